@@ -1,0 +1,211 @@
+package dev.minutes.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Builds {@link MinutesConfig} from three layers, later ones winning: built-in defaults, then the
+ * optional properties file named by {@code MINUTES_CONFIG_FILE} (keys are the variable names below),
+ * then environment variables. Every invalid value fails startup with a message naming the variable.
+ * The README's configuration table mirrors {@link #DEFAULTS}.
+ */
+public final class ConfigLoader {
+
+  /** Every setting with its default ("" = unset). Order is the README's order. */
+  public static final Map<String, String> DEFAULTS = defaults();
+
+  private final Map<String, String> values;
+
+  private ConfigLoader(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** Loads from the process environment (and the file it names). */
+  public static MinutesConfig fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  /** Loads from the given variables (and the file they name): defaults, then file, then variables. */
+  public static MinutesConfig load(Map<String, String> environment) {
+    Map<String, String> merged = new HashMap<>(DEFAULTS);
+    String file = environment.getOrDefault("MINUTES_CONFIG_FILE", "");
+    if (!file.isBlank()) {
+      merged.putAll(readFile(Path.of(file)));
+    }
+    environment.forEach((key, value) -> {
+      if (DEFAULTS.containsKey(key) || key.equals("REDIS_URL")) {
+        merged.put(key, value);
+      }
+    });
+    return new ConfigLoader(merged).build();
+  }
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("MINUTES_HTTP_HOST", "127.0.0.1");
+    d.put("MINUTES_HTTP_PORT", "8080");
+    d.put("MINUTES_DATA_DIR", "./data");
+    d.put("REDIS_URL", "");
+    d.put("MINUTES_REDIS_PREFIX", "minutes:");
+    d.put("MINUTES_PUBLIC_URL", "");
+    d.put("MINUTES_CREATE_TOKEN", "");
+    d.put("MINUTES_OPERATOR_TOKEN", "");
+    d.put("MINUTES_ALLOWED_ORIGINS", "");
+    d.put("MINUTES_MAX_FRAME_BYTES", "1048576");
+    d.put("MINUTES_MAX_MESSAGE_BYTES", "8388608");
+    d.put("MINUTES_MAX_HTTP_BODY_BYTES", "1048576");
+    d.put("MINUTES_WRITE_QUEUE_BYTES", "4194304");
+    d.put("MINUTES_MAX_CONNECTIONS_PER_IP", "200");
+    d.put("MINUTES_MAX_DOCUMENTS_PER_CONNECTION", "16");
+    d.put("MINUTES_SESSION_IDLE_MS", "30000");
+    d.put("MINUTES_COMPACT_AFTER", "500");
+    d.put("MINUTES_AUTOMERGE_THREADS", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    d.put("MINUTES_PUBLISH_FOLDER", "");
+    d.put("MINUTES_WEBHOOK_URL", "");
+    d.put("MINUTES_WEBHOOK_SECRET", "");
+    d.put("MINUTES_PUBLISH_RETRY_INITIAL_MS", "1000");
+    d.put("MINUTES_PUBLISH_RETRY_MAX_MS", "3600000");
+    d.put("MINUTES_PUBLISH_GIVE_UP_MS", String.valueOf(Duration.ofDays(3).toMillis()));
+    d.put("MINUTES_WEBHOOK_TIMEOUT_MS", "10000");
+    d.put("MINUTES_CONFIG_FILE", "");
+    return Collections.unmodifiableMap(d);
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException("MINUTES_CONFIG_FILE", "cannot read " + file + ": " + e.getMessage());
+    }
+    Map<String, String> values = new HashMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      if (!DEFAULTS.containsKey(key)) {
+        throw new ConfigException(key, "unknown setting in " + file);
+      }
+      values.put(key, properties.getProperty(key).trim());
+    }
+    return values;
+  }
+
+  private MinutesConfig build() {
+    Path dataDir = Path.of(text("MINUTES_DATA_DIR"));
+    Optional<String> redisUrl = optional("REDIS_URL");
+    redisUrl.ifPresent(url -> {
+      if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+        throw new ConfigException("REDIS_URL", "must start with redis:// or rediss://");
+      }
+    });
+    Optional<URI> webhookUrl = optional("MINUTES_WEBHOOK_URL").map(v -> httpUri("MINUTES_WEBHOOK_URL", v));
+    List<String> secrets = list("MINUTES_WEBHOOK_SECRET");
+    if (webhookUrl.isPresent() && secrets.isEmpty()) {
+      throw new ConfigException("MINUTES_WEBHOOK_SECRET", "is required when MINUTES_WEBHOOK_URL is set");
+    }
+    for (String secret : secrets) {
+      if (!secret.startsWith("whsec_") || secret.length() < 16) {
+        throw new ConfigException("MINUTES_WEBHOOK_SECRET", "each secret must look like whsec_<base64>");
+      }
+    }
+    String folder = text("MINUTES_PUBLISH_FOLDER");
+    Optional<Path> publishFolder = folder.equals("off")
+        ? Optional.empty()
+        : Optional.of(folder.isEmpty() ? dataDir.resolve("published") : Path.of(folder));
+    return new MinutesConfig(
+        text("MINUTES_HTTP_HOST"),
+        integer("MINUTES_HTTP_PORT", 0, 65535),
+        dataDir,
+        redisUrl,
+        text("MINUTES_REDIS_PREFIX"),
+        optional("MINUTES_PUBLIC_URL").map(v -> httpUri("MINUTES_PUBLIC_URL", v)),
+        optional("MINUTES_CREATE_TOKEN"),
+        optional("MINUTES_OPERATOR_TOKEN"),
+        list("MINUTES_ALLOWED_ORIGINS"),
+        integer("MINUTES_MAX_FRAME_BYTES", 1024, Integer.MAX_VALUE),
+        integer("MINUTES_MAX_MESSAGE_BYTES", 1024, Integer.MAX_VALUE),
+        integer("MINUTES_MAX_HTTP_BODY_BYTES", 1024, Integer.MAX_VALUE),
+        integer("MINUTES_WRITE_QUEUE_BYTES", 1024, Integer.MAX_VALUE),
+        integer("MINUTES_MAX_CONNECTIONS_PER_IP", 1, Integer.MAX_VALUE),
+        integer("MINUTES_MAX_DOCUMENTS_PER_CONNECTION", 1, 10_000),
+        millis("MINUTES_SESSION_IDLE_MS"),
+        integer("MINUTES_COMPACT_AFTER", 1, Integer.MAX_VALUE),
+        integer("MINUTES_AUTOMERGE_THREADS", 1, 256),
+        publishFolder,
+        webhookUrl,
+        secrets,
+        new MinutesConfig.RetrySchedule(
+            millis("MINUTES_PUBLISH_RETRY_INITIAL_MS"),
+            millis("MINUTES_PUBLISH_RETRY_MAX_MS"),
+            millis("MINUTES_PUBLISH_GIVE_UP_MS")),
+        millis("MINUTES_WEBHOOK_TIMEOUT_MS"));
+  }
+
+  private String text(String name) {
+    return values.getOrDefault(name, "").trim();
+  }
+
+  private Optional<String> optional(String name) {
+    String value = text(name);
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  private List<String> list(String name) {
+    return Arrays.stream(text(name).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private int integer(String name, int min, int max) {
+    String value = text(name);
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < min || parsed > max) {
+        throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + value);
+      }
+      return (int) parsed;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name, "must be an integer, got '" + value + "'");
+    }
+  }
+
+  private Duration millis(String name) {
+    return Duration.ofMillis(integer(name, 1, Integer.MAX_VALUE));
+  }
+
+  private static URI httpUri(String name, String value) {
+    try {
+      URI uri = new URI(value);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new ConfigException(name, "must be an http:// or https:// URL, got '" + value + "'");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigException(name, "is not a valid URL: " + e.getMessage());
+    }
+  }
+
+  /** A setting that cannot be used; the message names the variable. */
+  public static final class ConfigException extends RuntimeException {
+    private final String variable;
+
+    public ConfigException(String variable, String problem) {
+      super(variable + " " + problem, null, false, false);
+      this.variable = variable;
+    }
+
+    public String variable() {
+      return variable;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.minutes.app;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of a node, built once at startup by {@link ConfigLoader} (defaults, then an optional
+ * file, then environment variables) and passed through constructors. Immutable.
+ *
+ * @param httpHost interface to bind
+ * @param httpPort port to bind; 0 takes a free one
+ * @param dataDir the embedded Redis' files and the default folder publish target
+ * @param redisUrl the Redis to use; empty starts the embedded one (single-node mode)
+ * @param redisKeyPrefix prefix of every Redis key, so several deployments can share one Redis
+ * @param publicUrl base URL used in meeting links; empty derives it from each request's Host header
+ * @param createToken when set, creating or importing a meeting requires it as a bearer token
+ * @param operatorToken when set, enables the operator routes behind it
+ * @param allowedOrigins WebSocket/page origins accepted on /sync; empty accepts same-host origins only
+ * @param maxFrameBytes largest WebSocket frame accepted
+ * @param maxMessageBytes largest reassembled WebSocket message accepted
+ * @param maxHttpBodyBytes largest HTTP request body accepted
+ * @param writeQueueBytes per-socket outgoing queue; a client that stops reading past it is disconnected
+ * @param maxConnectionsPerIp concurrent WebSocket connections allowed from one address
+ * @param maxDocumentsPerConnection documents one connection may sync at once
+ * @param sessionIdle how long a document stays loaded after its last peer left
+ * @param compactAfter log entries after which a document's log is folded into a new snapshot
+ * @param automergeThreads size of the worker pool running Automerge (JNI) work
+ * @param publishFolder folder publish target directory; empty disables the folder target
+ * @param webhookUrl webhook publish target; empty disables it
+ * @param webhookSecrets {@code whsec_} secrets; the first signs, all are listed during rotation
+ * @param publishRetry retry schedule of publish deliveries
+ * @param webhookTimeout connect and response timeout of one webhook attempt
+ */
+public record MinutesConfig(
+    String httpHost,
+    int httpPort,
+    Path dataDir,
+    Optional<String> redisUrl,
+    String redisKeyPrefix,
+    Optional<URI> publicUrl,
+    Optional<String> createToken,
+    Optional<String> operatorToken,
+    List<String> allowedOrigins,
+    int maxFrameBytes,
+    int maxMessageBytes,
+    long maxHttpBodyBytes,
+    int writeQueueBytes,
+    int maxConnectionsPerIp,
+    int maxDocumentsPerConnection,
+    Duration sessionIdle,
+    int compactAfter,
+    int automergeThreads,
+    Optional<Path> publishFolder,
+    Optional<URI> webhookUrl,
+    List<String> webhookSecrets,
+    RetrySchedule publishRetry,
+    Duration webhookTimeout) {
+
+  /** True when no REDIS_URL is configured: the node starts its own Redis and runs alone. */
+  public boolean singleNode() {
+    return redisUrl.isEmpty();
+  }
+
+  /** Publish retry schedule: exponential from {@code initial} up to {@code max} per wait, giving up after {@code giveUpAfter}. */
+  public record RetrySchedule(Duration initial, Duration max, Duration giveUpAfter) {}
+}

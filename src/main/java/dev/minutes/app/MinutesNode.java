@@ -1,0 +1,180 @@
+package dev.minutes.app;
+
+import dev.minutes.http.HttpApi;
+import dev.minutes.meeting.MeetingDocument;
+import dev.minutes.meeting.MeetingService;
+import dev.minutes.metrics.SyncMetrics;
+import dev.minutes.publish.PublishModule;
+import dev.minutes.store.DocumentStore;
+import dev.minutes.store.MeetingRecords;
+import dev.minutes.store.RedisChangeFeed;
+import dev.minutes.store.RedisConnection;
+import dev.minutes.store.RedisDocumentStore;
+import dev.minutes.store.StorageIdentity;
+import dev.minutes.sync.AutomergeObjects;
+import dev.minutes.sync.PeerConnection;
+import dev.minutes.sync.PeerDirectory;
+import dev.minutes.sync.ServerIdentity;
+import dev.minutes.sync.SessionPool;
+import dev.minutes.sync.SessionRegistry;
+import dev.minutes.sync.SessionSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running minutes node: startup in dependency order (Redis, store, sessions, meetings, publish,
+ * HTTP) and shutdown in reverse. Tests start nodes in-process through {@link #start}.
+ */
+public final class MinutesNode {
+  private static final Logger log = LoggerFactory.getLogger(MinutesNode.class);
+
+  private final Vertx vertx;
+  private final MinutesConfig config;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AutomergeObjects natives = new AutomergeObjects();
+  private final PeerDirectory directory = new PeerDirectory();
+  private EmbeddedRedis embeddedRedis;
+  private RedisConnection redis;
+  private RedisChangeFeed changeFeed;
+  private SessionPool pool;
+  private SessionRegistry sessions;
+  private PublishModule publish;
+  private HttpServer server;
+
+  private MinutesNode(Vertx vertx, MinutesConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** Starts a node; the future completes once it serves HTTP. */
+  public static Future<MinutesNode> start(Vertx vertx, MinutesConfig config) {
+    MinutesNode node = new MinutesNode(vertx, config);
+    return node.startRedis()
+        .compose(url -> RedisConnection.connect(vertx, url, config.redisKeyPrefix()))
+        .compose(connection -> {
+          node.redis = connection;
+          return StorageIdentity.obtain(connection);
+        })
+        .compose(node::startServices)
+        .map(node)
+        .recover(failure -> node.stop().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  private Future<String> startRedis() {
+    if (config.redisUrl().isPresent()) {
+      return Future.succeededFuture(config.redisUrl().get());
+    }
+    return vertx.executeBlocking(() -> {
+      Files.createDirectories(config.dataDir());
+      embeddedRedis = EmbeddedRedis.start(config.dataDir().resolve("redis"));
+      log.warn("single-node mode: no REDIS_URL set, started an embedded Redis at {} with its data in {} "
+          + "(appendonly, fsync always). Set REDIS_URL to share one Redis between several nodes.",
+          embeddedRedis.url(), embeddedRedis.dataDir());
+      return embeddedRedis.url();
+    }, false);
+  }
+
+  private Future<Void> startServices(String storageId) {
+    SyncMetrics syncMetrics = new SyncMetrics(registry);
+    DocumentStore store = new RedisDocumentStore(redis);
+    pool = new SessionPool(config.automergeThreads());
+    sessions = new SessionRegistry(vertx, store, pool, natives,
+        new SessionSettings(config.sessionIdle(), config.compactAfter()), syncMetrics);
+    ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
+    registerGauges();
+    MeetingRecords records = new MeetingRecords(redis);
+    publish = PublishModule.create(vertx, config, redis, registry);
+    MeetingService meetings = new MeetingService(vertx, records, store, sessions, pool,
+        new MeetingDocument(natives), publish.publisher(), Clock.systemUTC());
+    changeFeed = new RedisChangeFeed(redis);
+    return changeFeed.start(
+            announcement -> Optional.ofNullable(sessions.loaded(announcement.documentId()))
+                .ifPresent(session -> session.storedElsewhere(announcement.seq())),
+            sessions::catchUpAll)
+        .compose(v -> publish.start())
+        .compose(v -> listen(new HttpApi.Parts(meetings, sessions, directory, identity, syncMetrics, registry,
+            redis::ping, config.createToken(), config.publicUrl(), config.allowedOrigins(),
+            config.maxHttpBodyBytes(), config.writeQueueBytes(), config.maxDocumentsPerConnection(),
+            config.maxConnectionsPerIp())));
+  }
+
+  private Future<Void> listen(HttpApi.Parts parts) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
+        .setMaxWebSocketFrameSize(config.maxFrameBytes())
+        .setMaxWebSocketMessageSize(config.maxMessageBytes())
+        .setIdleTimeout(0)
+        .setCompressionSupported(true);
+    return vertx.createHttpServer(options)
+        .requestHandler(HttpApi.router(vertx, parts))
+        .listen()
+        .map(listening -> {
+          server = listening;
+          log.info("minutes listening on http://{}:{}", config.httpHost(), listening.actualPort());
+          return null;
+        });
+  }
+
+  private void registerGauges() {
+    Gauge.builder("minutes_open_documents", sessions, SessionRegistry::openDocuments).register(registry);
+    Gauge.builder("minutes_connections", directory, PeerDirectory::connections).register(registry);
+    Gauge.builder("minutes_native_documents", natives, AutomergeObjects::liveDocuments).register(registry);
+    Gauge.builder("minutes_native_sync_states", natives, AutomergeObjects::liveSyncStates).register(registry);
+  }
+
+  /** The bound HTTP port. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  public AutomergeObjects natives() {
+    return natives;
+  }
+
+  public SessionRegistry sessions() {
+    return sessions;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Graceful stop: close sockets with "going away" so clients reconnect elsewhere, stop accepting,
+   * let sessions finish and free their native memory, then disconnect Redis and stop the embedded one.
+   */
+  public Future<Void> stop() {
+    for (PeerConnection connection : directory.all()) {
+      connection.goingAway();
+    }
+    Future<Void> http = server == null ? Future.succeededFuture() : server.close();
+    return http
+        .eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
+        .eventually(() -> publish == null ? Future.succeededFuture() : publish.stop())
+        .eventually(() -> changeFeed == null ? Future.succeededFuture() : changeFeed.stop())
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          if (pool != null) {
+            pool.close();
+          }
+          if (embeddedRedis != null) {
+            embeddedRedis.stop();
+          }
+          return null;
+        }, false))
+        .onComplete(ar -> log.info("minutes node stopped; live native objects: {}", natives.live()))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.minutes.http;
+
+import dev.minutes.meeting.MeetingService;
+import dev.minutes.metrics.SyncMetrics;
+import dev.minutes.sync.PeerDirectory;
+import dev.minutes.sync.ServerIdentity;
+import dev.minutes.sync.SessionRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Builds the node's router: API, sync endpoint, health, metrics and the page. */
+public final class HttpApi {
+  /** No inline scripts; wasm needs 'wasm-unsafe-eval'; CodeMirror injects style elements. */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+      + "style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+      + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+  private HttpApi() {}
+
+  /** Everything the router needs. */
+  public record Parts(
+      MeetingService meetings,
+      SessionRegistry sessions,
+      PeerDirectory directory,
+      ServerIdentity identity,
+      SyncMetrics syncMetrics,
+      PrometheusMeterRegistry registry,
+      Supplier<Future<Boolean>> redisReady,
+      Optional<String> createToken,
+      Optional<URI> publicUrl,
+      List<String> allowedOrigins,
+      long maxHttpBodyBytes,
+      int writeQueueBytes,
+      int maxDocumentsPerConnection,
+      int maxConnectionsPerIp) {}
+
+  public static Router router(Vertx vertx, Parts parts) {
+    Router router = Router.router(vertx);
+    router.route().handler(HttpApi::securityHeaders);
+    new SyncRoute(parts.meetings(), parts.sessions(), parts.directory(), parts.identity(), parts.syncMetrics(),
+        new SyncRoute.Limits(parts.writeQueueBytes(), parts.maxDocumentsPerConnection(), parts.maxConnectionsPerIp()),
+        parts.allowedOrigins()).mount(router);
+    new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl()).mount(router, parts.maxHttpBodyBytes());
+    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> parts.redisReady().get()
+        .otherwise(false)
+        .onSuccess(up -> json(ctx, up ? 200 : 503, new JsonObject()
+            .put("status", up ? "UP" : "DOWN")
+            .put("checks", new JsonObject().put("redis", up ? "UP" : "DOWN")))));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(parts.registry().scrape()));
+    StaticHandler page = StaticHandler.create("webroot").setCachingEnabled(true).setIndexPage("index.html");
+    router.get("/m/*").handler(ctx -> ctx.reroute("/index.html"));
+    router.get("/*").handler(page);
+    return router;
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response().headers()
+        .set("content-security-policy", CONTENT_SECURITY_POLICY)
+        .set("x-content-type-options", "nosniff")
+        .set("referrer-policy", "no-referrer")
+        .set("x-frame-options", "DENY");
+    ctx.next();
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+  }
+}

@@ -1,0 +1,157 @@
+package dev.minutes.http;
+
+import dev.minutes.meeting.CreatedMeeting;
+import dev.minutes.meeting.MeetingException;
+import dev.minutes.meeting.MeetingRequest;
+import dev.minutes.meeting.MeetingService;
+import dev.minutes.meeting.Role;
+import dev.minutes.meeting.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/** The meetings API of contract §3. Handlers only translate HTTP; {@link MeetingService} decides. */
+final class MeetingRoutes {
+  private final MeetingService meetings;
+  private final Optional<String> createToken;
+  private final Optional<URI> publicUrl;
+
+  MeetingRoutes(MeetingService meetings, Optional<String> createToken, Optional<URI> publicUrl) {
+    this.meetings = meetings;
+    this.createToken = createToken;
+    this.publicUrl = publicUrl;
+  }
+
+  void mount(Router router, long maxBodyBytes) {
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    router.post("/api/meetings").handler(bodies).handler(this::create);
+    router.post("/api/meetings/import").handler(bodies).handler(this::importMinutes);
+    router.get("/api/meetings/:id").handler(this::view);
+    router.get("/api/meetings/:id/minutes.md").handler(this::minutes);
+    router.post("/api/meetings/:id/close").handler(bodies).handler(this::close);
+    router.route("/api/*").failureHandler(ApiErrors::handle);
+  }
+
+  private void create(RoutingContext ctx) {
+    respond(ctx, requireCreateToken(ctx).compose(v -> {
+      JsonObject json = ctx.body().isEmpty() ? new JsonObject() : jsonBody(ctx);
+      return meetings.create(MeetingRequest.fromJson(json, meetings.today()));
+    }).map(created -> created(ctx, created)), 201);
+  }
+
+  private void importMinutes(RoutingContext ctx) {
+    respond(ctx, requireCreateToken(ctx).compose(v -> {
+      String contentType = Optional.ofNullable(ctx.request().getHeader("content-type")).orElse("");
+      if (!contentType.startsWith("text/markdown") && !contentType.startsWith("text/plain")) {
+        return Future.failedFuture(new MeetingException(MeetingException.Kind.INVALID, "unsupported_media_type",
+            "send the minutes file as text/markdown"));
+      }
+      return meetings.importMinutes(utf8(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()));
+    }).map(created -> created(ctx, created)), 201);
+  }
+
+  private void view(RoutingContext ctx) {
+    respond(ctx, meetings.view(ctx.pathParam("id"), bearer(ctx)), 200);
+  }
+
+  private void minutes(RoutingContext ctx) {
+    meetings.minutes(ctx.pathParam("id"), bearer(ctx))
+        .onSuccess(text -> ctx.response().putHeader("content-type", "text/markdown; charset=utf-8").end(text))
+        .onFailure(ctx::fail);
+  }
+
+  private void close(RoutingContext ctx) {
+    Optional<String> by = Optional.empty();
+    if (!ctx.body().isEmpty()) {
+      by = Optional.ofNullable(jsonBody(ctx).getString("by")).map(String::strip).filter(s -> !s.isEmpty());
+    }
+    respond(ctx, meetings.close(ctx.pathParam("id"), bearer(ctx), by), 200);
+  }
+
+  private Future<Void> requireCreateToken(RoutingContext ctx) {
+    if (createToken.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String presented = bearer(ctx);
+    if (presented == null) {
+      return Future.failedFuture(new MeetingException(MeetingException.Kind.UNAUTHORIZED, "missing_token",
+          "creating meetings needs the creation token as 'Authorization: Bearer <token>'"));
+    }
+    if (!Tokens.matches(presented, Tokens.hash(createToken.get()))) {
+      return Future.failedFuture(new MeetingException(MeetingException.Kind.UNAUTHORIZED, "invalid_token",
+          "the creation token is not valid"));
+    }
+    return Future.succeededFuture();
+  }
+
+  private JsonObject created(RoutingContext ctx, CreatedMeeting meeting) {
+    String base = baseUrl(ctx);
+    JsonObject tokens = new JsonObject();
+    meeting.tokens().forEach((role, token) -> tokens.put(role.label(), token));
+    return new JsonObject()
+        .put("id", meeting.id())
+        .put("documentUrl", meeting.documentUrl())
+        .put("status", meeting.status())
+        .put("tokens", tokens)
+        .put("links", new JsonObject()
+            .put("chair", link(base, meeting, Role.CHAIR))
+            .put("edit", link(base, meeting, Role.EDITOR))
+            .put("view", link(base, meeting, Role.VIEWER)));
+  }
+
+  /** Page links carry the token in the fragment, which browsers never send to servers or in Referer. */
+  private static String link(String base, CreatedMeeting meeting, Role role) {
+    return base + "/m/" + meeting.id() + "#token=" + meeting.tokens().get(role);
+  }
+
+  private String baseUrl(RoutingContext ctx) {
+    return publicUrl.map(u -> u.toString().replaceAll("/+$", ""))
+        .orElseGet(() -> ctx.request().scheme() + "://" + ctx.request().authority());
+  }
+
+  static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = header.substring(7).strip();
+    return token.isEmpty() ? null : token;
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    Object value;
+    try {
+      value = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      value = null;
+    }
+    if (value == null) {
+      throw new MeetingException(MeetingException.Kind.INVALID, "malformed_json", "the body must be a JSON object");
+    }
+    return (JsonObject) value;
+  }
+
+  private static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new MeetingException(MeetingException.Kind.INVALID, "invalid_encoding", "the file is not valid UTF-8");
+    }
+  }
+
+  private static void respond(RoutingContext ctx, Future<JsonObject> result, int status) {
+    result.onSuccess(json -> ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(json.encode())).onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.minutes.http;
+
+import dev.minutes.metrics.SyncMetrics;
+import dev.minutes.sync.AccessPolicy;
+import dev.minutes.sync.PeerConnection;
+import dev.minutes.sync.PeerDirectory;
+import dev.minutes.sync.ServerIdentity;
+import dev.minutes.sync.SessionRegistry;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /sync?token=…}: checks origin, connection limits and the token before upgrading, so a
+ * refused client never gets a socket; then hands the socket to a {@link PeerConnection}.
+ */
+final class SyncRoute {
+  private static final Logger log = LoggerFactory.getLogger(SyncRoute.class);
+
+  private final AccessPolicy access;
+  private final SessionRegistry sessions;
+  private final PeerDirectory directory;
+  private final ServerIdentity identity;
+  private final SyncMetrics metrics;
+  private final Limits limits;
+  private final List<String> allowedOrigins;
+  private final Map<String, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
+
+  /** Per-connection limits from configuration. */
+  record Limits(int writeQueueBytes, int maxDocumentsPerConnection, int maxConnectionsPerIp) {}
+
+  SyncRoute(AccessPolicy access, SessionRegistry sessions, PeerDirectory directory, ServerIdentity identity,
+      SyncMetrics metrics, Limits limits, List<String> allowedOrigins) {
+    this.access = access;
+    this.sessions = sessions;
+    this.directory = directory;
+    this.identity = identity;
+    this.metrics = metrics;
+    this.limits = limits;
+    this.allowedOrigins = allowedOrigins;
+  }
+
+  void mount(Router router) {
+    router.get("/sync").handler(this::upgrade);
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String origin = request.getHeader("origin");
+    if (origin != null && !originAllowed(origin, request)) {
+      deny(ctx, 403, "origin_not_allowed", "origin " + origin + " may not open the sync endpoint");
+      return;
+    }
+    String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    AtomicInteger count = connectionsPerIp.computeIfAbsent(ip, k -> new AtomicInteger());
+    if (count.incrementAndGet() > limits.maxConnectionsPerIp()) {
+      release(ip, count);
+      deny(ctx, 429, "too_many_connections", "at most " + limits.maxConnectionsPerIp() + " connections per address");
+      return;
+    }
+    request.pause();
+    access.authorize(request.getParam("token"))
+        .onFailure(failure -> {
+          release(ip, count);
+          request.resume();
+          if (failure instanceof AccessPolicy.AccessDenied denied) {
+            deny(ctx, denied.status(), denied.status() == 401 ? "invalid_token" : "forbidden", denied.getMessage());
+          } else {
+            log.error("cannot authorize a sync connection from {}", ip, failure);
+            deny(ctx, 503, "unavailable", "the server cannot check tokens right now");
+          }
+        })
+        .onSuccess(grant -> request.toWebSocket()
+            .onFailure(failure -> {
+              release(ip, count);
+              log.warn("websocket upgrade from {} failed: {}", ip, failure.getMessage());
+            })
+            .onSuccess(socket -> {
+              PeerConnection connection = new PeerConnection(socket, grant, sessions, directory, identity, metrics,
+                  limits.writeQueueBytes(), limits.maxDocumentsPerConnection());
+              connection.start(() -> release(ip, count));
+            }));
+  }
+
+  private boolean originAllowed(String origin, HttpServerRequest request) {
+    if (!allowedOrigins.isEmpty()) {
+      return allowedOrigins.contains(origin) || allowedOrigins.contains("*");
+    }
+    try {
+      URI uri = new URI(origin);
+      String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+      return authority != null && authority.equalsIgnoreCase(request.authority().toString());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private void release(String ip, AtomicInteger count) {
+    if (count.decrementAndGet() <= 0) {
+      connectionsPerIp.remove(ip, count);
+    }
+  }
+
+  private static void deny(RoutingContext ctx, int status, String code, String message) {
+    ApiErrors.send(ctx, status, code, message);
+  }
+
+  int connections() {
+    return connectionsPerIp.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+}

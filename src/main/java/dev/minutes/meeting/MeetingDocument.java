@@ -1,0 +1,182 @@
+package dev.minutes.meeting;
+
+import dev.minutes.render.Author;
+import dev.minutes.render.FrontMatter;
+import dev.minutes.sync.AutomergeObjects;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.automerge.AmValue;
+import org.automerge.ChangeHash;
+import org.automerge.ChangeHashes;
+import org.automerge.Document;
+import org.automerge.ObjectId;
+import org.automerge.ObjectType;
+import org.automerge.Transaction;
+
+/**
+ * The meeting's shared Automerge document (contract §1): building it, reading it at given heads and
+ * writing the closing change. Every method is CPU work behind JNI: call it on the Automerge worker
+ * pool, never on an event loop. Each method owns the natives it creates and frees them before
+ * returning; only bytes and plain Java values leave.
+ *
+ * <p>Strings are written as Automerge text objects, because the binding's scalar strings reach the
+ * JS client as {@code ImmutableString}, not as JS strings (protocol notes §9). Reading accepts both.
+ */
+public final class MeetingDocument {
+  public static final String SCHEMA = "minutes/1";
+
+  private final AutomergeObjects natives;
+
+  public MeetingDocument(AutomergeObjects natives) {
+    this.natives = natives;
+  }
+
+  /** Saved bytes of a new meeting document. */
+  public byte[] create(FrontMatter meta, String body) {
+    Document document = natives.newDocument();
+    try {
+      try (Transaction tx = document.startTransaction()) {
+        putText(tx, ObjectId.ROOT, "schema", SCHEMA);
+        ObjectId metaId = tx.set(ObjectId.ROOT, "meta", ObjectType.MAP);
+        putText(tx, metaId, "updated", meta.updated());
+        ObjectId author = tx.set(metaId, "author", ObjectType.MAP);
+        putText(tx, author, "name", meta.author().name());
+        putText(tx, author, "uri", meta.author().uri());
+        putText(tx, author, "email", meta.author().email());
+        putText(tx, metaId, "subject", meta.subject());
+        putText(tx, metaId, "permalink", meta.permalink());
+        putText(tx, metaId, "description", meta.description());
+        putText(tx, ObjectId.ROOT, "body", body);
+        putText(tx, ObjectId.ROOT, "status", "open");
+        tx.commit();
+      }
+      return document.save();
+    } finally {
+      natives.free(document);
+    }
+  }
+
+  /** What the document says at the given heads (all heads when {@code heads} is null). */
+  public Snapshot read(byte[] saved, List<String> heads) {
+    Document document = natives.load(saved);
+    try {
+      ChangeHash[] at = heads == null ? document.getHeads() : toHashes(heads);
+      return read(document, at);
+    } finally {
+      natives.free(document);
+    }
+  }
+
+  /** Loads saved bytes plus log entries and returns the document's current heads as hex. */
+  public Frozen freeze(byte[] snapshot, List<byte[]> changes) {
+    Document document = natives.load(snapshot);
+    try {
+      for (byte[] change : changes) {
+        document.applyEncodedChanges(change);
+      }
+      ChangeHash[] heads = document.getHeads();
+      return new Frozen(hex(heads), read(document, heads));
+    } finally {
+      natives.free(document);
+    }
+  }
+
+  /**
+   * The change that marks the document closed ({@code status}, {@code closed}), made on top of
+   * everything stored; returns the encoded change bytes to append to the log.
+   */
+  public byte[] closingChange(byte[] snapshot, List<byte[]> changes, String at, String by, List<String> frozenHeads) {
+    Document document = natives.load(snapshot);
+    try {
+      for (byte[] change : changes) {
+        document.applyEncodedChanges(change);
+      }
+      ChangeHash[] before = document.getHeads();
+      try (Transaction tx = document.startTransaction()) {
+        putText(tx, ObjectId.ROOT, "status", "closed");
+        ObjectId closed = tx.set(ObjectId.ROOT, "closed", ObjectType.MAP);
+        putText(tx, closed, "at", at);
+        putText(tx, closed, "by", by);
+        ObjectId headList = tx.set(closed, "heads", ObjectType.LIST);
+        for (int i = 0; i < frozenHeads.size(); i++) {
+          ObjectId item = tx.insert(headList, i, ObjectType.TEXT);
+          tx.spliceText(item, 0, 0, frozenHeads.get(i));
+        }
+        tx.commit();
+      }
+      return document.encodeChangesSince(before);
+    } finally {
+      natives.free(document);
+    }
+  }
+
+  private static Snapshot read(Document document, ChangeHash[] heads) {
+    String body = string(document, ObjectId.ROOT, "body", heads).orElse("");
+    String status = string(document, ObjectId.ROOT, "status", heads).orElse("open");
+    ObjectId meta = objectId(document, ObjectId.ROOT, "meta", heads);
+    ObjectId author = meta == null ? null : objectId(document, meta, "author", heads);
+    FrontMatter frontMatter = new FrontMatter(
+        field(document, meta, "updated", heads),
+        new Author(field(document, author, "name", heads), field(document, author, "uri", heads),
+            field(document, author, "email", heads)),
+        field(document, meta, "subject", heads),
+        field(document, meta, "permalink", heads),
+        field(document, meta, "description", heads));
+    return new Snapshot(frontMatter, body, status);
+  }
+
+  private static String field(Document document, ObjectId object, String key, ChangeHash[] heads) {
+    return object == null ? "" : string(document, object, key, heads).orElse("");
+  }
+
+  /** Reads a string written either as text (JS, us) or as a scalar string (other Java writers). */
+  private static Optional<String> string(Document document, ObjectId object, String key, ChangeHash[] heads) {
+    Optional<AmValue> value = document.get(object, key, heads);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (value.get() instanceof AmValue.Text text) {
+      return document.text(text.getId(), heads);
+    }
+    if (value.get() instanceof AmValue.Str str) {
+      return Optional.of(str.getValue());
+    }
+    return Optional.empty();
+  }
+
+  private static ObjectId objectId(Document document, ObjectId object, String key, ChangeHash[] heads) {
+    Optional<AmValue> value = document.get(object, key, heads);
+    return value.isPresent() && value.get() instanceof AmValue.Map map ? map.getId() : null;
+  }
+
+  private static void putText(Transaction tx, ObjectId object, String key, String value) {
+    ObjectId text = tx.set(object, key, ObjectType.TEXT);
+    if (!value.isEmpty()) {
+      tx.spliceText(text, 0, 0, value);
+    }
+  }
+
+  static List<String> hex(ChangeHash[] heads) {
+    List<String> out = new ArrayList<>(heads.length);
+    for (ChangeHash head : heads) {
+      out.add(HexFormat.of().formatHex(head.getBytes()));
+    }
+    return out;
+  }
+
+  static ChangeHash[] toHashes(List<String> heads) {
+    ChangeHash[] out = new ChangeHash[heads.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ChangeHashes.of(HexFormat.of().parseHex(heads.get(i)));
+    }
+    return out;
+  }
+
+  /** The meeting as the document says at some heads. */
+  public record Snapshot(FrontMatter meta, String body, String status) {}
+
+  /** The document at its frozen heads. */
+  public record Frozen(List<String> heads, Snapshot snapshot) {}
+}

@@ -1,0 +1,67 @@
+package dev.minutes.metrics;
+
+import dev.minutes.sync.Refusal;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Counters of the sync endpoint and document sessions, exported at /metrics. Thread safe. */
+public final class SyncMetrics {
+  private final Counter syncIn;
+  private final Counter syncOut;
+  private final DistributionSummary bytesIn;
+  private final DistributionSummary bytesOut;
+  private final Timer storeLatency;
+  private final Counter storeRetries;
+  private final Map<Refusal.Reason, Counter> refusals = new EnumMap<>(Refusal.Reason.class);
+
+  public SyncMetrics(MeterRegistry registry) {
+    syncIn = Counter.builder("minutes_sync_messages_in").description("sync messages received").register(registry);
+    syncOut = Counter.builder("minutes_sync_messages_out").description("sync messages sent").register(registry);
+    bytesIn = DistributionSummary.builder("minutes_sync_bytes_in").baseUnit("bytes").register(registry);
+    bytesOut = DistributionSummary.builder("minutes_sync_bytes_out").baseUnit("bytes").register(registry);
+    storeLatency = Timer.builder("minutes_store_append_latency").description("time to store one batch of changes")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    storeRetries = Counter.builder("minutes_store_append_retries").description("appends retried while Redis was away")
+        .register(registry);
+    for (Refusal.Reason reason : Refusal.Reason.values()) {
+      refusals.put(reason, Counter.builder("minutes_refusals").tag("reason", reason.label())
+          .description("refused client input by reason").register(registry));
+    }
+  }
+
+  /** For tests and tools that run without a registry. */
+  public static SyncMetrics noop() {
+    return new SyncMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  public void syncIn(int bytes) {
+    syncIn.increment();
+    bytesIn.record(bytes);
+  }
+
+  public void syncOut(int bytes) {
+    syncOut.increment();
+    bytesOut.record(bytes);
+  }
+
+  public void storeLatency(long nanos) {
+    storeLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void storeRetry() {
+    storeRetries.increment();
+  }
+
+  public void refused(Refusal.Reason reason) {
+    refusals.get(reason).increment();
+  }
+
+  public double refusals(Refusal.Reason reason) {
+    return refusals.get(reason).count();
+  }
+}

@@ -1,0 +1,147 @@
+package dev.minutes.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.redisson.api.RScript;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Meeting records in Redis: one hash per meeting, a token index (hash of token → meeting and role),
+ * the close lease, and the atomic step that finalises a close together with its publish jobs.
+ * The meeting module decides what the fields mean; this class only keeps them safely.
+ *
+ * <p>Keys: {@code <prefix>meeting:{id}} (hash), {@code <prefix>token:<sha256>} (string
+ * "meetingId role"), {@code <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream
+ * {@code <prefix>outbox}.
+ */
+public final class MeetingRecords {
+  private static final String CREATE = """
+      if redis.call('EXISTS', KEYS[1]) == 1 then
+        return 0
+      end
+      for i = 1, #ARGV, 2 do
+        redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+      end
+      for i = 2, #KEYS do
+        local role = redis.call('HGET', KEYS[1], 'role:' .. KEYS[i])
+        redis.call('SET', KEYS[i], redis.call('HGET', KEYS[1], 'id') .. ' ' .. role)
+      end
+      return 1
+      """;
+
+  /** KEYS[1] meeting, KEYS[2] outbox; ARGV[1] closed JSON, ARGV[2] final markdown, ARGV[3..] jobs. */
+  private static final String FINALIZE = """
+      if redis.call('HGET', KEYS[1], 'status') == 'closed' then
+        return 0
+      end
+      redis.call('HSET', KEYS[1], 'status', 'closed', 'closed', ARGV[1], 'final', ARGV[2])
+      for i = 3, #ARGV do
+        redis.call('XADD', KEYS[2], '*', 'job', ARGV[i])
+      end
+      return 1
+      """;
+
+  private final RedisConnection connection;
+
+  public MeetingRecords(RedisConnection connection) {
+    this.connection = connection;
+  }
+
+  /**
+   * Creates the meeting hash with the given fields and indexes each token hash. {@code tokenRoles}
+   * maps a token hash to its role label. Returns false if the id is taken.
+   */
+  public Future<Boolean> create(String meetingId, Map<String, String> fields, Map<String, String> tokenRoles) {
+    List<Object> keys = new ArrayList<>();
+    keys.add(meetingKey(meetingId));
+    List<Object> args = new ArrayList<>();
+    fields.forEach((k, v) -> {
+      args.add(k);
+      args.add(v);
+    });
+    args.add("id");
+    args.add(meetingId);
+    tokenRoles.forEach((hash, role) -> {
+      String tokenKey = tokenKey(hash);
+      keys.add(tokenKey);
+      args.add("role:" + tokenKey);
+      args.add(role);
+    });
+    return eval(CREATE, RScript.ReturnType.INTEGER, keys, args.toArray(), "create meeting")
+        .map(result -> ((Long) result) == 1L);
+  }
+
+  /** Every field of the meeting, empty when unknown. */
+  public Future<Optional<Map<String, String>>> get(String meetingId) {
+    return RedisFutures.toVertx(
+            connection.client().<String, String>getMap(meetingKey(meetingId), StringCodec.INSTANCE).readAllMapAsync(),
+            context(), "read meeting")
+        .map(map -> map.isEmpty() ? Optional.empty() : Optional.of(map));
+  }
+
+  /** "meetingId role" for a token hash, empty when no meeting has it. */
+  public Future<Optional<String>> findToken(String tokenHash) {
+    return RedisFutures.toVertx(
+            connection.client().<String>getBucket(tokenKey(tokenHash), StringCodec.INSTANCE).getAsync(),
+            context(), "find token")
+        .map(Optional::ofNullable);
+  }
+
+  /** Sets one field (e.g. status "closing"). */
+  public Future<Void> setField(String meetingId, String field, String value) {
+    return RedisFutures.toVertx(
+            connection.client().<String, String>getMap(meetingKey(meetingId), StringCodec.INSTANCE)
+                .fastPutAsync(field, value),
+            context(), "update meeting")
+        .mapEmpty();
+  }
+
+  /** The exclusive right to run a close for {@code ttl}; true for the one caller that got it. */
+  public Future<Boolean> acquireCloseLease(String meetingId, String owner, Duration ttl) {
+    return RedisFutures.toVertx(
+        connection.client().<String>getBucket(meetingKey(meetingId) + ":lease", StringCodec.INSTANCE)
+            .setIfAbsentAsync(owner, ttl),
+        context(), "acquire close lease");
+  }
+
+  /**
+   * Marks the meeting closed, stores its final minutes and enqueues the publish jobs, all in one
+   * atomic step. Returns false (and changes nothing) if it was already closed.
+   */
+  public Future<Boolean> finalizeClose(String meetingId, String closedJson, String finalMarkdown, List<String> jobs) {
+    List<Object> args = new ArrayList<>();
+    args.add(closedJson);
+    args.add(finalMarkdown);
+    args.addAll(jobs);
+    return eval(FINALIZE, RScript.ReturnType.INTEGER, List.of(meetingKey(meetingId), outboxKey()), args.toArray(),
+            "finalize close")
+        .map(result -> ((Long) result) == 1L);
+  }
+
+  /** The stream holding publish jobs (the outbox). */
+  public String outboxKey() {
+    return connection.keys().prefix() + "outbox";
+  }
+
+  private String meetingKey(String meetingId) {
+    return connection.keys().prefix() + "meeting:{" + meetingId + "}";
+  }
+
+  private String tokenKey(String tokenHash) {
+    return connection.keys().prefix() + "token:" + tokenHash;
+  }
+
+  private Future<Object> eval(String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
+    RScript rscript = connection.client().getScript(StringCodec.INSTANCE);
+    return RedisFutures.toVertx(rscript.evalAsync(RScript.Mode.READ_WRITE, script, type, keys, args), context(), what);
+  }
+
+  private Context context() {
+    return connection.vertx().getOrCreateContext();
+  }
+}

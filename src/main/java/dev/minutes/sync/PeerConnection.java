@@ -1,0 +1,265 @@
+package dev.minutes.sync;
+
+import dev.minutes.metrics.SyncMetrics;
+import dev.minutes.store.StoreException;
+import dev.minutes.sync.codec.MalformedMessageException;
+import dev.minutes.sync.codec.MessageCodec;
+import dev.minutes.sync.codec.PeerMetadata;
+import dev.minutes.sync.codec.ProtocolMessage;
+import dev.minutes.sync.codec.ProtocolMessage.DocUnavailable;
+import dev.minutes.sync.codec.ProtocolMessage.Ephemeral;
+import dev.minutes.sync.codec.ProtocolMessage.ErrorMessage;
+import dev.minutes.sync.codec.ProtocolMessage.Join;
+import dev.minutes.sync.codec.ProtocolMessage.Leave;
+import dev.minutes.sync.codec.ProtocolMessage.Peer;
+import dev.minutes.sync.codec.ProtocolMessage.Request;
+import dev.minutes.sync.codec.ProtocolMessage.Sync;
+import dev.minutes.sync.codec.SyncMessageInspector;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket speaking the automerge-repo protocol. Decodes frames (size already bounded by the
+ * server options), enforces the handshake and the connection's {@link AccessGrant}, and hands
+ * document work to {@link DocumentSession}s. Everything here runs on the socket's event loop;
+ * {@link #send} and {@link #refuse} may be called from any thread.
+ */
+public final class PeerConnection implements PeerSink {
+  private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
+
+  private final ServerWebSocket socket;
+  private final AccessGrant grant;
+  private final SessionRegistry sessions;
+  private final PeerDirectory directory;
+  private final ServerIdentity server;
+  private final SyncMetrics metrics;
+  private final int writeQueueBytes;
+  private final int maxDocuments;
+  private final Map<String, Future<DocumentSession>> documents = new HashMap<>();
+  private volatile String peerId;
+  private volatile boolean closed;
+
+  public PeerConnection(ServerWebSocket socket, AccessGrant grant, SessionRegistry sessions, PeerDirectory directory,
+      ServerIdentity server, SyncMetrics metrics, int writeQueueBytes, int maxDocuments) {
+    this.socket = socket;
+    this.grant = grant;
+    this.sessions = sessions;
+    this.directory = directory;
+    this.server = server;
+    this.metrics = metrics;
+    this.writeQueueBytes = writeQueueBytes;
+    this.maxDocuments = maxDocuments;
+  }
+
+  /** Wires the socket's handlers; {@code afterClose} runs once when the socket closes. */
+  public void start(Runnable afterClose) {
+    socket.setWriteQueueMaxSize(writeQueueBytes);
+    socket.binaryMessageHandler(this::onBinary);
+    socket.textMessageHandler(text -> refuse(new Refusal(Refusal.Reason.TEXT_FRAME,
+        "frames must be binary CBOR, got a text frame")));
+    socket.exceptionHandler(failure -> log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(),
+        failure.getMessage()));
+    socket.closeHandler(v -> {
+      onClosed();
+      afterClose.run();
+    });
+  }
+
+  @Override
+  public String peerId() {
+    return peerId;
+  }
+
+  @Override
+  public void send(ProtocolMessage message) {
+    if (closed) {
+      return;
+    }
+    if (socket.writeQueueFull()) {
+      // A client that stops reading must not make the server buffer without bound.
+      refuse(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
+      return;
+    }
+    socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(addressed(message))));
+  }
+
+  @Override
+  public void refuse(Refusal refusal) {
+    if (closed) {
+      return;
+    }
+    int code = refusal.reason().closeCode();
+    if (refusal.reason() != Refusal.Reason.SLOW_CONSUMER) {
+      socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(
+          new ErrorMessage(server.peerId(), peerId, refusal.clientMessage()))));
+    }
+    if (code != 0) {
+      closed = true;
+      socket.close((short) code, truncate(refusal.reason().label()));
+    }
+  }
+
+  /** Closes this socket because the same peer joined on another one (protocol rule R5). */
+  void replacedByNewerSocket() {
+    log.info("peer {} joined again on another socket; closing the older one", peerId);
+    closed = true;
+    socket.close((short) 1000, "replaced by a newer connection");
+  }
+
+  /** Closes with "going away" so the client reconnects (to another node, through the load balancer). */
+  public void goingAway() {
+    closed = true;
+    socket.close((short) 1001, "server shutting down");
+  }
+
+  private void onBinary(Buffer frame) {
+    ProtocolMessage message;
+    try {
+      message = MessageCodec.decode(frame.getBytes());
+    } catch (MalformedMessageException e) {
+      refuseAndLog(new Refusal(Refusal.Reason.MALFORMED_MESSAGE, e.getMessage()));
+      return;
+    }
+    if (message instanceof Join join) {
+      onJoin(join);
+      return;
+    }
+    if (peerId == null) {
+      refuseAndLog(new Refusal(Refusal.Reason.NOT_JOINED, "send join before '" + message.type() + "'"));
+      return;
+    }
+    if (!peerId.equals(message.senderId())) {
+      refuseAndLog(new Refusal(Refusal.Reason.SENDER_MISMATCH,
+          "senderId '" + message.senderId() + "' is not the peer joined on this socket"));
+      return;
+    }
+    if (message instanceof Sync sync) {
+      onSync(sync.documentId(), sync.data());
+    } else if (message instanceof Request request) {
+      onSync(request.documentId(), request.data());
+    } else if (message instanceof Ephemeral ephemeral) {
+      onEphemeral(ephemeral);
+    } else if (message instanceof Leave) {
+      socket.close((short) 1000, "leave");
+    } else if (message instanceof DocUnavailable unavailable) {
+      log.debug("peer {} lacks document {}", peerId, unavailable.documentId());
+    } else if (message instanceof ProtocolMessage.Ignored ignored) {
+      log.debug("peer {} sent ignored message type {}", peerId, ignored.type());
+    } else {
+      refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE,
+          "a client may not send '" + message.type() + "'"));
+    }
+  }
+
+  private void onJoin(Join join) {
+    if (join.supportedProtocolVersions() != null && !join.supportedProtocolVersions().contains("1")) {
+      refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_PROTOCOL_VERSION,
+          "unsupported protocol version " + join.supportedProtocolVersions() + "; this server speaks 1"));
+      return;
+    }
+    if (peerId != null && !peerId.equals(join.senderId())) {
+      refuseAndLog(new Refusal(Refusal.Reason.SENDER_MISMATCH, "this socket already joined as another peer"));
+      return;
+    }
+    peerId = join.senderId();
+    PeerConnection older = directory.register(peerId, this);
+    if (older != null && older != this) {
+      older.replacedByNewerSocket();
+    }
+    log.info("peer {} joined ({})", peerId, grant.subject());
+    socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(
+        new Peer(server.peerId(), peerId, new PeerMetadata(server.storageId(), false), "1"))));
+  }
+
+  private void onSync(String documentId, byte[] data) {
+    if (!grant.documentId().equals(documentId)) {
+      // Do not reveal whether the document exists: the token simply does not open it.
+      metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
+      log.warn("refused peer {} ({}): document {} is not the one its token opens", peerId, grant.subject(), documentId);
+      send(new DocUnavailable(null, null, documentId));
+      return;
+    }
+    boolean changesIncluded;
+    try {
+      changesIncluded = SyncMessageInspector.inspect(data).changeCount() > 0;
+    } catch (MalformedMessageException e) {
+      refuseAndLog(new Refusal(Refusal.Reason.SYNC_REJECTED, "sync data for " + documentId + " is malformed: " + e.getMessage()));
+      return;
+    }
+    session(documentId).onSuccess(session -> session.receive(peerId, data, changesIncluded));
+  }
+
+  private void onEphemeral(Ephemeral ephemeral) {
+    if (!grant.documentId().equals(ephemeral.documentId())) {
+      return;
+    }
+    session(ephemeral.documentId()).onSuccess(session -> session.ephemeral(ephemeral));
+  }
+
+  /** The session of a document this connection syncs, attaching on first use; messages keep their order. */
+  private Future<DocumentSession> session(String documentId) {
+    Future<DocumentSession> existing = documents.get(documentId);
+    if (existing != null) {
+      return existing;
+    }
+    if (documents.size() >= maxDocuments) {
+      refuseAndLog(new Refusal(Refusal.Reason.TOO_MANY_DOCUMENTS, "at most " + maxDocuments + " documents per connection"));
+      return Future.failedFuture("too many documents");
+    }
+    Future<DocumentSession> attached = sessions.attach(documentId, this, grant.mayWrite());
+    documents.put(documentId, attached);
+    attached.onFailure(failure -> {
+      documents.remove(documentId, attached);
+      if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNKNOWN_DOCUMENT) {
+        metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
+        log.warn("peer {} asked for unknown document {}", peerId, documentId);
+        send(new DocUnavailable(null, null, documentId));
+      } else {
+        log.error("peer {}: cannot open document {}", peerId, documentId, failure);
+        refuse(new Refusal(Refusal.Reason.OVERLOADED, "document " + documentId + " cannot be opened now, try again"));
+      }
+    });
+    return attached;
+  }
+
+  private void onClosed() {
+    closed = true;
+    if (peerId != null) {
+      directory.unregister(peerId, this);
+    }
+    for (Future<DocumentSession> session : documents.values()) {
+      session.onSuccess(s -> s.detach(peerId));
+    }
+    documents.clear();
+    log.debug("peer {} disconnected", describe());
+  }
+
+  private void refuseAndLog(Refusal refusal) {
+    metrics.refused(refusal.reason());
+    log.warn("refused peer {} ({}): {}", describe(), grant.subject(), refusal.clientMessage());
+    refuse(refusal);
+  }
+
+  private ProtocolMessage addressed(ProtocolMessage message) {
+    if (message instanceof Sync s) {
+      return new Sync(server.peerId(), peerId, s.documentId(), s.data());
+    }
+    if (message instanceof DocUnavailable d) {
+      return new DocUnavailable(server.peerId(), peerId, d.documentId());
+    }
+    return message; // ephemeral keeps its original sender; the session sets its target
+  }
+
+  private String describe() {
+    return peerId != null ? peerId : "(not joined) " + socket.remoteAddress();
+  }
+
+  private static String truncate(String reason) {
+    return reason.length() > 120 ? reason.substring(0, 120) : reason;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.minutes.sync;
+
+import dev.minutes.metrics.SyncMetrics;
+import dev.minutes.store.DocumentStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The open documents of this node: at most one {@link DocumentSession} per document. Concurrent
+ * opens of one document share a single load. Sessions remove themselves when they unload.
+ */
+public final class SessionRegistry {
+  private final Vertx vertx;
+  private final DocumentStore store;
+  private final SessionPool pool;
+  private final AutomergeObjects natives;
+  private final SessionSettings settings;
+  private final SyncMetrics metrics;
+  private final Map<String, Future<DocumentSession>> sessions = new ConcurrentHashMap<>();
+
+  public SessionRegistry(Vertx vertx, DocumentStore store, SessionPool pool, AutomergeObjects natives,
+      SessionSettings settings, SyncMetrics metrics) {
+    this.vertx = vertx;
+    this.store = store;
+    this.pool = pool;
+    this.natives = natives;
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  /** The session of a stored document, loading it once however many callers ask at the same time. */
+  public Future<DocumentSession> open(String documentId) {
+    Future<DocumentSession> session = sessions.computeIfAbsent(documentId, id ->
+        DocumentSession.load(id, vertx, store, pool, natives, settings, metrics, this::forget));
+    return session.recover(failure -> {
+      sessions.remove(documentId, session);
+      return Future.failedFuture(failure);
+    });
+  }
+
+  /** Opens the session and attaches the peer, reopening once if the session unloaded in between. */
+  public Future<DocumentSession> attach(String documentId, PeerSink peer, boolean mayWrite) {
+    return open(documentId)
+        .compose(s -> s.attach(peer, mayWrite))
+        .recover(failure -> failure instanceof DocumentSession.SessionUnloaded
+            ? open(documentId).compose(s -> s.attach(peer, mayWrite))
+            : Future.failedFuture(failure));
+  }
+
+  /** The session if this node has the document loaded. */
+  public DocumentSession loaded(String documentId) {
+    Future<DocumentSession> session = sessions.get(documentId);
+    return session != null && session.succeeded() ? session.result() : null;
+  }
+
+  /** Tells every loaded session to catch up from the log (after a lost change-feed subscription). */
+  public void catchUpAll() {
+    for (Future<DocumentSession> session : sessions.values()) {
+      session.onSuccess(s -> s.storedElsewhere(Long.MAX_VALUE));
+    }
+  }
+
+  public int openDocuments() {
+    return sessions.size();
+  }
+
+  private void forget(DocumentSession session) {
+    sessions.computeIfPresent(session.documentId(),
+        (id, current) -> current.succeeded() && current.result() == session ? null : current);
+  }
+
+  /** Unloads every session, freeing all native memory (shutdown). */
+  public Future<Void> closeAll() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Future<DocumentSession> session : sessions.values()) {
+      closing.add(session.compose(DocumentSession::shutdown, failure -> Future.succeededFuture()));
+    }
+    return Future.join(closing).mapEmpty();
+  }
+}
