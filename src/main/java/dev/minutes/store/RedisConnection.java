@@ -1,0 +1,198 @@
+package dev.minutes.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.redisson.Redisson;
+import org.redisson.api.AsyncIterator;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysScanOptions;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.config.Config;
+import org.redisson.config.EqualJitterDelay;
+import org.redisson.config.SingleServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Redisson client for one Redis server plus the key prefix all store objects built on it use.
+ *
+ * <p>Redisson itself is asynchronous, but creating and shutting down the client block (they open connections and wait
+ * for Netty threads), so {@link #connect} and {@link #close} run on a worker thread.
+ *
+ * <p>Redisson reconnects by itself after an outage (with jittered back-off) and re-subscribes pub/sub channels;
+ * commands issued while Redis is away fail with {@link StoreException.Reason#UNAVAILABLE} once their retries are
+ * exhausted.
+ */
+public final class RedisConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
+
+  /** Connection establishment on loopback or a LAN takes milliseconds; beyond this Redis is effectively down. */
+  private static final int CONNECT_TIMEOUT_MS = 5_000;
+  /** Per-command response timeout. Appends sit on the path to acknowledging an edit, so fail fast rather than hang. */
+  private static final int COMMAND_TIMEOUT_MS = 3_000;
+  /** Retries cover a dropped connection or a failover; each waits a jittered delay of up to 1 s. */
+  private static final int RETRY_ATTEMPTS = 3;
+  /** Detects half-open connections (e.g. after a NAT timeout) before a real command runs into them. */
+  private static final int PING_INTERVAL_MS = 10_000;
+  private static final long READINESS_PING_TIMEOUT_MS = 1_000;
+  /** Shutdown waits for in-flight commands at most this long; there is no quiet period to sit through. */
+  private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
+  private static final int SCAN_CHUNK = 500;
+
+  private final Vertx vertx;
+  private final RedissonClient client;
+  private final RedisKeys keys;
+  private final RedisEndpoint endpoint;
+
+  private RedisConnection(Vertx vertx, RedissonClient client, RedisKeys keys, RedisEndpoint endpoint) {
+    this.vertx = vertx;
+    this.client = client;
+    this.keys = keys;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * Connects to {@code url} ({@code redis://[user:pass@]host:port[/db]} or {@code rediss://...}). Fails with
+   * {@link IllegalArgumentException} for a malformed URL or prefix and with {@code StoreException(UNAVAILABLE)} when
+   * Redis cannot be reached.
+   */
+  public static Future<RedisConnection> connect(Vertx vertx, String url, String keyPrefix) {
+    RedisEndpoint endpoint;
+    RedisKeys keys;
+    try {
+      endpoint = RedisEndpoint.parse(url);
+      keys = new RedisKeys(keyPrefix);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Config config = configFor(endpoint);
+    return vertx.executeBlocking(() -> Redisson.create(config), false)
+        .recover(failure -> Future.failedFuture(RedisFutures.translate(failure, "connect to " + endpoint)))
+        .map(client -> {
+          log.info("Connected to Redis at {} with key prefix '{}'", endpoint, keys.prefix());
+          return new RedisConnection(vertx, client, keys, endpoint);
+        });
+  }
+
+  static Config configFor(RedisEndpoint endpoint) {
+    Config config = new Config();
+    // Document bytes must reach Redis untouched; every store object also passes the codec explicitly.
+    config.setCodec(ByteArrayCodec.INSTANCE);
+    // Redisson's defaults (32 Netty threads, 16 executor threads) are sized for a big host; completions hop to
+    // Vert.x contexts right away, so a few threads suffice.
+    config.setNettyThreads(4);
+    config.setThreads(2);
+    SingleServerConfig server = config.useSingleServer()
+        .setAddress(endpoint.address())
+        .setDatabase(endpoint.database())
+        .setConnectionMinimumIdleSize(2)
+        .setConnectionPoolSize(16)
+        .setSubscriptionConnectionMinimumIdleSize(1)
+        .setSubscriptionConnectionPoolSize(4)
+        .setClientName("minutes");
+    server.setConnectTimeout(CONNECT_TIMEOUT_MS)
+        .setTimeout(COMMAND_TIMEOUT_MS)
+        .setRetryAttempts(RETRY_ATTEMPTS)
+        .setRetryDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(1)))
+        .setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(5)))
+        .setPingConnectionInterval(PING_INTERVAL_MS)
+        .setKeepAlive(true)
+        .setTcpNoDelay(true);
+    if (endpoint.username() != null) {
+      server.setUsername(endpoint.username());
+    }
+    if (endpoint.password() != null) {
+      server.setPassword(endpoint.password());
+    }
+    return config;
+  }
+
+  public RedisKeys keys() {
+    return keys;
+  }
+
+  /** True when Redis answered PING within a second; false (never a failure) otherwise. For readiness checks. */
+  public Future<Boolean> ping() {
+    return RedisFutures.toVertx(
+            client.getRedisNodes(RedisNodes.SINGLE).getInstance()
+                .pingAsync(READINESS_PING_TIMEOUT_MS, TimeUnit.MILLISECONDS),
+            vertx.getOrCreateContext(), "ping")
+        .otherwise(failure -> {
+          log.warn("Redis ping to {} failed: {}", endpoint, failure.getMessage());
+          return false;
+        });
+  }
+
+  /**
+   * Deletes every key under this connection's prefix, walking the key space with SCAN (never KEYS) so Redis stays
+   * responsive. Returns the number of deleted keys. Meant for tests and for tearing down a deployment.
+   */
+  public Future<Long> deleteKeysUnderPrefix() {
+    Context context = vertx.getOrCreateContext();
+    AsyncIterator<String> scan = client.getKeys()
+        .getKeysAsync(KeysScanOptions.defaults().pattern(keys.prefixPattern()).chunkSize(SCAN_CHUNK));
+    return deleteRemaining(scan, context, 0L);
+  }
+
+  private Future<Long> deleteRemaining(AsyncIterator<String> scan, Context context, long deletedSoFar) {
+    return nextBatch(scan, context, new ArrayList<>())
+        .compose(batch -> {
+          if (batch.isEmpty()) {
+            return Future.succeededFuture(deletedSoFar);
+          }
+          return RedisFutures.toVertx(client.getKeys().deleteAsync(batch.toArray(String[]::new)), context, "delete keys")
+              .compose(deleted -> deleteRemaining(scan, context, deletedSoFar + deleted));
+        });
+  }
+
+  /** Collects up to {@link #SCAN_CHUNK} keys from the iterator, one hop per key (the iterator buffers SCAN pages). */
+  private Future<List<String>> nextBatch(AsyncIterator<String> scan, Context context, List<String> batch) {
+    if (batch.size() >= SCAN_CHUNK) {
+      return Future.succeededFuture(batch);
+    }
+    return RedisFutures.toVertx(scan.hasNext(), context, "scan keys")
+        .compose(hasNext -> {
+          if (!hasNext) {
+            return Future.succeededFuture(batch);
+          }
+          return RedisFutures.toVertx(scan.next(), context, "scan keys")
+              .compose(key -> {
+                batch.add(key);
+                return nextBatch(scan, context, batch);
+              });
+        });
+  }
+
+  /** Shuts the client down; in-flight commands get up to two seconds. Safe to call twice. */
+  public Future<Void> close() {
+    if (client.isShuttingDown() || client.isShutdown()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+          client.shutdown(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+          return null;
+        }, false)
+        .onSuccess(ignored -> log.info("Disconnected from Redis at {}", endpoint))
+        .mapEmpty();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  RedissonClient client() {
+    return client;
+  }
+
+  @Override
+  public String toString() {
+    return "RedisConnection[" + endpoint + ", prefix '" + keys.prefix() + "']";
+  }
+}

@@ -1,0 +1,116 @@
+package dev.minutes.store;
+
+import java.util.List;
+
+/**
+ * Builds every Redis key and channel name the store uses, so the layout lives in one place.
+ *
+ * <p>A document's keys are {@code <prefix>doc:{<id>}:snapshot}, {@code :log}, {@code :base} and {@code :gate}. The id
+ * sits in a hash tag so that all keys of one document map to the same cluster slot, which multi-key Lua scripts
+ * require. Announcements go to the single channel {@code <prefix>changes}.
+ */
+public final class RedisKeys {
+
+  public static final String DEFAULT_PREFIX = "minutes:";
+
+  /** Generous for automerge-repo ids (about 28 base58 characters) while bounding key size. */
+  static final int MAX_DOCUMENT_ID_LENGTH = 256;
+
+  private final String prefix;
+
+  public RedisKeys(String prefix) {
+    this.prefix = requireValidPrefix(prefix);
+  }
+
+  public static RedisKeys withDefaultPrefix() {
+    return new RedisKeys(DEFAULT_PREFIX);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** The latest snapshot (binary string). */
+  public String snapshot(String documentId) {
+    return documentKey(documentId, "snapshot");
+  }
+
+  /** Change chunks appended after the snapshot, oldest first (list of binary strings). */
+  public String log(String documentId) {
+    return documentKey(documentId, "log");
+  }
+
+  /** Sequence number of the last entry folded into the snapshot; absent means 0. */
+  public String base(String documentId) {
+    return documentKey(documentId, "base");
+  }
+
+  /** Present once the document's writes are closed. */
+  public String gate(String documentId) {
+    return documentKey(documentId, "gate");
+  }
+
+  /** The keys of one document in the order the Lua scripts expect: snapshot, log, base, gate. */
+  List<Object> documentKeys(String documentId) {
+    return List.of(snapshot(documentId), log(documentId), base(documentId), gate(documentId));
+  }
+
+  /** The pub/sub channel that carries every {@link Announcement}. */
+  public String changesChannel() {
+    return prefix + "changes";
+  }
+
+  /** A SCAN/KEYS glob that matches exactly the keys under this prefix. */
+  public String prefixPattern() {
+    StringBuilder pattern = new StringBuilder(prefix.length() + 1);
+    for (char c : prefix.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        pattern.append('\\');
+      }
+      pattern.append(c);
+    }
+    return pattern.append('*').toString();
+  }
+
+  /**
+   * Rejects ids that would break the key layout: braces would end the hash tag early and whitespace would break the
+   * "{@code <id> <seq>}" announcement format.
+   */
+  public static String requireValidDocumentId(String documentId) {
+    if (documentId == null || documentId.isEmpty()) {
+      throw new IllegalArgumentException("document id must not be empty");
+    }
+    if (documentId.length() > MAX_DOCUMENT_ID_LENGTH) {
+      throw new IllegalArgumentException("document id longer than " + MAX_DOCUMENT_ID_LENGTH + " characters");
+    }
+    for (int i = 0; i < documentId.length(); i++) {
+      char c = documentId.charAt(i);
+      if (c == '{' || c == '}' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new IllegalArgumentException("document id contains a forbidden character at index " + i);
+      }
+    }
+    return documentId;
+  }
+
+  private String documentKey(String documentId, String kind) {
+    return prefix + "doc:{" + requireValidDocumentId(documentId) + "}:" + kind;
+  }
+
+  private static String requireValidPrefix(String prefix) {
+    if (prefix == null) {
+      throw new IllegalArgumentException("key prefix must not be null");
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (c == '{' || c == '}' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new IllegalArgumentException("key prefix contains a forbidden character at index " + i);
+      }
+    }
+    return prefix;
+  }
+
+  @Override
+  public String toString() {
+    return "RedisKeys[" + prefix + "]";
+  }
+}
