@@ -60,6 +60,8 @@ public final class MinutesNode {
   /** Starts a node; the future completes once it serves HTTP. */
   public static Future<MinutesNode> start(Vertx vertx, MinutesConfig config) {
     MinutesNode node = new MinutesNode(vertx, config);
+    // A handler that throws must never fail silently.
+    vertx.exceptionHandler(failure -> log.error("unhandled failure in a Vert.x handler", failure));
     return node.startRedis()
         .compose(url -> RedisConnection.connect(vertx, url, config.redisKeyPrefix()))
         .compose(connection -> {

@@ -5,8 +5,7 @@ import dev.minutes.store.DocumentStore;
 import dev.minutes.store.LogSlice;
 import dev.minutes.store.StoreException;
 import dev.minutes.store.StoredDocument;
-import dev.minutes.sync.codec.ProtocolMessage.Ephemeral;
-import dev.minutes.sync.codec.ProtocolMessage.Sync;
+import dev.minutes.sync.codec.Ephemeral;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -197,7 +196,7 @@ public final class DocumentSession {
       ephemeralCounts.put(key, message.count());
       for (PeerLink link : peers.values()) {
         if (!link.sink.peerId().equals(message.senderId())) {
-          link.sink.send(message.withTargetId(link.sink.peerId()));
+          link.sink.sendEphemeral(message.withTargetId(link.sink.peerId()));
         }
       }
     });
@@ -338,7 +337,7 @@ public final class DocumentSession {
     for (Outgoing o : out) {
       if (peers.get(o.link.sink.peerId()) == o.link) {
         metrics.syncOut(o.data.length);
-        o.link.sink.send(new Sync(null, null, documentId, o.data));
+        o.link.sink.sendSync(documentId, o.data);
       }
     }
   }

@@ -6,14 +6,15 @@ import dev.minutes.sync.codec.MalformedMessageException;
 import dev.minutes.sync.codec.MessageCodec;
 import dev.minutes.sync.codec.PeerMetadata;
 import dev.minutes.sync.codec.ProtocolMessage;
-import dev.minutes.sync.codec.ProtocolMessage.DocUnavailable;
-import dev.minutes.sync.codec.ProtocolMessage.Ephemeral;
-import dev.minutes.sync.codec.ProtocolMessage.ErrorMessage;
-import dev.minutes.sync.codec.ProtocolMessage.Join;
-import dev.minutes.sync.codec.ProtocolMessage.Leave;
-import dev.minutes.sync.codec.ProtocolMessage.Peer;
-import dev.minutes.sync.codec.ProtocolMessage.Request;
-import dev.minutes.sync.codec.ProtocolMessage.Sync;
+import dev.minutes.sync.codec.Ignored;
+import dev.minutes.sync.codec.DocUnavailable;
+import dev.minutes.sync.codec.Ephemeral;
+import dev.minutes.sync.codec.ErrorMessage;
+import dev.minutes.sync.codec.Join;
+import dev.minutes.sync.codec.Leave;
+import dev.minutes.sync.codec.Peer;
+import dev.minutes.sync.codec.Request;
+import dev.minutes.sync.codec.Sync;
 import dev.minutes.sync.codec.SyncMessageInspector;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -76,7 +77,20 @@ public final class PeerConnection implements PeerSink {
   }
 
   @Override
-  public void send(ProtocolMessage message) {
+  public void sendSync(String documentId, byte[] data) {
+    send(new Sync(server.peerId(), peerId, documentId, data));
+  }
+
+  @Override
+  public void sendEphemeral(Ephemeral message) {
+    send(message);
+  }
+
+  private void sendDocUnavailable(String documentId) {
+    send(new DocUnavailable(server.peerId(), peerId, documentId));
+  }
+
+  private void send(ProtocolMessage message) {
     if (closed) {
       return;
     }
@@ -85,7 +99,7 @@ public final class PeerConnection implements PeerSink {
       refuse(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
       return;
     }
-    socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(addressed(message))));
+    socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
   }
 
   @Override
@@ -148,7 +162,7 @@ public final class PeerConnection implements PeerSink {
       socket.close((short) 1000, "leave");
     } else if (message instanceof DocUnavailable unavailable) {
       log.debug("peer {} lacks document {}", peerId, unavailable.documentId());
-    } else if (message instanceof ProtocolMessage.Ignored ignored) {
+    } else if (message instanceof Ignored ignored) {
       log.debug("peer {} sent ignored message type {}", peerId, ignored.type());
     } else {
       refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE,
@@ -181,7 +195,7 @@ public final class PeerConnection implements PeerSink {
       // Do not reveal whether the document exists: the token simply does not open it.
       metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
       log.warn("refused peer {} ({}): document {} is not the one its token opens", peerId, grant.subject(), documentId);
-      send(new DocUnavailable(null, null, documentId));
+      sendDocUnavailable(documentId);
       return;
     }
     boolean changesIncluded;
@@ -218,7 +232,7 @@ public final class PeerConnection implements PeerSink {
       if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNKNOWN_DOCUMENT) {
         metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
         log.warn("peer {} asked for unknown document {}", peerId, documentId);
-        send(new DocUnavailable(null, null, documentId));
+        sendDocUnavailable(documentId);
       } else {
         log.error("peer {}: cannot open document {}", peerId, documentId, failure);
         refuse(new Refusal(Refusal.Reason.OVERLOADED, "document " + documentId + " cannot be opened now, try again"));
@@ -243,16 +257,6 @@ public final class PeerConnection implements PeerSink {
     metrics.refused(refusal.reason());
     log.warn("refused peer {} ({}): {}", describe(), grant.subject(), refusal.clientMessage());
     refuse(refusal);
-  }
-
-  private ProtocolMessage addressed(ProtocolMessage message) {
-    if (message instanceof Sync s) {
-      return new Sync(server.peerId(), peerId, s.documentId(), s.data());
-    }
-    if (message instanceof DocUnavailable d) {
-      return new DocUnavailable(server.peerId(), peerId, d.documentId());
-    }
-    return message; // ephemeral keeps its original sender; the session sets its target
   }
 
   private String describe() {

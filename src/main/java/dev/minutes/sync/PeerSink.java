@@ -1,13 +1,16 @@
 package dev.minutes.sync;
 
-import dev.minutes.sync.codec.ProtocolMessage;
+import dev.minutes.sync.codec.Ephemeral;
 
 /** What a document session may do with one connected peer: send it messages. Thread safe. */
 public interface PeerSink {
   String peerId();
 
-  /** Sends one protocol message; the sink fills in sender and target. */
-  void send(ProtocolMessage message);
+  /** Sends a sync message for a document from this server. */
+  void sendSync(String documentId, byte[] data);
+
+  /** Forwards a presence message (its sender stays the original peer). */
+  void sendEphemeral(Ephemeral message);
 
   /** Reports a refusal to the peer (protocol error message), closing the socket when the reason demands it. */
   void refuse(Refusal refusal);
