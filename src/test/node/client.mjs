@@ -7,6 +7,31 @@
 // stdout: one JSON object per line, either an event ({"event":...}) or the reply to a command
 // ({"id":..,"ok":true,...} / {"id":..,"ok":false,"error":"..."}). Diagnostics go to stderr.
 // Heads are always hex change hashes (as Automerge's getHeads and the Java binding give them).
+//
+// Commands (optional "url" picks a document this client created/found; default: the last one):
+//   create {init}                 -> {url, documentId, heads}           repo.create(init)
+//   find {url, timeoutMs?}        -> {url, text, heads, elapsedMs}      await repo.find(url)
+//                                    failure: {error:"Document … is unavailable (after N ms)", unavailable, elapsedMs}
+//   waitReady {url, timeoutMs?}   -> {url, text, heads}                 a handle asked for earlier becomes ready
+//   randomUrl                     -> {url}                              a document that exists nowhere
+//   splice {index, delete, insert}-> {heads, length}                    A.splice(d, ["body"], …)
+//   type {text, at:"end"|i, perChange:1, intervalMs:0} -> {changes, heads, length}
+//   put {path:[..], value}        -> {heads}
+//   text                          -> {text, heads}
+//   doc                           -> {doc, heads}                       whole document as plain JSON
+//   waitText {equals|contains, timeoutMs:10000} -> {text, heads}
+//   waitSaved {timeoutMs:10000}   -> {heads, serverHeads, storageId, elapsedMs}
+//   broadcast {message}           -> {}                                 handle.broadcast(message)
+//   disconnect                    -> {}                                 offline; edits stay local
+//   reconnect {wait:true, timeoutMs:10000} -> {peerId, storageId}       new adapter, same peerId
+//   drop                          -> {}                                 kill the socket; the adapter reconnects itself
+//   status                        -> {peerId, peers, serverPeerId, state, url}
+//   exit                          -> {} then exit code 0
+// Events: ready {peerId}; peer {peerId, storageId, isEphemeral}; peer-disconnected {peerId};
+//   ephemeral {documentId, senderId, message}; error-message {senderId, message, targetId};
+//   socket-closed {code, reason} (sockets that had opened); socket-error {error};
+//   uncaught-error {error} (e.g. "Unexpected server response: 401", repeated on every retry);
+//   undecodable-frame {error}.
 import * as A from "@automerge/automerge"
 import { Repo, cbor, decodeHeads, generateAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo"
 import { DummyStorageAdapter } from "@automerge/automerge-repo/helpers/DummyStorageAdapter.js"
@@ -25,9 +50,13 @@ const retryMs = Number(options.retryMs ?? 200)
 // The adapter throws from its socket "error" listener for anything but ECONNREFUSED (e.g. an HTTP 401
 // answer to the upgrade). In a browser that error is invisible and harmless; here it would kill the
 // process, so it is reported as an event and the client stays alive for further commands.
+// Retries repeat the same error every --retry-ms: its stack is logged once, so stderr keeps room for news.
+const loggedErrors = new Set()
 process.on("uncaughtException", error => {
-  log("uncaught exception:", error?.stack ?? error)
-  emit({ event: "uncaught-error", error: error?.message ?? String(error) })
+  const message = error?.message ?? String(error)
+  log("uncaught exception:", loggedErrors.has(message) ? message : error?.stack ?? error)
+  loggedErrors.add(message)
+  emit({ event: "uncaught-error", error: message })
 })
 
 /**

@@ -6,12 +6,18 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -209,6 +215,36 @@ class NodeClientSelfTest {
   }
 
   @Test
+  @DisplayName("a client reports an error message from the server and the close that follows")
+  void clientReportsServerErrorMessages() throws TimeoutException {
+    CBORMapper cbor = new CBORMapper();
+    HttpServer refusing = vertx.createHttpServer()
+        .webSocketHandler(socket -> socket.binaryMessageHandler(frame -> {
+          Map<String, Object> join = decode(cbor, frame);
+          Map<String, Object> error = Map.of("type", "error", "senderId", "refuser",
+              "message", "change refused: read-only token", "targetId", join.get("senderId"));
+          socket.writeBinaryMessage(Buffer.buffer(encode(cbor, error)))
+              .compose(v -> socket.close((short) 1008, "refused"));
+        }))
+        .listen(0, "127.0.0.1")
+        .await(WAIT_SECONDS, SECONDS);
+    try {
+      NodeClient a = start("client.mjs", List.of("--url", "ws://127.0.0.1:" + refusing.actualPort() + "/sync",
+          "--peer-id", "refused"));
+
+      JsonObject error = await(a.awaitEvent("error-message"));
+      assertThat(error.getString("message")).isEqualTo("change refused: read-only token");
+      assertThat(error.getString("senderId")).isEqualTo("refuser");
+      assertThat(error.getString("targetId")).isEqualTo("refused");
+      JsonObject closed = await(a.awaitEvent("socket-closed"));
+      assertThat(closed.getInteger("code")).isEqualTo(1008);
+      assertThat(closed.getString("reason")).isEqualTo("refused");
+    } finally {
+      refusing.close().await(WAIT_SECONDS, SECONDS);
+    }
+  }
+
+  @Test
   @DisplayName("exit shuts a client down cleanly with exit code 0")
   void exitIsClean() throws TimeoutException {
     NodeClient a = client("leaver");
@@ -223,6 +259,23 @@ class NodeClientSelfTest {
         .put("peerMetadata", new JsonObject().put("storageId", new JsonObject().put("$undefined", true))
             .put("isEphemeral", true))
         .put("supportedProtocolVersions", new JsonArray().add(version));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> decode(CBORMapper cbor, Buffer frame) {
+    try {
+      return cbor.readValue(frame.getBytes(), Map.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] encode(CBORMapper cbor, Map<String, Object> message) {
+    try {
+      return cbor.writeValueAsBytes(message);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private NodeClient client(String peerId) {
