@@ -26,7 +26,7 @@ public final class RedisChangeFeed implements ChangeFeed {
   private final Vertx vertx;
   private final RTopic topic;
   private final String channel;
-  /** Listener ids of the current subscription (message listener first); null when not started. */
+  /** Listener ids of the current subscription (message listener first); null when stopped or never started. */
   private Future<List<Integer>> subscription;
 
   public RedisChangeFeed(RedisConnection connection) {
@@ -37,7 +37,8 @@ public final class RedisChangeFeed implements ChangeFeed {
 
   @Override
   public synchronized Future<Void> start(Consumer<Announcement> listener, Runnable onResubscribed) {
-    if (subscription != null) {
+    // A start that failed (e.g. Redis was down) may be retried; any other second start is a bug.
+    if (subscription != null && !subscription.failed()) {
       return Future.failedFuture(new IllegalStateException("change feed on " + channel + " already started"));
     }
     Context context = vertx.getOrCreateContext();

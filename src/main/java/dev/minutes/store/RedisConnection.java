@@ -121,6 +121,9 @@ public final class RedisConnection {
 
   /** True when Redis answered PING within a second; false (never a failure) otherwise. For readiness checks. */
   public Future<Boolean> ping() {
+    if (client.isShuttingDown() || client.isShutdown()) {
+      return Future.succeededFuture(false);
+    }
     return RedisFutures.toVertx(
             client.getRedisNodes(RedisNodes.SINGLE).getInstance()
                 .pingAsync(READINESS_PING_TIMEOUT_MS, TimeUnit.MILLISECONDS),

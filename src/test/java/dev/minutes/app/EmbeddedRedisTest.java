@@ -11,6 +11,10 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +82,31 @@ class EmbeddedRedisTest {
     redis.stop();
     redis.stop();
     assertThat(redis.isRunning()).isFalse();
+  }
+
+  @Test
+  @DisplayName("The server runs with an fsync-always AOF in the data directory, no RDB saves, bound to loopback")
+  void durabilitySettings() throws IOException {
+    redis = EmbeddedRedis.start(dataDir);
+    assertThat(configGet("appendonly")).isEqualTo("yes");
+    assertThat(configGet("appendfsync")).isEqualTo("always");
+    assertThat(configGet("save")).isEmpty();
+    assertThat(configGet("bind")).isEqualTo("127.0.0.1");
+    assertThat(Path.of(configGet("dir"))).isEqualTo(dataDir.toRealPath());
+  }
+
+  /** CONFIG GET over a raw socket (inline command); the value is the last line of the two-element reply. */
+  private String configGet(String parameter) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", redis.port())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(("CONFIG GET " + parameter + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      BufferedReader reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(reply.readLine()).isEqualTo("*2");
+      reply.readLine();
+      assertThat(reply.readLine()).isEqualTo(parameter);
+      reply.readLine();
+      return reply.readLine();
+    }
   }
 
   @Test
