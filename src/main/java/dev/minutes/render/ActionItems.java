@@ -124,12 +124,15 @@ public final class ActionItems {
         && stripped.chars().allMatch(c -> c == fenceChar);
   }
 
-  /** {@code line} with its HTML comments removed; tells whether a comment runs past the line. */
+  /**
+   * {@code line} with its HTML comments removed; tells whether a comment runs past the line. A
+   * {@code <!--} inside a code span on the line ({@code `<!--`}) is text, not a comment.
+   */
   private static VisibleText withoutComments(String line) {
     StringBuilder visible = new StringBuilder(line.length());
     int position = 0;
     while (true) {
-      int opening = line.indexOf(COMMENT_OPENING, position);
+      int opening = commentOpening(line, position);
       if (opening < 0) {
         visible.append(line, position, line.length());
         return new VisibleText(visible.toString(), false);
@@ -142,6 +145,48 @@ public final class ActionItems {
       }
       position = closing + COMMENT_CLOSING.length();
     }
+  }
+
+  /** The index of the next {@code <!--} at or after {@code from} outside code spans, or -1. */
+  private static int commentOpening(String line, int from) {
+    int i = from;
+    while (i < line.length()) {
+      if (line.startsWith(COMMENT_OPENING, i)) {
+        return i;
+      }
+      if (line.charAt(i) != '`') {
+        i++;
+        continue;
+      }
+      int runEnd = i;
+      while (runEnd < line.length() && line.charAt(runEnd) == '`') {
+        runEnd++;
+      }
+      int spanEnd = closingBacktickRun(line, runEnd, runEnd - i);
+      // An unmatched backtick run is literal text; a matched one hides everything up to its end.
+      i = spanEnd < 0 ? runEnd : spanEnd;
+    }
+    return -1;
+  }
+
+  /** The index just after a run of exactly {@code length} backticks at or after {@code from}. */
+  private static int closingBacktickRun(String line, int from, int length) {
+    int i = from;
+    while (i < line.length()) {
+      if (line.charAt(i) != '`') {
+        i++;
+        continue;
+      }
+      int runEnd = i;
+      while (runEnd < line.length() && line.charAt(runEnd) == '`') {
+        runEnd++;
+      }
+      if (runEnd - i == length) {
+        return runEnd;
+      }
+      i = runEnd;
+    }
+    return -1;
   }
 
   private record VisibleText(String text, boolean commentStillOpen) {}

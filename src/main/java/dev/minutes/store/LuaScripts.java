@@ -117,4 +117,9 @@ final class LuaScripts {
       end
       return redis.call('EXISTS', KEYS[4])
       """;
+
+  /** ARGV[1] cursor, ARGV[2] MATCH pattern, ARGV[3] COUNT hint. Returns SCAN's reply {nextCursor, {keys...}}. */
+  static final String SCAN_PAGE = """
+      return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
+      """;
 }

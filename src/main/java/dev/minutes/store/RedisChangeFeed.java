@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -25,8 +26,8 @@ public final class RedisChangeFeed implements ChangeFeed {
   private final Vertx vertx;
   private final RTopic topic;
   private final String channel;
-  private Integer messageListenerId;
-  private Integer statusListenerId;
+  /** Listener ids of the current subscription (message listener first); null when stopped or never started. */
+  private Future<List<Integer>> subscription;
 
   public RedisChangeFeed(RedisConnection connection) {
     this.vertx = connection.vertx();
@@ -36,7 +37,8 @@ public final class RedisChangeFeed implements ChangeFeed {
 
   @Override
   public synchronized Future<Void> start(Consumer<Announcement> listener, Runnable onResubscribed) {
-    if (messageListenerId != null) {
+    // A start that failed (e.g. Redis was down) may be retried; any other second start is a bug.
+    if (subscription != null && !subscription.failed()) {
       return Future.failedFuture(new IllegalStateException("change feed on " + channel + " already started"));
     }
     Context context = vertx.getOrCreateContext();
@@ -44,32 +46,28 @@ public final class RedisChangeFeed implements ChangeFeed {
         .ifPresent(announcement -> context.runOnContext(v -> listener.accept(announcement)));
     StatusListener status = new ResubscriptionListener(context, onResubscribed);
     // The status listener goes first so that the first onSubscribe it sees is the initial subscription.
-    return RedisFutures.toVertx(topic.addListenerAsync(status), context, "subscribe " + channel)
-        .compose(statusId -> {
-          synchronized (this) {
-            statusListenerId = statusId;
-          }
-          return RedisFutures.toVertx(topic.addListenerAsync(byte[].class, messages), context, "subscribe " + channel);
-        })
-        .map(messageId -> {
-          synchronized (this) {
-            messageListenerId = messageId;
-          }
-          log.debug("Subscribed to {}", channel);
-          return null;
-        });
+    subscription = RedisFutures.toVertx(topic.addListenerAsync(status), context, "subscribe " + channel)
+        .compose(statusId -> RedisFutures.toVertx(topic.addListenerAsync(byte[].class, messages), context,
+                "subscribe " + channel)
+            .map(messageId -> List.of(messageId, statusId))
+            .recover(failure -> removeListeners(List.of(statusId)).transform(ignored -> Future.failedFuture(failure))));
+    return subscription.onSuccess(ids -> log.debug("Subscribed to {}", channel)).mapEmpty();
   }
 
   @Override
   public synchronized Future<Void> stop() {
-    if (messageListenerId == null && statusListenerId == null) {
+    if (subscription == null) {
       return Future.succeededFuture();
     }
-    Integer[] ids = java.util.stream.Stream.of(messageListenerId, statusListenerId)
-        .filter(java.util.Objects::nonNull).toArray(Integer[]::new);
-    messageListenerId = null;
-    statusListenerId = null;
-    return RedisFutures.toVertx(topic.removeListenerAsync(ids), vertx.getOrCreateContext(), "unsubscribe " + channel);
+    Future<List<Integer>> current = subscription;
+    subscription = null;
+    // Waits for a start still in flight, so its listeners cannot outlive the stop.
+    return current.transform(started -> started.succeeded() ? removeListeners(started.result()) : Future.succeededFuture());
+  }
+
+  private Future<Void> removeListeners(List<Integer> ids) {
+    return RedisFutures.toVertx(topic.removeListenerAsync(ids.toArray(Integer[]::new)), vertx.getOrCreateContext(),
+        "unsubscribe " + channel);
   }
 
   /** Parses "{@code <documentId> <seq>}"; a malformed payload is logged and skipped, never fatal to the feed. */

@@ -3,14 +3,14 @@ package dev.minutes.store;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.redisson.Redisson;
-import org.redisson.api.AsyncIterator;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.options.KeysScanOptions;
 import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.Config;
@@ -44,7 +44,8 @@ public final class RedisConnection {
   private static final long READINESS_PING_TIMEOUT_MS = 1_000;
   /** Shutdown waits for in-flight commands at most this long; there is no quiet period to sit through. */
   private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
-  private static final int SCAN_CHUNK = 500;
+  /** Keys per SCAN page, a hint to Redis; also bounds the size of each DEL. */
+  private static final int SCAN_PAGE = 500;
 
   private final Vertx vertx;
   private final RedissonClient client;
@@ -120,6 +121,9 @@ public final class RedisConnection {
 
   /** True when Redis answered PING within a second; false (never a failure) otherwise. For readiness checks. */
   public Future<Boolean> ping() {
+    if (client.isShuttingDown() || client.isShutdown()) {
+      return Future.succeededFuture(false);
+    }
     return RedisFutures.toVertx(
             client.getRedisNodes(RedisNodes.SINGLE).getInstance()
                 .pingAsync(READINESS_PING_TIMEOUT_MS, TimeUnit.MILLISECONDS),
@@ -132,42 +136,34 @@ public final class RedisConnection {
 
   /**
    * Deletes every key under this connection's prefix, walking the key space with SCAN (never KEYS) so Redis stays
-   * responsive. Returns the number of deleted keys. Meant for tests and for tearing down a deployment.
+   * responsive, one page per round trip. Returns the number of deleted keys. Meant for tests and for tearing down a
+   * deployment; on a cluster it only visits the node that serves the scan, so run it per node there.
    */
   public Future<Long> deleteKeysUnderPrefix() {
-    Context context = vertx.getOrCreateContext();
-    AsyncIterator<String> scan = client.getKeys()
-        .getKeysAsync(KeysScanOptions.defaults().pattern(keys.prefixPattern()).chunkSize(SCAN_CHUNK));
-    return deleteRemaining(scan, context, 0L);
+    return deleteFromCursor("0", 0L, vertx.getOrCreateContext());
   }
 
-  private Future<Long> deleteRemaining(AsyncIterator<String> scan, Context context, long deletedSoFar) {
-    return nextBatch(scan, context, new ArrayList<>())
-        .compose(batch -> {
-          if (batch.isEmpty()) {
-            return Future.succeededFuture(deletedSoFar);
-          }
-          return RedisFutures.toVertx(client.getKeys().deleteAsync(batch.toArray(String[]::new)), context, "delete keys")
-              .compose(deleted -> deleteRemaining(scan, context, deletedSoFar + deleted));
+  private Future<Long> deleteFromCursor(String cursor, long deletedSoFar, Context context) {
+    RScript script = client.getScript(ByteArrayCodec.INSTANCE);
+    RFuture<List<Object>> page = script.evalAsync(RScript.Mode.READ_WRITE, LuaScripts.SCAN_PAGE,
+        RScript.ReturnType.MULTI, List.of(), utf8(cursor), utf8(keys.prefixPattern()), utf8(Integer.toString(SCAN_PAGE)));
+    return RedisFutures.toVertx(page, context, "scan keys under " + keys.prefix())
+        .compose(reply -> {
+          String next = new String((byte[]) reply.get(0), StandardCharsets.UTF_8);
+          String[] found = ((List<?>) reply.get(1)).stream()
+              .map(key -> new String((byte[]) key, StandardCharsets.UTF_8))
+              .toArray(String[]::new);
+          Future<Long> deleted = found.length == 0
+              ? Future.succeededFuture(0L)
+              : RedisFutures.toVertx(client.getKeys().deleteAsync(found), context, "delete keys under " + keys.prefix());
+          return deleted.compose(count -> "0".equals(next)
+              ? Future.succeededFuture(deletedSoFar + count)
+              : deleteFromCursor(next, deletedSoFar + count, context));
         });
   }
 
-  /** Collects up to {@link #SCAN_CHUNK} keys from the iterator, one hop per key (the iterator buffers SCAN pages). */
-  private Future<List<String>> nextBatch(AsyncIterator<String> scan, Context context, List<String> batch) {
-    if (batch.size() >= SCAN_CHUNK) {
-      return Future.succeededFuture(batch);
-    }
-    return RedisFutures.toVertx(scan.hasNext(), context, "scan keys")
-        .compose(hasNext -> {
-          if (!hasNext) {
-            return Future.succeededFuture(batch);
-          }
-          return RedisFutures.toVertx(scan.next(), context, "scan keys")
-              .compose(key -> {
-                batch.add(key);
-                return nextBatch(scan, context, batch);
-              });
-        });
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Shuts the client down; in-flight commands get up to two seconds. Safe to call twice. */

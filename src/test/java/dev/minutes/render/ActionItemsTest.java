@@ -125,6 +125,16 @@ class ActionItemsTest {
   }
 
   @Test
+  @DisplayName("a comment opener inside a code span is text and hides nothing")
+  void commentOpenerInCodeSpan() {
+    String body =
+        "Write `<!--` to start a comment, or ``a ` <!-- b``.\n- [ ] A: still visible\n"
+            + "An unmatched ` does not protect <!-- this\n- [ ] B: hidden\n-->\n";
+
+    assertThat(ActionItems.parse(body)).extracting(ActionItem::owner).containsExactly("A");
+  }
+
+  @Test
   @DisplayName("ignores look-alikes: no box, empty box text, ordered lists, escaped brackets")
   void lookAlikes() {
     String body =

@@ -1,0 +1,42 @@
+package dev.minutes.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class RedisKeysTest {
+
+  @Test
+  @DisplayName("The default prefix is 'minutes:' and the id is the hash tag")
+  void defaultLayout() {
+    RedisKeys keys = RedisKeys.withDefaultPrefix();
+    assertThat(keys.snapshot("4NMNnkMhL8jXrdJ9jamS58PAVdXu")).isEqualTo("minutes:doc:{4NMNnkMhL8jXrdJ9jamS58PAVdXu}:snapshot");
+    assertThat(keys.changesChannel()).isEqualTo("minutes:changes");
+  }
+
+  @Test
+  @DisplayName("Glob characters in the prefix are escaped in the SCAN pattern")
+  void prefixPatternEscapesGlobs() {
+    assertThat(new RedisKeys("a[b]*?\\:").prefixPattern()).isEqualTo("a\\[b\\]\\*\\?\\\\:*");
+    assertThat(new RedisKeys("test:1:").prefixPattern()).isEqualTo("test:1:*");
+  }
+
+  @Test
+  @DisplayName("Document ids with braces, whitespace or no characters at all are refused")
+  void invalidIds() {
+    RedisKeys keys = RedisKeys.withDefaultPrefix();
+    for (String bad : new String[] {"", "a{b", "a}b", "a b", "a\nb", "x".repeat(257)}) {
+      assertThatThrownBy(() -> keys.log(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> keys.log(null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  @DisplayName("A prefix with braces or whitespace is refused")
+  void invalidPrefix() {
+    assertThatThrownBy(() -> new RedisKeys("a{b}:")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RedisKeys("a b:")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
