@@ -1,0 +1,118 @@
+package dev.minutes.support;
+
+import dev.minutes.app.ConfigLoader;
+import dev.minutes.app.MinutesConfig;
+import dev.minutes.app.MinutesNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An in-process minutes node for tests: real Redis (the shared {@link RedisHarness} one, or
+ * REDIS_URL), its own key prefix, port 0, and an HTTP client aimed at it. Several TestNodes may share
+ * a prefix to act as several nodes of one deployment.
+ */
+public final class TestNode {
+  private final Vertx vertx;
+  private final MinutesNode node;
+  private final String prefix;
+  private final WebClient http;
+
+  private TestNode(Vertx vertx, MinutesNode node, String prefix) {
+    this.vertx = vertx;
+    this.node = node;
+    this.prefix = prefix;
+    this.http = WebClient.create(vertx);
+  }
+
+  /** A node on a fresh key prefix. */
+  public static Future<TestNode> start(Vertx vertx) {
+    return start(vertx, RedisHarness.newPrefix(), Map.of());
+  }
+
+  /** A node on the given prefix with extra settings (variable name → value). */
+  public static Future<TestNode> start(Vertx vertx, String prefix, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>();
+    env.put("REDIS_URL", RedisHarness.url());
+    env.put("MINUTES_REDIS_PREFIX", prefix);
+    env.put("MINUTES_HTTP_PORT", "0");
+    env.put("MINUTES_DATA_DIR", tempDir().toString());
+    env.put("MINUTES_SESSION_IDLE_MS", "200");
+    env.putAll(settings);
+    MinutesConfig config = ConfigLoader.load(env);
+    return MinutesNode.start(vertx, config).map(node -> new TestNode(vertx, node, prefix));
+  }
+
+  public MinutesNode node() {
+    return node;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public int port() {
+    return node.port();
+  }
+
+  public String syncUrl(String token) {
+    return "ws://127.0.0.1:" + port() + "/sync?token=" + token;
+  }
+
+  public WebClient http() {
+    return http;
+  }
+
+  /** Creates a meeting through the API and returns its 201 body. */
+  public Future<JsonObject> createMeeting(JsonObject request) {
+    return http.post(port(), "127.0.0.1", "/api/meetings").sendJsonObject(request).map(response -> {
+      if (response.statusCode() != 201) {
+        throw new IllegalStateException("create failed: " + response.statusCode() + " " + response.bodyAsString());
+      }
+      return response.bodyAsJsonObject();
+    });
+  }
+
+  /** GET with a bearer token. */
+  public Future<HttpResponse<Buffer>> get(String path, String token) {
+    var request = http.get(port(), "127.0.0.1", path);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    return request.send();
+  }
+
+  /** POST with a bearer token and an optional JSON body. */
+  public Future<HttpResponse<Buffer>> post(String path, String token, JsonObject body) {
+    var request = http.post(port(), "127.0.0.1", path);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    return body == null ? request.send() : request.sendJsonObject(body);
+  }
+
+  /** Stops the node (graceful) and deletes its keys. */
+  public Future<Void> stop() {
+    http.close();
+    return node.stop();
+  }
+
+  public Future<Void> stopAndClean() {
+    return stop().eventually(() -> RedisHarness.cleanup(vertx, prefix)).mapEmpty();
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("minutes-node");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
