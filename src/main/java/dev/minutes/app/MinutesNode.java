@@ -108,7 +108,7 @@ public final class MinutesNode {
         .compose(v -> listen(new HttpApi.Parts(meetings, sessions, directory, identity, syncMetrics, registry,
             redis::ping, config.createToken(), config.publicUrl(), config.allowedOrigins(),
             config.maxHttpBodyBytes(), config.writeQueueBytes(), config.maxDocumentsPerConnection(),
-            config.maxConnectionsPerIp())));
+            config.maxConnectionsPerIp(), config.operatorToken(), publish.operations())));
   }
 
   private Future<Void> listen(HttpApi.Parts parts) {

@@ -2,6 +2,7 @@ package dev.minutes.http;
 
 import dev.minutes.meeting.MeetingService;
 import dev.minutes.metrics.SyncMetrics;
+import dev.minutes.publish.PublishOperations;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
 import dev.minutes.sync.SessionRegistry;
@@ -41,7 +42,9 @@ public final class HttpApi {
       long maxHttpBodyBytes,
       int writeQueueBytes,
       int maxDocumentsPerConnection,
-      int maxConnectionsPerIp) {}
+      int maxConnectionsPerIp,
+      Optional<String> operatorToken,
+      PublishOperations publishOperations) {}
 
   public static Router router(Vertx vertx, Parts parts) {
     Router router = Router.router(vertx);
@@ -50,6 +53,7 @@ public final class HttpApi {
         new SyncRoute.Limits(parts.writeQueueBytes(), parts.maxDocumentsPerConnection(), parts.maxConnectionsPerIp()),
         parts.allowedOrigins()).mount(router);
     new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl()).mount(router, parts.maxHttpBodyBytes());
+    new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> parts.redisReady().get()
         .otherwise(false)
