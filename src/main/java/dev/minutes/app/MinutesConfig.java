@@ -30,7 +30,7 @@ import java.util.Optional;
  * @param automergeThreads size of the worker pool running Automerge (JNI) work
  * @param publishFolder folder publish target directory; empty disables the folder target
  * @param webhookUrl webhook publish target; empty disables it
- * @param webhookSecrets {@code whsec_} secrets; the first signs, all are listed during rotation
+ * @param webhookSecrets {@code whsec_} secrets; each one signs (one signature per secret, for rotation)
  * @param publishRetry retry schedule of publish deliveries
  * @param webhookTimeout connect and response timeout of one webhook attempt
  */

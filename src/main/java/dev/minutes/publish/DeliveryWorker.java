@@ -55,6 +55,8 @@ final class DeliveryWorker extends VerticleBase {
 
   private boolean running;
   private boolean ticking;
+  /** The poll in progress, if any: a stop waits for it, since it may just have claimed jobs. */
+  private Future<Void> currentTick = Future.succeededFuture();
   private boolean saturated;
   private long timerId = -1;
   private Instant timerAt = Instant.MAX;
@@ -78,7 +80,11 @@ final class DeliveryWorker extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Stops polling and waits for the attempts in flight (each bounded by its target's timeouts) to be recorded. */
+  /**
+   * Stops polling, lets a poll in progress start the attempts it claimed (a claimed job left alone
+   * would wait for its lease to expire), and waits until every attempt in flight (each bounded by
+   * its target's timeouts) is recorded.
+   */
   @Override
   public Future<?> stop() {
     running = false;
@@ -86,7 +92,7 @@ final class DeliveryWorker extends VerticleBase {
       vertx.cancelTimer(timerId);
       timerId = -1;
     }
-    return Future.join(new ArrayList<>(inFlight));
+    return currentTick.transform(ar -> Future.join(new ArrayList<>(inFlight)));
   }
 
   /** Look for work now (e.g. after an operator re-queued a job). Safe from any thread. */
@@ -119,7 +125,7 @@ final class DeliveryWorker extends VerticleBase {
     ticking = true;
     Instant now = clock.instant();
     int room = MAX_IN_FLIGHT - inFlight.size();
-    outbox.ingest(now, INGEST_BATCH)
+    currentTick = outbox.ingest(now, INGEST_BATCH)
         .compose(created -> outbox.claimDue(now, now.plus(lease), room, owner))
         .onSuccess(claim -> {
           metrics.queue(claim.depth(), claim.oldestEnqueued(), now);
@@ -135,7 +141,9 @@ final class DeliveryWorker extends VerticleBase {
             next = due.get();
           }
           wakeAt(next);
-        });
+        })
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   private void attempt(Map<String, String> record, Map<String, String> disabledTargets) {
@@ -174,7 +182,13 @@ final class DeliveryWorker extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return fail(attempt, attempt.previous(), "malformed job: " + e.getMessage());
     }
-    return target.deliver(job)
+    Future<DeliveryResult> delivery;
+    try {
+      delivery = target.deliver(job);
+    } catch (RuntimeException e) {
+      delivery = Future.failedFuture(e);
+    }
+    return delivery
         .otherwise(failure -> DeliveryResult.retryable("delivery failed: " + failure))
         .compose(result -> settle(attempt, target, result));
   }

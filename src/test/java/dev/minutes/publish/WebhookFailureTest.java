@@ -87,6 +87,8 @@ class WebhookFailureTest {
     assertThat(failedAfter).extracting(entry -> ((JsonObject) entry).getString("jobId")).doesNotContain(jobId);
     assertThat(await(operatorPost("/api/operator/publish/" + jobId + "/retry")).statusCode()).isEqualTo(409);
     assertThat(await(operatorPost("/api/operator/publish/no-such-job/retry")).statusCode()).isEqualTo(404);
+    assertThat(node.node().registry().get("minutes_publish_failures").tag("target", "webhook").counter().count())
+        .isEqualTo(1.0);
   }
 
   @Test

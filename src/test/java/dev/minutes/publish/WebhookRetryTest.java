@@ -84,6 +84,12 @@ class WebhookRetryTest {
     assertThat(delivered.getString("deliveredAt")).isNotNull();
     assertThat(delivered.getString("location")).isEqualTo("127.0.0.1");
     assertThat(delivered.getString("lastError")).contains("429");
+
+    var registry = node.node().registry();
+    assertThat(registry.get("minutes_publish_deliveries").tag("target", "webhook").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("minutes_publish_retries").tag("target", "webhook").counter().count()).isEqualTo(4.0);
+    assertThat(registry.find("minutes_publish_failures").counters()).isEmpty();
+    assertThat(registry.scrape()).contains("minutes_publish_outbox_depth", "minutes_publish_oldest_pending_seconds");
   }
 
   @Test
