@@ -56,6 +56,7 @@ public final class DocumentSession {
   private final SessionSettings settings;
   private final Consumer<DocumentSession> onUnload;
   private final SyncMetrics metrics;
+  private final EphemeralRelay relay;
 
   /** Owner: this session. Lane-confined; freed by {@link #unload} or a reload. */
   private Document document;
@@ -75,7 +76,9 @@ public final class DocumentSession {
   private long idleTimer = -1;
 
   private DocumentSession(String documentId, Vertx vertx, Context context, SerialLane lane, DocumentStore store,
-      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, Consumer<DocumentSession> onUnload) {
+      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay,
+      Consumer<DocumentSession> onUnload) {
+    this.relay = relay;
     this.documentId = documentId;
     this.vertx = vertx;
     this.context = context;
@@ -92,11 +95,12 @@ public final class DocumentSession {
    * UNKNOWN_DOCUMENT when the store does not have it.
    */
   static Future<DocumentSession> load(String documentId, Vertx vertx, DocumentStore store, SessionPool pool,
-      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, Consumer<DocumentSession> onUnload) {
+      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay,
+      Consumer<DocumentSession> onUnload) {
     Context context = vertx.getOrCreateContext();
     SerialLane lane = new SerialLane(pool.executor(), context);
     DocumentSession session =
-        new DocumentSession(documentId, vertx, context, lane, store, natives, settings, metrics, onUnload);
+        new DocumentSession(documentId, vertx, context, lane, store, natives, settings, metrics, relay, onUnload);
     return store.load(documentId)
         .compose(stored -> stored.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new StoreException(StoreException.Reason.UNKNOWN_DOCUMENT, "no document " + documentId))))
@@ -184,9 +188,10 @@ public final class DocumentSession {
 
   /**
    * Forwards a presence message to every other peer, once: a count not above the highest seen for
-   * its sender session is an echo (clients re-forward what they receive) and is dropped.
+   * its sender session is an echo (clients re-forward what they receive) and is dropped. Messages
+   * from this node's peers also go to the other nodes; relayed ones ({@code fromOtherNode}) do not.
    */
-  public void ephemeral(Ephemeral message) {
+  public void ephemeral(Ephemeral message, boolean fromOtherNode) {
     context.runOnContext(v -> {
       String key = message.senderId() + ":" + message.sessionId();
       Long highest = ephemeralCounts.get(key);
@@ -194,6 +199,9 @@ public final class DocumentSession {
         return;
       }
       ephemeralCounts.put(key, message.count());
+      if (!fromOtherNode) {
+        relay.publish(message);
+      }
       for (PeerLink link : peers.values()) {
         if (!link.sink.peerId().equals(message.senderId())) {
           link.sink.sendEphemeral(message.withTargetId(link.sink.peerId()));

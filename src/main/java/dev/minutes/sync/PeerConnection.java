@@ -212,7 +212,7 @@ public final class PeerConnection implements PeerSink {
     if (!grant.documentId().equals(ephemeral.documentId())) {
       return;
     }
-    session(ephemeral.documentId()).onSuccess(session -> session.ephemeral(ephemeral));
+    session(ephemeral.documentId()).onSuccess(session -> session.ephemeral(ephemeral, false));
   }
 
   /** The session of a document this connection syncs, attaching on first use; messages keep their order. */
