@@ -123,6 +123,7 @@ public final class MinutesNode {
         .setMaxWebSocketFrameSize(config.maxFrameBytes())
         .setMaxWebSocketMessageSize(config.maxMessageBytes())
         .setIdleTimeout(0)
+        .setWebSocketClosingTimeout(5)
         .setCompressionSupported(true);
     return vertx.createHttpServer(options)
         .requestHandler(HttpApi.router(vertx, parts))
