@@ -1,0 +1,34 @@
+import type { SyncSnapshot } from "../sync/syncStatus.js"
+import { h } from "./dom.js"
+
+/**
+ * The connection indicator. Its text is exactly `saved`, `saving` or `offline (N edits pending)`
+ * (or `closed` / `error`); `data-state` carries the kind for styling and tests, `data-local`
+ * tells whether every edit is also stored in this browser.
+ */
+export class StatusIndicator {
+  readonly element: HTMLElement
+  readonly #text: HTMLElement
+
+  constructor() {
+    this.#text = h("span", { class: "status-text" }, "connecting")
+    this.element = h(
+      "div",
+      { class: "status", "data-testid": "status-indicator", "data-state": "saving", role: "status", "aria-live": "polite" },
+      h("span", { class: "status-dot", "aria-hidden": "true" }),
+      this.#text,
+    )
+  }
+
+  show(snapshot: SyncSnapshot): void {
+    const { view } = snapshot
+    this.element.dataset.state = view.kind
+    this.element.dataset.pending = snapshot.pending === null ? "" : String(snapshot.pending)
+    this.element.dataset.local = snapshot.storedLocally ? "stored" : "storing"
+    this.element.dataset.connected = String(snapshot.connected)
+    this.element.title = view.description
+    this.element.setAttribute("aria-label", `${view.text}. ${view.description}`)
+    // The text node is the indicator's contract: set it last and only to the view's text.
+    this.#text.textContent = view.text
+  }
+}
