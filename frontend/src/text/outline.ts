@@ -22,7 +22,8 @@ export function parseOutline(text: string): OutlineEntry[] {
     const match = ATX_HEADING.exec(line.text)
     if (!match) continue
     const hashes = match[1] ?? ""
-    const title = (match[2] ?? "").replace(/[ \t]+#+$/, "").trim()
+    // A closing run of #s needs a space before it, unless it is all there is (`## ##` is empty).
+    const title = (match[2] ?? "").replace(/(?:^|[ \t]+)#+[ \t]*$/, "").trim()
     if (title === "") continue
     entries.push({ level: hashes.length, title, line: line.number, from: line.from })
   }
