@@ -2,7 +2,7 @@ import type { DocHandle } from "@automerge/automerge-repo"
 import { automergeSyncPlugin } from "@automerge/automerge-codemirror"
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
 import { markdown } from "@codemirror/lang-markdown"
-import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language"
+import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
 import { Compartment, EditorState } from "@codemirror/state"
 import {
@@ -13,6 +13,7 @@ import {
   placeholder,
   type ViewUpdate,
 } from "@codemirror/view"
+import { minutesHighlight } from "./highlight.js"
 import { remoteCursors, setRemoteCursors, type RemoteCursor } from "./remoteCursors.js"
 import type { MinutesDoc } from "./types.js"
 
@@ -45,7 +46,7 @@ export class MinutesEditor {
         highlightSelectionMatches(),
         keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap]),
         markdown(),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        syntaxHighlighting(minutesHighlight),
         EditorView.lineWrapping,
         placeholder("Write the minutes here…"),
         EditorView.contentAttributes.of({ "aria-label": "Minutes text", "aria-multiline": "true" }),
@@ -61,6 +62,8 @@ export class MinutesEditor {
       ],
     })
     this.view = new EditorView({ state, parent })
+    // Browser tests read the whole text here: CodeMirror renders only the visible lines.
+    Object.defineProperty(parent, "minutesEditorText", { value: () => this.text(), configurable: true })
   }
 
   get readOnly(): boolean {

@@ -40,6 +40,7 @@ export class SyncStatus {
   #flushAgain = false
   #scheduled = false
   #last: SyncSnapshot | null = null
+  #lastRemembered: RememberedServerHeads | null = null
 
   constructor(repo: Repo, handle: DocHandle<MinutesDoc>, socket: MinutesSocketAdapter) {
     this.#repo = repo
@@ -58,10 +59,8 @@ export class SyncStatus {
       this.#connected = false
       this.#schedule()
     })
-    handle.on("remote-heads", ({ storageId, heads }) => {
-      if (storageId !== this.#serverStorageId) return
-      writeStorage(this.#storageKey, JSON.stringify({ storageId, heads } satisfies RememberedServerHeads))
-      this.#schedule()
+    handle.on("remote-heads", ({ storageId }) => {
+      if (storageId === this.#serverStorageId) this.#schedule()
     })
     handle.on("heads-changed", () => {
       this.#schedule()
@@ -103,12 +102,23 @@ export class SyncStatus {
   #serverHeadsHex(): string[] | null {
     const storageId = this.#serverStorageId
     const live = storageId ? this.#handle.getSyncInfo(storageId)?.lastHeads : undefined
-    if (live) return decodeHeads(live)
+    if (storageId && live) {
+      this.#remember(storageId, live)
+      return decodeHeads(live)
+    }
     const remembered = this.#remembered()
     if (remembered && (storageId === null || remembered.storageId === storageId)) {
       return decodeHeads(remembered.heads as UrlHeads)
     }
     return null
+  }
+
+  /** Keeps the server's heads for a later visit (they may have arrived before this tracker existed). */
+  #remember(storageId: string, heads: UrlHeads): void {
+    const last = this.#lastRemembered
+    if (last && last.storageId === storageId && sameHeads(last.heads, heads)) return
+    this.#lastRemembered = { storageId, heads: [...heads] }
+    writeStorage(this.#storageKey, JSON.stringify(this.#lastRemembered))
   }
 
   #remembered(): RememberedServerHeads | null {
