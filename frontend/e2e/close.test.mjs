@@ -65,6 +65,16 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   assert.equal(info.status, "closed")
   assert.ok(info.publish.some((target) => target.state === "delivered"), "a publish target delivered the minutes")
 
+  // A page opened after the close is read-only from the start and shows the same final text.
+  const late = await openMeeting(await newContext(browser), meeting.links.edit, "Dee Late")
+  await assertReadOnly(late)
+  await late.waitForFunction(
+    (expected) => document.querySelector("[data-testid=final-text]")?.textContent === expected,
+    published,
+    { timeout: WAIT_MS },
+  )
+  assert.equal(await editorText(late), bodyOf(published))
+
   await screenshot(chair, "close-chair")
   await screenshot(editor, "close-editor")
   assertNoPageErrors(chair)

@@ -1,6 +1,18 @@
 import assert from "node:assert/strict"
 import { test } from "node:test"
-import { BASE_URL, WAIT_MS, browserFor, createMeeting, newContext, screenshot } from "./support/harness.mjs"
+import {
+  BASE_URL,
+  WAIT_MS,
+  bodyOf,
+  browserFor,
+  createMeeting,
+  editorText,
+  minutesMarkdown,
+  newContext,
+  openMeeting,
+  screenshot,
+  waitForState,
+} from "./support/harness.mjs"
 
 test("the start page creates a meeting and shows its three links", { timeout: 90_000 }, async (t) => {
   const browser = await browserFor(t)
@@ -55,4 +67,56 @@ test("bad links are explained in words, not codes", { timeout: 90_000 }, async (
   await page.reload()
   await banner.waitFor({ state: "visible", timeout: WAIT_MS })
   assert.match(await banner.textContent(), /another meeting/i)
+})
+
+const PUBLISHED = `---
+updated: 2031-05-06
+author:
+  name: Ada Chair
+  uri: http://example.org
+  email: ada@example.org
+subject: 'Weekly Meeting: 2031-05-06'
+permalink: weekly-2031-05-06
+description: '6th May 2031: Import test'
+---
+
+### Agenda ###
+
+- Imports
+
+Attendees: Ada Chair (chair) and Ben Editor
+
+
+### Notes ###
+
+#### Imports ####
+
+Trailing spaces stay.  
+- [ ] Ben: check the import
+
+`
+
+test("a published minutes file imported from the start page opens with exactly its text", { timeout: 90_000 }, async (t) => {
+  const browser = await browserFor(t)
+  const context = await newContext(browser)
+  const page = await context.newPage()
+  await page.goto(`${BASE_URL}/`)
+  if (process.env.MINUTES_CREATION_TOKEN) {
+    await page.getByTestId("field-import-text").fill(PUBLISHED)
+    await page.getByTestId("import-submit").click()
+    await page.getByTestId("field-creation-token").fill(process.env.MINUTES_CREATION_TOKEN)
+  }
+  await page.getByTestId("field-import-text").fill(PUBLISHED)
+  await page.getByTestId("import-submit").click()
+  const editLink = await page.getByTestId("link-edit").getAttribute("href", { timeout: WAIT_MS })
+  const id = /\/m\/([^/#]+)#token=(.+)$/.exec(editLink)
+  assert.ok(id, "the edit link names the meeting and carries a token")
+
+  const meetingPage = await openMeeting(context, editLink, "Ben Editor")
+  await waitForState(meetingPage, "saved")
+  assert.equal(await editorText(meetingPage), bodyOf(PUBLISHED))
+  assert.equal(await meetingPage.getByTestId("meeting-subject").textContent(), "Weekly Meeting: 2031-05-06")
+  await meetingPage.locator("[data-testid=action-items] [data-owner=Ben]").waitFor()
+  const meeting = { id: id[1], tokens: { editor: decodeURIComponent(id[2]) } }
+  assert.equal(await minutesMarkdown(meeting), PUBLISHED, "the server renders the imported file byte for byte")
 })

@@ -25,13 +25,15 @@ export class StartPage {
       "data-testid": "field-creation-token",
       "aria-describedby": `${tokenId}-note`,
     })
+    // Its own small form: password managers and browsers expect a password field inside one.
     this.#tokenField = h(
-      "div",
-      { class: "card token-card", hidden: true },
+      "form",
+      { class: "card token-card", hidden: true, "aria-label": "Creation token" },
       h("label", { for: tokenId }, "Creation token"),
       h("p", { id: `${tokenId}-note`, class: "field-note" }, "This server only lets people with its creation token create or import meetings. Ask its operator for it."),
       this.#tokenInput,
     )
+    this.#tokenField.addEventListener("submit", (event) => event.preventDefault())
     document.title = "minutes"
     replaceChildren(
       root,
@@ -41,9 +43,9 @@ export class StartPage {
         "main",
         { class: "start", id: "main" },
         this.#tokenField,
+        this.#result,
         this.#createForm(),
         this.#importForm(),
-        this.#result,
       ),
     )
   }
@@ -121,7 +123,7 @@ export class StartPage {
 
   #importForm(): HTMLElement {
     const fileId = uniqueId("import-file")
-    const file = h("input", { id: fileId, type: "file", accept: ".md,text/markdown,text/plain", "data-testid": "import-file" })
+    const file = h("input", { id: fileId, type: "file", accept: ".md,text/markdown,text/plain", "data-testid": "field-import-file" })
     const text = area("import-text", "…or paste its text", "")
     const error = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "import-error" })
     const submit = h("button", { type: "submit", class: "button", "data-testid": "import-submit" }, "Import")

@@ -5,14 +5,13 @@ import { h, replaceChildren } from "./dom.js"
 export class OutlinePanel {
   readonly element: HTMLElement
   readonly #list: HTMLOListElement
+  readonly #onSelect: (entry: OutlineEntry) => void
 
   constructor(onSelect: (entry: OutlineEntry) => void) {
+    this.#onSelect = onSelect
     this.#list = h("ol", { class: "outline-list" })
     this.element = h("nav", { class: "outline", "data-testid": "outline", "aria-label": "Outline" }, this.#list)
-    this.#onSelect = onSelect
   }
-
-  readonly #onSelect: (entry: OutlineEntry) => void
 
   show(entries: readonly OutlineEntry[]): void {
     if (entries.length === 0) {

@@ -11,10 +11,18 @@ export class StatusIndicator {
   readonly #text: HTMLElement
 
   constructor() {
-    this.#text = h("span", { class: "status-text" }, "connecting")
+    // Until the document is open nothing is confirmed by the server: "saving" is the honest word.
+    this.#text = h("span", { class: "status-text" }, "saving")
     this.element = h(
       "div",
-      { class: "status", "data-testid": "status-indicator", "data-state": "saving", role: "status", "aria-live": "polite" },
+      {
+        class: "status",
+        "data-testid": "status-indicator",
+        "data-state": "saving",
+        role: "status",
+        "aria-live": "polite",
+        title: "Connecting to the server…",
+      },
       h("span", { class: "status-dot", "aria-hidden": "true" }),
       this.#text,
     )
