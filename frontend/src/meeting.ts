@@ -26,6 +26,8 @@ import { StatusIndicator } from "./ui/statusIndicator.js"
 const DERIVED_REFRESH_MS = 150
 /** How often the publish status is asked for while a target is still pending. */
 const PUBLISH_POLL_MS = 2000
+/** How long the connection may be gone before the page says so in words (the indicator shows it at once). */
+const CONNECTION_LOST_NOTICE_MS = 8000
 /** Banner topic of "the server cannot be reached", cleared once the socket is connected. */
 const UNREACHABLE = "unreachable"
 
@@ -62,6 +64,7 @@ export class MeetingPage {
   #closed: ClosedFacts | null = null
   #derivedTimer: number | undefined
   #publishTimer: number | undefined
+  #lostTimer: number | undefined
   readonly #outline: OutlinePanel
   readonly #actionItems: ActionItemsPanel
   readonly #people = new PresenceList()
@@ -178,7 +181,7 @@ export class MeetingPage {
     status.onChange((snapshot) => {
       this.#lastSnapshot = snapshot
       this.#indicator.show(snapshot)
-      if (snapshot.connected) this.#layout.banner.clear(UNREACHABLE)
+      this.#watchConnection(snapshot.connected)
     })
     this.#meetingRepo!.socket.on("peer-candidate", () => this.#presence?.reannounce())
 
@@ -188,6 +191,29 @@ export class MeetingPage {
     handle.on("change", () => this.#documentChanged())
     this.#refreshDerived()
     if (closedAtStart) this.#enterClosed(closedFactsOf(doc) ?? closedFactsFromInfo(this.#info))
+  }
+
+  /**
+   * A short drop is normal (a reconnect, a train tunnel) and the indicator shows it; a long one
+   * deserves a sentence saying that writing on is safe.
+   */
+  #watchConnection(connected: boolean): void {
+    if (connected) {
+      window.clearTimeout(this.#lostTimer)
+      this.#lostTimer = undefined
+      this.#layout.banner.clear(UNREACHABLE)
+      return
+    }
+    if (this.#lostTimer !== undefined || this.#closed !== null) return
+    this.#lostTimer = window.setTimeout(() => {
+      if (this.#closed !== null) return
+      this.#layout.banner.show(
+        navigator.onLine ? "The server cannot be reached." : "You are offline.",
+        "Keep writing: your edits are kept in this browser and sent as soon as the connection is back.",
+        undefined,
+        UNREACHABLE,
+      )
+    }, CONNECTION_LOST_NOTICE_MS)
   }
 
   #startPresence(handle: DocHandle<MinutesDoc>, role: Role): void {
