@@ -1,5 +1,5 @@
 import { next as A } from "@automerge/automerge/slim"
-import type { DocHandle } from "@automerge/automerge-repo"
+import { isValidAutomergeUrl, type DocHandle } from "@automerge/automerge-repo"
 import { ApiError, type MinutesApi } from "./api.js"
 import { MinutesEditor } from "./editor.js"
 import { guestName, rememberName, storedColor, storedName } from "./identity.js"
@@ -79,6 +79,7 @@ export class MeetingPage {
     }))
     this.#layout = new MeetingLayout(root, {
       indicator: this.#indicator.element,
+      announcer: this.#indicator.announcer,
       people: this.#people.element,
       outline: this.#outline.element,
       actionItems: this.#actionItems.element,
@@ -98,9 +99,14 @@ export class MeetingPage {
     this.#meetingRepo = meetingRepo
     meetingRepo.socket.onServerError((message) => this.#serverRefused(message))
 
+    if (!isValidAutomergeUrl(info.documentUrl)) {
+      console.error("The server named an invalid document URL", info.documentUrl)
+      this.#fail("The minutes cannot be opened.", "The server sent a broken document address. Tell its operator.", false)
+      return
+    }
     let handle: DocHandle<MinutesDoc>
     try {
-      handle = await meetingRepo.repo.find<MinutesDoc>(info.documentUrl as Parameters<typeof meetingRepo.repo.find>[0])
+      handle = await meetingRepo.repo.find<MinutesDoc>(info.documentUrl)
     } catch (error) {
       console.error("Opening the meeting document failed", error)
       this.#layout.failEditor()

@@ -12,8 +12,11 @@ export class ErrorBanner {
 
   show(title: string, detail?: string, action?: { label: string; run: () => void }, topic = "problem"): void {
     this.#topic = topic
-    const button = action ? h("button", { type: "button", class: "button button-small" }, action.label) : null
-    button?.addEventListener("click", action!.run)
+    let button: HTMLButtonElement | null = null
+    if (action) {
+      button = h("button", { type: "button", class: "button button-small" }, action.label)
+      button.addEventListener("click", action.run)
+    }
     replaceChildren(
       this.element,
       h("strong", { class: "banner-title" }, title),

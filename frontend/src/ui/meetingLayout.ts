@@ -4,6 +4,7 @@ import { ErrorBanner } from "./errorBanner.js"
 
 export interface MeetingParts {
   readonly indicator: HTMLElement
+  readonly announcer: HTMLElement
   readonly people: HTMLElement
   readonly outline: HTMLElement
   readonly actionItems: HTMLElement
@@ -44,7 +45,7 @@ export class MeetingLayout {
       { class: "topbar" },
       h("a", { class: "brand", href: "/" }, "minutes"),
       h("div", { class: "meeting-heading" }, this.#subject, this.#date),
-      h("div", { class: "topbar-status" }, this.#role, this.#readOnly, parts.indicator),
+      h("div", { class: "topbar-status" }, this.#role, this.#readOnly, parts.indicator, parts.announcer),
     )
     const main = h(
       "main",
