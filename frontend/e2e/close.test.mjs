@@ -75,6 +75,9 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   )
   assert.equal(await editorText(late), bodyOf(published))
 
+  for (const page of [chair, editor, late]) {
+    assert.equal(await page.getByTestId("error-banner").isVisible(), false, "no page tried to change the closed minutes")
+  }
   await screenshot(chair, "close-chair")
   await screenshot(editor, "close-editor")
   assertNoPageErrors(chair)

@@ -41,6 +41,9 @@ test("two pages typing at once into one meeting end with identical text, equal t
   const pageB = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
   await Promise.all([waitForState(pageA, "saved"), waitForState(pageB, "saved")])
   const initial = await waitForConvergence([pageA, pageB], meeting)
+  // Who is here: each page lists the other person (presence over ephemeral messages).
+  await pageA.locator('[data-testid=presence-list] [data-name="Ada Chair"]').waitFor({ timeout: 30_000 })
+  await pageB.locator('[data-testid=presence-list] [data-name="Ben Editor"]').waitFor({ timeout: 30_000 })
 
   // Different spots: each person writes under another agenda item.
   await cursorAtEndOfLine(pageA, "#### Intro ####")

@@ -38,6 +38,8 @@ test("a viewer's page is read-only from the start and follows the others' edits"
   assert.ok(!after.includes("viewer was here"))
   assert.equal(bodyOf(await minutesMarkdown(meeting)), after)
 
+  // Had the page sent a change, the server's refusal would have put a banner up by now.
+  assert.equal(await viewer.getByTestId("error-banner").isVisible(), false, "the viewer's page never tried to change the text")
   await screenshot(viewer, "viewer")
   assertNoPageErrors(viewer)
 })
