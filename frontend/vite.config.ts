@@ -19,8 +19,9 @@ export default defineConfig({
   },
   worker: { format: "es" },
   optimizeDeps: {
-    // Pre-bundling would copy the wasm-importing module away from its .wasm file.
-    exclude: ["@automerge/automerge", "@automerge/automerge-repo"],
+    // Pre-bundling would copy the wasm-importing module away from its .wasm file; everything else
+    // (automerge-repo and its CommonJS dependencies) must be pre-bundled for the dev server.
+    exclude: ["@automerge/automerge"],
   },
   server: {
     // `npm run dev` talks to a running server (Java or the stand-in) for the API and /sync.
