@@ -55,7 +55,6 @@ export class MeetingPage {
   readonly #finalPanel = new FinalPanel()
   readonly #closeDialog = new CloseDialog()
   #info: MeetingInfo | null = null
-  #meetingRepo: MeetingRepo | null = null
   #handle: DocHandle<MinutesDoc> | null = null
   #editor: MinutesEditor | null = null
   #status: SyncStatus | null = null
@@ -96,7 +95,6 @@ export class MeetingPage {
     this.#layout.showRole(info.role)
 
     const meetingRepo = createMeetingRepo(window.location, this.#route.token)
-    this.#meetingRepo = meetingRepo
     meetingRepo.socket.onServerError((message) => this.#serverRefused(message))
 
     if (!isValidAutomergeUrl(info.documentUrl)) {
@@ -120,7 +118,7 @@ export class MeetingPage {
       return
     }
     this.#handle = handle
-    this.#openEditor(handle, info.role)
+    this.#openEditor(meetingRepo, handle, info.role)
   }
 
   async #loadInfo(): Promise<MeetingInfo | null> {
@@ -170,7 +168,7 @@ export class MeetingPage {
     })
   }
 
-  #openEditor(handle: DocHandle<MinutesDoc>, role: Role): void {
+  #openEditor(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role): void {
     const doc = handle.doc()
     const closedAtStart = readMetaString(doc.status) === "closed" || this.#info?.status === "closed"
     const readOnly = role === "viewer" || closedAtStart
@@ -182,16 +180,16 @@ export class MeetingPage {
     this.#layout.editorReady()
     this.#layout.showReadOnly(readOnly ? (role === "viewer" ? "Read only" : "Closed") : null)
 
-    const status = new SyncStatus(this.#meetingRepo!.repo, handle, this.#meetingRepo!.socket)
+    const status = new SyncStatus(meetingRepo.repo, handle, meetingRepo.socket)
     this.#status = status
     status.onChange((snapshot) => {
       this.#lastSnapshot = snapshot
       this.#indicator.show(snapshot)
       this.#watchConnection(snapshot.connected)
     })
-    this.#meetingRepo!.socket.on("peer-candidate", () => this.#presence?.reannounce())
+    meetingRepo.socket.on("peer-candidate", () => this.#presence?.reannounce())
 
-    this.#startPresence(handle, role)
+    this.#startPresence(meetingRepo, handle, role)
     if (role === "chair") this.#layout.showChairControls(() => this.#askToClose())
 
     handle.on("change", () => this.#documentChanged())
@@ -222,10 +220,10 @@ export class MeetingPage {
     }, CONNECTION_LOST_NOTICE_MS)
   }
 
-  #startPresence(handle: DocHandle<MinutesDoc>, role: Role): void {
+  #startPresence(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role): void {
     const chosen = storedName()
     const name = chosen ?? guestName()
-    const presence = new MeetingPresence(handle, this.#meetingRepo!.repo.peerId, {
+    const presence = new MeetingPresence(handle, meetingRepo.repo.peerId, {
       name,
       color: storedColor(),
       role,
