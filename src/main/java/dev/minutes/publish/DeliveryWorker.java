@@ -58,6 +58,8 @@ final class DeliveryWorker extends VerticleBase {
   /** The poll in progress, if any: a stop waits for it, since it may just have claimed jobs. */
   private Future<Void> currentTick = Future.succeededFuture();
   private boolean saturated;
+  /** True while polls fail (Redis away): logged once when it starts and once when it ends. */
+  private boolean pollFailing;
   private long timerId = -1;
   private Instant timerAt = Instant.MAX;
   private final Set<Future<Void>> inFlight = new HashSet<>();
@@ -132,7 +134,18 @@ final class DeliveryWorker extends VerticleBase {
           claim.jobs().forEach(job -> attempt(job, claim.disabledTargets()));
           saturated = inFlight.size() >= MAX_IN_FLIGHT;
         })
-        .onFailure(failure -> log.warn("publish worker could not poll Redis (will retry): {}", failure.getMessage()))
+        .onSuccess(claim -> {
+          if (pollFailing) {
+            pollFailing = false;
+            log.info("publish worker reaches Redis again");
+          }
+        })
+        .onFailure(failure -> {
+          if (!pollFailing) {
+            pollFailing = true;
+            log.warn("publish worker cannot poll Redis; retrying every {} ms: {}", POLL.toMillis(), failure.getMessage());
+          }
+        })
         .onComplete(ar -> {
           ticking = false;
           Instant next = now.plus(POLL);
