@@ -165,6 +165,12 @@ public final class PeerConnection implements PeerSink {
       refuseAndLog(new Refusal(Refusal.Reason.NOT_JOINED, "send join before '" + message.type() + "'"));
       return;
     }
+    if (message instanceof Ephemeral && !peerId.equals(message.senderId())) {
+      // Clients re-forward the presence messages they receive, keeping the original sender: the
+      // server already has the original (directly or through the relay), so the echo is dropped.
+      // Dropping rather than forwarding also means no client can speak for another peer.
+      return;
+    }
     if (!peerId.equals(message.senderId())) {
       refuseAndLog(new Refusal(Refusal.Reason.SENDER_MISMATCH,
           "senderId '" + message.senderId() + "' is not the peer joined on this socket"));
