@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param writeQueueBytes per-socket outgoing queue; a client that stops reading past it is disconnected
  * @param maxConnectionsPerIp concurrent WebSocket connections allowed from one address
  * @param maxDocumentsPerConnection documents one connection may sync at once
+ * @param maxMessagesPerSecond sustained incoming protocol messages per connection (bursts of twice pass)
  * @param sessionIdle how long a document stays loaded after its last peer left
  * @param compactAfter log entries after which a document's log is folded into a new snapshot
  * @param automergeThreads size of the worker pool running Automerge (JNI) work
@@ -50,6 +51,7 @@ public record MinutesConfig(
     int writeQueueBytes,
     int maxConnectionsPerIp,
     int maxDocumentsPerConnection,
+    int maxMessagesPerSecond,
     Duration sessionIdle,
     int compactAfter,
     int automergeThreads,

@@ -43,8 +43,8 @@ public final class PeerConnection implements PeerSink {
   private final PeerDirectory directory;
   private final ServerIdentity server;
   private final SyncMetrics metrics;
-  private final int writeQueueBytes;
-  private final int maxDocuments;
+  private final ConnectionLimits limits;
+  private MessageRate rate;
   private final Map<String, Future<DocumentSession>> documents = new HashMap<>();
   private volatile String peerId;
   private volatile boolean closed;
@@ -53,7 +53,7 @@ public final class PeerConnection implements PeerSink {
   private Context context;
 
   public PeerConnection(ServerWebSocket socket, HttpConnection connection, AccessGrant grant, SessionRegistry sessions, PeerDirectory directory,
-      ServerIdentity server, SyncMetrics metrics, int writeQueueBytes, int maxDocuments) {
+      ServerIdentity server, SyncMetrics metrics, ConnectionLimits limits) {
     this.socket = socket;
     this.connection = connection;
     this.grant = grant;
@@ -61,14 +61,14 @@ public final class PeerConnection implements PeerSink {
     this.directory = directory;
     this.server = server;
     this.metrics = metrics;
-    this.writeQueueBytes = writeQueueBytes;
-    this.maxDocuments = maxDocuments;
+    this.limits = limits;
   }
 
   /** Wires the socket's handlers; {@code afterClose} runs once when the socket closes. */
   public void start(Runnable afterClose) {
     context = Vertx.currentContext();
-    socket.setWriteQueueMaxSize(writeQueueBytes);
+    rate = new MessageRate(limits.messagesPerSecond(), System.nanoTime());
+    socket.setWriteQueueMaxSize(limits.writeQueueBytes());
     socket.binaryMessageHandler(this::onBinary);
     socket.textMessageHandler(text -> refuse(new Refusal(Refusal.Reason.TEXT_FRAME,
         "frames must be binary CBOR, got a text frame")));
@@ -150,6 +150,11 @@ public final class PeerConnection implements PeerSink {
   }
 
   private void onBinary(Buffer frame) {
+    if (!rate.tryAcquire(System.nanoTime())) {
+      refuseAndLog(new Refusal(Refusal.Reason.OVERLOADED,
+          "more than " + limits.messagesPerSecond() + " messages per second; reconnect and slow down"));
+      return;
+    }
     ProtocolMessage message;
     try {
       message = MessageCodec.decode(frame.getBytes());
@@ -163,6 +168,12 @@ public final class PeerConnection implements PeerSink {
     }
     if (peerId == null) {
       refuseAndLog(new Refusal(Refusal.Reason.NOT_JOINED, "send join before '" + message.type() + "'"));
+      return;
+    }
+    if (message instanceof Ephemeral && !peerId.equals(message.senderId())) {
+      // Clients re-forward the presence messages they receive, keeping the original sender: the
+      // server already has the original (directly or through the relay), so the echo is dropped.
+      // Dropping rather than forwarding also means no client can speak for another peer.
       return;
     }
     if (!peerId.equals(message.senderId())) {
@@ -239,8 +250,9 @@ public final class PeerConnection implements PeerSink {
     if (existing != null) {
       return existing;
     }
-    if (documents.size() >= maxDocuments) {
-      refuseAndLog(new Refusal(Refusal.Reason.TOO_MANY_DOCUMENTS, "at most " + maxDocuments + " documents per connection"));
+    if (documents.size() >= limits.maxDocuments()) {
+      refuseAndLog(new Refusal(Refusal.Reason.TOO_MANY_DOCUMENTS,
+          "at most " + limits.maxDocuments() + " documents per connection"));
       return Future.failedFuture("too many documents");
     }
     Future<DocumentSession> attached = sessions.attach(documentId, this, grant.mayWrite());
