@@ -22,6 +22,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -72,12 +74,33 @@ public final class PeerConnection implements PeerSink {
     socket.binaryMessageHandler(this::onBinary);
     socket.textMessageHandler(text -> refuse(new Refusal(Refusal.Reason.TEXT_FRAME,
         "frames must be binary CBOR, got a text frame")));
-    socket.exceptionHandler(failure -> log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(),
-        failure.getMessage()));
+    socket.exceptionHandler(this::onSocketFailure);
     socket.closeHandler(v -> {
       onClosed();
       afterClose.run();
     });
+  }
+
+  /**
+   * A frame over MINUTES_MAX_FRAME_BYTES makes Netty close the connection (with 1009, which a client
+   * still writing the frame may not read); a message whose fragments add up past
+   * MINUTES_MAX_MESSAGE_BYTES is only reported by Vert.x, which drops it and keeps the socket open.
+   * Both are refused here: counted, logged and closed with 1009.
+   */
+  private void onSocketFailure(Throwable failure) {
+    if (isTooLarge(failure)) {
+      refuseAndLog(new Refusal(Refusal.Reason.MESSAGE_TOO_LARGE, failure.getMessage()));
+    } else {
+      log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(), failure.getMessage());
+    }
+  }
+
+  private static boolean isTooLarge(Throwable failure) {
+    if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+      return corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    }
+    // Vert.x' FrameAggregator reports an overflowing message with this wording and no dedicated type.
+    return failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size");
   }
 
   @Override
