@@ -16,6 +16,9 @@
 //   randomUrl                     -> {url}                              a document that exists nowhere
 //   splice {index, delete, insert}-> {heads, length}                    A.splice(d, ["body"], …)
 //   type {text, at:"end"|i, perChange:1, intervalMs:0} -> {changes, heads, length}
+//   insertAfter {after?, text}    -> {found, heads, length}             inserts text right after the first
+//                                    occurrence of `after` (at the end without it), in one change
+//   deleteText {text}             -> {found, heads, length}             deletes the first occurrence, in one change
 //   put {path:[..], value}        -> {heads}
 //   text                          -> {text, heads}
 //   doc                           -> {doc, heads}                       whole document as plain JSON
@@ -289,6 +292,37 @@ const commands = {
     const handle = handleFor(command)
     const changes = await type(handle, command.text, command.at, command.perChange ?? 1, command.intervalMs ?? 0)
     return { changes, heads: hexHeads(handle), length: bodyText(handle.doc()).length }
+  },
+
+  /**
+   * Finds the position and edits in the same change, so that remote changes arriving between two
+   * commands cannot shift it: the chaos test inserts next to, and deletes, whole tokens this way.
+   */
+  async insertAfter(command) {
+    const handle = handleFor(command)
+    let found = true
+    handle.change(d => {
+      const body = bodyText(d)
+      let at = body.length
+      if (command.after !== undefined) {
+        const index = body.indexOf(command.after)
+        found = index >= 0
+        at = index + command.after.length
+      }
+      if (found) A.splice(d, ["body"], at, 0, command.text)
+    })
+    return { found, heads: hexHeads(handle), length: bodyText(handle.doc()).length }
+  },
+
+  async deleteText(command) {
+    const handle = handleFor(command)
+    let found = false
+    handle.change(d => {
+      const index = bodyText(d).indexOf(command.text)
+      found = index >= 0
+      if (found) A.splice(d, ["body"], index, command.text.length)
+    })
+    return { found, heads: hexHeads(handle), length: bodyText(handle.doc()).length }
   },
 
   /** Sets a value at a path of the document (e.g. ["meta","subject"]); strings become text. */

@@ -126,12 +126,19 @@ public final class PeerConnection implements PeerSink {
     if (closed) {
       return;
     }
-    if (socket.writeQueueFull()) {
-      // A client that stops reading must not make the server buffer without bound.
-      refuseAndLog(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
-      return;
+    try {
+      if (socket.writeQueueFull()) {
+        // A client that stops reading must not make the server buffer without bound.
+        refuseAndLog(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
+        return;
+      }
+      socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
+    } catch (IllegalStateException socketClosed) {
+      // The client closed the socket after `closed` was read: sessions call this from their own
+      // context, while the close is handled on the socket's. writeQueueFull() then throws ("WebSocket
+      // is closed"); there is nothing left to deliver, and the close handler detaches this peer.
+      log.debug("peer {}: not sending '{}', the socket is closed", describe(), message.type());
     }
-    socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
   }
 
   @Override
