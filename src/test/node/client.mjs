@@ -2,7 +2,13 @@
 // driven by JSON-line commands on stdin so that Java tests can prove a server compatible with it.
 //
 //   node client.mjs --url ws://127.0.0.1:PORT/sync?token=T [--peer-id NAME] [--retry-ms 200]
-//                   [--memory-storage]
+//                   [--memory-storage] [--drop-sends-while-closing]
+//
+// --drop-sends-while-closing works around automerge-repo 2.5.6: a sync message that arrives while
+// the socket is closing is applied inside DocHandle.update, whose reply then throws "Websocket not
+// ready (2)" from the adapter's send; the update is abandoned after Automerge already outdated the
+// document, and every later change of that handle fails ("Attempting to change an outdated
+// document"). With the flag such sends are dropped (event send-dropped); the next connection syncs.
 //
 // stdout: one JSON object per line, either an event ({"event":...}) or the reply to a command
 // ({"id":..,"ok":true,...} / {"id":..,"ok":false,"error":"..."}). Diagnostics go to stderr.
@@ -46,6 +52,7 @@ const options = parseArgs(process.argv.slice(2), {
   peerId: "value",
   retryMs: "value",
   memoryStorage: "flag",
+  dropSendsWhileClosing: "flag",
 })
 if (!options.url) throw new Error("--url is required")
 const retryMs = Number(options.retryMs ?? 200)
@@ -99,6 +106,14 @@ class ObservedClientAdapter extends WebSocketClientAdapter {
       emit({ event: "undecodable-frame", error: String(e) })
     }
     super.receiveMessage(messageBytes)
+  }
+
+  send(message) {
+    if (options.dropSendsWhileClosing && this.socket && this.socket.readyState !== 1 /* OPEN */) {
+      emit({ event: "send-dropped", type: message.type, readyState: this.socket.readyState })
+      return
+    }
+    super.send(message)
   }
 
   retire() {

@@ -82,7 +82,9 @@ class ChaosConvergenceTest {
     List<ChaosEditor> editors = new ArrayList<>();
     try {
       for (int i = 0; i < EDITORS; i++) {
-        NodeClient client = NodeClient.start(vertx, "client.mjs", List.of("--url", syncUrl, "--retry-ms", "100"));
+        // See client.mjs: without the flag, a cut at the wrong moment breaks the official client's handle.
+        NodeClient client = NodeClient.start(vertx, "client.mjs",
+            List.of("--url", syncUrl, "--retry-ms", "100", "--drop-sends-while-closing"));
         editors.add(new ChaosEditor(client, String.valueOf((char) ('a' + i)), new Random(seed * 31 + i)));
         client.command(cmd("find").put("url", url)).await(30, SECONDS);
       }

@@ -60,11 +60,11 @@ public final class CrashLoop {
 
   /** What a run saw. {@code lostTokens} lists acknowledged tokens missing from the stored document. */
   public record Result(Settings settings, int cycles, long typed, long acknowledged, long lost, List<String> lostTokens,
-      Duration elapsed) {
+      int serverStartRetries, Duration elapsed) {
     public String summary() {
       return String.format(Locale.ROOT, "crash-loop target=%s seed=%d cycles=%d typists=%d typed=%d acknowledged=%d "
-              + "lost=%d elapsed=%ds", settings.target().name().toLowerCase(Locale.ROOT), settings.seed(), cycles,
-          settings.typists(), typed, acknowledged, lost, elapsed.toSeconds());
+              + "lost=%d server-start-retries=%d elapsed=%ds", settings.target().name().toLowerCase(Locale.ROOT),
+          settings.seed(), cycles, settings.typists(), typed, acknowledged, lost, serverStartRetries, elapsed.toSeconds());
     }
   }
 
@@ -75,6 +75,7 @@ public final class CrashLoop {
   private final int httpPort = freePort();
   private KillableRedis redis;
   private ServerProcess server;
+  private int startRetries;
 
   private CrashLoop(Settings settings, Vertx vertx) throws IOException {
     this.settings = settings;
@@ -105,7 +106,9 @@ public final class CrashLoop {
     List<Typist> typists = new ArrayList<>();
     try {
       for (int i = 0; i < settings.typists(); i++) {
-        NodeClient client = NodeClient.start(vertx, "client.mjs", List.of("--url", editorUrl, "--retry-ms", "100"));
+        // --drop-sends-while-closing: see client.mjs (a cut at the wrong moment breaks the official client).
+        NodeClient client = NodeClient.start(vertx, "client.mjs",
+            List.of("--url", editorUrl, "--retry-ms", "100", "--drop-sends-while-closing"));
         Typist typist = new Typist(vertx, client, "t" + i, 20, 1500);
         typists.add(typist);
         typist.start(meeting.getString("documentUrl")).await(60, TimeUnit.SECONDS);
@@ -146,7 +149,7 @@ public final class CrashLoop {
           }
         }
       }
-      return new Result(settings, cycles, typed, acknowledged, lost.size(), lost,
+      return new Result(settings, cycles, typed, acknowledged, lost.size(), lost, startRetries,
           Duration.ofNanos(System.nanoTime() - started));
     } finally {
       for (Typist typist : typists) {
@@ -171,7 +174,27 @@ public final class CrashLoop {
     }
   }
 
+  /**
+   * Starts the server, again if it exits during startup (as a supervisor would: on a loaded machine
+   * Redisson's subscription at startup can time out). Attempts beyond the first are counted.
+   */
   private void startServer() throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        startServerOnce();
+        return;
+      } catch (Exception e) {
+        server.close();
+        if (attempt == 5) {
+          throw e;
+        }
+        startRetries++;
+        log.warn("server did not start (attempt {}), starting it again: {}", attempt, e.getMessage());
+      }
+    }
+  }
+
+  private void startServerOnce() throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("REDIS_URL", redis.url());
     env.put("MINUTES_REDIS_PREFIX", PREFIX);
