@@ -51,6 +51,11 @@ final class SyncRoute {
 
   private void upgrade(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    if (!request.canUpgradeToWebSocket()) {
+      // toWebSocket() would fail without answering, leaving the client waiting on an open connection.
+      deny(ctx, 400, "upgrade_required", "the sync endpoint speaks WebSocket only");
+      return;
+    }
     String origin = request.getHeader("origin");
     if (origin != null && !originAllowed(origin, request)) {
       deny(ctx, 403, "origin_not_allowed", "origin " + origin + " may not open the sync endpoint");

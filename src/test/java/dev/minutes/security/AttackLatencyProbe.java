@@ -1,6 +1,6 @@
 package dev.minutes.security;
 
-import dev.minutes.support.RawPeer;
+import dev.minutes.support.RawWebSocket;
 import dev.minutes.support.ServerProcess;
 import dev.minutes.support.SyncPeer;
 import dev.minutes.sync.codec.DocumentIds;
@@ -136,13 +136,13 @@ public final class AttackLatencyProbe {
         vertx.setTimer(10, id -> flood());
         return;
       }
-      RawPeer peer = ar.result();
+      RawWebSocket peer = ar.result();
       pump(peer, 1);
       peer.closed().onComplete(c -> flood());
     });
   }
 
-  private void pump(RawPeer peer, long count) {
+  private void pump(RawWebSocket peer, long count) {
     if (!attacking || peer.isClosed()) {
       peer.close();
       return;
@@ -168,24 +168,24 @@ public final class AttackLatencyProbe {
 
   /** Holds the address' 200 connections, then keeps asking for more (each refused with 429). */
   private void connectionFlood() {
-    List<Future<RawPeer>> held = new ArrayList<>();
+    List<Future<RawWebSocket>> held = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      held.add(RawPeer.connect(attackers, port, token("editor")));
+      held.add(RawWebSocket.connect(attackers, port, token("editor")));
     }
     Future.join(held).onComplete(ar -> knock(held));
   }
 
-  private void knock(List<Future<RawPeer>> held) {
+  private void knock(List<Future<RawWebSocket>> held) {
     if (!attacking) {
-      held.forEach(f -> f.onSuccess(RawPeer::close));
+      held.forEach(f -> f.onSuccess(RawWebSocket::close));
       return;
     }
-    List<Future<RawPeer>> batch = new ArrayList<>();
+    List<Future<RawWebSocket>> batch = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      batch.add(RawPeer.connect(attackers, port, token("editor")));
+      batch.add(RawWebSocket.connect(attackers, port, token("editor")));
     }
     Future.join(batch).onComplete(ar -> {
-      batch.forEach(f -> f.onSuccess(RawPeer::close));
+      batch.forEach(f -> f.onSuccess(RawWebSocket::close));
       knock(held);
     });
   }
@@ -227,12 +227,12 @@ public final class AttackLatencyProbe {
       return;
     }
     viewer.append("[refused " + n + "]");
-    vertx.setTimer(5, id -> write(viewer, n + 1));
+    vertx.setTimer(20, id -> write(viewer, n + 1));
   }
 
-  private Future<RawPeer> joined(String prefix) {
+  private Future<RawWebSocket> joined(String prefix) {
     String peerId = prefix + "-" + System.nanoTime();
-    return RawPeer.connect(attackers, port, token("editor"))
+    return RawWebSocket.connect(attackers, port, token("editor"))
         .compose(peer -> peer.join(peerId).map(peer))
         .compose(peer -> peer.send(new Request(peerId, null, documentId(), EMPTY_SYNC)).map(peer));
   }

@@ -3,7 +3,7 @@ package dev.minutes.security;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.minutes.support.RawPeer;
+import dev.minutes.support.RawWebSocket;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.SyncPeer;
 import dev.minutes.support.TestNode;
@@ -112,7 +112,7 @@ class HostileClientsTest {
   @DisplayName("an oversized frame is refused as message-too-large and only that socket is closed")
   void oversizedFrame() throws Exception {
     double before = refusals("message-too-large");
-    RawPeer attacker = joinedAttacker("big-frame");
+    RawWebSocket attacker = joinedAttacker("big-frame");
     attacker.sendFrame(WebSocketFrame.binaryFrame(Buffer.buffer(new byte[MAX_FRAME + 1]), true));
 
     // The server answers 1009 and closes at once; a client still writing the frame gets a reset
@@ -125,7 +125,7 @@ class HostileClientsTest {
   @DisplayName("a message fragmented past the message limit is refused as message-too-large with 1009")
   void oversizedFragmentedMessage() throws Exception {
     double before = refusals("message-too-large");
-    RawPeer attacker = joinedAttacker("many-fragments");
+    RawWebSocket attacker = joinedAttacker("many-fragments");
     attacker.sendFrame(WebSocketFrame.binaryFrame(Buffer.buffer(new byte[MAX_FRAME / 2]), false));
     for (int i = 0; i < 2 * MAX_MESSAGE / MAX_FRAME; i++) {
       attacker.sendFrame(WebSocketFrame.continuationFrame(Buffer.buffer(new byte[MAX_FRAME / 2]), false)).await(30, SECONDS);
@@ -139,7 +139,7 @@ class HostileClientsTest {
   @Test
   @DisplayName("a flood of messages is answered with one 'overloaded' error and a 1013 close")
   void messageFlood() throws Exception {
-    RawPeer attacker = joinedAttacker("flooder");
+    RawWebSocket attacker = joinedAttacker("flooder");
     for (int count = 1; count <= 20 * MESSAGES_PER_SECOND && !attacker.isClosed(); count++) {
       attacker.send(new Ephemeral("flooder", null, documentId(), count, "s", new byte[] {(byte) 0xa0}));
     }
@@ -153,10 +153,10 @@ class HostileClientsTest {
   @DisplayName("thousands of connections from one address: beyond the limit each upgrade gets 429, and the count recovers")
   void connectionsFromOneAddress() throws Exception {
     // Fill the address' quota (sockets of earlier tests may still hold a little of it).
-    List<RawPeer> held = new ArrayList<>();
+    List<RawWebSocket> held = new ArrayList<>();
     Integer status = null;
     while (status == null && held.size() <= CONNECTIONS_PER_IP) {
-      Future<RawPeer> attempt = RawPeer.connect(attackers, node.port(), token("editor"));
+      Future<RawWebSocket> attempt = RawWebSocket.connect(attackers, node.port(), token("editor"));
       status = upgradeStatus(attempt);
       if (status == null) {
         held.add(attempt.result());
@@ -166,11 +166,11 @@ class HostileClientsTest {
     assertThat(held).hasSizeLessThanOrEqualTo(CONNECTIONS_PER_IP);
     AtomicInteger refused429 = new AtomicInteger();
     for (int batch = 0; batch < 20; batch++) {
-      List<Future<RawPeer>> attempts = new ArrayList<>();
+      List<Future<RawWebSocket>> attempts = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        attempts.add(RawPeer.connect(attackers, node.port(), token("editor")));
+        attempts.add(RawWebSocket.connect(attackers, node.port(), token("editor")));
       }
-      for (Future<RawPeer> attempt : attempts) {
+      for (Future<RawWebSocket> attempt : attempts) {
         Throwable failure = attempt.transform(ar -> Future.succeededFuture(ar.cause())).await(30, SECONDS);
         if (failure instanceof UpgradeRejectedException rejected && rejected.getStatus() == 429) {
           refused429.incrementAndGet();
@@ -179,21 +179,29 @@ class HostileClientsTest {
     }
     assertThat(refused429.get()).isEqualTo(2000);
 
-    for (RawPeer peer : held) {
+    for (RawWebSocket peer : held) {
       peer.close().await(30, SECONDS);
     }
     // Closing released the address' count: a new connection from it is accepted again.
-    RawPeer again = awaitAccepted(() -> RawPeer.connect(attackers, node.port(), token("editor")));
+    RawWebSocket again = awaitAccepted(() -> RawWebSocket.connect(attackers, node.port(), token("editor")));
     again.close().await(30, SECONDS);
   }
 
   @Test
   @DisplayName("the sync endpoint without a token, or with an unknown one, answers 401 before upgrading")
   void noToken() throws Exception {
-    assertThat(upgradeStatus(RawPeer.connect(attackers, node.port(), null))).isEqualTo(401);
-    assertThat(upgradeStatus(RawPeer.connect(attackers, node.port(), "e_" + "A".repeat(43)))).isEqualTo(401);
+    assertThat(upgradeStatus(RawWebSocket.connect(attackers, node.port(), null))).isEqualTo(401);
+    assertThat(upgradeStatus(RawWebSocket.connect(attackers, node.port(), "e_" + "A".repeat(43)))).isEqualTo(401);
     assertThat(node.get("/api/meetings/" + meeting.getString("id"), null).await(30, SECONDS).statusCode())
         .isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("a plain GET of the sync endpoint, even with a valid token, is answered 400 instead of left open")
+  void plainGetOfSyncEndpoint() throws Exception {
+    var response = node.get("/sync?token=" + token("editor"), null).await(30, SECONDS);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getString("error")).isEqualTo("upgrade_required");
   }
 
   @Test
@@ -201,11 +209,11 @@ class HostileClientsTest {
   void foreignOrigin() throws Exception {
     WebSocketConnectOptions foreign = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
         .setURI("/sync?token=" + token("editor")).addHeader("origin", "https://evil.example");
-    assertThat(upgradeStatus(RawPeer.connect(attackers, foreign))).isEqualTo(403);
+    assertThat(upgradeStatus(RawWebSocket.connect(attackers, foreign))).isEqualTo(403);
 
     WebSocketConnectOptions allowed = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
         .setURI("/sync?token=" + token("editor")).addHeader("origin", ALLOWED_ORIGIN);
-    RawPeer accepted = RawPeer.connect(attackers, allowed).await(30, SECONDS);
+    RawWebSocket accepted = RawWebSocket.connect(attackers, allowed).await(30, SECONDS);
     accepted.join("from-allowed-origin").await(30, SECONDS);
     accepted.close().await(30, SECONDS);
   }
@@ -215,7 +223,7 @@ class HostileClientsTest {
   void tokenOfAnotherMeeting() throws Exception {
     JsonObject other = node.createMeeting(new JsonObject().put("chair", "Eve")).await(30, SECONDS);
     String otherToken = other.getJsonObject("tokens").getString("editor");
-    RawPeer attacker = RawPeer.connect(attackers, node.port(), otherToken).await(30, SECONDS);
+    RawWebSocket attacker = RawWebSocket.connect(attackers, node.port(), otherToken).await(30, SECONDS);
     attacker.join("cross-meeting").await(30, SECONDS);
 
     attacker.send(new Request("cross-meeting", null, documentId(), EMPTY_SYNC));
@@ -274,43 +282,44 @@ class HostileClientsTest {
 
   // ---- helpers ----
 
-  private RawPeer joinedAttacker(String peerId) throws Exception {
-    RawPeer attacker = RawPeer.connect(attackers, node.port(), token("editor")).await(30, SECONDS);
+  private RawWebSocket joinedAttacker(String peerId) throws Exception {
+    RawWebSocket attacker = RawWebSocket.connect(attackers, node.port(), token("editor")).await(30, SECONDS);
     attacker.join(peerId).await(30, SECONDS);
     attacker.send(new Request(peerId, null, documentId(), EMPTY_SYNC));
     attacker.next(m -> m.type().equals(ProtocolMessage.SYNC)).await(30, SECONDS);
     return attacker;
   }
 
-  private static List<String> errorsOf(RawPeer peer) {
+  private static List<String> errorsOf(RawWebSocket peer) {
     return peer.received().stream().filter(ErrorMessage.class::isInstance)
         .map(m -> ((ErrorMessage) m).message()).toList();
   }
 
-  private static Integer upgradeStatus(Future<RawPeer> attempt) throws Exception {
+  private static Integer upgradeStatus(Future<RawWebSocket> attempt) throws Exception {
     Throwable failure = attempt.transform(ar -> Future.succeededFuture(ar.cause())).await(30, SECONDS);
     return failure instanceof UpgradeRejectedException rejected ? rejected.getStatus() : null;
   }
 
-  private RawPeer awaitAccepted(java.util.function.Supplier<Future<RawPeer>> connect) throws Exception {
-    Promise<RawPeer> accepted = Promise.promise();
+  private RawWebSocket awaitAccepted(java.util.function.Supplier<Future<RawWebSocket>> connect) throws Exception {
+    Promise<RawWebSocket> accepted = Promise.promise();
     retryConnect(connect, accepted);
     return accepted.future().await(30, SECONDS);
   }
 
   /** The server releases a closed socket's count when it sees the close: retry until then. */
-  private void retryConnect(java.util.function.Supplier<Future<RawPeer>> connect, Promise<RawPeer> accepted) {
+  private void retryConnect(java.util.function.Supplier<Future<RawWebSocket>> connect, Promise<RawWebSocket> accepted) {
     connect.get().onSuccess(accepted::complete)
         .onFailure(failure -> vertx.setTimer(20, id -> retryConnect(connect, accepted)));
   }
 
   private String awaitError(SyncPeer peer) throws Exception {
     Promise<String> error = Promise.promise();
-    vertx.setPeriodic(0, 20, id -> peer.errors().onSuccess(errors -> {
+    // Timers are set from an event loop: cancelling one from its own handler is then safe.
+    vertx.runOnContext(start -> vertx.setPeriodic(20, id -> peer.errors().onSuccess(errors -> {
       if (!errors.isEmpty() && error.tryComplete(errors.get(0))) {
         vertx.cancelTimer(id);
       }
-    }));
+    })));
     return error.future().await(30, SECONDS);
   }
 
