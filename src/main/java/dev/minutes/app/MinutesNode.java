@@ -118,7 +118,11 @@ public final class MinutesNode {
         .setMaxWebSocketFrameSize(config.maxFrameBytes())
         .setMaxWebSocketMessageSize(config.maxMessageBytes())
         .setIdleTimeout(0)
-        .setCompressionSupported(true);
+        .setCompressionSupported(true)
+        // Netty inflates a permessage-deflate frame without bound: a frame under the size limit could
+        // inflate a thousandfold. Clients work the same without the extension.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(HttpApi.router(vertx, parts))
         .listen()

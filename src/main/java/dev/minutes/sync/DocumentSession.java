@@ -165,17 +165,23 @@ public final class DocumentSession {
     });
   }
 
-  public void detach(String peerId) {
+  /**
+   * Removes the peer's link if it is still the one of this connection: when a peer joined again on
+   * a newer socket, the older socket's close comes later and must leave the newer link alone.
+   */
+  public void detach(PeerSink peer) {
     context.runOnContext(v -> {
-      PeerLink link = peers.remove(peerId);
-      peersChanged();
-      if (link != null) {
-        lane.submit(() -> {
-          natives.free(link.state);
-          link.state = null;
-          return null;
-        });
+      PeerLink link = peers.get(peer.peerId());
+      if (link == null || link.sink != peer) {
+        return;
       }
+      peers.remove(peer.peerId());
+      peersChanged();
+      lane.submit(() -> {
+        natives.free(link.state);
+        link.state = null;
+        return null;
+      });
       if (peers.isEmpty()) {
         scheduleIdleUnload();
       }
