@@ -213,6 +213,53 @@ class RealClientSyncTest {
   }
 
   @Test
+  @DisplayName("on the wire: a presence message is forwarded unchanged but for targetId, never back to its sender, and a replayed count is dropped")
+  void ephemeralOnTheWire() throws TimeoutException {
+    TestMeeting meeting = createMeeting();
+    NodeClient listener = client(meeting.viewerToken());
+    await(listener.command(cmd("find").put("url", meeting.documentUrl())));
+    RawPeer raw = raw(meeting.editorToken(), "raw-presence");
+    await(raw.join());
+    Future<JsonObject> synced = raw.nextMessage("sync");
+    await(raw.request(meeting.documentId()));
+    await(synced);
+
+    await(raw.send(presence(raw, meeting, 1, "r1")));
+    await(raw.send(presence(raw, meeting, 1, "r1-replayed")));
+    Future<JsonObject> second = listener.awaitEvent(event -> "ephemeral".equals(event.getString("event"))
+        && "r2".equals(event.getJsonObject("message").getString("name")));
+    await(raw.send(presence(raw, meeting, 2, "r2")));
+    await(second);
+    // A round trip through the document after both: a copy for the sender would have come first.
+    Future<JsonObject> barrier = raw.nextMessage("sync");
+    await(raw.request(meeting.documentId()));
+    await(barrier);
+
+    assertThat(received(listener, "r1")).isEqualTo(1);
+    assertThat(received(listener, "r1-replayed")).as("same count as an earlier message").isZero();
+    JsonObject atListener = listener.events("ephemeral").get(0);
+    assertThat(atListener.getString("senderId")).isEqualTo("raw-presence");
+    assertThat(atListener.getString("documentId")).isEqualTo(meeting.documentId());
+    assertThat(raw.messages("ephemeral")).as("nothing echoed to the sender")
+        .noneMatch(message -> "raw-presence".equals(message.getString("senderId")));
+  }
+
+  /** An ephemeral message as automerge-repo sends it, carrying the CBOR map {"name": name}. */
+  private static JsonObject presence(RawPeer raw, TestMeeting meeting, int count, String name) {
+    byte[] utf8 = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String data = "a1" + "646e616d65" + java.util.HexFormat.of().toHexDigits((byte) (0x60 + utf8.length))
+        + java.util.HexFormat.of().formatHex(utf8);
+    return new JsonObject()
+        .put("type", "ephemeral")
+        .put("senderId", raw.peerId())
+        .put("targetId", "server")
+        .put("documentId", meeting.documentId())
+        .put("count", count)
+        .put("sessionId", "session-1")
+        .put("dataHex", data);
+  }
+
+  @Test
   @DisplayName("a peer joining again on a new socket replaces the old one and keeps syncing after the old one closed")
   void peerJoiningAgainKeepsSyncing() throws TimeoutException {
     TestMeeting meeting = createMeeting();
