@@ -160,6 +160,8 @@ class BadInputTest {
     await(raw.sendRaw(HEX.formatHex(randomBytes(MAX_FRAME_BYTES + 1))));
 
     assertThat(await(raw.closed()).getInteger("code")).isEqualTo(1009);
+    assertThat(raw.messages("error")).singleElement()
+        .satisfies(error -> assertThat(error.getString("message")).startsWith("message-too-large: "));
     await(untilRefused(Refusal.Reason.MESSAGE_TOO_LARGE, before + 1));
     assertNothingElseAffected();
   }
@@ -177,6 +179,8 @@ class BadInputTest {
     await(raw.client().command(cmd("sendFragments").put("hex", fragments)));
 
     assertThat(await(raw.closed()).getInteger("code")).isEqualTo(1009);
+    assertThat(raw.messages("error")).singleElement()
+        .satisfies(error -> assertThat(error.getString("message")).startsWith("message-too-large: "));
     await(untilRefused(Refusal.Reason.MESSAGE_TOO_LARGE, before + 1));
     assertNothingElseAffected();
   }
@@ -191,6 +195,8 @@ class BadInputTest {
     await(raw.sendRaw("00".repeat(MAX_MESSAGE_BYTES * 4)));
 
     assertThat(await(raw.closed()).getInteger("code")).isEqualTo(1009);
+    assertThat(raw.messages("error")).singleElement()
+        .satisfies(error -> assertThat(error.getString("message")).startsWith("message-too-large: "));
     assertNothingElseAffected();
   }
 
