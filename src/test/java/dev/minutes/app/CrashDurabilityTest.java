@@ -41,6 +41,8 @@ class CrashDurabilityTest {
   private WebClient http;
   private final List<AutoCloseable> processes = new ArrayList<>();
   private final List<ProcessHandle> strays = new ArrayList<>();
+  @TempDir
+  Path workDir;
 
   @BeforeEach
   void start() {
@@ -95,7 +97,7 @@ class CrashDurabilityTest {
     env.put("MINUTES_HTTP_PORT", "0");
     env.put("MINUTES_SESSION_IDLE_MS", "200");
     ServerProcess first = server(env);
-    int firstPort = await(first.port());
+    int firstPort = await(first.ready());
     TestMeeting meeting = TestMeeting.from(await(createMeeting(firstPort)));
     String expected;
     try (NodeClient editor = client(firstPort, meeting.editorToken())) {
@@ -111,14 +113,14 @@ class CrashDurabilityTest {
       first.kill();
 
       ServerProcess second = server(env);
-      int secondPort = await(second.port());
+      int secondPort = await(second.ready());
       try (NodeClient reader = client(secondPort, meeting.viewerToken())) {
         JsonObject found = await(reader.command(cmd("find").put("url", meeting.documentUrl())));
         assertThat(found.getString("text")).isEqualTo(expected);
       }
       String markdown = await(http.get(secondPort, "127.0.0.1", "/api/meetings/" + meeting.id() + "/minutes.md")
           .bearerTokenAuthentication(meeting.viewerToken()).send()).bodyAsString();
-      assertThat(MinutesParser.parse(markdown).body()).as(second.output()).isEqualTo(expected);
+      assertThat(MinutesParser.parse(markdown).body()).as(String.join("\n", second.tail(40))).isEqualTo(expected);
       return children;
     }
   }
@@ -131,7 +133,7 @@ class CrashDurabilityTest {
   }
 
   private ServerProcess server(Map<String, String> env) {
-    ServerProcess server = ServerProcess.start(env);
+    ServerProcess server = ServerProcess.start(env, workDir);
     processes.add(server);
     return server;
   }

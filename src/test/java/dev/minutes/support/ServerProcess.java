@@ -7,110 +7,109 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A minutes server in its own JVM ({@code dev.minutes.app.Main} on the test class path), so tests
- * can kill it the hard way. Its output is drained continuously (a full pipe would block the
- * server); {@link #port()} completes when it logs the line {@code listening on http://HOST:PORT}.
+ * A minutes server in its own JVM process (for crash tests: SIGKILL must kill the whole server).
+ * Runs {@code dev.minutes.app.Main} from the test classpath; {@link #ready()} completes with the
+ * bound port once the server logs its {@code listening on http://HOST:PORT} line. Its output is
+ * drained continuously (a full pipe would block the server) and kept for failure messages.
  */
 public final class ServerProcess implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
-  private static final Pattern LISTENING = Pattern.compile("listening on http://[^\\s:]+:(\\d+)");
-  private static final int OUTPUT_LINES_KEPT = 200;
+  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
 
   private final Process process;
-  private final Promise<Integer> port = Promise.promise();
-  private final Deque<String> output = new ArrayDeque<>();
+  private final Promise<Integer> ready = Promise.promise();
+  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
 
   private ServerProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::readOutput, "server-process-" + process.pid());
+    Thread reader = new Thread(this::readOutput, "server-process-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Starts {@code java -cp <test class path> dev.minutes.app.Main} with exactly these extra variables. */
-  public static ServerProcess start(Map<String, String> environment) {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "dev.minutes.app.Main")).redirectErrorStream(true);
+  /**
+   * Starts a server with the given environment on top of this JVM's, except that an inherited
+   * REDIS_URL is dropped: a server gets one only when the caller passes it (without, it runs its
+   * embedded Redis).
+   */
+  public static ServerProcess start(Map<String, String> environment, Path workDir) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        "dev.minutes.app.Main");
     builder.environment().remove("REDIS_URL");
     builder.environment().putAll(environment);
+    builder.directory(workDir.toFile());
+    builder.redirectErrorStream(true);
     try {
       return new ServerProcess(builder.start());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start a server process", e);
+      throw new UncheckedIOException(e);
     }
   }
 
-  /** The HTTP port, once the server listens; fails if the process ends first. */
-  public Future<Integer> port() {
-    return port.future();
+  private void readOutput() {
+    try (BufferedReader reader = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        output.add(line);
+        Matcher matcher = LISTENING.matcher(line);
+        if (matcher.find()) {
+          ready.tryComplete(Integer.parseInt(matcher.group(1)));
+        }
+      }
+    } catch (IOException e) {
+      ready.tryFail(e);
+    }
+    ready.tryFail("server process exited before listening; output:\n" + String.join("\n", tail(40)));
+  }
+
+  /** The bound port, once serving. */
+  public Future<Integer> ready() {
+    return ready.future();
   }
 
   public long pid() {
     return process.pid();
   }
 
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** The processes this server started (e.g. its embedded redis-server), alive now. */
+  /** The processes this server started (e.g. its embedded redis-server) that are alive now. */
   public List<ProcessHandle> children() {
     return process.descendants().toList();
   }
 
-  /** SIGKILL on Linux: no shutdown hook runs, nothing is flushed; waits until the JVM is gone. */
+  /** SIGKILL: no shutdown hook, no flush, like a crash. Children (an embedded redis-server) are not signalled. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("server process " + process.pid() + " did not die");
-    }
+    process.waitFor();
   }
 
-  /** The last lines the server wrote, for failure messages. */
-  public String output() {
+  /** SIGTERM and wait; returns the exit code. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    return process.waitFor();
+  }
+
+  public List<String> tail(int lines) {
     synchronized (output) {
-      return String.join("\n", output);
+      return new ArrayList<>(output.subList(Math.max(0, output.size() - lines), output.size()));
     }
   }
 
-  /** Kills the server and everything it started. */
+  /** Kills the server and whatever it started. */
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-  }
-
-  private void readOutput() {
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        log.debug("server {}: {}", process.pid(), line);
-        synchronized (output) {
-          output.addLast(line);
-          if (output.size() > OUTPUT_LINES_KEPT) {
-            output.removeFirst();
-          }
-        }
-        Matcher listening = LISTENING.matcher(line);
-        if (listening.find()) {
-          port.tryComplete(Integer.parseInt(listening.group(1)));
-        }
-      }
-    } catch (IOException e) {
-      log.debug("server {}: output closed: {}", process.pid(), e.getMessage());
+    if (process.isAlive()) {
+      kill();
     }
-    port.tryFail(new IllegalStateException("server process " + process.pid() + " ended before listening:\n" + output()));
   }
 }

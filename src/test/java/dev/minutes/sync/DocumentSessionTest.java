@@ -78,7 +78,7 @@ class DocumentSessionTest {
     String documentId = DocumentIds.newId();
     await(store.create(documentId, initialDocument()));
     DocumentSession session = await(DocumentSession.load(documentId, vertx, store, pool, natives,
-        new SessionSettings(Duration.ofMinutes(1), 500), metrics, s -> { }));
+        new SessionSettings(Duration.ofMinutes(1), 500), metrics, EphemeralRelay.NONE, s -> { }));
     JavaPeer writer = peer("writer", session);
     JavaPeer reader = peer("reader", session);
     await(session.attach(writer, true));
@@ -238,7 +238,7 @@ class DocumentSessionTest {
 
     private void send() {
       document.generateSyncMessage(state).ifPresent(message -> session.receive(peerId, message,
-          SyncMessageInspector.inspect(message).changeCount() > 0));
+          SyncMessageInspector.changeChunks(message)));
     }
 
     synchronized void free() {
