@@ -50,6 +50,7 @@ public final class MinutesNode {
   private SessionPool pool;
   private SessionRegistry sessions;
   private PublishModule publish;
+  private MeetingService meetings;
   private HttpServer server;
 
   private MinutesNode(Vertx vertx, MinutesConfig config) {
@@ -97,7 +98,7 @@ public final class MinutesNode {
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);
     publish = PublishModule.create(vertx, config, redis, registry);
-    MeetingService meetings = new MeetingService(vertx, records, store, sessions, pool,
+    meetings = new MeetingService(vertx, records, store, sessions, pool,
         new MeetingDocument(natives), publish.publisher(), Clock.systemUTC());
     changeFeed = new RedisChangeFeed(redis);
     return changeFeed.start(
@@ -143,6 +144,10 @@ public final class MinutesNode {
 
   public AutomergeObjects natives() {
     return natives;
+  }
+
+  public MeetingService meetings() {
+    return meetings;
   }
 
   public SessionRegistry sessions() {
