@@ -1,8 +1,11 @@
 package dev.minutes.meeting;
 
+import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minutes.support.NodeClient;
+import dev.minutes.support.NodeProject;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.RedisInspector;
 import dev.minutes.support.StoredAutomerge;
@@ -150,6 +153,35 @@ class CloseRaceTest {
     assertThat(next.statusCode()).as(next.bodyAsString()).isEqualTo(201);
     assertThat(editorClose.statusCode()).isEqualTo(403);
     assertThat(redis.meeting(id(meeting)).get("status")).isEqualTo("closing");
+  }
+
+  @Test
+  @DisplayName("a client on another node sees the close and its later edit is refused as meeting-closed")
+  void clientOnAnotherNodeSeesTheClose() throws TimeoutException {
+    NodeProject.ensureInstalled();
+    JsonObject meeting = create();
+    try (NodeClient client = NodeClient.start(vertx, "client.mjs",
+        List.of("--url", second.syncUrl(token(meeting, "editor"))))) {
+      await(client.command(cmd("find").put("url", meeting.getString("documentUrl"))));
+      await(client.command(cmd("type").put("text", "typed on the second node ").put("at", "end").put("perChange", 5)));
+      await(client.command(cmd("waitSaved")));
+
+      JsonObject result = close(first, meeting);
+
+      JsonObject doc = await(client.command(cmd("waitDoc").put("path", List.of("status")).put("equals", "closed")))
+          .getJsonObject("doc");
+      assertThat(doc.getJsonObject("closed")).isEqualTo(result.getJsonObject("closed"));
+      await(client.command(cmd("splice").put("index", 0).put("insert", "AFTER CLOSE ")));
+      assertThat(await(client.awaitEvent(NodeClient.isEvent("error-message"))).getString("message"))
+          .startsWith("meeting-closed");
+      String published = await(second.get("/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")))
+          .bodyAsString();
+      assertThat(published).contains("typed on the second node").doesNotContain("AFTER CLOSE");
+      try (StoredAutomerge stored = StoredAutomerge.load(redis, id(meeting))) {
+        assertThat(stored.heads()).containsExactly(redis.meeting(id(meeting)).get("closingHead"));
+        assertThat(stored.string("body", stored.heads()).orElseThrow()).doesNotContain("AFTER CLOSE");
+      }
+    }
   }
 
   // ---- helpers ----
