@@ -10,6 +10,7 @@ import dev.minutes.store.MeetingRecords;
 import dev.minutes.store.RedisChangeFeed;
 import dev.minutes.store.RedisConnection;
 import dev.minutes.store.RedisDocumentStore;
+import dev.minutes.store.RedisEphemeralBus;
 import dev.minutes.store.StorageIdentity;
 import dev.minutes.sync.AutomergeObjects;
 import dev.minutes.sync.PeerConnection;
@@ -47,6 +48,7 @@ public final class MinutesNode {
   private EmbeddedRedis embeddedRedis;
   private RedisConnection redis;
   private RedisChangeFeed changeFeed;
+  private RedisEphemeralBus ephemeralBus;
   private SessionPool pool;
   private SessionRegistry sessions;
   private PublishModule publish;
@@ -92,8 +94,9 @@ public final class MinutesNode {
     SyncMetrics syncMetrics = new SyncMetrics(registry);
     DocumentStore store = new RedisDocumentStore(redis);
     pool = new SessionPool(config.automergeThreads());
+    ephemeralBus = new RedisEphemeralBus(redis);
     sessions = new SessionRegistry(vertx, store, pool, natives,
-        new SessionSettings(config.sessionIdle(), config.compactAfter()), syncMetrics);
+        new SessionSettings(config.sessionIdle(), config.compactAfter()), syncMetrics, ephemeralBus);
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);
@@ -105,6 +108,8 @@ public final class MinutesNode {
             announcement -> Optional.ofNullable(sessions.loaded(announcement.documentId()))
                 .ifPresent(session -> session.storedElsewhere(announcement.seq())),
             sessions::catchUpAll)
+        .compose(v -> ephemeralBus.start(message -> Optional.ofNullable(sessions.loaded(message.documentId()))
+            .ifPresent(session -> session.ephemeral(message, true))))
         .compose(v -> publish.start())
         .compose(v -> listen(new HttpApi.Parts(meetings, sessions, directory, identity, syncMetrics, registry,
             redis::ping, config.createToken(), config.publicUrl(), config.allowedOrigins(),
@@ -119,6 +124,7 @@ public final class MinutesNode {
         .setMaxWebSocketFrameSize(config.maxFrameBytes())
         .setMaxWebSocketMessageSize(config.maxMessageBytes())
         .setIdleTimeout(0)
+        .setWebSocketClosingTimeout(5)
         .setCompressionSupported(true);
     return vertx.createHttpServer(options)
         .requestHandler(HttpApi.router(vertx, parts))
@@ -171,6 +177,7 @@ public final class MinutesNode {
         .eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
         .eventually(() -> publish == null ? Future.succeededFuture() : publish.stop())
         .eventually(() -> changeFeed == null ? Future.succeededFuture() : changeFeed.stop())
+        .eventually(() -> ephemeralBus == null ? Future.succeededFuture() : ephemeralBus.stop())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           if (pool != null) {

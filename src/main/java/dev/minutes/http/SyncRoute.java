@@ -83,7 +83,7 @@ final class SyncRoute {
               log.warn("websocket upgrade from {} failed: {}", ip, failure.getMessage());
             })
             .onSuccess(socket -> {
-              PeerConnection connection = new PeerConnection(socket, grant, sessions, directory, identity, metrics,
+              PeerConnection connection = new PeerConnection(socket, request.connection(), grant, sessions, directory, identity, metrics,
                   limits.writeQueueBytes(), limits.maxDocumentsPerConnection());
               connection.start(() -> release(ip, count));
             }));

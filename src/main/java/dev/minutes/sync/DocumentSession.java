@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants (the class' whole point):
  * <ol>
  *   <li><b>Acknowledged means durable.</b> Work proceeds in cycles: apply a batch of incoming sync
- *       messages, append the new changes to the store, and only then generate outgoing messages.
- *       No message is generated while the document holds a change that is not stored, so no peer
- *       ever sees heads that contain an unstored change.</li>
+ *       messages, append the change chunks those messages carried to the store (exactly as sent,
+ *       one append per cycle), and only then generate outgoing messages. No message is generated
+ *       while the document holds a change that is not stored, so no peer ever sees heads that
+ *       contain an unstored change. Storing what clients sent, rather than diffing heads, also
+ *       covers changes Automerge holds back until their dependencies arrive.</li>
  *   <li>At the start of each cycle every change in the document is stored; {@code mergedSeq} is the
  *       highest log sequence number such that every entry up to it is in the document.</li>
  *   <li>All fields are touched only on {@link #context}; native objects only inside lane tasks.</li>
@@ -56,11 +59,10 @@ public final class DocumentSession {
   private final SessionSettings settings;
   private final Consumer<DocumentSession> onUnload;
   private final SyncMetrics metrics;
+  private final EphemeralRelay relay;
 
   /** Owner: this session. Lane-confined; freed by {@link #unload} or a reload. */
   private Document document;
-  /** Heads of everything stored; lane-confined between cycle steps. */
-  private ChangeHash[] storedHeads = new ChangeHash[0];
 
   private final Map<String, PeerLink> peers = new LinkedHashMap<>();
   private final Map<String, Long> ephemeralCounts = new HashMap<>();
@@ -75,7 +77,9 @@ public final class DocumentSession {
   private long idleTimer = -1;
 
   private DocumentSession(String documentId, Vertx vertx, Context context, SerialLane lane, DocumentStore store,
-      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, Consumer<DocumentSession> onUnload) {
+      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay,
+      Consumer<DocumentSession> onUnload) {
+    this.relay = relay;
     this.documentId = documentId;
     this.vertx = vertx;
     this.context = context;
@@ -92,11 +96,12 @@ public final class DocumentSession {
    * UNKNOWN_DOCUMENT when the store does not have it.
    */
   static Future<DocumentSession> load(String documentId, Vertx vertx, DocumentStore store, SessionPool pool,
-      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, Consumer<DocumentSession> onUnload) {
+      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay,
+      Consumer<DocumentSession> onUnload) {
     Context context = vertx.getOrCreateContext();
     SerialLane lane = new SerialLane(pool.executor(), context);
     DocumentSession session =
-        new DocumentSession(documentId, vertx, context, lane, store, natives, settings, metrics, onUnload);
+        new DocumentSession(documentId, vertx, context, lane, store, natives, settings, metrics, relay, onUnload);
     return store.load(documentId)
         .compose(stored -> stored.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new StoreException(StoreException.Reason.UNKNOWN_DOCUMENT, "no document " + documentId))))
@@ -140,8 +145,12 @@ public final class DocumentSession {
     return attached.future();
   }
 
-  /** A sync or request message from a peer. */
-  public void receive(String peerId, byte[] data, boolean changesIncluded) {
+  /**
+   * A sync or request message from a peer; {@code changes} are the change chunks it carries
+   * (see {@code SyncMessageInspector.changeChunks}), empty when none.
+   */
+  public void receive(String peerId, byte[] data, byte[] changes) {
+    boolean changesIncluded = changes.length > 0;
     context.runOnContext(v -> {
       PeerLink link = peers.get(peerId);
       if (link == null || unloaded) {
@@ -159,7 +168,7 @@ public final class DocumentSession {
         refuse(link, new Refusal(Refusal.Reason.OVERLOADED, "document " + documentId + " is overloaded, try again"));
         return;
       }
-      inbox.add(new Incoming(peerId, data, changesIncluded));
+      inbox.add(new Incoming(peerId, data, changes));
       metrics.syncIn(data.length);
       runCycle();
     });
@@ -184,9 +193,10 @@ public final class DocumentSession {
 
   /**
    * Forwards a presence message to every other peer, once: a count not above the highest seen for
-   * its sender session is an echo (clients re-forward what they receive) and is dropped.
+   * its sender session is an echo (clients re-forward what they receive) and is dropped. Messages
+   * from this node's peers also go to the other nodes; relayed ones ({@code fromOtherNode}) do not.
    */
-  public void ephemeral(Ephemeral message) {
+  public void ephemeral(Ephemeral message, boolean fromOtherNode) {
     context.runOnContext(v -> {
       String key = message.senderId() + ":" + message.sessionId();
       Long highest = ephemeralCounts.get(key);
@@ -194,6 +204,9 @@ public final class DocumentSession {
         return;
       }
       ephemeralCounts.put(key, message.count());
+      if (!fromOtherNode) {
+        relay.publish(message);
+      }
       for (PeerLink link : peers.values()) {
         if (!link.sink.peerId().equals(message.senderId())) {
           link.sink.sendEphemeral(message.withTargetId(link.sink.peerId()));
@@ -244,8 +257,10 @@ public final class DocumentSession {
         : Future.succeededFuture(Optional.empty());
     slice
         .compose(s -> lane.submit(() -> apply(s, batch)))
-        .compose(applied -> persist(applied, batch))
-        .compose(v -> lane.submit(this::generateAll))
+        .compose(applied -> persist(applied).map(applied))
+        .compose(applied -> applied.reloadNeeded
+            ? Future.failedFuture(new IllegalStateException("a rejected sync message left unstored changes"))
+            : lane.submit(this::generateAll))
         .onSuccess(this::deliver)
         .onFailure(failure -> recoverCycle(failure, batch, catchUp))
         .onComplete(ar -> {
@@ -259,24 +274,30 @@ public final class DocumentSession {
   private Applied apply(Optional<LogSlice> slice, List<Incoming> batch) {
     slice.ifPresent(this::mergeStored);
     List<PeerError> errors = new ArrayList<>();
+    ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    boolean reloadNeeded = false;
     for (Incoming in : batch) {
       PeerLink link = peerOnLane(in.peerId);
       if (link == null || link.state == null) {
         continue;
       }
+      ChangeHash[] before = in.changes.length > 0 ? document.getHeads() : null;
       try {
         document.receiveSyncMessage(link.state, in.data);
+        pending.writeBytes(in.changes);
       } catch (RuntimeException e) {
         // The binding's AutomergeException is package-private: any RuntimeException here is bad client bytes.
         errors.add(new PeerError(in.peerId, new Refusal(Refusal.Reason.SYNC_REJECTED,
             "Automerge rejected the sync message for " + documentId + ": " + e.getMessage())));
         natives.free(link.state);
         link.state = natives.newSyncState();
+        // Automerge parses a message fully before applying it, so a rejected one normally changes
+        // nothing; if it did change the document, those changes are not stored: reload.
+        reloadNeeded |= before != null && !Arrays.equals(before, document.getHeads());
       }
     }
-    ChangeHash[] heads = document.getHeads();
-    byte[] pending = sameHeads(heads, storedHeads) ? null : document.encodeChangesSince(storedHeads);
-    return new Applied(pending, heads, slice.map(LogSlice::lastSeq).orElse(-1L), errors);
+    return new Applied(pending.size() == 0 ? null : pending.toByteArray(),
+        slice.map(LogSlice::lastSeq).orElse(-1L), errors, reloadNeeded);
   }
 
   private void mergeStored(LogSlice slice) {
@@ -284,11 +305,10 @@ public final class DocumentSession {
     for (byte[] change : slice.changes()) {
       document.applyEncodedChanges(change);
     }
-    storedHeads = document.getHeads();
   }
 
-  /** Context: appends the new changes, retrying while Redis is away; never acknowledges before. */
-  private Future<Void> persist(Applied applied, List<Incoming> batch) {
+  /** Context: appends the batch's change chunks, retrying while Redis is away; never acknowledges before. */
+  private Future<Void> persist(Applied applied) {
     if (applied.mergedSeq > mergedSeq) {
       mergedSeq = applied.mergedSeq;
     }
@@ -299,7 +319,6 @@ public final class DocumentSession {
     long started = System.nanoTime();
     return appendWithRetry(applied.pending, 0).map(seq -> {
       metrics.storeLatency(System.nanoTime() - started);
-      storedHeads = applied.heads;
       if (seq == mergedSeq + 1) {
         mergedSeq = seq;
       } else {
@@ -348,7 +367,7 @@ public final class DocumentSession {
       log.warn("document {}: meeting closed while changes were in flight; refusing them and reloading", documentId);
       for (Incoming in : batch) {
         PeerLink link = peers.get(in.peerId);
-        if (in.changesIncluded && link != null) {
+        if (in.changes.length > 0 && link != null) {
           refuse(link, new Refusal(Refusal.Reason.MEETING_CLOSED, "the meeting is closed; change to " + documentId + " refused"));
         }
       }
@@ -465,7 +484,6 @@ public final class DocumentSession {
     for (byte[] change : stored.changes()) {
       document.applyEncodedChanges(change);
     }
-    storedHeads = document.getHeads();
   }
 
   /**
@@ -497,19 +515,6 @@ public final class DocumentSession {
     link.sink.refuse(refusal);
   }
 
-  private static boolean sameHeads(ChangeHash[] a, ChangeHash[] b) {
-    if (a.length != b.length) {
-      return false;
-    }
-    List<ChangeHash> left = Arrays.asList(a);
-    for (ChangeHash hash : b) {
-      if (!left.contains(hash)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** One peer of this document. {@code state} is lane-confined and owned by this session. */
   private static final class PeerLink {
     final PeerSink sink;
@@ -522,9 +527,9 @@ public final class DocumentSession {
     }
   }
 
-  private record Incoming(String peerId, byte[] data, boolean changesIncluded) {}
+  private record Incoming(String peerId, byte[] data, byte[] changes) {}
 
-  private record Applied(byte[] pending, ChangeHash[] heads, long mergedSeq, List<PeerError> errors) {}
+  private record Applied(byte[] pending, long mergedSeq, List<PeerError> errors, boolean reloadNeeded) {}
 
   private record PeerError(String peerId, Refusal refusal) {}
 

@@ -16,8 +16,11 @@ import dev.minutes.sync.codec.Peer;
 import dev.minutes.sync.codec.Request;
 import dev.minutes.sync.codec.Sync;
 import dev.minutes.sync.codec.SyncMessageInspector;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,6 +37,7 @@ public final class PeerConnection implements PeerSink {
   private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
 
   private final ServerWebSocket socket;
+  private final HttpConnection connection;
   private final AccessGrant grant;
   private final SessionRegistry sessions;
   private final PeerDirectory directory;
@@ -44,10 +48,14 @@ public final class PeerConnection implements PeerSink {
   private final Map<String, Future<DocumentSession>> documents = new HashMap<>();
   private volatile String peerId;
   private volatile boolean closed;
+  private boolean detached;
+  /** The socket's event loop: the only thread that touches {@link #documents}. */
+  private Context context;
 
-  public PeerConnection(ServerWebSocket socket, AccessGrant grant, SessionRegistry sessions, PeerDirectory directory,
+  public PeerConnection(ServerWebSocket socket, HttpConnection connection, AccessGrant grant, SessionRegistry sessions, PeerDirectory directory,
       ServerIdentity server, SyncMetrics metrics, int writeQueueBytes, int maxDocuments) {
     this.socket = socket;
+    this.connection = connection;
     this.grant = grant;
     this.sessions = sessions;
     this.directory = directory;
@@ -59,6 +67,7 @@ public final class PeerConnection implements PeerSink {
 
   /** Wires the socket's handlers; {@code afterClose} runs once when the socket closes. */
   public void start(Runnable afterClose) {
+    context = Vertx.currentContext();
     socket.setWriteQueueMaxSize(writeQueueBytes);
     socket.binaryMessageHandler(this::onBinary);
     socket.textMessageHandler(text -> refuse(new Refusal(Refusal.Reason.TEXT_FRAME,
@@ -96,7 +105,7 @@ public final class PeerConnection implements PeerSink {
     }
     if (socket.writeQueueFull()) {
       // A client that stops reading must not make the server buffer without bound.
-      refuse(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
+      refuseAndLog(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
       return;
     }
     socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
@@ -114,7 +123,16 @@ public final class PeerConnection implements PeerSink {
     }
     if (code != 0) {
       closed = true;
-      socket.close((short) code, truncate(refusal.reason().label()));
+      if (refusal.reason() == Refusal.Reason.SLOW_CONSUMER) {
+        // A client that does not read would never answer the close handshake either, and its
+        // queued bytes stay in memory until the TCP connection goes: drop it now.
+        context.runOnContext(v -> {
+          onClosed();
+          connection.close();
+        });
+      } else {
+        socket.close((short) code, truncate(refusal.reason().label()));
+      }
     }
   }
 
@@ -198,21 +216,21 @@ public final class PeerConnection implements PeerSink {
       sendDocUnavailable(documentId);
       return;
     }
-    boolean changesIncluded;
+    byte[] changes;
     try {
-      changesIncluded = SyncMessageInspector.inspect(data).changeCount() > 0;
+      changes = SyncMessageInspector.changeChunks(data);
     } catch (MalformedMessageException e) {
       refuseAndLog(new Refusal(Refusal.Reason.SYNC_REJECTED, "sync data for " + documentId + " is malformed: " + e.getMessage()));
       return;
     }
-    session(documentId).onSuccess(session -> session.receive(peerId, data, changesIncluded));
+    session(documentId).onSuccess(session -> session.receive(peerId, data, changes));
   }
 
   private void onEphemeral(Ephemeral ephemeral) {
     if (!grant.documentId().equals(ephemeral.documentId())) {
       return;
     }
-    session(ephemeral.documentId()).onSuccess(session -> session.ephemeral(ephemeral));
+    session(ephemeral.documentId()).onSuccess(session -> session.ephemeral(ephemeral, false));
   }
 
   /** The session of a document this connection syncs, attaching on first use; messages keep their order. */
@@ -242,6 +260,10 @@ public final class PeerConnection implements PeerSink {
   }
 
   private void onClosed() {
+    if (detached) {
+      return;
+    }
+    detached = true;
     closed = true;
     if (peerId != null) {
       directory.unregister(peerId, this);
