@@ -12,8 +12,9 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * Meeting records in Redis: one hash per meeting, a token index (hash of token → meeting and role),
- * the close lease, and the atomic step that finalises a close together with its publish jobs.
- * The meeting module decides what the fields mean; this class only keeps them safely.
+ * the close lease, the write-once record of a close's frozen state, and the atomic step that
+ * finalises a close together with its publish jobs. The meeting module decides what the fields
+ * mean; this class only keeps them safely.
  *
  * <p>Keys: {@code <prefix>meeting:{id}} (hash), {@code <prefix>token:<sha256>} (string
  * "meetingId role"), {@code <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream
