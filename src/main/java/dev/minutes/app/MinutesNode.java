@@ -53,6 +53,7 @@ public final class MinutesNode {
   private SessionPool pool;
   private SessionRegistry sessions;
   private PublishModule publish;
+  private MeetingService meetings;
   private HttpServer server;
 
   private MinutesNode(Vertx vertx, MinutesConfig config) {
@@ -101,7 +102,7 @@ public final class MinutesNode {
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);
     publish = PublishModule.create(vertx, config, redis, registry);
-    MeetingService meetings = new MeetingService(vertx, records, store, sessions, pool,
+    meetings = new MeetingService(vertx, records, store, sessions, pool,
         new MeetingDocument(natives), publish.publisher(), Clock.systemUTC());
     changeFeed = new RedisChangeFeed(redis);
     return changeFeed.start(
@@ -155,6 +156,10 @@ public final class MinutesNode {
 
   public AutomergeObjects natives() {
     return natives;
+  }
+
+  public MeetingService meetings() {
+    return meetings;
   }
 
   public SessionRegistry sessions() {
