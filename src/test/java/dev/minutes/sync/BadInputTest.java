@@ -395,14 +395,22 @@ class BadInputTest {
 
   /** Completes once the refusal counter reached {@code expected}: a refusal is counted right after the close. */
   private Future<Void> untilRefused(Refusal.Reason reason, double expected) {
+    return poll(() -> refusals(reason) >= expected);
+  }
+
+  /**
+   * Completes once the condition holds, checked every 5 ms on an event loop. The timer is set from
+   * that event loop, so its handler never runs before {@code setPeriodic} returned.
+   */
+  private Future<Void> poll(java.util.function.BooleanSupplier condition) {
     io.vertx.core.Promise<Void> reached = io.vertx.core.Promise.promise();
-    long timer = vertx.setPeriodic(5, id -> {
-      if (refusals(reason) >= expected) {
+    vertx.getOrCreateContext().runOnContext(start -> vertx.setPeriodic(5, id -> {
+      if (condition.getAsBoolean()) {
         vertx.cancelTimer(id);
         reached.tryComplete();
       }
-    });
-    return reached.future().onComplete(ar -> vertx.cancelTimer(timer));
+    }));
+    return reached.future();
   }
 
   private static byte[] randomBytes(int length) {

@@ -90,15 +90,18 @@ class NativeMemoryTest {
     assertThat(node.node().sessions().openDocuments()).isZero();
   }
 
-  /** Completes once no native object is alive and no session is open (checked every 20 ms). */
+  /**
+   * Completes once no native object is alive and no session is open, checked every 20 ms on an
+   * event loop (the timer is set from that loop, so its handler never runs before it is set).
+   */
   private Future<Void> allFreed() {
     Promise<Void> freed = Promise.promise();
-    vertx.setPeriodic(20, id -> {
+    vertx.getOrCreateContext().runOnContext(start -> vertx.setPeriodic(20, id -> {
       if (node.node().natives().live() == 0 && node.node().sessions().openDocuments() == 0) {
         vertx.cancelTimer(id);
         freed.tryComplete();
       }
-    });
+    }));
     return freed.future();
   }
 
