@@ -88,11 +88,6 @@ public final class RedisInspector implements AutoCloseable {
     return client.getBucket(keys.gate(documentId), ByteArrayCodec.INSTANCE).isExists();
   }
 
-  /** Entries in the publish outbox stream. */
-  public long outboxLength() {
-    return client.getStream(keys.prefix() + "outbox", StringCodec.INSTANCE).size();
-  }
-
   /** Sets a string key that expires (e.g. a close lease held by a node that crashed). */
   public void setExpiring(String key, String value, java.time.Duration ttl) {
     client.<String>getBucket(key, StringCodec.INSTANCE).set(value, ttl);
@@ -101,6 +96,15 @@ public final class RedisInspector implements AutoCloseable {
   /** The close lease key of a meeting. */
   public String leaseKey(String meetingId) {
     return keys.prefix() + "meeting:{" + meetingId + "}:lease";
+  }
+
+  /** Outbox entries with a field value that mentions {@code text} (e.g. a meeting id). */
+  public long outboxEntriesMentioning(String text) {
+    return client.<String, String>getStream(keys.prefix() + "outbox", StringCodec.INSTANCE)
+        .range(org.redisson.api.StreamMessageId.MIN, org.redisson.api.StreamMessageId.MAX)
+        .values().stream()
+        .filter(fields -> fields.values().stream().anyMatch(value -> value.contains(text)))
+        .count();
   }
 
   /** Deletes a key (e.g. to let a lease expire at once). */
