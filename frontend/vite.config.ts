@@ -24,7 +24,7 @@ export default defineConfig({
     exclude: ["@automerge/automerge"],
   },
   server: {
-    // `npm run dev` talks to a running server (Java or the stand-in) for the API and /sync.
+    // `npm run dev` talks to a running server (java -jar target/minutes.jar) for the API and /sync.
     proxy: {
       "/api": process.env.MINUTES_DEV_BACKEND ?? "http://127.0.0.1:8080",
       "/sync": { target: (process.env.MINUTES_DEV_BACKEND ?? "http://127.0.0.1:8080").replace(/^http/, "ws"), ws: true },

@@ -20,7 +20,7 @@ function serverUnderTest() {
   if (!url) {
     throw new Error(
       "Set MINUTES_URL to the server under test (e.g. http://127.0.0.1:8080); " +
-        "`npm run test:e2e:stand-in` runs these tests against the stand-in server instead.",
+        "the Maven build runs this suite through PageEndToEndTest.",
     )
   }
   return url.replace(/\/+$/, "")

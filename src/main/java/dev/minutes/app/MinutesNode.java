@@ -13,6 +13,7 @@ import dev.minutes.store.RedisDocumentStore;
 import dev.minutes.store.RedisEphemeralBus;
 import dev.minutes.store.StorageIdentity;
 import dev.minutes.sync.AutomergeObjects;
+import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerConnection;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
@@ -113,8 +114,9 @@ public final class MinutesNode {
         .compose(v -> publish.start())
         .compose(v -> listen(new HttpApi.Parts(meetings, sessions, directory, identity, syncMetrics, registry,
             redis::ping, config.createToken(), config.publicUrl(), config.allowedOrigins(),
-            config.maxHttpBodyBytes(), config.writeQueueBytes(), config.maxDocumentsPerConnection(),
-            config.maxConnectionsPerIp())));
+            config.maxHttpBodyBytes(), new ConnectionLimits(config.writeQueueBytes(),
+                config.maxDocumentsPerConnection(), config.maxConnectionsPerIp(), config.maxMessagesPerSecond()),
+            config.operatorToken(), publish.operations())));
   }
 
   private Future<Void> listen(HttpApi.Parts parts) {
@@ -125,7 +127,11 @@ public final class MinutesNode {
         .setMaxWebSocketMessageSize(config.maxMessageBytes())
         .setIdleTimeout(0)
         .setWebSocketClosingTimeout(5)
-        .setCompressionSupported(true);
+        .setCompressionSupported(true)
+        // Netty inflates a permessage-deflate frame without bound: a frame under the size limit could
+        // inflate a thousandfold. Clients work the same without the extension.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(HttpApi.router(vertx, parts))
         .listen()

@@ -180,17 +180,23 @@ public final class DocumentSession {
     });
   }
 
-  public void detach(String peerId) {
+  /**
+   * Removes the peer's link if it is still the one of this connection: when a peer joined again on
+   * a newer socket, the older socket's close comes later and must leave the newer link alone.
+   */
+  public void detach(PeerSink peer) {
     context.runOnContext(v -> {
-      PeerLink link = peers.remove(peerId);
-      peersChanged();
-      if (link != null) {
-        lane.submit(() -> {
-          natives.free(link.state);
-          link.state = null;
-          return null;
-        });
+      PeerLink link = peers.get(peer.peerId());
+      if (link == null || link.sink != peer) {
+        return;
       }
+      peers.remove(peer.peerId());
+      peersChanged();
+      lane.submit(() -> {
+        natives.free(link.state);
+        link.state = null;
+        return null;
+      });
       if (peers.isEmpty()) {
         scheduleIdleUnload();
       }
@@ -278,6 +284,9 @@ public final class DocumentSession {
 
   /** Lane: merges stored entries from the log, then the peers' messages; returns what must be stored. */
   private Applied apply(Optional<LogSlice> slice, List<Incoming> batch) {
+    if (document == null) {
+      throw new SessionUnloaded(documentId);
+    }
     slice.ifPresent(this::mergeStored);
     List<PeerError> errors = new ArrayList<>();
     ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -350,6 +359,9 @@ public final class DocumentSession {
   /** Lane: the next message for every peer, if Automerge has one. */
   private List<Outgoing> generateAll() {
     List<Outgoing> out = new ArrayList<>();
+    if (document == null) {
+      return out; // unloaded meanwhile (shutdown): nothing to send
+    }
     for (PeerLink link : lanePeers()) {
       if (link.state != null) {
         document.generateSyncMessage(link.state).ifPresent(bytes -> out.add(new Outgoing(link, bytes)));
@@ -368,6 +380,9 @@ public final class DocumentSession {
   }
 
   private void recoverCycle(Throwable failure, List<Incoming> batch, boolean catchUp) {
+    if (unloaded) {
+      return; // shutdown raced the cycle; the document is gone and so are its peers
+    }
     if (failure instanceof StoreException e && e.reason() == StoreException.Reason.WRITES_CLOSED) {
       closed = true;
       log.warn("document {}: meeting closed while changes were in flight; refusing them and reloading", documentId);

@@ -16,6 +16,8 @@ import dev.minutes.sync.codec.Peer;
 import dev.minutes.sync.codec.Request;
 import dev.minutes.sync.codec.Sync;
 import dev.minutes.sync.codec.SyncMessageInspector;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,6 +26,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerConnection implements PeerSink {
   private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
+  /** Message types of automerge-repo's remote-heads gossip, which this server does not take part in. */
+  private static final Set<String> GOSSIP_TYPES = Set.of("remote-subscription-change", "remote-heads-changed");
+  /** How Vert.x words a multi-frame message over {@code maxWebSocketMessageSize} (it has no dedicated type). */
+  private static final String MESSAGE_OVERFLOW = "overflow max message size";
 
   private final ServerWebSocket socket;
   private final HttpConnection connection;
@@ -43,8 +50,8 @@ public final class PeerConnection implements PeerSink {
   private final PeerDirectory directory;
   private final ServerIdentity server;
   private final SyncMetrics metrics;
-  private final int writeQueueBytes;
-  private final int maxDocuments;
+  private final ConnectionLimits limits;
+  private MessageRate rate;
   private final Map<String, Future<DocumentSession>> documents = new HashMap<>();
   private volatile String peerId;
   private volatile boolean closed;
@@ -53,7 +60,7 @@ public final class PeerConnection implements PeerSink {
   private Context context;
 
   public PeerConnection(ServerWebSocket socket, HttpConnection connection, AccessGrant grant, SessionRegistry sessions, PeerDirectory directory,
-      ServerIdentity server, SyncMetrics metrics, int writeQueueBytes, int maxDocuments) {
+      ServerIdentity server, SyncMetrics metrics, ConnectionLimits limits) {
     this.socket = socket;
     this.connection = connection;
     this.grant = grant;
@@ -61,19 +68,18 @@ public final class PeerConnection implements PeerSink {
     this.directory = directory;
     this.server = server;
     this.metrics = metrics;
-    this.writeQueueBytes = writeQueueBytes;
-    this.maxDocuments = maxDocuments;
+    this.limits = limits;
   }
 
   /** Wires the socket's handlers; {@code afterClose} runs once when the socket closes. */
   public void start(Runnable afterClose) {
     context = Vertx.currentContext();
-    socket.setWriteQueueMaxSize(writeQueueBytes);
+    rate = new MessageRate(limits.messagesPerSecond(), System.nanoTime());
+    socket.setWriteQueueMaxSize(limits.writeQueueBytes());
     socket.binaryMessageHandler(this::onBinary);
-    socket.textMessageHandler(text -> refuse(new Refusal(Refusal.Reason.TEXT_FRAME,
+    socket.textMessageHandler(text -> refuseAndLog(new Refusal(Refusal.Reason.TEXT_FRAME,
         "frames must be binary CBOR, got a text frame")));
-    socket.exceptionHandler(failure -> log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(),
-        failure.getMessage()));
+    socket.exceptionHandler(this::onSocketFailure);
     socket.closeHandler(v -> {
       onClosed();
       afterClose.run();
@@ -150,6 +156,15 @@ public final class PeerConnection implements PeerSink {
   }
 
   private void onBinary(Buffer frame) {
+    if (closed) {
+      // Closing (refused, replaced by a newer socket, shutting down): nothing more is processed.
+      return;
+    }
+    if (!rate.tryAcquire(System.nanoTime())) {
+      refuseAndLog(new Refusal(Refusal.Reason.OVERLOADED,
+          "more than " + limits.messagesPerSecond() + " messages per second; reconnect and slow down"));
+      return;
+    }
     ProtocolMessage message;
     try {
       message = MessageCodec.decode(frame.getBytes());
@@ -163,6 +178,12 @@ public final class PeerConnection implements PeerSink {
     }
     if (peerId == null) {
       refuseAndLog(new Refusal(Refusal.Reason.NOT_JOINED, "send join before '" + message.type() + "'"));
+      return;
+    }
+    if (message instanceof Ephemeral && !peerId.equals(message.senderId())) {
+      // Clients re-forward the presence messages they receive, keeping the original sender: the
+      // server already has the original (directly or through the relay), so the echo is dropped.
+      // Dropping rather than forwarding also means no client can speak for another peer.
       return;
     }
     if (!peerId.equals(message.senderId())) {
@@ -180,11 +201,33 @@ public final class PeerConnection implements PeerSink {
       socket.close((short) 1000, "leave");
     } else if (message instanceof DocUnavailable unavailable) {
       log.debug("peer {} lacks document {}", peerId, unavailable.documentId());
-    } else if (message instanceof Ignored ignored) {
+    } else if (message instanceof Ignored ignored && GOSSIP_TYPES.contains(ignored.type())) {
+      // Remote-heads gossip is off on this server; automerge-repo ignores these without a reply too.
       log.debug("peer {} sent ignored message type {}", peerId, ignored.type());
+    } else if (message instanceof Ignored ignored) {
+      refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE, "unknown message type '" + ignored.type() + "'"));
     } else {
       refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE,
           "a client may not send '" + message.type() + "'"));
+    }
+  }
+
+  /**
+   * Vert.x reports oversized input only here: a frame over the frame limit arrives as Netty's
+   * CorruptedWebSocketFrameException (Vert.x then drops the connection without a close frame), a
+   * message whose frames add up to more than the message limit as an IllegalStateException (the
+   * socket would stay open, the message silently dropped). Both are refused with close code 1009,
+   * written before Vert.x closes the channel.
+   */
+  private void onSocketFailure(Throwable failure) {
+    if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+      boolean tooBig = corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+      refuseAndLog(new Refusal(tooBig ? Refusal.Reason.MESSAGE_TOO_LARGE : Refusal.Reason.MALFORMED_MESSAGE,
+          String.valueOf(corrupted.getMessage())));
+    } else if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains(MESSAGE_OVERFLOW)) {
+      refuseAndLog(new Refusal(Refusal.Reason.MESSAGE_TOO_LARGE, failure.getMessage()));
+    } else {
+      log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(), failure.getMessage());
     }
   }
 
@@ -239,8 +282,9 @@ public final class PeerConnection implements PeerSink {
     if (existing != null) {
       return existing;
     }
-    if (documents.size() >= maxDocuments) {
-      refuseAndLog(new Refusal(Refusal.Reason.TOO_MANY_DOCUMENTS, "at most " + maxDocuments + " documents per connection"));
+    if (documents.size() >= limits.maxDocuments()) {
+      refuseAndLog(new Refusal(Refusal.Reason.TOO_MANY_DOCUMENTS,
+          "at most " + limits.maxDocuments() + " documents per connection"));
       return Future.failedFuture("too many documents");
     }
     Future<DocumentSession> attached = sessions.attach(documentId, this, grant.mayWrite());
@@ -269,7 +313,7 @@ public final class PeerConnection implements PeerSink {
       directory.unregister(peerId, this);
     }
     for (Future<DocumentSession> session : documents.values()) {
-      session.onSuccess(s -> s.detach(peerId));
+      session.onSuccess(s -> s.detach(this));
     }
     documents.clear();
     log.debug("peer {} disconnected", describe());

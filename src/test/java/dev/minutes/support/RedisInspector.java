@@ -98,15 +98,6 @@ public final class RedisInspector implements AutoCloseable {
     return keys.prefix() + "meeting:{" + meetingId + "}:lease";
   }
 
-  /** Outbox entries with a field value that mentions {@code text} (e.g. a meeting id). */
-  public long outboxEntriesMentioning(String text) {
-    return client.<String, String>getStream(keys.prefix() + "outbox", StringCodec.INSTANCE)
-        .range(org.redisson.api.StreamMessageId.MIN, org.redisson.api.StreamMessageId.MAX)
-        .values().stream()
-        .filter(fields -> fields.values().stream().anyMatch(value -> value.contains(text)))
-        .count();
-  }
-
   /** Deletes a key (e.g. to let a lease expire at once). */
   public boolean delete(String key) {
     return client.getBucket(key, ByteArrayCodec.INSTANCE).delete();
