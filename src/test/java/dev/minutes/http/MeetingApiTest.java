@@ -233,6 +233,11 @@ class MeetingApiTest {
     JsonObject view = await(node.get("/api/meetings/" + id, token(created, "viewer"))).bodyAsJsonObject();
     assertThat(view.getString("status")).isEqualTo("closed");
     assertThat(view.getJsonObject("closed")).isEqualTo(closed);
+    assertThat(view.getJsonArray("publish")).as("one job for the default folder target").hasSize(1);
+    JsonObject job = view.getJsonArray("publish").getJsonObject(0);
+    assertThat(job.getString("target")).isEqualTo("folder");
+    assertThat(job.getString("state")).isIn("pending", "delivered");
+    assertThat(job.fieldNames()).contains("attempts", "lastError", "deliveredAt");
     assertThat(await(node.get(minutesPath(created), token(created, "viewer"))).bodyAsString()).isEqualTo(before);
     assertThat(redis.writesClosed(id)).isTrue();
   }

@@ -88,11 +88,6 @@ public final class RedisInspector implements AutoCloseable {
     return client.getBucket(keys.gate(documentId), ByteArrayCodec.INSTANCE).isExists();
   }
 
-  /** Entries in the publish outbox stream. */
-  public long outboxLength() {
-    return client.getStream(keys.prefix() + "outbox", StringCodec.INSTANCE).size();
-  }
-
   /** Sets a string key that expires (e.g. a close lease held by a node that crashed). */
   public void setExpiring(String key, String value, java.time.Duration ttl) {
     client.<String>getBucket(key, StringCodec.INSTANCE).set(value, ttl);
