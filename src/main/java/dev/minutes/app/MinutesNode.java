@@ -1,6 +1,7 @@
 package dev.minutes.app;
 
 import dev.minutes.http.HttpApi;
+import dev.minutes.http.RequestDeadline;
 import dev.minutes.meeting.MeetingDocument;
 import dev.minutes.meeting.MeetingService;
 import dev.minutes.metrics.SyncMetrics;
@@ -116,7 +117,8 @@ public final class MinutesNode {
             redis::ping, config.createToken(), config.publicUrl(), config.allowedOrigins(),
             config.maxHttpBodyBytes(), new ConnectionLimits(config.writeQueueBytes(),
                 config.maxDocumentsPerConnection(), config.maxConnectionsPerIp(), config.maxMessagesPerSecond()),
-            config.operatorToken(), publish.operations())));
+            config.operatorToken(), publish.operations(),
+            new RequestDeadline(vertx, config.requestTimeout(), config.keepAliveTimeout(), registry))));
   }
 
   private Future<Void> listen(HttpApi.Parts parts) {
@@ -131,8 +133,12 @@ public final class MinutesNode {
         // Netty inflates a permessage-deflate frame without bound: a frame under the size limit could
         // inflate a thousandfold. Clients work the same without the extension.
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false);
+        .setPerFrameWebSocketCompressionSupported(false)
+        // No h2c: nothing here speaks it, and while Vert.x sniffs for its preface a connection does not
+        // exist yet for the RequestDeadline to bound (a silent or slow client would hold it forever).
+        .setHttp2ClearTextEnabled(false);
     return vertx.createHttpServer(options)
+        .connectionHandler(parts.requestDeadline()::onConnection)
         .requestHandler(HttpApi.router(vertx, parts))
         .listen()
         .map(listening -> {

@@ -43,10 +43,12 @@ public final class HttpApi {
       long maxHttpBodyBytes,
       ConnectionLimits limits,
       Optional<String> operatorToken,
-      PublishOperations publishOperations) {}
+      PublishOperations publishOperations,
+      RequestDeadline requestDeadline) {}
 
   public static Router router(Vertx vertx, Parts parts) {
     Router router = Router.router(vertx);
+    router.route().handler(parts.requestDeadline()::onRequest);
     router.route().handler(HttpApi::securityHeaders);
     new SyncRoute(parts.meetings(), parts.sessions(), parts.directory(), parts.identity(), parts.syncMetrics(),
         parts.limits(), parts.allowedOrigins()).mount(router);

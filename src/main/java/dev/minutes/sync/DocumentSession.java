@@ -374,7 +374,13 @@ public final class DocumentSession {
     for (Outgoing o : out) {
       if (peers.get(o.link.sink.peerId()) == o.link) {
         metrics.syncOut(o.data.length);
-        o.link.sink.sendSync(documentId, o.data);
+        try {
+          o.link.sink.sendSync(documentId, o.data);
+        } catch (RuntimeException e) {
+          // One peer's broken socket must not keep the others from their messages: their sync
+          // states already count this message as sent, and a skipped one would stall them.
+          log.warn("document {}: cannot deliver to peer {}", documentId, o.link.sink.peerId(), e);
+        }
       }
     }
   }

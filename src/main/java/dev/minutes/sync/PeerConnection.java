@@ -24,6 +24,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -86,6 +88,28 @@ public final class PeerConnection implements PeerSink {
     });
   }
 
+  /**
+   * A frame over MINUTES_MAX_FRAME_BYTES makes Netty close the connection (with 1009, which a client
+   * still writing the frame may not read); a message whose fragments add up past
+   * MINUTES_MAX_MESSAGE_BYTES is only reported by Vert.x, which drops it and keeps the socket open.
+   * Both are refused here: counted, logged and closed with 1009.
+   */
+  private void onSocketFailure(Throwable failure) {
+    if (isTooLarge(failure)) {
+      refuseAndLog(new Refusal(Refusal.Reason.MESSAGE_TOO_LARGE, failure.getMessage()));
+    } else {
+      log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(), failure.getMessage());
+    }
+  }
+
+  private static boolean isTooLarge(Throwable failure) {
+    if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+      return corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    }
+    // Vert.x' FrameAggregator reports an overflowing message with this wording and no dedicated type.
+    return failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size");
+  }
+
   @Override
   public String peerId() {
     return peerId;
@@ -109,12 +133,19 @@ public final class PeerConnection implements PeerSink {
     if (closed) {
       return;
     }
-    if (socket.writeQueueFull()) {
-      // A client that stops reading must not make the server buffer without bound.
-      refuseAndLog(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
-      return;
+    try {
+      if (socket.writeQueueFull()) {
+        // A client that stops reading must not make the server buffer without bound.
+        refuseAndLog(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
+        return;
+      }
+      socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
+    } catch (IllegalStateException socketClosed) {
+      // The client closed the socket after `closed` was read: sessions call this from their own
+      // context, while the close is handled on the socket's. writeQueueFull() then throws ("WebSocket
+      // is closed"); there is nothing left to deliver, and the close handler detaches this peer.
+      log.debug("peer {}: not sending '{}', the socket is closed", describe(), message.type());
     }
-    socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
   }
 
   @Override
