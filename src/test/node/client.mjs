@@ -28,6 +28,7 @@
 //   put {path:[..], value}        -> {heads}
 //   text                          -> {text, heads}
 //   doc                           -> {doc, heads}                       whole document as plain JSON
+//   waitDoc {path:[..], equals, timeoutMs:10000} -> {value, doc, heads}  value at path (plain JSON) equals
 //   waitText {equals|contains, timeoutMs:10000} -> {text, heads}
 //   waitSaved {timeoutMs:10000}   -> {heads, serverHeads, storageId, elapsedMs}
 //   broadcast {message}           -> {}                                 handle.broadcast(message)
@@ -355,6 +356,22 @@ const commands = {
   async doc(command) {
     const handle = handleFor(command)
     return { doc: plain(A.toJS(handle.doc())), heads: hexHeads(handle) }
+  },
+
+  /** Resolves when the value at `path` (as plain JSON) equals `equals`; event driven (handle "change"). */
+  async waitDoc(command) {
+    const handle = handleFor(command)
+    const { path, equals, timeoutMs = 10000 } = command
+    if (!Array.isArray(path)) throw new Error("waitDoc needs a path (array of keys)")
+    const valueAt = () =>
+      path.reduce((value, key) => (value === undefined || value === null ? undefined : value[key]), plain(A.toJS(handle.doc())))
+    const matched = await waitFor(
+      [[handle, "change"]],
+      () => (JSON.stringify(valueAt()) === JSON.stringify(equals) ? { value: valueAt() } : undefined),
+      timeoutMs,
+      () => `${JSON.stringify(path)} to equal ${JSON.stringify(equals)}; it is ${JSON.stringify(valueAt())}`,
+    )
+    return { ...matched, doc: plain(A.toJS(handle.doc())), heads: hexHeads(handle) }
   },
 
   /** Resolves when body equals / contains the given text; event driven (handle "change"). */

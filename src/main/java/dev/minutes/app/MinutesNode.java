@@ -54,6 +54,7 @@ public final class MinutesNode {
   private SessionPool pool;
   private SessionRegistry sessions;
   private PublishModule publish;
+  private MeetingService meetings;
   private HttpServer server;
 
   private MinutesNode(Vertx vertx, MinutesConfig config) {
@@ -102,7 +103,7 @@ public final class MinutesNode {
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);
     publish = PublishModule.create(vertx, config, redis, registry);
-    MeetingService meetings = new MeetingService(vertx, records, store, sessions, pool,
+    meetings = new MeetingService(vertx, records, store, sessions, pool,
         new MeetingDocument(natives), publish.publisher(), Clock.systemUTC());
     changeFeed = new RedisChangeFeed(redis);
     return changeFeed.start(
@@ -129,6 +130,10 @@ public final class MinutesNode {
         .setIdleTimeout(0)
         .setWebSocketClosingTimeout(5)
         .setCompressionSupported(true)
+        // Netty inflates a permessage-deflate frame without bound: a frame under the size limit could
+        // inflate a thousandfold. Clients work the same without the extension.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         // No h2c: nothing here speaks it, and while Vert.x sniffs for its preface a connection does not
         // exist yet for the RequestDeadline to bound (a silent or slow client would hold it forever).
         .setHttp2ClearTextEnabled(false);
@@ -157,6 +162,10 @@ public final class MinutesNode {
 
   public AutomergeObjects natives() {
     return natives;
+  }
+
+  public MeetingService meetings() {
+    return meetings;
   }
 
   public SessionRegistry sessions() {

@@ -70,6 +70,12 @@ public final class DocumentSession {
   private long mergedSeq;
   private long compactedSeq;
   private boolean cycleRunning;
+  /**
+   * True while the document is being replaced by the stored one (after a refused or failed cycle).
+   * Until then the in-memory document may hold changes that were never stored: no cycle, no
+   * compaction and no outgoing message may use it.
+   */
+  private boolean reloading;
   private boolean catchUpWanted;
   private boolean compacting;
   private boolean closed;
@@ -174,17 +180,23 @@ public final class DocumentSession {
     });
   }
 
-  public void detach(String peerId) {
+  /**
+   * Removes the peer's link if it is still the one of this connection: when a peer joined again on
+   * a newer socket, the older socket's close comes later and must leave the newer link alone.
+   */
+  public void detach(PeerSink peer) {
     context.runOnContext(v -> {
-      PeerLink link = peers.remove(peerId);
-      peersChanged();
-      if (link != null) {
-        lane.submit(() -> {
-          natives.free(link.state);
-          link.state = null;
-          return null;
-        });
+      PeerLink link = peers.get(peer.peerId());
+      if (link == null || link.sink != peer) {
+        return;
       }
+      peers.remove(peer.peerId());
+      peersChanged();
+      lane.submit(() -> {
+        natives.free(link.state);
+        link.state = null;
+        return null;
+      });
       if (peers.isEmpty()) {
         scheduleIdleUnload();
       }
@@ -244,7 +256,7 @@ public final class DocumentSession {
   // ---- the cycle ----
 
   private void runCycle() {
-    if (cycleRunning || unloaded || (inbox.isEmpty() && !catchUpWanted)) {
+    if (cycleRunning || reloading || unloaded || (inbox.isEmpty() && !catchUpWanted)) {
       return;
     }
     cycleRunning = true;
@@ -402,7 +414,8 @@ public final class DocumentSession {
 
   /** Drops the in-memory document (which may hold refused changes) and every sync state, then reloads. */
   private void reloadFromStore() {
-    cycleRunning = true;
+    // Not cycleRunning: the failed cycle's own completion clears that flag right after this returns.
+    reloading = true;
     store.load(documentId)
         .compose(stored -> lane.submit(() -> {
           natives.free(document);
@@ -415,19 +428,25 @@ public final class DocumentSession {
           return stored.map(StoredDocument::lastSeq).orElse(0L);
         }))
         .onComplete(ar -> {
-          if (ar.succeeded()) {
-            mergedSeq = ar.result();
-          } else {
-            log.error("document {}: reload failed", documentId, ar.cause());
+          if (ar.failed()) {
+            // The document in memory may still hold unstored changes: never go on with it.
+            log.error("document {}: reload failed; retrying in a second", documentId, ar.cause());
+            vertx.setTimer(1_000, t -> {
+              if (!unloaded) {
+                reloadFromStore();
+              }
+            });
+            return;
           }
-          cycleRunning = false;
+          mergedSeq = ar.result();
+          reloading = false;
           catchUpWanted = true;
           runCycle();
         });
   }
 
   private void maybeCompact() {
-    if (compacting || unloaded || catchUpWanted || mergedSeq - compactedSeq < settings.compactAfter()) {
+    if (compacting || reloading || unloaded || catchUpWanted || mergedSeq - compactedSeq < settings.compactAfter()) {
       return;
     }
     compacting = true;
@@ -451,7 +470,7 @@ public final class DocumentSession {
     cancelIdleTimer();
     idleTimer = vertx.setTimer(settings.idle().toMillis(), id -> {
       idleTimer = -1;
-      if (peers.isEmpty() && !cycleRunning && inbox.isEmpty() && !compacting) {
+      if (peers.isEmpty() && !cycleRunning && !reloading && inbox.isEmpty() && !compacting) {
         unload();
       } else if (peers.isEmpty()) {
         scheduleIdleUnload();

@@ -119,12 +119,13 @@ class SlowConsumerTest {
   /** Polls a condition on the event loop's timer until it holds; the class timeout bounds it. */
   private void waitUntil(BooleanSupplier condition) throws Exception {
     Promise<Void> done = Promise.promise();
-    vertx.setPeriodic(0, 20, id -> {
+    // Timers are set from an event loop: cancelling one from its own handler is then safe.
+    vertx.runOnContext(start -> vertx.setPeriodic(20, id -> {
       if (condition.getAsBoolean()) {
         vertx.cancelTimer(id);
         done.tryComplete();
       }
-    });
+    }));
     done.future().await(100, SECONDS);
   }
 }

@@ -1,6 +1,6 @@
 package dev.minutes.security;
 
-import dev.minutes.support.RawWebSocket;
+import dev.minutes.support.WirePeer;
 import dev.minutes.support.ServerProcess;
 import dev.minutes.support.SyncPeer;
 import dev.minutes.sync.codec.DocumentIds;
@@ -136,13 +136,13 @@ public final class AttackLatencyProbe {
         vertx.setTimer(10, id -> flood());
         return;
       }
-      RawWebSocket peer = ar.result();
+      WirePeer peer = ar.result();
       pump(peer, 1);
       peer.closed().onComplete(c -> flood());
     });
   }
 
-  private void pump(RawWebSocket peer, long count) {
+  private void pump(WirePeer peer, long count) {
     if (!attacking || peer.isClosed()) {
       peer.close();
       return;
@@ -168,24 +168,24 @@ public final class AttackLatencyProbe {
 
   /** Holds the address' 200 connections, then keeps asking for more (each refused with 429). */
   private void connectionFlood() {
-    List<Future<RawWebSocket>> held = new ArrayList<>();
+    List<Future<WirePeer>> held = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      held.add(RawWebSocket.connect(attackers, port, token("editor")));
+      held.add(WirePeer.connect(attackers, port, token("editor")));
     }
     Future.join(held).onComplete(ar -> knock(held));
   }
 
-  private void knock(List<Future<RawWebSocket>> held) {
+  private void knock(List<Future<WirePeer>> held) {
     if (!attacking) {
-      held.forEach(f -> f.onSuccess(RawWebSocket::close));
+      held.forEach(f -> f.onSuccess(WirePeer::close));
       return;
     }
-    List<Future<RawWebSocket>> batch = new ArrayList<>();
+    List<Future<WirePeer>> batch = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      batch.add(RawWebSocket.connect(attackers, port, token("editor")));
+      batch.add(WirePeer.connect(attackers, port, token("editor")));
     }
     Future.join(batch).onComplete(ar -> {
-      batch.forEach(f -> f.onSuccess(RawWebSocket::close));
+      batch.forEach(f -> f.onSuccess(WirePeer::close));
       knock(held);
     });
   }
@@ -230,9 +230,9 @@ public final class AttackLatencyProbe {
     vertx.setTimer(20, id -> write(viewer, n + 1));
   }
 
-  private Future<RawWebSocket> joined(String prefix) {
+  private Future<WirePeer> joined(String prefix) {
     String peerId = prefix + "-" + System.nanoTime();
-    return RawWebSocket.connect(attackers, port, token("editor"))
+    return WirePeer.connect(attackers, port, token("editor"))
         .compose(peer -> peer.join(peerId).map(peer))
         .compose(peer -> peer.send(new Request(peerId, null, documentId(), EMPTY_SYNC)).map(peer));
   }

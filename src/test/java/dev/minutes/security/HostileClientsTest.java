@@ -3,7 +3,7 @@ package dev.minutes.security;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.minutes.support.RawWebSocket;
+import dev.minutes.support.WirePeer;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.SyncPeer;
 import dev.minutes.support.TestNode;
@@ -112,7 +112,7 @@ class HostileClientsTest {
   @DisplayName("an oversized frame is refused as message-too-large and only that socket is closed")
   void oversizedFrame() throws Exception {
     double before = refusals("message-too-large");
-    RawWebSocket attacker = joinedAttacker("big-frame");
+    WirePeer attacker = joinedAttacker("big-frame");
     attacker.sendFrame(WebSocketFrame.binaryFrame(Buffer.buffer(new byte[MAX_FRAME + 1]), true));
 
     // The server answers 1009 and closes at once; a client still writing the frame gets a reset
@@ -125,7 +125,7 @@ class HostileClientsTest {
   @DisplayName("a message fragmented past the message limit is refused as message-too-large with 1009")
   void oversizedFragmentedMessage() throws Exception {
     double before = refusals("message-too-large");
-    RawWebSocket attacker = joinedAttacker("many-fragments");
+    WirePeer attacker = joinedAttacker("many-fragments");
     attacker.sendFrame(WebSocketFrame.binaryFrame(Buffer.buffer(new byte[MAX_FRAME / 2]), false));
     for (int i = 0; i < 2 * MAX_MESSAGE / MAX_FRAME; i++) {
       attacker.sendFrame(WebSocketFrame.continuationFrame(Buffer.buffer(new byte[MAX_FRAME / 2]), false)).await(30, SECONDS);
@@ -139,7 +139,7 @@ class HostileClientsTest {
   @Test
   @DisplayName("a flood of messages is answered with one 'overloaded' error and a 1013 close")
   void messageFlood() throws Exception {
-    RawWebSocket attacker = joinedAttacker("flooder");
+    WirePeer attacker = joinedAttacker("flooder");
     for (int count = 1; count <= 20 * MESSAGES_PER_SECOND && !attacker.isClosed(); count++) {
       attacker.send(new Ephemeral("flooder", null, documentId(), count, "s", new byte[] {(byte) 0xa0}));
     }
@@ -153,10 +153,10 @@ class HostileClientsTest {
   @DisplayName("thousands of connections from one address: beyond the limit each upgrade gets 429, and the count recovers")
   void connectionsFromOneAddress() throws Exception {
     // Fill the address' quota (sockets of earlier tests may still hold a little of it).
-    List<RawWebSocket> held = new ArrayList<>();
+    List<WirePeer> held = new ArrayList<>();
     Integer status = null;
     while (status == null && held.size() <= CONNECTIONS_PER_IP) {
-      Future<RawWebSocket> attempt = RawWebSocket.connect(attackers, node.port(), token("editor"));
+      Future<WirePeer> attempt = WirePeer.connect(attackers, node.port(), token("editor"));
       status = upgradeStatus(attempt);
       if (status == null) {
         held.add(attempt.result());
@@ -166,11 +166,11 @@ class HostileClientsTest {
     assertThat(held).hasSizeLessThanOrEqualTo(CONNECTIONS_PER_IP);
     AtomicInteger refused429 = new AtomicInteger();
     for (int batch = 0; batch < 20; batch++) {
-      List<Future<RawWebSocket>> attempts = new ArrayList<>();
+      List<Future<WirePeer>> attempts = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        attempts.add(RawWebSocket.connect(attackers, node.port(), token("editor")));
+        attempts.add(WirePeer.connect(attackers, node.port(), token("editor")));
       }
-      for (Future<RawWebSocket> attempt : attempts) {
+      for (Future<WirePeer> attempt : attempts) {
         Throwable failure = attempt.transform(ar -> Future.succeededFuture(ar.cause())).await(30, SECONDS);
         if (failure instanceof UpgradeRejectedException rejected && rejected.getStatus() == 429) {
           refused429.incrementAndGet();
@@ -179,19 +179,19 @@ class HostileClientsTest {
     }
     assertThat(refused429.get()).isEqualTo(2000);
 
-    for (RawWebSocket peer : held) {
+    for (WirePeer peer : held) {
       peer.close().await(30, SECONDS);
     }
     // Closing released the address' count: a new connection from it is accepted again.
-    RawWebSocket again = awaitAccepted(() -> RawWebSocket.connect(attackers, node.port(), token("editor")));
+    WirePeer again = awaitAccepted(() -> WirePeer.connect(attackers, node.port(), token("editor")));
     again.close().await(30, SECONDS);
   }
 
   @Test
   @DisplayName("the sync endpoint without a token, or with an unknown one, answers 401 before upgrading")
   void noToken() throws Exception {
-    assertThat(upgradeStatus(RawWebSocket.connect(attackers, node.port(), null))).isEqualTo(401);
-    assertThat(upgradeStatus(RawWebSocket.connect(attackers, node.port(), "e_" + "A".repeat(43)))).isEqualTo(401);
+    assertThat(upgradeStatus(WirePeer.connect(attackers, node.port(), null))).isEqualTo(401);
+    assertThat(upgradeStatus(WirePeer.connect(attackers, node.port(), "e_" + "A".repeat(43)))).isEqualTo(401);
     assertThat(node.get("/api/meetings/" + meeting.getString("id"), null).await(30, SECONDS).statusCode())
         .isEqualTo(401);
   }
@@ -209,11 +209,11 @@ class HostileClientsTest {
   void foreignOrigin() throws Exception {
     WebSocketConnectOptions foreign = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
         .setURI("/sync?token=" + token("editor")).addHeader("origin", "https://evil.example");
-    assertThat(upgradeStatus(RawWebSocket.connect(attackers, foreign))).isEqualTo(403);
+    assertThat(upgradeStatus(WirePeer.connect(attackers, foreign))).isEqualTo(403);
 
     WebSocketConnectOptions allowed = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
         .setURI("/sync?token=" + token("editor")).addHeader("origin", ALLOWED_ORIGIN);
-    RawWebSocket accepted = RawWebSocket.connect(attackers, allowed).await(30, SECONDS);
+    WirePeer accepted = WirePeer.connect(attackers, allowed).await(30, SECONDS);
     accepted.join("from-allowed-origin").await(30, SECONDS);
     accepted.close().await(30, SECONDS);
   }
@@ -223,7 +223,7 @@ class HostileClientsTest {
   void tokenOfAnotherMeeting() throws Exception {
     JsonObject other = node.createMeeting(new JsonObject().put("chair", "Eve")).await(30, SECONDS);
     String otherToken = other.getJsonObject("tokens").getString("editor");
-    RawWebSocket attacker = RawWebSocket.connect(attackers, node.port(), otherToken).await(30, SECONDS);
+    WirePeer attacker = WirePeer.connect(attackers, node.port(), otherToken).await(30, SECONDS);
     attacker.join("cross-meeting").await(30, SECONDS);
 
     attacker.send(new Request("cross-meeting", null, documentId(), EMPTY_SYNC));
@@ -282,32 +282,32 @@ class HostileClientsTest {
 
   // ---- helpers ----
 
-  private RawWebSocket joinedAttacker(String peerId) throws Exception {
-    RawWebSocket attacker = RawWebSocket.connect(attackers, node.port(), token("editor")).await(30, SECONDS);
+  private WirePeer joinedAttacker(String peerId) throws Exception {
+    WirePeer attacker = WirePeer.connect(attackers, node.port(), token("editor")).await(30, SECONDS);
     attacker.join(peerId).await(30, SECONDS);
     attacker.send(new Request(peerId, null, documentId(), EMPTY_SYNC));
     attacker.next(m -> m.type().equals(ProtocolMessage.SYNC)).await(30, SECONDS);
     return attacker;
   }
 
-  private static List<String> errorsOf(RawWebSocket peer) {
+  private static List<String> errorsOf(WirePeer peer) {
     return peer.received().stream().filter(ErrorMessage.class::isInstance)
         .map(m -> ((ErrorMessage) m).message()).toList();
   }
 
-  private static Integer upgradeStatus(Future<RawWebSocket> attempt) throws Exception {
+  private static Integer upgradeStatus(Future<WirePeer> attempt) throws Exception {
     Throwable failure = attempt.transform(ar -> Future.succeededFuture(ar.cause())).await(30, SECONDS);
     return failure instanceof UpgradeRejectedException rejected ? rejected.getStatus() : null;
   }
 
-  private RawWebSocket awaitAccepted(java.util.function.Supplier<Future<RawWebSocket>> connect) throws Exception {
-    Promise<RawWebSocket> accepted = Promise.promise();
+  private WirePeer awaitAccepted(java.util.function.Supplier<Future<WirePeer>> connect) throws Exception {
+    Promise<WirePeer> accepted = Promise.promise();
     retryConnect(connect, accepted);
     return accepted.future().await(30, SECONDS);
   }
 
   /** The server releases a closed socket's count when it sees the close: retry until then. */
-  private void retryConnect(java.util.function.Supplier<Future<RawWebSocket>> connect, Promise<RawWebSocket> accepted) {
+  private void retryConnect(java.util.function.Supplier<Future<WirePeer>> connect, Promise<WirePeer> accepted) {
     connect.get().onSuccess(accepted::complete)
         .onFailure(failure -> vertx.setTimer(20, id -> retryConnect(connect, accepted)));
   }

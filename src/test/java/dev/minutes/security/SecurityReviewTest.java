@@ -8,7 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import dev.minutes.support.RawWebSocket;
+import dev.minutes.support.WirePeer;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.SyncPeer;
 import dev.minutes.support.TestNode;
@@ -94,8 +94,8 @@ class SecurityReviewTest {
       SyncPeer viewer = SyncPeer.connect(sockets, node.port(), tokens.getString("viewer"), documentId, "viewer")
           .await(30, SECONDS);
       viewer.append("[refused]");
-      RawWebSocket.connect(sockets, node.port(), wrong).otherwiseEmpty().await(30, SECONDS);
-      RawWebSocket.connect(sockets, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+      WirePeer.connect(sockets, node.port(), wrong).otherwiseEmpty().await(30, SECONDS);
+      WirePeer.connect(sockets, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
           .setURI("/sync?token=" + tokens.getString("editor")).addHeader("origin", "https://evil.example"))
           .otherwiseEmpty().await(30, SECONDS);
       node.post("/api/meetings/" + id + "/close", tokens.getString("editor"), null).await(30, SECONDS);

@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.minutes.support.RawWebSocket;
+import dev.minutes.support.WirePeer;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.SyncPeer;
 import dev.minutes.support.TestNode;
@@ -88,7 +88,7 @@ class LiveSessionFuzzTest {
     round++;
     boolean viewer = data.consumeBoolean();
     String peerId = "fuzz-" + round;
-    RawWebSocket fuzzer = RawWebSocket.connect(sockets, node.port(), token(viewer ? "viewer" : "editor")).await(30, SECONDS);
+    WirePeer fuzzer = WirePeer.connect(sockets, node.port(), token(viewer ? "viewer" : "editor")).await(30, SECONDS);
     fuzzer.join(peerId).await(30, SECONDS);
     fuzzer.send(new Request(peerId, null, documentId(), EMPTY_SYNC));
     for (int frame = 0; frame < 8 && data.remainingBytes() > 0 && !fuzzer.isClosed(); frame++) {
@@ -109,7 +109,7 @@ class LiveSessionFuzzTest {
         .isEmpty();
   }
 
-  private static void sendFrame(RawWebSocket fuzzer, String peerId, FuzzedDataProvider data) {
+  private static void sendFrame(WirePeer fuzzer, String peerId, FuzzedDataProvider data) {
     String documentId = data.consumeBoolean() ? documentId() : OTHER_DOCUMENT;
     switch (data.consumeInt(0, 6)) {
       case 0 -> fuzzer.sendBytes(data.consumeBytes(512));

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * arbitrary bytes, oversized or fragmented frames) and records every message it receives. For
  * attacks and fuzzing; the honest counterpart is {@link SyncPeer}.
  */
-public final class RawWebSocket {
+public final class WirePeer {
   private final WebSocket socket;
   private final List<ProtocolMessage> received = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
@@ -29,7 +29,7 @@ public final class RawWebSocket {
 
   private record Waiter(Predicate<ProtocolMessage> predicate, Promise<ProtocolMessage> message) {}
 
-  private RawWebSocket(WebSocket socket) {
+  private WirePeer(WebSocket socket) {
     this.socket = socket;
     socket.binaryMessageHandler(this::onFrame);
     socket.closeHandler(v -> {
@@ -46,14 +46,14 @@ public final class RawWebSocket {
   }
 
   /** Opens a socket with the given token (null for none); fails with the upgrade's refusal. */
-  public static Future<RawWebSocket> connect(WebSocketClient client, int port, String token) {
+  public static Future<WirePeer> connect(WebSocketClient client, int port, String token) {
     return connect(client, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI(token == null ? "/sync" : "/sync?token=" + token)
         .setAllowOriginHeader(false)); // like Node clients: no Origin (browsers always send one)
   }
 
-  public static Future<RawWebSocket> connect(WebSocketClient client, WebSocketConnectOptions options) {
-    return client.connect(options).map(RawWebSocket::new);
+  public static Future<WirePeer> connect(WebSocketClient client, WebSocketConnectOptions options) {
+    return client.connect(options).map(WirePeer::new);
   }
 
   /** Sends join and completes with the server's {@code peer} answer. */
