@@ -5,7 +5,11 @@ import dev.minutes.store.DocumentStore;
 import dev.minutes.store.LogSlice;
 import dev.minutes.store.StoreException;
 import dev.minutes.store.StoredDocument;
+import dev.minutes.sync.codec.ChangeChunk;
 import dev.minutes.sync.codec.Ephemeral;
+import dev.minutes.sync.codec.MalformedMessageException;
+import dev.minutes.sync.codec.SyncMessageParts;
+import dev.minutes.sync.codec.SyncMessageSummary;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -61,6 +65,13 @@ public final class DocumentSession {
   private Document document;
   /** Heads of everything stored; lane-confined between cycle steps. */
   private ChangeHash[] storedHeads = new ChangeHash[0];
+  /**
+   * Lane-confined: the heads at the last generation for all peers; null forces the next generation to
+   * ask every peer's sync state (after a load or reload).
+   */
+  private ChangeHash[] generatedHeads;
+  /** Lane-confined: changes steady peers may still lack. */
+  private final RecentChanges recent = new RecentChanges();
 
   private final Map<String, PeerLink> peers = new LinkedHashMap<>();
   private final Map<String, Long> ephemeralCounts = new HashMap<>();
@@ -140,8 +151,9 @@ public final class DocumentSession {
     return attached.future();
   }
 
-  /** A sync or request message from a peer. */
-  public void receive(String peerId, byte[] data, boolean changesIncluded) {
+  /** A sync or request message from a peer, with what its header says (read by the connection). */
+  public void receive(String peerId, byte[] data, SyncMessageSummary summary) {
+    boolean changesIncluded = summary.carriesChanges();
     context.runOnContext(v -> {
       PeerLink link = peers.get(peerId);
       if (link == null || unloaded) {
@@ -159,7 +171,7 @@ public final class DocumentSession {
         refuse(link, new Refusal(Refusal.Reason.OVERLOADED, "document " + documentId + " is overloaded, try again"));
         return;
       }
-      inbox.add(new Incoming(peerId, data, changesIncluded));
+      inbox.add(new Incoming(peerId, data, changesIncluded, summary));
       metrics.syncIn(data.length);
       runCycle();
     });
@@ -245,7 +257,7 @@ public final class DocumentSession {
     slice
         .compose(s -> lane.submit(() -> apply(s, batch)))
         .compose(applied -> persist(applied, batch))
-        .compose(v -> lane.submit(this::generateAll))
+        .compose(v -> lane.submit(() -> generate(senders(batch, document.getHeads()))))
         .onSuccess(this::deliver)
         .onFailure(failure -> recoverCycle(failure, batch, catchUp))
         .onComplete(ar -> {
@@ -255,28 +267,173 @@ public final class DocumentSession {
         });
   }
 
-  /** Lane: merges stored entries from the log, then the peers' messages; returns what must be stored. */
+  /**
+   * Lane: merges stored entries from the log, then the peers' messages; returns what must be stored.
+   *
+   * <p>A steady peer's message (see {@link PeerLink#steady}) is not handed to Automerge's sync: its
+   * changes are applied directly and kept in {@link #recent} for the other peers. Automerge's sync
+   * walks the whole change history on every call (automerge 0.5), so in a long meeting each
+   * receive and generate cost grows with the document; applying a change does not walk the history.
+   * A message that is anything but plain new changes and heads (a need, a reset, a compressed or
+   * unreadable chunk) puts its peer back on Automerge's own sync with a fresh sync state.
+   */
   private Applied apply(Optional<LogSlice> slice, List<Incoming> batch) {
     slice.ifPresent(this::mergeStored);
     List<PeerError> errors = new ArrayList<>();
+    List<ChangeChunk> fastChanges = new ArrayList<>();
+    List<String> fastOrigins = new ArrayList<>();
+    boolean slowChanges = false;
     for (Incoming in : batch) {
       PeerLink link = peerOnLane(in.peerId);
       if (link == null || link.state == null) {
         continue;
       }
+      link.lastHeads = in.summary.heads();
+      if (link.steady) {
+        Optional<List<ChangeChunk>> changes = plainChanges(in.data);
+        if (changes.isPresent()) {
+          try {
+            applyChanges(changes.get());
+            for (ChangeChunk change : changes.get()) {
+              fastChanges.add(change);
+              fastOrigins.add(in.peerId);
+            }
+            continue;
+          } catch (RuntimeException e) {
+            errors.add(rejected(in.peerId, e));
+            resetPeer(link);
+            continue;
+          }
+        }
+        resetPeer(link);
+      }
       try {
         document.receiveSyncMessage(link.state, in.data);
+        slowChanges |= in.changesIncluded;
       } catch (RuntimeException e) {
         // The binding's AutomergeException is package-private: any RuntimeException here is bad client bytes.
-        errors.add(new PeerError(in.peerId, new Refusal(Refusal.Reason.SYNC_REJECTED,
-            "Automerge rejected the sync message for " + documentId + ": " + e.getMessage())));
-        natives.free(link.state);
-        link.state = natives.newSyncState();
+        errors.add(rejected(in.peerId, e));
+        resetPeer(link);
       }
     }
     ChangeHash[] heads = document.getHeads();
-    byte[] pending = sameHeads(heads, storedHeads) ? null : document.encodeChangesSince(storedHeads);
+    byte[] pending = null;
+    if (!sameHeads(heads, storedHeads)) {
+      boolean fastComplete = allApplied(fastChanges, heads);
+      if (!slowChanges && fastComplete) {
+        pending = concat(fastChanges);
+        for (int i = 0; i < fastChanges.size(); i++) {
+          recent.add(fastChanges.get(i), fastOrigins.get(i));
+        }
+      } else {
+        pending = document.encodeChangesSince(storedHeads);
+        rememberSlowChanges(pending, fastChanges, fastOrigins);
+      }
+      if (!fastComplete) {
+        // Some change waits for a dependency or was a duplicate: let Automerge's sync sort those peers out.
+        for (String origin : new java.util.HashSet<>(fastOrigins)) {
+          Optional.ofNullable(peerOnLane(origin)).ifPresent(this::resetPeer);
+        }
+      }
+    }
     return new Applied(pending, heads, slice.map(LogSlice::lastSeq).orElse(-1L), errors);
+  }
+
+  private Refusal rejectedRefusal(RuntimeException e) {
+    return new Refusal(Refusal.Reason.SYNC_REJECTED,
+        "Automerge rejected the sync message for " + documentId + ": " + e.getMessage());
+  }
+
+  private PeerError rejected(String peerId, RuntimeException e) {
+    return new PeerError(peerId, rejectedRefusal(e));
+  }
+
+  /** Lane: back to Automerge's own sync for this peer, from scratch (a full bloom-filter exchange). */
+  private void resetPeer(PeerLink link) {
+    natives.free(link.state);
+    link.state = natives.newSyncState();
+    link.answered = false;
+    link.steady = false;
+  }
+
+  /** The changes of a message that is nothing but changes and heads, or empty if Automerge must read it. */
+  private static Optional<List<ChangeChunk>> plainChanges(byte[] data) {
+    try {
+      SyncMessageParts parts = SyncMessageParts.read(data);
+      if (parts.needCount() > 0 || parts.lastSyncs().contains(0)) {
+        return Optional.empty(); // asks for changes, or restarts the sync
+      }
+      List<ChangeChunk> changes = new ArrayList<>(parts.changes().size());
+      for (byte[] chunk : parts.changes()) {
+        changes.add(ChangeChunk.parse(chunk, 0, chunk.length));
+        if (changes.get(changes.size() - 1).bytes().length != chunk.length) {
+          return Optional.empty(); // more than one chunk in one entry: let Automerge read it
+        }
+      }
+      return Optional.of(changes);
+    } catch (MalformedMessageException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void applyChanges(List<ChangeChunk> changes) {
+    if (!changes.isEmpty()) {
+      document.applyEncodedChanges(concat(changes));
+    }
+  }
+
+  /**
+   * Whether every directly applied change is now in the document: each is a head or a dependency of
+   * a later one of the batch that is. A change whose dependencies are missing waits in Automerge's
+   * queue instead, and a duplicate is not new; either sends the cycle down the slow path.
+   */
+  private static boolean allApplied(List<ChangeChunk> changes, ChangeHash[] heads) {
+    java.util.Set<java.nio.ByteBuffer> covered = new java.util.HashSet<>();
+    for (ChangeHash head : heads) {
+      covered.add(java.nio.ByteBuffer.wrap(head.getBytes()));
+    }
+    for (int i = changes.size() - 1; i >= 0; i--) {
+      ChangeChunk change = changes.get(i);
+      if (!covered.contains(java.nio.ByteBuffer.wrap(change.hash()))) {
+        return false;
+      }
+      change.deps().forEach(dep -> covered.add(java.nio.ByteBuffer.wrap(dep)));
+    }
+    return true;
+  }
+
+  /** Lane: the slow path's new changes go to {@link #recent} too, so steady peers get them. */
+  private void rememberSlowChanges(byte[] pending, List<ChangeChunk> fastChanges, List<String> fastOrigins) {
+    try {
+      Map<java.nio.ByteBuffer, String> origins = new HashMap<>();
+      for (int i = 0; i < fastChanges.size(); i++) {
+        origins.put(java.nio.ByteBuffer.wrap(fastChanges.get(i).hash()), fastOrigins.get(i));
+      }
+      for (ChangeChunk change : ChangeChunk.splitAll(pending)) {
+        recent.add(change, origins.get(java.nio.ByteBuffer.wrap(change.hash())));
+      }
+    } catch (MalformedMessageException e) {
+      log.debug("document {}: new changes not readable here ({}); steady peers resync", documentId, e.getMessage());
+      lanePeers().forEach(link -> {
+        if (link.steady) {
+          resetPeer(link);
+        }
+      });
+    }
+  }
+
+  private static byte[] concat(List<ChangeChunk> changes) {
+    int length = 0;
+    for (ChangeChunk change : changes) {
+      length += change.bytes().length;
+    }
+    byte[] out = new byte[length];
+    int at = 0;
+    for (ChangeChunk change : changes) {
+      System.arraycopy(change.bytes(), 0, out, at, change.bytes().length);
+      at += change.bytes().length;
+    }
+    return out;
   }
 
   private void mergeStored(LogSlice slice) {
@@ -285,6 +442,17 @@ public final class DocumentSession {
       document.applyEncodedChanges(change);
     }
     storedHeads = document.getHeads();
+    if (slice.snapshot().isPresent()) {
+      lanePeers().forEach(link -> {
+        if (link.steady) {
+          resetPeer(link);
+        }
+      });
+      return;
+    }
+    for (byte[] entry : slice.changes()) {
+      rememberSlowChanges(entry, List.of(), List.of());
+    }
   }
 
   /** Context: appends the new changes, retrying while Redis is away; never acknowledges before. */
@@ -322,15 +490,89 @@ public final class DocumentSession {
     });
   }
 
-  /** Lane: the next message for every peer, if Automerge has one. */
-  private List<Outgoing> generateAll() {
+  /**
+   * Lane: the next message for each peer that may need one.
+   *
+   * <p>A steady peer (one that held exactly our heads when we had nothing left to send it) gets a
+   * message written here: our heads, a {@code have} that says "exactly these heads", and the recent
+   * changes it lacks; it gets one when there are such changes or when it sent changes (the
+   * acknowledgement that tells it they are stored). Other peers go through Automerge's sync state,
+   * whose generation is skipped where its answer is known to be "nothing":
+   * <ul>
+   *   <li>when the heads did not move, for a peer that did not speak in this cycle (a sync state
+   *       changes only by receiving or by the document changing);</li>
+   *   <li>for a peer whose every message in this cycle acknowledged exactly our current heads, with no
+   *       changes and no need, once answered on this sync state.</li>
+   * </ul>
+   */
+  private List<Outgoing> generate(Map<String, Spoke> senders) {
+    ChangeHash[] heads = document.getHeads();
+    boolean headsMoved = generatedHeads == null || !sameHeads(heads, generatedHeads);
+    generatedHeads = heads;
+    List<byte[]> headBytes = new ArrayList<>(heads.length);
+    for (ChangeHash head : heads) {
+      headBytes.add(head.getBytes());
+    }
     List<Outgoing> out = new ArrayList<>();
+    long steadyLow = recent.end();
     for (PeerLink link : lanePeers()) {
-      if (link.state != null) {
-        document.generateSyncMessage(link.state).ifPresent(bytes -> out.add(new Outgoing(link, bytes)));
+      if (link.state == null) {
+        continue;
+      }
+      Spoke spoke = senders.get(link.sink.peerId());
+      if (link.steady) {
+        List<byte[]> missing = recent.since(link.sentUpTo, link.sink.peerId());
+        link.sentUpTo = recent.end();
+        if (!missing.isEmpty() || (spoke != null && spoke.sentChanges)) {
+          out.add(new Outgoing(link, SyncMessageParts.write(headBytes, missing)));
+        }
+        continue;
+      }
+      if (!headsMoved && (spoke == null || (spoke.onlyAcknowledged && link.answered))) {
+        becomeSteadyIfInSync(link, heads);
+        continue;
+      }
+      Optional<byte[]> message = document.generateSyncMessage(link.state);
+      if (message.isPresent()) {
+        link.answered = true;
+        out.add(new Outgoing(link, message.get()));
+      } else {
+        becomeSteadyIfInSync(link, heads);
       }
     }
+    for (PeerLink link : lanePeers()) {
+      if (link.steady) {
+        steadyLow = Math.min(steadyLow, link.sentUpTo);
+      }
+    }
+    recent.dropBefore(steadyLow);
     return out;
+  }
+
+  /** A peer that holds exactly our heads while Automerge has nothing for it is in sync: from now on, the fast path. */
+  private void becomeSteadyIfInSync(PeerLink link, ChangeHash[] heads) {
+    if (link.answered && link.lastHeads != null && sameHeads(link.lastHeads, heads)) {
+      link.steady = true;
+      link.sentUpTo = recent.end();
+    }
+  }
+
+  /** What a peer said in one cycle. */
+  private record Spoke(boolean onlyAcknowledged, boolean sentChanges) {
+    Spoke and(Spoke other) {
+      return new Spoke(onlyAcknowledged && other.onlyAcknowledged, sentChanges || other.sentChanges);
+    }
+  }
+
+  /** Lane: per peer that spoke in the batch, whether all it said was "I hold exactly your heads", and whether it sent changes. */
+  private Map<String, Spoke> senders(List<Incoming> batch, ChangeHash[] heads) {
+    Map<String, Spoke> senders = new HashMap<>();
+    for (Incoming in : batch) {
+      boolean acknowledgement = in.summary.changeCount() == 0 && in.summary.needCount() == 0
+          && sameHeads(in.summary.heads(), heads);
+      senders.merge(in.peerId, new Spoke(acknowledgement, in.summary.changeCount() > 0), Spoke::and);
+    }
+    return senders;
   }
 
   private void deliver(List<Outgoing> out) {
@@ -373,10 +615,14 @@ public final class DocumentSession {
         .compose(stored -> lane.submit(() -> {
           natives.free(document);
           document = null;
+          generatedHeads = null;
+          recent.dropBefore(recent.end());
           stored.ifPresent(this::loadNativeUnchecked);
           for (PeerLink link : lanePeers()) {
             natives.free(link.state);
             link.state = natives.newSyncState();
+            link.answered = false;
+            link.steady = false;
           }
           return stored.map(StoredDocument::lastSeq).orElse(0L);
         }))
@@ -497,7 +743,7 @@ public final class DocumentSession {
     link.sink.refuse(refusal);
   }
 
-  private static boolean sameHeads(ChangeHash[] a, ChangeHash[] b) {
+  static boolean sameHeads(ChangeHash[] a, ChangeHash[] b) {
     if (a.length != b.length) {
       return false;
     }
@@ -510,11 +756,40 @@ public final class DocumentSession {
     return true;
   }
 
+  private static boolean sameHeads(List<byte[]> theirs, ChangeHash[] ours) {
+    if (theirs.size() != ours.length) {
+      return false;
+    }
+    for (byte[] hash : theirs) {
+      boolean found = false;
+      for (ChangeHash head : ours) {
+        if (Arrays.equals(hash, head.getBytes())) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** One peer of this document. {@code state} is lane-confined and owned by this session. */
   private static final class PeerLink {
     final PeerSink sink;
     final boolean mayWrite;
     volatile SyncState state;
+    /** Lane-confined: whether a message was generated on the current {@code state} (Automerge's have_responded). */
+    boolean answered;
+    /**
+     * Lane-confined: synced by the fast path (see {@link DocumentSession#generate}); it holds
+     * everything of {@link DocumentSession#recent} before {@code sentUpTo} that it did not send itself.
+     */
+    boolean steady;
+    long sentUpTo;
+    /** Lane-confined: the heads of its latest message. */
+    List<byte[]> lastHeads;
 
     PeerLink(PeerSink sink, boolean mayWrite) {
       this.sink = sink;
@@ -522,7 +797,7 @@ public final class DocumentSession {
     }
   }
 
-  private record Incoming(String peerId, byte[] data, boolean changesIncluded) {}
+  private record Incoming(String peerId, byte[] data, boolean changesIncluded, SyncMessageSummary summary) {}
 
   private record Applied(byte[] pending, ChangeHash[] heads, long mergedSeq, List<PeerError> errors) {}
 

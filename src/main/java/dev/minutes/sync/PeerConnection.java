@@ -16,6 +16,7 @@ import dev.minutes.sync.codec.Peer;
 import dev.minutes.sync.codec.Request;
 import dev.minutes.sync.codec.Sync;
 import dev.minutes.sync.codec.SyncMessageInspector;
+import dev.minutes.sync.codec.SyncMessageSummary;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -198,14 +199,14 @@ public final class PeerConnection implements PeerSink {
       sendDocUnavailable(documentId);
       return;
     }
-    boolean changesIncluded;
+    SyncMessageSummary summary;
     try {
-      changesIncluded = SyncMessageInspector.inspect(data).changeCount() > 0;
+      summary = SyncMessageInspector.inspect(data);
     } catch (MalformedMessageException e) {
       refuseAndLog(new Refusal(Refusal.Reason.SYNC_REJECTED, "sync data for " + documentId + " is malformed: " + e.getMessage()));
       return;
     }
-    session(documentId).onSuccess(session -> session.receive(peerId, data, changesIncluded));
+    session(documentId).onSuccess(session -> session.receive(peerId, data, summary));
   }
 
   private void onEphemeral(Ephemeral ephemeral) {
