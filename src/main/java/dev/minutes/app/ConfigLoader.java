@@ -71,6 +71,7 @@ public final class ConfigLoader {
     d.put("MINUTES_WRITE_QUEUE_BYTES", "4194304");
     d.put("MINUTES_MAX_CONNECTIONS_PER_IP", "200");
     d.put("MINUTES_MAX_DOCUMENTS_PER_CONNECTION", "16");
+    d.put("MINUTES_MAX_MESSAGES_PER_SECOND", "200");
     d.put("MINUTES_SESSION_IDLE_MS", "30000");
     d.put("MINUTES_COMPACT_AFTER", "500");
     d.put("MINUTES_AUTOMERGE_THREADS", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
@@ -140,6 +141,7 @@ public final class ConfigLoader {
         integer("MINUTES_WRITE_QUEUE_BYTES", 1024, Integer.MAX_VALUE),
         integer("MINUTES_MAX_CONNECTIONS_PER_IP", 1, Integer.MAX_VALUE),
         integer("MINUTES_MAX_DOCUMENTS_PER_CONNECTION", 1, 10_000),
+        integer("MINUTES_MAX_MESSAGES_PER_SECOND", 1, 1_000_000),
         millis("MINUTES_SESSION_IDLE_MS"),
         integer("MINUTES_COMPACT_AFTER", 1, Integer.MAX_VALUE),
         integer("MINUTES_AUTOMERGE_THREADS", 1, 256),

@@ -25,12 +25,13 @@ import java.util.Optional;
  * @param writeQueueBytes per-socket outgoing queue; a client that stops reading past it is disconnected
  * @param maxConnectionsPerIp concurrent WebSocket connections allowed from one address
  * @param maxDocumentsPerConnection documents one connection may sync at once
+ * @param maxMessagesPerSecond sustained incoming protocol messages per connection (bursts of twice pass)
  * @param sessionIdle how long a document stays loaded after its last peer left
  * @param compactAfter log entries after which a document's log is folded into a new snapshot
  * @param automergeThreads size of the worker pool running Automerge (JNI) work
  * @param publishFolder folder publish target directory; empty disables the folder target
  * @param webhookUrl webhook publish target; empty disables it
- * @param webhookSecrets {@code whsec_} secrets; the first signs, all are listed during rotation
+ * @param webhookSecrets {@code whsec_} secrets; each one signs (one signature per secret, for rotation)
  * @param publishRetry retry schedule of publish deliveries
  * @param webhookTimeout connect and response timeout of one webhook attempt
  */
@@ -50,6 +51,7 @@ public record MinutesConfig(
     int writeQueueBytes,
     int maxConnectionsPerIp,
     int maxDocumentsPerConnection,
+    int maxMessagesPerSecond,
     Duration sessionIdle,
     int compactAfter,
     int automergeThreads,

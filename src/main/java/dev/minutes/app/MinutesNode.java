@@ -10,8 +10,10 @@ import dev.minutes.store.MeetingRecords;
 import dev.minutes.store.RedisChangeFeed;
 import dev.minutes.store.RedisConnection;
 import dev.minutes.store.RedisDocumentStore;
+import dev.minutes.store.RedisEphemeralBus;
 import dev.minutes.store.StorageIdentity;
 import dev.minutes.sync.AutomergeObjects;
+import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerConnection;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
@@ -47,6 +49,7 @@ public final class MinutesNode {
   private EmbeddedRedis embeddedRedis;
   private RedisConnection redis;
   private RedisChangeFeed changeFeed;
+  private RedisEphemeralBus ephemeralBus;
   private SessionPool pool;
   private SessionRegistry sessions;
   private PublishModule publish;
@@ -91,8 +94,9 @@ public final class MinutesNode {
     SyncMetrics syncMetrics = new SyncMetrics(registry);
     DocumentStore store = new RedisDocumentStore(redis);
     pool = new SessionPool(config.automergeThreads());
+    ephemeralBus = new RedisEphemeralBus(redis);
     sessions = new SessionRegistry(vertx, store, pool, natives,
-        new SessionSettings(config.sessionIdle(), config.compactAfter()), syncMetrics);
+        new SessionSettings(config.sessionIdle(), config.compactAfter()), syncMetrics, ephemeralBus);
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);
@@ -104,11 +108,14 @@ public final class MinutesNode {
             announcement -> Optional.ofNullable(sessions.loaded(announcement.documentId()))
                 .ifPresent(session -> session.storedElsewhere(announcement.seq())),
             sessions::catchUpAll)
+        .compose(v -> ephemeralBus.start(message -> Optional.ofNullable(sessions.loaded(message.documentId()))
+            .ifPresent(session -> session.ephemeral(message, true))))
         .compose(v -> publish.start())
         .compose(v -> listen(new HttpApi.Parts(meetings, sessions, directory, identity, syncMetrics, registry,
             redis::ping, config.createToken(), config.publicUrl(), config.allowedOrigins(),
-            config.maxHttpBodyBytes(), config.writeQueueBytes(), config.maxDocumentsPerConnection(),
-            config.maxConnectionsPerIp())));
+            config.maxHttpBodyBytes(), new ConnectionLimits(config.writeQueueBytes(),
+                config.maxDocumentsPerConnection(), config.maxConnectionsPerIp(), config.maxMessagesPerSecond()),
+            config.operatorToken(), publish.operations())));
   }
 
   private Future<Void> listen(HttpApi.Parts parts) {
@@ -118,6 +125,7 @@ public final class MinutesNode {
         .setMaxWebSocketFrameSize(config.maxFrameBytes())
         .setMaxWebSocketMessageSize(config.maxMessageBytes())
         .setIdleTimeout(0)
+        .setWebSocketClosingTimeout(5)
         .setCompressionSupported(true);
     return vertx.createHttpServer(options)
         .requestHandler(HttpApi.router(vertx, parts))
@@ -166,6 +174,7 @@ public final class MinutesNode {
         .eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
         .eventually(() -> publish == null ? Future.succeededFuture() : publish.stop())
         .eventually(() -> changeFeed == null ? Future.succeededFuture() : changeFeed.stop())
+        .eventually(() -> ephemeralBus == null ? Future.succeededFuture() : ephemeralBus.stop())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           if (pool != null) {

@@ -2,6 +2,8 @@ package dev.minutes.http;
 
 import dev.minutes.meeting.MeetingService;
 import dev.minutes.metrics.SyncMetrics;
+import dev.minutes.publish.PublishOperations;
+import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
 import dev.minutes.sync.SessionRegistry;
@@ -39,17 +41,17 @@ public final class HttpApi {
       Optional<URI> publicUrl,
       List<String> allowedOrigins,
       long maxHttpBodyBytes,
-      int writeQueueBytes,
-      int maxDocumentsPerConnection,
-      int maxConnectionsPerIp) {}
+      ConnectionLimits limits,
+      Optional<String> operatorToken,
+      PublishOperations publishOperations) {}
 
   public static Router router(Vertx vertx, Parts parts) {
     Router router = Router.router(vertx);
     router.route().handler(HttpApi::securityHeaders);
     new SyncRoute(parts.meetings(), parts.sessions(), parts.directory(), parts.identity(), parts.syncMetrics(),
-        new SyncRoute.Limits(parts.writeQueueBytes(), parts.maxDocumentsPerConnection(), parts.maxConnectionsPerIp()),
-        parts.allowedOrigins()).mount(router);
+        parts.limits(), parts.allowedOrigins()).mount(router);
     new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl()).mount(router, parts.maxHttpBodyBytes());
+    new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> parts.redisReady().get()
         .otherwise(false)

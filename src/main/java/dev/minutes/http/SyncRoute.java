@@ -2,6 +2,7 @@ package dev.minutes.http;
 
 import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.sync.AccessPolicy;
+import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerConnection;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
@@ -29,15 +30,12 @@ final class SyncRoute {
   private final PeerDirectory directory;
   private final ServerIdentity identity;
   private final SyncMetrics metrics;
-  private final Limits limits;
+  private final ConnectionLimits limits;
   private final List<String> allowedOrigins;
   private final Map<String, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
 
-  /** Per-connection limits from configuration. */
-  record Limits(int writeQueueBytes, int maxDocumentsPerConnection, int maxConnectionsPerIp) {}
-
   SyncRoute(AccessPolicy access, SessionRegistry sessions, PeerDirectory directory, ServerIdentity identity,
-      SyncMetrics metrics, Limits limits, List<String> allowedOrigins) {
+      SyncMetrics metrics, ConnectionLimits limits, List<String> allowedOrigins) {
     this.access = access;
     this.sessions = sessions;
     this.directory = directory;
@@ -83,8 +81,8 @@ final class SyncRoute {
               log.warn("websocket upgrade from {} failed: {}", ip, failure.getMessage());
             })
             .onSuccess(socket -> {
-              PeerConnection connection = new PeerConnection(socket, grant, sessions, directory, identity, metrics,
-                  limits.writeQueueBytes(), limits.maxDocumentsPerConnection());
+              PeerConnection connection = new PeerConnection(socket, request.connection(), grant, sessions, directory,
+                  identity, metrics, limits);
               connection.start(() -> release(ip, count));
             }));
   }

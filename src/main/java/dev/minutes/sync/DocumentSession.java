@@ -14,15 +14,19 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.automerge.ChangeHash;
 import org.automerge.Document;
@@ -37,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants (the class' whole point):
  * <ol>
  *   <li><b>Acknowledged means durable.</b> Work proceeds in cycles: apply a batch of incoming sync
- *       messages, append the new changes to the store, and only then generate outgoing messages.
- *       No message is generated while the document holds a change that is not stored, so no peer
- *       ever sees heads that contain an unstored change.</li>
+ *       messages, append the change chunks those messages carried to the store (exactly as sent,
+ *       one append per cycle), and only then generate outgoing messages. No message is generated
+ *       while the document holds a change that is not stored, so no peer ever sees heads that
+ *       contain an unstored change. Storing what clients sent, rather than diffing heads, also
+ *       covers changes Automerge holds back until their dependencies arrive.</li>
  *   <li>At the start of each cycle every change in the document is stored; {@code mergedSeq} is the
  *       highest log sequence number such that every entry up to it is in the document.</li>
  *   <li>All fields are touched only on {@link #context}; native objects only inside lane tasks.</li>
@@ -60,14 +66,14 @@ public final class DocumentSession {
   private final SessionSettings settings;
   private final Consumer<DocumentSession> onUnload;
   private final SyncMetrics metrics;
+  private final EphemeralRelay relay;
 
   /** Owner: this session. Lane-confined; freed by {@link #unload} or a reload. */
   private Document document;
-  /** Heads of everything stored; lane-confined between cycle steps. */
-  private ChangeHash[] storedHeads = new ChangeHash[0];
+
   /**
-   * Lane-confined: the heads at the last generation for all peers; null forces the next generation to
-   * ask every peer's sync state (after a load or reload).
+   * Lane-confined: the heads at the last generation; null forces the next one to ask every slow
+   * peer's sync state (after a load or reload).
    */
   private ChangeHash[] generatedHeads;
   /** Lane-confined: changes steady peers may still lack. */
@@ -86,7 +92,9 @@ public final class DocumentSession {
   private long idleTimer = -1;
 
   private DocumentSession(String documentId, Vertx vertx, Context context, SerialLane lane, DocumentStore store,
-      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, Consumer<DocumentSession> onUnload) {
+      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay,
+      Consumer<DocumentSession> onUnload) {
+    this.relay = relay;
     this.documentId = documentId;
     this.vertx = vertx;
     this.context = context;
@@ -103,11 +111,12 @@ public final class DocumentSession {
    * UNKNOWN_DOCUMENT when the store does not have it.
    */
   static Future<DocumentSession> load(String documentId, Vertx vertx, DocumentStore store, SessionPool pool,
-      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, Consumer<DocumentSession> onUnload) {
+      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay,
+      Consumer<DocumentSession> onUnload) {
     Context context = vertx.getOrCreateContext();
     SerialLane lane = new SerialLane(pool.executor(), context);
     DocumentSession session =
-        new DocumentSession(documentId, vertx, context, lane, store, natives, settings, metrics, onUnload);
+        new DocumentSession(documentId, vertx, context, lane, store, natives, settings, metrics, relay, onUnload);
     return store.load(documentId)
         .compose(stored -> stored.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             new StoreException(StoreException.Reason.UNKNOWN_DOCUMENT, "no document " + documentId))))
@@ -151,9 +160,12 @@ public final class DocumentSession {
     return attached.future();
   }
 
-  /** A sync or request message from a peer, with what its header says (read by the connection). */
-  public void receive(String peerId, byte[] data, SyncMessageSummary summary) {
-    boolean changesIncluded = summary.carriesChanges();
+  /**
+   * A sync or request message from a peer; {@code changes} are the change chunks it carries
+   * (see {@code SyncMessageInspector.changeChunks}), empty when none.
+   */
+  public void receive(String peerId, byte[] data, byte[] changes, SyncMessageSummary summary) {
+    boolean changesIncluded = changes.length > 0;
     context.runOnContext(v -> {
       PeerLink link = peers.get(peerId);
       if (link == null || unloaded) {
@@ -171,7 +183,7 @@ public final class DocumentSession {
         refuse(link, new Refusal(Refusal.Reason.OVERLOADED, "document " + documentId + " is overloaded, try again"));
         return;
       }
-      inbox.add(new Incoming(peerId, data, changesIncluded, summary));
+      inbox.add(new Incoming(peerId, data, changes, summary));
       metrics.syncIn(data.length);
       runCycle();
     });
@@ -196,9 +208,10 @@ public final class DocumentSession {
 
   /**
    * Forwards a presence message to every other peer, once: a count not above the highest seen for
-   * its sender session is an echo (clients re-forward what they receive) and is dropped.
+   * its sender session is an echo (clients re-forward what they receive) and is dropped. Messages
+   * from this node's peers also go to the other nodes; relayed ones ({@code fromOtherNode}) do not.
    */
-  public void ephemeral(Ephemeral message) {
+  public void ephemeral(Ephemeral message, boolean fromOtherNode) {
     context.runOnContext(v -> {
       String key = message.senderId() + ":" + message.sessionId();
       Long highest = ephemeralCounts.get(key);
@@ -206,6 +219,9 @@ public final class DocumentSession {
         return;
       }
       ephemeralCounts.put(key, message.count());
+      if (!fromOtherNode) {
+        relay.publish(message);
+      }
       for (PeerLink link : peers.values()) {
         if (!link.sink.peerId().equals(message.senderId())) {
           link.sink.sendEphemeral(message.withTargetId(link.sink.peerId()));
@@ -256,8 +272,10 @@ public final class DocumentSession {
         : Future.succeededFuture(Optional.empty());
     slice
         .compose(s -> lane.submit(() -> apply(s, batch)))
-        .compose(applied -> persist(applied, batch))
-        .compose(v -> lane.submit(() -> generate(senders(batch, document.getHeads()))))
+        .compose(applied -> persist(applied).map(applied))
+        .compose(applied -> applied.reloadNeeded
+            ? Future.failedFuture(new IllegalStateException("a rejected sync message left unstored changes"))
+            : lane.submit(() -> generate(batch)))
         .onSuccess(this::deliver)
         .onFailure(failure -> recoverCycle(failure, batch, catchUp))
         .onComplete(ar -> {
@@ -271,18 +289,19 @@ public final class DocumentSession {
    * Lane: merges stored entries from the log, then the peers' messages; returns what must be stored.
    *
    * <p>A steady peer's message (see {@link PeerLink#steady}) is not handed to Automerge's sync: its
-   * changes are applied directly and kept in {@link #recent} for the other peers. Automerge's sync
-   * walks the whole change history on every call (automerge 0.5), so in a long meeting each
-   * receive and generate cost grows with the document; applying a change does not walk the history.
-   * A message that is anything but plain new changes and heads (a need, a reset, a compressed or
+   * changes are applied directly and kept in {@link #recent} for the other peers. Automerge 0.5's sync
+   * walks the whole change history on every receive and generate (it computes a clock of the last
+   * sync heads), so in a long meeting each call costs more than the last; applying a change does not.
+   * A message that is anything but plain changes and heads (a need, a reset, a compressed or
    * unreadable chunk) puts its peer back on Automerge's own sync with a fresh sync state.
    */
   private Applied apply(Optional<LogSlice> slice, List<Incoming> batch) {
     slice.ifPresent(this::mergeStored);
     List<PeerError> errors = new ArrayList<>();
-    List<ChangeChunk> fastChanges = new ArrayList<>();
-    List<String> fastOrigins = new ArrayList<>();
-    boolean slowChanges = false;
+    ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    boolean reloadNeeded = false;
+    List<ChangeChunk> direct = new ArrayList<>();
+    List<String> directOrigins = new ArrayList<>();
     for (Incoming in : batch) {
       PeerLink link = peerOnLane(in.peerId);
       if (link == null || link.state == null) {
@@ -292,60 +311,54 @@ public final class DocumentSession {
       if (link.steady) {
         Optional<List<ChangeChunk>> changes = plainChanges(in.data);
         if (changes.isPresent()) {
+          ChangeHash[] before = changes.get().isEmpty() ? null : document.getHeads();
           try {
-            applyChanges(changes.get());
+            applyDirectly(changes.get());
+            pending.writeBytes(in.changes);
             for (ChangeChunk change : changes.get()) {
-              fastChanges.add(change);
-              fastOrigins.add(in.peerId);
+              direct.add(change);
+              directOrigins.add(in.peerId);
             }
-            continue;
           } catch (RuntimeException e) {
             errors.add(rejected(in.peerId, e));
             resetPeer(link);
-            continue;
+            reloadNeeded |= before != null && !Arrays.equals(before, document.getHeads());
           }
+          continue;
         }
         resetPeer(link);
       }
+      ChangeHash[] before = in.changes.length > 0 ? document.getHeads() : null;
       try {
         document.receiveSyncMessage(link.state, in.data);
-        slowChanges |= in.changesIncluded;
+        pending.writeBytes(in.changes);
+        rememberForSteadyPeers(in.changes, in.peerId);
       } catch (RuntimeException e) {
         // The binding's AutomergeException is package-private: any RuntimeException here is bad client bytes.
         errors.add(rejected(in.peerId, e));
         resetPeer(link);
+        // Automerge parses a message fully before applying it, so a rejected one normally changes
+        // nothing; if it did change the document, those changes are not stored: reload.
+        reloadNeeded |= before != null && !Arrays.equals(before, document.getHeads());
       }
     }
-    ChangeHash[] heads = document.getHeads();
-    byte[] pending = null;
-    if (!sameHeads(heads, storedHeads)) {
-      boolean fastComplete = allApplied(fastChanges, heads);
-      if (!slowChanges && fastComplete) {
-        pending = concat(fastChanges);
-        for (int i = 0; i < fastChanges.size(); i++) {
-          recent.add(fastChanges.get(i), fastOrigins.get(i));
-        }
-      } else {
-        pending = document.encodeChangesSince(storedHeads);
-        rememberSlowChanges(pending, fastChanges, fastOrigins);
-      }
-      if (!fastComplete) {
-        // Some change waits for a dependency or was a duplicate: let Automerge's sync sort those peers out.
-        for (String origin : new java.util.HashSet<>(fastOrigins)) {
-          Optional.ofNullable(peerOnLane(origin)).ifPresent(this::resetPeer);
-        }
+    for (int i = 0; i < direct.size(); i++) {
+      recent.add(direct.get(i), directOrigins.get(i));
+    }
+    if (!direct.isEmpty() && !allApplied(direct, document.getHeads())) {
+      // A change waits for a dependency, or was a duplicate: Automerge's own sync sorts those peers out.
+      for (String origin : new HashSet<>(directOrigins)) {
+        Optional.ofNullable(peerOnLane(origin)).ifPresent(this::resetPeer);
       }
     }
-    return new Applied(pending, heads, slice.map(LogSlice::lastSeq).orElse(-1L), errors);
+    return new Applied(pending.size() == 0 ? null : pending.toByteArray(),
+        slice.map(LogSlice::lastSeq).orElse(-1L), errors, reloadNeeded);
   }
 
-  private Refusal rejectedRefusal(RuntimeException e) {
-    return new Refusal(Refusal.Reason.SYNC_REJECTED,
-        "Automerge rejected the sync message for " + documentId + ": " + e.getMessage());
-  }
 
   private PeerError rejected(String peerId, RuntimeException e) {
-    return new PeerError(peerId, rejectedRefusal(e));
+    return new PeerError(peerId, new Refusal(Refusal.Reason.SYNC_REJECTED,
+        "Automerge rejected the sync message for " + documentId + ": " + e.getMessage()));
   }
 
   /** Lane: back to Automerge's own sync for this peer, from scratch (a full bloom-filter exchange). */
@@ -354,6 +367,14 @@ public final class DocumentSession {
     link.state = natives.newSyncState();
     link.answered = false;
     link.steady = false;
+  }
+
+  private void resetSteadyPeers() {
+    for (PeerLink link : lanePeers()) {
+      if (link.steady && link.state != null) {
+        resetPeer(link);
+      }
+    }
   }
 
   /** The changes of a message that is nothing but changes and heads, or empty if Automerge must read it. */
@@ -365,75 +386,68 @@ public final class DocumentSession {
       }
       List<ChangeChunk> changes = new ArrayList<>(parts.changes().size());
       for (byte[] chunk : parts.changes()) {
-        changes.add(ChangeChunk.parse(chunk, 0, chunk.length));
-        if (changes.get(changes.size() - 1).bytes().length != chunk.length) {
-          return Optional.empty(); // more than one chunk in one entry: let Automerge read it
+        ChangeChunk change = ChangeChunk.parse(chunk, 0, chunk.length);
+        if (change.bytes().length != chunk.length) {
+          return Optional.empty();
         }
+        changes.add(change);
       }
       return Optional.of(changes);
     } catch (MalformedMessageException e) {
-      return Optional.empty();
+      return Optional.empty(); // e.g. a compressed change: Automerge reads it
     }
   }
 
-  private void applyChanges(List<ChangeChunk> changes) {
-    if (!changes.isEmpty()) {
-      document.applyEncodedChanges(concat(changes));
+  private void applyDirectly(List<ChangeChunk> changes) {
+    if (changes.isEmpty()) {
+      return;
     }
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    changes.forEach(change -> all.writeBytes(change.bytes()));
+    document.applyEncodedChanges(all.toByteArray());
   }
 
   /**
    * Whether every directly applied change is now in the document: each is a head or a dependency of
-   * a later one of the batch that is. A change whose dependencies are missing waits in Automerge's
-   * queue instead, and a duplicate is not new; either sends the cycle down the slow path.
+   * a later one of the batch that is. One whose dependencies are missing waits in Automerge's queue.
    */
   private static boolean allApplied(List<ChangeChunk> changes, ChangeHash[] heads) {
-    java.util.Set<java.nio.ByteBuffer> covered = new java.util.HashSet<>();
+    Set<ByteBuffer> covered = new HashSet<>();
     for (ChangeHash head : heads) {
-      covered.add(java.nio.ByteBuffer.wrap(head.getBytes()));
+      covered.add(ByteBuffer.wrap(head.getBytes()));
     }
     for (int i = changes.size() - 1; i >= 0; i--) {
       ChangeChunk change = changes.get(i);
-      if (!covered.contains(java.nio.ByteBuffer.wrap(change.hash()))) {
+      if (!covered.contains(ByteBuffer.wrap(change.hash()))) {
         return false;
       }
-      change.deps().forEach(dep -> covered.add(java.nio.ByteBuffer.wrap(dep)));
+      change.deps().forEach(dep -> covered.add(ByteBuffer.wrap(dep)));
     }
     return true;
   }
 
-  /** Lane: the slow path's new changes go to {@link #recent} too, so steady peers get them. */
-  private void rememberSlowChanges(byte[] pending, List<ChangeChunk> fastChanges, List<String> fastOrigins) {
+  /** Lane: changes that arrived another way (Automerge's sync, the log) go to steady peers too. */
+  private void rememberForSteadyPeers(byte[] chunks, String origin) {
+    if (chunks.length == 0 || !hasSteadyPeers()) {
+      return;
+    }
     try {
-      Map<java.nio.ByteBuffer, String> origins = new HashMap<>();
-      for (int i = 0; i < fastChanges.size(); i++) {
-        origins.put(java.nio.ByteBuffer.wrap(fastChanges.get(i).hash()), fastOrigins.get(i));
-      }
-      for (ChangeChunk change : ChangeChunk.splitAll(pending)) {
-        recent.add(change, origins.get(java.nio.ByteBuffer.wrap(change.hash())));
+      for (ChangeChunk change : ChangeChunk.splitAll(chunks)) {
+        recent.add(change, origin);
       }
     } catch (MalformedMessageException e) {
-      log.debug("document {}: new changes not readable here ({}); steady peers resync", documentId, e.getMessage());
-      lanePeers().forEach(link -> {
-        if (link.steady) {
-          resetPeer(link);
-        }
-      });
+      log.debug("document {}: changes not readable here ({}); steady peers resync", documentId, e.getMessage());
+      resetSteadyPeers();
     }
   }
 
-  private static byte[] concat(List<ChangeChunk> changes) {
-    int length = 0;
-    for (ChangeChunk change : changes) {
-      length += change.bytes().length;
+  private boolean hasSteadyPeers() {
+    for (PeerLink link : lanePeers()) {
+      if (link.steady) {
+        return true;
+      }
     }
-    byte[] out = new byte[length];
-    int at = 0;
-    for (ChangeChunk change : changes) {
-      System.arraycopy(change.bytes(), 0, out, at, change.bytes().length);
-      at += change.bytes().length;
-    }
-    return out;
+    return false;
   }
 
   private void mergeStored(LogSlice slice) {
@@ -441,22 +455,17 @@ public final class DocumentSession {
     for (byte[] change : slice.changes()) {
       document.applyEncodedChanges(change);
     }
-    storedHeads = document.getHeads();
     if (slice.snapshot().isPresent()) {
-      lanePeers().forEach(link -> {
-        if (link.steady) {
-          resetPeer(link);
-        }
-      });
+      resetSteadyPeers();
       return;
     }
     for (byte[] entry : slice.changes()) {
-      rememberSlowChanges(entry, List.of(), List.of());
+      rememberForSteadyPeers(entry, null);
     }
   }
 
-  /** Context: appends the new changes, retrying while Redis is away; never acknowledges before. */
-  private Future<Void> persist(Applied applied, List<Incoming> batch) {
+  /** Context: appends the batch's change chunks, retrying while Redis is away; never acknowledges before. */
+  private Future<Void> persist(Applied applied) {
     if (applied.mergedSeq > mergedSeq) {
       mergedSeq = applied.mergedSeq;
     }
@@ -467,7 +476,6 @@ public final class DocumentSession {
     long started = System.nanoTime();
     return appendWithRetry(applied.pending, 0).map(seq -> {
       metrics.storeLatency(System.nanoTime() - started);
-      storedHeads = applied.heads;
       if (seq == mergedSeq + 1) {
         mergedSeq = seq;
       } else {
@@ -493,9 +501,9 @@ public final class DocumentSession {
   /**
    * Lane: the next message for each peer that may need one.
    *
-   * <p>A steady peer (one that held exactly our heads when we had nothing left to send it) gets a
+   * <p>A steady peer (one that held exactly our heads when Automerge had nothing left for it) gets a
    * message written here: our heads, a {@code have} that says "exactly these heads", and the recent
-   * changes it lacks; it gets one when there are such changes or when it sent changes (the
+   * changes it lacks. It gets one when there are such changes or when it sent changes (the
    * acknowledgement that tells it they are stored). Other peers go through Automerge's sync state,
    * whose generation is skipped where its answer is known to be "nothing":
    * <ul>
@@ -505,16 +513,19 @@ public final class DocumentSession {
    *       changes and no need, once answered on this sync state.</li>
    * </ul>
    */
-  private List<Outgoing> generate(Map<String, Spoke> senders) {
+  private List<Outgoing> generate(List<Incoming> batch) {
+    List<Outgoing> out = new ArrayList<>();
+    if (document == null) {
+      return out; // unloaded meanwhile (shutdown): nothing to send
+    }
     ChangeHash[] heads = document.getHeads();
+    Map<String, Spoke> senders = senders(batch, heads);
     boolean headsMoved = generatedHeads == null || !sameHeads(heads, generatedHeads);
     generatedHeads = heads;
     List<byte[]> headBytes = new ArrayList<>(heads.length);
     for (ChangeHash head : heads) {
       headBytes.add(head.getBytes());
     }
-    List<Outgoing> out = new ArrayList<>();
-    long steadyLow = recent.end();
     for (PeerLink link : lanePeers()) {
       if (link.state == null) {
         continue;
@@ -540,12 +551,13 @@ public final class DocumentSession {
         becomeSteadyIfInSync(link, heads);
       }
     }
+    long oldestNeeded = recent.end();
     for (PeerLink link : lanePeers()) {
       if (link.steady) {
-        steadyLow = Math.min(steadyLow, link.sentUpTo);
+        oldestNeeded = Math.min(oldestNeeded, link.sentUpTo);
       }
     }
-    recent.dropBefore(steadyLow);
+    recent.dropBefore(oldestNeeded);
     return out;
   }
 
@@ -564,8 +576,8 @@ public final class DocumentSession {
     }
   }
 
-  /** Lane: per peer that spoke in the batch, whether all it said was "I hold exactly your heads", and whether it sent changes. */
-  private Map<String, Spoke> senders(List<Incoming> batch, ChangeHash[] heads) {
+  /** Per peer that spoke in the batch: whether all it said was "I hold exactly your heads", and whether it sent changes. */
+  private static Map<String, Spoke> senders(List<Incoming> batch, ChangeHash[] heads) {
     Map<String, Spoke> senders = new HashMap<>();
     for (Incoming in : batch) {
       boolean acknowledgement = in.summary.changeCount() == 0 && in.summary.needCount() == 0
@@ -573,6 +585,38 @@ public final class DocumentSession {
       senders.merge(in.peerId, new Spoke(acknowledgement, in.summary.changeCount() > 0), Spoke::and);
     }
     return senders;
+  }
+
+  private static boolean sameHeads(ChangeHash[] a, ChangeHash[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    List<ChangeHash> left = Arrays.asList(a);
+    for (ChangeHash hash : b) {
+      if (!left.contains(hash)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameHeads(List<byte[]> theirs, ChangeHash[] ours) {
+    if (theirs.size() != ours.length) {
+      return false;
+    }
+    for (byte[] hash : theirs) {
+      boolean found = false;
+      for (ChangeHash head : ours) {
+        if (Arrays.equals(hash, head.getBytes())) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void deliver(List<Outgoing> out) {
@@ -590,7 +634,7 @@ public final class DocumentSession {
       log.warn("document {}: meeting closed while changes were in flight; refusing them and reloading", documentId);
       for (Incoming in : batch) {
         PeerLink link = peers.get(in.peerId);
-        if (in.changesIncluded && link != null) {
+        if (in.changes.length > 0 && link != null) {
           refuse(link, new Refusal(Refusal.Reason.MEETING_CLOSED, "the meeting is closed; change to " + documentId + " refused"));
         }
       }
@@ -619,10 +663,7 @@ public final class DocumentSession {
           recent.dropBefore(recent.end());
           stored.ifPresent(this::loadNativeUnchecked);
           for (PeerLink link : lanePeers()) {
-            natives.free(link.state);
-            link.state = natives.newSyncState();
-            link.answered = false;
-            link.steady = false;
+            resetPeer(link);
           }
           return stored.map(StoredDocument::lastSeq).orElse(0L);
         }))
@@ -711,7 +752,6 @@ public final class DocumentSession {
     for (byte[] change : stored.changes()) {
       document.applyEncodedChanges(change);
     }
-    storedHeads = document.getHeads();
   }
 
   /**
@@ -743,38 +783,6 @@ public final class DocumentSession {
     link.sink.refuse(refusal);
   }
 
-  static boolean sameHeads(ChangeHash[] a, ChangeHash[] b) {
-    if (a.length != b.length) {
-      return false;
-    }
-    List<ChangeHash> left = Arrays.asList(a);
-    for (ChangeHash hash : b) {
-      if (!left.contains(hash)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean sameHeads(List<byte[]> theirs, ChangeHash[] ours) {
-    if (theirs.size() != ours.length) {
-      return false;
-    }
-    for (byte[] hash : theirs) {
-      boolean found = false;
-      for (ChangeHash head : ours) {
-        if (Arrays.equals(hash, head.getBytes())) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** One peer of this document. {@code state} is lane-confined and owned by this session. */
   private static final class PeerLink {
     final PeerSink sink;
@@ -783,8 +791,8 @@ public final class DocumentSession {
     /** Lane-confined: whether a message was generated on the current {@code state} (Automerge's have_responded). */
     boolean answered;
     /**
-     * Lane-confined: synced by the fast path (see {@link DocumentSession#generate}); it holds
-     * everything of {@link DocumentSession#recent} before {@code sentUpTo} that it did not send itself.
+     * Lane-confined: synced by the fast path (see {@link DocumentSession#generate}); it holds every
+     * change of {@link DocumentSession#recent} before {@code sentUpTo}.
      */
     boolean steady;
     long sentUpTo;
@@ -797,9 +805,9 @@ public final class DocumentSession {
     }
   }
 
-  private record Incoming(String peerId, byte[] data, boolean changesIncluded, SyncMessageSummary summary) {}
+  private record Incoming(String peerId, byte[] data, byte[] changes, SyncMessageSummary summary) {}
 
-  private record Applied(byte[] pending, ChangeHash[] heads, long mergedSeq, List<PeerError> errors) {}
+  private record Applied(byte[] pending, long mergedSeq, List<PeerError> errors, boolean reloadNeeded) {}
 
   private record PeerError(String peerId, Refusal refusal) {}
 

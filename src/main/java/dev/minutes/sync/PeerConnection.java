@@ -17,8 +17,11 @@ import dev.minutes.sync.codec.Request;
 import dev.minutes.sync.codec.Sync;
 import dev.minutes.sync.codec.SyncMessageInspector;
 import dev.minutes.sync.codec.SyncMessageSummary;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,32 +38,38 @@ public final class PeerConnection implements PeerSink {
   private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
 
   private final ServerWebSocket socket;
+  private final HttpConnection connection;
   private final AccessGrant grant;
   private final SessionRegistry sessions;
   private final PeerDirectory directory;
   private final ServerIdentity server;
   private final SyncMetrics metrics;
-  private final int writeQueueBytes;
-  private final int maxDocuments;
+  private final ConnectionLimits limits;
+  private MessageRate rate;
   private final Map<String, Future<DocumentSession>> documents = new HashMap<>();
   private volatile String peerId;
   private volatile boolean closed;
+  private boolean detached;
+  /** The socket's event loop: the only thread that touches {@link #documents}. */
+  private Context context;
 
-  public PeerConnection(ServerWebSocket socket, AccessGrant grant, SessionRegistry sessions, PeerDirectory directory,
-      ServerIdentity server, SyncMetrics metrics, int writeQueueBytes, int maxDocuments) {
+  public PeerConnection(ServerWebSocket socket, HttpConnection connection, AccessGrant grant, SessionRegistry sessions, PeerDirectory directory,
+      ServerIdentity server, SyncMetrics metrics, ConnectionLimits limits) {
     this.socket = socket;
+    this.connection = connection;
     this.grant = grant;
     this.sessions = sessions;
     this.directory = directory;
     this.server = server;
     this.metrics = metrics;
-    this.writeQueueBytes = writeQueueBytes;
-    this.maxDocuments = maxDocuments;
+    this.limits = limits;
   }
 
   /** Wires the socket's handlers; {@code afterClose} runs once when the socket closes. */
   public void start(Runnable afterClose) {
-    socket.setWriteQueueMaxSize(writeQueueBytes);
+    context = Vertx.currentContext();
+    rate = new MessageRate(limits.messagesPerSecond(), System.nanoTime());
+    socket.setWriteQueueMaxSize(limits.writeQueueBytes());
     socket.binaryMessageHandler(this::onBinary);
     socket.textMessageHandler(text -> refuse(new Refusal(Refusal.Reason.TEXT_FRAME,
         "frames must be binary CBOR, got a text frame")));
@@ -97,7 +106,7 @@ public final class PeerConnection implements PeerSink {
     }
     if (socket.writeQueueFull()) {
       // A client that stops reading must not make the server buffer without bound.
-      refuse(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
+      refuseAndLog(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
       return;
     }
     socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
@@ -115,7 +124,16 @@ public final class PeerConnection implements PeerSink {
     }
     if (code != 0) {
       closed = true;
-      socket.close((short) code, truncate(refusal.reason().label()));
+      if (refusal.reason() == Refusal.Reason.SLOW_CONSUMER) {
+        // A client that does not read would never answer the close handshake either, and its
+        // queued bytes stay in memory until the TCP connection goes: drop it now.
+        context.runOnContext(v -> {
+          onClosed();
+          connection.close();
+        });
+      } else {
+        socket.close((short) code, truncate(refusal.reason().label()));
+      }
     }
   }
 
@@ -133,6 +151,11 @@ public final class PeerConnection implements PeerSink {
   }
 
   private void onBinary(Buffer frame) {
+    if (!rate.tryAcquire(System.nanoTime())) {
+      refuseAndLog(new Refusal(Refusal.Reason.OVERLOADED,
+          "more than " + limits.messagesPerSecond() + " messages per second; reconnect and slow down"));
+      return;
+    }
     ProtocolMessage message;
     try {
       message = MessageCodec.decode(frame.getBytes());
@@ -146,6 +169,12 @@ public final class PeerConnection implements PeerSink {
     }
     if (peerId == null) {
       refuseAndLog(new Refusal(Refusal.Reason.NOT_JOINED, "send join before '" + message.type() + "'"));
+      return;
+    }
+    if (message instanceof Ephemeral && !peerId.equals(message.senderId())) {
+      // Clients re-forward the presence messages they receive, keeping the original sender: the
+      // server already has the original (directly or through the relay), so the echo is dropped.
+      // Dropping rather than forwarding also means no client can speak for another peer.
       return;
     }
     if (!peerId.equals(message.senderId())) {
@@ -199,21 +228,23 @@ public final class PeerConnection implements PeerSink {
       sendDocUnavailable(documentId);
       return;
     }
+    byte[] changes;
     SyncMessageSummary summary;
     try {
+      changes = SyncMessageInspector.changeChunks(data);
       summary = SyncMessageInspector.inspect(data);
     } catch (MalformedMessageException e) {
       refuseAndLog(new Refusal(Refusal.Reason.SYNC_REJECTED, "sync data for " + documentId + " is malformed: " + e.getMessage()));
       return;
     }
-    session(documentId).onSuccess(session -> session.receive(peerId, data, summary));
+    session(documentId).onSuccess(session -> session.receive(peerId, data, changes, summary));
   }
 
   private void onEphemeral(Ephemeral ephemeral) {
     if (!grant.documentId().equals(ephemeral.documentId())) {
       return;
     }
-    session(ephemeral.documentId()).onSuccess(session -> session.ephemeral(ephemeral));
+    session(ephemeral.documentId()).onSuccess(session -> session.ephemeral(ephemeral, false));
   }
 
   /** The session of a document this connection syncs, attaching on first use; messages keep their order. */
@@ -222,8 +253,9 @@ public final class PeerConnection implements PeerSink {
     if (existing != null) {
       return existing;
     }
-    if (documents.size() >= maxDocuments) {
-      refuseAndLog(new Refusal(Refusal.Reason.TOO_MANY_DOCUMENTS, "at most " + maxDocuments + " documents per connection"));
+    if (documents.size() >= limits.maxDocuments()) {
+      refuseAndLog(new Refusal(Refusal.Reason.TOO_MANY_DOCUMENTS,
+          "at most " + limits.maxDocuments() + " documents per connection"));
       return Future.failedFuture("too many documents");
     }
     Future<DocumentSession> attached = sessions.attach(documentId, this, grant.mayWrite());
@@ -243,6 +275,10 @@ public final class PeerConnection implements PeerSink {
   }
 
   private void onClosed() {
+    if (detached) {
+      return;
+    }
+    detached = true;
     closed = true;
     if (peerId != null) {
       directory.unregister(peerId, this);

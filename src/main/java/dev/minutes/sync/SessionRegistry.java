@@ -20,10 +20,12 @@ public final class SessionRegistry {
   private final AutomergeObjects natives;
   private final SessionSettings settings;
   private final SyncMetrics metrics;
+  private final EphemeralRelay relay;
   private final Map<String, Future<DocumentSession>> sessions = new ConcurrentHashMap<>();
 
   public SessionRegistry(Vertx vertx, DocumentStore store, SessionPool pool, AutomergeObjects natives,
-      SessionSettings settings, SyncMetrics metrics) {
+      SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay) {
+    this.relay = relay;
     this.vertx = vertx;
     this.store = store;
     this.pool = pool;
@@ -35,7 +37,7 @@ public final class SessionRegistry {
   /** The session of a stored document, loading it once however many callers ask at the same time. */
   public Future<DocumentSession> open(String documentId) {
     Future<DocumentSession> session = sessions.computeIfAbsent(documentId, id ->
-        DocumentSession.load(id, vertx, store, pool, natives, settings, metrics, this::forget));
+        DocumentSession.load(id, vertx, store, pool, natives, settings, metrics, relay, this::forget));
     return session.recover(failure -> {
       sessions.remove(documentId, session);
       return Future.failedFuture(failure);

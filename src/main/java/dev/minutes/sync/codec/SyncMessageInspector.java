@@ -30,6 +30,8 @@ public final class SyncMessageInspector {
 
     private final byte[] message;
     private int pos;
+    /** Where each change chunk starts and ends, recorded while reading. */
+    private final List<int[]> changeRanges = new ArrayList<>();
 
     private SyncMessageInspector(byte[] message) {
         this.message = message;
@@ -44,6 +46,31 @@ public final class SyncMessageInspector {
     public static SyncMessageSummary inspect(byte[] syncMessage) {
         Objects.requireNonNull(syncMessage, "syncMessage");
         return new SyncMessageInspector(syncMessage).read();
+    }
+
+    /**
+     * The change chunks the message carries, concatenated exactly as sent (each is a change or, in a
+     * v2 message, possibly a whole compressed document), or an empty array when it carries none.
+     * Concatenated chunks are what {@code Document.applyEncodedChanges} (load-incremental) reads, so
+     * the server stores them as they came.
+     *
+     * @throws MalformedMessageException as {@link #inspect}
+     */
+    public static byte[] changeChunks(byte[] syncMessage) {
+        Objects.requireNonNull(syncMessage, "syncMessage");
+        SyncMessageInspector inspector = new SyncMessageInspector(syncMessage);
+        inspector.read();
+        int total = 0;
+        for (int[] range : inspector.changeRanges) {
+            total += range[1] - range[0];
+        }
+        byte[] out = new byte[total];
+        int at = 0;
+        for (int[] range : inspector.changeRanges) {
+            System.arraycopy(syncMessage, range[0], out, at, range[1] - range[0]);
+            at += range[1] - range[0];
+        }
+        return out;
     }
 
     private SyncMessageSummary read() {
@@ -70,7 +97,9 @@ public final class SyncMessageInspector {
         int changeCount = count("changes", 1);
         long changeBytes = 0;
         for (int i = 0; i < changeCount; i++) {
-            changeBytes += skipBytes("changes[" + i + "]");
+            int length = skipBytes("changes[" + i + "]");
+            changeRanges.add(new int[] {pos - length, pos});
+            changeBytes += length;
         }
         if (pos < message.length) {
             int capabilities = count("capabilities", 1);

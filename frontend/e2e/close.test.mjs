@@ -1,0 +1,85 @@
+import assert from "node:assert/strict"
+import { test } from "node:test"
+import {
+  WAIT_MS,
+  assertNoPageErrors,
+  bodyOf,
+  browserFor,
+  createMeeting,
+  cursorAtEndOfLine,
+  editorText,
+  meetingInfo,
+  minutesMarkdown,
+  newContext,
+  openMeeting,
+  screenshot,
+  waitForConvergence,
+  waitForState,
+} from "./support/harness.mjs"
+
+async function assertReadOnly(page) {
+  await page.locator("[data-testid=readonly-badge]").waitFor({ state: "visible", timeout: WAIT_MS })
+  await waitForState(page, "closed")
+  assert.equal(await page.locator("[data-testid=editor] .cm-content").getAttribute("contenteditable"), "false")
+  const before = await editorText(page)
+  await page.locator("[data-testid=editor] .cm-content").click()
+  await page.keyboard.type("should not appear")
+  await page.keyboard.press("Enter")
+  assert.equal(await editorText(page), before, "typing changes nothing after close")
+}
+
+test("when the chair closes the meeting, every page turns read-only and shows the published text", { timeout: 180_000 }, async (t) => {
+  const meeting = await createMeeting("chair closes")
+  const browser = await browserFor(t)
+  const chair = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  const editor = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
+  await waitForConvergence([chair, editor], meeting)
+
+  await cursorAtEndOfLine(editor, "#### Release ####")
+  await editor.keyboard.press("Enter")
+  await editor.keyboard.type("- [ ] Ben: tag the release")
+  await cursorAtEndOfLine(chair, "#### Intro ####")
+  await chair.keyboard.press("Enter")
+  await chair.keyboard.type("Everyone introduced themselves.")
+  const text = await waitForConvergence([chair, editor], meeting)
+  await editor.locator("[data-testid=action-items] [data-owner=Ben]").waitFor()
+
+  await chair.getByTestId("close-button").click()
+  await chair.getByTestId("confirm-close").click()
+  const closedAt = Date.now()
+  await Promise.all([assertReadOnly(chair), assertReadOnly(editor)])
+  console.log(`both pages read-only ${Date.now() - closedAt} ms after the close was confirmed`)
+
+  const published = await minutesMarkdown(meeting)
+  assert.equal(bodyOf(published), text, "the final minutes are the text written before the close")
+  for (const page of [chair, editor]) {
+    await page.waitForFunction(
+      (expected) => document.querySelector("[data-testid=final-text]")?.textContent === expected,
+      published,
+      { timeout: WAIT_MS },
+    )
+    assert.equal(await editorText(page), bodyOf(published), "the editor shows the final body")
+    await page.locator("[data-testid=publish-status] [data-state=delivered]").first().waitFor({ timeout: 60_000 })
+  }
+  const info = await meetingInfo(meeting)
+  assert.equal(info.status, "closed")
+  assert.ok(info.publish.some((target) => target.state === "delivered"), "a publish target delivered the minutes")
+
+  // A page opened after the close is read-only from the start and shows the same final text.
+  const late = await openMeeting(await newContext(browser), meeting.links.edit, "Dee Late")
+  await assertReadOnly(late)
+  await late.waitForFunction(
+    (expected) => document.querySelector("[data-testid=final-text]")?.textContent === expected,
+    published,
+    { timeout: WAIT_MS },
+  )
+  assert.equal(await editorText(late), bodyOf(published))
+
+  for (const page of [chair, editor, late]) {
+    assert.equal(await page.getByTestId("error-banner").isVisible(), false, "no page tried to change the closed minutes")
+  }
+  await screenshot(chair, "close-chair")
+  await screenshot(editor, "close-editor")
+  assertNoPageErrors(chair)
+  assertNoPageErrors(editor)
+})

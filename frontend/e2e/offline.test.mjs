@@ -1,0 +1,64 @@
+import assert from "node:assert/strict"
+import { test } from "node:test"
+import {
+  ALPHA_A,
+  ALPHA_B,
+  assertNothingLost,
+  browserFor,
+  countsOf,
+  createMeeting,
+  cursorAtEndOfLine,
+  editorText,
+  newContext,
+  openMeeting,
+  recordedStates,
+  recordStates,
+  screenshot,
+  typedText,
+  waitForConvergence,
+  waitForPendingOffline,
+  waitForState,
+} from "./support/harness.mjs"
+
+test("a page that goes offline keeps its edits, the other keeps typing, and both converge when it is back", { timeout: 180_000 }, async (t) => {
+  const meeting = await createMeeting("offline spell")
+  const browser = await browserFor(t)
+  const contextA = await newContext(browser)
+  const pageA = await openMeeting(contextA, meeting.links.edit, "Ben Editor")
+  const pageB = await openMeeting(await newContext(browser), meeting.links.edit, "Cy Editor")
+  const initial = await waitForConvergence([pageA, pageB], meeting)
+
+  await cursorAtEndOfLine(pageA, "#### Intro ####")
+  await cursorAtEndOfLine(pageB, "#### Testing ####")
+  await recordStates(pageA)
+
+  await contextA.setOffline(true)
+  await waitForState(pageA, "offline")
+
+  const typed = []
+  for (let round = 0; round < 6; round += 1) {
+    const a = typedText(ALPHA_A, 20, 100 + round)
+    const b = typedText(ALPHA_B, 20, 200 + round)
+    typed.push(a, b)
+    await Promise.all([pageA.keyboard.type(a), pageB.keyboard.type(b)])
+  }
+  const pending = await waitForPendingOffline(pageA)
+  assert.ok(pending > 0, "the offline page counts its pending edits")
+  await waitForState(pageB, "saved")
+  await screenshot(pageA, "offline-while-offline")
+
+  // Really offline: nothing of B's arrived at A, and none of A's reached the server.
+  const offlineText = await editorText(pageA)
+  for (const c of ALPHA_B) assert.equal(countsOf(offlineText, c)[c], countsOf(initial, c)[c], `no "${c}" from B reached A`)
+
+  await contextA.setOffline(false)
+  const final = await waitForConvergence([pageA, pageB], meeting, 60_000)
+  assertNothingLost(initial, final, typed, ALPHA_A + ALPHA_B)
+
+  const states = await recordedStates(pageA)
+  const offlineAt = states.indexOf("offline")
+  const savingAt = states.indexOf("saving", offlineAt)
+  const savedAt = states.indexOf("saved", savingAt)
+  assert.ok(offlineAt >= 0 && savingAt > offlineAt && savedAt > savingAt, `indicator went offline → saving → saved (${states.join(" → ")})`)
+  await screenshot(pageA, "offline-back-online")
+})

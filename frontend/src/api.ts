@@ -1,0 +1,119 @@
+import type { CloseResult, CreateMeetingRequest, MeetingCreated, MeetingInfo } from "./types.js"
+
+/** A refusal or failure of the HTTP API, with a sentence a person understands. */
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status; 0 when the server could not be reached at all. */
+    readonly status: number,
+    /** The server's machine-readable `error` code, or "network". */
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+    this.name = "ApiError"
+  }
+
+  get unreachable(): boolean {
+    return this.status === 0
+  }
+}
+
+interface RequestOptions {
+  method?: "GET" | "POST"
+  token?: string | null
+  json?: unknown
+  markdown?: string
+  accept?: string
+}
+
+/** Same-origin API client: the page's origin is the server (no host is ever configured). */
+export class MinutesApi {
+  async createMeeting(request: CreateMeetingRequest, creationToken: string | null): Promise<MeetingCreated> {
+    const response = await this.#send("/api/meetings", { method: "POST", json: request, token: creationToken })
+    return (await response.json()) as MeetingCreated
+  }
+
+  async importMinutes(markdown: string, creationToken: string | null): Promise<MeetingCreated> {
+    const response = await this.#send("/api/meetings/import", { method: "POST", markdown, token: creationToken })
+    return (await response.json()) as MeetingCreated
+  }
+
+  async meeting(id: string, token: string): Promise<MeetingInfo> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}`, { token })
+    return (await response.json()) as MeetingInfo
+  }
+
+  async minutesMarkdown(id: string, token: string): Promise<string> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/minutes.md`, {
+      token,
+      accept: "text/markdown",
+    })
+    return response.text()
+  }
+
+  async close(id: string, token: string): Promise<CloseResult> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/close`, { method: "POST", token })
+    return (await response.json()) as CloseResult
+  }
+
+  async #send(path: string, options: RequestOptions): Promise<Response> {
+    const headers = new Headers({ Accept: options.accept ?? "application/json" })
+    let body: string | undefined
+    if (options.token) headers.set("Authorization", `Bearer ${options.token}`)
+    if (options.json !== undefined) {
+      headers.set("Content-Type", "application/json")
+      body = JSON.stringify(options.json)
+    } else if (options.markdown !== undefined) {
+      headers.set("Content-Type", "text/markdown; charset=utf-8")
+      body = options.markdown
+    }
+    let response: Response
+    try {
+      response = await fetch(path, { method: options.method ?? "GET", headers, body, cache: "no-store" })
+    } catch (cause) {
+      throw new ApiError(0, "network", "The server cannot be reached. Check your connection and try again.", {
+        cause,
+      })
+    }
+    if (!response.ok) throw await errorFrom(response)
+    return response
+  }
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  let code = `http-${response.status}`
+  let serverMessage = ""
+  try {
+    const body = (await response.json()) as { error?: unknown; message?: unknown }
+    if (typeof body.error === "string") code = body.error
+    if (typeof body.message === "string") serverMessage = body.message
+  } catch {
+    // Not the JSON error shape (e.g. a proxy's HTML page): the status alone tells what happened.
+    serverMessage = ""
+  }
+  return new ApiError(response.status, code, humanMessage(response.status, serverMessage))
+}
+
+/** Words for people, not status codes; the server's own sentence is kept when it adds something. */
+export function humanMessage(status: number, serverMessage: string): string {
+  const detail = serverMessage ? ` (${serverMessage})` : ""
+  switch (status) {
+    case 400:
+      return `The server could not accept this${detail}.`
+    case 401:
+      return `This link or token is not valid${detail}.`
+    case 403:
+      return `This link does not allow that${detail}.`
+    case 404:
+      return "This meeting does not exist on this server. Check that the link is complete."
+    case 409:
+      return `That cannot be done in the meeting's current state${detail}.`
+    case 413:
+      return "That is too large for the server to accept."
+    default:
+      return status >= 500
+        ? "The server ran into a problem. Try again in a moment."
+        : `The server refused the request (status ${status})${detail}.`
+  }
+}

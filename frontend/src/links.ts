@@ -1,0 +1,51 @@
+/** Where this page is: the start page, or one meeting opened from a link carrying its token. */
+export type PageRoute =
+  | { readonly kind: "start" }
+  | { readonly kind: "meeting"; readonly meetingId: string; readonly token: string }
+  | { readonly kind: "bad-link"; readonly reason: string }
+
+const MEETING_PATH = /^\/m\/([^/]+)\/?$/
+
+/**
+ * Reads the route from the page address. Meeting links look like `/m/<id>#token=<token>`: the
+ * token lives in the fragment so that it never reaches server or proxy logs.
+ */
+export function routeOf(page: Pick<Location, "pathname" | "hash">): PageRoute {
+  if (!page.pathname.startsWith("/m/") && page.pathname !== "/m") return { kind: "start" }
+  const match = MEETING_PATH.exec(page.pathname)
+  const meetingId = match?.[1] ? safeDecode(match[1]) : ""
+  if (!meetingId) {
+    return { kind: "bad-link", reason: "This link does not name a meeting. Check that you copied the whole link." }
+  }
+  const token = new URLSearchParams(page.hash.replace(/^#/, "")).get("token")?.trim() ?? ""
+  if (!token) {
+    return {
+      kind: "bad-link",
+      reason: "This link has no access token: its end (after #token=) is missing. Copy the whole link again.",
+    }
+  }
+  return { kind: "meeting", meetingId, token }
+}
+
+/** Accepts a meeting id or any meeting link, as people paste either into "previous meeting". */
+export function meetingIdFrom(input: string): string {
+  const text = input.trim()
+  if (!text) return ""
+  try {
+    const url = new URL(text)
+    const match = MEETING_PATH.exec(url.pathname)
+    if (match?.[1]) return safeDecode(match[1])
+  } catch {
+    // Not a URL: the text is the id itself.
+    return text
+  }
+  return text
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return ""
+  }
+}

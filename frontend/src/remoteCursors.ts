@@ -1,0 +1,88 @@
+import { RangeSetBuilder, StateEffect, StateField, type Extension } from "@codemirror/state"
+import { Decoration, EditorView, WidgetType, type DecorationSet } from "@codemirror/view"
+
+/** Where another person's cursor is, already resolved to a position in this editor. */
+export interface RemoteCursor {
+  readonly key: string
+  readonly name: string
+  /** Index into the fixed palette of `.peer-color-N` classes (no inline styles under our CSP). */
+  readonly color: number
+  readonly position: number
+}
+
+export const setRemoteCursors = StateEffect.define<readonly RemoteCursor[]>()
+
+class CaretWidget extends WidgetType {
+  constructor(
+    readonly name: string,
+    readonly color: number,
+  ) {
+    super()
+  }
+
+  override eq(other: CaretWidget): boolean {
+    return other.name === this.name && other.color === this.color
+  }
+
+  toDOM(): HTMLElement {
+    const caret = document.createElement("span")
+    caret.className = `cm-remote-caret peer-color-${this.color}`
+    caret.setAttribute("aria-hidden", "true")
+    const label = document.createElement("span")
+    label.className = "cm-remote-name"
+    label.textContent = this.name
+    caret.append(label)
+    return caret
+  }
+
+  override ignoreEvent(): boolean {
+    return true
+  }
+}
+
+function decorationsFor(cursors: readonly RemoteCursor[], docLength: number, view: { lineAt(pos: number): { from: number } }): DecorationSet {
+  const placed = cursors
+    .map((cursor) => ({ ...cursor, position: Math.max(0, Math.min(cursor.position, docLength)) }))
+    .sort((a, b) => a.position - b.position)
+  const builder = new RangeSetBuilder<Decoration>()
+  // Line highlights and carets must be added in position order; a line start is never after
+  // the caret on that line, so each cursor contributes its line first, then its caret.
+  const ranges: { from: number; decoration: Decoration }[] = []
+  const markedLines = new Set<number>()
+  for (const cursor of placed) {
+    const lineStart = view.lineAt(cursor.position).from
+    if (!markedLines.has(lineStart)) {
+      markedLines.add(lineStart)
+      ranges.push({ from: lineStart, decoration: Decoration.line({ class: `cm-remote-line peer-line-${cursor.color}` }) })
+    }
+    ranges.push({
+      from: cursor.position,
+      decoration: Decoration.widget({ widget: new CaretWidget(cursor.name, cursor.color), side: 1 }),
+    })
+  }
+  ranges.sort((a, b) => a.from - b.from || startSide(a.decoration) - startSide(b.decoration))
+  for (const range of ranges) builder.add(range.from, range.from, range.decoration)
+  return builder.finish()
+}
+
+function startSide(decoration: Decoration): number {
+  return decoration.startSide
+}
+
+/** Shows other people's carets and highlights their current lines. */
+export function remoteCursors(): Extension {
+  const field = StateField.define<DecorationSet>({
+    create: () => Decoration.none,
+    update(decorations, transaction) {
+      let next = decorations.map(transaction.changes)
+      for (const effect of transaction.effects) {
+        if (effect.is(setRemoteCursors)) {
+          next = decorationsFor(effect.value, transaction.state.doc.length, transaction.state.doc)
+        }
+      }
+      return next
+    },
+    provide: (f) => EditorView.decorations.from(f),
+  })
+  return field
+}

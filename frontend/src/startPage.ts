@@ -1,0 +1,253 @@
+import { ApiError, type MinutesApi } from "./api.js"
+import { meetingIdFrom } from "./links.js"
+import type { CreateMeetingRequest, MeetingCreated } from "./types.js"
+import { h, replaceChildren, uniqueId } from "./ui/dom.js"
+import { linksPanel } from "./ui/linksPanel.js"
+
+/**
+ * The start page: create a meeting (then share its three links) or import a published minutes
+ * file. A server may require a creation token; the field appears when the server asks for it.
+ */
+export class StartPage {
+  readonly #api: MinutesApi
+  readonly #result: HTMLElement
+  readonly #tokenField: HTMLElement
+  readonly #tokenInput: HTMLInputElement
+
+  constructor(root: HTMLElement, api: MinutesApi) {
+    this.#api = api
+    this.#result = h("div", { class: "result", "aria-live": "polite" })
+    const tokenId = uniqueId("creation-token")
+    this.#tokenInput = h("input", {
+      id: tokenId,
+      type: "password",
+      autocomplete: "off",
+      "data-testid": "field-creation-token",
+      "aria-describedby": `${tokenId}-note`,
+    })
+    // Its own small form: password managers and browsers expect a password field inside one.
+    this.#tokenField = h(
+      "form",
+      { class: "card token-card", hidden: true, "aria-label": "Creation token" },
+      h("label", { for: tokenId }, "Creation token"),
+      h("p", { id: `${tokenId}-note`, class: "field-note" }, "This server only lets people with its creation token create or import meetings. Ask its operator for it."),
+      this.#tokenInput,
+    )
+    this.#tokenField.addEventListener("submit", (event) => event.preventDefault())
+    document.title = "minutes"
+    replaceChildren(
+      root,
+      h("a", { class: "skip-link", href: "#main" }, "Skip to the content"),
+      h("header", { class: "topbar" }, h("a", { class: "brand", href: "/" }, "minutes"), h("p", { class: "tagline" }, "Meeting minutes, written together")),
+      h(
+        "main",
+        { class: "start", id: "main" },
+        this.#tokenField,
+        this.#result,
+        this.#createForm(),
+        this.#importForm(),
+      ),
+    )
+  }
+
+  #createForm(): HTMLElement {
+    const today = localDate(new Date())
+    const date = field("date", "Date", { type: "date", value: today, required: true })
+    const subject = field("subject", "Subject", { type: "text", placeholder: `Weekly Meeting: ${today}` })
+    const description = field("description", "Description", {
+      type: "text",
+      placeholder: "e.g. 1st April 2014: Mini-OS, IOCaml and Xenstore",
+    })
+    const chair = field("chair", "Chair", { type: "text", autocomplete: "name", required: true })
+    const attendees = area("attendees", "Attendees", "One name per line (commas work too). The chair is added for you.")
+    const agenda = area("agenda", "Agenda", "One item per line, in order.")
+    const authorName = field("author-name", "Written by", { type: "text", autocomplete: "name" }, "Leave empty if the chair writes the minutes.")
+    const authorUri = field("author-uri", "Author's web page", { type: "url", placeholder: "https://" })
+    const authorEmail = field("author-email", "Author's email", { type: "email", autocomplete: "email" })
+    const continueId = uniqueId("continue")
+    const continues = h("input", { id: continueId, type: "checkbox", "data-testid": "field-continue" })
+    const previous = field("previous", "Previous meeting", { type: "text", placeholder: "Its link or id" }, "Its open action items are carried over.")
+    previous.wrapper.hidden = true
+    continues.addEventListener("change", () => {
+      previous.wrapper.hidden = !continues.checked
+      if (continues.checked) previous.input.focus()
+    })
+    date.input.addEventListener("input", () => {
+      subject.input.placeholder = `Weekly Meeting: ${date.input.value || today}`
+    })
+    const error = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "create-error" })
+    const submit = h("button", { type: "submit", class: "button button-primary", "data-testid": "create-submit" }, "Create the meeting")
+
+    const form = h(
+      "form",
+      { class: "card", "aria-labelledby": "create-title", novalidate: false },
+      h("h2", { id: "create-title" }, "New meeting"),
+      h("div", { class: "grid-2" }, date.wrapper, chair.wrapper),
+      subject.wrapper,
+      description.wrapper,
+      h("div", { class: "grid-2" }, attendees.wrapper, agenda.wrapper),
+      h(
+        "details",
+        { class: "more" },
+        h("summary", {}, "Author of the minutes"),
+        authorName.wrapper,
+        h("div", { class: "grid-2" }, authorUri.wrapper, authorEmail.wrapper),
+      ),
+      h("div", { class: "check-field" }, continues, h("label", { for: continueId }, "Continue from the previous meeting")),
+      previous.wrapper,
+      error,
+      h("div", { class: "form-actions" }, submit),
+    )
+    form.addEventListener("submit", (event) => {
+      event.preventDefault()
+      const chairName = chair.input.value.trim()
+      const request: CreateMeetingRequest = {
+        date: date.input.value || today,
+        subject: subject.input.value.trim() || `Weekly Meeting: ${date.input.value || today}`,
+        description: description.input.value.trim(),
+        author: {
+          name: authorName.input.value.trim() || chairName,
+          uri: authorUri.input.value.trim(),
+          email: authorEmail.input.value.trim(),
+        },
+        chair: chairName,
+        attendees: names(attendees.input.value),
+        agenda: lines(agenda.input.value),
+      }
+      const previousId = continues.checked ? meetingIdFrom(previous.input.value) : ""
+      if (previousId) request.previous = previousId
+      void this.#submit(submit, error, "Creating…", () => this.#api.createMeeting(request, this.#token()), "Your meeting is ready")
+    })
+    return form
+  }
+
+  #importForm(): HTMLElement {
+    const fileId = uniqueId("import-file")
+    const file = h("input", { id: fileId, type: "file", accept: ".md,text/markdown,text/plain", "data-testid": "field-import-file" })
+    const text = area("import-text", "…or paste its text", "")
+    const error = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "import-error" })
+    const submit = h("button", { type: "submit", class: "button", "data-testid": "import-submit" }, "Import")
+    file.addEventListener("change", () => {
+      const chosen = file.files?.[0]
+      if (chosen) void chosen.text().then((content) => (text.input.value = content))
+    })
+    const form = h(
+      "form",
+      { class: "card", "aria-labelledby": "import-title" },
+      h("h2", { id: "import-title" }, "Import published minutes"),
+      h("p", { class: "panel-note" }, "A minutes file as published (front matter, then the text) becomes a new meeting holding exactly it."),
+      h("div", { class: "field" }, h("label", { for: fileId }, "Minutes file"), file),
+      text.wrapper,
+      error,
+      h("div", { class: "form-actions" }, submit),
+    )
+    form.addEventListener("submit", (event) => {
+      event.preventDefault()
+      const markdown = text.input.value
+      if (!markdown.trim()) {
+        showError(error, "Choose a minutes file or paste its text first.")
+        return
+      }
+      void this.#submit(submit, error, "Importing…", () => this.#api.importMinutes(markdown, this.#token()), "Imported: your meeting is ready")
+    })
+    return form
+  }
+
+  async #submit(
+    button: HTMLButtonElement,
+    error: HTMLElement,
+    busyLabel: string,
+    action: () => Promise<MeetingCreated>,
+    heading: string,
+  ): Promise<void> {
+    const label = button.textContent
+    button.disabled = true
+    button.textContent = busyLabel
+    error.hidden = true
+    try {
+      const created = await action()
+      const panel = linksPanel(created, heading)
+      replaceChildren(this.#result, panel)
+      panel.focus()
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 401) {
+        this.#tokenField.hidden = false
+        this.#tokenInput.focus()
+        showError(
+          error,
+          this.#tokenInput.value
+            ? "The server did not accept this creation token. Check it and try again."
+            : "This server asks for a creation token. Enter it above and try again.",
+        )
+      } else {
+        console.error("Request failed", failure)
+        showError(error, failure instanceof Error ? failure.message : "Something went wrong. Try again.")
+      }
+    } finally {
+      button.disabled = false
+      button.textContent = label
+    }
+  }
+
+  #token(): string | null {
+    return this.#tokenInput.value.trim() || null
+  }
+}
+
+interface Field<E extends HTMLInputElement | HTMLTextAreaElement> {
+  wrapper: HTMLElement
+  input: E
+}
+
+function field(name: string, label: string, attributes: Record<string, string | boolean>, note?: string): Field<HTMLInputElement> {
+  const id = uniqueId(`field-${name}`)
+  const noteId = note ? `${id}-note` : null
+  const input = h("input", { id, name, "data-testid": `field-${name}`, "aria-describedby": noteId, ...attributes })
+  const wrapper = h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    input,
+    note ? h("p", { id: noteId, class: "field-note" }, note) : null,
+  )
+  return { wrapper, input }
+}
+
+function area(name: string, label: string, note: string): Field<HTMLTextAreaElement> {
+  const id = uniqueId(`field-${name}`)
+  const noteId = note ? `${id}-note` : null
+  const input = h("textarea", { id, name, rows: 5, "data-testid": `field-${name}`, "aria-describedby": noteId })
+  const wrapper = h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    note ? h("p", { id: noteId, class: "field-note" }, note) : null,
+    input,
+  )
+  return { wrapper, input }
+}
+
+function showError(element: HTMLElement, message: string): void {
+  element.textContent = message
+  element.hidden = false
+}
+
+/** Attendees are written one per line or separated by commas; empty entries are dropped. */
+export function names(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0)
+}
+
+function lines(text: string): string[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+}
+
+function localDate(now: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, "0")
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}

@@ -1,0 +1,113 @@
+/**
+ * Shapes shared with the server (contract §1 and §3). Strings inside `meta` arrive either as
+ * plain JS strings (written by a JS client) or as Automerge ImmutableString objects (written by
+ * the Java server), so they are typed as {@link MetaString} and read with `readMetaString`.
+ */
+
+/** A string field of the document as Automerge hands it to us. */
+export type MetaString = string | { readonly val: string } | undefined | null
+
+export interface MinutesAuthor {
+  name?: MetaString
+  uri?: MetaString
+  email?: MetaString
+}
+
+export interface MinutesMeta {
+  updated?: MetaString
+  author?: MinutesAuthor
+  subject?: MetaString
+  permalink?: MetaString
+  description?: MetaString
+}
+
+export interface ClosedInfo {
+  at?: MetaString
+  by?: MetaString
+  heads?: MetaString[]
+}
+
+/** The root map of a meeting's Automerge document. */
+export interface MinutesDoc {
+  schema?: MetaString
+  meta?: MinutesMeta
+  body: string
+  status?: MetaString
+  closed?: ClosedInfo
+}
+
+export type Role = "chair" | "editor" | "viewer"
+
+export interface MeetingTokens {
+  chair: string
+  editor: string
+  viewer: string
+}
+
+export interface MeetingLinks {
+  chair: string
+  edit: string
+  view: string
+}
+
+/** 201 answer of POST /api/meetings and POST /api/meetings/import. */
+export interface MeetingCreated {
+  id: string
+  documentUrl: string
+  status: string
+  tokens: MeetingTokens
+  links: MeetingLinks
+}
+
+export interface CreateMeetingRequest {
+  date?: string
+  subject?: string
+  description?: string
+  author?: { name: string; uri: string; email: string }
+  chair?: string
+  attendees?: string[]
+  agenda?: string[]
+  previous?: string
+}
+
+export type PublishState = "pending" | "delivered" | "failed"
+
+export interface PublishTarget {
+  target: string
+  state: PublishState
+  attempts: number
+  lastError: string | null
+  deliveredAt: string | null
+  location?: string | null
+}
+
+export interface ActionItemInfo {
+  done: boolean
+  owner: string
+  text: string
+  line: number
+}
+
+/** Answer of GET /api/meetings/{id}. */
+export interface MeetingInfo {
+  id: string
+  documentUrl: string
+  status: string
+  role: Role
+  meta: {
+    updated?: string
+    subject?: string
+    description?: string
+    permalink?: string
+    author?: { name?: string; uri?: string; email?: string }
+  }
+  closed: null | { at?: string; by?: string; heads?: string[] }
+  publish: PublishTarget[]
+  actionItems?: ActionItemInfo[]
+}
+
+/** Answer of POST /api/meetings/{id}/close. */
+export interface CloseResult {
+  status: string
+  closed: { at?: string; by?: string; heads?: string[] } | null
+}

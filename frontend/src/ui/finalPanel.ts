@@ -1,0 +1,108 @@
+import type { PublishTarget } from "../types.js"
+import { copyButton } from "./copyButton.js"
+import { h, replaceChildren } from "./dom.js"
+
+const STATE_WORDS = { pending: "publishing…", delivered: "published", failed: "failed" } as const
+
+/** Shown once the meeting is closed: the final minutes file and where it was published. */
+export class FinalPanel {
+  readonly element: HTMLElement
+  readonly #summary: HTMLElement
+  readonly #text: HTMLPreElement
+  readonly #publish: HTMLUListElement
+  readonly #download: HTMLButtonElement
+  #fileName = "minutes.md"
+
+  constructor() {
+    this.#summary = h("p", { class: "panel-note" }, "Loading the final minutes…")
+    this.#text = h("pre", { class: "final-text", "data-testid": "final-text", tabindex: 0, "aria-label": "Final minutes" })
+    this.#publish = h("ul", { class: "publish-list", "data-testid": "publish-status", "aria-live": "polite" })
+    this.#download = h("button", { type: "button", class: "button button-small" }, "Download")
+    this.#download.addEventListener("click", () => this.#saveFile())
+    this.element = h(
+      "section",
+      { class: "panel final", "aria-labelledby": "final-title", hidden: true },
+      h("h2", { id: "final-title" }, "Final minutes"),
+      this.#summary,
+      h("h3", {}, "Publishing"),
+      this.#publish,
+      h(
+        "div",
+        { class: "final-actions" },
+        copyButton(() => this.#text.textContent ?? "", "Copy the final minutes", "copy-final"),
+        this.#download,
+      ),
+      this.#text,
+    )
+  }
+
+  reveal(closedBy: string, closedAt: string, fileName: string): void {
+    this.#fileName = fileName
+    const when = closedAt ? formatWhen(closedAt) : ""
+    this.#summary.textContent = `Closed${closedBy ? ` by ${closedBy}` : ""}${when ? ` on ${when}` : ""}. This text is final.`
+    this.element.hidden = false
+  }
+
+  showText(markdown: string): void {
+    this.#text.textContent = markdown
+  }
+
+  showTextError(message: string): void {
+    this.#text.textContent = ""
+    this.#summary.textContent = message
+  }
+
+  showPublish(targets: readonly PublishTarget[]): void {
+    if (targets.length === 0) {
+      replaceChildren(this.#publish, h("li", { "data-state": "pending" }, "Waiting for the server to start publishing…"))
+      return
+    }
+    replaceChildren(this.#publish, ...targets.map((target) => publishItem(target)))
+  }
+
+  #saveFile(): void {
+    const blob = new Blob([this.#text.textContent ?? ""], { type: "text/markdown" })
+    const url = URL.createObjectURL(blob)
+    const link = h("a", { href: url, download: this.#fileName, class: "offscreen" })
+    document.body.append(link)
+    link.click()
+    link.remove()
+    URL.revokeObjectURL(url)
+  }
+}
+
+function publishItem(target: PublishTarget): HTMLLIElement {
+  const words = STATE_WORDS[target.state] ?? target.state
+  const details: (string | Node)[] = []
+  if (target.state === "delivered" && target.deliveredAt) details.push(` on ${formatWhen(target.deliveredAt)}`)
+  if (target.state !== "delivered" && target.attempts > 0) {
+    details.push(` (${target.attempts} ${target.attempts === 1 ? "attempt" : "attempts"})`)
+  }
+  const location = target.location ?? null
+  const where =
+    location === null || location === ""
+      ? null
+      : isWebAddress(location)
+        ? h("a", { href: location, class: "publish-link", "data-testid": "published-link", rel: "noopener" }, "Open the published file")
+        : h("code", { class: "publish-path", "data-testid": "published-link" }, location)
+  return h(
+    "li",
+    { class: "publish-item", "data-target": target.target, "data-state": target.state },
+    h("span", { class: "publish-target" }, target.target),
+    ": ",
+    h("span", { class: "publish-state" }, words),
+    ...details,
+    target.lastError && target.state !== "delivered" ? h("span", { class: "publish-error" }, ` Last error: ${target.lastError}`) : null,
+    where ? h("span", { class: "publish-where" }, " ", where) : null,
+  )
+}
+
+function isWebAddress(location: string): boolean {
+  return /^https?:\/\//i.test(location)
+}
+
+function formatWhen(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
+}

@@ -1,0 +1,135 @@
+import type { Role } from "../types.js"
+import { h, replaceChildren } from "./dom.js"
+import { ErrorBanner } from "./errorBanner.js"
+
+export interface MeetingParts {
+  readonly indicator: HTMLElement
+  readonly announcer: HTMLElement
+  readonly people: HTMLElement
+  readonly outline: HTMLElement
+  readonly actionItems: HTMLElement
+  readonly finalPanel: HTMLElement
+  readonly closeDialog: HTMLDialogElement
+}
+
+const ROLE_LABEL: Record<Role, string> = { chair: "Chair", editor: "Editor", viewer: "Viewer" }
+
+/**
+ * The meeting page's frame. On a wide screen the editor sits beside a column of panels; on a
+ * phone everything stacks with the editor first. Document order is reading order, so keyboard
+ * and screen reader users meet the same sequence.
+ */
+export class MeetingLayout {
+  readonly banner = new ErrorBanner()
+  readonly editorHost: HTMLElement
+  readonly #subject: HTMLElement
+  readonly #date: HTMLElement
+  readonly #role: HTMLElement
+  readonly #readOnly: HTMLElement
+  readonly #namePromptSlot: HTMLElement
+  readonly #chairPanel: HTMLElement
+  readonly #loading: HTMLElement
+
+  constructor(root: HTMLElement, parts: MeetingParts) {
+    this.#subject = h("h1", { class: "meeting-subject", "data-testid": "meeting-subject" }, "Loading the meeting…")
+    this.#date = h("p", { class: "meeting-date", "data-testid": "meeting-date" })
+    this.#role = h("span", { class: "badge", "data-testid": "role-badge", hidden: true })
+    this.#readOnly = h("span", { class: "badge badge-readonly", "data-testid": "readonly-badge", hidden: true })
+    this.#loading = h("p", { class: "editor-loading", role: "status" }, "Loading the minutes…")
+    this.editorHost = h("div", { class: "editor", id: "editor", "data-testid": "editor" }, this.#loading)
+    this.#namePromptSlot = h("div", { class: "name-slot" })
+    this.#chairPanel = h("section", { class: "panel chair", "aria-labelledby": "chair-title", hidden: true })
+
+    const header = h(
+      "header",
+      { class: "topbar" },
+      h("a", { class: "brand", href: "/" }, "minutes"),
+      h("div", { class: "meeting-heading" }, this.#subject, this.#date),
+      h("div", { class: "topbar-status" }, this.#role, this.#readOnly, parts.indicator, parts.announcer),
+    )
+    const main = h(
+      "main",
+      { class: "meeting-layout", id: "main" },
+      h("section", { class: "editor-pane", "aria-label": "Minutes" }, this.editorHost),
+      h(
+        "aside",
+        { class: "side", "aria-label": "Meeting tools" },
+        parts.finalPanel,
+        this.#chairPanel,
+        panel("people-title", "Here now", this.#namePromptSlot, parts.people),
+        panel("outline-title", "Outline", parts.outline),
+        panel("actions-title", "Action items", parts.actionItems),
+      ),
+    )
+    replaceChildren(
+      root,
+      h("a", { class: "skip-link", href: "#editor" }, "Skip to the minutes"),
+      header,
+      this.banner.element,
+      main,
+      parts.closeDialog,
+    )
+  }
+
+  showMeta(subject: string, date: string): void {
+    this.#subject.textContent = subject || "Untitled meeting"
+    this.#date.textContent = date ? formatDate(date) : ""
+    this.#date.dataset.date = date
+    document.title = subject ? `${subject} · minutes` : "minutes"
+  }
+
+  showRole(role: Role): void {
+    this.#role.textContent = ROLE_LABEL[role]
+    this.#role.dataset.role = role
+    this.#role.hidden = false
+  }
+
+  showReadOnly(label: string | null): void {
+    this.#readOnly.hidden = label === null
+    this.#readOnly.textContent = label ?? ""
+  }
+
+  showNamePrompt(prompt: HTMLElement): void {
+    replaceChildren(this.#namePromptSlot, prompt)
+  }
+
+  editorReady(): void {
+    this.#loading.remove()
+  }
+
+  failEditor(): void {
+    this.#loading.textContent = "The minutes are not available."
+  }
+
+  showChairControls(onClose: () => void): void {
+    const button = h("button", { type: "button", class: "button button-danger", "data-testid": "close-button" }, "Close the meeting…")
+    button.addEventListener("click", onClose)
+    replaceChildren(
+      this.#chairPanel,
+      h("h2", { id: "chair-title" }, "Chair"),
+      h("p", { class: "panel-note" }, "When the meeting is over, close it: the minutes become final and are published."),
+      button,
+    )
+    this.#chairPanel.hidden = false
+  }
+
+  showClosedChairControls(): void {
+    if (this.#chairPanel.hidden) return
+    replaceChildren(
+      this.#chairPanel,
+      h("h2", { id: "chair-title" }, "Chair"),
+      h("p", { class: "panel-note" }, "The meeting is closed."),
+    )
+  }
+}
+
+function panel(id: string, title: string, ...content: HTMLElement[]): HTMLElement {
+  return h("section", { class: "panel", "aria-labelledby": id }, h("h2", { id }, title), ...content)
+}
+
+function formatDate(date: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  if (!match) return date
+  const value = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
+  return value.toLocaleDateString(undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric" })
+}

@@ -1,0 +1,52 @@
+import type { IndicatorKind } from "../sync/indicatorState.js"
+import type { SyncSnapshot } from "../sync/syncStatus.js"
+import { h } from "./dom.js"
+
+/**
+ * The connection indicator. Its text is exactly `saved`, `saving` or `offline (N edits pending)`
+ * (or `closed` / `error`); `data-state` carries the kind for styling and tests, `data-local`
+ * tells whether every edit is also stored in this browser.
+ */
+export class StatusIndicator {
+  readonly element: HTMLElement
+  /**
+   * A separate live region: screen readers hear only the changes that matter (losing or regaining
+   * the connection, close, errors), not the saving/saved flicker of every keystroke.
+   */
+  readonly announcer: HTMLElement
+  readonly #text: HTMLElement
+  #lastKind: IndicatorKind | null = null
+
+  constructor() {
+    // Until the document is open nothing is confirmed by the server: "saving" is the honest word.
+    this.#text = h("span", { class: "status-text" }, "saving")
+    this.element = h(
+      "div",
+      { class: "status", "data-testid": "status-indicator", "data-state": "saving", title: "Connecting to the server…" },
+      h("span", { class: "status-dot", "aria-hidden": "true" }),
+      this.#text,
+    )
+    this.announcer = h("span", { class: "visually-hidden", role: "status", "aria-live": "polite" })
+  }
+
+  show(snapshot: SyncSnapshot): void {
+    const { view } = snapshot
+    this.element.dataset.state = view.kind
+    this.element.dataset.pending = snapshot.pending === null ? "" : String(snapshot.pending)
+    this.element.dataset.local = snapshot.storedLocally ? "stored" : "storing"
+    this.element.dataset.connected = String(snapshot.connected)
+    this.element.title = view.description
+    this.element.setAttribute("aria-label", `${view.text}. ${view.description}`)
+    // The text node is the indicator's contract: set it last and only to the view's text.
+    this.#text.textContent = view.text
+    this.#announce(view.kind, view.description)
+  }
+
+  #announce(kind: IndicatorKind, description: string): void {
+    const previous = this.#lastKind
+    this.#lastKind = kind
+    if (previous === kind) return
+    if (kind === "offline" || kind === "closed" || kind === "error") this.announcer.textContent = description
+    else if (previous === "offline" && kind === "saved") this.announcer.textContent = "Connection back. Every edit is saved."
+  }
+}

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict"
+import { describe, it } from "node:test"
+import { humanMessage } from "../src/api.js"
+import { meetingIdFrom, routeOf } from "../src/links.js"
+import { readMetaString } from "../src/text/metaString.js"
+import { bodyOfMinutesFile } from "../src/text/minutesFile.js"
+
+describe("routeOf", () => {
+  it("reads the meeting id from the path and the token from the fragment", () => {
+    assert.deepEqual(routeOf({ pathname: "/m/abc123", hash: "#token=t0k%2Fen" }), {
+      kind: "meeting",
+      meetingId: "abc123",
+      token: "t0k/en",
+    })
+  })
+
+  it("treats the root and other paths as the start page", () => {
+    assert.deepEqual(routeOf({ pathname: "/", hash: "" }), { kind: "start" })
+  })
+
+  it("explains a link without token or id", () => {
+    assert.equal(routeOf({ pathname: "/m/abc", hash: "" }).kind, "bad-link")
+    assert.equal(routeOf({ pathname: "/m/", hash: "#token=x" }).kind, "bad-link")
+  })
+})
+
+describe("meetingIdFrom", () => {
+  it("accepts a bare id or a whole meeting link", () => {
+    assert.equal(meetingIdFrom(" m-42 "), "m-42")
+    assert.equal(meetingIdFrom("https://minutes.example/m/m-42#token=secret"), "m-42")
+    assert.equal(meetingIdFrom(""), "")
+  })
+})
+
+describe("readMetaString", () => {
+  it("reads JS strings and Java-written ImmutableStrings alike", () => {
+    assert.equal(readMetaString("Weekly Meeting"), "Weekly Meeting")
+    assert.equal(readMetaString({ val: "2015-05-20" }), "2015-05-20")
+    assert.equal(readMetaString(undefined), "")
+    assert.equal(readMetaString(42), "")
+  })
+})
+
+describe("bodyOfMinutesFile", () => {
+  it("returns the body after the front matter byte for byte", () => {
+    const file = "---\nupdated: 2014-04-01\nsubject: 'x'\n---\n\n### Agenda ###\n\n- a  \n\n"
+    assert.equal(bodyOfMinutesFile(file), "\n### Agenda ###\n\n- a  \n\n")
+  })
+
+  it("returns null without front matter", () => {
+    assert.equal(bodyOfMinutesFile("# just text\n"), null)
+  })
+})
+
+describe("humanMessage", () => {
+  it("words statuses for people", () => {
+    assert.match(humanMessage(404, ""), /does not exist/)
+    assert.match(humanMessage(503, "redis down"), /server ran into a problem/)
+    assert.match(humanMessage(409, "meeting is closed"), /meeting is closed/)
+  })
+})

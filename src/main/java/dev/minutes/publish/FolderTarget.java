@@ -1,0 +1,106 @@
+package dev.minutes.publish;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes {@code <folder>/<updated>.md} atomically: the bytes go to a temporary file in the same
+ * folder, are forced to disk, then renamed over the target with {@code ATOMIC_MOVE}, so a reader
+ * sees the old file or the new one, never a part. Runs on a worker thread.
+ *
+ * <p>Idempotent: a re-delivery of the same publication finds identical bytes and leaves the file
+ * alone. Two meetings with the same date share a file name (the docs site names files by date):
+ * the last delivery wins, and replacing different content is logged.
+ */
+public final class FolderTarget implements PublishTarget {
+  private static final Logger log = LoggerFactory.getLogger(FolderTarget.class);
+
+  private static final Set<PosixFilePermission> PUBLISHED_PERMISSIONS = PosixFilePermissions.fromString("rw-r--r--");
+
+  private final Vertx vertx;
+  private final Path folder;
+
+  public FolderTarget(Vertx vertx, Path folder) {
+    this.vertx = vertx;
+    this.folder = folder.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public String name() {
+    return "folder";
+  }
+
+  @Override
+  public String key() {
+    return "folder:" + Fingerprint.of(folder.toString());
+  }
+
+  @Override
+  public String location(String fileName) {
+    return folder.resolve(fileName).toString();
+  }
+
+  @Override
+  public Future<DeliveryResult> deliver(PublishJob job) {
+    return vertx.executeBlocking(() -> write(job), false)
+        .otherwise(failure -> DeliveryResult.retryable("cannot write " + job.path() + ": " + failure));
+  }
+
+  private DeliveryResult write(PublishJob job) throws IOException {
+    Path target = folder.resolve(job.path()).normalize();
+    if (!target.getParent().equals(folder) || !job.path().endsWith(".md")) {
+      return DeliveryResult.permanent("refusing file name '" + job.path() + "': not a plain <updated>.md name");
+    }
+    byte[] bytes = job.markdown().getBytes(StandardCharsets.UTF_8);
+    Files.createDirectories(folder);
+    if (Files.isRegularFile(target)) {
+      if (Arrays.equals(Files.readAllBytes(target), bytes)) {
+        return DeliveryResult.delivered("already in place: " + target);
+      }
+      log.info("publish job {}: replacing {} (another publication for the same date; the last one wins)",
+          job.id(), target);
+    }
+    Path temp = Files.createTempFile(folder, "." + job.path() + ".", ".tmp");
+    try {
+      if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+        // Temporary files are private (0600); a published file is for the docs site to read.
+        Files.setPosixFilePermissions(temp, PUBLISHED_PERMISSIONS);
+      }
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      move(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    return DeliveryResult.delivered("written: " + target);
+  }
+
+  private static void move(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      // Cannot happen within one folder on a POSIX file system; say so rather than fall back silently.
+      throw new IOException("the file system of " + target.getParent() + " cannot rename atomically", e);
+    }
+  }
+}

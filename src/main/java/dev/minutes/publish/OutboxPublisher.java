@@ -1,0 +1,126 @@
+package dev.minutes.publish;
+
+import dev.minutes.render.FrontMatter;
+import dev.minutes.store.PublishOutbox;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The publish side as meetings and operators see it: one outbox job per configured target at close,
+ * the delivery state of a meeting's jobs, the dead letters and their re-queueing.
+ *
+ * <p>Job ids are {@code <meetingId>.<target>.<closedAt epoch ms>} and the webhook id is {@code
+ * msg_<meetingId>_<closedAt epoch ms>}: both name one publication, so they stay the same on every
+ * attempt and on every node.
+ */
+final class OutboxPublisher implements Publisher, PublishOperations {
+  private static final int INGEST_BATCH = 100;
+
+  private final PublishOutbox outbox;
+  private final List<PublishTarget> targets;
+  private final Clock clock;
+  private final Runnable wakeWorker;
+
+  OutboxPublisher(PublishOutbox outbox, List<PublishTarget> targets, Clock clock, Runnable wakeWorker) {
+    this.outbox = outbox;
+    this.targets = List.copyOf(targets);
+    this.clock = clock;
+    this.wakeWorker = wakeWorker;
+  }
+
+  @Override
+  public List<String> jobsFor(Publication publication) {
+    String fileName = publication.frontMatter().fileName();
+    String publicationId = publication.meetingId() + "_" + closedAtMillis(publication);
+    return targets.stream().map(target -> {
+      boolean webhook = target.name().equals("webhook");
+      return new PublishJob(
+          publication.meetingId() + "." + target.name() + "." + closedAtMillis(publication),
+          publication.meetingId(),
+          target.name(),
+          target.location(fileName),
+          fileName,
+          publication.markdown(),
+          webhook ? "msg_" + publicationId : "",
+          webhook ? webhookBody(publication, fileName) : "").encode();
+    }).toList();
+  }
+
+  /**
+   * The meeting's jobs. A close adds its jobs to the outbox stream; until a worker has turned them
+   * into job records the meeting has none, so an empty answer first turns pending outbox entries
+   * into jobs (the same atomic step the workers run) and looks again. A just-closed meeting thus
+   * always shows its jobs as pending.
+   */
+  @Override
+  public Future<List<JsonObject>> status(String meetingId) {
+    return outbox.jobsOfMeeting(meetingId)
+        .compose(jobs -> jobs.isEmpty()
+            ? outbox.ingest(clock.instant(), INGEST_BATCH).compose(created -> created > 0
+                ? outbox.jobsOfMeeting(meetingId) : Future.succeededFuture(jobs))
+            : Future.succeededFuture(jobs))
+        .map(jobs -> jobs.stream()
+            .sorted(Comparator.comparing((Map<String, String> job) -> job.getOrDefault("target", ""))
+                .thenComparing(job -> job.getOrDefault("id", "")))
+            .map(PublishState::ofMeeting)
+            .toList());
+  }
+
+  @Override
+  public Future<List<JsonObject>> failedJobs(int limit) {
+    return outbox.failed(Math.max(1, limit)).map(jobs -> jobs.stream().map(PublishState::failed).toList());
+  }
+
+  @Override
+  public Future<Retry> retry(String jobId) {
+    Map<String, String> targetKeys = new LinkedHashMap<>();
+    targets.forEach(target -> targetKeys.put(target.name(), target.key()));
+    return outbox.requeue(jobId, clock.instant(), targetKeys).map(result -> switch (result) {
+      case REQUEUED -> {
+        wakeWorker.run();
+        yield Retry.REQUEUED;
+      }
+      case UNKNOWN_JOB -> Retry.UNKNOWN_JOB;
+      case NOT_FAILED -> Retry.NOT_FAILED;
+    });
+  }
+
+  /** The webhook body of contract §5, encoded once so every attempt signs and sends the same bytes. */
+  static String webhookBody(Publication publication, String fileName) {
+    FrontMatter meta = publication.frontMatter();
+    JsonObject frontMatter = new JsonObject()
+        .put("updated", meta.updated())
+        .put("author", new JsonObject()
+            .put("name", meta.author().name())
+            .put("uri", meta.author().uri())
+            .put("email", meta.author().email()))
+        .put("subject", meta.subject())
+        .put("permalink", meta.permalink())
+        .put("description", meta.description());
+    return new JsonObject()
+        .put("type", "minutes.published")
+        .put("timestamp", publication.closedAt())
+        .put("data", new JsonObject()
+            .put("meetingId", publication.meetingId())
+            .put("permalink", meta.permalink())
+            .put("path", fileName)
+            .put("frontMatter", frontMatter)
+            .put("markdown", publication.markdown()))
+        .encode();
+  }
+
+  private static long closedAtMillis(Publication publication) {
+    try {
+      return Instant.parse(publication.closedAt()).toEpochMilli();
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("closedAt must be an ISO-8601 instant, got '" + publication.closedAt() + "'", e);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.minutes.publish;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One publication for one target, as serialized into the outbox at close. Everything a delivery
+ * needs travels in the job, rendered once at close, so every attempt on every node sends the same
+ * bytes; only the target's address and secrets come from the configuration of the delivering node.
+ *
+ * @param id job id, {@code <meetingId>.<target>.<closedAt epoch ms>}: one publication, one target
+ * @param meetingId the meeting
+ * @param target target name ({@code folder} or {@code webhook})
+ * @param location where it goes, for people: the file path, or the webhook URL's host
+ * @param path the published file name, {@code <updated>.md}
+ * @param markdown the whole published file
+ * @param webhookId the Standard Webhooks {@code webhook-id}, stable across retries ("" for the folder)
+ * @param body the exact webhook request body ("" for the folder)
+ */
+public record PublishJob(String id, String meetingId, String target, String location, String path,
+    String markdown, String webhookId, String body) {
+
+  /** The outbox job string. The store reads {@code id, meetingId, target, location} from it. */
+  public String encode() {
+    return new JsonObject()
+        .put("id", id)
+        .put("meetingId", meetingId)
+        .put("target", target)
+        .put("location", location)
+        .put("path", path)
+        .put("markdown", markdown)
+        .put("webhookId", webhookId)
+        .put("body", body)
+        .encode();
+  }
+
+  /** Reads a job string back; fails with {@link IllegalArgumentException} when it is not one. */
+  public static PublishJob decode(String payload) {
+    JsonObject json;
+    try {
+      json = new JsonObject(payload);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("publish job is not a JSON object", e);
+    }
+    return new PublishJob(required(json, "id"), required(json, "meetingId"), required(json, "target"),
+        required(json, "location"), required(json, "path"), required(json, "markdown"),
+        json.getString("webhookId", ""), json.getString("body", ""));
+  }
+
+  private static String required(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (!(value instanceof String text)) {
+      throw new IllegalArgumentException("publish job lacks the string field '" + field + "'");
+    }
+    return text;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.minutes.publish;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minutes.support.PublishFixture;
+import dev.minutes.support.PublishFixture.Meeting;
+import dev.minutes.support.PublishProbe;
+import dev.minutes.support.RedisHarness;
+import dev.minutes.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("The folder target writes <updated>.md atomically and idempotently")
+class FolderPublishTest {
+  @TempDir
+  Path dataDir;
+  private Vertx vertx;
+  private PublishProbe probe;
+  private TestNode node;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    probe = new PublishProbe(vertx);
+  }
+
+  @AfterEach
+  void stop() throws TimeoutException {
+    probe.close();
+    if (node != null) {
+      await(node.stopAndClean());
+    }
+    await(vertx.close());
+  }
+
+  @Test
+  @DisplayName("by default a close writes <data dir>/published/<updated>.md with exactly the rendered bytes")
+  void closeWritesTheRenderedFile() throws TimeoutException, IOException {
+    node = await(TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_DATA_DIR", dataDir.toString())));
+    Meeting meeting = await(PublishFixture.createAndClose(node, "2030-08-06"));
+    await(probe.outcome(meeting.id(), "folder", "delivered"));
+
+    Path file = dataDir.resolve("published").resolve("2030-08-06.md");
+    String minutes = await(PublishFixture.minutes(node, meeting));
+    assertThat(Files.readAllBytes(file)).isEqualTo(minutes.getBytes(StandardCharsets.UTF_8));
+    assertThat(listing(file.getParent())).containsExactly("2030-08-06.md");
+    JsonObject state = await(PublishFixture.publishState(node, meeting, "folder"));
+    assertThat(state.getString("state")).isEqualTo("delivered");
+    assertThat(state.getString("location")).isEqualTo(file.toAbsolutePath().toString());
+    assertThat(state.getInteger("attempts")).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("re-delivering a publication, one after another or eight at once, leaves exactly its bytes and no temp files")
+  void redeliveryIsIdempotent() throws TimeoutException, IOException {
+    Path folder = dataDir.resolve("out");
+    FolderTarget target = new FolderTarget(vertx, folder);
+    String markdown = "---\nupdated: 2030-09-03\n---\nNotes with ünïcödé\n";
+    PublishJob job = new PublishJob("m1.folder.1", "m1", "folder", target.location("2030-09-03.md"),
+        "2030-09-03.md", markdown, "", "");
+
+    assertThat(await(target.deliver(job)).kind()).isEqualTo(DeliveryResult.Kind.DELIVERED);
+    assertThat(await(target.deliver(job)).kind()).isEqualTo(DeliveryResult.Kind.DELIVERED);
+    Files.writeString(folder.resolve("2030-09-03.md"), "a truncated copy");
+    List<Future<DeliveryResult>> concurrent = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      concurrent.add(target.deliver(job));
+    }
+    await(Future.all(concurrent));
+
+    assertThat(concurrent).allSatisfy(f -> assertThat(f.result().kind()).isEqualTo(DeliveryResult.Kind.DELIVERED));
+    assertThat(Files.readAllBytes(folder.resolve("2030-09-03.md"))).isEqualTo(markdown.getBytes(StandardCharsets.UTF_8));
+    assertThat(listing(folder)).containsExactly("2030-09-03.md");
+  }
+
+  @Test
+  @DisplayName("another publication for the same date replaces the file: the last delivery wins")
+  void sameDateLastDeliveryWins() throws TimeoutException, IOException {
+    Path folder = dataDir.resolve("out");
+    FolderTarget target = new FolderTarget(vertx, folder);
+    PublishJob first = new PublishJob("a.folder.1", "a", "folder", "", "2030-09-10.md", "first\n", "", "");
+    PublishJob second = new PublishJob("b.folder.2", "b", "folder", "", "2030-09-10.md", "second\n", "", "");
+    await(target.deliver(first));
+    await(target.deliver(second));
+    assertThat(Files.readString(folder.resolve("2030-09-10.md"))).isEqualTo("second\n");
+  }
+
+  @Test
+  @DisplayName("a file name that would leave the folder is refused for good")
+  void refusesEscapingNames() throws TimeoutException {
+    FolderTarget target = new FolderTarget(vertx, dataDir.resolve("out"));
+    PublishJob job = new PublishJob("x.folder.1", "x", "folder", "", "../escape.md", "text\n", "", "");
+    DeliveryResult result = await(target.deliver(job));
+    assertThat(result.kind()).isEqualTo(DeliveryResult.Kind.PERMANENT);
+    assertThat(dataDir.resolve("escape.md")).doesNotExist();
+  }
+
+  private static List<String> listing(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws TimeoutException {
+    return future.await(30, SECONDS);
+  }
+}

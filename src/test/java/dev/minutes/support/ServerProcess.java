@@ -1,0 +1,102 @@
+package dev.minutes.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A minutes server in its own JVM process (for crash tests: SIGKILL must kill the whole server).
+ * Runs {@code dev.minutes.app.Main} from the test classpath; {@link #ready()} completes with the
+ * bound port once the server logs its {@code listening on http://HOST:PORT} line.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
+
+  private final Process process;
+  private final Promise<Integer> ready = Promise.promise();
+  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+
+  private ServerProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(this::readOutput, "server-process-output-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts a server with the given environment (on top of this JVM's). */
+  public static ServerProcess start(Map<String, String> environment, Path workDir) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        "dev.minutes.app.Main");
+    builder.environment().putAll(environment);
+    builder.directory(workDir.toFile());
+    builder.redirectErrorStream(true);
+    try {
+      return new ServerProcess(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void readOutput() {
+    try (BufferedReader reader = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        output.add(line);
+        Matcher matcher = LISTENING.matcher(line);
+        if (matcher.find()) {
+          ready.tryComplete(Integer.parseInt(matcher.group(1)));
+        }
+      }
+    } catch (IOException e) {
+      ready.tryFail(e);
+    }
+    ready.tryFail("server process exited before listening; output:\n" + String.join("\n", tail(40)));
+  }
+
+  /** The bound port, once serving. */
+  public Future<Integer> ready() {
+    return ready.future();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, like a crash. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM and wait; returns the exit code. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    return process.waitFor();
+  }
+
+  public List<String> tail(int lines) {
+    synchronized (output) {
+      return new ArrayList<>(output.subList(Math.max(0, output.size() - lines), output.size()));
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
