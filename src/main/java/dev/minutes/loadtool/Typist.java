@@ -62,6 +62,7 @@ final class Typist {
   private boolean hasDocument;
   private boolean stopping;
   private int seq;
+  private boolean replyScheduled;
   private volatile int measuredKeystrokes;
   private long typingTimer = -1;
   private volatile boolean measuring;
@@ -297,7 +298,7 @@ final class Typist {
       if (body == null) {
         findBody();
       }
-      sendSync();
+      replySoon();
       afterReceive.run();
     } else if (message instanceof ErrorMessage error) {
       wire.refusals.increment();
@@ -344,8 +345,22 @@ final class Typist {
     }
   }
 
+  /**
+   * Answers after the messages already queued on this event loop are read, as a browser's event loop
+   * would: a burst of server messages gets one reply, not one per message.
+   */
+  private void replySoon() {
+    if (!replyScheduled) {
+      replyScheduled = true;
+      context.runOnContext(v -> {
+        replyScheduled = false;
+        sendSync();
+      });
+    }
+  }
+
   private void sendSync() {
-    if (serverPeerId == null || socket == null || stopping) {
+    if (document == null || serverPeerId == null || socket == null || stopping) {
       return;
     }
     Optional<byte[]> message = document.generateSyncMessage(state);

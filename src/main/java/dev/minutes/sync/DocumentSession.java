@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class DocumentSession {
   private static final Logger log = LoggerFactory.getLogger(DocumentSession.class);
   private static final int MAX_INBOX = 10_000;
+  /** Log bytes after which the log is folded into the snapshot whatever the entry count. */
+  static final long COMPACT_AFTER_BYTES = 256 * 1024;
 
   private final String documentId;
   private final Vertx vertx;
@@ -76,6 +78,9 @@ public final class DocumentSession {
    * peer's sync state (after a load or reload).
    */
   private ChangeHash[] generatedHeads;
+  /** Lane-confined: the last {@link Document#save()} for joiners, and the heads it was taken at. */
+  private byte[] saved;
+  private ChangeHash[] savedAt;
   /** Lane-confined: changes steady peers may still lack. */
   private final RecentChanges recent = new RecentChanges();
 
@@ -84,6 +89,8 @@ public final class DocumentSession {
   private final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
   private long mergedSeq;
   private long compactedSeq;
+  /** Bytes of log entries after {@code compactedSeq}, as far as this node knows (its own appends and what it loaded). */
+  private long logBytes;
   private boolean cycleRunning;
   private boolean catchUpWanted;
   private boolean compacting;
@@ -125,6 +132,7 @@ public final class DocumentSession {
               session.closed = all.resultAt(0);
               session.mergedSeq = stored.lastSeq();
               session.compactedSeq = stored.lastSeq() - stored.changes().size();
+              session.logBytes = stored.changes().stream().mapToLong(change -> change.length).sum();
               return session;
             }))
         .onSuccess(s -> log.debug("loaded document {} at seq {}", documentId, s.mergedSeq));
@@ -475,6 +483,7 @@ public final class DocumentSession {
     }
     long started = System.nanoTime();
     return appendWithRetry(applied.pending, 0).map(seq -> {
+      logBytes += applied.pending.length;
       metrics.storeLatency(System.nanoTime() - started);
       if (seq == mergedSeq + 1) {
         mergedSeq = seq;
@@ -539,6 +548,12 @@ public final class DocumentSession {
         }
         continue;
       }
+      if (!link.answered && link.lastHeads != null && link.lastHeads.isEmpty() && heads.length > 0) {
+        // A peer that holds nothing (a late joiner, a fresh tab) gets the whole document at once.
+        out.add(new Outgoing(link, SyncMessageParts.writeDocument(headBytes, savedDocument(heads))));
+        link.answered = true;
+        continue;
+      }
       if (!headsMoved && (spoke == null || (spoke.onlyAcknowledged && link.answered))) {
         becomeSteadyIfInSync(link, heads);
         continue;
@@ -559,6 +574,15 @@ public final class DocumentSession {
     }
     recent.dropBefore(oldestNeeded);
     return out;
+  }
+
+  /** Lane: the saved document at {@code heads}, kept while the heads stay (joiners often come together). */
+  private byte[] savedDocument(ChangeHash[] heads) {
+    if (savedAt == null || !sameHeads(savedAt, heads)) {
+      saved = document.save();
+      savedAt = heads;
+    }
+    return saved;
   }
 
   /** A peer that holds exactly our heads while Automerge has nothing for it is in sync: from now on, the fast path. */
@@ -660,6 +684,8 @@ public final class DocumentSession {
           natives.free(document);
           document = null;
           generatedHeads = null;
+          saved = null;
+          savedAt = null;
           recent.dropBefore(recent.end());
           stored.ifPresent(this::loadNativeUnchecked);
           for (PeerLink link : lanePeers()) {
@@ -680,10 +706,15 @@ public final class DocumentSession {
   }
 
   private void maybeCompact() {
-    if (compacting || unloaded || catchUpWanted || mergedSeq - compactedSeq < settings.compactAfter()) {
+    boolean manyEntries = mergedSeq - compactedSeq >= settings.compactAfter();
+    // A few large entries (a pasted or imported document, an offline client's backlog) are as slow to load
+    // change by change as many small ones: fold them into the snapshot too.
+    boolean manyBytes = logBytes >= COMPACT_AFTER_BYTES && mergedSeq > compactedSeq;
+    if (compacting || unloaded || catchUpWanted || !(manyEntries || manyBytes)) {
       return;
     }
     compacting = true;
+    long bytesFolded = logBytes;
     long upTo = mergedSeq;
     lane.submit(() -> document.save())
         .compose(snapshot -> store.compact(documentId, snapshot, upTo))
@@ -691,6 +722,7 @@ public final class DocumentSession {
           compacting = false;
           if (ar.succeeded()) {
             compactedSeq = upTo;
+            logBytes = Math.max(0, logBytes - bytesFolded);
             log.debug("document {}: compacted up to seq {}", documentId, upTo);
           } else {
             log.warn("document {}: compaction failed, will retry later: {}", documentId, ar.cause().getMessage());
@@ -736,6 +768,9 @@ public final class DocumentSession {
       }
       natives.free(document);
       document = null;
+      saved = null;
+      savedAt = null;
+      recent.dropBefore(recent.end());
       return null;
     }).onSuccess(v -> log.debug("unloaded document {}", documentId)).mapEmpty();
   }
@@ -748,10 +783,18 @@ public final class DocumentSession {
   }
 
   private void loadNativeUnchecked(StoredDocument stored) {
+    long started = System.nanoTime();
     document = natives.load(stored.snapshot());
     for (byte[] change : stored.changes()) {
       document.applyEncodedChanges(change);
     }
+    if (stored.changes().isEmpty()) {
+      // The snapshot is the saved document: a joiner's first answer needs no save().
+      saved = stored.snapshot();
+      savedAt = document.getHeads();
+    }
+    log.debug("document {}: loaded a {}-byte snapshot and {} log entries in {} ms", documentId,
+        stored.snapshot().length, stored.changes().size(), (System.nanoTime() - started) / 1_000_000);
   }
 
   /**

@@ -67,6 +67,27 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
     return out.toByteArray();
   }
 
+  /**
+   * Writes the answer to a peer that holds nothing: version 2, our heads, and the whole saved document
+   * as its one chunk (which version 2 allows), so the peer loads one compressed document instead of
+   * applying every change of the meeting one by one. The {@code have} entry says "exactly these heads"
+   * as in {@link #write}; no capabilities follow.
+   */
+  public static byte[] writeDocument(List<byte[]> heads, byte[] savedDocument) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + heads.size() * 64 + savedDocument.length);
+    out.write(VERSION_2);
+    hashes(out, heads);
+    leb128(out, 0);
+    leb128(out, 1);
+    hashes(out, heads);
+    leb128(out, 0);
+    leb128(out, 1);
+    leb128(out, savedDocument.length);
+    out.writeBytes(savedDocument);
+    leb128(out, 0); // capabilities: none
+    return out.toByteArray();
+  }
+
   private static int total(List<byte[]> changes) {
     int total = 0;
     for (byte[] change : changes) {
