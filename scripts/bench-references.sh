@@ -2,7 +2,7 @@
 # Runs the load tool's scenarios against this server and the two reference automerge-repo servers,
 # one after another on loopback, and prints one comparison table (docs/performance.md explains it).
 #
-#   scripts/bench-references.sh                 # everything (about 40 minutes)
+#   scripts/bench-references.sh                 # everything (about 30 minutes)
 #   SCENARIOS="a30 b25 c" scripts/bench-references.sh
 #
 # Needs target/minutes.jar (mvn -q -DskipTests package), Java 17+, Node 20+ with npm, and the npm
@@ -18,7 +18,7 @@ OUT="${OUT:-$SCRATCH/results-$(date +%Y%m%d-%H%M%S)}"
 DURATION="${DURATION:-30s}"
 WARMUP="${WARMUP:-15s}"
 SERVERS="${SERVERS:-ours repo-2.5.6 sync-server-0.2.8}"
-SCENARIOS="${SCENARIOS:-a10 a30 a50 a100 a200 b25 b50 b100 c}"
+SCENARIOS="${SCENARIOS:-a10 a30 a50 a100 b25 b50 b100 c}"
 JAR="$ROOT/target/minutes.jar"
 PORT_OURS=18480
 PORT_REPO=18481

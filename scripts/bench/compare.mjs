@@ -38,12 +38,13 @@ const typing = [
 const joining = [
   ["first join ms", r => r.firstJoinMs],
   ["median join ms", r => r.medianJoinMs],
+  ["last join ms", r => r.joinMs?.[r.joinMs.length - 1]],
   ["server peak RSS MiB", r => (r.serverPeakRssBytes ? Number(mib(r.serverPeakRssBytes)) : undefined)],
   ["errors", r => r.errors],
 ]
 const title = {
   c: "(c) late joiner, 50,000 changes",
-  d: "(d) cold start of that stored meeting (first fetch after a restart, then a second one)",
+  d: "(d) that meeting after a server restart (first = cold, last = warm)",
 }
 
 const header = ["scenario", "metric", "ours", ...references.flatMap(r => [r, `ours/${r}`])]

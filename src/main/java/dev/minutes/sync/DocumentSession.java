@@ -191,8 +191,13 @@ public final class DocumentSession {
         refuse(link, new Refusal(Refusal.Reason.OVERLOADED, "document " + documentId + " is overloaded, try again"));
         return;
       }
-      inbox.add(new Incoming(peerId, data, changes, summary));
       metrics.syncIn(data.length);
+      if (link.steady && isPlainAcknowledgement(summary, data)) {
+        // A steady peer is sent everything it lacks without asking; its acknowledgements change nothing
+        // here, so they cost no cycle (about one per keystroke per peer of the meeting).
+        return;
+      }
+      inbox.add(new Incoming(peerId, data, changes, summary));
       runCycle();
     });
   }
@@ -392,6 +397,18 @@ public final class DocumentSession {
     }
   }
 
+  /** No changes, no need, and not a reset (a {@code have} with an empty last sync). */
+  private static boolean isPlainAcknowledgement(SyncMessageSummary summary, byte[] data) {
+    if (summary.changeCount() > 0 || summary.needCount() > 0 || summary.version() != 1) {
+      return false;
+    }
+    try {
+      return !SyncMessageParts.read(data).lastSyncs().contains(0);
+    } catch (MalformedMessageException e) {
+      return false;
+    }
+  }
+
   /** The changes of a message that is nothing but changes and heads, or empty if Automerge must read it. */
   private Optional<List<ChangeChunk>> plainChanges(byte[] data) {
     try {
@@ -556,10 +573,21 @@ public final class DocumentSession {
         }
         continue;
       }
-      if (!link.answered && link.lastHeads != null && link.lastHeads.isEmpty() && heads.length > 0) {
+      if (link.lastHeads == null) {
+        continue; // attached but not heard yet: its first message will say what it holds
+      }
+      if (!link.answered && link.lastHeads.isEmpty() && heads.length > 0) {
         // A peer that holds nothing (a late joiner, a fresh tab) gets the whole document at once.
         out.add(new Outgoing(link, SyncMessageParts.writeDocument(headBytes, savedDocument(heads))));
         link.answered = true;
+        if (link.lastVersion == 1) {
+          // It will hold exactly these heads: everything recent has so far. No need to wait for a quiet
+          // moment (which a meeting in full swing may not have) to sync it on the fast path.
+          link.steady = true;
+          link.sentUpTo = recent.end();
+          log.debug("document {}: peer {} joined with nothing, sent the whole document; now on the fast path",
+              documentId, link.sink.peerId());
+        }
         continue;
       }
       if (!headsMoved && (spoke == null || (spoke.onlyAcknowledged && link.answered))) {
@@ -847,9 +875,11 @@ public final class DocumentSession {
     boolean answered;
     /**
      * Lane-confined: synced by the fast path (see {@link DocumentSession#generate}); it holds every
-     * change of {@link DocumentSession#recent} before {@code sentUpTo}.
+     * change of {@link DocumentSession#recent} before {@code sentUpTo}. Written on the lane; also read on
+     * the context to drop a steady peer's acknowledgements (a stale read costs one cycle, or one
+     * ignored acknowledgement of a peer that Automerge's sync answers again anyway).
      */
-    boolean steady;
+    volatile boolean steady;
     long sentUpTo;
     /** Lane-confined: the heads and the sync protocol version of its latest message. */
     List<byte[]> lastHeads;
