@@ -9,7 +9,8 @@
 # registry the first time (the reference servers are installed into $SCRATCH, never into the repo).
 # Environment: SCRATCH (default /tmp/minutes-bench), OUT (result folder, default $SCRATCH/results-<time>),
 # DURATION (measured typing per run, default 30s), WARMUP (default 15s), SERVERS (default
-# "ours repo-2.5.6 sync-server-0.2.8"), SCENARIOS (default: all of a10 a30 a50 a100 a200 b25 b50 b100 c).
+# "ours repo-2.5.6 sync-server-0.2.8"), SCENARIOS (default: a10 a30 a50 a100 b25 b50 b100 c: aN = N typists in
+# meetings of 10, bN = N authors in one meeting, c = late joiner then cold start).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
