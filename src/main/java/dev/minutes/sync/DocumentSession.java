@@ -5,21 +5,28 @@ import dev.minutes.store.DocumentStore;
 import dev.minutes.store.LogSlice;
 import dev.minutes.store.StoreException;
 import dev.minutes.store.StoredDocument;
+import dev.minutes.sync.codec.ChangeChunk;
 import dev.minutes.sync.codec.Ephemeral;
+import dev.minutes.sync.codec.MalformedMessageException;
+import dev.minutes.sync.codec.SyncMessageParts;
+import dev.minutes.sync.codec.SyncMessageSummary;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.automerge.ChangeHash;
 import org.automerge.Document;
@@ -49,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class DocumentSession {
   private static final Logger log = LoggerFactory.getLogger(DocumentSession.class);
   private static final int MAX_INBOX = 10_000;
+  /** Log bytes after which the log is folded into the snapshot whatever the entry count. */
+  static final long COMPACT_AFTER_BYTES = 256 * 1024;
 
   private final String documentId;
   private final Vertx vertx;
@@ -64,11 +73,24 @@ public final class DocumentSession {
   /** Owner: this session. Lane-confined; freed by {@link #unload} or a reload. */
   private Document document;
 
+  /**
+   * Lane-confined: the heads at the last generation; null forces the next one to ask every slow
+   * peer's sync state (after a load or reload).
+   */
+  private ChangeHash[] generatedHeads;
+  /** Lane-confined: the last {@link Document#save()} for joiners, and the heads it was taken at. */
+  private byte[] saved;
+  private ChangeHash[] savedAt;
+  /** Lane-confined: changes steady peers may still lack. */
+  private final RecentChanges recent = new RecentChanges();
+
   private final Map<String, PeerLink> peers = new LinkedHashMap<>();
   private final Map<String, Long> ephemeralCounts = new HashMap<>();
   private final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
   private long mergedSeq;
   private long compactedSeq;
+  /** Bytes of log entries after {@code compactedSeq}, as far as this node knows (its own appends and what it loaded). */
+  private long logBytes;
   private boolean cycleRunning;
   /**
    * True while the document is being replaced by the stored one (after a refused or failed cycle).
@@ -116,6 +138,7 @@ public final class DocumentSession {
               session.closed = all.resultAt(0);
               session.mergedSeq = stored.lastSeq();
               session.compactedSeq = stored.lastSeq() - stored.changes().size();
+              session.logBytes = stored.changes().stream().mapToLong(change -> change.length).sum();
               return session;
             }))
         .onSuccess(s -> log.debug("loaded document {} at seq {}", documentId, s.mergedSeq));
@@ -155,7 +178,7 @@ public final class DocumentSession {
    * A sync or request message from a peer; {@code changes} are the change chunks it carries
    * (see {@code SyncMessageInspector.changeChunks}), empty when none.
    */
-  public void receive(String peerId, byte[] data, byte[] changes) {
+  public void receive(String peerId, byte[] data, byte[] changes, SyncMessageSummary summary) {
     boolean changesIncluded = changes.length > 0;
     context.runOnContext(v -> {
       PeerLink link = peers.get(peerId);
@@ -174,8 +197,13 @@ public final class DocumentSession {
         refuse(link, new Refusal(Refusal.Reason.OVERLOADED, "document " + documentId + " is overloaded, try again"));
         return;
       }
-      inbox.add(new Incoming(peerId, data, changes));
       metrics.syncIn(data.length);
+      if (link.steady && isPlainAcknowledgement(summary, data)) {
+        // A steady peer is sent everything it lacks without asking; its acknowledgements change nothing
+        // here, so they cost no cycle (about one per keystroke per peer of the meeting).
+        return;
+      }
+      inbox.add(new Incoming(peerId, data, changes, summary));
       runCycle();
     });
   }
@@ -272,7 +300,7 @@ public final class DocumentSession {
         .compose(applied -> persist(applied).map(applied))
         .compose(applied -> applied.reloadNeeded
             ? Future.failedFuture(new IllegalStateException("a rejected sync message left unstored changes"))
-            : lane.submit(this::generateAll))
+            : lane.submit(() -> generate(batch)))
         .onSuccess(this::deliver)
         .onFailure(failure -> recoverCycle(failure, batch, catchUp))
         .onComplete(ar -> {
@@ -282,7 +310,16 @@ public final class DocumentSession {
         });
   }
 
-  /** Lane: merges stored entries from the log, then the peers' messages; returns what must be stored. */
+  /**
+   * Lane: merges stored entries from the log, then the peers' messages; returns what must be stored.
+   *
+   * <p>A steady peer's message (see {@link PeerLink#steady}) is not handed to Automerge's sync: its
+   * changes are applied directly and kept in {@link #recent} for the other peers. Automerge 0.5's sync
+   * walks the whole change history on every receive and generate (it computes a clock of the last
+   * sync heads), so in a long meeting each call costs more than the last; applying a change does not.
+   * A message that is anything but plain changes and heads (a need, a reset, a compressed or
+   * unreadable chunk) puts its peer back on Automerge's own sync with a fresh sync state.
+   */
   private Applied apply(Optional<LogSlice> slice, List<Incoming> batch) {
     if (document == null) {
       throw new SessionUnloaded(documentId);
@@ -291,34 +328,187 @@ public final class DocumentSession {
     List<PeerError> errors = new ArrayList<>();
     ByteArrayOutputStream pending = new ByteArrayOutputStream();
     boolean reloadNeeded = false;
+    List<ChangeChunk> direct = new ArrayList<>();
+    List<String> directOrigins = new ArrayList<>();
     for (Incoming in : batch) {
       PeerLink link = peerOnLane(in.peerId);
       if (link == null || link.state == null) {
         continue;
       }
+      link.lastHeads = in.summary.heads();
+      link.lastVersion = in.summary.version();
+      if (link.steady) {
+        Optional<List<ChangeChunk>> changes = plainChanges(in.data);
+        if (changes.isPresent()) {
+          ChangeHash[] before = changes.get().isEmpty() ? null : document.getHeads();
+          try {
+            applyDirectly(changes.get());
+            pending.writeBytes(in.changes);
+            for (ChangeChunk change : changes.get()) {
+              direct.add(change);
+              directOrigins.add(in.peerId);
+            }
+          } catch (RuntimeException e) {
+            errors.add(rejected(in.peerId, e));
+            resetPeer(link);
+            reloadNeeded |= before != null && !Arrays.equals(before, document.getHeads());
+          }
+          continue;
+        }
+        log.debug("document {}: peer {} sent more than changes and heads (need {}, changes {})", documentId,
+            in.peerId, in.summary.needCount(), in.summary.changeCount());
+        resetPeer(link);
+      }
       ChangeHash[] before = in.changes.length > 0 ? document.getHeads() : null;
       try {
         document.receiveSyncMessage(link.state, in.data);
         pending.writeBytes(in.changes);
+        rememberForSteadyPeers(in.changes, in.peerId);
       } catch (RuntimeException e) {
         // The binding's AutomergeException is package-private: any RuntimeException here is bad client bytes.
-        errors.add(new PeerError(in.peerId, new Refusal(Refusal.Reason.SYNC_REJECTED,
-            "Automerge rejected the sync message for " + documentId + ": " + e.getMessage())));
-        natives.free(link.state);
-        link.state = natives.newSyncState();
+        errors.add(rejected(in.peerId, e));
+        resetPeer(link);
         // Automerge parses a message fully before applying it, so a rejected one normally changes
         // nothing; if it did change the document, those changes are not stored: reload.
         reloadNeeded |= before != null && !Arrays.equals(before, document.getHeads());
+      }
+    }
+    for (int i = 0; i < direct.size(); i++) {
+      recent.add(direct.get(i), directOrigins.get(i));
+    }
+    if (!direct.isEmpty() && !allApplied(direct, document.getHeads())) {
+      // A change waits for a dependency, or was a duplicate: Automerge's own sync sorts those peers out.
+      log.debug("document {}: a directly applied change is not in the document; its senders resync", documentId);
+      for (String origin : new HashSet<>(directOrigins)) {
+        Optional.ofNullable(peerOnLane(origin)).ifPresent(this::resetPeer);
       }
     }
     return new Applied(pending.size() == 0 ? null : pending.toByteArray(),
         slice.map(LogSlice::lastSeq).orElse(-1L), errors, reloadNeeded);
   }
 
+
+  private PeerError rejected(String peerId, RuntimeException e) {
+    return new PeerError(peerId, new Refusal(Refusal.Reason.SYNC_REJECTED,
+        "Automerge rejected the sync message for " + documentId + ": " + e.getMessage()));
+  }
+
+  /** Lane: back to Automerge's own sync for this peer, from scratch (a full bloom-filter exchange). */
+  private void resetPeer(PeerLink link) {
+    if (link.steady) {
+      log.debug("document {}: peer {} back on Automerge's sync", documentId, link.sink.peerId());
+    }
+    natives.free(link.state);
+    link.state = natives.newSyncState();
+    link.answered = false;
+    link.steady = false;
+  }
+
+  private void resetSteadyPeers() {
+    for (PeerLink link : lanePeers()) {
+      if (link.steady && link.state != null) {
+        resetPeer(link);
+      }
+    }
+  }
+
+  /** No changes, no need, and not a reset (a {@code have} with an empty last sync). */
+  private static boolean isPlainAcknowledgement(SyncMessageSummary summary, byte[] data) {
+    if (summary.changeCount() > 0 || summary.needCount() > 0 || summary.version() != 1) {
+      return false;
+    }
+    try {
+      return !SyncMessageParts.read(data).lastSyncs().contains(0);
+    } catch (MalformedMessageException e) {
+      return false;
+    }
+  }
+
+  /** The changes of a message that is nothing but changes and heads, or empty if Automerge must read it. */
+  private Optional<List<ChangeChunk>> plainChanges(byte[] data) {
+    try {
+      SyncMessageParts parts = SyncMessageParts.read(data);
+      if (parts.needCount() > 0 || parts.lastSyncs().contains(0)) {
+        return Optional.empty(); // asks for changes, or restarts the sync
+      }
+      List<ChangeChunk> changes = new ArrayList<>(parts.changes().size());
+      for (byte[] chunk : parts.changes()) {
+        ChangeChunk change = ChangeChunk.parse(chunk, 0, chunk.length);
+        if (change.bytes().length != chunk.length) {
+          return Optional.empty();
+        }
+        changes.add(change);
+      }
+      return Optional.of(changes);
+    } catch (MalformedMessageException e) {
+      log.debug("sync message not for the fast path: {}", e.getMessage());
+      return Optional.empty(); // e.g. a compressed change: Automerge reads it
+    }
+  }
+
+  private void applyDirectly(List<ChangeChunk> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    changes.forEach(change -> all.writeBytes(change.bytes()));
+    document.applyEncodedChanges(all.toByteArray());
+  }
+
+  /**
+   * Whether every directly applied change is now in the document: each is a head or a dependency of
+   * a later one of the batch that is. One whose dependencies are missing waits in Automerge's queue.
+   */
+  private static boolean allApplied(List<ChangeChunk> changes, ChangeHash[] heads) {
+    Set<ByteBuffer> covered = new HashSet<>();
+    for (ChangeHash head : heads) {
+      covered.add(ByteBuffer.wrap(head.getBytes()));
+    }
+    for (int i = changes.size() - 1; i >= 0; i--) {
+      ChangeChunk change = changes.get(i);
+      if (!covered.contains(ByteBuffer.wrap(change.hash()))) {
+        return false;
+      }
+      change.deps().forEach(dep -> covered.add(ByteBuffer.wrap(dep)));
+    }
+    return true;
+  }
+
+  /** Lane: changes that arrived another way (Automerge's sync, the log) go to steady peers too. */
+  private void rememberForSteadyPeers(byte[] chunks, String origin) {
+    if (chunks.length == 0 || !hasSteadyPeers()) {
+      return;
+    }
+    try {
+      for (ChangeChunk change : ChangeChunk.splitAll(chunks)) {
+        recent.add(change, origin);
+      }
+    } catch (MalformedMessageException e) {
+      log.debug("document {}: changes not readable here ({}); steady peers resync", documentId, e.getMessage());
+      resetSteadyPeers();
+    }
+  }
+
+  private boolean hasSteadyPeers() {
+    for (PeerLink link : lanePeers()) {
+      if (link.steady) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void mergeStored(LogSlice slice) {
     slice.snapshot().ifPresent(document::applyEncodedChanges);
     for (byte[] change : slice.changes()) {
       document.applyEncodedChanges(change);
+    }
+    if (slice.snapshot().isPresent()) {
+      resetSteadyPeers();
+      return;
+    }
+    for (byte[] entry : slice.changes()) {
+      rememberForSteadyPeers(entry, null);
     }
   }
 
@@ -333,6 +523,7 @@ public final class DocumentSession {
     }
     long started = System.nanoTime();
     return appendWithRetry(applied.pending, 0).map(seq -> {
+      logBytes += applied.pending.length;
       metrics.storeLatency(System.nanoTime() - started);
       if (seq == mergedSeq + 1) {
         mergedSeq = seq;
@@ -356,18 +547,155 @@ public final class DocumentSession {
     });
   }
 
-  /** Lane: the next message for every peer, if Automerge has one. */
-  private List<Outgoing> generateAll() {
+  /**
+   * Lane: the next message for each peer that may need one.
+   *
+   * <p>A steady peer (one that held exactly our heads when Automerge had nothing left for it) gets a
+   * message written here: our heads, a {@code have} that says "exactly these heads", and the recent
+   * changes it lacks. It gets one when there are such changes or when it sent changes (the
+   * acknowledgement that tells it they are stored). Other peers go through Automerge's sync state,
+   * whose generation is skipped where its answer is known to be "nothing":
+   * <ul>
+   *   <li>when the heads did not move, for a peer that did not speak in this cycle (a sync state
+   *       changes only by receiving or by the document changing);</li>
+   *   <li>for a peer whose every message in this cycle acknowledged exactly our current heads, with no
+   *       changes and no need, once answered on this sync state.</li>
+   * </ul>
+   */
+  private List<Outgoing> generate(List<Incoming> batch) {
     List<Outgoing> out = new ArrayList<>();
     if (document == null) {
       return out; // unloaded meanwhile (shutdown): nothing to send
     }
+    ChangeHash[] heads = document.getHeads();
+    Map<String, Spoke> senders = senders(batch, heads);
+    boolean headsMoved = generatedHeads == null || !sameHeads(heads, generatedHeads);
+    generatedHeads = heads;
+    List<byte[]> headBytes = new ArrayList<>(heads.length);
+    for (ChangeHash head : heads) {
+      headBytes.add(head.getBytes());
+    }
     for (PeerLink link : lanePeers()) {
-      if (link.state != null) {
-        document.generateSyncMessage(link.state).ifPresent(bytes -> out.add(new Outgoing(link, bytes)));
+      if (link.state == null) {
+        continue;
+      }
+      Spoke spoke = senders.get(link.sink.peerId());
+      if (link.steady) {
+        List<byte[]> missing = recent.since(link.sentUpTo, link.sink.peerId());
+        link.sentUpTo = recent.end();
+        if (!missing.isEmpty() || (spoke != null && spoke.sentChanges)) {
+          out.add(new Outgoing(link, SyncMessageParts.write(headBytes, missing)));
+        }
+        continue;
+      }
+      if (link.lastHeads == null) {
+        continue; // attached but not heard yet: its first message will say what it holds
+      }
+      if (!link.answered && link.lastHeads.isEmpty() && heads.length > 0) {
+        // A peer that holds nothing (a late joiner, a fresh tab) gets the whole document at once.
+        out.add(new Outgoing(link, SyncMessageParts.writeDocument(headBytes, savedDocument(heads))));
+        link.answered = true;
+        if (link.lastVersion == 1) {
+          // It will hold exactly these heads: everything recent has so far. No need to wait for a quiet
+          // moment (which a meeting in full swing may not have) to sync it on the fast path.
+          link.steady = true;
+          link.sentUpTo = recent.end();
+          log.debug("document {}: peer {} joined with nothing, sent the whole document; now on the fast path",
+              documentId, link.sink.peerId());
+        }
+        continue;
+      }
+      if (!headsMoved && (spoke == null || (spoke.onlyAcknowledged && link.answered))) {
+        becomeSteadyIfInSync(link, heads);
+        continue;
+      }
+      Optional<byte[]> message = document.generateSyncMessage(link.state);
+      if (message.isPresent()) {
+        link.answered = true;
+        out.add(new Outgoing(link, message.get()));
+      } else {
+        becomeSteadyIfInSync(link, heads);
       }
     }
+    long oldestNeeded = recent.end();
+    for (PeerLink link : lanePeers()) {
+      if (link.steady) {
+        oldestNeeded = Math.min(oldestNeeded, link.sentUpTo);
+      }
+    }
+    recent.dropBefore(oldestNeeded);
     return out;
+  }
+
+  /** Lane: the saved document at {@code heads}, kept while the heads stay (joiners often come together). */
+  private byte[] savedDocument(ChangeHash[] heads) {
+    if (savedAt == null || !sameHeads(savedAt, heads)) {
+      saved = document.save();
+      savedAt = heads;
+    }
+    return saved;
+  }
+
+  /** A peer that holds exactly our heads while Automerge has nothing for it is in sync: from now on, the fast path. */
+  private void becomeSteadyIfInSync(PeerLink link, ChangeHash[] heads) {
+    // Only peers speaking version 1 messages: automerge 3 clients (version 2) answered the fast path's
+    // messages now and then with a whole saved document, which this path cannot pass on change by
+    // change; until that is understood they stay on Automerge's own sync (see docs/performance.md).
+    if (link.answered && link.lastVersion == 1 && link.lastHeads != null && sameHeads(link.lastHeads, heads)) {
+      link.steady = true;
+      link.sentUpTo = recent.end();
+      log.debug("document {}: peer {} is in sync, now on the fast path", documentId, link.sink.peerId());
+    }
+  }
+
+  /** What a peer said in one cycle. */
+  private record Spoke(boolean onlyAcknowledged, boolean sentChanges) {
+    Spoke and(Spoke other) {
+      return new Spoke(onlyAcknowledged && other.onlyAcknowledged, sentChanges || other.sentChanges);
+    }
+  }
+
+  /** Per peer that spoke in the batch: whether all it said was "I hold exactly your heads", and whether it sent changes. */
+  private static Map<String, Spoke> senders(List<Incoming> batch, ChangeHash[] heads) {
+    Map<String, Spoke> senders = new HashMap<>();
+    for (Incoming in : batch) {
+      boolean acknowledgement = in.summary.changeCount() == 0 && in.summary.needCount() == 0
+          && sameHeads(in.summary.heads(), heads);
+      senders.merge(in.peerId, new Spoke(acknowledgement, in.summary.changeCount() > 0), Spoke::and);
+    }
+    return senders;
+  }
+
+  private static boolean sameHeads(ChangeHash[] a, ChangeHash[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    List<ChangeHash> left = Arrays.asList(a);
+    for (ChangeHash hash : b) {
+      if (!left.contains(hash)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameHeads(List<byte[]> theirs, ChangeHash[] ours) {
+    if (theirs.size() != ours.length) {
+      return false;
+    }
+    for (byte[] hash : theirs) {
+      boolean found = false;
+      for (ChangeHash head : ours) {
+        if (Arrays.equals(hash, head.getBytes())) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void deliver(List<Outgoing> out) {
@@ -420,10 +748,13 @@ public final class DocumentSession {
         .compose(stored -> lane.submit(() -> {
           natives.free(document);
           document = null;
+          generatedHeads = null;
+          saved = null;
+          savedAt = null;
+          recent.dropBefore(recent.end());
           stored.ifPresent(this::loadNativeUnchecked);
           for (PeerLink link : lanePeers()) {
-            natives.free(link.state);
-            link.state = natives.newSyncState();
+            resetPeer(link);
           }
           return stored.map(StoredDocument::lastSeq).orElse(0L);
         }))
@@ -446,10 +777,15 @@ public final class DocumentSession {
   }
 
   private void maybeCompact() {
-    if (compacting || reloading || unloaded || catchUpWanted || mergedSeq - compactedSeq < settings.compactAfter()) {
+    boolean manyEntries = mergedSeq - compactedSeq >= settings.compactAfter();
+    // A few large entries (a pasted or imported document, an offline client's backlog) are as slow to load
+    // change by change as many small ones: fold them into the snapshot too.
+    boolean manyBytes = logBytes >= COMPACT_AFTER_BYTES && mergedSeq > compactedSeq;
+    if (compacting || reloading || unloaded || catchUpWanted || !(manyEntries || manyBytes)) {
       return;
     }
     compacting = true;
+    long bytesFolded = logBytes;
     long upTo = mergedSeq;
     lane.submit(() -> document.save())
         .compose(snapshot -> store.compact(documentId, snapshot, upTo))
@@ -457,6 +793,7 @@ public final class DocumentSession {
           compacting = false;
           if (ar.succeeded()) {
             compactedSeq = upTo;
+            logBytes = Math.max(0, logBytes - bytesFolded);
             log.debug("document {}: compacted up to seq {}", documentId, upTo);
           } else {
             log.warn("document {}: compaction failed, will retry later: {}", documentId, ar.cause().getMessage());
@@ -502,6 +839,9 @@ public final class DocumentSession {
       }
       natives.free(document);
       document = null;
+      saved = null;
+      savedAt = null;
+      recent.dropBefore(recent.end());
       return null;
     }).onSuccess(v -> log.debug("unloaded document {}", documentId)).mapEmpty();
   }
@@ -514,10 +854,18 @@ public final class DocumentSession {
   }
 
   private void loadNativeUnchecked(StoredDocument stored) {
+    long started = System.nanoTime();
     document = natives.load(stored.snapshot());
     for (byte[] change : stored.changes()) {
       document.applyEncodedChanges(change);
     }
+    if (stored.changes().isEmpty()) {
+      // The snapshot is the saved document: a joiner's first answer needs no save().
+      saved = stored.snapshot();
+      savedAt = document.getHeads();
+    }
+    log.debug("document {}: loaded a {}-byte snapshot and {} log entries in {} ms", documentId,
+        stored.snapshot().length, stored.changes().size(), (System.nanoTime() - started) / 1_000_000);
   }
 
   /**
@@ -554,6 +902,19 @@ public final class DocumentSession {
     final PeerSink sink;
     final boolean mayWrite;
     volatile SyncState state;
+    /** Lane-confined: whether a message was generated on the current {@code state} (Automerge's have_responded). */
+    boolean answered;
+    /**
+     * Lane-confined: synced by the fast path (see {@link DocumentSession#generate}); it holds every
+     * change of {@link DocumentSession#recent} before {@code sentUpTo}. Written on the lane; also read on
+     * the context to drop a steady peer's acknowledgements (a stale read costs one cycle, or one
+     * ignored acknowledgement of a peer that Automerge's sync answers again anyway).
+     */
+    volatile boolean steady;
+    long sentUpTo;
+    /** Lane-confined: the heads and the sync protocol version of its latest message. */
+    List<byte[]> lastHeads;
+    int lastVersion;
 
     PeerLink(PeerSink sink, boolean mayWrite) {
       this.sink = sink;
@@ -561,7 +922,7 @@ public final class DocumentSession {
     }
   }
 
-  private record Incoming(String peerId, byte[] data, byte[] changes) {}
+  private record Incoming(String peerId, byte[] data, byte[] changes, SyncMessageSummary summary) {}
 
   private record Applied(byte[] pending, long mergedSeq, List<PeerError> errors, boolean reloadNeeded) {}
 

@@ -16,6 +16,7 @@ import dev.minutes.sync.codec.Peer;
 import dev.minutes.sync.codec.Request;
 import dev.minutes.sync.codec.Sync;
 import dev.minutes.sync.codec.SyncMessageInspector;
+import dev.minutes.sync.codec.SyncMessageSummary;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
@@ -86,28 +87,6 @@ public final class PeerConnection implements PeerSink {
       onClosed();
       afterClose.run();
     });
-  }
-
-  /**
-   * A frame over MINUTES_MAX_FRAME_BYTES makes Netty close the connection (with 1009, which a client
-   * still writing the frame may not read); a message whose fragments add up past
-   * MINUTES_MAX_MESSAGE_BYTES is only reported by Vert.x, which drops it and keeps the socket open.
-   * Both are refused here: counted, logged and closed with 1009.
-   */
-  private void onSocketFailure(Throwable failure) {
-    if (isTooLarge(failure)) {
-      refuseAndLog(new Refusal(Refusal.Reason.MESSAGE_TOO_LARGE, failure.getMessage()));
-    } else {
-      log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(), failure.getMessage());
-    }
-  }
-
-  private static boolean isTooLarge(Throwable failure) {
-    if (failure instanceof CorruptedWebSocketFrameException corrupted) {
-      return corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-    }
-    // Vert.x' FrameAggregator reports an overflowing message with this wording and no dedicated type.
-    return failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("max message size");
   }
 
   @Override
@@ -291,13 +270,15 @@ public final class PeerConnection implements PeerSink {
       return;
     }
     byte[] changes;
+    SyncMessageSummary summary;
     try {
       changes = SyncMessageInspector.changeChunks(data);
+      summary = SyncMessageInspector.inspect(data);
     } catch (MalformedMessageException e) {
       refuseAndLog(new Refusal(Refusal.Reason.SYNC_REJECTED, "sync data for " + documentId + " is malformed: " + e.getMessage()));
       return;
     }
-    session(documentId).onSuccess(session -> session.receive(peerId, data, changes));
+    session(documentId).onSuccess(session -> session.receive(peerId, data, changes, summary));
   }
 
   private void onEphemeral(Ephemeral ephemeral) {

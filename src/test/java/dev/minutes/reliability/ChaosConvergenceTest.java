@@ -119,7 +119,7 @@ class ChaosConvergenceTest {
     RedisConnection connection = RedisHarness.connect(vertx, node.prefix()).await(30, SECONDS);
     try {
       var stored = new RedisDocumentStore(connection).load(documentId).await(30, SECONDS).orElseThrow();
-      return new MeetingDocument(new AutomergeObjects()).freeze(stored.snapshot(), stored.changes()).snapshot().body();
+      return new MeetingDocument(new AutomergeObjects()).current(stored.snapshot(), stored.changes()).body();
     } finally {
       connection.close().await(30, SECONDS);
     }

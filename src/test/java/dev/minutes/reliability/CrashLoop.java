@@ -233,7 +233,7 @@ public final class CrashLoop {
       StoredDocument stored = new RedisDocumentStore(connection).load(documentId).await(60, TimeUnit.SECONDS)
           .orElseThrow(() -> new IllegalStateException("document " + documentId + " is not stored"));
       AutomergeObjects natives = new AutomergeObjects();
-      return new MeetingDocument(natives).freeze(stored.snapshot(), stored.changes()).snapshot().body();
+      return new MeetingDocument(natives).current(stored.snapshot(), stored.changes()).body();
     } finally {
       connection.close().await(30, TimeUnit.SECONDS);
     }

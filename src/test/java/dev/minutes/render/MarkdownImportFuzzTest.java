@@ -43,7 +43,7 @@ class MarkdownImportFuzzTest {
     assertThat(parsed.render()).isEqualTo(text);
 
     byte[] saved = DOCUMENTS.create(parsed.frontMatter(), parsed.body());
-    MeetingDocument.Snapshot stored = DOCUMENTS.read(saved, null);
+    MeetingDocument.Snapshot stored = DOCUMENTS.current(saved, java.util.List.of());
     assertThat(stored.meta()).isEqualTo(parsed.frontMatter());
     assertThat(stored.body()).isEqualTo(parsed.body());
     assertThat(MinutesRenderer.render(stored.meta(), stored.body())).isEqualTo(text);

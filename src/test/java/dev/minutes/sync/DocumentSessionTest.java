@@ -238,7 +238,7 @@ class DocumentSessionTest {
 
     private void send() {
       document.generateSyncMessage(state).ifPresent(message -> session.receive(peerId, message,
-          SyncMessageInspector.changeChunks(message)));
+          SyncMessageInspector.changeChunks(message), SyncMessageInspector.inspect(message)));
     }
 
     synchronized void free() {

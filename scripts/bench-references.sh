@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Runs the load tool's scenarios against this server and the two reference automerge-repo servers,
+# one after another on loopback, and prints one comparison table (docs/performance.md explains it).
+#
+#   scripts/bench-references.sh                 # everything (about 30 minutes)
+#   SCENARIOS="a30 b25 c" scripts/bench-references.sh
+#
+# Needs target/minutes.jar (mvn -q -DskipTests package), Java 17+, Node 20+ with npm, and the npm
+# registry the first time (the reference servers are installed into $SCRATCH, never into the repo).
+# Environment: SCRATCH (default /tmp/minutes-bench), OUT (result folder, default $SCRATCH/results-<time>),
+# DURATION (measured typing per run, default 30s), WARMUP (default 15s), SERVERS (default
+# "ours repo-2.5.6 sync-server-0.2.8"), SCENARIOS (default: a10 a30 a50 a100 b25 b50 b100 c: aN = N typists in
+# meetings of 10, bN = N authors in one meeting, c = late joiner then cold start).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SCRATCH="${SCRATCH:-/tmp/minutes-bench}"
+OUT="${OUT:-$SCRATCH/results-$(date +%Y%m%d-%H%M%S)}"
+DURATION="${DURATION:-30s}"
+WARMUP="${WARMUP:-15s}"
+SERVERS="${SERVERS:-ours repo-2.5.6 sync-server-0.2.8}"
+SCENARIOS="${SCENARIOS:-a10 a30 a50 a100 b25 b50 b100 c}"
+JAR="$ROOT/target/minutes.jar"
+PORT_OURS=18480
+PORT_REPO=18481
+PORT_SYNC=18482
+
+[ -f "$JAR" ] || { echo "build first: mvn -q -DskipTests package" >&2; exit 2; }
+mkdir -p "$SCRATCH" "$OUT"
+
+install_references() {
+  if [ ! -d "$SCRATCH/repo-2.5.6/node_modules/@automerge/automerge-repo-storage-nodefs" ]; then
+    mkdir -p "$SCRATCH/repo-2.5.6"
+    (cd "$SCRATCH/repo-2.5.6" && echo '{"name":"bench-repo-2.5.6","private":true,"type":"module"}' > package.json &&
+      npm install --no-audit --no-fund --silent @automerge/automerge-repo@2.5.6 \
+        @automerge/automerge-repo-network-websocket@2.5.6 @automerge/automerge-repo-storage-nodefs@2.5.6 ws@8)
+  fi
+  cp "$ROOT/scripts/bench/repo-2.5.6-server.mjs" "$SCRATCH/repo-2.5.6/server.mjs"
+  if [ ! -d "$SCRATCH/sync-server-0.2.8/node_modules/@automerge/automerge-repo-sync-server" ]; then
+    mkdir -p "$SCRATCH/sync-server-0.2.8"
+    (cd "$SCRATCH/sync-server-0.2.8" && echo '{"name":"bench-sync-server-0.2.8","private":true}' > package.json &&
+      npm install --no-audit --no-fund --silent @automerge/automerge-repo-sync-server@0.2.8)
+  fi
+}
+
+SERVER_PID=""
+SERVER_PIDS=""
+SERVER_URL=""
+PROTOCOL_ONLY=""
+
+wait_for_port() {
+  local port=$1
+  for _ in $(seq 1 150); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  echo "server on port $port did not start" >&2
+  return 1
+}
+
+# start_server NAME DATA_DIR: starts it on loopback and sets SERVER_PID, SERVER_PIDS, SERVER_URL, PROTOCOL_ONLY.
+start_server() {
+  local name=$1 data=$2
+  mkdir -p "$data"
+  case "$name" in
+    ours)
+      MINUTES_HTTP_HOST=127.0.0.1 MINUTES_HTTP_PORT=$PORT_OURS MINUTES_DATA_DIR="$data" MINUTES_LOG_LEVEL=WARN \
+        MINUTES_MAX_CONNECTIONS_PER_IP=100000 \
+        java -jar "$JAR" > "$OUT/$name.server.log" 2>&1 &
+      SERVER_PID=$!
+      wait_for_port $PORT_OURS
+      local redis
+      redis=$(pgrep -P "$SERVER_PID" redis-server || true)
+      SERVER_PIDS="$SERVER_PID${redis:+,$redis}"
+      SERVER_URL="ws://127.0.0.1:$PORT_OURS/sync"
+      PROTOCOL_ONLY=""
+      ;;
+    repo-2.5.6)
+      (cd "$SCRATCH/repo-2.5.6" && PORT=$PORT_REPO DATA_DIR="$data" exec node server.mjs) > "$OUT/$name.server.log" 2>&1 &
+      SERVER_PID=$!
+      wait_for_port $PORT_REPO
+      SERVER_PIDS="$SERVER_PID"
+      SERVER_URL="ws://127.0.0.1:$PORT_REPO"
+      PROTOCOL_ONLY="--protocol-only"
+      ;;
+    sync-server-0.2.8)
+      # As published: it listens on every interface; the load tool only ever connects to 127.0.0.1.
+      (cd "$SCRATCH/sync-server-0.2.8" && PORT=$PORT_SYNC DATA_DIR="$data" \
+        exec node node_modules/@automerge/automerge-repo-sync-server/src/index.js) > "$OUT/$name.server.log" 2>&1 &
+      SERVER_PID=$!
+      wait_for_port $PORT_SYNC
+      SERVER_PIDS="$SERVER_PID"
+      SERVER_URL="ws://127.0.0.1:$PORT_SYNC"
+      PROTOCOL_ONLY="--protocol-only"
+      ;;
+  esac
+}
+
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  kill "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+load_tool() {
+  timeout 900 java -cp "$JAR" dev.minutes.loadtool.LoadTool --server "$SERVER_URL" $PROTOCOL_ONLY \
+    --server-pid "$SERVER_PIDS" "$@" 2> >(grep -v ' INFO ' >&2)
+}
+
+# run_typing NAME SCENARIO TYPISTS MEETING_SIZE
+run_typing() {
+  local name=$1 scenario=$2 typists=$3 size=$4
+  local data="$SCRATCH/data/$name-$scenario"
+  rm -rf "$data"
+  start_server "$name" "$data"
+  echo "== $name $scenario: $typists typists, meetings of $size" >&2
+  load_tool --label "$name" --typists "$typists" --meeting-size "$size" --rate 5 --duration "$DURATION" \
+    --warmup "$WARMUP" --drain 10s --json "$OUT/$name-$scenario.json" >&2 || echo "run failed: $name $scenario" >&2
+  stop_server
+}
+
+# run_join NAME: (c) late joiner of a 50,000-change meeting, then (d) the same document fetched after a restart.
+run_join() {
+  local name=$1
+  local data="$SCRATCH/data/$name-c"
+  rm -rf "$data"
+  start_server "$name" "$data"
+  echo "== $name c: late joiner of a 50,000-change meeting" >&2
+  load_tool --label "$name" --scenario late-joiner --changes 50000 --state "$OUT/$name-c.state.json" \
+    --json "$OUT/$name-c.json" >&2 || echo "run failed: $name c" >&2
+  stop_server
+  start_server "$name" "$data"
+  echo "== $name d: cold start of that stored meeting" >&2
+  load_tool --label "$name" --scenario fetch --state "$OUT/$name-c.state.json" --json "$OUT/$name-d.json" >&2 ||
+    echo "run failed: $name d" >&2
+  stop_server
+}
+
+trap 'stop_server' EXIT
+install_references
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/machine.txt" >&2
+for scenario in $SCENARIOS; do
+  for name in $SERVERS; do
+    case "$scenario" in
+      a*) run_typing "$name" "$scenario" "${scenario#a}" 10 ;;
+      b*) run_typing "$name" "$scenario" "${scenario#b}" "${scenario#b}" ;;
+      c) run_join "$name" ;;
+    esac
+  done
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt" >&2
+node "$ROOT/scripts/bench/compare.mjs" "$OUT" | tee "$OUT/comparison.md"

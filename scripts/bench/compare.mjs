@@ -1,0 +1,70 @@
+// Prints the comparison table (Markdown) of one bench-references.sh run: ours against each reference,
+// with ratios ours/reference (below 1 means ours needs less time, CPU or memory).
+//
+//   node scripts/bench/compare.mjs RESULT_DIR
+import fs from "fs"
+import path from "path"
+
+const dir = process.argv[2]
+if (!dir) {
+  console.error("usage: node compare.mjs RESULT_DIR")
+  process.exit(2)
+}
+const results = {}
+for (const file of fs.readdirSync(dir)) {
+  const match = file.match(/^(.+)-(a\d+|b\d+|c|d)\.json$/)
+  if (!match) continue
+  const [, server, scenario] = match
+  results[scenario] ??= {}
+  results[scenario][server] = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"))
+}
+const references = ["repo-2.5.6", "sync-server-0.2.8"]
+const order = s => (s[0] === "a" ? 0 : s[0] === "b" ? 1000 : s === "c" ? 2000 : 3000) + (parseInt(s.slice(1)) || 0)
+const mib = bytes => (bytes / 1048576).toFixed(0)
+const fmt = v => (v === undefined || v === null || Number.isNaN(v) ? "–" : typeof v === "number" ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1)) : String(v))
+const ratio = (ours, ref) => (typeof ours === "number" && typeof ref === "number" && ref > 0 ? (ours / ref).toFixed(2) : "–")
+
+const typing = [
+  ["p50 ms", r => r.latencyMs?.p50],
+  ["p99 ms", r => r.latencyMs?.p99],
+  ["max ms", r => r.latencyMs?.max],
+  ["server CPU %", r => r.serverCpuPercent],
+  ["CPU % per typist", r => r.serverCpuPerTypistPercent],
+  ["server peak RSS MiB", r => (r.serverPeakRssBytes ? Number(mib(r.serverPeakRssBytes)) : undefined)],
+  ["undelivered", r => r.undeliveredAfterDrain],
+  ["refusals+errors", r => r.errors],
+  ["load tool CPU %", r => r.loadToolCpuPercent],
+]
+const joining = [
+  ["first join ms", r => r.firstJoinMs],
+  ["median join ms", r => r.medianJoinMs],
+  ["last join ms", r => r.joinMs?.[r.joinMs.length - 1]],
+  ["server peak RSS MiB", r => (r.serverPeakRssBytes ? Number(mib(r.serverPeakRssBytes)) : undefined)],
+  ["errors", r => r.errors],
+]
+const title = {
+  c: "(c) late joiner, 50,000 changes",
+  d: "(d) that meeting after a server restart (first = cold, last = warm)",
+}
+
+const header = ["scenario", "metric", "ours", ...references.flatMap(r => [r, `ours/${r}`])]
+console.log(`| ${header.join(" | ")} |`)
+console.log(`|${header.map(() => "---").join("|")}|`)
+for (const scenario of Object.keys(results).sort((a, b) => order(a) - order(b))) {
+  const byServer = results[scenario]
+  const any = Object.values(byServer)[0]
+  const label =
+    scenario[0] === "a" ? `(a) ${any.typists} typists, meetings of 10`
+    : scenario[0] === "b" ? `(b) ${any.typists} authors, one meeting`
+    : title[scenario]
+  const metrics = scenario[0] === "a" || scenario[0] === "b" ? typing : joining
+  metrics.forEach(([name, get], i) => {
+    const ours = byServer.ours ? get(byServer.ours) : undefined
+    const cells = [i === 0 ? label : "", name, fmt(ours)]
+    for (const ref of references) {
+      const value = byServer[ref] ? get(byServer[ref]) : undefined
+      cells.push(fmt(value), ratio(ours, value))
+    }
+    console.log(`| ${cells.join(" | ")} |`)
+  })
+}

@@ -1,0 +1,76 @@
+package dev.minutes.loadtool;
+
+import dev.minutes.sync.codec.DocumentIds;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where a run's documents come from: meetings created through this server's HTTP API (each typist
+ * connects with the editor token), or, for servers without a meetings API, a fresh document id that
+ * the meeting's first client creates over the protocol.
+ */
+final class DocumentSource {
+  private final Vertx vertx;
+  private final URI sync;
+  private final boolean protocolOnly;
+  private final WebClient http;
+
+  DocumentSource(Vertx vertx, URI sync, boolean protocolOnly) {
+    this.vertx = vertx;
+    this.sync = sync;
+    this.protocolOnly = protocolOnly;
+    this.http = protocolOnly ? null : WebClient.create(vertx);
+  }
+
+  /** A document to sync, with how to connect to it. */
+  record Target(String documentId, String token, boolean clientCreates) {}
+
+  Future<Target> create(String subject) {
+    if (protocolOnly) {
+      return Future.succeededFuture(new Target(DocumentIds.newId(), null, true));
+    }
+    return http.post(port(), sync.getHost(), "/api/meetings")
+        .sendJsonObject(new JsonObject().put("subject", subject).put("chair", "Load Tool"))
+        .compose(response -> {
+          if (response.statusCode() != 201) {
+            return Future.failedFuture("creating a meeting answered " + response.statusCode() + ": "
+                + response.bodyAsString());
+          }
+          JsonObject created = response.bodyAsJsonObject();
+          return Future.succeededFuture(new Target(created.getString("id"),
+              created.getJsonObject("tokens").getString("editor"), false));
+        });
+  }
+
+  WebSocketConnectOptions connectOptions(Target target) {
+    String path = sync.getRawPath() == null || sync.getRawPath().isEmpty() ? "/" : sync.getRawPath();
+    if (target.token() != null) {
+      path += "?token=" + URLEncoder.encode(target.token(), StandardCharsets.UTF_8);
+    }
+    return new WebSocketConnectOptions().setHost(sync.getHost()).setPort(port()).setURI(path)
+        .setSsl("wss".equals(sync.getScheme()));
+  }
+
+  private int port() {
+    if (sync.getPort() > 0) {
+      return sync.getPort();
+    }
+    return "wss".equals(sync.getScheme()) ? 443 : 80;
+  }
+
+  void close() {
+    if (http != null) {
+      http.close();
+    }
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+}

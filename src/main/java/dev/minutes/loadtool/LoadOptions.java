@@ -1,0 +1,136 @@
+package dev.minutes.loadtool;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Command-line options of {@link LoadTool}; see {@link #USAGE}. */
+record LoadOptions(
+    String scenario,
+    URI server,
+    boolean protocolOnly,
+    int typists,
+    int meetingSize,
+    double rate,
+    Duration duration,
+    Duration warmup,
+    Duration drain,
+    int changes,
+    Optional<Path> state,
+    List<String> serverPids,
+    Optional<Path> json,
+    String label,
+    int threads,
+    long seed) {
+
+  static final String USAGE = """
+      usage: java -cp target/minutes.jar dev.minutes.loadtool.LoadTool [options]
+        --scenario typing|late-joiner|fetch   what to run (default typing)
+        --server URL          sync endpoint, e.g. ws://127.0.0.1:8080/sync (required)
+        --protocol-only       the server has no meetings API (reference servers): client 0 creates each document
+        --typists N           typing clients in all (default 10)
+        --meeting-size N      typists per meeting/document (default 10)
+        --rate R              keystrokes per second per typist, one change each (default 5)
+        --duration D          measured typing time, e.g. 60s (default 30s)
+        --warmup D            typing before measuring starts (default 5s)
+        --drain D             longest wait for the last keystrokes after typing stopped (default 10s)
+        --changes N           late-joiner: changes in the seeded document (default 50000)
+        --state FILE          late-joiner writes the seeded document here; fetch reads it
+        --server-pid P[,P]    processes whose CPU and RSS count as the server's (e.g. JVM and its Redis)
+        --json FILE           write the result as JSON
+        --label NAME          name of the server in the report (default: the URL)
+        --threads N           event loops of the load tool (default 2)
+        --seed N              random seed (default 1)
+      """;
+
+  static LoadOptions parse(String[] args) {
+    String scenario = "typing";
+    URI server = null;
+    boolean protocolOnly = false;
+    int typists = 10;
+    int meetingSize = 10;
+    double rate = 5;
+    Duration duration = Duration.ofSeconds(30);
+    Duration warmup = Duration.ofSeconds(5);
+    Duration drain = Duration.ofSeconds(10);
+    int changes = 50_000;
+    Optional<Path> state = Optional.empty();
+    List<String> pids = new ArrayList<>();
+    Optional<Path> json = Optional.empty();
+    String label = null;
+    int threads = 2;
+    long seed = 1;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--protocol-only" -> protocolOnly = true;
+        case "--help", "-h" -> throw new IllegalArgumentException("");
+        default -> {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException("missing value after " + arg);
+          }
+          String value = args[++i];
+          switch (arg) {
+            case "--scenario" -> scenario = value;
+            case "--server" -> server = URI.create(value);
+            case "--typists" -> typists = positive(arg, value);
+            case "--meeting-size" -> meetingSize = positive(arg, value);
+            case "--rate" -> rate = Double.parseDouble(value);
+            case "--duration" -> duration = duration(value);
+            case "--warmup" -> warmup = duration(value);
+            case "--drain" -> drain = duration(value);
+            case "--changes" -> changes = positive(arg, value);
+            case "--state" -> state = Optional.of(Path.of(value));
+            case "--server-pid" -> pids.addAll(List.of(value.split(",")));
+            case "--json" -> json = Optional.of(Path.of(value));
+            case "--label" -> label = value;
+            case "--threads" -> threads = positive(arg, value);
+            case "--seed" -> seed = Long.parseLong(value);
+            default -> throw new IllegalArgumentException("unknown option " + arg);
+          }
+        }
+      }
+    }
+    if (server == null) {
+      throw new IllegalArgumentException("--server is required");
+    }
+    if (!List.of("typing", "late-joiner", "fetch").contains(scenario)) {
+      throw new IllegalArgumentException("unknown scenario " + scenario);
+    }
+    if (rate <= 0 || rate > 1000) {
+      throw new IllegalArgumentException("--rate must be in (0, 1000]");
+    }
+    if (!scenario.equals("typing") && state.isEmpty() && scenario.equals("fetch")) {
+      throw new IllegalArgumentException("fetch needs --state");
+    }
+    pids.removeIf(String::isBlank);
+    return new LoadOptions(scenario, server, protocolOnly, typists, Math.min(meetingSize, typists), rate, duration,
+        warmup, drain, changes, state, List.copyOf(pids), json, label == null ? server.toString() : label, threads,
+        seed);
+  }
+
+  private static int positive(String option, String value) {
+    int n = Integer.parseInt(value);
+    if (n <= 0) {
+      throw new IllegalArgumentException(option + " must be positive");
+    }
+    return n;
+  }
+
+  /** "60s", "500ms", "2m" or plain seconds. */
+  static Duration duration(String value) {
+    if (value.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+    }
+    if (value.endsWith("s")) {
+      return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+    }
+    if (value.endsWith("m")) {
+      return Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)) * 60);
+    }
+    return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
+  }
+}

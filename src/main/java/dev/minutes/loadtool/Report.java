@@ -1,0 +1,59 @@
+package dev.minutes.loadtool;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The human-readable table of one run. */
+final class Report {
+  private Report() {}
+
+  static String table(JsonObject r) {
+    StringBuilder out = new StringBuilder();
+    row(out, "server", r.getString("label") + " (" + r.getString("server") + ")");
+    row(out, "scenario", r.getString("scenario"));
+    if ("typing".equals(r.getString("scenario"))) {
+      row(out, "typists", r.getInteger("typists") + " in " + r.getInteger("meetings") + " meeting(s) of "
+          + r.getInteger("meetingSize") + ", " + r.getDouble("rate") + " keystrokes/s each");
+      row(out, "measured", r.getDouble("measuredSeconds") + " s, " + r.getLong("keystrokes") + " keystrokes");
+      JsonObject latency = r.getJsonObject("latencyMs");
+      row(out, "keystroke-to-peer ms", String.format("p50 %.1f  p95 %.1f  p99 %.1f  max %.1f",
+          latency.getDouble("p50"), latency.getDouble("p95"), latency.getDouble("p99"), latency.getDouble("max")));
+      row(out, "deliveries", r.getLong("deliveriesMeasured") + " of " + r.getLong("deliveriesExpected")
+          + " measured; undelivered after drain " + r.getLong("undeliveredAfterDrain"));
+    } else {
+      row(out, "changes", String.valueOf(r.getInteger("changes")));
+      row(out, "join ms", r.getJsonArray("joinMs").encode() + " (first " + r.getDouble("firstJoinMs") + ", median "
+          + r.getDouble("medianJoinMs") + ")");
+      if (r.containsKey("seedSeconds")) {
+        row(out, "seeding", r.getDouble("seedSeconds") + " s");
+      }
+    }
+    if (r.containsKey("serverCpuPercent")) {
+      String perTypist = r.containsKey("serverCpuPerTypistPercent")
+          ? String.format(" (%.3f %% per typist)", r.getDouble("serverCpuPerTypistPercent")) : "";
+      row(out, "server CPU", String.format("%.1f %% of one core", r.getDouble("serverCpuPercent")) + perTypist);
+      row(out, "server peak RSS", mib(r.getLong("serverPeakRssBytes")));
+      JsonArray processes = r.getJsonArray("serverProcesses");
+      for (int i = 0; i < processes.size(); i++) {
+        JsonObject p = processes.getJsonObject(i);
+        row(out, "  pid " + p.getString("pid"), String.format("CPU %.1f %%, peak RSS %s", p.getDouble("cpuPercent"),
+            mib(p.getLong("peakRssBytes"))));
+      }
+    }
+    row(out, "load tool CPU", String.format("%.1f %% of one core", r.getDouble("loadToolCpuPercent")));
+    JsonObject wire = r.getJsonObject("wire");
+    row(out, "wire", String.format("sent %s in %d frames, received %s in %d frames", mib(wire.getLong("bytesSent")),
+        wire.getLong("framesSent"), mib(wire.getLong("bytesReceived")), wire.getLong("framesReceived")));
+    row(out, "refusals/errors", wire.getLong("refusals") + " refusals, " + wire.getLong("docUnavailable")
+        + " unavailable, " + wire.getLong("socketErrors") + " socket errors");
+    return out.toString();
+  }
+
+  private static void row(StringBuilder out, String name, String value) {
+    out.append(String.format("%-22s %s%n", name, value));
+  }
+
+  private static String mib(long bytes) {
+    return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
+  }
+}

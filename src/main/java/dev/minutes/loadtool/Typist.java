@@ -1,0 +1,396 @@
+package dev.minutes.loadtool;
+
+import dev.minutes.sync.codec.DocUnavailable;
+import dev.minutes.sync.codec.ErrorMessage;
+import dev.minutes.sync.codec.Join;
+import dev.minutes.sync.codec.MessageCodec;
+import dev.minutes.sync.codec.Peer;
+import dev.minutes.sync.codec.PeerMetadata;
+import dev.minutes.sync.codec.ProtocolMessage;
+import dev.minutes.sync.codec.Request;
+import dev.minutes.sync.codec.Sync;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.automerge.AmValue;
+import org.automerge.ChangeHash;
+import org.automerge.Document;
+import org.automerge.ObjectId;
+import org.automerge.SyncState;
+import org.automerge.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One simulated author: a real protocol client with its own Automerge replica and sync state, typing
+ * one character per change into {@code body} at random positions.
+ *
+ * <p>Everything of a typist runs on its own Vert.x context (one event loop), including the Automerge
+ * calls: a client simulator has nothing else to keep responsive there, and hopping to a worker
+ * thread per message would cost the load tool more CPU than the work itself.
+ */
+final class Typist {
+  private static final Logger log = LoggerFactory.getLogger(Typist.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final WebSocketClient client;
+  private final WebSocketConnectOptions target;
+  private final String documentId;
+  private final MeetingLedger ledger;
+  private final int author;
+  private final WireCounters wire;
+  private final String peerId;
+  private final SplittableRandom random;
+  private final LongSamples latencies = new LongSamples();
+  private final int[] known;
+
+  private Document document;
+  private SyncState state;
+  private ObjectId body;
+  private WebSocket socket;
+  private String serverPeerId;
+  private boolean hasDocument;
+  private boolean stopping;
+  private int seq;
+  private boolean replyScheduled;
+  private volatile int measuredKeystrokes;
+  private long typingTimer = -1;
+  private volatile boolean measuring;
+  private final Promise<Void> holdsBody = Promise.promise();
+  private Runnable afterReceive = () -> {};
+
+  Typist(Vertx vertx, WebSocketClient client, WebSocketConnectOptions target, String documentId, MeetingLedger ledger,
+      int author, WireCounters wire, long seed) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.client = client;
+    this.target = target;
+    this.documentId = documentId;
+    this.ledger = ledger;
+    this.author = author;
+    this.wire = wire;
+    this.random = new SplittableRandom(seed);
+    this.peerId = "load-" + Long.toHexString(random.nextLong());
+    this.known = new int[ledger == null ? 0 : ledger.size()];
+  }
+
+  /**
+   * Connects and syncs; completes once this client holds {@code body}. With {@code initialBody} this
+   * client creates the document itself (servers without a meetings API learn documents this way).
+   */
+  Future<Void> start(Optional<String> initialBody) {
+    Promise<Void> connected = Promise.promise();
+    context.runOnContext(v -> {
+      document = new Document();
+      state = new SyncState();
+      initialBody.ifPresent(text -> {
+        try (Transaction tx = document.startTransaction()) {
+          ObjectId id = tx.set(ObjectId.ROOT, "body", org.automerge.ObjectType.TEXT);
+          tx.spliceText(id, 0, 0, text);
+          tx.commit();
+        }
+        hasDocument = true;
+        findBody();
+      });
+      client.connect(target).onComplete(ar -> {
+        if (ar.failed()) {
+          wire.socketErrors.increment();
+          connected.fail(ar.cause());
+          return;
+        }
+        socket = ar.result();
+        socket.binaryMessageHandler(this::onFrame);
+        socket.closeHandler(x -> {
+          if (!stopping) {
+            wire.socketErrors.increment();
+            log.warn("typist {} lost its socket: {} {}", peerId, socket.closeStatusCode(), socket.closeReason());
+          }
+        });
+        send(new Join(peerId, new PeerMetadata(null, false), List.of("1")));
+        connected.complete();
+      });
+    });
+    return connected.future().compose(v -> holdsBody.future());
+  }
+
+  /** Starts typing {@code rate} keystrokes per second, after a random phase so typists do not beat together. */
+  void startTyping(double rate) {
+    long period = Math.max(1, Math.round(1000.0 / rate));
+    context.runOnContext(v -> {
+      long phase = 1 + random.nextLong(period);
+      vertx.setTimer(phase, t -> {
+        if (!stopping) {
+          typingTimer = vertx.setPeriodic(period, tick -> keystroke());
+        }
+      });
+    });
+  }
+
+  void measure(boolean on) {
+    measuring = on;
+  }
+
+  Future<Void> stopTyping() {
+    Promise<Void> stopped = Promise.promise();
+    context.runOnContext(v -> {
+      if (typingTimer >= 0) {
+        vertx.cancelTimer(typingTimer);
+        typingTimer = -1;
+      }
+      stopped.complete();
+    });
+    return stopped.future();
+  }
+
+  /** Types {@code count} changes locally without sending them (to build a large document fast). */
+  Future<Void> typeOffline(int count) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      for (int i = 0; i < count; i++) {
+        commitKeystroke();
+      }
+      done.complete();
+    });
+    return done.future();
+  }
+
+  /** Sends whatever the sync protocol has for the server now. */
+  void flush() {
+    context.runOnContext(v -> sendSync());
+  }
+
+  /** Runs {@code check} on this typist's context after every received message (and once now). */
+  void afterEachReceive(Runnable check) {
+    context.runOnContext(v -> {
+      afterReceive = check;
+      check.run();
+    });
+  }
+
+  /** How many of every author's keystrokes this client holds (its own included). Read on its context. */
+  Future<int[]> knownSeqs() {
+    Promise<int[]> copy = Promise.promise();
+    context.runOnContext(v -> copy.complete(known.clone()));
+    return copy.future();
+  }
+
+  /** This client's heads as sorted hex, read on its context. */
+  Future<String> heads() {
+    Promise<String> heads = Promise.promise();
+    context.runOnContext(v -> heads.complete(document == null ? "" : hex(document.getHeads())));
+    return heads.future();
+  }
+
+  /** Completes once this client's heads are exactly {@code expected} (sorted hex, as {@link #hex}). */
+  Future<Void> awaitHeads(String expected) {
+    Promise<Void> reached = Promise.promise();
+    afterEachReceive(() -> {
+      if (document != null && hex(document.getHeads()).equals(expected)) {
+        reached.tryComplete();
+      }
+    });
+    return reached.future();
+  }
+
+  /** Completes once the server has acknowledged everything this client holds (Automerge's view of the sync state). */
+  Future<Void> awaitInSync() {
+    Promise<Void> synced = Promise.promise();
+    afterEachReceive(() -> {
+      if (state.isInSync(document)) {
+        synced.tryComplete();
+      }
+    });
+    return synced.future();
+  }
+
+  String headsOnContext() {
+    return hex(document.getHeads());
+  }
+
+  int measuredKeystrokes() {
+    return measuredKeystrokes;
+  }
+
+  Context context() {
+    return context;
+  }
+
+  LongSamples latencies() {
+    return latencies;
+  }
+
+  String documentId() {
+    return documentId;
+  }
+
+  Future<Void> close() {
+    Promise<Void> closed = Promise.promise();
+    context.runOnContext(v -> {
+      stopping = true;
+      if (typingTimer >= 0) {
+        vertx.cancelTimer(typingTimer);
+      }
+      Future<Void> socketClosed = socket == null ? Future.succeededFuture() : socket.close();
+      socketClosed.onComplete(ar -> {
+        if (document != null) {
+          state.free();
+          document.free();
+          document = null;
+        }
+        closed.complete();
+      });
+    });
+    return closed.future();
+  }
+
+  // ---- on the context ----
+
+  private void keystroke() {
+    if (body == null || stopping) {
+      return;
+    }
+    commitKeystroke();
+    sendSync();
+  }
+
+  private void commitKeystroke() {
+    boolean measured = measuring;
+    long sentAt = System.nanoTime();
+    long length = document.length(body);
+    long position = length == 0 ? 0 : random.nextLong(length + 1);
+    Optional<ChangeHash> hash;
+    try (Transaction tx = document.startTransaction()) {
+      tx.spliceText(body, position, 0, String.valueOf((char) ('a' + random.nextInt(26))));
+      hash = tx.commit();
+    }
+    if (hash.isEmpty() || ledger == null) {
+      return;
+    }
+    seq++;
+    if (measured) {
+      measuredKeystrokes++;
+    }
+    known[author] = seq;
+    ledger.register(author, seq, measured ? sentAt : -1, hash.get(), known.clone());
+  }
+
+  private void onFrame(Buffer frame) {
+    wire.framesReceived.increment();
+    wire.bytesReceived.add(frame.length());
+    ProtocolMessage message = MessageCodec.decode(frame.getBytes());
+    if (message instanceof Peer peer) {
+      serverPeerId = peer.senderId();
+      sendSync();
+    } else if (message instanceof Sync sync) {
+      document.receiveSyncMessage(state, sync.data());
+      hasDocument = true;
+      noteArrivals(System.nanoTime());
+      if (body == null) {
+        findBody();
+      }
+      replySoon();
+      afterReceive.run();
+    } else if (message instanceof ErrorMessage error) {
+      wire.refusals.increment();
+      log.warn("typist {} refused: {}", peerId, error.message());
+    } else if (message instanceof DocUnavailable) {
+      wire.unavailable.increment();
+      holdsBody.tryFail("server says document " + documentId + " is unavailable");
+    }
+  }
+
+  /** A receiver holds every keystroke that the clocks of its heads cover: record when each first arrived. */
+  private void noteArrivals(long now) {
+    if (ledger == null) {
+      return;
+    }
+    for (ChangeHash head : document.getHeads()) {
+      int[] clock = ledger.clockOf(head);
+      if (clock == null) {
+        continue;
+      }
+      for (int other = 0; other < clock.length; other++) {
+        int upTo = clock[other];
+        if (upTo <= known[other]) {
+          continue;
+        }
+        if (other != author) {
+          for (int s = known[other] + 1; s <= upTo; s++) {
+            long sentAt = ledger.sentAt(other, s);
+            if (sentAt >= 0) {
+              latencies.add(now - sentAt);
+            }
+          }
+        }
+        known[other] = upTo;
+      }
+    }
+  }
+
+  private void findBody() {
+    Optional<AmValue> value = document.get(ObjectId.ROOT, "body");
+    if (value.isPresent() && value.get() instanceof AmValue.Text text) {
+      body = text.getId();
+      holdsBody.tryComplete();
+    }
+  }
+
+  /**
+   * Answers after the messages already queued on this event loop are read, as a browser's event loop
+   * would: a burst of server messages gets one reply, not one per message.
+   */
+  private void replySoon() {
+    if (!replyScheduled) {
+      replyScheduled = true;
+      context.runOnContext(v -> {
+        replyScheduled = false;
+        sendSync();
+      });
+    }
+  }
+
+  private void sendSync() {
+    if (document == null || serverPeerId == null || socket == null || stopping) {
+      return;
+    }
+    Optional<byte[]> message = document.generateSyncMessage(state);
+    if (message.isEmpty()) {
+      return;
+    }
+    send(hasDocument
+        ? new Sync(peerId, serverPeerId, documentId, message.get())
+        : new Request(peerId, serverPeerId, documentId, message.get()));
+  }
+
+  private void send(ProtocolMessage message) {
+    byte[] frame = MessageCodec.encode(message);
+    wire.framesSent.increment();
+    wire.bytesSent.add(frame.length);
+    socket.writeBinaryMessage(Buffer.buffer(frame));
+  }
+
+  static String hex(ChangeHash[] heads) {
+    StringBuilder out = new StringBuilder();
+    ChangeHash[] sorted = heads.clone();
+    Arrays.sort(sorted, (a, b) -> Arrays.compare(a.getBytes(), b.getBytes()));
+    for (ChangeHash head : sorted) {
+      if (out.length() > 0) {
+        out.append(',');
+      }
+      for (byte b : head.getBytes()) {
+        out.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,167 @@
+package dev.minutes.sync.codec;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole Automerge sync message, read and written without Automerge: what the server's fast sync
+ * path needs (the changes themselves and the {@code have} entries, not only the header that
+ * {@link SyncMessageInspector} reads).
+ *
+ * @param heads       the sender's heads (32-byte hashes)
+ * @param needCount   how many changes the sender asks for
+ * @param lastSyncs   per {@code have} entry, how many last-sync hashes it names (0 = a reset)
+ * @param changes     the change chunks, each as sent (not split further)
+ */
+public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> lastSyncs, List<byte[]> changes) {
+  private static final int VERSION_1 = 0x42;
+  private static final int VERSION_2 = 0x43;
+  private static final int HASH_LENGTH = 32;
+
+  /**
+   * Reads a message; {@link SyncMessageInspector} must have accepted it before (lengths are checked
+   * again here all the same).
+   */
+  public static SyncMessageParts read(byte[] message) {
+    Reader in = new Reader(message);
+    int version = in.u8();
+    if (version != VERSION_1 && version != VERSION_2) {
+      throw new MalformedMessageException("sync message: unknown version " + version);
+    }
+    List<byte[]> heads = in.hashes();
+    int need = in.hashes().size();
+    int haveCount = in.count(2);
+    List<Integer> lastSyncs = new ArrayList<>(haveCount);
+    for (int i = 0; i < haveCount; i++) {
+      lastSyncs.add(in.hashes().size());
+      in.bytes();
+    }
+    int changeCount = in.count(1);
+    List<byte[]> changes = new ArrayList<>(changeCount);
+    for (int i = 0; i < changeCount; i++) {
+      changes.add(in.bytes());
+    }
+    return new SyncMessageParts(heads, need, lastSyncs, changes);
+  }
+
+  /**
+   * Writes the message a server sends to a peer that holds everything of ours but {@code changes}:
+   * our heads, no need, one {@code have} entry whose last sync is our heads with an empty bloom filter
+   * ("I hold exactly these heads and nothing else"), and the changes. Automerge writes an empty bloom
+   * filter as zero bytes, and this is its version 1 layout, which every Automerge reads.
+   */
+  public static byte[] write(List<byte[]> heads, List<byte[]> changes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + heads.size() * 64 + total(changes));
+    out.write(VERSION_1);
+    hashes(out, heads);
+    leb128(out, 0); // need
+    leb128(out, 1); // one have entry
+    hashes(out, heads); // its last sync
+    leb128(out, 0); // its bloom filter: empty
+    leb128(out, changes.size());
+    for (byte[] change : changes) {
+      leb128(out, change.length);
+      out.writeBytes(change);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Writes the answer to a peer that holds nothing: version 2, our heads, and the whole saved document
+   * as its one chunk (which version 2 allows), so the peer loads one compressed document instead of
+   * applying every change of the meeting one by one. The {@code have} entry says "exactly these heads"
+   * as in {@link #write}; no capabilities follow.
+   */
+  public static byte[] writeDocument(List<byte[]> heads, byte[] savedDocument) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + heads.size() * 64 + savedDocument.length);
+    out.write(VERSION_2);
+    hashes(out, heads);
+    leb128(out, 0);
+    leb128(out, 1);
+    hashes(out, heads);
+    leb128(out, 0);
+    leb128(out, 1);
+    leb128(out, savedDocument.length);
+    out.writeBytes(savedDocument);
+    leb128(out, 0); // capabilities: none
+    return out.toByteArray();
+  }
+
+  private static int total(List<byte[]> changes) {
+    int total = 0;
+    for (byte[] change : changes) {
+      total += change.length + 5;
+    }
+    return total;
+  }
+
+  private static void hashes(ByteArrayOutputStream out, List<byte[]> hashes) {
+    leb128(out, hashes.size());
+    for (byte[] hash : hashes) {
+      out.writeBytes(hash);
+    }
+  }
+
+  private static void leb128(ByteArrayOutputStream out, long value) {
+    long rest = value;
+    do {
+      int b = (int) (rest & 0x7f);
+      rest >>>= 7;
+      out.write(rest != 0 ? b | 0x80 : b);
+    } while (rest != 0);
+  }
+
+  private static final class Reader {
+    private final byte[] data;
+    private int pos;
+
+    Reader(byte[] data) {
+      this.data = data;
+    }
+
+    int u8() {
+      if (pos >= data.length) {
+        throw new MalformedMessageException("sync message: truncated");
+      }
+      return data[pos++] & 0xff;
+    }
+
+    int count(int minBytesEach) {
+      long value = 0;
+      int shift = 0;
+      while (true) {
+        int b = u8();
+        value |= (long) (b & 0x7f) << shift;
+        shift += 7;
+        if ((b & 0x80) == 0) {
+          break;
+        }
+        if (shift > 35) {
+          throw new MalformedMessageException("sync message: length overflows");
+        }
+      }
+      if (value > (data.length - pos) / minBytesEach) {
+        throw new MalformedMessageException("sync message: a length exceeds the message");
+      }
+      return (int) value;
+    }
+
+    List<byte[]> hashes() {
+      int n = count(HASH_LENGTH);
+      List<byte[]> hashes = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        hashes.add(java.util.Arrays.copyOfRange(data, pos, pos + HASH_LENGTH));
+        pos += HASH_LENGTH;
+      }
+      return hashes;
+    }
+
+    byte[] bytes() {
+      int n = count(1);
+      byte[] bytes = java.util.Arrays.copyOfRange(data, pos, pos + n);
+      pos += n;
+      return bytes;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.minutes.loadtool;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minutes.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The load tool's typists are real protocol clients with their own Automerge replicas (automerge
+ * 0.5, version 1 sync messages), so a run against a node also exercises the server's fast sync path
+ * for steady peers: every keystroke must reach every other typist of its meeting.
+ */
+@DisplayName("The load tool against a minutes node")
+class LoadToolTest {
+  private Vertx vertx;
+  private TestNode node;
+
+  @BeforeEach
+  void start() throws TimeoutException {
+    vertx = Vertx.vertx();
+    node = TestNode.start(vertx).await(30, SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws TimeoutException {
+    node.stopAndClean().await(30, SECONDS);
+    vertx.close().await(30, SECONDS);
+  }
+
+  @Test
+  @DisplayName("typists in two meetings deliver every keystroke to every other typist of their meeting, with no refusal")
+  void everyKeystrokeArrives() throws TimeoutException {
+    LoadOptions options = LoadOptions.parse(new String[] {
+        "--server", "ws://127.0.0.1:" + node.port() + "/sync", "--typists", "6", "--meeting-size", "3",
+        "--rate", "20", "--warmup", "500ms", "--duration", "2s", "--drain", "20s"});
+
+    JsonObject result = run(options).getJsonObject("result");
+
+    assertThat(result.getLong("keystrokes")).isGreaterThan(0);
+    assertThat(result.getLong("deliveriesMeasured")).isEqualTo(result.getLong("keystrokes") * 2);
+    assertThat(result.getLong("deliveriesExpected")).isEqualTo(result.getLong("deliveriesMeasured"));
+    assertThat(result.getLong("undeliveredAfterDrain")).isZero();
+    assertThat(result.getLong("errors")).isZero();
+    assertThat(result.getJsonObject("latencyMs").getDouble("max")).isPositive();
+  }
+
+  @Test
+  @DisplayName("a late joiner of a stored meeting ends up with exactly the seeder's heads, and a later fetch too")
+  void lateJoinerGetsTheWholeMeeting(@TempDir Path folder) throws Exception {
+    Path state = folder.resolve("state.json");
+    LoadOptions join = LoadOptions.parse(new String[] {
+        "--server", "ws://127.0.0.1:" + node.port() + "/sync", "--scenario", "late-joiner", "--changes", "2000",
+        "--state", state.toString()});
+
+    JsonObject joined = run(join).getJsonObject("result");
+
+    assertThat(joined.getJsonArray("joinMs")).hasSize(5);
+    assertThat(joined.getLong("errors")).isZero();
+    JsonObject stored = new JsonObject(Files.readString(state));
+    assertThat(stored.getString("heads")).isNotEmpty();
+
+    LoadOptions fetch = LoadOptions.parse(new String[] {
+        "--server", "ws://127.0.0.1:" + node.port() + "/sync", "--scenario", "fetch", "--state", state.toString()});
+    JsonObject fetched = run(fetch).getJsonObject("result");
+    assertThat(fetched.getJsonArray("joinMs")).hasSize(2);
+    assertThat(fetched.getLong("errors")).isZero();
+  }
+
+  private JsonObject run(LoadOptions options) throws TimeoutException {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20));
+    DocumentSource documents = new DocumentSource(vertx, options.server(), false);
+    try {
+      var scenario = switch (options.scenario()) {
+        case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
+        case "fetch" -> new JoinScenario(vertx, options, client, documents).fetch();
+        default -> new TypingScenario(vertx, options, client, documents).run();
+      };
+      return new JsonObject().put("result", scenario.await(120, SECONDS));
+    } finally {
+      documents.close();
+      client.close();
+    }
+  }
+}

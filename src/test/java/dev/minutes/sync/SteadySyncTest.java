@@ -1,0 +1,87 @@
+package dev.minutes.sync;
+
+import static dev.minutes.support.NodeClient.cmd;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minutes.support.NodeClient;
+import dev.minutes.support.NodeProject;
+import dev.minutes.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official client (automerge 3, version 2 sync messages) through the server's cycle with its
+ * skipped generations and its whole-document answer to a peer that holds nothing: many
+ * one-character changes from three editors at once, then a late joiner. The fast path for version 1
+ * peers is exercised by {@code LoadToolTest}.
+ */
+@DisplayName("Many small changes with the official automerge-repo client")
+class SteadySyncTest {
+  private Vertx vertx;
+  private TestNode node;
+
+  @BeforeEach
+  void start() throws TimeoutException {
+    NodeProject.ensureInstalled();
+    vertx = Vertx.vertx();
+    node = TestNode.start(vertx).await(30, SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws TimeoutException {
+    node.stopAndClean().await(30, SECONDS);
+    vertx.close().await(30, SECONDS);
+  }
+
+  @Test
+  @DisplayName("three editors typing one change per character converge, and a late joiner receives all of it")
+  void editorsAndLateJoinerConverge() throws TimeoutException {
+    JsonObject meeting = await(node.createMeeting(new JsonObject().put("chair", "Ada")));
+    String token = meeting.getJsonObject("tokens").getString("editor");
+    String url = meeting.getString("documentUrl");
+    try (NodeClient a = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
+        NodeClient b = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
+        NodeClient c = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)))) {
+      for (NodeClient client : List.of(a, b, c)) {
+        await(client.command(cmd("find").put("url", url)));
+      }
+      String wordA = "alpha-".repeat(15);
+      String wordB = "bravo-".repeat(15);
+      String wordC = "charlie-".repeat(12);
+      await(Future.all(
+          a.command(cmd("type").put("text", wordA).put("at", 0).put("perChange", 1).put("intervalMs", 2)),
+          b.command(cmd("type").put("text", wordB).put("at", "end").put("perChange", 1).put("intervalMs", 2)),
+          c.command(cmd("type").put("text", wordC).put("at", 0).put("perChange", 1).put("intervalMs", 3))));
+      for (NodeClient client : List.of(a, b, c)) {
+        await(client.command(cmd("waitSaved")));
+      }
+      String textA = await(a.command(cmd("waitText").put("contains", wordB))).getString("text");
+      String textB = await(b.command(cmd("waitText").put("contains", wordC))).getString("text");
+      String textC = await(c.command(cmd("waitText").put("contains", wordA))).getString("text");
+      assertThat(textB).isEqualTo(textA);
+      assertThat(textC).isEqualTo(textA);
+      assertThat(textA).contains(wordA, wordB, wordC);
+
+      try (NodeClient late = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)))) {
+        String joined = await(late.command(cmd("find").put("url", url))).getString("text");
+        String settled = await(late.command(cmd("waitText").put("equals", textA))).getString("text");
+        assertThat(settled).isEqualTo(textA);
+        assertThat(joined).isNotNull();
+      }
+      String stored = await(node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token)).bodyAsString();
+      assertThat(stored).endsWith(textA);
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws TimeoutException {
+    return future.await(30, SECONDS);
+  }
+}
