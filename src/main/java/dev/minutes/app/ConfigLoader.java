@@ -72,6 +72,7 @@ public final class ConfigLoader {
     d.put("MINUTES_MAX_CONNECTIONS_PER_IP", "200");
     d.put("MINUTES_MAX_DOCUMENTS_PER_CONNECTION", "16");
     d.put("MINUTES_MAX_MESSAGES_PER_SECOND", "200");
+    d.put("MINUTES_PRESENCE_PER_SECOND", "100");
     d.put("MINUTES_REQUEST_TIMEOUT_MS", "10000");
     d.put("MINUTES_KEEP_ALIVE_TIMEOUT_MS", "60000");
     d.put("MINUTES_SESSION_IDLE_MS", "30000");
@@ -144,6 +145,7 @@ public final class ConfigLoader {
         integer("MINUTES_MAX_CONNECTIONS_PER_IP", 1, Integer.MAX_VALUE),
         integer("MINUTES_MAX_DOCUMENTS_PER_CONNECTION", 1, 10_000),
         integer("MINUTES_MAX_MESSAGES_PER_SECOND", 1, 1_000_000),
+        integer("MINUTES_PRESENCE_PER_SECOND", 1, 1_000_000),
         millis("MINUTES_REQUEST_TIMEOUT_MS"),
         millis("MINUTES_KEEP_ALIVE_TIMEOUT_MS"),
         millis("MINUTES_SESSION_IDLE_MS"),

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param maxConnectionsPerIp concurrent WebSocket connections allowed from one address
  * @param maxDocumentsPerConnection documents one connection may sync at once
  * @param maxMessagesPerSecond sustained incoming protocol messages per connection (bursts of twice pass)
+ * @param presencePerSecond presence messages a node forwards per second and document (bursts of twice pass)
  * @param requestTimeout how long a new connection may take to deliver a whole request before it is closed
  *     (slow-loris); upgraded WebSockets are exempt
  * @param keepAliveTimeout how long a connection may then take to deliver its next request (idle keep-alive)
@@ -55,6 +56,7 @@ public record MinutesConfig(
     int maxConnectionsPerIp,
     int maxDocumentsPerConnection,
     int maxMessagesPerSecond,
+    int presencePerSecond,
     Duration requestTimeout,
     Duration keepAliveTimeout,
     Duration sessionIdle,

@@ -17,6 +17,7 @@ public final class SyncMetrics {
   private final DistributionSummary bytesOut;
   private final Timer storeLatency;
   private final Counter storeRetries;
+  private final Counter presenceDropped;
   private final Map<Refusal.Reason, Counter> refusals = new EnumMap<>(Refusal.Reason.class);
 
   public SyncMetrics(MeterRegistry registry) {
@@ -28,6 +29,8 @@ public final class SyncMetrics {
         .publishPercentiles(0.5, 0.99).register(registry);
     storeRetries = Counter.builder("minutes_store_append_retries").description("appends retried while Redis was away")
         .register(registry);
+    presenceDropped = Counter.builder("minutes_presence_dropped")
+        .description("presence messages not forwarded: over a document's presence budget").register(registry);
     for (Refusal.Reason reason : Refusal.Reason.values()) {
       refusals.put(reason, Counter.builder("minutes_refusals").tag("reason", reason.label())
           .description("refused client input by reason").register(registry));
@@ -55,6 +58,10 @@ public final class SyncMetrics {
 
   public void storeRetry() {
     storeRetries.increment();
+  }
+
+  public void presenceDropped() {
+    presenceDropped.increment();
   }
 
   public void refused(Refusal.Reason reason) {

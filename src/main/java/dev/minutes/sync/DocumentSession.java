@@ -69,6 +69,8 @@ public final class DocumentSession {
   private final Consumer<DocumentSession> onUnload;
   private final SyncMetrics metrics;
   private final EphemeralRelay relay;
+  /** Presence forwarded by this session: each message fans out to every peer (and to other nodes). */
+  private final MessageRate presence;
 
   /** Owner: this session. Lane-confined; freed by {@link #unload} or a reload. */
   private Document document;
@@ -117,6 +119,7 @@ public final class DocumentSession {
     this.settings = settings;
     this.metrics = metrics;
     this.onUnload = onUnload;
+    this.presence = new MessageRate(settings.presencePerSecond(), System.nanoTime());
   }
 
   /**
@@ -244,6 +247,12 @@ public final class DocumentSession {
         return;
       }
       ephemeralCounts.put(key, message.count());
+      if (!presence.tryAcquire(System.nanoTime())) {
+        // Presence is best effort; the per-connection limit alone would let many connections (or
+        // reconnecting ones, each with a fresh allowance) multiply into every peer's socket.
+        metrics.presenceDropped();
+        return;
+      }
       if (!fromOtherNode) {
         relay.publish(message);
       }

@@ -41,8 +41,10 @@ public final class AttackLatencyProbe {
   private final Vertx vertx = Vertx.vertx();
   private final WebSocketClient attackers = vertx.createWebSocketClient(new WebSocketClientOptions()
       .setMaxFrameSize(4 << 20).setMaxMessageSize(4 << 20).setMaxConnections(10_000));
+  /** The honest editor's own event loops: attackers busy on theirs must not delay its measurements. */
+  private final Vertx honestVertx = Vertx.vertx();
   private final WebSocketClient honestClients =
-      vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress("127.0.0.2"));
+      honestVertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress("127.0.0.2"));
   private final WebClient http = WebClient.create(vertx);
   private final long phaseMillis;
   private ServerProcess server;
@@ -99,7 +101,7 @@ public final class AttackLatencyProbe {
       long started = System.nanoTime();
       honest.append("[" + name.charAt(0) + edit++ + "]").await(60, TimeUnit.SECONDS);
       latencies.add(System.nanoTime() - started);
-      vertx.timer(50).await(10, TimeUnit.SECONDS);
+      honestVertx.timer(50).await(10, TimeUnit.SECONDS);
     }
     attacking = false;
     double cpu = cpuSeconds() - cpuBefore;
@@ -131,24 +133,26 @@ public final class AttackLatencyProbe {
     if (!attacking) {
       return;
     }
-    joined("flood").onComplete(ar -> {
+    String peerId = "flood-" + System.nanoTime();
+    joined(peerId).onComplete(ar -> {
       if (ar.failed()) {
         vertx.setTimer(10, id -> flood());
         return;
       }
       WirePeer peer = ar.result();
-      pump(peer, 1);
+      pump(peer, peerId, 1);
       peer.closed().onComplete(c -> flood());
     });
   }
 
-  private void pump(WirePeer peer, long count) {
+  /** Presence in the flooder's own name, so the server forwards it to every other peer until refused. */
+  private void pump(WirePeer peer, String peerId, long count) {
     if (!attacking || peer.isClosed()) {
       peer.close();
       return;
     }
-    peer.send(new Ephemeral("flood", null, documentId(), count, "s", new byte[] {(byte) 0xa0}))
-        .onComplete(ar -> pump(peer, count + 1));
+    peer.send(new Ephemeral(peerId, null, documentId(), count, "s", new byte[] {(byte) 0xa0}))
+        .onComplete(ar -> pump(peer, peerId, count + 1));
   }
 
   /** Joins, sends a 2 MiB frame (the limit is 1 MiB), is cut off; again. */
@@ -156,7 +160,7 @@ public final class AttackLatencyProbe {
     if (!attacking) {
       return;
     }
-    joined("big").onComplete(ar -> {
+    joined("big-" + System.nanoTime()).onComplete(ar -> {
       if (ar.failed()) {
         vertx.setTimer(10, id -> oversized());
         return;
@@ -230,8 +234,7 @@ public final class AttackLatencyProbe {
     vertx.setTimer(20, id -> write(viewer, n + 1));
   }
 
-  private Future<WirePeer> joined(String prefix) {
-    String peerId = prefix + "-" + System.nanoTime();
+  private Future<WirePeer> joined(String peerId) {
     return WirePeer.connect(attackers, port, token("editor"))
         .compose(peer -> peer.join(peerId).map(peer))
         .compose(peer -> peer.send(new Request(peerId, null, documentId(), EMPTY_SYNC)).map(peer));
@@ -246,6 +249,8 @@ public final class AttackLatencyProbe {
       if (line.startsWith("minutes_refusals_total{")) {
         String reason = line.replaceAll(".*reason=\"([^\"]*)\".*", "$1");
         counts.put(reason, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+      } else if (line.startsWith("minutes_presence_dropped_total")) {
+        counts.put("presence-dropped", Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
       } else if (line.startsWith("minutes_http_request_timeouts_total")) {
         counts.put("request-timeout", Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
       }
@@ -290,5 +295,6 @@ public final class AttackLatencyProbe {
       server.terminate();
     }
     vertx.close().await(30, TimeUnit.SECONDS);
+    honestVertx.close().await(30, TimeUnit.SECONDS);
   }
 }

@@ -52,6 +52,7 @@ class HostileClientsTest {
   private static final int MAX_MESSAGE = 128 * 1024;
   private static final int MESSAGES_PER_SECOND = 50;
   private static final int CONNECTIONS_PER_IP = 20;
+  private static final int PRESENCE_PER_SECOND = 50;
   private static final long REQUEST_TIMEOUT_MS = 1000;
   private static final String ALLOWED_ORIGIN = "https://minutes.example";
   private static final byte[] EMPTY_SYNC = HexFormat.of().parseHex("42000001000000020284");
@@ -74,6 +75,7 @@ class HostileClientsTest {
         "MINUTES_MAX_MESSAGES_PER_SECOND", String.valueOf(MESSAGES_PER_SECOND),
         "MINUTES_MAX_CONNECTIONS_PER_IP", String.valueOf(CONNECTIONS_PER_IP),
         "MINUTES_REQUEST_TIMEOUT_MS", String.valueOf(REQUEST_TIMEOUT_MS),
+        "MINUTES_PRESENCE_PER_SECOND", String.valueOf(PRESENCE_PER_SECOND),
         "MINUTES_ALLOWED_ORIGINS", ALLOWED_ORIGIN)).await(30, SECONDS);
     attackers = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(4 * MAX_MESSAGE).setMaxMessageSize(4 * MAX_MESSAGE).setMaxConnections(4096));
@@ -147,6 +149,40 @@ class HostileClientsTest {
     assertThat(attacker.closed().await(30, SECONDS)).isEqualTo((short) 1013);
     assertThat(errorsOf(attacker)).singleElement().asString().startsWith("overloaded: more than 50 messages per second");
     assertThat(refusals("overloaded")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("presence from many connections at once is forwarded only up to the document's budget, the rest dropped")
+  void presenceFlood() throws Exception {
+    double droppedBefore = presenceDropped();
+    int before = honest.presenceReceived().await(30, SECONDS);
+    int sent = 0;
+    List<WirePeer> flooders = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      String peerId = "presence-" + i;
+      WirePeer flooder = joinedAttacker(peerId);
+      flooders.add(flooder);
+      // Within each connection's own limit (join and request used two of its burst of 100).
+      for (int count = 1; count <= 90; count++) {
+        flooder.send(new Ephemeral(peerId, null, documentId(), count, "s", new byte[] {(byte) 0xa0}));
+        sent++;
+      }
+    }
+    int flood = sent;
+    // Every message is either forwarded to every peer (the honest editor among them) or dropped.
+    Promise<Void> accounted = Promise.promise();
+    vertx.runOnContext(start -> vertx.setPeriodic(20, id -> honest.presenceReceived().onSuccess(received -> {
+      if (received - before + presenceDropped() - droppedBefore == flood && accounted.tryComplete()) {
+        vertx.cancelTimer(id);
+      }
+    })));
+    accounted.future().await(30, SECONDS);
+
+    assertThat(presenceDropped() - droppedBefore).isPositive();
+    assertThat(flooders).noneMatch(WirePeer::isClosed);
+    for (WirePeer flooder : flooders) {
+      flooder.close().await(30, SECONDS);
+    }
   }
 
   @Test
@@ -338,6 +374,11 @@ class HostileClientsTest {
 
   private static double refusals(String reason) {
     var counter = node.node().registry().find("minutes_refusals").tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static double presenceDropped() {
+    var counter = node.node().registry().find("minutes_presence_dropped").counter();
     return counter == null ? 0 : counter.count();
   }
 

@@ -48,6 +48,7 @@ public final class SyncPeer implements AutoCloseable {
   private final List<Waiter> waiters = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
   private ChangeHash[] serverHeads = new ChangeHash[0];
+  private int presenceReceived;
   private boolean freed;
 
   private record Waiter(String token, Promise<Void> acknowledged) {}
@@ -93,6 +94,7 @@ public final class SyncPeer implements AutoCloseable {
           send(new Request(peerId, message.senderId(), documentId, document.generateSyncMessage(state).orElseThrow()));
       case ProtocolMessage.SYNC -> onSync(message.senderId(), ((Sync) message).data());
       case ProtocolMessage.ERROR -> errors.add(((ErrorMessage) message).message());
+      case ProtocolMessage.EPHEMERAL -> presenceReceived++;
       case ProtocolMessage.DOC_UNAVAILABLE -> loaded.tryFail(new IllegalStateException(documentId + " unavailable"));
       default -> { }
     }
@@ -166,6 +168,13 @@ public final class SyncPeer implements AutoCloseable {
     Promise<List<String>> copy = Promise.promise();
     context.runOnContext(v -> copy.complete(List.copyOf(errors)));
     return copy.future();
+  }
+
+  /** How many presence (ephemeral) messages the server forwarded to this peer so far. */
+  public Future<Integer> presenceReceived() {
+    Promise<Integer> count = Promise.promise();
+    context.runOnContext(v -> count.complete(presenceReceived));
+    return count.future();
   }
 
   /** Completes with the close code when the socket closes. */
