@@ -13,7 +13,12 @@ export type ServerErrorListener = (message: string) => void
  * - the browser's `offline` event drops the socket at once (a dead network leaves a socket
  *   hanging for minutes, and Chromium's offline mode does not touch open sockets at all), and
  *   `online` reconnects at once instead of waiting for the next retry;
- * - a retry never replaces a socket that is still open or connecting.
+ * - a retry never replaces a socket that is still open or connecting;
+ * - nothing is sent on a socket that is no longer open. automerge-repo 2.5.6 applies a sync
+ *   message that arrives while the socket is closing inside DocHandle.update, and the adapter's
+ *   send then throws ("Websocket not ready"): the update is abandoned after Automerge already
+ *   outdated the document, and every later edit of that handle fails ("Attempting to change an
+ *   outdated document"). Dropping such a send is safe: the next connection syncs from scratch.
  */
 export class MinutesSocketAdapter extends WebSocketClientAdapter {
   readonly #errorListeners = new Set<ServerErrorListener>()
@@ -35,6 +40,12 @@ export class MinutesSocketAdapter extends WebSocketClientAdapter {
     const socket = this.socket
     if (socket && (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)) return
     super.connect(peerId, peerMetadata)
+  }
+
+  override send(message: Parameters<WebSocketClientAdapter["send"]>[0]): void {
+    const socket = this.socket
+    if (socket && socket.readyState !== socket.OPEN) return
+    super.send(message)
   }
 
   override receiveMessage(messageBytes: Uint8Array): void {
