@@ -2,7 +2,13 @@
 // driven by JSON-line commands on stdin so that Java tests can prove a server compatible with it.
 //
 //   node client.mjs --url ws://127.0.0.1:PORT/sync?token=T [--peer-id NAME] [--retry-ms 200]
-//                   [--memory-storage]
+//                   [--memory-storage] [--drop-sends-while-closing]
+//
+// --drop-sends-while-closing works around automerge-repo 2.5.6: a sync message that arrives while
+// the socket is closing is applied inside DocHandle.update, whose reply then throws "Websocket not
+// ready (2)" from the adapter's send; the update is abandoned after Automerge already outdated the
+// document, and every later change of that handle fails ("Attempting to change an outdated
+// document"). With the flag such sends are dropped (event send-dropped); the next connection syncs.
 //
 // stdout: one JSON object per line, either an event ({"event":...}) or the reply to a command
 // ({"id":..,"ok":true,...} / {"id":..,"ok":false,"error":"..."}). Diagnostics go to stderr.
@@ -16,9 +22,13 @@
 //   randomUrl                     -> {url}                              a document that exists nowhere
 //   splice {index, delete, insert}-> {heads, length}                    A.splice(d, ["body"], …)
 //   type {text, at:"end"|i, perChange:1, intervalMs:0} -> {changes, heads, length}
+//   insertAfter {after?, text}    -> {found, heads, length}             inserts text right after the first
+//                                    occurrence of `after` (at the end without it), in one change
+//   deleteText {text}             -> {found, heads, length}             deletes the first occurrence, in one change
 //   put {path:[..], value}        -> {heads}
 //   text                          -> {text, heads}
 //   doc                           -> {doc, heads}                       whole document as plain JSON
+//   waitDoc {path:[..], equals, timeoutMs:10000} -> {value, doc, heads}  value at path (plain JSON) equals
 //   waitText {equals|contains, timeoutMs:10000} -> {text, heads}
 //   waitSaved {timeoutMs:10000}   -> {heads, serverHeads, storageId, elapsedMs}
 //   broadcast {message}           -> {}                                 handle.broadcast(message)
@@ -43,6 +53,7 @@ const options = parseArgs(process.argv.slice(2), {
   peerId: "value",
   retryMs: "value",
   memoryStorage: "flag",
+  dropSendsWhileClosing: "flag",
 })
 if (!options.url) throw new Error("--url is required")
 const retryMs = Number(options.retryMs ?? 200)
@@ -96,6 +107,14 @@ class ObservedClientAdapter extends WebSocketClientAdapter {
       emit({ event: "undecodable-frame", error: String(e) })
     }
     super.receiveMessage(messageBytes)
+  }
+
+  send(message) {
+    if (options.dropSendsWhileClosing && this.socket && this.socket.readyState !== 1 /* OPEN */) {
+      emit({ event: "send-dropped", type: message.type, readyState: this.socket.readyState })
+      return
+    }
+    super.send(message)
   }
 
   retire() {
@@ -291,6 +310,37 @@ const commands = {
     return { changes, heads: hexHeads(handle), length: bodyText(handle.doc()).length }
   },
 
+  /**
+   * Finds the position and edits in the same change, so that remote changes arriving between two
+   * commands cannot shift it: the chaos test inserts next to, and deletes, whole tokens this way.
+   */
+  async insertAfter(command) {
+    const handle = handleFor(command)
+    let found = true
+    handle.change(d => {
+      const body = bodyText(d)
+      let at = body.length
+      if (command.after !== undefined) {
+        const index = body.indexOf(command.after)
+        found = index >= 0
+        at = index + command.after.length
+      }
+      if (found) A.splice(d, ["body"], at, 0, command.text)
+    })
+    return { found, heads: hexHeads(handle), length: bodyText(handle.doc()).length }
+  },
+
+  async deleteText(command) {
+    const handle = handleFor(command)
+    let found = false
+    handle.change(d => {
+      const index = bodyText(d).indexOf(command.text)
+      found = index >= 0
+      if (found) A.splice(d, ["body"], index, command.text.length)
+    })
+    return { found, heads: hexHeads(handle), length: bodyText(handle.doc()).length }
+  },
+
   /** Sets a value at a path of the document (e.g. ["meta","subject"]); strings become text. */
   async put(command) {
     const handle = handleFor(command)
@@ -306,6 +356,22 @@ const commands = {
   async doc(command) {
     const handle = handleFor(command)
     return { doc: plain(A.toJS(handle.doc())), heads: hexHeads(handle) }
+  },
+
+  /** Resolves when the value at `path` (as plain JSON) equals `equals`; event driven (handle "change"). */
+  async waitDoc(command) {
+    const handle = handleFor(command)
+    const { path, equals, timeoutMs = 10000 } = command
+    if (!Array.isArray(path)) throw new Error("waitDoc needs a path (array of keys)")
+    const valueAt = () =>
+      path.reduce((value, key) => (value === undefined || value === null ? undefined : value[key]), plain(A.toJS(handle.doc())))
+    const matched = await waitFor(
+      [[handle, "change"]],
+      () => (JSON.stringify(valueAt()) === JSON.stringify(equals) ? { value: valueAt() } : undefined),
+      timeoutMs,
+      () => `${JSON.stringify(path)} to equal ${JSON.stringify(equals)}; it is ${JSON.stringify(valueAt())}`,
+    )
+    return { ...matched, doc: plain(A.toJS(handle.doc())), heads: hexHeads(handle) }
   },
 
   /** Resolves when body equals / contains the given text; event driven (handle "change"). */

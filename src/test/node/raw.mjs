@@ -10,10 +10,12 @@
 //                                      undefined (f7). Reply has "hex" of the frame sent.
 //   {"cmd":"sendRaw","hex":"..."}      one binary frame of exactly these bytes
 //   {"cmd":"sendText","text":"..."}    one text frame
+//   {"cmd":"sendFragments","hex":["..",".."]}  one binary message split into these frames (the
+//                                      first a binary frame, the rest continuation frames)
 //   {"cmd":"close","code":1000,"reason":""}   starts the close handshake
 //   {"cmd":"exit"}
 // Events (stdout):
-//   {"event":"open"}
+//   {"event":"open","extensions":"..."}   extensions: what the server accepted (e.g. permessage-deflate)
 //   {"event":"message","message":{...},"hex":"..."}   a binary frame, CBOR-decoded; byte string
 //        fields are given as "<name>Hex" (hex), CBOR undefined as null. Undecodable frames:
 //        {"event":"message","undecodable":true,"error":"...","hex":"..."}
@@ -39,7 +41,7 @@ const opened = new Promise((resolve, reject) => {
 })
 opened.catch(() => {}) // reported through the close event; commands sent afterwards fail on their own
 
-socket.on("open", () => emit({ event: "open" }))
+socket.on("open", () => emit({ event: "open", extensions: socket.extensions }))
 socket.on("ping", () => emit({ event: "ping" }))
 socket.on("error", error => emit({ event: "error", error: error?.message ?? String(error) }))
 socket.on("close", (code, reason) => emit({ event: "close", code, reason: reason.toString("utf8") }))
@@ -108,6 +110,15 @@ const commands = {
   },
   async sendRaw({ hex }) {
     await sendFrame(fromHex(hex), true)
+    return {}
+  },
+  async sendFragments({ hex }) {
+    await opened
+    for (let i = 0; i < hex.length; i++) {
+      await new Promise((resolve, reject) =>
+        socket.send(fromHex(hex[i]), { binary: true, fin: i === hex.length - 1 }, error => (error ? reject(error) : resolve())),
+      )
+    }
     return {}
   },
   async sendText({ text }) {

@@ -72,6 +72,8 @@ public final class ConfigLoader {
     d.put("MINUTES_MAX_CONNECTIONS_PER_IP", "200");
     d.put("MINUTES_MAX_DOCUMENTS_PER_CONNECTION", "16");
     d.put("MINUTES_MAX_MESSAGES_PER_SECOND", "200");
+    d.put("MINUTES_REQUEST_TIMEOUT_MS", "10000");
+    d.put("MINUTES_KEEP_ALIVE_TIMEOUT_MS", "60000");
     d.put("MINUTES_SESSION_IDLE_MS", "30000");
     d.put("MINUTES_COMPACT_AFTER", "500");
     d.put("MINUTES_AUTOMERGE_THREADS", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
@@ -142,6 +144,8 @@ public final class ConfigLoader {
         integer("MINUTES_MAX_CONNECTIONS_PER_IP", 1, Integer.MAX_VALUE),
         integer("MINUTES_MAX_DOCUMENTS_PER_CONNECTION", 1, 10_000),
         integer("MINUTES_MAX_MESSAGES_PER_SECOND", 1, 1_000_000),
+        millis("MINUTES_REQUEST_TIMEOUT_MS"),
+        millis("MINUTES_KEEP_ALIVE_TIMEOUT_MS"),
         millis("MINUTES_SESSION_IDLE_MS"),
         integer("MINUTES_COMPACT_AFTER", 1, Integer.MAX_VALUE),
         integer("MINUTES_AUTOMERGE_THREADS", 1, 256),

@@ -6,6 +6,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -30,6 +34,9 @@ public final class EmbeddedRedis {
   private static final String LOOPBACK = "127.0.0.1";
   /** Another process may grab the free port between probing and binding; then we simply try another one. */
   private static final int PORT_ATTEMPTS = 3;
+  /** redis-server writes its pid here (and removes it on a clean exit), so a later start can find an orphan. */
+  static final String PID_FILE = "redis.pid";
+  private static final long ORPHAN_STOP_SECONDS = 10;
 
   private final RedisServer server;
   private final int port;
@@ -68,10 +75,12 @@ public final class EmbeddedRedis {
 
   private static EmbeddedRedis startOn(Path dataDir, int port) throws IOException {
     Path dir = Files.createDirectories(dataDir).toAbsolutePath();
+    stopOrphanedServer(dir);
     RedisServer server = RedisServer.newRedisServer()
         .bind(LOOPBACK)
         .port(port)
         .setting("dir " + quoted(dir.toString()))
+        .setting("pidfile " + quoted(dir.resolve(PID_FILE).toString()))
         .setting("appendonly yes")
         .setting("appendfilename \"appendonly.aof\"")
         .setting("appendfsync always")
@@ -83,6 +92,56 @@ public final class EmbeddedRedis {
     server.start();
     log.info("Embedded Redis listening on {}:{} with data in {}", LOOPBACK, port, dir);
     return new EmbeddedRedis(server, port, dir);
+  }
+
+  /**
+   * A JVM killed with SIGKILL cannot stop its redis-server child, which then lives on, holding the
+   * append-only file of this directory. Two servers must never write one AOF, so the orphan (found
+   * through the pid file redis-server keeps in the directory and removes on a clean exit) is stopped
+   * with SIGTERM first, which makes it flush and close the AOF.
+   */
+  private static void stopOrphanedServer(Path dir) throws IOException {
+    Path pidFile = dir.resolve(PID_FILE);
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(pidFile).trim());
+    } catch (NumberFormatException e) {
+      log.warn("Ignoring unreadable pid file {}: {}", pidFile, e.getMessage());
+      return;
+    }
+    Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(process -> process.info().command().map(command -> command.contains("redis-server")).orElse(false));
+    if (orphan.isEmpty()) {
+      return;
+    }
+    log.warn("A redis-server (pid {}) left behind by an earlier run still serves {}; stopping it", pid, dir);
+    ProcessHandle process = orphan.get();
+    process.destroy();
+    if (!awaitExit(process)) {
+      log.warn("redis-server pid {} ignored SIGTERM; killing it", pid);
+      process.destroyForcibly();
+      if (!awaitExit(process)) {
+        throw new IOException("the redis-server (pid " + pid + ") left behind in " + dir + " does not stop");
+      }
+    }
+  }
+
+  private static boolean awaitExit(ProcessHandle process) throws IOException {
+    try {
+      process.onExit().get(ORPHAN_STOP_SECONDS, TimeUnit.SECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IOException("waiting for redis-server pid " + process.pid() + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping redis-server pid " + process.pid(), e);
+    }
   }
 
   public String url() {

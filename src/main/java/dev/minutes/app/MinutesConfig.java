@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param maxConnectionsPerIp concurrent WebSocket connections allowed from one address
  * @param maxDocumentsPerConnection documents one connection may sync at once
  * @param maxMessagesPerSecond sustained incoming protocol messages per connection (bursts of twice pass)
+ * @param requestTimeout how long a new connection may take to deliver a whole request before it is closed
+ *     (slow-loris); upgraded WebSockets are exempt
+ * @param keepAliveTimeout how long a connection may then take to deliver its next request (idle keep-alive)
  * @param sessionIdle how long a document stays loaded after its last peer left
  * @param compactAfter log entries after which a document's log is folded into a new snapshot
  * @param automergeThreads size of the worker pool running Automerge (JNI) work
@@ -52,6 +55,8 @@ public record MinutesConfig(
     int maxConnectionsPerIp,
     int maxDocumentsPerConnection,
     int maxMessagesPerSecond,
+    Duration requestTimeout,
+    Duration keepAliveTimeout,
     Duration sessionIdle,
     int compactAfter,
     int automergeThreads,

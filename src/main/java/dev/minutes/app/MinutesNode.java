@@ -1,6 +1,7 @@
 package dev.minutes.app;
 
 import dev.minutes.http.HttpApi;
+import dev.minutes.http.RequestDeadline;
 import dev.minutes.meeting.MeetingDocument;
 import dev.minutes.meeting.MeetingService;
 import dev.minutes.metrics.SyncMetrics;
@@ -53,6 +54,7 @@ public final class MinutesNode {
   private SessionPool pool;
   private SessionRegistry sessions;
   private PublishModule publish;
+  private MeetingService meetings;
   private HttpServer server;
 
   private MinutesNode(Vertx vertx, MinutesConfig config) {
@@ -101,7 +103,7 @@ public final class MinutesNode {
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);
     publish = PublishModule.create(vertx, config, redis, registry);
-    MeetingService meetings = new MeetingService(vertx, records, store, sessions, pool,
+    meetings = new MeetingService(vertx, records, store, sessions, pool,
         new MeetingDocument(natives), publish.publisher(), Clock.systemUTC());
     changeFeed = new RedisChangeFeed(redis);
     return changeFeed.start(
@@ -115,7 +117,8 @@ public final class MinutesNode {
             redis::ping, config.createToken(), config.publicUrl(), config.allowedOrigins(),
             config.maxHttpBodyBytes(), new ConnectionLimits(config.writeQueueBytes(),
                 config.maxDocumentsPerConnection(), config.maxConnectionsPerIp(), config.maxMessagesPerSecond()),
-            config.operatorToken(), publish.operations())));
+            config.operatorToken(), publish.operations(),
+            new RequestDeadline(vertx, config.requestTimeout(), config.keepAliveTimeout(), registry))));
   }
 
   private Future<Void> listen(HttpApi.Parts parts) {
@@ -126,8 +129,16 @@ public final class MinutesNode {
         .setMaxWebSocketMessageSize(config.maxMessageBytes())
         .setIdleTimeout(0)
         .setWebSocketClosingTimeout(5)
-        .setCompressionSupported(true);
+        .setCompressionSupported(true)
+        // Netty inflates a permessage-deflate frame without bound: a frame under the size limit could
+        // inflate a thousandfold. Clients work the same without the extension.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        // No h2c: nothing here speaks it, and while Vert.x sniffs for its preface a connection does not
+        // exist yet for the RequestDeadline to bound (a silent or slow client would hold it forever).
+        .setHttp2ClearTextEnabled(false);
     return vertx.createHttpServer(options)
+        .connectionHandler(parts.requestDeadline()::onConnection)
         .requestHandler(HttpApi.router(vertx, parts))
         .listen()
         .map(listening -> {
@@ -151,6 +162,10 @@ public final class MinutesNode {
 
   public AutomergeObjects natives() {
     return natives;
+  }
+
+  public MeetingService meetings() {
+    return meetings;
   }
 
   public SessionRegistry sessions() {

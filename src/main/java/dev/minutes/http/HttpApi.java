@@ -43,15 +43,18 @@ public final class HttpApi {
       long maxHttpBodyBytes,
       ConnectionLimits limits,
       Optional<String> operatorToken,
-      PublishOperations publishOperations) {}
+      PublishOperations publishOperations,
+      RequestDeadline requestDeadline) {}
 
   public static Router router(Vertx vertx, Parts parts) {
     Router router = Router.router(vertx);
+    router.route().handler(parts.requestDeadline()::onRequest);
     router.route().handler(HttpApi::securityHeaders);
     new SyncRoute(parts.meetings(), parts.sessions(), parts.directory(), parts.identity(), parts.syncMetrics(),
         parts.limits(), parts.allowedOrigins()).mount(router);
-    new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl()).mount(router, parts.maxHttpBodyBytes());
+    // Operator routes first: the meetings routes end with the catch-all 404 for /api/*.
     new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);
+    new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl()).mount(router, parts.maxHttpBodyBytes());
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> parts.redisReady().get()
         .otherwise(false)

@@ -37,6 +37,7 @@ final class MeetingRoutes {
     router.get("/api/meetings/:id").handler(this::view);
     router.get("/api/meetings/:id/minutes.md").handler(this::minutes);
     router.post("/api/meetings/:id/close").handler(bodies).handler(this::close);
+    router.route("/api/*").handler(MeetingRoutes::noSuchRoute);
     router.route("/api/*").failureHandler(ApiErrors::handle);
   }
 
@@ -50,9 +51,10 @@ final class MeetingRoutes {
   private void importMinutes(RoutingContext ctx) {
     respond(ctx, requireCreateToken(ctx).compose(v -> {
       String contentType = Optional.ofNullable(ctx.request().getHeader("content-type")).orElse("");
-      if (!contentType.startsWith("text/markdown") && !contentType.startsWith("text/plain")) {
-        return Future.failedFuture(new MeetingException(MeetingException.Kind.INVALID, "unsupported_media_type",
-            "send the minutes file as text/markdown"));
+      String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+      if (!mediaType.equals("text/markdown") && !mediaType.equals("text/plain")) {
+        return Future.failedFuture(new MeetingException(MeetingException.Kind.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type", "send the minutes file as text/markdown; got '" + mediaType + "'"));
       }
       return meetings.importMinutes(utf8(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()));
     }).map(created -> created(ctx, created)), 201);
@@ -69,11 +71,41 @@ final class MeetingRoutes {
   }
 
   private void close(RoutingContext ctx) {
-    Optional<String> by = Optional.empty();
-    if (!ctx.body().isEmpty()) {
-      by = Optional.ofNullable(jsonBody(ctx).getString("by")).map(String::strip).filter(s -> !s.isEmpty());
+    Optional<String> by;
+    try {
+      by = closedBy(ctx);
+    } catch (MeetingException e) {
+      ctx.fail(e);
+      return;
     }
     respond(ctx, meetings.close(ctx.pathParam("id"), bearer(ctx), by), 200);
+  }
+
+  /** The optional {@code by} of a close request body: who closed, one line of text. */
+  private static Optional<String> closedBy(RoutingContext ctx) {
+    if (ctx.body().isEmpty()) {
+      return Optional.empty();
+    }
+    Object by = jsonBody(ctx).getValue("by");
+    if (by == null) {
+      return Optional.empty();
+    }
+    if (!(by instanceof String text) || text.length() > 500 || text.strip().lines().count() > 1
+        || text.chars().anyMatch(Character::isISOControl)) {
+      throw new MeetingException(MeetingException.Kind.INVALID, "invalid_by", "by must be one line of text (a name)");
+    }
+    return Optional.of(text.strip()).filter(s -> !s.isEmpty());
+  }
+
+  /** Anything under /api that no route serves: a known path with another method is 405, the rest 404. */
+  private static void noSuchRoute(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    boolean known = path.matches("/api/meetings(/import)?") || path.matches("/api/meetings/[^/]+(/minutes\\.md|/close)?");
+    if (known) {
+      ApiErrors.send(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + path);
+    } else {
+      ApiErrors.send(ctx, 404, "not_found", "no API route " + path);
+    }
   }
 
   private Future<Void> requireCreateToken(RoutingContext ctx) {

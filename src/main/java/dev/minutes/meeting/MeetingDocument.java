@@ -58,42 +58,48 @@ public final class MeetingDocument {
     }
   }
 
-  /** What the document says at the given heads (all heads when {@code heads} is null). */
-  public Snapshot read(byte[] saved, List<String> heads) {
-    Document document = natives.load(saved);
+  /** What the stored document (snapshot plus log entries) says now. */
+  public Snapshot current(byte[] snapshot, List<byte[]> changes) {
+    Document document = load(snapshot, changes);
     try {
-      ChangeHash[] at = heads == null ? document.getHeads() : toHashes(heads);
-      return read(document, at);
+      return read(document, document.getHeads());
     } finally {
       natives.free(document);
     }
   }
 
-  /** Loads saved bytes plus log entries and returns the document's current heads as hex. */
-  public Frozen freeze(byte[] snapshot, List<byte[]> changes) {
-    Document document = natives.load(snapshot);
+  /** What the stored document (snapshot plus log entries) says at the given heads. */
+  public Snapshot readAt(byte[] snapshot, List<byte[]> changes, List<String> heads) {
+    Document document = load(snapshot, changes);
     try {
-      for (byte[] change : changes) {
-        document.applyEncodedChanges(change);
-      }
-      ChangeHash[] heads = document.getHeads();
-      return new Frozen(hex(heads), read(document, heads));
+      return read(document, toHashes(heads));
+    } finally {
+      natives.free(document);
+    }
+  }
+
+  /** The current heads of the stored document (snapshot plus log entries), as hex. */
+  public List<String> heads(byte[] snapshot, List<byte[]> changes) {
+    Document document = load(snapshot, changes);
+    try {
+      return hex(document.getHeads());
     } finally {
       natives.free(document);
     }
   }
 
   /**
-   * The change that marks the document closed ({@code status}, {@code closed}), made on top of
-   * everything stored; returns the encoded change bytes to append to the log.
+   * Freezes the stored document (snapshot plus log entries; the write gate must be closed, so
+   * nothing else is added) and makes the change that marks it closed ({@code status}, {@code
+   * closed}) on top of its heads. Returns the frozen heads, the encoded change to append to the log
+   * and the change's hash. The bytes are kept, so that a retried close appends this very change
+   * instead of making a second one.
    */
-  public byte[] closingChange(byte[] snapshot, List<byte[]> changes, String at, String by, List<String> frozenHeads) {
-    Document document = natives.load(snapshot);
+  public ClosingChange closingChange(byte[] snapshot, List<byte[]> changes, String at, String by) {
+    Document document = load(snapshot, changes);
     try {
-      for (byte[] change : changes) {
-        document.applyEncodedChanges(change);
-      }
       ChangeHash[] before = document.getHeads();
+      List<String> frozenHeads = hex(before);
       try (Transaction tx = document.startTransaction()) {
         putText(tx, ObjectId.ROOT, "status", "closed");
         ObjectId closed = tx.set(ObjectId.ROOT, "closed", ObjectType.MAP);
@@ -106,9 +112,26 @@ public final class MeetingDocument {
         }
         tx.commit();
       }
-      return document.encodeChangesSince(before);
+      List<String> after = hex(document.getHeads());
+      if (after.size() != 1) {
+        throw new IllegalStateException("a closing change must leave exactly one head, found " + after);
+      }
+      return new ClosingChange(frozenHeads, document.encodeChangesSince(before), after.get(0));
     } finally {
       natives.free(document);
+    }
+  }
+
+  private Document load(byte[] snapshot, List<byte[]> changes) {
+    Document document = natives.load(snapshot);
+    try {
+      for (byte[] change : changes) {
+        document.applyEncodedChanges(change);
+      }
+      return document;
+    } catch (RuntimeException e) {
+      natives.free(document);
+      throw e;
     }
   }
 
@@ -177,6 +200,6 @@ public final class MeetingDocument {
   /** The meeting as the document says at some heads. */
   public record Snapshot(FrontMatter meta, String body, String status) {}
 
-  /** The document at its frozen heads. */
-  public record Frozen(List<String> heads, Snapshot snapshot) {}
+  /** The heads a close froze, the encoded closing change made on top of them, and its hash (hex). */
+  public record ClosingChange(List<String> frozenHeads, byte[] bytes, String head) {}
 }

@@ -14,6 +14,7 @@ public final class MeetingException extends RuntimeException {
     NOT_FOUND(404),
     CONFLICT(409),
     TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
     UNAVAILABLE(503);
 
     private final int status;

@@ -4,7 +4,6 @@ import dev.minutes.render.Author;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,12 +28,7 @@ public record MeetingRequest(
   /** Parses and validates the JSON body; {@code today} is the default date. */
   public static MeetingRequest fromJson(JsonObject json, LocalDate today) {
     String date = optionalText(json, "date").orElse(today.toString());
-    try {
-      LocalDate parsed = LocalDate.parse(date);
-      if (!parsed.toString().equals(date)) {
-        throw MeetingException.invalid("invalid_date", "date must be YYYY-MM-DD, got '" + date + "'");
-      }
-    } catch (DateTimeParseException e) {
+    if (!PublishableMinutes.validDate(date)) {
       throw MeetingException.invalid("invalid_date", "date must be a real calendar date YYYY-MM-DD, got '" + date + "'");
     }
     JsonObject authorJson = objectField(json, "author");
@@ -42,9 +36,9 @@ public record MeetingRequest(
     if (json.containsKey("chair") && chair.isEmpty()) {
       throw MeetingException.invalid("invalid_chair", "chair must not be empty");
     }
-    String authorName = optionalText(authorJson, "name").or(() -> chair).orElse("");
-    Author author = new Author(authorName, optionalText(authorJson, "uri").orElse(""),
-        optionalText(authorJson, "email").orElse(""));
+    String authorName = authorText(authorJson, "name").or(() -> chair).orElse("");
+    Author author = new Author(authorName, authorText(authorJson, "uri").orElse(""),
+        authorText(authorJson, "email").orElse(""));
     return new MeetingRequest(date, optionalText(json, "subject"), optionalText(json, "description").orElse(""),
         author, chair, names(json, "attendees"), names(json, "agenda"), optionalText(json, "previous"));
   }
@@ -73,6 +67,15 @@ public record MeetingRequest(
     return trimmed.isEmpty() ? Optional.empty() : Optional.of(trimmed);
   }
 
+  /** A field of {@code author}; its problems are reported as {@code invalid_author}. */
+  private static Optional<String> authorText(JsonObject author, String key) {
+    try {
+      return optionalText(author, key);
+    } catch (MeetingException e) {
+      throw MeetingException.invalid("invalid_author", "author." + e.getMessage());
+    }
+  }
+
   private static List<String> names(JsonObject json, String key) {
     Object value = json.getValue(key);
     if (value == null) {
@@ -99,12 +102,9 @@ public record MeetingRequest(
     if (text.length() > MAX_TEXT) {
       throw MeetingException.invalid("invalid_" + baseName(field), field + " is longer than " + MAX_TEXT + " characters");
     }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isISOControl(c)) {
-        throw MeetingException.invalid("invalid_" + baseName(field),
-            field + " must be one line of text without control characters");
-      }
+    if (!text.codePoints().allMatch(PublishableMinutes::allowed)) {
+      throw MeetingException.invalid("invalid_" + baseName(field),
+          field + " must be one line of text without line breaks or control characters");
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.minutes.meeting;
 
 import dev.minutes.meeting.MeetingException.Kind;
-import dev.minutes.publish.Publication;
 import dev.minutes.publish.Publisher;
 import dev.minutes.render.ActionItem;
 import dev.minutes.render.ActionItems;
@@ -19,7 +18,6 @@ import dev.minutes.store.StoreException;
 import dev.minutes.store.StoredDocument;
 import dev.minutes.sync.AccessGrant;
 import dev.minutes.sync.AccessPolicy;
-import dev.minutes.sync.DocumentSession;
 import dev.minutes.sync.SessionPool;
 import dev.minutes.sync.SessionRegistry;
 import dev.minutes.sync.codec.DocumentIds;
@@ -28,17 +26,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,35 +42,35 @@ import org.slf4j.LoggerFactory;
  * A meeting's lifecycle (open → closing → closed) and who may do what with it. Implements the sync
  * endpoint's {@link AccessPolicy}: a token opens exactly its meeting's document, viewers read only.
  *
- * <p>Closing happens exactly once across nodes: Redis' write gate refuses client appends from the
- * moment a close starts, a lease makes one caller the closer, and the final step (status, final
- * minutes, publish jobs) is one atomic script. The final minutes are rendered from the document at
- * its frozen heads: everything stored when the gate closed, nothing after.
+ * <p>Closing happens exactly once across nodes and crashes; see {@link MeetingCloser}. The final
+ * minutes are rendered from the document at its frozen heads: everything stored when the write
+ * gate closed, nothing after. Once closed, reads use the final minutes kept at close.
  */
 public final class MeetingService implements AccessPolicy {
   private static final Logger log = LoggerFactory.getLogger(MeetingService.class);
-  private static final Duration CLOSE_LEASE = Duration.ofSeconds(30);
 
-  private final Vertx vertx;
   private final MeetingRecords records;
   private final DocumentStore store;
-  private final SessionRegistry sessions;
-  private final SessionPool pool;
   private final MeetingDocument documents;
   private final Publisher publisher;
   private final Clock clock;
-  private final String nodeId = UUID.randomUUID().toString();
+  private final AutomergeWork work;
+  private final MeetingCloser closer;
 
   public MeetingService(Vertx vertx, MeetingRecords records, DocumentStore store, SessionRegistry sessions,
       SessionPool pool, MeetingDocument documents, Publisher publisher, Clock clock) {
-    this.vertx = vertx;
     this.records = records;
     this.store = store;
-    this.sessions = sessions;
-    this.pool = pool;
     this.documents = documents;
     this.publisher = publisher;
     this.clock = clock;
+    this.work = new AutomergeWork(vertx, pool);
+    this.closer = new MeetingCloser(vertx, records, store, sessions, documents, publisher, clock, work);
+  }
+
+  /** The close machinery, for tests that stop a close between its steps as a crash would. */
+  MeetingCloser closer() {
+    return closer;
   }
 
   // ---- create and import ----
@@ -85,23 +80,32 @@ public final class MeetingService implements AccessPolicy {
         ? previous(request.previous().get()).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
     return previous.compose(prev -> {
-      String chair = request.chair().or(() -> prev.flatMap(Previous::chair)).orElse(request.author().name());
-      List<String> attendees = request.attendees().isEmpty() && prev.isPresent()
-          ? prev.get().attendees() : request.attendees();
-      Author author = request.author().name().isEmpty()
-          ? new Author(chair, request.author().uri(), request.author().email()) : request.author();
-      FrontMatter meta = new FrontMatter(request.date(), author,
-          request.subject().orElse("Weekly Meeting: " + request.date()), "weekly-" + request.date(),
-          request.description());
-      validate(meta);
-      String body = BodyTemplate.initialBody(new BodyInput(chair, attendees, request.agenda(),
-          prev.map(Previous::openItems).orElse(List.of()), prev.map(Previous::permalink).orElse(null)));
-      Map<String, String> extra = new LinkedHashMap<>();
-      extra.put("chair", chair);
-      extra.put("attendees", new JsonArray(attendees).encode());
-      prev.ifPresent(p -> extra.put("previous", p.id()));
-      return store(meta, body, extra);
+      try {
+        return createFrom(request, prev);
+      } catch (IllegalArgumentException e) {
+        // The template and the renderer name the offending value; the request checks should have caught it.
+        return Future.failedFuture(MeetingException.invalid("invalid_field", e.getMessage()));
+      }
     });
+  }
+
+  private Future<CreatedMeeting> createFrom(MeetingRequest request, Optional<Previous> prev) {
+    String chair = request.chair().or(() -> prev.flatMap(Previous::chair)).orElse(request.author().name());
+    List<String> attendees = request.attendees().isEmpty() && prev.isPresent()
+        ? prev.get().attendees() : request.attendees();
+    Author author = request.author().name().isEmpty()
+        ? new Author(chair, request.author().uri(), request.author().email()) : request.author();
+    FrontMatter meta = new FrontMatter(request.date(), author,
+        request.subject().orElse("Weekly Meeting: " + request.date()), "weekly-" + request.date(),
+        request.description());
+    validate(meta);
+    String body = BodyTemplate.initialBody(new BodyInput(chair, attendees, request.agenda(),
+        prev.map(Previous::openItems).orElse(List.of()), prev.map(Previous::permalink).orElse(null)));
+    Map<String, String> extra = new LinkedHashMap<>();
+    extra.put("chair", chair);
+    extra.put("attendees", new JsonArray(attendees).encode());
+    prev.ifPresent(p -> extra.put("previous", p.id()));
+    return store(meta, body, extra);
   }
 
   /** Creates a meeting holding exactly one published minutes file. */
@@ -130,6 +134,7 @@ public final class MeetingService implements AccessPolicy {
     }
     Map<String, String> fields = new LinkedHashMap<>(extra);
     fields.put("documentId", id);
+    fields.put("date", meta.updated());
     fields.put("status", "open");
     fields.put("createdAt", Instant.now(clock).toString());
     tokens.forEach((role, token) -> fields.put("token:" + role.label(), Tokens.hash(token)));
@@ -147,7 +152,7 @@ public final class MeetingService implements AccessPolicy {
     return records.get(previousId)
         .compose(record -> record.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
             MeetingException.invalid("unknown_previous", "previous meeting '" + previousId + "' does not exist"))))
-        .compose(record -> currentSnapshot(record).map(snapshot -> new Previous(previousId,
+        .compose(record -> snapshotOf(record).map(snapshot -> new Previous(previousId,
             Optional.ofNullable(record.get("chair")).filter(s -> !s.isEmpty()),
             new JsonArray(record.getOrDefault("attendees", "[]")).stream().map(String::valueOf).toList(),
             snapshot.meta().permalink(),
@@ -158,7 +163,7 @@ public final class MeetingService implements AccessPolicy {
 
   /** The meeting as the API shows it to any holder of one of its tokens. */
   public Future<JsonObject> view(String meetingId, String token) {
-    return authorized(meetingId, token, null).compose(record -> currentSnapshot(record)
+    return authorized(meetingId, token, null).compose(record -> snapshotOf(record)
         .compose(snapshot -> publisher.status(meetingId).map(publish -> {
           Role role = roleOf(record, token);
           JsonObject closed = Optional.ofNullable(record.get("closed")).map(JsonObject::new).orElse(null);
@@ -186,7 +191,8 @@ public final class MeetingService implements AccessPolicy {
       if (finalText != null) {
         return Future.succeededFuture(finalText);
       }
-      return currentSnapshot(record).map(s -> MinutesRenderer.render(s.meta(), s.body()));
+      return currentSnapshot(record)
+          .map(s -> PublishableMinutes.render(meetingId, s, MeetingCloser.fallbackDate(record)).markdown());
     });
   }
 
@@ -194,60 +200,9 @@ public final class MeetingService implements AccessPolicy {
 
   /** Freezes and publishes; repeating it (from any node) returns the same result. */
   public Future<JsonObject> close(String meetingId, String token, Optional<String> by) {
-    return authorized(meetingId, token, Role.CHAIR).compose(record -> {
-      if ("closed".equals(record.get("status"))) {
-        return Future.succeededFuture(closeResult(record));
-      }
-      return records.acquireCloseLease(meetingId, nodeId, CLOSE_LEASE).compose(leased -> leased
-          ? freeze(meetingId, record, by.orElse(record.getOrDefault("chair", "")))
-          : awaitClosed(meetingId, Instant.now(clock).plus(CLOSE_LEASE.plusSeconds(5))));
-    });
-  }
-
-  private Future<JsonObject> freeze(String meetingId, Map<String, String> record, String by) {
-    String documentId = record.get("documentId");
-    String at = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
-    return store.closeWrites(documentId)
-        .compose(first -> records.setField(meetingId, "status", "closing"))
-        .onSuccess(v -> Optional.ofNullable(sessions.loaded(documentId)).ifPresent(DocumentSession::markClosed))
-        .compose(v -> loadStored(documentId))
-        .compose(stored -> onPool(() -> documents.freeze(stored.snapshot(), stored.changes()))
-            .compose(frozen -> onPool(() -> documents.closingChange(stored.snapshot(), stored.changes(), at, by,
-                    frozen.heads()))
-                .compose(change -> store.appendSystem(documentId, change))
-                .map(seq -> frozen)))
-        .compose(frozen -> {
-          MeetingDocument.Snapshot snapshot = frozen.snapshot();
-          String markdown = MinutesRenderer.render(snapshot.meta(), snapshot.body());
-          JsonObject closed = new JsonObject().put("at", at).put("by", by).put("heads", new JsonArray(frozen.heads()));
-          List<String> jobs = publisher.jobsFor(new Publication(meetingId, snapshot.meta(), markdown, at));
-          return records.finalizeClose(meetingId, closed.encode(), markdown, jobs);
-        })
-        .compose(finalized -> records.get(meetingId))
-        .map(after -> {
-          Map<String, String> closedRecord = after.orElseThrow();
-          log.info("meeting {} closed at heads {}", meetingId, closedRecord.get("closed"));
-          return closeResult(closedRecord);
-        })
+    return authorized(meetingId, token, Role.CHAIR)
+        .compose(record -> closer.close(meetingId, record, by.orElse(record.getOrDefault("chair", ""))))
         .recover(MeetingService::unavailable);
-  }
-
-  private Future<JsonObject> awaitClosed(String meetingId, Instant deadline) {
-    return vertx.timer(100).compose(t -> records.get(meetingId)).compose(record -> {
-      Map<String, String> fields = record.orElseThrow();
-      if ("closed".equals(fields.get("status"))) {
-        return Future.succeededFuture(closeResult(fields));
-      }
-      if (Instant.now(clock).isAfter(deadline)) {
-        return Future.failedFuture(new MeetingException(Kind.UNAVAILABLE, "close_in_progress",
-            "another close of this meeting is still running; retry"));
-      }
-      return awaitClosed(meetingId, deadline);
-    });
-  }
-
-  private static JsonObject closeResult(Map<String, String> record) {
-    return new JsonObject().put("status", "closed").put("closed", new JsonObject(record.get("closed")));
   }
 
   // ---- access ----
@@ -271,15 +226,19 @@ public final class MeetingService implements AccessPolicy {
     });
   }
 
-  /** The meeting's record if the token is one of its tokens (and of {@code required} role when given). */
+  /**
+   * The meeting's record if the token is one of its tokens (and of {@code required} role when
+   * given). An unknown meeting is 404 whatever the token; then a missing or unknown token is 401, a
+   * token of another meeting or of the wrong role 403 (contract §3).
+   */
   private Future<Map<String, String>> authorized(String meetingId, String token, Role required) {
-    if (token == null || token.isEmpty()) {
-      return Future.failedFuture(new MeetingException(Kind.UNAUTHORIZED, "missing_token",
-          "send a meeting token as 'Authorization: Bearer <token>'"));
-    }
     return records.get(meetingId).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(new MeetingException(Kind.NOT_FOUND, "unknown_meeting", "no meeting '" + meetingId + "'"));
+      }
+      if (token == null || token.isEmpty()) {
+        return Future.failedFuture(new MeetingException(Kind.UNAUTHORIZED, "missing_token",
+            "send a meeting token as 'Authorization: Bearer <token>'"));
       }
       Map<String, String> record = found.get();
       Role role = roleOf(record, token);
@@ -293,7 +252,7 @@ public final class MeetingService implements AccessPolicy {
             "this needs the " + required.label() + " token; yours is the " + role.label() + " token"));
       }
       return Future.succeededFuture(record);
-    });
+    }).recover(MeetingService::unavailable);
   }
 
   private static Role roleOf(Map<String, String> record, String token) {
@@ -307,9 +266,22 @@ public final class MeetingService implements AccessPolicy {
 
   // ---- helpers ----
 
+  /**
+   * What the meeting says: for a closed meeting its final minutes (kept at close, from the frozen
+   * heads), otherwise the stored document now.
+   */
+  private Future<MeetingDocument.Snapshot> snapshotOf(Map<String, String> record) {
+    String finalText = record.get("final");
+    if (finalText != null) {
+      PublishedMinutes published = MinutesParser.parse(finalText);
+      return Future.succeededFuture(new MeetingDocument.Snapshot(published.frontMatter(), published.body(), "closed"));
+    }
+    return currentSnapshot(record);
+  }
+
   private Future<MeetingDocument.Snapshot> currentSnapshot(Map<String, String> record) {
     return loadStored(record.get("documentId"))
-        .compose(stored -> onPool(() -> documents.freeze(stored.snapshot(), stored.changes()).snapshot()));
+        .compose(stored -> onPool(() -> documents.current(stored.snapshot(), stored.changes())));
   }
 
   private Future<StoredDocument> loadStored(String documentId) {
@@ -318,7 +290,7 @@ public final class MeetingService implements AccessPolicy {
   }
 
   private <T> Future<T> onPool(Supplier<T> task) {
-    return Future.fromCompletionStage(pool.run(task), vertx.getOrCreateContext());
+    return work.run(task);
   }
 
   private static String status(Map<String, String> record) {

@@ -12,8 +12,9 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * Meeting records in Redis: one hash per meeting, a token index (hash of token → meeting and role),
- * the close lease, and the atomic step that finalises a close together with its publish jobs.
- * The meeting module decides what the fields mean; this class only keeps them safely.
+ * the close lease, the write-once record of a close's frozen state, and the atomic step that
+ * finalises a close together with its publish jobs. The meeting module decides what the fields
+ * mean; this class only keeps them safely.
  *
  * <p>Keys: {@code <prefix>meeting:{id}} (hash), {@code <prefix>token:<sha256>} (string
  * "meetingId role"), {@code <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream
@@ -44,6 +45,33 @@ public final class MeetingRecords {
         redis.call('XADD', KEYS[2], '*', 'job', ARGV[i])
       end
       return 1
+      """;
+
+  /**
+   * KEYS[1] meeting; ARGV field/value pairs. Records the frozen state of a close once: the first
+   * caller's pairs win, later callers (a retry after a crash, a second closer after the lease
+   * expired) change nothing and must reuse what is stored.
+   */
+  private static final String BEGIN_CLOSE = """
+      if redis.call('EXISTS', KEYS[1]) == 0 then
+        return -1
+      end
+      if redis.call('HEXISTS', KEYS[1], 'frozenHeads') == 1 or redis.call('HGET', KEYS[1], 'status') == 'closed' then
+        return 0
+      end
+      for i = 1, #ARGV, 2 do
+        redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+      end
+      redis.call('HSET', KEYS[1], 'status', 'closing')
+      return 1
+      """;
+
+  /** KEYS[1] lease; ARGV[1] owner. Deletes the lease only if the caller still holds it. */
+  private static final String RELEASE_LEASE = """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then
+        return redis.call('DEL', KEYS[1])
+      end
+      return 0
       """;
 
   private final RedisConnection connection;
@@ -92,19 +120,31 @@ public final class MeetingRecords {
         .map(Optional::ofNullable);
   }
 
-  /** Sets one field (e.g. status "closing"). */
-  public Future<Void> setField(String meetingId, String field, String value) {
-    return RedisFutures.toVertx(
-            connection.client().<String, String>getMap(meetingKey(meetingId), StringCodec.INSTANCE)
-                .fastPutAsync(field, value),
-            context(), "update meeting")
+  /**
+   * Stores the frozen state of a close (and status "closing") unless one is stored already. Returns
+   * true when these fields were stored, false when an earlier call's fields stay.
+   */
+  public Future<Boolean> beginClose(String meetingId, Map<String, String> frozenFields) {
+    List<Object> args = new ArrayList<>();
+    frozenFields.forEach((k, v) -> {
+      args.add(k);
+      args.add(v);
+    });
+    return eval(BEGIN_CLOSE, RScript.ReturnType.INTEGER, List.of(meetingKey(meetingId)), args.toArray(), "begin close")
+        .map(result -> ((Long) result) == 1L);
+  }
+
+  /** Gives the close lease back early (after a failed close) so that a retry need not wait for it to expire. */
+  public Future<Void> releaseCloseLease(String meetingId, String owner) {
+    return eval(RELEASE_LEASE, RScript.ReturnType.INTEGER, List.of(leaseKey(meetingId)), new Object[] {owner},
+            "release close lease")
         .mapEmpty();
   }
 
   /** The exclusive right to run a close for {@code ttl}; true for the one caller that got it. */
   public Future<Boolean> acquireCloseLease(String meetingId, String owner, Duration ttl) {
     return RedisFutures.toVertx(
-        connection.client().<String>getBucket(meetingKey(meetingId) + ":lease", StringCodec.INSTANCE)
+        connection.client().<String>getBucket(leaseKey(meetingId), StringCodec.INSTANCE)
             .setIfAbsentAsync(owner, ttl),
         context(), "acquire close lease");
   }
@@ -130,6 +170,10 @@ public final class MeetingRecords {
 
   private String meetingKey(String meetingId) {
     return connection.keys().prefix() + "meeting:{" + meetingId + "}";
+  }
+
+  private String leaseKey(String meetingId) {
+    return meetingKey(meetingId) + ":lease";
   }
 
   private String tokenKey(String tokenHash) {

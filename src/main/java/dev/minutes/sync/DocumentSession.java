@@ -92,6 +92,12 @@ public final class DocumentSession {
   /** Bytes of log entries after {@code compactedSeq}, as far as this node knows (its own appends and what it loaded). */
   private long logBytes;
   private boolean cycleRunning;
+  /**
+   * True while the document is being replaced by the stored one (after a refused or failed cycle).
+   * Until then the in-memory document may hold changes that were never stored: no cycle, no
+   * compaction and no outgoing message may use it.
+   */
+  private boolean reloading;
   private boolean catchUpWanted;
   private boolean compacting;
   private boolean closed;
@@ -202,17 +208,23 @@ public final class DocumentSession {
     });
   }
 
-  public void detach(String peerId) {
+  /**
+   * Removes the peer's link if it is still the one of this connection: when a peer joined again on
+   * a newer socket, the older socket's close comes later and must leave the newer link alone.
+   */
+  public void detach(PeerSink peer) {
     context.runOnContext(v -> {
-      PeerLink link = peers.remove(peerId);
-      peersChanged();
-      if (link != null) {
-        lane.submit(() -> {
-          natives.free(link.state);
-          link.state = null;
-          return null;
-        });
+      PeerLink link = peers.get(peer.peerId());
+      if (link == null || link.sink != peer) {
+        return;
       }
+      peers.remove(peer.peerId());
+      peersChanged();
+      lane.submit(() -> {
+        natives.free(link.state);
+        link.state = null;
+        return null;
+      });
       if (peers.isEmpty()) {
         scheduleIdleUnload();
       }
@@ -272,7 +284,7 @@ public final class DocumentSession {
   // ---- the cycle ----
 
   private void runCycle() {
-    if (cycleRunning || unloaded || (inbox.isEmpty() && !catchUpWanted)) {
+    if (cycleRunning || reloading || unloaded || (inbox.isEmpty() && !catchUpWanted)) {
       return;
     }
     cycleRunning = true;
@@ -309,6 +321,9 @@ public final class DocumentSession {
    * unreadable chunk) puts its peer back on Automerge's own sync with a fresh sync state.
    */
   private Applied apply(Optional<LogSlice> slice, List<Incoming> batch) {
+    if (document == null) {
+      throw new SessionUnloaded(documentId);
+    }
     slice.ifPresent(this::mergeStored);
     List<PeerError> errors = new ArrayList<>();
     ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -687,12 +702,21 @@ public final class DocumentSession {
     for (Outgoing o : out) {
       if (peers.get(o.link.sink.peerId()) == o.link) {
         metrics.syncOut(o.data.length);
-        o.link.sink.sendSync(documentId, o.data);
+        try {
+          o.link.sink.sendSync(documentId, o.data);
+        } catch (RuntimeException e) {
+          // One peer's broken socket must not keep the others from their messages: their sync
+          // states already count this message as sent, and a skipped one would stall them.
+          log.warn("document {}: cannot deliver to peer {}", documentId, o.link.sink.peerId(), e);
+        }
       }
     }
   }
 
   private void recoverCycle(Throwable failure, List<Incoming> batch, boolean catchUp) {
+    if (unloaded) {
+      return; // shutdown raced the cycle; the document is gone and so are its peers
+    }
     if (failure instanceof StoreException e && e.reason() == StoreException.Reason.WRITES_CLOSED) {
       closed = true;
       log.warn("document {}: meeting closed while changes were in flight; refusing them and reloading", documentId);
@@ -718,7 +742,8 @@ public final class DocumentSession {
 
   /** Drops the in-memory document (which may hold refused changes) and every sync state, then reloads. */
   private void reloadFromStore() {
-    cycleRunning = true;
+    // Not cycleRunning: the failed cycle's own completion clears that flag right after this returns.
+    reloading = true;
     store.load(documentId)
         .compose(stored -> lane.submit(() -> {
           natives.free(document);
@@ -734,12 +759,18 @@ public final class DocumentSession {
           return stored.map(StoredDocument::lastSeq).orElse(0L);
         }))
         .onComplete(ar -> {
-          if (ar.succeeded()) {
-            mergedSeq = ar.result();
-          } else {
-            log.error("document {}: reload failed", documentId, ar.cause());
+          if (ar.failed()) {
+            // The document in memory may still hold unstored changes: never go on with it.
+            log.error("document {}: reload failed; retrying in a second", documentId, ar.cause());
+            vertx.setTimer(1_000, t -> {
+              if (!unloaded) {
+                reloadFromStore();
+              }
+            });
+            return;
           }
-          cycleRunning = false;
+          mergedSeq = ar.result();
+          reloading = false;
           catchUpWanted = true;
           runCycle();
         });
@@ -750,7 +781,7 @@ public final class DocumentSession {
     // A few large entries (a pasted or imported document, an offline client's backlog) are as slow to load
     // change by change as many small ones: fold them into the snapshot too.
     boolean manyBytes = logBytes >= COMPACT_AFTER_BYTES && mergedSeq > compactedSeq;
-    if (compacting || unloaded || catchUpWanted || !(manyEntries || manyBytes)) {
+    if (compacting || reloading || unloaded || catchUpWanted || !(manyEntries || manyBytes)) {
       return;
     }
     compacting = true;
@@ -776,7 +807,7 @@ public final class DocumentSession {
     cancelIdleTimer();
     idleTimer = vertx.setTimer(settings.idle().toMillis(), id -> {
       idleTimer = -1;
-      if (peers.isEmpty() && !cycleRunning && inbox.isEmpty() && !compacting) {
+      if (peers.isEmpty() && !cycleRunning && !reloading && inbox.isEmpty() && !compacting) {
         unload();
       } else if (peers.isEmpty()) {
         scheduleIdleUnload();

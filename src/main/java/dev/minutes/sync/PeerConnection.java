@@ -17,14 +17,19 @@ import dev.minutes.sync.codec.Request;
 import dev.minutes.sync.codec.Sync;
 import dev.minutes.sync.codec.SyncMessageInspector;
 import dev.minutes.sync.codec.SyncMessageSummary;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +41,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerConnection implements PeerSink {
   private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
+  /** Message types of automerge-repo's remote-heads gossip, which this server does not take part in. */
+  private static final Set<String> GOSSIP_TYPES = Set.of("remote-subscription-change", "remote-heads-changed");
+  /** How Vert.x words a multi-frame message over {@code maxWebSocketMessageSize} (it has no dedicated type). */
+  private static final String MESSAGE_OVERFLOW = "overflow max message size";
 
   private final ServerWebSocket socket;
   private final HttpConnection connection;
@@ -71,10 +80,9 @@ public final class PeerConnection implements PeerSink {
     rate = new MessageRate(limits.messagesPerSecond(), System.nanoTime());
     socket.setWriteQueueMaxSize(limits.writeQueueBytes());
     socket.binaryMessageHandler(this::onBinary);
-    socket.textMessageHandler(text -> refuse(new Refusal(Refusal.Reason.TEXT_FRAME,
+    socket.textMessageHandler(text -> refuseAndLog(new Refusal(Refusal.Reason.TEXT_FRAME,
         "frames must be binary CBOR, got a text frame")));
-    socket.exceptionHandler(failure -> log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(),
-        failure.getMessage()));
+    socket.exceptionHandler(this::onSocketFailure);
     socket.closeHandler(v -> {
       onClosed();
       afterClose.run();
@@ -104,12 +112,19 @@ public final class PeerConnection implements PeerSink {
     if (closed) {
       return;
     }
-    if (socket.writeQueueFull()) {
-      // A client that stops reading must not make the server buffer without bound.
-      refuseAndLog(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
-      return;
+    try {
+      if (socket.writeQueueFull()) {
+        // A client that stops reading must not make the server buffer without bound.
+        refuseAndLog(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
+        return;
+      }
+      socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
+    } catch (IllegalStateException socketClosed) {
+      // The client closed the socket after `closed` was read: sessions call this from their own
+      // context, while the close is handled on the socket's. writeQueueFull() then throws ("WebSocket
+      // is closed"); there is nothing left to deliver, and the close handler detaches this peer.
+      log.debug("peer {}: not sending '{}', the socket is closed", describe(), message.type());
     }
-    socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
   }
 
   @Override
@@ -151,6 +166,10 @@ public final class PeerConnection implements PeerSink {
   }
 
   private void onBinary(Buffer frame) {
+    if (closed) {
+      // Closing (refused, replaced by a newer socket, shutting down): nothing more is processed.
+      return;
+    }
     if (!rate.tryAcquire(System.nanoTime())) {
       refuseAndLog(new Refusal(Refusal.Reason.OVERLOADED,
           "more than " + limits.messagesPerSecond() + " messages per second; reconnect and slow down"));
@@ -192,11 +211,33 @@ public final class PeerConnection implements PeerSink {
       socket.close((short) 1000, "leave");
     } else if (message instanceof DocUnavailable unavailable) {
       log.debug("peer {} lacks document {}", peerId, unavailable.documentId());
-    } else if (message instanceof Ignored ignored) {
+    } else if (message instanceof Ignored ignored && GOSSIP_TYPES.contains(ignored.type())) {
+      // Remote-heads gossip is off on this server; automerge-repo ignores these without a reply too.
       log.debug("peer {} sent ignored message type {}", peerId, ignored.type());
+    } else if (message instanceof Ignored ignored) {
+      refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE, "unknown message type '" + ignored.type() + "'"));
     } else {
       refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE,
           "a client may not send '" + message.type() + "'"));
+    }
+  }
+
+  /**
+   * Vert.x reports oversized input only here: a frame over the frame limit arrives as Netty's
+   * CorruptedWebSocketFrameException (Vert.x then drops the connection without a close frame), a
+   * message whose frames add up to more than the message limit as an IllegalStateException (the
+   * socket would stay open, the message silently dropped). Both are refused with close code 1009,
+   * written before Vert.x closes the channel.
+   */
+  private void onSocketFailure(Throwable failure) {
+    if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+      boolean tooBig = corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+      refuseAndLog(new Refusal(tooBig ? Refusal.Reason.MESSAGE_TOO_LARGE : Refusal.Reason.MALFORMED_MESSAGE,
+          String.valueOf(corrupted.getMessage())));
+    } else if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains(MESSAGE_OVERFLOW)) {
+      refuseAndLog(new Refusal(Refusal.Reason.MESSAGE_TOO_LARGE, failure.getMessage()));
+    } else {
+      log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(), failure.getMessage());
     }
   }
 
@@ -284,7 +325,7 @@ public final class PeerConnection implements PeerSink {
       directory.unregister(peerId, this);
     }
     for (Future<DocumentSession> session : documents.values()) {
-      session.onSuccess(s -> s.detach(peerId));
+      session.onSuccess(s -> s.detach(this));
     }
     documents.clear();
     log.debug("peer {} disconnected", describe());

@@ -72,6 +72,22 @@ class EmbeddedRedisTest {
   }
 
   @Test
+  @DisplayName("A redis-server left running on the data directory (its JVM was killed) is stopped before a new one starts")
+  void orphanedServerIsStopped() throws IOException {
+    EmbeddedRedis orphan = EmbeddedRedis.start(dataDir);
+    long orphanPid = Long.parseLong(Files.readString(dataDir.resolve(EmbeddedRedis.PID_FILE)).trim());
+    assertThat(ProcessHandle.of(orphanPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+
+    redis = EmbeddedRedis.start(dataDir);
+
+    assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(redis.port()).isNotEqualTo(orphan.port());
+    long newPid = Long.parseLong(Files.readString(dataDir.resolve(EmbeddedRedis.PID_FILE)).trim());
+    assertThat(newPid).isNotEqualTo(orphanPid);
+    orphan.stop();
+  }
+
+  @Test
   @DisplayName("The server listens on a loopback port given by url() and stop() may be called twice")
   void urlAndStop() {
     redis = EmbeddedRedis.start(dataDir);

@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.RedisHarness;
+import dev.minutes.support.SyncPeer;
 import dev.minutes.support.TestNode;
 import dev.minutes.sync.codec.DocumentIds;
 import dev.minutes.sync.codec.Ephemeral;
@@ -59,15 +60,16 @@ class SlowConsumerTest {
   }
 
   @Test
-  @DisplayName("is disconnected as a slow consumer once its queue is full, and its sync state is freed")
+  @DisplayName("is disconnected as a slow consumer once its queue is full, its sync state is freed, and an editor keeps syncing")
   void nonReadingClientIsDisconnected() throws Exception {
     JsonObject meeting = node.createMeeting(new JsonObject().put("chair", "Ada")).await(30, SECONDS);
     String token = meeting.getJsonObject("tokens").getString("editor");
     String documentId = DocumentIds.fromUrl(meeting.getString("documentUrl"));
 
+    SyncPeer honest = SyncPeer.connect(sockets, node.port(), token, documentId, "honest").await(30, SECONDS);
     WebSocket stalled = joinAndOpen("stalled", token, documentId);
     WebSocket flooder = joinAndOpen("flooder", token, documentId);
-    waitUntil(() -> node.node().natives().liveSyncStates() == 2);
+    waitUntil(() -> node.node().natives().liveSyncStates() == 3);
     stalled.pause(); // never read again: TCP back-pressure fills the server's queue for it
 
     byte[] presence = new byte[256 * 1024];
@@ -77,9 +79,12 @@ class SlowConsumerTest {
     }
 
     waitUntil(() -> slowConsumerRefusals() >= 1);
-    waitUntil(() -> node.node().natives().liveSyncStates() == 1);
+    waitUntil(() -> node.node().natives().liveSyncStates() == 2);
     assertThat(slowConsumerRefusals()).isGreaterThanOrEqualTo(1);
-    assertThat(node.node().natives().liveSyncStates()).isEqualTo(1);
+    assertThat(node.node().natives().liveSyncStates()).isEqualTo(2);
+    honest.append("[still syncing]").await(30, SECONDS);
+    assertThat(honest.errors().await(30, SECONDS)).isEmpty();
+    honest.close();
   }
 
   private double slowConsumerRefusals() {
@@ -114,12 +119,13 @@ class SlowConsumerTest {
   /** Polls a condition on the event loop's timer until it holds; the class timeout bounds it. */
   private void waitUntil(BooleanSupplier condition) throws Exception {
     Promise<Void> done = Promise.promise();
-    vertx.setPeriodic(0, 20, id -> {
+    // Timers are set from an event loop: cancelling one from its own handler is then safe.
+    vertx.runOnContext(start -> vertx.setPeriodic(20, id -> {
       if (condition.getAsBoolean()) {
         vertx.cancelTimer(id);
         done.tryComplete();
       }
-    });
+    }));
     done.future().await(100, SECONDS);
   }
 }

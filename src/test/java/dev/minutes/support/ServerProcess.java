@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * A minutes server in its own JVM process (for crash tests: SIGKILL must kill the whole server).
  * Runs {@code dev.minutes.app.Main} from the test classpath; {@link #ready()} completes with the
- * bound port once the server logs its {@code listening on http://HOST:PORT} line.
+ * bound port once the server logs its {@code listening on http://HOST:PORT} line. Its output is
+ * drained continuously (a full pipe would block the server) and kept for failure messages.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
@@ -34,11 +35,16 @@ public final class ServerProcess implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts a server with the given environment (on top of this JVM's). */
+  /**
+   * Starts a server with the given environment on top of this JVM's, except that an inherited
+   * REDIS_URL is dropped: a server gets one only when the caller passes it (without, it runs its
+   * embedded Redis).
+   */
   public static ServerProcess start(Map<String, String> environment, Path workDir) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         "dev.minutes.app.Main");
+    builder.environment().remove("REDIS_URL");
     builder.environment().putAll(environment);
     builder.directory(workDir.toFile());
     builder.redirectErrorStream(true);
@@ -75,7 +81,12 @@ public final class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** SIGKILL: no shutdown hook, no flush, like a crash. */
+  /** The processes this server started (e.g. its embedded redis-server) that are alive now. */
+  public List<ProcessHandle> children() {
+    return process.descendants().toList();
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, like a crash. Children (an embedded redis-server) are not signalled. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
@@ -93,8 +104,10 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Kills the server and whatever it started. */
   @Override
   public void close() throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     if (process.isAlive()) {
       kill();
     }

@@ -1,0 +1,363 @@
+package dev.minutes.sync;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minutes.metrics.SyncMetrics;
+import dev.minutes.store.DocumentStore;
+import dev.minutes.store.LogSlice;
+import dev.minutes.store.RedisConnection;
+import dev.minutes.store.RedisDocumentStore;
+import dev.minutes.store.StoreException;
+import dev.minutes.store.StoredDocument;
+import dev.minutes.support.RedisHarness;
+import dev.minutes.sync.codec.DocumentIds;
+import dev.minutes.sync.codec.Ephemeral;
+import dev.minutes.sync.codec.SyncMessageInspector;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.automerge.AmValue;
+import org.automerge.ChangeHash;
+import org.automerge.Document;
+import org.automerge.ObjectId;
+import org.automerge.ObjectType;
+import org.automerge.SyncState;
+import org.automerge.Transaction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One {@link DocumentSession} on the real Redis store, with peers that are Automerge documents in
+ * this JVM syncing through it (each answers every message it gets, as a client would).
+ */
+@DisplayName("A document session")
+class DocumentSessionTest {
+  private static final int FAILED_APPENDS = 3;
+
+  private Vertx vertx;
+  private RedisConnection redis;
+  private FlakyStore store;
+  private SessionPool pool;
+  private AutomergeObjects natives;
+  private SyncMetrics metrics;
+  private final List<JavaPeer> peers = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws TimeoutException {
+    vertx = Vertx.vertx();
+    redis = RedisHarness.connect(vertx, RedisHarness.newPrefix()).await(30, SECONDS);
+    store = new FlakyStore(new RedisDocumentStore(redis));
+    pool = new SessionPool(2);
+    natives = new AutomergeObjects();
+    metrics = SyncMetrics.noop();
+  }
+
+  @AfterEach
+  void stop() throws TimeoutException {
+    peers.forEach(JavaPeer::free);
+    store.free();
+    RedisHarness.cleanup(redis).await(30, SECONDS);
+    redis.close().await(30, SECONDS);
+    pool.close();
+    vertx.close().await(30, SECONDS);
+  }
+
+  @Test
+  @DisplayName("while Redis refuses an append it retries, and no peer sees heads with the change before it is stored")
+  void acknowledgesOnlyStoredChanges() throws TimeoutException {
+    String documentId = DocumentIds.newId();
+    await(store.create(documentId, initialDocument()));
+    DocumentSession session = await(DocumentSession.load(documentId, vertx, store, pool, natives,
+        new SessionSettings(Duration.ofMinutes(1), 500), metrics, EphemeralRelay.NONE, s -> { }));
+    JavaPeer writer = peer("writer", session);
+    JavaPeer reader = peer("reader", session);
+    await(session.attach(writer, true));
+    await(session.attach(reader, false));
+    await(Future.all(writer.startSync(), reader.startSync()));
+    await(Future.all(writer.textIs("Hello"), reader.textIs("Hello")));
+
+    store.failNextAppends(FAILED_APPENDS);
+    ChangeHash change = writer.edit(" world");
+    await(Future.all(reader.textIs("Hello world"), writer.advertised(change)));
+
+    assertThat(reader.advertisedBeforeStored()).as("heads with the change reached the reader before it was stored")
+        .isFalse();
+    assertThat(writer.advertisedBeforeStored()).as("the writer saw its change acknowledged before it was stored")
+        .isFalse();
+    assertThat(store.appendAttempts()).as("appends: failed ones retried, then one stored").isEqualTo(FAILED_APPENDS + 1);
+    assertThat(writer.refusals()).isEmpty();
+    assertThat(reader.refusals()).isEmpty();
+    StoredDocument stored = await(store.load(documentId)).orElseThrow();
+    Document reloaded = Document.load(stored.snapshot());
+    stored.changes().forEach(reloaded::applyEncodedChanges);
+    assertThat(textOf(reloaded)).isEqualTo("Hello world");
+    reloaded.free();
+
+    await(session.shutdown());
+    assertThat(natives.live()).isZero();
+  }
+
+  // ---- helpers ----
+
+  private static byte[] initialDocument() {
+    Document document = new Document();
+    try (Transaction tx = document.startTransaction()) {
+      ObjectId body = tx.set(ObjectId.ROOT, "body", ObjectType.TEXT);
+      tx.spliceText(body, 0, 0, "Hello");
+      tx.commit();
+    }
+    byte[] saved = document.save();
+    document.free();
+    return saved;
+  }
+
+  private static String textOf(Document document) {
+    Optional<AmValue> body = document.get(ObjectId.ROOT, "body");
+    return body.map(value -> document.text(((AmValue.Text) value).getId()).orElse("")).orElse("");
+  }
+
+  private JavaPeer peer(String peerId, DocumentSession session) {
+    JavaPeer peer = new JavaPeer(peerId, session, store);
+    peers.add(peer);
+    return peer;
+  }
+
+  private static <T> T await(Future<T> future) throws TimeoutException {
+    return future.await(30, SECONDS);
+  }
+
+  /**
+   * A client in this JVM: an Automerge document and its SyncState with the server. It answers every
+   * server message at once, as automerge-repo does, and notes whether any message advertised heads
+   * that the store did not hold yet. Its Automerge objects are touched only under its lock.
+   */
+  private static final class JavaPeer implements PeerSink {
+    private final String peerId;
+    private final DocumentSession session;
+    private final FlakyStore store;
+    private final Document document = new Document();
+    private final SyncState state = new SyncState();
+    private final List<Runnable> checks = new ArrayList<>();
+    private final List<String> refusals = new ArrayList<>();
+    private boolean advertisedBeforeStored;
+    /** The heads of the last server message: what the server says it has. */
+    private List<byte[]> serverHeads = List.of();
+
+    JavaPeer(String peerId, DocumentSession session, FlakyStore store) {
+      this.peerId = peerId;
+      this.session = session;
+      this.store = store;
+    }
+
+    @Override
+    public String peerId() {
+      return peerId;
+    }
+
+    synchronized Future<Void> startSync() {
+      send();
+      return Future.succeededFuture();
+    }
+
+    /** Appends text to the body and offers the change to the server; returns the change's hash. */
+    synchronized ChangeHash edit(String text) {
+      ObjectId body = ((AmValue.Text) document.get(ObjectId.ROOT, "body").orElseThrow()).getId();
+      String current = textOf(document);
+      try (Transaction tx = document.startTransaction()) {
+        tx.spliceText(body, current.codePointCount(0, current.length()), 0, text);
+        tx.commit();
+      }
+      send();
+      return document.getHeads()[0];
+    }
+
+    @Override
+    public synchronized void sendSync(String documentId, byte[] data) {
+      serverHeads = SyncMessageInspector.inspect(data).heads();
+      for (byte[] head : serverHeads) {
+        advertisedBeforeStored |= !store.holds(head);
+      }
+      document.receiveSyncMessage(state, data);
+      send();
+      new ArrayList<>(checks).forEach(Runnable::run);
+    }
+
+    @Override
+    public void sendEphemeral(Ephemeral message) {
+      throw new UnsupportedOperationException("no presence messages in this test");
+    }
+
+    @Override
+    public synchronized void refuse(Refusal refusal) {
+      refusals.add(refusal.clientMessage());
+    }
+
+    /** Completes once the body reads {@code expected}. */
+    synchronized Future<Void> textIs(String expected) {
+      return when(() -> textOf(document).equals(expected));
+    }
+
+    /** Completes once this peer knows that the server holds {@code change}: the server's heads include it. */
+    synchronized Future<Void> advertised(ChangeHash change) {
+      return when(() -> serverHeads.stream().anyMatch(head -> Arrays.equals(head, change.getBytes())));
+    }
+
+    synchronized boolean advertisedBeforeStored() {
+      return advertisedBeforeStored;
+    }
+
+    synchronized List<String> refusals() {
+      return List.copyOf(refusals);
+    }
+
+    private Future<Void> when(java.util.function.BooleanSupplier condition) {
+      Promise<Void> done = Promise.promise();
+      Runnable check = new Runnable() {
+        @Override
+        public void run() {
+          if (condition.getAsBoolean()) {
+            checks.remove(this);
+            done.tryComplete();
+          }
+        }
+      };
+      checks.add(check);
+      check.run();
+      return done.future();
+    }
+
+    private void send() {
+      document.generateSyncMessage(state).ifPresent(message -> session.receive(peerId, message,
+          SyncMessageInspector.changeChunks(message), SyncMessageInspector.inspect(message)));
+    }
+
+    synchronized void free() {
+      state.free();
+      document.free();
+    }
+  }
+
+  /**
+   * The real store, except that appends can be made to fail as if Redis were away; it mirrors what
+   * it stored in a document of its own, so peers can ask whether a head is stored already.
+   */
+  private static final class FlakyStore implements DocumentStore {
+    private final DocumentStore delegate;
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger appendAttempts = new AtomicInteger();
+    private Document mirror;
+
+    FlakyStore(DocumentStore delegate) {
+      this.delegate = delegate;
+    }
+
+    void failNextAppends(int count) {
+      appendAttempts.set(0);
+      failuresLeft.set(count);
+    }
+
+    int appendAttempts() {
+      return appendAttempts.get();
+    }
+
+    /** Whether the change with this hash is stored (fork fails on a hash the mirror does not know). */
+    synchronized boolean holds(byte[] head) {
+      for (ChangeHash known : mirror.getHeads()) {
+        if (Arrays.equals(known.getBytes(), head)) {
+          return true;
+        }
+      }
+      try {
+        mirror.fork(new ChangeHash[] {org.automerge.ChangeHashes.of(head)}).free();
+        return true;
+      } catch (RuntimeException unknown) {
+        return false;
+      }
+    }
+
+    synchronized void free() {
+      if (mirror != null) {
+        mirror.free();
+        mirror = null;
+      }
+    }
+
+    @Override
+    public Future<Void> create(String documentId, byte[] snapshot) {
+      return delegate.create(documentId, snapshot).onSuccess(v -> {
+        synchronized (this) {
+          mirror = Document.load(snapshot);
+        }
+      });
+    }
+
+    @Override
+    public Future<Long> append(String documentId, byte[] changes) {
+      appendAttempts.incrementAndGet();
+      if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return Future.failedFuture(new StoreException(StoreException.Reason.UNAVAILABLE, "Redis is away (test)"));
+      }
+      // Registered before the caller's handlers, so the mirror is updated before the session goes on.
+      return delegate.append(documentId, changes).onSuccess(seq -> {
+        synchronized (this) {
+          mirror.applyEncodedChanges(changes);
+        }
+      });
+    }
+
+    @Override
+    public Future<Boolean> exists(String documentId) {
+      return delegate.exists(documentId);
+    }
+
+    @Override
+    public Future<Optional<StoredDocument>> load(String documentId) {
+      return delegate.load(documentId);
+    }
+
+    @Override
+    public Future<Long> appendSystem(String documentId, byte[] changes) {
+      return delegate.appendSystem(documentId, changes);
+    }
+
+    @Override
+    public Future<LogSlice> readSince(String documentId, long afterSeq) {
+      return delegate.readSince(documentId, afterSeq);
+    }
+
+    @Override
+    public Future<Void> compact(String documentId, byte[] snapshot, long upToSeq) {
+      return delegate.compact(documentId, snapshot, upToSeq);
+    }
+
+    @Override
+    public Future<Long> pendingLogEntries(String documentId) {
+      return delegate.pendingLogEntries(documentId);
+    }
+
+    @Override
+    public Future<Boolean> closeWrites(String documentId) {
+      return delegate.closeWrites(documentId);
+    }
+
+    @Override
+    public Future<Boolean> writesClosed(String documentId) {
+      return delegate.writesClosed(documentId);
+    }
+
+    @Override
+    public Future<Void> delete(String documentId) {
+      return delegate.delete(documentId);
+    }
+  }
+}
