@@ -21,10 +21,16 @@ for (const file of fs.readdirSync(dir)) {
 const references = ["repo-2.5.6", "sync-server-0.2.8"]
 const order = s => (s[0] === "a" ? 0 : s[0] === "b" ? 1000 : s === "c" ? 2000 : 3000) + (parseInt(s.slice(1)) || 0)
 const mib = bytes => (bytes / 1048576).toFixed(0)
-const fmt = v => (v === undefined || v === null || Number.isNaN(v) ? "–" : typeof v === "number" ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1)) : String(v))
+const fmt = v =>
+  v === undefined || v === null || Number.isNaN(v) ? "–"
+  : typeof v !== "number" ? String(v)
+  : Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0)
+  : Math.abs(v) >= 1 ? v.toFixed(1)
+  : v.toFixed(2)
 const ratio = (ours, ref) => (typeof ours === "number" && typeof ref === "number" && ref > 0 ? (ours / ref).toFixed(2) : "–")
 
 const typing = [
+  ["keystrokes typed % of intended", r => (100 * r.keystrokes) / (r.typists * r.rate * r.measuredSeconds)],
   ["p50 ms", r => r.latencyMs?.p50],
   ["p99 ms", r => r.latencyMs?.p99],
   ["max ms", r => r.latencyMs?.max],
