@@ -42,7 +42,7 @@ final class JoinScenario {
     long seedStarted = System.nanoTime();
     return documents.create("late joiner").compose(target -> {
       Typist seeder = new Typist(vertx, client, documents.connectOptions(target), target.documentId(), null, 0, wire,
-          options.seed());
+          options.seed(), options.fullSync());
       Optional<String> initial = target.clientCreates() ? Optional.of(TypingScenario.INITIAL_BODY) : Optional.empty();
       return seeder.start(initial)
           .compose(v -> seeder.typeOffline(options.changes()))
@@ -91,7 +91,7 @@ final class JoinScenario {
       int index = i;
       chain = chain.compose(v -> {
         Typist joiner = new Typist(vertx, client, documents.connectOptions(target), target.documentId(), null, 0, wire,
-            options.seed() + 17 + index);
+            options.seed() + 17 + index, options.fullSync());
         long started = System.nanoTime();
         return joiner.start(Optional.empty())
             .compose(x -> joiner.awaitHeads(heads))

@@ -12,6 +12,7 @@ record LoadOptions(
     String scenario,
     URI server,
     boolean protocolOnly,
+    boolean fullSync,
     int typists,
     int meetingSize,
     double rate,
@@ -31,6 +32,9 @@ record LoadOptions(
         --scenario typing|late-joiner|fetch   what to run (default typing)
         --server URL          sync endpoint, e.g. ws://127.0.0.1:8080/sync (required)
         --protocol-only       the server has no meetings API (reference servers): client 0 creates each document
+        --full-sync           typists let Automerge's sync answer every message (slower: it walks the history
+                              each time); by default they switch to the same messages worked out cheaply
+                              once they hold the server's heads
         --typists N           typing clients in all (default 10)
         --meeting-size N      typists per meeting/document (default 10)
         --rate R              keystrokes per second per typist, one change each (default 5)
@@ -50,6 +54,7 @@ record LoadOptions(
     String scenario = "typing";
     URI server = null;
     boolean protocolOnly = false;
+    boolean fullSync = false;
     int typists = 10;
     int meetingSize = 10;
     double rate = 5;
@@ -67,6 +72,7 @@ record LoadOptions(
       String arg = args[i];
       switch (arg) {
         case "--protocol-only" -> protocolOnly = true;
+        case "--full-sync" -> fullSync = true;
         case "--help", "-h" -> throw new IllegalArgumentException("");
         default -> {
           if (i + 1 >= args.length) {
@@ -107,7 +113,7 @@ record LoadOptions(
       throw new IllegalArgumentException("fetch needs --state");
     }
     pids.removeIf(String::isBlank);
-    return new LoadOptions(scenario, server, protocolOnly, typists, Math.min(meetingSize, typists), rate, duration,
+    return new LoadOptions(scenario, server, protocolOnly, fullSync, typists, Math.min(meetingSize, typists), rate, duration,
         warmup, drain, changes, state, List.copyOf(pids), json, label == null ? server.toString() : label, threads,
         seed);
   }

@@ -46,6 +46,8 @@ final class Report {
         wire.getLong("framesSent"), mib(wire.getLong("bytesReceived")), wire.getLong("framesReceived")));
     row(out, "refusals/errors", wire.getLong("refusals") + " refusals, " + wire.getLong("docUnavailable")
         + " unavailable, " + wire.getLong("socketErrors") + " socket errors");
+    row(out, "typists' sync", wire.getLong("leanMessages", 0L) + " messages worked out without Automerge's sync, "
+        + wire.getLong("leanFallbacks", 0L) + " returns to it");
     return out.toString();
   }
 

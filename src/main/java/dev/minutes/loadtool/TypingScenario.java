@@ -82,7 +82,7 @@ final class TypingScenario {
     return documents.create("load meeting " + index).compose(target -> {
       for (int author = 0; author < size; author++) {
         typists.add(new Typist(vertx, client, documents.connectOptions(target), target.documentId(), ledger, author,
-            wire, options.seed() * 1_000_003L + index * 1_009L + author));
+            wire, options.seed() * 1_000_003L + index * 1_009L + author, options.fullSync()));
       }
       if (!target.clientCreates()) {
         return Future.all(typists.stream().map(t -> t.start(Optional.empty())).toList()).mapEmpty();

@@ -3,12 +3,14 @@ package dev.minutes.loadtool;
 import dev.minutes.sync.codec.DocUnavailable;
 import dev.minutes.sync.codec.ErrorMessage;
 import dev.minutes.sync.codec.Join;
+import dev.minutes.sync.codec.MalformedMessageException;
 import dev.minutes.sync.codec.MessageCodec;
 import dev.minutes.sync.codec.Peer;
 import dev.minutes.sync.codec.PeerMetadata;
 import dev.minutes.sync.codec.ProtocolMessage;
 import dev.minutes.sync.codec.Request;
 import dev.minutes.sync.codec.Sync;
+import dev.minutes.sync.codec.SyncMessageParts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -56,6 +58,12 @@ final class Typist {
 
   private Document document;
   private SyncState state;
+  /** Set once this typist and the server hold the same heads (unless {@code fullSync}); null while Automerge syncs. */
+  private LeanSync lean;
+  private final boolean fullSync;
+  /** The heads of the server's latest sync message, and whether any offered version 2 messages. */
+  private List<byte[]> serverHeads;
+  private boolean serverOfferedVersion2;
   private ObjectId body;
   private WebSocket socket;
   private String serverPeerId;
@@ -70,7 +78,8 @@ final class Typist {
   private Runnable afterReceive = () -> {};
 
   Typist(Vertx vertx, WebSocketClient client, WebSocketConnectOptions target, String documentId, MeetingLedger ledger,
-      int author, WireCounters wire, long seed) {
+      int author, WireCounters wire, long seed, boolean fullSync) {
+    this.fullSync = fullSync;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.client = client;
@@ -259,11 +268,18 @@ final class Typist {
     if (body == null || stopping) {
       return;
     }
-    commitKeystroke();
+    if (lean == null && !fullSync) {
+      lean = LeanSync.startIfInStep(document, serverHeads, serverOfferedVersion2).orElse(null);
+    }
+    ChangeHash[] before = lean == null ? null : document.getHeads();
+    if (commitKeystroke() && lean != null) {
+      lean.committed(before);
+    }
     sendSync();
   }
 
-  private void commitKeystroke() {
+  /** Returns whether a change was made. */
+  private boolean commitKeystroke() {
     boolean measured = measuring;
     long sentAt = System.nanoTime();
     long length = document.length(body);
@@ -273,8 +289,11 @@ final class Typist {
       tx.spliceText(body, position, 0, String.valueOf((char) ('a' + random.nextInt(26))));
       hash = tx.commit();
     }
-    if (hash.isEmpty() || ledger == null) {
-      return;
+    if (hash.isEmpty()) {
+      return false;
+    }
+    if (ledger == null) {
+      return true;
     }
     seq++;
     if (measured) {
@@ -282,6 +301,7 @@ final class Typist {
     }
     known[author] = seq;
     ledger.register(author, seq, measured ? sentAt : -1, hash.get(), known.clone());
+    return true;
   }
 
   private void onFrame(Buffer frame) {
@@ -292,7 +312,7 @@ final class Typist {
       serverPeerId = peer.senderId();
       sendSync();
     } else if (message instanceof Sync sync) {
-      document.receiveSyncMessage(state, sync.data());
+      receive(sync.data());
       hasDocument = true;
       noteArrivals(System.nanoTime());
       if (body == null) {
@@ -306,6 +326,31 @@ final class Typist {
     } else if (message instanceof DocUnavailable) {
       wire.unavailable.increment();
       holdsBody.tryFail("server says document " + documentId + " is unavailable");
+    }
+  }
+
+  private void receive(byte[] data) {
+    noteServerMessage(data);
+    if (lean != null && lean.receive(data)) {
+      return;
+    }
+    if (lean != null) {
+      // Something the lean sync does not handle: Automerge's sync takes over from scratch.
+      wire.leanFallbacks.increment();
+      lean = null;
+      state.free();
+      state = new SyncState();
+    }
+    document.receiveSyncMessage(state, data);
+  }
+
+  private void noteServerMessage(byte[] data) {
+    try {
+      SyncMessageParts parts = SyncMessageParts.read(data);
+      serverHeads = parts.heads();
+      serverOfferedVersion2 |= parts.offersVersion2();
+    } catch (MalformedMessageException e) {
+      serverHeads = null; // Automerge's sync will say what is wrong with it
     }
   }
 
@@ -363,9 +408,12 @@ final class Typist {
     if (document == null || serverPeerId == null || socket == null || stopping) {
       return;
     }
-    Optional<byte[]> message = document.generateSyncMessage(state);
+    Optional<byte[]> message = lean != null ? lean.nextMessage() : document.generateSyncMessage(state);
     if (message.isEmpty()) {
       return;
+    }
+    if (lean != null) {
+      wire.leanMessages.increment();
     }
     send(hasDocument
         ? new Sync(peerId, serverPeerId, documentId, message.get())

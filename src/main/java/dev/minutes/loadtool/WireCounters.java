@@ -15,6 +15,9 @@ final class WireCounters {
   final LongAdder unavailable = new LongAdder();
   /** Sockets that failed to connect or closed while the run still needed them. */
   final LongAdder socketErrors = new LongAdder();
+  /** Sync messages typists worked out with {@link LeanSync}, and how often one went back to Automerge's sync. */
+  final LongAdder leanMessages = new LongAdder();
+  final LongAdder leanFallbacks = new LongAdder();
 
   JsonObject toJson() {
     return new JsonObject()
@@ -24,7 +27,9 @@ final class WireCounters {
         .put("framesReceived", framesReceived.sum())
         .put("refusals", refusals.sum())
         .put("docUnavailable", unavailable.sum())
-        .put("socketErrors", socketErrors.sum());
+        .put("socketErrors", socketErrors.sum())
+        .put("leanMessages", leanMessages.sum())
+        .put("leanFallbacks", leanFallbacks.sum());
   }
 
   long errors() {

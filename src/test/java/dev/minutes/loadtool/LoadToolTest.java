@@ -54,6 +54,25 @@ class LoadToolTest {
     assertThat(result.getLong("undeliveredAfterDrain")).isZero();
     assertThat(result.getLong("errors")).isZero();
     assertThat(result.getJsonObject("latencyMs").getDouble("max")).isPositive();
+    assertThat(result.getJsonObject("wire").getLong("leanMessages"))
+        .as("typists in step with the server work out their messages without Automerge's sync")
+        .isGreaterThan(result.getLong("keystrokes"));
+    assertThat(result.getJsonObject("wire").getLong("leanFallbacks")).isZero();
+  }
+
+  @Test
+  @DisplayName("with --full-sync every message goes through Automerge's sync, and every keystroke still arrives")
+  void fullSyncDeliversToo() throws TimeoutException {
+    LoadOptions options = LoadOptions.parse(new String[] {
+        "--server", "ws://127.0.0.1:" + node.port() + "/sync", "--typists", "3", "--meeting-size", "3",
+        "--rate", "20", "--warmup", "500ms", "--duration", "1s", "--drain", "20s", "--full-sync"});
+
+    JsonObject result = run(options).getJsonObject("result");
+
+    assertThat(result.getLong("keystrokes")).isGreaterThan(0);
+    assertThat(result.getLong("deliveriesMeasured")).isEqualTo(result.getLong("keystrokes") * 2);
+    assertThat(result.getLong("undeliveredAfterDrain")).isZero();
+    assertThat(result.getJsonObject("wire").getLong("leanMessages")).isZero();
   }
 
   @Test

@@ -13,11 +13,16 @@ import java.util.List;
  * @param needCount   how many changes the sender asks for
  * @param lastSyncs   per {@code have} entry, how many last-sync hashes it names (0 = a reset)
  * @param changes     the change chunks, each as sent (not split further)
+ * @param offersVersion2 whether the message ends with capabilities that include version 2 messages
+ *                    (Automerge answers such a peer in version 2 from then on)
  */
-public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> lastSyncs, List<byte[]> changes) {
+public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> lastSyncs, List<byte[]> changes,
+    boolean offersVersion2) {
+  private static final int CAPABILITY_VERSION_2 = 2;
   private static final int VERSION_1 = 0x42;
   private static final int VERSION_2 = 0x43;
   private static final int HASH_LENGTH = 32;
+  private static final byte[] EMPTY_BLOOM = new byte[0];
 
   /**
    * Reads a message; {@link SyncMessageInspector} must have accepted it before (lengths are checked
@@ -42,7 +47,13 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
     for (int i = 0; i < changeCount; i++) {
       changes.add(in.bytes());
     }
-    return new SyncMessageParts(heads, need, lastSyncs, changes);
+    boolean offersVersion2 = false;
+    if (in.remaining() > 0) {
+      for (byte capability : in.bytes()) {
+        offersVersion2 |= capability == CAPABILITY_VERSION_2;
+      }
+    }
+    return new SyncMessageParts(heads, need, lastSyncs, changes, offersVersion2);
   }
 
   /**
@@ -52,13 +63,27 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
    * filter as zero bytes, and this is its version 1 layout, which every Automerge reads.
    */
   public static byte[] write(List<byte[]> heads, List<byte[]> changes) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + heads.size() * 64 + total(changes));
-    out.write(VERSION_1);
+    return write(heads, heads, EMPTY_BLOOM, changes, false);
+  }
+
+  /**
+   * Writes a version 1 message with no need and one {@code have} entry: "since {@code lastSync} I hold
+   * only the changes in {@code bloom}" (Automerge's bloom filter bytes, empty for none), then the
+   * changes. This is what an Automerge peer that is in step with the other side sends; in {@code version2}
+   * (to a peer that offered it) the same fields follow the version 2 byte (capabilities are offered only
+   * on the first message of a sync state, so none follow).
+   */
+  public static byte[] write(List<byte[]> heads, List<byte[]> lastSync, byte[] bloom, List<byte[]> changes,
+      boolean version2) {
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(64 + (heads.size() + lastSync.size()) * 33 + bloom.length + total(changes));
+    out.write(version2 ? VERSION_2 : VERSION_1);
     hashes(out, heads);
     leb128(out, 0); // need
     leb128(out, 1); // one have entry
-    hashes(out, heads); // its last sync
-    leb128(out, 0); // its bloom filter: empty
+    hashes(out, lastSync);
+    leb128(out, bloom.length);
+    out.writeBytes(bloom);
     leb128(out, changes.size());
     for (byte[] change : changes) {
       leb128(out, change.length);
@@ -155,6 +180,10 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
         pos += HASH_LENGTH;
       }
       return hashes;
+    }
+
+    int remaining() {
+      return data.length - pos;
     }
 
     byte[] bytes() {

@@ -1,0 +1,59 @@
+package dev.minutes.loadtool;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Collection;
+
+/**
+ * Automerge's sync bloom filter (10 bits per entry, 7 probes), written exactly as Automerge writes it,
+ * so that a {@link LeanSync} message is byte for byte the one Automerge would have sent.
+ */
+final class BloomFilter {
+  private static final int BITS_PER_ENTRY = 10;
+  private static final int PROBES = 7;
+
+  private BloomFilter() {}
+
+  /** The filter of these 32-byte change hashes, encoded; empty (zero bytes) for no hashes. */
+  static byte[] encode(Collection<byte[]> hashes) {
+    if (hashes.isEmpty()) {
+      return new byte[0];
+    }
+    byte[] bits = new byte[(int) Math.ceil(hashes.size() * (double) BITS_PER_ENTRY / 8)];
+    long modulo = 8L * bits.length;
+    for (byte[] hash : hashes) {
+      long x = littleEndianU32(hash, 0) % modulo;
+      long y = littleEndianU32(hash, 4) % modulo;
+      long z = littleEndianU32(hash, 8) % modulo;
+      setBit(bits, x);
+      for (int probe = 1; probe < PROBES; probe++) {
+        x = (x + y) % modulo;
+        y = (y + z) % modulo;
+        setBit(bits, x);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bits.length + 8);
+    leb128(out, hashes.size());
+    leb128(out, BITS_PER_ENTRY);
+    leb128(out, PROBES);
+    out.writeBytes(bits);
+    return out.toByteArray();
+  }
+
+  private static void setBit(byte[] bits, long probe) {
+    bits[(int) (probe >>> 3)] |= (byte) (1 << (probe & 7));
+  }
+
+  private static long littleEndianU32(byte[] bytes, int at) {
+    return (bytes[at] & 0xffL) | (bytes[at + 1] & 0xffL) << 8 | (bytes[at + 2] & 0xffL) << 16
+        | (bytes[at + 3] & 0xffL) << 24;
+  }
+
+  private static void leb128(ByteArrayOutputStream out, long value) {
+    long rest = value;
+    do {
+      int b = (int) (rest & 0x7f);
+      rest >>>= 7;
+      out.write(rest != 0 ? b | 0x80 : b);
+    } while (rest != 0);
+  }
+}

@@ -1,0 +1,194 @@
+package dev.minutes.loadtool;
+
+import dev.minutes.sync.codec.ChangeChunk;
+import dev.minutes.sync.codec.MalformedMessageException;
+import dev.minutes.sync.codec.SyncMessageParts;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.automerge.ChangeHash;
+import org.automerge.Document;
+
+/**
+ * A typist's sync with the server once both hold the same heads: the messages Automerge's own sync
+ * would send in that state, worked out without asking Automerge's sync.
+ *
+ * <p>Why: automerge 0.5.7 walks the document's whole change history on every sync receive and
+ * generate, so a load tool that lets Automerge sync every keystroke of every peer spends more CPU than
+ * the server it measures, and more with every minute of typing. Here a typist keeps the few changes
+ * made since the heads it last shared with the server, and sends exactly what Automerge sends: its
+ * heads, no need, one {@code have} entry (the shared heads and a bloom filter of the changes since
+ * them) and the changes the server has not been sent. {@code LeanSyncTest} checks the bytes against
+ * Automerge's. Anything unusual (the server needs something, resets, sends a change this class cannot
+ * read, names heads the typist lacks) returns {@code false} and the typist goes back to Automerge's sync.
+ *
+ * <p>Not thread safe: used on its typist's context only. Does not own the document.
+ */
+final class LeanSync {
+  /** How many recently seen change hashes are remembered to recognise the server's heads. */
+  private static final int KNOWN_CAPACITY = 8_192;
+
+  private final Document document;
+  /** Changes added since the shared heads (not ancestors of them), each with its dependencies. */
+  private final Map<ByteBuffer, List<byte[]>> sinceShared = new LinkedHashMap<>();
+  /** Local changes the server has not been sent yet. */
+  private final List<byte[]> unsent = new ArrayList<>();
+  private final Set<ByteBuffer> known = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
+      return size() > KNOWN_CAPACITY;
+    }
+  });
+  private List<byte[]> sharedHeads;
+  private List<byte[]> lastSentHeads;
+  /** Automerge answers in version 2 once the other side's capabilities offered it. */
+  private boolean version2;
+
+  private LeanSync(Document document, List<byte[]> heads, boolean version2) {
+    this.document = document;
+    this.version2 = version2;
+    this.sharedHeads = heads;
+    this.lastSentHeads = heads;
+    heads.forEach(head -> known.add(ByteBuffer.wrap(head)));
+  }
+
+  /**
+   * Starts if the server's latest heads are exactly ours, i.e. neither side lacks anything;
+   * {@code serverOfferedVersion2}: whether any server message so far offered version 2.
+   */
+  static Optional<LeanSync> startIfInStep(Document document, List<byte[]> serverHeads, boolean serverOfferedVersion2) {
+    List<byte[]> ours = bytes(document.getHeads());
+    if (serverHeads == null || ours.isEmpty() || !sameSet(ours, serverHeads)) {
+      return Optional.empty();
+    }
+    return Optional.of(new LeanSync(document, ours, serverOfferedVersion2));
+  }
+
+  /** Records a change just committed locally ({@code heads} are the document's heads before it). */
+  void committed(ChangeHash[] headsBefore) {
+    byte[] change = document.encodeChangesSince(headsBefore);
+    ChangeChunk chunk = ChangeChunk.parse(change, 0, change.length);
+    add(chunk);
+    unsent.add(chunk.bytes());
+  }
+
+  /**
+   * Applies a server message. Returns false, having applied nothing or only changes Automerge's sync
+   * would have applied too, when the message needs Automerge's sync from here on.
+   */
+  boolean receive(byte[] message) {
+    SyncMessageParts parts;
+    List<ChangeChunk> changes = new ArrayList<>();
+    try {
+      parts = SyncMessageParts.read(message);
+      version2 |= parts.offersVersion2();
+      if (parts.needCount() > 0 || parts.lastSyncs().contains(0)) {
+        return false;
+      }
+      for (byte[] chunk : parts.changes()) {
+        ChangeChunk change = ChangeChunk.parse(chunk, 0, chunk.length);
+        if (change.bytes().length != chunk.length) {
+          return false;
+        }
+        changes.add(change);
+      }
+    } catch (MalformedMessageException e) {
+      return false; // e.g. a compressed change chunk
+    }
+    if (!changes.isEmpty()) {
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      changes.forEach(change -> all.writeBytes(change.bytes()));
+      document.applyEncodedChanges(all.toByteArray());
+      changes.forEach(this::add);
+    }
+    for (byte[] head : parts.heads()) {
+      if (!known.contains(ByteBuffer.wrap(head))) {
+        return false;
+      }
+    }
+    sharedHeads = parts.heads();
+    forgetAncestorsOf(sharedHeads);
+    if (changes.isEmpty() && sameSet(parts.heads(), bytes(document.getHeads()))) {
+      lastSentHeads = parts.heads(); // Automerge: nothing to acknowledge when it says it holds our heads
+    }
+    return true;
+  }
+
+  /** The message for the server now, or empty when Automerge would send none. */
+  Optional<byte[]> nextMessage() {
+    List<byte[]> heads = bytes(document.getHeads());
+    if (unsent.isEmpty() && sameList(heads, lastSentHeads)) {
+      return Optional.empty();
+    }
+    byte[] bloom = BloomFilter.encode(sinceShared.keySet().stream().map(ByteBuffer::array).toList());
+    byte[] message = SyncMessageParts.write(heads, sharedHeads, bloom, unsent, version2);
+    unsent.clear();
+    lastSentHeads = heads;
+    return Optional.of(message);
+  }
+
+  private void add(ChangeChunk change) {
+    ByteBuffer hash = ByteBuffer.wrap(change.hash());
+    known.add(hash);
+    sinceShared.put(hash, change.deps());
+  }
+
+  /** Drops from {@link #sinceShared} every change the server now holds (the heads and their ancestors). */
+  private void forgetAncestorsOf(List<byte[]> heads) {
+    Deque<byte[]> stack = new ArrayDeque<>(heads);
+    Set<ByteBuffer> seen = new HashSet<>();
+    while (!stack.isEmpty()) {
+      ByteBuffer hash = ByteBuffer.wrap(stack.pop());
+      if (!seen.add(hash)) {
+        continue;
+      }
+      List<byte[]> deps = sinceShared.remove(hash);
+      if (deps != null) {
+        deps.forEach(stack::push);
+      }
+    }
+  }
+
+  static List<byte[]> bytes(ChangeHash[] heads) {
+    List<byte[]> out = new ArrayList<>(heads.length);
+    for (ChangeHash head : heads) {
+      out.add(head.getBytes());
+    }
+    return out;
+  }
+
+  private static boolean sameList(List<byte[]> a, List<byte[]> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!Arrays.equals(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameSet(List<byte[]> a, List<byte[]> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    Set<ByteBuffer> left = new HashSet<>();
+    a.forEach(hash -> left.add(ByteBuffer.wrap(hash)));
+    for (byte[] hash : b) {
+      if (!left.contains(ByteBuffer.wrap(hash))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
