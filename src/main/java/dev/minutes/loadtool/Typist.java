@@ -19,6 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.internal.VertxInternal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -81,7 +82,9 @@ final class Typist {
       int author, WireCounters wire, long seed, boolean fullSync) {
     this.fullSync = fullSync;
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    // A context of its own, on the next of the tool's event loops: getOrCreateContext() called from an event
+    // loop (typists are made in callbacks) would put every typist of a run on that one loop, i.e. one core.
+    this.context = ((VertxInternal) vertx).createEventLoopContext();
     this.client = client;
     this.target = target;
     this.documentId = documentId;
