@@ -58,6 +58,12 @@ public final class DocumentSession {
   private static final int MAX_INBOX = 10_000;
   /** Log bytes after which the log is folded into the snapshot whatever the entry count. */
   static final long COMPACT_AFTER_BYTES = 256 * 1024;
+  /**
+   * Shortest time between two messages to one steady peer. In a busy meeting the changes that arrive
+   * meanwhile go out together: one frame, one Automerge apply and one acknowledgement on the peer's side
+   * instead of one per keystroke. It bounds the extra delay a keystroke can see.
+   */
+  static final long STEADY_SEND_INTERVAL_NANOS = 20_000_000;
 
   private final String documentId;
   private final Vertx vertx;
@@ -101,6 +107,9 @@ public final class DocumentSession {
    */
   private boolean reloading;
   private boolean catchUpWanted;
+  /** A steady peer's message was held back by {@link #STEADY_SEND_INTERVAL_NANOS}: a cycle must send it. */
+  private boolean flushWanted;
+  private boolean flushScheduled;
   private boolean compacting;
   private boolean closed;
   private boolean unloaded;
@@ -293,10 +302,11 @@ public final class DocumentSession {
   // ---- the cycle ----
 
   private void runCycle() {
-    if (cycleRunning || reloading || unloaded || (inbox.isEmpty() && !catchUpWanted)) {
+    if (cycleRunning || reloading || unloaded || (inbox.isEmpty() && !catchUpWanted && !flushWanted)) {
       return;
     }
     cycleRunning = true;
+    flushWanted = false;
     List<Incoming> batch = new ArrayList<>(inbox);
     inbox.clear();
     boolean catchUp = catchUpWanted;
@@ -310,7 +320,12 @@ public final class DocumentSession {
         .compose(applied -> applied.reloadNeeded
             ? Future.failedFuture(new IllegalStateException("a rejected sync message left unstored changes"))
             : lane.submit(() -> generate(batch)))
-        .onSuccess(this::deliver)
+        .onSuccess(generated -> {
+          deliver(generated.out());
+          if (generated.heldBack()) {
+            scheduleFlush();
+          }
+        })
         .onFailure(failure -> recoverCycle(failure, batch, catchUp))
         .onComplete(ar -> {
           cycleRunning = false;
@@ -411,6 +426,7 @@ public final class DocumentSession {
     link.state = natives.newSyncState();
     link.answered = false;
     link.steady = false;
+    link.owesAcknowledgement = false;
   }
 
   private void resetSteadyPeers() {
@@ -571,11 +587,13 @@ public final class DocumentSession {
    *       changes and no need, once answered on this sync state.</li>
    * </ul>
    */
-  private List<Outgoing> generate(List<Incoming> batch) {
+  private Generated generate(List<Incoming> batch) {
     List<Outgoing> out = new ArrayList<>();
     if (document == null) {
-      return out; // unloaded meanwhile (shutdown): nothing to send
+      return new Generated(out, false); // unloaded meanwhile (shutdown): nothing to send
     }
+    long now = System.nanoTime();
+    boolean heldBack = false;
     ChangeHash[] heads = document.getHeads();
     Map<String, Spoke> senders = senders(batch, heads);
     boolean headsMoved = generatedHeads == null || !sameHeads(heads, generatedHeads);
@@ -590,10 +608,20 @@ public final class DocumentSession {
       }
       Spoke spoke = senders.get(link.sink.peerId());
       if (link.steady) {
+        link.owesAcknowledgement |= spoke != null && spoke.sentChanges;
+        if (link.sentUpTo == recent.end() && !link.owesAcknowledgement) {
+          continue;
+        }
+        if (now - link.lastSentNanos < STEADY_SEND_INTERVAL_NANOS) {
+          heldBack = true; // sent a moment ago: what is new goes with the next message
+          continue;
+        }
         List<byte[]> missing = recent.since(link.sentUpTo, link.sink.peerId());
         link.sentUpTo = recent.end();
-        if (!missing.isEmpty() || (spoke != null && spoke.sentChanges)) {
+        if (!missing.isEmpty() || link.owesAcknowledgement) {
           out.add(new Outgoing(link, SyncMessageParts.write(headBytes, missing)));
+          link.lastSentNanos = now;
+          link.owesAcknowledgement = false;
         }
         continue;
       }
@@ -633,7 +661,20 @@ public final class DocumentSession {
       }
     }
     recent.dropBefore(oldestNeeded);
-    return out;
+    return new Generated(out, heldBack);
+  }
+
+  /** Context: one cycle, a little later, sends what was held back (it applies nothing if nothing came). */
+  private void scheduleFlush() {
+    if (flushScheduled) {
+      return;
+    }
+    flushScheduled = true;
+    vertx.setTimer(Math.max(1, STEADY_SEND_INTERVAL_NANOS / 1_000_000), t -> {
+      flushScheduled = false;
+      flushWanted = true;
+      runCycle();
+    });
   }
 
   /** Lane: the saved document at {@code heads}, kept while the heads stay (joiners often come together). */
@@ -921,6 +962,9 @@ public final class DocumentSession {
      */
     volatile boolean steady;
     long sentUpTo;
+    /** Lane-confined: when it was last sent a message, and whether changes it sent still await their acknowledgement. */
+    long lastSentNanos = System.nanoTime() - STEADY_SEND_INTERVAL_NANOS;
+    boolean owesAcknowledgement;
     /** Lane-confined: the heads and the sync protocol version of its latest message. */
     List<byte[]> lastHeads;
     int lastVersion;
@@ -938,6 +982,9 @@ public final class DocumentSession {
   private record PeerError(String peerId, Refusal refusal) {}
 
   private record Outgoing(PeerLink link, byte[] data) {}
+
+  /** A cycle's messages, and whether a steady peer's message was held back for a moment. */
+  private record Generated(List<Outgoing> out, boolean heldBack) {}
 
   /** The session unloaded between lookup and attach; the caller opens a fresh one. */
   public static final class SessionUnloaded extends RuntimeException {

@@ -107,6 +107,43 @@ class DocumentSessionTest {
     assertThat(natives.live()).isZero();
   }
 
+  @Test
+  @DisplayName("a burst of keystrokes reaches a steady peer in a few messages, each carrying several, and all of it arrives")
+  void coalescesABurstForSteadyPeers() throws TimeoutException {
+    String documentId = DocumentIds.newId();
+    await(store.create(documentId, initialDocument()));
+    DocumentSession session = await(DocumentSession.load(documentId, vertx, store, pool, natives,
+        new SessionSettings(Duration.ofMinutes(1), 500), metrics, EphemeralRelay.NONE, s -> { }));
+    JavaPeer writer = peer("writer", session);
+    JavaPeer reader = peer("reader", session);
+    await(session.attach(writer, true));
+    await(session.attach(reader, false));
+    await(Future.all(writer.startSync(), reader.startSync()));
+    await(Future.all(writer.textIs("Hello"), reader.textIs("Hello")));
+    int before = reader.syncMessages();
+
+    // One keystroke every 2 ms: faster than one message per keystroke is useful, slower than a cycle.
+    StringBuilder typed = new StringBuilder("Hello");
+    for (int i = 0; i < 50; i++) {
+      typed.append((char) ('a' + i % 26));
+    }
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger(5);
+    vertx.setPeriodic(2, timer -> {
+      int at = next.getAndIncrement();
+      if (at >= typed.length()) {
+        vertx.cancelTimer(timer);
+        return;
+      }
+      writer.edit(typed.substring(at, at + 1));
+    });
+    await(Future.all(reader.textIs(typed.toString()), writer.textIs(typed.toString())));
+
+    assertThat(reader.syncMessages() - before).as("messages to the reader for 50 keystrokes").isLessThan(25);
+    assertThat(reader.refusals()).isEmpty();
+    await(session.shutdown());
+    assertThat(natives.live()).isZero();
+  }
+
   // ---- helpers ----
 
   private static byte[] initialDocument() {
@@ -150,6 +187,7 @@ class DocumentSessionTest {
     private final List<Runnable> checks = new ArrayList<>();
     private final List<String> refusals = new ArrayList<>();
     private boolean advertisedBeforeStored;
+    private int syncMessages;
     /** The heads of the last server message: what the server says it has. */
     private List<byte[]> serverHeads = List.of();
 
@@ -183,6 +221,7 @@ class DocumentSessionTest {
 
     @Override
     public synchronized void sendSync(String documentId, byte[] data) {
+      syncMessages++;
       serverHeads = SyncMessageInspector.inspect(data).heads();
       for (byte[] head : serverHeads) {
         advertisedBeforeStored |= !store.holds(head);
@@ -210,6 +249,10 @@ class DocumentSessionTest {
     /** Completes once this peer knows that the server holds {@code change}: the server's heads include it. */
     synchronized Future<Void> advertised(ChangeHash change) {
       return when(() -> serverHeads.stream().anyMatch(head -> Arrays.equals(head, change.getBytes())));
+    }
+
+    synchronized int syncMessages() {
+      return syncMessages;
     }
 
     synchronized boolean advertisedBeforeStored() {
