@@ -53,11 +53,34 @@ public final class DocumentIds {
         if (id == null) {
             return false;
         }
+        if (RECENTLY_VALID.containsKey(id)) {
+            return true;
+        }
         try {
-            return decode(id).length == PAYLOAD_LENGTH;
+            boolean valid = decode(id).length == PAYLOAD_LENGTH;
+            if (valid) {
+                remember(id);
+            }
+            return valid;
         } catch (IllegalArgumentException invalid) {
             return false;
         }
+    }
+
+    /**
+     * Ids that passed the check lately. Every sync message names its document, and checking one costs a
+     * base58 decode and a SHA-256; a busy meeting sends the same id thousands of times a second. Only valid
+     * ids are kept, and at most {@link #REMEMBERED} of them.
+     */
+    private static final int REMEMBERED = 4_096;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> RECENTLY_VALID =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void remember(String id) {
+        if (RECENTLY_VALID.size() >= REMEMBERED) {
+            RECENTLY_VALID.clear();
+        }
+        RECENTLY_VALID.put(id, Boolean.TRUE);
     }
 
     /** A new random document id, as automerge-repo makes them: the bytes of a random UUID v4. */
