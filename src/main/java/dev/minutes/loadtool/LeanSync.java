@@ -82,27 +82,26 @@ final class LeanSync {
   }
 
   /**
-   * Applies a server message. Returns false, having applied nothing or only changes Automerge's sync
-   * would have applied too, when the message needs Automerge's sync from here on.
+   * Applies a server message. Returns why not, having applied nothing or only changes Automerge's sync
+   * would have applied too, when the message needs Automerge's sync from here on; empty when done.
    */
-  boolean receive(byte[] message) {
+  Optional<String> receive(byte[] message) {
     SyncMessageParts parts;
     List<ChangeChunk> changes = new ArrayList<>();
     try {
       parts = SyncMessageParts.read(message);
       version2 |= parts.offersVersion2();
-      if (parts.needCount() > 0 || parts.lastSyncs().contains(0)) {
-        return false;
+      if (parts.needCount() > 0) {
+        return Optional.of("the server needs " + parts.needCount() + " change(s)");
+      }
+      if (parts.lastSyncs().contains(0)) {
+        return Optional.of("the server restarts the sync");
       }
       for (byte[] chunk : parts.changes()) {
-        ChangeChunk change = ChangeChunk.parse(chunk, 0, chunk.length);
-        if (change.bytes().length != chunk.length) {
-          return false;
-        }
-        changes.add(change);
+        changes.addAll(ChangeChunk.splitAll(chunk)); // automerge 3 may send several changes in one chunk
       }
     } catch (MalformedMessageException e) {
-      return false; // e.g. a compressed change chunk
+      return Optional.of("unreadable here: " + e.getMessage()); // e.g. a compressed change chunk
     }
     if (!changes.isEmpty()) {
       ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -112,7 +111,7 @@ final class LeanSync {
     }
     for (byte[] head : parts.heads()) {
       if (!known.contains(ByteBuffer.wrap(head))) {
-        return false;
+        return Optional.of("the server names heads this typist lacks");
       }
     }
     sharedHeads = parts.heads();
@@ -120,7 +119,7 @@ final class LeanSync {
     if (changes.isEmpty() && sameSet(parts.heads(), bytes(document.getHeads()))) {
       lastSentHeads = parts.heads(); // Automerge: nothing to acknowledge when it says it holds our heads
     }
-    return true;
+    return Optional.empty();
   }
 
   /** The message for the server now, or empty when Automerge would send none. */

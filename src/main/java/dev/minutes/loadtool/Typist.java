@@ -334,11 +334,13 @@ final class Typist {
 
   private void receive(byte[] data) {
     noteServerMessage(data);
-    if (lean != null && lean.receive(data)) {
+    Optional<String> unhandled = lean == null ? Optional.of("") : lean.receive(data);
+    if (unhandled.isEmpty()) {
       return;
     }
     if (lean != null) {
       // Something the lean sync does not handle: Automerge's sync takes over from scratch.
+      log.debug("typist {} back on Automerge's sync: {}", peerId, unhandled.get());
       wire.leanFallbacks.increment();
       lean = null;
       state.free();
