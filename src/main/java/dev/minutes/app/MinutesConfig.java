@@ -32,6 +32,7 @@ import java.util.Optional;
  * @param keepAliveTimeout how long a connection may then take to deliver its next request (idle keep-alive)
  * @param sessionIdle how long a document stays loaded after its last peer left
  * @param compactAfter log entries after which a document's log is folded into a new snapshot
+ * @param syncBatchWindow shortest time between two sync messages to one steady peer (changes meanwhile go together)
  * @param automergeThreads size of the worker pool running Automerge (JNI) work
  * @param publishFolder folder publish target directory; empty disables the folder target
  * @param webhookUrl webhook publish target; empty disables it
@@ -61,6 +62,7 @@ public record MinutesConfig(
     Duration keepAliveTimeout,
     Duration sessionIdle,
     int compactAfter,
+    Duration syncBatchWindow,
     int automergeThreads,
     Optional<Path> publishFolder,
     Optional<URI> webhookUrl,

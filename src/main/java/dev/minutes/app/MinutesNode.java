@@ -98,7 +98,8 @@ public final class MinutesNode {
     pool = new SessionPool(config.automergeThreads());
     ephemeralBus = new RedisEphemeralBus(redis);
     sessions = new SessionRegistry(vertx, store, pool, natives,
-        new SessionSettings(config.sessionIdle(), config.compactAfter(), config.presencePerSecond()), syncMetrics, ephemeralBus);
+        new SessionSettings(config.sessionIdle(), config.compactAfter(), config.presencePerSecond(),
+            config.syncBatchWindow()), syncMetrics, ephemeralBus);
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);

@@ -58,12 +58,6 @@ public final class DocumentSession {
   private static final int MAX_INBOX = 10_000;
   /** Log bytes after which the log is folded into the snapshot whatever the entry count. */
   static final long COMPACT_AFTER_BYTES = 256 * 1024;
-  /**
-   * Shortest time between two messages to one steady peer. In a busy meeting the changes that arrive
-   * meanwhile go out together: one frame, one Automerge apply and one acknowledgement on the peer's side
-   * instead of one per keystroke. It bounds the extra delay a keystroke can see.
-   */
-  static final long STEADY_SEND_INTERVAL_NANOS = 20_000_000;
 
   private final String documentId;
   private final Vertx vertx;
@@ -107,7 +101,14 @@ public final class DocumentSession {
    */
   private boolean reloading;
   private boolean catchUpWanted;
-  /** A steady peer's message was held back by {@link #STEADY_SEND_INTERVAL_NANOS}: a cycle must send it. */
+  /**
+   * Shortest time between two messages to one steady peer ({@link SessionSettings#batchWindow}). In a busy
+   * meeting the changes that arrive meanwhile go out together: one frame, one Automerge apply and one
+   * acknowledgement on the peer's side instead of one per keystroke. It bounds the extra delay a keystroke
+   * can see.
+   */
+  private final long batchWindowNanos;
+  /** A steady peer's message was held back by the batch window: a cycle must send it. */
   private boolean flushWanted;
   private boolean flushScheduled;
   private boolean compacting;
@@ -129,6 +130,7 @@ public final class DocumentSession {
     this.metrics = metrics;
     this.onUnload = onUnload;
     this.presence = new MessageRate(settings.presencePerSecond(), System.nanoTime());
+    this.batchWindowNanos = settings.batchWindow().toNanos();
   }
 
   /**
@@ -612,7 +614,7 @@ public final class DocumentSession {
         if (link.sentUpTo == recent.end() && !link.owesAcknowledgement) {
           continue;
         }
-        if (now - link.lastSentNanos < STEADY_SEND_INTERVAL_NANOS) {
+        if (now - link.lastSentNanos < batchWindowNanos) {
           heldBack = true; // sent a moment ago: what is new goes with the next message
           continue;
         }
@@ -670,7 +672,7 @@ public final class DocumentSession {
       return;
     }
     flushScheduled = true;
-    vertx.setTimer(Math.max(1, STEADY_SEND_INTERVAL_NANOS / 1_000_000), t -> {
+    vertx.setTimer(Math.max(1, batchWindowNanos / 1_000_000), t -> {
       flushScheduled = false;
       flushWanted = true;
       runCycle();
@@ -963,7 +965,7 @@ public final class DocumentSession {
     volatile boolean steady;
     long sentUpTo;
     /** Lane-confined: when it was last sent a message, and whether changes it sent still await their acknowledgement. */
-    long lastSentNanos = System.nanoTime() - STEADY_SEND_INTERVAL_NANOS;
+    long lastSentNanos = Long.MIN_VALUE / 2;
     boolean owesAcknowledgement;
     /** Lane-confined: the heads and the sync protocol version of its latest message. */
     List<byte[]> lastHeads;

@@ -1,0 +1,27 @@
+package dev.minutes.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The configuration loader")
+class ConfigLoaderTest {
+
+  @Test
+  @DisplayName("batches sync messages for 20 ms by default; 0 turns batching off")
+  void syncBatchWindow() {
+    assertThat(ConfigLoader.load(Map.of()).syncBatchWindow()).isEqualTo(Duration.ofMillis(20));
+    assertThat(ConfigLoader.load(Map.of("MINUTES_SYNC_BATCH_MS", "0")).syncBatchWindow()).isZero();
+  }
+
+  @Test
+  @DisplayName("refuses a batch window above a second, naming the variable")
+  void refusesLongBatchWindow() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("MINUTES_SYNC_BATCH_MS", "5000")))
+        .hasMessageContaining("MINUTES_SYNC_BATCH_MS");
+  }
+}
