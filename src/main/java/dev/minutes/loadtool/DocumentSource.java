@@ -9,21 +9,23 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Where a run's documents come from: meetings created through this server's HTTP API (each typist
  * connects with the editor token), or, for servers without a meetings API, a fresh document id that
- * the meeting's first client creates over the protocol.
+ * the meeting's first client creates over the protocol. With several nodes (of one Redis) client
+ * {@code n} talks to node {@code n mod nodes}, as a load balancer without affinity would spread them.
  */
 final class DocumentSource {
   private final Vertx vertx;
-  private final URI sync;
+  private final List<URI> nodes;
   private final boolean protocolOnly;
   private final WebClient http;
 
-  DocumentSource(Vertx vertx, URI sync, boolean protocolOnly) {
+  DocumentSource(Vertx vertx, List<URI> nodes, boolean protocolOnly) {
     this.vertx = vertx;
-    this.sync = sync;
+    this.nodes = List.copyOf(nodes);
     this.protocolOnly = protocolOnly;
     this.http = protocolOnly ? null : WebClient.create(vertx);
   }
@@ -31,11 +33,13 @@ final class DocumentSource {
   /** A document to sync, with how to connect to it. */
   record Target(String documentId, String token, boolean clientCreates) {}
 
-  Future<Target> create(String subject) {
+  /** Creates a document through the node of client {@code client}. */
+  Future<Target> create(String subject, int client) {
     if (protocolOnly) {
       return Future.succeededFuture(new Target(DocumentIds.newId(), null, true));
     }
-    return http.post(port(), sync.getHost(), "/api/meetings")
+    URI sync = node(client);
+    return http.post(port(sync), sync.getHost(), "/api/meetings")
         .sendJsonObject(new JsonObject().put("subject", subject).put("chair", "Load Tool"))
         .compose(response -> {
           if (response.statusCode() != 201) {
@@ -48,16 +52,22 @@ final class DocumentSource {
         });
   }
 
-  WebSocketConnectOptions connectOptions(Target target) {
+  /** How client number {@code client} of the run connects to the target. */
+  WebSocketConnectOptions connectOptions(Target target, int client) {
+    URI sync = node(client);
     String path = sync.getRawPath() == null || sync.getRawPath().isEmpty() ? "/" : sync.getRawPath();
     if (target.token() != null) {
       path += "?token=" + URLEncoder.encode(target.token(), StandardCharsets.UTF_8);
     }
-    return new WebSocketConnectOptions().setHost(sync.getHost()).setPort(port()).setURI(path)
+    return new WebSocketConnectOptions().setHost(sync.getHost()).setPort(port(sync)).setURI(path)
         .setSsl("wss".equals(sync.getScheme()));
   }
 
-  private int port() {
+  private URI node(int client) {
+    return nodes.get(Math.floorMod(client, nodes.size()));
+  }
+
+  private static int port(URI sync) {
     if (sync.getPort() > 0) {
       return sync.getPort();
     }

@@ -40,9 +40,9 @@ final class JoinScenario {
   Future<JsonObject> lateJoiner() {
     ResourceMonitor monitor = new ResourceMonitor(vertx, options.serverPids());
     long seedStarted = System.nanoTime();
-    return documents.create("late joiner").compose(target -> {
-      Typist seeder = new Typist(vertx, client, documents.connectOptions(target), target.documentId(), null, 0, wire,
-          options.seed(), options.fullSync());
+    return documents.create("late joiner", 0).compose(target -> {
+      Typist seeder = new Typist(vertx, client, documents.connectOptions(target, 0), target.documentId(), null, 0,
+          wire, options.seed(), options.fullSync());
       Optional<String> initial = target.clientCreates() ? Optional.of(TypingScenario.INITIAL_BODY) : Optional.empty();
       return seeder.start(initial)
           .compose(v -> seeder.typeOffline(options.changes()))
@@ -90,7 +90,8 @@ final class JoinScenario {
     for (int i = 0; i < count; i++) {
       int index = i;
       chain = chain.compose(v -> {
-        Typist joiner = new Typist(vertx, client, documents.connectOptions(target), target.documentId(), null, 0, wire,
+        Typist joiner = new Typist(vertx, client, documents.connectOptions(target, index + 1), target.documentId(),
+            null, 0, wire,
             options.seed() + 17 + index, options.fullSync());
         long started = System.nanoTime();
         return joiner.start(Optional.empty())

@@ -11,6 +11,7 @@ import java.util.Optional;
 record LoadOptions(
     String scenario,
     URI server,
+    List<URI> servers,
     boolean protocolOnly,
     boolean fullSync,
     int typists,
@@ -30,7 +31,8 @@ record LoadOptions(
   static final String USAGE = """
       usage: java -cp target/minutes.jar dev.minutes.loadtool.LoadTool [options]
         --scenario typing|late-joiner|fetch   what to run (default typing)
-        --server URL          sync endpoint, e.g. ws://127.0.0.1:8080/sync (required)
+        --server URL[,URL]    sync endpoint, e.g. ws://127.0.0.1:8080/sync (required); several nodes of one
+                              Redis: client n of the run talks to node n mod count (meetings span nodes)
         --protocol-only       the server has no meetings API (reference servers): client 0 creates each document
         --full-sync           typists let Automerge's sync answer every message (slower: it walks the history
                               each time); by default they switch to the same messages worked out cheaply
@@ -52,7 +54,7 @@ record LoadOptions(
 
   static LoadOptions parse(String[] args) {
     String scenario = "typing";
-    URI server = null;
+    List<URI> servers = new ArrayList<>();
     boolean protocolOnly = false;
     boolean fullSync = false;
     int typists = 10;
@@ -81,7 +83,11 @@ record LoadOptions(
           String value = args[++i];
           switch (arg) {
             case "--scenario" -> scenario = value;
-            case "--server" -> server = URI.create(value);
+            case "--server" -> {
+              for (String url : value.split(",")) {
+                servers.add(URI.create(url.trim()));
+              }
+            }
             case "--typists" -> typists = positive(arg, value);
             case "--meeting-size" -> meetingSize = positive(arg, value);
             case "--rate" -> rate = Double.parseDouble(value);
@@ -100,9 +106,10 @@ record LoadOptions(
         }
       }
     }
-    if (server == null) {
+    if (servers.isEmpty()) {
       throw new IllegalArgumentException("--server is required");
     }
+    URI server = servers.get(0);
     if (!List.of("typing", "late-joiner", "fetch").contains(scenario)) {
       throw new IllegalArgumentException("unknown scenario " + scenario);
     }
@@ -113,7 +120,7 @@ record LoadOptions(
       throw new IllegalArgumentException("fetch needs --state");
     }
     pids.removeIf(String::isBlank);
-    return new LoadOptions(scenario, server, protocolOnly, fullSync, typists, Math.min(meetingSize, typists), rate, duration,
+    return new LoadOptions(scenario, server, List.copyOf(servers), protocolOnly, fullSync, typists, Math.min(meetingSize, typists), rate, duration,
         warmup, drain, changes, state, List.copyOf(pids), json, label == null ? server.toString() : label, threads,
         seed);
   }

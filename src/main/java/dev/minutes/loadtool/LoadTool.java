@@ -41,7 +41,7 @@ public final class LoadTool {
         .setMaxConnections(100_000)
         .setMaxFrameSize(1 << 20)
         .setMaxMessageSize(256 << 20));
-    DocumentSource documents = new DocumentSource(vertx, options.server(), options.protocolOnly());
+    DocumentSource documents = new DocumentSource(vertx, options.servers(), options.protocolOnly());
     int exit = 0;
     try {
       Future<JsonObject> run = switch (options.scenario()) {

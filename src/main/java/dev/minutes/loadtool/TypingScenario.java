@@ -79,9 +79,11 @@ final class TypingScenario {
     MeetingLedger ledger = new MeetingLedger(size);
     List<Typist> typists = new ArrayList<>();
     meetings.add(new Meeting(ledger, typists));
-    return documents.create("load meeting " + index).compose(target -> {
+    int firstClient = index * size;
+    return documents.create("load meeting " + index, firstClient).compose(target -> {
       for (int author = 0; author < size; author++) {
-        typists.add(new Typist(vertx, client, documents.connectOptions(target), target.documentId(), ledger, author,
+        typists.add(new Typist(vertx, client, documents.connectOptions(target, firstClient + author),
+            target.documentId(), ledger, author,
             wire, options.seed() * 1_000_003L + index * 1_009L + author, options.fullSync()));
       }
       if (!target.clientCreates()) {

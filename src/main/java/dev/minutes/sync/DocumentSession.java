@@ -95,6 +95,14 @@ public final class DocumentSession {
   private long logBytes;
   private boolean cycleRunning;
   /**
+   * While this session's own append is in flight, the highest sequence number announced on the change
+   * feed meanwhile. The feed announces our own appends too, often before Redis' reply to the append: only
+   * once that reply is in can the session tell whether someone else wrote (else every keystroke would
+   * cost a second cycle reading the log back).
+   */
+  private boolean appendInFlight;
+  private long announcedDuringAppend;
+  /**
    * True while the document is being replaced by the stored one (after a refused or failed cycle).
    * Until then the in-memory document may hold changes that were never stored: no cycle, no
    * compaction and no outgoing message may use it.
@@ -278,10 +286,15 @@ public final class DocumentSession {
   /** Another writer (this node's meeting service or another node) stored entries up to {@code seq}. */
   public void storedElsewhere(long seq) {
     context.runOnContext(v -> {
-      if (seq > mergedSeq && !unloaded) {
-        catchUpWanted = true;
-        runCycle();
+      if (seq <= mergedSeq || unloaded) {
+        return;
       }
+      if (appendInFlight) {
+        announcedDuringAppend = Math.max(announcedDuringAppend, seq);
+        return;
+      }
+      catchUpWanted = true;
+      runCycle();
     });
   }
 
@@ -549,6 +562,7 @@ public final class DocumentSession {
       return Future.succeededFuture();
     }
     long started = System.nanoTime();
+    appendInFlight = true;
     return appendWithRetry(applied.pending, 0).map(seq -> {
       logBytes += applied.pending.length;
       metrics.storeLatency(System.nanoTime() - started);
@@ -557,7 +571,13 @@ public final class DocumentSession {
       } else {
         catchUpWanted = true; // another node appended in between: read its entries (ours re-applies as a no-op)
       }
-      return null;
+      return (Void) null;
+    }).onComplete(ar -> {
+      appendInFlight = false;
+      if (announcedDuringAppend > mergedSeq) {
+        catchUpWanted = true; // someone else appended while ours was in flight
+      }
+      announcedDuringAppend = 0;
     });
   }
 

@@ -61,6 +61,27 @@ class LoadToolTest {
   }
 
   @Test
+  @DisplayName("typists of one meeting spread over two nodes of one Redis: every keystroke reaches every other typist")
+  void meetingSpansTwoNodes() throws TimeoutException {
+    TestNode second = TestNode.start(vertx, node.prefix(), java.util.Map.of()).await(30, SECONDS);
+    try {
+      LoadOptions options = LoadOptions.parse(new String[] {
+          "--server", "ws://127.0.0.1:" + node.port() + "/sync,ws://127.0.0.1:" + second.port() + "/sync",
+          "--typists", "4", "--meeting-size", "4", "--rate", "20", "--warmup", "500ms", "--duration", "2s",
+          "--drain", "20s"});
+
+      JsonObject result = run(options).getJsonObject("result");
+
+      assertThat(result.getLong("keystrokes")).isGreaterThan(0);
+      assertThat(result.getLong("deliveriesMeasured")).isEqualTo(result.getLong("keystrokes") * 3);
+      assertThat(result.getLong("undeliveredAfterDrain")).isZero();
+      assertThat(result.getLong("errors")).isZero();
+    } finally {
+      second.stop().await(30, SECONDS);
+    }
+  }
+
+  @Test
   @DisplayName("with --full-sync every message goes through Automerge's sync, and every keystroke still arrives")
   void fullSyncDeliversToo() throws TimeoutException {
     LoadOptions options = LoadOptions.parse(new String[] {
@@ -99,7 +120,7 @@ class LoadToolTest {
 
   private JsonObject run(LoadOptions options) throws TimeoutException {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20));
-    DocumentSource documents = new DocumentSource(vertx, options.server(), false);
+    DocumentSource documents = new DocumentSource(vertx, options.servers(), false);
     try {
       var scenario = switch (options.scenario()) {
         case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
