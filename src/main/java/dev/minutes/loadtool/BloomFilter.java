@@ -39,6 +39,51 @@ final class BloomFilter {
     return out.toByteArray();
   }
 
+  /**
+   * Whether the encoded filter may hold {@code hash} (false positives included, as in Automerge). An
+   * empty or unreadable filter holds nothing.
+   */
+  static boolean mayContain(byte[] encoded, byte[] hash) {
+    int[] pos = {0};
+    long entries = readLeb128(encoded, pos);
+    long bitsPerEntry = readLeb128(encoded, pos);
+    long probes = readLeb128(encoded, pos);
+    int bitBytes = encoded.length - pos[0];
+    if (entries <= 0 || bitsPerEntry <= 0 || probes <= 0 || bitBytes <= 0) {
+      return false;
+    }
+    long modulo = 8L * bitBytes;
+    long x = littleEndianU32(hash, 0) % modulo;
+    long y = littleEndianU32(hash, 4) % modulo;
+    long z = littleEndianU32(hash, 8) % modulo;
+    for (int probe = 0; probe < probes; probe++) {
+      if (probe > 0) {
+        x = (x + y) % modulo;
+        y = (y + z) % modulo;
+      }
+      if ((encoded[pos[0] + (int) (x >>> 3)] & (1 << (x & 7))) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Reads an unsigned LEB128 at {@code pos[0]}, advancing it; -1 when the bytes end first. */
+  private static long readLeb128(byte[] bytes, int[] pos) {
+    long value = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      if (pos[0] >= bytes.length) {
+        return -1;
+      }
+      int b = bytes[pos[0]++] & 0xff;
+      value |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    return -1;
+  }
+
   private static void setBit(byte[] bits, long probe) {
     bits[(int) (probe >>> 3)] |= (byte) (1 << (probe & 7));
   }

@@ -41,7 +41,9 @@ final class LeanSync {
   /** Changes added since the shared heads (not ancestors of them), each with its dependencies. */
   private final Map<ByteBuffer, List<byte[]>> sinceShared = new LinkedHashMap<>();
   /** Local changes the server has not been sent yet. */
-  private final List<byte[]> unsent = new ArrayList<>();
+  private final List<ChangeChunk> unsent = new ArrayList<>();
+  /** The bloom filter of the server's latest {@code have}: changes it says it holds beyond the last sync. */
+  private byte[] theirBloom;
   private final Set<ByteBuffer> known = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
@@ -53,8 +55,9 @@ final class LeanSync {
   /** Automerge answers in version 2 once the other side's capabilities offered it. */
   private boolean version2;
 
-  private LeanSync(Document document, List<byte[]> heads, boolean version2) {
+  private LeanSync(Document document, List<byte[]> heads, boolean version2, byte[] serverBloom) {
     this.document = document;
+    this.theirBloom = serverBloom;
     this.version2 = version2;
     this.sharedHeads = heads;
     this.lastSentHeads = heads;
@@ -63,14 +66,16 @@ final class LeanSync {
 
   /**
    * Starts if the server's latest heads are exactly ours, i.e. neither side lacks anything;
-   * {@code serverOfferedVersion2}: whether any server message so far offered version 2.
+   * {@code serverOfferedVersion2}: whether any server message so far offered version 2; {@code serverBloom}:
+   * the bloom filter of the server's latest message (Automerge's sync state remembers it too).
    */
-  static Optional<LeanSync> startIfInStep(Document document, List<byte[]> serverHeads, boolean serverOfferedVersion2) {
+  static Optional<LeanSync> startIfInStep(Document document, List<byte[]> serverHeads, boolean serverOfferedVersion2,
+      byte[] serverBloom) {
     List<byte[]> ours = bytes(document.getHeads());
     if (serverHeads == null || ours.isEmpty() || !sameSet(ours, serverHeads)) {
       return Optional.empty();
     }
-    return Optional.of(new LeanSync(document, ours, serverOfferedVersion2));
+    return Optional.of(new LeanSync(document, ours, serverOfferedVersion2, serverBloom));
   }
 
   /** Records a change just committed locally ({@code heads} are the document's heads before it). */
@@ -78,7 +83,7 @@ final class LeanSync {
     byte[] change = document.encodeChangesSince(headsBefore);
     ChangeChunk chunk = ChangeChunk.parse(change, 0, change.length);
     add(chunk);
-    unsent.add(chunk.bytes());
+    unsent.add(chunk);
   }
 
   /**
@@ -91,6 +96,7 @@ final class LeanSync {
     try {
       parts = SyncMessageParts.read(message);
       version2 |= parts.offersVersion2();
+      theirBloom = parts.blooms().isEmpty() ? new byte[0] : parts.blooms().get(0);
       if (parts.needCount() > 0) {
         return Optional.of("the server needs " + parts.needCount() + " change(s)");
       }
@@ -125,14 +131,39 @@ final class LeanSync {
   /** The message for the server now, or empty when Automerge would send none. */
   Optional<byte[]> nextMessage() {
     List<byte[]> heads = bytes(document.getHeads());
-    if (unsent.isEmpty() && sameList(heads, lastSentHeads)) {
+    List<byte[]> changes = changesToSend();
+    if (changes.isEmpty() && sameList(heads, lastSentHeads)) {
       return Optional.empty();
     }
     byte[] bloom = BloomFilter.encode(sinceShared.keySet().stream().map(ByteBuffer::array).toList());
-    byte[] message = SyncMessageParts.write(heads, sharedHeads, bloom, unsent, version2);
-    unsent.clear();
+    byte[] message = SyncMessageParts.write(heads, sharedHeads, bloom, changes, version2);
     lastSentHeads = heads;
     return Optional.of(message);
+  }
+
+  /** Whether local changes wait because the server's bloom filter seemed to hold them (Automerge does the same). */
+  boolean holdsBack() {
+    return !unsent.isEmpty();
+  }
+
+  /**
+   * The unsent local changes, except (as in Automerge) those the server's bloom filter says it holds,
+   * unless they depend on one that is sent. A false positive keeps a change back until the server's
+   * filter no longer matches it or the server asks for it.
+   */
+  private List<byte[]> changesToSend() {
+    List<byte[]> out = new ArrayList<>();
+    Set<ByteBuffer> sending = new HashSet<>();
+    for (java.util.Iterator<ChangeChunk> it = unsent.iterator(); it.hasNext(); ) {
+      ChangeChunk change = it.next();
+      boolean dependsOnSent = change.deps().stream().anyMatch(dep -> sending.contains(ByteBuffer.wrap(dep)));
+      if (dependsOnSent || !BloomFilter.mayContain(theirBloom, change.hash())) {
+        out.add(change.bytes());
+        sending.add(ByteBuffer.wrap(change.hash()));
+        it.remove();
+      }
+    }
+    return out;
   }
 
   private void add(ChangeChunk change) {

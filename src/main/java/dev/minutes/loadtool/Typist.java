@@ -64,6 +64,7 @@ final class Typist {
   private final boolean fullSync;
   /** The heads of the server's latest sync message, and whether any offered version 2 messages. */
   private List<byte[]> serverHeads;
+  private byte[] serverBloom = new byte[0];
   private boolean serverOfferedVersion2;
   private ObjectId body;
   private WebSocket socket;
@@ -272,7 +273,7 @@ final class Typist {
       return;
     }
     if (lean == null && !fullSync) {
-      lean = LeanSync.startIfInStep(document, serverHeads, serverOfferedVersion2).orElse(null);
+      lean = LeanSync.startIfInStep(document, serverHeads, serverOfferedVersion2, serverBloom).orElse(null);
     }
     ChangeHash[] before = lean == null ? null : document.getHeads();
     if (commitKeystroke() && lean != null) {
@@ -353,6 +354,7 @@ final class Typist {
     try {
       SyncMessageParts parts = SyncMessageParts.read(data);
       serverHeads = parts.heads();
+      serverBloom = parts.blooms().isEmpty() ? new byte[0] : parts.blooms().get(0);
       serverOfferedVersion2 |= parts.offersVersion2();
     } catch (MalformedMessageException e) {
       serverHeads = null; // Automerge's sync will say what is wrong with it

@@ -32,6 +32,17 @@ class LeanSyncTest {
   private SyncState clientState;
   private SyncState otherState;
   private ObjectId body;
+  /** The lean sync under test in the conversation. */
+  private LeanSync lean;
+  /**
+   * Whether the conversation still compares bytes. A bloom filter false positive (about 1 in 100 per
+   * check, in either direction) makes Automerge's sync keep a change back or ask for one: the typist then
+   * goes back to Automerge's sync, and from there on only Automerge's messages are exchanged.
+   */
+  private boolean comparing = true;
+  private int compared;
+  /** The server's latest message to the client. */
+  private byte[] lastToClient;
 
   @BeforeEach
   void meeting() {
@@ -65,7 +76,7 @@ class LeanSyncTest {
   @Test
   @DisplayName("sends a keystroke with exactly the bytes Automerge's sync would send")
   void keystrokeMatchesAutomerge() {
-    LeanSync lean = LeanSync.startIfInStep(client, heads(server), true).orElseThrow();
+    lean = LeanSync.startIfInStep(client, heads(server), true, serverBloom()).orElseThrow();
 
     type(client, lean, "a");
 
@@ -74,24 +85,26 @@ class LeanSyncTest {
   }
 
   @Test
-  @DisplayName("keystrokes, acknowledgements and other authors' changes: every message equals Automerge's")
+  @DisplayName("keystrokes, acknowledgements and other authors' changes: every message equals Automerge's until a bloom false positive")
   void conversationMatchesAutomerge() {
-    LeanSync lean = LeanSync.startIfInStep(client, heads(server), true).orElseThrow();
+    lean = LeanSync.startIfInStep(client, heads(server), true, serverBloom()).orElseThrow();
     for (int round = 0; round < 20; round++) {
       // The client types one or two characters before anything comes back.
       for (int k = 0; k <= round % 2; k++) {
         type(client, lean, String.valueOf((char) ('a' + round)));
-        sendBothWays(lean);
+        sendBothWays();
       }
       // Another author types; the server forwards it.
       typeWithAutomerge(other, String.valueOf((char) ('A' + round)));
       syncUntilQuiet(other, otherState, serverForOther);
       Optional<byte[]> toClient = server.generateSyncMessage(serverForClient);
       assertThat(toClient).as("round %d: the server forwards the other author's change", round).isPresent();
-      deliverToClient(lean, toClient.get());
-      sendBothWays(lean);
+      deliverToClient(toClient.get());
+      sendBothWays();
     }
+    syncUntilQuiet(client, clientState, serverForClient);
     syncUntilQuiet(other, otherState, serverForOther);
+    assertThat(compared).as("messages compared byte for byte").isPositive();
     assertThat(client.text(body)).isEqualTo(server.text(body)).isEqualTo(other.text(body));
     assertThat(client.text(body).orElseThrow()).hasSize("# Minutes\n".length() + 30 + 20);
   }
@@ -99,7 +112,7 @@ class LeanSyncTest {
   @Test
   @DisplayName("hands a message that asks for changes back to Automerge's sync")
   void needGoesBackToAutomerge() {
-    LeanSync lean = LeanSync.startIfInStep(client, heads(server), true).orElseThrow();
+    lean = LeanSync.startIfInStep(client, heads(server), true, serverBloom()).orElseThrow();
     SyncState fresh = track(new SyncState());
     // A fresh sync state on the server's side starts over: its first message names no last sync.
     byte[] restart = server.generateSyncMessage(fresh).orElseThrow();
@@ -113,14 +126,15 @@ class LeanSyncTest {
     List<byte[]> before = heads(server);
     typeWithAutomerge(client, "x");
 
-    assertThat(LeanSync.startIfInStep(client, before, true)).isEmpty();
-    assertThat(LeanSync.startIfInStep(client, null, true)).isEmpty();
+    assertThat(LeanSync.startIfInStep(client, before, true, new byte[0])).isEmpty();
+    assertThat(LeanSync.startIfInStep(client, null, true, new byte[0])).isEmpty();
   }
 
   @Test
   @DisplayName("writes Automerge's bloom filter: the server sends nothing the typist already holds")
   void bloomFilterKeepsOwnChangesFromComingBack() {
-    LeanSync lean = LeanSync.startIfInStep(client, heads(server), true).orElseThrow();
+    // No server filter to honour: both keystrokes go out, whatever the server's last filter matched.
+    lean = LeanSync.startIfInStep(client, heads(server), true, new byte[0]).orElseThrow();
     type(client, lean, "a");
     byte[] first = lean.nextMessage().orElseThrow();
     type(client, lean, "b");
@@ -138,29 +152,46 @@ class LeanSyncTest {
   // ---- helpers ----
 
   /** One message each way, comparing the client's message with Automerge's before the server gets it. */
-  private void sendBothWays(LeanSync lean) {
-    Optional<byte[]> expected = client.generateSyncMessage(clientState);
-    Optional<byte[]> actual = lean.nextMessage();
-    assertThat(actual.isPresent()).isEqualTo(expected.isPresent());
+  private void sendBothWays() {
+    Optional<byte[]> expected = clientMessage();
     if (expected.isEmpty()) {
       return;
     }
-    assertThat(actual.get()).isEqualTo(expected.get());
     server.receiveSyncMessage(serverForClient, expected.get());
-    server.generateSyncMessage(serverForClient).ifPresent(answer -> deliverToClient(lean, answer));
-    Optional<byte[]> expectedAck = client.generateSyncMessage(clientState);
-    Optional<byte[]> actualAck = lean.nextMessage();
-    assertThat(actualAck.isPresent()).as("an acknowledgement is due").isEqualTo(expectedAck.isPresent());
-    expectedAck.ifPresent(ack -> {
-      assertThat(actualAck.get()).isEqualTo(ack);
-      server.receiveSyncMessage(serverForClient, ack);
-    });
+    server.generateSyncMessage(serverForClient).ifPresent(this::deliverToClient);
+    clientMessage().ifPresent(ack -> server.receiveSyncMessage(serverForClient, ack));
+  }
+
+  /** Automerge's next message from the client, checked against the lean sync's while comparing. */
+  private Optional<byte[]> clientMessage() {
+    Optional<byte[]> expected = client.generateSyncMessage(clientState);
+    if (comparing) {
+      Optional<byte[]> actual = lean.nextMessage();
+      assertThat(actual.isPresent()).as("a message is due").isEqualTo(expected.isPresent());
+      expected.ifPresent(message -> assertThat(actual.get()).isEqualTo(message));
+      compared++;
+      comparing = !lean.holdsBack();
+    }
+    return expected;
   }
 
   /** Both sync paths read the server's message on the same replica (the second application is a no-op). */
-  private void deliverToClient(LeanSync lean, byte[] message) {
-    assertThat(lean.receive(message)).as("the lean sync handles a steady server message").isEmpty();
+  private void deliverToClient(byte[] message) {
+    if (comparing) {
+      Optional<String> unhandled = lean.receive(message);
+      // The one steady message a typist hands back: the server took a change of the other author for one
+      // the client holds (a false positive of the client's filter) and names it without sending it.
+      unhandled.ifPresent(reason -> assertThat(reason).isEqualTo("the server names heads this typist lacks"));
+      comparing = unhandled.isEmpty();
+    }
     client.receiveSyncMessage(clientState, message);
+    lastToClient = message;
+  }
+
+  /** The bloom filter of the server's latest message to the client. */
+  private byte[] serverBloom() {
+    List<byte[]> blooms = SyncMessageParts.read(lastToClient).blooms();
+    return blooms.isEmpty() ? new byte[0] : blooms.get(0);
   }
 
   private void type(Document doc, LeanSync lean, String text) {
@@ -187,6 +218,9 @@ class LeanSyncTest {
       up.ifPresent(m -> server.receiveSyncMessage(serverState, m));
       Optional<byte[]> down = server.generateSyncMessage(serverState);
       down.ifPresent(m -> peer.receiveSyncMessage(peerState, m));
+      if (peer == client && down.isPresent()) {
+        lastToClient = down.get();
+      }
       if (up.isEmpty() && down.isEmpty()) {
         return;
       }

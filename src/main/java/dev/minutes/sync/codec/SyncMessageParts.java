@@ -12,11 +12,13 @@ import java.util.List;
  * @param heads       the sender's heads (32-byte hashes)
  * @param needCount   how many changes the sender asks for
  * @param lastSyncs   per {@code have} entry, how many last-sync hashes it names (0 = a reset)
+ * @param blooms      per {@code have} entry, its bloom filter bytes (empty for none)
  * @param changes     the change chunks, each as sent (not split further)
  * @param offersVersion2 whether the message ends with capabilities that include version 2 messages
  *                    (Automerge answers such a peer in version 2 from then on)
  */
-public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> lastSyncs, List<byte[]> changes,
+public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> lastSyncs, List<byte[]> blooms,
+    List<byte[]> changes,
     boolean offersVersion2) {
   private static final int CAPABILITY_VERSION_2 = 2;
   private static final int VERSION_1 = 0x42;
@@ -38,9 +40,10 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
     int need = in.hashes().size();
     int haveCount = in.count(2);
     List<Integer> lastSyncs = new ArrayList<>(haveCount);
+    List<byte[]> blooms = new ArrayList<>(haveCount);
     for (int i = 0; i < haveCount; i++) {
       lastSyncs.add(in.hashes().size());
-      in.bytes();
+      blooms.add(in.bytes());
     }
     int changeCount = in.count(1);
     List<byte[]> changes = new ArrayList<>(changeCount);
@@ -53,7 +56,7 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
         offersVersion2 |= capability == CAPABILITY_VERSION_2;
       }
     }
-    return new SyncMessageParts(heads, need, lastSyncs, changes, offersVersion2);
+    return new SyncMessageParts(heads, need, lastSyncs, blooms, changes, offersVersion2);
   }
 
   /**
