@@ -10,9 +10,14 @@ export function copyButton(text: () => string, label: string, testId?: string): 
   button.addEventListener("click", () => {
     void copyText(text()).then((copied) => {
       button.textContent = copied ? "Copied" : "Copy failed"
-      window.setTimeout(() => (button.textContent = "Copy"), 2000)
     })
   })
+  // The outcome stays until the user moves on (pointer leaves or focus goes elsewhere), not for a guessed time.
+  const reset = () => {
+    button.textContent = "Copy"
+  }
+  button.addEventListener("mouseleave", reset)
+  button.addEventListener("blur", reset)
   return button
 }
 

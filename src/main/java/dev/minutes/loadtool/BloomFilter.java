@@ -21,14 +21,8 @@ final class BloomFilter {
     byte[] bits = new byte[(int) Math.ceil(hashes.size() * (double) BITS_PER_ENTRY / 8)];
     long modulo = 8L * bits.length;
     for (byte[] hash : hashes) {
-      long x = littleEndianU32(hash, 0) % modulo;
-      long y = littleEndianU32(hash, 4) % modulo;
-      long z = littleEndianU32(hash, 8) % modulo;
-      setBit(bits, x);
-      for (int probe = 1; probe < PROBES; probe++) {
-        x = (x + y) % modulo;
-        y = (y + z) % modulo;
-        setBit(bits, x);
+      for (long probe : probes(hash, modulo, PROBES)) {
+        bits[(int) (probe >>> 3)] |= (byte) (1 << (probe & 7));
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(bits.length + 8);
@@ -52,16 +46,8 @@ final class BloomFilter {
     if (entries <= 0 || bitsPerEntry <= 0 || probes <= 0 || bitBytes <= 0) {
       return false;
     }
-    long modulo = 8L * bitBytes;
-    long x = littleEndianU32(hash, 0) % modulo;
-    long y = littleEndianU32(hash, 4) % modulo;
-    long z = littleEndianU32(hash, 8) % modulo;
-    for (int probe = 0; probe < probes; probe++) {
-      if (probe > 0) {
-        x = (x + y) % modulo;
-        y = (y + z) % modulo;
-      }
-      if ((encoded[pos[0] + (int) (x >>> 3)] & (1 << (x & 7))) == 0) {
+    for (long probe : probes(hash, 8L * bitBytes, (int) Math.min(probes, 64))) {
+      if ((encoded[pos[0] + (int) (probe >>> 3)] & (1 << (probe & 7))) == 0) {
         return false;
       }
     }
@@ -84,8 +70,20 @@ final class BloomFilter {
     return -1;
   }
 
-  private static void setBit(byte[] bits, long probe) {
-    bits[(int) (probe >>> 3)] |= (byte) (1 << (probe & 7));
+  /** Automerge's probe positions of a hash in a filter of {@code modulo} bits (double hashing from its first 12 bytes). */
+  private static long[] probes(byte[] hash, long modulo, int count) {
+    long[] probes = new long[count];
+    long x = littleEndianU32(hash, 0) % modulo;
+    long y = littleEndianU32(hash, 4) % modulo;
+    long z = littleEndianU32(hash, 8) % modulo;
+    for (int i = 0; i < count; i++) {
+      if (i > 0) {
+        x = (x + y) % modulo;
+        y = (y + z) % modulo;
+      }
+      probes[i] = x;
+    }
+    return probes;
   }
 
   private static long littleEndianU32(byte[] bytes, int at) {

@@ -90,19 +90,17 @@ final class LeanSync {
    * Applies a server message. Returns why not, having applied nothing or only changes Automerge's sync
    * would have applied too, when the message needs Automerge's sync from here on; empty when done.
    */
-  Optional<String> receive(byte[] message) {
-    SyncMessageParts parts;
+  Optional<String> receive(SyncMessageParts parts) {
+    version2 |= parts.offersVersion2();
+    theirBloom = parts.firstBloom();
+    if (parts.needCount() > 0) {
+      return Optional.of("the server needs " + parts.needCount() + " change(s)");
+    }
+    if (parts.lastSyncs().contains(0)) {
+      return Optional.of("the server restarts the sync");
+    }
     List<ChangeChunk> changes = new ArrayList<>();
     try {
-      parts = SyncMessageParts.read(message);
-      version2 |= parts.offersVersion2();
-      theirBloom = parts.blooms().isEmpty() ? new byte[0] : parts.blooms().get(0);
-      if (parts.needCount() > 0) {
-        return Optional.of("the server needs " + parts.needCount() + " change(s)");
-      }
-      if (parts.lastSyncs().contains(0)) {
-        return Optional.of("the server restarts the sync");
-      }
       for (byte[] chunk : parts.changes()) {
         changes.addAll(ChangeChunk.splitAll(chunk)); // automerge 3 may send several changes in one chunk
       }

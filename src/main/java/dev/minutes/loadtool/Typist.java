@@ -334,12 +334,12 @@ final class Typist {
   }
 
   private void receive(byte[] data) {
-    noteServerMessage(data);
-    Optional<String> unhandled = lean == null ? Optional.of("") : lean.receive(data);
-    if (unhandled.isEmpty()) {
-      return;
-    }
+    SyncMessageParts parts = noteServerMessage(data);
     if (lean != null) {
+      Optional<String> unhandled = parts == null ? Optional.of("a message this codec cannot read") : lean.receive(parts);
+      if (unhandled.isEmpty()) {
+        return;
+      }
       // Something the lean sync does not handle: Automerge's sync takes over from scratch.
       log.debug("typist {} back on Automerge's sync: {}", peerId, unhandled.get());
       wire.leanFallbacks.increment();
@@ -350,14 +350,17 @@ final class Typist {
     document.receiveSyncMessage(state, data);
   }
 
-  private void noteServerMessage(byte[] data) {
+  /** Reads the message once, noting what a lean sync started later needs; null if this codec cannot read it. */
+  private SyncMessageParts noteServerMessage(byte[] data) {
     try {
       SyncMessageParts parts = SyncMessageParts.read(data);
       serverHeads = parts.heads();
-      serverBloom = parts.blooms().isEmpty() ? new byte[0] : parts.blooms().get(0);
+      serverBloom = parts.firstBloom();
       serverOfferedVersion2 |= parts.offersVersion2();
+      return parts;
     } catch (MalformedMessageException e) {
       serverHeads = null; // Automerge's sync will say what is wrong with it
+      return null;
     }
   }
 

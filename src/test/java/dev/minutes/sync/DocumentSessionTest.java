@@ -75,16 +75,11 @@ class DocumentSessionTest {
   @Test
   @DisplayName("while Redis refuses an append it retries, and no peer sees heads with the change before it is stored")
   void acknowledgesOnlyStoredChanges() throws TimeoutException {
-    String documentId = DocumentIds.newId();
-    await(store.create(documentId, initialDocument()));
-    DocumentSession session = await(DocumentSession.load(documentId, vertx, store, pool, natives,
-        new SessionSettings(Duration.ofMinutes(1), 500), metrics, EphemeralRelay.NONE, s -> { }));
-    JavaPeer writer = peer("writer", session);
-    JavaPeer reader = peer("reader", session);
-    await(session.attach(writer, true));
-    await(session.attach(reader, false));
-    await(Future.all(writer.startSync(), reader.startSync()));
-    await(Future.all(writer.textIs("Hello"), reader.textIs("Hello")));
+    Meeting meeting = meetingWithWriterAndReader();
+    String documentId = meeting.documentId();
+    DocumentSession session = meeting.session();
+    JavaPeer writer = meeting.writer();
+    JavaPeer reader = meeting.reader();
 
     store.failNextAppends(FAILED_APPENDS);
     ChangeHash change = writer.edit(" world");
@@ -110,16 +105,10 @@ class DocumentSessionTest {
   @Test
   @DisplayName("a burst of keystrokes reaches a steady peer in a few messages, each carrying several, and all of it arrives")
   void coalescesABurstForSteadyPeers() throws TimeoutException {
-    String documentId = DocumentIds.newId();
-    await(store.create(documentId, initialDocument()));
-    DocumentSession session = await(DocumentSession.load(documentId, vertx, store, pool, natives,
-        new SessionSettings(Duration.ofMinutes(1), 500), metrics, EphemeralRelay.NONE, s -> { }));
-    JavaPeer writer = peer("writer", session);
-    JavaPeer reader = peer("reader", session);
-    await(session.attach(writer, true));
-    await(session.attach(reader, false));
-    await(Future.all(writer.startSync(), reader.startSync()));
-    await(Future.all(writer.textIs("Hello"), reader.textIs("Hello")));
+    Meeting meeting = meetingWithWriterAndReader();
+    DocumentSession session = meeting.session();
+    JavaPeer writer = meeting.writer();
+    JavaPeer reader = meeting.reader();
     int before = reader.syncMessages();
 
     // One keystroke every 2 ms: faster than one message per keystroke is useful, slower than a cycle.
@@ -145,6 +134,23 @@ class DocumentSessionTest {
   }
 
   // ---- helpers ----
+
+  private record Meeting(String documentId, DocumentSession session, JavaPeer writer, JavaPeer reader) {}
+
+  /** A stored document reading "Hello", its session, and two synced peers: one that may write, one that may not. */
+  private Meeting meetingWithWriterAndReader() throws TimeoutException {
+    String documentId = DocumentIds.newId();
+    await(store.create(documentId, initialDocument()));
+    DocumentSession session = await(DocumentSession.load(documentId, vertx, store, pool, natives,
+        new SessionSettings(Duration.ofMinutes(1), 500), metrics, EphemeralRelay.NONE, s -> { }));
+    JavaPeer writer = peer("writer", session);
+    JavaPeer reader = peer("reader", session);
+    await(session.attach(writer, true));
+    await(session.attach(reader, false));
+    await(Future.all(writer.startSync(), reader.startSync()));
+    await(Future.all(writer.textIs("Hello"), reader.textIs("Hello")));
+    return new Meeting(documentId, session, writer, reader);
+  }
 
   private static byte[] initialDocument() {
     Document document = new Document();

@@ -26,6 +26,11 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
   private static final int HASH_LENGTH = 32;
   private static final byte[] EMPTY_BLOOM = new byte[0];
 
+  /** The bloom filter of the first {@code have} entry, empty when there is none (what Automerge's sync reads). */
+  public byte[] firstBloom() {
+    return blooms.isEmpty() ? EMPTY_BLOOM : blooms.get(0);
+  }
+
   /**
    * Reads a message; {@link SyncMessageInspector} must have accepted it before (lengths are checked
    * again here all the same).
