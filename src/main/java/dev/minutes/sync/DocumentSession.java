@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>Acknowledged means durable.</b> Work proceeds in cycles: apply a batch of incoming sync
  *       messages, append the change chunks those messages carried to the store (exactly as sent,
- *       one append per cycle), and only then generate outgoing messages. No message is generated
- *       while the document holds a change that is not stored, so no peer ever sees heads that
+ *       one append per cycle), and only then deliver outgoing messages. They are worked out on the
+ *       lane right after applying, but no message leaves before the store acknowledged the append,
+ *       and a failed cycle drops them and resets every sync state, so no peer ever sees heads that
  *       contain an unstored change. Storing what clients sent, rather than diffing heads, also
  *       covers changes Automerge holds back until their dependencies arrive.</li>
  *   <li>At the start of each cycle every change in the document is stored; {@code mergedSeq} is the
@@ -330,12 +331,13 @@ public final class DocumentSession {
         ? store.readSince(documentId, mergedSeq).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
     slice
-        .compose(s -> lane.submit(() -> apply(s, batch)))
-        .compose(applied -> persist(applied).map(applied))
-        .compose(applied -> applied.reloadNeeded
+        .compose(s -> lane.submit(() -> applyAndGenerate(s, batch)))
+        .compose(cycle -> persist(cycle.applied()).map(cycle))
+        .compose(cycle -> cycle.applied().reloadNeeded
             ? Future.failedFuture(new IllegalStateException("a rejected sync message left unstored changes"))
-            : lane.submit(() -> generate(batch)))
+            : Future.succeededFuture(cycle.generated()))
         .onSuccess(generated -> {
+          // Only now that the store acknowledged the batch's changes may any message show them.
           deliver(generated.out());
           if (generated.heldBack()) {
             scheduleFlush();
@@ -347,6 +349,17 @@ public final class DocumentSession {
           maybeCompact();
           runCycle();
         });
+  }
+
+  /**
+   * Lane: one task per cycle. The outgoing messages are worked out right after applying, while the lane
+   * is ours anyway, but they wait on the context until the append is acknowledged: a second lane task
+   * after the append cost two more thread hand-offs per keystroke. If the cycle fails instead, they are
+   * dropped and every peer's sync state is reset with the reload, so nothing generated here leaks.
+   */
+  private Cycle applyAndGenerate(Optional<LogSlice> slice, List<Incoming> batch) {
+    Applied applied = apply(slice, batch);
+    return new Cycle(applied, applied.reloadNeeded ? new Generated(List.of(), false) : generate(batch));
   }
 
   /**
@@ -1007,6 +1020,9 @@ public final class DocumentSession {
 
   /** A cycle's messages, and whether a steady peer's message was held back for a moment. */
   private record Generated(List<Outgoing> out, boolean heldBack) {}
+
+  /** What one lane task of a cycle produced: the changes to store, then the messages to deliver once they are. */
+  private record Cycle(Applied applied, Generated generated) {}
 
   /** The session unloaded between lookup and attach; the caller opens a fresh one. */
   public static final class SessionUnloaded extends RuntimeException {
