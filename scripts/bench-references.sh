@@ -10,7 +10,8 @@
 # Environment: SCRATCH (default /tmp/minutes-bench), OUT (result folder, default $SCRATCH/results-<time>),
 # DURATION (measured typing per run, default 30s), WARMUP (default 15s), SERVERS (default
 # "ours repo-2.5.6 sync-server-0.2.8"), SCENARIOS (default: a10 a30 a50 a100 b25 b50 b100 c: aN = N typists in
-# meetings of 10, bN = N authors in one meeting, c = late joiner then cold start).
+# meetings of 10, bN = N authors in one meeting, c = late joiner then cold start, each timed
+# with the Java load tool and with the browsers' client in Node).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,6 +37,9 @@ install_references() {
         @automerge/automerge-repo-network-websocket@2.5.6 @automerge/automerge-repo-storage-nodefs@2.5.6 ws@8)
   fi
   cp "$ROOT/scripts/bench/repo-2.5.6-server.mjs" "$SCRATCH/repo-2.5.6/server.mjs"
+  if [ ! -d "$ROOT/src/test/node/node_modules/@automerge/automerge-repo" ]; then
+    (cd "$ROOT/src/test/node" && npm ci --no-audit --no-fund --silent)
+  fi
   if [ ! -d "$SCRATCH/sync-server-0.2.8/node_modules/@automerge/automerge-repo-sync-server" ]; then
     mkdir -p "$SCRATCH/sync-server-0.2.8"
     (cd "$SCRATCH/sync-server-0.2.8" && echo '{"name":"bench-sync-server-0.2.8","private":true}' > package.json &&
@@ -122,6 +126,14 @@ run_typing() {
   stop_server
 }
 
+# js_joiner NAME SCENARIO JOINS: times JOINS fresh automerge-repo clients in Node joining the document of
+# NAME's (c) state file (src/test/node/late-joiner.mjs).
+js_joiner() {
+  local name=$1 scenario=$2 joins=$3
+  timeout 300 node "$ROOT/src/test/node/late-joiner.mjs" --state "$OUT/$name-c.state.json" --url "$SERVER_URL" \
+    --label "$name" --scenario "late-joiner-$scenario" --joins "$joins" --json "$OUT/$name-$scenario.json" >/dev/null
+}
+
 # run_join NAME: (c) late joiner of a 50,000-change meeting, then (d) the same document fetched after a restart.
 run_join() {
   local name=$1
@@ -131,6 +143,12 @@ run_join() {
   echo "== $name c: late joiner of a 50,000-change meeting" >&2
   load_tool --label "$name" --scenario late-joiner --changes 50000 --state "$OUT/$name-c.state.json" \
     --json "$OUT/$name-c.json" >&2 || echo "run failed: $name c" >&2
+  echo "== $name c-js: the same joins with the client browsers run (automerge-repo 2.5.6, Automerge 3.5)" >&2
+  js_joiner "$name" cjs 5 || echo "run failed: $name c-js" >&2
+  stop_server
+  start_server "$name" "$data"
+  echo "== $name d-js: cold start of that stored meeting, joined by the browsers' client" >&2
+  js_joiner "$name" djs 2 || echo "run failed: $name d-js" >&2
   stop_server
   start_server "$name" "$data"
   echo "== $name d: cold start of that stored meeting" >&2

@@ -12,14 +12,15 @@ if (!dir) {
 }
 const results = {}
 for (const file of fs.readdirSync(dir)) {
-  const match = file.match(/^(.+)-(a\d+|b\d+|c|d)\.json$/)
+  const match = file.match(/^(.+)-(a\d+|b\d+|c|cjs|d|djs)\.json$/)
   if (!match) continue
   const [, server, scenario] = match
   results[scenario] ??= {}
   results[scenario][server] = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"))
 }
 const references = ["repo-2.5.6", "sync-server-0.2.8"]
-const order = s => (s[0] === "a" ? 0 : s[0] === "b" ? 1000 : s === "c" ? 2000 : 3000) + (parseInt(s.slice(1)) || 0)
+const joinOrder = { c: 2000, cjs: 2001, d: 3000, djs: 3001 }
+const order = s => joinOrder[s] ?? (s[0] === "a" ? 0 : 1000) + (parseInt(s.slice(1)) || 0)
 const mib = bytes => (bytes / 1048576).toFixed(0)
 const fmt = v =>
   v === undefined || v === null || Number.isNaN(v) ? "–"
@@ -50,7 +51,9 @@ const joining = [
 ]
 const title = {
   c: "(c) late joiner, 50,000 changes",
+  cjs: "(c) the same joins with the browsers' client (automerge-repo 2.5.6, Automerge 3.5, in Node)",
   d: "(d) that meeting after a server restart (first = cold, last = warm)",
+  djs: "(d) the same with the browsers' client (first = cold, last = warm)",
 }
 
 const header = ["scenario", "metric", "ours", ...references.flatMap(r => [r, `ours/${r}`])]
