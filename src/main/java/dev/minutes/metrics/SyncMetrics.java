@@ -18,6 +18,8 @@ public final class SyncMetrics {
   private final Timer storeLatency;
   private final Counter storeRetries;
   private final Counter presenceDropped;
+  private final Counter fastPathMessages;
+  private final Counter fastPathExits;
   private final Map<Refusal.Reason, Counter> refusals = new EnumMap<>(Refusal.Reason.class);
 
   public SyncMetrics(MeterRegistry registry) {
@@ -31,6 +33,12 @@ public final class SyncMetrics {
         .register(registry);
     presenceDropped = Counter.builder("minutes_presence_dropped")
         .description("presence messages not forwarded: over a document's presence budget").register(registry);
+    fastPathMessages = Counter.builder("minutes_sync_fast_path_messages")
+        .description("sync messages written for peers in step with the document, without Automerge's sync")
+        .register(registry);
+    fastPathExits = Counter.builder("minutes_sync_fast_path_exits")
+        .description("peers in step that went back to Automerge's sync (a need, a reset, an unknown dependency)")
+        .register(registry);
     for (Refusal.Reason reason : Refusal.Reason.values()) {
       refusals.put(reason, Counter.builder("minutes_refusals").tag("reason", reason.label())
           .description("refused client input by reason").register(registry));
@@ -62,6 +70,22 @@ public final class SyncMetrics {
 
   public void presenceDropped() {
     presenceDropped.increment();
+  }
+
+  public void fastPathMessage() {
+    fastPathMessages.increment();
+  }
+
+  public void fastPathExit() {
+    fastPathExits.increment();
+  }
+
+  public double fastPathMessages() {
+    return fastPathMessages.count();
+  }
+
+  public double fastPathExits() {
+    return fastPathExits.count();
   }
 
   public void refused(Refusal.Reason reason) {

@@ -369,8 +369,10 @@ public final class DocumentSession {
    * changes are applied directly and kept in {@link #recent} for the other peers. Automerge 0.5's sync
    * walks the whole change history on every receive and generate (it computes a clock of the last
    * sync heads), so in a long meeting each call costs more than the last; applying a change does not.
-   * A message that is anything but plain changes and heads (a need, a reset, a compressed or
-   * unreadable chunk) puts its peer back on Automerge's own sync with a fresh sync state.
+   * Clients of either message version qualify; chunks this class cannot read (a whole saved document,
+   * a compressed change) are applied all the same and their changes read back from Automerge. A
+   * message that is anything but changes and heads (a need, a reset, unreadable bytes) puts its peer
+   * back on Automerge's own sync with a fresh sync state.
    */
   private Applied apply(Optional<LogSlice> slice, List<Incoming> batch) {
     if (document == null) {
@@ -388,15 +390,15 @@ public final class DocumentSession {
         continue;
       }
       link.lastHeads = in.summary.heads();
-      link.lastVersion = in.summary.version();
       if (link.steady) {
-        Optional<List<ChangeChunk>> changes = plainChanges(in.data);
-        if (changes.isPresent()) {
-          ChangeHash[] before = changes.get().isEmpty() ? null : document.getHeads();
+        Optional<SteadyMessage> steady = SteadyMessage.of(in.data);
+        if (steady.isPresent()) {
+          ChangeHash[] before = steady.get().chunks().isEmpty() ? null : document.getHeads();
           try {
-            applyDirectly(changes.get());
+            applyDirectly(steady.get().chunks());
             pending.writeBytes(in.changes);
-            for (ChangeChunk change : changes.get()) {
+            List<ChangeChunk> changes = steady.get().changes() != null ? steady.get().changes() : changesSince(before);
+            for (ChangeChunk change : changes) {
               direct.add(change);
               directOrigins.add(in.peerId);
             }
@@ -448,6 +450,7 @@ public final class DocumentSession {
   /** Lane: back to Automerge's own sync for this peer, from scratch (a full bloom-filter exchange). */
   private void resetPeer(PeerLink link) {
     if (link.steady) {
+      metrics.fastPathExit();
       log.debug("document {}: peer {} back on Automerge's sync", documentId, link.sink.peerId());
     }
     natives.free(link.state);
@@ -467,7 +470,7 @@ public final class DocumentSession {
 
   /** No changes, no need, and not a reset (a {@code have} with an empty last sync). */
   private static boolean isPlainAcknowledgement(SyncMessageSummary summary, byte[] data) {
-    if (summary.changeCount() > 0 || summary.needCount() > 0 || summary.version() != 1) {
+    if (summary.changeCount() > 0 || summary.needCount() > 0) {
       return false;
     }
     try {
@@ -477,35 +480,61 @@ public final class DocumentSession {
     }
   }
 
-  /** The changes of a message that is nothing but changes and heads, or empty if Automerge must read it. */
-  private Optional<List<ChangeChunk>> plainChanges(byte[] data) {
-    try {
-      SyncMessageParts parts = SyncMessageParts.read(data);
+  /**
+   * A steady peer's message that is nothing but changes and heads. {@code changes} are its change chunks
+   * read here, or null when a chunk is something only Automerge reads: a whole saved document (automerge 3
+   * sends one when its sync state believes we hold nothing) or a compressed change.
+   */
+  private record SteadyMessage(List<byte[]> chunks, List<ChangeChunk> changes) {
+    /** Empty if the message asks for changes or restarts the sync: Automerge's own sync must answer it. */
+    static Optional<SteadyMessage> of(byte[] data) {
+      SyncMessageParts parts;
+      try {
+        parts = SyncMessageParts.read(data);
+      } catch (MalformedMessageException e) {
+        log.debug("sync message not for the fast path: {}", e.getMessage());
+        return Optional.empty();
+      }
       if (parts.needCount() > 0 || parts.lastSyncs().contains(0)) {
-        return Optional.empty(); // asks for changes, or restarts the sync
+        return Optional.empty();
       }
       List<ChangeChunk> changes = new ArrayList<>(parts.changes().size());
-      for (byte[] chunk : parts.changes()) {
-        ChangeChunk change = ChangeChunk.parse(chunk, 0, chunk.length);
-        if (change.bytes().length != chunk.length) {
-          return Optional.empty();
+      try {
+        for (byte[] chunk : parts.changes()) {
+          changes.addAll(ChangeChunk.splitAll(chunk)); // automerge 3 puts several changes in one chunk
         }
-        changes.add(change);
+      } catch (MalformedMessageException e) {
+        changes = null;
       }
-      return Optional.of(changes);
-    } catch (MalformedMessageException e) {
-      log.debug("sync message not for the fast path: {}", e.getMessage());
-      return Optional.empty(); // e.g. a compressed change: Automerge reads it
+      return Optional.of(new SteadyMessage(parts.changes(), changes));
     }
   }
 
-  private void applyDirectly(List<ChangeChunk> changes) {
-    if (changes.isEmpty()) {
+  /** Lane: Automerge reads every kind of chunk (changes, compressed changes, whole documents) in one call. */
+  private void applyDirectly(List<byte[]> chunks) {
+    if (chunks.isEmpty()) {
       return;
     }
     ByteArrayOutputStream all = new ByteArrayOutputStream();
-    changes.forEach(change -> all.writeBytes(change.bytes()));
+    chunks.forEach(all::writeBytes);
     document.applyEncodedChanges(all.toByteArray());
+  }
+
+  /**
+   * Lane: the changes a message brought whose chunks could not be read here (see {@link SteadyMessage}), as
+   * Automerge encodes them. One history walk, for a message that is rare by nature.
+   */
+  private List<ChangeChunk> changesSince(ChangeHash[] before) {
+    if (before == null || Arrays.equals(before, document.getHeads())) {
+      return List.of();
+    }
+    try {
+      return ChangeChunk.splitAll(document.encodeChangesSince(before));
+    } catch (MalformedMessageException e) {
+      log.debug("document {}: new changes not readable here ({}); steady peers resync", documentId, e.getMessage());
+      resetSteadyPeers();
+      return List.of();
+    }
   }
 
   /**
@@ -655,6 +684,7 @@ public final class DocumentSession {
         link.sentUpTo = recent.end();
         if (!missing.isEmpty() || link.owesAcknowledgement) {
           out.add(new Outgoing(link, SyncMessageParts.write(headBytes, missing)));
+          metrics.fastPathMessage();
           link.lastSentNanos = now;
           link.owesAcknowledgement = false;
         }
@@ -667,14 +697,12 @@ public final class DocumentSession {
         // A peer that holds nothing (a late joiner, a fresh tab) gets the whole document at once.
         out.add(new Outgoing(link, SyncMessageParts.writeDocument(headBytes, savedDocument(heads))));
         link.answered = true;
-        if (link.lastVersion == 1) {
-          // It will hold exactly these heads: everything recent has so far. No need to wait for a quiet
-          // moment (which a meeting in full swing may not have) to sync it on the fast path.
-          link.steady = true;
-          link.sentUpTo = recent.end();
-          log.debug("document {}: peer {} joined with nothing, sent the whole document; now on the fast path",
-              documentId, link.sink.peerId());
-        }
+        // It will hold exactly these heads: everything recent has so far. No need to wait for a quiet
+        // moment (which a meeting in full swing may not have) to sync it on the fast path.
+        link.steady = true;
+        link.sentUpTo = recent.end();
+        log.debug("document {}: peer {} joined with nothing, sent the whole document; now on the fast path",
+            documentId, link.sink.peerId());
         continue;
       }
       if (!headsMoved && (spoke == null || (spoke.onlyAcknowledged && link.answered))) {
@@ -723,10 +751,7 @@ public final class DocumentSession {
 
   /** A peer that holds exactly our heads while Automerge has nothing for it is in sync: from now on, the fast path. */
   private void becomeSteadyIfInSync(PeerLink link, ChangeHash[] heads) {
-    // Only peers speaking version 1 messages: automerge 3 clients (version 2) answered the fast path's
-    // messages now and then with a whole saved document, which this path cannot pass on change by
-    // change; until that is understood they stay on Automerge's own sync (see docs/performance.md).
-    if (link.answered && link.lastVersion == 1 && link.lastHeads != null && sameHeads(link.lastHeads, heads)) {
+    if (link.answered && link.lastHeads != null && sameHeads(link.lastHeads, heads)) {
       link.steady = true;
       link.sentUpTo = recent.end();
       log.debug("document {}: peer {} is in sync, now on the fast path", documentId, link.sink.peerId());
@@ -1000,9 +1025,8 @@ public final class DocumentSession {
     /** Lane-confined: when it was last sent a message, and whether changes it sent still await their acknowledgement. */
     long lastSentNanos = Long.MIN_VALUE / 2;
     boolean owesAcknowledgement;
-    /** Lane-confined: the heads and the sync protocol version of its latest message. */
+    /** Lane-confined: the heads of its latest message. */
     List<byte[]> lastHeads;
-    int lastVersion;
 
     PeerLink(PeerSink sink, boolean mayWrite) {
       this.sink = sink;

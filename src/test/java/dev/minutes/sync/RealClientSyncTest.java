@@ -97,6 +97,33 @@ class RealClientSyncTest {
   }
 
   @Test
+  @DisplayName("automerge 3 clients in step are answered without Automerge's sync while they type, and converge")
+  void clientsInStepUseTheFastPath() throws TimeoutException {
+    TestMeeting meeting = createMeeting();
+    NodeClient a = client(meeting.editorToken());
+    NodeClient b = client(meeting.editorToken());
+    String initial = await(a.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
+    await(b.command(cmd("find").put("url", meeting.documentUrl())));
+    double messagesBefore = metric("minutes_sync_fast_path_messages_total");
+    double exitsBefore = metric("minutes_sync_fast_path_exits_total");
+    // People type a few keys a second; the clients' pace leaves the moments in step that the fast path needs.
+    String typedA = keystrokes('a').substring(0, 150);
+    String typedB = keystrokes('k').substring(0, 150);
+    Future<JsonObject> typingA = a.command(cmd("type").put("text", typedA).put("at", 0).put("intervalMs", 20));
+    Future<JsonObject> typingB = b.command(cmd("type").put("text", typedB).put("at", initial.length()).put("intervalMs", 20));
+    await(Future.all(typingA, typingB));
+    await(Future.all(a.command(cmd("waitSaved")), b.command(cmd("waitSaved"))));
+    String expected = typedA + initial + typedB;
+    assertThat(await(a.command(cmd("waitText").put("equals", expected))).getString("text")).isEqualTo(expected);
+    assertThat(await(b.command(cmd("waitText").put("equals", expected))).getString("text")).isEqualTo(expected);
+    assertThat(storedBody(meeting)).isEqualTo(expected);
+    double messages = metric("minutes_sync_fast_path_messages_total") - messagesBefore;
+    double exits = metric("minutes_sync_fast_path_exits_total") - exitsBefore;
+    assertThat(messages).as("messages written on the fast path for 300 keystrokes").isGreaterThan(100);
+    assertThat(exits).as("clients sent back to Automerge's sync").isLessThanOrEqualTo(2);
+  }
+
+  @Test
   @DisplayName("a client that joins late receives every earlier edit")
   void lateJoinerReceivesEverything() throws TimeoutException {
     TestMeeting meeting = createMeeting();
@@ -327,6 +354,14 @@ class RealClientSyncTest {
       text.append((char) (first + i % 10));
     }
     return text.toString();
+  }
+
+  /** A counter of the node's /metrics page. */
+  private double metric(String name) throws TimeoutException {
+    String page = await(node.get("/metrics", null)).bodyAsString();
+    return page.lines().filter(line -> line.startsWith(name + " ")).findFirst()
+        .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+        .orElseThrow(() -> new AssertionError("no metric " + name + " on /metrics"));
   }
 
   private String storedBody(TestMeeting meeting) throws TimeoutException {
