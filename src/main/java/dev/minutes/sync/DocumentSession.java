@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class DocumentSession {
   private static final Logger log = LoggerFactory.getLogger(DocumentSession.class);
   private static final int MAX_INBOX = 10_000;
+  /** Sender sessions whose presence counts a session remembers (see {@link #ephemeralCounts}). */
+  static final int PRESENCE_SENDERS_KEPT = 1_024;
   /** Log bytes after which the log is folded into the snapshot whatever the entry count. */
   static final long COMPACT_AFTER_BYTES = 256 * 1024;
 
@@ -88,7 +90,17 @@ public final class DocumentSession {
   private final RecentChanges recent = new RecentChanges();
 
   private final Map<String, PeerLink> peers = new LinkedHashMap<>();
-  private final Map<String, Long> ephemeralCounts = new HashMap<>();
+  /**
+   * Highest presence count per sender session ({@code senderId:sessionId}), least recently heard first. Every
+   * page load is a new session, and a client may invent session ids: beyond {@link #PRESENCE_SENDERS_KEPT}
+   * the least recently heard is forgotten (a replay of its messages passes once more; presence is best effort).
+   */
+  private final Map<String, Long> ephemeralCounts = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > PRESENCE_SENDERS_KEPT;
+    }
+  };
   private final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
   private long mergedSeq;
   private long compactedSeq;
@@ -282,6 +294,13 @@ public final class DocumentSession {
         }
       }
     });
+  }
+
+  /** How many sender sessions' presence counts this session remembers (for tests). */
+  Future<Integer> presenceSendersTracked() {
+    Promise<Integer> size = Promise.promise();
+    context.runOnContext(v -> size.complete(ephemeralCounts.size()));
+    return size.future();
   }
 
   /** Another writer (this node's meeting service or another node) stored entries up to {@code seq}. */

@@ -133,16 +133,44 @@ class DocumentSessionTest {
     assertThat(natives.live()).isZero();
   }
 
+  @Test
+  @DisplayName("presence from ever new sender sessions is remembered only up to a bound, and a recent replay is still dropped")
+  void presenceMemoryIsBounded() throws TimeoutException {
+    Meeting meeting = meetingWithWriterAndReader(
+        new SessionSettings(Duration.ofMinutes(1), 500, 1_000_000, SessionSettings.DEFAULT_BATCH_WINDOW));
+    DocumentSession session = meeting.session();
+    byte[] data = {(byte) 0xa0};
+    for (int i = 0; i < 3 * DocumentSession.PRESENCE_SENDERS_KEPT; i++) {
+      session.ephemeral(new Ephemeral("writer", null, meeting.documentId(), 1, "page-load-" + i, data), false);
+    }
+    Ephemeral latest = new Ephemeral("writer", null, meeting.documentId(), 5, "latest", data);
+    session.ephemeral(latest, false);
+    session.ephemeral(latest, false);
+    session.ephemeral(new Ephemeral("writer", null, meeting.documentId(), 4, "latest", data), false);
+
+    assertThat(await(session.presenceSendersTracked())).isEqualTo(DocumentSession.PRESENCE_SENDERS_KEPT);
+    List<Ephemeral> received = meeting.reader().presence();
+    assertThat(received).hasSize(3 * DocumentSession.PRESENCE_SENDERS_KEPT + 1);
+    assertThat(received.stream().filter(m -> m.sessionId().equals("latest")).map(Ephemeral::count))
+        .as("the replayed and the older message of a session heard a moment ago").containsExactly(5L);
+    assertThat(meeting.writer().presence()).as("nothing goes back to its sender").isEmpty();
+    await(session.shutdown());
+  }
+
   // ---- helpers ----
 
   private record Meeting(String documentId, DocumentSession session, JavaPeer writer, JavaPeer reader) {}
 
   /** A stored document reading "Hello", its session, and two synced peers: one that may write, one that may not. */
   private Meeting meetingWithWriterAndReader() throws TimeoutException {
+    return meetingWithWriterAndReader(new SessionSettings(Duration.ofMinutes(1), 500));
+  }
+
+  private Meeting meetingWithWriterAndReader(SessionSettings settings) throws TimeoutException {
     String documentId = DocumentIds.newId();
     await(store.create(documentId, initialDocument()));
     DocumentSession session = await(DocumentSession.load(documentId, vertx, store, pool, natives,
-        new SessionSettings(Duration.ofMinutes(1), 500), metrics, EphemeralRelay.NONE, s -> { }));
+        settings, metrics, EphemeralRelay.NONE, s -> { }));
     JavaPeer writer = peer("writer", session);
     JavaPeer reader = peer("reader", session);
     await(session.attach(writer, true));
@@ -192,6 +220,7 @@ class DocumentSessionTest {
     private final SyncState state = new SyncState();
     private final List<Runnable> checks = new ArrayList<>();
     private final List<String> refusals = new ArrayList<>();
+    private final List<Ephemeral> presence = new ArrayList<>();
     private boolean advertisedBeforeStored;
     private int syncMessages;
     /** The heads of the last server message: what the server says it has. */
@@ -238,8 +267,12 @@ class DocumentSessionTest {
     }
 
     @Override
-    public void sendEphemeral(Ephemeral message) {
-      throw new UnsupportedOperationException("no presence messages in this test");
+    public synchronized void sendEphemeral(Ephemeral message) {
+      presence.add(message);
+    }
+
+    synchronized List<Ephemeral> presence() {
+      return List.copyOf(presence);
     }
 
     @Override
