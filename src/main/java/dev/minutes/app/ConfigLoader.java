@@ -78,6 +78,7 @@ public final class ConfigLoader {
     d.put("MINUTES_SESSION_IDLE_MS", "30000");
     d.put("MINUTES_COMPACT_AFTER", "500");
     d.put("MINUTES_SYNC_BATCH_MS", "20");
+    d.put("MINUTES_SYNC_PING_MS", "30000");
     d.put("MINUTES_AUTOMERGE_THREADS", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
     d.put("MINUTES_PUBLISH_FOLDER", "");
     d.put("MINUTES_WEBHOOK_URL", "");
@@ -152,6 +153,7 @@ public final class ConfigLoader {
         millis("MINUTES_SESSION_IDLE_MS"),
         integer("MINUTES_COMPACT_AFTER", 1, Integer.MAX_VALUE),
         Duration.ofMillis(integer("MINUTES_SYNC_BATCH_MS", 0, 1_000)),
+        Duration.ofMillis(integer("MINUTES_SYNC_PING_MS", 0, 3_600_000)),
         integer("MINUTES_AUTOMERGE_THREADS", 1, 256),
         publishFolder,
         webhookUrl,

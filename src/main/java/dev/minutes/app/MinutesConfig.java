@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param sessionIdle how long a document stays loaded after its last peer left
  * @param compactAfter log entries after which a document's log is folded into a new snapshot
  * @param syncBatchWindow shortest time between two sync messages to one steady peer (changes meanwhile go together)
+ * @param syncPingInterval how often a sync socket is pinged; one silent for a whole interval after a ping is
+ *     closed (zero: never pinged)
  * @param automergeThreads size of the worker pool running Automerge (JNI) work
  * @param publishFolder folder publish target directory; empty disables the folder target
  * @param webhookUrl webhook publish target; empty disables it
@@ -63,6 +65,7 @@ public record MinutesConfig(
     Duration sessionIdle,
     int compactAfter,
     Duration syncBatchWindow,
+    Duration syncPingInterval,
     int automergeThreads,
     Optional<Path> publishFolder,
     Optional<URI> webhookUrl,

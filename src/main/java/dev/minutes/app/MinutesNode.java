@@ -117,7 +117,8 @@ public final class MinutesNode {
         .compose(v -> listen(new HttpApi.Parts(meetings, sessions, directory, identity, syncMetrics, registry,
             redis::ping, config.createToken(), config.publicUrl(), config.allowedOrigins(),
             config.maxHttpBodyBytes(), new ConnectionLimits(config.writeQueueBytes(),
-                config.maxDocumentsPerConnection(), config.maxConnectionsPerIp(), config.maxMessagesPerSecond()),
+                config.maxDocumentsPerConnection(), config.maxConnectionsPerIp(), config.maxMessagesPerSecond(),
+                config.syncPingInterval()),
             config.operatorToken(), publish.operations(),
             new RequestDeadline(vertx, config.requestTimeout(), config.keepAliveTimeout(), registry))));
   }

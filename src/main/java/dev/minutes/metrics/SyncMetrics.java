@@ -20,6 +20,7 @@ public final class SyncMetrics {
   private final Counter presenceDropped;
   private final Counter fastPathMessages;
   private final Counter fastPathExits;
+  private final Counter silentSocketsClosed;
   private final Map<Refusal.Reason, Counter> refusals = new EnumMap<>(Refusal.Reason.class);
 
   public SyncMetrics(MeterRegistry registry) {
@@ -39,6 +40,8 @@ public final class SyncMetrics {
     fastPathExits = Counter.builder("minutes_sync_fast_path_exits")
         .description("peers in step that went back to Automerge's sync (a need, a reset, an unknown dependency)")
         .register(registry);
+    silentSocketsClosed = Counter.builder("minutes_sync_silent_sockets_closed")
+        .description("sync sockets closed because nothing, not even a pong, answered a ping").register(registry);
     for (Refusal.Reason reason : Refusal.Reason.values()) {
       refusals.put(reason, Counter.builder("minutes_refusals").tag("reason", reason.label())
           .description("refused client input by reason").register(registry));
@@ -74,6 +77,10 @@ public final class SyncMetrics {
 
   public void fastPathMessage() {
     fastPathMessages.increment();
+  }
+
+  public void silentSocketClosed() {
+    silentSocketsClosed.increment();
   }
 
   public void fastPathExit() {

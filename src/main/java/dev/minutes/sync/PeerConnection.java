@@ -61,6 +61,10 @@ public final class PeerConnection implements PeerSink {
   private boolean detached;
   /** The socket's event loop: the only thread that touches {@link #documents}. */
   private Context context;
+  /** Event loop: when anything (a message, a pong) last arrived, and when the last ping left (0: none yet). */
+  private long lastHeardNanos;
+  private long lastPingNanos;
+  private long pingTimer = -1;
 
   public PeerConnection(ServerWebSocket socket, HttpConnection connection, AccessGrant grant, SessionRegistry sessions, PeerDirectory directory,
       ServerIdentity server, SyncMetrics metrics, ConnectionLimits limits) {
@@ -83,6 +87,9 @@ public final class PeerConnection implements PeerSink {
     socket.textMessageHandler(text -> refuseAndLog(new Refusal(Refusal.Reason.TEXT_FRAME,
         "frames must be binary CBOR, got a text frame")));
     socket.exceptionHandler(this::onSocketFailure);
+    socket.pongHandler(pong -> lastHeardNanos = System.nanoTime());
+    lastHeardNanos = System.nanoTime();
+    startPinging();
     socket.closeHandler(v -> {
       onClosed();
       afterClose.run();
@@ -170,7 +177,9 @@ public final class PeerConnection implements PeerSink {
       // Closing (refused, replaced by a newer socket, shutting down): nothing more is processed.
       return;
     }
-    if (!rate.tryAcquire(System.nanoTime())) {
+    long now = System.nanoTime();
+    lastHeardNanos = now;
+    if (!rate.tryAcquire(now)) {
       refuseAndLog(new Refusal(Refusal.Reason.OVERLOADED,
           "more than " + limits.messagesPerSecond() + " messages per second; reconnect and slow down"));
       return;
@@ -321,6 +330,10 @@ public final class PeerConnection implements PeerSink {
     }
     detached = true;
     closed = true;
+    if (pingTimer >= 0) {
+      context.owner().cancelTimer(pingTimer);
+      pingTimer = -1;
+    }
     if (peerId != null) {
       directory.unregister(peerId, this);
     }
@@ -329,6 +342,34 @@ public final class PeerConnection implements PeerSink {
     }
     documents.clear();
     log.debug("peer {} disconnected", describe());
+  }
+
+  private void startPinging() {
+    long interval = limits.pingInterval().toMillis();
+    if (interval > 0) {
+      pingTimer = context.owner().setPeriodic(interval, id -> ping());
+    }
+  }
+
+  /**
+   * Event loop, once per ping interval. A socket from which nothing arrived, not even the pong every
+   * WebSocket client sends by itself, for a whole interval after a ping is dead (a half-open TCP
+   * connection, a laptop gone to sleep): without this its document links, sync states and loaded
+   * documents would stay until the kernel gave up on it, hours later. A live client reconnects.
+   */
+  private void ping() {
+    if (closed) {
+      return;
+    }
+    if (lastPingNanos != 0 && lastHeardNanos - lastPingNanos < 0) {
+      metrics.silentSocketClosed();
+      log.info("peer {} ({}): no answer to a ping within {} ms; closing the socket", describe(), grant.subject(),
+          limits.pingInterval().toMillis());
+      socket.close((short) WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "no answer to ping");
+      return;
+    }
+    lastPingNanos = System.nanoTime();
+    socket.writePing(Buffer.buffer());
   }
 
   private void refuseAndLog(Refusal refusal) {

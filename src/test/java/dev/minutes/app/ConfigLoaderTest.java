@@ -19,6 +19,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("pings sync sockets every 30 s by default; 0 turns pings off; a negative interval is refused by name")
+  void syncPingInterval() {
+    assertThat(ConfigLoader.load(Map.of()).syncPingInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(ConfigLoader.load(Map.of("MINUTES_SYNC_PING_MS", "0")).syncPingInterval()).isZero();
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("MINUTES_SYNC_PING_MS", "-1")))
+        .hasMessageContaining("MINUTES_SYNC_PING_MS");
+  }
+
+  @Test
   @DisplayName("refuses a batch window above a second, naming the variable")
   void refusesLongBatchWindow() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("MINUTES_SYNC_BATCH_MS", "5000")))

@@ -27,7 +27,13 @@ public final class RawPeer implements AutoCloseable {
 
   /** Opens a socket to {@code url} (blocking briefly to spawn the process; call from the test thread). */
   public static RawPeer connect(Vertx vertx, String url, String peerId) {
-    return new RawPeer(NodeClient.start(vertx, "raw.mjs", List.of("--url", url)), peerId);
+    return connect(vertx, url, peerId, true);
+  }
+
+  /** As {@link #connect(Vertx, String, String)}; with {@code answerPings} false the socket never sends a pong. */
+  public static RawPeer connect(Vertx vertx, String url, String peerId, boolean answerPings) {
+    List<String> args = answerPings ? List.of("--url", url) : List.of("--url", url, "--no-pong");
+    return new RawPeer(NodeClient.start(vertx, "raw.mjs", args), peerId);
   }
 
   public String peerId() {

@@ -89,6 +89,15 @@ public final class TestNode {
     return request.send();
   }
 
+  /** One sample of the node's /metrics page (Prometheus text), e.g. {@code minutes_connections}; fails if absent. */
+  public Future<Double> metric(String name) {
+    return get("/metrics", null).map(response -> response.bodyAsString().lines()
+        .filter(line -> line.startsWith(name + " "))
+        .findFirst()
+        .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+        .orElseThrow(() -> new AssertionError("no metric " + name + " on /metrics")));
+  }
+
   /** POST with a bearer token and an optional JSON body. */
   public Future<HttpResponse<Buffer>> post(String path, String token, JsonObject body) {
     var request = http.post(port(), "127.0.0.1", path);

@@ -1,0 +1,96 @@
+package dev.minutes.sync;
+
+import static dev.minutes.support.NodeClient.isEvent;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minutes.support.NodeProject;
+import dev.minutes.support.RawPeer;
+import dev.minutes.support.RedisHarness;
+import dev.minutes.support.TestMeeting;
+import dev.minutes.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dead sockets (a half-open TCP connection, a laptop gone to sleep) must not keep document links and
+ * native sync states forever: the server pings every {@code MINUTES_SYNC_PING_MS} and closes a socket
+ * that answered nothing for a whole interval. Raw protocol clients in Node, one with pongs switched off.
+ */
+@DisplayName("Sync sockets and pings")
+class HeartbeatTest {
+  private Vertx vertx;
+  private TestNode node;
+
+  @BeforeEach
+  void start() throws TimeoutException {
+    NodeProject.ensureInstalled();
+    vertx = Vertx.vertx();
+    node = TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_SYNC_PING_MS", "300")).await(30, SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws TimeoutException {
+    node.stopAndClean().await(30, SECONDS);
+    vertx.close().await(30, SECONDS);
+  }
+
+  @Test
+  @DisplayName("a socket that answers no ping is closed with 1001 and its sync state freed; one that answers stays and is still served")
+  void silentSocketIsClosed() throws TimeoutException {
+    TestMeeting meeting = TestMeeting.from(await(node.createMeeting(TestMeeting.request("Ada"))));
+    try (RawPeer silent = RawPeer.connect(vertx, node.syncUrl(meeting.editorToken()), "silent", false);
+        RawPeer lively = RawPeer.connect(vertx, node.syncUrl(meeting.editorToken()), "lively", true)) {
+      openDocument(silent, meeting);
+      openDocument(lively, meeting);
+      assertThat(node.node().natives().liveSyncStates()).isEqualTo(2);
+
+      JsonObject closed = await(silent.closed());
+
+      assertThat(closed.getInteger("code")).isEqualTo(1001);
+      assertThat(closed.getString("reason")).isEqualTo("no answer to ping");
+      awaitUntil(() -> node.node().natives().liveSyncStates() == 1);
+      assertThat(await(node.metric("minutes_sync_silent_sockets_closed_total"))).isEqualTo(1.0);
+      // Two more pings later the answering socket is still open, and the server still answers it.
+      await(lively.client().awaitNextEvent(isEvent("ping")));
+      await(lively.client().awaitNextEvent(isEvent("ping")));
+      assertThat(lively.client().events("close")).isEmpty();
+      Future<JsonObject> answer = lively.nextMessage("sync");
+      await(lively.send(lively.syncMessage("sync", meeting.documentId(), RawPeer.EMPTY_SYNC_HEX)));
+      assertThat(await(answer).getString("documentId")).isEqualTo(meeting.documentId());
+    }
+  }
+
+  /** Joins and requests the meeting's document; completes with the server's first sync message. */
+  private void openDocument(RawPeer peer, TestMeeting meeting) throws TimeoutException {
+    await(peer.join());
+    Future<JsonObject> first = peer.nextMessage("sync");
+    await(peer.request(meeting.documentId()));
+    await(first);
+  }
+
+  /** Completes once {@code condition} holds, checked every 20 ms on an event loop. */
+  private void awaitUntil(BooleanSupplier condition) throws TimeoutException {
+    Promise<Void> reached = Promise.promise();
+    vertx.setPeriodic(20, timer -> {
+      if (condition.getAsBoolean()) {
+        vertx.cancelTimer(timer);
+        reached.tryComplete();
+      }
+    });
+    await(reached.future());
+  }
+
+  private static <T> T await(Future<T> future) throws TimeoutException {
+    return future.await(30, SECONDS);
+  }
+}
