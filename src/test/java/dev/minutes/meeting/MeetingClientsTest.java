@@ -11,12 +11,10 @@ import dev.minutes.render.MinutesParser;
 import dev.minutes.render.PublishedMinutes;
 import dev.minutes.support.LogCapture;
 import dev.minutes.support.NodeClient;
-import dev.minutes.support.NodeProject;
 import dev.minutes.support.RedisInspector;
 import dev.minutes.support.StoredAutomerge;
-import dev.minutes.support.TestNode;
+import dev.minutes.support.RunningNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -28,28 +26,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Meetings with the official automerge-repo client: roles, close and freeze")
 class MeetingClientsTest {
-  private Vertx vertx;
-  private TestNode node;
+  @RegisterExtension
+  final RunningNode running = RunningNode.create().withNodeClients();
   private RedisInspector redis;
   private final List<NodeClient> clients = new ArrayList<>();
 
   @BeforeEach
-  void start() throws TimeoutException {
-    NodeProject.ensureInstalled();
-    vertx = Vertx.vertx();
-    node = TestNode.start(vertx).await(30, SECONDS);
-    redis = RedisInspector.open(node.prefix());
+  void openInspector() {
+    redis = RedisInspector.open(running.node().prefix());
   }
 
   @AfterEach
   void stop() throws TimeoutException {
     clients.forEach(NodeClient::close);
     redis.close();
-    node.stopAndClean().await(30, SECONDS);
-    vertx.close().await(30, SECONDS);
   }
 
   @Test
@@ -61,7 +55,7 @@ class MeetingClientsTest {
     await(editor.command(cmd("type").put("text", "Decided: ship Irmin 1.0.\n").put("at", "end").put("perChange", 5)));
     String typed = await(editor.command(cmd("waitSaved")).compose(v -> editor.command(cmd("text")))).getString("text");
 
-    String minutes = await(node.get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString();
+    String minutes = await(running.node().get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString();
     assertThat(MinutesParser.parse(minutes).body()).isEqualTo(typed).endsWith("Decided: ship Irmin 1.0.\n");
   }
 
@@ -84,7 +78,7 @@ class MeetingClientsTest {
     assertThat(viewer.events("socket-closed")).isEmpty();
 
     assertThat(await(editor.command(cmd("text"))).getString("text")).doesNotContain("VIEWER");
-    assertThat(await(node.get(minutesPath(meeting), token(meeting, "chair"))).bodyAsString())
+    assertThat(await(running.node().get(minutesPath(meeting), token(meeting, "chair"))).bodyAsString())
         .contains("EDITOR-MARK").doesNotContain("VIEWER");
     try (StoredAutomerge stored = StoredAutomerge.load(redis, meeting.getString("id"))) {
       assertThat(stored.string("body", stored.heads()).orElseThrow()).contains("EDITOR-MARK").doesNotContain("VIEWER");
@@ -100,9 +94,9 @@ class MeetingClientsTest {
     await(editor.command(cmd("type").put("text", "Notes before the close.\n").put("at", "end").put("perChange", 4)));
     await(editor.command(cmd("waitSaved")));
 
-    JsonObject closed = await(node.post(closePath(meeting), token(meeting, "chair"), null)).bodyAsJsonObject()
+    JsonObject closed = await(running.node().post(closePath(meeting), token(meeting, "chair"), null)).bodyAsJsonObject()
         .getJsonObject("closed");
-    String published = await(node.get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString();
+    String published = await(running.node().get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString();
 
     for (NodeClient client : List.of(editor, viewer)) {
       JsonObject doc = await(client.command(cmd("waitDoc").put("path", List.of("status")).put("equals", "closed")))
@@ -120,7 +114,7 @@ class MeetingClientsTest {
     assertThat(await(late.awaitEvent(NodeClient.isEvent("error-message"))).getString("message"))
         .startsWith("meeting-closed");
 
-    assertThat(await(node.get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString()).isEqualTo(published)
+    assertThat(await(running.node().get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString()).isEqualTo(published)
         .contains("Notes before the close.").doesNotContain("LATE");
     try (StoredAutomerge stored = StoredAutomerge.load(redis, meeting.getString("id"))) {
       assertThat(stored.string("body", stored.heads()).orElseThrow()).doesNotContain("LATE");
@@ -146,7 +140,7 @@ class MeetingClientsTest {
       await(watcher.command(cmd("waitText").put("contains", name + "0020 ").put("timeoutMs", 20_000)));
     }
 
-    JsonObject result = await(node.post(closePath(meeting), token(meeting, "chair"), null)).bodyAsJsonObject();
+    JsonObject result = await(running.node().post(closePath(meeting), token(meeting, "chair"), null)).bodyAsJsonObject();
 
     // Every typist typed on after the freeze (so the race really happened) and was refused.
     for (NodeClient typist : typists) {
@@ -156,7 +150,7 @@ class MeetingClientsTest {
     List<String> frozenHeads = result.getJsonObject("closed").getJsonArray("heads").stream().map(String::valueOf)
         .sorted().toList();
     PublishedMinutes published = MinutesParser.parse(
-        await(node.get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString());
+        await(running.node().get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString());
     try (StoredAutomerge stored = StoredAutomerge.load(redis, id)) {
       String bodyAtFreeze = stored.string("body", frozenHeads).orElseThrow();
       assertThat(published.body()).isEqualTo(bodyAtFreeze);
@@ -189,7 +183,7 @@ class MeetingClientsTest {
     await(editor.command(cmd("type").put("text", "- [ ] Bob: ship the release\n- [x] Carol: fix the build\n")
         .put("at", "end").put("perChange", 8)));
     await(editor.command(cmd("waitSaved")));
-    JsonArray items = await(node.get("/api/meetings/" + previous.getString("id"), token(previous, "viewer")))
+    JsonArray items = await(running.node().get("/api/meetings/" + previous.getString("id"), token(previous, "viewer")))
         .bodyAsJsonObject().getJsonArray("actionItems");
     assertThat(items.stream().map(JsonObject.class::cast).map(i -> i.getBoolean("done") + " " + i.getString("owner")
         + ": " + i.getString("text")).toList())
@@ -198,7 +192,7 @@ class MeetingClientsTest {
     JsonObject next = create(new JsonObject().put("date", "2024-03-12").put("previous", previous.getString("id"))
         .put("agenda", List.of("Release")));
 
-    String body = MinutesParser.parse(await(node.get(minutesPath(next), token(next, "viewer"))).bodyAsString()).body();
+    String body = MinutesParser.parse(await(running.node().get(minutesPath(next), token(next, "viewer"))).bodyAsString()).body();
     assertThat(body).isEqualTo(BodyTemplate.initialBody(new BodyInput("Ada", List.of("Bob", "Carol"),
         List.of("Release"), List.of(ActionItem.open("Bob", "ship the release")), "weekly-2024-03-05")));
     assertThat(body)
@@ -206,7 +200,7 @@ class MeetingClientsTest {
         .contains("#### Review previous notes ####\n\nSee the [previous notes](/weekly/weekly-2024-03-05).")
         .contains("- [ ] Bob: ship the release\n")
         .doesNotContain("Carol: fix the build");
-    JsonArray nextItems = await(node.get("/api/meetings/" + next.getString("id"), token(next, "chair")))
+    JsonArray nextItems = await(running.node().get("/api/meetings/" + next.getString("id"), token(next, "chair")))
         .bodyAsJsonObject().getJsonArray("actionItems");
     assertThat(nextItems).hasSize(1);
     assertThat(nextItems.getJsonObject(0).getString("owner")).isEqualTo("Bob");
@@ -223,9 +217,9 @@ class MeetingClientsTest {
     await(editor.command(cmd("type").put("text", "Windows line\r\nend\r\n").put("at", "end").put("perChange", 4)));
     await(editor.command(cmd("waitSaved")));
 
-    String current = await(node.get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString();
-    JsonObject closed = await(node.post(closePath(meeting), token(meeting, "chair"), null)).bodyAsJsonObject();
-    String published = await(node.get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString();
+    String current = await(running.node().get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString();
+    JsonObject closed = await(running.node().post(closePath(meeting), token(meeting, "chair"), null)).bodyAsJsonObject();
+    String published = await(running.node().get(minutesPath(meeting), token(meeting, "viewer"))).bodyAsString();
 
     assertThat(closed.getString("status")).isEqualTo("closed");
     assertThat(published).isEqualTo(current).doesNotContain("\r").endsWith("Windows line\nend\n");
@@ -257,7 +251,7 @@ class MeetingClientsTest {
   void wrongTokenCannotSync() throws TimeoutException {
     JsonObject meeting = create(new JsonObject().put("chair", "Ada"));
     try (LogCapture logs = new LogCapture()) {
-      NodeClient client = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl("e_forged-token")));
+      NodeClient client = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl("e_forged-token")));
       clients.add(client);
 
       JsonObject error = await(client.awaitEvent(NodeClient.isEvent("uncaught-error")));
@@ -293,14 +287,14 @@ class MeetingClientsTest {
   }
 
   private NodeClient client(JsonObject meeting, String role) throws TimeoutException {
-    NodeClient client = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token(meeting, role))));
+    NodeClient client = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token(meeting, role))));
     clients.add(client);
     await(client.command(cmd("find").put("url", meeting.getString("documentUrl"))));
     return client;
   }
 
   private JsonObject create(JsonObject request) throws TimeoutException {
-    return await(node.createMeeting(request));
+    return await(running.node().createMeeting(request));
   }
 
   private static String token(JsonObject meeting, String role) {

@@ -4,22 +4,18 @@ import static dev.minutes.support.NodeClient.isEvent;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.minutes.support.NodeProject;
 import dev.minutes.support.RawPeer;
-import dev.minutes.support.RedisHarness;
+import dev.minutes.support.RunningNode;
 import dev.minutes.support.TestMeeting;
-import dev.minutes.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Dead sockets (a half-open TCP connection, a laptop gone to sleep) must not keep document links and
@@ -28,38 +24,25 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("Sync sockets and pings")
 class HeartbeatTest {
-  private Vertx vertx;
-  private TestNode node;
-
-  @BeforeEach
-  void start() throws TimeoutException {
-    NodeProject.ensureInstalled();
-    vertx = Vertx.vertx();
-    node = TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_SYNC_PING_MS", "300")).await(30, SECONDS);
-  }
-
-  @AfterEach
-  void stop() throws TimeoutException {
-    node.stopAndClean().await(30, SECONDS);
-    vertx.close().await(30, SECONDS);
-  }
+  @RegisterExtension
+  final RunningNode running = RunningNode.create().withSettings(Map.of("MINUTES_SYNC_PING_MS", "300")).withNodeClients();
 
   @Test
   @DisplayName("a socket that answers no ping is closed with 1001 and its sync state freed; one that answers stays and is still served")
   void silentSocketIsClosed() throws TimeoutException {
-    TestMeeting meeting = TestMeeting.from(await(node.createMeeting(TestMeeting.request("Ada"))));
-    try (RawPeer silent = RawPeer.connect(vertx, node.syncUrl(meeting.editorToken()), "silent", false);
-        RawPeer lively = RawPeer.connect(vertx, node.syncUrl(meeting.editorToken()), "lively", true)) {
+    TestMeeting meeting = TestMeeting.from(await(running.node().createMeeting(TestMeeting.request("Ada"))));
+    try (RawPeer silent = RawPeer.connect(running.vertx(), running.node().syncUrl(meeting.editorToken()), "silent", false);
+        RawPeer lively = RawPeer.connect(running.vertx(), running.node().syncUrl(meeting.editorToken()), "lively", true)) {
       openDocument(silent, meeting);
       openDocument(lively, meeting);
-      assertThat(node.node().natives().liveSyncStates()).isEqualTo(2);
+      assertThat(running.node().node().natives().liveSyncStates()).isEqualTo(2);
 
       JsonObject closed = await(silent.closed());
 
       assertThat(closed.getInteger("code")).isEqualTo(1001);
       assertThat(closed.getString("reason")).isEqualTo("no answer to ping");
-      awaitUntil(() -> node.node().natives().liveSyncStates() == 1);
-      assertThat(await(node.metric("minutes_sync_silent_sockets_closed_total"))).isEqualTo(1.0);
+      awaitUntil(() -> running.node().node().natives().liveSyncStates() == 1);
+      assertThat(await(running.node().metric("minutes_sync_silent_sockets_closed_total"))).isEqualTo(1.0);
       // Two more pings later the answering socket is still open, and the server still answers it.
       await(lively.client().awaitNextEvent(isEvent("ping")));
       await(lively.client().awaitNextEvent(isEvent("ping")));
@@ -81,9 +64,9 @@ class HeartbeatTest {
   /** Completes once {@code condition} holds, checked every 20 ms on an event loop. */
   private void awaitUntil(BooleanSupplier condition) throws TimeoutException {
     Promise<Void> reached = Promise.promise();
-    vertx.setPeriodic(20, timer -> {
+    running.vertx().setPeriodic(20, timer -> {
       if (condition.getAsBoolean()) {
-        vertx.cancelTimer(timer);
+        running.vertx().cancelTimer(timer);
         reached.tryComplete();
       }
     });

@@ -5,20 +5,18 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.NodeClient;
-import dev.minutes.support.NodeProject;
 import dev.minutes.support.RawPeer;
+import dev.minutes.support.RunningNode;
 import dev.minutes.support.TestMeeting;
 import dev.minutes.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -29,32 +27,19 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("Native Automerge objects")
 @Timeout(value = 120, unit = SECONDS)
 class NativeMemoryTest {
-  private Vertx vertx;
-  private TestNode node;
-
-  @BeforeEach
-  void start() throws TimeoutException {
-    NodeProject.ensureInstalled();
-    vertx = Vertx.vertx();
-    node = TestNode.start(vertx).await(30, SECONDS);
-  }
-
-  @AfterEach
-  void stop() throws TimeoutException {
-    node.stopAndClean().await(30, SECONDS);
-    vertx.close().await(30, SECONDS);
-  }
+  @RegisterExtension
+  final RunningNode running = RunningNode.create().withNodeClients();
 
   @Test
   @DisplayName("all return to zero after every peer left: edits, refusals, rejected sync data and a close included")
   void allFreedAfterPeersLeave() throws TimeoutException {
-    TestMeeting first = TestMeeting.from(await(node.createMeeting(TestMeeting.request("Ada"))));
-    TestMeeting second = TestMeeting.from(await(node.createMeeting(TestMeeting.request("Bo"))));
+    TestMeeting first = TestMeeting.from(await(running.node().createMeeting(TestMeeting.request("Ada"))));
+    TestMeeting second = TestMeeting.from(await(running.node().createMeeting(TestMeeting.request("Bo"))));
     try (NodeClient a = client(first.editorToken());
         NodeClient b = client(first.editorToken());
         NodeClient viewer = client(first.viewerToken());
         NodeClient other = client(second.editorToken());
-        RawPeer raw = RawPeer.connect(vertx, node.syncUrl(first.editorToken()), "raw-natives")) {
+        RawPeer raw = RawPeer.connect(running.vertx(), running.node().syncUrl(first.editorToken()), "raw-natives")) {
       await(a.command(cmd("find").put("url", first.documentUrl())));
       await(b.command(cmd("find").put("url", first.documentUrl())));
       await(viewer.command(cmd("find").put("url", first.documentUrl())));
@@ -74,20 +59,20 @@ class NativeMemoryTest {
       await(a.command(cmd("waitSaved")));
       await(b.command(cmd("waitSaved")));
       // Closing while peers are attached refuses later changes and may reload the session.
-      assertThat(await(node.post("/api/meetings/" + first.id() + "/close", first.chairToken(), null)).statusCode())
+      assertThat(await(running.node().post("/api/meetings/" + first.id() + "/close", first.chairToken(), null)).statusCode())
           .isEqualTo(200);
       Future<JsonObject> closedRefusal = a.awaitNextEvent(NodeClient.isEvent("error-message"));
       await(a.command(cmd("type").put("text", "too late").put("at", 0)));
       await(closedRefusal);
 
-      assertThat(node.node().natives().live()).as("objects while peers are connected").isPositive();
+      assertThat(running.node().node().natives().live()).as("objects while peers are connected").isPositive();
     }
 
     await(allFreed());
 
-    assertThat(node.node().natives().liveDocuments()).isZero();
-    assertThat(node.node().natives().liveSyncStates()).isZero();
-    assertThat(node.node().sessions().openDocuments()).isZero();
+    assertThat(running.node().node().natives().liveDocuments()).isZero();
+    assertThat(running.node().node().natives().liveSyncStates()).isZero();
+    assertThat(running.node().node().sessions().openDocuments()).isZero();
   }
 
   /**
@@ -96,9 +81,9 @@ class NativeMemoryTest {
    */
   private Future<Void> allFreed() {
     Promise<Void> freed = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(start -> vertx.setPeriodic(20, id -> {
-      if (node.node().natives().live() == 0 && node.node().sessions().openDocuments() == 0) {
-        vertx.cancelTimer(id);
+    running.vertx().getOrCreateContext().runOnContext(start -> running.vertx().setPeriodic(20, id -> {
+      if (running.node().node().natives().live() == 0 && running.node().node().sessions().openDocuments() == 0) {
+        running.vertx().cancelTimer(id);
         freed.tryComplete();
       }
     }));
@@ -106,7 +91,7 @@ class NativeMemoryTest {
   }
 
   private NodeClient client(String token) {
-    return NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
+    return NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
   }
 
   private static <T> T await(Future<T> future) throws TimeoutException {

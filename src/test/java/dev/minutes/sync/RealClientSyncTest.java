@@ -63,11 +63,11 @@ class RealClientSyncTest {
   @Test
   @DisplayName("two editors typing hundreds of keystrokes at the same spot converge to the stored text")
   void concurrentTypingAtTheSameSpot() throws TimeoutException {
-    TestMeeting meeting = createMeeting();
-    NodeClient a = client(meeting.editorToken());
-    NodeClient b = client(meeting.editorToken());
-    String initial = await(a.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
-    await(b.command(cmd("find").put("url", meeting.documentUrl())));
+    Editors editors = twoEditorsOfANewMeeting();
+    TestMeeting meeting = editors.meeting();
+    NodeClient a = editors.a();
+    NodeClient b = editors.b();
+    String initial = editors.initialText();
     int spot = initial.length() / 2;
     String typedA = keystrokes('a');
     String typedB = keystrokes('k');
@@ -83,11 +83,11 @@ class RealClientSyncTest {
   @Test
   @DisplayName("two editors typing hundreds of keystrokes at different spots converge to the stored text")
   void concurrentTypingAtDifferentSpots() throws TimeoutException {
-    TestMeeting meeting = createMeeting();
-    NodeClient a = client(meeting.editorToken());
-    NodeClient b = client(meeting.editorToken());
-    String initial = await(a.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
-    await(b.command(cmd("find").put("url", meeting.documentUrl())));
+    Editors editors = twoEditorsOfANewMeeting();
+    TestMeeting meeting = editors.meeting();
+    NodeClient a = editors.a();
+    NodeClient b = editors.b();
+    String initial = editors.initialText();
     String typedA = keystrokes('a');
     String typedB = keystrokes('k');
 
@@ -99,11 +99,11 @@ class RealClientSyncTest {
   @Test
   @DisplayName("automerge 3 clients in step are answered without Automerge's sync while they type, and converge")
   void clientsInStepUseTheFastPath() throws TimeoutException {
-    TestMeeting meeting = createMeeting();
-    NodeClient a = client(meeting.editorToken());
-    NodeClient b = client(meeting.editorToken());
-    String initial = await(a.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
-    await(b.command(cmd("find").put("url", meeting.documentUrl())));
+    Editors editors = twoEditorsOfANewMeeting();
+    TestMeeting meeting = editors.meeting();
+    NodeClient a = editors.a();
+    NodeClient b = editors.b();
+    String initial = editors.initialText();
     double messagesBefore = await(node.metric("minutes_sync_fast_path_messages_total"));
     double exitsBefore = await(node.metric("minutes_sync_fast_path_exits_total"));
     // People type a few keys a second; the clients' pace leaves the moments in step that the fast path needs.
@@ -316,6 +316,18 @@ class RealClientSyncTest {
   }
 
   // ---- helpers ----
+
+  private record Editors(TestMeeting meeting, NodeClient a, NodeClient b, String initialText) {}
+
+  /** A new meeting and two official clients with its editor token, both holding the document. */
+  private Editors twoEditorsOfANewMeeting() throws TimeoutException {
+    TestMeeting meeting = createMeeting();
+    NodeClient a = client(meeting.editorToken());
+    NodeClient b = client(meeting.editorToken());
+    String initial = await(a.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
+    await(b.command(cmd("find").put("url", meeting.documentUrl())));
+    return new Editors(meeting, a, b, initial);
+  }
 
   /** Both clients type at once, wait until the server holds their own and they hold each other's edits. */
   private String typeConcurrently(TestMeeting meeting, NodeClient a, String typedA, int atA, NodeClient b, String typedB,

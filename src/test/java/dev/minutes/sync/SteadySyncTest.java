@@ -5,17 +5,14 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.NodeClient;
-import dev.minutes.support.NodeProject;
-import dev.minutes.support.TestNode;
+import dev.minutes.support.RunningNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official client (automerge 3, version 2 sync messages) through the server's cycle with its
@@ -25,31 +22,18 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("Many small changes with the official automerge-repo client")
 class SteadySyncTest {
-  private Vertx vertx;
-  private TestNode node;
-
-  @BeforeEach
-  void start() throws TimeoutException {
-    NodeProject.ensureInstalled();
-    vertx = Vertx.vertx();
-    node = TestNode.start(vertx).await(30, SECONDS);
-  }
-
-  @AfterEach
-  void stop() throws TimeoutException {
-    node.stopAndClean().await(30, SECONDS);
-    vertx.close().await(30, SECONDS);
-  }
+  @RegisterExtension
+  final RunningNode running = RunningNode.create().withNodeClients();
 
   @Test
   @DisplayName("three editors typing one change per character converge, and a late joiner receives all of it")
   void editorsAndLateJoinerConverge() throws TimeoutException {
-    JsonObject meeting = await(node.createMeeting(new JsonObject().put("chair", "Ada")));
+    JsonObject meeting = await(running.node().createMeeting(new JsonObject().put("chair", "Ada")));
     String token = meeting.getJsonObject("tokens").getString("editor");
     String url = meeting.getString("documentUrl");
-    try (NodeClient a = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
-        NodeClient b = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
-        NodeClient c = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)))) {
+    try (NodeClient a = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
+        NodeClient b = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
+        NodeClient c = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
       for (NodeClient client : List.of(a, b, c)) {
         await(client.command(cmd("find").put("url", url)));
       }
@@ -70,13 +54,13 @@ class SteadySyncTest {
       assertThat(textC).isEqualTo(textA);
       assertThat(textA).contains(wordA, wordB, wordC);
 
-      try (NodeClient late = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)))) {
+      try (NodeClient late = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
         String joined = await(late.command(cmd("find").put("url", url))).getString("text");
         String settled = await(late.command(cmd("waitText").put("equals", textA))).getString("text");
         assertThat(settled).isEqualTo(textA);
         assertThat(joined).isNotNull();
       }
-      String stored = await(node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token)).bodyAsString();
+      String stored = await(running.node().get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token)).bodyAsString();
       assertThat(stored).endsWith(textA);
     }
   }

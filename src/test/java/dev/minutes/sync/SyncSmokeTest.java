@@ -5,43 +5,27 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.NodeClient;
-import dev.minutes.support.NodeProject;
-import dev.minutes.support.TestNode;
+import dev.minutes.support.RunningNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("The official automerge-repo client against a minutes node")
 class SyncSmokeTest {
-  private Vertx vertx;
-  private TestNode node;
-
-  @BeforeEach
-  void start() throws TimeoutException {
-    NodeProject.ensureInstalled();
-    vertx = Vertx.vertx();
-    node = TestNode.start(vertx).await(30, SECONDS);
-  }
-
-  @AfterEach
-  void stop() throws TimeoutException {
-    node.stopAndClean().await(30, SECONDS);
-    vertx.close().await(30, SECONDS);
-  }
+  @RegisterExtension
+  final RunningNode running = RunningNode.create().withNodeClients();
 
   @Test
   @DisplayName("two editors type into one meeting concurrently and converge to the stored text")
   void twoEditorsConverge() throws TimeoutException {
-    JsonObject meeting = await(node.createMeeting(new JsonObject().put("chair", "Ada").put("agenda", List.of("One"))));
+    JsonObject meeting = await(running.node().createMeeting(new JsonObject().put("chair", "Ada").put("agenda", List.of("One"))));
     String token = meeting.getJsonObject("tokens").getString("editor");
-    try (NodeClient a = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
-        NodeClient b = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)))) {
+    try (NodeClient a = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
+        NodeClient b = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
       String url = meeting.getString("documentUrl");
       await(a.command(cmd("find").put("url", url)));
       await(b.command(cmd("find").put("url", url)));
@@ -52,10 +36,10 @@ class SyncSmokeTest {
       await(b.command(cmd("waitSaved")));
       String textA = await(a.command(cmd("waitText").put("contains", "beta "))).getString("text");
       String textB = await(b.command(cmd("waitText").put("contains", "alpha "))).getString("text");
-      String stored = await(node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token)).bodyAsString();
+      String stored = await(running.node().get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token)).bodyAsString();
       assertThat(textA).isEqualTo(textB);
       assertThat(stored).endsWith(textA);
-      assertThat(node.node().natives().liveSyncStates()).isEqualTo(2);
+      assertThat(running.node().node().natives().liveSyncStates()).isEqualTo(2);
     }
   }
 
