@@ -702,8 +702,7 @@ public final class DocumentSession {
         List<byte[]> missing = recent.since(link.sentUpTo, link.sink.peerId());
         link.sentUpTo = recent.end();
         if (!missing.isEmpty() || link.owesAcknowledgement) {
-          out.add(new Outgoing(link, SyncMessageParts.write(headBytes, missing)));
-          metrics.fastPathMessage();
+          out.add(new Outgoing(link, SyncMessageParts.write(headBytes, missing), true));
           link.lastSentNanos = now;
           link.owesAcknowledgement = false;
         }
@@ -714,7 +713,7 @@ public final class DocumentSession {
       }
       if (!link.answered && link.lastHeads.isEmpty() && heads.length > 0) {
         // A peer that holds nothing (a late joiner, a fresh tab) gets the whole document at once.
-        out.add(new Outgoing(link, SyncMessageParts.writeDocument(headBytes, savedDocument(heads))));
+        out.add(new Outgoing(link, SyncMessageParts.writeDocument(headBytes, savedDocument(heads)), false));
         link.answered = true;
         // It will hold exactly these heads: everything recent has so far. No need to wait for a quiet
         // moment (which a meeting in full swing may not have) to sync it on the fast path.
@@ -731,7 +730,7 @@ public final class DocumentSession {
       Optional<byte[]> message = document.generateSyncMessage(link.state);
       if (message.isPresent()) {
         link.answered = true;
-        out.add(new Outgoing(link, message.get()));
+        out.add(new Outgoing(link, message.get(), false));
       } else {
         becomeSteadyIfInSync(link, heads);
       }
@@ -831,6 +830,9 @@ public final class DocumentSession {
     for (Outgoing o : out) {
       if (peers.get(o.link.sink.peerId()) == o.link) {
         metrics.syncOut(o.data.length);
+        if (o.fastPath) {
+          metrics.fastPathMessage();
+        }
         try {
           o.link.sink.sendSync(documentId, o.data);
         } catch (RuntimeException e) {
@@ -1059,7 +1061,8 @@ public final class DocumentSession {
 
   private record PeerError(String peerId, Refusal refusal) {}
 
-  private record Outgoing(PeerLink link, byte[] data) {}
+  /** A message for a peer; {@code fastPath} when written here rather than by Automerge's sync. */
+  private record Outgoing(PeerLink link, byte[] data, boolean fastPath) {}
 
   /** A cycle's messages, and whether a steady peer's message was held back for a moment. */
   private record Generated(List<Outgoing> out, boolean heldBack) {}

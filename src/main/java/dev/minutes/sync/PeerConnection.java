@@ -330,10 +330,7 @@ public final class PeerConnection implements PeerSink {
     }
     detached = true;
     closed = true;
-    if (pingTimer >= 0) {
-      context.owner().cancelTimer(pingTimer);
-      pingTimer = -1;
-    }
+    stopPinging();
     if (peerId != null) {
       directory.unregister(peerId, this);
     }
@@ -351,6 +348,13 @@ public final class PeerConnection implements PeerSink {
     }
   }
 
+  private void stopPinging() {
+    if (pingTimer >= 0) {
+      context.owner().cancelTimer(pingTimer);
+      pingTimer = -1;
+    }
+  }
+
   /**
    * Event loop, once per ping interval. A socket from which nothing arrived, not even the pong every
    * WebSocket client sends by itself, for a whole interval after a ping is dead (a half-open TCP
@@ -359,9 +363,11 @@ public final class PeerConnection implements PeerSink {
    */
   private void ping() {
     if (closed) {
+      stopPinging();
       return;
     }
     if (lastPingNanos != 0 && lastHeardNanos - lastPingNanos < 0) {
+      stopPinging(); // the close handshake of a dead peer may outlast an interval: close it once
       metrics.silentSocketClosed();
       log.info("peer {} ({}): no answer to a ping within {} ms; closing the socket", describe(), grant.subject(),
           limits.pingInterval().toMillis());
