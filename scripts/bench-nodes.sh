@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Scenario (e) of docs/performance.md: the same total load on one, two and three nodes of one Redis.
-# Every typist's socket goes to the next node round robin (a load balancer without affinity), so the
-# typists of one meeting sit on different nodes and every keystroke crosses nodes through Redis.
+# PLACEMENT=client (default): every typist's socket goes to the next node round robin (a load balancer
+# without affinity), so the typists of one meeting sit on different nodes and every keystroke crosses
+# nodes through Redis. PLACEMENT=meeting: all typists of meeting m on node m mod count (a balancer that
+# hashes on the meeting, as docker/nginx does). PLACEMENT="client meeting" runs both.
 #
 #   scripts/bench-nodes.sh                    # 60 typists in meetings of 10, on 1, 2 and 3 nodes
 #   TYPISTS=100 NODES="1 3" scripts/bench-nodes.sh
@@ -9,7 +11,8 @@
 # Needs target/minutes.jar (mvn -q -DskipTests package), Java 17+ and Node 20+. The Redis is the
 # redis-server that the jar carries for its embedded default, started here with the same settings
 # (AOF, fsync always). Environment: SCRATCH (default /tmp/minutes-bench), OUT (result folder),
-# TYPISTS (default 60), MEETING_SIZE (10), DURATION (30s), WARMUP (30s), NODES (default "1 2 3").
+# TYPISTS (default 60), MEETING_SIZE (10), DURATION (30s), WARMUP (30s), NODES (default "1 2 3"),
+# PLACEMENT (default "client").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,6 +23,7 @@ MEETING_SIZE="${MEETING_SIZE:-10}"
 DURATION="${DURATION:-30s}"
 WARMUP="${WARMUP:-30s}"
 NODES="${NODES:-1 2 3}"
+PLACEMENT="${PLACEMENT:-client}"
 JAR="$ROOT/target/minutes.jar"
 REDIS_PORT=18490
 FIRST_PORT=18480
@@ -49,7 +53,10 @@ wait_for_port() {
   return 1
 }
 
+for placement in $PLACEMENT; do
 for count in $NODES; do
+  # One node is the same whatever the placement: run it once.
+  if [ "$count" = 1 ] && [ "$placement" != "$(echo $PLACEMENT | cut -d' ' -f1)" ]; then continue; fi
   data="$SCRATCH/data/nodes-$count"
   rm -rf "$data" && mkdir -p "$data/redis"
   "$REDIS_BIN" --port $REDIS_PORT --bind 127.0.0.1 --dir "$data/redis" --appendonly yes --appendfsync always \
@@ -69,27 +76,28 @@ for count in $NODES; do
     urls+=("ws://127.0.0.1:$port/sync")
   done
   for n in $(seq 1 "$count"); do wait_for_port $((FIRST_PORT + n - 1)); done
-  echo "== $count node(s): $TYPISTS typists in meetings of $MEETING_SIZE" >&2
+  echo "== $count node(s), placement by $placement: $TYPISTS typists in meetings of $MEETING_SIZE" >&2
   servers=$(IFS=,; echo "${urls[*]}")
   timeout 900 java -cp "$JAR" dev.minutes.loadtool.LoadTool --server "$servers" --server-pid "$pids" \
-    --label "$count node(s)" --typists "$TYPISTS" --meeting-size "$MEETING_SIZE" --rate 5 \
-    --duration "$DURATION" --warmup "$WARMUP" --drain 10s --json "$OUT/e$count.json" 2> >(grep -v ' INFO ' >&2) >&2 ||
-    echo "run failed: $count node(s)" >&2
+    --label "$count node(s)" --typists "$TYPISTS" --meeting-size "$MEETING_SIZE" --rate 5 --placement "$placement" \
+    --duration "$DURATION" --warmup "$WARMUP" --drain 10s --json "$OUT/e$count-$placement.json" 2> >(grep -v ' INFO ' >&2) >&2 ||
+    echo "run failed: $count node(s), placement by $placement" >&2
   stop_all
+done
 done
 
 node - "$OUT" <<'EOF' | tee "$OUT/nodes.md"
 const fs = require("fs"), path = require("path")
 const dir = process.argv[2]
-const runs = fs.readdirSync(dir).filter(f => /^e\d+\.json$/.test(f)).sort()
-  .map(f => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")))
+const runs = fs.readdirSync(dir).filter(f => /^e\d+-\w+\.json$/.test(f)).sort()
+  .map(f => ({ placement: f.match(/^e\d+-(\w+)\.json$/)[1], ...JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) }))
 const f = v => (typeof v === "number" ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1)) : "–")
-console.log("| nodes | typed % | p50 ms | p99 ms | undelivered | Redis CPU % | CPU % of each node | all CPU % | CPU % per typist |")
-console.log("|---|---|---|---|---|---|---|---|---|")
+console.log("| nodes | sockets placed by | typed % | p50 ms | p99 ms | undelivered | Redis CPU % | CPU % of each node | all CPU % | CPU % per typist |")
+console.log("|---|---|---|---|---|---|---|---|---|---|")
 for (const r of runs) {
   const [redis, ...nodes] = r.serverProcesses
   const typed = (100 * r.keystrokes) / (r.typists * r.rate * r.measuredSeconds)
-  console.log(`| ${nodes.length} | ${f(typed)} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${r.undeliveredAfterDrain} | ` +
+  console.log(`| ${nodes.length} | ${nodes.length === 1 ? "–" : r.placement} | ${f(typed)} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p99)} | ${r.undeliveredAfterDrain} | ` +
     `${f(redis.cpuPercent)} | ${nodes.map(n => f(n.cpuPercent)).join(" / ")} | ${f(r.serverCpuPercent)} | ` +
     `${r.serverCpuPerTypistPercent.toFixed(2)} |`)
 }

@@ -49,3 +49,13 @@ function safeDecode(part: string): string {
     return ""
   }
 }
+
+/**
+ * The sync endpoint of the server that served this page (contract §4); never a fixed host. The meeting
+ * id is a routing hint only (the token decides access): a load balancer in front of several nodes can
+ * hash on it, so that one meeting's sockets meet on one node (docs/operations.md).
+ */
+export function syncUrl(page: Pick<Location, "protocol" | "host">, meetingId: string, token: string): string {
+  const scheme = page.protocol === "https:" ? "wss:" : "ws:"
+  return `${scheme}//${page.host}/sync?meeting=${encodeURIComponent(meetingId)}&token=${encodeURIComponent(token)}`
+}

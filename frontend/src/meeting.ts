@@ -94,7 +94,7 @@ export class MeetingPage {
     this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "")
     this.#layout.showRole(info.role)
 
-    const meetingRepo = createMeetingRepo(window.location, this.#route.token)
+    const meetingRepo = createMeetingRepo(window.location, this.#route.meetingId, this.#route.token)
     meetingRepo.socket.onServerError((message) => this.#serverRefused(message))
 
     if (!isValidAutomergeUrl(info.documentUrl)) {

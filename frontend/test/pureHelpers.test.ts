@@ -1,7 +1,7 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
 import { humanMessage } from "../src/api.js"
-import { meetingIdFrom, routeOf } from "../src/links.js"
+import { meetingIdFrom, routeOf, syncUrl } from "../src/links.js"
 import { readMetaString } from "../src/text/metaString.js"
 import { bodyOfMinutesFile } from "../src/text/minutesFile.js"
 
@@ -57,5 +57,18 @@ describe("humanMessage", () => {
     assert.match(humanMessage(404, ""), /does not exist/)
     assert.match(humanMessage(503, "redis down"), /server ran into a problem/)
     assert.match(humanMessage(409, "meeting is closed"), /meeting is closed/)
+  })
+})
+
+describe("syncUrl", () => {
+  it("names the meeting for the balancer and carries the token, on the page's own origin", () => {
+    assert.equal(
+      syncUrl({ protocol: "https:", host: "minutes.example" }, "m 1", "t/k"),
+      "wss://minutes.example/sync?meeting=m%201&token=t%2Fk",
+    )
+    assert.equal(
+      syncUrl({ protocol: "http:", host: "127.0.0.1:8080" }, "abc", "t"),
+      "ws://127.0.0.1:8080/sync?meeting=abc&token=t",
+    )
   })
 })

@@ -14,6 +14,7 @@ record LoadOptions(
     List<URI> servers,
     boolean protocolOnly,
     boolean fullSync,
+    boolean meetingPlacement,
     int typists,
     int meetingSize,
     double rate,
@@ -33,6 +34,8 @@ record LoadOptions(
         --scenario typing|late-joiner|fetch   what to run (default typing)
         --server URL[,URL]    sync endpoint, e.g. ws://127.0.0.1:8080/sync (required); several nodes of one
                               Redis: client n of the run talks to node n mod count (meetings span nodes)
+        --placement client|meeting  with several nodes: by client (default, as a balancer without affinity)
+                              or every typist of meeting m on node m mod count (affinity by meeting)
         --protocol-only       the server has no meetings API (reference servers): client 0 creates each document
         --full-sync           typists let Automerge's sync answer every message (slower: it walks the history
                               each time); by default they switch to the same messages worked out cheaply
@@ -57,6 +60,7 @@ record LoadOptions(
     List<URI> servers = new ArrayList<>();
     boolean protocolOnly = false;
     boolean fullSync = false;
+    boolean meetingPlacement = false;
     int typists = 10;
     int meetingSize = 10;
     double rate = 5;
@@ -88,6 +92,11 @@ record LoadOptions(
                 servers.add(URI.create(url.trim()));
               }
             }
+            case "--placement" -> meetingPlacement = switch (value) {
+              case "meeting" -> true;
+              case "client" -> false;
+              default -> throw new IllegalArgumentException("--placement must be client or meeting, not " + value);
+            };
             case "--typists" -> typists = positive(arg, value);
             case "--meeting-size" -> meetingSize = positive(arg, value);
             case "--rate" -> rate = Double.parseDouble(value);
@@ -120,7 +129,7 @@ record LoadOptions(
       throw new IllegalArgumentException("fetch needs --state");
     }
     pids.removeIf(String::isBlank);
-    return new LoadOptions(scenario, server, List.copyOf(servers), protocolOnly, fullSync, typists, Math.min(meetingSize, typists), rate, duration,
+    return new LoadOptions(scenario, server, List.copyOf(servers), protocolOnly, fullSync, meetingPlacement, typists, Math.min(meetingSize, typists), rate, duration,
         warmup, drain, changes, state, List.copyOf(pids), json, label == null ? server.toString() : label, threads,
         seed);
   }

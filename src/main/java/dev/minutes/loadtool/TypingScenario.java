@@ -75,14 +75,19 @@ final class TypingScenario {
     return chain;
   }
 
+  /** The client number whose node serves client {@code client} of meeting {@code meeting} (see --placement). */
+  private int nodeOf(int meeting, int client) {
+    return options.meetingPlacement() ? meeting : client;
+  }
+
   private Future<Void> connectMeeting(int index, int size) {
     MeetingLedger ledger = new MeetingLedger(size);
     List<Typist> typists = new ArrayList<>();
     meetings.add(new Meeting(ledger, typists));
     int firstClient = index * size;
-    return documents.create("load meeting " + index, firstClient).compose(target -> {
+    return documents.create("load meeting " + index, nodeOf(index, firstClient)).compose(target -> {
       for (int author = 0; author < size; author++) {
-        typists.add(new Typist(vertx, client, documents.connectOptions(target, firstClient + author),
+        typists.add(new Typist(vertx, client, documents.connectOptions(target, nodeOf(index, firstClient + author)),
             target.documentId(), ledger, author,
             wire, options.seed() * 1_000_003L + index * 1_009L + author, options.fullSync()));
       }

@@ -2,6 +2,7 @@ package dev.minutes.loadtool;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.minutes.support.TestNode;
 import io.vertx.core.Vertx;
@@ -79,6 +80,16 @@ class LoadToolTest {
     } finally {
       second.stop().await(30, SECONDS);
     }
+  }
+
+  @Test
+  @DisplayName("--placement is by client unless it says meeting; anything else is refused by name")
+  void placementOption() {
+    String[] base = {"--server", "ws://127.0.0.1:1/sync,ws://127.0.0.1:2/sync"};
+    assertThat(LoadOptions.parse(base).meetingPlacement()).isFalse();
+    assertThat(LoadOptions.parse(new String[] {base[0], base[1], "--placement", "meeting"}).meetingPlacement()).isTrue();
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {base[0], base[1], "--placement", "node"}))
+        .hasMessageContaining("--placement");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.minutes.app.EmbeddedRedis;
 import dev.minutes.support.NodeClient;
 import dev.minutes.support.NodeProject;
+import dev.minutes.support.RawPeer;
 import dev.minutes.support.ServerProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,8 +18,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -124,6 +127,29 @@ class ClusterTopologyTest {
     }
   }
 
+  @Test
+  @DisplayName("sockets that name their meeting meet on one node through nginx; sockets that do not are spread")
+  void meetingAffinity() throws Exception {
+    JsonObject meeting = createMeeting();
+    String token = meeting.getJsonObject("tokens").getString("editor");
+    String byMeeting = "ws://127.0.0.1:" + balancerPort + "/sync?meeting=" + meeting.getString("id") + "&token=" + token;
+    String plain = "ws://127.0.0.1:" + balancerPort + "/sync?token=" + token;
+
+    assertThat(serverPeersOf(byMeeting, "affine")).as("nodes serving four sockets of one meeting").hasSize(1);
+    assertThat(serverPeersOf(plain, "spread")).as("nodes serving four sockets without a meeting").hasSize(2);
+  }
+
+  /** Opens four raw sockets one after another and returns the distinct server peer ids that answered their join. */
+  private Set<String> serverPeersOf(String url, String name) throws TimeoutException {
+    Set<String> serverPeers = new HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      RawPeer peer = RawPeer.connect(vertx, url, name + "-" + i);
+      clients.add(peer.client());
+      serverPeers.add(await(peer.join()).getString("senderId"));
+    }
+    return serverPeers;
+  }
+
   /** On failure, shows what the clients logged: the official client's own diagnostics. */
   private static <T> T awaitOrReport(Future<T> future, List<NodeClient> involved) throws TimeoutException {
     try {
@@ -152,6 +178,7 @@ class ClusterTopologyTest {
     Path nginxBinary = Path.of("/usr/sbin/nginx");
     assertThat(nginxBinary).as("nginx from Debian's packages (.ci/run installs it)").exists();
     Path proxyRules = Path.of("docker/nginx/minutes-proxy.conf").toAbsolutePath();
+    Path affinity = Path.of("docker/nginx/minutes-affinity.conf").toAbsolutePath();
     Path dir = Files.createDirectories(work.resolve("nginx"));
     StringBuilder upstream = new StringBuilder();
     for (int nodePort : nodePorts) {
@@ -165,6 +192,8 @@ class ClusterTopologyTest {
         + "  fastcgi_temp_path " + dir.resolve("fastcgi") + ";\n  uwsgi_temp_path " + dir.resolve("uwsgi") + ";\n"
         + "  scgi_temp_path " + dir.resolve("scgi") + ";\n"
         + "  upstream minutes_nodes {\n" + upstream + "  }\n"
+        + "  upstream minutes_meetings {\n    hash $arg_meeting consistent;\n" + upstream + "  }\n"
+        + "  include " + affinity + ";\n"
         + "  server {\n    listen 127.0.0.1:" + port + ";\n    include " + proxyRules + ";\n  }\n}\n";
     Path confFile = dir.resolve("nginx.conf");
     Files.writeString(confFile, conf);
