@@ -410,14 +410,14 @@ public final class DocumentSession {
       }
       link.lastHeads = in.summary.heads();
       if (link.steady) {
-        Optional<SteadyMessage> steady = SteadyMessage.of(in.data);
-        if (steady.isPresent()) {
-          ChangeHash[] before = steady.get().chunks().isEmpty() ? null : document.getHeads();
+        if (isChangesAndHeads(in.data)) {
+          ChangeHash[] before = in.changes.length == 0 ? null : document.getHeads();
           try {
-            applyDirectly(steady.get().chunks());
+            if (before != null) {
+              document.applyEncodedChanges(in.changes); // Automerge reads every kind of chunk in one call
+            }
             pending.writeBytes(in.changes);
-            List<ChangeChunk> changes = steady.get().changes() != null ? steady.get().changes() : changesSince(before);
-            for (ChangeChunk change : changes) {
+            for (ChangeChunk change : changesOf(in.changes, before)) {
               direct.add(change);
               directOrigins.add(in.peerId);
             }
@@ -436,7 +436,7 @@ public final class DocumentSession {
       try {
         document.receiveSyncMessage(link.state, in.data);
         pending.writeBytes(in.changes);
-        rememberForSteadyPeers(in.changes, in.peerId);
+        rememberForSteadyPeers(in.changes, before, in.peerId);
       } catch (RuntimeException e) {
         // The binding's AutomergeException is package-private: any RuntimeException here is bad client bytes.
         errors.add(rejected(in.peerId, e));
@@ -499,50 +499,35 @@ public final class DocumentSession {
     }
   }
 
-  /**
-   * A steady peer's message that is nothing but changes and heads. {@code changes} are its change chunks
-   * read here, or null when a chunk is something only Automerge reads: a whole saved document (automerge 3
-   * sends one when its sync state believes we hold nothing) or a compressed change.
-   */
-  private record SteadyMessage(List<byte[]> chunks, List<ChangeChunk> changes) {
-    /** Empty if the message asks for changes or restarts the sync: Automerge's own sync must answer it. */
-    static Optional<SteadyMessage> of(byte[] data) {
-      SyncMessageParts parts;
-      try {
-        parts = SyncMessageParts.read(data);
-      } catch (MalformedMessageException e) {
-        log.debug("sync message not for the fast path: {}", e.getMessage());
-        return Optional.empty();
-      }
-      if (parts.needCount() > 0 || parts.lastSyncs().contains(0)) {
-        return Optional.empty();
-      }
-      List<ChangeChunk> changes = new ArrayList<>(parts.changes().size());
-      try {
-        for (byte[] chunk : parts.changes()) {
-          changes.addAll(ChangeChunk.splitAll(chunk)); // automerge 3 puts several changes in one chunk
-        }
-      } catch (MalformedMessageException e) {
-        changes = null;
-      }
-      return Optional.of(new SteadyMessage(parts.changes(), changes));
+  /** Nothing but changes and heads: no need, no reset (else Automerge's own sync must answer it). */
+  private static boolean isChangesAndHeads(byte[] data) {
+    try {
+      SyncMessageParts parts = SyncMessageParts.read(data);
+      return parts.needCount() == 0 && !parts.lastSyncs().contains(0);
+    } catch (MalformedMessageException e) {
+      log.debug("sync message not for the fast path: {}", e.getMessage());
+      return false;
     }
   }
 
-  /** Lane: Automerge reads every kind of chunk (changes, compressed changes, whole documents) in one call. */
-  private void applyDirectly(List<byte[]> chunks) {
-    if (chunks.isEmpty()) {
-      return;
+  /**
+   * Lane: the changes that {@code chunks}, just applied on top of {@code before}, brought. Plain change
+   * chunks (automerge 3 puts several in one) are read here; a chunk only Automerge reads (a whole saved
+   * document, which automerge 3 sends while it believes the other side holds nothing, or a compressed
+   * change) is read back from the document with one {@code encodeChangesSince}, rare by nature.
+   */
+  private List<ChangeChunk> changesOf(byte[] chunks, ChangeHash[] before) {
+    if (chunks.length == 0) {
+      return List.of();
     }
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    chunks.forEach(all::writeBytes);
-    document.applyEncodedChanges(all.toByteArray());
+    try {
+      return ChangeChunk.splitAll(chunks);
+    } catch (MalformedMessageException notPlain) {
+      return changesSince(before);
+    }
   }
 
-  /**
-   * Lane: the changes a message brought whose chunks could not be read here (see {@link SteadyMessage}), as
-   * Automerge encodes them. One history walk, for a message that is rare by nature.
-   */
+  /** Lane: the changes since {@code before}, as Automerge encodes them; a history walk. */
   private List<ChangeChunk> changesSince(ChangeHash[] before) {
     if (before == null || Arrays.equals(before, document.getHeads())) {
       return List.of();
@@ -576,17 +561,12 @@ public final class DocumentSession {
   }
 
   /** Lane: changes that arrived another way (Automerge's sync, the log) go to steady peers too. */
-  private void rememberForSteadyPeers(byte[] chunks, String origin) {
+  private void rememberForSteadyPeers(byte[] chunks, ChangeHash[] before, String origin) {
     if (chunks.length == 0 || !hasSteadyPeers()) {
       return;
     }
-    try {
-      for (ChangeChunk change : ChangeChunk.splitAll(chunks)) {
-        recent.add(change, origin);
-      }
-    } catch (MalformedMessageException e) {
-      log.debug("document {}: changes not readable here ({}); steady peers resync", documentId, e.getMessage());
-      resetSteadyPeers();
+    for (ChangeChunk change : changesOf(chunks, before)) {
+      recent.add(change, origin);
     }
   }
 
@@ -601,15 +581,16 @@ public final class DocumentSession {
 
   private void mergeStored(LogSlice slice) {
     slice.snapshot().ifPresent(document::applyEncodedChanges);
-    for (byte[] change : slice.changes()) {
-      document.applyEncodedChanges(change);
+    boolean passOn = slice.snapshot().isEmpty() && hasSteadyPeers();
+    for (byte[] entry : slice.changes()) {
+      ChangeHash[] before = passOn ? document.getHeads() : null;
+      document.applyEncodedChanges(entry);
+      if (passOn) {
+        rememberForSteadyPeers(entry, before, null);
+      }
     }
     if (slice.snapshot().isPresent()) {
-      resetSteadyPeers();
-      return;
-    }
-    for (byte[] entry : slice.changes()) {
-      rememberForSteadyPeers(entry, null);
+      resetSteadyPeers(); // a compaction happened meanwhile: which changes are new is not known here
     }
   }
 

@@ -4,7 +4,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * automerge-repo document ids: base58check (Bitcoin alphabet) of 16 random bytes.
@@ -44,6 +46,13 @@ public final class DocumentIds {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Ids that passed the check lately. Every sync message names its document, and checking one costs a
+     * base58 decode and a SHA-256; a busy meeting sends the same id thousands of times a second. Only valid
+     * ids are kept, and at most {@link #REMEMBERED} of them.
+     */
+    private static final int REMEMBERED = 4_096;
+    private static final Map<String, Boolean> RECENTLY_VALID = new ConcurrentHashMap<>();
 
     private DocumentIds() {
     }
@@ -66,15 +75,6 @@ public final class DocumentIds {
             return false;
         }
     }
-
-    /**
-     * Ids that passed the check lately. Every sync message names its document, and checking one costs a
-     * base58 decode and a SHA-256; a busy meeting sends the same id thousands of times a second. Only valid
-     * ids are kept, and at most {@link #REMEMBERED} of them.
-     */
-    private static final int REMEMBERED = 4_096;
-    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> RECENTLY_VALID =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static void remember(String id) {
         if (RECENTLY_VALID.size() >= REMEMBERED) {
