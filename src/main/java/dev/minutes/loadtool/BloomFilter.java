@@ -1,5 +1,6 @@
 package dev.minutes.loadtool;
 
+import dev.minutes.sync.codec.Leb128;
 import java.io.ByteArrayOutputStream;
 import java.util.Collection;
 
@@ -26,9 +27,9 @@ final class BloomFilter {
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(bits.length + 8);
-    leb128(out, hashes.size());
-    leb128(out, BITS_PER_ENTRY);
-    leb128(out, PROBES);
+    Leb128.writeUnsigned(out, hashes.size());
+    Leb128.writeUnsigned(out, BITS_PER_ENTRY);
+    Leb128.writeUnsigned(out, PROBES);
     out.writeBytes(bits);
     return out.toByteArray();
   }
@@ -89,14 +90,5 @@ final class BloomFilter {
   private static long littleEndianU32(byte[] bytes, int at) {
     return (bytes[at] & 0xffL) | (bytes[at + 1] & 0xffL) << 8 | (bytes[at + 2] & 0xffL) << 16
         | (bytes[at + 3] & 0xffL) << 24;
-  }
-
-  private static void leb128(ByteArrayOutputStream out, long value) {
-    long rest = value;
-    do {
-      int b = (int) (rest & 0x7f);
-      rest >>>= 7;
-      out.write(rest != 0 ? b | 0x80 : b);
-    } while (rest != 0);
   }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.automerge.ChangeHash;
 import org.automerge.Document;
+import org.automerge.ObjectId;
 
 /**
  * A typist's sync with the server once both hold the same heads: the messages Automerge's own sync
@@ -38,6 +39,8 @@ final class LeanSync {
   private static final int KNOWN_CAPACITY = 8_192;
 
   private final Document document;
+  /** Writes this typist's keystrokes without encodeChangesSince once it knows the document's counters. */
+  private final KeystrokeChanges keystrokes;
   /** Changes added since the shared heads (not ancestors of them), each with its dependencies. */
   private final Map<ByteBuffer, List<byte[]>> sinceShared = new LinkedHashMap<>();
   /** Local changes the server has not been sent yet. */
@@ -57,6 +60,7 @@ final class LeanSync {
 
   private LeanSync(Document document, List<byte[]> heads, boolean version2, byte[] serverBloom) {
     this.document = document;
+    this.keystrokes = new KeystrokeChanges(document.getActorId());
     this.theirBloom = serverBloom;
     this.version2 = version2;
     this.sharedHeads = heads;
@@ -78,10 +82,29 @@ final class LeanSync {
     return Optional.of(new LeanSync(document, ours, serverOfferedVersion2, serverBloom));
   }
 
+  /**
+   * Types one character into {@code text} at {@code position} as a change written here (see
+   * {@link KeystrokeChanges}) and applies it to the document; empty while the writer does not know the
+   * document's counters: then commit through Automerge and call {@link #committed}.
+   */
+  Optional<ChangeChunk> type(ObjectId text, long position, String character) {
+    if (!keystrokes.ready()) {
+      return Optional.empty();
+    }
+    Optional<String> after = position == 0 ? Optional.empty()
+        : Optional.of(document.makeCursor(text, position - 1).toString());
+    ChangeChunk change = keystrokes.insert(text.toString(), after, character, bytes(document.getHeads()));
+    document.applyEncodedChanges(change.bytes());
+    add(change);
+    unsent.add(change);
+    return Optional.of(change);
+  }
+
   /** Records a change just committed locally ({@code heads} are the document's heads before it). */
   void committed(ChangeHash[] headsBefore) {
     byte[] change = document.encodeChangesSince(headsBefore);
     ChangeChunk chunk = ChangeChunk.parse(change, 0, change.length);
+    keystrokes.learnOwn(chunk);
     add(chunk);
     unsent.add(chunk);
   }
@@ -112,6 +135,7 @@ final class LeanSync {
       changes.forEach(change -> all.writeBytes(change.bytes()));
       document.applyEncodedChanges(all.toByteArray());
       changes.forEach(this::add);
+      changes.forEach(keystrokes::observe);
     }
     for (byte[] head : parts.heads()) {
       if (!known.contains(ByteBuffer.wrap(head))) {

@@ -47,7 +47,8 @@ final class Report {
     row(out, "refusals/errors", wire.getLong("refusals") + " refusals, " + wire.getLong("docUnavailable")
         + " unavailable, " + wire.getLong("socketErrors") + " socket errors");
     row(out, "typists' sync", wire.getLong("leanMessages", 0L) + " messages worked out without Automerge's sync, "
-        + wire.getLong("leanFallbacks", 0L) + " returns to it");
+        + wire.getLong("leanFallbacks", 0L) + " returns to it, "
+        + wire.getLong("writtenKeystrokes", 0L) + " keystroke changes written without Automerge");
     return out.toString();
   }
 

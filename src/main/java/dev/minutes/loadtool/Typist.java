@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.automerge.AmValue;
 import org.automerge.ChangeHash;
+import org.automerge.ChangeHashes;
 import org.automerge.Document;
 import org.automerge.ObjectId;
 import org.automerge.SyncState;
@@ -275,10 +276,7 @@ final class Typist {
     if (lean == null && !fullSync) {
       lean = LeanSync.startIfInStep(document, serverHeads, serverOfferedVersion2, serverBloom).orElse(null);
     }
-    ChangeHash[] before = lean == null ? null : document.getHeads();
-    if (commitKeystroke() && lean != null) {
-      lean.committed(before);
-    }
+    commitKeystroke();
     sendSync();
   }
 
@@ -288,10 +286,13 @@ final class Typist {
     long sentAt = System.nanoTime();
     long length = document.length(body);
     long position = length == 0 ? 0 : random.nextLong(length + 1);
-    Optional<ChangeHash> hash;
-    try (Transaction tx = document.startTransaction()) {
-      tx.spliceText(body, position, 0, String.valueOf((char) ('a' + random.nextInt(26))));
-      hash = tx.commit();
+    String character = String.valueOf((char) ('a' + random.nextInt(26)));
+    Optional<ChangeHash> hash = lean == null ? Optional.empty()
+        : lean.type(body, position, character).map(change -> ChangeHashes.of(change.hash()));
+    if (hash.isEmpty()) {
+      hash = commitThroughAutomerge(position, character);
+    } else {
+      wire.writtenKeystrokes.increment();
     }
     if (hash.isEmpty()) {
       return false;
@@ -306,6 +307,19 @@ final class Typist {
     known[author] = seq;
     ledger.register(author, seq, measured ? sentAt : -1, hash.get(), known.clone());
     return true;
+  }
+
+  private Optional<ChangeHash> commitThroughAutomerge(long position, String character) {
+    ChangeHash[] before = lean == null ? null : document.getHeads();
+    Optional<ChangeHash> hash;
+    try (Transaction tx = document.startTransaction()) {
+      tx.spliceText(body, position, 0, character);
+      hash = tx.commit();
+    }
+    if (hash.isPresent() && lean != null) {
+      lean.committed(before);
+    }
+    return hash;
   }
 
   private void onFrame(Buffer frame) {

@@ -18,6 +18,8 @@ final class WireCounters {
   /** Sync messages typists worked out with {@link LeanSync}, and how often one went back to Automerge's sync. */
   final LongAdder leanMessages = new LongAdder();
   final LongAdder leanFallbacks = new LongAdder();
+  /** Keystrokes whose change the typist wrote itself ({@link KeystrokeChanges}) rather than Automerge. */
+  final LongAdder writtenKeystrokes = new LongAdder();
 
   JsonObject toJson() {
     return new JsonObject()
@@ -29,7 +31,8 @@ final class WireCounters {
         .put("docUnavailable", unavailable.sum())
         .put("socketErrors", socketErrors.sum())
         .put("leanMessages", leanMessages.sum())
-        .put("leanFallbacks", leanFallbacks.sum());
+        .put("leanFallbacks", leanFallbacks.sum())
+        .put("writtenKeystrokes", writtenKeystrokes.sum());
   }
 
   long errors() {

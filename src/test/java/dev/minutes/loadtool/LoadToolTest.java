@@ -59,6 +59,9 @@ class LoadToolTest {
         .as("typists in step with the server work out their messages without Automerge's sync")
         .isGreaterThan(result.getLong("keystrokes"));
     assertThat(result.getJsonObject("wire").getLong("leanFallbacks")).isZero();
+    assertThat(result.getJsonObject("wire").getLong("writtenKeystrokes"))
+        .as("in step, typists write their keystrokes' changes themselves (the first of each goes through Automerge)")
+        .isGreaterThan(result.getLong("keystrokes") / 2);
   }
 
   @Test
@@ -105,6 +108,7 @@ class LoadToolTest {
     assertThat(result.getLong("deliveriesMeasured")).isEqualTo(result.getLong("keystrokes") * 2);
     assertThat(result.getLong("undeliveredAfterDrain")).isZero();
     assertThat(result.getJsonObject("wire").getLong("leanMessages")).isZero();
+    assertThat(result.getJsonObject("wire").getLong("writtenKeystrokes")).isZero();
   }
 
   @Test

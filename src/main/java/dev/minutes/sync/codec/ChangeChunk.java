@@ -1,5 +1,6 @@
 package dev.minutes.sync.codec;
 
+import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -40,6 +41,24 @@ public record ChangeChunk(byte[] bytes, byte[] hash, List<byte[]> deps) {
       pos += chunk.bytes.length;
     }
     return chunks;
+  }
+
+  /**
+   * Wraps a change body (dependencies, actor, counters, op columns) in a chunk: magic, checksum, type
+   * and length, as Automerge writes it.
+   */
+  public static ChangeChunk assemble(byte[] body) {
+    ByteArrayOutputStream hashed = new ByteArrayOutputStream(body.length + 6);
+    hashed.write(CHANGE);
+    Leb128.writeUnsigned(hashed, body.length);
+    hashed.writeBytes(body);
+    byte[] typeLengthBody = hashed.toByteArray();
+    byte[] hash = sha256(typeLengthBody, 0, typeLengthBody.length);
+    byte[] chunk = new byte[8 + typeLengthBody.length];
+    System.arraycopy(MAGIC, 0, chunk, 0, 4);
+    System.arraycopy(hash, 0, chunk, 4, 4);
+    System.arraycopy(typeLengthBody, 0, chunk, 8, typeLengthBody.length);
+    return new ChangeChunk(chunk, hash, deps(body, 0, body.length));
   }
 
   /** Reads the chunk that starts at {@code from}; it must end by {@code limit}. */

@@ -87,14 +87,14 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
         new ByteArrayOutputStream(64 + (heads.size() + lastSync.size()) * 33 + bloom.length + total(changes));
     out.write(version2 ? VERSION_2 : VERSION_1);
     hashes(out, heads);
-    leb128(out, 0); // need
-    leb128(out, 1); // one have entry
+    Leb128.writeUnsigned(out, 0); // need
+    Leb128.writeUnsigned(out, 1); // one have entry
     hashes(out, lastSync);
-    leb128(out, bloom.length);
+    Leb128.writeUnsigned(out, bloom.length);
     out.writeBytes(bloom);
-    leb128(out, changes.size());
+    Leb128.writeUnsigned(out, changes.size());
     for (byte[] change : changes) {
-      leb128(out, change.length);
+      Leb128.writeUnsigned(out, change.length);
       out.writeBytes(change);
     }
     return out.toByteArray();
@@ -110,14 +110,14 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + heads.size() * 64 + savedDocument.length);
     out.write(VERSION_2);
     hashes(out, heads);
-    leb128(out, 0);
-    leb128(out, 1);
+    Leb128.writeUnsigned(out, 0);
+    Leb128.writeUnsigned(out, 1);
     hashes(out, heads);
-    leb128(out, 0);
-    leb128(out, 1);
-    leb128(out, savedDocument.length);
+    Leb128.writeUnsigned(out, 0);
+    Leb128.writeUnsigned(out, 1);
+    Leb128.writeUnsigned(out, savedDocument.length);
     out.writeBytes(savedDocument);
-    leb128(out, 0); // capabilities: none
+    Leb128.writeUnsigned(out, 0); // capabilities: none
     return out.toByteArray();
   }
 
@@ -130,20 +130,12 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
   }
 
   private static void hashes(ByteArrayOutputStream out, List<byte[]> hashes) {
-    leb128(out, hashes.size());
+    Leb128.writeUnsigned(out, hashes.size());
     for (byte[] hash : hashes) {
       out.writeBytes(hash);
     }
   }
 
-  private static void leb128(ByteArrayOutputStream out, long value) {
-    long rest = value;
-    do {
-      int b = (int) (rest & 0x7f);
-      rest >>>= 7;
-      out.write(rest != 0 ? b | 0x80 : b);
-    } while (rest != 0);
-  }
 
   private static final class Reader {
     private final byte[] data;
