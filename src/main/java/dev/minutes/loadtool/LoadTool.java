@@ -35,6 +35,7 @@ public final class LoadTool {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(options.threads())
+        .setPreferNativeTransport(true) // epoll, as the server: the tool's own CPU is one of the run's limits
         // Automerge work runs on the tool's event loops (see Typist); a 50,000-change document takes a while.
         .setMaxEventLoopExecuteTime(30).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()

@@ -1,5 +1,6 @@
 package dev.minutes.store;
 
+import io.netty.channel.epoll.Epoll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.Config;
 import org.redisson.config.EqualJitterDelay;
 import org.redisson.config.SingleServerConfig;
+import org.redisson.config.TransportMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +92,9 @@ public final class RedisConnection {
     // Vert.x contexts right away, so a few threads suffice.
     config.setNettyThreads(4);
     config.setThreads(2);
+    if (Epoll.isAvailable()) {
+      config.setTransportMode(TransportMode.EPOLL); // as the server's own sockets (Main): fewer syscalls than NIO
+    }
     SingleServerConfig server = config.useSingleServer()
         .setAddress(endpoint.address())
         .setDatabase(endpoint.database())

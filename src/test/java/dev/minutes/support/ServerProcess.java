@@ -27,10 +27,11 @@ public final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final Promise<Integer> ready = Promise.promise();
   private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+  private final Thread reader;
 
   private ServerProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::readOutput, "server-process-output-" + process.pid());
+    reader = new Thread(this::readOutput, "server-process-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
@@ -92,10 +93,12 @@ public final class ServerProcess implements AutoCloseable {
     process.waitFor();
   }
 
-  /** SIGTERM and wait; returns the exit code. */
+  /** SIGTERM and wait; returns the exit code once the process ended and {@link #tail} holds all it printed. */
   public int terminate() throws InterruptedException {
-    process.destroy();
-    return process.waitFor();
+    process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+    int exit = process.waitFor();
+    reader.join(10_000);
+    return exit;
   }
 
   public List<String> tail(int lines) {
