@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The meeting: {@code authors} replicas type one character each per round on top of everything
  * the others typed up to the previous round, so every change depends on many concurrent heads, as in
- * a real meeting. {@value #HISTORY_ROUNDS} rounds make the history an iteration starts from; the
+ * a real meeting. {@value #HISTORY_ROUNDS} rounds make the history an iteration starts from (so 60
+ * changes with one author, 3,000 with fifty: with one author the costs below do not grow with the
+ * history, {@code docs/performance.md} has the figures up to 50,000 changes); the
  * first {@value #APPLIED} changes of the rounds after them are what an iteration applies, one per call
  * ({@link #applyEach}) or ten per call ({@link #applyTenAtOnce}); scores are per change.
  * {@link #encodeOwnKeystroke} times the binding's only way to get the bytes of a change just typed,
@@ -46,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ConcurrentAuthorsBenchmark {
   static final int HISTORY_ROUNDS = 60;
   static final int MEASURED_ROUNDS = 40;
-  /** Changes an apply iteration applies: the first of the measured rounds' (all 40 rounds of one author). */
+  /** Changes an apply iteration applies: the first of the measured rounds' (with one author its 40 rounds, with fifty 40 concurrent changes of one round). */
   static final int APPLIED = 40;
 
   @Param({"1", "50"})

@@ -24,8 +24,9 @@ import java.util.Optional;
  *
  * <p>A change needs the author's next sequence number and the document's next op counter. Both are
  * learnt from a change Automerge committed for this author ({@link #learnOwn}) and then kept up to date
- * from every change applied to the document ({@link #observe}); whoever applies changes it does not
- * show here must call {@link #forget}, and the next keystroke goes through Automerge again.
+ * from every change applied to the document ({@link #observe}). Changes applied without showing them
+ * here (Automerge's own sync) make the counters stale: the typist then drops its lean sync, and this
+ * with it, or calls {@link #forget}; the next keystroke goes through Automerge again.
  *
  * <p>Not thread safe: used on its typist's context only.
  */
@@ -106,6 +107,9 @@ final class KeystrokeChanges {
   ChangeChunk insert(String text, Optional<String> after, String character, List<byte[]> deps) {
     if (!known) {
       throw new IllegalStateException("the document's counters are not known");
+    }
+    if (character.codePointCount(0, character.length()) != 1) {
+      throw new IllegalArgumentException("one character per change, got \"" + character + "\"");
     }
     OpId object = OpId.parse(text);
     Optional<OpId> key = after.map(OpId::parse);
@@ -259,7 +263,10 @@ final class KeystrokeChanges {
             actionAt = offset;
             actionLength = length;
           }
-          offset += length;
+          offset = Math.addExact(offset, length);
+        }
+        if (in.pos + offset > chunk.length) {
+          return Optional.empty(); // the columns claim more bytes than the chunk has
         }
         long ops = actionAt < 0 ? 0 : new Cursor(chunk, in.pos + (int) actionAt).countRleRows((int) actionLength);
         return Optional.of(new Header(author, seq, startOp, ops));
@@ -307,11 +314,17 @@ final class KeystrokeChanges {
     }
 
     void skip(long count) {
-      pos = Math.addExact(pos, Math.toIntExact(count));
+      if (count > data.length - pos) {
+        throw new IndexOutOfBoundsException("a length past the chunk's end");
+      }
+      pos += (int) count;
     }
 
     byte[] bytes(long count) {
-      byte[] out = Arrays.copyOfRange(data, pos, pos + Math.toIntExact(count));
+      if (count > data.length - pos) {
+        throw new IndexOutOfBoundsException("a length past the chunk's end");
+      }
+      byte[] out = Arrays.copyOfRange(data, pos, pos + (int) count);
       skip(count);
       return out;
     }

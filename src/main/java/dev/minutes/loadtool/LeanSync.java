@@ -94,7 +94,16 @@ final class LeanSync {
     Optional<String> after = position == 0 ? Optional.empty()
         : Optional.of(document.makeCursor(text, position - 1).toString());
     ChangeChunk change = keystrokes.insert(text.toString(), after, character, bytes(document.getHeads()));
-    document.applyEncodedChanges(change.bytes());
+    try {
+      document.applyEncodedChanges(change.bytes());
+    } catch (RuntimeException e) {
+      keystrokes.forget();
+      throw e;
+    }
+    if (!containsHash(document.getHeads(), change.hash())) { // a writer bug, or counters gone stale
+      keystrokes.forget();
+      throw new IllegalStateException("a written keystroke change did not become the document's head");
+    }
     add(change);
     unsent.add(change);
     return Optional.of(change);
@@ -208,6 +217,15 @@ final class LeanSync {
         deps.forEach(stack::push);
       }
     }
+  }
+
+  private static boolean containsHash(ChangeHash[] heads, byte[] hash) {
+    for (ChangeHash head : heads) {
+      if (Arrays.equals(head.getBytes(), hash)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static List<byte[]> bytes(ChangeHash[] heads) {

@@ -76,6 +76,25 @@ class KeystrokeChangesTest {
   }
 
   @Test
+  @DisplayName("are Automerge's at the start of the text, after the author's own character and after another's")
+  void matchAutomergeAtEachKindOfPosition() {
+    Document creator = track(new Document(new byte[] {(byte) 0xcc}));
+    try (Transaction tx = creator.startTransaction()) {
+      body = tx.set(ObjectId.ROOT, "body", ObjectType.TEXT);
+      tx.spliceText(body, 0, 0, "ab"); // the creator's characters, at 0 and 1
+      tx.commit();
+    }
+    Author author = new Author(new byte[] {0x11, 0x22}, creator.save());
+    assertThat(author.keystroke(2)).as("the first keystroke teaches the counters").isFalse();
+
+    assertThat(author.keystroke(0)).as("at the start of the text").isTrue();
+    assertThat(author.keystroke(1)).as("after the author's own character").isTrue();
+    assertThat(author.keystroke(3)).as("after the creator's character").isTrue();
+    assertThat(author.replica.text(body)).isEqualTo(author.twin.text(body));
+    assertThat(author.replica.text(body).orElseThrow()).hasSize(6);
+  }
+
+  @Test
   @DisplayName("wait for counters learnt from a change of Automerge's, and forget them on request")
   void needCounters() {
     Document replica = track(new Document(new byte[] {0x01}));
@@ -130,8 +149,11 @@ class KeystrokeChangesTest {
 
     /** Types one character at a random position; returns whether the writer wrote it. */
     boolean keystroke() {
-      long length = replica.length(body);
-      long position = random.nextLong(length + 1);
+      return keystroke(random.nextLong(replica.length(body) + 1));
+    }
+
+    /** Types one character at {@code position}; returns whether the writer wrote it. */
+    boolean keystroke(long position) {
       String character = String.valueOf((char) ('a' + random.nextInt(26)));
       ChangeHash[] before = twin.getHeads();
       try (Transaction tx = twin.startTransaction()) {

@@ -28,6 +28,8 @@ public final class ServerProcess implements AutoCloseable {
   private final Promise<Integer> ready = Promise.promise();
   private final List<String> output = Collections.synchronizedList(new ArrayList<>());
   private final Thread reader;
+  /** Lines waited for by {@link #printed}: fragment and the promise its first line completes. */
+  private final List<Map.Entry<String, Promise<Void>>> awaited = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private ServerProcess(Process process) {
     this.process = process;
@@ -62,6 +64,11 @@ public final class ServerProcess implements AutoCloseable {
       String line;
       while ((line = reader.readLine()) != null) {
         output.add(line);
+        for (Map.Entry<String, Promise<Void>> wanted : awaited) {
+          if (line.contains(wanted.getKey())) {
+            wanted.getValue().tryComplete();
+          }
+        }
         Matcher matcher = LISTENING.matcher(line);
         if (matcher.find()) {
           ready.tryComplete(Integer.parseInt(matcher.group(1)));
@@ -71,6 +78,13 @@ public final class ServerProcess implements AutoCloseable {
       ready.tryFail(e);
     }
     ready.tryFail("server process exited before listening; output:\n" + String.join("\n", tail(40)));
+  }
+
+  /** Completes when the server prints a line containing {@code fragment} (from now on). */
+  public Future<Void> printed(String fragment) {
+    Promise<Void> seen = Promise.promise();
+    awaited.add(Map.entry(fragment, seen));
+    return seen.future();
   }
 
   /** The bound port, once serving. */
