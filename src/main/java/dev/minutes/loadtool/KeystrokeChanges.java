@@ -234,7 +234,7 @@ final class KeystrokeChanges {
     /** Reads an uncompressed change chunk's header and counts its ops; empty if it cannot. */
     static Optional<Header> read(byte[] chunk) {
       try {
-        Cursor in = new Cursor(chunk, 8);
+        Leb128.Reader in = new Leb128.Reader(chunk, 8, "change chunk"); // after magic and checksum
         if (in.u8() != 1) {
           return Optional.empty(); // not an uncompressed change
         }
@@ -243,7 +243,7 @@ final class KeystrokeChanges {
         byte[] author = in.bytes(in.unsigned());
         long seq = in.unsigned();
         long startOp = in.unsigned();
-        in.unsigned(); // time (signed, but only its length matters here)
+        in.signed(); // time
         in.skip(in.unsigned()); // message
         long otherActors = in.unsigned();
         for (long i = 0; i < otherActors; i++) {
@@ -265,86 +265,35 @@ final class KeystrokeChanges {
           }
           offset = Math.addExact(offset, length);
         }
-        if (in.pos + offset > chunk.length) {
+        if (offset > in.remaining()) {
           return Optional.empty(); // the columns claim more bytes than the chunk has
         }
-        long ops = actionAt < 0 ? 0 : new Cursor(chunk, in.pos + (int) actionAt).countRleRows((int) actionLength);
+        long ops = 0;
+        if (actionAt >= 0) {
+          in.skip(actionAt);
+          ops = countRleRows(in, in.position() + (int) actionLength);
+        }
         return Optional.of(new Header(author, seq, startOp, ops));
       } catch (RuntimeException e) { // past the end, or a length no chunk can have
         return Optional.empty();
       }
     }
-  }
 
-  /** Reads LEB128 numbers from a chunk; running past its end throws. */
-  private static final class Cursor {
-    private final byte[] data;
-    private int pos;
-
-    Cursor(byte[] data, int pos) {
-      this.data = data;
-      this.pos = pos;
-    }
-
-    int u8() {
-      return data[pos++] & 0xff;
-    }
-
-    long unsigned() {
-      long value = 0;
-      for (int shift = 0; ; shift += 7) {
-        int b = u8();
-        value |= (long) (b & 0x7f) << shift;
-        if ((b & 0x80) == 0) {
-          return value;
-        }
-      }
-    }
-
-    long signed() {
-      long value = 0;
-      int shift = 0;
-      int b;
-      do {
-        b = u8();
-        value |= (long) (b & 0x7f) << shift;
-        shift += 7;
-      } while ((b & 0x80) != 0);
-      return shift < 64 && (b & 0x40) != 0 ? value | -1L << shift : value;
-    }
-
-    void skip(long count) {
-      if (count > data.length - pos) {
-        throw new IndexOutOfBoundsException("a length past the chunk's end");
-      }
-      pos += (int) count;
-    }
-
-    byte[] bytes(long count) {
-      if (count > data.length - pos) {
-        throw new IndexOutOfBoundsException("a length past the chunk's end");
-      }
-      byte[] out = Arrays.copyOfRange(data, pos, pos + (int) count);
-      skip(count);
-      return out;
-    }
-
-    /** Rows of a run-length encoded ULEB column: runs (n, value), literals (-n, n values), nulls (0, n). */
-    long countRleRows(int length) {
-      int end = pos + length;
+    /** Rows of a run-length encoded ULEB column up to {@code end}: runs (n, value), literals (-n, n values), nulls (0, n). */
+    private static long countRleRows(Leb128.Reader in, int end) {
       long rows = 0;
-      while (pos < end) {
-        long run = signed();
+      while (in.position() < end) {
+        long run = in.signed();
         if (run > 0) {
-          unsigned();
+          in.unsigned();
           rows += run;
         } else if (run < 0) {
           for (long i = 0; i < -run; i++) {
-            unsigned();
+            in.unsigned();
           }
           rows -= run;
         } else {
-          rows += unsigned();
+          rows += in.unsigned();
         }
       }
       return rows;

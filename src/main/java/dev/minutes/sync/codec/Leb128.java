@@ -1,8 +1,9 @@
 package dev.minutes.sync.codec;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
-/** LEB128 integers as Automerge writes them (sync messages, bloom filters, change chunks). */
+/** LEB128 integers as Automerge writes and reads them (sync messages, bloom filters, change chunks). */
 public final class Leb128 {
   private Leb128() {}
 
@@ -27,6 +28,79 @@ public final class Leb128 {
       if (done) {
         return;
       }
+    }
+  }
+
+  /**
+   * Reads bytes and LEB128 numbers from a byte array; running past its end or a number wider than 64
+   * bits throws {@link MalformedMessageException} naming {@code what} is being read.
+   */
+  public static final class Reader {
+    private final byte[] data;
+    private final String what;
+    private int pos;
+
+    public Reader(byte[] data, int pos, String what) {
+      this.data = data;
+      this.pos = pos;
+      this.what = what;
+    }
+
+    public int position() {
+      return pos;
+    }
+
+    public int remaining() {
+      return data.length - pos;
+    }
+
+    public int u8() {
+      if (pos >= data.length) {
+        throw new MalformedMessageException(what + ": truncated");
+      }
+      return data[pos++] & 0xff;
+    }
+
+    public long unsigned() {
+      long value = 0;
+      for (int shift = 0; ; shift += 7) {
+        if (shift > 63) {
+          throw new MalformedMessageException(what + ": number overflows");
+        }
+        int b = u8();
+        value |= (long) (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+          return value;
+        }
+      }
+    }
+
+    public long signed() {
+      long value = 0;
+      int shift = 0;
+      int b;
+      do {
+        if (shift > 63) {
+          throw new MalformedMessageException(what + ": number overflows");
+        }
+        b = u8();
+        value |= (long) (b & 0x7f) << shift;
+        shift += 7;
+      } while ((b & 0x80) != 0);
+      return shift < 64 && (b & 0x40) != 0 ? value | -1L << shift : value;
+    }
+
+    public void skip(long count) {
+      if (count < 0 || count > remaining()) {
+        throw new MalformedMessageException(what + ": a length exceeds what is left");
+      }
+      pos += (int) count;
+    }
+
+    public byte[] bytes(long count) {
+      int from = pos;
+      skip(count);
+      return Arrays.copyOfRange(data, from, pos);
     }
   }
 }

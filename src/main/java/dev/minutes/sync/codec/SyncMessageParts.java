@@ -138,35 +138,19 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
 
 
   private static final class Reader {
-    private final byte[] data;
-    private int pos;
+    private final Leb128.Reader in;
 
     Reader(byte[] data) {
-      this.data = data;
+      this.in = new Leb128.Reader(data, 0, "sync message");
     }
 
     int u8() {
-      if (pos >= data.length) {
-        throw new MalformedMessageException("sync message: truncated");
-      }
-      return data[pos++] & 0xff;
+      return in.u8();
     }
 
     int count(int minBytesEach) {
-      long value = 0;
-      int shift = 0;
-      while (true) {
-        int b = u8();
-        value |= (long) (b & 0x7f) << shift;
-        shift += 7;
-        if ((b & 0x80) == 0) {
-          break;
-        }
-        if (shift > 35) {
-          throw new MalformedMessageException("sync message: length overflows");
-        }
-      }
-      if (value > (data.length - pos) / minBytesEach) {
+      long value = in.unsigned();
+      if (value > in.remaining() / minBytesEach) {
         throw new MalformedMessageException("sync message: a length exceeds the message");
       }
       return (int) value;
@@ -176,21 +160,17 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
       int n = count(HASH_LENGTH);
       List<byte[]> hashes = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        hashes.add(java.util.Arrays.copyOfRange(data, pos, pos + HASH_LENGTH));
-        pos += HASH_LENGTH;
+        hashes.add(in.bytes(HASH_LENGTH));
       }
       return hashes;
     }
 
     int remaining() {
-      return data.length - pos;
+      return in.remaining();
     }
 
     byte[] bytes() {
-      int n = count(1);
-      byte[] bytes = java.util.Arrays.copyOfRange(data, pos, pos + n);
-      pos += n;
-      return bytes;
+      return in.bytes(count(1));
     }
   }
 }
