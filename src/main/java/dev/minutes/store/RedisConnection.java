@@ -4,6 +4,7 @@ import io.netty.channel.epoll.Epoll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class RedisConnection {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    Config config = configFor(endpoint);
+    Config config = configFor(endpoint, vertx);
     return vertx.executeBlocking(() -> Redisson.create(config), false)
         .recover(failure -> Future.failedFuture(RedisFutures.translate(failure, "connect to " + endpoint)))
         .map(client -> {
@@ -84,17 +85,11 @@ public final class RedisConnection {
         });
   }
 
-  static Config configFor(RedisEndpoint endpoint) {
+  static Config configFor(RedisEndpoint endpoint, Vertx vertx) {
     Config config = new Config();
     // Document bytes must reach Redis untouched; every store object also passes the codec explicitly.
     config.setCodec(ByteArrayCodec.INSTANCE);
-    // Redisson's defaults (32 Netty threads, 16 executor threads) are sized for a big host; completions hop to
-    // Vert.x contexts right away, so a few threads suffice.
-    config.setNettyThreads(4);
-    config.setThreads(2);
-    if (Epoll.isAvailable()) {
-      config.setTransportMode(TransportMode.EPOLL); // as the server's own sockets (Main): fewer syscalls than NIO
-    }
+    useVertxThreads(config, vertx);
     SingleServerConfig server = config.useSingleServer()
         .setAddress(endpoint.address())
         .setDatabase(endpoint.database())
@@ -118,6 +113,25 @@ public final class RedisConnection {
       server.setPassword(endpoint.password());
     }
     return config;
+  }
+
+  /**
+   * Redis sockets and pub/sub listeners run on Vert.x's event loops rather than on Redisson's own Netty and executor
+   * threads: an append's reply and its announcement then wake no thread of their own, only the loop that is awake
+   * anyway (each wake-up is a context switch, the main cost per keystroke on a small VM). Redisson's handlers never
+   * block, and it shuts down neither a given group nor a given executor. Where Vert.x uses a native transport other
+   * than epoll (macOS's kqueue), Redisson keeps a few threads of its own.
+   */
+  private static void useVertxThreads(Config config, Vertx vertx) {
+    boolean vertxNative = vertx.isNativeTransportEnabled();
+    if (vertxNative && !Epoll.isAvailable()) {
+      config.setNettyThreads(4);
+      config.setThreads(2);
+      return;
+    }
+    config.setTransportMode(vertxNative ? TransportMode.EPOLL : TransportMode.NIO);
+    config.setEventLoopGroup(((VertxInternal) vertx).nettyEventLoopGroup());
+    config.setExecutor(new InlineExecutor());
   }
 
   public RedisKeys keys() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.RedisHarness;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -17,12 +18,36 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.api.RTopic;
+import org.redisson.client.codec.ByteArrayCodec;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class RedisConnectionTest {
 
   private static final byte[] SNAPSHOT = "s".getBytes(StandardCharsets.UTF_8);
+
+  @Test
+  @DisplayName("Redis replies and pub/sub messages arrive on Vert.x's event loops, which outlive the connection's close")
+  void sharesVertxEventLoops(Vertx vertx, VertxTestContext context) {
+    String channel = RedisHarness.newPrefix() + "thread-probe";
+    Promise<String> listenerThread = Promise.promise();
+    RedisHarness.connect(vertx, RedisHarness.newPrefix())
+        .compose(connection -> {
+          RTopic topic = connection.client().getTopic(channel, ByteArrayCodec.INSTANCE);
+          return Future.fromCompletionStage(topic.addListenerAsync(byte[].class,
+                  (ch, message) -> listenerThread.tryComplete(Thread.currentThread().getName())))
+              .compose(id -> Future.fromCompletionStage(topic.publishAsync(SNAPSHOT)))
+              .compose(receivers -> listenerThread.future())
+              .compose(thread -> connection.close().map(thread));
+        })
+        .compose(thread -> vertx.timer(1).map(thread)) // the event loops still run after the close
+        .onComplete(context.succeeding(thread -> context.verify(() -> {
+          assertThat(thread).startsWith("vert.x-eventloop-thread-");
+          assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("redisson-netty"));
+          context.completeNow();
+        })));
+  }
 
   @Test
   @DisplayName("ping answers true while Redis is reachable and false after the connection is closed")
