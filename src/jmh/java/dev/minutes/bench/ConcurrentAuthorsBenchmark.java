@@ -31,9 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The meeting: {@code authors} replicas type one character each per round on top of everything
  * the others typed up to the previous round, so every change depends on many concurrent heads, as in
- * a real meeting. {@value #HISTORY_ROUNDS} rounds make the history an iteration starts from (so 60
+ * a real meeting. {@code historyRounds} rounds (default 60) make the history an iteration starts from (so 60
  * changes with one author, 3,000 with fifty: with one author the costs below do not grow with the
- * history, {@code docs/performance.md} has the figures up to 50,000 changes); the
+ * history, {@code docs/performance.md} has the figures up to 50,000 changes; with several they do, which
+ * {@code -p authors=10 -p historyRounds=200,800,1600} shows); the
  * first {@value #APPLIED} changes of the rounds after them are what an iteration applies, one per call
  * ({@link #applyEach}) or ten per call ({@link #applyTenAtOnce}); scores are per change.
  * {@link #encodeOwnKeystroke} times the binding's only way to get the bytes of a change just typed,
@@ -46,13 +47,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, batchSize = 1)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ConcurrentAuthorsBenchmark {
-  static final int HISTORY_ROUNDS = 60;
   static final int MEASURED_ROUNDS = 40;
   /** Changes an apply iteration applies: the first of the measured rounds' (with one author its 40 rounds, with fifty 40 concurrent changes of one round). */
   static final int APPLIED = 40;
 
   @Param({"1", "50"})
   public int authors;
+
+  /** Rounds typed before the measured ones: the history a replica holds when it applies them. */
+  @Param({"60"})
+  public int historyRounds;
 
   private byte[] baseline;
   private final List<byte[]> measured = new ArrayList<>();
@@ -79,13 +83,13 @@ public class ConcurrentAuthorsBenchmark {
     }
     Document observer = Document.load(start);
     List<byte[]> previousRound = List.of();
-    for (int round = 0; round < HISTORY_ROUNDS + MEASURED_ROUNDS; round++) {
+    for (int round = 0; round < historyRounds + MEASURED_ROUNDS; round++) {
       List<byte[]> thisRound = new ArrayList<>();
       for (Document typist : typists) {
         previousRound.forEach(typist::applyEncodedChanges);
         thisRound.add(typeOne(typist));
       }
-      if (round < HISTORY_ROUNDS) {
+      if (round < historyRounds) {
         thisRound.forEach(observer::applyEncodedChanges);
       } else {
         measured.addAll(thisRound);
