@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 
 /** The human-readable table of one run. */
 final class Report {
+  private static final int THREAD_GROUPS_SHOWN = 5;
+
   private Report() {}
 
   static String table(JsonObject r) {
@@ -38,6 +40,11 @@ final class Report {
         JsonObject p = processes.getJsonObject(i);
         row(out, "  pid " + p.getString("pid"), String.format("CPU %.1f %%, peak RSS %s", p.getDouble("cpuPercent"),
             mib(p.getLong("peakRssBytes"))));
+        row(out, "    threads", threads(p.getJsonArray("threads", new JsonArray())));
+      }
+      if (r.containsKey("serverContextSwitchesPerKeystroke")) {
+        row(out, "server wake-ups", String.format("%.1f context switches per keystroke",
+            r.getDouble("serverContextSwitchesPerKeystroke")));
       }
     }
     row(out, "load tool CPU", String.format("%.1f %% of one core", r.getDouble("loadToolCpuPercent")));
@@ -50,6 +57,17 @@ final class Report {
         + wire.getLong("leanFallbacks", 0L) + " returns to it, "
         + wire.getLong("writtenKeystrokes", 0L) + " keystroke changes written without Automerge");
     return out.toString();
+  }
+
+  /** The busiest thread groups: "name CPU % (context switches/s)", at most {@value #THREAD_GROUPS_SHOWN}. */
+  private static String threads(JsonArray groups) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < Math.min(THREAD_GROUPS_SHOWN, groups.size()); i++) {
+      JsonObject group = groups.getJsonObject(i);
+      out.append(i == 0 ? "" : ", ").append(String.format("%s %.1f %% (%.0f/s)", group.getString("name"),
+          group.getDouble("cpuPercent"), group.getDouble("contextSwitchesPerSecond")));
+    }
+    return out.length() == 0 ? "-" : out.toString();
   }
 
   private static void row(StringBuilder out, String name, String value) {

@@ -4,11 +4,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Samples the server processes and the load tool itself once a second (peak RSS) and measures CPU
- * over a window between {@link #startWindow} and {@link #endWindow}.
+ * over a window between {@link #startWindow} and {@link #endWindow}, for the server's processes also
+ * per group of threads with their context switches. A thread that ends within the window leaves the
+ * groups (its time stays in the process' total); one that starts within it counts from zero.
  */
 final class ResourceMonitor {
   private final List<ProcessStats> servers = new ArrayList<>();
@@ -16,6 +21,8 @@ final class ResourceMonitor {
   private final long[] peakRss;
   private final double[] cpuAtStart;
   private final double[] cpuAtEnd;
+  private final List<Map<String, ProcessStats.ThreadTimes>> threadsAtStart = new ArrayList<>();
+  private final List<Map<String, ProcessStats.ThreadTimes>> threadsAtEnd = new ArrayList<>();
   private double selfCpuAtStart;
   private double selfCpuAtEnd;
   private long windowStart;
@@ -37,16 +44,20 @@ final class ResourceMonitor {
 
   synchronized void startWindow() {
     windowStart = System.nanoTime();
+    threadsAtStart.clear();
     for (int i = 0; i < servers.size(); i++) {
       cpuAtStart[i] = cpu(servers.get(i));
+      threadsAtStart.add(threads(servers.get(i)));
     }
     selfCpuAtStart = self.cpuSeconds();
   }
 
   synchronized void endWindow() {
     windowEnd = System.nanoTime();
+    threadsAtEnd.clear();
     for (int i = 0; i < servers.size(); i++) {
       cpuAtEnd[i] = cpu(servers.get(i));
+      threadsAtEnd.add(threads(servers.get(i)));
     }
     selfCpuAtEnd = self.cpuSeconds();
   }
@@ -94,15 +105,57 @@ final class ResourceMonitor {
     return !servers.isEmpty();
   }
 
+  /** Context switches per second over the window, all server processes' threads together. */
+  synchronized double serverContextSwitchesPerSecond() {
+    long total = 0;
+    for (int i = 0; i < threadsAtEnd.size(); i++) {
+      for (ProcessStats.ThreadTimes group : threadDeltas(i).values()) {
+        total += group.contextSwitches();
+      }
+    }
+    return total / windowSeconds();
+  }
+
   synchronized JsonArray perProcess() {
     JsonArray out = new JsonArray();
     for (int i = 0; i < servers.size(); i++) {
       out.add(new JsonObject()
           .put("pid", servers.get(i).pid())
           .put("cpuPercent", round(100 * (cpuAtEnd[i] - cpuAtStart[i]) / windowSeconds()))
-          .put("peakRssBytes", peakRss[i]));
+          .put("peakRssBytes", peakRss[i])
+          .put("threads", threadsJson(threadDeltas(i))));
     }
     return out;
+  }
+
+  /** Each thread group's CPU and context switches within the window; groups that did neither are left out. */
+  private Map<String, ProcessStats.ThreadTimes> threadDeltas(int process) {
+    Map<String, ProcessStats.ThreadTimes> before = threadsAtStart.get(process);
+    Map<String, ProcessStats.ThreadTimes> deltas = new TreeMap<>();
+    threadsAtEnd.get(process).forEach((group, after) -> {
+      ProcessStats.ThreadTimes delta = after.minus(before.getOrDefault(group, ProcessStats.ThreadTimes.NONE));
+      // A group that lost a thread meanwhile can come out below zero: it is shown as zero.
+      if (delta.cpuSeconds() > 0 || delta.contextSwitches() > 0) {
+        deltas.put(group, new ProcessStats.ThreadTimes(Math.max(0, delta.cpuSeconds()), Math.max(0, delta.contextSwitches())));
+      }
+    });
+    return deltas;
+  }
+
+  private JsonArray threadsJson(Map<String, ProcessStats.ThreadTimes> deltas) {
+    JsonArray out = new JsonArray();
+    deltas.entrySet().stream()
+        .sorted(Comparator.comparingDouble((Map.Entry<String, ProcessStats.ThreadTimes> e) -> e.getValue().cpuSeconds())
+            .reversed())
+        .forEach(e -> out.add(new JsonObject()
+            .put("name", e.getKey())
+            .put("cpuPercent", round(100 * e.getValue().cpuSeconds() / windowSeconds()))
+            .put("contextSwitchesPerSecond", round(e.getValue().contextSwitches() / windowSeconds()))));
+    return out;
+  }
+
+  private static Map<String, ProcessStats.ThreadTimes> threads(ProcessStats process) {
+    return process.alive() ? process.threadGroups() : Map.of();
   }
 
   private synchronized void sampleRss() {

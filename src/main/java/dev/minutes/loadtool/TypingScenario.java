@@ -168,7 +168,9 @@ final class TypingScenario {
           .put("serverCpuPerTypistPercent", ResourceMonitor.round(serverCpu / options.typists()))
           .put("serverPeakRssBytes", monitor.serverPeakRss())
           .put("serverRssBeforeBytes", rssBefore)
-          .put("serverProcesses", monitor.perProcess());
+          .put("serverProcesses", monitor.perProcess())
+          .put("serverContextSwitchesPerKeystroke", keystrokes == 0 ? 0
+              : ResourceMonitor.round(monitor.serverContextSwitchesPerSecond() * monitor.windowSeconds() / keystrokes));
     }
     return result;
   }

@@ -8,6 +8,7 @@ import dev.minutes.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ class LoadToolTest {
   void everyKeystrokeArrives() throws TimeoutException {
     LoadOptions options = LoadOptions.parse(new String[] {
         "--server", "ws://127.0.0.1:" + node.port() + "/sync", "--typists", "6", "--meeting-size", "3",
-        "--rate", "20", "--warmup", "500ms", "--duration", "2s", "--drain", "20s"});
+        "--rate", "20", "--warmup", "500ms", "--duration", "2s", "--drain", "20s",
+        "--server-pid", String.valueOf(ProcessHandle.current().pid())});
 
     JsonObject result = run(options).getJsonObject("result");
 
@@ -62,6 +64,16 @@ class LoadToolTest {
     assertThat(result.getJsonObject("wire").getLong("writtenKeystrokes"))
         .as("in step, typists write their keystrokes' changes themselves (the first of each goes through Automerge)")
         .isGreaterThan(result.getLong("keystrokes") / 2);
+    // The node runs in this JVM, so its event loops are among the "server" threads measured.
+    JsonArray threads = result.getJsonArray("serverProcesses").getJsonObject(0).getJsonArray("threads");
+    assertThat(threads.stream().map(JsonObject.class::cast))
+        .as("the server's CPU is also reported per thread group")
+        .anySatisfy(group -> {
+          assertThat(group.getString("name")).isEqualTo("vert.x-eventloo");
+          assertThat(group.getDouble("cpuPercent")).isPositive();
+          assertThat(group.getDouble("contextSwitchesPerSecond")).isPositive();
+        });
+    assertThat(result.getDouble("serverContextSwitchesPerKeystroke")).isPositive();
   }
 
   @Test
