@@ -3,6 +3,7 @@ package dev.minutes.loadtool;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -130,8 +131,11 @@ final class ResourceMonitor {
 
   /** Each thread group's CPU and context switches within the window; groups that did neither are left out. */
   private Map<String, ProcessStats.ThreadTimes> threadDeltas(int process) {
-    Map<String, ProcessStats.ThreadTimes> before = threadsAtStart.get(process);
     Map<String, ProcessStats.ThreadTimes> deltas = new TreeMap<>();
+    if (process >= threadsAtStart.size() || process >= threadsAtEnd.size()) {
+      return deltas; // the window was not both opened and closed
+    }
+    Map<String, ProcessStats.ThreadTimes> before = threadsAtStart.get(process);
     threadsAtEnd.get(process).forEach((group, after) -> {
       ProcessStats.ThreadTimes delta = after.minus(before.getOrDefault(group, ProcessStats.ThreadTimes.NONE));
       // A group that lost a thread meanwhile can come out below zero: it is shown as zero.
@@ -155,7 +159,11 @@ final class ResourceMonitor {
   }
 
   private static Map<String, ProcessStats.ThreadTimes> threads(ProcessStats process) {
-    return process.alive() ? process.threadGroups() : Map.of();
+    try {
+      return process.alive() ? process.threadGroups() : Map.of();
+    } catch (UncheckedIOException exited) {
+      return Map.of(); // the process ended after the check: it has no threads left to count
+    }
   }
 
   private synchronized void sampleRss() {
