@@ -16,6 +16,8 @@ public final class SyncMetrics {
   private final DistributionSummary bytesIn;
   private final DistributionSummary bytesOut;
   private final Timer storeLatency;
+  private final Timer cycleLaneWork;
+  private final Timer compactionLaneWork;
   private final Counter storeRetries;
   private final Counter presenceDropped;
   private final Counter fastPathMessages;
@@ -30,6 +32,10 @@ public final class SyncMetrics {
     bytesOut = DistributionSummary.builder("minutes_sync_bytes_out").baseUnit("bytes").register(registry);
     storeLatency = Timer.builder("minutes_store_append_latency").description("time to store one batch of changes")
         .publishPercentiles(0.5, 0.99).register(registry);
+    // Automerge time per document on its lane: in automerge 0.5 applying a change concurrent with others costs in
+    // proportion to the meeting's history, so this is where a long, busy meeting shows before latency does.
+    cycleLaneWork = laneWork(registry, "cycle", "a cycle: applying what came in, working out what goes out");
+    compactionLaneWork = laneWork(registry, "compaction", "saving a document for compaction");
     storeRetries = Counter.builder("minutes_store_append_retries").description("appends retried while Redis was away")
         .register(registry);
     presenceDropped = Counter.builder("minutes_presence_dropped")
@@ -46,6 +52,12 @@ public final class SyncMetrics {
       refusals.put(reason, Counter.builder("minutes_refusals").tag("reason", reason.label())
           .description("refused client input by reason").register(registry));
     }
+  }
+
+  private static Timer laneWork(MeterRegistry registry, String work, String description) {
+    return Timer.builder("minutes_lane_work").tag("work", work)
+        .description("time a document's Automerge lane spends on " + description)
+        .publishPercentiles(0.5, 0.99).register(registry);
   }
 
   /** For tests and tools that run without a registry. */
@@ -65,6 +77,16 @@ public final class SyncMetrics {
 
   public void storeLatency(long nanos) {
     storeLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Lane time of one document cycle (apply and generate). */
+  public void cycleLaneWork(long nanos) {
+    cycleLaneWork.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Lane time of saving a document for compaction. */
+  public void compactionLaneWork(long nanos) {
+    compactionLaneWork.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void storeRetry() {

@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.automerge.ChangeHash;
 import org.automerge.Document;
 import org.automerge.SyncState;
@@ -350,7 +352,7 @@ public final class DocumentSession {
         ? store.readSince(documentId, mergedSeq).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
     slice
-        .compose(s -> lane.submit(() -> applyAndGenerate(s, batch)))
+        .compose(s -> lane.submit(() -> timed(() -> applyAndGenerate(s, batch), metrics::cycleLaneWork)))
         .compose(cycle -> persist(cycle.applied()).map(cycle))
         .compose(cycle -> cycle.applied().reloadNeeded
             ? Future.failedFuture(new IllegalStateException("a rejected sync message left unstored changes"))
@@ -368,6 +370,16 @@ public final class DocumentSession {
           maybeCompact();
           runCycle();
         });
+  }
+
+  /** Lane: runs {@code work} and reports how long it took. */
+  private static <T> T timed(Supplier<T> work, LongConsumer elapsed) {
+    long started = System.nanoTime();
+    try {
+      return work.get();
+    } finally {
+      elapsed.accept(System.nanoTime() - started);
+    }
   }
 
   /**
@@ -899,7 +911,7 @@ public final class DocumentSession {
     compacting = true;
     long bytesFolded = logBytes;
     long upTo = mergedSeq;
-    lane.submit(() -> document.save())
+    lane.submit(() -> timed(document::save, metrics::compactionLaneWork))
         .compose(snapshot -> store.compact(documentId, snapshot, upTo))
         .onComplete(ar -> {
           compacting = false;

@@ -16,12 +16,16 @@ import dev.minutes.sync.codec.Ephemeral;
 import dev.minutes.sync.codec.SyncMessageInspector;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.automerge.AmValue;
@@ -157,7 +161,41 @@ class DocumentSessionTest {
     await(session.shutdown());
   }
 
+  @Test
+  @DisplayName("the lane's Automerge time is measured per cycle and per compaction")
+  void measuresLaneWork() throws TimeoutException {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    metrics = new SyncMetrics(registry);
+    Meeting meeting = meetingWithWriterAndReader(new SessionSettings(Duration.ofMinutes(1), 3));
+    Timer cycles = registry.get("minutes_lane_work").tag("work", "cycle").timer();
+    Timer compactions = registry.get("minutes_lane_work").tag("work", "compaction").timer();
+    long cyclesBefore = cycles.count();
+
+    for (String keystroke : List.of(" ", "w", "o", "r", "l", "d")) {
+      await(meeting.writer().advertised(meeting.writer().edit(keystroke)));
+    }
+    await(meeting.reader().textIs("Hello world"));
+    await(until(() -> compactions.count() > 0));
+
+    assertThat(cycles.count() - cyclesBefore).as("cycles that applied the keystrokes").isGreaterThanOrEqualTo(6);
+    assertThat(cycles.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    assertThat(compactions.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    await(meeting.session().shutdown());
+  }
+
   // ---- helpers ----
+
+  /** Completes once {@code condition} holds, checked every few milliseconds on the event loop. */
+  private Future<Void> until(BooleanSupplier condition) {
+    Promise<Void> done = Promise.promise();
+    vertx.setPeriodic(5, timer -> {
+      if (condition.getAsBoolean()) {
+        vertx.cancelTimer(timer);
+        done.tryComplete();
+      }
+    });
+    return done.future();
+  }
 
   private record Meeting(String documentId, DocumentSession session, JavaPeer writer, JavaPeer reader) {}
 
