@@ -34,8 +34,8 @@ public final class SyncMetrics {
         .publishPercentiles(0.5, 0.99).register(registry);
     // Automerge time per document on its lane: in automerge 0.5 applying a change concurrent with others costs in
     // proportion to the meeting's history, so this is where a long, busy meeting shows before latency does.
-    cycleLaneWork = laneWork(registry, "cycle", "a cycle: applying what came in, working out what goes out");
-    compactionLaneWork = laneWork(registry, "compaction", "saving a document for compaction");
+    cycleLaneWork = laneWork(registry, "cycle");
+    compactionLaneWork = laneWork(registry, "compaction");
     storeRetries = Counter.builder("minutes_store_append_retries").description("appends retried while Redis was away")
         .register(registry);
     presenceDropped = Counter.builder("minutes_presence_dropped")
@@ -54,9 +54,10 @@ public final class SyncMetrics {
     }
   }
 
-  private static Timer laneWork(MeterRegistry registry, String work, String description) {
+  private static Timer laneWork(MeterRegistry registry, String work) {
     return Timer.builder("minutes_lane_work").tag("work", work)
-        .description("time a document's Automerge lane spends on " + description)
+        .description("time a document's Automerge lane spends on one cycle (applying what came in, working out"
+            + " what goes out) or one compaction (saving the document)")
         .publishPercentiles(0.5, 0.99).register(registry);
   }
 
