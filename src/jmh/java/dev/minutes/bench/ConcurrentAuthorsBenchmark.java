@@ -48,7 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ConcurrentAuthorsBenchmark {
   static final int MEASURED_ROUNDS = 40;
-  /** Changes an apply iteration applies: the first of the measured rounds' (with one author its 40 rounds, with fifty 40 concurrent changes of one round). */
+  /**
+   * Changes an apply iteration applies: the first of the measured rounds' (with one author its 40 rounds, with ten
+   * the changes of 4 rounds, with fifty 40 concurrent changes of one round).
+   */
   static final int APPLIED = 40;
 
   @Param({"1", "50"})

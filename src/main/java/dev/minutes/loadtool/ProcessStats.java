@@ -2,18 +2,20 @@ package dev.minutes.loadtool;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * CPU time and resident memory of a process from Linux' /proc, so the tool can report the server's
- * cost and its own (a saturated load tool must never pass for a slow server), and the same per group
- * of threads with their context switches, which say where the server's time goes (its event loops,
- * Automerge lanes, the JIT, Redis) and how often its threads wake each other.
+ * cost and its own (a saturated load tool must never pass for a slow server), and the same per thread
+ * with its wake-ups, which say where the server's time goes (its event loops, Automerge lanes, the
+ * JIT, Redis) and how often its threads hand work to each other.
  */
 final class ProcessStats {
   /** USER_HZ: the unit of utime/stime in /proc/PID/stat; 100 on every Linux build in practice. */
@@ -44,24 +46,32 @@ final class ProcessStats {
     return cpuSecondsOf(read("stat"));
   }
 
-  /** CPU seconds and context switches so far per thread group (see {@link #threadGroup}) of live threads. */
-  Map<String, ThreadTimes> threadGroups() {
-    Map<String, ThreadTimes> groups = new TreeMap<>();
+  /**
+   * Every live thread's group (see {@link #threadGroup}), CPU seconds and wake-ups so far, by thread id.
+   * A thread that ends while this reads is left out (its time stays in the process' total).
+   */
+  Map<String, ThreadSample> threads() {
+    Map<String, ThreadSample> threads = new TreeMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", pid, "task"))) {
       for (Path task : tasks) {
-        try {
-          String stat = Files.readString(task.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          ThreadTimes times = new ThreadTimes(cpuSecondsOf(stat), contextSwitchesOf(Files.readString(task.resolve("status"))));
-          groups.merge(threadGroup(name), times, ThreadTimes::plus);
-        } catch (IOException ended) {
-          // The thread ended between listing and reading: its time is still in the process' total.
-        }
+        readThread(task).ifPresent(sample -> threads.put(task.getFileName().toString(), sample));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list /proc/" + pid + "/task", e);
+    } catch (DirectoryIteratorException e) {
+      throw new UncheckedIOException("cannot list /proc/" + pid + "/task", e.getCause());
     }
-    return groups;
+    return threads;
+  }
+
+  private static Optional<ThreadSample> readThread(Path task) {
+    try {
+      String stat = Files.readString(task.resolve("stat"));
+      String status = Files.readString(task.resolve("status"));
+      return Optional.of(new ThreadSample(threadGroup(threadName(stat)), new ThreadTimes(cpuSecondsOf(stat), wakeUpsOf(status))));
+    } catch (IOException ended) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -73,7 +83,12 @@ final class ProcessStats {
     return group.isEmpty() ? name : group;
   }
 
-  private static double cpuSecondsOf(String stat) {
+  /** Field 2 of a stat line: the name between the first '(' and the last ')' (a name may hold either). */
+  static String threadName(String stat) {
+    return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  }
+
+  static double cpuSecondsOf(String stat) {
     // Field 2 (comm) may contain spaces; the fields after its closing parenthesis are fixed.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
     long utime = Long.parseLong(fields[11]);
@@ -81,29 +96,35 @@ final class ProcessStats {
     return (utime + stime) / TICKS_PER_SECOND;
   }
 
-  /** Voluntary (it waited) plus involuntary (it was preempted) context switches. */
-  private static long contextSwitchesOf(String status) {
-    long switches = 0;
+  /**
+   * Voluntary context switches: each is the thread going to sleep (on a queue, a futex, epoll, a disk
+   * write) until something wakes it. Involuntary ones (preemption) are left out: they count CPU
+   * contention, not hand-offs.
+   */
+  static long wakeUpsOf(String status) {
     for (String line : status.split("\n")) {
-      if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-        switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+      if (line.startsWith("voluntary_ctxt_switches:")) {
+        return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
       }
     }
-    return switches;
+    return 0;
   }
 
-  /** CPU seconds and context switches of one thread or group of threads. */
-  record ThreadTimes(double cpuSeconds, long contextSwitches) {
+  /** CPU seconds and wake-ups of one thread or group of threads. */
+  record ThreadTimes(double cpuSeconds, long wakeUps) {
     static final ThreadTimes NONE = new ThreadTimes(0, 0);
 
     ThreadTimes plus(ThreadTimes other) {
-      return new ThreadTimes(cpuSeconds + other.cpuSeconds, contextSwitches + other.contextSwitches);
+      return new ThreadTimes(cpuSeconds + other.cpuSeconds, wakeUps + other.wakeUps);
     }
 
     ThreadTimes minus(ThreadTimes earlier) {
-      return new ThreadTimes(cpuSeconds - earlier.cpuSeconds, contextSwitches - earlier.contextSwitches);
+      return new ThreadTimes(cpuSeconds - earlier.cpuSeconds, wakeUps - earlier.wakeUps);
     }
   }
+
+  /** One thread's group and its totals so far. */
+  record ThreadSample(String group, ThreadTimes times) {}
 
   /** Resident set size in bytes (VmRSS). */
   long rssBytes() {

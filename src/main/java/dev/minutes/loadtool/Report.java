@@ -42,9 +42,9 @@ final class Report {
             mib(p.getLong("peakRssBytes"))));
         row(out, "    threads", threads(p.getJsonArray("threads", new JsonArray())));
       }
-      if (r.containsKey("serverContextSwitchesPerKeystroke")) {
-        row(out, "server wake-ups", String.format("%.1f context switches per keystroke",
-            r.getDouble("serverContextSwitchesPerKeystroke")));
+      if (r.containsKey("serverWakeUpsPerKeystroke")) {
+        row(out, "server wake-ups", String.format("%.1f per keystroke (threads that slept and were woken)",
+            r.getDouble("serverWakeUpsPerKeystroke")));
       }
     }
     row(out, "load tool CPU", String.format("%.1f %% of one core", r.getDouble("loadToolCpuPercent")));
@@ -59,13 +59,13 @@ final class Report {
     return out.toString();
   }
 
-  /** The busiest thread groups: "name CPU % (context switches/s)", at most {@value #THREAD_GROUPS_SHOWN}. */
+  /** The busiest thread groups: "name CPU % (wake-ups/s)", at most {@value #THREAD_GROUPS_SHOWN}. */
   private static String threads(JsonArray groups) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < Math.min(THREAD_GROUPS_SHOWN, groups.size()); i++) {
       JsonObject group = groups.getJsonObject(i);
       out.append(i == 0 ? "" : ", ").append(String.format("%s %.1f %% (%.0f/s)", group.getString("name"),
-          group.getDouble("cpuPercent"), group.getDouble("contextSwitchesPerSecond")));
+          group.getDouble("cpuPercent"), group.getDouble("wakeUpsPerSecond")));
     }
     return out.length() == 0 ? "-" : out.toString();
   }

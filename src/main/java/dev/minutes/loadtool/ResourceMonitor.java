@@ -13,8 +13,9 @@ import java.util.TreeMap;
 /**
  * Samples the server processes and the load tool itself once a second (peak RSS) and measures CPU
  * over a window between {@link #startWindow} and {@link #endWindow}, for the server's processes also
- * per group of threads with their context switches. A thread that ends within the window leaves the
- * groups (its time stays in the process' total); one that starts within it counts from zero.
+ * per group of threads with their wake-ups. Threads are followed by id: one that starts within the
+ * window counts from zero, one that ends within it is left out of the groups (its time stays in the
+ * process' total).
  */
 final class ResourceMonitor {
   private final List<ProcessStats> servers = new ArrayList<>();
@@ -22,8 +23,8 @@ final class ResourceMonitor {
   private final long[] peakRss;
   private final double[] cpuAtStart;
   private final double[] cpuAtEnd;
-  private final List<Map<String, ProcessStats.ThreadTimes>> threadsAtStart = new ArrayList<>();
-  private final List<Map<String, ProcessStats.ThreadTimes>> threadsAtEnd = new ArrayList<>();
+  private final List<Map<String, ProcessStats.ThreadSample>> threadsAtStart = new ArrayList<>();
+  private final List<Map<String, ProcessStats.ThreadSample>> threadsAtEnd = new ArrayList<>();
   private double selfCpuAtStart;
   private double selfCpuAtEnd;
   private long windowStart;
@@ -106,15 +107,15 @@ final class ResourceMonitor {
     return !servers.isEmpty();
   }
 
-  /** Context switches per second over the window, all server processes' threads together. */
-  synchronized double serverContextSwitchesPerSecond() {
+  /** Wake-ups of all the server processes' threads within the window. */
+  synchronized long serverWakeUps() {
     long total = 0;
-    for (int i = 0; i < threadsAtEnd.size(); i++) {
+    for (int i = 0; i < servers.size(); i++) {
       for (ProcessStats.ThreadTimes group : threadDeltas(i).values()) {
-        total += group.contextSwitches();
+        total += group.wakeUps();
       }
     }
-    return total / windowSeconds();
+    return total;
   }
 
   synchronized JsonArray perProcess() {
@@ -129,21 +130,27 @@ final class ResourceMonitor {
     return out;
   }
 
-  /** Each thread group's CPU and context switches within the window; groups that did neither are left out. */
   private Map<String, ProcessStats.ThreadTimes> threadDeltas(int process) {
-    Map<String, ProcessStats.ThreadTimes> deltas = new TreeMap<>();
     if (process >= threadsAtStart.size() || process >= threadsAtEnd.size()) {
-      return deltas; // the window was not both opened and closed
+      return Map.of(); // the window was not both opened and closed
     }
-    Map<String, ProcessStats.ThreadTimes> before = threadsAtStart.get(process);
-    threadsAtEnd.get(process).forEach((group, after) -> {
-      ProcessStats.ThreadTimes delta = after.minus(before.getOrDefault(group, ProcessStats.ThreadTimes.NONE));
-      // A group that lost a thread meanwhile can come out below zero: it is shown as zero.
-      if (delta.cpuSeconds() > 0 || delta.contextSwitches() > 0) {
-        deltas.put(group, new ProcessStats.ThreadTimes(Math.max(0, delta.cpuSeconds()), Math.max(0, delta.contextSwitches())));
-      }
+    return groupDeltas(threadsAtStart.get(process), threadsAtEnd.get(process));
+  }
+
+  /**
+   * Each group's CPU and wake-ups between two samples, thread by thread: a thread missing from the
+   * first sample started meanwhile and counts from zero; one missing from the second ended and is left out.
+   */
+  static Map<String, ProcessStats.ThreadTimes> groupDeltas(Map<String, ProcessStats.ThreadSample> before,
+      Map<String, ProcessStats.ThreadSample> after) {
+    Map<String, ProcessStats.ThreadTimes> groups = new TreeMap<>();
+    after.forEach((threadId, now) -> {
+      ProcessStats.ThreadSample earlier = before.get(threadId);
+      ProcessStats.ThreadTimes delta = now.times().minus(earlier == null ? ProcessStats.ThreadTimes.NONE : earlier.times());
+      groups.merge(now.group(), delta, ProcessStats.ThreadTimes::plus);
     });
-    return deltas;
+    groups.values().removeIf(delta -> delta.cpuSeconds() == 0 && delta.wakeUps() == 0);
+    return groups;
   }
 
   private JsonArray threadsJson(Map<String, ProcessStats.ThreadTimes> deltas) {
@@ -154,13 +161,13 @@ final class ResourceMonitor {
         .forEach(e -> out.add(new JsonObject()
             .put("name", e.getKey())
             .put("cpuPercent", round(100 * e.getValue().cpuSeconds() / windowSeconds()))
-            .put("contextSwitchesPerSecond", round(e.getValue().contextSwitches() / windowSeconds()))));
+            .put("wakeUpsPerSecond", round(e.getValue().wakeUps() / windowSeconds()))));
     return out;
   }
 
-  private static Map<String, ProcessStats.ThreadTimes> threads(ProcessStats process) {
+  private static Map<String, ProcessStats.ThreadSample> threads(ProcessStats process) {
     try {
-      return process.alive() ? process.threadGroups() : Map.of();
+      return process.alive() ? process.threads() : Map.of();
     } catch (UncheckedIOException exited) {
       return Map.of(); // the process ended after the check: it has no threads left to count
     }
@@ -176,7 +183,11 @@ final class ResourceMonitor {
   }
 
   private static double cpu(ProcessStats process) {
-    return process.alive() ? process.cpuSeconds() : 0;
+    try {
+      return process.alive() ? process.cpuSeconds() : 0;
+    } catch (UncheckedIOException exited) {
+      return 0; // ended after the check, as if it had been gone already
+    }
   }
 
   static double round(double value) {

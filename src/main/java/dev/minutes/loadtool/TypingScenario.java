@@ -169,8 +169,8 @@ final class TypingScenario {
           .put("serverPeakRssBytes", monitor.serverPeakRss())
           .put("serverRssBeforeBytes", rssBefore)
           .put("serverProcesses", monitor.perProcess())
-          .put("serverContextSwitchesPerKeystroke", keystrokes == 0 ? 0
-              : ResourceMonitor.round(monitor.serverContextSwitchesPerSecond() * monitor.windowSeconds() / keystrokes));
+          .put("serverWakeUpsPerKeystroke", keystrokes == 0 ? 0
+              : ResourceMonitor.round((double) monitor.serverWakeUps() / keystrokes));
     }
     return result;
   }

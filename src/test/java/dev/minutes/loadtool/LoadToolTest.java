@@ -71,9 +71,9 @@ class LoadToolTest {
         .anySatisfy(group -> {
           assertThat(group.getString("name")).isEqualTo("vert.x-eventloo");
           assertThat(group.getDouble("cpuPercent")).isPositive();
-          assertThat(group.getDouble("contextSwitchesPerSecond")).isPositive();
+          assertThat(group.getDouble("wakeUpsPerSecond")).isPositive();
         });
-    assertThat(result.getDouble("serverContextSwitchesPerKeystroke")).isPositive();
+    assertThat(result.getDouble("serverWakeUpsPerKeystroke")).isPositive();
   }
 
   @Test
