@@ -68,7 +68,11 @@ class ProcessStatsTest {
     Thread burner = new Thread(() -> {
       try {
         for (int i = 0; i < 5; i++) {
-          Thread.sleep(1); // each sleep is a voluntary context switch
+          // Joining a thread that burns 20 ms of its own CPU time puts this one to sleep until it ends:
+          // each join is a voluntary context switch, whatever the machine's speed.
+          Thread child = new Thread(() -> burnCpu(threadBean, 20_000_000L));
+          child.start();
+          child.join();
         }
         burnCpu(threadBean, 200_000_000L);
         busy.countDown();
