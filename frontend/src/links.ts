@@ -51,7 +51,7 @@ function safeDecode(part: string): string {
 }
 
 /**
- * The sync endpoint of the server that served this page (contract §4); never a fixed host. The meeting
+ * The sync endpoint of the server that served this page (docs/contract.md §4); never a fixed host. The meeting
  * id is a routing hint only (the token decides access): a load balancer in front of several nodes can
  * hash on it, so that one meeting's sockets meet on one node (docs/operations.md).
  */

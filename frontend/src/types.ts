@@ -1,5 +1,5 @@
 /**
- * Shapes shared with the server (contract §1 and §3). Strings inside `meta` arrive either as
+ * Shapes shared with the server (docs/contract.md §1 and §3). Strings inside `meta` arrive either as
  * plain JS strings (written by a JS client) or as Automerge ImmutableString objects (written by
  * the Java server), so they are typed as {@link MetaString} and read with `readMetaString`.
  */

@@ -1,6 +1,6 @@
 /**
  * What the connection indicator says. It must tell the truth: "saved" only when the server has
- * acknowledged (and therefore stored, contract §4) every change this page holds.
+ * acknowledged (and therefore stored, docs/contract.md §4) every change this page holds.
  */
 export type IndicatorKind = "saved" | "saving" | "offline" | "closed" | "error"
 

@@ -23,7 +23,7 @@ interface RememberedServerHeads {
  * Tracks whether this page's changes are on the server. The truth comes from the server itself:
  * its `peer` message names its storageId, and the heads it advertises for the document under that
  * storageId (handle.getSyncInfo / 'remote-heads') contain a change only once it is stored
- * (contract §4). The last heads seen are remembered per document, so that after a reload while
+ * (docs/contract.md §4). The last heads seen are remembered per document, so that after a reload while
  * offline the page still knows how many edits are waiting.
  */
 export class SyncStatus {

@@ -13,7 +13,7 @@ export interface ActionItem {
   readonly checkOffset: number
 }
 
-// `- [ ] Owner: text` (open) or `- [x] Owner: text` (done), anywhere in the body (contract §1).
+// `- [ ] Owner: text` (open) or `- [x] Owner: text` (done), anywhere in the body (docs/contract.md §1).
 // `*` and `+` bullets and indented (nested) items count too: they are list items all the same.
 const TASK = /^(\s*[-*+][ \t]+\[)([ xX])\][ \t]+(.*\S)[ \t]*$/
 // The owner is a short name before the first colon; a long prefix is a sentence, not a name.

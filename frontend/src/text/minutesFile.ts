@@ -1,6 +1,6 @@
 /**
  * The body of a published minutes file: everything after the front matter, byte for byte
- * (contract §2). The front matter is the first `---` line through the next `---` line
+ * (docs/contract.md §2). The front matter is the first `---` line through the next `---` line
  * (10 lines in the corpus layout). Returns null when the text has no front matter.
  */
 export function bodyOfMinutesFile(markdown: string): string | null {

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
-/** The meetings API of contract §3. Handlers only translate HTTP; {@link MeetingService} decides. */
+/** The meetings API of docs/contract.md §3. Handlers only translate HTTP; {@link MeetingService} decides. */
 final class MeetingRoutes {
   private final MeetingService meetings;
   private final Optional<String> createToken;

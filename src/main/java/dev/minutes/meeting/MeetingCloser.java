@@ -215,7 +215,7 @@ final class MeetingCloser {
       return fields;
     }
 
-    /** The contract's {@code closed}: {@code at}, {@code by}, {@code heads}. */
+    /** The {@code closed} map of docs/contract.md §1: {@code at}, {@code by}, {@code heads}. */
     JsonObject closed() {
       return new JsonObject().put("at", at).put("by", by).put("heads", new JsonArray(heads));
     }

@@ -16,7 +16,7 @@ import org.automerge.ObjectType;
 import org.automerge.Transaction;
 
 /**
- * The meeting's shared Automerge document (contract §1): building it, reading it at given heads and
+ * The meeting's shared Automerge document (docs/contract.md §1): building it, reading it at given heads and
  * writing the closing change. Every method is CPU work behind JNI: call it on the Automerge worker
  * pool, never on an event loop. Each method owns the natives it creates and frees them before
  * returning; only bytes and plain Java values leave.

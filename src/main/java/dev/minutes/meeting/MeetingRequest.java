@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A validated request to create a meeting (contract §3, {@code POST /api/meetings}). Every field
+ * A validated request to create a meeting (docs/contract.md §3, {@code POST /api/meetings}). Every field
  * problem is refused with a message naming the field; nothing is stored before validation passes.
  */
 public record MeetingRequest(

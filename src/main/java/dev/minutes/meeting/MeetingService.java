@@ -229,7 +229,7 @@ public final class MeetingService implements AccessPolicy {
   /**
    * The meeting's record if the token is one of its tokens (and of {@code required} role when
    * given). An unknown meeting is 404 whatever the token; then a missing or unknown token is 401, a
-   * token of another meeting or of the wrong role 403 (contract §3).
+   * token of another meeting or of the wrong role 403 (docs/contract.md §3).
    */
   private Future<Map<String, String>> authorized(String meetingId, String token, Role required) {
     return records.get(meetingId).compose(found -> {

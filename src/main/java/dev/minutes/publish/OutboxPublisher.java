@@ -92,7 +92,7 @@ final class OutboxPublisher implements Publisher, PublishOperations {
     });
   }
 
-  /** The webhook body of contract §5, encoded once so every attempt signs and sends the same bytes. */
+  /** The webhook body of docs/contract.md §5, encoded once so every attempt signs and sends the same bytes. */
   static String webhookBody(Publication publication, String fileName) {
     FrontMatter meta = publication.frontMatter();
     JsonObject frontMatter = new JsonObject()

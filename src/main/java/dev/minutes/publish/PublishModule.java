@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wiring of the publish side (contract §5): the configured targets, the outbox in Redis, the
+ * Wiring of the publish side (docs/contract.md §5): the configured targets, the outbox in Redis, the
  * delivery worker and the operator operations.
  *
  * <p>Flow: at close, {@link Publisher#jobsFor} serializes one job per target and the meeting store

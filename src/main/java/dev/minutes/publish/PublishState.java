@@ -8,7 +8,7 @@ import java.util.Map;
 final class PublishState {
   private PublishState() {}
 
-  /** One entry of {@code publish} in GET /api/meetings/{id} (contract §3, plus jobId, location, nextAttemptAt). */
+  /** One entry of {@code publish} in GET /api/meetings/{id} (docs/contract.md §3, plus jobId, location, nextAttemptAt). */
   static JsonObject ofMeeting(Map<String, String> job) {
     return new JsonObject()
         .put("jobId", job.get("id"))

@@ -12,6 +12,6 @@ public interface Publisher {
   /** One serialized job per configured target, to be added to the outbox atomically with the close. */
   List<String> jobsFor(Publication publication);
 
-  /** Delivery state per target for a meeting (contract §3 {@code publish}); empty before close. */
+  /** Delivery state per target for a meeting (docs/contract.md §3 {@code publish}); empty before close. */
   Future<List<JsonObject>> status(String meetingId);
 }

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Writes published minutes in the docs site's format: the 10-line front matter of {@code
- * shared/corpus/}, then the body unchanged.
+ * Writes published minutes in the docs site's format ({@code docs/format.md}): the 10-line front
+ * matter, then the body unchanged.
  *
  * <p>{@code subject} and {@code description} are always single-quoted, as in every published
  * file. {@code name}, {@code uri}, {@code email} and {@code permalink} are plain when a YAML 1.1

@@ -1,5 +1,5 @@
 /**
- * Published minutes in the docs site's format ({@code shared/corpus/README.md}): pure functions,
+ * Published minutes in the docs site's format ({@code docs/format.md}): pure functions,
  * no I/O.
  *
  * <ul>

@@ -10,6 +10,7 @@ import dev.minutes.render.FrontMatter;
 import dev.minutes.render.MinutesParser;
 import dev.minutes.render.MinutesRenderer;
 import dev.minutes.render.PublishedMinutes;
+import dev.minutes.support.Corpus;
 import dev.minutes.support.LogCapture;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.RedisInspector;
@@ -655,21 +656,15 @@ class MeetingApiTest {
 
   // ---- helpers ----
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> corpusFiles() throws IOException {
-    try (Stream<Path> files = Files.list(corpusDirectory())) {
-      List<Path> found = files.filter(p -> p.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}\\.md")).sorted().toList();
-      assertThat(found).as("corpus files in " + corpusDirectory()).hasSize(41);
-      return found.stream().map(p -> org.junit.jupiter.params.provider.Arguments.of(p.getFileName().toString(),
-          readAll(p)));
-    }
-  }
-
-  private static Path corpusDirectory() {
-    return Path.of(System.getProperty("minutes.shared.dir", "../shared"), "corpus");
+  static Stream<org.junit.jupiter.params.provider.Arguments> corpusFiles() {
+    List<Path> found = Corpus.files();
+    assertThat(found).as("corpus files in " + Corpus.directory()).hasSize(Corpus.EXPECTED_FILES);
+    return found.stream()
+        .map(p -> org.junit.jupiter.params.provider.Arguments.of(p.getFileName().toString(), Corpus.bytes(p)));
   }
 
   private static byte[] corpusBytes(String name) {
-    return readAll(corpusDirectory().resolve(name));
+    return Corpus.bytes(name);
   }
 
   private static byte[] readAll(Path path) {

@@ -1,5 +1,6 @@
 package dev.minutes.render;
 
+import dev.minutes.support.Corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -12,6 +12,6 @@
  * whose message names the problem. Parsing is bounded by the input: no allocation larger than the
  * input, no recursion deeper than a small fixed limit, no loop that does not consume input.
  *
- * <p>Reference: {@code shared/docs/automerge-repo-protocol.md}, sections 1 to 5 and 8.
+ * <p>Reference: {@code docs/protocol.md}.
  */
 package dev.minutes.sync.codec;

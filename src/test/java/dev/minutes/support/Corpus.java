@@ -1,4 +1,4 @@
-package dev.minutes.render;
+package dev.minutes.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,20 +11,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The published minutes of {@code shared/corpus/}: every file named {@code YYYY-MM-DD.md}. */
-final class Corpus {
+/**
+ * Real published minutes kept as test data in {@code src/test/resources/corpus/} (provenance and
+ * licence in its README): every file named {@code YYYY-MM-DD.md}.
+ */
+public final class Corpus {
 
   /** The corpus README promises 41 files; finding fewer means the path or the copy is wrong. */
-  static final int EXPECTED_FILES = 41;
+  public static final int EXPECTED_FILES = 41;
 
   private Corpus() {}
 
-  static Path directory() {
-    // The pom sets minutes.shared.dir; the fallback serves runs from an IDE in the worktree.
-    return Path.of(System.getProperty("minutes.shared.dir", "../shared"), "corpus");
+  /** Maven and IDEs run tests from the project directory. */
+  public static Path directory() {
+    return Path.of("src", "test", "resources", "corpus");
   }
 
-  static List<Path> files() {
+  public static List<Path> files() {
     try (Stream<Path> entries = Files.list(directory())) {
       return entries
           .filter(path -> path.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}\\.md"))
@@ -35,7 +38,7 @@ final class Corpus {
     }
   }
 
-  static byte[] bytes(Path file) {
+  public static byte[] bytes(Path file) {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
@@ -44,7 +47,7 @@ final class Corpus {
   }
 
   /** The file as text, refusing bytes that are not valid UTF-8 rather than replacing them. */
-  static String text(Path file) {
+  public static String text(Path file) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
@@ -57,7 +60,7 @@ final class Corpus {
     }
   }
 
-  static String text(String fileName) {
+  public static String text(String fileName) {
     return text(directory().resolve(fileName));
   }
 }
