@@ -27,7 +27,10 @@ export default defineConfig({
     // `npm run dev` talks to a running server (java -jar target/minutes.jar) for the API and /sync.
     proxy: {
       "/api": process.env.MINUTES_DEV_BACKEND ?? "http://127.0.0.1:8080",
-      "/sync": { target: (process.env.MINUTES_DEV_BACKEND ?? "http://127.0.0.1:8080").replace(/^http/, "ws"), ws: true },
+      "/sync": {
+        target: (process.env.MINUTES_DEV_BACKEND ?? "http://127.0.0.1:8080").replace(/^http/, "ws"),
+        ws: true,
+      },
     },
   },
 })

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict"
 import { test } from "node:test"
 import {
-  WAIT_MS,
   assertNoPageErrors,
   bodyOf,
   browserFor,
@@ -13,6 +12,7 @@ import {
   newContext,
   openMeeting,
   screenshot,
+  WAIT_MS,
   waitForConvergence,
   waitForState,
 } from "./support/harness.mjs"
@@ -28,7 +28,9 @@ async function assertReadOnly(page) {
   assert.equal(await editorText(page), before, "typing changes nothing after close")
 }
 
-test("when the chair closes the meeting, every page turns read-only and shows the published text", { timeout: 180_000 }, async (t) => {
+test("when the chair closes the meeting, every page turns read-only and shows the published text", {
+  timeout: 180_000,
+}, async (t) => {
   const meeting = await createMeeting("chair closes")
   const browser = await browserFor(t)
   const chair = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
@@ -63,7 +65,10 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   }
   const info = await meetingInfo(meeting)
   assert.equal(info.status, "closed")
-  assert.ok(info.publish.some((target) => target.state === "delivered"), "a publish target delivered the minutes")
+  assert.ok(
+    info.publish.some((target) => target.state === "delivered"),
+    "a publish target delivered the minutes",
+  )
 
   // A page opened after the close is read-only from the start and shows the same final text.
   const late = await openMeeting(await newContext(browser), meeting.links.edit, "Dee Late")
@@ -76,7 +81,11 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   assert.equal(await editorText(late), bodyOf(published))
 
   for (const page of [chair, editor, late]) {
-    assert.equal(await page.getByTestId("error-banner").isVisible(), false, "no page tried to change the closed minutes")
+    assert.equal(
+      await page.getByTestId("error-banner").isVisible(),
+      false,
+      "no page tried to change the closed minutes",
+    )
   }
   await screenshot(chair, "close-chair")
   await screenshot(editor, "close-editor")

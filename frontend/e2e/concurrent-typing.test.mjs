@@ -34,7 +34,9 @@ async function typeInterleaved(pageA, pageB, seed) {
   return [...typedA, ...typedB]
 }
 
-test("two pages typing at once into one meeting end with identical text, equal to the server's minutes", { timeout: 240_000 }, async (t) => {
+test("two pages typing at once into one meeting end with identical text, equal to the server's minutes", {
+  timeout: 240_000,
+}, async (t) => {
   const meeting = await createMeeting("concurrent typing")
   const browser = await browserFor(t)
   const pageA = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
@@ -51,7 +53,7 @@ test("two pages typing at once into one meeting end with identical text, equal t
   await Promise.all([pageA.keyboard.press("Enter"), pageB.keyboard.press("Enter")])
   const typedApart = await typeInterleaved(pageA, pageB, 11)
   const afterApart = await waitForConvergence([pageA, pageB], meeting, 60_000)
-  assertNothingLost(initial, afterApart, ["\n\n", ...typedApart], ALPHA_A + ALPHA_B + "\n")
+  assertNothingLost(initial, afterApart, ["\n\n", ...typedApart], `${ALPHA_A + ALPHA_B}\n`)
 
   // The same spot: both at the very end of the text.
   await Promise.all([cursorAtEndOfDocument(pageA), cursorAtEndOfDocument(pageB)])

@@ -20,7 +20,9 @@ import {
   waitForState,
 } from "./support/harness.mjs"
 
-test("a page that goes offline keeps its edits, the other keeps typing, and both converge when it is back", { timeout: 180_000 }, async (t) => {
+test("a page that goes offline keeps its edits, the other keeps typing, and both converge when it is back", {
+  timeout: 180_000,
+}, async (t) => {
   const meeting = await createMeeting("offline spell")
   const browser = await browserFor(t)
   const contextA = await newContext(browser)
@@ -49,7 +51,8 @@ test("a page that goes offline keeps its edits, the other keeps typing, and both
 
   // Really offline: nothing of B's arrived at A, and none of A's reached the server.
   const offlineText = await editorText(pageA)
-  for (const c of ALPHA_B) assert.equal(countsOf(offlineText, c)[c], countsOf(initial, c)[c], `no "${c}" from B reached A`)
+  for (const c of ALPHA_B)
+    assert.equal(countsOf(offlineText, c)[c], countsOf(initial, c)[c], `no "${c}" from B reached A`)
 
   await contextA.setOffline(false)
   const final = await waitForConvergence([pageA, pageB], meeting, 60_000)
@@ -59,6 +62,9 @@ test("a page that goes offline keeps its edits, the other keeps typing, and both
   const offlineAt = states.indexOf("offline")
   const savingAt = states.indexOf("saving", offlineAt)
   const savedAt = states.indexOf("saved", savingAt)
-  assert.ok(offlineAt >= 0 && savingAt > offlineAt && savedAt > savingAt, `indicator went offline → saving → saved (${states.join(" → ")})`)
+  assert.ok(
+    offlineAt >= 0 && savingAt > offlineAt && savedAt > savingAt,
+    `indicator went offline → saving → saved (${states.join(" → ")})`,
+  )
   await screenshot(pageA, "offline-back-online")
 })

@@ -2,7 +2,6 @@ import assert from "node:assert/strict"
 import { test } from "node:test"
 import {
   BASE_URL,
-  WAIT_MS,
   bodyOf,
   browserFor,
   createMeeting,
@@ -11,6 +10,7 @@ import {
   newContext,
   openMeeting,
   screenshot,
+  WAIT_MS,
   waitForState,
 } from "./support/harness.mjs"
 
@@ -96,7 +96,9 @@ Trailing spaces stay.
 
 `
 
-test("a published minutes file imported from the start page opens with exactly its text", { timeout: 90_000 }, async (t) => {
+test("a published minutes file imported from the start page opens with exactly its text", {
+  timeout: 90_000,
+}, async (t) => {
   const browser = await browserFor(t)
   const context = await newContext(browser)
   const page = await context.newPage()

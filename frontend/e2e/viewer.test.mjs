@@ -1,7 +1,6 @@
 import assert from "node:assert/strict"
 import { test } from "node:test"
 import {
-  WAIT_MS,
   assertNoPageErrors,
   bodyOf,
   browserFor,
@@ -12,6 +11,7 @@ import {
   newContext,
   openMeeting,
   screenshot,
+  WAIT_MS,
   waitForConvergence,
 } from "./support/harness.mjs"
 
@@ -39,7 +39,11 @@ test("a viewer's page is read-only from the start and follows the others' edits"
   assert.equal(bodyOf(await minutesMarkdown(meeting)), after)
 
   // Had the page sent a change, the server's refusal would have put a banner up by now.
-  assert.equal(await viewer.getByTestId("error-banner").isVisible(), false, "the viewer's page never tried to change the text")
+  assert.equal(
+    await viewer.getByTestId("error-banner").isVisible(),
+    false,
+    "the viewer's page never tried to change the text",
+  )
   await screenshot(viewer, "viewer")
   assertNoPageErrors(viewer)
 })

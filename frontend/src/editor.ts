@@ -1,20 +1,13 @@
-import type { DocHandle } from "@automerge/automerge-repo"
 import { automergeSyncPlugin } from "@automerge/automerge-codemirror"
+import type { DocHandle } from "@automerge/automerge-repo"
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
 import { markdown } from "@codemirror/lang-markdown"
 import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
 import { Compartment, EditorState } from "@codemirror/state"
-import {
-  drawSelection,
-  EditorView,
-  highlightActiveLine,
-  keymap,
-  placeholder,
-  type ViewUpdate,
-} from "@codemirror/view"
+import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
 import { minutesHighlight } from "./highlight.js"
-import { remoteCursors, setRemoteCursors, type RemoteCursor } from "./remoteCursors.js"
+import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
 import type { MinutesDoc } from "./types.js"
 
 export interface EditorOptions {

@@ -24,7 +24,12 @@ switch (route.kind) {
       h(
         "main",
         { class: "start", id: "main" },
-        h("div", { class: "banner banner-error", role: "alert", "data-testid": "error-banner" }, h("strong", {}, "This link does not work. "), route.reason),
+        h(
+          "div",
+          { class: "banner banner-error", role: "alert", "data-testid": "error-banner" },
+          h("strong", {}, "This link does not work. "),
+          route.reason,
+        ),
         h("p", {}, h("a", { href: "/" }, "Go to the start page")),
       ),
     )

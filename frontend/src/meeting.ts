@@ -1,5 +1,5 @@
 import { next as A } from "@automerge/automerge/slim"
-import { isValidAutomergeUrl, type DocHandle } from "@automerge/automerge-repo"
+import { type DocHandle, isValidAutomergeUrl } from "@automerge/automerge-repo"
 import { ApiError, type MinutesApi } from "./api.js"
 import { MinutesEditor } from "./editor.js"
 import { guestName, rememberName, storedColor, storedName } from "./identity.js"
@@ -7,8 +7,8 @@ import { cachedMeeting, cacheMeeting } from "./meetingCache.js"
 import { MeetingPresence } from "./presence.js"
 import type { RemoteCursor } from "./remoteCursors.js"
 import { createMeetingRepo, type MeetingRepo } from "./repo.js"
-import { SyncStatus, type SyncSnapshot } from "./sync/syncStatus.js"
-import { parseActionItems, type ActionItem } from "./text/actionItems.js"
+import { type SyncSnapshot, SyncStatus } from "./sync/syncStatus.js"
+import { type ActionItem, parseActionItems } from "./text/actionItems.js"
 import { readMetaString } from "./text/metaString.js"
 import { bodyOfMinutesFile } from "./text/minutesFile.js"
 import { parseOutline } from "./text/outline.js"
@@ -99,7 +99,11 @@ export class MeetingPage {
 
     if (!isValidAutomergeUrl(info.documentUrl)) {
       console.error("The server named an invalid document URL", info.documentUrl)
-      this.#fail("The minutes cannot be opened.", "The server sent a broken document address. Tell its operator.", false)
+      this.#fail(
+        "The minutes cannot be opened.",
+        "The server sent a broken document address. Tell its operator.",
+        false,
+      )
       return
     }
     let handle: DocHandle<MinutesDoc>
@@ -144,11 +148,19 @@ export class MeetingPage {
         return null
       }
       if (apiError?.status === 401) {
-        this.#fail("This link is not valid.", "It may be incomplete or mistyped. Ask the chair for the link again.", false)
+        this.#fail(
+          "This link is not valid.",
+          "It may be incomplete or mistyped. Ask the chair for the link again.",
+          false,
+        )
       } else if (apiError?.status === 403) {
         this.#fail("This link belongs to another meeting.", "Ask the chair for this meeting's link.", false)
       } else if (apiError?.status === 404) {
-        this.#fail("This meeting does not exist.", "The link may be wrong, or the meeting was created on another server.", false)
+        this.#fail(
+          "This meeting does not exist.",
+          "The link may be wrong, or the meeting was created on another server.",
+          false,
+        )
       } else {
         this.#fail("The meeting cannot be opened.", apiError?.message ?? "Something unexpected went wrong.", true)
         console.error("Loading the meeting failed", error)
@@ -159,7 +171,11 @@ export class MeetingPage {
 
   #fail(title: string, detail: string, offerReload: boolean): void {
     this.#layout.failEditor()
-    this.#layout.banner.show(title, detail, offerReload ? { label: "Reload", run: () => window.location.reload() } : undefined)
+    this.#layout.banner.show(
+      title,
+      detail,
+      offerReload ? { label: "Reload", run: () => window.location.reload() } : undefined,
+    )
     this.#indicator.show({
       view: { kind: "error", text: "error", description: title },
       connected: false,
@@ -365,7 +381,9 @@ export class MeetingPage {
     } catch (error) {
       console.error("Loading the final minutes failed", error)
       this.#finalPanel.showTextError(
-        error instanceof ApiError ? `The final minutes could not be loaded: ${error.message}` : "The final minutes could not be loaded.",
+        error instanceof ApiError
+          ? `The final minutes could not be loaded: ${error.message}`
+          : "The final minutes could not be loaded.",
       )
     }
   }
@@ -401,7 +419,9 @@ export class MeetingPage {
 function closedFactsOf(doc: MinutesDoc): ClosedFacts | null {
   const closed = doc.closed
   if (!closed) return null
-  const heads = Array.isArray(closed.heads) ? closed.heads.map((head) => readMetaString(head)).filter((head) => head) : []
+  const heads = Array.isArray(closed.heads)
+    ? closed.heads.map((head) => readMetaString(head)).filter((head) => head)
+    : []
   return { by: readMetaString(closed.by), at: readMetaString(closed.at), heads }
 }
 

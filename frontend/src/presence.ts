@@ -1,4 +1,4 @@
-import { Presence, type DocHandle, type PeerId } from "@automerge/automerge-repo"
+import { type DocHandle, type PeerId, Presence } from "@automerge/automerge-repo"
 import type { MinutesDoc, Role } from "./types.js"
 
 /** What each page tells the others about its person (the "user" presence channel). */
@@ -41,7 +41,10 @@ export class MeetingPresence {
     this.#presence = new Presence<PresenceState, MinutesDoc>({ handle })
     this.#selfKey = selfKey
     this.#local = initial
-    const changed = (): void => this.#listeners.forEach((listener) => listener())
+    const changed = (): void =>
+      this.#listeners.forEach((listener) => {
+        listener()
+      })
     for (const event of ["update", "snapshot", "goodbye", "pruning"] as const) this.#presence.on(event, changed)
   }
 
@@ -62,7 +65,9 @@ export class MeetingPresence {
   setName(name: string): void {
     this.#local = { ...this.#local, name }
     this.reannounce()
-    this.#listeners.forEach((listener) => listener())
+    this.#listeners.forEach((listener) => {
+      listener()
+    })
   }
 
   /** Cursor moves are frequent: at most one broadcast per CURSOR_THROTTLE_MS, the last one always sent. */
@@ -77,7 +82,10 @@ export class MeetingPresence {
       const changedLine = pending.line !== this.#local.line
       this.#local = { ...this.#local, cursor: pending.cursor, line: pending.line }
       this.reannounce()
-      if (changedLine) this.#listeners.forEach((listener) => listener())
+      if (changedLine)
+        this.#listeners.forEach((listener) => {
+          listener()
+        })
     }, CURSOR_THROTTLE_MS)
   }
 

@@ -1,5 +1,5 @@
-import { RangeSetBuilder, StateEffect, StateField, type Extension } from "@codemirror/state"
-import { Decoration, EditorView, WidgetType, type DecorationSet } from "@codemirror/view"
+import { type Extension, RangeSetBuilder, StateEffect, StateField } from "@codemirror/state"
+import { Decoration, type DecorationSet, EditorView, WidgetType } from "@codemirror/view"
 
 /** Where another person's cursor is, already resolved to a position in this editor. */
 export interface RemoteCursor {
@@ -40,7 +40,11 @@ class CaretWidget extends WidgetType {
   }
 }
 
-function decorationsFor(cursors: readonly RemoteCursor[], docLength: number, view: { lineAt(pos: number): { from: number } }): DecorationSet {
+function decorationsFor(
+  cursors: readonly RemoteCursor[],
+  docLength: number,
+  view: { lineAt(pos: number): { from: number } },
+): DecorationSet {
   const placed = cursors
     .map((cursor) => ({ ...cursor, position: Math.max(0, Math.min(cursor.position, docLength)) }))
     .sort((a, b) => a.position - b.position)
@@ -53,7 +57,10 @@ function decorationsFor(cursors: readonly RemoteCursor[], docLength: number, vie
     const lineStart = view.lineAt(cursor.position).from
     if (!markedLines.has(lineStart)) {
       markedLines.add(lineStart)
-      ranges.push({ from: lineStart, decoration: Decoration.line({ class: `cm-remote-line peer-line-${cursor.color}` }) })
+      ranges.push({
+        from: lineStart,
+        decoration: Decoration.line({ class: `cm-remote-line peer-line-${cursor.color}` }),
+      })
     }
     ranges.push({
       from: cursor.position,

@@ -30,7 +30,11 @@ export class StartPage {
       "form",
       { class: "card token-card", hidden: true, "aria-label": "Creation token" },
       h("label", { for: tokenId }, "Creation token"),
-      h("p", { id: `${tokenId}-note`, class: "field-note" }, "This server only lets people with its creation token create or import meetings. Ask its operator for it."),
+      h(
+        "p",
+        { id: `${tokenId}-note`, class: "field-note" },
+        "This server only lets people with its creation token create or import meetings. Ask its operator for it.",
+      ),
       this.#tokenInput,
     )
     this.#tokenField.addEventListener("submit", (event) => event.preventDefault())
@@ -38,15 +42,13 @@ export class StartPage {
     replaceChildren(
       root,
       h("a", { class: "skip-link", href: "#main" }, "Skip to the content"),
-      h("header", { class: "topbar" }, h("a", { class: "brand", href: "/" }, "minutes"), h("p", { class: "tagline" }, "Meeting minutes, written together")),
       h(
-        "main",
-        { class: "start", id: "main" },
-        this.#tokenField,
-        this.#result,
-        this.#createForm(),
-        this.#importForm(),
+        "header",
+        { class: "topbar" },
+        h("a", { class: "brand", href: "/" }, "minutes"),
+        h("p", { class: "tagline" }, "Meeting minutes, written together"),
       ),
+      h("main", { class: "start", id: "main" }, this.#tokenField, this.#result, this.#createForm(), this.#importForm()),
     )
   }
 
@@ -61,12 +63,22 @@ export class StartPage {
     const chair = field("chair", "Chair", { type: "text", autocomplete: "name", required: true })
     const attendees = area("attendees", "Attendees", "One name per line (commas work too). The chair is added for you.")
     const agenda = area("agenda", "Agenda", "One item per line, in order.")
-    const authorName = field("author-name", "Written by", { type: "text", autocomplete: "name" }, "Leave empty if the chair writes the minutes.")
+    const authorName = field(
+      "author-name",
+      "Written by",
+      { type: "text", autocomplete: "name" },
+      "Leave empty if the chair writes the minutes.",
+    )
     const authorUri = field("author-uri", "Author's web page", { type: "url", placeholder: "https://" })
     const authorEmail = field("author-email", "Author's email", { type: "email", autocomplete: "email" })
     const continueId = uniqueId("continue")
     const continues = h("input", { id: continueId, type: "checkbox", "data-testid": "field-continue" })
-    const previous = field("previous", "Previous meeting", { type: "text", placeholder: "Its link or id" }, "Its open action items are carried over.")
+    const previous = field(
+      "previous",
+      "Previous meeting",
+      { type: "text", placeholder: "Its link or id" },
+      "Its open action items are carried over.",
+    )
     previous.wrapper.hidden = true
     continues.addEventListener("change", () => {
       previous.wrapper.hidden = !continues.checked
@@ -76,7 +88,11 @@ export class StartPage {
       subject.input.placeholder = `Weekly Meeting: ${date.input.value || today}`
     })
     const error = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "create-error" })
-    const submit = h("button", { type: "submit", class: "button button-primary", "data-testid": "create-submit" }, "Create the meeting")
+    const submit = h(
+      "button",
+      { type: "submit", class: "button button-primary", "data-testid": "create-submit" },
+      "Create the meeting",
+    )
 
     const form = h(
       "form",
@@ -93,7 +109,12 @@ export class StartPage {
         authorName.wrapper,
         h("div", { class: "grid-2" }, authorUri.wrapper, authorEmail.wrapper),
       ),
-      h("div", { class: "check-field" }, continues, h("label", { for: continueId }, "Continue from the previous meeting")),
+      h(
+        "div",
+        { class: "check-field" },
+        continues,
+        h("label", { for: continueId }, "Continue from the previous meeting"),
+      ),
       previous.wrapper,
       error,
       h("div", { class: "form-actions" }, submit),
@@ -116,14 +137,25 @@ export class StartPage {
       }
       const previousId = continues.checked ? meetingIdFrom(previous.input.value) : ""
       if (previousId) request.previous = previousId
-      void this.#submit(submit, error, "Creating…", () => this.#api.createMeeting(request, this.#token()), "Your meeting is ready")
+      void this.#submit(
+        submit,
+        error,
+        "Creating…",
+        () => this.#api.createMeeting(request, this.#token()),
+        "Your meeting is ready",
+      )
     })
     return form
   }
 
   #importForm(): HTMLElement {
     const fileId = uniqueId("import-file")
-    const file = h("input", { id: fileId, type: "file", accept: ".md,text/markdown,text/plain", "data-testid": "field-import-file" })
+    const file = h("input", {
+      id: fileId,
+      type: "file",
+      accept: ".md,text/markdown,text/plain",
+      "data-testid": "field-import-file",
+    })
     const text = area("import-text", "…or paste its text", "")
     const error = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "import-error" })
     const submit = h("button", { type: "submit", class: "button", "data-testid": "import-submit" }, "Import")
@@ -135,7 +167,11 @@ export class StartPage {
       "form",
       { class: "card", "aria-labelledby": "import-title" },
       h("h2", { id: "import-title" }, "Import published minutes"),
-      h("p", { class: "panel-note" }, "A minutes file as published (front matter, then the text) becomes a new meeting holding exactly it."),
+      h(
+        "p",
+        { class: "panel-note" },
+        "A minutes file as published (front matter, then the text) becomes a new meeting holding exactly it.",
+      ),
       h("div", { class: "field" }, h("label", { for: fileId }, "Minutes file"), file),
       text.wrapper,
       error,
@@ -148,7 +184,13 @@ export class StartPage {
         showError(error, "Choose a minutes file or paste its text first.")
         return
       }
-      void this.#submit(submit, error, "Importing…", () => this.#api.importMinutes(markdown, this.#token()), "Imported: your meeting is ready")
+      void this.#submit(
+        submit,
+        error,
+        "Importing…",
+        () => this.#api.importMinutes(markdown, this.#token()),
+        "Imported: your meeting is ready",
+      )
     })
     return form
   }
@@ -199,7 +241,12 @@ interface Field<E extends HTMLInputElement | HTMLTextAreaElement> {
   input: E
 }
 
-function field(name: string, label: string, attributes: Record<string, string | boolean>, note?: string): Field<HTMLInputElement> {
+function field(
+  name: string,
+  label: string,
+  attributes: Record<string, string | boolean>,
+  note?: string,
+): Field<HTMLInputElement> {
   const id = uniqueId(`field-${name}`)
   const noteId = note ? `${id}-note` : null
   const input = h("input", { id, name, "data-testid": `field-${name}`, "aria-describedby": noteId, ...attributes })

@@ -6,10 +6,7 @@ const base = { closed: false, error: null, connected: true, pending: 0 } as cons
 
 describe("indicatorView", () => {
   it("says saved only when connected and nothing is pending", () => {
-    assert.deepEqual(
-      [indicatorView(base).text, indicatorView(base).kind],
-      ["saved", "saved"],
-    )
+    assert.deepEqual([indicatorView(base).text, indicatorView(base).kind], ["saved", "saved"])
     assert.equal(indicatorView({ ...base, pending: 3 }).text, "saving")
   })
 

@@ -87,7 +87,11 @@ export async function editorText(page) {
 export async function indicator(page) {
   return page.evaluate(() => {
     const element = document.querySelector("[data-testid=status-indicator]")
-    return { text: element?.textContent ?? "", state: element?.dataset.state ?? "", local: element?.dataset.local ?? "" }
+    return {
+      text: element?.textContent ?? "",
+      state: element?.dataset.state ?? "",
+      local: element?.dataset.local ?? "",
+    }
   })
 }
 
@@ -184,7 +188,7 @@ export async function createMeeting(testName, overrides = {}) {
     method: "POST",
     token: CREATION_TOKEN || null,
     json: {
-      date: "2031-03-0" + ((meetingNumber % 9) + 1),
+      date: `2031-03-0${(meetingNumber % 9) + 1}`,
       subject: `E2E ${testName}`,
       description: `Browser test: ${testName}`,
       author: { name: "Ada Chair", uri: "", email: "" },
@@ -226,7 +230,9 @@ export async function eventually(check, { timeout = WAIT_MS, what = "condition" 
       lastError = error
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what} did not hold within ${timeout} ms: ${lastError?.message ?? lastError}`, { cause: lastError })
+      throw new Error(`${what} did not hold within ${timeout} ms: ${lastError?.message ?? lastError}`, {
+        cause: lastError,
+      })
     }
     // Polling, not a fixed wait: the check itself is the condition.
     await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 250)))

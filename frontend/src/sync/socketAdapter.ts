@@ -1,5 +1,5 @@
-import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket"
 import { cbor, type PeerId, type PeerMetadata } from "@automerge/automerge-repo/slim"
+import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket"
 
 /** How long the adapter waits before trying again after the socket closed. */
 const RETRY_INTERVAL_MS = 2000
@@ -50,7 +50,10 @@ export class MinutesSocketAdapter extends WebSocketClientAdapter {
 
   override receiveMessage(messageBytes: Uint8Array): void {
     const serverError = errorMessageOf(messageBytes)
-    if (serverError !== null) this.#errorListeners.forEach((listener) => listener(serverError))
+    if (serverError !== null)
+      this.#errorListeners.forEach((listener) => {
+        listener(serverError)
+      })
     super.receiveMessage(messageBytes)
   }
 

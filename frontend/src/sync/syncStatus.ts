@@ -1,7 +1,7 @@
-import { decodeHeads, type DocHandle, type Repo, type StorageId, type UrlHeads } from "@automerge/automerge-repo"
+import { type DocHandle, decodeHeads, type Repo, type StorageId, type UrlHeads } from "@automerge/automerge-repo"
 import { readStorage, writeStorage } from "../identity.js"
 import type { MinutesDoc } from "../types.js"
-import { indicatorView, type IndicatorView } from "./indicatorState.js"
+import { type IndicatorView, indicatorView } from "./indicatorState.js"
 import { countPendingChanges } from "./pendingChanges.js"
 import type { MinutesSocketAdapter } from "./socketAdapter.js"
 
@@ -145,7 +145,9 @@ export class SyncStatus {
       const snapshot = this.snapshot()
       if (this.#last !== null && sameSnapshot(this.#last, snapshot)) return
       this.#last = snapshot
-      this.#listeners.forEach((listener) => listener(snapshot))
+      this.#listeners.forEach((listener) => {
+        listener(snapshot)
+      })
     })
   }
 

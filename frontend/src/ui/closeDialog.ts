@@ -14,7 +14,11 @@ export class CloseDialog {
   constructor() {
     this.#warning = h("p", { class: "dialog-warning", hidden: true })
     this.#error = h("p", { class: "dialog-error", role: "alert", hidden: true })
-    this.#confirm = h("button", { type: "button", class: "button button-danger", "data-testid": "confirm-close" }, "Close the meeting")
+    this.#confirm = h(
+      "button",
+      { type: "button", class: "button button-danger", "data-testid": "confirm-close" },
+      "Close the meeting",
+    )
     const cancel = h("button", { type: "button", class: "button", "data-testid": "cancel-close" }, "Keep it open")
     this.element = h(
       "dialog",

@@ -7,7 +7,12 @@ export class ErrorBanner {
   #topic: string | null = null
 
   constructor() {
-    this.element = h("div", { class: "banner banner-error", "data-testid": "error-banner", role: "alert", hidden: true })
+    this.element = h("div", {
+      class: "banner banner-error",
+      "data-testid": "error-banner",
+      role: "alert",
+      hidden: true,
+    })
   }
 
   show(title: string, detail?: string, action?: { label: string; run: () => void }, topic = "problem"): void {

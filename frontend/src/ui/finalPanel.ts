@@ -15,7 +15,12 @@ export class FinalPanel {
 
   constructor() {
     this.#summary = h("p", { class: "panel-note" }, "Loading the final minutes…")
-    this.#text = h("pre", { class: "final-text", "data-testid": "final-text", tabindex: 0, "aria-label": "Final minutes" })
+    this.#text = h("pre", {
+      class: "final-text",
+      "data-testid": "final-text",
+      tabindex: 0,
+      "aria-label": "Final minutes",
+    })
     this.#publish = h("ul", { class: "publish-list", "data-testid": "publish-status", "aria-live": "polite" })
     this.#download = h("button", { type: "button", class: "button button-small" }, "Download")
     this.#download.addEventListener("click", () => this.#saveFile())
@@ -54,7 +59,10 @@ export class FinalPanel {
 
   showPublish(targets: readonly PublishTarget[]): void {
     if (targets.length === 0) {
-      replaceChildren(this.#publish, h("li", { "data-state": "pending" }, "Waiting for the server to start publishing…"))
+      replaceChildren(
+        this.#publish,
+        h("li", { "data-state": "pending" }, "Waiting for the server to start publishing…"),
+      )
       return
     }
     replaceChildren(this.#publish, ...targets.map((target) => publishItem(target)))
@@ -83,7 +91,11 @@ function publishItem(target: PublishTarget): HTMLLIElement {
     location === null || location === ""
       ? null
       : isWebAddress(location)
-        ? h("a", { href: location, class: "publish-link", "data-testid": "published-link", rel: "noopener" }, "Open the published file")
+        ? h(
+            "a",
+            { href: location, class: "publish-link", "data-testid": "published-link", rel: "noopener" },
+            "Open the published file",
+          )
         : h("code", { class: "publish-path", "data-testid": "published-link" }, location)
   return h(
     "li",
@@ -92,7 +104,9 @@ function publishItem(target: PublishTarget): HTMLLIElement {
     ": ",
     h("span", { class: "publish-state" }, words),
     ...details,
-    target.lastError && target.state !== "delivered" ? h("span", { class: "publish-error" }, ` Last error: ${target.lastError}`) : null,
+    target.lastError && target.state !== "delivered"
+      ? h("span", { class: "publish-error" }, ` Last error: ${target.lastError}`)
+      : null,
     where ? h("span", { class: "publish-where" }, " ", where) : null,
   )
 }

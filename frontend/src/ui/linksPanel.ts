@@ -3,7 +3,12 @@ import { copyButton } from "./copyButton.js"
 import { h } from "./dom.js"
 
 const LINKS = [
-  { key: "chair", testId: "link-chair", title: "Chair link", note: "For you: edit, and close the meeting at the end. Keep it private." },
+  {
+    key: "chair",
+    testId: "link-chair",
+    title: "Chair link",
+    note: "For you: edit, and close the meeting at the end. Keep it private.",
+  },
   { key: "edit", testId: "link-edit", title: "Edit link", note: "For attendees who write the minutes with you." },
   { key: "view", testId: "link-view", title: "View link", note: "Read only: for anyone who just follows along." },
 ] as const
@@ -29,9 +34,21 @@ export function linksPanel(created: MeetingCreated, heading: string): HTMLElemen
     "section",
     { class: "card links", "data-testid": "meeting-links", "aria-labelledby": titleId, tabindex: -1 },
     h("h2", { id: titleId }, heading),
-    h("p", {}, "Share these links. Whoever holds a link has its rights, so send each only to the people it is meant for."),
+    h(
+      "p",
+      {},
+      "Share these links. Whoever holds a link has its rights, so send each only to the people it is meant for.",
+    ),
     h("ul", { class: "link-list" }, ...items),
-    h("p", {}, h("a", { class: "button button-primary", href: created.links.chair, "data-testid": "open-as-chair" }, "Open the meeting as chair")),
+    h(
+      "p",
+      {},
+      h(
+        "a",
+        { class: "button button-primary", href: created.links.chair, "data-testid": "open-as-chair" },
+        "Open the meeting as chair",
+      ),
+    ),
   )
   return panel
 }

@@ -102,12 +102,20 @@ export class MeetingLayout {
   }
 
   showChairControls(onClose: () => void): void {
-    const button = h("button", { type: "button", class: "button button-danger", "data-testid": "close-button" }, "Close the meeting…")
+    const button = h(
+      "button",
+      { type: "button", class: "button button-danger", "data-testid": "close-button" },
+      "Close the meeting…",
+    )
     button.addEventListener("click", onClose)
     replaceChildren(
       this.#chairPanel,
       h("h2", { id: "chair-title" }, "Chair"),
-      h("p", { class: "panel-note" }, "When the meeting is over, close it: the minutes become final and are published."),
+      h(
+        "p",
+        { class: "panel-note" },
+        "When the meeting is over, close it: the minutes become final and are published.",
+      ),
       button,
     )
     this.#chairPanel.hidden = false

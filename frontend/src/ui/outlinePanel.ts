@@ -21,7 +21,11 @@ export class OutlinePanel {
     replaceChildren(
       this.#list,
       ...entries.map((entry) => {
-        const button = h("button", { type: "button", class: `outline-item level-${entry.level}`, "data-line": entry.line }, entry.title)
+        const button = h(
+          "button",
+          { type: "button", class: `outline-item level-${entry.level}`, "data-line": entry.line },
+          entry.title,
+        )
         button.addEventListener("click", () => this.#onSelect(entry))
         return h("li", {}, button)
       }),

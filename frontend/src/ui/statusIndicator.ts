@@ -22,7 +22,12 @@ export class StatusIndicator {
     this.#text = h("span", { class: "status-text" }, "saving")
     this.element = h(
       "div",
-      { class: "status", "data-testid": "status-indicator", "data-state": "saving", title: "Connecting to the server…" },
+      {
+        class: "status",
+        "data-testid": "status-indicator",
+        "data-state": "saving",
+        title: "Connecting to the server…",
+      },
       h("span", { class: "status-dot", "aria-hidden": "true" }),
       this.#text,
     )
@@ -47,6 +52,7 @@ export class StatusIndicator {
     this.#lastKind = kind
     if (previous === kind) return
     if (kind === "offline" || kind === "closed" || kind === "error") this.announcer.textContent = description
-    else if (previous === "offline" && kind === "saved") this.announcer.textContent = "Connection back. Every edit is saved."
+    else if (previous === "offline" && kind === "saved")
+      this.announcer.textContent = "Connection back. Every edit is saved."
   }
 }
