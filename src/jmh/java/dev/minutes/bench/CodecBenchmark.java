@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CodecBenchmark {
 
-  /** Size of the Automerge sync message inside: a keystroke (~200 B) or a whole document (~20 kB). */
+  /**
+   * Size of the Automerge sync message inside: a keystroke (~200 B) or a whole document (~20 kB).
+   */
   @Param({"200", "20000"})
   public int dataBytes;
 
@@ -53,7 +55,9 @@ public class CodecBenchmark {
     }
   }
 
-  /** LEB128 length at {@code at} of the single change chunk, which runs to the end of the message. */
+  /**
+   * LEB128 length at {@code at} of the single change chunk, which runs to the end of the message.
+   */
   private static void writeChunkLength(byte[] data, int at) {
     for (int lengthBytes = 1; lengthBytes <= 3; lengthBytes++) {
       int length = data.length - at - lengthBytes;

@@ -25,20 +25,20 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What one replica of a meeting pays per keystroke of the others, and per keystroke of its own, when
- * many authors type at once (automerge 0.5.7, the core inside the Java binding): the load tool's
- * typists in one big meeting (scenario b of {@code docs/performance.md}) do exactly this.
+ * What one replica of a meeting pays per keystroke of the others, and per keystroke of its own,
+ * when many authors type at once (automerge 0.5.7, the core inside the Java binding): the load
+ * tool's typists in one big meeting (scenario b of {@code docs/performance.md}) do exactly this.
  *
  * <p>The meeting: {@code authors} replicas type one character each per round on top of everything
- * the others typed up to the previous round, so every change depends on many concurrent heads, as in
- * a real meeting. {@code historyRounds} rounds (default 60) make the history an iteration starts from (so 60
- * changes with one author, 3,000 with fifty: with one author the costs below do not grow with the
- * history, {@code docs/performance.md} has the figures up to 50,000 changes; with several they do, which
- * {@code -p authors=10 -p historyRounds=200,800,1600} shows); the
- * first {@value #APPLIED} changes of the rounds after them are what an iteration applies, one per call
- * ({@link #applyEach}) or ten per call ({@link #applyTenAtOnce}); scores are per change.
- * {@link #encodeOwnKeystroke} times the binding's only way to get the bytes of a change just typed,
- * {@code encodeChangesSince} of the heads before it, on a replica that holds every measured change (so
+ * the others typed up to the previous round, so every change depends on many concurrent heads, as
+ * in a real meeting. {@code historyRounds} rounds (default 60) make the history an iteration starts
+ * from (so 60 changes with one author, 3,000 with fifty: with one author the costs below do not
+ * grow with the history, {@code docs/performance.md} has the figures up to 50,000 changes; with
+ * several they do, which {@code -p authors=10 -p historyRounds=200,800,1600} shows); the first
+ * {@value #APPLIED} changes of the rounds after them are what an iteration applies, one per call
+ * ({@link #applyEach}) or ten per call ({@link #applyTenAtOnce}); scores are per change. {@link
+ * #encodeOwnKeystroke} times the binding's only way to get the bytes of a change just typed, {@code
+ * encodeChangesSince} of the heads before it, on a replica that holds every measured change (so
  * with one author its heads are one line, with fifty they are concurrent).
  */
 @State(Scope.Thread)
@@ -48,9 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ConcurrentAuthorsBenchmark {
   static final int MEASURED_ROUNDS = 40;
+
   /**
-   * Changes an apply iteration applies: the first of the measured rounds' (with one author its 40 rounds, with ten
-   * the changes of 4 rounds, with fifty 40 concurrent changes of one round).
+   * Changes an apply iteration applies: the first of the measured rounds' (with one author its 40
+   * rounds, with ten the changes of 4 rounds, with fifty 40 concurrent changes of one round).
    */
   static final int APPLIED = 40;
 
@@ -64,8 +65,13 @@ public class ConcurrentAuthorsBenchmark {
   private byte[] baseline;
   private final List<byte[]> measured = new ArrayList<>();
   private Document replica;
-  /** For {@link #encodeOwnKeystroke}: a replica that holds everything and has just typed, and its heads before. */
+
+  /**
+   * For {@link #encodeOwnKeystroke}: a replica that holds everything and has just typed, and its
+   * heads before.
+   */
   private Document typed;
+
   private ChangeHash[] beforeKeystroke;
   private ObjectId body;
   private final SplittableRandom random = new SplittableRandom(3);

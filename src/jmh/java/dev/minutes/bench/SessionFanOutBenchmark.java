@@ -25,9 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What a document session does per keystroke, without I/O: the server document receives one
- * peer's one-character change through that peer's SyncState, then generates the next sync message
- * for each of the N peers (the sender included), all of them in sync before.
+ * What a document session does per keystroke, without I/O: the server document receives one peer's
+ * one-character change through that peer's SyncState, then generates the next sync message for each
+ * of the N peers (the sender included), all of them in sync before.
  *
  * <p>Only that is timed. Before each keystroke peer 0 types and encodes it; after it every peer
  * receives what the server generated and answers until all are in sync again. Each change grows the
@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class SessionFanOutBenchmark {
   static final int KEYSTROKES = 200;
-  private static final String INITIAL_BODY = "### Agenda ###\n\n- Sync\n- Storage\n\n### Notes ###\n\n".repeat(20);
+  private static final String INITIAL_BODY =
+      "### Agenda ###\n\n- Sync\n- Storage\n\n### Notes ###\n\n".repeat(20);
 
   @Param({"1", "10", "50"})
   public int peers;

@@ -19,9 +19,9 @@ import java.util.Properties;
 
 /**
  * Builds {@link MinutesConfig} from three layers, later ones winning: built-in defaults, then the
- * optional properties file named by {@code MINUTES_CONFIG_FILE} (keys are the variable names below),
- * then environment variables. Every invalid value fails startup with a message naming the variable.
- * The README's configuration table mirrors {@link #DEFAULTS}.
+ * optional properties file named by {@code MINUTES_CONFIG_FILE} (keys are the variable names
+ * below), then environment variables. Every invalid value fails startup with a message naming the
+ * variable. The README's configuration table mirrors {@link #DEFAULTS}.
  */
 public final class ConfigLoader {
 
@@ -39,18 +39,21 @@ public final class ConfigLoader {
     return load(System.getenv());
   }
 
-  /** Loads from the given variables (and the file they name): defaults, then file, then variables. */
+  /**
+   * Loads from the given variables (and the file they name): defaults, then file, then variables.
+   */
   public static MinutesConfig load(Map<String, String> environment) {
     Map<String, String> merged = new HashMap<>(DEFAULTS);
     String file = environment.getOrDefault("MINUTES_CONFIG_FILE", "");
     if (!file.isBlank()) {
       merged.putAll(readFile(Path.of(file)));
     }
-    environment.forEach((key, value) -> {
-      if (DEFAULTS.containsKey(key) || key.equals("REDIS_URL")) {
-        merged.put(key, value);
-      }
-    });
+    environment.forEach(
+        (key, value) -> {
+          if (DEFAULTS.containsKey(key) || key.equals("REDIS_URL")) {
+            merged.put(key, value);
+          }
+        });
     return new ConfigLoader(merged).build();
   }
 
@@ -79,7 +82,9 @@ public final class ConfigLoader {
     d.put("MINUTES_COMPACT_AFTER", "500");
     d.put("MINUTES_SYNC_BATCH_MS", "20");
     d.put("MINUTES_SYNC_PING_MS", "30000");
-    d.put("MINUTES_AUTOMERGE_THREADS", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    d.put(
+        "MINUTES_AUTOMERGE_THREADS",
+        String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
     d.put("MINUTES_PUBLISH_FOLDER", "");
     d.put("MINUTES_WEBHOOK_URL", "");
     d.put("MINUTES_WEBHOOK_SECRET", "");
@@ -96,7 +101,8 @@ public final class ConfigLoader {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new ConfigException("MINUTES_CONFIG_FILE", "cannot read " + file + ": " + e.getMessage());
+      throw new ConfigException(
+          "MINUTES_CONFIG_FILE", "cannot read " + file + ": " + e.getMessage());
     }
     Map<String, String> values = new HashMap<>();
     for (String key : properties.stringPropertyNames()) {
@@ -111,25 +117,30 @@ public final class ConfigLoader {
   private MinutesConfig build() {
     Path dataDir = Path.of(text("MINUTES_DATA_DIR"));
     Optional<String> redisUrl = optional("REDIS_URL");
-    redisUrl.ifPresent(url -> {
-      if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-        throw new ConfigException("REDIS_URL", "must start with redis:// or rediss://");
-      }
-    });
-    Optional<URI> webhookUrl = optional("MINUTES_WEBHOOK_URL").map(v -> httpUri("MINUTES_WEBHOOK_URL", v));
+    redisUrl.ifPresent(
+        url -> {
+          if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            throw new ConfigException("REDIS_URL", "must start with redis:// or rediss://");
+          }
+        });
+    Optional<URI> webhookUrl =
+        optional("MINUTES_WEBHOOK_URL").map(v -> httpUri("MINUTES_WEBHOOK_URL", v));
     List<String> secrets = list("MINUTES_WEBHOOK_SECRET");
     if (webhookUrl.isPresent() && secrets.isEmpty()) {
-      throw new ConfigException("MINUTES_WEBHOOK_SECRET", "is required when MINUTES_WEBHOOK_URL is set");
+      throw new ConfigException(
+          "MINUTES_WEBHOOK_SECRET", "is required when MINUTES_WEBHOOK_URL is set");
     }
     for (String secret : secrets) {
       if (!secret.startsWith("whsec_") || secret.length() < 16) {
-        throw new ConfigException("MINUTES_WEBHOOK_SECRET", "each secret must look like whsec_<base64>");
+        throw new ConfigException(
+            "MINUTES_WEBHOOK_SECRET", "each secret must look like whsec_<base64>");
       }
     }
     String folder = text("MINUTES_PUBLISH_FOLDER");
-    Optional<Path> publishFolder = folder.equals("off")
-        ? Optional.empty()
-        : Optional.of(folder.isEmpty() ? dataDir.resolve("published") : Path.of(folder));
+    Optional<Path> publishFolder =
+        folder.equals("off")
+            ? Optional.empty()
+            : Optional.of(folder.isEmpty() ? dataDir.resolve("published") : Path.of(folder));
     return new MinutesConfig(
         text("MINUTES_HTTP_HOST"),
         integer("MINUTES_HTTP_PORT", 0, 65535),
@@ -175,7 +186,10 @@ public final class ConfigLoader {
   }
 
   private List<String> list(String name) {
-    return Arrays.stream(text(name).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return Arrays.stream(text(name).split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   private int integer(String name, int min, int max) {
@@ -183,7 +197,8 @@ public final class ConfigLoader {
     try {
       long parsed = Long.parseLong(value);
       if (parsed < min || parsed > max) {
-        throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + value);
+        throw new ConfigException(
+            name, "must be between " + min + " and " + max + ", got " + value);
       }
       return (int) parsed;
     } catch (NumberFormatException e) {
@@ -198,7 +213,8 @@ public final class ConfigLoader {
   private static URI httpUri(String name, String value) {
     try {
       URI uri = new URI(value);
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+          || uri.getHost() == null) {
         throw new ConfigException(name, "must be an http:// or https:// URL, got '" + value + "'");
       }
       return uri;

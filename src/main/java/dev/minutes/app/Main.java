@@ -30,18 +30,24 @@ public final class Main {
       System.exit(2);
       return;
     }
-    // epoll where Netty's native library loads (Linux x86_64/aarch64): fewer syscalls per frame than NIO.
+    // epoll where Netty's native library loads (Linux x86_64/aarch64): fewer syscalls per frame
+    // than NIO.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     if (vertx.isNativeTransportEnabled()) {
       log.info("network transport: epoll");
     } else {
-      // No cause where Vert.x knows no native transport for the OS at all (Windows; macOS without kqueue).
-      log.info("network transport: NIO ({})", Optional.ofNullable(vertx.unavailableNativeTransportCause())
-          .map(cause -> "epoll unavailable: " + cause).orElse("no native transport for this system"));
+      // No cause where Vert.x knows no native transport for the OS at all (Windows; macOS without
+      // kqueue).
+      log.info(
+          "network transport: NIO ({})",
+          Optional.ofNullable(vertx.unavailableNativeTransportCause())
+              .map(cause -> "epoll unavailable: " + cause)
+              .orElse("no native transport for this system"));
     }
     Promise<MinutesNode> starting = Promise.promise();
     GracefulStop stop = new GracefulStop(vertx, starting.future());
-    // Before starting: a SIGTERM that comes while the node starts (an orchestrator giving up) stops it cleanly too.
+    // Before starting: a SIGTERM that comes while the node starts (an orchestrator giving up) stops
+    // it cleanly too.
     exitOn("TERM", stop);
     exitOn("INT", stop);
     Runtime.getRuntime().addShutdownHook(new Thread(stop, "minutes-shutdown-hook"));
@@ -59,15 +65,21 @@ public final class Main {
   }
 
   private static void exitOn(String signal, Runnable stop) {
-    Signal.handle(new Signal(signal), received -> new Thread(() -> {
-      stop.run();
-      System.exit(0);
-    }, "minutes-shutdown").start());
+    Signal.handle(
+        new Signal(signal),
+        received ->
+            new Thread(
+                    () -> {
+                      stop.run();
+                      System.exit(0);
+                    },
+                    "minutes-shutdown")
+                .start());
   }
 
   /**
-   * Stops the node once, whoever asks first (a signal, the shutdown hook), within one time limit; later
-   * callers wait for that stop instead of exiting under it (a second Ctrl-C).
+   * Stops the node once, whoever asks first (a signal, the shutdown hook), within one time limit;
+   * later callers wait for that stop instead of exiting under it (a second Ctrl-C).
    */
   private static final class GracefulStop implements Runnable {
     private static final long LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -98,12 +110,16 @@ public final class Main {
         long deadline = System.nanoTime() + LIMIT_NANOS;
         try {
           // A node still starting is waited for, so that it stops like a started one.
-          node.await(left(deadline), TimeUnit.NANOSECONDS).stop().await(left(deadline), TimeUnit.NANOSECONDS);
+          node.await(left(deadline), TimeUnit.NANOSECONDS)
+              .stop()
+              .await(left(deadline), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
           log.error("the node did not stop cleanly: {}", e.toString());
         }
-        // Closed from this thread, not chained on the node's future: that future completes on an event loop,
-        // and Vert.x's close completes after the event loops are gone (the completion would be rejected).
+        // Closed from this thread, not chained on the node's future: that future completes on an
+        // event loop,
+        // and Vert.x's close completes after the event loops are gone (the completion would be
+        // rejected).
         try {
           vertx.close().await(Math.max(left(deadline), CLOSE_AT_LEAST_NANOS), TimeUnit.NANOSECONDS);
         } catch (Exception e) {

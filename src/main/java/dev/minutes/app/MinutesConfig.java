@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every setting of a node, built once at startup by {@link ConfigLoader} (defaults, then an optional
- * file, then environment variables) and passed through constructors. Immutable.
+ * Every setting of a node, built once at startup by {@link ConfigLoader} (defaults, then an
+ * optional file, then environment variables) and passed through constructors. Immutable.
  *
  * @param httpHost interface to bind
  * @param httpPort port to bind; 0 takes a free one
@@ -18,27 +18,34 @@ import java.util.Optional;
  * @param publicUrl base URL used in meeting links; empty derives it from each request's Host header
  * @param createToken when set, creating or importing a meeting requires it as a bearer token
  * @param operatorToken when set, enables the operator routes behind it
- * @param allowedOrigins WebSocket/page origins accepted on /sync; empty accepts same-host origins only
+ * @param allowedOrigins WebSocket/page origins accepted on /sync; empty accepts same-host origins
+ *     only
  * @param maxFrameBytes largest WebSocket frame accepted
  * @param maxMessageBytes largest reassembled WebSocket message accepted
  * @param maxHttpBodyBytes largest HTTP request body accepted
- * @param writeQueueBytes per-socket outgoing queue; a client that stops reading past it is disconnected
+ * @param writeQueueBytes per-socket outgoing queue; a client that stops reading past it is
+ *     disconnected
  * @param maxConnectionsPerIp concurrent WebSocket connections allowed from one address
  * @param maxDocumentsPerConnection documents one connection may sync at once
- * @param maxMessagesPerSecond sustained incoming protocol messages per connection (bursts of twice pass)
- * @param presencePerSecond presence messages a node forwards per second and document (bursts of twice pass)
- * @param requestTimeout how long a new connection may take to deliver a whole request before it is closed
- *     (slow-loris); upgraded WebSockets are exempt
- * @param keepAliveTimeout how long a connection may then take to deliver its next request (idle keep-alive)
+ * @param maxMessagesPerSecond sustained incoming protocol messages per connection (bursts of twice
+ *     pass)
+ * @param presencePerSecond presence messages a node forwards per second and document (bursts of
+ *     twice pass)
+ * @param requestTimeout how long a new connection may take to deliver a whole request before it is
+ *     closed (slow-loris); upgraded WebSockets are exempt
+ * @param keepAliveTimeout how long a connection may then take to deliver its next request (idle
+ *     keep-alive)
  * @param sessionIdle how long a document stays loaded after its last peer left
  * @param compactAfter log entries after which a document's log is folded into a new snapshot
- * @param syncBatchWindow shortest time between two sync messages to one steady peer (changes meanwhile go together)
- * @param syncPingInterval how often a sync socket is pinged; one silent for a whole interval after a ping is
- *     closed (zero: never pinged)
+ * @param syncBatchWindow shortest time between two sync messages to one steady peer (changes
+ *     meanwhile go together)
+ * @param syncPingInterval how often a sync socket is pinged; one silent for a whole interval after
+ *     a ping is closed (zero: never pinged)
  * @param automergeThreads size of the worker pool running Automerge (JNI) work
  * @param publishFolder folder publish target directory; empty disables the folder target
  * @param webhookUrl webhook publish target; empty disables it
- * @param webhookSecrets {@code whsec_} secrets; each one signs (one signature per secret, for rotation)
+ * @param webhookSecrets {@code whsec_} secrets; each one signs (one signature per secret, for
+ *     rotation)
  * @param publishRetry retry schedule of publish deliveries
  * @param webhookTimeout connect and response timeout of one webhook attempt
  */
@@ -78,6 +85,9 @@ public record MinutesConfig(
     return redisUrl.isEmpty();
   }
 
-  /** Publish retry schedule: exponential from {@code initial} up to {@code max} per wait, giving up after {@code giveUpAfter}. */
+  /**
+   * Publish retry schedule: exponential from {@code initial} up to {@code max} per wait, giving up
+   * after {@code giveUpAfter}.
+   */
   public record RetrySchedule(Duration initial, Duration max, Duration giveUpAfter) {}
 }

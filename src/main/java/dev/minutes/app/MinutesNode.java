@@ -44,7 +44,8 @@ public final class MinutesNode {
 
   private final Vertx vertx;
   private final MinutesConfig config;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AutomergeObjects natives = new AutomergeObjects();
   private final PeerDirectory directory = new PeerDirectory();
   private EmbeddedRedis embeddedRedis;
@@ -69,10 +70,11 @@ public final class MinutesNode {
     vertx.exceptionHandler(failure -> log.error("unhandled failure in a Vert.x handler", failure));
     return node.startRedis()
         .compose(url -> RedisConnection.connect(vertx, url, config.redisKeyPrefix()))
-        .compose(connection -> {
-          node.redis = connection;
-          return StorageIdentity.obtain(connection);
-        })
+        .compose(
+            connection -> {
+              node.redis = connection;
+              return StorageIdentity.obtain(connection);
+            })
         .compose(node::startServices)
         .map(node)
         .recover(failure -> node.stop().transform(ignored -> Future.failedFuture(failure)));
@@ -82,14 +84,18 @@ public final class MinutesNode {
     if (config.redisUrl().isPresent()) {
       return Future.succeededFuture(config.redisUrl().get());
     }
-    return vertx.executeBlocking(() -> {
-      Files.createDirectories(config.dataDir());
-      embeddedRedis = EmbeddedRedis.start(config.dataDir().resolve("redis"));
-      log.warn("single-node mode: no REDIS_URL set, started an embedded Redis at {} with its data in {} "
-          + "(appendonly, fsync always). Set REDIS_URL to share one Redis between several nodes.",
-          embeddedRedis.url(), embeddedRedis.dataDir());
-      return embeddedRedis.url();
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          Files.createDirectories(config.dataDir());
+          embeddedRedis = EmbeddedRedis.start(config.dataDir().resolve("redis"));
+          log.warn(
+              "single-node mode: no REDIS_URL set, started an embedded Redis at {} with its data in {} "
+                  + "(appendonly, fsync always). Set REDIS_URL to share one Redis between several nodes.",
+              embeddedRedis.url(),
+              embeddedRedis.dataDir());
+          return embeddedRedis.url();
+        },
+        false);
   }
 
   private Future<Void> startServices(String storageId) {
@@ -97,64 +103,116 @@ public final class MinutesNode {
     DocumentStore store = new RedisDocumentStore(redis);
     pool = new SessionPool(config.automergeThreads());
     ephemeralBus = new RedisEphemeralBus(redis);
-    sessions = new SessionRegistry(vertx, store, pool, natives,
-        new SessionSettings(config.sessionIdle(), config.compactAfter(), config.presencePerSecond(),
-            config.syncBatchWindow()), syncMetrics, ephemeralBus);
+    sessions =
+        new SessionRegistry(
+            vertx,
+            store,
+            pool,
+            natives,
+            new SessionSettings(
+                config.sessionIdle(),
+                config.compactAfter(),
+                config.presencePerSecond(),
+                config.syncBatchWindow()),
+            syncMetrics,
+            ephemeralBus);
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);
     publish = PublishModule.create(vertx, config, redis, registry);
-    meetings = new MeetingService(vertx, records, store, sessions, pool,
-        new MeetingDocument(natives), publish.publisher(), Clock.systemUTC());
+    meetings =
+        new MeetingService(
+            vertx,
+            records,
+            store,
+            sessions,
+            pool,
+            new MeetingDocument(natives),
+            publish.publisher(),
+            Clock.systemUTC());
     changeFeed = new RedisChangeFeed(redis);
-    return changeFeed.start(
-            announcement -> Optional.ofNullable(sessions.loaded(announcement.documentId()))
-                .ifPresent(session -> session.storedElsewhere(announcement.seq())),
+    return changeFeed
+        .start(
+            announcement ->
+                Optional.ofNullable(sessions.loaded(announcement.documentId()))
+                    .ifPresent(session -> session.storedElsewhere(announcement.seq())),
             sessions::catchUpAll)
-        .compose(v -> ephemeralBus.start(message -> Optional.ofNullable(sessions.loaded(message.documentId()))
-            .ifPresent(session -> session.ephemeral(message, true))))
+        .compose(
+            v ->
+                ephemeralBus.start(
+                    message ->
+                        Optional.ofNullable(sessions.loaded(message.documentId()))
+                            .ifPresent(session -> session.ephemeral(message, true))))
         .compose(v -> publish.start())
-        .compose(v -> listen(new HttpApi.Parts(meetings, sessions, directory, identity, syncMetrics, registry,
-            redis::ping, config.createToken(), config.publicUrl(), config.allowedOrigins(),
-            config.maxHttpBodyBytes(), new ConnectionLimits(config.writeQueueBytes(),
-                config.maxDocumentsPerConnection(), config.maxConnectionsPerIp(), config.maxMessagesPerSecond(),
-                config.syncPingInterval()),
-            config.operatorToken(), publish.operations(),
-            new RequestDeadline(vertx, config.requestTimeout(), config.keepAliveTimeout(), registry))));
+        .compose(
+            v ->
+                listen(
+                    new HttpApi.Parts(
+                        meetings,
+                        sessions,
+                        directory,
+                        identity,
+                        syncMetrics,
+                        registry,
+                        redis::ping,
+                        config.createToken(),
+                        config.publicUrl(),
+                        config.allowedOrigins(),
+                        config.maxHttpBodyBytes(),
+                        new ConnectionLimits(
+                            config.writeQueueBytes(),
+                            config.maxDocumentsPerConnection(),
+                            config.maxConnectionsPerIp(),
+                            config.maxMessagesPerSecond(),
+                            config.syncPingInterval()),
+                        config.operatorToken(),
+                        publish.operations(),
+                        new RequestDeadline(
+                            vertx, config.requestTimeout(), config.keepAliveTimeout(), registry))));
   }
 
   private Future<Void> listen(HttpApi.Parts parts) {
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.httpHost())
-        .setPort(config.httpPort())
-        .setMaxWebSocketFrameSize(config.maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.maxMessageBytes())
-        .setIdleTimeout(0)
-        .setWebSocketClosingTimeout(5)
-        .setCompressionSupported(true)
-        // Netty inflates a permessage-deflate frame without bound: a frame under the size limit could
-        // inflate a thousandfold. Clients work the same without the extension.
-        .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false)
-        // No h2c: nothing here speaks it, and while Vert.x sniffs for its preface a connection does not
-        // exist yet for the RequestDeadline to bound (a silent or slow client would hold it forever).
-        .setHttp2ClearTextEnabled(false);
-    return vertx.createHttpServer(options)
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.httpHost())
+            .setPort(config.httpPort())
+            .setMaxWebSocketFrameSize(config.maxFrameBytes())
+            .setMaxWebSocketMessageSize(config.maxMessageBytes())
+            .setIdleTimeout(0)
+            .setWebSocketClosingTimeout(5)
+            .setCompressionSupported(true)
+            // Netty inflates a permessage-deflate frame without bound: a frame under the size limit
+            // could
+            // inflate a thousandfold. Clients work the same without the extension.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
+            // No h2c: nothing here speaks it, and while Vert.x sniffs for its preface a connection
+            // does not
+            // exist yet for the RequestDeadline to bound (a silent or slow client would hold it
+            // forever).
+            .setHttp2ClearTextEnabled(false);
+    return vertx
+        .createHttpServer(options)
         .connectionHandler(parts.requestDeadline()::onConnection)
         .requestHandler(HttpApi.router(vertx, parts))
         .listen()
-        .map(listening -> {
-          server = listening;
-          log.info("minutes listening on http://{}:{}", config.httpHost(), listening.actualPort());
-          return null;
-        });
+        .map(
+            listening -> {
+              server = listening;
+              log.info(
+                  "minutes listening on http://{}:{}", config.httpHost(), listening.actualPort());
+              return null;
+            });
   }
 
   private void registerGauges() {
-    Gauge.builder("minutes_open_documents", sessions, SessionRegistry::openDocuments).register(registry);
+    Gauge.builder("minutes_open_documents", sessions, SessionRegistry::openDocuments)
+        .register(registry);
     Gauge.builder("minutes_connections", directory, PeerDirectory::connections).register(registry);
-    Gauge.builder("minutes_native_documents", natives, AutomergeObjects::liveDocuments).register(registry);
-    Gauge.builder("minutes_native_sync_states", natives, AutomergeObjects::liveSyncStates).register(registry);
+    Gauge.builder("minutes_native_documents", natives, AutomergeObjects::liveDocuments)
+        .register(registry);
+    Gauge.builder("minutes_native_sync_states", natives, AutomergeObjects::liveSyncStates)
+        .register(registry);
   }
 
   /** The bound HTTP port. */
@@ -180,28 +238,32 @@ public final class MinutesNode {
 
   /**
    * Graceful stop: close sockets with "going away" so clients reconnect elsewhere, stop accepting,
-   * let sessions finish and free their native memory, then disconnect Redis and stop the embedded one.
+   * let sessions finish and free their native memory, then disconnect Redis and stop the embedded
+   * one.
    */
   public Future<Void> stop() {
     for (PeerConnection connection : directory.all()) {
       connection.goingAway();
     }
     Future<Void> http = server == null ? Future.succeededFuture() : server.close();
-    return http
-        .eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
+    return http.eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
         .eventually(() -> publish == null ? Future.succeededFuture() : publish.stop())
         .eventually(() -> changeFeed == null ? Future.succeededFuture() : changeFeed.stop())
         .eventually(() -> ephemeralBus == null ? Future.succeededFuture() : ephemeralBus.stop())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
-        .eventually(() -> vertx.executeBlocking(() -> {
-          if (pool != null) {
-            pool.close();
-          }
-          if (embeddedRedis != null) {
-            embeddedRedis.stop();
-          }
-          return null;
-        }, false))
+        .eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      if (pool != null) {
+                        pool.close();
+                      }
+                      if (embeddedRedis != null) {
+                        embeddedRedis.stop();
+                      }
+                      return null;
+                    },
+                    false))
         .onComplete(ar -> log.info("minutes node stopped; live native objects: {}", natives.live()))
         .mapEmpty();
   }

@@ -28,7 +28,11 @@ final class ApiErrors {
     } else if (failure instanceof HttpException e && e.getStatusCode() == 413 || status == 413) {
       send(ctx, 413, "body_too_large", "the request body is larger than the configured limit");
     } else if (failure instanceof HttpException e) {
-      send(ctx, e.getStatusCode(), "http_" + e.getStatusCode(), e.getPayload() != null ? e.getPayload() : "request refused");
+      send(
+          ctx,
+          e.getStatusCode(),
+          "http_" + e.getStatusCode(),
+          e.getPayload() != null ? e.getPayload() : "request refused");
     } else if (failure == null && status >= 400) {
       send(ctx, status, "http_" + status, "request refused");
     } else {
@@ -39,8 +43,15 @@ final class ApiErrors {
 
   static void send(RoutingContext ctx, int status, String code, String message) {
     if (status < 500) {
-      // The path never contains a token (tokens travel in headers or the query, which is not logged).
-      log.warn("refused {} {}: {} {} ({})", ctx.request().method(), ctx.normalizedPath(), status, code, message);
+      // The path never contains a token (tokens travel in headers or the query, which is not
+      // logged).
+      log.warn(
+          "refused {} {}: {} {} ({})",
+          ctx.request().method(),
+          ctx.normalizedPath(),
+          status,
+          code,
+          message);
     }
     if (ctx.response().ended()) {
       return;

@@ -22,9 +22,10 @@ import java.util.function.Supplier;
 /** Builds the node's router: API, sync endpoint, health, metrics and the page. */
 public final class HttpApi {
   /** No inline scripts; wasm needs 'wasm-unsafe-eval'; CodeMirror injects style elements. */
-  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
-      + "style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; "
-      + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+          + "style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+          + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
   private HttpApi() {}
 
@@ -50,28 +51,55 @@ public final class HttpApi {
     Router router = Router.router(vertx);
     router.route().handler(parts.requestDeadline()::onRequest);
     router.route().handler(HttpApi::securityHeaders);
-    new SyncRoute(parts.meetings(), parts.sessions(), parts.directory(), parts.identity(), parts.syncMetrics(),
-        parts.limits(), parts.allowedOrigins()).mount(router);
+    new SyncRoute(
+            parts.meetings(),
+            parts.sessions(),
+            parts.directory(),
+            parts.identity(),
+            parts.syncMetrics(),
+            parts.limits(),
+            parts.allowedOrigins())
+        .mount(router);
     // Operator routes first: the meetings routes end with the catch-all 404 for /api/*.
     new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);
-    new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl()).mount(router, parts.maxHttpBodyBytes());
+    new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl())
+        .mount(router, parts.maxHttpBodyBytes());
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> parts.redisReady().get()
-        .otherwise(false)
-        .onSuccess(up -> json(ctx, up ? 200 : 503, new JsonObject()
-            .put("status", up ? "UP" : "DOWN")
-            .put("checks", new JsonObject().put("redis", up ? "UP" : "DOWN")))));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(parts.registry().scrape()));
-    StaticHandler page = StaticHandler.create("webroot").setCachingEnabled(true).setIndexPage("index.html");
+    router
+        .get("/health/ready")
+        .handler(
+            ctx ->
+                parts
+                    .redisReady()
+                    .get()
+                    .otherwise(false)
+                    .onSuccess(
+                        up ->
+                            json(
+                                ctx,
+                                up ? 200 : 503,
+                                new JsonObject()
+                                    .put("status", up ? "UP" : "DOWN")
+                                    .put(
+                                        "checks",
+                                        new JsonObject().put("redis", up ? "UP" : "DOWN")))));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(parts.registry().scrape()));
+    StaticHandler page =
+        StaticHandler.create("webroot").setCachingEnabled(true).setIndexPage("index.html");
     router.get("/m/*").handler(ctx -> ctx.reroute("/index.html"));
     router.get("/*").handler(page);
     return router;
   }
 
   private static void securityHeaders(RoutingContext ctx) {
-    ctx.response().headers()
+    ctx.response()
+        .headers()
         .set("content-security-policy", CONTENT_SECURITY_POLICY)
         .set("x-content-type-options", "nosniff")
         .set("referrer-policy", "no-referrer")
@@ -80,6 +108,9 @@ public final class HttpApi {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(body.encode());
   }
 }

@@ -12,13 +12,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.Optional;
 
-/** The meetings API of docs/contract.md §3. Handlers only translate HTTP; {@link MeetingService} decides. */
+/**
+ * The meetings API of docs/contract.md §3. Handlers only translate HTTP; {@link MeetingService}
+ * decides.
+ */
 final class MeetingRoutes {
   private final MeetingService meetings;
   private final Optional<String> createToken;
@@ -42,22 +45,43 @@ final class MeetingRoutes {
   }
 
   private void create(RoutingContext ctx) {
-    respond(ctx, requireCreateToken(ctx).compose(v -> {
-      JsonObject json = ctx.body().isEmpty() ? new JsonObject() : jsonBody(ctx);
-      return meetings.create(MeetingRequest.fromJson(json, meetings.today()));
-    }).map(created -> created(ctx, created)), 201);
+    respond(
+        ctx,
+        requireCreateToken(ctx)
+            .compose(
+                v -> {
+                  JsonObject json = ctx.body().isEmpty() ? new JsonObject() : jsonBody(ctx);
+                  return meetings.create(MeetingRequest.fromJson(json, meetings.today()));
+                })
+            .map(created -> created(ctx, created)),
+        201);
   }
 
   private void importMinutes(RoutingContext ctx) {
-    respond(ctx, requireCreateToken(ctx).compose(v -> {
-      String contentType = Optional.ofNullable(ctx.request().getHeader("content-type")).orElse("");
-      String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-      if (!mediaType.equals("text/markdown") && !mediaType.equals("text/plain")) {
-        return Future.failedFuture(new MeetingException(MeetingException.Kind.UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type", "send the minutes file as text/markdown; got '" + mediaType + "'"));
-      }
-      return meetings.importMinutes(utf8(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()));
-    }).map(created -> created(ctx, created)), 201);
+    respond(
+        ctx,
+        requireCreateToken(ctx)
+            .compose(
+                v -> {
+                  String contentType =
+                      Optional.ofNullable(ctx.request().getHeader("content-type")).orElse("");
+                  String mediaType =
+                      contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+                  if (!mediaType.equals("text/markdown") && !mediaType.equals("text/plain")) {
+                    return Future.failedFuture(
+                        new MeetingException(
+                            MeetingException.Kind.UNSUPPORTED_MEDIA_TYPE,
+                            "unsupported_media_type",
+                            "send the minutes file as text/markdown; got '" + mediaType + "'"));
+                  }
+                  return meetings.importMinutes(
+                      utf8(
+                          ctx.body().buffer() == null
+                              ? new byte[0]
+                              : ctx.body().buffer().getBytes()));
+                })
+            .map(created -> created(ctx, created)),
+        201);
   }
 
   private void view(RoutingContext ctx) {
@@ -65,8 +89,11 @@ final class MeetingRoutes {
   }
 
   private void minutes(RoutingContext ctx) {
-    meetings.minutes(ctx.pathParam("id"), bearer(ctx))
-        .onSuccess(text -> ctx.response().putHeader("content-type", "text/markdown; charset=utf-8").end(text))
+    meetings
+        .minutes(ctx.pathParam("id"), bearer(ctx))
+        .onSuccess(
+            text ->
+                ctx.response().putHeader("content-type", "text/markdown; charset=utf-8").end(text))
         .onFailure(ctx::fail);
   }
 
@@ -90,19 +117,28 @@ final class MeetingRoutes {
     if (by == null) {
       return Optional.empty();
     }
-    if (!(by instanceof String text) || text.length() > 500 || text.strip().lines().count() > 1
+    if (!(by instanceof String text)
+        || text.length() > 500
+        || text.strip().lines().count() > 1
         || text.chars().anyMatch(Character::isISOControl)) {
-      throw new MeetingException(MeetingException.Kind.INVALID, "invalid_by", "by must be one line of text (a name)");
+      throw new MeetingException(
+          MeetingException.Kind.INVALID, "invalid_by", "by must be one line of text (a name)");
     }
     return Optional.of(text.strip()).filter(s -> !s.isEmpty());
   }
 
-  /** Anything under /api that no route serves: a known path with another method is 405, the rest 404. */
+  /**
+   * Anything under /api that no route serves: a known path with another method is 405, the rest
+   * 404.
+   */
   private static void noSuchRoute(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    boolean known = path.matches("/api/meetings(/import)?") || path.matches("/api/meetings/[^/]+(/minutes\\.md|/close)?");
+    boolean known =
+        path.matches("/api/meetings(/import)?")
+            || path.matches("/api/meetings/[^/]+(/minutes\\.md|/close)?");
     if (known) {
-      ApiErrors.send(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + path);
+      ApiErrors.send(
+          ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + path);
     } else {
       ApiErrors.send(ctx, 404, "not_found", "no API route " + path);
     }
@@ -114,12 +150,18 @@ final class MeetingRoutes {
     }
     String presented = bearer(ctx);
     if (presented == null) {
-      return Future.failedFuture(new MeetingException(MeetingException.Kind.UNAUTHORIZED, "missing_token",
-          "creating meetings needs the creation token as 'Authorization: Bearer <token>'"));
+      return Future.failedFuture(
+          new MeetingException(
+              MeetingException.Kind.UNAUTHORIZED,
+              "missing_token",
+              "creating meetings needs the creation token as 'Authorization: Bearer <token>'"));
     }
     if (!Tokens.matches(presented, Tokens.hash(createToken.get()))) {
-      return Future.failedFuture(new MeetingException(MeetingException.Kind.UNAUTHORIZED, "invalid_token",
-          "the creation token is not valid"));
+      return Future.failedFuture(
+          new MeetingException(
+              MeetingException.Kind.UNAUTHORIZED,
+              "invalid_token",
+              "the creation token is not valid"));
     }
     return Future.succeededFuture();
   }
@@ -133,19 +175,24 @@ final class MeetingRoutes {
         .put("documentUrl", meeting.documentUrl())
         .put("status", meeting.status())
         .put("tokens", tokens)
-        .put("links", new JsonObject()
-            .put("chair", link(base, meeting, Role.CHAIR))
-            .put("edit", link(base, meeting, Role.EDITOR))
-            .put("view", link(base, meeting, Role.VIEWER)));
+        .put(
+            "links",
+            new JsonObject()
+                .put("chair", link(base, meeting, Role.CHAIR))
+                .put("edit", link(base, meeting, Role.EDITOR))
+                .put("view", link(base, meeting, Role.VIEWER)));
   }
 
-  /** Page links carry the token in the fragment, which browsers never send to servers or in Referer. */
+  /**
+   * Page links carry the token in the fragment, which browsers never send to servers or in Referer.
+   */
   private static String link(String base, CreatedMeeting meeting, Role role) {
     return base + "/m/" + meeting.id() + "#token=" + meeting.tokens().get(role);
   }
 
   private String baseUrl(RoutingContext ctx) {
-    return publicUrl.map(u -> u.toString().replaceAll("/+$", ""))
+    return publicUrl
+        .map(u -> u.toString().replaceAll("/+$", ""))
         .orElseGet(() -> ctx.request().scheme() + "://" + ctx.request().authority());
   }
 
@@ -166,24 +213,34 @@ final class MeetingRoutes {
       value = null;
     }
     if (value == null) {
-      throw new MeetingException(MeetingException.Kind.INVALID, "malformed_json", "the body must be a JSON object");
+      throw new MeetingException(
+          MeetingException.Kind.INVALID, "malformed_json", "the body must be a JSON object");
     }
     return (JsonObject) value;
   }
 
   private static String utf8(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
-      throw new MeetingException(MeetingException.Kind.INVALID, "invalid_encoding", "the file is not valid UTF-8");
+      throw new MeetingException(
+          MeetingException.Kind.INVALID, "invalid_encoding", "the file is not valid UTF-8");
     }
   }
 
   private static void respond(RoutingContext ctx, Future<JsonObject> result, int status) {
-    result.onSuccess(json -> ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(json.encode())).onFailure(ctx::fail);
+    result
+        .onSuccess(
+            json ->
+                ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("content-type", "application/json")
+                    .end(json.encode()))
+        .onFailure(ctx::fail);
   }
 }

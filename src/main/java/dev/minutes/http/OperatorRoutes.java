@@ -16,9 +16,10 @@ import java.util.Optional;
  * configured token they answer 403 to everyone; a missing or wrong token is 401.
  *
  * <ul>
- *   <li>{@code GET /api/operator/publish/failed[?limit=n]}: {@code {"failed": [...]}}, most recent first
- *   <li>{@code POST /api/operator/publish/{jobId}/retry}: 202 {@code {"jobId", "state": "pending"}};
- *       404 for an unknown job, 409 for a job that has not failed
+ *   <li>{@code GET /api/operator/publish/failed[?limit=n]}: {@code {"failed": [...]}}, most recent
+ *       first
+ *   <li>{@code POST /api/operator/publish/{jobId}/retry}: 202 {@code {"jobId", "state":
+ *       "pending"}}; 404 for an unknown job, 409 for a job that has not failed
  * </ul>
  */
 final class OperatorRoutes {
@@ -49,29 +50,47 @@ final class OperatorRoutes {
     String jobId = ctx.pathParam("jobId");
     authorize(ctx)
         .compose(v -> publish.retry(jobId))
-        .compose(result -> switch (result) {
-          case REQUEUED -> Future.succeededFuture(new JsonObject().put("jobId", jobId).put("state", "pending"));
-          case UNKNOWN_JOB -> Future.<JsonObject>failedFuture(
-              new MeetingException(Kind.NOT_FOUND, "unknown_job", "no publish job '" + jobId + "'"));
-          case NOT_FAILED -> Future.<JsonObject>failedFuture(
-              new MeetingException(Kind.CONFLICT, "job_not_failed", "publish job '" + jobId + "' has not failed"));
-        })
+        .compose(
+            result ->
+                switch (result) {
+                  case REQUEUED ->
+                      Future.succeededFuture(
+                          new JsonObject().put("jobId", jobId).put("state", "pending"));
+                  case UNKNOWN_JOB ->
+                      Future.<JsonObject>failedFuture(
+                          new MeetingException(
+                              Kind.NOT_FOUND, "unknown_job", "no publish job '" + jobId + "'"));
+                  case NOT_FAILED ->
+                      Future.<JsonObject>failedFuture(
+                          new MeetingException(
+                              Kind.CONFLICT,
+                              "job_not_failed",
+                              "publish job '" + jobId + "' has not failed"));
+                })
         .onSuccess(body -> json(ctx, 202, body))
         .onFailure(ctx::fail);
   }
 
   private Future<Void> authorize(RoutingContext ctx) {
     if (tokenHash.isEmpty()) {
-      return Future.failedFuture(new MeetingException(Kind.FORBIDDEN, "operator_disabled",
-          "operator routes are disabled: set MINUTES_OPERATOR_TOKEN to enable them"));
+      return Future.failedFuture(
+          new MeetingException(
+              Kind.FORBIDDEN,
+              "operator_disabled",
+              "operator routes are disabled: set MINUTES_OPERATOR_TOKEN to enable them"));
     }
     String presented = MeetingRoutes.bearer(ctx);
     if (presented == null) {
-      return Future.failedFuture(new MeetingException(Kind.UNAUTHORIZED, "missing_token",
-          "send the operator token as 'Authorization: Bearer <token>'"));
+      return Future.failedFuture(
+          new MeetingException(
+              Kind.UNAUTHORIZED,
+              "missing_token",
+              "send the operator token as 'Authorization: Bearer <token>'"));
     }
     if (!Tokens.matches(presented, tokenHash.get())) {
-      return Future.failedFuture(new MeetingException(Kind.UNAUTHORIZED, "invalid_token", "the operator token is not valid"));
+      return Future.failedFuture(
+          new MeetingException(
+              Kind.UNAUTHORIZED, "invalid_token", "the operator token is not valid"));
     }
     return Future.succeededFuture();
   }
@@ -89,6 +108,9 @@ final class OperatorRoutes {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(body.encode());
   }
 }

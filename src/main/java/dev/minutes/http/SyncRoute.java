@@ -34,8 +34,14 @@ final class SyncRoute {
   private final List<String> allowedOrigins;
   private final Map<String, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
 
-  SyncRoute(AccessPolicy access, SessionRegistry sessions, PeerDirectory directory, ServerIdentity identity,
-      SyncMetrics metrics, ConnectionLimits limits, List<String> allowedOrigins) {
+  SyncRoute(
+      AccessPolicy access,
+      SessionRegistry sessions,
+      PeerDirectory directory,
+      ServerIdentity identity,
+      SyncMetrics metrics,
+      ConnectionLimits limits,
+      List<String> allowedOrigins) {
     this.access = access;
     this.sessions = sessions;
     this.directory = directory;
@@ -52,7 +58,8 @@ final class SyncRoute {
   private void upgrade(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     if (!request.canUpgradeToWebSocket()) {
-      // toWebSocket() would fail without answering, leaving the client waiting on an open connection.
+      // toWebSocket() would fail without answering, leaving the client waiting on an open
+      // connection.
       deny(ctx, 400, "upgrade_required", "the sync endpoint speaks WebSocket only");
       return;
     }
@@ -65,31 +72,55 @@ final class SyncRoute {
     AtomicInteger count = connectionsPerIp.computeIfAbsent(ip, k -> new AtomicInteger());
     if (count.incrementAndGet() > limits.maxConnectionsPerIp()) {
       release(ip, count);
-      deny(ctx, 429, "too_many_connections", "at most " + limits.maxConnectionsPerIp() + " connections per address");
+      deny(
+          ctx,
+          429,
+          "too_many_connections",
+          "at most " + limits.maxConnectionsPerIp() + " connections per address");
       return;
     }
     request.pause();
-    access.authorize(request.getParam("token"))
-        .onFailure(failure -> {
-          release(ip, count);
-          request.resume();
-          if (failure instanceof AccessPolicy.AccessDenied denied) {
-            deny(ctx, denied.status(), denied.status() == 401 ? "invalid_token" : "forbidden", denied.getMessage());
-          } else {
-            log.error("cannot authorize a sync connection from {}", ip, failure);
-            deny(ctx, 503, "unavailable", "the server cannot check tokens right now");
-          }
-        })
-        .onSuccess(grant -> request.toWebSocket()
-            .onFailure(failure -> {
+    access
+        .authorize(request.getParam("token"))
+        .onFailure(
+            failure -> {
               release(ip, count);
-              log.warn("websocket upgrade from {} failed: {}", ip, failure.getMessage());
+              request.resume();
+              if (failure instanceof AccessPolicy.AccessDenied denied) {
+                deny(
+                    ctx,
+                    denied.status(),
+                    denied.status() == 401 ? "invalid_token" : "forbidden",
+                    denied.getMessage());
+              } else {
+                log.error("cannot authorize a sync connection from {}", ip, failure);
+                deny(ctx, 503, "unavailable", "the server cannot check tokens right now");
+              }
             })
-            .onSuccess(socket -> {
-              PeerConnection connection = new PeerConnection(socket, request.connection(), grant, sessions, directory,
-                  identity, metrics, limits);
-              connection.start(() -> release(ip, count));
-            }));
+        .onSuccess(
+            grant ->
+                request
+                    .toWebSocket()
+                    .onFailure(
+                        failure -> {
+                          release(ip, count);
+                          log.warn(
+                              "websocket upgrade from {} failed: {}", ip, failure.getMessage());
+                        })
+                    .onSuccess(
+                        socket -> {
+                          PeerConnection connection =
+                              new PeerConnection(
+                                  socket,
+                                  request.connection(),
+                                  grant,
+                                  sessions,
+                                  directory,
+                                  identity,
+                                  metrics,
+                                  limits);
+                          connection.start(() -> release(ip, count));
+                        }));
   }
 
   private boolean originAllowed(String origin, HttpServerRequest request) {

@@ -5,8 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.Collection;
 
 /**
- * Automerge's sync bloom filter (10 bits per entry, 7 probes), written exactly as Automerge writes it,
- * so that a {@link LeanSync} message is byte for byte the one Automerge would have sent.
+ * Automerge's sync bloom filter (10 bits per entry, 7 probes), written exactly as Automerge writes
+ * it, so that a {@link LeanSync} message is byte for byte the one Automerge would have sent.
  */
 final class BloomFilter {
   private static final int BITS_PER_ENTRY = 10;
@@ -35,8 +35,8 @@ final class BloomFilter {
   }
 
   /**
-   * Whether the encoded filter may hold {@code hash} (false positives included, as in Automerge). An
-   * empty or unreadable filter holds nothing.
+   * Whether the encoded filter may hold {@code hash} (false positives included, as in Automerge).
+   * An empty or unreadable filter holds nothing.
    */
   static boolean mayContain(byte[] encoded, byte[] hash) {
     int[] pos = {0};
@@ -71,7 +71,10 @@ final class BloomFilter {
     return -1;
   }
 
-  /** Automerge's probe positions of a hash in a filter of {@code modulo} bits (double hashing from its first 12 bytes). */
+  /**
+   * Automerge's probe positions of a hash in a filter of {@code modulo} bits (double hashing from
+   * its first 12 bytes).
+   */
   private static long[] probes(byte[] hash, long modulo, int count) {
     long[] probes = new long[count];
     long x = littleEndianU32(hash, 0) % modulo;
@@ -88,7 +91,9 @@ final class BloomFilter {
   }
 
   private static long littleEndianU32(byte[] bytes, int at) {
-    return (bytes[at] & 0xffL) | (bytes[at + 1] & 0xffL) << 8 | (bytes[at + 2] & 0xffL) << 16
+    return (bytes[at] & 0xffL)
+        | (bytes[at + 1] & 0xffL) << 8
+        | (bytes[at + 2] & 0xffL) << 16
         | (bytes[at + 3] & 0xffL) << 24;
   }
 }

@@ -15,7 +15,8 @@ import java.util.List;
  * Where a run's documents come from: meetings created through this server's HTTP API (each typist
  * connects with the editor token), or, for servers without a meetings API, a fresh document id that
  * the meeting's first client creates over the protocol. With several nodes (of one Redis) client
- * {@code n} talks to node {@code n mod nodes}, as a load balancer without affinity would spread them.
+ * {@code n} talks to node {@code n mod nodes}, as a load balancer without affinity would spread
+ * them.
  */
 final class DocumentSource {
   private final Vertx vertx;
@@ -41,25 +42,36 @@ final class DocumentSource {
     URI sync = node(client);
     return http.post(port(sync), sync.getHost(), "/api/meetings")
         .sendJsonObject(new JsonObject().put("subject", subject).put("chair", "Load Tool"))
-        .compose(response -> {
-          if (response.statusCode() != 201) {
-            return Future.failedFuture("creating a meeting answered " + response.statusCode() + ": "
-                + response.bodyAsString());
-          }
-          JsonObject created = response.bodyAsJsonObject();
-          return Future.succeededFuture(new Target(created.getString("id"),
-              created.getJsonObject("tokens").getString("editor"), false));
-        });
+        .compose(
+            response -> {
+              if (response.statusCode() != 201) {
+                return Future.failedFuture(
+                    "creating a meeting answered "
+                        + response.statusCode()
+                        + ": "
+                        + response.bodyAsString());
+              }
+              JsonObject created = response.bodyAsJsonObject();
+              return Future.succeededFuture(
+                  new Target(
+                      created.getString("id"),
+                      created.getJsonObject("tokens").getString("editor"),
+                      false));
+            });
   }
 
   /** How client number {@code client} of the run connects to the target. */
   WebSocketConnectOptions connectOptions(Target target, int client) {
     URI sync = node(client);
-    String path = sync.getRawPath() == null || sync.getRawPath().isEmpty() ? "/" : sync.getRawPath();
+    String path =
+        sync.getRawPath() == null || sync.getRawPath().isEmpty() ? "/" : sync.getRawPath();
     if (target.token() != null) {
       path += "?token=" + URLEncoder.encode(target.token(), StandardCharsets.UTF_8);
     }
-    return new WebSocketConnectOptions().setHost(sync.getHost()).setPort(port(sync)).setURI(path)
+    return new WebSocketConnectOptions()
+        .setHost(sync.getHost())
+        .setPort(port(sync))
+        .setURI(path)
         .setSsl("wss".equals(sync.getScheme()));
   }
 

@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scenario (c), late joiner: one client builds a meeting of {@code changes} one-character changes and
- * syncs it; then fresh clients join one after another and each is timed from connecting until it
- * holds the whole document (the seeder's heads). Scenario (d), fetch: the same timing for a document
- * that a previous late-joiner run stored (its --state file), e.g. right after the server restarted.
+ * Scenario (c), late joiner: one client builds a meeting of {@code changes} one-character changes
+ * and syncs it; then fresh clients join one after another and each is timed from connecting until
+ * it holds the whole document (the seeder's heads). Scenario (d), fetch: the same timing for a
+ * document that a previous late-joiner run stored (its --state file), e.g. right after the server
+ * restarted.
  */
 final class JoinScenario {
   private static final Logger log = LoggerFactory.getLogger(JoinScenario.class);
@@ -40,31 +41,62 @@ final class JoinScenario {
   Future<JsonObject> lateJoiner() {
     ResourceMonitor monitor = new ResourceMonitor(vertx, options.serverPids());
     long seedStarted = System.nanoTime();
-    return documents.create("late joiner", 0).compose(target -> {
-      Typist seeder = new Typist(vertx, client, documents.connectOptions(target, 0), target.documentId(), null, 0,
-          wire, options.seed(), options.fullSync());
-      Optional<String> initial = target.clientCreates() ? Optional.of(TypingScenario.INITIAL_BODY) : Optional.empty();
-      return seeder.start(initial)
-          .compose(v -> seeder.typeOffline(options.changes()))
-          .compose(v -> {
-            seeder.flush();
-            return seeder.awaitInSync();
-          })
-          .compose(v -> seeder.heads())
-          .compose(heads -> {
-            double seedSeconds = (System.nanoTime() - seedStarted) / 1e9;
-            log.info("seeded document {} with {} changes in {} s", target.documentId(), options.changes(), seedSeconds);
-            options.state().ifPresent(file -> writeState(file, new JsonObject()
-                .put("documentId", target.documentId())
-                .put("token", target.token())
-                .put("protocolOnly", target.clientCreates())
-                .put("changes", options.changes())
-                .put("heads", heads)));
-            return timeJoins(target, heads, JOINERS, monitor).map(joins -> result("late-joiner", monitor, joins)
-                .put("seedSeconds", ResourceMonitor.round(seedSeconds)));
-          })
-          .eventually(seeder::close);
-    });
+    return documents
+        .create("late joiner", 0)
+        .compose(
+            target -> {
+              Typist seeder =
+                  new Typist(
+                      vertx,
+                      client,
+                      documents.connectOptions(target, 0),
+                      target.documentId(),
+                      null,
+                      0,
+                      wire,
+                      options.seed(),
+                      options.fullSync());
+              Optional<String> initial =
+                  target.clientCreates()
+                      ? Optional.of(TypingScenario.INITIAL_BODY)
+                      : Optional.empty();
+              return seeder
+                  .start(initial)
+                  .compose(v -> seeder.typeOffline(options.changes()))
+                  .compose(
+                      v -> {
+                        seeder.flush();
+                        return seeder.awaitInSync();
+                      })
+                  .compose(v -> seeder.heads())
+                  .compose(
+                      heads -> {
+                        double seedSeconds = (System.nanoTime() - seedStarted) / 1e9;
+                        log.info(
+                            "seeded document {} with {} changes in {} s",
+                            target.documentId(),
+                            options.changes(),
+                            seedSeconds);
+                        options
+                            .state()
+                            .ifPresent(
+                                file ->
+                                    writeState(
+                                        file,
+                                        new JsonObject()
+                                            .put("documentId", target.documentId())
+                                            .put("token", target.token())
+                                            .put("protocolOnly", target.clientCreates())
+                                            .put("changes", options.changes())
+                                            .put("heads", heads)));
+                        return timeJoins(target, heads, JOINERS, monitor)
+                            .map(
+                                joins ->
+                                    result("late-joiner", monitor, joins)
+                                        .put("seedSeconds", ResourceMonitor.round(seedSeconds)));
+                      })
+                  .eventually(seeder::close);
+            });
   }
 
   Future<JsonObject> fetch() {
@@ -74,59 +106,74 @@ final class JoinScenario {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    DocumentSource.Target target = new DocumentSource.Target(state.getString("documentId"), state.getString("token"),
-        false);
+    DocumentSource.Target target =
+        new DocumentSource.Target(state.getString("documentId"), state.getString("token"), false);
     ResourceMonitor monitor = new ResourceMonitor(vertx, options.serverPids());
     // The first fetch finds the document cold; the second shows the same server warm.
     return timeJoins(target, state.getString("heads"), 2, monitor)
         .map(joins -> result("fetch", monitor, joins).put("changes", state.getInteger("changes")));
   }
 
-  private Future<List<Double>> timeJoins(DocumentSource.Target target, String heads, int count,
-      ResourceMonitor monitor) {
+  private Future<List<Double>> timeJoins(
+      DocumentSource.Target target, String heads, int count, ResourceMonitor monitor) {
     List<Double> millis = new ArrayList<>();
     monitor.startWindow();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < count; i++) {
       int index = i;
-      chain = chain.compose(v -> {
-        Typist joiner = new Typist(vertx, client, documents.connectOptions(target, index + 1), target.documentId(),
-            null, 0, wire,
-            options.seed() + 17 + index, options.fullSync());
-        long started = System.nanoTime();
-        return joiner.start(Optional.empty())
-            .compose(x -> joiner.awaitHeads(heads))
-            .map(x -> {
-              millis.add((System.nanoTime() - started) / 1e6);
-              return (Void) null;
-            })
-            .eventually(joiner::close);
-      });
+      chain =
+          chain.compose(
+              v -> {
+                Typist joiner =
+                    new Typist(
+                        vertx,
+                        client,
+                        documents.connectOptions(target, index + 1),
+                        target.documentId(),
+                        null,
+                        0,
+                        wire,
+                        options.seed() + 17 + index,
+                        options.fullSync());
+                long started = System.nanoTime();
+                return joiner
+                    .start(Optional.empty())
+                    .compose(x -> joiner.awaitHeads(heads))
+                    .map(
+                        x -> {
+                          millis.add((System.nanoTime() - started) / 1e6);
+                          return (Void) null;
+                        })
+                    .eventually(joiner::close);
+              });
     }
-    return chain.map(v -> {
-      monitor.endWindow();
-      monitor.stop();
-      return millis;
-    });
+    return chain.map(
+        v -> {
+          monitor.endWindow();
+          monitor.stop();
+          return millis;
+        });
   }
 
   private JsonObject result(String scenario, ResourceMonitor monitor, List<Double> joins) {
     JsonArray each = new JsonArray();
     joins.forEach(ms -> each.add(ResourceMonitor.round(ms)));
     List<Double> sorted = joins.stream().sorted().toList();
-    JsonObject result = new JsonObject()
-        .put("scenario", scenario)
-        .put("label", options.label())
-        .put("server", options.server().toString())
-        .put("changes", options.changes())
-        .put("joinMs", each)
-        .put("firstJoinMs", ResourceMonitor.round(joins.get(0)))
-        .put("medianJoinMs", ResourceMonitor.round(sorted.get(sorted.size() / 2)))
-        .put("loadToolCpuPercent", ResourceMonitor.round(monitor.loadToolCpuPercent()))
-        .put("wire", wire.toJson())
-        .put("errors", wire.errors());
+    JsonObject result =
+        new JsonObject()
+            .put("scenario", scenario)
+            .put("label", options.label())
+            .put("server", options.server().toString())
+            .put("changes", options.changes())
+            .put("joinMs", each)
+            .put("firstJoinMs", ResourceMonitor.round(joins.get(0)))
+            .put("medianJoinMs", ResourceMonitor.round(sorted.get(sorted.size() / 2)))
+            .put("loadToolCpuPercent", ResourceMonitor.round(monitor.loadToolCpuPercent()))
+            .put("wire", wire.toJson())
+            .put("errors", wire.errors());
     if (monitor.measuresServer()) {
-      result.put("serverCpuPercent", ResourceMonitor.round(monitor.serverCpuPercent()))
+      result
+          .put("serverCpuPercent", ResourceMonitor.round(monitor.serverCpuPercent()))
           .put("serverPeakRssBytes", monitor.serverPeakRss())
           .put("serverProcesses", monitor.perProcess());
     }

@@ -12,26 +12,28 @@ import java.util.Optional;
 
 /**
  * Writes a typist's keystroke, one character inserted into a text, as an Automerge change chunk
- * itself: byte for byte the change automerge 0.5.7 commits for the same splice
- * ({@code KeystrokeChangesTest} compares them).
+ * itself: byte for byte the change automerge 0.5.7 commits for the same splice ({@code
+ * KeystrokeChangesTest} compares them).
  *
  * <p>Why: the binding's only way to get the bytes of a local change is {@code encodeChangesSince},
- * and automerge 0.5.7 answers it by computing the vector clock of the given heads, a walk over their
- * ancestors. That costs microseconds while one author types, but milliseconds per keystroke once many
- * authors make the heads concurrent (0.3 / 2 / 5.6 ms at 2k / 10k / 20k changes of ten authors): with
- * 50 authors in one meeting the load tool, not the server, was the limit. Writing the change costs a
- * cursor look-up and one SHA-256.
+ * and automerge 0.5.7 answers it by computing the vector clock of the given heads, a walk over
+ * their ancestors. That costs microseconds while one author types, but milliseconds per keystroke
+ * once many authors make the heads concurrent (0.3 / 2 / 5.6 ms at 2k / 10k / 20k changes of ten
+ * authors): with 50 authors in one meeting the load tool, not the server, was the limit. Writing
+ * the change costs a cursor look-up and one SHA-256.
  *
  * <p>A change needs the author's next sequence number and the document's next op counter. Both are
- * learnt from a change Automerge committed for this author ({@link #learnOwn}) and then kept up to date
- * from every change applied to the document ({@link #observe}). Changes applied without showing them
- * here (Automerge's own sync) make the counters stale: the typist then drops its lean sync, and this
- * with it, or calls {@link #forget}; the next keystroke goes through Automerge again.
+ * learnt from a change Automerge committed for this author ({@link #learnOwn}) and then kept up to
+ * date from every change applied to the document ({@link #observe}). Changes applied without
+ * showing them here (Automerge's own sync) make the counters stale: the typist then drops its lean
+ * sync, and this with it, or calls {@link #forget}; the next keystroke goes through Automerge
+ * again.
  *
  * <p>Not thread safe: used on its typist's context only.
  */
 final class KeystrokeChanges {
-  // Op column specs: column id << 4 | type (1 actor, 2 ULEB, 3 delta, 4 boolean, 6 value meta, 7 raw, 0 group).
+  // Op column specs: column id << 4 | type (1 actor, 2 ULEB, 3 delta, 4 boolean, 6 value meta, 7
+  // raw, 0 group).
   private static final int OBJ_ACTOR = 0x01;
   private static final int OBJ_COUNTER = 0x02;
   private static final int KEY_ACTOR = 0x11;
@@ -44,13 +46,19 @@ final class KeystrokeChanges {
   private static final int DEFLATED = 0x08;
   private static final int ACTION_SET = 1;
   private static final int VALUE_TYPE_UTF8 = 6;
+
   /** An RLE column of one literal value starts with the run length -1 (signed LEB128). */
   private static final int ONE_LITERAL = 0x7f;
 
   private final byte[] actor;
   private long seq;
-  /** The hash of this author's change number {@link #seq}: Automerge lists it among a change's dependencies. */
+
+  /**
+   * The hash of this author's change number {@link #seq}: Automerge lists it among a change's
+   * dependencies.
+   */
   private byte[] lastOwn;
+
   private long maxOp;
   private boolean known;
 
@@ -63,7 +71,9 @@ final class KeystrokeChanges {
     return known;
   }
 
-  /** Takes the counters from a change Automerge committed for this author (the document's newest). */
+  /**
+   * Takes the counters from a change Automerge committed for this author (the document's newest).
+   */
   void learnOwn(ChangeChunk change) {
     Optional<Header> header = Header.read(change.bytes());
     known = header.isPresent() && Arrays.equals(header.get().actor, actor);
@@ -74,7 +84,10 @@ final class KeystrokeChanges {
     }
   }
 
-  /** Counts a change applied to the document (anybody's); one it cannot read makes the counters unknown. */
+  /**
+   * Counts a change applied to the document (anybody's); one it cannot read makes the counters
+   * unknown.
+   */
   void observe(ChangeChunk change) {
     if (!known) {
       return;
@@ -97,11 +110,11 @@ final class KeystrokeChanges {
   }
 
   /**
-   * The change inserting {@code character} into {@code text} after the element {@code after} (empty:
-   * at the start), on top of {@code deps}, the document's heads (and this author's previous change, as
-   * Automerge adds it). The caller applies it to the document.
+   * The change inserting {@code character} into {@code text} after the element {@code after}
+   * (empty: at the start), on top of {@code deps}, the document's heads (and this author's previous
+   * change, as Automerge adds it). The caller applies it to the document.
    *
-   * @param text  the text object's id as the binding prints it ({@code counter@actorhex})
+   * @param text the text object's id as the binding prints it ({@code counter@actorhex})
    * @param after the preceding character's id as a cursor prints it, or empty for the start
    */
   ChangeChunk insert(String text, Optional<String> after, String character, List<byte[]> deps) {
@@ -138,16 +151,25 @@ final class KeystrokeChanges {
     ByteArrayOutputStream data = new ByteArrayOutputStream(32);
     column(specs, data, OBJ_ACTOR, out -> literal(out, objectActor, false));
     column(specs, data, OBJ_COUNTER, out -> literal(out, object.counter, false));
-    if (key.isPresent()) { // a key actor of "the start" is null, and a column of only nulls is left out
+    if (key.isPresent()) { // a key actor of "the start" is null, and a column of only nulls is left
+      // out
       column(specs, data, KEY_ACTOR, out -> literal(out, keyActor, false));
     }
     column(specs, data, KEY_COUNTER, out -> literal(out, key.map(k -> k.counter).orElse(0L), true));
-    column(specs, data, INSERT, out -> {
-      out.write(0); // no false rows, then
-      out.write(1); // one true row
-    });
+    column(
+        specs,
+        data,
+        INSERT,
+        out -> {
+          out.write(0); // no false rows, then
+          out.write(1); // one true row
+        });
     column(specs, data, ACTION, out -> literal(out, ACTION_SET, false));
-    column(specs, data, VALUE_META, out -> literal(out, (long) value.length << 4 | VALUE_TYPE_UTF8, false));
+    column(
+        specs,
+        data,
+        VALUE_META,
+        out -> literal(out, (long) value.length << 4 | VALUE_TYPE_UTF8, false));
     column(specs, data, VALUE_RAW, out -> out.writeBytes(value));
     column(specs, data, PRED_GROUP, out -> literal(out, 0, false));
     Leb128.writeUnsigned(body, specs.size());
@@ -167,8 +189,10 @@ final class KeystrokeChanges {
   /** The actors the op names besides this author, sorted as Automerge sorts them (bytewise). */
   private List<byte[]> otherActors(OpId object, Optional<OpId> key) {
     List<byte[]> others = new ArrayList<>(2);
-    for (byte[] named : key.isPresent() ? List.of(object.actor, key.get().actor) : List.of(object.actor)) {
-      if (!Arrays.equals(named, actor) && others.stream().noneMatch(other -> Arrays.equals(other, named))) {
+    for (byte[] named :
+        key.isPresent() ? List.of(object.actor, key.get().actor) : List.of(object.actor)) {
+      if (!Arrays.equals(named, actor)
+          && others.stream().noneMatch(other -> Arrays.equals(other, named))) {
         others.add(named);
       }
     }
@@ -193,13 +217,17 @@ final class KeystrokeChanges {
     void write(ByteArrayOutputStream out);
   }
 
-  private static void column(List<int[]> specs, ByteArrayOutputStream data, int spec, ColumnWriter writer) {
+  private static void column(
+      List<int[]> specs, ByteArrayOutputStream data, int spec, ColumnWriter writer) {
     int before = data.size();
     writer.write(data);
     specs.add(new int[] {spec, data.size() - before});
   }
 
-  /** A run-length column of one row: a literal run of one value (delta columns store the value minus 0). */
+  /**
+   * A run-length column of one row: a literal run of one value (delta columns store the value minus
+   * 0).
+   */
   private static void literal(ByteArrayOutputStream out, long value, boolean signed) {
     out.write(ONE_LITERAL);
     if (signed) {
@@ -221,7 +249,9 @@ final class KeystrokeChanges {
       if (at <= 0) {
         throw new IllegalArgumentException("not an op id: " + printed);
       }
-      return new OpId(Long.parseLong(printed.substring(0, at)), HexFormat.of().parseHex(printed, at + 1, printed.length()));
+      return new OpId(
+          Long.parseLong(printed.substring(0, at)),
+          HexFormat.of().parseHex(printed, at + 1, printed.length()));
     }
   }
 
@@ -279,7 +309,10 @@ final class KeystrokeChanges {
       }
     }
 
-    /** Rows of a run-length encoded ULEB column up to {@code end}: runs (n, value), literals (-n, n values), nulls (0, n). */
+    /**
+     * Rows of a run-length encoded ULEB column up to {@code end}: runs (n, value), literals (-n, n
+     * values), nulls (0, n).
+     */
     private static long countRleRows(Leb128.Reader in, int end) {
       long rows = 0;
       while (in.position() < end) {

@@ -24,13 +24,14 @@ import org.automerge.ObjectId;
  * would send in that state, worked out without asking Automerge's sync.
  *
  * <p>Why: automerge 0.5.7 walks the document's whole change history on every sync receive and
- * generate, so a load tool that lets Automerge sync every keystroke of every peer spends more CPU than
- * the server it measures, and more with every minute of typing. Here a typist keeps the few changes
- * made since the heads it last shared with the server, and sends exactly what Automerge sends: its
- * heads, no need, one {@code have} entry (the shared heads and a bloom filter of the changes since
- * them) and the changes the server has not been sent. {@code LeanSyncTest} checks the bytes against
- * Automerge's. Anything unusual (the server needs something, resets, sends a change this class cannot
- * read, names heads the typist lacks) returns {@code false} and the typist goes back to Automerge's sync.
+ * generate, so a load tool that lets Automerge sync every keystroke of every peer spends more CPU
+ * than the server it measures, and more with every minute of typing. Here a typist keeps the few
+ * changes made since the heads it last shared with the server, and sends exactly what Automerge
+ * sends: its heads, no need, one {@code have} entry (the shared heads and a bloom filter of the
+ * changes since them) and the changes the server has not been sent. {@code LeanSyncTest} checks the
+ * bytes against Automerge's. Anything unusual (the server needs something, resets, sends a change
+ * this class cannot read, names heads the typist lacks) returns {@code false} and the typist goes
+ * back to Automerge's sync.
  *
  * <p>Not thread safe: used on its typist's context only. Does not own the document.
  */
@@ -39,22 +40,36 @@ final class LeanSync {
   private static final int KNOWN_CAPACITY = 8_192;
 
   private final Document document;
-  /** Writes this typist's keystrokes without encodeChangesSince once it knows the document's counters. */
+
+  /**
+   * Writes this typist's keystrokes without encodeChangesSince once it knows the document's
+   * counters.
+   */
   private final KeystrokeChanges keystrokes;
+
   /** Changes added since the shared heads (not ancestors of them), each with its dependencies. */
   private final Map<ByteBuffer, List<byte[]>> sinceShared = new LinkedHashMap<>();
+
   /** Local changes the server has not been sent yet. */
   private final List<ChangeChunk> unsent = new ArrayList<>();
-  /** The bloom filter of the server's latest {@code have}: changes it says it holds beyond the last sync. */
+
+  /**
+   * The bloom filter of the server's latest {@code have}: changes it says it holds beyond the last
+   * sync.
+   */
   private byte[] theirBloom;
-  private final Set<ByteBuffer> known = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
-      return size() > KNOWN_CAPACITY;
-    }
-  });
+
+  private final Set<ByteBuffer> known =
+      java.util.Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
+              return size() > KNOWN_CAPACITY;
+            }
+          });
   private List<byte[]> sharedHeads;
   private List<byte[]> lastSentHeads;
+
   /** Automerge answers in version 2 once the other side's capabilities offered it. */
   private boolean version2;
 
@@ -69,11 +84,15 @@ final class LeanSync {
   }
 
   /**
-   * Starts if the server's latest heads are exactly ours, i.e. neither side lacks anything;
-   * {@code serverOfferedVersion2}: whether any server message so far offered version 2; {@code serverBloom}:
-   * the bloom filter of the server's latest message (Automerge's sync state remembers it too).
+   * Starts if the server's latest heads are exactly ours, i.e. neither side lacks anything; {@code
+   * serverOfferedVersion2}: whether any server message so far offered version 2; {@code
+   * serverBloom}: the bloom filter of the server's latest message (Automerge's sync state remembers
+   * it too).
    */
-  static Optional<LeanSync> startIfInStep(Document document, List<byte[]> serverHeads, boolean serverOfferedVersion2,
+  static Optional<LeanSync> startIfInStep(
+      Document document,
+      List<byte[]> serverHeads,
+      boolean serverOfferedVersion2,
       byte[] serverBloom) {
     List<byte[]> ours = bytes(document.getHeads());
     if (serverHeads == null || ours.isEmpty() || !sameSet(ours, serverHeads)) {
@@ -83,17 +102,20 @@ final class LeanSync {
   }
 
   /**
-   * Types one character into {@code text} at {@code position} as a change written here (see
-   * {@link KeystrokeChanges}) and applies it to the document; empty while the writer does not know the
+   * Types one character into {@code text} at {@code position} as a change written here (see {@link
+   * KeystrokeChanges}) and applies it to the document; empty while the writer does not know the
    * document's counters: then commit through Automerge and call {@link #committed}.
    */
   Optional<ChangeChunk> type(ObjectId text, long position, String character) {
     if (!keystrokes.ready()) {
       return Optional.empty();
     }
-    Optional<String> after = position == 0 ? Optional.empty()
-        : Optional.of(document.makeCursor(text, position - 1).toString());
-    ChangeChunk change = keystrokes.insert(text.toString(), after, character, bytes(document.getHeads()));
+    Optional<String> after =
+        position == 0
+            ? Optional.empty()
+            : Optional.of(document.makeCursor(text, position - 1).toString());
+    ChangeChunk change =
+        keystrokes.insert(text.toString(), after, character, bytes(document.getHeads()));
     try {
       document.applyEncodedChanges(change.bytes());
     } catch (RuntimeException e) {
@@ -102,7 +124,8 @@ final class LeanSync {
     }
     if (!containsHash(document.getHeads(), change.hash())) { // a writer bug, or counters gone stale
       keystrokes.forget();
-      throw new IllegalStateException("a written keystroke change did not become the document's head");
+      throw new IllegalStateException(
+          "a written keystroke change did not become the document's head");
     }
     add(change);
     unsent.add(change);
@@ -119,8 +142,9 @@ final class LeanSync {
   }
 
   /**
-   * Applies a server message. Returns why not, having applied nothing or only changes Automerge's sync
-   * would have applied too, when the message needs Automerge's sync from here on; empty when done.
+   * Applies a server message. Returns why not, having applied nothing or only changes Automerge's
+   * sync would have applied too, when the message needs Automerge's sync from here on; empty when
+   * done.
    */
   Optional<String> receive(SyncMessageParts parts) {
     version2 |= parts.offersVersion2();
@@ -134,7 +158,8 @@ final class LeanSync {
     List<ChangeChunk> changes = new ArrayList<>();
     try {
       for (byte[] chunk : parts.changes()) {
-        changes.addAll(ChangeChunk.splitAll(chunk)); // automerge 3 may send several changes in one chunk
+        changes.addAll(
+            ChangeChunk.splitAll(chunk)); // automerge 3 may send several changes in one chunk
       }
     } catch (MalformedMessageException e) {
       return Optional.of("unreadable here: " + e.getMessage()); // e.g. a compressed change chunk
@@ -154,7 +179,8 @@ final class LeanSync {
     sharedHeads = parts.heads();
     forgetAncestorsOf(sharedHeads);
     if (changes.isEmpty() && sameSet(parts.heads(), bytes(document.getHeads()))) {
-      lastSentHeads = parts.heads(); // Automerge: nothing to acknowledge when it says it holds our heads
+      lastSentHeads =
+          parts.heads(); // Automerge: nothing to acknowledge when it says it holds our heads
     }
     return Optional.empty();
   }
@@ -166,28 +192,33 @@ final class LeanSync {
     if (changes.isEmpty() && sameList(heads, lastSentHeads)) {
       return Optional.empty();
     }
-    byte[] bloom = BloomFilter.encode(sinceShared.keySet().stream().map(ByteBuffer::array).toList());
+    byte[] bloom =
+        BloomFilter.encode(sinceShared.keySet().stream().map(ByteBuffer::array).toList());
     byte[] message = SyncMessageParts.write(heads, sharedHeads, bloom, changes, version2);
     lastSentHeads = heads;
     return Optional.of(message);
   }
 
-  /** Whether local changes wait because the server's bloom filter seemed to hold them (Automerge does the same). */
+  /**
+   * Whether local changes wait because the server's bloom filter seemed to hold them (Automerge
+   * does the same).
+   */
   boolean holdsBack() {
     return !unsent.isEmpty();
   }
 
   /**
-   * The unsent local changes, except (as in Automerge) those the server's bloom filter says it holds,
-   * unless they depend on one that is sent. A false positive keeps a change back until the server's
-   * filter no longer matches it or the server asks for it.
+   * The unsent local changes, except (as in Automerge) those the server's bloom filter says it
+   * holds, unless they depend on one that is sent. A false positive keeps a change back until the
+   * server's filter no longer matches it or the server asks for it.
    */
   private List<byte[]> changesToSend() {
     List<byte[]> out = new ArrayList<>();
     Set<ByteBuffer> sending = new HashSet<>();
     for (java.util.Iterator<ChangeChunk> it = unsent.iterator(); it.hasNext(); ) {
       ChangeChunk change = it.next();
-      boolean dependsOnSent = change.deps().stream().anyMatch(dep -> sending.contains(ByteBuffer.wrap(dep)));
+      boolean dependsOnSent =
+          change.deps().stream().anyMatch(dep -> sending.contains(ByteBuffer.wrap(dep)));
       if (dependsOnSent || !BloomFilter.mayContain(theirBloom, change.hash())) {
         out.add(change.bytes());
         sending.add(ByteBuffer.wrap(change.hash()));
@@ -203,7 +234,10 @@ final class LeanSync {
     sinceShared.put(hash, change.deps());
   }
 
-  /** Drops from {@link #sinceShared} every change the server now holds (the heads and their ancestors). */
+  /**
+   * Drops from {@link #sinceShared} every change the server now holds (the heads and their
+   * ancestors).
+   */
   private void forgetAncestorsOf(List<byte[]> heads) {
     Deque<byte[]> stack = new ArrayDeque<>(heads);
     Set<ByteBuffer> seen = new HashSet<>();

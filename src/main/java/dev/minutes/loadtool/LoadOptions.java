@@ -29,7 +29,8 @@ record LoadOptions(
     int threads,
     long seed) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -cp target/minutes.jar dev.minutes.loadtool.LoadTool [options]
         --scenario typing|late-joiner|fetch   what to run (default typing)
         --server URL[,URL]    sync endpoint, e.g. ws://127.0.0.1:8080/sync (required); several nodes of one
@@ -92,11 +93,15 @@ record LoadOptions(
                 servers.add(URI.create(url.trim()));
               }
             }
-            case "--placement" -> meetingPlacement = switch (value) {
-              case "meeting" -> true;
-              case "client" -> false;
-              default -> throw new IllegalArgumentException("--placement must be client or meeting, not " + value);
-            };
+            case "--placement" ->
+                meetingPlacement =
+                    switch (value) {
+                      case "meeting" -> true;
+                      case "client" -> false;
+                      default ->
+                          throw new IllegalArgumentException(
+                              "--placement must be client or meeting, not " + value);
+                    };
             case "--typists" -> typists = positive(arg, value);
             case "--meeting-size" -> meetingSize = positive(arg, value);
             case "--rate" -> rate = Double.parseDouble(value);
@@ -129,8 +134,25 @@ record LoadOptions(
       throw new IllegalArgumentException("fetch needs --state");
     }
     pids.removeIf(String::isBlank);
-    return new LoadOptions(scenario, server, List.copyOf(servers), protocolOnly, fullSync, meetingPlacement, typists, Math.min(meetingSize, typists), rate, duration,
-        warmup, drain, changes, state, List.copyOf(pids), json, label == null ? server.toString() : label, threads,
+    return new LoadOptions(
+        scenario,
+        server,
+        List.copyOf(servers),
+        protocolOnly,
+        fullSync,
+        meetingPlacement,
+        typists,
+        Math.min(meetingSize, typists),
+        rate,
+        duration,
+        warmup,
+        drain,
+        changes,
+        state,
+        List.copyOf(pids),
+        json,
+        label == null ? server.toString() : label,
+        threads,
         seed);
   }
 
@@ -148,7 +170,8 @@ record LoadOptions(
       return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
     }
     if (value.endsWith("s")) {
-      return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+      return Duration.ofMillis(
+          Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
     }
     if (value.endsWith("m")) {
       return Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)) * 60);

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Load tool: simulated typists against an automerge-repo sync server (this one, or a reference
- * server with {@code --protocol-only}). Prints a table and optionally writes JSON. Run it in its own
- * process, never inside the server's: its CPU is reported so a saturated tool is not mistaken for a
- * slow server. Usage: {@link LoadOptions#USAGE}; docs/performance.md.
+ * server with {@code --protocol-only}). Prints a table and optionally writes JSON. Run it in its
+ * own process, never inside the server's: its CPU is reported so a saturated tool is not mistaken
+ * for a slow server. Usage: {@link LoadOptions#USAGE}; docs/performance.md.
  */
 public final class LoadTool {
   private LoadTool() {}
@@ -33,25 +33,35 @@ public final class LoadTool {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(options.threads())
-        .setPreferNativeTransport(true) // epoll, as the server: the tool's own CPU is one of the run's limits
-        // Automerge work runs on the tool's event loops (see Typist); a 50,000-change document takes a while.
-        .setMaxEventLoopExecuteTime(30).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxConnections(100_000)
-        .setMaxFrameSize(1 << 20)
-        .setMaxMessageSize(256 << 20));
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(options.threads())
+                .setPreferNativeTransport(
+                    true) // epoll, as the server: the tool's own CPU is one of the run's limits
+                // Automerge work runs on the tool's event loops (see Typist); a 50,000-change
+                // document takes a while.
+                .setMaxEventLoopExecuteTime(30)
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
+    WebSocketClient client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setMaxConnections(100_000)
+                .setMaxFrameSize(1 << 20)
+                .setMaxMessageSize(256 << 20));
     DocumentSource documents = new DocumentSource(vertx, options.servers(), options.protocolOnly());
     int exit = 0;
     try {
-      Future<JsonObject> run = switch (options.scenario()) {
-        case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
-        case "fetch" -> new JoinScenario(vertx, options, client, documents).fetch();
-        default -> new TypingScenario(vertx, options, client, documents).run();
-      };
-      long bound = options.warmup().plus(options.duration()).plus(options.drain()).toSeconds() + 300;
-      JsonObject result = run.toCompletionStage().toCompletableFuture().get(bound, TimeUnit.SECONDS);
+      Future<JsonObject> run =
+          switch (options.scenario()) {
+            case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
+            case "fetch" -> new JoinScenario(vertx, options, client, documents).fetch();
+            default -> new TypingScenario(vertx, options, client, documents).run();
+          };
+      long bound =
+          options.warmup().plus(options.duration()).plus(options.drain()).toSeconds() + 300;
+      JsonObject result =
+          run.toCompletionStage().toCompletableFuture().get(bound, TimeUnit.SECONDS);
       System.out.print(Report.table(result));
       if (options.json().isPresent()) {
         Files.writeString(options.json().get(), result.encodePrettily() + "\n");

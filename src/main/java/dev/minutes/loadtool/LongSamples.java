@@ -2,7 +2,10 @@ package dev.minutes.loadtool;
 
 import java.util.Arrays;
 
-/** A growable list of latencies in nanoseconds, written by one thread; merged and sorted for percentiles. */
+/**
+ * A growable list of latencies in nanoseconds, written by one thread; merged and sorted for
+ * percentiles.
+ */
 final class LongSamples {
   private long[] values = new long[1024];
   private int count;
@@ -39,7 +42,11 @@ final class LongSamples {
       if (sorted.length == 0) {
         return new Percentiles(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
       }
-      return new Percentiles(sorted.length, ms(at(sorted, 0.50)), ms(at(sorted, 0.95)), ms(at(sorted, 0.99)),
+      return new Percentiles(
+          sorted.length,
+          ms(at(sorted, 0.50)),
+          ms(at(sorted, 0.95)),
+          ms(at(sorted, 0.99)),
           ms(sorted[sorted.length - 1]));
     }
 

@@ -7,11 +7,12 @@ import org.automerge.ChangeHash;
 /**
  * What the typists of one meeting share so that a receiver can tell which keystrokes it now holds.
  *
- * <p>Every change a typist makes is registered under its hash with a vector clock: for each author of
- * the meeting, the highest keystroke number the change's causal history contains (the author's own
- * keystroke included). A receiver that finds a registered hash among its heads therefore holds every
- * keystroke that clock covers, whichever message carried it. Each author writes its send times before
- * it registers the hash that covers them, so a reader that found the hash also sees the times.
+ * <p>Every change a typist makes is registered under its hash with a vector clock: for each author
+ * of the meeting, the highest keystroke number the change's causal history contains (the author's
+ * own keystroke included). A receiver that finds a registered hash among its heads therefore holds
+ * every keystroke that clock covers, whichever message carried it. Each author writes its send
+ * times before it registers the hash that covers them, so a reader that found the hash also sees
+ * the times.
  */
 final class MeetingLedger {
   private static final int CHUNK_BITS = 12;
@@ -20,8 +21,13 @@ final class MeetingLedger {
 
   private final int size;
   private final Map<ChangeHash, int[]> clocks = new ConcurrentHashMap<>();
-  /** Per author: send time in nanoseconds of keystroke n (1-based) at [n >> 12][n & 4095]; -1 = not measured. */
+
+  /**
+   * Per author: send time in nanoseconds of keystroke n (1-based) at [n >> 12][n & 4095]; -1 = not
+   * measured.
+   */
   private final long[][][] sentAt;
+
   private final int[] lastSeq;
 
   MeetingLedger(int size) {
@@ -48,7 +54,10 @@ final class MeetingLedger {
     clocks.put(hash, clock);
   }
 
-  /** The clock of a change made by a typist of this meeting, or null (e.g. the meeting's initial change). */
+  /**
+   * The clock of a change made by a typist of this meeting, or null (e.g. the meeting's initial
+   * change).
+   */
   int[] clockOf(ChangeHash hash) {
     return clocks.get(hash);
   }

@@ -13,13 +13,14 @@ import java.util.regex.Pattern;
 
 /**
  * CPU time and resident memory of a process from Linux' /proc, so the tool can report the server's
- * cost and its own (a saturated load tool must never pass for a slow server), and the same per thread
- * with its wake-ups, which say where the server's time goes (its event loops, Automerge lanes, the
- * JIT, Redis) and how often its threads hand work to each other.
+ * cost and its own (a saturated load tool must never pass for a slow server), and the same per
+ * thread with its wake-ups, which say where the server's time goes (its event loops, Automerge
+ * lanes, the JIT, Redis) and how often its threads hand work to each other.
  */
 final class ProcessStats {
   /** USER_HZ: the unit of utime/stime in /proc/PID/stat; 100 on every Linux build in practice. */
   private static final double TICKS_PER_SECOND = 100.0;
+
   /** A thread name's trailing number and the separators around it ("-1", "#0", "-", " 12"). */
   private static final Pattern NUMBERED = Pattern.compile("[-#_ ]*\\d*[-#_ ]*$");
 
@@ -47,8 +48,9 @@ final class ProcessStats {
   }
 
   /**
-   * Every live thread's group (see {@link #threadGroup}), CPU seconds and wake-ups so far, by thread id.
-   * A thread that ends while this reads is left out (its time stays in the process' total).
+   * Every live thread's group (see {@link #threadGroup}), CPU seconds and wake-ups so far, by
+   * thread id. A thread that ends while this reads is left out (its time stays in the process'
+   * total).
    */
   Map<String, ThreadSample> threads() {
     Map<String, ThreadSample> threads = new TreeMap<>();
@@ -68,7 +70,10 @@ final class ProcessStats {
     try {
       String stat = Files.readString(task.resolve("stat"));
       String status = Files.readString(task.resolve("status"));
-      return Optional.of(new ThreadSample(threadGroup(threadName(stat)), new ThreadTimes(cpuSecondsOf(stat), wakeUpsOf(status))));
+      return Optional.of(
+          new ThreadSample(
+              threadGroup(threadName(stat)),
+              new ThreadTimes(cpuSecondsOf(stat), wakeUpsOf(status))));
     } catch (IOException ended) {
       return Optional.empty();
     }
@@ -76,14 +81,18 @@ final class ProcessStats {
 
   /**
    * A thread's group: its name (which Linux cuts to 15 characters) without a trailing number and
-   * separator, so that "automerge-1" and "automerge-2" add up as "automerge", "GC Thread#0" as "GC Thread".
+   * separator, so that "automerge-1" and "automerge-2" add up as "automerge", "GC Thread#0" as "GC
+   * Thread".
    */
   static String threadGroup(String name) {
     String group = NUMBERED.matcher(name).replaceFirst("");
     return group.isEmpty() ? name : group;
   }
 
-  /** Field 2 of a stat line: the name between the first '(' and the last ')' (a name may hold either). */
+  /**
+   * Field 2 of a stat line: the name between the first '(' and the last ')' (a name may hold
+   * either).
+   */
   static String threadName(String stat) {
     return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
   }
@@ -97,9 +106,9 @@ final class ProcessStats {
   }
 
   /**
-   * Voluntary context switches: each is the thread going to sleep (on a queue, a futex, epoll, a disk
-   * write) until something wakes it. Involuntary ones (preemption) are left out: they count CPU
-   * contention, not hand-offs.
+   * Voluntary context switches: each is the thread going to sleep (on a queue, a futex, epoll, a
+   * disk write) until something wakes it. Involuntary ones (preemption) are left out: they count
+   * CPU contention, not hand-offs.
    */
   static long wakeUpsOf(String status) {
     for (String line : status.split("\n")) {

@@ -14,58 +14,133 @@ final class Report {
     row(out, "server", r.getString("label") + " (" + r.getString("server") + ")");
     row(out, "scenario", r.getString("scenario"));
     if ("typing".equals(r.getString("scenario"))) {
-      row(out, "typists", r.getInteger("typists") + " in " + r.getInteger("meetings") + " meeting(s) of "
-          + r.getInteger("meetingSize") + ", " + r.getDouble("rate") + " keystrokes/s each");
-      row(out, "measured", r.getDouble("measuredSeconds") + " s, " + r.getLong("keystrokes") + " keystrokes");
+      row(
+          out,
+          "typists",
+          r.getInteger("typists")
+              + " in "
+              + r.getInteger("meetings")
+              + " meeting(s) of "
+              + r.getInteger("meetingSize")
+              + ", "
+              + r.getDouble("rate")
+              + " keystrokes/s each");
+      row(
+          out,
+          "measured",
+          r.getDouble("measuredSeconds") + " s, " + r.getLong("keystrokes") + " keystrokes");
       JsonObject latency = r.getJsonObject("latencyMs");
-      row(out, "keystroke-to-peer ms", String.format("p50 %.1f  p95 %.1f  p99 %.1f  max %.1f",
-          latency.getDouble("p50"), latency.getDouble("p95"), latency.getDouble("p99"), latency.getDouble("max")));
-      row(out, "deliveries", r.getLong("deliveriesMeasured") + " of " + r.getLong("deliveriesExpected")
-          + " measured; undelivered after drain " + r.getLong("undeliveredAfterDrain"));
+      row(
+          out,
+          "keystroke-to-peer ms",
+          String.format(
+              "p50 %.1f  p95 %.1f  p99 %.1f  max %.1f",
+              latency.getDouble("p50"),
+              latency.getDouble("p95"),
+              latency.getDouble("p99"),
+              latency.getDouble("max")));
+      row(
+          out,
+          "deliveries",
+          r.getLong("deliveriesMeasured")
+              + " of "
+              + r.getLong("deliveriesExpected")
+              + " measured; undelivered after drain "
+              + r.getLong("undeliveredAfterDrain"));
     } else {
       row(out, "changes", String.valueOf(r.getInteger("changes")));
-      row(out, "join ms", r.getJsonArray("joinMs").encode() + " (first " + r.getDouble("firstJoinMs") + ", median "
-          + r.getDouble("medianJoinMs") + ")");
+      row(
+          out,
+          "join ms",
+          r.getJsonArray("joinMs").encode()
+              + " (first "
+              + r.getDouble("firstJoinMs")
+              + ", median "
+              + r.getDouble("medianJoinMs")
+              + ")");
       if (r.containsKey("seedSeconds")) {
         row(out, "seeding", r.getDouble("seedSeconds") + " s");
       }
     }
     if (r.containsKey("serverCpuPercent")) {
-      String perTypist = r.containsKey("serverCpuPerTypistPercent")
-          ? String.format(" (%.3f %% per typist)", r.getDouble("serverCpuPerTypistPercent")) : "";
-      row(out, "server CPU", String.format("%.1f %% of one core", r.getDouble("serverCpuPercent")) + perTypist);
+      String perTypist =
+          r.containsKey("serverCpuPerTypistPercent")
+              ? String.format(" (%.3f %% per typist)", r.getDouble("serverCpuPerTypistPercent"))
+              : "";
+      row(
+          out,
+          "server CPU",
+          String.format("%.1f %% of one core", r.getDouble("serverCpuPercent")) + perTypist);
       row(out, "server peak RSS", mib(r.getLong("serverPeakRssBytes")));
       JsonArray processes = r.getJsonArray("serverProcesses");
       for (int i = 0; i < processes.size(); i++) {
         JsonObject p = processes.getJsonObject(i);
-        row(out, "  pid " + p.getString("pid"), String.format("CPU %.1f %%, peak RSS %s", p.getDouble("cpuPercent"),
-            mib(p.getLong("peakRssBytes"))));
+        row(
+            out,
+            "  pid " + p.getString("pid"),
+            String.format(
+                "CPU %.1f %%, peak RSS %s",
+                p.getDouble("cpuPercent"), mib(p.getLong("peakRssBytes"))));
         row(out, "    threads", threads(p.getJsonArray("threads", new JsonArray())));
       }
       if (r.containsKey("serverWakeUpsPerKeystroke")) {
-        row(out, "server wake-ups", String.format("%.1f per keystroke (threads that slept and were woken)",
-            r.getDouble("serverWakeUpsPerKeystroke")));
+        row(
+            out,
+            "server wake-ups",
+            String.format(
+                "%.1f per keystroke (threads that slept and were woken)",
+                r.getDouble("serverWakeUpsPerKeystroke")));
       }
     }
-    row(out, "load tool CPU", String.format("%.1f %% of one core", r.getDouble("loadToolCpuPercent")));
+    row(
+        out,
+        "load tool CPU",
+        String.format("%.1f %% of one core", r.getDouble("loadToolCpuPercent")));
     JsonObject wire = r.getJsonObject("wire");
-    row(out, "wire", String.format("sent %s in %d frames, received %s in %d frames", mib(wire.getLong("bytesSent")),
-        wire.getLong("framesSent"), mib(wire.getLong("bytesReceived")), wire.getLong("framesReceived")));
-    row(out, "refusals/errors", wire.getLong("refusals") + " refusals, " + wire.getLong("docUnavailable")
-        + " unavailable, " + wire.getLong("socketErrors") + " socket errors");
-    row(out, "typists' sync", wire.getLong("leanMessages", 0L) + " messages worked out without Automerge's sync, "
-        + wire.getLong("leanFallbacks", 0L) + " returns to it, "
-        + wire.getLong("writtenKeystrokes", 0L) + " keystroke changes written without Automerge");
+    row(
+        out,
+        "wire",
+        String.format(
+            "sent %s in %d frames, received %s in %d frames",
+            mib(wire.getLong("bytesSent")),
+            wire.getLong("framesSent"),
+            mib(wire.getLong("bytesReceived")),
+            wire.getLong("framesReceived")));
+    row(
+        out,
+        "refusals/errors",
+        wire.getLong("refusals")
+            + " refusals, "
+            + wire.getLong("docUnavailable")
+            + " unavailable, "
+            + wire.getLong("socketErrors")
+            + " socket errors");
+    row(
+        out,
+        "typists' sync",
+        wire.getLong("leanMessages", 0L)
+            + " messages worked out without Automerge's sync, "
+            + wire.getLong("leanFallbacks", 0L)
+            + " returns to it, "
+            + wire.getLong("writtenKeystrokes", 0L)
+            + " keystroke changes written without Automerge");
     return out.toString();
   }
 
-  /** The busiest thread groups: "name CPU % (wake-ups/s)", at most {@value #THREAD_GROUPS_SHOWN}. */
+  /**
+   * The busiest thread groups: "name CPU % (wake-ups/s)", at most {@value #THREAD_GROUPS_SHOWN}.
+   */
   private static String threads(JsonArray groups) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < Math.min(THREAD_GROUPS_SHOWN, groups.size()); i++) {
       JsonObject group = groups.getJsonObject(i);
-      out.append(i == 0 ? "" : ", ").append(String.format("%s %.1f %% (%.0f/s)", group.getString("name"),
-          group.getDouble("cpuPercent"), group.getDouble("wakeUpsPerSecond")));
+      out.append(i == 0 ? "" : ", ")
+          .append(
+              String.format(
+                  "%s %.1f %% (%.0f/s)",
+                  group.getString("name"),
+                  group.getDouble("cpuPercent"),
+                  group.getDouble("wakeUpsPerSecond")));
     }
     return out.length() == 0 ? "-" : out.toString();
   }

@@ -12,10 +12,10 @@ import java.util.TreeMap;
 
 /**
  * Samples the server processes and the load tool itself once a second (peak RSS) and measures CPU
- * over a window between {@link #startWindow} and {@link #endWindow}, for the server's processes also
- * per group of threads with their wake-ups. Threads are followed by id: one that starts within the
- * window counts from zero, one that ends within it is left out of the groups (its time stays in the
- * process' total).
+ * over a window between {@link #startWindow} and {@link #endWindow}, for the server's processes
+ * also per group of threads with their wake-ups. Threads are followed by id: one that starts within
+ * the window counts from zero, one that ends within it is left out of the groups (its time stays in
+ * the process' total).
  */
 final class ResourceMonitor {
   private final List<ProcessStats> servers = new ArrayList<>();
@@ -121,11 +121,12 @@ final class ResourceMonitor {
   synchronized JsonArray perProcess() {
     JsonArray out = new JsonArray();
     for (int i = 0; i < servers.size(); i++) {
-      out.add(new JsonObject()
-          .put("pid", servers.get(i).pid())
-          .put("cpuPercent", round(100 * (cpuAtEnd[i] - cpuAtStart[i]) / windowSeconds()))
-          .put("peakRssBytes", peakRss[i])
-          .put("threads", threadsJson(threadDeltas(i))));
+      out.add(
+          new JsonObject()
+              .put("pid", servers.get(i).pid())
+              .put("cpuPercent", round(100 * (cpuAtEnd[i] - cpuAtStart[i]) / windowSeconds()))
+              .put("peakRssBytes", peakRss[i])
+              .put("threads", threadsJson(threadDeltas(i))));
     }
     return out;
   }
@@ -139,16 +140,19 @@ final class ResourceMonitor {
 
   /**
    * Each group's CPU and wake-ups between two samples, thread by thread: a thread missing from the
-   * first sample started meanwhile and counts from zero; one missing from the second ended and is left out.
+   * first sample started meanwhile and counts from zero; one missing from the second ended and is
+   * left out.
    */
-  static Map<String, ProcessStats.ThreadTimes> groupDeltas(Map<String, ProcessStats.ThreadSample> before,
-      Map<String, ProcessStats.ThreadSample> after) {
+  static Map<String, ProcessStats.ThreadTimes> groupDeltas(
+      Map<String, ProcessStats.ThreadSample> before, Map<String, ProcessStats.ThreadSample> after) {
     Map<String, ProcessStats.ThreadTimes> groups = new TreeMap<>();
-    after.forEach((threadId, now) -> {
-      ProcessStats.ThreadSample earlier = before.get(threadId);
-      ProcessStats.ThreadTimes delta = now.times().minus(earlier == null ? ProcessStats.ThreadTimes.NONE : earlier.times());
-      groups.merge(now.group(), delta, ProcessStats.ThreadTimes::plus);
-    });
+    after.forEach(
+        (threadId, now) -> {
+          ProcessStats.ThreadSample earlier = before.get(threadId);
+          ProcessStats.ThreadTimes delta =
+              now.times().minus(earlier == null ? ProcessStats.ThreadTimes.NONE : earlier.times());
+          groups.merge(now.group(), delta, ProcessStats.ThreadTimes::plus);
+        });
     groups.values().removeIf(delta -> delta.cpuSeconds() == 0 && delta.wakeUps() == 0);
     return groups;
   }
@@ -156,12 +160,17 @@ final class ResourceMonitor {
   private JsonArray threadsJson(Map<String, ProcessStats.ThreadTimes> deltas) {
     JsonArray out = new JsonArray();
     deltas.entrySet().stream()
-        .sorted(Comparator.comparingDouble((Map.Entry<String, ProcessStats.ThreadTimes> e) -> e.getValue().cpuSeconds())
-            .reversed())
-        .forEach(e -> out.add(new JsonObject()
-            .put("name", e.getKey())
-            .put("cpuPercent", round(100 * e.getValue().cpuSeconds() / windowSeconds()))
-            .put("wakeUpsPerSecond", round(e.getValue().wakeUps() / windowSeconds()))));
+        .sorted(
+            Comparator.comparingDouble(
+                    (Map.Entry<String, ProcessStats.ThreadTimes> e) -> e.getValue().cpuSeconds())
+                .reversed())
+        .forEach(
+            e ->
+                out.add(
+                    new JsonObject()
+                        .put("name", e.getKey())
+                        .put("cpuPercent", round(100 * e.getValue().cpuSeconds() / windowSeconds()))
+                        .put("wakeUpsPerSecond", round(e.getValue().wakeUps() / windowSeconds()))));
     return out;
   }
 

@@ -1,7 +1,6 @@
 package dev.minutes.loadtool;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scenarios (a) and (b): meetings of {@code meetingSize} typists, each typing at {@code rate}; measures
- * keystroke-to-peer latency, what arrived, and the cost on both sides.
+ * Scenarios (a) and (b): meetings of {@code meetingSize} typists, each typing at {@code rate};
+ * measures keystroke-to-peer latency, what arrived, and the cost on both sides.
  */
 final class TypingScenario {
   private static final Logger log = LoggerFactory.getLogger(TypingScenario.class);
@@ -28,7 +27,8 @@ final class TypingScenario {
 
   private record Meeting(MeetingLedger ledger, List<Typist> typists) {}
 
-  TypingScenario(Vertx vertx, LoadOptions options, WebSocketClient client, DocumentSource documents) {
+  TypingScenario(
+      Vertx vertx, LoadOptions options, WebSocketClient client, DocumentSource documents) {
     this.vertx = vertx;
     this.options = options;
     this.client = client;
@@ -39,27 +39,34 @@ final class TypingScenario {
     ResourceMonitor monitor = new ResourceMonitor(vertx, options.serverPids());
     long rssBefore = monitor.serverRssNow();
     return connectAll()
-        .compose(v -> {
-          log.info("{} typists in {} meetings hold their documents; typing", typists().size(), meetings.size());
-          typists().forEach(t -> t.startTyping(options.rate()));
-          return vertx.timer(options.warmup().toMillis());
-        })
-        .compose(v -> {
-          typists().forEach(t -> t.measure(true));
-          monitor.startWindow();
-          return vertx.timer(options.duration().toMillis());
-        })
-        .compose(v -> {
-          typists().forEach(t -> t.measure(false));
-          monitor.endWindow();
-          return Future.all(typists().stream().map(Typist::stopTyping).toList());
-        })
+        .compose(
+            v -> {
+              log.info(
+                  "{} typists in {} meetings hold their documents; typing",
+                  typists().size(),
+                  meetings.size());
+              typists().forEach(t -> t.startTyping(options.rate()));
+              return vertx.timer(options.warmup().toMillis());
+            })
+        .compose(
+            v -> {
+              typists().forEach(t -> t.measure(true));
+              monitor.startWindow();
+              return vertx.timer(options.duration().toMillis());
+            })
+        .compose(
+            v -> {
+              typists().forEach(t -> t.measure(false));
+              monitor.endWindow();
+              return Future.all(typists().stream().map(Typist::stopTyping).toList());
+            })
         .compose(v -> drain(System.nanoTime() + options.drain().toNanos()))
-        .compose(undelivered -> {
-          monitor.stop();
-          JsonObject result = result(monitor, undelivered, rssBefore);
-          return Future.join(typists().stream().map(Typist::close).toList()).map(x -> result);
-        });
+        .compose(
+            undelivered -> {
+              monitor.stop();
+              JsonObject result = result(monitor, undelivered, rssBefore);
+              return Future.join(typists().stream().map(Typist::close).toList()).map(x -> result);
+            });
   }
 
   private Future<Void> connectAll() {
@@ -75,7 +82,10 @@ final class TypingScenario {
     return chain;
   }
 
-  /** The client number whose node serves client {@code client} of meeting {@code meeting} (see --placement). */
+  /**
+   * The client number whose node serves client {@code client} of meeting {@code meeting} (see
+   * --placement).
+   */
   private int nodeOf(int meeting, int client) {
     return options.meetingPlacement() ? meeting : client;
   }
@@ -85,49 +95,77 @@ final class TypingScenario {
     List<Typist> typists = new ArrayList<>();
     meetings.add(new Meeting(ledger, typists));
     int firstClient = index * size;
-    return documents.create("load meeting " + index, nodeOf(index, firstClient)).compose(target -> {
-      for (int author = 0; author < size; author++) {
-        typists.add(new Typist(vertx, client, documents.connectOptions(target, nodeOf(index, firstClient + author)),
-            target.documentId(), ledger, author,
-            wire, options.seed() * 1_000_003L + index * 1_009L + author, options.fullSync()));
-      }
-      if (!target.clientCreates()) {
-        return Future.all(typists.stream().map(t -> t.start(Optional.empty())).toList()).mapEmpty();
-      }
-      // Without a meetings API the first client creates the document; the others ask for it once the server has it.
-      Typist creator = typists.get(0);
-      return creator.start(Optional.of(INITIAL_BODY))
-          .compose(v -> creator.awaitInSync())
-          .compose(v -> Future.all(typists.subList(1, size).stream().map(t -> t.start(Optional.empty())).toList()))
-          .mapEmpty();
-    });
+    return documents
+        .create("load meeting " + index, nodeOf(index, firstClient))
+        .compose(
+            target -> {
+              for (int author = 0; author < size; author++) {
+                typists.add(
+                    new Typist(
+                        vertx,
+                        client,
+                        documents.connectOptions(target, nodeOf(index, firstClient + author)),
+                        target.documentId(),
+                        ledger,
+                        author,
+                        wire,
+                        options.seed() * 1_000_003L + index * 1_009L + author,
+                        options.fullSync()));
+              }
+              if (!target.clientCreates()) {
+                return Future.all(typists.stream().map(t -> t.start(Optional.empty())).toList())
+                    .mapEmpty();
+              }
+              // Without a meetings API the first client creates the document; the others ask for it
+              // once the server has it.
+              Typist creator = typists.get(0);
+              return creator
+                  .start(Optional.of(INITIAL_BODY))
+                  .compose(v -> creator.awaitInSync())
+                  .compose(
+                      v ->
+                          Future.all(
+                              typists.subList(1, size).stream()
+                                  .map(t -> t.start(Optional.empty()))
+                                  .toList()))
+                  .mapEmpty();
+            });
   }
 
-  /** Waits until every typist holds every keystroke of its meeting, or the deadline; returns what is missing. */
+  /**
+   * Waits until every typist holds every keystroke of its meeting, or the deadline; returns what is
+   * missing.
+   */
   private Future<Long> drain(long deadline) {
     List<Future<Long>> missing = new ArrayList<>();
     for (Meeting meeting : meetings) {
       int[] last = meeting.ledger.lastSeqs();
       for (Typist typist : meeting.typists) {
-        missing.add(typist.knownSeqs().map(known -> {
-          long gap = 0;
-          for (int a = 0; a < last.length; a++) {
-            gap += Math.max(0, last[a] - known[a]);
-          }
-          return gap;
-        }));
+        missing.add(
+            typist
+                .knownSeqs()
+                .map(
+                    known -> {
+                      long gap = 0;
+                      for (int a = 0; a < last.length; a++) {
+                        gap += Math.max(0, last[a] - known[a]);
+                      }
+                      return gap;
+                    }));
       }
     }
-    return Future.all(missing).compose(all -> {
-      long total = 0;
-      for (int i = 0; i < all.size(); i++) {
-        total += all.<Long>resultAt(i);
-      }
-      if (total == 0 || System.nanoTime() >= deadline) {
-        return Future.succeededFuture(total);
-      }
-      return vertx.timer(100).compose(t -> drain(deadline));
-    });
+    return Future.all(missing)
+        .compose(
+            all -> {
+              long total = 0;
+              for (int i = 0; i < all.size(); i++) {
+                total += all.<Long>resultAt(i);
+              }
+              if (total == 0 || System.nanoTime() >= deadline) {
+                return Future.succeededFuture(total);
+              }
+              return vertx.timer(100).compose(t -> drain(deadline));
+            });
   }
 
   private JsonObject result(ResourceMonitor monitor, long undelivered, long rssBefore) {
@@ -142,35 +180,42 @@ final class TypingScenario {
       }
     }
     double serverCpu = monitor.serverCpuPercent();
-    JsonObject result = new JsonObject()
-        .put("scenario", "typing")
-        .put("label", options.label())
-        .put("server", options.server().toString())
-        .put("typists", options.typists())
-        .put("meetingSize", options.meetingSize())
-        .put("meetings", meetings.size())
-        .put("rate", options.rate())
-        .put("measuredSeconds", ResourceMonitor.round(monitor.windowSeconds()))
-        .put("keystrokes", keystrokes)
-        .put("deliveriesExpected", expected)
-        .put("deliveriesMeasured", latency.count())
-        .put("undeliveredAfterDrain", undelivered)
-        .put("latencyMs", new JsonObject()
-            .put("p50", ResourceMonitor.round(latency.p50()))
-            .put("p95", ResourceMonitor.round(latency.p95()))
-            .put("p99", ResourceMonitor.round(latency.p99()))
-            .put("max", ResourceMonitor.round(latency.max())))
-        .put("loadToolCpuPercent", ResourceMonitor.round(monitor.loadToolCpuPercent()))
-        .put("wire", wire.toJson())
-        .put("errors", wire.errors());
+    JsonObject result =
+        new JsonObject()
+            .put("scenario", "typing")
+            .put("label", options.label())
+            .put("server", options.server().toString())
+            .put("typists", options.typists())
+            .put("meetingSize", options.meetingSize())
+            .put("meetings", meetings.size())
+            .put("rate", options.rate())
+            .put("measuredSeconds", ResourceMonitor.round(monitor.windowSeconds()))
+            .put("keystrokes", keystrokes)
+            .put("deliveriesExpected", expected)
+            .put("deliveriesMeasured", latency.count())
+            .put("undeliveredAfterDrain", undelivered)
+            .put(
+                "latencyMs",
+                new JsonObject()
+                    .put("p50", ResourceMonitor.round(latency.p50()))
+                    .put("p95", ResourceMonitor.round(latency.p95()))
+                    .put("p99", ResourceMonitor.round(latency.p99()))
+                    .put("max", ResourceMonitor.round(latency.max())))
+            .put("loadToolCpuPercent", ResourceMonitor.round(monitor.loadToolCpuPercent()))
+            .put("wire", wire.toJson())
+            .put("errors", wire.errors());
     if (monitor.measuresServer()) {
-      result.put("serverCpuPercent", ResourceMonitor.round(serverCpu))
+      result
+          .put("serverCpuPercent", ResourceMonitor.round(serverCpu))
           .put("serverCpuPerTypistPercent", ResourceMonitor.round(serverCpu / options.typists()))
           .put("serverPeakRssBytes", monitor.serverPeakRss())
           .put("serverRssBeforeBytes", rssBefore)
           .put("serverProcesses", monitor.perProcess())
-          .put("serverWakeUpsPerKeystroke", keystrokes == 0 ? 0
-              : ResourceMonitor.round((double) monitor.serverWakeUps() / keystrokes));
+          .put(
+              "serverWakeUpsPerKeystroke",
+              keystrokes == 0
+                  ? 0
+                  : ResourceMonitor.round((double) monitor.serverWakeUps() / keystrokes));
     }
     return result;
   }

@@ -35,12 +35,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One simulated author: a real protocol client with its own Automerge replica and sync state, typing
- * one character per change into {@code body} at random positions.
+ * One simulated author: a real protocol client with its own Automerge replica and sync state,
+ * typing one character per change into {@code body} at random positions.
  *
- * <p>Everything of a typist runs on its own Vert.x context (one event loop), including the Automerge
- * calls: a client simulator has nothing else to keep responsive there, and hopping to a worker
- * thread per message would cost the load tool more CPU than the work itself.
+ * <p>Everything of a typist runs on its own Vert.x context (one event loop), including the
+ * Automerge calls: a client simulator has nothing else to keep responsive there, and hopping to a
+ * worker thread per message would cost the load tool more CPU than the work itself.
  */
 final class Typist {
   private static final Logger log = LoggerFactory.getLogger(Typist.class);
@@ -60,11 +60,18 @@ final class Typist {
 
   private Document document;
   private SyncState state;
-  /** Set once this typist and the server hold the same heads (unless {@code fullSync}); null while Automerge syncs. */
+
+  /**
+   * Set once this typist and the server hold the same heads (unless {@code fullSync}); null while
+   * Automerge syncs.
+   */
   private LeanSync lean;
+
   private final boolean fullSync;
+
   /** The heads of the server's latest sync message, and whether any offered version 2 messages. */
   private List<byte[]> serverHeads;
+
   private byte[] serverBloom = new byte[0];
   private boolean serverOfferedVersion2;
   private ObjectId body;
@@ -80,12 +87,22 @@ final class Typist {
   private final Promise<Void> holdsBody = Promise.promise();
   private Runnable afterReceive = () -> {};
 
-  Typist(Vertx vertx, WebSocketClient client, WebSocketConnectOptions target, String documentId, MeetingLedger ledger,
-      int author, WireCounters wire, long seed, boolean fullSync) {
+  Typist(
+      Vertx vertx,
+      WebSocketClient client,
+      WebSocketConnectOptions target,
+      String documentId,
+      MeetingLedger ledger,
+      int author,
+      WireCounters wire,
+      long seed,
+      boolean fullSync) {
     this.fullSync = fullSync;
     this.vertx = vertx;
-    // A context of its own, on the next of the tool's event loops: getOrCreateContext() called from an event
-    // loop (typists are made in callbacks) would put every typist of a run on that one loop, i.e. one core.
+    // A context of its own, on the next of the tool's event loops: getOrCreateContext() called from
+    // an event
+    // loop (typists are made in callbacks) would put every typist of a run on that one loop, i.e.
+    // one core.
     this.context = ((VertxInternal) vertx).createEventLoopContext();
     this.client = client;
     this.target = target;
@@ -99,55 +116,72 @@ final class Typist {
   }
 
   /**
-   * Connects and syncs; completes once this client holds {@code body}. With {@code initialBody} this
-   * client creates the document itself (servers without a meetings API learn documents this way).
+   * Connects and syncs; completes once this client holds {@code body}. With {@code initialBody}
+   * this client creates the document itself (servers without a meetings API learn documents this
+   * way).
    */
   Future<Void> start(Optional<String> initialBody) {
     Promise<Void> connected = Promise.promise();
-    context.runOnContext(v -> {
-      document = new Document();
-      state = new SyncState();
-      initialBody.ifPresent(text -> {
-        try (Transaction tx = document.startTransaction()) {
-          ObjectId id = tx.set(ObjectId.ROOT, "body", org.automerge.ObjectType.TEXT);
-          tx.spliceText(id, 0, 0, text);
-          tx.commit();
-        }
-        hasDocument = true;
-        findBody();
-      });
-      client.connect(target).onComplete(ar -> {
-        if (ar.failed()) {
-          wire.socketErrors.increment();
-          connected.fail(ar.cause());
-          return;
-        }
-        socket = ar.result();
-        socket.binaryMessageHandler(this::onFrame);
-        socket.closeHandler(x -> {
-          if (!stopping) {
-            wire.socketErrors.increment();
-            log.warn("typist {} lost its socket: {} {}", peerId, socket.closeStatusCode(), socket.closeReason());
-          }
+    context.runOnContext(
+        v -> {
+          document = new Document();
+          state = new SyncState();
+          initialBody.ifPresent(
+              text -> {
+                try (Transaction tx = document.startTransaction()) {
+                  ObjectId id = tx.set(ObjectId.ROOT, "body", org.automerge.ObjectType.TEXT);
+                  tx.spliceText(id, 0, 0, text);
+                  tx.commit();
+                }
+                hasDocument = true;
+                findBody();
+              });
+          client
+              .connect(target)
+              .onComplete(
+                  ar -> {
+                    if (ar.failed()) {
+                      wire.socketErrors.increment();
+                      connected.fail(ar.cause());
+                      return;
+                    }
+                    socket = ar.result();
+                    socket.binaryMessageHandler(this::onFrame);
+                    socket.closeHandler(
+                        x -> {
+                          if (!stopping) {
+                            wire.socketErrors.increment();
+                            log.warn(
+                                "typist {} lost its socket: {} {}",
+                                peerId,
+                                socket.closeStatusCode(),
+                                socket.closeReason());
+                          }
+                        });
+                    send(new Join(peerId, new PeerMetadata(null, false), List.of("1")));
+                    connected.complete();
+                  });
         });
-        send(new Join(peerId, new PeerMetadata(null, false), List.of("1")));
-        connected.complete();
-      });
-    });
     return connected.future().compose(v -> holdsBody.future());
   }
 
-  /** Starts typing {@code rate} keystrokes per second, after a random phase so typists do not beat together. */
+  /**
+   * Starts typing {@code rate} keystrokes per second, after a random phase so typists do not beat
+   * together.
+   */
   void startTyping(double rate) {
     long period = Math.max(1, Math.round(1000.0 / rate));
-    context.runOnContext(v -> {
-      long phase = 1 + random.nextLong(period);
-      vertx.setTimer(phase, t -> {
-        if (!stopping) {
-          typingTimer = vertx.setPeriodic(period, tick -> keystroke());
-        }
-      });
-    });
+    context.runOnContext(
+        v -> {
+          long phase = 1 + random.nextLong(period);
+          vertx.setTimer(
+              phase,
+              t -> {
+                if (!stopping) {
+                  typingTimer = vertx.setPeriodic(period, tick -> keystroke());
+                }
+              });
+        });
   }
 
   void measure(boolean on) {
@@ -156,25 +190,27 @@ final class Typist {
 
   Future<Void> stopTyping() {
     Promise<Void> stopped = Promise.promise();
-    context.runOnContext(v -> {
-      if (typingTimer >= 0) {
-        vertx.cancelTimer(typingTimer);
-        typingTimer = -1;
-      }
-      stopped.complete();
-    });
+    context.runOnContext(
+        v -> {
+          if (typingTimer >= 0) {
+            vertx.cancelTimer(typingTimer);
+            typingTimer = -1;
+          }
+          stopped.complete();
+        });
     return stopped.future();
   }
 
   /** Types {@code count} changes locally without sending them (to build a large document fast). */
   Future<Void> typeOffline(int count) {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      for (int i = 0; i < count; i++) {
-        commitKeystroke();
-      }
-      done.complete();
-    });
+    context.runOnContext(
+        v -> {
+          for (int i = 0; i < count; i++) {
+            commitKeystroke();
+          }
+          done.complete();
+        });
     return done.future();
   }
 
@@ -185,13 +221,17 @@ final class Typist {
 
   /** Runs {@code check} on this typist's context after every received message (and once now). */
   void afterEachReceive(Runnable check) {
-    context.runOnContext(v -> {
-      afterReceive = check;
-      check.run();
-    });
+    context.runOnContext(
+        v -> {
+          afterReceive = check;
+          check.run();
+        });
   }
 
-  /** How many of every author's keystrokes this client holds (its own included). Read on its context. */
+  /**
+   * How many of every author's keystrokes this client holds (its own included). Read on its
+   * context.
+   */
   Future<int[]> knownSeqs() {
     Promise<int[]> copy = Promise.promise();
     context.runOnContext(v -> copy.complete(known.clone()));
@@ -205,25 +245,32 @@ final class Typist {
     return heads.future();
   }
 
-  /** Completes once this client's heads are exactly {@code expected} (sorted hex, as {@link #hex}). */
+  /**
+   * Completes once this client's heads are exactly {@code expected} (sorted hex, as {@link #hex}).
+   */
   Future<Void> awaitHeads(String expected) {
     Promise<Void> reached = Promise.promise();
-    afterEachReceive(() -> {
-      if (document != null && hex(document.getHeads()).equals(expected)) {
-        reached.tryComplete();
-      }
-    });
+    afterEachReceive(
+        () -> {
+          if (document != null && hex(document.getHeads()).equals(expected)) {
+            reached.tryComplete();
+          }
+        });
     return reached.future();
   }
 
-  /** Completes once the server has acknowledged everything this client holds (Automerge's view of the sync state). */
+  /**
+   * Completes once the server has acknowledged everything this client holds (Automerge's view of
+   * the sync state).
+   */
   Future<Void> awaitInSync() {
     Promise<Void> synced = Promise.promise();
-    afterEachReceive(() -> {
-      if (state.isInSync(document)) {
-        synced.tryComplete();
-      }
-    });
+    afterEachReceive(
+        () -> {
+          if (state.isInSync(document)) {
+            synced.tryComplete();
+          }
+        });
     return synced.future();
   }
 
@@ -249,21 +296,23 @@ final class Typist {
 
   Future<Void> close() {
     Promise<Void> closed = Promise.promise();
-    context.runOnContext(v -> {
-      stopping = true;
-      if (typingTimer >= 0) {
-        vertx.cancelTimer(typingTimer);
-      }
-      Future<Void> socketClosed = socket == null ? Future.succeededFuture() : socket.close();
-      socketClosed.onComplete(ar -> {
-        if (document != null) {
-          state.free();
-          document.free();
-          document = null;
-        }
-        closed.complete();
-      });
-    });
+    context.runOnContext(
+        v -> {
+          stopping = true;
+          if (typingTimer >= 0) {
+            vertx.cancelTimer(typingTimer);
+          }
+          Future<Void> socketClosed = socket == null ? Future.succeededFuture() : socket.close();
+          socketClosed.onComplete(
+              ar -> {
+                if (document != null) {
+                  state.free();
+                  document.free();
+                  document = null;
+                }
+                closed.complete();
+              });
+        });
     return closed.future();
   }
 
@@ -274,7 +323,9 @@ final class Typist {
       return;
     }
     if (lean == null && !fullSync) {
-      lean = LeanSync.startIfInStep(document, serverHeads, serverOfferedVersion2, serverBloom).orElse(null);
+      lean =
+          LeanSync.startIfInStep(document, serverHeads, serverOfferedVersion2, serverBloom)
+              .orElse(null);
     }
     commitKeystroke();
     sendSync();
@@ -287,8 +338,10 @@ final class Typist {
     long length = document.length(body);
     long position = length == 0 ? 0 : random.nextLong(length + 1);
     String character = String.valueOf((char) ('a' + random.nextInt(26)));
-    Optional<ChangeHash> hash = lean == null ? Optional.empty()
-        : lean.type(body, position, character).map(change -> ChangeHashes.of(change.hash()));
+    Optional<ChangeHash> hash =
+        lean == null
+            ? Optional.empty()
+            : lean.type(body, position, character).map(change -> ChangeHashes.of(change.hash()));
     if (hash.isEmpty()) {
       hash = commitThroughAutomerge(position, character);
     } else {
@@ -350,7 +403,8 @@ final class Typist {
   private void receive(byte[] data) {
     SyncMessageParts parts = noteServerMessage(data);
     if (lean != null) {
-      Optional<String> unhandled = parts == null ? Optional.of("a message this codec cannot read") : lean.receive(parts);
+      Optional<String> unhandled =
+          parts == null ? Optional.of("a message this codec cannot read") : lean.receive(parts);
       if (unhandled.isEmpty()) {
         return;
       }
@@ -364,7 +418,10 @@ final class Typist {
     document.receiveSyncMessage(state, data);
   }
 
-  /** Reads the message once, noting what a lean sync started later needs; null if this codec cannot read it. */
+  /**
+   * Reads the message once, noting what a lean sync started later needs; null if this codec cannot
+   * read it.
+   */
   private SyncMessageParts noteServerMessage(byte[] data) {
     try {
       SyncMessageParts parts = SyncMessageParts.read(data);
@@ -378,7 +435,10 @@ final class Typist {
     }
   }
 
-  /** A receiver holds every keystroke that the clocks of its heads cover: record when each first arrived. */
+  /**
+   * A receiver holds every keystroke that the clocks of its heads cover: record when each first
+   * arrived.
+   */
   private void noteArrivals(long now) {
     if (ledger == null) {
       return;
@@ -415,16 +475,17 @@ final class Typist {
   }
 
   /**
-   * Answers after the messages already queued on this event loop are read, as a browser's event loop
-   * would: a burst of server messages gets one reply, not one per message.
+   * Answers after the messages already queued on this event loop are read, as a browser's event
+   * loop would: a burst of server messages gets one reply, not one per message.
    */
   private void replySoon() {
     if (!replyScheduled) {
       replyScheduled = true;
-      context.runOnContext(v -> {
-        replyScheduled = false;
-        sendSync();
-      });
+      context.runOnContext(
+          v -> {
+            replyScheduled = false;
+            sendSync();
+          });
     }
   }
 
@@ -432,16 +493,18 @@ final class Typist {
     if (document == null || serverPeerId == null || socket == null || stopping) {
       return;
     }
-    Optional<byte[]> message = lean != null ? lean.nextMessage() : document.generateSyncMessage(state);
+    Optional<byte[]> message =
+        lean != null ? lean.nextMessage() : document.generateSyncMessage(state);
     if (message.isEmpty()) {
       return;
     }
     if (lean != null) {
       wire.leanMessages.increment();
     }
-    send(hasDocument
-        ? new Sync(peerId, serverPeerId, documentId, message.get())
-        : new Request(peerId, serverPeerId, documentId, message.get()));
+    send(
+        hasDocument
+            ? new Sync(peerId, serverPeerId, documentId, message.get())
+            : new Request(peerId, serverPeerId, documentId, message.get()));
   }
 
   private void send(ProtocolMessage message) {

@@ -9,16 +9,28 @@ final class WireCounters {
   final LongAdder bytesReceived = new LongAdder();
   final LongAdder framesSent = new LongAdder();
   final LongAdder framesReceived = new LongAdder();
+
   /** {@code error} messages from the server (refusals). */
   final LongAdder refusals = new LongAdder();
+
   /** {@code doc-unavailable} answers. */
   final LongAdder unavailable = new LongAdder();
+
   /** Sockets that failed to connect or closed while the run still needed them. */
   final LongAdder socketErrors = new LongAdder();
-  /** Sync messages typists worked out with {@link LeanSync}, and how often one went back to Automerge's sync. */
+
+  /**
+   * Sync messages typists worked out with {@link LeanSync}, and how often one went back to
+   * Automerge's sync.
+   */
   final LongAdder leanMessages = new LongAdder();
+
   final LongAdder leanFallbacks = new LongAdder();
-  /** Keystrokes whose change the typist wrote itself ({@link KeystrokeChanges}) rather than Automerge. */
+
+  /**
+   * Keystrokes whose change the typist wrote itself ({@link KeystrokeChanges}) rather than
+   * Automerge.
+   */
   final LongAdder writtenKeystrokes = new LongAdder();
 
   JsonObject toJson() {

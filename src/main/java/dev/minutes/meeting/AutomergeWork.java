@@ -5,7 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 
-/** Runs Automerge (JNI) work on the worker pool, never on an event loop, completing on the caller's context. */
+/**
+ * Runs Automerge (JNI) work on the worker pool, never on an event loop, completing on the caller's
+ * context.
+ */
 final class AutomergeWork {
   private final Vertx vertx;
   private final SessionPool pool;

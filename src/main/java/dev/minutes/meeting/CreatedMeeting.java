@@ -10,4 +10,5 @@ import java.util.Map;
  * @param status "open"
  * @param tokens one token per role
  */
-public record CreatedMeeting(String id, String documentUrl, String status, Map<Role, String> tokens) {}
+public record CreatedMeeting(
+    String id, String documentUrl, String status, Map<Role, String> tokens) {}

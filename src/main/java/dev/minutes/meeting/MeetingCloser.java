@@ -30,17 +30,19 @@ import org.slf4j.LoggerFactory;
  * Closes a meeting exactly once, however many requests, nodes and crashes take part.
  *
  * <p>Three steps, each safe to repeat:
+ *
  * <ol>
  *   <li><b>freeze</b>: close the document's write gate (from then on no client change is stored),
  *       then take the stored document's heads as the frozen heads, make the closing change on top
  *       of them and record heads, time, closer and the change's bytes in the meeting record. Only
  *       the first attempt's record is kept; every attempt continues with the recorded values, so a
- *       retry after a crash freezes at the same heads and never makes a second closing change.</li>
+ *       retry after a crash freezes at the same heads and never makes a second closing change.
  *   <li><b>mark</b>: append the recorded closing change to the log unless the document has it, so
- *       every client sees {@code status: "closed"} and {@code closed}.</li>
+ *       every client sees {@code status: "closed"} and {@code closed}.
  *   <li><b>finish</b>: render the minutes from the document at the frozen heads and, in one atomic
- *       step, mark the meeting closed, keep the final text and enqueue the publish jobs.</li>
+ *       step, mark the meeting closed, keep the final text and enqueue the publish jobs.
  * </ol>
+ *
  * A lease lets one runner work at a time; the others wait for the result, and take over once the
  * lease expires (its holder crashed) or is released (its holder failed).
  */
@@ -48,7 +50,11 @@ final class MeetingCloser {
   private static final Logger log = LoggerFactory.getLogger(MeetingCloser.class);
   static final Duration LEASE = Duration.ofSeconds(30);
   private static final long POLL_MS = 100;
-  /** How long a waiter waits for another runner before answering 503; longer than a lease, so it can take over. */
+
+  /**
+   * How long a waiter waits for another runner before answering 503; longer than a lease, so it can
+   * take over.
+   */
   private static final Duration WAIT = LEASE.plusSeconds(15);
 
   private final Vertx vertx;
@@ -61,8 +67,15 @@ final class MeetingCloser {
   private final AutomergeWork work;
   private final String runnerId = UUID.randomUUID().toString();
 
-  MeetingCloser(Vertx vertx, MeetingRecords records, DocumentStore store, SessionRegistry sessions,
-      MeetingDocument documents, Publisher publisher, Clock clock, AutomergeWork work) {
+  MeetingCloser(
+      Vertx vertx,
+      MeetingRecords records,
+      DocumentStore store,
+      SessionRegistry sessions,
+      MeetingDocument documents,
+      Publisher publisher,
+      Clock clock,
+      AutomergeWork work) {
     this.vertx = vertx;
     this.records = records;
     this.store = store;
@@ -73,102 +86,172 @@ final class MeetingCloser {
     this.work = work;
   }
 
-  /** Closes the meeting of {@code record} (the caller checked the chair token) or returns the earlier result. */
+  /**
+   * Closes the meeting of {@code record} (the caller checked the chair token) or returns the
+   * earlier result.
+   */
   Future<JsonObject> close(String meetingId, Map<String, String> record, String by) {
     if ("closed".equals(record.get("status"))) {
       return Future.succeededFuture(result(record));
     }
     Instant deadline = Instant.now(clock).plus(WAIT);
-    return records.acquireCloseLease(meetingId, runnerId, LEASE).compose(leased -> leased
-        ? runHoldingLease(meetingId, record, by)
-        : awaitClosed(meetingId, by, deadline));
+    return records
+        .acquireCloseLease(meetingId, runnerId, LEASE)
+        .compose(
+            leased ->
+                leased
+                    ? runHoldingLease(meetingId, record, by)
+                    : awaitClosed(meetingId, by, deadline));
   }
 
-  private Future<JsonObject> runHoldingLease(String meetingId, Map<String, String> record, String by) {
+  private Future<JsonObject> runHoldingLease(
+      String meetingId, Map<String, String> record, String by) {
     String documentId = record.get("documentId");
     return freeze(meetingId, documentId, by)
         .compose(frozen -> mark(documentId, frozen))
         .compose(frozen -> finish(meetingId, documentId, fallbackDate(record), frozen))
-        .onFailure(failure -> records.releaseCloseLease(meetingId, runnerId).onFailure(e ->
-            log.warn("meeting {}: cannot release the close lease ({}); it expires by itself", meetingId, e.getMessage())));
+        .onFailure(
+            failure ->
+                records
+                    .releaseCloseLease(meetingId, runnerId)
+                    .onFailure(
+                        e ->
+                            log.warn(
+                                "meeting {}: cannot release the close lease ({}); it expires by itself",
+                                meetingId,
+                                e.getMessage())));
   }
 
   private Future<JsonObject> awaitClosed(String meetingId, String by, Instant deadline) {
-    return vertx.timer(POLL_MS).compose(t -> records.get(meetingId)).compose(found -> {
-      Map<String, String> record = found.orElseThrow();
-      if ("closed".equals(record.get("status"))) {
-        return Future.succeededFuture(result(record));
-      }
-      return records.acquireCloseLease(meetingId, runnerId, LEASE).compose(leased -> {
-        if (leased) {
-          log.warn("meeting {}: the previous close did not finish; taking it over", meetingId);
-          return runHoldingLease(meetingId, record, by);
-        }
-        if (Instant.now(clock).isAfter(deadline)) {
-          return Future.failedFuture(new MeetingException(Kind.UNAVAILABLE, "close_in_progress",
-              "another close of this meeting is still running; retry"));
-        }
-        return awaitClosed(meetingId, by, deadline);
-      });
-    });
+    return vertx
+        .timer(POLL_MS)
+        .compose(t -> records.get(meetingId))
+        .compose(
+            found -> {
+              Map<String, String> record = found.orElseThrow();
+              if ("closed".equals(record.get("status"))) {
+                return Future.succeededFuture(result(record));
+              }
+              return records
+                  .acquireCloseLease(meetingId, runnerId, LEASE)
+                  .compose(
+                      leased -> {
+                        if (leased) {
+                          log.warn(
+                              "meeting {}: the previous close did not finish; taking it over",
+                              meetingId);
+                          return runHoldingLease(meetingId, record, by);
+                        }
+                        if (Instant.now(clock).isAfter(deadline)) {
+                          return Future.failedFuture(
+                              new MeetingException(
+                                  Kind.UNAVAILABLE,
+                                  "close_in_progress",
+                                  "another close of this meeting is still running; retry"));
+                        }
+                        return awaitClosed(meetingId, by, deadline);
+                      });
+            });
   }
 
   // ---- the steps (package-private so that tests can stop between them, as a crash would) ----
 
   /** Step 1: the frozen state, made now or recorded by an earlier attempt. */
   Future<Frozen> freeze(String meetingId, String documentId, String by) {
-    return store.closeWrites(documentId)
-        .onSuccess(first -> Optional.ofNullable(sessions.loaded(documentId)).ifPresent(DocumentSession::markClosed))
+    return store
+        .closeWrites(documentId)
+        .onSuccess(
+            first ->
+                Optional.ofNullable(sessions.loaded(documentId))
+                    .ifPresent(DocumentSession::markClosed))
         .compose(first -> records.get(meetingId))
-        .compose(found -> {
-          Optional<Frozen> recorded = found.flatMap(Frozen::of);
-          if (recorded.isPresent()) {
-            return Future.succeededFuture(recorded.get());
-          }
-          String at = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
-          return loadStored(documentId)
-              .compose(stored -> onPool(() -> documents.closingChange(stored.snapshot(), stored.changes(), at, by)))
-              .map(change -> new Frozen(change.frozenHeads(), at, by, change.bytes(), change.head()))
-              .compose(frozen -> records.beginClose(meetingId, frozen.fields()))
-              .compose(stored -> records.get(meetingId))
-              .map(after -> after.flatMap(Frozen::of).orElseThrow(() ->
-                  new IllegalStateException("meeting " + meetingId + " has no frozen state after freezing")));
-        });
+        .compose(
+            found -> {
+              Optional<Frozen> recorded = found.flatMap(Frozen::of);
+              if (recorded.isPresent()) {
+                return Future.succeededFuture(recorded.get());
+              }
+              String at = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
+              return loadStored(documentId)
+                  .compose(
+                      stored ->
+                          onPool(
+                              () ->
+                                  documents.closingChange(
+                                      stored.snapshot(), stored.changes(), at, by)))
+                  .map(
+                      change ->
+                          new Frozen(change.frozenHeads(), at, by, change.bytes(), change.head()))
+                  .compose(frozen -> records.beginClose(meetingId, frozen.fields()))
+                  .compose(stored -> records.get(meetingId))
+                  .map(
+                      after ->
+                          after
+                              .flatMap(Frozen::of)
+                              .orElseThrow(
+                                  () ->
+                                      new IllegalStateException(
+                                          "meeting "
+                                              + meetingId
+                                              + " has no frozen state after freezing")));
+            });
   }
 
-  /** Step 2: the recorded closing change is in the document (appended now unless it already was). */
+  /**
+   * Step 2: the recorded closing change is in the document (appended now unless it already was).
+   */
   Future<Frozen> mark(String documentId, Frozen frozen) {
     return loadStored(documentId)
         .compose(stored -> onPool(() -> documents.heads(stored.snapshot(), stored.changes())))
-        .compose(heads -> heads.contains(frozen.closingHead())
-            ? Future.succeededFuture()
-            : store.appendSystem(documentId, frozen.change()).mapEmpty())
+        .compose(
+            heads ->
+                heads.contains(frozen.closingHead())
+                    ? Future.succeededFuture()
+                    : store.appendSystem(documentId, frozen.change()).mapEmpty())
         .map(frozen);
   }
 
-  /** Step 3: the final minutes from the frozen heads; closed, kept and queued for publishing at once. */
-  Future<JsonObject> finish(String meetingId, String documentId, String fallbackDate, Frozen frozen) {
+  /**
+   * Step 3: the final minutes from the frozen heads; closed, kept and queued for publishing at
+   * once.
+   */
+  Future<JsonObject> finish(
+      String meetingId, String documentId, String fallbackDate, Frozen frozen) {
     return loadStored(documentId)
-        .compose(stored -> onPool(() -> documents.readAt(stored.snapshot(), stored.changes(), frozen.heads())))
-        .compose(snapshot -> {
-          PublishableMinutes.Rendered rendered = PublishableMinutes.render(meetingId, snapshot, fallbackDate);
-          List<String> jobs = publisher.jobsFor(
-              new Publication(meetingId, rendered.meta(), rendered.markdown(), frozen.at()));
-          return records.finalizeClose(meetingId, frozen.closed().encode(), rendered.markdown(), jobs);
-        })
-        .compose(first -> records.get(meetingId).map(after -> {
-          Map<String, String> record = after.orElseThrow();
-          if (first) {
-            log.info("meeting {} closed at heads {}", meetingId, frozen.heads());
-          }
-          return result(record);
-        }));
+        .compose(
+            stored ->
+                onPool(() -> documents.readAt(stored.snapshot(), stored.changes(), frozen.heads())))
+        .compose(
+            snapshot -> {
+              PublishableMinutes.Rendered rendered =
+                  PublishableMinutes.render(meetingId, snapshot, fallbackDate);
+              List<String> jobs =
+                  publisher.jobsFor(
+                      new Publication(
+                          meetingId, rendered.meta(), rendered.markdown(), frozen.at()));
+              return records.finalizeClose(
+                  meetingId, frozen.closed().encode(), rendered.markdown(), jobs);
+            })
+        .compose(
+            first ->
+                records
+                    .get(meetingId)
+                    .map(
+                        after -> {
+                          Map<String, String> record = after.orElseThrow();
+                          if (first) {
+                            log.info("meeting {} closed at heads {}", meetingId, frozen.heads());
+                          }
+                          return result(record);
+                        }));
   }
 
   // ---- helpers ----
 
   static JsonObject result(Map<String, String> record) {
-    return new JsonObject().put("status", "closed").put("closed", new JsonObject(record.get("closed")));
+    return new JsonObject()
+        .put("status", "closed")
+        .put("closed", new JsonObject(record.get("closed")));
   }
 
   /** The meeting's creation date: what {@code updated} falls back to if collaborators broke it. */
@@ -181,8 +264,19 @@ final class MeetingCloser {
   }
 
   private Future<StoredDocument> loadStored(String documentId) {
-    return store.load(documentId).compose(found -> found.map(Future::succeededFuture).orElseGet(() ->
-        Future.failedFuture(new MeetingException(Kind.NOT_FOUND, "unknown_document", "the meeting's document is missing"))));
+    return store
+        .load(documentId)
+        .compose(
+            found ->
+                found
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () ->
+                            Future.failedFuture(
+                                new MeetingException(
+                                    Kind.NOT_FOUND,
+                                    "unknown_document",
+                                    "the meeting's document is missing"))));
   }
 
   private <T> Future<T> onPool(Supplier<T> task) {
@@ -201,8 +295,13 @@ final class MeetingCloser {
         return Optional.empty();
       }
       List<String> heads = new JsonArray(record.get(HEADS)).stream().map(String::valueOf).toList();
-      return Optional.of(new Frozen(heads, record.get("closedAt"), record.get("closedBy"),
-          Base64.getDecoder().decode(record.get("closingChange")), record.get("closingHead")));
+      return Optional.of(
+          new Frozen(
+              heads,
+              record.get("closedAt"),
+              record.get("closedBy"),
+              Base64.getDecoder().decode(record.get("closingChange")),
+              record.get("closingHead")));
     }
 
     Map<String, String> fields() {

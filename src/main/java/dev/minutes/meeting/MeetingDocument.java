@@ -16,13 +16,14 @@ import org.automerge.ObjectType;
 import org.automerge.Transaction;
 
 /**
- * The meeting's shared Automerge document (docs/contract.md §1): building it, reading it at given heads and
- * writing the closing change. Every method is CPU work behind JNI: call it on the Automerge worker
- * pool, never on an event loop. Each method owns the natives it creates and frees them before
- * returning; only bytes and plain Java values leave.
+ * The meeting's shared Automerge document (docs/contract.md §1): building it, reading it at given
+ * heads and writing the closing change. Every method is CPU work behind JNI: call it on the
+ * Automerge worker pool, never on an event loop. Each method owns the natives it creates and frees
+ * them before returning; only bytes and plain Java values leave.
  *
  * <p>Strings are written as Automerge text objects, because the binding's scalar strings reach the
- * JS client as {@code ImmutableString}, not as JS strings (protocol notes §9). Reading accepts both.
+ * JS client as {@code ImmutableString}, not as JS strings (protocol notes §9). Reading accepts
+ * both.
  */
 public final class MeetingDocument {
   public static final String SCHEMA = "minutes/1";
@@ -114,7 +115,8 @@ public final class MeetingDocument {
       }
       List<String> after = hex(document.getHeads());
       if (after.size() != 1) {
-        throw new IllegalStateException("a closing change must leave exactly one head, found " + after);
+        throw new IllegalStateException(
+            "a closing change must leave exactly one head, found " + after);
       }
       return new ClosingChange(frozenHeads, document.encodeChangesSince(before), after.get(0));
     } finally {
@@ -140,13 +142,16 @@ public final class MeetingDocument {
     String status = string(document, ObjectId.ROOT, "status", heads).orElse("open");
     ObjectId meta = objectId(document, ObjectId.ROOT, "meta", heads);
     ObjectId author = meta == null ? null : objectId(document, meta, "author", heads);
-    FrontMatter frontMatter = new FrontMatter(
-        field(document, meta, "updated", heads),
-        new Author(field(document, author, "name", heads), field(document, author, "uri", heads),
-            field(document, author, "email", heads)),
-        field(document, meta, "subject", heads),
-        field(document, meta, "permalink", heads),
-        field(document, meta, "description", heads));
+    FrontMatter frontMatter =
+        new FrontMatter(
+            field(document, meta, "updated", heads),
+            new Author(
+                field(document, author, "name", heads),
+                field(document, author, "uri", heads),
+                field(document, author, "email", heads)),
+            field(document, meta, "subject", heads),
+            field(document, meta, "permalink", heads),
+            field(document, meta, "description", heads));
     return new Snapshot(frontMatter, body, status);
   }
 
@@ -155,7 +160,8 @@ public final class MeetingDocument {
   }
 
   /** Reads a string written either as text (JS, us) or as a scalar string (other Java writers). */
-  private static Optional<String> string(Document document, ObjectId object, String key, ChangeHash[] heads) {
+  private static Optional<String> string(
+      Document document, ObjectId object, String key, ChangeHash[] heads) {
     Optional<AmValue> value = document.get(object, key, heads);
     if (value.isEmpty()) {
       return Optional.empty();
@@ -169,7 +175,8 @@ public final class MeetingDocument {
     return Optional.empty();
   }
 
-  private static ObjectId objectId(Document document, ObjectId object, String key, ChangeHash[] heads) {
+  private static ObjectId objectId(
+      Document document, ObjectId object, String key, ChangeHash[] heads) {
     Optional<AmValue> value = document.get(object, key, heads);
     return value.isPresent() && value.get() instanceof AmValue.Map map ? map.getId() : null;
   }
@@ -200,6 +207,8 @@ public final class MeetingDocument {
   /** The meeting as the document says at some heads. */
   public record Snapshot(FrontMatter meta, String body, String status) {}
 
-  /** The heads a close froze, the encoded closing change made on top of them, and its hash (hex). */
+  /**
+   * The heads a close froze, the encoded closing change made on top of them, and its hash (hex).
+   */
   public record ClosingChange(List<String> frozenHeads, byte[] bytes, String head) {}
 }

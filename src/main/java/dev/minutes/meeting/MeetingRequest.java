@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A validated request to create a meeting (docs/contract.md §3, {@code POST /api/meetings}). Every field
- * problem is refused with a message naming the field; nothing is stored before validation passes.
+ * A validated request to create a meeting (docs/contract.md §3, {@code POST /api/meetings}). Every
+ * field problem is refused with a message naming the field; nothing is stored before validation
+ * passes.
  */
 public record MeetingRequest(
     String date,
@@ -29,7 +30,8 @@ public record MeetingRequest(
   public static MeetingRequest fromJson(JsonObject json, LocalDate today) {
     String date = optionalText(json, "date").orElse(today.toString());
     if (!PublishableMinutes.validDate(date)) {
-      throw MeetingException.invalid("invalid_date", "date must be a real calendar date YYYY-MM-DD, got '" + date + "'");
+      throw MeetingException.invalid(
+          "invalid_date", "date must be a real calendar date YYYY-MM-DD, got '" + date + "'");
     }
     JsonObject authorJson = objectField(json, "author");
     Optional<String> chair = optionalText(json, "chair");
@@ -37,10 +39,20 @@ public record MeetingRequest(
       throw MeetingException.invalid("invalid_chair", "chair must not be empty");
     }
     String authorName = authorText(authorJson, "name").or(() -> chair).orElse("");
-    Author author = new Author(authorName, authorText(authorJson, "uri").orElse(""),
-        authorText(authorJson, "email").orElse(""));
-    return new MeetingRequest(date, optionalText(json, "subject"), optionalText(json, "description").orElse(""),
-        author, chair, names(json, "attendees"), names(json, "agenda"), optionalText(json, "previous"));
+    Author author =
+        new Author(
+            authorName,
+            authorText(authorJson, "uri").orElse(""),
+            authorText(authorJson, "email").orElse(""));
+    return new MeetingRequest(
+        date,
+        optionalText(json, "subject"),
+        optionalText(json, "description").orElse(""),
+        author,
+        chair,
+        names(json, "attendees"),
+        names(json, "agenda"),
+        optionalText(json, "previous"));
   }
 
   private static JsonObject objectField(JsonObject json, String key) {
@@ -85,12 +97,14 @@ public record MeetingRequest(
       throw MeetingException.invalid("invalid_" + key, key + " must be an array of strings");
     }
     if (array.size() > MAX_ITEMS) {
-      throw MeetingException.invalid("invalid_" + key, key + " has " + array.size() + " entries; at most " + MAX_ITEMS);
+      throw MeetingException.invalid(
+          "invalid_" + key, key + " has " + array.size() + " entries; at most " + MAX_ITEMS);
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
       if (!(array.getValue(i) instanceof String item) || item.isBlank()) {
-        throw MeetingException.invalid("invalid_" + key, key + "[" + i + "] must be a non-empty string");
+        throw MeetingException.invalid(
+            "invalid_" + key, key + "[" + i + "] must be a non-empty string");
       }
       checkLine(key + "[" + i + "]", item.strip());
       out.add(item.strip());
@@ -100,10 +114,12 @@ public record MeetingRequest(
 
   private static void checkLine(String field, String text) {
     if (text.length() > MAX_TEXT) {
-      throw MeetingException.invalid("invalid_" + baseName(field), field + " is longer than " + MAX_TEXT + " characters");
+      throw MeetingException.invalid(
+          "invalid_" + baseName(field), field + " is longer than " + MAX_TEXT + " characters");
     }
     if (!text.codePoints().allMatch(PublishableMinutes::allowed)) {
-      throw MeetingException.invalid("invalid_" + baseName(field),
+      throw MeetingException.invalid(
+          "invalid_" + baseName(field),
           field + " must be one line of text without line breaks or control characters");
     }
   }

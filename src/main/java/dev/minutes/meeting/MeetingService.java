@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * endpoint's {@link AccessPolicy}: a token opens exactly its meeting's document, viewers read only.
  *
  * <p>Closing happens exactly once across nodes and crashes; see {@link MeetingCloser}. The final
- * minutes are rendered from the document at its frozen heads: everything stored when the write
- * gate closed, nothing after. Once closed, reads use the final minutes kept at close.
+ * minutes are rendered from the document at its frozen heads: everything stored when the write gate
+ * closed, nothing after. Once closed, reads use the final minutes kept at close.
  */
 public final class MeetingService implements AccessPolicy {
   private static final Logger log = LoggerFactory.getLogger(MeetingService.class);
@@ -57,15 +57,23 @@ public final class MeetingService implements AccessPolicy {
   private final AutomergeWork work;
   private final MeetingCloser closer;
 
-  public MeetingService(Vertx vertx, MeetingRecords records, DocumentStore store, SessionRegistry sessions,
-      SessionPool pool, MeetingDocument documents, Publisher publisher, Clock clock) {
+  public MeetingService(
+      Vertx vertx,
+      MeetingRecords records,
+      DocumentStore store,
+      SessionRegistry sessions,
+      SessionPool pool,
+      MeetingDocument documents,
+      Publisher publisher,
+      Clock clock) {
     this.records = records;
     this.store = store;
     this.documents = documents;
     this.publisher = publisher;
     this.clock = clock;
     this.work = new AutomergeWork(vertx, pool);
-    this.closer = new MeetingCloser(vertx, records, store, sessions, documents, publisher, clock, work);
+    this.closer =
+        new MeetingCloser(vertx, records, store, sessions, documents, publisher, clock, work);
   }
 
   /** The close machinery, for tests that stop a close between its steps as a crash would. */
@@ -76,31 +84,49 @@ public final class MeetingService implements AccessPolicy {
   // ---- create and import ----
 
   public Future<CreatedMeeting> create(MeetingRequest request) {
-    Future<Optional<Previous>> previous = request.previous().isPresent()
-        ? previous(request.previous().get()).map(Optional::of)
-        : Future.succeededFuture(Optional.empty());
-    return previous.compose(prev -> {
-      try {
-        return createFrom(request, prev);
-      } catch (IllegalArgumentException e) {
-        // The template and the renderer name the offending value; the request checks should have caught it.
-        return Future.failedFuture(MeetingException.invalid("invalid_field", e.getMessage()));
-      }
-    });
+    Future<Optional<Previous>> previous =
+        request.previous().isPresent()
+            ? previous(request.previous().get()).map(Optional::of)
+            : Future.succeededFuture(Optional.empty());
+    return previous.compose(
+        prev -> {
+          try {
+            return createFrom(request, prev);
+          } catch (IllegalArgumentException e) {
+            // The template and the renderer name the offending value; the request checks should
+            // have caught it.
+            return Future.failedFuture(MeetingException.invalid("invalid_field", e.getMessage()));
+          }
+        });
   }
 
   private Future<CreatedMeeting> createFrom(MeetingRequest request, Optional<Previous> prev) {
-    String chair = request.chair().or(() -> prev.flatMap(Previous::chair)).orElse(request.author().name());
-    List<String> attendees = request.attendees().isEmpty() && prev.isPresent()
-        ? prev.get().attendees() : request.attendees();
-    Author author = request.author().name().isEmpty()
-        ? new Author(chair, request.author().uri(), request.author().email()) : request.author();
-    FrontMatter meta = new FrontMatter(request.date(), author,
-        request.subject().orElse("Weekly Meeting: " + request.date()), "weekly-" + request.date(),
-        request.description());
+    String chair =
+        request.chair().or(() -> prev.flatMap(Previous::chair)).orElse(request.author().name());
+    List<String> attendees =
+        request.attendees().isEmpty() && prev.isPresent()
+            ? prev.get().attendees()
+            : request.attendees();
+    Author author =
+        request.author().name().isEmpty()
+            ? new Author(chair, request.author().uri(), request.author().email())
+            : request.author();
+    FrontMatter meta =
+        new FrontMatter(
+            request.date(),
+            author,
+            request.subject().orElse("Weekly Meeting: " + request.date()),
+            "weekly-" + request.date(),
+            request.description());
     validate(meta);
-    String body = BodyTemplate.initialBody(new BodyInput(chair, attendees, request.agenda(),
-        prev.map(Previous::openItems).orElse(List.of()), prev.map(Previous::permalink).orElse(null)));
+    String body =
+        BodyTemplate.initialBody(
+            new BodyInput(
+                chair,
+                attendees,
+                request.agenda(),
+                prev.map(Previous::openItems).orElse(List.of()),
+                prev.map(Previous::permalink).orElse(null)));
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put("chair", chair);
     extra.put("attendees", new JsonArray(attendees).encode());
@@ -141,59 +167,103 @@ public final class MeetingService implements AccessPolicy {
     return onPool(() -> documents.create(meta, body))
         .compose(snapshot -> store.create(id, snapshot))
         .compose(v -> records.create(id, fields, tokenRoles))
-        .compose(created -> created
-            ? Future.succeededFuture(new CreatedMeeting(id, DocumentIds.toUrl(id), "open", tokens))
-            : Future.failedFuture(new MeetingException(Kind.CONFLICT, "id_taken", "meeting id collision, retry")))
+        .compose(
+            created ->
+                created
+                    ? Future.succeededFuture(
+                        new CreatedMeeting(id, DocumentIds.toUrl(id), "open", tokens))
+                    : Future.failedFuture(
+                        new MeetingException(
+                            Kind.CONFLICT, "id_taken", "meeting id collision, retry")))
         .onSuccess(m -> log.info("meeting {} created ({})", id, meta.updated()))
         .recover(MeetingService::unavailable);
   }
 
   private Future<Previous> previous(String previousId) {
-    return records.get(previousId)
-        .compose(record -> record.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
-            MeetingException.invalid("unknown_previous", "previous meeting '" + previousId + "' does not exist"))))
-        .compose(record -> snapshotOf(record).map(snapshot -> new Previous(previousId,
-            Optional.ofNullable(record.get("chair")).filter(s -> !s.isEmpty()),
-            new JsonArray(record.getOrDefault("attendees", "[]")).stream().map(String::valueOf).toList(),
-            snapshot.meta().permalink(),
-            ActionItems.open(ActionItems.parse(snapshot.body())))));
+    return records
+        .get(previousId)
+        .compose(
+            record ->
+                record
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () ->
+                            Future.failedFuture(
+                                MeetingException.invalid(
+                                    "unknown_previous",
+                                    "previous meeting '" + previousId + "' does not exist"))))
+        .compose(
+            record ->
+                snapshotOf(record)
+                    .map(
+                        snapshot ->
+                            new Previous(
+                                previousId,
+                                Optional.ofNullable(record.get("chair")).filter(s -> !s.isEmpty()),
+                                new JsonArray(record.getOrDefault("attendees", "[]"))
+                                    .stream().map(String::valueOf).toList(),
+                                snapshot.meta().permalink(),
+                                ActionItems.open(ActionItems.parse(snapshot.body())))));
   }
 
   // ---- read ----
 
   /** The meeting as the API shows it to any holder of one of its tokens. */
   public Future<JsonObject> view(String meetingId, String token) {
-    return authorized(meetingId, token, null).compose(record -> snapshotOf(record)
-        .compose(snapshot -> publisher.status(meetingId).map(publish -> {
-          Role role = roleOf(record, token);
-          JsonObject closed = Optional.ofNullable(record.get("closed")).map(JsonObject::new).orElse(null);
-          JsonArray items = new JsonArray();
-          for (ActionItem item : ActionItems.parse(snapshot.body())) {
-            items.add(new JsonObject().put("done", item.done()).put("owner", item.owner()).put("text", item.text())
-                .put("line", item.line()));
-          }
-          return new JsonObject()
-              .put("id", meetingId)
-              .put("documentUrl", DocumentIds.toUrl(record.get("documentId")))
-              .put("status", status(record))
-              .put("role", role.label())
-              .put("meta", metaJson(snapshot.meta()))
-              .put("closed", closed)
-              .put("publish", new JsonArray(publish))
-              .put("actionItems", items);
-        })));
+    return authorized(meetingId, token, null)
+        .compose(
+            record ->
+                snapshotOf(record)
+                    .compose(
+                        snapshot ->
+                            publisher
+                                .status(meetingId)
+                                .map(
+                                    publish -> {
+                                      Role role = roleOf(record, token);
+                                      JsonObject closed =
+                                          Optional.ofNullable(record.get("closed"))
+                                              .map(JsonObject::new)
+                                              .orElse(null);
+                                      JsonArray items = new JsonArray();
+                                      for (ActionItem item : ActionItems.parse(snapshot.body())) {
+                                        items.add(
+                                            new JsonObject()
+                                                .put("done", item.done())
+                                                .put("owner", item.owner())
+                                                .put("text", item.text())
+                                                .put("line", item.line()));
+                                      }
+                                      return new JsonObject()
+                                          .put("id", meetingId)
+                                          .put(
+                                              "documentUrl",
+                                              DocumentIds.toUrl(record.get("documentId")))
+                                          .put("status", status(record))
+                                          .put("role", role.label())
+                                          .put("meta", metaJson(snapshot.meta()))
+                                          .put("closed", closed)
+                                          .put("publish", new JsonArray(publish))
+                                          .put("actionItems", items);
+                                    })));
   }
 
   /** The rendering now, or the frozen final version once closed. */
   public Future<String> minutes(String meetingId, String token) {
-    return authorized(meetingId, token, null).compose(record -> {
-      String finalText = record.get("final");
-      if (finalText != null) {
-        return Future.succeededFuture(finalText);
-      }
-      return currentSnapshot(record)
-          .map(s -> PublishableMinutes.render(meetingId, s, MeetingCloser.fallbackDate(record)).markdown());
-    });
+    return authorized(meetingId, token, null)
+        .compose(
+            record -> {
+              String finalText = record.get("final");
+              if (finalText != null) {
+                return Future.succeededFuture(finalText);
+              }
+              return currentSnapshot(record)
+                  .map(
+                      s ->
+                          PublishableMinutes.render(
+                                  meetingId, s, MeetingCloser.fallbackDate(record))
+                              .markdown());
+            });
   }
 
   // ---- close ----
@@ -201,7 +271,8 @@ public final class MeetingService implements AccessPolicy {
   /** Freezes and publishes; repeating it (from any node) returns the same result. */
   public Future<JsonObject> close(String meetingId, String token, Optional<String> by) {
     return authorized(meetingId, token, Role.CHAIR)
-        .compose(record -> closer.close(meetingId, record, by.orElse(record.getOrDefault("chair", ""))))
+        .compose(
+            record -> closer.close(meetingId, record, by.orElse(record.getOrDefault("chair", ""))))
         .recover(MeetingService::unavailable);
   }
 
@@ -212,18 +283,32 @@ public final class MeetingService implements AccessPolicy {
     if (token == null || token.isEmpty()) {
       return Future.failedFuture(new AccessDenied(401, "a token is required (?token=...)"));
     }
-    return records.findToken(Tokens.hash(token)).compose(entry -> {
-      if (entry.isEmpty()) {
-        return Future.failedFuture(new AccessDenied(401, "unknown token"));
-      }
-      String[] parts = entry.get().split(" ", 2);
-      Role role = Role.fromLabel(parts[1]);
-      return records.get(parts[0]).compose(record -> record
-          .filter(r -> Tokens.matches(token, r.get("token:" + role.label())))
-          .map(r -> Future.succeededFuture(new AccessGrant(r.get("documentId"), role.mayWrite(),
-              "meeting " + parts[0] + " as " + role.label())))
-          .orElseGet(() -> Future.failedFuture(new AccessDenied(401, "unknown token"))));
-    });
+    return records
+        .findToken(Tokens.hash(token))
+        .compose(
+            entry -> {
+              if (entry.isEmpty()) {
+                return Future.failedFuture(new AccessDenied(401, "unknown token"));
+              }
+              String[] parts = entry.get().split(" ", 2);
+              Role role = Role.fromLabel(parts[1]);
+              return records
+                  .get(parts[0])
+                  .compose(
+                      record ->
+                          record
+                              .filter(r -> Tokens.matches(token, r.get("token:" + role.label())))
+                              .map(
+                                  r ->
+                                      Future.succeededFuture(
+                                          new AccessGrant(
+                                              r.get("documentId"),
+                                              role.mayWrite(),
+                                              "meeting " + parts[0] + " as " + role.label())))
+                              .orElseGet(
+                                  () ->
+                                      Future.failedFuture(new AccessDenied(401, "unknown token"))));
+            });
   }
 
   /**
@@ -232,27 +317,54 @@ public final class MeetingService implements AccessPolicy {
    * token of another meeting or of the wrong role 403 (docs/contract.md §3).
    */
   private Future<Map<String, String>> authorized(String meetingId, String token, Role required) {
-    return records.get(meetingId).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(new MeetingException(Kind.NOT_FOUND, "unknown_meeting", "no meeting '" + meetingId + "'"));
-      }
-      if (token == null || token.isEmpty()) {
-        return Future.failedFuture(new MeetingException(Kind.UNAUTHORIZED, "missing_token",
-            "send a meeting token as 'Authorization: Bearer <token>'"));
-      }
-      Map<String, String> record = found.get();
-      Role role = roleOf(record, token);
-      if (role == null) {
-        return records.findToken(Tokens.hash(token)).compose(other -> Future.failedFuture(other.isPresent()
-            ? new MeetingException(Kind.FORBIDDEN, "wrong_meeting", "this token belongs to another meeting")
-            : new MeetingException(Kind.UNAUTHORIZED, "invalid_token", "the token is not valid")));
-      }
-      if (required != null && role != required) {
-        return Future.failedFuture(new MeetingException(Kind.FORBIDDEN, "wrong_role",
-            "this needs the " + required.label() + " token; yours is the " + role.label() + " token"));
-      }
-      return Future.succeededFuture(record);
-    }).recover(MeetingService::unavailable);
+    return records
+        .get(meetingId)
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                return Future.failedFuture(
+                    new MeetingException(
+                        Kind.NOT_FOUND, "unknown_meeting", "no meeting '" + meetingId + "'"));
+              }
+              if (token == null || token.isEmpty()) {
+                return Future.failedFuture(
+                    new MeetingException(
+                        Kind.UNAUTHORIZED,
+                        "missing_token",
+                        "send a meeting token as 'Authorization: Bearer <token>'"));
+              }
+              Map<String, String> record = found.get();
+              Role role = roleOf(record, token);
+              if (role == null) {
+                return records
+                    .findToken(Tokens.hash(token))
+                    .compose(
+                        other ->
+                            Future.failedFuture(
+                                other.isPresent()
+                                    ? new MeetingException(
+                                        Kind.FORBIDDEN,
+                                        "wrong_meeting",
+                                        "this token belongs to another meeting")
+                                    : new MeetingException(
+                                        Kind.UNAUTHORIZED,
+                                        "invalid_token",
+                                        "the token is not valid")));
+              }
+              if (required != null && role != required) {
+                return Future.failedFuture(
+                    new MeetingException(
+                        Kind.FORBIDDEN,
+                        "wrong_role",
+                        "this needs the "
+                            + required.label()
+                            + " token; yours is the "
+                            + role.label()
+                            + " token"));
+              }
+              return Future.succeededFuture(record);
+            })
+        .recover(MeetingService::unavailable);
   }
 
   private static Role roleOf(Map<String, String> record, String token) {
@@ -274,7 +386,8 @@ public final class MeetingService implements AccessPolicy {
     String finalText = record.get("final");
     if (finalText != null) {
       PublishedMinutes published = MinutesParser.parse(finalText);
-      return Future.succeededFuture(new MeetingDocument.Snapshot(published.frontMatter(), published.body(), "closed"));
+      return Future.succeededFuture(
+          new MeetingDocument.Snapshot(published.frontMatter(), published.body(), "closed"));
     }
     return currentSnapshot(record);
   }
@@ -285,8 +398,19 @@ public final class MeetingService implements AccessPolicy {
   }
 
   private Future<StoredDocument> loadStored(String documentId) {
-    return store.load(documentId).compose(found -> found.map(Future::succeededFuture).orElseGet(() ->
-        Future.failedFuture(new MeetingException(Kind.NOT_FOUND, "unknown_document", "the meeting's document is missing"))));
+    return store
+        .load(documentId)
+        .compose(
+            found ->
+                found
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () ->
+                            Future.failedFuture(
+                                new MeetingException(
+                                    Kind.NOT_FOUND,
+                                    "unknown_document",
+                                    "the meeting's document is missing"))));
   }
 
   private <T> Future<T> onPool(Supplier<T> task) {
@@ -309,8 +433,12 @@ public final class MeetingService implements AccessPolicy {
   static JsonObject metaJson(FrontMatter meta) {
     return new JsonObject()
         .put("updated", meta.updated())
-        .put("author", new JsonObject().put("name", meta.author().name()).put("uri", meta.author().uri())
-            .put("email", meta.author().email()))
+        .put(
+            "author",
+            new JsonObject()
+                .put("name", meta.author().name())
+                .put("uri", meta.author().uri())
+                .put("email", meta.author().email()))
         .put("subject", meta.subject())
         .put("permalink", meta.permalink())
         .put("description", meta.description());
@@ -318,8 +446,11 @@ public final class MeetingService implements AccessPolicy {
 
   private static <T> Future<T> unavailable(Throwable failure) {
     if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNAVAILABLE) {
-      return Future.failedFuture(new MeetingException(Kind.UNAVAILABLE, "store_unavailable",
-          "storage is unavailable right now; nothing was changed, retry"));
+      return Future.failedFuture(
+          new MeetingException(
+              Kind.UNAVAILABLE,
+              "store_unavailable",
+              "storage is unavailable right now; nothing was changed, retry"));
     }
     return Future.failedFuture(failure);
   }
@@ -329,6 +460,10 @@ public final class MeetingService implements AccessPolicy {
     return LocalDate.now(clock.withZone(ZoneOffset.UTC));
   }
 
-  private record Previous(String id, Optional<String> chair, List<String> attendees, String permalink,
+  private record Previous(
+      String id,
+      Optional<String> chair,
+      List<String> attendees,
+      String permalink,
       List<ActionItem> openItems) {}
 }

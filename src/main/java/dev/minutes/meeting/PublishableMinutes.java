@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The renderer refuses values the published format cannot hold (a CR in the body, a line break
  * in a front matter value, an invalid date). Any client may write such values into the document,
- * and a meeting must still render and close, so they are repaired here rather than refused: CR
- * line endings become LF, forbidden characters in front matter values become spaces, an invalid
- * {@code updated} falls back to the meeting's creation date and an empty subject to the standard
- * one. Documents without such values render exactly as they are.
+ * and a meeting must still render and close, so they are repaired here rather than refused: CR line
+ * endings become LF, forbidden characters in front matter values become spaces, an invalid {@code
+ * updated} falls back to the meeting's creation date and an empty subject to the standard one.
+ * Documents without such values render exactly as they are.
  */
 final class PublishableMinutes {
   private static final Logger log = LoggerFactory.getLogger(PublishableMinutes.class);
@@ -28,19 +28,26 @@ final class PublishableMinutes {
   /** A published file and the front matter it was rendered with. */
   record Rendered(FrontMatter meta, String markdown) {}
 
-  /** The published file for {@code snapshot}; {@code fallbackDate} replaces an invalid {@code updated}. */
+  /**
+   * The published file for {@code snapshot}; {@code fallbackDate} replaces an invalid {@code
+   * updated}.
+   */
   static Rendered render(String meetingId, MeetingDocument.Snapshot snapshot, String fallbackDate) {
     String body = snapshot.body();
     if (body.indexOf('\r') >= 0) {
-      log.warn("meeting {}: the body contains CR characters; publishing them as LF line endings", meetingId);
+      log.warn(
+          "meeting {}: the body contains CR characters; publishing them as LF line endings",
+          meetingId);
       body = body.replace("\r\n", "\n").replace('\r', '\n');
     }
     FrontMatter meta = snapshot.meta();
     try {
       MinutesRenderer.validate(meta);
     } catch (IllegalArgumentException e) {
-      log.warn("meeting {}: the document's front matter cannot be published as is ({}); repairing it",
-          meetingId, e.getMessage());
+      log.warn(
+          "meeting {}: the document's front matter cannot be published as is ({}); repairing it",
+          meetingId,
+          e.getMessage());
       meta = repaired(meta, fallbackDate);
     }
     return new Rendered(meta, MinutesRenderer.render(meta, body));
@@ -49,8 +56,12 @@ final class PublishableMinutes {
   private static FrontMatter repaired(FrontMatter meta, String fallbackDate) {
     String updated = validDate(meta.updated().strip()) ? meta.updated().strip() : fallbackDate;
     String subject = singleLine(meta.subject());
-    return new FrontMatter(updated,
-        new Author(singleLine(meta.author().name()), singleLine(meta.author().uri()), singleLine(meta.author().email())),
+    return new FrontMatter(
+        updated,
+        new Author(
+            singleLine(meta.author().name()),
+            singleLine(meta.author().uri()),
+            singleLine(meta.author().email())),
         subject.isBlank() ? "Weekly Meeting: " + updated : subject,
         singleLine(meta.permalink()),
         singleLine(meta.description()));
@@ -75,10 +86,17 @@ final class PublishableMinutes {
     return out.toString().strip();
   }
 
-  /** The complement of the renderer's rule: no line breaks, controls, lone surrogates, U+FFFE/U+FFFF. */
+  /**
+   * The complement of the renderer's rule: no line breaks, controls, lone surrogates,
+   * U+FFFE/U+FFFF.
+   */
   static boolean allowed(int cp) {
     int type = Character.getType(cp);
-    return cp != 0x2028 && cp != 0x2029 && type != Character.CONTROL && type != Character.SURROGATE
-        && cp != 0xFFFE && cp != 0xFFFF;
+    return cp != 0x2028
+        && cp != 0x2029
+        && type != Character.CONTROL
+        && type != Character.SURROGATE
+        && cp != 0xFFFE
+        && cp != 0xFFFF;
   }
 }

@@ -21,7 +21,9 @@ public final class Tokens {
   public static String issue(Role role) {
     byte[] secret = new byte[TOKEN_BYTES];
     RANDOM.nextBytes(secret);
-    return role.label().charAt(0) + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    return role.label().charAt(0)
+        + "_"
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
   }
 
   /** Hex SHA-256 of the token: what Redis keeps. */

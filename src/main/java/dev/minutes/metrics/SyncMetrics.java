@@ -26,39 +26,69 @@ public final class SyncMetrics {
   private final Map<Refusal.Reason, Counter> refusals = new EnumMap<>(Refusal.Reason.class);
 
   public SyncMetrics(MeterRegistry registry) {
-    syncIn = Counter.builder("minutes_sync_messages_in").description("sync messages received").register(registry);
-    syncOut = Counter.builder("minutes_sync_messages_out").description("sync messages sent").register(registry);
-    bytesIn = DistributionSummary.builder("minutes_sync_bytes_in").baseUnit("bytes").register(registry);
-    bytesOut = DistributionSummary.builder("minutes_sync_bytes_out").baseUnit("bytes").register(registry);
-    storeLatency = Timer.builder("minutes_store_append_latency").description("time to store one batch of changes")
-        .publishPercentiles(0.5, 0.99).register(registry);
-    // Automerge time per document on its lane: in automerge 0.5 applying a change concurrent with others costs in
-    // proportion to the meeting's history, so this is where a long, busy meeting shows before latency does.
+    syncIn =
+        Counter.builder("minutes_sync_messages_in")
+            .description("sync messages received")
+            .register(registry);
+    syncOut =
+        Counter.builder("minutes_sync_messages_out")
+            .description("sync messages sent")
+            .register(registry);
+    bytesIn =
+        DistributionSummary.builder("minutes_sync_bytes_in").baseUnit("bytes").register(registry);
+    bytesOut =
+        DistributionSummary.builder("minutes_sync_bytes_out").baseUnit("bytes").register(registry);
+    storeLatency =
+        Timer.builder("minutes_store_append_latency")
+            .description("time to store one batch of changes")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    // Automerge time per document on its lane: in automerge 0.5 applying a change concurrent with
+    // others costs in
+    // proportion to the meeting's history, so this is where a long, busy meeting shows before
+    // latency does.
     cycleLaneWork = laneWork(registry, "cycle");
     compactionLaneWork = laneWork(registry, "compaction");
-    storeRetries = Counter.builder("minutes_store_append_retries").description("appends retried while Redis was away")
-        .register(registry);
-    presenceDropped = Counter.builder("minutes_presence_dropped")
-        .description("presence messages not forwarded: over a document's presence budget").register(registry);
-    fastPathMessages = Counter.builder("minutes_sync_fast_path_messages")
-        .description("sync messages written for peers in step with the document, without Automerge's sync")
-        .register(registry);
-    fastPathExits = Counter.builder("minutes_sync_fast_path_exits")
-        .description("peers in step that went back to Automerge's sync (a need, a reset, an unknown dependency)")
-        .register(registry);
-    silentSocketsClosed = Counter.builder("minutes_sync_silent_sockets_closed")
-        .description("sync sockets closed because nothing, not even a pong, answered a ping").register(registry);
+    storeRetries =
+        Counter.builder("minutes_store_append_retries")
+            .description("appends retried while Redis was away")
+            .register(registry);
+    presenceDropped =
+        Counter.builder("minutes_presence_dropped")
+            .description("presence messages not forwarded: over a document's presence budget")
+            .register(registry);
+    fastPathMessages =
+        Counter.builder("minutes_sync_fast_path_messages")
+            .description(
+                "sync messages written for peers in step with the document, without Automerge's sync")
+            .register(registry);
+    fastPathExits =
+        Counter.builder("minutes_sync_fast_path_exits")
+            .description(
+                "peers in step that went back to Automerge's sync (a need, a reset, an unknown dependency)")
+            .register(registry);
+    silentSocketsClosed =
+        Counter.builder("minutes_sync_silent_sockets_closed")
+            .description("sync sockets closed because nothing, not even a pong, answered a ping")
+            .register(registry);
     for (Refusal.Reason reason : Refusal.Reason.values()) {
-      refusals.put(reason, Counter.builder("minutes_refusals").tag("reason", reason.label())
-          .description("refused client input by reason").register(registry));
+      refusals.put(
+          reason,
+          Counter.builder("minutes_refusals")
+              .tag("reason", reason.label())
+              .description("refused client input by reason")
+              .register(registry));
     }
   }
 
   private static Timer laneWork(MeterRegistry registry, String work) {
-    return Timer.builder("minutes_lane_work").tag("work", work)
-        .description("time a document's Automerge lane spends on one cycle (applying what came in, working out"
-            + " what goes out) or one compaction (saving the document)")
-        .publishPercentiles(0.5, 0.99).register(registry);
+    return Timer.builder("minutes_lane_work")
+        .tag("work", work)
+        .description(
+            "time a document's Automerge lane spends on one cycle (applying what came in, working out"
+                + " what goes out) or one compaction (saving the document)")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry);
   }
 
   /** For tests and tools that run without a registry. */

@@ -24,13 +24,14 @@ import org.slf4j.LoggerFactory;
  * sees the old file or the new one, never a part. Runs on a worker thread.
  *
  * <p>Idempotent: a re-delivery of the same publication finds identical bytes and leaves the file
- * alone. Two meetings with the same date share a file name (the docs site names files by date):
- * the last delivery wins, and replacing different content is logged.
+ * alone. Two meetings with the same date share a file name (the docs site names files by date): the
+ * last delivery wins, and replacing different content is logged.
  */
 public final class FolderTarget implements PublishTarget {
   private static final Logger log = LoggerFactory.getLogger(FolderTarget.class);
 
-  private static final Set<PosixFilePermission> PUBLISHED_PERMISSIONS = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> PUBLISHED_PERMISSIONS =
+      PosixFilePermissions.fromString("rw-r--r--");
 
   private final Vertx vertx;
   private final Path folder;
@@ -57,14 +58,17 @@ public final class FolderTarget implements PublishTarget {
 
   @Override
   public Future<DeliveryResult> deliver(PublishJob job) {
-    return vertx.executeBlocking(() -> write(job), false)
-        .otherwise(failure -> DeliveryResult.retryable("cannot write " + job.path() + ": " + failure));
+    return vertx
+        .executeBlocking(() -> write(job), false)
+        .otherwise(
+            failure -> DeliveryResult.retryable("cannot write " + job.path() + ": " + failure));
   }
 
   private DeliveryResult write(PublishJob job) throws IOException {
     Path target = folder.resolve(job.path()).normalize();
     if (!target.getParent().equals(folder) || !job.path().endsWith(".md")) {
-      return DeliveryResult.permanent("refusing file name '" + job.path() + "': not a plain <updated>.md name");
+      return DeliveryResult.permanent(
+          "refusing file name '" + job.path() + "': not a plain <updated>.md name");
     }
     byte[] bytes = job.markdown().getBytes(StandardCharsets.UTF_8);
     Files.createDirectories(folder);
@@ -72,8 +76,10 @@ public final class FolderTarget implements PublishTarget {
       if (Arrays.equals(Files.readAllBytes(target), bytes)) {
         return DeliveryResult.delivered("already in place: " + target);
       }
-      log.info("publish job {}: replacing {} (another publication for the same date; the last one wins)",
-          job.id(), target);
+      log.info(
+          "publish job {}: replacing {} (another publication for the same date; the last one wins)",
+          job.id(),
+          target);
     }
     Path temp = Files.createTempFile(folder, "." + job.path() + ".", ".tmp");
     try {
@@ -81,7 +87,8 @@ public final class FolderTarget implements PublishTarget {
         // Temporary files are private (0600); a published file is for the docs site to read.
         Files.setPosixFilePermissions(temp, PUBLISHED_PERMISSIONS);
       }
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -99,8 +106,10 @@ public final class FolderTarget implements PublishTarget {
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
-      // Cannot happen within one folder on a POSIX file system; say so rather than fall back silently.
-      throw new IOException("the file system of " + target.getParent() + " cannot rename atomically", e);
+      // Cannot happen within one folder on a POSIX file system; say so rather than fall back
+      // silently.
+      throw new IOException(
+          "the file system of " + target.getParent() + " cannot rename atomically", e);
     }
   }
 }

@@ -28,7 +28,8 @@ final class OutboxPublisher implements Publisher, PublishOperations {
   private final Clock clock;
   private final Runnable wakeWorker;
 
-  OutboxPublisher(PublishOutbox outbox, List<PublishTarget> targets, Clock clock, Runnable wakeWorker) {
+  OutboxPublisher(
+      PublishOutbox outbox, List<PublishTarget> targets, Clock clock, Runnable wakeWorker) {
     this.outbox = outbox;
     this.targets = List.copyOf(targets);
     this.clock = clock;
@@ -39,18 +40,26 @@ final class OutboxPublisher implements Publisher, PublishOperations {
   public List<String> jobsFor(Publication publication) {
     String fileName = publication.frontMatter().fileName();
     String publicationId = publication.meetingId() + "_" + closedAtMillis(publication);
-    return targets.stream().map(target -> {
-      boolean webhook = target.name().equals("webhook");
-      return new PublishJob(
-          publication.meetingId() + "." + target.name() + "." + closedAtMillis(publication),
-          publication.meetingId(),
-          target.name(),
-          target.location(fileName),
-          fileName,
-          publication.markdown(),
-          webhook ? "msg_" + publicationId : "",
-          webhook ? webhookBody(publication, fileName) : "").encode();
-    }).toList();
+    return targets.stream()
+        .map(
+            target -> {
+              boolean webhook = target.name().equals("webhook");
+              return new PublishJob(
+                      publication.meetingId()
+                          + "."
+                          + target.name()
+                          + "."
+                          + closedAtMillis(publication),
+                      publication.meetingId(),
+                      target.name(),
+                      target.location(fileName),
+                      fileName,
+                      publication.markdown(),
+                      webhook ? "msg_" + publicationId : "",
+                      webhook ? webhookBody(publication, fileName) : "")
+                  .encode();
+            })
+        .toList();
   }
 
   /**
@@ -61,58 +70,84 @@ final class OutboxPublisher implements Publisher, PublishOperations {
    */
   @Override
   public Future<List<JsonObject>> status(String meetingId) {
-    return outbox.jobsOfMeeting(meetingId)
-        .compose(jobs -> jobs.isEmpty()
-            ? outbox.ingest(clock.instant(), INGEST_BATCH).compose(created -> created > 0
-                ? outbox.jobsOfMeeting(meetingId) : Future.succeededFuture(jobs))
-            : Future.succeededFuture(jobs))
-        .map(jobs -> jobs.stream()
-            .sorted(Comparator.comparing((Map<String, String> job) -> job.getOrDefault("target", ""))
-                .thenComparing(job -> job.getOrDefault("id", "")))
-            .map(PublishState::ofMeeting)
-            .toList());
+    return outbox
+        .jobsOfMeeting(meetingId)
+        .compose(
+            jobs ->
+                jobs.isEmpty()
+                    ? outbox
+                        .ingest(clock.instant(), INGEST_BATCH)
+                        .compose(
+                            created ->
+                                created > 0
+                                    ? outbox.jobsOfMeeting(meetingId)
+                                    : Future.succeededFuture(jobs))
+                    : Future.succeededFuture(jobs))
+        .map(
+            jobs ->
+                jobs.stream()
+                    .sorted(
+                        Comparator.comparing(
+                                (Map<String, String> job) -> job.getOrDefault("target", ""))
+                            .thenComparing(job -> job.getOrDefault("id", "")))
+                    .map(PublishState::ofMeeting)
+                    .toList());
   }
 
   @Override
   public Future<List<JsonObject>> failedJobs(int limit) {
-    return outbox.failed(Math.max(1, limit)).map(jobs -> jobs.stream().map(PublishState::failed).toList());
+    return outbox
+        .failed(Math.max(1, limit))
+        .map(jobs -> jobs.stream().map(PublishState::failed).toList());
   }
 
   @Override
   public Future<Retry> retry(String jobId) {
     Map<String, String> targetKeys = new LinkedHashMap<>();
     targets.forEach(target -> targetKeys.put(target.name(), target.key()));
-    return outbox.requeue(jobId, clock.instant(), targetKeys).map(result -> switch (result) {
-      case REQUEUED -> {
-        wakeWorker.run();
-        yield Retry.REQUEUED;
-      }
-      case UNKNOWN_JOB -> Retry.UNKNOWN_JOB;
-      case NOT_FAILED -> Retry.NOT_FAILED;
-    });
+    return outbox
+        .requeue(jobId, clock.instant(), targetKeys)
+        .map(
+            result ->
+                switch (result) {
+                  case REQUEUED -> {
+                    wakeWorker.run();
+                    yield Retry.REQUEUED;
+                  }
+                  case UNKNOWN_JOB -> Retry.UNKNOWN_JOB;
+                  case NOT_FAILED -> Retry.NOT_FAILED;
+                });
   }
 
-  /** The webhook body of docs/contract.md §5, encoded once so every attempt signs and sends the same bytes. */
+  /**
+   * The webhook body of docs/contract.md §5, encoded once so every attempt signs and sends the same
+   * bytes.
+   */
   static String webhookBody(Publication publication, String fileName) {
     FrontMatter meta = publication.frontMatter();
-    JsonObject frontMatter = new JsonObject()
-        .put("updated", meta.updated())
-        .put("author", new JsonObject()
-            .put("name", meta.author().name())
-            .put("uri", meta.author().uri())
-            .put("email", meta.author().email()))
-        .put("subject", meta.subject())
-        .put("permalink", meta.permalink())
-        .put("description", meta.description());
+    JsonObject frontMatter =
+        new JsonObject()
+            .put("updated", meta.updated())
+            .put(
+                "author",
+                new JsonObject()
+                    .put("name", meta.author().name())
+                    .put("uri", meta.author().uri())
+                    .put("email", meta.author().email()))
+            .put("subject", meta.subject())
+            .put("permalink", meta.permalink())
+            .put("description", meta.description());
     return new JsonObject()
         .put("type", "minutes.published")
         .put("timestamp", publication.closedAt())
-        .put("data", new JsonObject()
-            .put("meetingId", publication.meetingId())
-            .put("permalink", meta.permalink())
-            .put("path", fileName)
-            .put("frontMatter", frontMatter)
-            .put("markdown", publication.markdown()))
+        .put(
+            "data",
+            new JsonObject()
+                .put("meetingId", publication.meetingId())
+                .put("permalink", meta.permalink())
+                .put("path", fileName)
+                .put("frontMatter", frontMatter)
+                .put("markdown", publication.markdown()))
         .encode();
   }
 
@@ -120,7 +155,8 @@ final class OutboxPublisher implements Publisher, PublishOperations {
     try {
       return Instant.parse(publication.closedAt()).toEpochMilli();
     } catch (DateTimeException e) {
-      throw new IllegalArgumentException("closedAt must be an ISO-8601 instant, got '" + publication.closedAt() + "'", e);
+      throw new IllegalArgumentException(
+          "closedAt must be an ISO-8601 instant, got '" + publication.closedAt() + "'", e);
     }
   }
 }

@@ -10,4 +10,5 @@ import dev.minutes.render.FrontMatter;
  * @param markdown the whole published file (front matter and body), rendered once
  * @param closedAt when the meeting closed (ISO-8601 UTC)
  */
-public record Publication(String meetingId, FrontMatter frontMatter, String markdown, String closedAt) {}
+public record Publication(
+    String meetingId, FrontMatter frontMatter, String markdown, String closedAt) {}

@@ -13,11 +13,19 @@ import io.vertx.core.json.JsonObject;
  * @param location where it goes, for people: the file path, or the webhook URL's host
  * @param path the published file name, {@code <updated>.md}
  * @param markdown the whole published file
- * @param webhookId the Standard Webhooks {@code webhook-id}, stable across retries ("" for the folder)
+ * @param webhookId the Standard Webhooks {@code webhook-id}, stable across retries ("" for the
+ *     folder)
  * @param body the exact webhook request body ("" for the folder)
  */
-public record PublishJob(String id, String meetingId, String target, String location, String path,
-    String markdown, String webhookId, String body) {
+public record PublishJob(
+    String id,
+    String meetingId,
+    String target,
+    String location,
+    String path,
+    String markdown,
+    String webhookId,
+    String body) {
 
   /** The outbox job string. The store reads {@code id, meetingId, target, location} from it. */
   public String encode() {
@@ -41,9 +49,15 @@ public record PublishJob(String id, String meetingId, String target, String loca
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("publish job is not a JSON object", e);
     }
-    return new PublishJob(required(json, "id"), required(json, "meetingId"), required(json, "target"),
-        required(json, "location"), required(json, "path"), required(json, "markdown"),
-        json.getString("webhookId", ""), json.getString("body", ""));
+    return new PublishJob(
+        required(json, "id"),
+        required(json, "meetingId"),
+        required(json, "target"),
+        required(json, "location"),
+        required(json, "path"),
+        required(json, "markdown"),
+        json.getString("webhookId", ""),
+        json.getString("body", ""));
   }
 
   private static String required(JsonObject json, String field) {

@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wiring of the publish side (docs/contract.md §5): the configured targets, the outbox in Redis, the
- * delivery worker and the operator operations.
+ * Wiring of the publish side (docs/contract.md §5): the configured targets, the outbox in Redis,
+ * the delivery worker and the operator operations.
  *
  * <p>Flow: at close, {@link Publisher#jobsFor} serializes one job per target and the meeting store
  * adds them to the outbox stream in the same atomic step as the close. Every node runs a {@link
@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PublishModule {
   private static final Logger log = LoggerFactory.getLogger(PublishModule.class);
+
   /** Connections kept to the webhook receiver; attempts beyond it queue. */
   private static final int WEBHOOK_POOL_SIZE = 8;
+
   /** Added to an attempt's hard bound so a slow but live attempt never loses its lease. */
   private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
 
@@ -49,7 +51,8 @@ public final class PublishModule {
   private final HttpClient webhookClient;
   private String deploymentId;
 
-  private PublishModule(Vertx vertx, OutboxPublisher publisher, DeliveryWorker worker, HttpClient webhookClient) {
+  private PublishModule(
+      Vertx vertx, OutboxPublisher publisher, DeliveryWorker worker, HttpClient webhookClient) {
     this.vertx = vertx;
     this.publisher = publisher;
     this.worker = worker;
@@ -57,44 +60,67 @@ public final class PublishModule {
   }
 
   /** The module with the system clock and the configured retry schedule. */
-  public static PublishModule create(Vertx vertx, MinutesConfig config, RedisConnection redis, MeterRegistry registry) {
-    return create(vertx, config, redis, registry, Clock.systemUTC(), RetryPolicy.of(config.publishRetry()));
+  public static PublishModule create(
+      Vertx vertx, MinutesConfig config, RedisConnection redis, MeterRegistry registry) {
+    return create(
+        vertx, config, redis, registry, Clock.systemUTC(), RetryPolicy.of(config.publishRetry()));
   }
 
   /**
    * The module with an injected clock and retry policy (tests).
    *
-   * @throws IllegalArgumentException when a webhook secret is malformed (the message names its position only)
+   * @throws IllegalArgumentException when a webhook secret is malformed (the message names its
+   *     position only)
    */
-  public static PublishModule create(Vertx vertx, MinutesConfig config, RedisConnection redis, MeterRegistry registry,
-      Clock clock, RetryPolicy policy) {
+  public static PublishModule create(
+      Vertx vertx,
+      MinutesConfig config,
+      RedisConnection redis,
+      MeterRegistry registry,
+      Clock clock,
+      RetryPolicy policy) {
     List<PublishTarget> targets = new ArrayList<>();
     config.publishFolder().ifPresent(folder -> targets.add(new FolderTarget(vertx, folder)));
     HttpClient webhookClient = null;
     if (config.webhookUrl().isPresent()) {
       WebhookSigner signer = new WebhookSigner(config.webhookSecrets());
       webhookClient = webhookClient(vertx, config.webhookTimeout());
-      targets.add(new WebhookTarget(webhookClient, config.webhookUrl().get(), signer, config.webhookTimeout(), clock));
+      targets.add(
+          new WebhookTarget(
+              webhookClient, config.webhookUrl().get(), signer, config.webhookTimeout(), clock));
     }
     Map<String, PublishTarget> byName = new LinkedHashMap<>();
     targets.forEach(target -> byName.put(target.name(), target));
     // An attempt is bounded by twice the webhook timeout (connect, then answer).
     Duration lease = config.webhookTimeout().multipliedBy(2).plus(LEASE_MARGIN);
     PublishOutbox outbox = new PublishOutbox(redis);
-    DeliveryWorker worker = new DeliveryWorker(outbox, byName, policy, clock, new PublishMetrics(registry),
-        "node-" + UUID.randomUUID(), lease);
+    DeliveryWorker worker =
+        new DeliveryWorker(
+            outbox,
+            byName,
+            policy,
+            clock,
+            new PublishMetrics(registry),
+            "node-" + UUID.randomUUID(),
+            lease);
     OutboxPublisher publisher = new OutboxPublisher(outbox, targets, clock, worker::wake);
-    log.info("publish targets: {}", targets.isEmpty() ? "none"
-        : targets.stream().map(t -> t.name() + " (" + t.location("<updated>.md") + ")").collect(Collectors.joining(", ")));
+    log.info(
+        "publish targets: {}",
+        targets.isEmpty()
+            ? "none"
+            : targets.stream()
+                .map(t -> t.name() + " (" + t.location("<updated>.md") + ")")
+                .collect(Collectors.joining(", ")));
     return new PublishModule(vertx, publisher, worker, webhookClient);
   }
 
   private static HttpClient webhookClient(Vertx vertx, Duration timeout) {
-    HttpClientOptions options = new HttpClientOptions()
-        .setName("minutes-webhook")
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-        .setKeepAlive(true)
-        .setVerifyHost(true);
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setName("minutes-webhook")
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+            .setKeepAlive(true)
+            .setVerifyHost(true);
     ClientSSLOptions ssl = options.getSslOptions();
     if (ssl != null) {
       ssl.setHostnameVerificationAlgorithm("HTTPS");
@@ -112,16 +138,24 @@ public final class PublishModule {
 
   /** Deploys the delivery worker. */
   public Future<Void> start() {
-    return vertx.deployVerticle(worker).map(id -> {
-      deploymentId = id;
-      return null;
-    });
+    return vertx
+        .deployVerticle(worker)
+        .map(
+            id -> {
+              deploymentId = id;
+              return null;
+            });
   }
 
-  /** Undeploys the worker (it waits for attempts in flight to be recorded), then closes the webhook client. */
+  /**
+   * Undeploys the worker (it waits for attempts in flight to be recorded), then closes the webhook
+   * client.
+   */
   public Future<Void> stop() {
-    Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    Future<Void> undeployed =
+        deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     deploymentId = null;
-    return undeployed.eventually(() -> webhookClient == null ? Future.succeededFuture() : webhookClient.close());
+    return undeployed.eventually(
+        () -> webhookClient == null ? Future.succeededFuture() : webhookClient.close());
   }
 }

@@ -6,12 +6,22 @@ import java.util.List;
 
 /** What an operator may do with publish jobs (the operator routes call these). */
 public interface PublishOperations {
-  /** Failed jobs, most recent first: {@code jobId, meetingId, target, location, attempts, lastError, failedAt}. */
+  /**
+   * Failed jobs, most recent first: {@code jobId, meetingId, target, location, attempts, lastError,
+   * failedAt}.
+   */
   Future<List<JsonObject>> failedJobs(int limit);
 
-  /** Puts a failed job back in the queue, due now; this also re-enables its target if a 410 disabled it. */
+  /**
+   * Puts a failed job back in the queue, due now; this also re-enables its target if a 410 disabled
+   * it.
+   */
   Future<Retry> retry(String jobId);
 
   /** How a retry request ended. */
-  enum Retry { REQUEUED, UNKNOWN_JOB, NOT_FAILED }
+  enum Retry {
+    REQUEUED,
+    UNKNOWN_JOB,
+    NOT_FAILED
+  }
 }

@@ -8,7 +8,10 @@ import java.util.Map;
 final class PublishState {
   private PublishState() {}
 
-  /** One entry of {@code publish} in GET /api/meetings/{id} (docs/contract.md §3, plus jobId, location, nextAttemptAt). */
+  /**
+   * One entry of {@code publish} in GET /api/meetings/{id} (docs/contract.md §3, plus jobId,
+   * location, nextAttemptAt).
+   */
   static JsonObject ofMeeting(Map<String, String> job) {
     return new JsonObject()
         .put("jobId", job.get("id"))
@@ -18,7 +21,9 @@ final class PublishState {
         .put("attempts", Integer.parseInt(job.getOrDefault("attempts", "0")))
         .put("lastError", job.get("lastError"))
         .put("deliveredAt", time(job.get("deliveredAt")))
-        .put("nextAttemptAt", "pending".equals(job.get("state")) ? time(job.get("nextAttemptAt")) : null);
+        .put(
+            "nextAttemptAt",
+            "pending".equals(job.get("state")) ? time(job.get("nextAttemptAt")) : null);
   }
 
   /** One entry of the operator's failed list. */
@@ -34,6 +39,8 @@ final class PublishState {
   }
 
   private static String time(String epochMillis) {
-    return epochMillis == null || epochMillis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(epochMillis)).toString();
+    return epochMillis == null || epochMillis.isEmpty()
+        ? null
+        : Instant.ofEpochMilli(Long.parseLong(epochMillis)).toString();
   }
 }

@@ -8,10 +8,15 @@ import io.vertx.core.Future;
  * crash, or an operator's retry), so each target makes them idempotent.
  */
 public interface PublishTarget {
-  /** {@code folder} or {@code webhook}: the {@code target} field of jobs and of the publish state. */
+  /**
+   * {@code folder} or {@code webhook}: the {@code target} field of jobs and of the publish state.
+   */
   String name();
 
-  /** Identity of this configuration of the target (name and a hash of its address): what a 410 disables. */
+  /**
+   * Identity of this configuration of the target (name and a hash of its address): what a 410
+   * disables.
+   */
   String key();
 
   /** Where a publication with this file name goes, for people: never a secret. */

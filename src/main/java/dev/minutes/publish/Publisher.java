@@ -9,9 +9,14 @@ import java.util.List;
  * step as the close itself) and how far each meeting's delivery got.
  */
 public interface Publisher {
-  /** One serialized job per configured target, to be added to the outbox atomically with the close. */
+  /**
+   * One serialized job per configured target, to be added to the outbox atomically with the close.
+   */
   List<String> jobsFor(Publication publication);
 
-  /** Delivery state per target for a meeting (docs/contract.md §3 {@code publish}); empty before close. */
+  /**
+   * Delivery state per target for a meeting (docs/contract.md §3 {@code publish}); empty before
+   * close.
+   */
   Future<List<JsonObject>> status(String meetingId);
 }

@@ -11,8 +11,9 @@ import java.util.function.DoubleSupplier;
  * When to try a failed delivery again: exponential back-off from {@code initial}, doubling per
  * attempt up to {@code max}, with "equal jitter" (a delay is uniformly drawn from the upper half of
  * its step, so nodes retrying together spread out yet every wait still grows). A receiver's {@code
- * Retry-After} is a lower bound: the wait is the larger of the two. A job is given up (dead-lettered)
- * when its next attempt would start more than {@code giveUpAfter} after its first attempt.
+ * Retry-After} is a lower bound: the wait is the larger of the two. A job is given up
+ * (dead-lettered) when its next attempt would start more than {@code giveUpAfter} after its first
+ * attempt.
  *
  * <p>The random source is injected so tests can pin the jitter.
  */
@@ -24,7 +25,8 @@ public final class RetryPolicy {
 
   public RetryPolicy(RetrySchedule schedule, DoubleSupplier random) {
     this.initial = schedule.initial();
-    this.max = schedule.max().compareTo(schedule.initial()) < 0 ? schedule.initial() : schedule.max();
+    this.max =
+        schedule.max().compareTo(schedule.initial()) < 0 ? schedule.initial() : schedule.max();
     this.giveUpAfter = schedule.giveUpAfter();
     this.random = random;
   }
@@ -34,7 +36,9 @@ public final class RetryPolicy {
     return new RetryPolicy(schedule, () -> ThreadLocalRandom.current().nextDouble());
   }
 
-  /** The back-off step after {@code attempts} failed attempts (1 = after the first), before jitter. */
+  /**
+   * The back-off step after {@code attempts} failed attempts (1 = after the first), before jitter.
+   */
   public Duration step(int attempts) {
     int doublings = Math.max(0, attempts - 1);
     // Past 62 doublings the product overflows; any cap in practice is reached long before.
@@ -53,10 +57,11 @@ public final class RetryPolicy {
   }
 
   /**
-   * When to attempt again after {@code attempts} failed attempts, the first at {@code firstAttempt};
-   * empty when the job should be given up.
+   * When to attempt again after {@code attempts} failed attempts, the first at {@code
+   * firstAttempt}; empty when the job should be given up.
    */
-  public Optional<Instant> nextAttempt(int attempts, Instant firstAttempt, Instant now, Optional<Duration> retryAfter) {
+  public Optional<Instant> nextAttempt(
+      int attempts, Instant firstAttempt, Instant now, Optional<Duration> retryAfter) {
     Duration wait = backoff(attempts);
     if (retryAfter.isPresent() && retryAfter.get().compareTo(wait) > 0) {
       wait = retryAfter.get();

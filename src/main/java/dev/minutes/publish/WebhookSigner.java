@@ -9,13 +9,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Standard Webhooks signatures: {@code v1,<base64 HMAC-SHA256 of "id.timestamp.body">} keyed with the
- * bytes after a secret's {@code whsec_} prefix (base64).
+ * Standard Webhooks signatures: {@code v1,<base64 HMAC-SHA256 of "id.timestamp.body">} keyed with
+ * the bytes after a secret's {@code whsec_} prefix (base64).
  *
- * <p>During a secret rotation several secrets are configured; the header then carries one
- * signature per secret, space-separated, in configuration order ({@code v1,a v1,b}), as the spec
- * allows, so receivers that know either secret accept the request. Secrets never appear in
- * messages or {@link #toString()}.
+ * <p>During a secret rotation several secrets are configured; the header then carries one signature
+ * per secret, space-separated, in configuration order ({@code v1,a v1,b}), as the spec allows, so
+ * receivers that know either secret accept the request. Secrets never appear in messages or {@link
+ * #toString()}.
  */
 public final class WebhookSigner {
   private static final String PREFIX = "whsec_";
@@ -40,23 +40,27 @@ public final class WebhookSigner {
 
   private static SecretKeySpec key(String secret, int position) {
     if (!secret.startsWith(PREFIX)) {
-      throw new IllegalArgumentException("MINUTES_WEBHOOK_SECRET: secret #" + position + " does not start with whsec_");
+      throw new IllegalArgumentException(
+          "MINUTES_WEBHOOK_SECRET: secret #" + position + " does not start with whsec_");
     }
     byte[] bytes;
     try {
       bytes = Base64.getDecoder().decode(secret.substring(PREFIX.length()));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("MINUTES_WEBHOOK_SECRET: secret #" + position + " is not base64 after whsec_");
+      throw new IllegalArgumentException(
+          "MINUTES_WEBHOOK_SECRET: secret #" + position + " is not base64 after whsec_");
     }
     if (bytes.length == 0) {
-      throw new IllegalArgumentException("MINUTES_WEBHOOK_SECRET: secret #" + position + " is empty");
+      throw new IllegalArgumentException(
+          "MINUTES_WEBHOOK_SECRET: secret #" + position + " is empty");
     }
     return new SecretKeySpec(bytes, ALGORITHM);
   }
 
   /** The {@code webhook-signature} header value for one request. */
   public String sign(String webhookId, long timestampSeconds, String body) {
-    byte[] content = (webhookId + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8);
+    byte[] content =
+        (webhookId + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8);
     StringBuilder header = new StringBuilder();
     for (SecretKeySpec key : keys) {
       if (header.length() > 0) {
@@ -69,7 +73,8 @@ public final class WebhookSigner {
 
   private static byte[] hmac(SecretKeySpec key, byte[] content) {
     try {
-      // Mac instances are not thread safe; creating one per signature is cheap next to an HTTP request.
+      // Mac instances are not thread safe; creating one per signature is cheap next to an HTTP
+      // request.
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);
       return mac.doFinal(content);

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class WebhookTarget implements PublishTarget {
   /** Bytes of a response body kept (for {@code lastError}); the rest is not read. */
   static final int RESPONSE_LIMIT = 4096;
+
   private static final int ERROR_DETAIL_CHARS = 200;
 
   private final HttpClient client;
@@ -39,7 +40,8 @@ public final class WebhookTarget implements PublishTarget {
   private final Duration timeout;
   private final Clock clock;
 
-  public WebhookTarget(HttpClient client, URI url, WebhookSigner signer, Duration timeout, Clock clock) {
+  public WebhookTarget(
+      HttpClient client, URI url, WebhookSigner signer, Duration timeout, Clock clock) {
     this.client = client;
     this.url = url;
     this.signer = signer;
@@ -66,33 +68,38 @@ public final class WebhookTarget implements PublishTarget {
   public Future<DeliveryResult> deliver(PublishJob job) {
     long timestamp = clock.instant().getEpochSecond();
     long millis = timeout.toMillis();
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(url.toString())
-        .setConnectTimeout(millis)
-        .setIdleTimeout(millis)
-        .setFollowRedirects(false)
-        .putHeader("content-type", "application/json")
-        .putHeader("user-agent", "minutes-publish")
-        .putHeader("webhook-id", job.webhookId())
-        .putHeader("webhook-timestamp", Long.toString(timestamp))
-        .putHeader("webhook-signature", signer.sign(job.webhookId(), timestamp, job.body()));
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(url.toString())
+            .setConnectTimeout(millis)
+            .setIdleTimeout(millis)
+            .setFollowRedirects(false)
+            .putHeader("content-type", "application/json")
+            .putHeader("user-agent", "minutes-publish")
+            .putHeader("webhook-id", job.webhookId())
+            .putHeader("webhook-timestamp", Long.toString(timestamp))
+            .putHeader("webhook-signature", signer.sign(job.webhookId(), timestamp, job.body()));
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-    return client.request(options)
-        .compose(request -> {
-          sent.set(request);
-          return request.send(Buffer.buffer(job.body()));
-        })
+    return client
+        .request(options)
+        .compose(
+            request -> {
+              sent.set(request);
+              return request.send(Buffer.buffer(job.body()));
+            })
         .compose(response -> readLimited(response).map(body -> classify(response, body)))
         .timeout(2 * millis, TimeUnit.MILLISECONDS)
-        .recover(failure -> {
-          HttpClientRequest request = sent.get();
-          if (request != null) {
-            // Abandon the exchange so a receiver that never answers does not keep the connection.
-            request.reset();
-          }
-          return Future.succeededFuture(DeliveryResult.retryable(describe(failure)));
-        });
+        .recover(
+            failure -> {
+              HttpClientRequest request = sent.get();
+              if (request != null) {
+                // Abandon the exchange so a receiver that never answers does not keep the
+                // connection.
+                request.reset();
+              }
+              return Future.succeededFuture(DeliveryResult.retryable(describe(failure)));
+            });
   }
 
   private DeliveryResult classify(HttpClientResponse response, String body) {
@@ -105,7 +112,8 @@ public final class WebhookTarget implements PublishTarget {
       return DeliveryResult.gone(detail + " (target disabled)");
     }
     if (status == 408 || status == 429 || status >= 500) {
-      return DeliveryResult.retryable(detail, RetryAfter.parse(response.getHeader("retry-after"), clock.instant()));
+      return DeliveryResult.retryable(
+          detail, RetryAfter.parse(response.getHeader("retry-after"), clock.instant()));
     }
     return DeliveryResult.permanent(detail);
   }
@@ -114,17 +122,18 @@ public final class WebhookTarget implements PublishTarget {
   private static Future<String> readLimited(HttpClientResponse response) {
     Promise<String> promise = Promise.promise();
     Buffer kept = Buffer.buffer();
-    response.handler(chunk -> {
-      if (promise.future().isComplete()) {
-        return;
-      }
-      int room = RESPONSE_LIMIT - kept.length();
-      kept.appendBuffer(chunk.length() <= room ? chunk : chunk.slice(0, room));
-      if (kept.length() >= RESPONSE_LIMIT) {
-        promise.tryComplete(kept.toString());
-        response.request().reset();
-      }
-    });
+    response.handler(
+        chunk -> {
+          if (promise.future().isComplete()) {
+            return;
+          }
+          int room = RESPONSE_LIMIT - kept.length();
+          kept.appendBuffer(chunk.length() <= room ? chunk : chunk.slice(0, room));
+          if (kept.length() >= RESPONSE_LIMIT) {
+            promise.tryComplete(kept.toString());
+            response.request().reset();
+          }
+        });
     response.endHandler(v -> promise.tryComplete(kept.toString()));
     // The status line and headers are in; a body cut short does not change the answer.
     response.exceptionHandler(failure -> promise.tryComplete(kept.toString()));
@@ -136,13 +145,16 @@ public final class WebhookTarget implements PublishTarget {
     if (line.isEmpty()) {
       return "";
     }
-    return ": " + (line.length() > ERROR_DETAIL_CHARS ? line.substring(0, ERROR_DETAIL_CHARS) + "…" : line);
+    return ": "
+        + (line.length() > ERROR_DETAIL_CHARS ? line.substring(0, ERROR_DETAIL_CHARS) + "…" : line);
   }
 
   private String describe(Throwable failure) {
-    String kind = failure instanceof java.util.concurrent.TimeoutException
-        || failure.getClass().getSimpleName().contains("Timeout")
-        ? "timed out" : "failed";
+    String kind =
+        failure instanceof java.util.concurrent.TimeoutException
+                || failure.getClass().getSimpleName().contains("Timeout")
+            ? "timed out"
+            : "failed";
     String message = String.valueOf(failure.getMessage());
     String path = url.getRawPath();
     if (path != null && path.length() > 1) {

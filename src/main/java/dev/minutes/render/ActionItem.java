@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param owner the text before the first {@code ": "}, or {@code ""} when the item names no owner
  * @param text the rest of the item, without surrounding white space
  * @param line the 1-based line in the body where the item was found; 0 for an item that was not
- *     read from a body. The body begins after the front matter, so in a published file the line
- *     is this number plus 10.
+ *     read from a body. The body begins after the front matter, so in a published file the line is
+ *     this number plus 10.
  */
 public record ActionItem(boolean done, String owner, String text, int line) {
   public ActionItem {

@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  * Finds action items in a minutes body, and writes them.
  *
  * <p>Action items are this project's addition to the published format: a list item with a task box,
- * {@code - [ ] Owner: text} or {@code - [x] Owner: text}, anywhere in the body, at any
- * indentation, with {@code -}, {@code *} or {@code +} bullets and {@code [x]} or {@code [X]}. Text
- * inside fenced code blocks ({@code ```} or {@code ~~~}) and HTML comments ({@code <!-- -->},
- * which the docs site does not show) holds no action items.
+ * {@code - [ ] Owner: text} or {@code - [x] Owner: text}, anywhere in the body, at any indentation,
+ * with {@code -}, {@code *} or {@code +} bullets and {@code [x]} or {@code [X]}. Text inside fenced
+ * code blocks ({@code ```} or {@code ~~~}) and HTML comments ({@code <!-- -->}, which the docs site
+ * does not show) holds no action items.
  */
 public final class ActionItems {
 
@@ -63,8 +63,8 @@ public final class ActionItems {
   }
 
   /**
-   * The Markdown line for {@code item}, {@code - [ ] Owner: text} (or {@code - [ ] text} without
-   * an owner), without a line break.
+   * The Markdown line for {@code item}, {@code - [ ] Owner: text} (or {@code - [ ] text} without an
+   * owner), without a line break.
    *
    * @throws IllegalArgumentException when the line would not read back as the same item (a line
    *     break in the text, an owner containing {@code ": "}, surrounding white space, an empty
@@ -72,7 +72,8 @@ public final class ActionItems {
    */
   public static String format(ActionItem item) {
     String box = item.done() ? "[x]" : "[ ]";
-    String content = item.owner().isEmpty() ? item.text() : item.owner() + OWNER_SEPARATOR + item.text();
+    String content =
+        item.owner().isEmpty() ? item.text() : item.owner() + OWNER_SEPARATOR + item.text();
     String line = "- " + box + " " + content;
     List<ActionItem> readBack = parse(line);
     boolean same =
@@ -82,8 +83,11 @@ public final class ActionItems {
             && readBack.get(0).text().equals(item.text());
     if (!same || YamlScalars.forbiddenCharacter(content).isPresent()) {
       throw new IllegalArgumentException(
-          "action item would not read back as written: owner '" + item.owner() + "', text '"
-              + item.text() + "'");
+          "action item would not read back as written: owner '"
+              + item.owner()
+              + "', text '"
+              + item.text()
+              + "'");
     }
     return line;
   }
@@ -120,8 +124,7 @@ public final class ActionItems {
   private static boolean closesFence(String line, String opening) {
     String stripped = line.strip();
     char fenceChar = opening.charAt(0);
-    return stripped.length() >= opening.length()
-        && stripped.chars().allMatch(c -> c == fenceChar);
+    return stripped.length() >= opening.length() && stripped.chars().allMatch(c -> c == fenceChar);
   }
 
   /**

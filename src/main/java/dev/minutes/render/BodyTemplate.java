@@ -36,19 +36,19 @@ import java.util.Set;
  * <p>Rules, beyond what the example shows:
  *
  * <ul>
- *   <li>Agenda titles and names are user text: stripped, kept on one line as inline Markdown
- *       (code, links and emphasis keep working). A start that would open another block inside the
- *       bullet ({@code - }, {@code 1.}, {@code #}, {@code >}, a fence, a task box {@code [ ]}...)
- *       is backslash-escaped, as is a trailing {@code #} run in a heading (see {@link
- *       MarkdownText}). Blank titles or names, line breaks and control characters are refused.
- *   <li>The chair is listed first, marked {@code (chair)}, and not repeated; repeated attendees
- *       are listed once; runs of spaces inside a name become one space. Names are joined by
- *       {@code ", "}, the last by {@code " and "}, and the paragraph is hard-wrapped at 79 code
- *       points, breaking only at spaces. With nobody to list the paragraph is {@code Attendees:}.
- *   <li>With a previous meeting, the agenda starts with {@code Review previous notes} (added
- *       unless the agenda already starts with it, ignoring case); its section links to the
- *       previous minutes and lists that meeting's open action items (done ones are dropped), so
- *       that {@link ActionItems#parse} finds them again.
+ *   <li>Agenda titles and names are user text: stripped, kept on one line as inline Markdown (code,
+ *       links and emphasis keep working). A start that would open another block inside the bullet
+ *       ({@code - }, {@code 1.}, {@code #}, {@code >}, a fence, a task box {@code [ ]}...) is
+ *       backslash-escaped, as is a trailing {@code #} run in a heading (see {@link MarkdownText}).
+ *       Blank titles or names, line breaks and control characters are refused.
+ *   <li>The chair is listed first, marked {@code (chair)}, and not repeated; repeated attendees are
+ *       listed once; runs of spaces inside a name become one space. Names are joined by {@code ",
+ *       "}, the last by {@code " and "}, and the paragraph is hard-wrapped at 79 code points,
+ *       breaking only at spaces. With nobody to list the paragraph is {@code Attendees:}.
+ *   <li>With a previous meeting, the agenda starts with {@code Review previous notes} (added unless
+ *       the agenda already starts with it, ignoring case); its section links to the previous
+ *       minutes and lists that meeting's open action items (done ones are dropped), so that {@link
+ *       ActionItems#parse} finds them again.
  *   <li>Every agenda item has its section, except an item named {@code AoB}: the {@code #### AoB
  *       ####} section always comes last, once. The body ends with {@code "\n\n"}.
  * </ul>
@@ -153,7 +153,8 @@ public final class BodyTemplate {
 
   private static String previousNotes(BodyInput input) {
     String link =
-        "[previous notes](/weekly/" + MarkdownText.encodePathSegment(input.previousPermalink())
+        "[previous notes](/weekly/"
+            + MarkdownText.encodePathSegment(input.previousPermalink())
             + ")";
     List<ActionItem> open = ActionItems.open(input.previousOpenItems());
     if (open.isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.minutes.render;
 
-/** The eight value lines of the front matter, in file order (lines 2 to 9 without {@code author:}). */
+/**
+ * The eight value lines of the front matter, in file order (lines 2 to 9 without {@code author:}).
+ */
 enum Field {
   UPDATED("updated", "updated", 0, 2, Style.PLAIN_DATE),
   NAME("name", "author.name", 2, 4, Style.PLAIN_WHEN_SAFE),

@@ -3,8 +3,7 @@ package dev.minutes.render;
 import java.util.Objects;
 
 /**
- * The published front matter, every value kept as the exact text of the file (no date
- * conversion).
+ * The published front matter, every value kept as the exact text of the file (no date conversion).
  *
  * <p>The record only forbids {@code null}; the rules a publishable value must follow (a real date
  * {@code YYYY-MM-DD}, a non-empty subject, single-line text) are checked by {@link

@@ -7,12 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Places user-written one-line text (agenda titles, names) into generated Markdown without
- * changing the block structure around it.
+ * Places user-written one-line text (agenda titles, names) into generated Markdown without changing
+ * the block structure around it.
  *
- * <p>The text stays inline Markdown, as people write it in the corpus (inline code, links,
- * emphasis all keep working). Only what would turn a bullet or a heading into something else gets
- * a backslash escape: a start that opens a nested block (a list marker, {@code #}, {@code >}, a
+ * <p>The text stays inline Markdown, as people write it in the corpus (inline code, links, emphasis
+ * all keep working). Only what would turn a bullet or a heading into something else gets a
+ * backslash escape: a start that opens a nested block (a list marker, {@code #}, {@code >}, a
  * fence, a thematic break, a task box, a link reference definition), and a trailing {@code #} run
  * that a heading would read as its closing sequence.
  */
@@ -64,10 +64,10 @@ final class MarkdownText {
   }
 
   /**
-   * Hard-wraps {@code paragraph} (single spaces between words) at {@code width} code points, as
-   * the corpus paragraphs are. Breaks only at spaces, and never before a word that would start a
-   * block at the beginning of a line ({@code - x}, {@code 1.}, {@code #}...) or after a word ending
-   * in a backslash (a hard line break); a line may exceed the width when no safe break exists.
+   * Hard-wraps {@code paragraph} (single spaces between words) at {@code width} code points, as the
+   * corpus paragraphs are. Breaks only at spaces, and never before a word that would start a block
+   * at the beginning of a line ({@code - x}, {@code 1.}, {@code #}...) or after a word ending in a
+   * backslash (a hard line break); a line may exceed the width when no safe break exists.
    */
   static List<String> wrap(String paragraph, int width) {
     List<String> lines = new ArrayList<>();
@@ -111,8 +111,13 @@ final class MarkdownText {
     for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xFF;
       boolean unreserved =
-          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-              || c == '-' || c == '.' || c == '_' || c == '~';
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '.'
+              || c == '_'
+              || c == '~';
       if (unreserved) {
         encoded.append((char) c);
       } else {

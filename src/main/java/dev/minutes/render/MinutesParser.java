@@ -90,9 +90,11 @@ public final class MinutesParser {
   private static String readField(Lines lines, Field field) {
     String line = nextFrontMatterLine(lines, field.key());
     int number = lines.number();
-    controlCharacterProblem(line).ifPresent(p -> {
-      throw new MinutesFormatException(number, p);
-    });
+    controlCharacterProblem(line)
+        .ifPresent(
+            p -> {
+              throw new MinutesFormatException(number, p);
+            });
     Optional<String> key = keyOf(line);
     if (key.isEmpty() || !key.get().equals(field.key())) {
       throw new MinutesFormatException(number, expectedKeyProblem(field.key(), key));
@@ -118,9 +120,11 @@ public final class MinutesParser {
     if (field == Field.UPDATED && scalar.style() != Scalar.Style.PLAIN) {
       throw new MinutesFormatException(number, "updated must be an unquoted date YYYY-MM-DD");
     }
-    MinutesRenderer.problem(field, scalar.value()).ifPresent(p -> {
-      throw new MinutesFormatException(number, field.displayName() + " " + p);
-    });
+    MinutesRenderer.problem(field, scalar.value())
+        .ifPresent(
+            p -> {
+              throw new MinutesFormatException(number, field.displayName() + " " + p);
+            });
     String canonical = MinutesRenderer.line(field, scalar.value());
     if (!canonical.equals(line + "\n")) {
       throw new MinutesFormatException(number, notCanonicalProblem(field, scalar, canonical));
@@ -138,7 +142,8 @@ public final class MinutesParser {
       throw new MinutesFormatException(
           CLOSING_LINE,
           key.isPresent()
-              ? "expected '---' to close the front matter, found key '" + key.get()
+              ? "expected '---' to close the front matter, found key '"
+                  + key.get()
                   + "' (the front matter holds exactly updated, author, subject, permalink and"
                   + " description)"
               : "expected '---' to close the front matter");
@@ -158,7 +163,9 @@ public final class MinutesParser {
     if (line.equals(DELIMITER)) {
       throw new MinutesFormatException(
           lines.number(),
-          "expected key '" + expectedKey + "' but the front matter ends here (it has exactly 10"
+          "expected key '"
+              + expectedKey
+              + "' but the front matter ends here (it has exactly 10"
               + " lines)");
     }
     return line;
@@ -170,8 +177,12 @@ public final class MinutesParser {
     }
     return field.indent() == 0
         ? "key '" + field.key() + "' must not be indented"
-        : "key '" + field.key() + "' must be indented by exactly " + field.indent()
-            + " spaces, found " + leading.length();
+        : "key '"
+            + field.key()
+            + "' must be indented by exactly "
+            + field.indent()
+            + " spaces, found "
+            + leading.length();
   }
 
   private static String expectedKeyProblem(String expected, Optional<String> found) {
@@ -191,12 +202,16 @@ public final class MinutesParser {
   }
 
   private static Optional<String> controlCharacterProblem(String line) {
-    return line.codePoints()
+    return line
+        .codePoints()
         .filter(cp -> Character.getType(cp) == Character.CONTROL)
         .findFirst()
         .stream()
-        .mapToObj(cp -> "control character " + YamlScalars.codePoint(cp)
-            + " is not allowed in the front matter")
+        .mapToObj(
+            cp ->
+                "control character "
+                    + YamlScalars.codePoint(cp)
+                    + " is not allowed in the front matter")
         .findFirst();
   }
 
@@ -204,12 +219,13 @@ public final class MinutesParser {
     String expected = "write it as: " + canonical.strip();
     String name = field.displayName();
     return switch (scalar.style()) {
-      case DOUBLE_QUOTED -> name + " is double-quoted; the published format uses single quotes, "
-          + expected;
+      case DOUBLE_QUOTED ->
+          name + " is double-quoted; the published format uses single quotes, " + expected;
       case SINGLE_QUOTED -> name + " is quoted but needs no quotes; " + expected;
-      case PLAIN -> field.style() == Field.Style.SINGLE_QUOTED
-          ? name + " must be single-quoted; " + expected
-          : name + " needs quotes to read back as the same text; " + expected;
+      case PLAIN ->
+          field.style() == Field.Style.SINGLE_QUOTED
+              ? name + " must be single-quoted; " + expected
+              : name + " needs quotes to read back as the same text; " + expected;
     };
   }
 
@@ -252,9 +268,9 @@ public final class MinutesParser {
   }
 
   /**
-   * Reads a double-quoted scalar with the simple escapes ({@code \\ \" \/ \\uXXXX}). The
-   * published format never uses double quotes, so such a value is always refused afterwards; it
-   * is read only to tell the user the exact single-quoted spelling to use instead.
+   * Reads a double-quoted scalar with the simple escapes ({@code \\ \" \/ \\uXXXX}). The published
+   * format never uses double quotes, so such a value is always refused afterwards; it is read only
+   * to tell the user the exact single-quoted spelling to use instead.
    */
   private static Scalar readDoubleQuoted(String raw, Field field, int number) {
     StringBuilder value = new StringBuilder(raw.length());
@@ -288,10 +304,14 @@ public final class MinutesParser {
           value.append((char) Integer.parseInt(hex, 16));
           i += 6;
         }
-        default -> throw new MinutesFormatException(
-            number,
-            "unsupported escape '\\" + escape + "' in the double-quoted value of '" + field.key()
-                + "'");
+        default ->
+            throw new MinutesFormatException(
+                number,
+                "unsupported escape '\\"
+                    + escape
+                    + "' in the double-quoted value of '"
+                    + field.key()
+                    + "'");
       }
     }
     throw new MinutesFormatException(

@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
  * Writes published minutes in the docs site's format ({@code docs/format.md}): the 10-line front
  * matter, then the body unchanged.
  *
- * <p>{@code subject} and {@code description} are always single-quoted, as in every published
- * file. {@code name}, {@code uri}, {@code email} and {@code permalink} are plain when a YAML 1.1
- * or 1.2 loader reads them back as the same string, single-quoted otherwise (so {@code yes},
- * {@code null}, {@code #x} or {@code a: b} come out quoted, and an empty value as {@code ''}).
- * {@code updated} is always a plain {@code YYYY-MM-DD}. Whatever this class writes, {@link
- * MinutesParser} reads back to equal values.
+ * <p>{@code subject} and {@code description} are always single-quoted, as in every published file.
+ * {@code name}, {@code uri}, {@code email} and {@code permalink} are plain when a YAML 1.1 or 1.2
+ * loader reads them back as the same string, single-quoted otherwise (so {@code yes}, {@code null},
+ * {@code #x} or {@code a: b} come out quoted, and an empty value as {@code ''}). {@code updated} is
+ * always a plain {@code YYYY-MM-DD}. Whatever this class writes, {@link MinutesParser} reads back
+ * to equal values.
  */
 public final class MinutesRenderer {
 
@@ -82,13 +82,14 @@ public final class MinutesRenderer {
 
   /**
    * What is wrong with {@code value} for {@code field}, phrased to follow the field's name ("must
-   * not be empty"), or empty when it may be published. Shared with the parser so that both
-   * refuse exactly the same values.
+   * not be empty"), or empty when it may be published. Shared with the parser so that both refuse
+   * exactly the same values.
    */
   static Optional<String> problem(Field field, String value) {
     Optional<String> character = YamlScalars.forbiddenCharacter(value);
     if (character.isPresent()) {
-      return Optional.of("contains " + character.get() + "; front matter values are single-line text");
+      return Optional.of(
+          "contains " + character.get() + "; front matter values are single-line text");
     }
     if (field == Field.UPDATED) {
       return dateProblem(value);

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * <p>The published files are read by YAML loaders we do not control (the docs site, PyYAML,
  * SnakeYAML; some still YAML 1.1). A value is written plain only when every such loader reads it
  * back as the same string; anything doubtful is single-quoted. Being too cautious costs nothing:
- * the parser takes this class's choice as the one canonical spelling of a value, so a file
- * always renders back to its own bytes.
+ * the parser takes this class's choice as the one canonical spelling of a value, so a file always
+ * renders back to its own bytes.
  */
 final class YamlScalars {
 
@@ -27,8 +27,8 @@ final class YamlScalars {
       Set.of("~", "null", "true", "false", "yes", "no", "y", "n", "on", "off", "=", "<<");
 
   /**
-   * Anything that might be read as a number: ints and floats in all bases and YAML 1.1
-   * sexagesimal forms ({@code 190:20:30}), with {@code _} separators. Deliberately broad.
+   * Anything that might be read as a number: ints and floats in all bases and YAML 1.1 sexagesimal
+   * forms ({@code 190:20:30}), with {@code _} separators. Deliberately broad.
    */
   private static final Pattern NUMBER_LIKE = Pattern.compile("[-+]?\\.?[0-9][0-9A-Za-z_.:+-]*");
 
@@ -43,8 +43,8 @@ final class YamlScalars {
 
   /**
    * Why {@code value} cannot be a front matter value at all, or empty when it can. Front matter
-   * values are single-line YAML-printable text: no line breaks (including the YAML 1.1 ones
-   * U+0085, U+2028, U+2029), no control characters (tabs included), no unpaired surrogates and no
+   * values are single-line YAML-printable text: no line breaks (including the YAML 1.1 ones U+0085,
+   * U+2028, U+2029), no control characters (tabs included), no unpaired surrogates and no
    * U+FFFE/U+FFFF.
    */
   static Optional<String> forbiddenCharacter(String value) {

@@ -1,6 +1,5 @@
 /**
- * Published minutes in the docs site's format ({@code docs/format.md}): pure functions,
- * no I/O.
+ * Published minutes in the docs site's format ({@code docs/format.md}): pure functions, no I/O.
  *
  * <ul>
  *   <li>{@link dev.minutes.render.MinutesRenderer} writes a file from a {@link
@@ -10,8 +9,8 @@
  *       the line.
  *   <li>{@link dev.minutes.render.BodyTemplate} writes a new meeting's initial body in the corpus
  *       layout.
- *   <li>{@link dev.minutes.render.ActionItems} finds {@code - [ ] Owner: text} items in a body,
- *       our extension of the format.
+ *   <li>{@link dev.minutes.render.ActionItems} finds {@code - [ ] Owner: text} items in a body, our
+ *       extension of the format.
  * </ul>
  */
 package dev.minutes.render;

@@ -4,21 +4,27 @@ import io.vertx.core.Future;
 import java.util.Optional;
 
 /**
- * Durable storage of Automerge documents as one snapshot plus an append-only log of incremental change chunks.
+ * Durable storage of Automerge documents as one snapshot plus an append-only log of incremental
+ * change chunks.
  *
- * <p>Every log entry gets an absolute sequence number (1, 2, 3, ...) that is never reused for the life of the
- * document, even after {@link #compact compaction} folds entries into the snapshot. Nodes that share a store
- * remember the last sequence number they merged and catch up with {@link #readSince}.
+ * <p>Every log entry gets an absolute sequence number (1, 2, 3, ...) that is never reused for the
+ * life of the document, even after {@link #compact compaction} folds entries into the snapshot.
+ * Nodes that share a store remember the last sequence number they merged and catch up with {@link
+ * #readSince}.
  *
- * <p>Expected refusals fail the future with a {@link StoreException} carrying a {@link StoreException.Reason};
- * a store that cannot be reached fails with {@link StoreException.Reason#UNAVAILABLE}. Invalid arguments (a blank
- * document id, an empty chunk) fail with {@link IllegalArgumentException}.
+ * <p>Expected refusals fail the future with a {@link StoreException} carrying a {@link
+ * StoreException.Reason}; a store that cannot be reached fails with {@link
+ * StoreException.Reason#UNAVAILABLE}. Invalid arguments (a blank document id, an empty chunk) fail
+ * with {@link IllegalArgumentException}.
  *
  * <p>Byte arrays handed to the store are not copied; callers must not modify them afterwards.
  */
 public interface DocumentStore {
 
-  /** Stores a new document's first snapshot. Fails with {@code StoreException(DOCUMENT_EXISTS)} if the id is taken. */
+  /**
+   * Stores a new document's first snapshot. Fails with {@code StoreException(DOCUMENT_EXISTS)} if
+   * the id is taken.
+   */
   Future<Void> create(String documentId, byte[] snapshot);
 
   Future<Boolean> exists(String documentId);
@@ -27,12 +33,14 @@ public interface DocumentStore {
   Future<Optional<StoredDocument>> load(String documentId);
 
   /**
-   * Appends one chunk and returns its absolute sequence number. Fails with {@code StoreException(WRITES_CLOSED)} when
-   * the document's writes are closed and {@code StoreException(UNKNOWN_DOCUMENT)} if it does not exist. On success an
-   * {@link Announcement} is published (see {@link ChangeFeed}).
+   * Appends one chunk and returns its absolute sequence number. Fails with {@code
+   * StoreException(WRITES_CLOSED)} when the document's writes are closed and {@code
+   * StoreException(UNKNOWN_DOCUMENT)} if it does not exist. On success an {@link Announcement} is
+   * published (see {@link ChangeFeed}).
    *
-   * <p>When the connection to the store breaks after the chunk was sent, the outcome is unknown and a retry may store
-   * the chunk twice. That is harmless for Automerge: applying a change it already has is a no-op.
+   * <p>When the connection to the store breaks after the chunk was sent, the outcome is unknown and
+   * a retry may store the chunk twice. That is harmless for Automerge: applying a change it already
+   * has is a no-op.
    */
   Future<Long> append(String documentId, byte[] changes);
 
@@ -40,28 +48,39 @@ public interface DocumentStore {
   Future<Long> appendSystem(String documentId, byte[] changes);
 
   /**
-   * Everything after {@code afterSeq}. If compaction already folded some of those entries into the snapshot, the slice
-   * includes the snapshot and all entries after it. If {@code afterSeq} is at or beyond the last sequence number the
-   * slice is empty; its {@code lastSeq} tells the caller where the log really ends. Fails with
-   * {@code StoreException(UNKNOWN_DOCUMENT)} if the document does not exist.
+   * Everything after {@code afterSeq}. If compaction already folded some of those entries into the
+   * snapshot, the slice includes the snapshot and all entries after it. If {@code afterSeq} is at
+   * or beyond the last sequence number the slice is empty; its {@code lastSeq} tells the caller
+   * where the log really ends. Fails with {@code StoreException(UNKNOWN_DOCUMENT)} if the document
+   * does not exist.
    */
   Future<LogSlice> readSince(String documentId, long afterSeq);
 
   /**
-   * Atomically replaces the snapshot by one that covers every entry up to and including {@code upToSeq} and drops
-   * those entries, keeping entries appended meanwhile. No-op if an equal or newer compaction already happened. Fails
-   * with {@link IllegalArgumentException} if {@code upToSeq} lies beyond the last appended entry.
+   * Atomically replaces the snapshot by one that covers every entry up to and including {@code
+   * upToSeq} and drops those entries, keeping entries appended meanwhile. No-op if an equal or
+   * newer compaction already happened. Fails with {@link IllegalArgumentException} if {@code
+   * upToSeq} lies beyond the last appended entry.
    */
   Future<Void> compact(String documentId, byte[] snapshot, long upToSeq);
 
-  /** Number of log entries not yet folded into the snapshot (to decide when to compact); 0 for unknown documents. */
+  /**
+   * Number of log entries not yet folded into the snapshot (to decide when to compact); 0 for
+   * unknown documents.
+   */
   Future<Long> pendingLogEntries(String documentId);
 
-  /** Atomically closes the write gate: true for the single caller that closed it, false if it was already closed. */
+  /**
+   * Atomically closes the write gate: true for the single caller that closed it, false if it was
+   * already closed.
+   */
   Future<Boolean> closeWrites(String documentId);
 
   Future<Boolean> writesClosed(String documentId);
 
-  /** Deletes everything of the document (used by tests and cleanup). Deleting an unknown document succeeds. */
+  /**
+   * Deletes everything of the document (used by tests and cleanup). Deleting an unknown document
+   * succeeds.
+   */
   Future<Void> delete(String documentId);
 }

@@ -3,13 +3,14 @@ package dev.minutes.store;
 /**
  * The Lua scripts behind every multi-step change, each run atomically by Redis.
  *
- * <p>All scripts take the document keys in {@link RedisKeys#documentKeys} order: KEYS[1] snapshot, KEYS[2] log,
- * KEYS[3] base, KEYS[4] gate. The log holds the entries with sequence numbers {@code base+1 .. base+LLEN(log)}, so a
- * sequence number is derived, never stored per entry, and compaction only has to move {@code base} forward.
+ * <p>All scripts take the document keys in {@link RedisKeys#documentKeys} order: KEYS[1] snapshot,
+ * KEYS[2] log, KEYS[3] base, KEYS[4] gate. The log holds the entries with sequence numbers {@code
+ * base+1 .. base+LLEN(log)}, so a sequence number is derived, never stored per entry, and
+ * compaction only has to move {@code base} forward.
  *
- * <p>Failures are returned as negative status codes instead of Redis errors so that the Java side can tell them apart
- * without parsing messages. Numbers handed back to Redis commands are formatted with {@code %d} because Lua 5.1 would
- * print large doubles in exponent notation.
+ * <p>Failures are returned as negative status codes instead of Redis errors so that the Java side
+ * can tell them apart without parsing messages. Numbers handed back to Redis commands are formatted
+ * with {@code %d} because Lua 5.1 would print large doubles in exponent notation.
  */
 final class LuaScripts {
 
@@ -19,8 +20,12 @@ final class LuaScripts {
 
   private LuaScripts() {}
 
-  /** ARGV[1] snapshot. Returns 1 when created, 0 when the id is taken. Clears leftovers of a deleted document. */
-  static final String CREATE = """
+  /**
+   * ARGV[1] snapshot. Returns 1 when created, 0 when the id is taken. Clears leftovers of a deleted
+   * document.
+   */
+  static final String CREATE =
+      """
       if redis.call('EXISTS', KEYS[1]) == 1 then
         return 0
       end
@@ -30,11 +35,13 @@ final class LuaScripts {
       """;
 
   /**
-   * ARGV[1] chunk, ARGV[2] '1' to respect the write gate or '0' to ignore it, ARGV[3] channel, ARGV[4] document id.
-   * Returns the new entry's sequence number, or UNKNOWN_DOCUMENT / WRITES_CLOSED. The announcement is published from
-   * inside the script so that it can never precede the entry it announces.
+   * ARGV[1] chunk, ARGV[2] '1' to respect the write gate or '0' to ignore it, ARGV[3] channel,
+   * ARGV[4] document id. Returns the new entry's sequence number, or UNKNOWN_DOCUMENT /
+   * WRITES_CLOSED. The announcement is published from inside the script so that it can never
+   * precede the entry it announces.
    */
-  static final String APPEND = """
+  static final String APPEND =
+      """
       if redis.call('EXISTS', KEYS[1]) == 0 then
         return -1
       end
@@ -49,9 +56,11 @@ final class LuaScripts {
 
   /**
    * ARGV[1] afterSeq (-1 to load everything). Returns {UNKNOWN_DOCUMENT}, or a flat array
-   * {hasSnapshot, lastSeq, [snapshot], entries...} where hasSnapshot is 1 when the snapshot follows, else 0.
+   * {hasSnapshot, lastSeq, [snapshot], entries...} where hasSnapshot is 1 when the snapshot
+   * follows, else 0.
    */
-  static final String READ_SINCE = """
+  static final String READ_SINCE =
+      """
       local snapshot = redis.call('GET', KEYS[1])
       if not snapshot then
         return {-1}
@@ -78,10 +87,12 @@ final class LuaScripts {
       """;
 
   /**
-   * ARGV[1] snapshot, ARGV[2] upToSeq. Returns 1 when compacted, 0 when an equal or newer compaction already happened,
-   * UNKNOWN_DOCUMENT, or BEYOND_LOG_END when upToSeq names an entry that was never appended.
+   * ARGV[1] snapshot, ARGV[2] upToSeq. Returns 1 when compacted, 0 when an equal or newer
+   * compaction already happened, UNKNOWN_DOCUMENT, or BEYOND_LOG_END when upToSeq names an entry
+   * that was never appended.
    */
-  static final String COMPACT = """
+  static final String COMPACT =
+      """
       if redis.call('EXISTS', KEYS[1]) == 0 then
         return -1
       end
@@ -99,8 +110,11 @@ final class LuaScripts {
       return 1
       """;
 
-  /** Returns 1 for the caller that closed the gate, 0 if it was already closed, or UNKNOWN_DOCUMENT. */
-  static final String CLOSE_WRITES = """
+  /**
+   * Returns 1 for the caller that closed the gate, 0 if it was already closed, or UNKNOWN_DOCUMENT.
+   */
+  static final String CLOSE_WRITES =
+      """
       if redis.call('EXISTS', KEYS[1]) == 0 then
         return -1
       end
@@ -111,15 +125,20 @@ final class LuaScripts {
       """;
 
   /** Returns 1 when writes are closed, 0 when open, or UNKNOWN_DOCUMENT. */
-  static final String WRITES_CLOSED_QUERY = """
+  static final String WRITES_CLOSED_QUERY =
+      """
       if redis.call('EXISTS', KEYS[1]) == 0 then
         return -1
       end
       return redis.call('EXISTS', KEYS[4])
       """;
 
-  /** ARGV[1] cursor, ARGV[2] MATCH pattern, ARGV[3] COUNT hint. Returns SCAN's reply {nextCursor, {keys...}}. */
-  static final String SCAN_PAGE = """
+  /**
+   * ARGV[1] cursor, ARGV[2] MATCH pattern, ARGV[3] COUNT hint. Returns SCAN's reply {nextCursor,
+   * {keys...}}.
+   */
+  static final String SCAN_PAGE =
+      """
       return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
       """;
 }

@@ -16,12 +16,13 @@ import org.redisson.client.codec.StringCodec;
  * finalises a close together with its publish jobs. The meeting module decides what the fields
  * mean; this class only keeps them safely.
  *
- * <p>Keys: {@code <prefix>meeting:{id}} (hash), {@code <prefix>token:<sha256>} (string
- * "meetingId role"), {@code <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream
- * {@code <prefix>outbox}.
+ * <p>Keys: {@code <prefix>meeting:{id}} (hash), {@code <prefix>token:<sha256>} (string "meetingId
+ * role"), {@code <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream {@code
+ * <prefix>outbox}.
  */
 public final class MeetingRecords {
-  private static final String CREATE = """
+  private static final String CREATE =
+      """
       if redis.call('EXISTS', KEYS[1]) == 1 then
         return 0
       end
@@ -35,8 +36,11 @@ public final class MeetingRecords {
       return 1
       """;
 
-  /** KEYS[1] meeting, KEYS[2] outbox; ARGV[1] closed JSON, ARGV[2] final markdown, ARGV[3..] jobs. */
-  private static final String FINALIZE = """
+  /**
+   * KEYS[1] meeting, KEYS[2] outbox; ARGV[1] closed JSON, ARGV[2] final markdown, ARGV[3..] jobs.
+   */
+  private static final String FINALIZE =
+      """
       if redis.call('HGET', KEYS[1], 'status') == 'closed' then
         return 0
       end
@@ -52,7 +56,8 @@ public final class MeetingRecords {
    * caller's pairs win, later callers (a retry after a crash, a second closer after the lease
    * expired) change nothing and must reuse what is stored.
    */
-  private static final String BEGIN_CLOSE = """
+  private static final String BEGIN_CLOSE =
+      """
       if redis.call('EXISTS', KEYS[1]) == 0 then
         return -1
       end
@@ -67,7 +72,8 @@ public final class MeetingRecords {
       """;
 
   /** KEYS[1] lease; ARGV[1] owner. Deletes the lease only if the caller still holds it. */
-  private static final String RELEASE_LEASE = """
+  private static final String RELEASE_LEASE =
+      """
       if redis.call('GET', KEYS[1]) == ARGV[1] then
         return redis.call('DEL', KEYS[1])
       end
@@ -84,22 +90,25 @@ public final class MeetingRecords {
    * Creates the meeting hash with the given fields and indexes each token hash. {@code tokenRoles}
    * maps a token hash to its role label. Returns false if the id is taken.
    */
-  public Future<Boolean> create(String meetingId, Map<String, String> fields, Map<String, String> tokenRoles) {
+  public Future<Boolean> create(
+      String meetingId, Map<String, String> fields, Map<String, String> tokenRoles) {
     List<Object> keys = new ArrayList<>();
     keys.add(meetingKey(meetingId));
     List<Object> args = new ArrayList<>();
-    fields.forEach((k, v) -> {
-      args.add(k);
-      args.add(v);
-    });
+    fields.forEach(
+        (k, v) -> {
+          args.add(k);
+          args.add(v);
+        });
     args.add("id");
     args.add(meetingId);
-    tokenRoles.forEach((hash, role) -> {
-      String tokenKey = tokenKey(hash);
-      keys.add(tokenKey);
-      args.add("role:" + tokenKey);
-      args.add(role);
-    });
+    tokenRoles.forEach(
+        (hash, role) -> {
+          String tokenKey = tokenKey(hash);
+          keys.add(tokenKey);
+          args.add("role:" + tokenKey);
+          args.add(role);
+        });
     return eval(CREATE, RScript.ReturnType.INTEGER, keys, args.toArray(), "create meeting")
         .map(result -> ((Long) result) == 1L);
   }
@@ -107,16 +116,24 @@ public final class MeetingRecords {
   /** Every field of the meeting, empty when unknown. */
   public Future<Optional<Map<String, String>>> get(String meetingId) {
     return RedisFutures.toVertx(
-            connection.client().<String, String>getMap(meetingKey(meetingId), StringCodec.INSTANCE).readAllMapAsync(),
-            context(), "read meeting")
+            connection
+                .client()
+                .<String, String>getMap(meetingKey(meetingId), StringCodec.INSTANCE)
+                .readAllMapAsync(),
+            context(),
+            "read meeting")
         .map(map -> map.isEmpty() ? Optional.empty() : Optional.of(map));
   }
 
   /** "meetingId role" for a token hash, empty when no meeting has it. */
   public Future<Optional<String>> findToken(String tokenHash) {
     return RedisFutures.toVertx(
-            connection.client().<String>getBucket(tokenKey(tokenHash), StringCodec.INSTANCE).getAsync(),
-            context(), "find token")
+            connection
+                .client()
+                .<String>getBucket(tokenKey(tokenHash), StringCodec.INSTANCE)
+                .getAsync(),
+            context(),
+            "find token")
         .map(Optional::ofNullable);
   }
 
@@ -126,17 +143,30 @@ public final class MeetingRecords {
    */
   public Future<Boolean> beginClose(String meetingId, Map<String, String> frozenFields) {
     List<Object> args = new ArrayList<>();
-    frozenFields.forEach((k, v) -> {
-      args.add(k);
-      args.add(v);
-    });
-    return eval(BEGIN_CLOSE, RScript.ReturnType.INTEGER, List.of(meetingKey(meetingId)), args.toArray(), "begin close")
+    frozenFields.forEach(
+        (k, v) -> {
+          args.add(k);
+          args.add(v);
+        });
+    return eval(
+            BEGIN_CLOSE,
+            RScript.ReturnType.INTEGER,
+            List.of(meetingKey(meetingId)),
+            args.toArray(),
+            "begin close")
         .map(result -> ((Long) result) == 1L);
   }
 
-  /** Gives the close lease back early (after a failed close) so that a retry need not wait for it to expire. */
+  /**
+   * Gives the close lease back early (after a failed close) so that a retry need not wait for it to
+   * expire.
+   */
   public Future<Void> releaseCloseLease(String meetingId, String owner) {
-    return eval(RELEASE_LEASE, RScript.ReturnType.INTEGER, List.of(leaseKey(meetingId)), new Object[] {owner},
+    return eval(
+            RELEASE_LEASE,
+            RScript.ReturnType.INTEGER,
+            List.of(leaseKey(meetingId)),
+            new Object[] {owner},
             "release close lease")
         .mapEmpty();
   }
@@ -144,21 +174,29 @@ public final class MeetingRecords {
   /** The exclusive right to run a close for {@code ttl}; true for the one caller that got it. */
   public Future<Boolean> acquireCloseLease(String meetingId, String owner, Duration ttl) {
     return RedisFutures.toVertx(
-        connection.client().<String>getBucket(leaseKey(meetingId), StringCodec.INSTANCE)
+        connection
+            .client()
+            .<String>getBucket(leaseKey(meetingId), StringCodec.INSTANCE)
             .setIfAbsentAsync(owner, ttl),
-        context(), "acquire close lease");
+        context(),
+        "acquire close lease");
   }
 
   /**
    * Marks the meeting closed, stores its final minutes and enqueues the publish jobs, all in one
    * atomic step. Returns false (and changes nothing) if it was already closed.
    */
-  public Future<Boolean> finalizeClose(String meetingId, String closedJson, String finalMarkdown, List<String> jobs) {
+  public Future<Boolean> finalizeClose(
+      String meetingId, String closedJson, String finalMarkdown, List<String> jobs) {
     List<Object> args = new ArrayList<>();
     args.add(closedJson);
     args.add(finalMarkdown);
     args.addAll(jobs);
-    return eval(FINALIZE, RScript.ReturnType.INTEGER, List.of(meetingKey(meetingId), outboxKey()), args.toArray(),
+    return eval(
+            FINALIZE,
+            RScript.ReturnType.INTEGER,
+            List.of(meetingKey(meetingId), outboxKey()),
+            args.toArray(),
             "finalize close")
         .map(result -> ((Long) result) == 1L);
   }
@@ -180,9 +218,11 @@ public final class MeetingRecords {
     return connection.keys().prefix() + "token:" + tokenHash;
   }
 
-  private Future<Object> eval(String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
+  private Future<Object> eval(
+      String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
     RScript rscript = connection.client().getScript(StringCodec.INSTANCE);
-    return RedisFutures.toVertx(rscript.evalAsync(RScript.Mode.READ_WRITE, script, type, keys, args), context(), what);
+    return RedisFutures.toVertx(
+        rscript.evalAsync(RScript.Mode.READ_WRITE, script, type, keys, args), context(), what);
   }
 
   private Context context() {

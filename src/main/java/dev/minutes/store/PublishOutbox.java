@@ -17,16 +17,18 @@ import org.redisson.client.codec.StringCodec;
  * safely; what a delivery is and when to retry it is the publish module's business.
  *
  * <p>A job string (the {@code job} field of an outbox entry) is a JSON object with at least the
- * string fields {@code id}, {@code meetingId}, {@code target} and {@code location}; the whole string
- * is kept as the record's {@code payload}.
+ * string fields {@code id}, {@code meetingId}, {@code target} and {@code location}; the whole
+ * string is kept as the record's {@code payload}.
  *
  * <p>Keys (all under the connection's prefix):
+ *
  * <ul>
  *   <li>{@code outbox}: the stream, read through the consumer group {@value #GROUP}.
- *   <li>{@code publish:{<jobId>}}: hash per job: {@code id, meetingId, target, location, state} ({@code pending}/{@code delivered}/{@code failed}), {@code attempts, lastError,
- *       enqueuedAt, firstAttemptAt, lastAttemptAt, nextAttemptAt, deliveredAt, failedAt} (epoch
- *       milliseconds), {@code claim} (fencing counter), {@code owner} (node holding the lease) and
- *       {@code payload} (dropped once delivered).
+ *   <li>{@code publish:{<jobId>}}: hash per job: {@code id, meetingId, target, location, state}
+ *       ({@code pending}/{@code delivered}/{@code failed}), {@code attempts, lastError, enqueuedAt,
+ *       firstAttemptAt, lastAttemptAt, nextAttemptAt, deliveredAt, failedAt} (epoch milliseconds),
+ *       {@code claim} (fencing counter), {@code owner} (node holding the lease) and {@code payload}
+ *       (dropped once delivered).
  *   <li>{@code publish:meeting:{<meetingId>}}: set of the meeting's job ids.
  *   <li>{@code publish:due}: sorted set of pending job ids by the time they may next be attempted.
  *       A claimed job's score is its lease expiry, so a job whose node died comes due again.
@@ -38,13 +40,14 @@ import org.redisson.client.codec.StringCodec;
  *
  * <p>Guarantees: each outbox entry becomes exactly one job record, because one Lua script reads it
  * through the consumer group, writes the record and acknowledges and deletes the entry atomically
- * (so no entry ever waits in a dead node's pending list). A due job is claimed by exactly one caller
- * until its lease expires, and an outcome is recorded only by the holder of the latest claim: a node
- * that outlived its lease cannot overwrite what the new holder did.
+ * (so no entry ever waits in a dead node's pending list). A due job is claimed by exactly one
+ * caller until its lease expires, and an outcome is recorded only by the holder of the latest
+ * claim: a node that outlived its lease cannot overwrite what the new holder did.
  */
 public final class PublishOutbox {
   /** The consumer group of the outbox stream. */
   public static final String GROUP = "publish";
+
   /**
    * Reading and acknowledging happen in one atomic script, so entries never stay pending for a
    * consumer; one shared consumer name keeps the group from collecting a consumer per node start.
@@ -52,12 +55,28 @@ public final class PublishOutbox {
   private static final String CONSUMER = "ingest";
 
   /** Fields reported by {@link #jobsOfMeeting} and {@link #failed}: everything but the payload. */
-  public static final List<String> VISIBLE_FIELDS = List.of("id", "meetingId", "target", "location",
-      "state", "attempts", "lastError", "enqueuedAt", "firstAttemptAt", "lastAttemptAt", "nextAttemptAt",
-      "deliveredAt", "failedAt");
+  public static final List<String> VISIBLE_FIELDS =
+      List.of(
+          "id",
+          "meetingId",
+          "target",
+          "location",
+          "state",
+          "attempts",
+          "lastError",
+          "enqueuedAt",
+          "firstAttemptAt",
+          "lastAttemptAt",
+          "nextAttemptAt",
+          "deliveredAt",
+          "failedAt");
 
-  /** KEYS: outbox, due, pending, failed. ARGV: group, consumer, count, now, prefix. Returns entries turned into jobs. */
-  private static final String INGEST = """
+  /**
+   * KEYS: outbox, due, pending, failed. ARGV: group, consumer, count, now, prefix. Returns entries
+   * turned into jobs.
+   */
+  private static final String INGEST =
+      """
       redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
       local reply = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>')
       if not reply then
@@ -106,7 +125,8 @@ public final class PublishOutbox {
    * {depth, oldest enqueue time or '', next due time or '', disabled targets (flat hash), job1
    * fields (flat), job2 fields, ...}.
    */
-  private static final String CLAIM = """
+  private static final String CLAIM =
+      """
       local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
       local claimed = {}
       for _, id in ipairs(ids) do
@@ -136,7 +156,8 @@ public final class PublishOutbox {
    * error ('' keeps the last one), next attempt, first attempt, job id. Returns 1, or 0 when the
    * claim is no longer the caller's.
    */
-  private static final String FINISH = """
+  private static final String FINISH =
+      """
       if redis.call('HGET', KEYS[1], 'claim') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'state') ~= 'pending' then
         return 0
       end
@@ -168,7 +189,8 @@ public final class PublishOutbox {
    * target key. Returns 1 re-queued, 0 unknown job, -1 not failed (or delivered, payload gone).
    * Re-queuing re-enables the key paired with the job's target and restarts its give-up window.
    */
-  private static final String REQUEUE = """
+  private static final String REQUEUE =
+      """
       local state = redis.call('HGET', KEYS[1], 'state')
       if not state then
         return 0
@@ -190,8 +212,12 @@ public final class PublishOutbox {
       return 1
       """;
 
-  /** KEYS: the jobs' hashes. ARGV: field names. Returns one value list per job (missing jobs: empty list). */
-  private static final String READ_JOBS = """
+  /**
+   * KEYS: the jobs' hashes. ARGV: field names. Returns one value list per job (missing jobs: empty
+   * list).
+   */
+  private static final String READ_JOBS =
+      """
       local result = {}
       for i = 1, #KEYS do
         if redis.call('EXISTS', KEYS[i]) == 1 then
@@ -212,49 +238,79 @@ public final class PublishOutbox {
   }
 
   /**
-   * The result of one claim: queue statistics, the disabled targets (key → reason) and the jobs this
-   * caller now holds.
+   * The result of one claim: queue statistics, the disabled targets (key → reason) and the jobs
+   * this caller now holds.
    */
-  public record Claim(long depth, Optional<Instant> oldestEnqueued, Optional<Instant> nextDue,
-      Map<String, String> disabledTargets, List<Map<String, String>> jobs) {}
+  public record Claim(
+      long depth,
+      Optional<Instant> oldestEnqueued,
+      Optional<Instant> nextDue,
+      Map<String, String> disabledTargets,
+      List<Map<String, String>> jobs) {}
 
   /** How a re-queue request ended. */
-  public enum Requeue { REQUEUED, UNKNOWN_JOB, NOT_FAILED }
+  public enum Requeue {
+    REQUEUED,
+    UNKNOWN_JOB,
+    NOT_FAILED
+  }
 
-  /** Turns up to {@code max} new outbox entries into pending jobs due now. Returns how many were created. */
+  /**
+   * Turns up to {@code max} new outbox entries into pending jobs due now. Returns how many were
+   * created.
+   */
   public Future<Long> ingest(Instant now, int max) {
-    return eval(INGEST, RScript.ReturnType.INTEGER,
-        List.of(outboxKey(), dueKey(), pendingKey(), failedKey()),
-        List.of(GROUP, CONSUMER, Integer.toString(max), millis(now), prefix), "ingest publish jobs")
+    return eval(
+            INGEST,
+            RScript.ReturnType.INTEGER,
+            List.of(outboxKey(), dueKey(), pendingKey(), failedKey()),
+            List.of(GROUP, CONSUMER, Integer.toString(max), millis(now), prefix),
+            "ingest publish jobs")
         .map(Long.class::cast);
   }
 
   /**
-   * Claims up to {@code max} jobs due at {@code now} for {@code owner}: nobody else gets them before
-   * {@code leaseUntil}. Each returned job map holds the record's fields, {@code claim} being the token
-   * to pass to {@link #finish}.
+   * Claims up to {@code max} jobs due at {@code now} for {@code owner}: nobody else gets them
+   * before {@code leaseUntil}. Each returned job map holds the record's fields, {@code claim} being
+   * the token to pass to {@link #finish}.
    */
   public Future<Claim> claimDue(Instant now, Instant leaseUntil, int max, String owner) {
-    return eval(CLAIM, RScript.ReturnType.MULTI, List.of(dueKey(), pendingKey(), disabledKey(), outboxKey()),
-        List.of(millis(now), millis(leaseUntil), Integer.toString(max), owner, prefix), "claim publish jobs")
-        .map(reply -> {
-          List<?> list = (List<?>) reply;
-          List<Map<String, String>> jobs = new ArrayList<>();
-          for (Object fields : list.subList(4, list.size())) {
-            jobs.add(pairs((List<?>) fields));
-          }
-          return new Claim(Long.parseLong(String.valueOf(list.get(0))), instant(list.get(1)), instant(list.get(2)),
-              pairs((List<?>) list.get(3)), jobs);
-        });
+    return eval(
+            CLAIM,
+            RScript.ReturnType.MULTI,
+            List.of(dueKey(), pendingKey(), disabledKey(), outboxKey()),
+            List.of(millis(now), millis(leaseUntil), Integer.toString(max), owner, prefix),
+            "claim publish jobs")
+        .map(
+            reply -> {
+              List<?> list = (List<?>) reply;
+              List<Map<String, String>> jobs = new ArrayList<>();
+              for (Object fields : list.subList(4, list.size())) {
+                jobs.add(pairs((List<?>) fields));
+              }
+              return new Claim(
+                  Long.parseLong(String.valueOf(list.get(0))),
+                  instant(list.get(1)),
+                  instant(list.get(2)),
+                  pairs((List<?>) list.get(3)),
+                  jobs);
+            });
   }
 
   /** The outcome of one attempt; recorded only while {@code claim} is still the latest claim. */
-  public record Outcome(String kind, Instant at, int attempts, String error, Instant nextAttempt, Instant firstAttempt) {
+  public record Outcome(
+      String kind,
+      Instant at,
+      int attempts,
+      String error,
+      Instant nextAttempt,
+      Instant firstAttempt) {
     public static Outcome delivered(Instant at, int attempts, Instant firstAttempt) {
       return new Outcome("delivered", at, attempts, "", at, firstAttempt);
     }
 
-    public static Outcome retry(Instant at, int attempts, String error, Instant next, Instant firstAttempt) {
+    public static Outcome retry(
+        Instant at, int attempts, String error, Instant next, Instant firstAttempt) {
       return new Outcome("retry", at, attempts, error, next, firstAttempt);
     }
 
@@ -263,60 +319,94 @@ public final class PublishOutbox {
     }
   }
 
-  /** Records an attempt's outcome. False when the claim was lost (the lease expired and another node took the job). */
+  /**
+   * Records an attempt's outcome. False when the claim was lost (the lease expired and another node
+   * took the job).
+   */
   public Future<Boolean> finish(String jobId, String claim, Outcome outcome) {
-    return eval(FINISH, RScript.ReturnType.INTEGER, List.of(jobKey(jobId), dueKey(), pendingKey(), failedKey()),
-        List.of(claim, outcome.kind(), millis(outcome.at()), Integer.toString(outcome.attempts()),
-            outcome.error() == null ? "" : outcome.error(), millis(outcome.nextAttempt()),
-            millis(outcome.firstAttempt()), jobId),
-        "record publish outcome")
+    return eval(
+            FINISH,
+            RScript.ReturnType.INTEGER,
+            List.of(jobKey(jobId), dueKey(), pendingKey(), failedKey()),
+            List.of(
+                claim,
+                outcome.kind(),
+                millis(outcome.at()),
+                Integer.toString(outcome.attempts()),
+                outcome.error() == null ? "" : outcome.error(),
+                millis(outcome.nextAttempt()),
+                millis(outcome.firstAttempt()),
+                jobId),
+            "record publish outcome")
         .map(result -> ((Long) result) == 1L);
   }
 
-  /** Marks a target as disabled (e.g. it answered 410 Gone); its jobs fail without an attempt until re-queued. */
+  /**
+   * Marks a target as disabled (e.g. it answered 410 Gone); its jobs fail without an attempt until
+   * re-queued.
+   */
   public Future<Void> disableTarget(String targetKey, String reason) {
     return RedisFutures.toVertx(
-        connection.client().<String, String>getMap(disabledKey(), StringCodec.INSTANCE).fastPutAsync(targetKey, reason),
-        context(), "disable publish target").mapEmpty();
+            connection
+                .client()
+                .<String, String>getMap(disabledKey(), StringCodec.INSTANCE)
+                .fastPutAsync(targetKey, reason),
+            context(),
+            "disable publish target")
+        .mapEmpty();
   }
 
   /** The visible fields of every job of a meeting; empty when it has none (yet). */
   public Future<List<Map<String, String>>> jobsOfMeeting(String meetingId) {
     return RedisFutures.toVertx(
-            connection.client().<String>getSet(meetingIndexKey(meetingId), StringCodec.INSTANCE).readAllAsync(),
-            context(), "read publish jobs of a meeting")
+            connection
+                .client()
+                .<String>getSet(meetingIndexKey(meetingId), StringCodec.INSTANCE)
+                .readAllAsync(),
+            context(),
+            "read publish jobs of a meeting")
         .compose(ids -> readJobs(List.copyOf(ids)));
   }
 
   /** Dead-lettered jobs, most recent failure first. */
   public Future<List<Map<String, String>>> failed(int limit) {
     return RedisFutures.toVertx(
-            connection.client().<String>getScoredSortedSet(failedKey(), StringCodec.INSTANCE)
+            connection
+                .client()
+                .<String>getScoredSortedSet(failedKey(), StringCodec.INSTANCE)
                 .valueRangeReversedAsync(0, limit - 1),
-            context(), "list failed publish jobs")
+            context(),
+            "list failed publish jobs")
         .compose(ids -> readJobs(List.copyOf(ids)));
   }
 
   /**
-   * Puts a failed job back in the queue, due now, and re-enables its target: {@code targetKeys} maps
-   * each configured target name to its key.
+   * Puts a failed job back in the queue, due now, and re-enables its target: {@code targetKeys}
+   * maps each configured target name to its key.
    */
   public Future<Requeue> requeue(String jobId, Instant now, Map<String, String> targetKeys) {
     if (jobId.contains("{") || jobId.contains("}")) {
       return Future.succeededFuture(Requeue.UNKNOWN_JOB);
     }
     List<String> args = new ArrayList<>(List.of(millis(now), jobId));
-    targetKeys.forEach((name, key) -> {
-      args.add(name);
-      args.add(key);
-    });
-    return eval(REQUEUE, RScript.ReturnType.INTEGER,
-        List.of(jobKey(jobId), dueKey(), pendingKey(), failedKey(), disabledKey()), args, "re-queue publish job")
-        .map(result -> switch (((Long) result).intValue()) {
-          case 1 -> Requeue.REQUEUED;
-          case 0 -> Requeue.UNKNOWN_JOB;
-          default -> Requeue.NOT_FAILED;
+    targetKeys.forEach(
+        (name, key) -> {
+          args.add(name);
+          args.add(key);
         });
+    return eval(
+            REQUEUE,
+            RScript.ReturnType.INTEGER,
+            List.of(jobKey(jobId), dueKey(), pendingKey(), failedKey(), disabledKey()),
+            args,
+            "re-queue publish job")
+        .map(
+            result ->
+                switch (((Long) result).intValue()) {
+                  case 1 -> Requeue.REQUEUED;
+                  case 0 -> Requeue.UNKNOWN_JOB;
+                  default -> Requeue.NOT_FAILED;
+                });
   }
 
   private Future<List<Map<String, String>>> readJobs(List<String> ids) {
@@ -325,24 +415,30 @@ public final class PublishOutbox {
     }
     List<Object> keys = new ArrayList<>();
     ids.forEach(id -> keys.add(jobKey(id)));
-    return eval(READ_JOBS, RScript.ReturnType.MULTI, keys, List.copyOf(VISIBLE_FIELDS), "read publish jobs")
-        .map(reply -> {
-          List<Map<String, String>> jobs = new ArrayList<>();
-          for (Object values : (List<?>) reply) {
-            List<?> list = (List<?>) values;
-            if (list.isEmpty()) {
-              continue;
-            }
-            Map<String, String> job = new HashMap<>();
-            for (int i = 0; i < VISIBLE_FIELDS.size() && i < list.size(); i++) {
-              if (list.get(i) != null) {
-                job.put(VISIBLE_FIELDS.get(i), String.valueOf(list.get(i)));
+    return eval(
+            READ_JOBS,
+            RScript.ReturnType.MULTI,
+            keys,
+            List.copyOf(VISIBLE_FIELDS),
+            "read publish jobs")
+        .map(
+            reply -> {
+              List<Map<String, String>> jobs = new ArrayList<>();
+              for (Object values : (List<?>) reply) {
+                List<?> list = (List<?>) values;
+                if (list.isEmpty()) {
+                  continue;
+                }
+                Map<String, String> job = new HashMap<>();
+                for (int i = 0; i < VISIBLE_FIELDS.size() && i < list.size(); i++) {
+                  if (list.get(i) != null) {
+                    job.put(VISIBLE_FIELDS.get(i), String.valueOf(list.get(i)));
+                  }
+                }
+                jobs.add(job);
               }
-            }
-            jobs.add(job);
-          }
-          return jobs;
-        });
+              return jobs;
+            });
   }
 
   private static Map<String, String> pairs(List<?> flat) {
@@ -393,10 +489,13 @@ public final class PublishOutbox {
     return prefix + "publish:disabled";
   }
 
-  private Future<Object> eval(String script, RScript.ReturnType type, List<Object> keys, List<String> args, String what) {
+  private Future<Object> eval(
+      String script, RScript.ReturnType type, List<Object> keys, List<String> args, String what) {
     RScript rscript = connection.client().getScript(StringCodec.INSTANCE);
-    return RedisFutures.toVertx(rscript.evalAsync(RScript.Mode.READ_WRITE, script, type, keys, args.toArray()),
-        context(), what);
+    return RedisFutures.toVertx(
+        rscript.evalAsync(RScript.Mode.READ_WRITE, script, type, keys, args.toArray()),
+        context(),
+        what);
   }
 
   private Context context() {

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ChangeFeed} on the Redis channel {@link RedisKeys#changesChannel()}. One instance holds at most one
- * subscription; create one per consumer.
+ * {@link ChangeFeed} on the Redis channel {@link RedisKeys#changesChannel()}. One instance holds at
+ * most one subscription; create one per consumer.
  */
 public final class RedisChangeFeed implements ChangeFeed {
 
@@ -26,7 +26,11 @@ public final class RedisChangeFeed implements ChangeFeed {
   private final Vertx vertx;
   private final RTopic topic;
   private final String channel;
-  /** Listener ids of the current subscription (message listener first); null when stopped or never started. */
+
+  /**
+   * Listener ids of the current subscription (message listener first); null when stopped or never
+   * started.
+   */
   private Future<List<Integer>> subscription;
 
   public RedisChangeFeed(RedisConnection connection) {
@@ -39,18 +43,31 @@ public final class RedisChangeFeed implements ChangeFeed {
   public synchronized Future<Void> start(Consumer<Announcement> listener, Runnable onResubscribed) {
     // A start that failed (e.g. Redis was down) may be retried; any other second start is a bug.
     if (subscription != null && !subscription.failed()) {
-      return Future.failedFuture(new IllegalStateException("change feed on " + channel + " already started"));
+      return Future.failedFuture(
+          new IllegalStateException("change feed on " + channel + " already started"));
     }
     Context context = vertx.getOrCreateContext();
-    MessageListener<byte[]> messages = (ignoredChannel, payload) -> parse(payload)
-        .ifPresent(announcement -> context.runOnContext(v -> listener.accept(announcement)));
+    MessageListener<byte[]> messages =
+        (ignoredChannel, payload) ->
+            parse(payload)
+                .ifPresent(
+                    announcement -> context.runOnContext(v -> listener.accept(announcement)));
     StatusListener status = new ResubscriptionListener(context, onResubscribed);
-    // The status listener goes first so that the first onSubscribe it sees is the initial subscription.
-    subscription = RedisFutures.toVertx(topic.addListenerAsync(status), context, "subscribe " + channel)
-        .compose(statusId -> RedisFutures.toVertx(topic.addListenerAsync(byte[].class, messages), context,
-                "subscribe " + channel)
-            .map(messageId -> List.of(messageId, statusId))
-            .recover(failure -> removeListeners(List.of(statusId)).transform(ignored -> Future.failedFuture(failure))));
+    // The status listener goes first so that the first onSubscribe it sees is the initial
+    // subscription.
+    subscription =
+        RedisFutures.toVertx(topic.addListenerAsync(status), context, "subscribe " + channel)
+            .compose(
+                statusId ->
+                    RedisFutures.toVertx(
+                            topic.addListenerAsync(byte[].class, messages),
+                            context,
+                            "subscribe " + channel)
+                        .map(messageId -> List.of(messageId, statusId))
+                        .recover(
+                            failure ->
+                                removeListeners(List.of(statusId))
+                                    .transform(ignored -> Future.failedFuture(failure))));
     return subscription.onSuccess(ids -> log.debug("Subscribed to {}", channel)).mapEmpty();
   }
 
@@ -62,15 +79,22 @@ public final class RedisChangeFeed implements ChangeFeed {
     Future<List<Integer>> current = subscription;
     subscription = null;
     // Waits for a start still in flight, so its listeners cannot outlive the stop.
-    return current.transform(started -> started.succeeded() ? removeListeners(started.result()) : Future.succeededFuture());
+    return current.transform(
+        started ->
+            started.succeeded() ? removeListeners(started.result()) : Future.succeededFuture());
   }
 
   private Future<Void> removeListeners(List<Integer> ids) {
-    return RedisFutures.toVertx(topic.removeListenerAsync(ids.toArray(Integer[]::new)), vertx.getOrCreateContext(),
+    return RedisFutures.toVertx(
+        topic.removeListenerAsync(ids.toArray(Integer[]::new)),
+        vertx.getOrCreateContext(),
         "unsubscribe " + channel);
   }
 
-  /** Parses "{@code <documentId> <seq>}"; a malformed payload is logged and skipped, never fatal to the feed. */
+  /**
+   * Parses "{@code <documentId> <seq>}"; a malformed payload is logged and skipped, never fatal to
+   * the feed.
+   */
   static Optional<Announcement> parse(byte[] payload) {
     String text = new String(payload, StandardCharsets.UTF_8);
     int space = text.lastIndexOf(' ');
@@ -79,14 +103,18 @@ public final class RedisChangeFeed implements ChangeFeed {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Announcement(text.substring(0, space), Long.parseLong(text.substring(space + 1))));
+      return Optional.of(
+          new Announcement(text.substring(0, space), Long.parseLong(text.substring(space + 1))));
     } catch (NumberFormatException e) {
       log.warn("Ignoring change announcement with a malformed sequence number '{}'", text);
       return Optional.empty();
     }
   }
 
-  /** Redisson reports every (re)subscription; only the ones after the first mean messages may have been lost. */
+  /**
+   * Redisson reports every (re)subscription; only the ones after the first mean messages may have
+   * been lost.
+   */
   private static final class ResubscriptionListener implements StatusListener {
     private final Context context;
     private final Runnable onResubscribed;
@@ -100,7 +128,9 @@ public final class RedisChangeFeed implements ChangeFeed {
     @Override
     public void onSubscribe(String channel) {
       if (!subscribedOnce.compareAndSet(false, true)) {
-        log.info("Resubscribed to {} after a lost connection; announcements may have been missed", channel);
+        log.info(
+            "Resubscribed to {} after a lost connection; announcements may have been missed",
+            channel);
         context.runOnContext(v -> onResubscribed.run());
       }
     }

@@ -25,28 +25,46 @@ import org.slf4j.LoggerFactory;
 /**
  * One Redisson client for one Redis server plus the key prefix all store objects built on it use.
  *
- * <p>Redisson itself is asynchronous, but creating and shutting down the client block (they open connections and wait
- * for Netty threads), so {@link #connect} and {@link #close} run on a worker thread.
+ * <p>Redisson itself is asynchronous, but creating and shutting down the client block (they open
+ * connections and wait for Netty threads), so {@link #connect} and {@link #close} run on a worker
+ * thread.
  *
- * <p>Redisson reconnects by itself after an outage (with jittered back-off) and re-subscribes pub/sub channels;
- * commands issued while Redis is away fail with {@link StoreException.Reason#UNAVAILABLE} once their retries are
- * exhausted.
+ * <p>Redisson reconnects by itself after an outage (with jittered back-off) and re-subscribes
+ * pub/sub channels; commands issued while Redis is away fail with {@link
+ * StoreException.Reason#UNAVAILABLE} once their retries are exhausted.
  */
 public final class RedisConnection {
 
   private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
 
-  /** Connection establishment on loopback or a LAN takes milliseconds; beyond this Redis is effectively down. */
+  /**
+   * Connection establishment on loopback or a LAN takes milliseconds; beyond this Redis is
+   * effectively down.
+   */
   private static final int CONNECT_TIMEOUT_MS = 5_000;
-  /** Per-command response timeout. Appends sit on the path to acknowledging an edit, so fail fast rather than hang. */
+
+  /**
+   * Per-command response timeout. Appends sit on the path to acknowledging an edit, so fail fast
+   * rather than hang.
+   */
   private static final int COMMAND_TIMEOUT_MS = 3_000;
+
   /** Retries cover a dropped connection or a failover; each waits a jittered delay of up to 1 s. */
   private static final int RETRY_ATTEMPTS = 3;
-  /** Detects half-open connections (e.g. after a NAT timeout) before a real command runs into them. */
+
+  /**
+   * Detects half-open connections (e.g. after a NAT timeout) before a real command runs into them.
+   */
   private static final int PING_INTERVAL_MS = 10_000;
+
   private static final long READINESS_PING_TIMEOUT_MS = 1_000;
-  /** Shutdown waits for in-flight commands at most this long; there is no quiet period to sit through. */
+
+  /**
+   * Shutdown waits for in-flight commands at most this long; there is no quiet period to sit
+   * through.
+   */
   private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
+
   /** Keys per SCAN page, a hint to Redis; also bounds the size of each DEL. */
   private static final int SCAN_PAGE = 500;
 
@@ -55,7 +73,8 @@ public final class RedisConnection {
   private final RedisKeys keys;
   private final RedisEndpoint endpoint;
 
-  private RedisConnection(Vertx vertx, RedissonClient client, RedisKeys keys, RedisEndpoint endpoint) {
+  private RedisConnection(
+      Vertx vertx, RedissonClient client, RedisKeys keys, RedisEndpoint endpoint) {
     this.vertx = vertx;
     this.client = client;
     this.keys = keys;
@@ -63,9 +82,9 @@ public final class RedisConnection {
   }
 
   /**
-   * Connects to {@code url} ({@code redis://[user:pass@]host:port[/db]} or {@code rediss://...}). Fails with
-   * {@link IllegalArgumentException} for a malformed URL or prefix and with {@code StoreException(UNAVAILABLE)} when
-   * Redis cannot be reached.
+   * Connects to {@code url} ({@code redis://[user:pass@]host:port[/db]} or {@code rediss://...}).
+   * Fails with {@link IllegalArgumentException} for a malformed URL or prefix and with {@code
+   * StoreException(UNAVAILABLE)} when Redis cannot be reached.
    */
   public static Future<RedisConnection> connect(Vertx vertx, String url, String keyPrefix) {
     RedisEndpoint endpoint;
@@ -77,28 +96,36 @@ public final class RedisConnection {
       return Future.failedFuture(e);
     }
     Config config = configFor(endpoint, vertx);
-    return vertx.executeBlocking(() -> Redisson.create(config), false)
-        .recover(failure -> Future.failedFuture(RedisFutures.translate(failure, "connect to " + endpoint)))
-        .map(client -> {
-          log.info("Connected to Redis at {} with key prefix '{}'", endpoint, keys.prefix());
-          return new RedisConnection(vertx, client, keys, endpoint);
-        });
+    return vertx
+        .executeBlocking(() -> Redisson.create(config), false)
+        .recover(
+            failure ->
+                Future.failedFuture(RedisFutures.translate(failure, "connect to " + endpoint)))
+        .map(
+            client -> {
+              log.info("Connected to Redis at {} with key prefix '{}'", endpoint, keys.prefix());
+              return new RedisConnection(vertx, client, keys, endpoint);
+            });
   }
 
   static Config configFor(RedisEndpoint endpoint, Vertx vertx) {
     Config config = new Config();
-    // Document bytes must reach Redis untouched; every store object also passes the codec explicitly.
+    // Document bytes must reach Redis untouched; every store object also passes the codec
+    // explicitly.
     config.setCodec(ByteArrayCodec.INSTANCE);
     useVertxThreads(config, vertx);
-    SingleServerConfig server = config.useSingleServer()
-        .setAddress(endpoint.address())
-        .setDatabase(endpoint.database())
-        .setConnectionMinimumIdleSize(2)
-        .setConnectionPoolSize(16)
-        .setSubscriptionConnectionMinimumIdleSize(1)
-        .setSubscriptionConnectionPoolSize(4)
-        .setClientName("minutes");
-    server.setConnectTimeout(CONNECT_TIMEOUT_MS)
+    SingleServerConfig server =
+        config
+            .useSingleServer()
+            .setAddress(endpoint.address())
+            .setDatabase(endpoint.database())
+            .setConnectionMinimumIdleSize(2)
+            .setConnectionPoolSize(16)
+            .setSubscriptionConnectionMinimumIdleSize(1)
+            .setSubscriptionConnectionPoolSize(4)
+            .setClientName("minutes");
+    server
+        .setConnectTimeout(CONNECT_TIMEOUT_MS)
         .setTimeout(COMMAND_TIMEOUT_MS)
         .setRetryAttempts(RETRY_ATTEMPTS)
         .setRetryDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(1)))
@@ -116,11 +143,12 @@ public final class RedisConnection {
   }
 
   /**
-   * Redis sockets and pub/sub listeners run on Vert.x's event loops rather than on Redisson's own Netty and executor
-   * threads: an append's reply and its announcement then wake no thread of their own, only the loop that is awake
-   * anyway (each wake-up is a context switch, the main cost per keystroke on a small VM). Redisson's handlers never
-   * block, and it shuts down neither a given group nor a given executor. Where Vert.x uses a native transport other
-   * than epoll (macOS's kqueue), Redisson keeps a few threads of its own.
+   * Redis sockets and pub/sub listeners run on Vert.x's event loops rather than on Redisson's own
+   * Netty and executor threads: an append's reply and its announcement then wake no thread of their
+   * own, only the loop that is awake anyway (each wake-up is a context switch, the main cost per
+   * keystroke on a small VM). Redisson's handlers never block, and it shuts down neither a given
+   * group nor a given executor. Where Vert.x uses a native transport other than epoll (macOS's
+   * kqueue), Redisson keeps a few threads of its own.
    */
   private static void useVertxThreads(Config config, Vertx vertx) {
     boolean vertxNative = vertx.isNativeTransportEnabled();
@@ -138,25 +166,33 @@ public final class RedisConnection {
     return keys;
   }
 
-  /** True when Redis answered PING within a second; false (never a failure) otherwise. For readiness checks. */
+  /**
+   * True when Redis answered PING within a second; false (never a failure) otherwise. For readiness
+   * checks.
+   */
   public Future<Boolean> ping() {
     if (client.isShuttingDown() || client.isShutdown()) {
       return Future.succeededFuture(false);
     }
     return RedisFutures.toVertx(
-            client.getRedisNodes(RedisNodes.SINGLE).getInstance()
+            client
+                .getRedisNodes(RedisNodes.SINGLE)
+                .getInstance()
                 .pingAsync(READINESS_PING_TIMEOUT_MS, TimeUnit.MILLISECONDS),
-            vertx.getOrCreateContext(), "ping")
-        .otherwise(failure -> {
-          log.warn("Redis ping to {} failed: {}", endpoint, failure.getMessage());
-          return false;
-        });
+            vertx.getOrCreateContext(),
+            "ping")
+        .otherwise(
+            failure -> {
+              log.warn("Redis ping to {} failed: {}", endpoint, failure.getMessage());
+              return false;
+            });
   }
 
   /**
-   * Deletes every key under this connection's prefix, walking the key space with SCAN (never KEYS) so Redis stays
-   * responsive, one page per round trip. Returns the number of deleted keys. Meant for tests and for tearing down a
-   * deployment; on a cluster it only visits the node that serves the scan, so run it per node there.
+   * Deletes every key under this connection's prefix, walking the key space with SCAN (never KEYS)
+   * so Redis stays responsive, one page per round trip. Returns the number of deleted keys. Meant
+   * for tests and for tearing down a deployment; on a cluster it only visits the node that serves
+   * the scan, so run it per node there.
    */
   public Future<Long> deleteKeysUnderPrefix() {
     return deleteFromCursor("0", 0L, vertx.getOrCreateContext());
@@ -164,21 +200,37 @@ public final class RedisConnection {
 
   private Future<Long> deleteFromCursor(String cursor, long deletedSoFar, Context context) {
     RScript script = client.getScript(ByteArrayCodec.INSTANCE);
-    RFuture<List<Object>> page = script.evalAsync(RScript.Mode.READ_WRITE, LuaScripts.SCAN_PAGE,
-        RScript.ReturnType.MULTI, List.of(), utf8(cursor), utf8(keys.prefixPattern()), utf8(Integer.toString(SCAN_PAGE)));
+    RFuture<List<Object>> page =
+        script.evalAsync(
+            RScript.Mode.READ_WRITE,
+            LuaScripts.SCAN_PAGE,
+            RScript.ReturnType.MULTI,
+            List.of(),
+            utf8(cursor),
+            utf8(keys.prefixPattern()),
+            utf8(Integer.toString(SCAN_PAGE)));
     return RedisFutures.toVertx(page, context, "scan keys under " + keys.prefix())
-        .compose(reply -> {
-          String next = new String((byte[]) reply.get(0), StandardCharsets.UTF_8);
-          String[] found = ((List<?>) reply.get(1)).stream()
-              .map(key -> new String((byte[]) key, StandardCharsets.UTF_8))
-              .toArray(String[]::new);
-          Future<Long> deleted = found.length == 0
-              ? Future.succeededFuture(0L)
-              : RedisFutures.toVertx(client.getKeys().deleteAsync(found), context, "delete keys under " + keys.prefix());
-          return deleted.compose(count -> "0".equals(next)
-              ? Future.succeededFuture(deletedSoFar + count)
-              : deleteFromCursor(next, deletedSoFar + count, context));
-        });
+        .compose(
+            reply -> {
+              String next = new String((byte[]) reply.get(0), StandardCharsets.UTF_8);
+              String[] found =
+                  ((List<?>) reply.get(1))
+                      .stream()
+                          .map(key -> new String((byte[]) key, StandardCharsets.UTF_8))
+                          .toArray(String[]::new);
+              Future<Long> deleted =
+                  found.length == 0
+                      ? Future.succeededFuture(0L)
+                      : RedisFutures.toVertx(
+                          client.getKeys().deleteAsync(found),
+                          context,
+                          "delete keys under " + keys.prefix());
+              return deleted.compose(
+                  count ->
+                      "0".equals(next)
+                          ? Future.succeededFuture(deletedSoFar + count)
+                          : deleteFromCursor(next, deletedSoFar + count, context));
+            });
   }
 
   private static byte[] utf8(String text) {
@@ -190,10 +242,13 @@ public final class RedisConnection {
     if (client.isShuttingDown() || client.isShutdown()) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-          client.shutdown(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-          return null;
-        }, false)
+    return vertx
+        .executeBlocking(
+            () -> {
+              client.shutdown(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+              return null;
+            },
+            false)
         .onSuccess(ignored -> log.info("Disconnected from Redis at {}", endpoint))
         .mapEmpty();
   }

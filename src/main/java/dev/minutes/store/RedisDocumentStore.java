@@ -13,11 +13,13 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
 
 /**
- * {@link DocumentStore} on Redis. Every multi-step change is one Lua script (see {@link LuaScripts}), so concurrent
- * nodes never observe or produce a half-done append, compaction or close.
+ * {@link DocumentStore} on Redis. Every multi-step change is one Lua script (see {@link
+ * LuaScripts}), so concurrent nodes never observe or produce a half-done append, compaction or
+ * close.
  *
- * <p>All commands go to the master ({@code READ_WRITE} mode) even when they only read: a node that was just woken
- * by an announcement must see the entry announced, which a lagging replica might not have yet.
+ * <p>All commands go to the master ({@code READ_WRITE} mode) even when they only read: a node that
+ * was just woken by an announcement must see the entry announced, which a lagging replica might not
+ * have yet.
  */
 public final class RedisDocumentStore implements DocumentStore {
 
@@ -34,35 +36,56 @@ public final class RedisDocumentStore implements DocumentStore {
     this.vertx = connection.vertx();
     this.client = connection.client();
     this.keys = connection.keys();
-    // Script arguments go through the codec: with ByteArrayCodec every argument is a byte[] passed verbatim.
+    // Script arguments go through the codec: with ByteArrayCodec every argument is a byte[] passed
+    // verbatim.
     this.script = client.getScript(ByteArrayCodec.INSTANCE);
     this.changesChannel = ascii(keys.changesChannel());
   }
 
   @Override
   public Future<Void> create(String documentId, byte[] snapshot) {
-    return withValidId(documentId, () -> {
-      requireBytes(snapshot, "snapshot");
-      return this.<Long>eval("create", LuaScripts.CREATE, RScript.ReturnType.INTEGER, documentId, snapshot)
-          .compose(created -> created == 1L
-              ? Future.<Void>succeededFuture()
-              : Future.failedFuture(new StoreException(StoreException.Reason.DOCUMENT_EXISTS,
-                  "document " + documentId + " already exists")));
-    });
+    return withValidId(
+        documentId,
+        () -> {
+          requireBytes(snapshot, "snapshot");
+          return this.<Long>eval(
+                  "create", LuaScripts.CREATE, RScript.ReturnType.INTEGER, documentId, snapshot)
+              .compose(
+                  created ->
+                      created == 1L
+                          ? Future.<Void>succeededFuture()
+                          : Future.failedFuture(
+                              new StoreException(
+                                  StoreException.Reason.DOCUMENT_EXISTS,
+                                  "document " + documentId + " already exists")));
+        });
   }
 
   @Override
   public Future<Boolean> exists(String documentId) {
-    return withValidId(documentId, () -> {
-      RFuture<Long> count = client.getKeys().countExistsAsync(keys.snapshot(documentId));
-      return RedisFutures.toVertx(count, context(), "exists " + documentId).map(found -> found > 0);
-    });
+    return withValidId(
+        documentId,
+        () -> {
+          RFuture<Long> count = client.getKeys().countExistsAsync(keys.snapshot(documentId));
+          return RedisFutures.toVertx(count, context(), "exists " + documentId)
+              .map(found -> found > 0);
+        });
   }
 
   @Override
   public Future<Optional<StoredDocument>> load(String documentId) {
-    return withValidId(documentId, () -> readReply(documentId, -1)
-        .map(reply -> reply.map(slice -> new StoredDocument(slice.snapshot().orElseThrow(), slice.changes(), slice.lastSeq()))));
+    return withValidId(
+        documentId,
+        () ->
+            readReply(documentId, -1)
+                .map(
+                    reply ->
+                        reply.map(
+                            slice ->
+                                new StoredDocument(
+                                    slice.snapshot().orElseThrow(),
+                                    slice.changes(),
+                                    slice.lastSeq()))));
   }
 
   @Override
@@ -76,40 +99,62 @@ public final class RedisDocumentStore implements DocumentStore {
   }
 
   private Future<Long> appendChecked(String documentId, byte[] changes, byte[] gateMode) {
-    return withValidId(documentId, () -> {
-      requireBytes(changes, "change chunk");
-      if (changes.length == 0) {
-        throw new IllegalArgumentException("change chunk must not be empty");
-      }
-      return this.<Long>eval("append", LuaScripts.APPEND, RScript.ReturnType.INTEGER, documentId,
-              changes, gateMode, changesChannel, ascii(documentId))
-          .compose(seq -> {
-            if (seq == LuaScripts.UNKNOWN_DOCUMENT) {
-              return Future.failedFuture(unknown(documentId));
-            }
-            if (seq == LuaScripts.WRITES_CLOSED) {
-              return Future.failedFuture(new StoreException(StoreException.Reason.WRITES_CLOSED,
-                  "writes to document " + documentId + " are closed"));
-            }
-            return Future.succeededFuture(seq);
-          });
-    });
+    return withValidId(
+        documentId,
+        () -> {
+          requireBytes(changes, "change chunk");
+          if (changes.length == 0) {
+            throw new IllegalArgumentException("change chunk must not be empty");
+          }
+          return this.<Long>eval(
+                  "append",
+                  LuaScripts.APPEND,
+                  RScript.ReturnType.INTEGER,
+                  documentId,
+                  changes,
+                  gateMode,
+                  changesChannel,
+                  ascii(documentId))
+              .compose(
+                  seq -> {
+                    if (seq == LuaScripts.UNKNOWN_DOCUMENT) {
+                      return Future.failedFuture(unknown(documentId));
+                    }
+                    if (seq == LuaScripts.WRITES_CLOSED) {
+                      return Future.failedFuture(
+                          new StoreException(
+                              StoreException.Reason.WRITES_CLOSED,
+                              "writes to document " + documentId + " are closed"));
+                    }
+                    return Future.succeededFuture(seq);
+                  });
+        });
   }
 
   @Override
   public Future<LogSlice> readSince(String documentId, long afterSeq) {
-    return withValidId(documentId, () -> {
-      if (afterSeq < 0) {
-        throw new IllegalArgumentException("afterSeq must not be negative: " + afterSeq);
-      }
-      return readReply(documentId, afterSeq)
-          .compose(reply -> reply.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(unknown(documentId))));
-    });
+    return withValidId(
+        documentId,
+        () -> {
+          if (afterSeq < 0) {
+            throw new IllegalArgumentException("afterSeq must not be negative: " + afterSeq);
+          }
+          return readReply(documentId, afterSeq)
+              .compose(
+                  reply ->
+                      reply
+                          .map(Future::succeededFuture)
+                          .orElseGet(() -> Future.failedFuture(unknown(documentId))));
+        });
   }
 
   /** Runs READ_SINCE and decodes its flat reply; empty when the document is unknown. */
   private Future<Optional<LogSlice>> readReply(String documentId, long afterSeq) {
-    return this.<List<Object>>eval("read", LuaScripts.READ_SINCE, RScript.ReturnType.MULTI, documentId,
+    return this.<List<Object>>eval(
+            "read",
+            LuaScripts.READ_SINCE,
+            RScript.ReturnType.MULTI,
+            documentId,
             ascii(Long.toString(afterSeq)))
         .map(RedisDocumentStore::decodeSlice);
   }
@@ -131,61 +176,101 @@ public final class RedisDocumentStore implements DocumentStore {
 
   @Override
   public Future<Void> compact(String documentId, byte[] snapshot, long upToSeq) {
-    return withValidId(documentId, () -> {
-      requireBytes(snapshot, "snapshot");
-      return this.<Long>eval("compact", LuaScripts.COMPACT, RScript.ReturnType.INTEGER, documentId,
-              snapshot, ascii(Long.toString(upToSeq)))
-          .compose(result -> {
-            if (result == LuaScripts.UNKNOWN_DOCUMENT) {
-              return Future.failedFuture(unknown(documentId));
-            }
-            if (result == LuaScripts.BEYOND_LOG_END) {
-              return Future.failedFuture(new IllegalArgumentException(
-                  "cannot compact document " + documentId + " up to " + upToSeq + ": no such entry"));
-            }
-            return Future.succeededFuture();
-          });
-    });
+    return withValidId(
+        documentId,
+        () -> {
+          requireBytes(snapshot, "snapshot");
+          return this.<Long>eval(
+                  "compact",
+                  LuaScripts.COMPACT,
+                  RScript.ReturnType.INTEGER,
+                  documentId,
+                  snapshot,
+                  ascii(Long.toString(upToSeq)))
+              .compose(
+                  result -> {
+                    if (result == LuaScripts.UNKNOWN_DOCUMENT) {
+                      return Future.failedFuture(unknown(documentId));
+                    }
+                    if (result == LuaScripts.BEYOND_LOG_END) {
+                      return Future.failedFuture(
+                          new IllegalArgumentException(
+                              "cannot compact document "
+                                  + documentId
+                                  + " up to "
+                                  + upToSeq
+                                  + ": no such entry"));
+                    }
+                    return Future.succeededFuture();
+                  });
+        });
   }
 
   @Override
   public Future<Long> pendingLogEntries(String documentId) {
-    return withValidId(documentId, () -> {
-      RFuture<Integer> size = client.getList(keys.log(documentId), ByteArrayCodec.INSTANCE).sizeAsync();
-      return RedisFutures.toVertx(size, context(), "pending entries of " + documentId).map(Integer::longValue);
-    });
+    return withValidId(
+        documentId,
+        () -> {
+          RFuture<Integer> size =
+              client.getList(keys.log(documentId), ByteArrayCodec.INSTANCE).sizeAsync();
+          return RedisFutures.toVertx(size, context(), "pending entries of " + documentId)
+              .map(Integer::longValue);
+        });
   }
 
   @Override
   public Future<Boolean> closeWrites(String documentId) {
-    return withValidId(documentId, () -> this.<Long>eval("close writes", LuaScripts.CLOSE_WRITES,
-            RScript.ReturnType.INTEGER, documentId)
-        .compose(result -> result == LuaScripts.UNKNOWN_DOCUMENT
-            ? Future.failedFuture(unknown(documentId))
-            : Future.succeededFuture(result == 1L)));
+    return withValidId(
+        documentId,
+        () ->
+            this.<Long>eval(
+                    "close writes", LuaScripts.CLOSE_WRITES, RScript.ReturnType.INTEGER, documentId)
+                .compose(
+                    result ->
+                        result == LuaScripts.UNKNOWN_DOCUMENT
+                            ? Future.failedFuture(unknown(documentId))
+                            : Future.succeededFuture(result == 1L)));
   }
 
   @Override
   public Future<Boolean> writesClosed(String documentId) {
-    return withValidId(documentId, () -> this.<Long>eval("writes closed", LuaScripts.WRITES_CLOSED_QUERY,
-            RScript.ReturnType.INTEGER, documentId)
-        .compose(result -> result == LuaScripts.UNKNOWN_DOCUMENT
-            ? Future.failedFuture(unknown(documentId))
-            : Future.succeededFuture(result == 1L)));
+    return withValidId(
+        documentId,
+        () ->
+            this.<Long>eval(
+                    "writes closed",
+                    LuaScripts.WRITES_CLOSED_QUERY,
+                    RScript.ReturnType.INTEGER,
+                    documentId)
+                .compose(
+                    result ->
+                        result == LuaScripts.UNKNOWN_DOCUMENT
+                            ? Future.failedFuture(unknown(documentId))
+                            : Future.succeededFuture(result == 1L)));
   }
 
   @Override
   public Future<Void> delete(String documentId) {
-    return withValidId(documentId, () -> {
-      // One DEL over keys that share a hash slot: atomic, so nobody sees a half-deleted document.
-      RFuture<Long> deleted = client.getKeys().deleteAsync(keys.documentKeys(documentId).toArray(String[]::new));
-      return RedisFutures.toVertx(deleted, context(), "delete " + documentId).mapEmpty();
-    });
+    return withValidId(
+        documentId,
+        () -> {
+          // One DEL over keys that share a hash slot: atomic, so nobody sees a half-deleted
+          // document.
+          RFuture<Long> deleted =
+              client.getKeys().deleteAsync(keys.documentKeys(documentId).toArray(String[]::new));
+          return RedisFutures.toVertx(deleted, context(), "delete " + documentId).mapEmpty();
+        });
   }
 
-  private <T> Future<T> eval(String operation, String lua, RScript.ReturnType returnType, String documentId,
+  private <T> Future<T> eval(
+      String operation,
+      String lua,
+      RScript.ReturnType returnType,
+      String documentId,
       Object... args) {
-    RFuture<T> result = script.evalAsync(RScript.Mode.READ_WRITE, lua, returnType, keys.documentKeys(documentId), args);
+    RFuture<T> result =
+        script.evalAsync(
+            RScript.Mode.READ_WRITE, lua, returnType, keys.documentKeys(documentId), args);
     return RedisFutures.toVertx(result, context(), operation + " " + documentId);
   }
 
@@ -194,7 +279,8 @@ public final class RedisDocumentStore implements DocumentStore {
   }
 
   /** Turns argument errors into failed futures, so callers handle every outcome in one place. */
-  private static <T> Future<T> withValidId(String documentId, java.util.function.Supplier<Future<T>> operation) {
+  private static <T> Future<T> withValidId(
+      String documentId, java.util.function.Supplier<Future<T>> operation) {
     try {
       RedisKeys.requireValidDocumentId(documentId);
       return operation.get();
@@ -210,7 +296,8 @@ public final class RedisDocumentStore implements DocumentStore {
   }
 
   private static StoreException unknown(String documentId) {
-    return new StoreException(StoreException.Reason.UNKNOWN_DOCUMENT, "document " + documentId + " does not exist");
+    return new StoreException(
+        StoreException.Reason.UNKNOWN_DOCUMENT, "document " + documentId + " does not exist");
   }
 
   private static byte[] ascii(String text) {

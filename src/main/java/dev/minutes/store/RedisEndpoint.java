@@ -6,10 +6,11 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A parsed Redis URL: {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...} for TLS.
- * Credentials may be percent-encoded. {@link #toString()} never shows the password.
+ * A parsed Redis URL: {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...} for
+ * TLS. Credentials may be percent-encoded. {@link #toString()} never shows the password.
  */
-record RedisEndpoint(boolean tls, String host, int port, String username, String password, int database) {
+record RedisEndpoint(
+    boolean tls, String host, int port, String username, String password, int database) {
 
   static final int DEFAULT_PORT = 6379;
 
@@ -25,13 +26,15 @@ record RedisEndpoint(boolean tls, String host, int port, String username, String
     }
     String scheme = uri.getScheme();
     if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
-      throw new IllegalArgumentException("Redis URL must start with redis:// or rediss://: " + redact(url));
+      throw new IllegalArgumentException(
+          "Redis URL must start with redis:// or rediss://: " + redact(url));
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("Redis URL has no host: " + redact(url));
     }
     if (uri.getQuery() != null || uri.getFragment() != null) {
-      throw new IllegalArgumentException("Redis URL must not have a query or fragment: " + redact(url));
+      throw new IllegalArgumentException(
+          "Redis URL must not have a query or fragment: " + redact(url));
     }
     int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
     String username = null;
@@ -49,7 +52,8 @@ record RedisEndpoint(boolean tls, String host, int port, String username, String
         password = decode(rawPassword);
       }
     }
-    return new RedisEndpoint("rediss".equals(scheme), uri.getHost(), port, username, password, database(uri, url));
+    return new RedisEndpoint(
+        "rediss".equals(scheme), uri.getHost(), port, username, password, database(uri, url));
   }
 
   /** The address in the form Redisson expects, without credentials or database. */
@@ -75,7 +79,8 @@ record RedisEndpoint(boolean tls, String host, int port, String username, String
       }
       return database;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Redis URL path must be a database number: " + redact(url), e);
+      throw new IllegalArgumentException(
+          "Redis URL path must be a database number: " + redact(url), e);
     }
   }
 

@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Presence messages between nodes over the Redis channel {@code <prefix>ephemeral}. A payload is the
- * sending node's id, a newline, then the protocol frame exactly as a client sent it; a node ignores
- * its own payloads. Each receiving session de-duplicates by count as it does for local peers, so the
- * echoes that clients re-forward are dropped on every node.
+ * Presence messages between nodes over the Redis channel {@code <prefix>ephemeral}. A payload is
+ * the sending node's id, a newline, then the protocol frame exactly as a client sent it; a node
+ * ignores its own payloads. Each receiving session de-duplicates by count as it does for local
+ * peers, so the echoes that clients re-forward are dropped on every node.
  */
 public final class RedisEphemeralBus implements EphemeralRelay {
   private static final Logger log = LoggerFactory.getLogger(RedisEphemeralBus.class);
@@ -32,28 +32,42 @@ public final class RedisEphemeralBus implements EphemeralRelay {
 
   public RedisEphemeralBus(RedisConnection connection) {
     this.connection = connection;
-    this.topic = connection.client().getTopic(connection.keys().prefix() + "ephemeral", ByteArrayCodec.INSTANCE);
+    this.topic =
+        connection
+            .client()
+            .getTopic(connection.keys().prefix() + "ephemeral", ByteArrayCodec.INSTANCE);
   }
 
-  /** Subscribes; {@code deliver} runs on the calling context for every message from another node. */
+  /**
+   * Subscribes; {@code deliver} runs on the calling context for every message from another node.
+   */
   public Future<Void> start(Consumer<Ephemeral> deliver) {
     Context context = connection.vertx().getOrCreateContext();
-    return RedisFutures.toVertx(topic.addListenerAsync(byte[].class, (channel, payload) -> {
-      Ephemeral message = decode(payload);
-      if (message != null) {
-        context.runOnContext(v -> deliver.accept(message));
-      }
-    }), context, "subscribe ephemeral").map(id -> {
-      listenerId = id;
-      return null;
-    });
+    return RedisFutures.toVertx(
+            topic.addListenerAsync(
+                byte[].class,
+                (channel, payload) -> {
+                  Ephemeral message = decode(payload);
+                  if (message != null) {
+                    context.runOnContext(v -> deliver.accept(message));
+                  }
+                }),
+            context,
+            "subscribe ephemeral")
+        .map(
+            id -> {
+              listenerId = id;
+              return null;
+            });
   }
 
   public Future<Void> stop() {
     if (listenerId == null) {
       return Future.succeededFuture();
     }
-    return RedisFutures.toVertx(topic.removeListenerAsync(listenerId), connection.vertx().getOrCreateContext(),
+    return RedisFutures.toVertx(
+        topic.removeListenerAsync(listenerId),
+        connection.vertx().getOrCreateContext(),
         "unsubscribe ephemeral");
   }
 
@@ -62,15 +76,22 @@ public final class RedisEphemeralBus implements EphemeralRelay {
     byte[] frame = MessageCodec.encode(message);
     byte[] payload = Arrays.copyOf(nodeTag, nodeTag.length + frame.length);
     System.arraycopy(frame, 0, payload, nodeTag.length, frame.length);
-    topic.publishAsync(payload).whenComplete((receivers, failure) -> {
-      if (failure != null) {
-        log.debug("presence message for {} not relayed to other nodes: {}", message.documentId(), failure.getMessage());
-      }
-    });
+    topic
+        .publishAsync(payload)
+        .whenComplete(
+            (receivers, failure) -> {
+              if (failure != null) {
+                log.debug(
+                    "presence message for {} not relayed to other nodes: {}",
+                    message.documentId(),
+                    failure.getMessage());
+              }
+            });
   }
 
   private Ephemeral decode(byte[] payload) {
-    if (payload.length <= nodeTag.length || Arrays.equals(payload, 0, nodeTag.length, nodeTag, 0, nodeTag.length)) {
+    if (payload.length <= nodeTag.length
+        || Arrays.equals(payload, 0, nodeTag.length, nodeTag, 0, nodeTag.length)) {
       return null; // our own message, or nothing
     }
     int newline = -1;
@@ -85,7 +106,8 @@ public final class RedisEphemeralBus implements EphemeralRelay {
       return null;
     }
     try {
-      ProtocolMessage message = MessageCodec.decode(Arrays.copyOfRange(payload, newline + 1, payload.length));
+      ProtocolMessage message =
+          MessageCodec.decode(Arrays.copyOfRange(payload, newline + 1, payload.length));
       return message instanceof Ephemeral ephemeral ? ephemeral : null;
     } catch (MalformedMessageException e) {
       log.warn("ignoring a malformed presence relay payload: {}", e.getMessage());

@@ -14,26 +14,33 @@ import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
 
 /**
- * The one bridge from Redisson's futures to Vert.x futures. Completions hop back onto the caller's context, so callers
- * never run on Redisson's threads, and outages become {@link StoreException.Reason#UNAVAILABLE}.
+ * The one bridge from Redisson's futures to Vert.x futures. Completions hop back onto the caller's
+ * context, so callers never run on Redisson's threads, and outages become {@link
+ * StoreException.Reason#UNAVAILABLE}.
  */
 final class RedisFutures {
 
   private RedisFutures() {}
 
   static <T> Future<T> toVertx(CompletionStage<T> stage, Context context, String operation) {
-    return Future.fromCompletionStage(stage, context).recover(failure -> Future.failedFuture(translate(failure, operation)));
+    return Future.fromCompletionStage(stage, context)
+        .recover(failure -> Future.failedFuture(translate(failure, operation)));
   }
 
   /**
-   * Outages and overload of Redis map to UNAVAILABLE so callers can answer "try again later". Anything else (for
-   * example a Lua error) is a bug and propagates unchanged.
+   * Outages and overload of Redis map to UNAVAILABLE so callers can answer "try again later".
+   * Anything else (for example a Lua error) is a bug and propagates unchanged.
    */
   static Throwable translate(Throwable failure, String operation) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (isUnavailable(cause)) {
-      return new StoreException(StoreException.Reason.UNAVAILABLE,
-          "Redis unavailable during " + operation + ": " + cause.getMessage(), cause);
+      return new StoreException(
+          StoreException.Reason.UNAVAILABLE,
+          "Redis unavailable during " + operation + ": " + cause.getMessage(),
+          cause);
     }
     return cause;
   }

@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * Builds every Redis key and channel name the store uses, so the layout lives in one place.
  *
- * <p>A document's keys are {@code <prefix>doc:{<id>}:snapshot}, {@code :log}, {@code :base} and {@code :gate}. The id
- * sits in a hash tag so that all keys of one document map to the same cluster slot, which multi-key Lua scripts
- * require. Announcements go to the single channel {@code <prefix>changes}.
+ * <p>A document's keys are {@code <prefix>doc:{<id>}:snapshot}, {@code :log}, {@code :base} and
+ * {@code :gate}. The id sits in a hash tag so that all keys of one document map to the same cluster
+ * slot, which multi-key Lua scripts require. Announcements go to the single channel {@code
+ * <prefix>changes}.
  */
 public final class RedisKeys {
 
@@ -73,20 +74,22 @@ public final class RedisKeys {
   }
 
   /**
-   * Rejects ids that would break the key layout: braces would end the hash tag early and whitespace would break the
-   * "{@code <id> <seq>}" announcement format.
+   * Rejects ids that would break the key layout: braces would end the hash tag early and whitespace
+   * would break the "{@code <id> <seq>}" announcement format.
    */
   public static String requireValidDocumentId(String documentId) {
     if (documentId == null || documentId.isEmpty()) {
       throw new IllegalArgumentException("document id must not be empty");
     }
     if (documentId.length() > MAX_DOCUMENT_ID_LENGTH) {
-      throw new IllegalArgumentException("document id longer than " + MAX_DOCUMENT_ID_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "document id longer than " + MAX_DOCUMENT_ID_LENGTH + " characters");
     }
     for (int i = 0; i < documentId.length(); i++) {
       char c = documentId.charAt(i);
       if (c == '{' || c == '}' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-        throw new IllegalArgumentException("document id contains a forbidden character at index " + i);
+        throw new IllegalArgumentException(
+            "document id contains a forbidden character at index " + i);
       }
     }
     return documentId;
@@ -103,7 +106,8 @@ public final class RedisKeys {
     for (int i = 0; i < prefix.length(); i++) {
       char c = prefix.charAt(i);
       if (c == '{' || c == '}' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-        throw new IllegalArgumentException("key prefix contains a forbidden character at index " + i);
+        throw new IllegalArgumentException(
+            "key prefix contains a forbidden character at index " + i);
       }
     }
     return prefix;

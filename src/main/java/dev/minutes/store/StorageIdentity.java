@@ -13,10 +13,17 @@ public final class StorageIdentity {
 
   /** The id kept in Redis, created once by whichever node asks first. */
   public static Future<String> obtain(RedisConnection connection) {
-    var bucket = connection.client().<String>getBucket(connection.keys().prefix() + "storage-id", StringCodec.INSTANCE);
-    return RedisFutures.toVertx(bucket.setIfAbsentAsync(UUID.randomUUID().toString()),
-            connection.vertx().getOrCreateContext(), "create storage id")
-        .compose(created -> RedisFutures.toVertx(bucket.getAsync(), connection.vertx().getOrCreateContext(),
-            "read storage id"));
+    var bucket =
+        connection
+            .client()
+            .<String>getBucket(connection.keys().prefix() + "storage-id", StringCodec.INSTANCE);
+    return RedisFutures.toVertx(
+            bucket.setIfAbsentAsync(UUID.randomUUID().toString()),
+            connection.vertx().getOrCreateContext(),
+            "create storage id")
+        .compose(
+            created ->
+                RedisFutures.toVertx(
+                    bucket.getAsync(), connection.vertx().getOrCreateContext(), "read storage id"));
   }
 }

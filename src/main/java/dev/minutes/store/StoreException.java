@@ -1,8 +1,9 @@
 package dev.minutes.store;
 
 /**
- * An expected refusal or outage of the store. Created without a stack trace because callers handle these as
- * ordinary outcomes; the cause (for {@link Reason#UNAVAILABLE}) keeps the low-level detail.
+ * An expected refusal or outage of the store. Created without a stack trace because callers handle
+ * these as ordinary outcomes; the cause (for {@link Reason#UNAVAILABLE}) keeps the low-level
+ * detail.
  */
 public final class StoreException extends RuntimeException {
 
@@ -13,7 +14,9 @@ public final class StoreException extends RuntimeException {
     UNKNOWN_DOCUMENT,
     /** The document's write gate is closed; only system appends are accepted. */
     WRITES_CLOSED,
-    /** The store could not be reached or did not answer in time; the outcome of a write is unknown. */
+    /**
+     * The store could not be reached or did not answer in time; the outcome of a write is unknown.
+     */
     UNAVAILABLE
   }
 

@@ -5,9 +5,9 @@ import org.automerge.Document;
 import org.automerge.SyncState;
 
 /**
- * The only place native Automerge objects are created and freed, so that every one is counted.
- * The binding frees native memory only on {@code free()} (no finalizer): a count that does not
- * return to zero after sessions unload is a leak, and tests assert on it.
+ * The only place native Automerge objects are created and freed, so that every one is counted. The
+ * binding frees native memory only on {@code free()} (no finalizer): a count that does not return
+ * to zero after sessions unload is a leak, and tests assert on it.
  */
 public final class AutomergeObjects {
   private final AtomicLong documents = new AtomicLong();

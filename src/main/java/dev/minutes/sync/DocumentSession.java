@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * peer, and runs every Automerge call on its {@link SerialLane}, off the event loop.
  *
  * <p>Invariants (the class' whole point):
+ *
  * <ol>
  *   <li><b>Acknowledged means durable.</b> Work proceeds in cycles: apply a batch of incoming sync
  *       messages, append the change chunks those messages carried to the store (exactly as sent,
@@ -48,19 +49,22 @@ import org.slf4j.LoggerFactory;
  *       lane right after applying, but no message leaves before the store acknowledged the append,
  *       and a failed cycle drops them and resets every sync state, so no peer ever sees heads that
  *       contain an unstored change. Storing what clients sent, rather than diffing heads, also
- *       covers changes Automerge holds back until their dependencies arrive.</li>
+ *       covers changes Automerge holds back until their dependencies arrive.
  *   <li>At the start of each cycle every change in the document is stored; {@code mergedSeq} is the
- *       highest log sequence number such that every entry up to it is in the document.</li>
- *   <li>All fields are touched only on {@link #context}; native objects only inside lane tasks.</li>
- *   <li>A refused change (viewer, closed meeting, bytes Automerge rejects) is never stored and never
- *       advertised; if it had already reached memory, the document is reloaded from the store.</li>
+ *       highest log sequence number such that every entry up to it is in the document.
+ *   <li>All fields are touched only on {@link #context}; native objects only inside lane tasks.
+ *   <li>A refused change (viewer, closed meeting, bytes Automerge rejects) is never stored and
+ *       never advertised; if it had already reached memory, the document is reloaded from the
+ *       store.
  * </ol>
  */
 public final class DocumentSession {
   private static final Logger log = LoggerFactory.getLogger(DocumentSession.class);
   private static final int MAX_INBOX = 10_000;
+
   /** Sender sessions whose presence counts a session remembers (see {@link #ephemeralCounts}). */
   static final int PRESENCE_SENDERS_KEPT = 1_024;
+
   /** Log bytes after which the log is folded into the snapshot whatever the entry count. */
   static final long COMPACT_AFTER_BYTES = 256 * 1024;
 
@@ -74,7 +78,10 @@ public final class DocumentSession {
   private final Consumer<DocumentSession> onUnload;
   private final SyncMetrics metrics;
   private final EphemeralRelay relay;
-  /** Presence forwarded by this session: each message fans out to every peer (and to other nodes). */
+
+  /**
+   * Presence forwarded by this session: each message fans out to every peer (and to other nodes).
+   */
   private final MessageRate presence;
 
   /** Owner: this session. Lane-confined; freed by {@link #unload} or a reload. */
@@ -85,62 +92,89 @@ public final class DocumentSession {
    * peer's sync state (after a load or reload).
    */
   private ChangeHash[] generatedHeads;
+
   /** Lane-confined: the last {@link Document#save()} for joiners, and the heads it was taken at. */
   private byte[] saved;
+
   private ChangeHash[] savedAt;
+
   /** Lane-confined: changes steady peers may still lack. */
   private final RecentChanges recent = new RecentChanges();
 
   private final Map<String, PeerLink> peers = new LinkedHashMap<>();
+
   /**
-   * Highest presence count per sender session ({@code senderId:sessionId}), least recently heard first. Every
-   * page load is a new session, and a client may invent session ids: beyond {@link #PRESENCE_SENDERS_KEPT}
-   * the least recently heard is forgotten (a replay of its messages passes once more; presence is best effort).
+   * Highest presence count per sender session ({@code senderId:sessionId}), least recently heard
+   * first. Every page load is a new session, and a client may invent session ids: beyond {@link
+   * #PRESENCE_SENDERS_KEPT} the least recently heard is forgotten (a replay of its messages passes
+   * once more; presence is best effort).
    */
-  private final Map<String, Long> ephemeralCounts = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-      return size() > PRESENCE_SENDERS_KEPT;
-    }
-  };
+  private final Map<String, Long> ephemeralCounts =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > PRESENCE_SENDERS_KEPT;
+        }
+      };
+
   private final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
   private long mergedSeq;
   private long compactedSeq;
-  /** Bytes of log entries after {@code compactedSeq}, as far as this node knows (its own appends and what it loaded). */
-  private long logBytes;
-  private boolean cycleRunning;
+
   /**
-   * While this session's own append is in flight, the highest sequence number announced on the change
-   * feed meanwhile. The feed announces our own appends too, often before Redis' reply to the append: only
-   * once that reply is in can the session tell whether someone else wrote (else every keystroke would
-   * cost a second cycle reading the log back).
+   * Bytes of log entries after {@code compactedSeq}, as far as this node knows (its own appends and
+   * what it loaded).
+   */
+  private long logBytes;
+
+  private boolean cycleRunning;
+
+  /**
+   * While this session's own append is in flight, the highest sequence number announced on the
+   * change feed meanwhile. The feed announces our own appends too, often before Redis' reply to the
+   * append: only once that reply is in can the session tell whether someone else wrote (else every
+   * keystroke would cost a second cycle reading the log back).
    */
   private boolean appendInFlight;
+
   private long announcedDuringAppend;
+
   /**
    * True while the document is being replaced by the stored one (after a refused or failed cycle).
    * Until then the in-memory document may hold changes that were never stored: no cycle, no
    * compaction and no outgoing message may use it.
    */
   private boolean reloading;
+
   private boolean catchUpWanted;
+
   /**
-   * Shortest time between two messages to one steady peer ({@link SessionSettings#batchWindow}). In a busy
-   * meeting the changes that arrive meanwhile go out together: one frame, one Automerge apply and one
-   * acknowledgement on the peer's side instead of one per keystroke. It bounds the extra delay a keystroke
-   * can see.
+   * Shortest time between two messages to one steady peer ({@link SessionSettings#batchWindow}). In
+   * a busy meeting the changes that arrive meanwhile go out together: one frame, one Automerge
+   * apply and one acknowledgement on the peer's side instead of one per keystroke. It bounds the
+   * extra delay a keystroke can see.
    */
   private final long batchWindowNanos;
+
   /** A steady peer's message was held back by the batch window: a cycle must send it. */
   private boolean flushWanted;
+
   private boolean flushScheduled;
   private boolean compacting;
   private boolean closed;
   private boolean unloaded;
   private long idleTimer = -1;
 
-  private DocumentSession(String documentId, Vertx vertx, Context context, SerialLane lane, DocumentStore store,
-      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay,
+  private DocumentSession(
+      String documentId,
+      Vertx vertx,
+      Context context,
+      SerialLane lane,
+      DocumentStore store,
+      AutomergeObjects natives,
+      SessionSettings settings,
+      SyncMetrics metrics,
+      EphemeralRelay relay,
       Consumer<DocumentSession> onUnload) {
     this.relay = relay;
     this.documentId = documentId;
@@ -160,24 +194,47 @@ public final class DocumentSession {
    * Loads a stored document into a new session. Fails with {@link StoreException} reason
    * UNKNOWN_DOCUMENT when the store does not have it.
    */
-  static Future<DocumentSession> load(String documentId, Vertx vertx, DocumentStore store, SessionPool pool,
-      AutomergeObjects natives, SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay,
+  static Future<DocumentSession> load(
+      String documentId,
+      Vertx vertx,
+      DocumentStore store,
+      SessionPool pool,
+      AutomergeObjects natives,
+      SessionSettings settings,
+      SyncMetrics metrics,
+      EphemeralRelay relay,
       Consumer<DocumentSession> onUnload) {
     Context context = vertx.getOrCreateContext();
     SerialLane lane = new SerialLane(pool.executor(), context);
     DocumentSession session =
-        new DocumentSession(documentId, vertx, context, lane, store, natives, settings, metrics, relay, onUnload);
-    return store.load(documentId)
-        .compose(stored -> stored.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
-            new StoreException(StoreException.Reason.UNKNOWN_DOCUMENT, "no document " + documentId))))
-        .compose(stored -> Future.all(store.writesClosed(documentId), lane.submit(() -> session.loadNative(stored)))
-            .map(all -> {
-              session.closed = all.resultAt(0);
-              session.mergedSeq = stored.lastSeq();
-              session.compactedSeq = stored.lastSeq() - stored.changes().size();
-              session.logBytes = stored.changes().stream().mapToLong(change -> change.length).sum();
-              return session;
-            }))
+        new DocumentSession(
+            documentId, vertx, context, lane, store, natives, settings, metrics, relay, onUnload);
+    return store
+        .load(documentId)
+        .compose(
+            stored ->
+                stored
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () ->
+                            Future.failedFuture(
+                                new StoreException(
+                                    StoreException.Reason.UNKNOWN_DOCUMENT,
+                                    "no document " + documentId))))
+        .compose(
+            stored ->
+                Future.all(
+                        store.writesClosed(documentId),
+                        lane.submit(() -> session.loadNative(stored)))
+                    .map(
+                        all -> {
+                          session.closed = all.resultAt(0);
+                          session.mergedSeq = stored.lastSeq();
+                          session.compactedSeq = stored.lastSeq() - stored.changes().size();
+                          session.logBytes =
+                              stored.changes().stream().mapToLong(change -> change.length).sum();
+                          return session;
+                        }))
         .onSuccess(s -> log.debug("loaded document {} at seq {}", documentId, s.mergedSeq));
   }
 
@@ -187,62 +244,82 @@ public final class DocumentSession {
 
   // ---- calls from connections (any thread); each hops onto the session's context ----
 
-  /** Adds a peer with a fresh sync state. Fails if the session already unloaded (the caller reopens). */
+  /**
+   * Adds a peer with a fresh sync state. Fails if the session already unloaded (the caller
+   * reopens).
+   */
   public Future<DocumentSession> attach(PeerSink peer, boolean mayWrite) {
     Promise<DocumentSession> attached = Promise.promise();
-    context.runOnContext(v -> {
-      if (unloaded) {
-        attached.fail(new SessionUnloaded(documentId));
-        return;
-      }
-      cancelIdleTimer();
-      PeerLink previous = peers.get(peer.peerId());
-      PeerLink link = new PeerLink(peer, mayWrite);
-      peers.put(peer.peerId(), link);
-      peersChanged();
-      lane.submit(() -> {
-        if (previous != null) {
-          natives.free(previous.state);
-        }
-        link.state = natives.newSyncState();
-        return null;
-      }).onComplete(ar -> attached.complete(this));
-    });
+    context.runOnContext(
+        v -> {
+          if (unloaded) {
+            attached.fail(new SessionUnloaded(documentId));
+            return;
+          }
+          cancelIdleTimer();
+          PeerLink previous = peers.get(peer.peerId());
+          PeerLink link = new PeerLink(peer, mayWrite);
+          peers.put(peer.peerId(), link);
+          peersChanged();
+          lane.submit(
+                  () -> {
+                    if (previous != null) {
+                      natives.free(previous.state);
+                    }
+                    link.state = natives.newSyncState();
+                    return null;
+                  })
+              .onComplete(ar -> attached.complete(this));
+        });
     return attached.future();
   }
 
   /**
-   * A sync or request message from a peer; {@code changes} are the change chunks it carries
-   * (see {@code SyncMessageInspector.changeChunks}), empty when none.
+   * A sync or request message from a peer; {@code changes} are the change chunks it carries (see
+   * {@code SyncMessageInspector.changeChunks}), empty when none.
    */
   public void receive(String peerId, byte[] data, byte[] changes, SyncMessageSummary summary) {
     boolean changesIncluded = changes.length > 0;
-    context.runOnContext(v -> {
-      PeerLink link = peers.get(peerId);
-      if (link == null || unloaded) {
-        return;
-      }
-      if (changesIncluded && !link.mayWrite) {
-        refuse(link, new Refusal(Refusal.Reason.READ_ONLY, "this link may only read; change to " + documentId + " refused"));
-        return;
-      }
-      if (changesIncluded && closed) {
-        refuse(link, new Refusal(Refusal.Reason.MEETING_CLOSED, "the meeting is closed; change to " + documentId + " refused"));
-        return;
-      }
-      if (inbox.size() >= MAX_INBOX) {
-        refuse(link, new Refusal(Refusal.Reason.OVERLOADED, "document " + documentId + " is overloaded, try again"));
-        return;
-      }
-      metrics.syncIn(data.length);
-      if (link.steady && isPlainAcknowledgement(summary, data)) {
-        // A steady peer is sent everything it lacks without asking; its acknowledgements change nothing
-        // here, so they cost no cycle (about one per keystroke per peer of the meeting).
-        return;
-      }
-      inbox.add(new Incoming(peerId, data, changes, summary));
-      runCycle();
-    });
+    context.runOnContext(
+        v -> {
+          PeerLink link = peers.get(peerId);
+          if (link == null || unloaded) {
+            return;
+          }
+          if (changesIncluded && !link.mayWrite) {
+            refuse(
+                link,
+                new Refusal(
+                    Refusal.Reason.READ_ONLY,
+                    "this link may only read; change to " + documentId + " refused"));
+            return;
+          }
+          if (changesIncluded && closed) {
+            refuse(
+                link,
+                new Refusal(
+                    Refusal.Reason.MEETING_CLOSED,
+                    "the meeting is closed; change to " + documentId + " refused"));
+            return;
+          }
+          if (inbox.size() >= MAX_INBOX) {
+            refuse(
+                link,
+                new Refusal(
+                    Refusal.Reason.OVERLOADED,
+                    "document " + documentId + " is overloaded, try again"));
+            return;
+          }
+          metrics.syncIn(data.length);
+          if (link.steady && isPlainAcknowledgement(summary, data)) {
+            // A steady peer is sent everything it lacks without asking; its acknowledgements change
+            // nothing
+            // here, so they cost no cycle (about one per keystroke per peer of the meeting).
+            return;
+          }
+          inbox.add(new Incoming(peerId, data, changes, summary));
+          runCycle();
+        });
   }
 
   /**
@@ -250,22 +327,24 @@ public final class DocumentSession {
    * a newer socket, the older socket's close comes later and must leave the newer link alone.
    */
   public void detach(PeerSink peer) {
-    context.runOnContext(v -> {
-      PeerLink link = peers.get(peer.peerId());
-      if (link == null || link.sink != peer) {
-        return;
-      }
-      peers.remove(peer.peerId());
-      peersChanged();
-      lane.submit(() -> {
-        natives.free(link.state);
-        link.state = null;
-        return null;
-      });
-      if (peers.isEmpty()) {
-        scheduleIdleUnload();
-      }
-    });
+    context.runOnContext(
+        v -> {
+          PeerLink link = peers.get(peer.peerId());
+          if (link == null || link.sink != peer) {
+            return;
+          }
+          peers.remove(peer.peerId());
+          peersChanged();
+          lane.submit(
+              () -> {
+                natives.free(link.state);
+                link.state = null;
+                return null;
+              });
+          if (peers.isEmpty()) {
+            scheduleIdleUnload();
+          }
+        });
   }
 
   /**
@@ -274,28 +353,30 @@ public final class DocumentSession {
    * from this node's peers also go to the other nodes; relayed ones ({@code fromOtherNode}) do not.
    */
   public void ephemeral(Ephemeral message, boolean fromOtherNode) {
-    context.runOnContext(v -> {
-      String key = message.senderId() + ":" + message.sessionId();
-      Long highest = ephemeralCounts.get(key);
-      if (highest != null && message.count() <= highest) {
-        return;
-      }
-      ephemeralCounts.put(key, message.count());
-      if (!presence.tryAcquire(System.nanoTime())) {
-        // Presence is best effort; the per-connection limit alone would let many connections (or
-        // reconnecting ones, each with a fresh allowance) multiply into every peer's socket.
-        metrics.presenceDropped();
-        return;
-      }
-      if (!fromOtherNode) {
-        relay.publish(message);
-      }
-      for (PeerLink link : peers.values()) {
-        if (!link.sink.peerId().equals(message.senderId())) {
-          link.sink.sendEphemeral(message.withTargetId(link.sink.peerId()));
-        }
-      }
-    });
+    context.runOnContext(
+        v -> {
+          String key = message.senderId() + ":" + message.sessionId();
+          Long highest = ephemeralCounts.get(key);
+          if (highest != null && message.count() <= highest) {
+            return;
+          }
+          ephemeralCounts.put(key, message.count());
+          if (!presence.tryAcquire(System.nanoTime())) {
+            // Presence is best effort; the per-connection limit alone would let many connections
+            // (or
+            // reconnecting ones, each with a fresh allowance) multiply into every peer's socket.
+            metrics.presenceDropped();
+            return;
+          }
+          if (!fromOtherNode) {
+            relay.publish(message);
+          }
+          for (PeerLink link : peers.values()) {
+            if (!link.sink.peerId().equals(message.senderId())) {
+              link.sink.sendEphemeral(message.withTargetId(link.sink.peerId()));
+            }
+          }
+        });
   }
 
   /** How many sender sessions' presence counts this session remembers (for tests). */
@@ -305,28 +386,32 @@ public final class DocumentSession {
     return size.future();
   }
 
-  /** Another writer (this node's meeting service or another node) stored entries up to {@code seq}. */
+  /**
+   * Another writer (this node's meeting service or another node) stored entries up to {@code seq}.
+   */
   public void storedElsewhere(long seq) {
-    context.runOnContext(v -> {
-      if (seq <= mergedSeq || unloaded) {
-        return;
-      }
-      if (appendInFlight) {
-        announcedDuringAppend = Math.max(announcedDuringAppend, seq);
-        return;
-      }
-      catchUpWanted = true;
-      runCycle();
-    });
+    context.runOnContext(
+        v -> {
+          if (seq <= mergedSeq || unloaded) {
+            return;
+          }
+          if (appendInFlight) {
+            announcedDuringAppend = Math.max(announcedDuringAppend, seq);
+            return;
+          }
+          catchUpWanted = true;
+          runCycle();
+        });
   }
 
   /** The meeting closed: from now on every change is refused. */
   public void markClosed() {
-    context.runOnContext(v -> {
-      closed = true;
-      catchUpWanted = true;
-      runCycle();
-    });
+    context.runOnContext(
+        v -> {
+          closed = true;
+          catchUpWanted = true;
+          runCycle();
+        });
   }
 
   /** Frees everything now (node shutdown). */
@@ -339,7 +424,10 @@ public final class DocumentSession {
   // ---- the cycle ----
 
   private void runCycle() {
-    if (cycleRunning || reloading || unloaded || (inbox.isEmpty() && !catchUpWanted && !flushWanted)) {
+    if (cycleRunning
+        || reloading
+        || unloaded
+        || (inbox.isEmpty() && !catchUpWanted && !flushWanted)) {
       return;
     }
     cycleRunning = true;
@@ -348,28 +436,35 @@ public final class DocumentSession {
     inbox.clear();
     boolean catchUp = catchUpWanted;
     catchUpWanted = false;
-    Future<Optional<LogSlice>> slice = catchUp
-        ? store.readSince(documentId, mergedSeq).map(Optional::of)
-        : Future.succeededFuture(Optional.empty());
+    Future<Optional<LogSlice>> slice =
+        catchUp
+            ? store.readSince(documentId, mergedSeq).map(Optional::of)
+            : Future.succeededFuture(Optional.empty());
     slice
-        .compose(s -> lane.submit(() -> timed(() -> applyAndGenerate(s, batch), metrics::cycleLaneWork)))
+        .compose(
+            s -> lane.submit(() -> timed(() -> applyAndGenerate(s, batch), metrics::cycleLaneWork)))
         .compose(cycle -> persist(cycle.applied()).map(cycle))
-        .compose(cycle -> cycle.applied().reloadNeeded
-            ? Future.failedFuture(new IllegalStateException("a rejected sync message left unstored changes"))
-            : Future.succeededFuture(cycle.generated()))
-        .onSuccess(generated -> {
-          // Only now that the store acknowledged the batch's changes may any message show them.
-          deliver(generated.out());
-          if (generated.heldBack()) {
-            scheduleFlush();
-          }
-        })
+        .compose(
+            cycle ->
+                cycle.applied().reloadNeeded
+                    ? Future.failedFuture(
+                        new IllegalStateException("a rejected sync message left unstored changes"))
+                    : Future.succeededFuture(cycle.generated()))
+        .onSuccess(
+            generated -> {
+              // Only now that the store acknowledged the batch's changes may any message show them.
+              deliver(generated.out());
+              if (generated.heldBack()) {
+                scheduleFlush();
+              }
+            })
         .onFailure(failure -> recoverCycle(failure, batch, catchUp))
-        .onComplete(ar -> {
-          cycleRunning = false;
-          maybeCompact();
-          runCycle();
-        });
+        .onComplete(
+            ar -> {
+              cycleRunning = false;
+              maybeCompact();
+              runCycle();
+            });
   }
 
   /** Lane: runs {@code work} and reports how long it took. */
@@ -383,27 +478,30 @@ public final class DocumentSession {
   }
 
   /**
-   * Lane: one task per cycle. The outgoing messages are worked out right after applying, while the lane
-   * is ours anyway, but they wait on the context until the append is acknowledged: a second lane task
-   * after the append cost two more thread hand-offs per keystroke. If the cycle fails instead, they are
-   * dropped and every peer's sync state is reset with the reload, so nothing generated here leaks.
+   * Lane: one task per cycle. The outgoing messages are worked out right after applying, while the
+   * lane is ours anyway, but they wait on the context until the append is acknowledged: a second
+   * lane task after the append cost two more thread hand-offs per keystroke. If the cycle fails
+   * instead, they are dropped and every peer's sync state is reset with the reload, so nothing
+   * generated here leaks.
    */
   private Cycle applyAndGenerate(Optional<LogSlice> slice, List<Incoming> batch) {
     Applied applied = apply(slice, batch);
-    return new Cycle(applied, applied.reloadNeeded ? new Generated(List.of(), false) : generate(batch));
+    return new Cycle(
+        applied, applied.reloadNeeded ? new Generated(List.of(), false) : generate(batch));
   }
 
   /**
-   * Lane: merges stored entries from the log, then the peers' messages; returns what must be stored.
+   * Lane: merges stored entries from the log, then the peers' messages; returns what must be
+   * stored.
    *
    * <p>A steady peer's message (see {@link PeerLink#steady}) is not handed to Automerge's sync: its
-   * changes are applied directly and kept in {@link #recent} for the other peers. Automerge 0.5's sync
-   * walks the whole change history on every receive and generate (it computes a clock of the last
-   * sync heads), so in a long meeting each call costs more than the last; applying a change does not.
-   * Clients of either message version qualify; chunks this class cannot read (a whole saved document,
-   * a compressed change) are applied all the same and their changes read back from Automerge. A
-   * message that is anything but changes and heads (a need, a reset, unreadable bytes) puts its peer
-   * back on Automerge's own sync with a fresh sync state.
+   * changes are applied directly and kept in {@link #recent} for the other peers. Automerge 0.5's
+   * sync walks the whole change history on every receive and generate (it computes a clock of the
+   * last sync heads), so in a long meeting each call costs more than the last; applying a change
+   * does not. Clients of either message version qualify; chunks this class cannot read (a whole
+   * saved document, a compressed change) are applied all the same and their changes read back from
+   * Automerge. A message that is anything but changes and heads (a need, a reset, unreadable bytes)
+   * puts its peer back on Automerge's own sync with a fresh sync state.
    */
   private Applied apply(Optional<LogSlice> slice, List<Incoming> batch) {
     if (document == null) {
@@ -426,7 +524,8 @@ public final class DocumentSession {
           ChangeHash[] before = in.changes.length == 0 ? null : document.getHeads();
           try {
             if (before != null) {
-              document.applyEncodedChanges(in.changes); // Automerge reads every kind of chunk in one call
+              document.applyEncodedChanges(
+                  in.changes); // Automerge reads every kind of chunk in one call
             }
             pending.writeBytes(in.changes);
             for (ChangeChunk change : changesOf(in.changes, before)) {
@@ -440,8 +539,12 @@ public final class DocumentSession {
           }
           continue;
         }
-        log.debug("document {}: peer {} sent more than changes and heads (need {}, changes {})", documentId,
-            in.peerId, in.summary.needCount(), in.summary.changeCount());
+        log.debug(
+            "document {}: peer {} sent more than changes and heads (need {}, changes {})",
+            documentId,
+            in.peerId,
+            in.summary.needCount(),
+            in.summary.changeCount());
         resetPeer(link);
       }
       ChangeHash[] before = in.changes.length > 0 ? document.getHeads() : null;
@@ -450,7 +553,8 @@ public final class DocumentSession {
         pending.writeBytes(in.changes);
         rememberForSteadyPeers(in.changes, before, in.peerId);
       } catch (RuntimeException e) {
-        // The binding's AutomergeException is package-private: any RuntimeException here is bad client bytes.
+        // The binding's AutomergeException is package-private: any RuntimeException here is bad
+        // client bytes.
         errors.add(rejected(in.peerId, e));
         resetPeer(link);
         // Automerge parses a message fully before applying it, so a rejected one normally changes
@@ -462,23 +566,33 @@ public final class DocumentSession {
       recent.add(direct.get(i), directOrigins.get(i));
     }
     if (!direct.isEmpty() && !allApplied(direct, document.getHeads())) {
-      // A change waits for a dependency, or was a duplicate: Automerge's own sync sorts those peers out.
-      log.debug("document {}: a directly applied change is not in the document; its senders resync", documentId);
+      // A change waits for a dependency, or was a duplicate: Automerge's own sync sorts those peers
+      // out.
+      log.debug(
+          "document {}: a directly applied change is not in the document; its senders resync",
+          documentId);
       for (String origin : new HashSet<>(directOrigins)) {
         Optional.ofNullable(peerOnLane(origin)).ifPresent(this::resetPeer);
       }
     }
-    return new Applied(pending.size() == 0 ? null : pending.toByteArray(),
-        slice.map(LogSlice::lastSeq).orElse(-1L), errors, reloadNeeded);
+    return new Applied(
+        pending.size() == 0 ? null : pending.toByteArray(),
+        slice.map(LogSlice::lastSeq).orElse(-1L),
+        errors,
+        reloadNeeded);
   }
-
 
   private PeerError rejected(String peerId, RuntimeException e) {
-    return new PeerError(peerId, new Refusal(Refusal.Reason.SYNC_REJECTED,
-        "Automerge rejected the sync message for " + documentId + ": " + e.getMessage()));
+    return new PeerError(
+        peerId,
+        new Refusal(
+            Refusal.Reason.SYNC_REJECTED,
+            "Automerge rejected the sync message for " + documentId + ": " + e.getMessage()));
   }
 
-  /** Lane: back to Automerge's own sync for this peer, from scratch (a full bloom-filter exchange). */
+  /**
+   * Lane: back to Automerge's own sync for this peer, from scratch (a full bloom-filter exchange).
+   */
   private void resetPeer(PeerLink link) {
     if (link.steady) {
       metrics.fastPathExit();
@@ -511,7 +625,9 @@ public final class DocumentSession {
     }
   }
 
-  /** Nothing but changes and heads: no need, no reset (else Automerge's own sync must answer it). */
+  /**
+   * Nothing but changes and heads: no need, no reset (else Automerge's own sync must answer it).
+   */
   private static boolean isChangesAndHeads(byte[] data) {
     try {
       SyncMessageParts parts = SyncMessageParts.read(data);
@@ -523,10 +639,11 @@ public final class DocumentSession {
   }
 
   /**
-   * Lane: the changes that {@code chunks}, just applied on top of {@code before}, brought. Plain change
-   * chunks (automerge 3 puts several in one) are read here; a chunk only Automerge reads (a whole saved
-   * document, which automerge 3 sends while it believes the other side holds nothing, or a compressed
-   * change) is read back from the document with one {@code encodeChangesSince}, rare by nature.
+   * Lane: the changes that {@code chunks}, just applied on top of {@code before}, brought. Plain
+   * change chunks (automerge 3 puts several in one) are read here; a chunk only Automerge reads (a
+   * whole saved document, which automerge 3 sends while it believes the other side holds nothing,
+   * or a compressed change) is read back from the document with one {@code encodeChangesSince},
+   * rare by nature.
    */
   private List<ChangeChunk> changesOf(byte[] chunks, ChangeHash[] before) {
     if (chunks.length == 0) {
@@ -547,7 +664,10 @@ public final class DocumentSession {
     try {
       return ChangeChunk.splitAll(document.encodeChangesSince(before));
     } catch (MalformedMessageException e) {
-      log.debug("document {}: new changes not readable here ({}); steady peers resync", documentId, e.getMessage());
+      log.debug(
+          "document {}: new changes not readable here ({}); steady peers resync",
+          documentId,
+          e.getMessage());
       resetSteadyPeers();
       return List.of();
     }
@@ -555,7 +675,8 @@ public final class DocumentSession {
 
   /**
    * Whether every directly applied change is now in the document: each is a head or a dependency of
-   * a later one of the batch that is. One whose dependencies are missing waits in Automerge's queue.
+   * a later one of the batch that is. One whose dependencies are missing waits in Automerge's
+   * queue.
    */
   private static boolean allApplied(List<ChangeChunk> changes, ChangeHash[] heads) {
     Set<ByteBuffer> covered = new HashSet<>();
@@ -602,65 +723,89 @@ public final class DocumentSession {
       }
     }
     if (slice.snapshot().isPresent()) {
-      resetSteadyPeers(); // a compaction happened meanwhile: which changes are new is not known here
+      resetSteadyPeers(); // a compaction happened meanwhile: which changes are new is not known
+      // here
     }
   }
 
-  /** Context: appends the batch's change chunks, retrying while Redis is away; never acknowledges before. */
+  /**
+   * Context: appends the batch's change chunks, retrying while Redis is away; never acknowledges
+   * before.
+   */
   private Future<Void> persist(Applied applied) {
     if (applied.mergedSeq > mergedSeq) {
       mergedSeq = applied.mergedSeq;
     }
-    applied.errors.forEach(error -> Optional.ofNullable(peers.get(error.peerId)).ifPresent(l -> refuse(l, error.refusal)));
+    applied.errors.forEach(
+        error ->
+            Optional.ofNullable(peers.get(error.peerId)).ifPresent(l -> refuse(l, error.refusal)));
     if (applied.pending == null) {
       return Future.succeededFuture();
     }
     long started = System.nanoTime();
     appendInFlight = true;
-    return appendWithRetry(applied.pending, 0).map(seq -> {
-      logBytes += applied.pending.length;
-      metrics.storeLatency(System.nanoTime() - started);
-      if (seq == mergedSeq + 1) {
-        mergedSeq = seq;
-      } else {
-        catchUpWanted = true; // another node appended in between: read its entries (ours re-applies as a no-op)
-      }
-      return (Void) null;
-    }).onComplete(ar -> {
-      appendInFlight = false;
-      if (announcedDuringAppend > mergedSeq) {
-        catchUpWanted = true; // someone else appended while ours was in flight
-      }
-      announcedDuringAppend = 0;
-    });
+    return appendWithRetry(applied.pending, 0)
+        .map(
+            seq -> {
+              logBytes += applied.pending.length;
+              metrics.storeLatency(System.nanoTime() - started);
+              if (seq == mergedSeq + 1) {
+                mergedSeq = seq;
+              } else {
+                catchUpWanted =
+                    true; // another node appended in between: read its entries (ours re-applies as
+                // a no-op)
+              }
+              return (Void) null;
+            })
+        .onComplete(
+            ar -> {
+              appendInFlight = false;
+              if (announcedDuringAppend > mergedSeq) {
+                catchUpWanted = true; // someone else appended while ours was in flight
+              }
+              announcedDuringAppend = 0;
+            });
   }
 
   private Future<Long> appendWithRetry(byte[] changes, int attempt) {
-    return store.append(documentId, changes).recover(failure -> {
-      if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNAVAILABLE && !unloaded) {
-        Duration wait = Duration.ofMillis(Math.min(5_000, 50L << Math.min(attempt, 7)));
-        log.warn("document {}: store unavailable, retrying append in {} ms (attempt {}): {}",
-            documentId, wait.toMillis(), attempt + 1, e.getMessage());
-        metrics.storeRetry();
-        return vertx.timer(wait.toMillis()).compose(t -> appendWithRetry(changes, attempt + 1));
-      }
-      return Future.failedFuture(failure);
-    });
+    return store
+        .append(documentId, changes)
+        .recover(
+            failure -> {
+              if (failure instanceof StoreException e
+                  && e.reason() == StoreException.Reason.UNAVAILABLE
+                  && !unloaded) {
+                Duration wait = Duration.ofMillis(Math.min(5_000, 50L << Math.min(attempt, 7)));
+                log.warn(
+                    "document {}: store unavailable, retrying append in {} ms (attempt {}): {}",
+                    documentId,
+                    wait.toMillis(),
+                    attempt + 1,
+                    e.getMessage());
+                metrics.storeRetry();
+                return vertx
+                    .timer(wait.toMillis())
+                    .compose(t -> appendWithRetry(changes, attempt + 1));
+              }
+              return Future.failedFuture(failure);
+            });
   }
 
   /**
    * Lane: the next message for each peer that may need one.
    *
-   * <p>A steady peer (one that held exactly our heads when Automerge had nothing left for it) gets a
-   * message written here: our heads, a {@code have} that says "exactly these heads", and the recent
-   * changes it lacks. It gets one when there are such changes or when it sent changes (the
+   * <p>A steady peer (one that held exactly our heads when Automerge had nothing left for it) gets
+   * a message written here: our heads, a {@code have} that says "exactly these heads", and the
+   * recent changes it lacks. It gets one when there are such changes or when it sent changes (the
    * acknowledgement that tells it they are stored). Other peers go through Automerge's sync state,
    * whose generation is skipped where its answer is known to be "nothing":
+   *
    * <ul>
    *   <li>when the heads did not move, for a peer that did not speak in this cycle (a sync state
-   *       changes only by receiving or by the document changing);</li>
-   *   <li>for a peer whose every message in this cycle acknowledged exactly our current heads, with no
-   *       changes and no need, once answered on this sync state.</li>
+   *       changes only by receiving or by the document changing);
+   *   <li>for a peer whose every message in this cycle acknowledged exactly our current heads, with
+   *       no changes and no need, once answered on this sync state.
    * </ul>
    */
   private Generated generate(List<Incoming> batch) {
@@ -706,14 +851,19 @@ public final class DocumentSession {
       }
       if (!link.answered && link.lastHeads.isEmpty() && heads.length > 0) {
         // A peer that holds nothing (a late joiner, a fresh tab) gets the whole document at once.
-        out.add(new Outgoing(link, SyncMessageParts.writeDocument(headBytes, savedDocument(heads)), false));
+        out.add(
+            new Outgoing(
+                link, SyncMessageParts.writeDocument(headBytes, savedDocument(heads)), false));
         link.answered = true;
-        // It will hold exactly these heads: everything recent has so far. No need to wait for a quiet
+        // It will hold exactly these heads: everything recent has so far. No need to wait for a
+        // quiet
         // moment (which a meeting in full swing may not have) to sync it on the fast path.
         link.steady = true;
         link.sentUpTo = recent.end();
-        log.debug("document {}: peer {} joined with nothing, sent the whole document; now on the fast path",
-            documentId, link.sink.peerId());
+        log.debug(
+            "document {}: peer {} joined with nothing, sent the whole document; now on the fast path",
+            documentId,
+            link.sink.peerId());
         continue;
       }
       if (!headsMoved && (spoke == null || (spoke.onlyAcknowledged && link.answered))) {
@@ -738,20 +888,28 @@ public final class DocumentSession {
     return new Generated(out, heldBack);
   }
 
-  /** Context: one cycle, a little later, sends what was held back (it applies nothing if nothing came). */
+  /**
+   * Context: one cycle, a little later, sends what was held back (it applies nothing if nothing
+   * came).
+   */
   private void scheduleFlush() {
     if (flushScheduled) {
       return;
     }
     flushScheduled = true;
-    vertx.setTimer(Math.max(1, batchWindowNanos / 1_000_000), t -> {
-      flushScheduled = false;
-      flushWanted = true;
-      runCycle();
-    });
+    vertx.setTimer(
+        Math.max(1, batchWindowNanos / 1_000_000),
+        t -> {
+          flushScheduled = false;
+          flushWanted = true;
+          runCycle();
+        });
   }
 
-  /** Lane: the saved document at {@code heads}, kept while the heads stay (joiners often come together). */
+  /**
+   * Lane: the saved document at {@code heads}, kept while the heads stay (joiners often come
+   * together).
+   */
   private byte[] savedDocument(ChangeHash[] heads) {
     if (savedAt == null || !sameHeads(savedAt, heads)) {
       saved = document.save();
@@ -760,29 +918,40 @@ public final class DocumentSession {
     return saved;
   }
 
-  /** A peer that holds exactly our heads while Automerge has nothing for it is in sync: from now on, the fast path. */
+  /**
+   * A peer that holds exactly our heads while Automerge has nothing for it is in sync: from now on,
+   * the fast path.
+   */
   private void becomeSteadyIfInSync(PeerLink link, ChangeHash[] heads) {
     if (link.answered && link.lastHeads != null && sameHeads(link.lastHeads, heads)) {
       link.steady = true;
       link.sentUpTo = recent.end();
-      log.debug("document {}: peer {} is in sync, now on the fast path", documentId, link.sink.peerId());
+      log.debug(
+          "document {}: peer {} is in sync, now on the fast path", documentId, link.sink.peerId());
     }
   }
 
   /** What a peer said in one cycle. */
   private record Spoke(boolean onlyAcknowledged, boolean sentChanges) {
     Spoke and(Spoke other) {
-      return new Spoke(onlyAcknowledged && other.onlyAcknowledged, sentChanges || other.sentChanges);
+      return new Spoke(
+          onlyAcknowledged && other.onlyAcknowledged, sentChanges || other.sentChanges);
     }
   }
 
-  /** Per peer that spoke in the batch: whether all it said was "I hold exactly your heads", and whether it sent changes. */
+  /**
+   * Per peer that spoke in the batch: whether all it said was "I hold exactly your heads", and
+   * whether it sent changes.
+   */
   private static Map<String, Spoke> senders(List<Incoming> batch, ChangeHash[] heads) {
     Map<String, Spoke> senders = new HashMap<>();
     for (Incoming in : batch) {
-      boolean acknowledgement = in.summary.changeCount() == 0 && in.summary.needCount() == 0
-          && sameHeads(in.summary.heads(), heads);
-      senders.merge(in.peerId, new Spoke(acknowledgement, in.summary.changeCount() > 0), Spoke::and);
+      boolean acknowledgement =
+          in.summary.changeCount() == 0
+              && in.summary.needCount() == 0
+              && sameHeads(in.summary.heads(), heads);
+      senders.merge(
+          in.peerId, new Spoke(acknowledgement, in.summary.changeCount() > 0), Spoke::and);
     }
     return senders;
   }
@@ -843,17 +1012,25 @@ public final class DocumentSession {
     }
     if (failure instanceof StoreException e && e.reason() == StoreException.Reason.WRITES_CLOSED) {
       closed = true;
-      log.warn("document {}: meeting closed while changes were in flight; refusing them and reloading", documentId);
+      log.warn(
+          "document {}: meeting closed while changes were in flight; refusing them and reloading",
+          documentId);
       for (Incoming in : batch) {
         PeerLink link = peers.get(in.peerId);
         if (in.changes.length > 0 && link != null) {
-          refuse(link, new Refusal(Refusal.Reason.MEETING_CLOSED, "the meeting is closed; change to " + documentId + " refused"));
+          refuse(
+              link,
+              new Refusal(
+                  Refusal.Reason.MEETING_CLOSED,
+                  "the meeting is closed; change to " + documentId + " refused"));
         }
       }
       reloadFromStore();
       return;
     }
-    if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNAVAILABLE && catchUp) {
+    if (failure instanceof StoreException e
+        && e.reason() == StoreException.Reason.UNAVAILABLE
+        && catchUp) {
       // Nothing was applied from this batch only if reading the log failed; retry it all shortly.
       log.warn("document {}: cannot read the log ({}), retrying", documentId, e.getMessage());
       inbox.addAll(batch);
@@ -864,45 +1041,58 @@ public final class DocumentSession {
     reloadFromStore();
   }
 
-  /** Drops the in-memory document (which may hold refused changes) and every sync state, then reloads. */
+  /**
+   * Drops the in-memory document (which may hold refused changes) and every sync state, then
+   * reloads.
+   */
   private void reloadFromStore() {
-    // Not cycleRunning: the failed cycle's own completion clears that flag right after this returns.
+    // Not cycleRunning: the failed cycle's own completion clears that flag right after this
+    // returns.
     reloading = true;
-    store.load(documentId)
-        .compose(stored -> lane.submit(() -> {
-          natives.free(document);
-          document = null;
-          generatedHeads = null;
-          saved = null;
-          savedAt = null;
-          recent.dropBefore(recent.end());
-          stored.ifPresent(this::loadNativeUnchecked);
-          for (PeerLink link : lanePeers()) {
-            resetPeer(link);
-          }
-          return stored.map(StoredDocument::lastSeq).orElse(0L);
-        }))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            // The document in memory may still hold unstored changes: never go on with it.
-            log.error("document {}: reload failed; retrying in a second", documentId, ar.cause());
-            vertx.setTimer(1_000, t -> {
-              if (!unloaded) {
-                reloadFromStore();
+    store
+        .load(documentId)
+        .compose(
+            stored ->
+                lane.submit(
+                    () -> {
+                      natives.free(document);
+                      document = null;
+                      generatedHeads = null;
+                      saved = null;
+                      savedAt = null;
+                      recent.dropBefore(recent.end());
+                      stored.ifPresent(this::loadNativeUnchecked);
+                      for (PeerLink link : lanePeers()) {
+                        resetPeer(link);
+                      }
+                      return stored.map(StoredDocument::lastSeq).orElse(0L);
+                    }))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                // The document in memory may still hold unstored changes: never go on with it.
+                log.error(
+                    "document {}: reload failed; retrying in a second", documentId, ar.cause());
+                vertx.setTimer(
+                    1_000,
+                    t -> {
+                      if (!unloaded) {
+                        reloadFromStore();
+                      }
+                    });
+                return;
               }
+              mergedSeq = ar.result();
+              reloading = false;
+              catchUpWanted = true;
+              runCycle();
             });
-            return;
-          }
-          mergedSeq = ar.result();
-          reloading = false;
-          catchUpWanted = true;
-          runCycle();
-        });
   }
 
   private void maybeCompact() {
     boolean manyEntries = mergedSeq - compactedSeq >= settings.compactAfter();
-    // A few large entries (a pasted or imported document, an offline client's backlog) are as slow to load
+    // A few large entries (a pasted or imported document, an offline client's backlog) are as slow
+    // to load
     // change by change as many small ones: fold them into the snapshot too.
     boolean manyBytes = logBytes >= COMPACT_AFTER_BYTES && mergedSeq > compactedSeq;
     if (compacting || reloading || unloaded || catchUpWanted || !(manyEntries || manyBytes)) {
@@ -913,30 +1103,41 @@ public final class DocumentSession {
     long upTo = mergedSeq;
     lane.submit(() -> timed(document::save, metrics::compactionLaneWork))
         .compose(snapshot -> store.compact(documentId, snapshot, upTo))
-        .onComplete(ar -> {
-          compacting = false;
-          if (ar.succeeded()) {
-            compactedSeq = upTo;
-            logBytes = Math.max(0, logBytes - bytesFolded);
-            log.debug("document {}: compacted up to seq {}", documentId, upTo);
-          } else {
-            log.warn("document {}: compaction failed, will retry later: {}", documentId, ar.cause().getMessage());
-          }
-        });
+        .onComplete(
+            ar -> {
+              compacting = false;
+              if (ar.succeeded()) {
+                compactedSeq = upTo;
+                logBytes = Math.max(0, logBytes - bytesFolded);
+                log.debug("document {}: compacted up to seq {}", documentId, upTo);
+              } else {
+                log.warn(
+                    "document {}: compaction failed, will retry later: {}",
+                    documentId,
+                    ar.cause().getMessage());
+              }
+            });
   }
 
   // ---- idle unload ----
 
   private void scheduleIdleUnload() {
     cancelIdleTimer();
-    idleTimer = vertx.setTimer(settings.idle().toMillis(), id -> {
-      idleTimer = -1;
-      if (peers.isEmpty() && !cycleRunning && !reloading && inbox.isEmpty() && !compacting) {
-        unload();
-      } else if (peers.isEmpty()) {
-        scheduleIdleUnload();
-      }
-    });
+    idleTimer =
+        vertx.setTimer(
+            settings.idle().toMillis(),
+            id -> {
+              idleTimer = -1;
+              if (peers.isEmpty()
+                  && !cycleRunning
+                  && !reloading
+                  && inbox.isEmpty()
+                  && !compacting) {
+                unload();
+              } else if (peers.isEmpty()) {
+                scheduleIdleUnload();
+              }
+            });
   }
 
   private void cancelIdleTimer() {
@@ -956,18 +1157,21 @@ public final class DocumentSession {
     List<PeerLink> remaining = new ArrayList<>(peers.values());
     peers.clear();
     peersChanged();
-    return lane.submit(() -> {
-      for (PeerLink link : remaining) {
-        natives.free(link.state);
-        link.state = null;
-      }
-      natives.free(document);
-      document = null;
-      saved = null;
-      savedAt = null;
-      recent.dropBefore(recent.end());
-      return null;
-    }).onSuccess(v -> log.debug("unloaded document {}", documentId)).mapEmpty();
+    return lane.submit(
+            () -> {
+              for (PeerLink link : remaining) {
+                natives.free(link.state);
+                link.state = null;
+              }
+              natives.free(document);
+              document = null;
+              saved = null;
+              savedAt = null;
+              recent.dropBefore(recent.end());
+              return null;
+            })
+        .onSuccess(v -> log.debug("unloaded document {}", documentId))
+        .mapEmpty();
   }
 
   // ---- helpers ----
@@ -988,13 +1192,18 @@ public final class DocumentSession {
       saved = stored.snapshot();
       savedAt = document.getHeads();
     }
-    log.debug("document {}: loaded a {}-byte snapshot and {} log entries in {} ms", documentId,
-        stored.snapshot().length, stored.changes().size(), (System.nanoTime() - started) / 1_000_000);
+    log.debug(
+        "document {}: loaded a {}-byte snapshot and {} log entries in {} ms",
+        documentId,
+        stored.snapshot().length,
+        stored.changes().size(),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   /**
    * Peer links are created on the context and read on the lane. Tasks are handed over through the
-   * lane's queue, which orders the writes before the reads; the map itself is copied on the context.
+   * lane's queue, which orders the writes before the reads; the map itself is copied on the
+   * context.
    */
   private volatile List<PeerLink> peersSnapshot = List.of();
 
@@ -1017,7 +1226,11 @@ public final class DocumentSession {
 
   private void refuse(PeerLink link, Refusal refusal) {
     metrics.refused(refusal.reason());
-    log.warn("refused peer {} on document {}: {}", link.sink.peerId(), documentId, refusal.clientMessage());
+    log.warn(
+        "refused peer {} on document {}: {}",
+        link.sink.peerId(),
+        documentId,
+        refusal.clientMessage());
     link.sink.refuse(refusal);
   }
 
@@ -1026,19 +1239,31 @@ public final class DocumentSession {
     final PeerSink sink;
     final boolean mayWrite;
     volatile SyncState state;
-    /** Lane-confined: whether a message was generated on the current {@code state} (Automerge's have_responded). */
+
+    /**
+     * Lane-confined: whether a message was generated on the current {@code state} (Automerge's
+     * have_responded).
+     */
     boolean answered;
+
     /**
      * Lane-confined: synced by the fast path (see {@link DocumentSession#generate}); it holds every
-     * change of {@link DocumentSession#recent} before {@code sentUpTo}. Written on the lane; also read on
-     * the context to drop a steady peer's acknowledgements (a stale read costs one cycle, or one
-     * ignored acknowledgement of a peer that Automerge's sync answers again anyway).
+     * change of {@link DocumentSession#recent} before {@code sentUpTo}. Written on the lane; also
+     * read on the context to drop a steady peer's acknowledgements (a stale read costs one cycle,
+     * or one ignored acknowledgement of a peer that Automerge's sync answers again anyway).
      */
     volatile boolean steady;
+
     long sentUpTo;
-    /** Lane-confined: when it was last sent a message, and whether changes it sent still await their acknowledgement. */
+
+    /**
+     * Lane-confined: when it was last sent a message, and whether changes it sent still await their
+     * acknowledgement.
+     */
     long lastSentNanos = Long.MIN_VALUE / 2;
+
     boolean owesAcknowledgement;
+
     /** Lane-confined: the heads of its latest message. */
     List<byte[]> lastHeads;
 
@@ -1050,7 +1275,8 @@ public final class DocumentSession {
 
   private record Incoming(String peerId, byte[] data, byte[] changes, SyncMessageSummary summary) {}
 
-  private record Applied(byte[] pending, long mergedSeq, List<PeerError> errors, boolean reloadNeeded) {}
+  private record Applied(
+      byte[] pending, long mergedSeq, List<PeerError> errors, boolean reloadNeeded) {}
 
   private record PeerError(String peerId, Refusal refusal) {}
 
@@ -1060,7 +1286,10 @@ public final class DocumentSession {
   /** A cycle's messages, and whether a steady peer's message was held back for a moment. */
   private record Generated(List<Outgoing> out, boolean heldBack) {}
 
-  /** What one lane task of a cycle produced: the changes to store, then the messages to deliver once they are. */
+  /**
+   * What one lane task of a cycle produced: the changes to store, then the messages to deliver once
+   * they are.
+   */
   private record Cycle(Applied applied, Generated generated) {}
 
   /** The session unloaded between lookup and attach; the caller opens a fresh one. */

@@ -11,5 +11,5 @@ public interface EphemeralRelay {
   void publish(Ephemeral message);
 
   /** For a single node: nothing to relay. */
-  EphemeralRelay NONE = message -> { };
+  EphemeralRelay NONE = message -> {};
 }

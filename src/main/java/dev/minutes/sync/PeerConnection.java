@@ -2,17 +2,17 @@ package dev.minutes.sync;
 
 import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.store.StoreException;
-import dev.minutes.sync.codec.MalformedMessageException;
-import dev.minutes.sync.codec.MessageCodec;
-import dev.minutes.sync.codec.PeerMetadata;
-import dev.minutes.sync.codec.ProtocolMessage;
-import dev.minutes.sync.codec.Ignored;
 import dev.minutes.sync.codec.DocUnavailable;
 import dev.minutes.sync.codec.Ephemeral;
 import dev.minutes.sync.codec.ErrorMessage;
+import dev.minutes.sync.codec.Ignored;
 import dev.minutes.sync.codec.Join;
 import dev.minutes.sync.codec.Leave;
+import dev.minutes.sync.codec.MalformedMessageException;
+import dev.minutes.sync.codec.MessageCodec;
 import dev.minutes.sync.codec.Peer;
+import dev.minutes.sync.codec.PeerMetadata;
+import dev.minutes.sync.codec.ProtocolMessage;
 import dev.minutes.sync.codec.Request;
 import dev.minutes.sync.codec.Sync;
 import dev.minutes.sync.codec.SyncMessageInspector;
@@ -25,8 +25,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -41,9 +39,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerConnection implements PeerSink {
   private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
-  /** Message types of automerge-repo's remote-heads gossip, which this server does not take part in. */
-  private static final Set<String> GOSSIP_TYPES = Set.of("remote-subscription-change", "remote-heads-changed");
-  /** How Vert.x words a multi-frame message over {@code maxWebSocketMessageSize} (it has no dedicated type). */
+
+  /**
+   * Message types of automerge-repo's remote-heads gossip, which this server does not take part in.
+   */
+  private static final Set<String> GOSSIP_TYPES =
+      Set.of("remote-subscription-change", "remote-heads-changed");
+
+  /**
+   * How Vert.x words a multi-frame message over {@code maxWebSocketMessageSize} (it has no
+   * dedicated type).
+   */
   private static final String MESSAGE_OVERFLOW = "overflow max message size";
 
   private final ServerWebSocket socket;
@@ -59,15 +65,28 @@ public final class PeerConnection implements PeerSink {
   private volatile String peerId;
   private volatile boolean closed;
   private boolean detached;
+
   /** The socket's event loop: the only thread that touches {@link #documents}. */
   private Context context;
-  /** Event loop: when anything (a message, a pong) last arrived, and when the last ping left (0: none yet). */
+
+  /**
+   * Event loop: when anything (a message, a pong) last arrived, and when the last ping left (0:
+   * none yet).
+   */
   private long lastHeardNanos;
+
   private long lastPingNanos;
   private long pingTimer = -1;
 
-  public PeerConnection(ServerWebSocket socket, HttpConnection connection, AccessGrant grant, SessionRegistry sessions, PeerDirectory directory,
-      ServerIdentity server, SyncMetrics metrics, ConnectionLimits limits) {
+  public PeerConnection(
+      ServerWebSocket socket,
+      HttpConnection connection,
+      AccessGrant grant,
+      SessionRegistry sessions,
+      PeerDirectory directory,
+      ServerIdentity server,
+      SyncMetrics metrics,
+      ConnectionLimits limits) {
     this.socket = socket;
     this.connection = connection;
     this.grant = grant;
@@ -84,16 +103,20 @@ public final class PeerConnection implements PeerSink {
     rate = new MessageRate(limits.messagesPerSecond(), System.nanoTime());
     socket.setWriteQueueMaxSize(limits.writeQueueBytes());
     socket.binaryMessageHandler(this::onBinary);
-    socket.textMessageHandler(text -> refuseAndLog(new Refusal(Refusal.Reason.TEXT_FRAME,
-        "frames must be binary CBOR, got a text frame")));
+    socket.textMessageHandler(
+        text ->
+            refuseAndLog(
+                new Refusal(
+                    Refusal.Reason.TEXT_FRAME, "frames must be binary CBOR, got a text frame")));
     socket.exceptionHandler(this::onSocketFailure);
     socket.pongHandler(pong -> lastHeardNanos = System.nanoTime());
     lastHeardNanos = System.nanoTime();
     startPinging();
-    socket.closeHandler(v -> {
-      onClosed();
-      afterClose.run();
-    });
+    socket.closeHandler(
+        v -> {
+          onClosed();
+          afterClose.run();
+        });
   }
 
   @Override
@@ -122,13 +145,16 @@ public final class PeerConnection implements PeerSink {
     try {
       if (socket.writeQueueFull()) {
         // A client that stops reading must not make the server buffer without bound.
-        refuseAndLog(new Refusal(Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
+        refuseAndLog(
+            new Refusal(
+                Refusal.Reason.SLOW_CONSUMER, "client is not reading; its write queue is full"));
         return;
       }
       socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message)));
     } catch (IllegalStateException socketClosed) {
       // The client closed the socket after `closed` was read: sessions call this from their own
-      // context, while the close is handled on the socket's. writeQueueFull() then throws ("WebSocket
+      // context, while the close is handled on the socket's. writeQueueFull() then throws
+      // ("WebSocket
       // is closed"); there is nothing left to deliver, and the close handler detaches this peer.
       log.debug("peer {}: not sending '{}', the socket is closed", describe(), message.type());
     }
@@ -141,18 +167,21 @@ public final class PeerConnection implements PeerSink {
     }
     int code = refusal.reason().closeCode();
     if (refusal.reason() != Refusal.Reason.SLOW_CONSUMER) {
-      socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(
-          new ErrorMessage(server.peerId(), peerId, refusal.clientMessage()))));
+      socket.writeBinaryMessage(
+          Buffer.buffer(
+              MessageCodec.encode(
+                  new ErrorMessage(server.peerId(), peerId, refusal.clientMessage()))));
     }
     if (code != 0) {
       closed = true;
       if (refusal.reason() == Refusal.Reason.SLOW_CONSUMER) {
         // A client that does not read would never answer the close handshake either, and its
         // queued bytes stay in memory until the TCP connection goes: drop it now.
-        context.runOnContext(v -> {
-          onClosed();
-          connection.close();
-        });
+        context.runOnContext(
+            v -> {
+              onClosed();
+              connection.close();
+            });
       } else {
         socket.close((short) code, truncate(refusal.reason().label()));
       }
@@ -166,7 +195,9 @@ public final class PeerConnection implements PeerSink {
     socket.close((short) 1000, "replaced by a newer connection");
   }
 
-  /** Closes with "going away" so the client reconnects (to another node, through the load balancer). */
+  /**
+   * Closes with "going away" so the client reconnects (to another node, through the load balancer).
+   */
   public void goingAway() {
     closed = true;
     socket.close((short) 1001, "server shutting down");
@@ -180,8 +211,12 @@ public final class PeerConnection implements PeerSink {
     long now = System.nanoTime();
     lastHeardNanos = now;
     if (!rate.tryAcquire(now)) {
-      refuseAndLog(new Refusal(Refusal.Reason.OVERLOADED,
-          "more than " + limits.messagesPerSecond() + " messages per second; reconnect and slow down"));
+      refuseAndLog(
+          new Refusal(
+              Refusal.Reason.OVERLOADED,
+              "more than "
+                  + limits.messagesPerSecond()
+                  + " messages per second; reconnect and slow down"));
       return;
     }
     ProtocolMessage message;
@@ -196,7 +231,8 @@ public final class PeerConnection implements PeerSink {
       return;
     }
     if (peerId == null) {
-      refuseAndLog(new Refusal(Refusal.Reason.NOT_JOINED, "send join before '" + message.type() + "'"));
+      refuseAndLog(
+          new Refusal(Refusal.Reason.NOT_JOINED, "send join before '" + message.type() + "'"));
       return;
     }
     if (message instanceof Ephemeral && !peerId.equals(message.senderId())) {
@@ -206,8 +242,10 @@ public final class PeerConnection implements PeerSink {
       return;
     }
     if (!peerId.equals(message.senderId())) {
-      refuseAndLog(new Refusal(Refusal.Reason.SENDER_MISMATCH,
-          "senderId '" + message.senderId() + "' is not the peer joined on this socket"));
+      refuseAndLog(
+          new Refusal(
+              Refusal.Reason.SENDER_MISMATCH,
+              "senderId '" + message.senderId() + "' is not the peer joined on this socket"));
       return;
     }
     if (message instanceof Sync sync) {
@@ -221,13 +259,19 @@ public final class PeerConnection implements PeerSink {
     } else if (message instanceof DocUnavailable unavailable) {
       log.debug("peer {} lacks document {}", peerId, unavailable.documentId());
     } else if (message instanceof Ignored ignored && GOSSIP_TYPES.contains(ignored.type())) {
-      // Remote-heads gossip is off on this server; automerge-repo ignores these without a reply too.
+      // Remote-heads gossip is off on this server; automerge-repo ignores these without a reply
+      // too.
       log.debug("peer {} sent ignored message type {}", peerId, ignored.type());
     } else if (message instanceof Ignored ignored) {
-      refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE, "unknown message type '" + ignored.type() + "'"));
+      refuseAndLog(
+          new Refusal(
+              Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE,
+              "unknown message type '" + ignored.type() + "'"));
     } else {
-      refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE,
-          "a client may not send '" + message.type() + "'"));
+      refuseAndLog(
+          new Refusal(
+              Refusal.Reason.UNSUPPORTED_MESSAGE_TYPE,
+              "a client may not send '" + message.type() + "'"));
     }
   }
 
@@ -240,24 +284,36 @@ public final class PeerConnection implements PeerSink {
    */
   private void onSocketFailure(Throwable failure) {
     if (failure instanceof CorruptedWebSocketFrameException corrupted) {
-      boolean tooBig = corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-      refuseAndLog(new Refusal(tooBig ? Refusal.Reason.MESSAGE_TOO_LARGE : Refusal.Reason.MALFORMED_MESSAGE,
-          String.valueOf(corrupted.getMessage())));
-    } else if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains(MESSAGE_OVERFLOW)) {
+      boolean tooBig =
+          corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+      refuseAndLog(
+          new Refusal(
+              tooBig ? Refusal.Reason.MESSAGE_TOO_LARGE : Refusal.Reason.MALFORMED_MESSAGE,
+              String.valueOf(corrupted.getMessage())));
+    } else if (failure instanceof IllegalStateException
+        && String.valueOf(failure.getMessage()).contains(MESSAGE_OVERFLOW)) {
       refuseAndLog(new Refusal(Refusal.Reason.MESSAGE_TOO_LARGE, failure.getMessage()));
     } else {
-      log.warn("socket of peer {} ({}) failed: {}", describe(), grant.subject(), failure.getMessage());
+      log.warn(
+          "socket of peer {} ({}) failed: {}", describe(), grant.subject(), failure.getMessage());
     }
   }
 
   private void onJoin(Join join) {
-    if (join.supportedProtocolVersions() != null && !join.supportedProtocolVersions().contains("1")) {
-      refuseAndLog(new Refusal(Refusal.Reason.UNSUPPORTED_PROTOCOL_VERSION,
-          "unsupported protocol version " + join.supportedProtocolVersions() + "; this server speaks 1"));
+    if (join.supportedProtocolVersions() != null
+        && !join.supportedProtocolVersions().contains("1")) {
+      refuseAndLog(
+          new Refusal(
+              Refusal.Reason.UNSUPPORTED_PROTOCOL_VERSION,
+              "unsupported protocol version "
+                  + join.supportedProtocolVersions()
+                  + "; this server speaks 1"));
       return;
     }
     if (peerId != null && !peerId.equals(join.senderId())) {
-      refuseAndLog(new Refusal(Refusal.Reason.SENDER_MISMATCH, "this socket already joined as another peer"));
+      refuseAndLog(
+          new Refusal(
+              Refusal.Reason.SENDER_MISMATCH, "this socket already joined as another peer"));
       return;
     }
     peerId = join.senderId();
@@ -266,15 +322,22 @@ public final class PeerConnection implements PeerSink {
       older.replacedByNewerSocket();
     }
     log.info("peer {} joined ({})", peerId, grant.subject());
-    socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(
-        new Peer(server.peerId(), peerId, new PeerMetadata(server.storageId(), false), "1"))));
+    socket.writeBinaryMessage(
+        Buffer.buffer(
+            MessageCodec.encode(
+                new Peer(
+                    server.peerId(), peerId, new PeerMetadata(server.storageId(), false), "1"))));
   }
 
   private void onSync(String documentId, byte[] data) {
     if (!grant.documentId().equals(documentId)) {
       // Do not reveal whether the document exists: the token simply does not open it.
       metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
-      log.warn("refused peer {} ({}): document {} is not the one its token opens", peerId, grant.subject(), documentId);
+      log.warn(
+          "refused peer {} ({}): document {} is not the one its token opens",
+          peerId,
+          grant.subject(),
+          documentId);
       sendDocUnavailable(documentId);
       return;
     }
@@ -284,7 +347,10 @@ public final class PeerConnection implements PeerSink {
       changes = SyncMessageInspector.changeChunks(data);
       summary = SyncMessageInspector.inspect(data);
     } catch (MalformedMessageException e) {
-      refuseAndLog(new Refusal(Refusal.Reason.SYNC_REJECTED, "sync data for " + documentId + " is malformed: " + e.getMessage()));
+      refuseAndLog(
+          new Refusal(
+              Refusal.Reason.SYNC_REJECTED,
+              "sync data for " + documentId + " is malformed: " + e.getMessage()));
       return;
     }
     session(documentId).onSuccess(session -> session.receive(peerId, data, changes, summary));
@@ -297,30 +363,40 @@ public final class PeerConnection implements PeerSink {
     session(ephemeral.documentId()).onSuccess(session -> session.ephemeral(ephemeral, false));
   }
 
-  /** The session of a document this connection syncs, attaching on first use; messages keep their order. */
+  /**
+   * The session of a document this connection syncs, attaching on first use; messages keep their
+   * order.
+   */
   private Future<DocumentSession> session(String documentId) {
     Future<DocumentSession> existing = documents.get(documentId);
     if (existing != null) {
       return existing;
     }
     if (documents.size() >= limits.maxDocuments()) {
-      refuseAndLog(new Refusal(Refusal.Reason.TOO_MANY_DOCUMENTS,
-          "at most " + limits.maxDocuments() + " documents per connection"));
+      refuseAndLog(
+          new Refusal(
+              Refusal.Reason.TOO_MANY_DOCUMENTS,
+              "at most " + limits.maxDocuments() + " documents per connection"));
       return Future.failedFuture("too many documents");
     }
     Future<DocumentSession> attached = sessions.attach(documentId, this, grant.mayWrite());
     documents.put(documentId, attached);
-    attached.onFailure(failure -> {
-      documents.remove(documentId, attached);
-      if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNKNOWN_DOCUMENT) {
-        metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
-        log.warn("peer {} asked for unknown document {}", peerId, documentId);
-        sendDocUnavailable(documentId);
-      } else {
-        log.error("peer {}: cannot open document {}", peerId, documentId, failure);
-        refuse(new Refusal(Refusal.Reason.OVERLOADED, "document " + documentId + " cannot be opened now, try again"));
-      }
-    });
+    attached.onFailure(
+        failure -> {
+          documents.remove(documentId, attached);
+          if (failure instanceof StoreException e
+              && e.reason() == StoreException.Reason.UNKNOWN_DOCUMENT) {
+            metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
+            log.warn("peer {} asked for unknown document {}", peerId, documentId);
+            sendDocUnavailable(documentId);
+          } else {
+            log.error("peer {}: cannot open document {}", peerId, documentId, failure);
+            refuse(
+                new Refusal(
+                    Refusal.Reason.OVERLOADED,
+                    "document " + documentId + " cannot be opened now, try again"));
+          }
+        });
     return attached;
   }
 
@@ -356,10 +432,11 @@ public final class PeerConnection implements PeerSink {
   }
 
   /**
-   * Event loop, once per ping interval. A socket from which nothing arrived, not even the pong every
-   * WebSocket client sends by itself, for a whole interval after a ping is dead (a half-open TCP
-   * connection, a laptop gone to sleep): without this its document links, sync states and loaded
-   * documents would stay until the kernel gave up on it, hours later. A live client reconnects.
+   * Event loop, once per ping interval. A socket from which nothing arrived, not even the pong
+   * every WebSocket client sends by itself, for a whole interval after a ping is dead (a half-open
+   * TCP connection, a laptop gone to sleep): without this its document links, sync states and
+   * loaded documents would stay until the kernel gave up on it, hours later. A live client
+   * reconnects.
    */
   private void ping() {
     if (closed) {
@@ -369,7 +446,10 @@ public final class PeerConnection implements PeerSink {
     if (lastPingNanos != 0 && lastHeardNanos - lastPingNanos < 0) {
       stopPinging(); // the close handshake of a dead peer may outlast an interval: close it once
       metrics.silentSocketClosed();
-      log.info("peer {} ({}): no answer to a ping within {} ms; closing the socket", describe(), grant.subject(),
+      log.info(
+          "peer {} ({}): no answer to a ping within {} ms; closing the socket",
+          describe(),
+          grant.subject(),
           limits.pingInterval().toMillis());
       socket.close((short) WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "no answer to ping");
       return;

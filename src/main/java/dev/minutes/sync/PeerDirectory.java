@@ -3,7 +3,10 @@ package dev.minutes.sync;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Which socket each joined peer uses on this node, so a peer joining again replaces its older socket. */
+/**
+ * Which socket each joined peer uses on this node, so a peer joining again replaces its older
+ * socket.
+ */
 public final class PeerDirectory {
   private final Map<String, PeerConnection> byPeerId = new ConcurrentHashMap<>();
 

@@ -12,6 +12,9 @@ public interface PeerSink {
   /** Forwards a presence message (its sender stays the original peer). */
   void sendEphemeral(Ephemeral message);
 
-  /** Reports a refusal to the peer (protocol error message), closing the socket when the reason demands it. */
+  /**
+   * Reports a refusal to the peer (protocol error message), closing the socket when the reason
+   * demands it.
+   */
   void refuse(Refusal refusal);
 }

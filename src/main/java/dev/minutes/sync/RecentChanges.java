@@ -11,12 +11,16 @@ import java.util.List;
  */
 final class RecentChanges {
   private final List<Entry> entries = new ArrayList<>();
+
   /** Absolute position of {@code entries.get(0)}. */
   private long base;
 
   private record Entry(ChangeChunk change, String origin) {}
 
-  /** {@code origin} is the peer that sent the change, or null when it came from elsewhere (store, slow path). */
+  /**
+   * {@code origin} is the peer that sent the change, or null when it came from elsewhere (store,
+   * slow path).
+   */
   void add(ChangeChunk change, String origin) {
     entries.add(new Entry(change, origin));
   }

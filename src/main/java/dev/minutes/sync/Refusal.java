@@ -6,7 +6,10 @@ package dev.minutes.sync;
  */
 public final class Refusal extends RuntimeException {
 
-  /** Why something was refused; {@link #closeCode} is the WebSocket close code when the socket must go. */
+  /**
+   * Why something was refused; {@link #closeCode} is the WebSocket close code when the socket must
+   * go.
+   */
   public enum Reason {
     MALFORMED_MESSAGE(1007),
     TEXT_FRAME(1003),

@@ -44,7 +44,10 @@ final class SerialLane {
   }
 
   private static <T> Future<T> unwrap(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     return Future.failedFuture(cause);
   }
 }

@@ -15,11 +15,12 @@ public final class SessionPool implements AutoCloseable {
 
   public SessionPool(int threads) {
     AtomicInteger counter = new AtomicInteger();
-    ThreadFactory factory = runnable -> {
-      Thread thread = new Thread(runnable, "automerge-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
+    ThreadFactory factory =
+        runnable -> {
+          Thread thread = new Thread(runnable, "automerge-" + counter.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        };
     this.executor = Executors.newFixedThreadPool(threads, factory);
   }
 
@@ -27,7 +28,9 @@ public final class SessionPool implements AutoCloseable {
     return executor;
   }
 
-  /** Runs one task on the pool outside any document lane (e.g. building a new meeting's document). */
+  /**
+   * Runs one task on the pool outside any document lane (e.g. building a new meeting's document).
+   */
   public <T> java.util.concurrent.CompletableFuture<T> run(java.util.function.Supplier<T> task) {
     return java.util.concurrent.CompletableFuture.supplyAsync(task, executor);
   }

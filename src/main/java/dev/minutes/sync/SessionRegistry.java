@@ -23,8 +23,14 @@ public final class SessionRegistry {
   private final EphemeralRelay relay;
   private final Map<String, Future<DocumentSession>> sessions = new ConcurrentHashMap<>();
 
-  public SessionRegistry(Vertx vertx, DocumentStore store, SessionPool pool, AutomergeObjects natives,
-      SessionSettings settings, SyncMetrics metrics, EphemeralRelay relay) {
+  public SessionRegistry(
+      Vertx vertx,
+      DocumentStore store,
+      SessionPool pool,
+      AutomergeObjects natives,
+      SessionSettings settings,
+      SyncMetrics metrics,
+      EphemeralRelay relay) {
     this.relay = relay;
     this.vertx = vertx;
     this.store = store;
@@ -34,23 +40,32 @@ public final class SessionRegistry {
     this.metrics = metrics;
   }
 
-  /** The session of a stored document, loading it once however many callers ask at the same time. */
+  /**
+   * The session of a stored document, loading it once however many callers ask at the same time.
+   */
   public Future<DocumentSession> open(String documentId) {
-    Future<DocumentSession> session = sessions.computeIfAbsent(documentId, id ->
-        DocumentSession.load(id, vertx, store, pool, natives, settings, metrics, relay, this::forget));
-    return session.recover(failure -> {
-      sessions.remove(documentId, session);
-      return Future.failedFuture(failure);
-    });
+    Future<DocumentSession> session =
+        sessions.computeIfAbsent(
+            documentId,
+            id ->
+                DocumentSession.load(
+                    id, vertx, store, pool, natives, settings, metrics, relay, this::forget));
+    return session.recover(
+        failure -> {
+          sessions.remove(documentId, session);
+          return Future.failedFuture(failure);
+        });
   }
 
   /** Opens the session and attaches the peer, reopening once if the session unloaded in between. */
   public Future<DocumentSession> attach(String documentId, PeerSink peer, boolean mayWrite) {
     return open(documentId)
         .compose(s -> s.attach(peer, mayWrite))
-        .recover(failure -> failure instanceof DocumentSession.SessionUnloaded
-            ? open(documentId).compose(s -> s.attach(peer, mayWrite))
-            : Future.failedFuture(failure));
+        .recover(
+            failure ->
+                failure instanceof DocumentSession.SessionUnloaded
+                    ? open(documentId).compose(s -> s.attach(peer, mayWrite))
+                    : Future.failedFuture(failure));
   }
 
   /** The session if this node has the document loaded. */
@@ -59,7 +74,9 @@ public final class SessionRegistry {
     return session != null && session.succeeded() ? session.result() : null;
   }
 
-  /** Tells every loaded session to catch up from the log (after a lost change-feed subscription). */
+  /**
+   * Tells every loaded session to catch up from the log (after a lost change-feed subscription).
+   */
   public void catchUpAll() {
     for (Future<DocumentSession> session : sessions.values()) {
       session.onSuccess(s -> s.storedElsewhere(Long.MAX_VALUE));
@@ -71,7 +88,8 @@ public final class SessionRegistry {
   }
 
   private void forget(DocumentSession session) {
-    sessions.computeIfPresent(session.documentId(),
+    sessions.computeIfPresent(
+        session.documentId(),
         (id, current) -> current.succeeded() && current.result() == session ? null : current);
   }
 

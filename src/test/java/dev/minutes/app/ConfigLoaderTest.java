@@ -19,7 +19,8 @@ class ConfigLoaderTest {
   }
 
   @Test
-  @DisplayName("pings sync sockets every 30 s by default; 0 turns pings off; a negative interval is refused by name")
+  @DisplayName(
+      "pings sync sockets every 30 s by default; 0 turns pings off; a negative interval is refused by name")
   void syncPingInterval() {
     assertThat(ConfigLoader.load(Map.of()).syncPingInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(ConfigLoader.load(Map.of("MINUTES_SYNC_PING_MS", "0")).syncPingInterval()).isZero();

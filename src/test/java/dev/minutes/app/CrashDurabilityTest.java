@@ -41,8 +41,7 @@ class CrashDurabilityTest {
   private WebClient http;
   private final List<AutoCloseable> processes = new ArrayList<>();
   private final List<ProcessHandle> strays = new ArrayList<>();
-  @TempDir
-  Path workDir;
+  @TempDir Path workDir;
 
   @BeforeEach
   void start() {
@@ -62,7 +61,8 @@ class CrashDurabilityTest {
   }
 
   @Test
-  @DisplayName("on a shared Redis: a new server process serves the edit the killed one acknowledged")
+  @DisplayName(
+      "on a shared Redis: a new server process serves the edit the killed one acknowledged")
   void sharedRedis(@TempDir Path dataDir) throws Exception {
     String prefix = RedisHarness.newPrefix();
     Map<String, String> env = new HashMap<>();
@@ -77,7 +77,8 @@ class CrashDurabilityTest {
   }
 
   @Test
-  @DisplayName("with the embedded Redis: a new server process on the same data directory serves the edit")
+  @DisplayName(
+      "with the embedded Redis: a new server process on the same data directory serves the edit")
   void embeddedRedis(@TempDir Path dataDir) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("MINUTES_DATA_DIR", dataDir.toString());
@@ -85,7 +86,9 @@ class CrashDurabilityTest {
     List<ProcessHandle> firstRedis = assertEditSurvivesKill(env);
 
     assertThat(firstRedis).as("the first server's embedded redis-server").isNotEmpty();
-    assertThat(firstRedis).as("a redis-server orphaned by the kill is stopped by the next server on its data directory")
+    assertThat(firstRedis)
+        .as(
+            "a redis-server orphaned by the kill is stopped by the next server on its data directory")
         .noneMatch(ProcessHandle::isAlive);
   }
 
@@ -101,7 +104,8 @@ class CrashDurabilityTest {
     TestMeeting meeting = TestMeeting.from(await(createMeeting(firstPort)));
     String expected;
     try (NodeClient editor = client(firstPort, meeting.editorToken())) {
-      String initial = await(editor.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
+      String initial =
+          await(editor.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
       await(editor.command(cmd("type").put("text", EDIT).put("at", 0)));
       JsonObject saved = await(editor.command(cmd("waitSaved")));
       assertThat(saved.getJsonArray("serverHeads")).isNotEmpty();
@@ -118,18 +122,27 @@ class CrashDurabilityTest {
         JsonObject found = await(reader.command(cmd("find").put("url", meeting.documentUrl())));
         assertThat(found.getString("text")).isEqualTo(expected);
       }
-      String markdown = await(http.get(secondPort, "127.0.0.1", "/api/meetings/" + meeting.id() + "/minutes.md")
-          .bearerTokenAuthentication(meeting.viewerToken()).send()).bodyAsString();
-      assertThat(MinutesParser.parse(markdown).body()).as(String.join("\n", second.tail(40))).isEqualTo(expected);
+      String markdown =
+          await(
+                  http.get(secondPort, "127.0.0.1", "/api/meetings/" + meeting.id() + "/minutes.md")
+                      .bearerTokenAuthentication(meeting.viewerToken())
+                      .send())
+              .bodyAsString();
+      assertThat(MinutesParser.parse(markdown).body())
+          .as(String.join("\n", second.tail(40)))
+          .isEqualTo(expected);
       return children;
     }
   }
 
   private Future<JsonObject> createMeeting(int port) {
-    return http.post(port, "127.0.0.1", "/api/meetings").sendJsonObject(TestMeeting.request("Lin")).map(response -> {
-      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
-      return response.bodyAsJsonObject();
-    });
+    return http.post(port, "127.0.0.1", "/api/meetings")
+        .sendJsonObject(TestMeeting.request("Lin"))
+        .map(
+            response -> {
+              assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+              return response.bodyAsJsonObject();
+            });
   }
 
   private ServerProcess server(Map<String, String> env) {
@@ -139,7 +152,8 @@ class CrashDurabilityTest {
   }
 
   private NodeClient client(int port, String token) {
-    return NodeClient.start(vertx, "client.mjs", List.of("--url", "ws://127.0.0.1:" + port + "/sync?token=" + token));
+    return NodeClient.start(
+        vertx, "client.mjs", List.of("--url", "ws://127.0.0.1:" + port + "/sync?token=" + token));
   }
 
   private static <T> T await(Future<T> future) throws TimeoutException {

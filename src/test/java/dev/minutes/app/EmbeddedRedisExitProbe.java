@@ -3,8 +3,8 @@ package dev.minutes.app;
 import java.nio.file.Path;
 
 /**
- * Started in a child JVM by {@link EmbeddedRedisExitTest}: starts an embedded Redis, reports its port, and lets the
- * JVM exit normally without calling {@link EmbeddedRedis#stop()}.
+ * Started in a child JVM by {@link EmbeddedRedisExitTest}: starts an embedded Redis, reports its
+ * port, and lets the JVM exit normally without calling {@link EmbeddedRedis#stop()}.
  */
 public final class EmbeddedRedisExitProbe {
 

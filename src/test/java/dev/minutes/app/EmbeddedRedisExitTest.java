@@ -21,18 +21,25 @@ class EmbeddedRedisExitTest {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  @DisplayName("redis-server stops when the JVM that started it exits normally without calling stop()")
+  @DisplayName(
+      "redis-server stops when the JVM that started it exits normally without calling stop()")
   void serverStopsWithJvm(@TempDir Path dataDir) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-            EmbeddedRedisExitProbe.class.getName(), dataDir.toString()))
-        .redirectErrorStream(true)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    EmbeddedRedisExitProbe.class.getName(),
+                    dataDir.toString()))
+            .redirectErrorStream(true)
+            .start();
     int port = -1;
     StringBuilder output = new StringBuilder();
     // Reads until the child closes its output, i.e. until it has exited.
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         output.append(line).append('\n');
         if (line.startsWith(EmbeddedRedisExitProbe.PORT_LINE)) {
@@ -45,11 +52,14 @@ class EmbeddedRedisExitTest {
     assertThat(port).as(output.toString()).isPositive();
 
     int redisPort = port;
-    assertThatThrownBy(() -> {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", redisPort), 2_000);
-      }
-    }).as("nothing listens on the embedded Redis port any more").isInstanceOf(ConnectException.class);
+    assertThatThrownBy(
+            () -> {
+              try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", redisPort), 2_000);
+              }
+            })
+        .as("nothing listens on the embedded Redis port any more")
+        .isInstanceOf(ConnectException.class);
     assertThat(dataDir.resolve("appendonly.aof")).exists();
   }
 }

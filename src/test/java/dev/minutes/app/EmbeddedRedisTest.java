@@ -33,8 +33,7 @@ class EmbeddedRedisTest {
 
   private static final String PREFIX = "embedded-test:";
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private volatile EmbeddedRedis redis;
 
@@ -46,37 +45,51 @@ class EmbeddedRedisTest {
   }
 
   @Test
-  @DisplayName("Data written before a stop is still there after a restart on the same directory, kept in an AOF")
+  @DisplayName(
+      "Data written before a stop is still there after a restart on the same directory, kept in an AOF")
   void dataSurvivesRestart(Vertx vertx, VertxTestContext context) {
     redis = EmbeddedRedis.start(dataDir);
     byte[] snapshot = "snapshot".getBytes(StandardCharsets.UTF_8);
     byte[] change = "change".getBytes(StandardCharsets.UTF_8);
-    withStore(vertx, redis.url(), store -> store.create("doc-1", snapshot).compose(v -> store.append("doc-1", change)))
-        .compose(seq -> vertx.executeBlocking(() -> {
-          redis.stop();
-          assertThat(redis.isRunning()).isFalse();
-          redis = EmbeddedRedis.start(dataDir);
-          return redis.url();
-        }))
+    withStore(
+            vertx,
+            redis.url(),
+            store -> store.create("doc-1", snapshot).compose(v -> store.append("doc-1", change)))
+        .compose(
+            seq ->
+                vertx.executeBlocking(
+                    () -> {
+                      redis.stop();
+                      assertThat(redis.isRunning()).isFalse();
+                      redis = EmbeddedRedis.start(dataDir);
+                      return redis.url();
+                    }))
         .compose(url -> withStore(vertx, url, store -> store.load("doc-1")))
-        .onComplete(context.succeeding((Optional<StoredDocument> loaded) -> context.verify(() -> {
-          StoredDocument stored = loaded.orElseThrow();
-          assertThat(stored.snapshot()).isEqualTo(snapshot);
-          assertThat(stored.changes()).singleElement().isEqualTo(change);
-          assertThat(stored.lastSeq()).isEqualTo(1);
-          Path aof = dataDir.resolve("appendonly.aof");
-          assertThat(aof).exists();
-          assertThat(Files.size(aof)).isPositive();
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                (Optional<StoredDocument> loaded) ->
+                    context.verify(
+                        () -> {
+                          StoredDocument stored = loaded.orElseThrow();
+                          assertThat(stored.snapshot()).isEqualTo(snapshot);
+                          assertThat(stored.changes()).singleElement().isEqualTo(change);
+                          assertThat(stored.lastSeq()).isEqualTo(1);
+                          Path aof = dataDir.resolve("appendonly.aof");
+                          assertThat(aof).exists();
+                          assertThat(Files.size(aof)).isPositive();
+                          context.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("A redis-server left running on the data directory (its JVM was killed) is stopped before a new one starts")
+  @DisplayName(
+      "A redis-server left running on the data directory (its JVM was killed) is stopped before a new one starts")
   void orphanedServerIsStopped() throws IOException {
     EmbeddedRedis orphan = EmbeddedRedis.start(dataDir);
-    long orphanPid = Long.parseLong(Files.readString(dataDir.resolve(EmbeddedRedis.PID_FILE)).trim());
-    assertThat(ProcessHandle.of(orphanPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+    long orphanPid =
+        Long.parseLong(Files.readString(dataDir.resolve(EmbeddedRedis.PID_FILE)).trim());
+    assertThat(ProcessHandle.of(orphanPid))
+        .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
 
     redis = EmbeddedRedis.start(dataDir);
 
@@ -88,7 +101,8 @@ class EmbeddedRedisTest {
   }
 
   @Test
-  @DisplayName("The server listens on a loopback port given by url() and stop() may be called twice")
+  @DisplayName(
+      "The server listens on a loopback port given by url() and stop() may be called twice")
   void urlAndStop() {
     redis = EmbeddedRedis.start(dataDir);
     assertThat(redis.url()).isEqualTo("redis://127.0.0.1:" + redis.port());
@@ -101,7 +115,8 @@ class EmbeddedRedisTest {
   }
 
   @Test
-  @DisplayName("The server runs with an fsync-always AOF in the data directory, no RDB saves, bound to loopback")
+  @DisplayName(
+      "The server runs with an fsync-always AOF in the data directory, no RDB saves, bound to loopback")
   void durabilitySettings() throws IOException {
     redis = EmbeddedRedis.start(dataDir);
     assertThat(configGet("appendonly")).isEqualTo("yes");
@@ -111,12 +126,19 @@ class EmbeddedRedisTest {
     assertThat(Path.of(configGet("dir"))).isEqualTo(dataDir.toRealPath());
   }
 
-  /** CONFIG GET over a raw socket (inline command); the value is the last line of the two-element reply. */
+  /**
+   * CONFIG GET over a raw socket (inline command); the value is the last line of the two-element
+   * reply.
+   */
   private String configGet(String parameter) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", redis.port())) {
       socket.setSoTimeout(5_000);
-      socket.getOutputStream().write(("CONFIG GET " + parameter + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      BufferedReader reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      socket
+          .getOutputStream()
+          .write(("CONFIG GET " + parameter + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      BufferedReader reply =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       assertThat(reply.readLine()).isEqualTo("*2");
       reply.readLine();
       assertThat(reply.readLine()).isEqualTo(parameter);
@@ -138,8 +160,11 @@ class EmbeddedRedisTest {
     }
   }
 
-  private static <T> Future<T> withStore(Vertx vertx, String url, Function<DocumentStore, Future<T>> work) {
+  private static <T> Future<T> withStore(
+      Vertx vertx, String url, Function<DocumentStore, Future<T>> work) {
     return RedisConnection.connect(vertx, url, PREFIX)
-        .compose(connection -> work.apply(new RedisDocumentStore(connection)).eventually(connection::close));
+        .compose(
+            connection ->
+                work.apply(new RedisDocumentStore(connection)).eventually(connection::close));
   }
 }

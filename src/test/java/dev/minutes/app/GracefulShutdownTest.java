@@ -13,24 +13,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The server as operators run it ({@code Main} in its own JVM): how it starts and how SIGTERM ends it. */
+/**
+ * The server as operators run it ({@code Main} in its own JVM): how it starts and how SIGTERM ends
+ * it.
+ */
 @DisplayName("A server process")
 @Timeout(value = 90, unit = SECONDS)
 class GracefulShutdownTest {
-  @TempDir
-  Path dataDir;
-  @TempDir
-  Path workDir;
+  @TempDir Path dataDir;
+  @TempDir Path workDir;
 
   @Test
-  @DisplayName("serves on epoll where Netty's native library loads, and stops on SIGTERM: exit 0, its Redis stopped, nothing thrown")
+  @DisplayName(
+      "serves on epoll where Netty's native library loads, and stops on SIGTERM: exit 0, its Redis stopped, nothing thrown")
   void stopsCleanly() throws Exception {
     try (ServerProcess server = start()) {
       server.ready().await(60, SECONDS);
 
       String output = terminated(server, server.children());
 
-      assertThat(output).contains(Epoll.isAvailable() ? "network transport: epoll" : "network transport: NIO");
+      assertThat(output)
+          .contains(Epoll.isAvailable() ? "network transport: epoll" : "network transport: NIO");
     }
   }
 
@@ -49,18 +52,24 @@ class GracefulShutdownTest {
   }
 
   private ServerProcess start() {
-    return ServerProcess.start(Map.of("MINUTES_DATA_DIR", dataDir.toString(), "MINUTES_HTTP_PORT", "0"), workDir);
+    return ServerProcess.start(
+        Map.of("MINUTES_DATA_DIR", dataDir.toString(), "MINUTES_HTTP_PORT", "0"), workDir);
   }
 
   /** SIGTERM; checks the clean stop and returns what the process printed. */
-  private static String terminated(ServerProcess server, List<ProcessHandle> redis) throws Exception {
+  private static String terminated(ServerProcess server, List<ProcessHandle> redis)
+      throws Exception {
     assertThat(redis).as("the embedded redis-server").isNotEmpty();
     int exit = server.terminate();
     String output = String.join("\n", server.tail(200));
     assertThat(exit).as(output).isZero();
-    assertThat(output).contains("minutes node stopped; live native objects: 0").doesNotContain("Exception");
+    assertThat(output)
+        .contains("minutes node stopped; live native objects: 0")
+        .doesNotContain("Exception");
     for (ProcessHandle child : redis) {
-      assertThat(child.onExit().get(10, SECONDS).isAlive()).as("redis-server %d", child.pid()).isFalse();
+      assertThat(child.onExit().get(10, SECONDS).isAlive())
+          .as("redis-server %d", child.pid())
+          .isFalse();
     }
     return output;
   }

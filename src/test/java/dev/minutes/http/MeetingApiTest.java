@@ -23,9 +23,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -49,7 +47,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @DisplayName("The meetings HTTP API (contract §3) on a real node and Redis")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MeetingApiTest {
-  private static final String FULL_FILE = """
+  private static final String FULL_FILE =
+      """
       ---
       updated: 2024-03-05
       author:
@@ -112,7 +111,8 @@ class MeetingApiTest {
   // ---- the routes ----
 
   @Test
-  @DisplayName("creating with every field answers 201 with id, automerge URL, status, tokens and page links")
+  @DisplayName(
+      "creating with every field answers 201 with id, automerge URL, status, tokens and page links")
   void createAnswersTokensAndLinks() throws TimeoutException {
     JsonObject created = create(fullRequest());
 
@@ -123,18 +123,22 @@ class MeetingApiTest {
     assertThat(tokens.fieldNames()).containsExactlyInAnyOrder("chair", "editor", "viewer");
     assertThat(Set.copyOf(tokens.getMap().values())).hasSize(3);
     JsonObject links = created.getJsonObject("links");
-    assertThat(links.getString("chair")).contains(created.getString("id")).endsWith(tokens.getString("chair"));
+    assertThat(links.getString("chair"))
+        .contains(created.getString("id"))
+        .endsWith(tokens.getString("chair"));
     assertThat(links.getString("edit")).endsWith(tokens.getString("editor"));
     assertThat(links.getString("view")).endsWith(tokens.getString("viewer"));
     for (String token : tokens.getMap().values().stream().map(String::valueOf).toList()) {
       assertThat(logs.mentions(token)).as("a token was logged").isFalse();
       assertThat(String.join("\n", redis.keys()) + redis.meeting(created.getString("id")).values())
-          .as("Redis keeps only token hashes").doesNotContain(token);
+          .as("Redis keeps only token hashes")
+          .doesNotContain(token);
     }
   }
 
   @Test
-  @DisplayName("GET shows meta, status open, the caller's role, no closed yet, publish and action items")
+  @DisplayName(
+      "GET shows meta, status open, the caller's role, no closed yet, publish and action items")
   void getShowsTheMeeting() throws TimeoutException {
     JsonObject created = create(fullRequest());
     String id = created.getString("id");
@@ -147,13 +151,19 @@ class MeetingApiTest {
       assertThat(view.getString("documentUrl")).isEqualTo(created.getString("documentUrl"));
       assertThat(view.getString("status")).isEqualTo("open");
       assertThat(view.getString("role")).isEqualTo(role);
-      assertThat(view.getJsonObject("meta")).isEqualTo(new JsonObject()
-          .put("updated", "2024-03-05")
-          .put("author", new JsonObject().put("name", "Amir Chaudhry").put("uri", "http://amirchaudhry.com")
-              .put("email", "amirmc@gmail.com"))
-          .put("subject", "Weekly Meeting: 2024-03-05")
-          .put("permalink", "weekly-2024-03-05")
-          .put("description", "5th March 2024: Irmin and CI"));
+      assertThat(view.getJsonObject("meta"))
+          .isEqualTo(
+              new JsonObject()
+                  .put("updated", "2024-03-05")
+                  .put(
+                      "author",
+                      new JsonObject()
+                          .put("name", "Amir Chaudhry")
+                          .put("uri", "http://amirchaudhry.com")
+                          .put("email", "amirmc@gmail.com"))
+                  .put("subject", "Weekly Meeting: 2024-03-05")
+                  .put("permalink", "weekly-2024-03-05")
+                  .put("description", "5th March 2024: Irmin and CI"));
       assertThat(view.containsKey("closed")).isTrue();
       assertThat(view.getValue("closed")).isNull();
       assertThat(view.getJsonArray("publish")).isEmpty();
@@ -162,7 +172,8 @@ class MeetingApiTest {
   }
 
   @Test
-  @DisplayName("minutes.md of a new meeting is its front matter and initial body, in the corpus layout")
+  @DisplayName(
+      "minutes.md of a new meeting is its front matter and initial body, in the corpus layout")
   void minutesOfANewMeeting() throws TimeoutException {
     JsonObject created = create(fullRequest());
 
@@ -170,10 +181,21 @@ class MeetingApiTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("content-type")).startsWith("text/markdown");
-    String expectedBody = BodyTemplate.initialBody(new BodyInput("Amir Chaudhry",
-        List.of("Thomas Gazagnaire", "Anil Madhavapeddy"), List.of("Irmin", "CI"), List.of(), null));
-    FrontMatter meta = new FrontMatter("2024-03-05", new Author("Amir Chaudhry", "http://amirchaudhry.com",
-        "amirmc@gmail.com"), "Weekly Meeting: 2024-03-05", "weekly-2024-03-05", "5th March 2024: Irmin and CI");
+    String expectedBody =
+        BodyTemplate.initialBody(
+            new BodyInput(
+                "Amir Chaudhry",
+                List.of("Thomas Gazagnaire", "Anil Madhavapeddy"),
+                List.of("Irmin", "CI"),
+                List.of(),
+                null));
+    FrontMatter meta =
+        new FrontMatter(
+            "2024-03-05",
+            new Author("Amir Chaudhry", "http://amirchaudhry.com", "amirmc@gmail.com"),
+            "Weekly Meeting: 2024-03-05",
+            "weekly-2024-03-05",
+            "5th March 2024: Irmin and CI");
     assertThat(response.bodyAsString()).isEqualTo(MinutesRenderer.render(meta, expectedBody));
     assertThat(response.bodyAsString()).isEqualTo(FULL_FILE);
   }
@@ -184,21 +206,25 @@ class MeetingApiTest {
     JsonObject created = create(new JsonObject());
     String today = LocalDate.now(ZoneOffset.UTC).toString();
 
-    JsonObject view = await(node.get("/api/meetings/" + created.getString("id"), token(created, "chair")))
-        .bodyAsJsonObject();
+    JsonObject view =
+        await(node.get("/api/meetings/" + created.getString("id"), token(created, "chair")))
+            .bodyAsJsonObject();
 
     assertThat(view.getJsonObject("meta").getString("updated")).isEqualTo(today);
-    assertThat(view.getJsonObject("meta").getString("subject")).isEqualTo("Weekly Meeting: " + today);
+    assertThat(view.getJsonObject("meta").getString("subject"))
+        .isEqualTo("Weekly Meeting: " + today);
     assertThat(view.getJsonObject("meta").getString("permalink")).isEqualTo("weekly-" + today);
     String minutes = await(node.get(minutesPath(created), token(created, "chair"))).bodyAsString();
-    assertThat(MinutesParser.parse(minutes).body()).isEqualTo("\n### Agenda ###\n\nAttendees:\n\n### Notes ###\n\n#### AoB ####\n\n");
+    assertThat(MinutesParser.parse(minutes).body())
+        .isEqualTo("\n### Agenda ###\n\nAttendees:\n\n### Notes ###\n\n#### AoB ####\n\n");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpusFiles")
   @DisplayName("importing a published file and reading minutes.md gives back the same bytes")
   void importRoundTrip(String name, byte[] bytes) throws TimeoutException {
-    HttpResponse<Buffer> response = await(importFile(Buffer.buffer(bytes), "text/markdown; charset=utf-8", null));
+    HttpResponse<Buffer> response =
+        await(importFile(Buffer.buffer(bytes), "text/markdown; charset=utf-8", null));
 
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     JsonObject created = response.bodyAsJsonObject();
@@ -207,31 +233,41 @@ class MeetingApiTest {
     assertThat(minutes.statusCode()).isEqualTo(200);
     assertThat(minutes.body().getBytes()).isEqualTo(bytes);
     PublishedMinutes parsed = MinutesParser.parse(new String(bytes, StandardCharsets.UTF_8));
-    JsonObject view = await(node.get("/api/meetings/" + created.getString("id"), token(created, "editor")))
-        .bodyAsJsonObject();
-    assertThat(view.getJsonObject("meta").getString("updated")).isEqualTo(parsed.frontMatter().updated());
-    assertThat(view.getJsonObject("meta").getString("description")).isEqualTo(parsed.frontMatter().description());
+    JsonObject view =
+        await(node.get("/api/meetings/" + created.getString("id"), token(created, "editor")))
+            .bodyAsJsonObject();
+    assertThat(view.getJsonObject("meta").getString("updated"))
+        .isEqualTo(parsed.frontMatter().updated());
+    assertThat(view.getJsonObject("meta").getString("description"))
+        .isEqualTo(parsed.frontMatter().description());
     assertThat(name).isEqualTo(parsed.frontMatter().fileName());
   }
 
   @Test
-  @DisplayName("the chair closes: 200 with status and closed {at, by, heads}; GET and minutes.md show the final version")
+  @DisplayName(
+      "the chair closes: 200 with status and closed {at, by, heads}; GET and minutes.md show the final version")
   void chairCloses() throws TimeoutException {
     JsonObject created = create(fullRequest());
     String id = created.getString("id");
     String before = await(node.get(minutesPath(created), token(created, "editor"))).bodyAsString();
 
-    HttpResponse<Buffer> response = await(node.post("/api/meetings/" + id + "/close", token(created, "chair"),
-        new JsonObject().put("by", "Anil Madhavapeddy")));
+    HttpResponse<Buffer> response =
+        await(
+            node.post(
+                "/api/meetings/" + id + "/close",
+                token(created, "chair"),
+                new JsonObject().put("by", "Anil Madhavapeddy")));
 
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     JsonObject result = response.bodyAsJsonObject();
     assertThat(result.getString("status")).isEqualTo("closed");
     JsonObject closed = result.getJsonObject("closed");
     assertThat(closed.getString("by")).isEqualTo("Anil Madhavapeddy");
-    assertThat(closed.getString("at")).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
+    assertThat(closed.getString("at"))
+        .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
     assertThat(closed.getJsonArray("heads")).isNotEmpty();
-    JsonObject view = await(node.get("/api/meetings/" + id, token(created, "viewer"))).bodyAsJsonObject();
+    JsonObject view =
+        await(node.get("/api/meetings/" + id, token(created, "viewer"))).bodyAsJsonObject();
     assertThat(view.getString("status")).isEqualTo("closed");
     assertThat(view.getJsonObject("closed")).isEqualTo(closed);
     assertThat(view.getJsonArray("publish")).as("one job for the default folder target").hasSize(1);
@@ -239,7 +275,8 @@ class MeetingApiTest {
     assertThat(job.getString("target")).isEqualTo("folder");
     assertThat(job.getString("state")).isIn("pending", "delivered");
     assertThat(job.fieldNames()).contains("attempts", "lastError", "deliveredAt");
-    assertThat(await(node.get(minutesPath(created), token(created, "viewer"))).bodyAsString()).isEqualTo(before);
+    assertThat(await(node.get(minutesPath(created), token(created, "viewer"))).bodyAsString())
+        .isEqualTo(before);
     assertThat(redis.writesClosed(id)).isTrue();
   }
 
@@ -251,19 +288,22 @@ class MeetingApiTest {
 
     JsonObject first = await(node.post(path, token(created, "chair"), null)).bodyAsJsonObject();
     Map<String, String> state = redis.meetingState(created.getString("id"));
-    HttpResponse<Buffer> second = await(node.post(path, token(created, "chair"), new JsonObject().put("by", "Someone Else")));
+    HttpResponse<Buffer> second =
+        await(node.post(path, token(created, "chair"), new JsonObject().put("by", "Someone Else")));
 
     assertThat(second.statusCode()).isEqualTo(200);
     assertThat(second.bodyAsJsonObject()).isEqualTo(first);
     assertThat(first.getJsonObject("closed").getString("by")).isEqualTo("Amir Chaudhry");
-    assertThat(withoutLease(redis.meetingState(created.getString("id")))).isEqualTo(withoutLease(state));
+    assertThat(withoutLease(redis.meetingState(created.getString("id"))))
+        .isEqualTo(withoutLease(state));
   }
 
   @Test
   @DisplayName("health answers and an unknown API path is a JSON 404")
   void healthAndUnknownRoutes() throws TimeoutException {
     assertThat(await(node.get("/health/live", null)).statusCode()).isEqualTo(200);
-    assertThat(await(node.get("/health/ready", null)).bodyAsJsonObject().getString("status")).isEqualTo("UP");
+    assertThat(await(node.get("/health/ready", null)).bodyAsJsonObject().getString("status"))
+        .isEqualTo("UP");
     assertRefused(await(node.get("/api/nothing/here", null)), 404, "not_found");
   }
 
@@ -287,15 +327,31 @@ class MeetingApiTest {
     @Test
     @DisplayName("malformed JSON is 400 malformed_json")
     void malformedJson() throws TimeoutException {
-      assertRefused(await(raw(HttpMethod.POST, "/api/meetings", null, "application/json", Buffer.buffer("{\"chair\": "))),
-          400, "malformed_json");
+      assertRefused(
+          await(
+              raw(
+                  HttpMethod.POST,
+                  "/api/meetings",
+                  null,
+                  "application/json",
+                  Buffer.buffer("{\"chair\": "))),
+          400,
+          "malformed_json");
     }
 
     @Test
     @DisplayName("a JSON array instead of an object is 400 malformed_json")
     void jsonArray() throws TimeoutException {
-      assertRefused(await(raw(HttpMethod.POST, "/api/meetings", null, "application/json", Buffer.buffer("[1, 2]"))),
-          400, "malformed_json");
+      assertRefused(
+          await(
+              raw(
+                  HttpMethod.POST,
+                  "/api/meetings",
+                  null,
+                  "application/json",
+                  Buffer.buffer("[1, 2]"))),
+          400,
+          "malformed_json");
     }
 
     @Test
@@ -332,28 +388,38 @@ class MeetingApiTest {
     @Test
     @DisplayName("an agenda item that is not a string is 400 invalid_agenda")
     void agendaItemNotAString() throws TimeoutException {
-      assertRefused(await(postJson(fullRequest().put("agenda", new JsonArray().add("Irmin").add(42)))),
-          400, "invalid_agenda");
+      assertRefused(
+          await(postJson(fullRequest().put("agenda", new JsonArray().add("Irmin").add(42)))),
+          400,
+          "invalid_agenda");
     }
 
     @Test
     @DisplayName("agenda as a string instead of a list is 400 invalid_agenda")
     void agendaNotAList() throws TimeoutException {
-      assertRefused(await(postJson(fullRequest().put("agenda", "Irmin, CI"))), 400, "invalid_agenda");
+      assertRefused(
+          await(postJson(fullRequest().put("agenda", "Irmin, CI"))), 400, "invalid_agenda");
     }
 
     @Test
     @DisplayName("an attendee with a line break is 400 invalid_attendees")
     void attendeeWithLineBreak() throws TimeoutException {
-      assertRefused(await(postJson(fullRequest().put("attendees", new JsonArray().add("Anil\nMadhavapeddy")))),
-          400, "invalid_attendees");
+      assertRefused(
+          await(
+              postJson(fullRequest().put("attendees", new JsonArray().add("Anil\nMadhavapeddy")))),
+          400,
+          "invalid_attendees");
     }
 
     @Test
     @DisplayName("an attendee with a Unicode line separator is 400 invalid_attendees")
     void attendeeWithLineSeparator() throws TimeoutException {
-      assertRefused(await(postJson(fullRequest().put("attendees", new JsonArray().add("Anil\u2028Madhavapeddy")))),
-          400, "invalid_attendees");
+      assertRefused(
+          await(
+              postJson(
+                  fullRequest().put("attendees", new JsonArray().add("Anil\u2028Madhavapeddy")))),
+          400,
+          "invalid_attendees");
     }
 
     @Test
@@ -365,20 +431,24 @@ class MeetingApiTest {
     @Test
     @DisplayName("an author name that is not a string is 400 invalid_author")
     void authorNameNotAString() throws TimeoutException {
-      assertRefused(await(postJson(fullRequest().put("author", new JsonObject().put("name", List.of("A"))))),
-          400, "invalid_author");
+      assertRefused(
+          await(postJson(fullRequest().put("author", new JsonObject().put("name", List.of("A"))))),
+          400,
+          "invalid_author");
     }
 
     @Test
     @DisplayName("a subject longer than 500 characters is 400 invalid_subject")
     void subjectTooLong() throws TimeoutException {
-      assertRefused(await(postJson(fullRequest().put("subject", "x".repeat(501)))), 400, "invalid_subject");
+      assertRefused(
+          await(postJson(fullRequest().put("subject", "x".repeat(501)))), 400, "invalid_subject");
     }
 
     @Test
     @DisplayName("a description with a tab is 400 invalid_description")
     void descriptionWithTab() throws TimeoutException {
-      assertRefused(await(postJson(fullRequest().put("description", "a\tb"))), 400, "invalid_description");
+      assertRefused(
+          await(postJson(fullRequest().put("description", "a\tb"))), 400, "invalid_description");
     }
 
     @Test
@@ -391,7 +461,10 @@ class MeetingApiTest {
     @Test
     @DisplayName("an unknown previous meeting is 400 unknown_previous")
     void unknownPrevious() throws TimeoutException {
-      assertRefused(await(postJson(fullRequest().put("previous", "2PnxkGV4zrM1ujq1sQJkT3AzqZXp"))), 400, "unknown_previous");
+      assertRefused(
+          await(postJson(fullRequest().put("previous", "2PnxkGV4zrM1ujq1sQJkT3AzqZXp"))),
+          400,
+          "unknown_previous");
     }
 
     @Test
@@ -403,21 +476,29 @@ class MeetingApiTest {
     @Test
     @DisplayName("importing a text that is not in the published format is 400 invalid_minutes")
     void importNotTheFormat() throws TimeoutException {
-      assertRefused(await(importFile(Buffer.buffer("# Just some notes\n\nNo front matter.\n"), "text/markdown", null)),
-          400, "invalid_minutes");
+      assertRefused(
+          await(
+              importFile(
+                  Buffer.buffer("# Just some notes\n\nNo front matter.\n"), "text/markdown", null)),
+          400,
+          "invalid_minutes");
     }
 
     @Test
     @DisplayName("importing a corpus file with CRLF line endings is 400 invalid_minutes")
     void importCrlf() throws TimeoutException {
-      String crlf = new String(corpusBytes("2014-04-01.md"), StandardCharsets.UTF_8).replace("\n", "\r\n");
-      assertRefused(await(importFile(Buffer.buffer(crlf), "text/markdown", null)), 400, "invalid_minutes");
+      String crlf =
+          new String(corpusBytes("2014-04-01.md"), StandardCharsets.UTF_8).replace("\n", "\r\n");
+      assertRefused(
+          await(importFile(Buffer.buffer(crlf), "text/markdown", null)), 400, "invalid_minutes");
     }
 
     @Test
     @DisplayName("importing bytes that are not UTF-8 is 400 invalid_encoding")
     void importNotUtf8() throws TimeoutException {
-      String text = new String(corpusBytes("2014-04-01.md"), StandardCharsets.UTF_8).replace("Mini-OS", "Mini-ÖS");
+      String text =
+          new String(corpusBytes("2014-04-01.md"), StandardCharsets.UTF_8)
+              .replace("Mini-OS", "Mini-ÖS");
       Buffer latin1 = Buffer.buffer(text.getBytes(StandardCharsets.ISO_8859_1));
       assertRefused(await(importFile(latin1, "text/markdown", null)), 400, "invalid_encoding");
     }
@@ -425,21 +506,27 @@ class MeetingApiTest {
     @Test
     @DisplayName("importing as application/json is 415 unsupported_media_type")
     void importWrongContentType() throws TimeoutException {
-      assertRefused(await(importFile(Buffer.buffer(corpusBytes("2014-04-01.md")), "application/json", null)),
-          415, "unsupported_media_type");
+      assertRefused(
+          await(importFile(Buffer.buffer(corpusBytes("2014-04-01.md")), "application/json", null)),
+          415,
+          "unsupported_media_type");
     }
 
     @Test
     @DisplayName("importing an empty body is 400 invalid_minutes")
     void importEmpty() throws TimeoutException {
-      assertRefused(await(importFile(Buffer.buffer(), "text/markdown", null)), 400, "invalid_minutes");
+      assertRefused(
+          await(importFile(Buffer.buffer(), "text/markdown", null)), 400, "invalid_minutes");
     }
 
     @Test
     @DisplayName("importing a file over the size limit is 413 body_too_large")
     void importHuge() throws TimeoutException {
-      String huge = new String(corpusBytes("2014-04-01.md"), StandardCharsets.UTF_8) + "x".repeat(2 * 1024 * 1024);
-      assertRefused(await(importFile(Buffer.buffer(huge), "text/markdown", null)), 413, "body_too_large");
+      String huge =
+          new String(corpusBytes("2014-04-01.md"), StandardCharsets.UTF_8)
+              + "x".repeat(2 * 1024 * 1024);
+      assertRefused(
+          await(importFile(Buffer.buffer(huge), "text/markdown", null)), 413, "body_too_large");
     }
   }
 
@@ -463,7 +550,8 @@ class MeetingApiTest {
     void unchanged() throws TimeoutException {
       assertThat(redis.meetingState(id())).as("the meeting's keys").isEqualTo(stateBefore);
       assertThat(redis.writesClosed(id())).isFalse();
-      JsonObject view = await(node.get("/api/meetings/" + id(), token(meeting, "viewer"))).bodyAsJsonObject();
+      JsonObject view =
+          await(node.get("/api/meetings/" + id(), token(meeting, "viewer"))).bodyAsJsonObject();
       assertThat(view.getString("status")).isEqualTo("open");
       assertThat(view.getValue("closed")).isNull();
     }
@@ -481,34 +569,46 @@ class MeetingApiTest {
     @Test
     @DisplayName("GET with a token no meeting has is 401 invalid_token")
     void getWithWrongToken() throws TimeoutException {
-      assertRefused(await(node.get("/api/meetings/" + id(), "c_not-a-real-token")), 401, "invalid_token");
+      assertRefused(
+          await(node.get("/api/meetings/" + id(), "c_not-a-real-token")), 401, "invalid_token");
     }
 
     @Test
     @DisplayName("GET with another scheme than Bearer is 401 missing_token")
     void getWithBasicAuth() throws TimeoutException {
-      HttpResponse<Buffer> response = await(node.http().get(node.port(), "127.0.0.1", "/api/meetings/" + id())
-          .putHeader("authorization", "Basic " + token(meeting, "chair")).send());
+      HttpResponse<Buffer> response =
+          await(
+              node.http()
+                  .get(node.port(), "127.0.0.1", "/api/meetings/" + id())
+                  .putHeader("authorization", "Basic " + token(meeting, "chair"))
+                  .send());
       assertRefused(response, 401, "missing_token");
     }
 
     @Test
     @DisplayName("GET with a token of another meeting is 403 wrong_meeting")
     void getWithOtherMeetingsToken() throws TimeoutException {
-      assertRefused(await(node.get("/api/meetings/" + id(), token(other, "chair"))), 403, "wrong_meeting");
+      assertRefused(
+          await(node.get("/api/meetings/" + id(), token(other, "chair"))), 403, "wrong_meeting");
     }
 
     @Test
-    @DisplayName("GET of an unknown meeting is 404 unknown_meeting, with a valid token of another meeting")
+    @DisplayName(
+        "GET of an unknown meeting is 404 unknown_meeting, with a valid token of another meeting")
     void getUnknownMeeting() throws TimeoutException {
-      assertRefused(await(node.get("/api/meetings/2PnxkGV4zrM1ujq1sQJkT3AzqZXp", token(meeting, "chair"))),
-          404, "unknown_meeting");
+      assertRefused(
+          await(node.get("/api/meetings/2PnxkGV4zrM1ujq1sQJkT3AzqZXp", token(meeting, "chair"))),
+          404,
+          "unknown_meeting");
     }
 
     @Test
     @DisplayName("GET of an unknown meeting without a token is 404 unknown_meeting")
     void getUnknownMeetingWithoutToken() throws TimeoutException {
-      assertRefused(await(node.get("/api/meetings/2PnxkGV4zrM1ujq1sQJkT3AzqZXp", null)), 404, "unknown_meeting");
+      assertRefused(
+          await(node.get("/api/meetings/2PnxkGV4zrM1ujq1sQJkT3AzqZXp", null)),
+          404,
+          "unknown_meeting");
     }
 
     @Test
@@ -520,26 +620,34 @@ class MeetingApiTest {
     @Test
     @DisplayName("minutes.md with a token of another meeting is 403 wrong_meeting")
     void minutesWithOtherMeetingsToken() throws TimeoutException {
-      assertRefused(await(node.get(minutesPath(meeting), token(other, "viewer"))), 403, "wrong_meeting");
+      assertRefused(
+          await(node.get(minutesPath(meeting), token(other, "viewer"))), 403, "wrong_meeting");
     }
 
     @Test
     @DisplayName("minutes.md of an unknown meeting is 404 unknown_meeting")
     void minutesOfUnknownMeeting() throws TimeoutException {
-      assertRefused(await(node.get("/api/meetings/2PnxkGV4zrM1ujq1sQJkT3AzqZXp/minutes.md", token(meeting, "viewer"))),
-          404, "unknown_meeting");
+      assertRefused(
+          await(
+              node.get(
+                  "/api/meetings/2PnxkGV4zrM1ujq1sQJkT3AzqZXp/minutes.md",
+                  token(meeting, "viewer"))),
+          404,
+          "unknown_meeting");
     }
 
     @Test
     @DisplayName("close with the editor token is 403 wrong_role")
     void closeByEditor() throws TimeoutException {
-      assertRefused(await(node.post(closePath(), token(meeting, "editor"), null)), 403, "wrong_role");
+      assertRefused(
+          await(node.post(closePath(), token(meeting, "editor"), null)), 403, "wrong_role");
     }
 
     @Test
     @DisplayName("close with the viewer token is 403 wrong_role")
     void closeByViewer() throws TimeoutException {
-      assertRefused(await(node.post(closePath(), token(meeting, "viewer"), null)), 403, "wrong_role");
+      assertRefused(
+          await(node.post(closePath(), token(meeting, "viewer"), null)), 403, "wrong_role");
     }
 
     @Test
@@ -557,34 +665,52 @@ class MeetingApiTest {
     @Test
     @DisplayName("close with the chair token of another meeting is 403 wrong_meeting")
     void closeWithOtherMeetingsChairToken() throws TimeoutException {
-      assertRefused(await(node.post(closePath(), token(other, "chair"), null)), 403, "wrong_meeting");
+      assertRefused(
+          await(node.post(closePath(), token(other, "chair"), null)), 403, "wrong_meeting");
     }
 
     @Test
     @DisplayName("close of an unknown meeting is 404 unknown_meeting")
     void closeUnknownMeeting() throws TimeoutException {
-      assertRefused(await(node.post("/api/meetings/2PnxkGV4zrM1ujq1sQJkT3AzqZXp/close", token(meeting, "chair"), null)),
-          404, "unknown_meeting");
+      assertRefused(
+          await(
+              node.post(
+                  "/api/meetings/2PnxkGV4zrM1ujq1sQJkT3AzqZXp/close",
+                  token(meeting, "chair"),
+                  null)),
+          404,
+          "unknown_meeting");
     }
 
     @Test
     @DisplayName("close with a malformed JSON body is 400 malformed_json")
     void closeWithMalformedBody() throws TimeoutException {
-      assertRefused(await(raw(HttpMethod.POST, closePath(), token(meeting, "chair"), "application/json",
-          Buffer.buffer("{by"))), 400, "malformed_json");
+      assertRefused(
+          await(
+              raw(
+                  HttpMethod.POST,
+                  closePath(),
+                  token(meeting, "chair"),
+                  "application/json",
+                  Buffer.buffer("{by"))),
+          400,
+          "malformed_json");
     }
 
     @Test
     @DisplayName("close with a 'by' that is not a name is 400 invalid_by")
     void closeWithInvalidBy() throws TimeoutException {
-      assertRefused(await(node.post(closePath(), token(meeting, "chair"), new JsonObject().put("by", 12))),
-          400, "invalid_by");
+      assertRefused(
+          await(node.post(closePath(), token(meeting, "chair"), new JsonObject().put("by", 12))),
+          400,
+          "invalid_by");
     }
 
     @Test
     @DisplayName("GET on the close route is 405 method_not_allowed")
     void getOnCloseRoute() throws TimeoutException {
-      assertRefused(await(node.get(closePath(), token(meeting, "chair"))), 405, "method_not_allowed");
+      assertRefused(
+          await(node.get(closePath(), token(meeting, "chair"))), 405, "method_not_allowed");
     }
 
     private String closePath() {
@@ -603,8 +729,10 @@ class MeetingApiTest {
 
     @BeforeEach
     void startGuardedNode() throws TimeoutException {
-      guarded = TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_CREATE_TOKEN", CREATE_TOKEN))
-          .await(30, SECONDS);
+      guarded =
+          TestNode.start(
+                  vertx, RedisHarness.newPrefix(), Map.of("MINUTES_CREATE_TOKEN", CREATE_TOKEN))
+              .await(30, SECONDS);
       guardedRedis = RedisInspector.open(guarded.prefix());
     }
 
@@ -625,7 +753,8 @@ class MeetingApiTest {
     @Test
     @DisplayName("creating with a wrong token is 401 invalid_token and stores nothing")
     void createWithWrongToken() throws TimeoutException {
-      HttpResponse<Buffer> response = await(guarded.post("/api/meetings", "not-" + CREATE_TOKEN, fullRequest()));
+      HttpResponse<Buffer> response =
+          await(guarded.post("/api/meetings", "not-" + CREATE_TOKEN, fullRequest()));
       assertRefused(response, 401, "invalid_token");
       assertThat(guardedRedis.meetingKeys()).isEmpty();
       assertThat(logs.mentions("not-" + CREATE_TOKEN)).isFalse();
@@ -634,8 +763,13 @@ class MeetingApiTest {
     @Test
     @DisplayName("importing without the token is 401 missing_token and stores nothing")
     void importWithoutToken() throws TimeoutException {
-      HttpResponse<Buffer> response = await(guarded.http().post(guarded.port(), "127.0.0.1", "/api/meetings/import")
-          .putHeader("content-type", "text/markdown").sendBuffer(Buffer.buffer(corpusBytes("2014-04-01.md"))));
+      HttpResponse<Buffer> response =
+          await(
+              guarded
+                  .http()
+                  .post(guarded.port(), "127.0.0.1", "/api/meetings/import")
+                  .putHeader("content-type", "text/markdown")
+                  .sendBuffer(Buffer.buffer(corpusBytes("2014-04-01.md"))));
       assertRefused(response, 401, "missing_token");
       assertThat(guardedRedis.meetingKeys()).isEmpty();
     }
@@ -643,10 +777,16 @@ class MeetingApiTest {
     @Test
     @DisplayName("creating and importing with the token are 201")
     void createWithToken() throws TimeoutException {
-      HttpResponse<Buffer> created = await(guarded.post("/api/meetings", CREATE_TOKEN, fullRequest()));
-      HttpResponse<Buffer> imported = await(guarded.http().post(guarded.port(), "127.0.0.1", "/api/meetings/import")
-          .bearerTokenAuthentication(CREATE_TOKEN).putHeader("content-type", "text/markdown")
-          .sendBuffer(Buffer.buffer(corpusBytes("2014-04-01.md"))));
+      HttpResponse<Buffer> created =
+          await(guarded.post("/api/meetings", CREATE_TOKEN, fullRequest()));
+      HttpResponse<Buffer> imported =
+          await(
+              guarded
+                  .http()
+                  .post(guarded.port(), "127.0.0.1", "/api/meetings/import")
+                  .bearerTokenAuthentication(CREATE_TOKEN)
+                  .putHeader("content-type", "text/markdown")
+                  .sendBuffer(Buffer.buffer(corpusBytes("2014-04-01.md"))));
 
       assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
       assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(201);
@@ -660,19 +800,14 @@ class MeetingApiTest {
     List<Path> found = Corpus.files();
     assertThat(found).as("corpus files in " + Corpus.directory()).hasSize(Corpus.EXPECTED_FILES);
     return found.stream()
-        .map(p -> org.junit.jupiter.params.provider.Arguments.of(p.getFileName().toString(), Corpus.bytes(p)));
+        .map(
+            p ->
+                org.junit.jupiter.params.provider.Arguments.of(
+                    p.getFileName().toString(), Corpus.bytes(p)));
   }
 
   private static byte[] corpusBytes(String name) {
     return Corpus.bytes(name);
-  }
-
-  private static byte[] readAll(Path path) {
-    try {
-      return Files.readAllBytes(path);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private static JsonObject fullRequest() {
@@ -680,8 +815,12 @@ class MeetingApiTest {
         .put("date", "2024-03-05")
         .put("subject", "Weekly Meeting: 2024-03-05")
         .put("description", "5th March 2024: Irmin and CI")
-        .put("author", new JsonObject().put("name", "Amir Chaudhry").put("uri", "http://amirchaudhry.com")
-            .put("email", "amirmc@gmail.com"))
+        .put(
+            "author",
+            new JsonObject()
+                .put("name", "Amir Chaudhry")
+                .put("uri", "http://amirchaudhry.com")
+                .put("email", "amirmc@gmail.com"))
         .put("chair", "Amir Chaudhry")
         .put("attendees", new JsonArray().add("Thomas Gazagnaire").add("Anil Madhavapeddy"))
         .put("agenda", new JsonArray().add("Irmin").add("CI"));
@@ -699,7 +838,8 @@ class MeetingApiTest {
     return raw(HttpMethod.POST, "/api/meetings/import", token, contentType, body);
   }
 
-  private Future<HttpResponse<Buffer>> raw(HttpMethod method, String path, String token, String contentType, Buffer body) {
+  private Future<HttpResponse<Buffer>> raw(
+      HttpMethod method, String path, String token, String contentType, Buffer body) {
     HttpRequest<Buffer> request = node.http().request(method, node.port(), "127.0.0.1", path);
     if (token != null) {
       request.bearerTokenAuthentication(token);
@@ -731,8 +871,9 @@ class MeetingApiTest {
     JsonObject error = response.bodyAsJsonObject();
     assertThat(error.getString("error")).isEqualTo(code);
     assertThat(error.getString("message")).isNotBlank();
-    assertThat(logs.warned("refused", String.valueOf(status), code)).as("a WARN line for " + status + " " + code
-        + " in " + logs.lines()).isTrue();
+    assertThat(logs.warned("refused", String.valueOf(status), code))
+        .as("a WARN line for " + status + " " + code + " in " + logs.lines())
+        .isTrue();
   }
 
   private static <T> T await(Future<T> future) throws TimeoutException {

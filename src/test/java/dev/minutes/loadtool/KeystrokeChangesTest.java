@@ -18,10 +18,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load tool writes its keystrokes' changes itself; they must be the very bytes Automerge commits
- * for the same splice, or the tool would load the server with changes no real client sends. Every
- * keystroke here is made twice, by the writer on one replica and by Automerge on a twin replica of the
- * same actor holding the same changes, and the bytes are compared.
+ * The load tool writes its keystrokes' changes itself; they must be the very bytes Automerge
+ * commits for the same splice, or the tool would load the server with changes no real client sends.
+ * Every keystroke here is made twice, by the writer on one replica and by Automerge on a twin
+ * replica of the same actor holding the same changes, and the bytes are compared.
  */
 @DisplayName("The load tool's keystroke changes")
 class KeystrokeChangesTest {
@@ -44,8 +44,11 @@ class KeystrokeChangesTest {
       tx.commit();
     }
     byte[] start = creator.save();
-    List<Author> authors = List.of(new Author(new byte[] {0x01, 0x02, 0x03, 0x04}, start),
-        new Author(new byte[] {0x05, 0x06}, start), new Author(new byte[] {0x07, 0x08, 0x09}, start));
+    List<Author> authors =
+        List.of(
+            new Author(new byte[] {0x01, 0x02, 0x03, 0x04}, start),
+            new Author(new byte[] {0x05, 0x06}, start),
+            new Author(new byte[] {0x07, 0x08, 0x09}, start));
 
     int written = 0;
     for (int round = 0; round < 60; round++) {
@@ -69,14 +72,19 @@ class KeystrokeChangesTest {
       }
     }
 
-    assertThat(written).as("keystrokes the writer made (the rest went through Automerge)").isGreaterThan(150);
-    assertThat(authors).extracting(a -> a.replica.text(body).orElseThrow())
+    assertThat(written)
+        .as("keystrokes the writer made (the rest went through Automerge)")
+        .isGreaterThan(150);
+    assertThat(authors)
+        .extracting(a -> a.replica.text(body).orElseThrow())
         .containsOnly(authors.get(0).replica.text(body).orElseThrow());
-    assertThat(authors.get(0).replica.text(body).orElseThrow()).hasSize(10 + authors.stream().mapToInt(a -> a.typed).sum());
+    assertThat(authors.get(0).replica.text(body).orElseThrow())
+        .hasSize(10 + authors.stream().mapToInt(a -> a.typed).sum());
   }
 
   @Test
-  @DisplayName("are Automerge's at the start of the text, after the author's own character and after another's")
+  @DisplayName(
+      "are Automerge's at the start of the text, after the author's own character and after another's")
   void matchAutomergeAtEachKindOfPosition() {
     Document creator = track(new Document(new byte[] {(byte) 0xcc}));
     try (Transaction tx = creator.startTransaction()) {
@@ -116,7 +124,8 @@ class KeystrokeChangesTest {
     assertThat(replica.text(text)).hasValue("x");
     assertThat(replica.getHeads()[0].getBytes()).isEqualTo(written.hash());
 
-    changes.observe(ChangeChunk.assemble(new byte[] {0})); // no dependencies, then nothing: unreadable
+    changes.observe(
+        ChangeChunk.assemble(new byte[] {0})); // no dependencies, then nothing: unreadable
     assertThat(changes.ready()).as("a change it cannot read").isFalse();
     changes.learnOwn(written);
     changes.forget();
@@ -167,8 +176,10 @@ class KeystrokeChangesTest {
         writer.learnOwn(ChangeChunk.parse(automerges, 0, automerges.length));
         return false;
       }
-      Optional<String> after = position == 0 ? Optional.empty()
-          : Optional.of(replica.makeCursor(body, position - 1).toString());
+      Optional<String> after =
+          position == 0
+              ? Optional.empty()
+              : Optional.of(replica.makeCursor(body, position - 1).toString());
       ChangeChunk written = writer.insert(body.toString(), after, character, heads(replica));
       assertThat(written.bytes()).as("change %d of %s", typed, body).isEqualTo(automerges);
       replica.applyEncodedChanges(written.bytes());

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load tool's lean sync must send what Automerge's own sync sends, or the load it puts on a server
- * would not be a real client's. Each step here runs both on the same replica and compares the bytes.
+ * The load tool's lean sync must send what Automerge's own sync sends, or the load it puts on a
+ * server would not be a real client's. Each step here runs both on the same replica and compares
+ * the bytes.
  */
 @DisplayName("The load tool's lean sync")
 class LeanSyncTest {
@@ -32,15 +33,20 @@ class LeanSyncTest {
   private SyncState clientState;
   private SyncState otherState;
   private ObjectId body;
+
   /** The lean sync under test in the conversation. */
   private LeanSync lean;
+
   /**
-   * Whether the conversation still compares bytes. A bloom filter false positive (about 1 in 100 per
-   * check, in either direction) makes Automerge's sync keep a change back or ask for one: the typist then
-   * goes back to Automerge's sync, and from there on only Automerge's messages are exchanged.
+   * Whether the conversation still compares bytes. A bloom filter false positive (about 1 in 100
+   * per check, in either direction) makes Automerge's sync keep a change back or ask for one: the
+   * typist then goes back to Automerge's sync, and from there on only Automerge's messages are
+   * exchanged.
    */
   private boolean comparing = true;
+
   private int compared;
+
   /** The server's latest message to the client. */
   private byte[] lastToClient;
 
@@ -81,11 +87,13 @@ class LeanSyncTest {
     type(client, lean, "a");
 
     byte[] expected = client.generateSyncMessage(clientState).orElseThrow();
-    assertThat(lean.nextMessage()).hasValueSatisfying(message -> assertThat(message).isEqualTo(expected));
+    assertThat(lean.nextMessage())
+        .hasValueSatisfying(message -> assertThat(message).isEqualTo(expected));
   }
 
   @Test
-  @DisplayName("keystrokes, acknowledgements and other authors' changes: every message equals Automerge's until a bloom false positive")
+  @DisplayName(
+      "keystrokes, acknowledgements and other authors' changes: every message equals Automerge's until a bloom false positive")
   void conversationMatchesAutomerge() {
     lean = LeanSync.startIfInStep(client, heads(server), true, serverBloom()).orElseThrow();
     for (int round = 0; round < 20; round++) {
@@ -98,7 +106,9 @@ class LeanSyncTest {
       typeWithAutomerge(other, String.valueOf((char) ('A' + round)));
       syncUntilQuiet(other, otherState, serverForOther);
       Optional<byte[]> toClient = server.generateSyncMessage(serverForClient);
-      assertThat(toClient).as("round %d: the server forwards the other author's change", round).isPresent();
+      assertThat(toClient)
+          .as("round %d: the server forwards the other author's change", round)
+          .isPresent();
       deliverToClient(toClient.get());
       sendBothWays();
     }
@@ -133,7 +143,8 @@ class LeanSyncTest {
   @Test
   @DisplayName("writes Automerge's bloom filter: the server sends nothing the typist already holds")
   void bloomFilterKeepsOwnChangesFromComingBack() {
-    // No server filter to honour: both keystrokes go out, whatever the server's last filter matched.
+    // No server filter to honour: both keystrokes go out, whatever the server's last filter
+    // matched.
     lean = LeanSync.startIfInStep(client, heads(server), true, new byte[0]).orElseThrow();
     type(client, lean, "a");
     byte[] first = lean.nextMessage().orElseThrow();
@@ -151,7 +162,10 @@ class LeanSyncTest {
 
   // ---- helpers ----
 
-  /** One message each way, comparing the client's message with Automerge's before the server gets it. */
+  /**
+   * One message each way, comparing the client's message with Automerge's before the server gets
+   * it.
+   */
   private void sendBothWays() {
     Optional<byte[]> expected = clientMessage();
     if (expected.isEmpty()) {
@@ -175,13 +189,18 @@ class LeanSyncTest {
     return expected;
   }
 
-  /** Both sync paths read the server's message on the same replica (the second application is a no-op). */
+  /**
+   * Both sync paths read the server's message on the same replica (the second application is a
+   * no-op).
+   */
   private void deliverToClient(byte[] message) {
     if (comparing) {
       Optional<String> unhandled = lean.receive(SyncMessageParts.read(message));
-      // The one steady message a typist hands back: the server took a change of the other author for one
+      // The one steady message a typist hands back: the server took a change of the other author
+      // for one
       // the client holds (a false positive of the client's filter) and names it without sending it.
-      unhandled.ifPresent(reason -> assertThat(reason).isEqualTo("the server names heads this typist lacks"));
+      unhandled.ifPresent(
+          reason -> assertThat(reason).isEqualTo("the server names heads this typist lacks"));
       comparing = unhandled.isEmpty();
     }
     client.receiveSyncMessage(clientState, message);

@@ -42,18 +42,36 @@ class LoadToolTest {
   }
 
   @Test
-  @DisplayName("typists in two meetings deliver every keystroke to every other typist of their meeting, with no refusal")
+  @DisplayName(
+      "typists in two meetings deliver every keystroke to every other typist of their meeting, with no refusal")
   void everyKeystrokeArrives() throws TimeoutException {
-    LoadOptions options = LoadOptions.parse(new String[] {
-        "--server", "ws://127.0.0.1:" + node.port() + "/sync", "--typists", "6", "--meeting-size", "3",
-        "--rate", "20", "--warmup", "500ms", "--duration", "2s", "--drain", "20s",
-        "--server-pid", String.valueOf(ProcessHandle.current().pid())});
+    LoadOptions options =
+        LoadOptions.parse(
+            new String[] {
+              "--server",
+              "ws://127.0.0.1:" + node.port() + "/sync",
+              "--typists",
+              "6",
+              "--meeting-size",
+              "3",
+              "--rate",
+              "20",
+              "--warmup",
+              "500ms",
+              "--duration",
+              "2s",
+              "--drain",
+              "20s",
+              "--server-pid",
+              String.valueOf(ProcessHandle.current().pid())
+            });
 
     JsonObject result = run(options).getJsonObject("result");
 
     assertThat(result.getLong("keystrokes")).isGreaterThan(0);
     assertThat(result.getLong("deliveriesMeasured")).isEqualTo(result.getLong("keystrokes") * 2);
-    assertThat(result.getLong("deliveriesExpected")).isEqualTo(result.getLong("deliveriesMeasured"));
+    assertThat(result.getLong("deliveriesExpected"))
+        .isEqualTo(result.getLong("deliveriesMeasured"));
     assertThat(result.getLong("undeliveredAfterDrain")).isZero();
     assertThat(result.getLong("errors")).isZero();
     assertThat(result.getJsonObject("latencyMs").getDouble("max")).isPositive();
@@ -62,29 +80,47 @@ class LoadToolTest {
         .isGreaterThan(result.getLong("keystrokes"));
     assertThat(result.getJsonObject("wire").getLong("leanFallbacks")).isZero();
     assertThat(result.getJsonObject("wire").getLong("writtenKeystrokes"))
-        .as("in step, typists write their keystrokes' changes themselves (the first of each goes through Automerge)")
+        .as(
+            "in step, typists write their keystrokes' changes themselves (the first of each goes through Automerge)")
         .isGreaterThan(result.getLong("keystrokes") / 2);
     // The node runs in this JVM, so its event loops are among the "server" threads measured.
-    JsonArray threads = result.getJsonArray("serverProcesses").getJsonObject(0).getJsonArray("threads");
+    JsonArray threads =
+        result.getJsonArray("serverProcesses").getJsonObject(0).getJsonArray("threads");
     assertThat(threads.stream().map(JsonObject.class::cast))
         .as("the server's CPU is also reported per thread group")
-        .anySatisfy(group -> {
-          assertThat(group.getString("name")).isEqualTo("vert.x-eventloo");
-          assertThat(group.getDouble("cpuPercent")).isPositive();
-          assertThat(group.getDouble("wakeUpsPerSecond")).isPositive();
-        });
+        .anySatisfy(
+            group -> {
+              assertThat(group.getString("name")).isEqualTo("vert.x-eventloo");
+              assertThat(group.getDouble("cpuPercent")).isPositive();
+              assertThat(group.getDouble("wakeUpsPerSecond")).isPositive();
+            });
     assertThat(result.getDouble("serverWakeUpsPerKeystroke")).isPositive();
   }
 
   @Test
-  @DisplayName("typists of one meeting spread over two nodes of one Redis: every keystroke reaches every other typist")
+  @DisplayName(
+      "typists of one meeting spread over two nodes of one Redis: every keystroke reaches every other typist")
   void meetingSpansTwoNodes() throws TimeoutException {
     TestNode second = TestNode.start(vertx, node.prefix(), java.util.Map.of()).await(30, SECONDS);
     try {
-      LoadOptions options = LoadOptions.parse(new String[] {
-          "--server", "ws://127.0.0.1:" + node.port() + "/sync,ws://127.0.0.1:" + second.port() + "/sync",
-          "--typists", "4", "--meeting-size", "4", "--rate", "20", "--warmup", "500ms", "--duration", "2s",
-          "--drain", "20s"});
+      LoadOptions options =
+          LoadOptions.parse(
+              new String[] {
+                "--server",
+                "ws://127.0.0.1:" + node.port() + "/sync,ws://127.0.0.1:" + second.port() + "/sync",
+                "--typists",
+                "4",
+                "--meeting-size",
+                "4",
+                "--rate",
+                "20",
+                "--warmup",
+                "500ms",
+                "--duration",
+                "2s",
+                "--drain",
+                "20s"
+              });
 
       JsonObject result = run(options).getJsonObject("result");
 
@@ -102,17 +138,38 @@ class LoadToolTest {
   void placementOption() {
     String[] base = {"--server", "ws://127.0.0.1:1/sync,ws://127.0.0.1:2/sync"};
     assertThat(LoadOptions.parse(base).meetingPlacement()).isFalse();
-    assertThat(LoadOptions.parse(new String[] {base[0], base[1], "--placement", "meeting"}).meetingPlacement()).isTrue();
-    assertThatThrownBy(() -> LoadOptions.parse(new String[] {base[0], base[1], "--placement", "node"}))
+    assertThat(
+            LoadOptions.parse(new String[] {base[0], base[1], "--placement", "meeting"})
+                .meetingPlacement())
+        .isTrue();
+    assertThatThrownBy(
+            () -> LoadOptions.parse(new String[] {base[0], base[1], "--placement", "node"}))
         .hasMessageContaining("--placement");
   }
 
   @Test
-  @DisplayName("with --full-sync every message goes through Automerge's sync, and every keystroke still arrives")
+  @DisplayName(
+      "with --full-sync every message goes through Automerge's sync, and every keystroke still arrives")
   void fullSyncDeliversToo() throws TimeoutException {
-    LoadOptions options = LoadOptions.parse(new String[] {
-        "--server", "ws://127.0.0.1:" + node.port() + "/sync", "--typists", "3", "--meeting-size", "3",
-        "--rate", "20", "--warmup", "500ms", "--duration", "1s", "--drain", "20s", "--full-sync"});
+    LoadOptions options =
+        LoadOptions.parse(
+            new String[] {
+              "--server",
+              "ws://127.0.0.1:" + node.port() + "/sync",
+              "--typists",
+              "3",
+              "--meeting-size",
+              "3",
+              "--rate",
+              "20",
+              "--warmup",
+              "500ms",
+              "--duration",
+              "1s",
+              "--drain",
+              "20s",
+              "--full-sync"
+            });
 
     JsonObject result = run(options).getJsonObject("result");
 
@@ -124,12 +181,22 @@ class LoadToolTest {
   }
 
   @Test
-  @DisplayName("a late joiner of a stored meeting ends up with exactly the seeder's heads, and a later fetch too")
+  @DisplayName(
+      "a late joiner of a stored meeting ends up with exactly the seeder's heads, and a later fetch too")
   void lateJoinerGetsTheWholeMeeting(@TempDir Path folder) throws Exception {
     Path state = folder.resolve("state.json");
-    LoadOptions join = LoadOptions.parse(new String[] {
-        "--server", "ws://127.0.0.1:" + node.port() + "/sync", "--scenario", "late-joiner", "--changes", "2000",
-        "--state", state.toString()});
+    LoadOptions join =
+        LoadOptions.parse(
+            new String[] {
+              "--server",
+              "ws://127.0.0.1:" + node.port() + "/sync",
+              "--scenario",
+              "late-joiner",
+              "--changes",
+              "2000",
+              "--state",
+              state.toString()
+            });
 
     JsonObject joined = run(join).getJsonObject("result");
 
@@ -138,22 +205,32 @@ class LoadToolTest {
     JsonObject stored = new JsonObject(Files.readString(state));
     assertThat(stored.getString("heads")).isNotEmpty();
 
-    LoadOptions fetch = LoadOptions.parse(new String[] {
-        "--server", "ws://127.0.0.1:" + node.port() + "/sync", "--scenario", "fetch", "--state", state.toString()});
+    LoadOptions fetch =
+        LoadOptions.parse(
+            new String[] {
+              "--server",
+              "ws://127.0.0.1:" + node.port() + "/sync",
+              "--scenario",
+              "fetch",
+              "--state",
+              state.toString()
+            });
     JsonObject fetched = run(fetch).getJsonObject("result");
     assertThat(fetched.getJsonArray("joinMs")).hasSize(2);
     assertThat(fetched.getLong("errors")).isZero();
   }
 
   private JsonObject run(LoadOptions options) throws TimeoutException {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20));
+    WebSocketClient client =
+        vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20));
     DocumentSource documents = new DocumentSource(vertx, options.servers(), false);
     try {
-      var scenario = switch (options.scenario()) {
-        case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
-        case "fetch" -> new JoinScenario(vertx, options, client, documents).fetch();
-        default -> new TypingScenario(vertx, options, client, documents).run();
-      };
+      var scenario =
+          switch (options.scenario()) {
+            case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
+            case "fetch" -> new JoinScenario(vertx, options, client, documents).fetch();
+            default -> new TypingScenario(vertx, options, client, documents).run();
+          };
       return new JsonObject().put("result", scenario.await(120, SECONDS));
     } finally {
       documents.close();

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Closing exactly once: racing requests, two nodes on one Redis, crashes between the steps")
+@DisplayName(
+    "Closing exactly once: racing requests, two nodes on one Redis, crashes between the steps")
 class CloseRaceTest {
   private Vertx vertx;
   private String prefix;
@@ -64,7 +65,9 @@ class CloseRaceTest {
     assertThat(results.get(1)).isEqualTo(results.get(0));
     assertClosedOnce(meeting, results.get(0));
     for (TestNode node : List.of(first, second)) {
-      JsonObject view = await(node.get("/api/meetings/" + id(meeting), token(meeting, "viewer"))).bodyAsJsonObject();
+      JsonObject view =
+          await(node.get("/api/meetings/" + id(meeting), token(meeting, "viewer")))
+              .bodyAsJsonObject();
       assertThat(view.getJsonObject("closed")).isEqualTo(results.get(0).getJsonObject("closed"));
     }
   }
@@ -81,69 +84,94 @@ class CloseRaceTest {
   }
 
   @Test
-  @DisplayName("a node that crashed after freezing: a retry elsewhere freezes at the same heads, time and closer")
+  @DisplayName(
+      "a node that crashed after freezing: a retry elsewhere freezes at the same heads, time and closer")
   void crashAfterFreeze() throws TimeoutException {
     JsonObject meeting = create();
-    MeetingCloser.Frozen frozen = await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
+    MeetingCloser.Frozen frozen =
+        await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
     crashFirst();
     assertThat(redis.writesClosed(id(meeting))).isTrue();
     assertThat(redis.logLength(id(meeting))).isZero();
 
     JsonObject result = close(second, meeting);
 
-    assertThat(result.getJsonObject("closed")).isEqualTo(new JsonObject().put("at", frozen.at())
-        .put("by", "Crashed Chair").put("heads", new JsonArray(frozen.heads())));
+    assertThat(result.getJsonObject("closed"))
+        .isEqualTo(
+            new JsonObject()
+                .put("at", frozen.at())
+                .put("by", "Crashed Chair")
+                .put("heads", new JsonArray(frozen.heads())));
     assertClosedOnce(meeting, result);
     assertThat(redis.meeting(id(meeting)).get("closingHead")).isEqualTo(frozen.closingHead());
   }
 
   @Test
-  @DisplayName("a node that crashed after appending the closing change: a retry appends no second one")
+  @DisplayName(
+      "a node that crashed after appending the closing change: a retry appends no second one")
   void crashAfterClosingChange() throws TimeoutException {
     JsonObject meeting = create();
     MeetingCloser closer = closer(first);
-    MeetingCloser.Frozen frozen = await(closer.freeze(id(meeting), id(meeting), "Crashed Chair")
-        .compose(f -> closer.mark(id(meeting), f)));
+    MeetingCloser.Frozen frozen =
+        await(
+            closer
+                .freeze(id(meeting), id(meeting), "Crashed Chair")
+                .compose(f -> closer.mark(id(meeting), f)));
     crashFirst();
     assertThat(redis.logLength(id(meeting))).isEqualTo(1);
 
     JsonObject result = close(second, meeting);
 
-    assertThat(result.getJsonObject("closed").getJsonArray("heads")).isEqualTo(new JsonArray(frozen.heads()));
+    assertThat(result.getJsonObject("closed").getJsonArray("heads"))
+        .isEqualTo(new JsonArray(frozen.heads()));
     assertThat(result.getJsonObject("closed").getString("at")).isEqualTo(frozen.at());
     assertClosedOnce(meeting, result);
   }
 
   @Test
-  @DisplayName("a close that meets the lease of a node that crashed mid-close takes over when it expires and finishes the same freeze")
+  @DisplayName(
+      "a close that meets the lease of a node that crashed mid-close takes over when it expires and finishes the same freeze")
   void waitingCloseTakesOver() throws TimeoutException {
     JsonObject meeting = create();
-    MeetingCloser.Frozen frozen = await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
+    MeetingCloser.Frozen frozen =
+        await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
     crashFirst();
-    redis.setExpiring(redis.leaseKey(id(meeting)), "runner-of-the-crashed-node", Duration.ofSeconds(1));
+    redis.setExpiring(
+        redis.leaseKey(id(meeting)), "runner-of-the-crashed-node", Duration.ofSeconds(1));
 
-    HttpResponse<Buffer> response = await(second.post(closePath(meeting), token(meeting, "chair"), null));
+    HttpResponse<Buffer> response =
+        await(second.post(closePath(meeting), token(meeting, "chair"), null));
 
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     JsonObject result = response.bodyAsJsonObject();
-    assertThat(result.getJsonObject("closed").getJsonArray("heads")).isEqualTo(new JsonArray(frozen.heads()));
+    assertThat(result.getJsonObject("closed").getJsonArray("heads"))
+        .isEqualTo(new JsonArray(frozen.heads()));
     assertClosedOnce(meeting, result);
   }
 
   @Test
-  @DisplayName("an unfinished close blocks writes only: the meeting still reads, renders and serves as a previous meeting")
+  @DisplayName(
+      "an unfinished close blocks writes only: the meeting still reads, renders and serves as a previous meeting")
   void unfinishedCloseBlocksOnlyWrites() throws TimeoutException {
     JsonObject meeting = create();
-    String before = await(second.get("/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")))
-        .bodyAsString();
+    String before =
+        await(second.get("/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")))
+            .bodyAsString();
     await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
     crashFirst();
 
-    HttpResponse<Buffer> view = await(second.get("/api/meetings/" + id(meeting), token(meeting, "editor")));
-    HttpResponse<Buffer> minutes = await(second.get("/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")));
-    HttpResponse<Buffer> next = await(second.post("/api/meetings", null,
-        new JsonObject().put("previous", id(meeting)).put("date", "2030-01-01")));
-    HttpResponse<Buffer> editorClose = await(second.post(closePath(meeting), token(meeting, "editor"), null));
+    HttpResponse<Buffer> view =
+        await(second.get("/api/meetings/" + id(meeting), token(meeting, "editor")));
+    HttpResponse<Buffer> minutes =
+        await(second.get("/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")));
+    HttpResponse<Buffer> next =
+        await(
+            second.post(
+                "/api/meetings",
+                null,
+                new JsonObject().put("previous", id(meeting)).put("date", "2030-01-01")));
+    HttpResponse<Buffer> editorClose =
+        await(second.post(closePath(meeting), token(meeting, "editor"), null));
 
     assertThat(view.statusCode()).isEqualTo(200);
     assertThat(view.bodyAsJsonObject().getString("status")).isEqualTo("open");
@@ -156,30 +184,44 @@ class CloseRaceTest {
   }
 
   @Test
-  @DisplayName("a client on another node sees the close and its later edit is refused as meeting-closed")
+  @DisplayName(
+      "a client on another node sees the close and its later edit is refused as meeting-closed")
   void clientOnAnotherNodeSeesTheClose() throws TimeoutException {
     NodeProject.ensureInstalled();
     JsonObject meeting = create();
-    try (NodeClient client = NodeClient.start(vertx, "client.mjs",
-        List.of("--url", second.syncUrl(token(meeting, "editor"))))) {
+    try (NodeClient client =
+        NodeClient.start(
+            vertx, "client.mjs", List.of("--url", second.syncUrl(token(meeting, "editor"))))) {
       await(client.command(cmd("find").put("url", meeting.getString("documentUrl"))));
-      await(client.command(cmd("type").put("text", "typed on the second node ").put("at", "end").put("perChange", 5)));
+      await(
+          client.command(
+              cmd("type")
+                  .put("text", "typed on the second node ")
+                  .put("at", "end")
+                  .put("perChange", 5)));
       await(client.command(cmd("waitSaved")));
 
       JsonObject result = close(first, meeting);
 
-      JsonObject doc = await(client.command(cmd("waitDoc").put("path", List.of("status")).put("equals", "closed")))
-          .getJsonObject("doc");
+      JsonObject doc =
+          await(
+                  client.command(
+                      cmd("waitDoc").put("path", List.of("status")).put("equals", "closed")))
+              .getJsonObject("doc");
       assertThat(doc.getJsonObject("closed")).isEqualTo(result.getJsonObject("closed"));
       await(client.command(cmd("splice").put("index", 0).put("insert", "AFTER CLOSE ")));
       assertThat(await(client.awaitEvent(NodeClient.isEvent("error-message"))).getString("message"))
           .startsWith("meeting-closed");
-      String published = await(second.get("/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")))
-          .bodyAsString();
+      String published =
+          await(
+                  second.get(
+                      "/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")))
+              .bodyAsString();
       assertThat(published).contains("typed on the second node").doesNotContain("AFTER CLOSE");
       try (StoredAutomerge stored = StoredAutomerge.load(redis, id(meeting))) {
         assertThat(stored.heads()).containsExactly(redis.meeting(id(meeting)).get("closingHead"));
-        assertThat(stored.string("body", stored.heads()).orElseThrow()).doesNotContain("AFTER CLOSE");
+        assertThat(stored.string("body", stored.heads()).orElseThrow())
+            .doesNotContain("AFTER CLOSE");
       }
     }
   }
@@ -188,28 +230,36 @@ class CloseRaceTest {
 
   /**
    * Exactly one freeze: the meeting is closed, the log holds exactly one entry (the closing change;
-   * nobody edited), the stored document has that change as its only head, on top of the frozen heads,
-   * and one close enqueued exactly one publish job per target (the default folder target here).
+   * nobody edited), the stored document has that change as its only head, on top of the frozen
+   * heads, and one close enqueued exactly one publish job per target (the default folder target
+   * here).
    */
   private void assertClosedOnce(JsonObject meeting, JsonObject result) throws TimeoutException {
     assertThat(result.getString("status")).isEqualTo("closed");
     Map<String, String> record = redis.meeting(id(meeting));
     assertThat(record.get("status")).isEqualTo("closed");
     assertThat(new JsonObject(record.get("closed"))).isEqualTo(result.getJsonObject("closed"));
-    assertThat(redis.logLength(id(meeting))).as("log entries: the closing change only").isEqualTo(1);
-    List<String> frozenHeads = result.getJsonObject("closed").getJsonArray("heads").stream().map(String::valueOf)
-        .sorted().toList();
+    assertThat(redis.logLength(id(meeting)))
+        .as("log entries: the closing change only")
+        .isEqualTo(1);
+    List<String> frozenHeads =
+        result.getJsonObject("closed").getJsonArray("heads").stream()
+            .map(String::valueOf)
+            .sorted()
+            .toList();
     try (StoredAutomerge stored = StoredAutomerge.load(redis, id(meeting))) {
       assertThat(stored.heads()).containsExactly(record.get("closingHead"));
       assertThat(stored.string("status", frozenHeads)).contains("open");
       assertThat(stored.string("status", stored.heads())).contains("closed");
     }
-    JsonObject view = await(second.get("/api/meetings/" + id(meeting), token(meeting, "viewer")))
-        .bodyAsJsonObject();
+    JsonObject view =
+        await(second.get("/api/meetings/" + id(meeting), token(meeting, "viewer")))
+            .bodyAsJsonObject();
     assertThat(view.getJsonArray("publish")).as("one publish job per configured target").hasSize(1);
   }
 
-  private List<JsonObject> closeAll(List<TestNode> nodes, JsonObject meeting) throws TimeoutException {
+  private List<JsonObject> closeAll(List<TestNode> nodes, JsonObject meeting)
+      throws TimeoutException {
     List<Future<HttpResponse<Buffer>>> closes = new ArrayList<>();
     for (TestNode node : nodes) {
       closes.add(node.post(closePath(meeting), token(meeting, "chair"), null));
@@ -224,12 +274,16 @@ class CloseRaceTest {
   }
 
   private JsonObject close(TestNode node, JsonObject meeting) throws TimeoutException {
-    HttpResponse<Buffer> response = await(node.post(closePath(meeting), token(meeting, "chair"), null));
+    HttpResponse<Buffer> response =
+        await(node.post(closePath(meeting), token(meeting, "chair"), null));
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }
 
-  /** Stops the first node without finishing its close, as a crash would leave it (its lease never taken). */
+  /**
+   * Stops the first node without finishing its close, as a crash would leave it (its lease never
+   * taken).
+   */
   private void crashFirst() throws TimeoutException {
     first.stop().await(30, SECONDS);
     firstStopped = true;
@@ -240,7 +294,8 @@ class CloseRaceTest {
   }
 
   private JsonObject create() throws TimeoutException {
-    return await(first.createMeeting(new JsonObject().put("chair", "Ada").put("agenda", List.of("Irmin"))));
+    return await(
+        first.createMeeting(new JsonObject().put("chair", "Ada").put("agenda", List.of("Irmin"))));
   }
 
   private static String id(JsonObject meeting) {

@@ -31,11 +31,13 @@ class PageEndToEndTest {
   @BeforeEach
   void start() throws Exception {
     assertThat(Path.of("target/classes/webroot/index.html"))
-        .as("the page is built into target/classes/webroot by the Maven build (frontend profile)").exists();
+        .as("the page is built into target/classes/webroot by the Maven build (frontend profile)")
+        .exists();
     assertThat(Path.of("/usr/bin/chromium")).as("Debian's chromium (.ci/run installs it)").exists();
     vertx = Vertx.vertx();
-    node = TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_SESSION_IDLE_MS", "30000"))
-        .await(30, SECONDS);
+    node =
+        TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_SESSION_IDLE_MS", "30000"))
+            .await(30, SECONDS);
   }
 
   @AfterEach
@@ -45,13 +47,15 @@ class PageEndToEndTest {
   }
 
   @Test
-  @DisplayName("the browser suite passes: concurrent typing, offline, reload, close, viewer, start page")
+  @DisplayName(
+      "the browser suite passes: concurrent typing, offline, reload, close, viewer, start page")
   void browserSuitePasses() throws Exception {
     Path log = Files.createTempFile("minutes-e2e", ".log");
-    ProcessBuilder builder = new ProcessBuilder(List.of("npm", "run", "test:e2e"))
-        .directory(Path.of("frontend").toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(List.of("npm", "run", "test:e2e"))
+            .directory(Path.of("frontend").toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().put("MINUTES_URL", "http://127.0.0.1:" + node.port());
     Process suite = builder.start();
     suite.getOutputStream().close();

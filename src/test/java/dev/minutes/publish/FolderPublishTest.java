@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("The folder target writes <updated>.md atomically and idempotently")
 class FolderPublishTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
   private Vertx vertx;
   private PublishProbe probe;
   private TestNode node;
@@ -50,9 +49,13 @@ class FolderPublishTest {
   }
 
   @Test
-  @DisplayName("by default a close writes <data dir>/published/<updated>.md with exactly the rendered bytes")
+  @DisplayName(
+      "by default a close writes <data dir>/published/<updated>.md with exactly the rendered bytes")
   void closeWritesTheRenderedFile() throws TimeoutException, IOException {
-    node = await(TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_DATA_DIR", dataDir.toString())));
+    node =
+        await(
+            TestNode.start(
+                vertx, RedisHarness.newPrefix(), Map.of("MINUTES_DATA_DIR", dataDir.toString())));
     Meeting meeting = await(PublishFixture.createAndClose(node, "2030-08-06"));
     await(probe.outcome(meeting.id(), "folder", "delivered"));
 
@@ -67,13 +70,22 @@ class FolderPublishTest {
   }
 
   @Test
-  @DisplayName("re-delivering a publication, one after another or eight at once, leaves exactly its bytes and no temp files")
+  @DisplayName(
+      "re-delivering a publication, one after another or eight at once, leaves exactly its bytes and no temp files")
   void redeliveryIsIdempotent() throws TimeoutException, IOException {
     Path folder = dataDir.resolve("out");
     FolderTarget target = new FolderTarget(vertx, folder);
     String markdown = "---\nupdated: 2030-09-03\n---\nNotes with ünïcödé\n";
-    PublishJob job = new PublishJob("m1.folder.1", "m1", "folder", target.location("2030-09-03.md"),
-        "2030-09-03.md", markdown, "", "");
+    PublishJob job =
+        new PublishJob(
+            "m1.folder.1",
+            "m1",
+            "folder",
+            target.location("2030-09-03.md"),
+            "2030-09-03.md",
+            markdown,
+            "",
+            "");
 
     assertThat(await(target.deliver(job)).kind()).isEqualTo(DeliveryResult.Kind.DELIVERED);
     assertThat(await(target.deliver(job)).kind()).isEqualTo(DeliveryResult.Kind.DELIVERED);
@@ -84,8 +96,10 @@ class FolderPublishTest {
     }
     await(Future.all(concurrent));
 
-    assertThat(concurrent).allSatisfy(f -> assertThat(f.result().kind()).isEqualTo(DeliveryResult.Kind.DELIVERED));
-    assertThat(Files.readAllBytes(folder.resolve("2030-09-03.md"))).isEqualTo(markdown.getBytes(StandardCharsets.UTF_8));
+    assertThat(concurrent)
+        .allSatisfy(f -> assertThat(f.result().kind()).isEqualTo(DeliveryResult.Kind.DELIVERED));
+    assertThat(Files.readAllBytes(folder.resolve("2030-09-03.md")))
+        .isEqualTo(markdown.getBytes(StandardCharsets.UTF_8));
     assertThat(listing(folder)).containsExactly("2030-09-03.md");
   }
 
@@ -94,8 +108,10 @@ class FolderPublishTest {
   void sameDateLastDeliveryWins() throws TimeoutException, IOException {
     Path folder = dataDir.resolve("out");
     FolderTarget target = new FolderTarget(vertx, folder);
-    PublishJob first = new PublishJob("a.folder.1", "a", "folder", "", "2030-09-10.md", "first\n", "", "");
-    PublishJob second = new PublishJob("b.folder.2", "b", "folder", "", "2030-09-10.md", "second\n", "", "");
+    PublishJob first =
+        new PublishJob("a.folder.1", "a", "folder", "", "2030-09-10.md", "first\n", "", "");
+    PublishJob second =
+        new PublishJob("b.folder.2", "b", "folder", "", "2030-09-10.md", "second\n", "", "");
     await(target.deliver(first));
     await(target.deliver(second));
     assertThat(Files.readString(folder.resolve("2030-09-10.md"))).isEqualTo("second\n");
@@ -105,7 +121,8 @@ class FolderPublishTest {
   @DisplayName("a file name that would leave the folder is refused for good")
   void refusesEscapingNames() throws TimeoutException {
     FolderTarget target = new FolderTarget(vertx, dataDir.resolve("out"));
-    PublishJob job = new PublishJob("x.folder.1", "x", "folder", "", "../escape.md", "text\n", "", "");
+    PublishJob job =
+        new PublishJob("x.folder.1", "x", "folder", "", "../escape.md", "text\n", "", "");
     DeliveryResult result = await(target.deliver(job));
     assertThat(result.kind()).isEqualTo(DeliveryResult.Kind.PERMANENT);
     assertThat(dataDir.resolve("escape.md")).doesNotExist();

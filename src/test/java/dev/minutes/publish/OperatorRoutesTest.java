@@ -26,9 +26,20 @@ class OperatorRoutesTest {
   @BeforeEach
   void start() throws TimeoutException {
     vertx = Vertx.vertx();
-    withToken = await(TestNode.start(vertx, RedisHarness.newPrefix(),
-        Map.of("MINUTES_OPERATOR_TOKEN", PublishFixture.OPERATOR_TOKEN, "MINUTES_PUBLISH_FOLDER", "off")));
-    withoutToken = await(TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_PUBLISH_FOLDER", "off")));
+    withToken =
+        await(
+            TestNode.start(
+                vertx,
+                RedisHarness.newPrefix(),
+                Map.of(
+                    "MINUTES_OPERATOR_TOKEN",
+                    PublishFixture.OPERATOR_TOKEN,
+                    "MINUTES_PUBLISH_FOLDER",
+                    "off")));
+    withoutToken =
+        await(
+            TestNode.start(
+                vertx, RedisHarness.newPrefix(), Map.of("MINUTES_PUBLISH_FOLDER", "off")));
   }
 
   @AfterEach
@@ -41,20 +52,29 @@ class OperatorRoutesTest {
   @Test
   @DisplayName("with no operator token configured, both routes answer 403 even to a bearer")
   void disabledWithoutToken() throws TimeoutException {
-    HttpResponse<Buffer> list = await(withoutToken.get("/api/operator/publish/failed", PublishFixture.OPERATOR_TOKEN));
-    HttpResponse<Buffer> retry = await(withoutToken.post("/api/operator/publish/x/retry", PublishFixture.OPERATOR_TOKEN, null));
+    HttpResponse<Buffer> list =
+        await(withoutToken.get("/api/operator/publish/failed", PublishFixture.OPERATOR_TOKEN));
+    HttpResponse<Buffer> retry =
+        await(
+            withoutToken.post(
+                "/api/operator/publish/x/retry", PublishFixture.OPERATOR_TOKEN, null));
     assertThat(list.statusCode()).isEqualTo(403);
     assertThat(list.bodyAsJsonObject().getString("error")).isEqualTo("operator_disabled");
     assertThat(retry.statusCode()).isEqualTo(403);
   }
 
   @Test
-  @DisplayName("a missing or wrong operator token is 401; the right one lists the (empty) dead letters")
+  @DisplayName(
+      "a missing or wrong operator token is 401; the right one lists the (empty) dead letters")
   void tokenIsChecked() throws TimeoutException {
-    assertThat(await(withToken.get("/api/operator/publish/failed", null)).statusCode()).isEqualTo(401);
-    assertThat(await(withToken.get("/api/operator/publish/failed", "wrong")).statusCode()).isEqualTo(401);
-    assertThat(await(withToken.post("/api/operator/publish/x/retry", "wrong", null)).statusCode()).isEqualTo(401);
-    HttpResponse<Buffer> ok = await(withToken.get("/api/operator/publish/failed", PublishFixture.OPERATOR_TOKEN));
+    assertThat(await(withToken.get("/api/operator/publish/failed", null)).statusCode())
+        .isEqualTo(401);
+    assertThat(await(withToken.get("/api/operator/publish/failed", "wrong")).statusCode())
+        .isEqualTo(401);
+    assertThat(await(withToken.post("/api/operator/publish/x/retry", "wrong", null)).statusCode())
+        .isEqualTo(401);
+    HttpResponse<Buffer> ok =
+        await(withToken.get("/api/operator/publish/failed", PublishFixture.OPERATOR_TOKEN));
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.bodyAsJsonObject().getJsonArray("failed")).isEmpty();
   }

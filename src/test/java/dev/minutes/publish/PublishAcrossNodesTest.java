@@ -26,7 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Publish jobs live in Redis: they survive restarts and each is delivered once across nodes")
+@DisplayName(
+    "Publish jobs live in Redis: they survive restarts and each is delivered once across nodes")
 class PublishAcrossNodesTest {
   private Vertx vertx;
   private WebhookReceiver receiver;
@@ -54,7 +55,8 @@ class PublishAcrossNodesTest {
   }
 
   @Test
-  @DisplayName("a node stopped in the middle of the retries: the next node on the same Redis resumes and delivers once")
+  @DisplayName(
+      "a node stopped in the middle of the retries: the next node on the same Redis resumes and delivers once")
   void restartResumesRetries() throws TimeoutException {
     receiver.otherwise(Answer.status(503));
     Map<String, String> settings = PublishFixture.webhookSettings(receiver.url());
@@ -82,9 +84,11 @@ class PublishAcrossNodesTest {
   }
 
   @Test
-  @DisplayName("two nodes on one Redis, closes on both and a flaky receiver: every publication is accepted exactly once")
+  @DisplayName(
+      "two nodes on one Redis, closes on both and a flaky receiver: every publication is accepted exactly once")
   void twoNodesDeliverEachJobOnce() throws TimeoutException {
-    receiver.script(Answer.status(503), Answer.status(500), Answer.status(503), Answer.status(500))
+    receiver
+        .script(Answer.status(503), Answer.status(500), Answer.status(503), Answer.status(500))
         .otherwise(Answer.status(200));
     Map<String, String> settings = PublishFixture.webhookSettings(receiver.url());
     TestNode a = node(settings);
@@ -101,16 +105,25 @@ class PublishAcrossNodesTest {
     await(b.stop());
     nodes.clear();
 
-    Map<String, Long> acceptedPerId = receiver.accepted().stream()
-        .collect(Collectors.groupingBy(Received::webhookId, Collectors.counting()));
+    Map<String, Long> acceptedPerId =
+        receiver.accepted().stream()
+            .collect(Collectors.groupingBy(Received::webhookId, Collectors.counting()));
     assertThat(acceptedPerId).hasSize(6).allSatisfy((id, count) -> assertThat(count).isEqualTo(1L));
     assertThat(receiver.received()).extracting(Received::problem).containsOnlyNulls();
-    Map<String, String> meetingPerId = receiver.accepted().stream().collect(Collectors.toMap(Received::webhookId,
-        r -> r.json().getJsonObject("data").getString("meetingId")));
-    assertThat(meetingPerId.values()).containsExactlyInAnyOrderElementsOf(
-        meetings.stream().map(Meeting::id).collect(Collectors.toList()));
-    assertThat(probe.events()).filteredOn(e -> "delivered".equals(e.getString("outcome")))
-        .extracting(e -> e.getString("jobId")).doesNotHaveDuplicates().hasSize(6);
+    Map<String, String> meetingPerId =
+        receiver.accepted().stream()
+            .collect(
+                Collectors.toMap(
+                    Received::webhookId,
+                    r -> r.json().getJsonObject("data").getString("meetingId")));
+    assertThat(meetingPerId.values())
+        .containsExactlyInAnyOrderElementsOf(
+            meetings.stream().map(Meeting::id).collect(Collectors.toList()));
+    assertThat(probe.events())
+        .filteredOn(e -> "delivered".equals(e.getString("outcome")))
+        .extracting(e -> e.getString("jobId"))
+        .doesNotHaveDuplicates()
+        .hasSize(6);
   }
 
   private TestNode node(Map<String, String> settings) throws TimeoutException {

@@ -19,7 +19,8 @@ class RetryPolicyTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
   @Test
-  @DisplayName("doubles its step per attempt from the initial delay and stops growing at the maximum")
+  @DisplayName(
+      "doubles its step per attempt from the initial delay and stops growing at the maximum")
   void exponentialSteps() {
     RetryPolicy policy = new RetryPolicy(SCHEDULE, () -> 1.0);
     assertThat(policy.step(1)).isEqualTo(Duration.ofSeconds(1));
@@ -46,11 +47,14 @@ class RetryPolicyTest {
   }
 
   @Test
-  @DisplayName("waits at least as long as the receiver's Retry-After, and no longer than its own back-off otherwise")
+  @DisplayName(
+      "waits at least as long as the receiver's Retry-After, and no longer than its own back-off otherwise")
   void retryAfterIsALowerBound() {
     RetryPolicy policy = new RetryPolicy(SCHEDULE, () -> 1.0);
-    assertThat(policy.nextAttempt(1, T0, T0, Optional.of(Duration.ofSeconds(30)))).contains(T0.plusSeconds(30));
-    assertThat(policy.nextAttempt(6, T0, T0, Optional.of(Duration.ofSeconds(2)))).contains(T0.plusSeconds(32));
+    assertThat(policy.nextAttempt(1, T0, T0, Optional.of(Duration.ofSeconds(30))))
+        .contains(T0.plusSeconds(30));
+    assertThat(policy.nextAttempt(6, T0, T0, Optional.of(Duration.ofSeconds(2))))
+        .contains(T0.plusSeconds(32));
     assertThat(policy.nextAttempt(1, T0, T0, Optional.empty())).contains(T0.plusSeconds(1));
   }
 
@@ -68,14 +72,17 @@ class RetryPolicyTest {
   @Test
   @DisplayName("reads Retry-After as seconds or as an HTTP date, and ignores anything else")
   void parsesRetryAfter() {
-    String inNinetySeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(T0.plusSeconds(90),
-        ZoneOffset.UTC));
-    String inThePast = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(T0.minusSeconds(90),
-        ZoneOffset.UTC));
+    String inNinetySeconds =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            ZonedDateTime.ofInstant(T0.plusSeconds(90), ZoneOffset.UTC));
+    String inThePast =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            ZonedDateTime.ofInstant(T0.minusSeconds(90), ZoneOffset.UTC));
     assertThat(RetryAfter.parse("120", T0)).contains(Duration.ofSeconds(120));
     assertThat(RetryAfter.parse(" 0 ", T0)).contains(Duration.ZERO);
     assertThat(RetryAfter.parse(inNinetySeconds, T0)).contains(Duration.ofSeconds(90));
-    assertThat(RetryAfter.parse("Tue, 01 Jan 2030 00:01:30 GMT", T0)).contains(Duration.ofSeconds(90));
+    assertThat(RetryAfter.parse("Tue, 01 Jan 2030 00:01:30 GMT", T0))
+        .contains(Duration.ofSeconds(90));
     assertThat(RetryAfter.parse(inThePast, T0)).contains(Duration.ZERO);
     assertThat(RetryAfter.parse("99999999999999", T0)).contains(RetryAfter.LONGEST);
     assertThat(RetryAfter.parse("-5", T0)).isEmpty();

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Deliveries that cannot succeed land in the dead letters, where the operator can retry them")
+@DisplayName(
+    "Deliveries that cannot succeed land in the dead letters, where the operator can retry them")
 class WebhookFailureTest {
   private Vertx vertx;
   private WebhookReceiver receiver;
@@ -39,7 +40,10 @@ class WebhookFailureTest {
     vertx = Vertx.vertx();
     receiver = await(WebhookReceiver.start(vertx, new StandardWebhooksVerifier(List.of(SECRET_A))));
     probe = new PublishProbe(vertx);
-    node = await(TestNode.start(vertx, RedisHarness.newPrefix(), PublishFixture.webhookSettings(receiver.url())));
+    node =
+        await(
+            TestNode.start(
+                vertx, RedisHarness.newPrefix(), PublishFixture.webhookSettings(receiver.url())));
   }
 
   @AfterEach
@@ -51,7 +55,8 @@ class WebhookFailureTest {
   }
 
   @Test
-  @DisplayName("a 400 fails the job at once; it shows in the meeting and the operator list, and the operator's retry delivers it")
+  @DisplayName(
+      "a 400 fails the job at once; it shows in the meeting and the operator list, and the operator's retry delivers it")
   void badRequestFailsFastAndOperatorRetries() throws TimeoutException {
     receiver.otherwise(Answer.status(400));
     Meeting meeting = await(PublishFixture.createAndClose(node, "2030-05-07"));
@@ -65,10 +70,17 @@ class WebhookFailureTest {
     assertThat(state.getString("deliveredAt")).isNull();
     String jobId = state.getString("jobId");
 
-    JsonArray failed = await(operatorGet("/api/operator/publish/failed")).bodyAsJsonObject().getJsonArray("failed");
+    JsonArray failed =
+        await(operatorGet("/api/operator/publish/failed"))
+            .bodyAsJsonObject()
+            .getJsonArray("failed");
     assertThat(failed).extracting(entry -> ((JsonObject) entry).getString("jobId")).contains(jobId);
-    JsonObject listed = failed.stream().map(JsonObject.class::cast)
-        .filter(entry -> jobId.equals(entry.getString("jobId"))).findFirst().orElseThrow();
+    JsonObject listed =
+        failed.stream()
+            .map(JsonObject.class::cast)
+            .filter(entry -> jobId.equals(entry.getString("jobId")))
+            .findFirst()
+            .orElseThrow();
     assertThat(listed.getString("meetingId")).isEqualTo(meeting.id());
     assertThat(listed.getString("lastError")).contains("HTTP 400");
     assertThat(listed.getString("failedAt")).isNotNull();
@@ -79,20 +91,36 @@ class WebhookFailureTest {
     await(probe.outcome(meeting.id(), "webhook", "delivered"));
 
     assertThat(receiver.accepted()).hasSize(1);
-    assertThat(receiver.received()).extracting(Received::webhookId).containsOnly(receiver.received().get(0).webhookId());
+    assertThat(receiver.received())
+        .extracting(Received::webhookId)
+        .containsOnly(receiver.received().get(0).webhookId());
     JsonObject delivered = await(PublishFixture.publishState(node, meeting, "webhook"));
     assertThat(delivered.getString("state")).isEqualTo("delivered");
     assertThat(delivered.getInteger("attempts")).isEqualTo(2);
-    JsonArray failedAfter = await(operatorGet("/api/operator/publish/failed")).bodyAsJsonObject().getJsonArray("failed");
-    assertThat(failedAfter).extracting(entry -> ((JsonObject) entry).getString("jobId")).doesNotContain(jobId);
-    assertThat(await(operatorPost("/api/operator/publish/" + jobId + "/retry")).statusCode()).isEqualTo(409);
-    assertThat(await(operatorPost("/api/operator/publish/no-such-job/retry")).statusCode()).isEqualTo(404);
-    assertThat(node.node().registry().get("minutes_publish_failures").tag("target", "webhook").counter().count())
+    JsonArray failedAfter =
+        await(operatorGet("/api/operator/publish/failed"))
+            .bodyAsJsonObject()
+            .getJsonArray("failed");
+    assertThat(failedAfter)
+        .extracting(entry -> ((JsonObject) entry).getString("jobId"))
+        .doesNotContain(jobId);
+    assertThat(await(operatorPost("/api/operator/publish/" + jobId + "/retry")).statusCode())
+        .isEqualTo(409);
+    assertThat(await(operatorPost("/api/operator/publish/no-such-job/retry")).statusCode())
+        .isEqualTo(404);
+    assertThat(
+            node.node()
+                .registry()
+                .get("minutes_publish_failures")
+                .tag("target", "webhook")
+                .counter()
+                .count())
         .isEqualTo(1.0);
   }
 
   @Test
-  @DisplayName("a 410 disables the target: later jobs fail without a request until the operator retries")
+  @DisplayName(
+      "a 410 disables the target: later jobs fail without a request until the operator retries")
   void goneDisablesTheTarget() throws TimeoutException {
     receiver.script(Answer.status(410)).otherwise(Answer.status(200));
     Meeting first = await(PublishFixture.createAndClose(node, "2030-05-14"));
@@ -103,17 +131,22 @@ class WebhookFailureTest {
     JsonObject skipped = await(probe.outcome(second.id(), "webhook", "failed"));
     assertThat(skipped.getString("detail")).contains("target disabled");
     assertThat(receiver.received()).hasSize(1);
-    assertThat(await(PublishFixture.publishState(node, second, "webhook")).getInteger("attempts")).isZero();
+    assertThat(await(PublishFixture.publishState(node, second, "webhook")).getInteger("attempts"))
+        .isZero();
 
     String firstJob = await(PublishFixture.publishState(node, first, "webhook")).getString("jobId");
-    assertThat(await(operatorPost("/api/operator/publish/" + firstJob + "/retry")).statusCode()).isEqualTo(202);
+    assertThat(await(operatorPost("/api/operator/publish/" + firstJob + "/retry")).statusCode())
+        .isEqualTo(202);
     await(probe.outcome(first.id(), "webhook", "delivered"));
-    String secondJob = await(PublishFixture.publishState(node, second, "webhook")).getString("jobId");
-    assertThat(await(operatorPost("/api/operator/publish/" + secondJob + "/retry")).statusCode()).isEqualTo(202);
+    String secondJob =
+        await(PublishFixture.publishState(node, second, "webhook")).getString("jobId");
+    assertThat(await(operatorPost("/api/operator/publish/" + secondJob + "/retry")).statusCode())
+        .isEqualTo(202);
     await(probe.outcome(second.id(), "webhook", "delivered"));
 
     assertThat(receiver.received()).hasSize(3);
-    assertThat(receiver.accepted()).extracting(r -> r.json().getJsonObject("data").getString("meetingId"))
+    assertThat(receiver.accepted())
+        .extracting(r -> r.json().getJsonObject("data").getString("meetingId"))
         .containsExactlyInAnyOrder(first.id(), second.id());
   }
 

@@ -50,11 +50,19 @@ class WebhookRetryTest {
   }
 
   @Test
-  @DisplayName("500 three times, then 429 with Retry-After, then 200: one accepted publication, same id, valid signatures")
+  @DisplayName(
+      "500 three times, then 429 with Retry-After, then 200: one accepted publication, same id, valid signatures")
   void retriesUntilAccepted() throws TimeoutException {
-    receiver.script(Answer.status(500), Answer.status(500), Answer.status(500),
-        Answer.status(429, "Retry-After", "1"), Answer.status(200));
-    node = await(TestNode.start(vertx, RedisHarness.newPrefix(), PublishFixture.webhookSettings(receiver.url())));
+    receiver.script(
+        Answer.status(500),
+        Answer.status(500),
+        Answer.status(500),
+        Answer.status(429, "Retry-After", "1"),
+        Answer.status(200));
+    node =
+        await(
+            TestNode.start(
+                vertx, RedisHarness.newPrefix(), PublishFixture.webhookSettings(receiver.url())));
 
     Meeting meeting = await(PublishFixture.createAndClose(node, "2030-04-02"));
     JsonObject pending = await(PublishFixture.publishState(node, meeting, "webhook"));
@@ -74,7 +82,8 @@ class WebhookRetryTest {
     assertThat(body.getJsonObject("data").getString("markdown")).isEqualTo(minutes);
     assertThat(body.getJsonObject("data").getString("path")).isEqualTo("2030-04-02.md");
     assertThat(body.getJsonObject("data").getString("meetingId")).isEqualTo(meeting.id());
-    assertThat(body.getJsonObject("data").getJsonObject("frontMatter").getString("updated")).isEqualTo("2030-04-02");
+    assertThat(body.getJsonObject("data").getJsonObject("frontMatter").getString("updated"))
+        .isEqualTo("2030-04-02");
     assertThat(requests).extracting(Received::body).containsOnly(requests.get(0).body());
 
     assertThat(pending.getString("state")).isEqualTo("pending");
@@ -86,10 +95,14 @@ class WebhookRetryTest {
     assertThat(delivered.getString("lastError")).contains("429");
 
     var registry = node.node().registry();
-    assertThat(registry.get("minutes_publish_deliveries").tag("target", "webhook").counter().count()).isEqualTo(1.0);
-    assertThat(registry.get("minutes_publish_retries").tag("target", "webhook").counter().count()).isEqualTo(4.0);
+    assertThat(
+            registry.get("minutes_publish_deliveries").tag("target", "webhook").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.get("minutes_publish_retries").tag("target", "webhook").counter().count())
+        .isEqualTo(4.0);
     assertThat(registry.find("minutes_publish_failures").counters()).isEmpty();
-    assertThat(registry.scrape()).contains("minutes_publish_outbox_depth", "minutes_publish_oldest_pending_seconds");
+    assertThat(registry.scrape())
+        .contains("minutes_publish_outbox_depth", "minutes_publish_oldest_pending_seconds");
   }
 
   @Test
@@ -106,7 +119,9 @@ class WebhookRetryTest {
 
     assertThat(retry.getString("detail")).contains("timed out").doesNotContain("/hooks/minutes");
     assertThat(receiver.received()).hasSize(2);
-    assertThat(receiver.received()).extracting(Received::webhookId).containsOnly(receiver.received().get(0).webhookId());
+    assertThat(receiver.received())
+        .extracting(Received::webhookId)
+        .containsOnly(receiver.received().get(0).webhookId());
     JsonObject state = await(PublishFixture.publishState(node, meeting, "webhook"));
     assertThat(state.getString("state")).isEqualTo("delivered");
     assertThat(state.getInteger("attempts")).isEqualTo(2);

@@ -23,24 +23,34 @@ class WebhookSignerTest {
   @Test
   @DisplayName("signs the specification's example to the specification's signature")
   void knownVector() {
-    assertThat(new WebhookSigner(List.of(SPEC_SECRET)).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY)).isEqualTo(SPEC_SIGNATURE);
+    assertThat(new WebhookSigner(List.of(SPEC_SECRET)).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY))
+        .isEqualTo(SPEC_SIGNATURE);
   }
 
   @Test
-  @DisplayName("signs with every secret during a rotation, space-separated, so a receiver knowing either accepts")
+  @DisplayName(
+      "signs with every secret during a rotation, space-separated, so a receiver knowing either accepts")
   void rotation() {
-    String header = new WebhookSigner(List.of(SPEC_SECRET, PublishFixture.SECRET_B)).sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY);
+    String header =
+        new WebhookSigner(List.of(SPEC_SECRET, PublishFixture.SECRET_B))
+            .sign(SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY);
     assertThat(header).startsWith(SPEC_SIGNATURE + " v1,");
     assertThat(header.split(" ")).hasSize(2);
     Instant then = Instant.ofEpochSecond(SPEC_TIMESTAMP);
     byte[] body = SPEC_BODY.getBytes(StandardCharsets.UTF_8);
     String timestamp = Long.toString(SPEC_TIMESTAMP);
-    assertThat(new StandardWebhooksVerifier(List.of(PublishFixture.SECRET_B)).problem(SPEC_ID, timestamp, header, body, then))
+    assertThat(
+            new StandardWebhooksVerifier(List.of(PublishFixture.SECRET_B))
+                .problem(SPEC_ID, timestamp, header, body, then))
         .isNull();
-    assertThat(new StandardWebhooksVerifier(List.of(SPEC_SECRET)).problem(SPEC_ID, timestamp, header, body, then))
+    assertThat(
+            new StandardWebhooksVerifier(List.of(SPEC_SECRET))
+                .problem(SPEC_ID, timestamp, header, body, then))
         .isNull();
-    assertThat(new StandardWebhooksVerifier(List.of("whsec_c29tZW9uZS1lbHNlcy1zZWNyZXQ=")).problem(SPEC_ID, timestamp,
-        header, body, then)).isEqualTo("no signature matches");
+    assertThat(
+            new StandardWebhooksVerifier(List.of("whsec_c29tZW9uZS1lbHNlcy1zZWNyZXQ="))
+                .problem(SPEC_ID, timestamp, header, body, then))
+        .isEqualTo("no signature matches");
   }
 
   @Test
@@ -48,8 +58,15 @@ class WebhookSignerTest {
   void unicodeBody() {
     String body = "{\"markdown\":\"Grüße – 会議\"}";
     String header = new WebhookSigner(List.of(SPEC_SECRET)).sign(SPEC_ID, SPEC_TIMESTAMP, body);
-    assertThat(new StandardWebhooksVerifier(List.of(SPEC_SECRET)).problem(SPEC_ID, Long.toString(SPEC_TIMESTAMP), header,
-        body.getBytes(StandardCharsets.UTF_8), Instant.ofEpochSecond(SPEC_TIMESTAMP))).isNull();
+    assertThat(
+            new StandardWebhooksVerifier(List.of(SPEC_SECRET))
+                .problem(
+                    SPEC_ID,
+                    Long.toString(SPEC_TIMESTAMP),
+                    header,
+                    body.getBytes(StandardCharsets.UTF_8),
+                    Instant.ofEpochSecond(SPEC_TIMESTAMP)))
+        .isNull();
   }
 
   @Test

@@ -33,17 +33,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Several official clients edit one meeting at random (insert whole tokens next to their own, delete
- * their own tokens, confirm with {@code waitSaved}) while their sockets are cut ({@code drop}: the
- * adapter reconnects by itself) or taken offline and brought back. The schedule of each client
- * comes from a seeded {@link Random}: a failure names its seed, and
- * {@code -Dminutes.chaos.seeds=7,8} replays chosen ones (timing still varies between runs).
+ * Several official clients edit one meeting at random (insert whole tokens next to their own,
+ * delete their own tokens, confirm with {@code waitSaved}) while their sockets are cut ({@code
+ * drop}: the adapter reconnects by itself) or taken offline and brought back. The schedule of each
+ * client comes from a seeded {@link Random}: a failure names its seed, and {@code
+ * -Dminutes.chaos.seeds=7,8} replays chosen ones (timing still varies between runs).
  *
  * <p>No property-testing library: each case drives real processes for seconds, and the network's
  * timing is not under the generator's control, so shrinking could not reproduce a failure anyway.
  *
  * <p>Afterwards every replica and the document stored in Redis must be equal, hold every token that
- * was inserted and not deleted exactly once (so every acknowledged insertion), and no deleted token.
+ * was inserted and not deleted exactly once (so every acknowledged insertion), and no deleted
+ * token.
  */
 @DisplayName("Convergence under chaos")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -56,7 +57,8 @@ class ChaosConvergenceTest {
 
   static Stream<Long> seeds() {
     return Arrays.stream(System.getProperty("minutes.chaos.seeds", "11,12").split(","))
-        .map(String::trim).map(Long::parseLong);
+        .map(String::trim)
+        .map(Long::parseLong);
   }
 
   @BeforeEach
@@ -74,18 +76,25 @@ class ChaosConvergenceTest {
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
-  @DisplayName("editors whose sockets are cut at random converge with the stored document, which holds every acknowledged change")
+  @DisplayName(
+      "editors whose sockets are cut at random converge with the stored document, which holds every acknowledged change")
   void editorsConverge(long seed) throws Exception {
-    JsonObject meeting = node.createMeeting(new JsonObject().put("chair", "Chaos")).await(30, SECONDS);
+    JsonObject meeting =
+        node.createMeeting(new JsonObject().put("chair", "Chaos")).await(30, SECONDS);
     String url = meeting.getString("documentUrl");
     String syncUrl = node.syncUrl(meeting.getJsonObject("tokens").getString("editor"));
     List<ChaosEditor> editors = new ArrayList<>();
     try {
       for (int i = 0; i < EDITORS; i++) {
-        // See client.mjs: without the flag, a cut at the wrong moment breaks the official client's handle.
-        NodeClient client = NodeClient.start(vertx, "client.mjs",
-            List.of("--url", syncUrl, "--retry-ms", "100", "--drop-sends-while-closing"));
-        editors.add(new ChaosEditor(client, String.valueOf((char) ('a' + i)), new Random(seed * 31 + i)));
+        // See client.mjs: without the flag, a cut at the wrong moment breaks the official client's
+        // handle.
+        NodeClient client =
+            NodeClient.start(
+                vertx,
+                "client.mjs",
+                List.of("--url", syncUrl, "--retry-ms", "100", "--drop-sends-while-closing"));
+        editors.add(
+            new ChaosEditor(client, String.valueOf((char) ('a' + i)), new Random(seed * 31 + i)));
         client.command(cmd("find").put("url", url)).await(30, SECONDS);
       }
       Future.all(editors.stream().map(ChaosEditor::play).toList()).await(120, SECONDS);
@@ -95,21 +104,28 @@ class ChaosConvergenceTest {
 
       String stored = storedBody(DocumentIds.fromUrl(url));
       for (ChaosEditor editor : editors) {
-        assertThat(editor.textOnceEqualTo(stored).await(60, SECONDS)).as("seed %d: replica %s", seed, editor.name)
+        assertThat(editor.textOnceEqualTo(stored).await(60, SECONDS))
+            .as("seed %d: replica %s", seed, editor.name)
             .isEqualTo(stored);
       }
       for (ChaosEditor editor : editors) {
         for (String token : editor.live) {
-          assertThat(occurrences(stored, token)).as("seed %d: live token %s", seed, token).isEqualTo(1);
+          assertThat(occurrences(stored, token))
+              .as("seed %d: live token %s", seed, token)
+              .isEqualTo(1);
         }
         for (String token : editor.deleted) {
           assertThat(stored).as("seed %d: deleted token", seed).doesNotContain(token);
         }
       }
-      System.out.printf("chaos seed=%d insertions=%d deletions=%d acknowledged-during-chaos=%d cuts=%d offline=%d%n", seed,
-          editors.stream().mapToInt(e -> e.inserted).sum(), editors.stream().mapToInt(e -> e.deleted.size()).sum(),
+      System.out.printf(
+          "chaos seed=%d insertions=%d deletions=%d acknowledged-during-chaos=%d cuts=%d offline=%d%n",
+          seed,
+          editors.stream().mapToInt(e -> e.inserted).sum(),
+          editors.stream().mapToInt(e -> e.deleted.size()).sum(),
           editors.stream().mapToInt(e -> e.acknowledgedEdits).sum(),
-          editors.stream().mapToInt(e -> e.cuts).sum(), editors.stream().mapToInt(e -> e.offlinePeriods).sum());
+          editors.stream().mapToInt(e -> e.cuts).sum(),
+          editors.stream().mapToInt(e -> e.offlinePeriods).sum());
     } finally {
       editors.forEach(editor -> editor.client.close());
     }
@@ -118,8 +134,11 @@ class ChaosConvergenceTest {
   private String storedBody(String documentId) throws Exception {
     RedisConnection connection = RedisHarness.connect(vertx, node.prefix()).await(30, SECONDS);
     try {
-      var stored = new RedisDocumentStore(connection).load(documentId).await(30, SECONDS).orElseThrow();
-      return new MeetingDocument(new AutomergeObjects()).current(stored.snapshot(), stored.changes()).body();
+      var stored =
+          new RedisDocumentStore(connection).load(documentId).await(30, SECONDS).orElseThrow();
+      return new MeetingDocument(new AutomergeObjects())
+          .current(stored.snapshot(), stored.changes())
+          .body();
     } finally {
       connection.close().await(30, SECONDS);
     }
@@ -141,8 +160,10 @@ class ChaosConvergenceTest {
     final List<String> live = new ArrayList<>();
     final Set<String> deleted = new HashSet<>();
     int inserted;
+
     /** Edits (insertions and deletions) confirmed by a waitSaved during the random walk. */
     int acknowledgedEdits;
+
     int cuts;
     int offlinePeriods;
     boolean offline;
@@ -185,16 +206,21 @@ class ChaosConvergenceTest {
       }
       if (roll < 75 && !offline) {
         int covered = inserted + deleted.size();
-        return client.command(cmd("waitSaved").put("timeoutMs", 1500))
-            .map(saved -> {
-              acknowledgedEdits = Math.max(acknowledgedEdits, covered);
-              return (Void) null;
-            })
+        return client
+            .command(cmd("waitSaved").put("timeoutMs", 1500))
+            .map(
+                saved -> {
+                  acknowledgedEdits = Math.max(acknowledgedEdits, covered);
+                  return (Void) null;
+                })
             .otherwiseEmpty(); // cut or reconnecting: not acknowledged, not an error
       }
       if (roll < 88 && !offline) {
         cuts++;
-        return client.command(cmd("drop")).<Void>mapEmpty().otherwiseEmpty(); // "not connected" while reconnecting
+        return client
+            .command(cmd("drop"))
+            .<Void>mapEmpty()
+            .otherwiseEmpty(); // "not connected" while reconnecting
       }
       if (roll < 93 && !offline) {
         offline = true;
@@ -206,16 +232,23 @@ class ChaosConvergenceTest {
 
     /** Back online and everything confirmed stored. */
     Future<Void> settle() {
-      Future<Void> online = offline
-          ? client.command(cmd("reconnect").put("timeoutMs", 20_000)).mapEmpty()
-          : Future.succeededFuture();
+      Future<Void> online =
+          offline
+              ? client.command(cmd("reconnect").put("timeoutMs", 20_000)).mapEmpty()
+              : Future.succeededFuture();
       offline = false;
-      return online.compose(v -> client.command(cmd("waitSaved").put("timeoutMs", 30_000))).mapEmpty();
+      return online
+          .compose(v -> client.command(cmd("waitSaved").put("timeoutMs", 30_000)))
+          .mapEmpty();
     }
 
-    /** The replica's text once it equals {@code expected} (changes from others may still be arriving), else its last text. */
+    /**
+     * The replica's text once it equals {@code expected} (changes from others may still be
+     * arriving), else its last text.
+     */
     Future<String> textOnceEqualTo(String expected) {
-      return client.command(cmd("waitText").put("equals", expected).put("timeoutMs", 30_000))
+      return client
+          .command(cmd("waitText").put("equals", expected).put("timeoutMs", 30_000))
           .map(reply -> reply.getString("text"))
           .recover(failure -> client.command(cmd("text")).map(reply -> reply.getString("text")));
     }

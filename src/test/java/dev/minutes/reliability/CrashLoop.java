@@ -9,7 +9,6 @@ import dev.minutes.support.NodeProject;
 import dev.minutes.support.ServerProcess;
 import dev.minutes.sync.AutomergeObjects;
 import dev.minutes.sync.codec.DocumentIds;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -37,34 +36,62 @@ import org.slf4j.LoggerFactory;
  * client saw acknowledged. Lost acknowledged tokens must be 0.
  *
  * <p>The short version runs in {@code CrashLoopTest}; the long one is {@code scripts/crash-loop.sh}
- * (this class' {@link #main}). Timings come from a seeded {@link Random}, so a run's schedule can be
- * repeated with the seed it prints (the machine's timing still varies).
+ * (this class' {@link #main}). Timings come from a seeded {@link Random}, so a run's schedule can
+ * be repeated with the seed it prints (the machine's timing still varies).
  */
 public final class CrashLoop {
   private static final Logger log = LoggerFactory.getLogger(CrashLoop.class);
   private static final String PREFIX = "crash:";
 
   /** What is killed in each cycle. */
-  public enum Target { SERVER, REDIS }
+  public enum Target {
+    SERVER,
+    REDIS
+  }
 
   /**
    * @param typingMillis how long clients type between two kills (uniformly drawn in [min, max])
    * @param downMillis how long the target stays dead (drawn in [0, max])
    */
-  public record Settings(Target target, int cycles, int typists, long seed, int minTypingMillis,
-      int maxTypingMillis, int maxDownMillis) {
+  public record Settings(
+      Target target,
+      int cycles,
+      int typists,
+      long seed,
+      int minTypingMillis,
+      int maxTypingMillis,
+      int maxDownMillis) {
     public static Settings of(Target target, int cycles, long seed) {
       return new Settings(target, cycles, 3, seed, 300, 1500, 300);
     }
   }
 
-  /** What a run saw. {@code lostTokens} lists acknowledged tokens missing from the stored document. */
-  public record Result(Settings settings, int cycles, long typed, long acknowledged, long lost, List<String> lostTokens,
-      int serverStartRetries, Duration elapsed) {
+  /**
+   * What a run saw. {@code lostTokens} lists acknowledged tokens missing from the stored document.
+   */
+  public record Result(
+      Settings settings,
+      int cycles,
+      long typed,
+      long acknowledged,
+      long lost,
+      List<String> lostTokens,
+      int serverStartRetries,
+      Duration elapsed) {
     public String summary() {
-      return String.format(Locale.ROOT, "crash-loop target=%s seed=%d cycles=%d typists=%d typed=%d acknowledged=%d "
-              + "lost=%d server-start-retries=%d elapsed=%ds", settings.target().name().toLowerCase(Locale.ROOT),
-          settings.seed(), cycles, settings.typists(), typed, acknowledged, lost, serverStartRetries, elapsed.toSeconds());
+      return String.format(
+          Locale.ROOT,
+          "crash-loop target=%s seed=%d cycles=%d typists=%d typed=%d acknowledged=%d "
+              + "lost=%d server-start-retries=%d elapsed=%ds",
+          settings.target().name().toLowerCase(Locale.ROOT),
+          settings.seed(),
+          cycles,
+          settings.typists(),
+          typed,
+          acknowledged,
+          lost,
+          serverStartRetries,
+          elapsed.toSeconds());
     }
   }
 
@@ -102,13 +129,21 @@ public final class CrashLoop {
     redis = KillableRedis.start(workDir.resolve("redis"), freePort());
     startServer();
     JsonObject meeting = createMeeting();
-    String editorUrl = "ws://127.0.0.1:" + httpPort + "/sync?token=" + meeting.getJsonObject("tokens").getString("editor");
+    String editorUrl =
+        "ws://127.0.0.1:"
+            + httpPort
+            + "/sync?token="
+            + meeting.getJsonObject("tokens").getString("editor");
     List<Typist> typists = new ArrayList<>();
     try {
       for (int i = 0; i < settings.typists(); i++) {
-        // --drop-sends-while-closing: see client.mjs (a cut at the wrong moment breaks the official client).
-        NodeClient client = NodeClient.start(vertx, "client.mjs",
-            List.of("--url", editorUrl, "--retry-ms", "100", "--drop-sends-while-closing"));
+        // --drop-sends-while-closing: see client.mjs (a cut at the wrong moment breaks the official
+        // client).
+        NodeClient client =
+            NodeClient.start(
+                vertx,
+                "client.mjs",
+                List.of("--url", editorUrl, "--retry-ms", "100", "--drop-sends-while-closing"));
         Typist typist = new Typist(vertx, client, "t" + i, 20, 1500);
         typists.add(typist);
         typist.start(meeting.getString("documentUrl")).await(60, TimeUnit.SECONDS);
@@ -120,14 +155,20 @@ public final class CrashLoop {
         pause(between(0, settings.maxDownMillis()));
         List<Integer> before = typists.stream().map(Typist::typedCount).toList();
         restart();
-        // A cycle counts once every typist has had something acknowledged that it typed before the restart.
+        // A cycle counts once every typist has had something acknowledged that it typed before the
+        // restart.
         for (int i = 0; i < typists.size(); i++) {
           typists.get(i).acknowledgedAtLeast(before.get(i) + 1).await(120, TimeUnit.SECONDS);
         }
         if ((cycles + 1) % 10 == 0 || cycles + 1 == settings.cycles()) {
           // Progress of long runs (the script runs with MINUTES_LOG_LEVEL=WARN).
-          System.out.printf(Locale.ROOT, "%s: cycle %d of %d, acknowledged so far %d%n", settings.target(), cycles + 1,
-              settings.cycles(), typists.stream().mapToInt(Typist::acknowledgedCount).sum());
+          System.out.printf(
+              Locale.ROOT,
+              "%s: cycle %d of %d, acknowledged so far %d%n",
+              settings.target(),
+              cycles + 1,
+              settings.cycles(),
+              typists.stream().mapToInt(Typist::acknowledgedCount).sum());
         }
       }
       for (Typist typist : typists) {
@@ -136,7 +177,8 @@ public final class CrashLoop {
       for (Typist typist : typists) {
         typist.confirm(30_000).await(60, TimeUnit.SECONDS);
       }
-      String stored = storedBodyAfterFinalCrash(DocumentIds.fromUrl(meeting.getString("documentUrl")));
+      String stored =
+          storedBodyAfterFinalCrash(DocumentIds.fromUrl(meeting.getString("documentUrl")));
       List<String> lost = new ArrayList<>();
       long acknowledged = 0;
       long typed = 0;
@@ -149,7 +191,14 @@ public final class CrashLoop {
           }
         }
       }
-      return new Result(settings, cycles, typed, acknowledged, lost.size(), lost, startRetries,
+      return new Result(
+          settings,
+          cycles,
+          typed,
+          acknowledged,
+          lost.size(),
+          lost,
+          startRetries,
           Duration.ofNanos(System.nanoTime() - started));
     } finally {
       for (Typist typist : typists) {
@@ -189,7 +238,8 @@ public final class CrashLoop {
           throw e;
         }
         startRetries++;
-        log.warn("server did not start (attempt {}), starting it again: {}", attempt, e.getMessage());
+        log.warn(
+            "server did not start (attempt {}), starting it again: {}", attempt, e.getMessage());
       }
     }
   }
@@ -212,10 +262,13 @@ public final class CrashLoop {
   private JsonObject createMeeting() throws Exception {
     WebClient http = WebClient.create(vertx);
     try {
-      var response = http.post(httpPort, "127.0.0.1", "/api/meetings")
-          .sendJsonObject(new JsonObject().put("chair", "Crash Loop")).await(30, TimeUnit.SECONDS);
+      var response =
+          http.post(httpPort, "127.0.0.1", "/api/meetings")
+              .sendJsonObject(new JsonObject().put("chair", "Crash Loop"))
+              .await(30, TimeUnit.SECONDS);
       if (response.statusCode() != 201) {
-        throw new IllegalStateException("create failed: " + response.statusCode() + " " + response.bodyAsString());
+        throw new IllegalStateException(
+            "create failed: " + response.statusCode() + " " + response.bodyAsString());
       }
       return response.bodyAsJsonObject();
     } finally {
@@ -228,10 +281,15 @@ public final class CrashLoop {
     server.kill();
     redis.kill();
     redis.restart();
-    RedisConnection connection = RedisConnection.connect(vertx, redis.url(), PREFIX).await(60, TimeUnit.SECONDS);
+    RedisConnection connection =
+        RedisConnection.connect(vertx, redis.url(), PREFIX).await(60, TimeUnit.SECONDS);
     try {
-      StoredDocument stored = new RedisDocumentStore(connection).load(documentId).await(60, TimeUnit.SECONDS)
-          .orElseThrow(() -> new IllegalStateException("document " + documentId + " is not stored"));
+      StoredDocument stored =
+          new RedisDocumentStore(connection)
+              .load(documentId)
+              .await(60, TimeUnit.SECONDS)
+              .orElseThrow(
+                  () -> new IllegalStateException("document " + documentId + " is not stored"));
       AutomergeObjects natives = new AutomergeObjects();
       return new MeetingDocument(natives).current(stored.snapshot(), stored.changes()).body();
     } finally {
@@ -253,7 +311,10 @@ public final class CrashLoop {
     return min + random.nextInt(Math.max(1, max - min + 1));
   }
 
-  /** Lets the typists work for a while (a timer future: the orchestrator has nothing else to wait on). */
+  /**
+   * Lets the typists work for a while (a timer future: the orchestrator has nothing else to wait
+   * on).
+   */
   private void pause(int millis) throws Exception {
     if (millis > 0) {
       vertx.timer(millis).await(millis + 30_000L, TimeUnit.MILLISECONDS);
@@ -277,12 +338,14 @@ public final class CrashLoop {
   }
 
   /**
-   * {@code CrashLoop [server|redis] [cycles] [seed]}: prints one summary line per target and exits 1
-   * if any acknowledged token was lost.
+   * {@code CrashLoop [server|redis] [cycles] [seed]}: prints one summary line per target and exits
+   * 1 if any acknowledged token was lost.
    */
   public static void main(String[] args) throws Exception {
-    List<Target> targets = args.length > 0 && !args[0].equals("both")
-        ? List.of(Target.valueOf(args[0].toUpperCase(Locale.ROOT))) : List.of(Target.SERVER, Target.REDIS);
+    List<Target> targets =
+        args.length > 0 && !args[0].equals("both")
+            ? List.of(Target.valueOf(args[0].toUpperCase(Locale.ROOT)))
+            : List.of(Target.SERVER, Target.REDIS);
     int cycles = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     long seed = args.length > 2 ? Long.parseLong(args[2]) : System.currentTimeMillis();
     boolean lost = false;

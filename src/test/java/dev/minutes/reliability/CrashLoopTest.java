@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 class CrashLoopTest {
 
   @Test
-  @DisplayName("typists keep every acknowledged token while the server is SIGKILLed and restarted 3 times")
+  @DisplayName(
+      "typists keep every acknowledged token while the server is SIGKILLed and restarted 3 times")
   void serverKilled() throws Exception {
     Result result = CrashLoop.run(Settings.of(Target.SERVER, 3, 20240601L));
 
@@ -30,7 +31,8 @@ class CrashLoopTest {
   }
 
   @Test
-  @DisplayName("typists keep every acknowledged token while Redis (AOF, fsync always) is SIGKILLed and restarted 3 times")
+  @DisplayName(
+      "typists keep every acknowledged token while Redis (AOF, fsync always) is SIGKILLed and restarted 3 times")
   void redisKilled() throws Exception {
     Result result = CrashLoop.run(Settings.of(Target.REDIS, 3, 20240602L));
 

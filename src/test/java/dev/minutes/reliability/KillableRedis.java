@@ -43,7 +43,9 @@ final class KillableRedis {
     process = ProcessHandle.of(started.iterator().next()).orElseThrow();
   }
 
-  /** SIGKILL: no shutdown, no final AOF flush (with fsync always nothing acknowledged is pending). */
+  /**
+   * SIGKILL: no shutdown, no final AOF flush (with fsync always nothing acknowledged is pending).
+   */
   void kill() throws Exception {
     process.destroyForcibly();
     process.onExit().get(30, TimeUnit.SECONDS);
@@ -57,7 +59,8 @@ final class KillableRedis {
   }
 
   private static Set<Long> redisChildren() {
-    return ProcessHandle.current().descendants()
+    return ProcessHandle.current()
+        .descendants()
         .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false))
         .map(ProcessHandle::pid)
         .collect(Collectors.toSet());

@@ -11,10 +11,10 @@ import java.util.List;
 
 /**
  * One official automerge-repo client that types unique tokens at the end of the body, one change
- * per token, and after each one asks the server to confirm it stored everything ({@code waitSaved}).
- * A token counts as acknowledged once a {@code waitSaved} sent after it succeeded: the server's
- * announced heads then contained it. Failed confirmations (server or Redis down) are not errors; the
- * typist keeps typing offline and the client reconnects by itself.
+ * per token, and after each one asks the server to confirm it stored everything ({@code
+ * waitSaved}). A token counts as acknowledged once a {@code waitSaved} sent after it succeeded: the
+ * server's announced heads then contained it. Failed confirmations (server or Redis down) are not
+ * errors; the typist keeps typing offline and the client reconnects by itself.
  *
  * <p>The loop runs on the client's Vert.x context; the counters may be read from any thread.
  */
@@ -42,7 +42,8 @@ final class Typist {
 
   /** Opens the document and starts typing. */
   Future<Void> start(String documentUrl) {
-    return client.command(cmd("find").put("url", documentUrl).put("timeoutMs", 30_000))
+    return client
+        .command(cmd("find").put("url", documentUrl).put("timeoutMs", 30_000))
         .onSuccess(found -> next())
         .mapEmpty();
   }
@@ -53,7 +54,8 @@ final class Typist {
       return;
     }
     String token = " " + name + "-" + typedCount() + ";";
-    client.command(cmd("type").put("text", token).put("at", "end").put("perChange", token.length()))
+    client
+        .command(cmd("type").put("text", token).put("at", "end").put("perChange", token.length()))
         .onSuccess(typedReply -> record(token))
         .compose(typedReply -> confirm(saveTimeoutMillis))
         .onComplete(ar -> vertx.setTimer(pauseMillis, id -> next()));
@@ -62,7 +64,8 @@ final class Typist {
   /** waitSaved: on success every token typed before it is acknowledged. */
   Future<Void> confirm(long timeoutMillis) {
     int covered = typedCount();
-    return client.command(cmd("waitSaved").put("timeoutMs", timeoutMillis))
+    return client
+        .command(cmd("waitSaved").put("timeoutMs", timeoutMillis))
         .onSuccess(saved -> acknowledge(covered))
         .mapEmpty();
   }

@@ -1,9 +1,9 @@
 package dev.minutes.render;
 
-import dev.minutes.support.Corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minutes.support.Corpus;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -41,9 +41,7 @@ class ActionItemsTest {
     List<ActionItem> items =
         ActionItems.parse("- [x] A: one\n- [ ] B: two\n- [X] C: three\n- [ ] D: four\n");
 
-    assertThat(ActionItems.open(items))
-        .extracting(ActionItem::owner)
-        .containsExactly("B", "D");
+    assertThat(ActionItems.open(items)).extracting(ActionItem::owner).containsExactly("B", "D");
   }
 
   @Test
@@ -96,9 +94,7 @@ class ActionItemsTest {
         - [x] F: visible
         """;
 
-    assertThat(ActionItems.parse(body))
-        .extracting(ActionItem::owner)
-        .containsExactly("C", "F");
+    assertThat(ActionItems.parse(body)).extracting(ActionItem::owner).containsExactly("C", "F");
   }
 
   @Test

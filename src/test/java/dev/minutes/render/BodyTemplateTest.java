@@ -74,8 +74,14 @@ class BodyTemplateTest {
   void wrapsAt79Columns() {
     List<String> attendees =
         List.of(
-            "Thomas Gazagnaire", "David Kaloper", "Thomas Leonard", "Jon Ludlam",
-            "Anil Madhavapeddy", "Hannes Mehnert", "Richard Mortier", "Dave Scott",
+            "Thomas Gazagnaire",
+            "David Kaloper",
+            "Thomas Leonard",
+            "Jon Ludlam",
+            "Anil Madhavapeddy",
+            "Hannes Mehnert",
+            "Richard Mortier",
+            "Dave Scott",
             "Magnus Skjegstad");
     String body = BodyTemplate.initialBody(firstMeeting("Amir Chaudhry", attendees, List.of()));
 
@@ -108,8 +114,15 @@ class BodyTemplateTest {
   void noBlockStartAfterWrap() {
     String filler = "Attendee Number";
     List<String> attendees =
-        List.of(filler + " One", filler + " Two", filler + " Three", "- dash", "1. first",
-            "# hash", "> quote", "=== setext");
+        List.of(
+            filler + " One",
+            filler + " Two",
+            filler + " Three",
+            "- dash",
+            "1. first",
+            "# hash",
+            "> quote",
+            "=== setext");
     String body = BodyTemplate.initialBody(firstMeeting("Chair Person", attendees, List.of()));
 
     List<String> paragraph = paragraphStartingWith(body, "Attendees:");
@@ -119,7 +132,8 @@ class BodyTemplateTest {
   }
 
   @Test
-  @DisplayName("starts with 'Review previous notes', links the previous minutes and carries open items")
+  @DisplayName(
+      "starts with 'Review previous notes', links the previous minutes and carries open items")
   void carriesPreviousItems() {
     List<ActionItem> previous =
         List.of(
@@ -212,16 +226,18 @@ class BodyTemplateTest {
     String body = BodyTemplate.initialBody(firstMeeting("Amir", List.of(), List.of()));
 
     assertThat(body)
-        .isEqualTo("\n### Agenda ###\n\nAttendees: Amir (chair)\n\n### Notes ###\n\n#### AoB ####\n\n");
+        .isEqualTo(
+            "\n### Agenda ###\n\nAttendees: Amir (chair)\n\n### Notes ###\n\n#### AoB ####\n\n");
   }
 
   @Test
   @DisplayName("an agenda item named AoB gets its bullet but the AoB section stays last and single")
   void aobItem() {
-    String body =
-        BodyTemplate.initialBody(firstMeeting(null, List.of(), List.of("AoB", "Irmin")));
+    String body = BodyTemplate.initialBody(firstMeeting(null, List.of(), List.of("AoB", "Irmin")));
 
-    assertThat(body).contains("- AoB\n- Irmin\n").containsOnlyOnce("#### AoB ####")
+    assertThat(body)
+        .contains("- AoB\n- Irmin\n")
+        .containsOnlyOnce("#### AoB ####")
         .endsWith("#### Irmin ####\n\n\n#### AoB ####\n\n");
   }
 
@@ -230,8 +246,18 @@ class BodyTemplateTest {
   void markdownInAgendaItems() {
     List<String> agenda =
         List.of(
-            "`mirage-dev` and [Irmin][]", "*emphasis*", "- nested", "1. ordered", "# heading",
-            "> quote", "[ ] not a task", "[ref]: http://x", "***", "```fence", "C#", "tagged #",
+            "`mirage-dev` and [Irmin][]",
+            "*emphasis*",
+            "- nested",
+            "1. ordered",
+            "# heading",
+            "> quote",
+            "[ ] not a task",
+            "[ref]: http://x",
+            "***",
+            "```fence",
+            "C#",
+            "tagged #",
             "  padded  ");
 
     String body = BodyTemplate.initialBody(firstMeeting(null, List.of(), agenda));
@@ -307,7 +333,10 @@ class BodyTemplateTest {
     String body =
         BodyTemplate.initialBody(
             new BodyInput(
-                "Amir", List.of("Anil"), List.of("Irmin"), List.of(ActionItem.open("A", "b")),
+                "Amir",
+                List.of("Anil"),
+                List.of("Irmin"),
+                List.of(ActionItem.open("A", "b")),
                 "weekly-2014-04-01"));
     FrontMatter frontMatter =
         FrontMatter.forMeeting("2014-04-15", new Author("Amir", "", ""), "15th April 2014");
@@ -320,8 +349,10 @@ class BodyTemplateTest {
   /** The lines of the paragraph of {@code body} whose first line starts with {@code prefix}. */
   private static List<String> paragraphStartingWith(String body, String prefix) {
     String[] lines = body.split("\n", -1);
-    int start = Arrays.asList(lines).indexOf(
-        Arrays.stream(lines).filter(l -> l.startsWith(prefix)).findFirst().orElseThrow());
+    int start =
+        Arrays.asList(lines)
+            .indexOf(
+                Arrays.stream(lines).filter(l -> l.startsWith(prefix)).findFirst().orElseThrow());
     int end = start;
     while (end < lines.length && !lines[end].isEmpty()) {
       end++;

@@ -1,8 +1,8 @@
 package dev.minutes.render;
 
-import dev.minutes.support.Corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minutes.support.Corpus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

@@ -21,10 +21,53 @@ class FrontMatterPropertyTest {
   /** Values made to hit YAML's corners: indicators, reserved words, numbers, quotes, spaces. */
   private static final List<String> TRICKY =
       List.of(
-          "yes", "NO", "on", "Off", "null", "~", "true", "=", "<<", "0", "-0", "0x1F", "1e3",
-          "1_000", ".inf", "-.NaN", "12:30:45", "2014-04-01", "2014-04-01 16:00", "#", "- ",
-          "? ", ": ", "a: b", "a #b", "x:", "'", "''", "\"", "[", "{", "&a", "*a", "!t", "|", ">",
-          "%", "@", "`", " ", "\u00A0", "\u3000", "\uFEFF", "---", "...", "\\", "\\n");
+          "yes",
+          "NO",
+          "on",
+          "Off",
+          "null",
+          "~",
+          "true",
+          "=",
+          "<<",
+          "0",
+          "-0",
+          "0x1F",
+          "1e3",
+          "1_000",
+          ".inf",
+          "-.NaN",
+          "12:30:45",
+          "2014-04-01",
+          "2014-04-01 16:00",
+          "#",
+          "- ",
+          "? ",
+          ": ",
+          "a: b",
+          "a #b",
+          "x:",
+          "'",
+          "''",
+          "\"",
+          "[",
+          "{",
+          "&a",
+          "*a",
+          "!t",
+          "|",
+          ">",
+          "%",
+          "@",
+          "`",
+          " ",
+          "\u00A0",
+          "\u3000",
+          "\uFEFF",
+          "---",
+          "...",
+          "\\",
+          "\\n");
 
   @Test
   @DisplayName("render then parse returns equal records, and rendering again gives equal bytes")
@@ -63,14 +106,14 @@ class FrontMatterPropertyTest {
       @SuppressWarnings("unchecked")
       Map<String, Object> author = (Map<String, Object>) loaded.get("author");
 
-      assertThat(author.get("name")).as("case %d: %s", i, rendered)
+      assertThat(author.get("name"))
+          .as("case %d: %s", i, rendered)
           .isEqualTo(frontMatter.author().name());
       assertThat(author.get("uri")).as("case %d", i).isEqualTo(frontMatter.author().uri());
       assertThat(author.get("email")).as("case %d", i).isEqualTo(frontMatter.author().email());
       assertThat(loaded.get("subject")).as("case %d", i).isEqualTo(frontMatter.subject());
       assertThat(loaded.get("permalink")).as("case %d", i).isEqualTo(frontMatter.permalink());
-      assertThat(loaded.get("description")).as("case %d", i)
-          .isEqualTo(frontMatter.description());
+      assertThat(loaded.get("description")).as("case %d", i).isEqualTo(frontMatter.description());
     }
   }
 

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
  * Coverage-guided fuzzing of the Markdown import ({@code POST /api/meetings/import}): the parser
  * either refuses a text with a {@link MinutesFormatException} or accepts exactly what renders back
  * to the same bytes, and an accepted file survives the trip through a meeting document unchanged.
- * Regression inputs (corpus files and near misses) live in
- * {@code src/test/resources/dev/minutes/render/MarkdownImportFuzzTestInputs/}.
+ * Regression inputs (corpus files and near misses) live in {@code
+ * src/test/resources/dev/minutes/render/MarkdownImportFuzzTestInputs/}.
  */
 class MarkdownImportFuzzTest {
   private static final AutomergeObjects NATIVES = new AutomergeObjects();
@@ -26,10 +26,13 @@ class MarkdownImportFuzzTest {
     String text;
     try {
       // As the import route decodes: invalid UTF-8 is refused before the parser sees it.
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(file)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(file))
+              .toString();
     } catch (CharacterCodingException notUtf8) {
       return;
     }

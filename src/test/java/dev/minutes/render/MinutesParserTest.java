@@ -123,8 +123,7 @@ class MinutesParserTest {
     @DisplayName("an author with empty uri and email")
     void emptyAuthorFields() {
       FrontMatter frontMatter =
-          new FrontMatter(
-              "2014-04-01", new Author("Amir", "", ""), "S", "weekly-2014-04-01", "");
+          new FrontMatter("2014-04-01", new Author("Amir", "", ""), "S", "weekly-2014-04-01", "");
 
       PublishedMinutes parsed = roundTrip(frontMatter, "\n");
 
@@ -354,7 +353,8 @@ class MinutesParserTest {
     @DisplayName("a subject written plain is refused, showing the quoted spelling")
     void plainSubject() {
       assertRefused(withLine(7, "subject: Weekly Meeting"))
-          .hasMessage("line 7: subject must be single-quoted; write it as: subject: 'Weekly Meeting'");
+          .hasMessage(
+              "line 7: subject must be single-quoted; write it as: subject: 'Weekly Meeting'");
     }
 
     @Test
@@ -388,7 +388,8 @@ class MinutesParserTest {
     @DisplayName("a double-quoted value with an escape we do not read is refused")
     void unsupportedEscape() {
       assertRefused(withLine(9, "description: \"a\\tb\""))
-          .hasMessage("line 9: unsupported escape '\\t' in the double-quoted value of 'description'");
+          .hasMessage(
+              "line 9: unsupported escape '\\t' in the double-quoted value of 'description'");
     }
 
     @Test

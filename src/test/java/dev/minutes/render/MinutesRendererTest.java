@@ -74,12 +74,62 @@ class MinutesRendererTest {
   @ParameterizedTest(name = "[{index}] \"{0}\"")
   @ValueSource(
       strings = {
-        "yes", "No", "ON", "off", "y", "n", "true", "False", "null", "Null", "~", "=", "<<",
-        "123", "-1", "+1", "0x1F", "0o17", "1_000", "1e3", ".5", "3.14", "190:20:30", ".inf",
-        "-.Inf", ".NaN", "2014-04-01", "2014-4-1 16:00", "#x", "a: b", "a #b", "ends:", "- item",
-        "? key", ": x", ",x", "[x]", "]x", "{x}", "}x", "&anchor", "*alias", "!tag", "|block",
-        ">folded", "'q", "\"q", "%directive", "@at", "`tick", " leading", "trailing ",
-        "\u00A0nbsp", "nbsp\u00A0", "with\uFEFFbom", ""
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "y",
+        "n",
+        "true",
+        "False",
+        "null",
+        "Null",
+        "~",
+        "=",
+        "<<",
+        "123",
+        "-1",
+        "+1",
+        "0x1F",
+        "0o17",
+        "1_000",
+        "1e3",
+        ".5",
+        "3.14",
+        "190:20:30",
+        ".inf",
+        "-.Inf",
+        ".NaN",
+        "2014-04-01",
+        "2014-4-1 16:00",
+        "#x",
+        "a: b",
+        "a #b",
+        "ends:",
+        "- item",
+        "? key",
+        ": x",
+        ",x",
+        "[x]",
+        "]x",
+        "{x}",
+        "}x",
+        "&anchor",
+        "*alias",
+        "!tag",
+        "|block",
+        ">folded",
+        "'q",
+        "\"q",
+        "%directive",
+        "@at",
+        "`tick",
+        " leading",
+        "trailing ",
+        "\u00A0nbsp",
+        "nbsp\u00A0",
+        "with\uFEFFbom",
+        ""
       })
   @DisplayName("single-quotes a plain field whose plain form a YAML loader would misread")
   void quotesUnsafePlainValues(String name) {
@@ -89,9 +139,23 @@ class MinutesRendererTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(
       strings = {
-        "Amir Chaudhry", "http://amirchaudhry.com", "amirmc@gmail.com", "weekly-2014-04-01",
-        "O'Brien", "Zoë Ñandú", "C#", "a:b", "a#b", "yes please", "null pointer",
-        "v1.2 beta", "José \"Pepe\"", "emoji \uD83D\uDE00", "dash-in-middle", "n/a", "a\u00A0b"
+        "Amir Chaudhry",
+        "http://amirchaudhry.com",
+        "amirmc@gmail.com",
+        "weekly-2014-04-01",
+        "O'Brien",
+        "Zoë Ñandú",
+        "C#",
+        "a:b",
+        "a#b",
+        "yes please",
+        "null pointer",
+        "v1.2 beta",
+        "José \"Pepe\"",
+        "emoji \uD83D\uDE00",
+        "dash-in-middle",
+        "n/a",
+        "a\u00A0b"
       })
   @DisplayName("keeps a plain field plain when YAML reads it back unchanged")
   void keepsSafeValuesPlain(String name) {
@@ -144,7 +208,8 @@ class MinutesRendererTest {
     assertThatThrownBy(() -> MinutesRenderer.render(frontMatter, ""))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "description contains a line break (U+" + hex
+            "description contains a line break (U+"
+                + hex
                 + "); front matter values are single-line text");
   }
 
@@ -157,7 +222,8 @@ class MinutesRendererTest {
     assertThatThrownBy(() -> MinutesRenderer.render(withName(name), ""))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "author.name contains a control character (U+" + hex
+            "author.name contains a control character (U+"
+                + hex
                 + "); front matter values are single-line text");
   }
 

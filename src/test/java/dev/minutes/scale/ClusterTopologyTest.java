@@ -54,11 +54,18 @@ class ClusterTopologyTest {
     redis = EmbeddedRedis.start(work.resolve("redis"));
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      ServerProcess server = ServerProcess.start(Map.of(
-          "REDIS_URL", redis.url(),
-          "MINUTES_HTTP_PORT", "0",
-          "MINUTES_DATA_DIR", work.resolve("node" + i).toString(),
-          "MINUTES_PUBLISH_FOLDER", "off"), work);
+      ServerProcess server =
+          ServerProcess.start(
+              Map.of(
+                  "REDIS_URL",
+                  redis.url(),
+                  "MINUTES_HTTP_PORT",
+                  "0",
+                  "MINUTES_DATA_DIR",
+                  work.resolve("node" + i).toString(),
+                  "MINUTES_PUBLISH_FOLDER",
+                  "off"),
+              work);
       servers.add(server);
       ports.add(server.ready().await(60, SECONDS));
     }
@@ -83,23 +90,37 @@ class ClusterTopologyTest {
   }
 
   @Test
-  @DisplayName("a node is killed mid-edit: its clients reconnect through nginx to the other node and lose nothing")
+  @DisplayName(
+      "a node is killed mid-edit: its clients reconnect through nginx to the other node and lose nothing")
   void nodeKilledMidEdit() throws Exception {
     JsonObject meeting = createMeeting();
     String token = meeting.getJsonObject("tokens").getString("editor");
     String url = meeting.getString("documentUrl");
     List<NodeClient> typists = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      NodeClient client = NodeClient.start(vertx, "client.mjs",
-          List.of("--url", "ws://127.0.0.1:" + balancerPort + "/sync?token=" + token, "--retry-ms", "200"));
+      NodeClient client =
+          NodeClient.start(
+              vertx,
+              "client.mjs",
+              List.of(
+                  "--url",
+                  "ws://127.0.0.1:" + balancerPort + "/sync?token=" + token,
+                  "--retry-ms",
+                  "200"));
       clients.add(client);
       await(client.command(cmd("find").put("url", url)));
       typists.add(client);
     }
     List<Future<JsonObject>> typing = new ArrayList<>();
     for (int i = 0; i < typists.size(); i++) {
-      typing.add(typists.get(i).command(cmd("type").put("text", "<typist " + i + " wrote this whole sentence>")
-          .put("at", "end").put("intervalMs", 5)));
+      typing.add(
+          typists
+              .get(i)
+              .command(
+                  cmd("type")
+                      .put("text", "<typist " + i + " wrote this whole sentence>")
+                      .put("at", "end")
+                      .put("intervalMs", 5)));
     }
     // Kill one node once every typist has something acknowledged, while they are still typing.
     for (NodeClient typist : typists) {
@@ -110,36 +131,60 @@ class ClusterTopologyTest {
     for (NodeClient typist : typists) {
       await(typist.command(cmd("waitSaved").put("timeoutMs", 60_000)));
     }
-    NodeClient reader = NodeClient.start(vertx, "client.mjs",
-        List.of("--url", "ws://127.0.0.1:" + balancerPort + "/sync?token=" + token));
+    NodeClient reader =
+        NodeClient.start(
+            vertx,
+            "client.mjs",
+            List.of("--url", "ws://127.0.0.1:" + balancerPort + "/sync?token=" + token));
     clients.add(reader);
     await(reader.command(cmd("find").put("url", url)));
     // The surviving node may still be merging the dead node's last stored entries when the reader
     // arrives: wait for every sentence rather than taking the first sync round as final.
     String text = null;
     for (int i = 0; i < typists.size(); i++) {
-      text = await(reader.command(cmd("waitText").put("contains", "<typist " + i + " wrote this whole sentence>")
-          .put("timeoutMs", 60_000))).getString("text");
+      text =
+          await(
+                  reader.command(
+                      cmd("waitText")
+                          .put("contains", "<typist " + i + " wrote this whole sentence>")
+                          .put("timeoutMs", 60_000)))
+              .getString("text");
     }
     for (NodeClient typist : typists) {
-      assertThat(await(typist.command(cmd("waitText").put("equals", text).put("timeoutMs", 60_000)))
-          .getString("text")).isEqualTo(text);
+      assertThat(
+              await(typist.command(cmd("waitText").put("equals", text).put("timeoutMs", 60_000)))
+                  .getString("text"))
+          .isEqualTo(text);
     }
   }
 
   @Test
-  @DisplayName("sockets that name their meeting meet on one node through nginx; sockets that do not are spread")
+  @DisplayName(
+      "sockets that name their meeting meet on one node through nginx; sockets that do not are spread")
   void meetingAffinity() throws Exception {
     JsonObject meeting = createMeeting();
     String token = meeting.getJsonObject("tokens").getString("editor");
-    String byMeeting = "ws://127.0.0.1:" + balancerPort + "/sync?meeting=" + meeting.getString("id") + "&token=" + token;
+    String byMeeting =
+        "ws://127.0.0.1:"
+            + balancerPort
+            + "/sync?meeting="
+            + meeting.getString("id")
+            + "&token="
+            + token;
     String plain = "ws://127.0.0.1:" + balancerPort + "/sync?token=" + token;
 
-    assertThat(serverPeersOf(byMeeting, "affine")).as("nodes serving four sockets of one meeting").hasSize(1);
-    assertThat(serverPeersOf(plain, "spread")).as("nodes serving four sockets without a meeting").hasSize(2);
+    assertThat(serverPeersOf(byMeeting, "affine"))
+        .as("nodes serving four sockets of one meeting")
+        .hasSize(1);
+    assertThat(serverPeersOf(plain, "spread"))
+        .as("nodes serving four sockets without a meeting")
+        .hasSize(2);
   }
 
-  /** Opens four raw sockets one after another and returns the distinct server peer ids that answered their join. */
+  /**
+   * Opens four raw sockets one after another and returns the distinct server peer ids that answered
+   * their join.
+   */
   private Set<String> serverPeersOf(String url, String name) throws TimeoutException {
     Set<String> serverPeers = new HashSet<>();
     for (int i = 0; i < 4; i++) {
@@ -151,7 +196,8 @@ class ClusterTopologyTest {
   }
 
   /** On failure, shows what the clients logged: the official client's own diagnostics. */
-  private static <T> T awaitOrReport(Future<T> future, List<NodeClient> involved) throws TimeoutException {
+  private static <T> T awaitOrReport(Future<T> future, List<NodeClient> involved)
+      throws TimeoutException {
     try {
       return await(future);
     } catch (RuntimeException | TimeoutException e) {
@@ -165,16 +211,19 @@ class ClusterTopologyTest {
     try {
       return http.post(balancerPort, "127.0.0.1", "/api/meetings")
           .sendJsonObject(new JsonObject().put("chair", "Ada").put("agenda", List.of("One")))
-          .map(response -> {
-            assertThat(response.statusCode()).isEqualTo(201);
-            return response.bodyAsJsonObject();
-          }).await(30, SECONDS);
+          .map(
+              response -> {
+                assertThat(response.statusCode()).isEqualTo(201);
+                return response.bodyAsJsonObject();
+              })
+          .await(30, SECONDS);
     } finally {
       http.close();
     }
   }
 
-  private Process startNginx(List<Integer> nodePorts, int port) throws IOException, TimeoutException {
+  private Process startNginx(List<Integer> nodePorts, int port)
+      throws IOException, TimeoutException {
     Path nginxBinary = Path.of("/usr/sbin/nginx");
     assertThat(nginxBinary).as("nginx from Debian's packages (.ci/run installs it)").exists();
     Path proxyRules = Path.of("docker/nginx/minutes-proxy.conf").toAbsolutePath();
@@ -182,28 +231,62 @@ class ClusterTopologyTest {
     Path dir = Files.createDirectories(work.resolve("nginx"));
     StringBuilder upstream = new StringBuilder();
     for (int nodePort : nodePorts) {
-      upstream.append("    server 127.0.0.1:").append(nodePort).append(" max_fails=1 fail_timeout=5s;\n");
+      upstream
+          .append("    server 127.0.0.1:")
+          .append(nodePort)
+          .append(" max_fails=1 fail_timeout=5s;\n");
     }
-    String conf = "daemon off;\nworker_processes 1;\npid " + dir.resolve("nginx.pid") + ";\n"
-        + "error_log " + dir.resolve("error.log") + " warn;\n"
-        + "events { worker_connections 1024; }\n"
-        + "http {\n  access_log off;\n"
-        + "  client_body_temp_path " + dir.resolve("body") + ";\n  proxy_temp_path " + dir.resolve("proxy") + ";\n"
-        + "  fastcgi_temp_path " + dir.resolve("fastcgi") + ";\n  uwsgi_temp_path " + dir.resolve("uwsgi") + ";\n"
-        + "  scgi_temp_path " + dir.resolve("scgi") + ";\n"
-        + "  upstream minutes_nodes {\n" + upstream + "  }\n"
-        + "  upstream minutes_meetings {\n    hash $arg_meeting consistent;\n" + upstream + "  }\n"
-        + "  include " + affinity + ";\n"
-        + "  server {\n    listen 127.0.0.1:" + port + ";\n    include " + proxyRules + ";\n  }\n}\n";
+    String conf =
+        "daemon off;\nworker_processes 1;\npid "
+            + dir.resolve("nginx.pid")
+            + ";\n"
+            + "error_log "
+            + dir.resolve("error.log")
+            + " warn;\n"
+            + "events { worker_connections 1024; }\n"
+            + "http {\n  access_log off;\n"
+            + "  client_body_temp_path "
+            + dir.resolve("body")
+            + ";\n  proxy_temp_path "
+            + dir.resolve("proxy")
+            + ";\n"
+            + "  fastcgi_temp_path "
+            + dir.resolve("fastcgi")
+            + ";\n  uwsgi_temp_path "
+            + dir.resolve("uwsgi")
+            + ";\n"
+            + "  scgi_temp_path "
+            + dir.resolve("scgi")
+            + ";\n"
+            + "  upstream minutes_nodes {\n"
+            + upstream
+            + "  }\n"
+            + "  upstream minutes_meetings {\n    hash $arg_meeting consistent;\n"
+            + upstream
+            + "  }\n"
+            + "  include "
+            + affinity
+            + ";\n"
+            + "  server {\n    listen 127.0.0.1:"
+            + port
+            + ";\n    include "
+            + proxyRules
+            + ";\n  }\n}\n";
     Path confFile = dir.resolve("nginx.conf");
     Files.writeString(confFile, conf);
-    Process process = new ProcessBuilder(nginxBinary.toString(), "-c", confFile.toString(), "-p", dir.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+    Process process =
+        new ProcessBuilder(nginxBinary.toString(), "-c", confFile.toString(), "-p", dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("stdout.log").toFile())
+            .start();
     awaitHealthy(port);
     return process;
   }
 
-  /** Waits until nginx forwards /health/live to a node (an event, not a guess: each probe is a real request). */
+  /**
+   * Waits until nginx forwards /health/live to a node (an event, not a guess: each probe is a real
+   * request).
+   */
   private void awaitHealthy(int port) throws TimeoutException {
     WebClient http = WebClient.create(vertx);
     try {
@@ -215,11 +298,18 @@ class ClusterTopologyTest {
   }
 
   private Future<Void> probe(WebClient http, int port, int attemptsLeft) {
-    return http.get(port, "127.0.0.1", "/health/live").send()
-        .compose(response -> response.statusCode() == 200 ? Future.<Void>succeededFuture()
-            : Future.failedFuture("status " + response.statusCode()))
-        .recover(failure -> attemptsLeft == 0 ? Future.failedFuture(failure)
-            : vertx.timer(50).compose(t -> probe(http, port, attemptsLeft - 1)));
+    return http.get(port, "127.0.0.1", "/health/live")
+        .send()
+        .compose(
+            response ->
+                response.statusCode() == 200
+                    ? Future.<Void>succeededFuture()
+                    : Future.failedFuture("status " + response.statusCode()))
+        .recover(
+            failure ->
+                attemptsLeft == 0
+                    ? Future.failedFuture(failure)
+                    : vertx.timer(50).compose(t -> probe(http, port, attemptsLeft - 1)));
   }
 
   private static int freePort() throws IOException {

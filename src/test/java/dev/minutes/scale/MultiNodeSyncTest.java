@@ -48,7 +48,8 @@ class MultiNodeSyncTest {
   }
 
   @Test
-  @DisplayName("clients spread over three nodes type concurrently and all converge to the stored text")
+  @DisplayName(
+      "clients spread over three nodes type concurrently and all converge to the stored text")
   void clientsOnDifferentNodesConverge() throws TimeoutException {
     JsonObject meeting = await(nodes.get(0).createMeeting(new JsonObject().put("chair", "Ada")));
     String token = meeting.getJsonObject("tokens").getString("editor");
@@ -61,7 +62,13 @@ class MultiNodeSyncTest {
     }
     List<Future<JsonObject>> typing = new ArrayList<>();
     for (int i = 0; i < typists.size(); i++) {
-      typing.add(typists.get(i).command(cmd("type").put("text", "[node" + i + " typed this]").put("at", i == 0 ? 0 : "end")));
+      typing.add(
+          typists
+              .get(i)
+              .command(
+                  cmd("type")
+                      .put("text", "[node" + i + " typed this]")
+                      .put("at", i == 0 ? 0 : "end")));
     }
     await(Future.all(typing));
     for (NodeClient typist : typists) {
@@ -75,13 +82,16 @@ class MultiNodeSyncTest {
       }
       texts.add(all.getString("text"));
     }
-    String stored = await(nodes.get(2).get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token)).bodyAsString();
+    String stored =
+        await(nodes.get(2).get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token))
+            .bodyAsString();
     assertThat(texts).allMatch(text -> text.equals(texts.get(0)));
     assertThat(stored).endsWith(texts.get(0));
   }
 
   @Test
-  @DisplayName("a presence message reaches the peers of the document on every other node, exactly once")
+  @DisplayName(
+      "a presence message reaches the peers of the document on every other node, exactly once")
   void presenceCrossesNodes() throws TimeoutException {
     JsonObject meeting = await(nodes.get(0).createMeeting(new JsonObject().put("chair", "Ada")));
     String token = meeting.getJsonObject("tokens").getString("editor");
@@ -92,17 +102,26 @@ class MultiNodeSyncTest {
     for (NodeClient client : List.of(sender, onSecond, onThird)) {
       await(client.command(cmd("find").put("url", url)));
     }
-    await(sender.command(cmd("broadcast").put("message", new JsonObject().put("hello", "from node 0"))));
-    await(sender.command(cmd("broadcast").put("message", new JsonObject().put("bye", "from node 0"))));
+    await(
+        sender.command(
+            cmd("broadcast").put("message", new JsonObject().put("hello", "from node 0"))));
+    await(
+        sender.command(
+            cmd("broadcast").put("message", new JsonObject().put("bye", "from node 0"))));
     for (NodeClient receiver : List.of(onSecond, onThird)) {
-      await(receiver.awaitEvent(e -> "ephemeral".equals(e.getString("event")) && e.getJsonObject("message").containsKey("bye")));
+      await(
+          receiver.awaitEvent(
+              e ->
+                  "ephemeral".equals(e.getString("event"))
+                      && e.getJsonObject("message").containsKey("bye")));
       assertThat(receiver.events("ephemeral")).hasSize(2);
     }
     assertThat(sender.events("ephemeral")).isEmpty();
   }
 
   private NodeClient client(TestNode node, String token) {
-    NodeClient client = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
+    NodeClient client =
+        NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
     clients.add(client);
     return client;
   }

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Redis restarted in the middle of a call, with AOF on: nothing acknowledged is lost, nothing unstored is acknowledged. */
+/**
+ * Redis restarted in the middle of a call, with AOF on: nothing acknowledged is lost, nothing
+ * unstored is acknowledged.
+ */
 @DisplayName("Redis restarts mid-call")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RedisOutageTest {
@@ -50,12 +53,15 @@ class RedisOutageTest {
   }
 
   @Test
-  @DisplayName("edits made while Redis is down are acknowledged only after it is back, then stored; readiness follows Redis")
+  @DisplayName(
+      "edits made while Redis is down are acknowledged only after it is back, then stored; readiness follows Redis")
   void editsDuringOutageAreStoredOnceRedisIsBack() throws Exception {
-    JsonObject meeting = node.createMeeting(new JsonObject().put("chair", "Ada")).await(30, SECONDS);
+    JsonObject meeting =
+        node.createMeeting(new JsonObject().put("chair", "Ada")).await(30, SECONDS);
     String token = meeting.getJsonObject("tokens").getString("editor");
     String url = meeting.getString("documentUrl");
-    try (NodeClient typist = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)))) {
+    try (NodeClient typist =
+        NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)))) {
       await(typist.command(cmd("find").put("url", url)));
       await(typist.command(cmd("type").put("text", "before the outage. ").put("at", "end")));
       await(typist.command(cmd("waitSaved")));
@@ -66,14 +72,19 @@ class RedisOutageTest {
       await(typist.command(cmd("type").put("text", "during the outage. ").put("at", "end")));
       // Not acknowledged while Redis is away: the server's heads never include the new edit.
       Future<JsonObject> saved = typist.command(cmd("waitSaved").put("timeoutMs", 1500));
-      assertThat(saved.transform(ar -> Future.succeededFuture(ar.failed() ? ar.cause() : null)).await(30, SECONDS))
+      assertThat(
+              saved
+                  .transform(ar -> Future.succeededFuture(ar.failed() ? ar.cause() : null))
+                  .await(30, SECONDS))
           .isInstanceOf(NodeCommandException.class);
 
       redis = EmbeddedRedis.start(dir, port);
       await(typist.command(cmd("waitSaved").put("timeoutMs", 60_000)));
       assertThat(await(node.get("/health/ready", null)).statusCode()).isEqualTo(200);
     }
-    String stored = await(node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token)).bodyAsString();
+    String stored =
+        await(node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token))
+            .bodyAsString();
     assertThat(stored).contains("before the outage. during the outage. ");
   }
 

@@ -13,7 +13,6 @@ import dev.minutes.sync.codec.MessageCodec;
 import dev.minutes.sync.codec.PeerMetadata;
 import dev.minutes.sync.codec.ProtocolMessage;
 import dev.minutes.sync.codec.Request;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -46,10 +45,14 @@ class SlowConsumerTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    node = TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_WRITE_QUEUE_BYTES", "65536"))
-        .await(30, SECONDS);
+    node =
+        TestNode.start(
+                vertx, RedisHarness.newPrefix(), Map.of("MINUTES_WRITE_QUEUE_BYTES", "65536"))
+            .await(30, SECONDS);
     // Frames up to the server's limit, so the stalled client never closes on its own.
-    sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+    sockets =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
   }
 
   @AfterEach
@@ -60,13 +63,16 @@ class SlowConsumerTest {
   }
 
   @Test
-  @DisplayName("is disconnected as a slow consumer once its queue is full, its sync state is freed, and an editor keeps syncing")
+  @DisplayName(
+      "is disconnected as a slow consumer once its queue is full, its sync state is freed, and an editor keeps syncing")
   void nonReadingClientIsDisconnected() throws Exception {
-    JsonObject meeting = node.createMeeting(new JsonObject().put("chair", "Ada")).await(30, SECONDS);
+    JsonObject meeting =
+        node.createMeeting(new JsonObject().put("chair", "Ada")).await(30, SECONDS);
     String token = meeting.getJsonObject("tokens").getString("editor");
     String documentId = DocumentIds.fromUrl(meeting.getString("documentUrl"));
 
-    SyncPeer honest = SyncPeer.connect(sockets, node.port(), token, documentId, "honest").await(30, SECONDS);
+    SyncPeer honest =
+        SyncPeer.connect(sockets, node.port(), token, documentId, "honest").await(30, SECONDS);
     WebSocket stalled = joinAndOpen("stalled", token, documentId);
     WebSocket flooder = joinAndOpen("flooder", token, documentId);
     waitUntil(() -> node.node().natives().liveSyncStates() == 3);
@@ -88,23 +94,31 @@ class SlowConsumerTest {
   }
 
   private double slowConsumerRefusals() {
-    var counter = node.node().registry().find("minutes_refusals").tag("reason", "slow-consumer").counter();
+    var counter =
+        node.node().registry().find("minutes_refusals").tag("reason", "slow-consumer").counter();
     return counter == null ? 0 : counter.count();
   }
 
   private WebSocket joinAndOpen(String peerId, String token, String documentId) throws Exception {
-    WebSocket socket = sockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-        .setURI("/sync?token=" + token)).await(30, SECONDS);
+    WebSocket socket =
+        sockets
+            .connect(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(node.port())
+                    .setURI("/sync?token=" + token))
+            .await(30, SECONDS);
     Promise<Void> peered = Promise.promise();
     Promise<Void> synced = Promise.promise();
-    socket.binaryMessageHandler(frame -> {
-      ProtocolMessage message = MessageCodec.decode(frame.getBytes());
-      if ("peer".equals(message.type())) {
-        peered.tryComplete();
-      } else if ("sync".equals(message.type())) {
-        synced.tryComplete();
-      }
-    });
+    socket.binaryMessageHandler(
+        frame -> {
+          ProtocolMessage message = MessageCodec.decode(frame.getBytes());
+          if ("peer".equals(message.type())) {
+            peered.tryComplete();
+          } else if ("sync".equals(message.type())) {
+            synced.tryComplete();
+          }
+        });
     send(socket, new Join(peerId, new PeerMetadata(null, true), List.of("1")));
     peered.future().await(30, SECONDS);
     send(socket, new Request(peerId, null, documentId, EMPTY_SYNC));
@@ -120,12 +134,16 @@ class SlowConsumerTest {
   private void waitUntil(BooleanSupplier condition) throws Exception {
     Promise<Void> done = Promise.promise();
     // Timers are set from an event loop: cancelling one from its own handler is then safe.
-    vertx.runOnContext(start -> vertx.setPeriodic(20, id -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
-        done.tryComplete();
-      }
-    }));
+    vertx.runOnContext(
+        start ->
+            vertx.setPeriodic(
+                20,
+                id -> {
+                  if (condition.getAsBoolean()) {
+                    vertx.cancelTimer(id);
+                    done.tryComplete();
+                  }
+                }));
     done.future().await(100, SECONDS);
   }
 }

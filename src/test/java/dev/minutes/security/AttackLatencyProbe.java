@@ -1,8 +1,8 @@
 package dev.minutes.security;
 
-import dev.minutes.support.WirePeer;
 import dev.minutes.support.ServerProcess;
 import dev.minutes.support.SyncPeer;
+import dev.minutes.support.WirePeer;
 import dev.minutes.sync.codec.DocumentIds;
 import dev.minutes.sync.codec.Ephemeral;
 import dev.minutes.sync.codec.Request;
@@ -33,16 +33,25 @@ import java.util.function.Consumer;
  * (from 127.0.0.2) appending a token every 50 ms and timing each until the server acknowledged it
  * stored, and one attack at a time from 127.0.0.1. Prints, per phase, the honest editor's latency
  * percentiles, the server's CPU time and resident memory, and the refusals it counted. Not a test
- * (nothing is asserted): run it with {@code scripts/attack-latency.sh}; results in docs/reliability.md.
+ * (nothing is asserted): run it with {@code scripts/attack-latency.sh}; results in
+ * docs/reliability.md.
  */
 public final class AttackLatencyProbe {
   private static final byte[] EMPTY_SYNC = HexFormat.of().parseHex("42000001000000020284");
 
   private final Vertx vertx = Vertx.vertx();
-  private final WebSocketClient attackers = vertx.createWebSocketClient(new WebSocketClientOptions()
-      .setMaxFrameSize(4 << 20).setMaxMessageSize(4 << 20).setMaxConnections(10_000));
-  /** The honest editor's own event loops: attackers busy on theirs must not delay its measurements. */
+  private final WebSocketClient attackers =
+      vertx.createWebSocketClient(
+          new WebSocketClientOptions()
+              .setMaxFrameSize(4 << 20)
+              .setMaxMessageSize(4 << 20)
+              .setMaxConnections(10_000));
+
+  /**
+   * The honest editor's own event loops: attackers busy on theirs must not delay its measurements.
+   */
   private final Vertx honestVertx = Vertx.vertx();
+
   private final WebSocketClient honestClients =
       honestVertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress("127.0.0.2"));
   private final WebClient http = WebClient.create(vertx);
@@ -69,22 +78,46 @@ public final class AttackLatencyProbe {
 
   private void run() throws Exception {
     Path data = Files.createTempDirectory("attack-latency-");
-    server = ServerProcess.start(Map.of("MINUTES_HTTP_PORT", "0", "MINUTES_DATA_DIR", data.toString(),
-        "MINUTES_PUBLISH_FOLDER", "off", "MINUTES_LOG_LEVEL", "INFO"), data);
+    server =
+        ServerProcess.start(
+            Map.of(
+                "MINUTES_HTTP_PORT",
+                "0",
+                "MINUTES_DATA_DIR",
+                data.toString(),
+                "MINUTES_PUBLISH_FOLDER",
+                "off",
+                "MINUTES_LOG_LEVEL",
+                "INFO"),
+            data);
     port = server.ready().await(120, TimeUnit.SECONDS);
-    meeting = http.post(port, "127.0.0.1", "/api/meetings").sendJsonObject(new JsonObject().put("chair", "Probe"))
-        .await(30, TimeUnit.SECONDS).bodyAsJsonObject();
-    SyncPeer honest = SyncPeer.connect(honestClients, port, token("editor"), documentId(), "honest")
-        .await(30, TimeUnit.SECONDS);
-    System.out.printf(Locale.ROOT, "%-22s %6s %7s %7s %7s %7s %9s %8s  %s%n", "phase (" + phaseMillis / 1000 + " s)",
-        "edits", "p50 ms", "p95 ms", "p99 ms", "max ms", "cpu s", "rss MiB", "refusals / attack");
-    phase("baseline", honest, v -> { });
+    meeting =
+        http.post(port, "127.0.0.1", "/api/meetings")
+            .sendJsonObject(new JsonObject().put("chair", "Probe"))
+            .await(30, TimeUnit.SECONDS)
+            .bodyAsJsonObject();
+    SyncPeer honest =
+        SyncPeer.connect(honestClients, port, token("editor"), documentId(), "honest")
+            .await(30, TimeUnit.SECONDS);
+    System.out.printf(
+        Locale.ROOT,
+        "%-22s %6s %7s %7s %7s %7s %9s %8s  %s%n",
+        "phase (" + phaseMillis / 1000 + " s)",
+        "edits",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "cpu s",
+        "rss MiB",
+        "refusals / attack");
+    phase("baseline", honest, v -> {});
     phase("message flood x20", honest, v -> repeat(20, this::flood));
     phase("oversized frames x4", honest, v -> repeat(4, this::oversized));
     phase("connection flood", honest, v -> connectionFlood());
     phase("slow-loris x1000", honest, v -> slowLoris(1000));
     phase("viewer writes x20", honest, v -> repeat(20, this::viewerWrites));
-    phase("after the attacks", honest, v -> { });
+    phase("after the attacks", honest, v -> {});
     honest.close();
   }
 
@@ -106,18 +139,31 @@ public final class AttackLatencyProbe {
     attacking = false;
     double cpu = cpuSeconds() - cpuBefore;
     Map<String, Double> refused = new TreeMap<>();
-    refusals().forEach((reason, count) -> {
-      double delta = count - refusalsBefore.getOrDefault(reason, 0.0);
-      if (delta > 0) {
-        refused.put(reason, delta);
-      }
-    });
+    refusals()
+        .forEach(
+            (reason, count) -> {
+              double delta = count - refusalsBefore.getOrDefault(reason, 0.0);
+              if (delta > 0) {
+                refused.put(reason, delta);
+              }
+            });
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
-    System.out.printf(Locale.ROOT, "%-22s %6d %7.1f %7.1f %7.1f %7.1f %9.1f %8d  %s%n", name, sorted.size(),
-        ms(percentile(sorted, 0.50)), ms(percentile(sorted, 0.95)), ms(percentile(sorted, 0.99)),
-        ms(sorted.get(sorted.size() - 1)), cpu, rssMiB(), refused);
-    vertx.timer(1500).await(10, TimeUnit.SECONDS); // let the attack's sockets close before the next phase
+    System.out.printf(
+        Locale.ROOT,
+        "%-22s %6d %7.1f %7.1f %7.1f %7.1f %9.1f %8d  %s%n",
+        name,
+        sorted.size(),
+        ms(percentile(sorted, 0.50)),
+        ms(percentile(sorted, 0.95)),
+        ms(percentile(sorted, 0.99)),
+        ms(sorted.get(sorted.size() - 1)),
+        cpu,
+        rssMiB(),
+        refused);
+    vertx
+        .timer(1500)
+        .await(10, TimeUnit.SECONDS); // let the attack's sockets close before the next phase
   }
 
   // ---- attacks (each repeats until the phase ends) ----
@@ -134,18 +180,23 @@ public final class AttackLatencyProbe {
       return;
     }
     String peerId = "flood-" + System.nanoTime();
-    joined(peerId).onComplete(ar -> {
-      if (ar.failed()) {
-        vertx.setTimer(10, id -> flood());
-        return;
-      }
-      WirePeer peer = ar.result();
-      pump(peer, peerId, 1);
-      peer.closed().onComplete(c -> flood());
-    });
+    joined(peerId)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                vertx.setTimer(10, id -> flood());
+                return;
+              }
+              WirePeer peer = ar.result();
+              pump(peer, peerId, 1);
+              peer.closed().onComplete(c -> flood());
+            });
   }
 
-  /** Presence in the flooder's own name, so the server forwards it to every other peer until refused. */
+  /**
+   * Presence in the flooder's own name, so the server forwards it to every other peer until
+   * refused.
+   */
   private void pump(WirePeer peer, String peerId, long count) {
     if (!attacking || peer.isClosed()) {
       peer.close();
@@ -160,14 +211,17 @@ public final class AttackLatencyProbe {
     if (!attacking) {
       return;
     }
-    joined("big-" + System.nanoTime()).onComplete(ar -> {
-      if (ar.failed()) {
-        vertx.setTimer(10, id -> oversized());
-        return;
-      }
-      ar.result().sendFrame(WebSocketFrame.binaryFrame(Buffer.buffer(new byte[2 << 20]), true));
-      ar.result().closed().onComplete(c -> oversized());
-    });
+    joined("big-" + System.nanoTime())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                vertx.setTimer(10, id -> oversized());
+                return;
+              }
+              ar.result()
+                  .sendFrame(WebSocketFrame.binaryFrame(Buffer.buffer(new byte[2 << 20]), true));
+              ar.result().closed().onComplete(c -> oversized());
+            });
   }
 
   /** Holds the address' 200 connections, then keeps asking for more (each refused with 429). */
@@ -188,10 +242,12 @@ public final class AttackLatencyProbe {
     for (int i = 0; i < 50; i++) {
       batch.add(WirePeer.connect(attackers, port, token("editor")));
     }
-    Future.join(batch).onComplete(ar -> {
-      batch.forEach(f -> f.onSuccess(WirePeer::close));
-      knock(held);
-    });
+    Future.join(batch)
+        .onComplete(
+            ar -> {
+              batch.forEach(f -> f.onSuccess(WirePeer::close));
+              knock(held);
+            });
   }
 
   /** Opens connections that send a request's headers one line a second, never finishing. */
@@ -204,19 +260,23 @@ public final class AttackLatencyProbe {
 
   private void dribble(NetSocket socket) {
     socket.write("GET /sync?token=" + token("editor") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-    long timer = vertx.setPeriodic(1000, id -> {
-      if (!attacking) {
-        socket.close();
-      } else {
-        socket.write("X-Slow: " + id + "\r\n");
-      }
-    });
-    socket.closeHandler(v -> {
-      vertx.cancelTimer(timer);
-      if (attacking) {
-        vertx.createNetClient().connect(port, "127.0.0.1").onSuccess(this::dribble);
-      }
-    });
+    long timer =
+        vertx.setPeriodic(
+            1000,
+            id -> {
+              if (!attacking) {
+                socket.close();
+              } else {
+                socket.write("X-Slow: " + id + "\r\n");
+              }
+            });
+    socket.closeHandler(
+        v -> {
+          vertx.cancelTimer(timer);
+          if (attacking) {
+            vertx.createNetClient().connect(port, "127.0.0.1").onSuccess(this::dribble);
+          }
+        });
   }
 
   /** A viewer that keeps sending changes (each refused read-only). */
@@ -243,16 +303,19 @@ public final class AttackLatencyProbe {
   // ---- measurements ----
 
   private Map<String, Double> refusals() throws Exception {
-    String text = http.get(port, "127.0.0.1", "/metrics").send().await(30, TimeUnit.SECONDS).bodyAsString();
+    String text =
+        http.get(port, "127.0.0.1", "/metrics").send().await(30, TimeUnit.SECONDS).bodyAsString();
     Map<String, Double> counts = new TreeMap<>();
     for (String line : text.split("\n")) {
       if (line.startsWith("minutes_refusals_total{")) {
         String reason = line.replaceAll(".*reason=\"([^\"]*)\".*", "$1");
         counts.put(reason, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
       } else if (line.startsWith("minutes_presence_dropped_total")) {
-        counts.put("presence-dropped", Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+        counts.put(
+            "presence-dropped", Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
       } else if (line.startsWith("minutes_http_request_timeouts_total")) {
-        counts.put("request-timeout", Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+        counts.put(
+            "request-timeout", Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
       }
     }
     return counts;
@@ -260,8 +323,12 @@ public final class AttackLatencyProbe {
 
   /** User plus system CPU time of the server process, from /proc. */
   private double cpuSeconds() throws Exception {
-    String[] stat = Files.readString(Path.of("/proc/" + server.pid() + "/stat")).replaceAll(".*\\) ", "").split(" ");
-    return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0; // utime, stime in clock ticks
+    String[] stat =
+        Files.readString(Path.of("/proc/" + server.pid() + "/stat"))
+            .replaceAll(".*\\) ", "")
+            .split(" ");
+    return (Long.parseLong(stat[11]) + Long.parseLong(stat[12]))
+        / 100.0; // utime, stime in clock ticks
   }
 
   private long rssMiB() throws Exception {

@@ -3,14 +3,14 @@ package dev.minutes.security;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.minutes.support.WirePeer;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.SyncPeer;
 import dev.minutes.support.TestNode;
+import dev.minutes.support.WirePeer;
 import dev.minutes.sync.codec.DocUnavailable;
 import dev.minutes.sync.codec.DocumentIds;
-import dev.minutes.sync.codec.ErrorMessage;
 import dev.minutes.sync.codec.Ephemeral;
+import dev.minutes.sync.codec.ErrorMessage;
 import dev.minutes.sync.codec.ProtocolMessage;
 import dev.minutes.sync.codec.Request;
 import io.vertx.core.Future;
@@ -59,8 +59,10 @@ class HostileClientsTest {
 
   private static Vertx vertx;
   private static TestNode node;
+
   /** Attackers connect from 127.0.0.1; the honest editor from 127.0.0.2, another address. */
   private static WebSocketClient attackers;
+
   private static WebSocketClient honestClients;
 
   private JsonObject meeting;
@@ -69,17 +71,27 @@ class HostileClientsTest {
   @BeforeAll
   static void startNode() throws Exception {
     vertx = Vertx.vertx();
-    node = TestNode.start(vertx, RedisHarness.newPrefix(), Map.of(
-        "MINUTES_MAX_FRAME_BYTES", String.valueOf(MAX_FRAME),
-        "MINUTES_MAX_MESSAGE_BYTES", String.valueOf(MAX_MESSAGE),
-        "MINUTES_MAX_MESSAGES_PER_SECOND", String.valueOf(MESSAGES_PER_SECOND),
-        "MINUTES_MAX_CONNECTIONS_PER_IP", String.valueOf(CONNECTIONS_PER_IP),
-        "MINUTES_REQUEST_TIMEOUT_MS", String.valueOf(REQUEST_TIMEOUT_MS),
-        "MINUTES_PRESENCE_PER_SECOND", String.valueOf(PRESENCE_PER_SECOND),
-        "MINUTES_ALLOWED_ORIGINS", ALLOWED_ORIGIN)).await(30, SECONDS);
-    attackers = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(4 * MAX_MESSAGE).setMaxMessageSize(4 * MAX_MESSAGE).setMaxConnections(4096));
-    honestClients = vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress("127.0.0.2"));
+    node =
+        TestNode.start(
+                vertx,
+                RedisHarness.newPrefix(),
+                Map.of(
+                    "MINUTES_MAX_FRAME_BYTES", String.valueOf(MAX_FRAME),
+                    "MINUTES_MAX_MESSAGE_BYTES", String.valueOf(MAX_MESSAGE),
+                    "MINUTES_MAX_MESSAGES_PER_SECOND", String.valueOf(MESSAGES_PER_SECOND),
+                    "MINUTES_MAX_CONNECTIONS_PER_IP", String.valueOf(CONNECTIONS_PER_IP),
+                    "MINUTES_REQUEST_TIMEOUT_MS", String.valueOf(REQUEST_TIMEOUT_MS),
+                    "MINUTES_PRESENCE_PER_SECOND", String.valueOf(PRESENCE_PER_SECOND),
+                    "MINUTES_ALLOWED_ORIGINS", ALLOWED_ORIGIN))
+            .await(30, SECONDS);
+    attackers =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setMaxFrameSize(4 * MAX_MESSAGE)
+                .setMaxMessageSize(4 * MAX_MESSAGE)
+                .setMaxConnections(4096));
+    honestClients =
+        vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress("127.0.0.2"));
   }
 
   @AfterAll
@@ -93,8 +105,14 @@ class HostileClientsTest {
   @BeforeEach
   void honestEditorJoins() throws Exception {
     meeting = node.createMeeting(new JsonObject().put("chair", "Ada")).await(30, SECONDS);
-    honest = SyncPeer.connect(honestClients, node.port(), token("editor"), documentId(), "honest-" + UUID.randomUUID())
-        .await(30, SECONDS);
+    honest =
+        SyncPeer.connect(
+                honestClients,
+                node.port(),
+                token("editor"),
+                documentId(),
+                "honest-" + UUID.randomUUID())
+            .await(30, SECONDS);
     honest.append("[before]").await(30, SECONDS);
   }
 
@@ -124,13 +142,17 @@ class HostileClientsTest {
   }
 
   @Test
-  @DisplayName("a message fragmented past the message limit is refused as message-too-large with 1009")
+  @DisplayName(
+      "a message fragmented past the message limit is refused as message-too-large with 1009")
   void oversizedFragmentedMessage() throws Exception {
     double before = refusals("message-too-large");
     WirePeer attacker = joinedAttacker("many-fragments");
     attacker.sendFrame(WebSocketFrame.binaryFrame(Buffer.buffer(new byte[MAX_FRAME / 2]), false));
     for (int i = 0; i < 2 * MAX_MESSAGE / MAX_FRAME; i++) {
-      attacker.sendFrame(WebSocketFrame.continuationFrame(Buffer.buffer(new byte[MAX_FRAME / 2]), false)).await(30, SECONDS);
+      attacker
+          .sendFrame(
+              WebSocketFrame.continuationFrame(Buffer.buffer(new byte[MAX_FRAME / 2]), false))
+          .await(30, SECONDS);
     }
 
     assertThat(attacker.closed().await(30, SECONDS)).isIn((short) 1009, (short) 1006);
@@ -143,16 +165,21 @@ class HostileClientsTest {
   void messageFlood() throws Exception {
     WirePeer attacker = joinedAttacker("flooder");
     for (int count = 1; count <= 20 * MESSAGES_PER_SECOND && !attacker.isClosed(); count++) {
-      attacker.send(new Ephemeral("flooder", null, documentId(), count, "s", new byte[] {(byte) 0xa0}));
+      attacker.send(
+          new Ephemeral("flooder", null, documentId(), count, "s", new byte[] {(byte) 0xa0}));
     }
 
     assertThat(attacker.closed().await(30, SECONDS)).isEqualTo((short) 1013);
-    assertThat(errorsOf(attacker)).singleElement().asString().startsWith("overloaded: more than 50 messages per second");
+    assertThat(errorsOf(attacker))
+        .singleElement()
+        .asString()
+        .startsWith("overloaded: more than 50 messages per second");
     assertThat(refusals("overloaded")).isGreaterThanOrEqualTo(1);
   }
 
   @Test
-  @DisplayName("presence from many connections at once is forwarded only up to the document's budget, the rest dropped")
+  @DisplayName(
+      "presence from many connections at once is forwarded only up to the document's budget, the rest dropped")
   void presenceFlood() throws Exception {
     double droppedBefore = presenceDropped();
     int before = honest.presenceReceived().await(30, SECONDS);
@@ -164,18 +191,28 @@ class HostileClientsTest {
       flooders.add(flooder);
       // Within each connection's own limit (join and request used two of its burst of 100).
       for (int count = 1; count <= 90; count++) {
-        flooder.send(new Ephemeral(peerId, null, documentId(), count, "s", new byte[] {(byte) 0xa0}));
+        flooder.send(
+            new Ephemeral(peerId, null, documentId(), count, "s", new byte[] {(byte) 0xa0}));
         sent++;
       }
     }
     int flood = sent;
     // Every message is either forwarded to every peer (the honest editor among them) or dropped.
     Promise<Void> accounted = Promise.promise();
-    vertx.runOnContext(start -> vertx.setPeriodic(20, id -> honest.presenceReceived().onSuccess(received -> {
-      if (received - before + presenceDropped() - droppedBefore == flood && accounted.tryComplete()) {
-        vertx.cancelTimer(id);
-      }
-    })));
+    vertx.runOnContext(
+        start ->
+            vertx.setPeriodic(
+                20,
+                id ->
+                    honest
+                        .presenceReceived()
+                        .onSuccess(
+                            received -> {
+                              if (received - before + presenceDropped() - droppedBefore == flood
+                                  && accounted.tryComplete()) {
+                                vertx.cancelTimer(id);
+                              }
+                            })));
     accounted.future().await(30, SECONDS);
 
     assertThat(presenceDropped() - droppedBefore).isPositive();
@@ -186,7 +223,8 @@ class HostileClientsTest {
   }
 
   @Test
-  @DisplayName("thousands of connections from one address: beyond the limit each upgrade gets 429, and the count recovers")
+  @DisplayName(
+      "thousands of connections from one address: beyond the limit each upgrade gets 429, and the count recovers")
   void connectionsFromOneAddress() throws Exception {
     // Fill the address' quota (sockets of earlier tests may still hold a little of it).
     List<WirePeer> held = new ArrayList<>();
@@ -207,7 +245,8 @@ class HostileClientsTest {
         attempts.add(WirePeer.connect(attackers, node.port(), token("editor")));
       }
       for (Future<WirePeer> attempt : attempts) {
-        Throwable failure = attempt.transform(ar -> Future.succeededFuture(ar.cause())).await(30, SECONDS);
+        Throwable failure =
+            attempt.transform(ar -> Future.succeededFuture(ar.cause())).await(30, SECONDS);
         if (failure instanceof UpgradeRejectedException rejected && rejected.getStatus() == 429) {
           refused429.incrementAndGet();
         }
@@ -224,16 +263,22 @@ class HostileClientsTest {
   }
 
   @Test
-  @DisplayName("the sync endpoint without a token, or with an unknown one, answers 401 before upgrading")
+  @DisplayName(
+      "the sync endpoint without a token, or with an unknown one, answers 401 before upgrading")
   void noToken() throws Exception {
     assertThat(upgradeStatus(WirePeer.connect(attackers, node.port(), null))).isEqualTo(401);
-    assertThat(upgradeStatus(WirePeer.connect(attackers, node.port(), "e_" + "A".repeat(43)))).isEqualTo(401);
-    assertThat(node.get("/api/meetings/" + meeting.getString("id"), null).await(30, SECONDS).statusCode())
+    assertThat(upgradeStatus(WirePeer.connect(attackers, node.port(), "e_" + "A".repeat(43))))
+        .isEqualTo(401);
+    assertThat(
+            node.get("/api/meetings/" + meeting.getString("id"), null)
+                .await(30, SECONDS)
+                .statusCode())
         .isEqualTo(401);
   }
 
   @Test
-  @DisplayName("a plain GET of the sync endpoint, even with a valid token, is answered 400 instead of left open")
+  @DisplayName(
+      "a plain GET of the sync endpoint, even with a valid token, is answered 400 instead of left open")
   void plainGetOfSyncEndpoint() throws Exception {
     var response = node.get("/sync?token=" + token("editor"), null).await(30, SECONDS);
     assertThat(response.statusCode()).isEqualTo(400);
@@ -241,21 +286,31 @@ class HostileClientsTest {
   }
 
   @Test
-  @DisplayName("a WebSocket from a foreign origin answers 403 before upgrading; the configured origin is accepted")
+  @DisplayName(
+      "a WebSocket from a foreign origin answers 403 before upgrading; the configured origin is accepted")
   void foreignOrigin() throws Exception {
-    WebSocketConnectOptions foreign = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-        .setURI("/sync?token=" + token("editor")).addHeader("origin", "https://evil.example");
+    WebSocketConnectOptions foreign =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(node.port())
+            .setURI("/sync?token=" + token("editor"))
+            .addHeader("origin", "https://evil.example");
     assertThat(upgradeStatus(WirePeer.connect(attackers, foreign))).isEqualTo(403);
 
-    WebSocketConnectOptions allowed = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-        .setURI("/sync?token=" + token("editor")).addHeader("origin", ALLOWED_ORIGIN);
+    WebSocketConnectOptions allowed =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(node.port())
+            .setURI("/sync?token=" + token("editor"))
+            .addHeader("origin", ALLOWED_ORIGIN);
     WirePeer accepted = WirePeer.connect(attackers, allowed).await(30, SECONDS);
     accepted.join("from-allowed-origin").await(30, SECONDS);
     accepted.close().await(30, SECONDS);
   }
 
   @Test
-  @DisplayName("a token of one meeting used on another meeting's document gets doc-unavailable and changes nothing")
+  @DisplayName(
+      "a token of one meeting used on another meeting's document gets doc-unavailable and changes nothing")
   void tokenOfAnotherMeeting() throws Exception {
     JsonObject other = node.createMeeting(new JsonObject().put("chair", "Eve")).await(30, SECONDS);
     String otherToken = other.getJsonObject("tokens").getString("editor");
@@ -264,7 +319,8 @@ class HostileClientsTest {
 
     attacker.send(new Request("cross-meeting", null, documentId(), EMPTY_SYNC));
 
-    ProtocolMessage answer = attacker.next(m -> m.type().equals(ProtocolMessage.DOC_UNAVAILABLE)).await(30, SECONDS);
+    ProtocolMessage answer =
+        attacker.next(m -> m.type().equals(ProtocolMessage.DOC_UNAVAILABLE)).await(30, SECONDS);
     assertThat(((DocUnavailable) answer).documentId()).isEqualTo(documentId());
     assertThat(attacker.received()).noneMatch(m -> m.type().equals(ProtocolMessage.SYNC));
     assertThat(refusals("unknown-document")).isGreaterThanOrEqualTo(1);
@@ -272,10 +328,17 @@ class HostileClientsTest {
   }
 
   @Test
-  @DisplayName("a viewer sending changes gets 'read-only', keeps its socket, and nothing of its change is stored")
+  @DisplayName(
+      "a viewer sending changes gets 'read-only', keeps its socket, and nothing of its change is stored")
   void viewerSendsChanges() throws Exception {
-    SyncPeer viewer = SyncPeer.connect(attackers, node.port(), token("viewer"), documentId(), "viewer-" + UUID.randomUUID())
-        .await(30, SECONDS);
+    SyncPeer viewer =
+        SyncPeer.connect(
+                attackers,
+                node.port(),
+                token("viewer"),
+                documentId(),
+                "viewer-" + UUID.randomUUID())
+            .await(30, SECONDS);
     Future<Void> neverAcknowledged = viewer.append("[viewer-wrote-this]");
 
     String error = awaitError(viewer);
@@ -289,7 +352,8 @@ class HostileClientsTest {
   }
 
   @Test
-  @DisplayName("slow-loris: a handshake sent a header line at a time is cut off at the request deadline")
+  @DisplayName(
+      "slow-loris: a handshake sent a header line at a time is cut off at the request deadline")
   void slowLorisHandshake() throws Exception {
     double timeoutsBefore = requestTimeouts();
     NetClient tcp = vertx.createNetClient();
@@ -298,8 +362,11 @@ class HostileClientsTest {
       NetSocket socket = tcp.connect(node.port(), "127.0.0.1").await(30, SECONDS);
       Promise<Void> closed = Promise.promise();
       socket.closeHandler(v -> closed.complete());
-      socket.write("GET /sync?token=" + token("editor") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Upgrade: websocket\r\nConnection: Upgrade\r\n");
+      socket.write(
+          "GET /sync?token="
+              + token("editor")
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + "Upgrade: websocket\r\nConnection: Upgrade\r\n");
       // One more header line every 100 ms, forever: the headers never end.
       long timer = vertx.setPeriodic(100, id -> socket.write("X-Slow: " + id + "\r\n"));
       cutOff.add(closed.future().onComplete(ar -> vertx.cancelTimer(timer)));
@@ -313,13 +380,15 @@ class HostileClientsTest {
     Future.all(cutOff).await(30, SECONDS);
     assertThat(requestTimeouts() - timeoutsBefore).isGreaterThanOrEqualTo(51);
     tcp.close().await(30, SECONDS);
-    // The honest WebSocket, open for longer than the deadline by now, is not affected (checked after each test).
+    // The honest WebSocket, open for longer than the deadline by now, is not affected (checked
+    // after each test).
   }
 
   // ---- helpers ----
 
   private WirePeer joinedAttacker(String peerId) throws Exception {
-    WirePeer attacker = WirePeer.connect(attackers, node.port(), token("editor")).await(30, SECONDS);
+    WirePeer attacker =
+        WirePeer.connect(attackers, node.port(), token("editor")).await(30, SECONDS);
     attacker.join(peerId).await(30, SECONDS);
     attacker.send(new Request(peerId, null, documentId(), EMPTY_SYNC));
     attacker.next(m -> m.type().equals(ProtocolMessage.SYNC)).await(30, SECONDS);
@@ -327,40 +396,55 @@ class HostileClientsTest {
   }
 
   private static List<String> errorsOf(WirePeer peer) {
-    return peer.received().stream().filter(ErrorMessage.class::isInstance)
-        .map(m -> ((ErrorMessage) m).message()).toList();
+    return peer.received().stream()
+        .filter(ErrorMessage.class::isInstance)
+        .map(m -> ((ErrorMessage) m).message())
+        .toList();
   }
 
   private static Integer upgradeStatus(Future<WirePeer> attempt) throws Exception {
-    Throwable failure = attempt.transform(ar -> Future.succeededFuture(ar.cause())).await(30, SECONDS);
+    Throwable failure =
+        attempt.transform(ar -> Future.succeededFuture(ar.cause())).await(30, SECONDS);
     return failure instanceof UpgradeRejectedException rejected ? rejected.getStatus() : null;
   }
 
-  private WirePeer awaitAccepted(java.util.function.Supplier<Future<WirePeer>> connect) throws Exception {
+  private WirePeer awaitAccepted(java.util.function.Supplier<Future<WirePeer>> connect)
+      throws Exception {
     Promise<WirePeer> accepted = Promise.promise();
     retryConnect(connect, accepted);
     return accepted.future().await(30, SECONDS);
   }
 
   /** The server releases a closed socket's count when it sees the close: retry until then. */
-  private void retryConnect(java.util.function.Supplier<Future<WirePeer>> connect, Promise<WirePeer> accepted) {
-    connect.get().onSuccess(accepted::complete)
+  private void retryConnect(
+      java.util.function.Supplier<Future<WirePeer>> connect, Promise<WirePeer> accepted) {
+    connect
+        .get()
+        .onSuccess(accepted::complete)
         .onFailure(failure -> vertx.setTimer(20, id -> retryConnect(connect, accepted)));
   }
 
   private String awaitError(SyncPeer peer) throws Exception {
     Promise<String> error = Promise.promise();
     // Timers are set from an event loop: cancelling one from its own handler is then safe.
-    vertx.runOnContext(start -> vertx.setPeriodic(20, id -> peer.errors().onSuccess(errors -> {
-      if (!errors.isEmpty() && error.tryComplete(errors.get(0))) {
-        vertx.cancelTimer(id);
-      }
-    })));
+    vertx.runOnContext(
+        start ->
+            vertx.setPeriodic(
+                20,
+                id ->
+                    peer.errors()
+                        .onSuccess(
+                            errors -> {
+                              if (!errors.isEmpty() && error.tryComplete(errors.get(0))) {
+                                vertx.cancelTimer(id);
+                              }
+                            })));
     return error.future().await(30, SECONDS);
   }
 
   private String storedMinutes() throws Exception {
-    return node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token("chair")).await(30, SECONDS)
+    return node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token("chair"))
+        .await(30, SECONDS)
         .bodyAsString();
   }
 

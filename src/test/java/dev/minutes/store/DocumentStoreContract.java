@@ -28,14 +28,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Behaviour every {@link DocumentStore} must show, in the spirit of automerge-repo's storage adapter suite. A concrete
- * subclass provides an isolated store and change feed per test.
+ * Behaviour every {@link DocumentStore} must show, in the spirit of automerge-repo's storage
+ * adapter suite. A concrete subclass provides an isolated store and change feed per test.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 public abstract class DocumentStoreContract {
 
-  /** Opens a store that shares nothing with other tests. Called once per test, before {@link #openChangeFeed}. */
+  /**
+   * Opens a store that shares nothing with other tests. Called once per test, before {@link
+   * #openChangeFeed}.
+   */
   protected abstract Future<DocumentStore> openStore(Vertx vertx);
 
   /** A change feed announcing the appends of the store returned by {@link #openStore}. */
@@ -48,10 +51,13 @@ public abstract class DocumentStoreContract {
 
   @BeforeEach
   void openStoreUnderTest(Vertx vertx, VertxTestContext context) {
-    openStore(vertx).onComplete(context.succeeding(opened -> {
-      store = opened;
-      context.completeNow();
-    }));
+    openStore(vertx)
+        .onComplete(
+            context.succeeding(
+                opened -> {
+                  store = opened;
+                  context.completeNow();
+                }));
   }
 
   @AfterEach
@@ -64,16 +70,22 @@ public abstract class DocumentStoreContract {
   void createThenLoad(VertxTestContext context) {
     String id = newId();
     byte[] snapshot = new byte[] {0, 1, 2, (byte) 0xff, (byte) 0x80, 10, 13, 0};
-    store.create(id, snapshot)
+    store
+        .create(id, snapshot)
         .compose(v -> Future.all(store.load(id), store.exists(id)))
-        .onComplete(context.succeeding(results -> context.verify(() -> {
-          StoredDocument loaded = results.<java.util.Optional<StoredDocument>>resultAt(0).orElseThrow();
-          assertThat(loaded.snapshot()).isEqualTo(snapshot);
-          assertThat(loaded.changes()).isEmpty();
-          assertThat(loaded.lastSeq()).isZero();
-          assertThat(results.<Boolean>resultAt(1)).isTrue();
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                results ->
+                    context.verify(
+                        () -> {
+                          StoredDocument loaded =
+                              results.<java.util.Optional<StoredDocument>>resultAt(0).orElseThrow();
+                          assertThat(loaded.snapshot()).isEqualTo(snapshot);
+                          assertThat(loaded.changes()).isEmpty();
+                          assertThat(loaded.lastSeq()).isZero();
+                          assertThat(results.<Boolean>resultAt(1)).isTrue();
+                          context.completeNow();
+                        })));
   }
 
   @Test
@@ -81,28 +93,40 @@ public abstract class DocumentStoreContract {
   void unknownDocumentLoadsEmpty(VertxTestContext context) {
     String id = newId();
     Future.all(store.load(id), store.exists(id), store.pendingLogEntries(id))
-        .onComplete(context.succeeding(results -> context.verify(() -> {
-          assertThat(results.<java.util.Optional<StoredDocument>>resultAt(0)).isEmpty();
-          assertThat(results.<Boolean>resultAt(1)).isFalse();
-          assertThat(results.<Long>resultAt(2)).isZero();
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                results ->
+                    context.verify(
+                        () -> {
+                          assertThat(results.<java.util.Optional<StoredDocument>>resultAt(0))
+                              .isEmpty();
+                          assertThat(results.<Boolean>resultAt(1)).isFalse();
+                          assertThat(results.<Long>resultAt(2)).isZero();
+                          context.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("Creating a document whose id is taken fails with DOCUMENT_EXISTS and keeps the first snapshot")
+  @DisplayName(
+      "Creating a document whose id is taken fails with DOCUMENT_EXISTS and keeps the first snapshot")
   void createTwiceIsRefused(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("first"))
+    store
+        .create(id, bytes("first"))
         .compose(v -> failureOf(store.create(id, bytes("second"))))
-        .compose(failure -> {
-          assertRefused(failure, Reason.DOCUMENT_EXISTS);
-          return store.load(id);
-        })
-        .onComplete(context.succeeding(loaded -> context.verify(() -> {
-          assertThat(loaded.orElseThrow().snapshot()).isEqualTo(bytes("first"));
-          context.completeNow();
-        })));
+        .compose(
+            failure -> {
+              assertRefused(failure, Reason.DOCUMENT_EXISTS);
+              return store.load(id);
+            })
+        .onComplete(
+            context.succeeding(
+                loaded ->
+                    context.verify(
+                        () -> {
+                          assertThat(loaded.orElseThrow().snapshot()).isEqualTo(bytes("first"));
+                          context.completeNow();
+                        })));
   }
 
   @Test
@@ -110,19 +134,25 @@ public abstract class DocumentStoreContract {
   void appendToUnknownIsRefused(VertxTestContext context) {
     String id = newId();
     failureOf(store.append(id, bytes("change")))
-        .compose(failure -> {
-          assertRefused(failure, Reason.UNKNOWN_DOCUMENT);
-          return failureOf(store.appendSystem(id, bytes("change")));
-        })
-        .compose(failure -> {
-          assertRefused(failure, Reason.UNKNOWN_DOCUMENT);
-          return Future.all(store.exists(id), store.pendingLogEntries(id));
-        })
-        .onComplete(context.succeeding(results -> context.verify(() -> {
-          assertThat(results.<Boolean>resultAt(0)).isFalse();
-          assertThat(results.<Long>resultAt(1)).isZero();
-          context.completeNow();
-        })));
+        .compose(
+            failure -> {
+              assertRefused(failure, Reason.UNKNOWN_DOCUMENT);
+              return failureOf(store.appendSystem(id, bytes("change")));
+            })
+        .compose(
+            failure -> {
+              assertRefused(failure, Reason.UNKNOWN_DOCUMENT);
+              return Future.all(store.exists(id), store.pendingLogEntries(id));
+            })
+        .onComplete(
+            context.succeeding(
+                results ->
+                    context.verify(
+                        () -> {
+                          assertThat(results.<Boolean>resultAt(0)).isFalse();
+                          assertThat(results.<Long>resultAt(1)).isZero();
+                          context.completeNow();
+                        })));
   }
 
   @Test
@@ -134,275 +164,377 @@ public abstract class DocumentStoreContract {
             failureOf(store.compact(id, bytes("snapshot"), 1)),
             failureOf(store.closeWrites(id)),
             failureOf(store.writesClosed(id)))
-        .onComplete(context.succeeding(failures -> context.verify(() -> {
-          for (int i = 0; i < failures.size(); i++) {
-            assertRefused(failures.resultAt(i), Reason.UNKNOWN_DOCUMENT);
-          }
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                failures ->
+                    context.verify(
+                        () -> {
+                          for (int i = 0; i < failures.size(); i++) {
+                            assertRefused(failures.resultAt(i), Reason.UNKNOWN_DOCUMENT);
+                          }
+                          context.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("Invalid arguments fail the future with IllegalArgumentException instead of throwing")
+  @DisplayName(
+      "Invalid arguments fail the future with IllegalArgumentException instead of throwing")
   void invalidArgumentsAreRefused(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("snapshot"))
-        .compose(v -> Future.all(
-            failureOf(store.append(id, new byte[0])),
-            failureOf(store.append("bad{id}", bytes("change"))),
-            failureOf(store.load("")),
-            failureOf(store.readSince(id, -5))))
-        .onComplete(context.succeeding(failures -> context.verify(() -> {
-          for (int i = 0; i < failures.size(); i++) {
-            assertThat(failures.<Throwable>resultAt(i)).isInstanceOf(IllegalArgumentException.class);
-          }
-          context.completeNow();
-        })));
+    store
+        .create(id, bytes("snapshot"))
+        .compose(
+            v ->
+                Future.all(
+                    failureOf(store.append(id, new byte[0])),
+                    failureOf(store.append("bad{id}", bytes("change"))),
+                    failureOf(store.load("")),
+                    failureOf(store.readSince(id, -5))))
+        .onComplete(
+            context.succeeding(
+                failures ->
+                    context.verify(
+                        () -> {
+                          for (int i = 0; i < failures.size(); i++) {
+                            assertThat(failures.<Throwable>resultAt(i))
+                                .isInstanceOf(IllegalArgumentException.class);
+                          }
+                          context.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("Appends get the sequence numbers 1, 2, 3 in order and load returns snapshot plus entries in order")
+  @DisplayName(
+      "Appends get the sequence numbers 1, 2, 3 in order and load returns snapshot plus entries in order")
   void appendsAreNumberedAndLoadedInOrder(VertxTestContext context) {
     String id = newId();
     List<Long> seqs = new ArrayList<>();
-    store.create(id, bytes("snapshot"))
-        .compose(v -> store.append(id, bytes("a"))).andThen(r -> seqs.add(r.result()))
-        .compose(v -> store.append(id, bytes("b"))).andThen(r -> seqs.add(r.result()))
-        .compose(v -> store.append(id, bytes("c"))).andThen(r -> seqs.add(r.result()))
+    store
+        .create(id, bytes("snapshot"))
+        .compose(v -> store.append(id, bytes("a")))
+        .andThen(r -> seqs.add(r.result()))
+        .compose(v -> store.append(id, bytes("b")))
+        .andThen(r -> seqs.add(r.result()))
+        .compose(v -> store.append(id, bytes("c")))
+        .andThen(r -> seqs.add(r.result()))
         .compose(v -> Future.all(store.load(id), store.pendingLogEntries(id)))
-        .onComplete(context.succeeding(results -> context.verify(() -> {
-          assertThat(seqs).containsExactly(1L, 2L, 3L);
-          StoredDocument loaded = results.<java.util.Optional<StoredDocument>>resultAt(0).orElseThrow();
-          assertThat(loaded.snapshot()).isEqualTo(bytes("snapshot"));
-          assertThat(texts(loaded.changes())).containsExactly("a", "b", "c");
-          assertThat(loaded.lastSeq()).isEqualTo(3);
-          assertThat(results.<Long>resultAt(1)).isEqualTo(3);
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                results ->
+                    context.verify(
+                        () -> {
+                          assertThat(seqs).containsExactly(1L, 2L, 3L);
+                          StoredDocument loaded =
+                              results.<java.util.Optional<StoredDocument>>resultAt(0).orElseThrow();
+                          assertThat(loaded.snapshot()).isEqualTo(bytes("snapshot"));
+                          assertThat(texts(loaded.changes())).containsExactly("a", "b", "c");
+                          assertThat(loaded.lastSeq()).isEqualTo(3);
+                          assertThat(results.<Long>resultAt(1)).isEqualTo(3);
+                          context.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("readSince returns only the entries after the given sequence number, without the snapshot")
+  @DisplayName(
+      "readSince returns only the entries after the given sequence number, without the snapshot")
   void readSinceReturnsLaterEntries(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("snapshot"))
+    store
+        .create(id, bytes("snapshot"))
         .compose(v -> appendAll(id, "a", "b", "c", "d"))
-        .compose(v -> Future.all(store.readSince(id, 0), store.readSince(id, 2), store.readSince(id, 4),
-            store.readSince(id, 9)))
-        .onComplete(context.succeeding(slices -> context.verify(() -> {
-          LogSlice all = slices.resultAt(0);
-          assertThat(all.snapshot()).isEmpty();
-          assertThat(texts(all.changes())).containsExactly("a", "b", "c", "d");
-          LogSlice lastTwo = slices.resultAt(1);
-          assertThat(lastTwo.snapshot()).isEmpty();
-          assertThat(texts(lastTwo.changes())).containsExactly("c", "d");
-          assertThat(lastTwo.lastSeq()).isEqualTo(4);
-          LogSlice upToDate = slices.resultAt(2);
-          assertThat(upToDate.isEmpty()).isTrue();
-          assertThat(upToDate.lastSeq()).isEqualTo(4);
-          LogSlice ahead = slices.resultAt(3);
-          assertThat(ahead.isEmpty()).isTrue();
-          assertThat(ahead.lastSeq()).isEqualTo(4);
-          context.completeNow();
-        })));
+        .compose(
+            v ->
+                Future.all(
+                    store.readSince(id, 0),
+                    store.readSince(id, 2),
+                    store.readSince(id, 4),
+                    store.readSince(id, 9)))
+        .onComplete(
+            context.succeeding(
+                slices ->
+                    context.verify(
+                        () -> {
+                          LogSlice all = slices.resultAt(0);
+                          assertThat(all.snapshot()).isEmpty();
+                          assertThat(texts(all.changes())).containsExactly("a", "b", "c", "d");
+                          LogSlice lastTwo = slices.resultAt(1);
+                          assertThat(lastTwo.snapshot()).isEmpty();
+                          assertThat(texts(lastTwo.changes())).containsExactly("c", "d");
+                          assertThat(lastTwo.lastSeq()).isEqualTo(4);
+                          LogSlice upToDate = slices.resultAt(2);
+                          assertThat(upToDate.isEmpty()).isTrue();
+                          assertThat(upToDate.lastSeq()).isEqualTo(4);
+                          LogSlice ahead = slices.resultAt(3);
+                          assertThat(ahead.isEmpty()).isTrue();
+                          assertThat(ahead.lastSeq()).isEqualTo(4);
+                          context.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("Compaction keeps an entry appended between reading the log and writing the new snapshot")
+  @DisplayName(
+      "Compaction keeps an entry appended between reading the log and writing the new snapshot")
   void compactionKeepsRacingAppend(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a", "b"))
         // The compactor reads the document and builds a snapshot covering entries 1..2 ...
         .compose(v -> store.load(id))
-        .compose(read -> {
-          assertThat(read.orElseThrow().lastSeq()).isEqualTo(2);
-          // ... while a client edit lands before the compactor writes.
-          return store.append(id, bytes("c"));
-        })
-        .compose(seq -> {
-          assertThat(seq).isEqualTo(3);
-          return store.compact(id, bytes("s0+a+b"), 2);
-        })
+        .compose(
+            read -> {
+              assertThat(read.orElseThrow().lastSeq()).isEqualTo(2);
+              // ... while a client edit lands before the compactor writes.
+              return store.append(id, bytes("c"));
+            })
+        .compose(
+            seq -> {
+              assertThat(seq).isEqualTo(3);
+              return store.compact(id, bytes("s0+a+b"), 2);
+            })
         .compose(v -> Future.all(store.load(id), store.pendingLogEntries(id)))
-        .onComplete(context.succeeding(results -> context.verify(() -> {
-          StoredDocument loaded = results.<java.util.Optional<StoredDocument>>resultAt(0).orElseThrow();
-          assertThat(loaded.snapshot()).isEqualTo(bytes("s0+a+b"));
-          assertThat(texts(loaded.changes())).containsExactly("c");
-          assertThat(loaded.lastSeq()).isEqualTo(3);
-          assertThat(results.<Long>resultAt(1)).isEqualTo(1);
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                results ->
+                    context.verify(
+                        () -> {
+                          StoredDocument loaded =
+                              results.<java.util.Optional<StoredDocument>>resultAt(0).orElseThrow();
+                          assertThat(loaded.snapshot()).isEqualTo(bytes("s0+a+b"));
+                          assertThat(texts(loaded.changes())).containsExactly("c");
+                          assertThat(loaded.lastSeq()).isEqualTo(3);
+                          assertThat(results.<Long>resultAt(1)).isEqualTo(1);
+                          context.completeNow();
+                        })));
   }
 
   @Test
-  @DisplayName("readSince from before the compaction point returns the snapshot and every entry after it")
+  @DisplayName(
+      "readSince from before the compaction point returns the snapshot and every entry after it")
   void readSinceBeforeCompactionIncludesSnapshot(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a", "b", "c", "d"))
         .compose(v -> store.compact(id, bytes("s0+abc"), 3))
-        .compose(v -> Future.all(store.readSince(id, 1), store.readSince(id, 0), store.readSince(id, 3)))
-        .onComplete(context.succeeding(slices -> context.verify(() -> {
-          for (int i = 0; i < 2; i++) {
-            LogSlice behind = slices.resultAt(i);
-            assertThat(behind.snapshot()).contains(bytes("s0+abc"));
-            assertThat(texts(behind.changes())).containsExactly("d");
-            assertThat(behind.lastSeq()).isEqualTo(4);
-          }
-          LogSlice atCompactionPoint = slices.resultAt(2);
-          assertThat(atCompactionPoint.snapshot()).isEmpty();
-          assertThat(texts(atCompactionPoint.changes())).containsExactly("d");
-          context.completeNow();
-        })));
+        .compose(
+            v -> Future.all(store.readSince(id, 1), store.readSince(id, 0), store.readSince(id, 3)))
+        .onComplete(
+            context.succeeding(
+                slices ->
+                    context.verify(
+                        () -> {
+                          for (int i = 0; i < 2; i++) {
+                            LogSlice behind = slices.resultAt(i);
+                            assertThat(behind.snapshot()).contains(bytes("s0+abc"));
+                            assertThat(texts(behind.changes())).containsExactly("d");
+                            assertThat(behind.lastSeq()).isEqualTo(4);
+                          }
+                          LogSlice atCompactionPoint = slices.resultAt(2);
+                          assertThat(atCompactionPoint.snapshot()).isEmpty();
+                          assertThat(texts(atCompactionPoint.changes())).containsExactly("d");
+                          context.completeNow();
+                        })));
   }
 
   @Test
   @DisplayName("Sequence numbers continue after compaction and are never reused")
   void sequenceNumbersSurviveCompaction(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a", "b"))
         .compose(v -> store.compact(id, bytes("s0+ab"), 2))
         .compose(v -> store.append(id, bytes("c")))
-        .compose(seq -> {
-          assertThat(seq).isEqualTo(3);
-          return store.load(id);
-        })
-        .onComplete(context.succeeding(loaded -> context.verify(() -> {
-          assertThat(texts(loaded.orElseThrow().changes())).containsExactly("c");
-          assertThat(loaded.orElseThrow().lastSeq()).isEqualTo(3);
-          context.completeNow();
-        })));
+        .compose(
+            seq -> {
+              assertThat(seq).isEqualTo(3);
+              return store.load(id);
+            })
+        .onComplete(
+            context.succeeding(
+                loaded ->
+                    context.verify(
+                        () -> {
+                          assertThat(texts(loaded.orElseThrow().changes())).containsExactly("c");
+                          assertThat(loaded.orElseThrow().lastSeq()).isEqualTo(3);
+                          context.completeNow();
+                        })));
   }
 
   @Test
   @DisplayName("A compaction older than or equal to the last one is a no-op")
   void staleCompactionIsIgnored(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a", "b", "c"))
         .compose(v -> store.compact(id, bytes("s0+ab"), 2))
         .compose(v -> store.compact(id, bytes("stale s0+a"), 1))
         .compose(v -> store.compact(id, bytes("duplicate s0+ab"), 2))
         .compose(v -> store.load(id))
-        .onComplete(context.succeeding(loaded -> context.verify(() -> {
-          assertThat(loaded.orElseThrow().snapshot()).isEqualTo(bytes("s0+ab"));
-          assertThat(texts(loaded.orElseThrow().changes())).containsExactly("c");
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                loaded ->
+                    context.verify(
+                        () -> {
+                          assertThat(loaded.orElseThrow().snapshot()).isEqualTo(bytes("s0+ab"));
+                          assertThat(texts(loaded.orElseThrow().changes())).containsExactly("c");
+                          context.completeNow();
+                        })));
   }
 
   @Test
   @DisplayName("Compacting up to an entry that was never appended is refused and changes nothing")
   void compactionBeyondLogEndIsRefused(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a"))
         .compose(v -> failureOf(store.compact(id, bytes("future"), 2)))
-        .compose(failure -> {
-          assertThat(failure).isInstanceOf(IllegalArgumentException.class);
-          return store.load(id);
-        })
-        .onComplete(context.succeeding(loaded -> context.verify(() -> {
-          assertThat(loaded.orElseThrow().snapshot()).isEqualTo(bytes("s0"));
-          assertThat(texts(loaded.orElseThrow().changes())).containsExactly("a");
-          context.completeNow();
-        })));
+        .compose(
+            failure -> {
+              assertThat(failure).isInstanceOf(IllegalArgumentException.class);
+              return store.load(id);
+            })
+        .onComplete(
+            context.succeeding(
+                loaded ->
+                    context.verify(
+                        () -> {
+                          assertThat(loaded.orElseThrow().snapshot()).isEqualTo(bytes("s0"));
+                          assertThat(texts(loaded.orElseThrow().changes())).containsExactly("a");
+                          context.completeNow();
+                        })));
   }
 
   @Test
   @DisplayName("Compacting the whole log leaves no pending entries")
   void fullCompactionEmptiesLog(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a", "b"))
         .compose(v -> store.compact(id, bytes("s0+ab"), 2))
-        .compose(v -> Future.all(store.load(id), store.pendingLogEntries(id), store.readSince(id, 2)))
-        .onComplete(context.succeeding(results -> context.verify(() -> {
-          StoredDocument loaded = results.<java.util.Optional<StoredDocument>>resultAt(0).orElseThrow();
-          assertThat(loaded.snapshot()).isEqualTo(bytes("s0+ab"));
-          assertThat(loaded.changes()).isEmpty();
-          assertThat(loaded.lastSeq()).isEqualTo(2);
-          assertThat(results.<Long>resultAt(1)).isZero();
-          assertThat(results.<LogSlice>resultAt(2).isEmpty()).isTrue();
-          context.completeNow();
-        })));
+        .compose(
+            v -> Future.all(store.load(id), store.pendingLogEntries(id), store.readSince(id, 2)))
+        .onComplete(
+            context.succeeding(
+                results ->
+                    context.verify(
+                        () -> {
+                          StoredDocument loaded =
+                              results.<java.util.Optional<StoredDocument>>resultAt(0).orElseThrow();
+                          assertThat(loaded.snapshot()).isEqualTo(bytes("s0+ab"));
+                          assertThat(loaded.changes()).isEmpty();
+                          assertThat(loaded.lastSeq()).isEqualTo(2);
+                          assertThat(results.<Long>resultAt(1)).isZero();
+                          assertThat(results.<LogSlice>resultAt(2).isEmpty()).isTrue();
+                          context.completeNow();
+                        })));
   }
 
   @Test
   @DisplayName("closeWrites returns true for the first call and false afterwards")
   void closeWritesOnce(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> store.writesClosed(id))
-        .compose(open -> {
-          assertThat(open).isFalse();
-          return store.closeWrites(id);
-        })
-        .compose(first -> {
-          assertThat(first).isTrue();
-          return store.closeWrites(id);
-        })
-        .compose(second -> {
-          assertThat(second).isFalse();
-          return store.writesClosed(id);
-        })
-        .onComplete(context.succeeding(closed -> context.verify(() -> {
-          assertThat(closed).isTrue();
-          context.completeNow();
-        })));
+        .compose(
+            open -> {
+              assertThat(open).isFalse();
+              return store.closeWrites(id);
+            })
+        .compose(
+            first -> {
+              assertThat(first).isTrue();
+              return store.closeWrites(id);
+            })
+        .compose(
+            second -> {
+              assertThat(second).isFalse();
+              return store.writesClosed(id);
+            })
+        .onComplete(
+            context.succeeding(
+                closed ->
+                    context.verify(
+                        () -> {
+                          assertThat(closed).isTrue();
+                          context.completeNow();
+                        })));
   }
 
   @Test
   @DisplayName("Of 20 concurrent closeWrites calls exactly one gets true")
   void concurrentCloseHasOneWinner(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
-        .compose(v -> Future.all(IntStream.range(0, 20).mapToObj(i -> store.closeWrites(id)).toList()))
-        .onComplete(context.succeeding(results -> context.verify(() -> {
-          List<Boolean> outcomes = results.list();
-          assertThat(outcomes).hasSize(20);
-          assertThat(outcomes.stream().filter(Boolean::booleanValue).count()).isEqualTo(1);
-          context.completeNow();
-        })));
+    store
+        .create(id, bytes("s0"))
+        .compose(
+            v -> Future.all(IntStream.range(0, 20).mapToObj(i -> store.closeWrites(id)).toList()))
+        .onComplete(
+            context.succeeding(
+                results ->
+                    context.verify(
+                        () -> {
+                          List<Boolean> outcomes = results.list();
+                          assertThat(outcomes).hasSize(20);
+                          assertThat(outcomes.stream().filter(Boolean::booleanValue).count())
+                              .isEqualTo(1);
+                          context.completeNow();
+                        })));
   }
 
   @Test
   @DisplayName("An append after closeWrites fails with WRITES_CLOSED and stores nothing")
   void appendAfterCloseIsRefused(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a"))
         .compose(v -> store.closeWrites(id))
         .compose(v -> failureOf(store.append(id, bytes("late edit"))))
-        .compose(failure -> {
-          assertRefused(failure, Reason.WRITES_CLOSED);
-          return store.load(id);
-        })
-        .onComplete(context.succeeding(loaded -> context.verify(() -> {
-          assertThat(texts(loaded.orElseThrow().changes())).containsExactly("a");
-          assertThat(loaded.orElseThrow().lastSeq()).isEqualTo(1);
-          context.completeNow();
-        })));
+        .compose(
+            failure -> {
+              assertRefused(failure, Reason.WRITES_CLOSED);
+              return store.load(id);
+            })
+        .onComplete(
+            context.succeeding(
+                loaded ->
+                    context.verify(
+                        () -> {
+                          assertThat(texts(loaded.orElseThrow().changes())).containsExactly("a");
+                          assertThat(loaded.orElseThrow().lastSeq()).isEqualTo(1);
+                          context.completeNow();
+                        })));
   }
 
   @Test
   @DisplayName("appendSystem still appends after closeWrites and continues the sequence")
   void systemAppendIgnoresGate(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a"))
         .compose(v -> store.closeWrites(id))
         .compose(v -> store.appendSystem(id, bytes("closing change")))
-        .compose(seq -> {
-          assertThat(seq).isEqualTo(2);
-          return store.load(id);
-        })
-        .onComplete(context.succeeding(loaded -> context.verify(() -> {
-          assertThat(texts(loaded.orElseThrow().changes())).containsExactly("a", "closing change");
-          context.completeNow();
-        })));
+        .compose(
+            seq -> {
+              assertThat(seq).isEqualTo(2);
+              return store.load(id);
+            })
+        .onComplete(
+            context.succeeding(
+                loaded ->
+                    context.verify(
+                        () -> {
+                          assertThat(texts(loaded.orElseThrow().changes()))
+                              .containsExactly("a", "closing change");
+                          context.completeNow();
+                        })));
   }
 
   @Test
@@ -413,70 +545,101 @@ public abstract class DocumentStoreContract {
     // Two announcements plus the end of the append chain.
     Checkpoint done = context.checkpoint(3);
     openChangeFeed(vertx)
-        .compose(feed -> feed.start(announcement -> {
-          if (!announcement.documentId().equals(id)) {
-            return;
-          }
-          received.add(announcement);
-          if (received.size() == 2) {
-            // Announcements arrive in publish order: had the refused append been announced, it would be second.
-            context.verify(() -> assertThat(received)
-                .containsExactly(new Announcement(id, 1), new Announcement(id, 2)));
-          }
-          done.flag();
-        }))
+        .compose(
+            feed ->
+                feed.start(
+                    announcement -> {
+                      if (!announcement.documentId().equals(id)) {
+                        return;
+                      }
+                      received.add(announcement);
+                      if (received.size() == 2) {
+                        // Announcements arrive in publish order: had the refused append been
+                        // announced, it would be second.
+                        context.verify(
+                            () ->
+                                assertThat(received)
+                                    .containsExactly(
+                                        new Announcement(id, 1), new Announcement(id, 2)));
+                      }
+                      done.flag();
+                    }))
         .compose(v -> store.create(id, bytes("s0")))
         .compose(v -> store.append(id, bytes("a")))
         .compose(v -> store.closeWrites(id))
         .compose(v -> failureOf(store.append(id, bytes("refused"))))
         .compose(v -> store.appendSystem(id, bytes("closing change")))
-        .onComplete(context.succeeding(seq -> {
-          context.verify(() -> assertThat(seq).isEqualTo(2));
-          done.flag();
-        }));
+        .onComplete(
+            context.succeeding(
+                seq -> {
+                  context.verify(() -> assertThat(seq).isEqualTo(2));
+                  done.flag();
+                }));
   }
 
   @Test
-  @DisplayName("200 concurrent appends get distinct contiguous sequence numbers and each lands at its own position")
+  @DisplayName(
+      "200 concurrent appends get distinct contiguous sequence numbers and each lands at its own position")
   void concurrentAppendsGetContiguousSequenceNumbers(VertxTestContext context) {
     String id = newId();
     int count = 200;
-    store.create(id, bytes("s0"))
-        .compose(v -> Future.all(IntStream.range(0, count)
-            .mapToObj(i -> store.append(id, bytes("change-" + i)))
-            .toList()))
-        .compose(results -> store.load(id).map(loaded -> {
-          List<Long> seqs = results.list();
-          assertThat(seqs).doesNotHaveDuplicates();
-          assertThat(seqs.stream().sorted().toList())
-              .isEqualTo(LongStream.rangeClosed(1, count).boxed().toList());
-          List<String> stored = texts(loaded.orElseThrow().changes());
-          for (int i = 0; i < count; i++) {
-            assertThat(stored.get((int) (seqs.get(i) - 1))).isEqualTo("change-" + i);
-          }
-          assertThat(loaded.orElseThrow().lastSeq()).isEqualTo(count);
-          return null;
-        }))
+    store
+        .create(id, bytes("s0"))
+        .compose(
+            v ->
+                Future.all(
+                    IntStream.range(0, count)
+                        .mapToObj(i -> store.append(id, bytes("change-" + i)))
+                        .toList()))
+        .compose(
+            results ->
+                store
+                    .load(id)
+                    .map(
+                        loaded -> {
+                          List<Long> seqs = results.list();
+                          assertThat(seqs).doesNotHaveDuplicates();
+                          assertThat(seqs.stream().sorted().toList())
+                              .isEqualTo(LongStream.rangeClosed(1, count).boxed().toList());
+                          List<String> stored = texts(loaded.orElseThrow().changes());
+                          for (int i = 0; i < count; i++) {
+                            assertThat(stored.get((int) (seqs.get(i) - 1)))
+                                .isEqualTo("change-" + i);
+                          }
+                          assertThat(loaded.orElseThrow().lastSeq()).isEqualTo(count);
+                          return null;
+                        }))
         .onComplete(context.succeedingThenComplete());
   }
 
   @Test
-  @DisplayName("Real Automerge chunks round-trip: snapshot plus appended changes rebuild the same text")
+  @DisplayName(
+      "Real Automerge chunks round-trip: snapshot plus appended changes rebuild the same text")
   void automergeRoundTrip(Vertx vertx, VertxTestContext context) {
     String id = newId();
     AutomergeHistory history = AutomergeHistory.write("Minutes", " of", " the", " meeting");
-    store.create(id, history.snapshot())
+    store
+        .create(id, history.snapshot())
         .compose(v -> appendInOrder(id, history.chunks()))
         .compose(v -> store.load(id))
-        .compose(loaded -> vertx.executeBlocking(() -> {
-          StoredDocument stored = loaded.orElseThrow();
-          assertThat(stored.changes()).hasSize(3);
-          return AutomergeHistory.rebuildText(stored.snapshot(), stored.changes());
-        }))
-        .onComplete(context.succeeding(text -> context.verify(() -> {
-          assertThat(text).isEqualTo("Minutes of the meeting").isEqualTo(history.finalText());
-          context.completeNow();
-        })));
+        .compose(
+            loaded ->
+                vertx.executeBlocking(
+                    () -> {
+                      StoredDocument stored = loaded.orElseThrow();
+                      assertThat(stored.changes()).hasSize(3);
+                      return AutomergeHistory.rebuildText(stored.snapshot(), stored.changes());
+                    }))
+        .onComplete(
+            context.succeeding(
+                text ->
+                    context.verify(
+                        () -> {
+                          assertThat(text)
+                              .isEqualTo("Minutes of the meeting")
+                              .isEqualTo(history.finalText());
+                          context.completeNow();
+                        })));
   }
 
   @Test
@@ -485,45 +648,66 @@ public abstract class DocumentStoreContract {
     String id = newId();
     AutomergeHistory history = AutomergeHistory.write("Agenda", ": budget", ", hiring", ", AOB");
     List<byte[]> chunks = history.chunks();
-    store.create(id, history.snapshot())
+    store
+        .create(id, history.snapshot())
         .compose(v -> appendInOrder(id, chunks.subList(0, 2)))
         .compose(v -> store.load(id))
         // The compactor folds the first two chunks into a new snapshot, off the event loop.
-        .compose(loaded -> vertx.executeBlocking(() ->
-            AutomergeHistory.rebuildSnapshot(loaded.orElseThrow().snapshot(), loaded.orElseThrow().changes())))
-        .compose(compacted -> store.append(id, chunks.get(2)).compose(seq -> store.compact(id, compacted, 2)))
+        .compose(
+            loaded ->
+                vertx.executeBlocking(
+                    () ->
+                        AutomergeHistory.rebuildSnapshot(
+                            loaded.orElseThrow().snapshot(), loaded.orElseThrow().changes())))
+        .compose(
+            compacted ->
+                store.append(id, chunks.get(2)).compose(seq -> store.compact(id, compacted, 2)))
         .compose(v -> store.load(id))
-        .compose(loaded -> vertx.executeBlocking(() -> {
-          assertThat(loaded.orElseThrow().changes()).hasSize(1);
-          return AutomergeHistory.rebuildText(loaded.orElseThrow().snapshot(), loaded.orElseThrow().changes());
-        }))
-        .onComplete(context.succeeding(text -> context.verify(() -> {
-          assertThat(text).isEqualTo("Agenda: budget, hiring, AOB");
-          context.completeNow();
-        })));
+        .compose(
+            loaded ->
+                vertx.executeBlocking(
+                    () -> {
+                      assertThat(loaded.orElseThrow().changes()).hasSize(1);
+                      return AutomergeHistory.rebuildText(
+                          loaded.orElseThrow().snapshot(), loaded.orElseThrow().changes());
+                    }))
+        .onComplete(
+            context.succeeding(
+                text ->
+                    context.verify(
+                        () -> {
+                          assertThat(text).isEqualTo("Agenda: budget, hiring, AOB");
+                          context.completeNow();
+                        })));
   }
 
   @Test
   @DisplayName("Deleting a document removes it completely and its id can be created again")
   void deleteRemovesEverything(VertxTestContext context) {
     String id = newId();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a"))
         .compose(v -> store.closeWrites(id))
         .compose(v -> store.delete(id))
         .compose(v -> Future.all(store.exists(id), store.load(id), store.pendingLogEntries(id)))
-        .compose(results -> {
-          assertThat(results.<Boolean>resultAt(0)).isFalse();
-          assertThat(results.<java.util.Optional<StoredDocument>>resultAt(1)).isEmpty();
-          assertThat(results.<Long>resultAt(2)).isZero();
-          return store.create(id, bytes("again"));
-        })
+        .compose(
+            results -> {
+              assertThat(results.<Boolean>resultAt(0)).isFalse();
+              assertThat(results.<java.util.Optional<StoredDocument>>resultAt(1)).isEmpty();
+              assertThat(results.<Long>resultAt(2)).isZero();
+              return store.create(id, bytes("again"));
+            })
         .compose(v -> Future.all(store.writesClosed(id), store.append(id, bytes("fresh"))))
-        .onComplete(context.succeeding(results -> context.verify(() -> {
-          assertThat(results.<Boolean>resultAt(0)).isFalse();
-          assertThat(results.<Long>resultAt(1)).isEqualTo(1);
-          context.completeNow();
-        })));
+        .onComplete(
+            context.succeeding(
+                results ->
+                    context.verify(
+                        () -> {
+                          assertThat(results.<Boolean>resultAt(0)).isFalse();
+                          assertThat(results.<Long>resultAt(1)).isEqualTo(1);
+                          context.completeNow();
+                        })));
   }
 
   // --- helpers ---
@@ -541,7 +725,8 @@ public abstract class DocumentStoreContract {
   }
 
   protected Future<Void> appendAll(String id, String... chunks) {
-    return appendInOrder(id, java.util.Arrays.stream(chunks).map(DocumentStoreContract::bytes).toList());
+    return appendInOrder(
+        id, java.util.Arrays.stream(chunks).map(DocumentStoreContract::bytes).toList());
   }
 
   protected Future<Void> appendInOrder(String id, List<byte[]> chunks) {
@@ -552,19 +737,28 @@ public abstract class DocumentStoreContract {
     return chain;
   }
 
-  /** Succeeds with the failure of {@code future}; fails if {@code future} unexpectedly succeeded. */
+  /**
+   * Succeeds with the failure of {@code future}; fails if {@code future} unexpectedly succeeded.
+   */
   protected static Future<Throwable> failureOf(Future<?> future) {
-    return future.transform(result -> result.succeeded()
-        ? Future.failedFuture(new AssertionError("expected a failure but got " + result.result()))
-        : Future.succeededFuture(result.cause()));
+    return future.transform(
+        result ->
+            result.succeeded()
+                ? Future.failedFuture(
+                    new AssertionError("expected a failure but got " + result.result()))
+                : Future.succeededFuture(result.cause()));
   }
 
   protected static void assertRefused(Throwable failure, Reason reason) {
-    assertThat(failure).isInstanceOfSatisfying(StoreException.class,
-        refusal -> assertThat(refusal.reason()).isEqualTo(reason));
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            StoreException.class, refusal -> assertThat(refusal.reason()).isEqualTo(reason));
   }
 
-  /** An Automerge text edited in steps: the first step is the snapshot, each later step one encoded chunk. */
+  /**
+   * An Automerge text edited in steps: the first step is the snapshot, each later step one encoded
+   * chunk.
+   */
   record AutomergeHistory(byte[] snapshot, List<byte[]> chunks, String finalText) {
 
     static AutomergeHistory write(String first, String... appended) {
@@ -597,7 +791,9 @@ public abstract class DocumentStoreContract {
       Document document = Document.load(snapshot);
       try {
         chunks.forEach(document::applyEncodedChanges);
-        ObjectId text = ((org.automerge.AmValue.Text) document.get(ObjectId.ROOT, "text").orElseThrow()).getId();
+        ObjectId text =
+            ((org.automerge.AmValue.Text) document.get(ObjectId.ROOT, "text").orElseThrow())
+                .getId();
         return document.text(text).orElseThrow();
       } finally {
         document.free();

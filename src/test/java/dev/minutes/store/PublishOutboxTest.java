@@ -51,17 +51,22 @@ class PublishOutboxTest {
     assertThat(await(outbox.ingest(T0, 100))).isEqualTo(2);
     assertThat(await(outbox.ingest(T0, 100))).isZero();
     List<Map<String, String>> jobs = await(outbox.jobsOfMeeting("m1"));
-    assertThat(jobs).extracting(j -> j.get("id")).containsExactlyInAnyOrder("m1.folder.1", "m1.webhook.1");
-    assertThat(jobs).allSatisfy(j -> {
-      assertThat(j.get("state")).isEqualTo("pending");
-      assertThat(j.get("attempts")).isEqualTo("0");
-      assertThat(j).doesNotContainKey("payload");
-    });
+    assertThat(jobs)
+        .extracting(j -> j.get("id"))
+        .containsExactlyInAnyOrder("m1.folder.1", "m1.webhook.1");
+    assertThat(jobs)
+        .allSatisfy(
+            j -> {
+              assertThat(j.get("state")).isEqualTo("pending");
+              assertThat(j.get("attempts")).isEqualTo("0");
+              assertThat(j).doesNotContainKey("payload");
+            });
     assertThat(await(outbox.claimDue(T0, T0.plusSeconds(60), 0, "probe")).depth()).isEqualTo(2);
   }
 
   @Test
-  @DisplayName("a due job goes to one claimer until its lease expires; the outlived claimer's outcome is discarded")
+  @DisplayName(
+      "a due job goes to one claimer until its lease expires; the outlived claimer's outcome is discarded")
   void leaseAndFencing() throws TimeoutException {
     closeWithJobs("m2", job("m2.webhook.1", "m2", "webhook"));
     await(outbox.ingest(T0, 100));
@@ -73,41 +78,63 @@ class PublishOutboxTest {
     assertThat(nodeB.jobs()).isEmpty();
     assertThat(nodeB.nextDue()).contains(T0.plusSeconds(60));
 
-    Claim afterLease = await(outbox.claimDue(T0.plusSeconds(61), T0.plusSeconds(121), 10, "node-b"));
+    Claim afterLease =
+        await(outbox.claimDue(T0.plusSeconds(61), T0.plusSeconds(121), 10, "node-b"));
     assertThat(afterLease.jobs()).hasSize(1);
     String staleClaim = nodeA.jobs().get(0).get("claim");
     String freshClaim = afterLease.jobs().get(0).get("claim");
-    assertThat(await(outbox.finish("m2.webhook.1", staleClaim, Outcome.delivered(T0.plusSeconds(62), 1, T0))))
+    assertThat(
+            await(
+                outbox.finish(
+                    "m2.webhook.1", staleClaim, Outcome.delivered(T0.plusSeconds(62), 1, T0))))
         .isFalse();
-    assertThat(await(outbox.finish("m2.webhook.1", freshClaim,
-        Outcome.retry(T0.plusSeconds(62), 2, "HTTP 503", T0.plusSeconds(70), T0)))).isTrue();
+    assertThat(
+            await(
+                outbox.finish(
+                    "m2.webhook.1",
+                    freshClaim,
+                    Outcome.retry(T0.plusSeconds(62), 2, "HTTP 503", T0.plusSeconds(70), T0))))
+        .isTrue();
 
     Map<String, String> state = await(outbox.jobsOfMeeting("m2")).get(0);
     assertThat(state.get("state")).isEqualTo("pending");
     assertThat(state.get("attempts")).isEqualTo("2");
     assertThat(state.get("lastError")).isEqualTo("HTTP 503");
-    assertThat(await(outbox.claimDue(T0.plusSeconds(69), T0.plusSeconds(129), 10, "node-a")).jobs()).isEmpty();
-    assertThat(await(outbox.claimDue(T0.plusSeconds(70), T0.plusSeconds(130), 10, "node-a")).jobs()).hasSize(1);
+    assertThat(await(outbox.claimDue(T0.plusSeconds(69), T0.plusSeconds(129), 10, "node-a")).jobs())
+        .isEmpty();
+    assertThat(await(outbox.claimDue(T0.plusSeconds(70), T0.plusSeconds(130), 10, "node-a")).jobs())
+        .hasSize(1);
   }
 
   @Test
-  @DisplayName("a failed job is listed as a dead letter and re-queued once; delivered and unknown jobs are not")
+  @DisplayName(
+      "a failed job is listed as a dead letter and re-queued once; delivered and unknown jobs are not")
   void deadLettersAndRequeue() throws TimeoutException {
     closeWithJobs("m3", job("m3.webhook.1", "m3", "webhook"));
     await(outbox.ingest(T0, 100));
-    String claim = await(outbox.claimDue(T0, T0.plusSeconds(60), 10, "node-a")).jobs().get(0).get("claim");
+    String claim =
+        await(outbox.claimDue(T0, T0.plusSeconds(60), 10, "node-a")).jobs().get(0).get("claim");
     await(outbox.disableTarget("webhook:abc", "HTTP 410"));
-    assertThat(await(outbox.finish("m3.webhook.1", claim, Outcome.failed(T0.plusSeconds(1), 1, "HTTP 410", T0))))
+    assertThat(
+            await(
+                outbox.finish(
+                    "m3.webhook.1", claim, Outcome.failed(T0.plusSeconds(1), 1, "HTTP 410", T0))))
         .isTrue();
 
     List<Map<String, String>> failed = await(outbox.failed(10));
     assertThat(failed).extracting(j -> j.get("id")).containsExactly("m3.webhook.1");
-    assertThat(await(outbox.claimDue(T0.plusSeconds(2), T0.plusSeconds(62), 10, "node-a")).disabledTargets())
+    assertThat(
+            await(outbox.claimDue(T0.plusSeconds(2), T0.plusSeconds(62), 10, "node-a"))
+                .disabledTargets())
         .containsEntry("webhook:abc", "HTTP 410");
 
-    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(5), Map.of("webhook", "webhook:abc"))))
+    assertThat(
+            await(
+                outbox.requeue(
+                    "m3.webhook.1", T0.plusSeconds(5), Map.of("webhook", "webhook:abc"))))
         .isEqualTo(Requeue.REQUEUED);
-    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(5), Map.of()))).isEqualTo(Requeue.NOT_FAILED);
+    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(5), Map.of())))
+        .isEqualTo(Requeue.NOT_FAILED);
     assertThat(await(outbox.requeue("nope", T0, Map.of()))).isEqualTo(Requeue.UNKNOWN_JOB);
     assertThat(await(outbox.failed(10))).isEmpty();
     Claim again = await(outbox.claimDue(T0.plusSeconds(5), T0.plusSeconds(65), 10, "node-a"));
@@ -115,21 +142,31 @@ class PublishOutboxTest {
     assertThat(again.jobs()).hasSize(1);
     assertThat(again.jobs().get(0)).doesNotContainKey("firstAttemptAt");
 
-    assertThat(await(outbox.finish("m3.webhook.1", again.jobs().get(0).get("claim"),
-        Outcome.delivered(T0.plusSeconds(6), 2, T0.plusSeconds(5))))).isTrue();
-    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(7), Map.of()))).isEqualTo(Requeue.NOT_FAILED);
+    assertThat(
+            await(
+                outbox.finish(
+                    "m3.webhook.1",
+                    again.jobs().get(0).get("claim"),
+                    Outcome.delivered(T0.plusSeconds(6), 2, T0.plusSeconds(5)))))
+        .isTrue();
+    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(7), Map.of())))
+        .isEqualTo(Requeue.NOT_FAILED);
     Map<String, String> delivered = await(outbox.jobsOfMeeting("m3")).get(0);
     assertThat(delivered.get("state")).isEqualTo("delivered");
-    assertThat(delivered.get("deliveredAt")).isEqualTo(Long.toString(T0.plusSeconds(6).toEpochMilli()));
-    assertThat(await(outbox.claimDue(T0.plusSeconds(8), T0.plusSeconds(68), 10, "node-a")).depth()).isZero();
+    assertThat(delivered.get("deliveredAt"))
+        .isEqualTo(Long.toString(T0.plusSeconds(6).toEpochMilli()));
+    assertThat(await(outbox.claimDue(T0.plusSeconds(8), T0.plusSeconds(68), 10, "node-a")).depth())
+        .isZero();
   }
 
   @Test
-  @DisplayName("a malformed outbox entry becomes a visible dead letter instead of blocking the stream")
+  @DisplayName(
+      "a malformed outbox entry becomes a visible dead letter instead of blocking the stream")
   void malformedEntry() throws TimeoutException {
     closeWithJobs("m4", "not json", job("m4.folder.1", "m4", "folder"));
     assertThat(await(outbox.ingest(T0, 100))).isEqualTo(1);
-    assertThat(await(outbox.failed(10))).singleElement()
+    assertThat(await(outbox.failed(10)))
+        .singleElement()
         .satisfies(j -> assertThat(j.get("lastError")).isEqualTo("malformed outbox entry"));
     assertThat(await(outbox.jobsOfMeeting("m4"))).hasSize(1);
   }
@@ -139,8 +176,14 @@ class PublishOutboxTest {
   }
 
   private static String job(String id, String meetingId, String target) {
-    return new JsonObject().put("id", id).put("meetingId", meetingId).put("target", target).put("location", "here")
-        .put("path", "2030-01-01.md").put("markdown", "text").encode();
+    return new JsonObject()
+        .put("id", id)
+        .put("meetingId", meetingId)
+        .put("target", target)
+        .put("location", "here")
+        .put("path", "2030-01-01.md")
+        .put("markdown", "text")
+        .encode();
   }
 
   private static <T> T await(Future<T> future) throws TimeoutException {

@@ -11,7 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Runs the {@link DocumentStoreContract} against a real Redis, plus checks of the Redis key layout. */
+/**
+ * Runs the {@link DocumentStoreContract} against a real Redis, plus checks of the Redis key layout.
+ */
 class RedisDocumentStoreTest extends DocumentStoreContract {
 
   private RedisConnection connection;
@@ -19,10 +21,12 @@ class RedisDocumentStoreTest extends DocumentStoreContract {
 
   @Override
   protected Future<DocumentStore> openStore(Vertx vertx) {
-    return RedisHarness.connect(vertx, RedisHarness.newPrefix()).map(opened -> {
-      connection = opened;
-      return new RedisDocumentStore(opened);
-    });
+    return RedisHarness.connect(vertx, RedisHarness.newPrefix())
+        .map(
+            opened -> {
+              connection = opened;
+              return new RedisDocumentStore(opened);
+            });
   }
 
   @Override
@@ -44,32 +48,52 @@ class RedisDocumentStoreTest extends DocumentStoreContract {
   }
 
   @Test
-  @DisplayName("A document's keys sit under the prefix with the id as hash tag, all in one cluster slot")
+  @DisplayName(
+      "A document's keys sit under the prefix with the id as hash tag, all in one cluster slot")
   void keysShareOneSlot(VertxTestContext context) {
     String id = newId();
     RedisKeys keys = connection.keys();
-    store.create(id, bytes("s0"))
+    store
+        .create(id, bytes("s0"))
         .compose(v -> store.append(id, bytes("a")))
         .compose(v -> store.compact(id, bytes("s0+a"), 1))
         .compose(v -> store.append(id, bytes("b")))
         .compose(v -> store.closeWrites(id))
-        .compose(v -> RedisFutures.toVertx(
-            connection.client().getKeys().countExistsAsync(keys.documentKeys(id).toArray(String[]::new)),
-            Vertx.currentContext(), "count keys"))
-        .onComplete(context.succeeding(existing -> context.verify(() -> {
-          assertThat(existing).isEqualTo(4);
-          // Redis Cluster hashes only the hash tag, so equal tags mean one slot.
-          assertThat(keys.documentKeys(id)).allSatisfy(key -> assertThat(hashTag((String) key)).isEqualTo(id));
-          assertThat(keys.snapshot(id)).isEqualTo(keys.prefix() + "doc:{" + id + "}:snapshot");
-          assertThat(keys.log(id)).isEqualTo(keys.prefix() + "doc:{" + id + "}:log");
-          assertThat(keys.base(id)).isEqualTo(keys.prefix() + "doc:{" + id + "}:base");
-          assertThat(keys.gate(id)).isEqualTo(keys.prefix() + "doc:{" + id + "}:gate");
-          assertThat(keys.changesChannel()).isEqualTo(keys.prefix() + "changes");
-          context.completeNow();
-        })));
+        .compose(
+            v ->
+                RedisFutures.toVertx(
+                    connection
+                        .client()
+                        .getKeys()
+                        .countExistsAsync(keys.documentKeys(id).toArray(String[]::new)),
+                    Vertx.currentContext(),
+                    "count keys"))
+        .onComplete(
+            context.succeeding(
+                existing ->
+                    context.verify(
+                        () -> {
+                          assertThat(existing).isEqualTo(4);
+                          // Redis Cluster hashes only the hash tag, so equal tags mean one slot.
+                          assertThat(keys.documentKeys(id))
+                              .allSatisfy(key -> assertThat(hashTag((String) key)).isEqualTo(id));
+                          assertThat(keys.snapshot(id))
+                              .isEqualTo(keys.prefix() + "doc:{" + id + "}:snapshot");
+                          assertThat(keys.log(id))
+                              .isEqualTo(keys.prefix() + "doc:{" + id + "}:log");
+                          assertThat(keys.base(id))
+                              .isEqualTo(keys.prefix() + "doc:{" + id + "}:base");
+                          assertThat(keys.gate(id))
+                              .isEqualTo(keys.prefix() + "doc:{" + id + "}:gate");
+                          assertThat(keys.changesChannel()).isEqualTo(keys.prefix() + "changes");
+                          context.completeNow();
+                        })));
   }
 
-  /** The part of a key Redis Cluster hashes: the text between the first '{' and the next '}', if non-empty. */
+  /**
+   * The part of a key Redis Cluster hashes: the text between the first '{' and the next '}', if
+   * non-empty.
+   */
   private static String hashTag(String key) {
     int open = key.indexOf('{');
     int close = open < 0 ? -1 : key.indexOf('}', open + 1);
@@ -82,16 +106,22 @@ class RedisDocumentStoreTest extends DocumentStoreContract {
     String id = newId();
     // A second connection on the same prefix, so the shared one stays open for cleanup.
     RedisHarness.connect(vertx, connection.keys().prefix())
-        .compose(second -> {
-          DocumentStore secondStore = new RedisDocumentStore(second);
-          return secondStore.create(id, bytes("s0"))
-              .compose(v -> second.close())
-              .compose(v -> failureOf(secondStore.append(id, bytes("a"))));
-        })
-        .onComplete(context.succeeding(failure -> context.verify(() -> {
-          assertRefused(failure, StoreException.Reason.UNAVAILABLE);
-          assertThat(failure.getCause()).isNotNull();
-          context.completeNow();
-        })));
+        .compose(
+            second -> {
+              DocumentStore secondStore = new RedisDocumentStore(second);
+              return secondStore
+                  .create(id, bytes("s0"))
+                  .compose(v -> second.close())
+                  .compose(v -> failureOf(secondStore.append(id, bytes("a"))));
+            })
+        .onComplete(
+            context.succeeding(
+                failure ->
+                    context.verify(
+                        () -> {
+                          assertRefused(failure, StoreException.Reason.UNAVAILABLE);
+                          assertThat(failure.getCause()).isNotNull();
+                          context.completeNow();
+                        })));
   }
 }

@@ -17,10 +17,12 @@ class RedisEndpointTest {
   }
 
   @Test
-  @DisplayName("A TLS URL with percent-encoded credentials and a database is decoded, and toString hides the password")
+  @DisplayName(
+      "A TLS URL with percent-encoded credentials and a database is decoded, and toString hides the password")
   void fullUrl() {
     RedisEndpoint endpoint = RedisEndpoint.parse("rediss://app:p%40ss%3Aw+rd@redis.example:6390/3");
-    assertThat(endpoint).isEqualTo(new RedisEndpoint(true, "redis.example", 6390, "app", "p@ss:w+rd", 3));
+    assertThat(endpoint)
+        .isEqualTo(new RedisEndpoint(true, "redis.example", 6390, "app", "p@ss:w+rd", 3));
     assertThat(endpoint.address()).isEqualTo("rediss://redis.example:6390");
     assertThat(endpoint.toString()).doesNotContain("p@ss").contains("app:***@");
   }
@@ -44,14 +46,18 @@ class RedisEndpointTest {
   @DisplayName("A URL with another scheme is refused")
   void wrongScheme() {
     assertThatThrownBy(() -> RedisEndpoint.parse("http://localhost:6379"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis://");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("redis://");
   }
 
   @Test
-  @DisplayName("A database that is not a non-negative number is refused without echoing the password")
+  @DisplayName(
+      "A database that is not a non-negative number is refused without echoing the password")
   void badDatabase() {
     assertThatThrownBy(() -> RedisEndpoint.parse("redis://u:topsecret@localhost/abc"))
-        .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("topsecret");
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .doesNotContain("topsecret");
     assertThatThrownBy(() -> RedisEndpoint.parse("redis://localhost/-1"))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -60,6 +66,7 @@ class RedisEndpointTest {
   @DisplayName("An empty URL or one without host is refused")
   void emptyOrHostless() {
     assertThatThrownBy(() -> RedisEndpoint.parse("")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RedisEndpoint.parse("redis:///0")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RedisEndpoint.parse("redis:///0"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -12,7 +12,8 @@ class RedisKeysTest {
   @DisplayName("The default prefix is 'minutes:' and the id is the hash tag")
   void defaultLayout() {
     RedisKeys keys = RedisKeys.withDefaultPrefix();
-    assertThat(keys.snapshot("4NMNnkMhL8jXrdJ9jamS58PAVdXu")).isEqualTo("minutes:doc:{4NMNnkMhL8jXrdJ9jamS58PAVdXu}:snapshot");
+    assertThat(keys.snapshot("4NMNnkMhL8jXrdJ9jamS58PAVdXu"))
+        .isEqualTo("minutes:doc:{4NMNnkMhL8jXrdJ9jamS58PAVdXu}:snapshot");
     assertThat(keys.changesChannel()).isEqualTo("minutes:changes");
   }
 

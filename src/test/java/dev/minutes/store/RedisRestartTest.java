@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class RedisRestartTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private volatile EmbeddedRedis redis;
   private RedisConnection connection;
@@ -32,17 +31,22 @@ class RedisRestartTest {
   @AfterEach
   void tearDown(Vertx vertx, VertxTestContext context) {
     Future<Void> closed = connection == null ? Future.succeededFuture() : connection.close();
-    closed.eventually(() -> vertx.executeBlocking(() -> {
-          if (redis != null) {
-            redis.stop();
-          }
-          return null;
-        }))
+    closed
+        .eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      if (redis != null) {
+                        redis.stop();
+                      }
+                      return null;
+                    }))
         .onComplete(context.succeedingThenComplete());
   }
 
   @Test
-  @DisplayName("After Redis restarts, the feed resubscribes (telling its owner to catch up) and appends work again")
+  @DisplayName(
+      "After Redis restarts, the feed resubscribes (telling its owner to catch up) and appends work again")
   void recoversFromRestart(Vertx vertx, VertxTestContext context) {
     redis = EmbeddedRedis.start(dataDir);
     int port = redis.port();
@@ -50,41 +54,57 @@ class RedisRestartTest {
     Promise<Void> resubscribed = Promise.promise();
     Promise<Announcement> secondAnnouncement = Promise.promise();
     RedisConnection.connect(vertx, redis.url(), "restart:")
-        .compose(opened -> {
-          connection = opened;
-          DocumentStore store = new RedisDocumentStore(opened);
-          ChangeFeed feed = new RedisChangeFeed(opened);
-          return feed.start(announcement -> {
-                if (announcement.seq() == 2) {
-                  secondAnnouncement.tryComplete(announcement);
-                }
-              }, resubscribed::tryComplete)
-              .compose(v -> store.create(id, bytes("s0")))
-              .compose(v -> store.append(id, bytes("before restart")))
-              .compose(v -> vertx.executeBlocking(() -> {
-                assertThat(resubscribed.future().isComplete()).as("resubscribed before any outage").isFalse();
-                redis.stop();
-                redis = EmbeddedRedis.start(dataDir, port);
-                return null;
-              }))
-              // Waiting for the event, not a clock: Redisson reconnects with back-off and then resubscribes.
-              .compose(v -> resubscribed.future())
-              .compose(v -> store.append(id, bytes("after restart")))
-              .compose(seq -> {
-                assertThat(seq).isEqualTo(2);
-                return secondAnnouncement.future();
-              })
-              .compose(announcement -> {
-                assertThat(announcement).isEqualTo(new Announcement(id, 2));
-                return store.load(id);
-              })
-              .compose(v -> feed.stop().map(v));
-        })
-        .onComplete(context.succeeding(loaded -> context.verify(() -> {
-          assertThat(loaded.orElseThrow().changes()).extracting(RedisRestartTest::text)
-              .containsExactly("before restart", "after restart");
-          context.completeNow();
-        })));
+        .compose(
+            opened -> {
+              connection = opened;
+              DocumentStore store = new RedisDocumentStore(opened);
+              ChangeFeed feed = new RedisChangeFeed(opened);
+              return feed.start(
+                      announcement -> {
+                        if (announcement.seq() == 2) {
+                          secondAnnouncement.tryComplete(announcement);
+                        }
+                      },
+                      resubscribed::tryComplete)
+                  .compose(v -> store.create(id, bytes("s0")))
+                  .compose(v -> store.append(id, bytes("before restart")))
+                  .compose(
+                      v ->
+                          vertx.executeBlocking(
+                              () -> {
+                                assertThat(resubscribed.future().isComplete())
+                                    .as("resubscribed before any outage")
+                                    .isFalse();
+                                redis.stop();
+                                redis = EmbeddedRedis.start(dataDir, port);
+                                return null;
+                              }))
+                  // Waiting for the event, not a clock: Redisson reconnects with back-off and then
+                  // resubscribes.
+                  .compose(v -> resubscribed.future())
+                  .compose(v -> store.append(id, bytes("after restart")))
+                  .compose(
+                      seq -> {
+                        assertThat(seq).isEqualTo(2);
+                        return secondAnnouncement.future();
+                      })
+                  .compose(
+                      announcement -> {
+                        assertThat(announcement).isEqualTo(new Announcement(id, 2));
+                        return store.load(id);
+                      })
+                  .compose(v -> feed.stop().map(v));
+            })
+        .onComplete(
+            context.succeeding(
+                loaded ->
+                    context.verify(
+                        () -> {
+                          assertThat(loaded.orElseThrow().changes())
+                              .extracting(RedisRestartTest::text)
+                              .containsExactly("before restart", "after restart");
+                          context.completeNow();
+                        })));
   }
 
   private static byte[] bytes(String text) {

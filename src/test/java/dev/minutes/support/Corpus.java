@@ -34,7 +34,8 @@ public final class Corpus {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the corpus in " + directory().toAbsolutePath(), e);
+      throw new UncheckedIOException(
+          "cannot list the corpus in " + directory().toAbsolutePath(), e);
     }
   }
 
@@ -62,5 +63,9 @@ public final class Corpus {
 
   public static String text(String fileName) {
     return text(directory().resolve(fileName));
+  }
+
+  public static byte[] bytes(String fileName) {
+    return bytes(directory().resolve(fileName));
   }
 }

@@ -1,5 +1,11 @@
 package dev.minutes.support;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,26 +26,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One long-lived Node process of {@code src/test/node} ({@code client.mjs}, {@code raw.mjs},
- * {@code reference-server.mjs}) driven by JSON lines: commands go to its stdin, replies and events
- * come back on its stdout, its stderr is kept for diagnosis.
+ * One long-lived Node process of {@code src/test/node} ({@code client.mjs}, {@code raw.mjs}, {@code
+ * reference-server.mjs}) driven by JSON lines: commands go to its stdin, replies and events come
+ * back on its stdout, its stderr is kept for diagnosis.
  *
  * <p>{@link #command} assigns the {@code id} and completes with the matching reply (failing with
  * {@link NodeCommandException} on {@code "ok":false}); every other stdout line is an event, kept in
- * {@link #events()} and matched by {@link #awaitEvent}/{@link #awaitNextEvent}. All futures complete
- * on the Vert.x context current when the process was started. If the process ends, everything
- * pending fails with its exit code and the tail of its stderr.
+ * {@link #events()} and matched by {@link #awaitEvent}/{@link #awaitNextEvent}. All futures
+ * complete on the Vert.x context current when the process was started. If the process ends,
+ * everything pending fails with its exit code and the tail of its stderr.
  *
  * <p>Futures carry no timeout of their own: wait with {@code future.await(20, SECONDS)} in tests
  * (the Node commands that wait, like {@code waitText}, take a {@code timeoutMs}).
@@ -63,15 +62,15 @@ public final class NodeClient implements AutoCloseable {
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private Throwable ended;
   private volatile boolean killed;
+
   /** Completes with the exit code once the process ended and everything pending was failed. */
   private final Promise<Integer> exited = Promise.promise();
+
   private Thread stderrReader;
 
-  private record PendingCommand(JsonObject command, Promise<JsonObject> reply) {
-  }
+  private record PendingCommand(JsonObject command, Promise<JsonObject> reply) {}
 
-  private record EventWaiter(Predicate<JsonObject> predicate, Promise<JsonObject> event) {
-  }
+  private record EventWaiter(Predicate<JsonObject> predicate, Promise<JsonObject> event) {}
 
   private NodeClient(String name, Process process, Context context) {
     this.name = name;
@@ -82,8 +81,8 @@ public final class NodeClient implements AutoCloseable {
 
   /**
    * Starts {@code node <script> <args>} in the Node project directory (installing its modules first
-   * if needed, see {@link NodeProject#ensureInstalled()}). Blocks briefly to spawn the process: call
-   * it from a test thread, not an event loop.
+   * if needed, see {@link NodeProject#ensureInstalled()}). Blocks briefly to spawn the process:
+   * call it from a test thread, not an event loop.
    */
   public static NodeClient start(Vertx vertx, String script, List<String> args) {
     NodeProject.ensureInstalled();
@@ -136,7 +135,9 @@ public final class NodeClient implements AutoCloseable {
     }
   }
 
-  /** The first event named {@code name} ({@code "event":name}), already received or still to come. */
+  /**
+   * The first event named {@code name} ({@code "event":name}), already received or still to come.
+   */
   public Future<JsonObject> awaitEvent(String name) {
     return awaitEvent(isEvent(name));
   }
@@ -180,15 +181,16 @@ public final class NodeClient implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Asks the process to shut down cleanly ({@code {"cmd":"exit"}}) and completes with its exit code. */
+  /**
+   * Asks the process to shut down cleanly ({@code {"cmd":"exit"}}) and completes with its exit
+   * code.
+   */
   public Future<Integer> exit() {
     if (!process.isAlive()) {
       return exited.future();
     }
     command(cmd("exit")).onFailure(e -> log.debug("{}: exit command: {}", name, e.getMessage()));
-    return exited.future()
-        .timeout(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .onFailure(e -> kill());
+    return exited.future().timeout(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS).onFailure(e -> kill());
   }
 
   /** Kills the process at once (SIGKILL). */
@@ -231,25 +233,38 @@ public final class NodeClient implements AutoCloseable {
         pending = pendingCommands.remove(command.getLong("id"));
       }
       if (pending != null) {
-        IllegalStateException failure = new IllegalStateException(
-            name + ": cannot send " + command.encode() + " (process alive: " + process.isAlive() + ")", e);
+        IllegalStateException failure =
+            new IllegalStateException(
+                name
+                    + ": cannot send "
+                    + command.encode()
+                    + " (process alive: "
+                    + process.isAlive()
+                    + ")",
+                e);
         context.runOnContext(v -> pending.reply().tryFail(failure));
       }
     }
   }
 
   private void startReaders() {
-    Thread stdout = daemon(name + "-stdout").newThread(() -> {
-      readLines(process.getInputStream(), this::onStdoutLine);
-      onStdoutClosed();
-    });
-    stderrReader = daemon(name + "-stderr").newThread(() -> readLines(process.getErrorStream(), this::onStderrLine));
+    Thread stdout =
+        daemon(name + "-stdout")
+            .newThread(
+                () -> {
+                  readLines(process.getInputStream(), this::onStdoutLine);
+                  onStdoutClosed();
+                });
+    stderrReader =
+        daemon(name + "-stderr")
+            .newThread(() -> readLines(process.getErrorStream(), this::onStderrLine));
     stderrReader.start();
     stdout.start();
   }
 
   private void readLines(InputStream stream, Consumer<String> consumer) {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         consumer.accept(line);
@@ -324,8 +339,12 @@ public final class NodeClient implements AutoCloseable {
     List<Promise<JsonObject>> waiting = new ArrayList<>();
     IllegalStateException failure;
     synchronized (lock) {
-      failure = new IllegalStateException(name + " ended with exit code " + exitCode
-          + (stderrTail.isEmpty() ? "" : "; stderr:\n" + String.join("\n", stderrTail)));
+      failure =
+          new IllegalStateException(
+              name
+                  + " ended with exit code "
+                  + exitCode
+                  + (stderrTail.isEmpty() ? "" : "; stderr:\n" + String.join("\n", stderrTail)));
       ended = failure;
       pendingCommands.values().forEach(pending -> waiting.add(pending.reply()));
       pendingCommands.clear();

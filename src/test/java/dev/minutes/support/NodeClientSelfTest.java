@@ -6,13 +6,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeoutException;
-
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,6 +13,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,11 +67,14 @@ class NodeClientSelfTest {
   }
 
   @Test
-  @DisplayName("a document created by one client is found by another, and concurrent typing converges")
+  @DisplayName(
+      "a document created by one client is found by another, and concurrent typing converges")
   void createFindAndConcurrentTypingConverge() throws TimeoutException {
     NodeClient a = client("a");
     NodeClient b = client("b");
-    String url = await(a.command(cmd("create").put("init", new JsonObject().put("body", "Hello")))).getString("url");
+    String url =
+        await(a.command(cmd("create").put("init", new JsonObject().put("body", "Hello"))))
+            .getString("url");
     await(a.command(cmd("waitSaved")));
 
     JsonObject found = await(b.command(cmd("find").put("url", url)));
@@ -86,9 +88,13 @@ class NodeClientSelfTest {
     assertThat(await(typedByB).getInteger("changes")).isEqualTo(bravo.length());
 
     String converged = await(a.command(cmd("waitText").put("contains", bravo))).getString("text");
-    assertThat(converged).startsWith("Hello").contains(alpha, bravo).hasSize(5 + alpha.length() + bravo.length());
+    assertThat(converged)
+        .startsWith("Hello")
+        .contains(alpha, bravo)
+        .hasSize(5 + alpha.length() + bravo.length());
     await(b.command(cmd("waitText").put("equals", converged)));
-    assertThat(await(b.command(cmd("doc"))).getJsonObject("doc").getString("body")).isEqualTo(converged);
+    assertThat(await(b.command(cmd("doc"))).getJsonObject("doc").getString("body"))
+        .isEqualTo(converged);
   }
 
   @Test
@@ -98,7 +104,8 @@ class NodeClientSelfTest {
     await(a.command(cmd("create").put("init", new JsonObject().put("body", ""))));
     await(a.awaitEvent("peer"));
     await(a.command(cmd("disconnect")));
-    JsonArray offlineHeads = await(a.command(cmd("type").put("text", "typed offline"))).getJsonArray("heads");
+    JsonArray offlineHeads =
+        await(a.command(cmd("type").put("text", "typed offline"))).getJsonArray("heads");
 
     assertThatThrownBy(() -> await(a.command(cmd("waitSaved").put("timeoutMs", 300))))
         .hasMessageContaining("timeout");
@@ -115,7 +122,9 @@ class NodeClientSelfTest {
   void ephemeralReachesTheOtherClientOnce() throws TimeoutException {
     NodeClient a = client("sender");
     NodeClient b = client("receiver");
-    String url = await(a.command(cmd("create").put("init", new JsonObject().put("body", "x")))).getString("url");
+    String url =
+        await(a.command(cmd("create").put("init", new JsonObject().put("body", "x"))))
+            .getString("url");
     await(a.command(cmd("waitSaved")));
     await(b.command(cmd("find").put("url", url)));
     JsonObject cursor = new JsonObject().put("cursor", 3).put("user", "A");
@@ -123,10 +132,15 @@ class NodeClientSelfTest {
 
     await(a.command(cmd("broadcast").put("message", cursor)));
     await(a.command(cmd("broadcast").put("message", marker)));
-    await(b.awaitEvent(event -> isEvent("ephemeral").test(event) && marker.equals(event.getJsonObject("message"))));
+    await(
+        b.awaitEvent(
+            event ->
+                isEvent("ephemeral").test(event) && marker.equals(event.getJsonObject("message"))));
 
     List<JsonObject> received = b.events("ephemeral");
-    assertThat(received).filteredOn(event -> cursor.equals(event.getJsonObject("message"))).singleElement()
+    assertThat(received)
+        .filteredOn(event -> cursor.equals(event.getJsonObject("message")))
+        .singleElement()
         .satisfies(event -> assertThat(event.getString("senderId")).isEqualTo("sender"));
     assertThat(a.events("ephemeral")).isEmpty();
   }
@@ -136,7 +150,9 @@ class NodeClientSelfTest {
   void offlineEditsConvergeAfterReconnect() throws TimeoutException {
     NodeClient a = client("roamer");
     NodeClient b = client("stayer");
-    String url = await(a.command(cmd("create").put("init", new JsonObject().put("body", "base")))).getString("url");
+    String url =
+        await(a.command(cmd("create").put("init", new JsonObject().put("body", "base"))))
+            .getString("url");
     await(a.command(cmd("waitSaved")));
     await(b.command(cmd("find").put("url", url)));
 
@@ -148,13 +164,15 @@ class NodeClientSelfTest {
     assertThat(await(a.command(cmd("text"))).getString("text")).doesNotContain("online-B");
 
     await(a.command(cmd("reconnect")));
-    String converged = await(b.command(cmd("waitText").put("contains", "offline-A"))).getString("text");
+    String converged =
+        await(b.command(cmd("waitText").put("contains", "offline-A"))).getString("text");
     assertThat(converged).contains("online-B");
     await(a.command(cmd("waitText").put("equals", converged)));
   }
 
   @Test
-  @DisplayName("after the socket dies the adapter reconnects by itself and syncs what was typed meanwhile")
+  @DisplayName(
+      "after the socket dies the adapter reconnects by itself and syncs what was typed meanwhile")
   void droppedSocketReconnectsOnItsOwn() throws TimeoutException {
     NodeClient a = client("dropper");
     await(a.command(cmd("create").put("init", new JsonObject().put("body", "one"))));
@@ -178,11 +196,13 @@ class NodeClientSelfTest {
     await(b.awaitEvent("peer"));
 
     assertThatThrownBy(() -> await(b.command(cmd("find").put("url", url))))
-        .isInstanceOfSatisfying(NodeCommandException.class, failure -> {
-          assertThat(failure.error()).contains("unavailable");
-          assertThat(failure.reply().getBoolean("unavailable")).isTrue();
-          assertThat(failure.reply().getLong("elapsedMs")).isLessThan(1000);
-        });
+        .isInstanceOfSatisfying(
+            NodeCommandException.class,
+            failure -> {
+              assertThat(failure.error()).contains("unavailable");
+              assertThat(failure.reply().getBoolean("unavailable")).isTrue();
+              assertThat(failure.reply().getLong("elapsedMs")).isLessThan(1000);
+            });
   }
 
   @Test
@@ -197,13 +217,28 @@ class NodeClientSelfTest {
     assertThat(peer.getString("type")).isEqualTo("peer");
     assertThat(peer.getString("targetId")).isEqualTo("raw-1");
     assertThat(peer.getString("selectedProtocolVersion")).isEqualTo("1");
-    assertThat(peer.getJsonObject("peerMetadata").getString("storageId")).isEqualTo(server.storageId());
+    assertThat(peer.getJsonObject("peerMetadata").getString("storageId"))
+        .isEqualTo(server.storageId());
 
-    await(raw.command(cmd("send").put("message", new JsonObject().put("type", "request").put("senderId", "raw-1")
-        .put("targetId", server.peerId()).put("documentId", "4TeovzyCRE9wuDuSV86MvEGu3cmc")
-        .put("dataHex", "42000001000000020284"))));
-    JsonObject unavailable = await(raw.awaitEvent(event -> isEvent("message").test(event)
-        && "doc-unavailable".equals(event.getJsonObject("message").getString("type")))).getJsonObject("message");
+    await(
+        raw.command(
+            cmd("send")
+                .put(
+                    "message",
+                    new JsonObject()
+                        .put("type", "request")
+                        .put("senderId", "raw-1")
+                        .put("targetId", server.peerId())
+                        .put("documentId", "4TeovzyCRE9wuDuSV86MvEGu3cmc")
+                        .put("dataHex", "42000001000000020284"))));
+    JsonObject unavailable =
+        await(
+                raw.awaitEvent(
+                    event ->
+                        isEvent("message").test(event)
+                            && "doc-unavailable"
+                                .equals(event.getJsonObject("message").getString("type"))))
+            .getJsonObject("message");
     assertThat(unavailable.getString("documentId")).isEqualTo("4TeovzyCRE9wuDuSV86MvEGu3cmc");
 
     NodeClient wrongVersion = start("raw.mjs", List.of("--url", server.url()));
@@ -218,19 +253,39 @@ class NodeClientSelfTest {
   @DisplayName("a client reports an error message from the server and the close that follows")
   void clientReportsServerErrorMessages() throws TimeoutException {
     CBORMapper cbor = new CBORMapper();
-    HttpServer refusing = vertx.createHttpServer()
-        .webSocketHandler(socket -> socket.binaryMessageHandler(frame -> {
-          Map<String, Object> join = decode(cbor, frame);
-          Map<String, Object> error = Map.of("type", "error", "senderId", "refuser",
-              "message", "change refused: read-only token", "targetId", join.get("senderId"));
-          socket.writeBinaryMessage(Buffer.buffer(encode(cbor, error)))
-              .compose(v -> socket.close((short) 1008, "refused"));
-        }))
-        .listen(0, "127.0.0.1")
-        .await(WAIT_SECONDS, SECONDS);
+    HttpServer refusing =
+        vertx
+            .createHttpServer()
+            .webSocketHandler(
+                socket ->
+                    socket.binaryMessageHandler(
+                        frame -> {
+                          Map<String, Object> join = decode(cbor, frame);
+                          Map<String, Object> error =
+                              Map.of(
+                                  "type",
+                                  "error",
+                                  "senderId",
+                                  "refuser",
+                                  "message",
+                                  "change refused: read-only token",
+                                  "targetId",
+                                  join.get("senderId"));
+                          socket
+                              .writeBinaryMessage(Buffer.buffer(encode(cbor, error)))
+                              .compose(v -> socket.close((short) 1008, "refused"));
+                        }))
+            .listen(0, "127.0.0.1")
+            .await(WAIT_SECONDS, SECONDS);
     try {
-      NodeClient a = start("client.mjs", List.of("--url", "ws://127.0.0.1:" + refusing.actualPort() + "/sync",
-          "--peer-id", "refused"));
+      NodeClient a =
+          start(
+              "client.mjs",
+              List.of(
+                  "--url",
+                  "ws://127.0.0.1:" + refusing.actualPort() + "/sync",
+                  "--peer-id",
+                  "refused"));
 
       JsonObject error = await(a.awaitEvent("error-message"));
       assertThat(error.getString("message")).isEqualTo("change refused: read-only token");
@@ -255,9 +310,14 @@ class NodeClientSelfTest {
   }
 
   private static JsonObject join(String peerId, String version) {
-    return new JsonObject().put("type", "join").put("senderId", peerId)
-        .put("peerMetadata", new JsonObject().put("storageId", new JsonObject().put("$undefined", true))
-            .put("isEphemeral", true))
+    return new JsonObject()
+        .put("type", "join")
+        .put("senderId", peerId)
+        .put(
+            "peerMetadata",
+            new JsonObject()
+                .put("storageId", new JsonObject().put("$undefined", true))
+                .put("isEphemeral", true))
         .put("supportedProtocolVersions", new JsonArray().add(version));
   }
 
@@ -279,7 +339,8 @@ class NodeClientSelfTest {
   }
 
   private NodeClient client(String peerId) {
-    return start("client.mjs", List.of("--url", server.url() + "?token=ignored", "--peer-id", peerId));
+    return start(
+        "client.mjs", List.of("--url", server.url() + "?token=ignored", "--peer-id", peerId));
   }
 
   private NodeClient start(String script, List<String> args) {

@@ -6,17 +6,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Node project of the test clients ({@code src/test/node}): official automerge-repo clients and a
- * reference server, pinned by its committed {@code package-lock.json}.
+ * The Node project of the test clients ({@code src/test/node}): official automerge-repo clients and
+ * a reference server, pinned by its committed {@code package-lock.json}.
  *
- * <p>{@link #ensureInstalled()} runs {@code npm ci} at most once per JVM, and only when
- * {@code node_modules} is missing or older than the lockfile, so repeated test runs cost nothing.
- * It blocks (up to minutes on a cold npm cache): call it from test setup, never from an event loop.
+ * <p>{@link #ensureInstalled()} runs {@code npm ci} at most once per JVM, and only when {@code
+ * node_modules} is missing or older than the lockfile, so repeated test runs cost nothing. It
+ * blocks (up to minutes on a cold npm cache): call it from test setup, never from an event loop.
  */
 public final class NodeProject {
 
@@ -25,20 +24,27 @@ public final class NodeProject {
 
   private static boolean checked;
 
-  private NodeProject() {
-  }
+  private NodeProject() {}
 
-  /** The project directory; {@code -Dminutes.node.dir} overrides the default {@code src/test/node}. */
+  /**
+   * The project directory; {@code -Dminutes.node.dir} overrides the default {@code src/test/node}.
+   */
   public static Path directory() {
-    return Path.of(System.getProperty("minutes.node.dir", "src/test/node")).toAbsolutePath().normalize();
+    return Path.of(System.getProperty("minutes.node.dir", "src/test/node"))
+        .toAbsolutePath()
+        .normalize();
   }
 
-  /** The node executable; {@code -Dminutes.node} overrides the default {@code node} from the PATH. */
+  /**
+   * The node executable; {@code -Dminutes.node} overrides the default {@code node} from the PATH.
+   */
   public static String nodeExecutable() {
     return System.getProperty("minutes.node", "node");
   }
 
-  /** Installs the locked dependencies unless node_modules is already up to date with the lockfile. */
+  /**
+   * Installs the locked dependencies unless node_modules is already up to date with the lockfile.
+   */
   public static synchronized void ensureInstalled() {
     if (checked) {
       return;
@@ -73,20 +79,25 @@ public final class NodeProject {
     log.info("installing test Node modules: {} in {}", String.join(" ", command), directory);
     try {
       Path output = Files.createTempFile("npm-ci", ".log");
-      Process npm = new ProcessBuilder(command)
-          .directory(directory.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(output.toFile())
-          .start();
+      Process npm =
+          new ProcessBuilder(command)
+              .directory(directory.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       if (!npm.waitFor(NPM_CI_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         npm.destroyForcibly();
-        throw new IllegalStateException("npm ci did not finish within " + NPM_CI_TIMEOUT_MINUTES
-            + " minutes; output:\n" + Files.readString(output));
+        throw new IllegalStateException(
+            "npm ci did not finish within "
+                + NPM_CI_TIMEOUT_MINUTES
+                + " minutes; output:\n"
+                + Files.readString(output));
       }
       String text = Files.readString(output);
       Files.delete(output);
       if (npm.exitValue() != 0) {
-        throw new IllegalStateException("npm ci failed with exit code " + npm.exitValue() + ":\n" + text);
+        throw new IllegalStateException(
+            "npm ci failed with exit code " + npm.exitValue() + ":\n" + text);
       }
       log.info("npm ci done");
     } catch (IOException e) {

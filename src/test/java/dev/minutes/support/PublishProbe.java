@@ -26,7 +26,10 @@ public final class PublishProbe implements AutoCloseable {
     consumer = vertx.eventBus().consumer(PublishEvents.ADDRESS, message -> onEvent(message.body()));
   }
 
-  /** Completes with the first outcome (seen before or after this call) that satisfies {@code condition}. */
+  /**
+   * Completes with the first outcome (seen before or after this call) that satisfies {@code
+   * condition}.
+   */
   public synchronized Future<JsonObject> first(Predicate<JsonObject> condition) {
     for (JsonObject event : events) {
       if (condition.test(event)) {
@@ -38,10 +41,16 @@ public final class PublishProbe implements AutoCloseable {
     return promise.future();
   }
 
-  /** The first outcome {@code outcome} ("delivered", "retry", "failed") of a meeting's job for {@code target}. */
+  /**
+   * The first outcome {@code outcome} ("delivered", "retry", "failed") of a meeting's job for
+   * {@code target}.
+   */
   public Future<JsonObject> outcome(String meetingId, String target, String outcome) {
-    return first(e -> meetingId.equals(e.getString("meetingId")) && target.equals(e.getString("target"))
-        && outcome.equals(e.getString("outcome")));
+    return first(
+        e ->
+            meetingId.equals(e.getString("meetingId"))
+                && target.equals(e.getString("target"))
+                && outcome.equals(e.getString("outcome")));
   }
 
   public synchronized List<JsonObject> events() {

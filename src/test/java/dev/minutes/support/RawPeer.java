@@ -25,12 +25,18 @@ public final class RawPeer implements AutoCloseable {
     this.peerId = peerId;
   }
 
-  /** Opens a socket to {@code url} (blocking briefly to spawn the process; call from the test thread). */
+  /**
+   * Opens a socket to {@code url} (blocking briefly to spawn the process; call from the test
+   * thread).
+   */
   public static RawPeer connect(Vertx vertx, String url, String peerId) {
     return connect(vertx, url, peerId, true);
   }
 
-  /** As {@link #connect(Vertx, String, String)}; with {@code answerPings} false the socket never sends a pong. */
+  /**
+   * As {@link #connect(Vertx, String, String)}; with {@code answerPings} false the socket never
+   * sends a pong.
+   */
   public static RawPeer connect(Vertx vertx, String url, String peerId, boolean answerPings) {
     List<String> args = answerPings ? List.of("--url", url) : List.of("--url", url, "--no-pong");
     return new RawPeer(NodeClient.start(vertx, "raw.mjs", args), peerId);
@@ -49,31 +55,44 @@ public final class RawPeer implements AutoCloseable {
     return client.awaitEvent("open");
   }
 
-  /** Sends {@code join} with protocol version 1 and completes with the server's {@code peer} message. */
+  /**
+   * Sends {@code join} with protocol version 1 and completes with the server's {@code peer}
+   * message.
+   */
   public Future<JsonObject> join() {
     return join(new JsonArray().add("1"));
   }
 
   /** Sends {@code join} offering {@code versions} and completes once it is sent. */
   public Future<JsonObject> sendJoin(JsonArray versions) {
-    return send(new JsonObject()
-        .put("type", "join")
-        .put("senderId", peerId)
-        .put("peerMetadata", new JsonObject().put("isEphemeral", true))
-        .put("supportedProtocolVersions", versions));
+    return send(
+        new JsonObject()
+            .put("type", "join")
+            .put("senderId", peerId)
+            .put("peerMetadata", new JsonObject().put("isEphemeral", true))
+            .put("supportedProtocolVersions", versions));
   }
 
   private Future<JsonObject> join(JsonArray versions) {
     Future<JsonObject> peer = client.awaitNextEvent(messageOfType("peer"));
-    return opened().compose(v -> sendJoin(versions)).compose(v -> peer).map(event -> event.getJsonObject("message"));
+    return opened()
+        .compose(v -> sendJoin(versions))
+        .compose(v -> peer)
+        .map(event -> event.getJsonObject("message"));
   }
 
-  /** Sends a {@code request} for the document as a peer that has nothing, and completes once it is sent. */
+  /**
+   * Sends a {@code request} for the document as a peer that has nothing, and completes once it is
+   * sent.
+   */
   public Future<JsonObject> request(String documentId) {
     return send(syncMessage("request", documentId, EMPTY_SYNC_HEX));
   }
 
-  /** A {@code sync}/{@code request} message from this peer; {@code dataHex} becomes the byte string {@code data}. */
+  /**
+   * A {@code sync}/{@code request} message from this peer; {@code dataHex} becomes the byte string
+   * {@code data}.
+   */
   public JsonObject syncMessage(String type, String documentId, String dataHex) {
     return new JsonObject()
         .put("type", type)
@@ -108,7 +127,10 @@ public final class RawPeer implements AutoCloseable {
 
   /** Every decoded message of this type received so far. */
   public List<JsonObject> messages(String type) {
-    return client.events().stream().filter(messageOfType(type)).map(event -> event.getJsonObject("message")).toList();
+    return client.events().stream()
+        .filter(messageOfType(type))
+        .map(event -> event.getJsonObject("message"))
+        .toList();
   }
 
   /** The close event (code, reason), already received or still to come. */
@@ -117,9 +139,10 @@ public final class RawPeer implements AutoCloseable {
   }
 
   public static Predicate<JsonObject> messageOfType(String type) {
-    return event -> "message".equals(event.getString("event"))
-        && event.getJsonObject("message") != null
-        && type.equals(event.getJsonObject("message").getString("type"));
+    return event ->
+        "message".equals(event.getString("event"))
+            && event.getJsonObject("message") != null
+            && type.equals(event.getJsonObject("message").getString("type"));
   }
 
   @Override

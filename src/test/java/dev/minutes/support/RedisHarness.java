@@ -15,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One real Redis for the whole test JVM: the server named by {@code REDIS_URL} when set, otherwise an
- * {@link EmbeddedRedis} started lazily in a temporary directory and stopped (directory removed) when the JVM exits.
+ * One real Redis for the whole test JVM: the server named by {@code REDIS_URL} when set, otherwise
+ * an {@link EmbeddedRedis} started lazily in a temporary directory and stopped (directory removed)
+ * when the JVM exits.
  *
- * <p>Tests isolate themselves with a unique key prefix from {@link #newPrefix()} and remove only their own keys with
- * {@link #cleanup}; they never flush the database, so they can share a Redis with other test runs.
+ * <p>Tests isolate themselves with a unique key prefix from {@link #newPrefix()} and remove only
+ * their own keys with {@link #cleanup}; they never flush the database, so they can share a Redis
+ * with other test runs.
  */
 public final class RedisHarness {
 
@@ -28,7 +30,10 @@ public final class RedisHarness {
 
   private RedisHarness() {}
 
-  /** The shared Redis URL, starting the embedded server on first use. Blocking; call it from the test thread. */
+  /**
+   * The shared Redis URL, starting the embedded server on first use. Blocking; call it from the
+   * test thread.
+   */
   public static synchronized String url() {
     if (url == null) {
       String external = System.getenv("REDIS_URL");
@@ -49,8 +54,8 @@ public final class RedisHarness {
 
   /** Deletes the keys under {@code prefix} (SCAN + DEL) through a short-lived connection. */
   public static Future<Long> cleanup(Vertx vertx, String prefix) {
-    return connect(vertx, prefix).compose(connection -> cleanup(connection)
-        .eventually(connection::close));
+    return connect(vertx, prefix)
+        .compose(connection -> cleanup(connection).eventually(connection::close));
   }
 
   /** Deletes the keys under the connection's own prefix and leaves the connection open. */
@@ -61,10 +66,14 @@ public final class RedisHarness {
   private static String startEmbedded() {
     Path dataDir = createTempDir();
     EmbeddedRedis redis = EmbeddedRedis.start(dataDir);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      redis.stop();
-      deleteRecursively(dataDir);
-    }, "redis-harness-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  redis.stop();
+                  deleteRecursively(dataDir);
+                },
+                "redis-harness-shutdown"));
     log.info("Tests use embedded Redis at {} (set REDIS_URL to use another server)", redis.url());
     return redis.url();
   }
@@ -79,13 +88,16 @@ public final class RedisHarness {
 
   static void deleteRecursively(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          log.warn("Could not delete {}: {}", path, e.getMessage());
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.deleteIfExists(path);
+                } catch (IOException e) {
+                  log.warn("Could not delete {}: {}", path, e.getMessage());
+                }
+              });
     } catch (IOException e) {
       log.warn("Could not clean up {}: {}", dir, e.getMessage());
     }

@@ -34,24 +34,39 @@ public final class RedisInspector implements AutoCloseable {
     config.setCodec(ByteArrayCodec.INSTANCE);
     config.setNettyThreads(2);
     config.setThreads(1);
-    config.useSingleServer().setAddress(RedisHarness.url()).setConnectionMinimumIdleSize(1).setConnectionPoolSize(2);
+    config
+        .useSingleServer()
+        .setAddress(RedisHarness.url())
+        .setConnectionMinimumIdleSize(1)
+        .setConnectionPoolSize(2);
     return new RedisInspector(Redisson.create(config), prefix);
   }
 
   /** Every key under the prefix. */
   public Set<String> keys() {
-    return client.getKeys().getKeysStreamByPattern(keys.prefixPattern()).collect(Collectors.toCollection(TreeSet::new));
-  }
-
-  /** The keys that hold meetings, documents and tokens (what creating or closing a meeting writes). */
-  public Set<String> meetingKeys() {
-    return keys().stream()
-        .filter(key -> key.startsWith(keys.prefix() + "meeting:") || key.startsWith(keys.prefix() + "doc:")
-            || key.startsWith(keys.prefix() + "token:"))
+    return client
+        .getKeys()
+        .getKeysStreamByPattern(keys.prefixPattern())
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  /** Key → hex of its DUMP for the keys of one meeting (record, lease, document keys): compare before and after. */
+  /**
+   * The keys that hold meetings, documents and tokens (what creating or closing a meeting writes).
+   */
+  public Set<String> meetingKeys() {
+    return keys().stream()
+        .filter(
+            key ->
+                key.startsWith(keys.prefix() + "meeting:")
+                    || key.startsWith(keys.prefix() + "doc:")
+                    || key.startsWith(keys.prefix() + "token:"))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /**
+   * Key → hex of its DUMP for the keys of one meeting (record, lease, document keys): compare
+   * before and after.
+   */
   public Map<String, String> meetingState(String meetingId) {
     Map<String, String> state = new TreeMap<>();
     for (String key : keys()) {
@@ -65,7 +80,8 @@ public final class RedisInspector implements AutoCloseable {
 
   /** The meeting's record (hash fields), empty when unknown. */
   public Map<String, String> meeting(String meetingId) {
-    return client.<String, String>getMap(keys.prefix() + "meeting:{" + meetingId + "}", StringCodec.INSTANCE)
+    return client
+        .<String, String>getMap(keys.prefix() + "meeting:{" + meetingId + "}", StringCodec.INSTANCE)
         .readAllMap();
   }
 

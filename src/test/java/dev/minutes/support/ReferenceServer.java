@@ -1,9 +1,8 @@
 package dev.minutes.support;
 
-import java.util.List;
-
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /**
  * The reference sync server ({@code src/test/node/reference-server.mjs}): an unmodified
@@ -27,9 +26,15 @@ public final class ReferenceServer implements AutoCloseable {
   /** Starts it; completes once it listens. */
   public static Future<ReferenceServer> start(Vertx vertx) {
     NodeClient process = NodeClient.start(vertx, "reference-server.mjs", List.of("--port", "0"));
-    return process.awaitEvent("listening")
-        .map(listening -> new ReferenceServer(process, listening.getInteger("port"),
-            listening.getString("peerId"), listening.getString("storageId")))
+    return process
+        .awaitEvent("listening")
+        .map(
+            listening ->
+                new ReferenceServer(
+                    process,
+                    listening.getInteger("port"),
+                    listening.getString("peerId"),
+                    listening.getString("storageId")))
         .onFailure(e -> process.close());
   }
 

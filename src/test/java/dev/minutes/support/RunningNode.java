@@ -9,11 +9,14 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A minutes node on the test Redis for every test of a class: a fresh Vert.x and key prefix before each
- * test, the node stopped and its keys deleted after it (after the class' own {@code @AfterEach}, so
- * that clients it closes there still find the node). Register it on an instance field:
+ * A minutes node on the test Redis for every test of a class: a fresh Vert.x and key prefix before
+ * each test, the node stopped and its keys deleted after it (after the class' own
+ * {@code @AfterEach}, so that clients it closes there still find the node). Register it on an
+ * instance field:
  *
- * <pre>{@code @RegisterExtension final RunningNode running = RunningNode.create().withNodeClients();}</pre>
+ * <pre>
+ * {@code @RegisterExtension final RunningNode running = RunningNode.create().withNodeClients();}
+ * </pre>
  */
 public final class RunningNode implements BeforeEachCallback, AfterEachCallback {
   private final Map<String, String> settings;

@@ -28,8 +28,10 @@ public final class ServerProcess implements AutoCloseable {
   private final Promise<Integer> ready = Promise.promise();
   private final List<String> output = Collections.synchronizedList(new ArrayList<>());
   private final Thread reader;
+
   /** Lines waited for by {@link #printed}: fragment and the promise its first line completes. */
-  private final List<Map.Entry<String, Promise<Void>>> awaited = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Map.Entry<String, Promise<Void>>> awaited =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private ServerProcess(Process process) {
     this.process = process;
@@ -45,8 +47,9 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(Map<String, String> environment, Path workDir) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "dev.minutes.app.Main");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.minutes.app.Main");
     builder.environment().remove("REDIS_URL");
     builder.environment().putAll(environment);
     builder.directory(workDir.toFile());
@@ -59,8 +62,9 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader reader = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         output.add(line);
@@ -77,7 +81,8 @@ public final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       ready.tryFail(e);
     }
-    ready.tryFail("server process exited before listening; output:\n" + String.join("\n", tail(40)));
+    ready.tryFail(
+        "server process exited before listening; output:\n" + String.join("\n", tail(40)));
   }
 
   /** Completes when the server prints a line containing {@code fragment} (from now on). */
@@ -101,15 +106,23 @@ public final class ServerProcess implements AutoCloseable {
     return process.descendants().toList();
   }
 
-  /** SIGKILL: no shutdown hook, no flush, like a crash. Children (an embedded redis-server) are not signalled. */
+  /**
+   * SIGKILL: no shutdown hook, no flush, like a crash. Children (an embedded redis-server) are not
+   * signalled.
+   */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
   }
 
-  /** SIGTERM and wait; returns the exit code once the process ended and {@link #tail} holds all it printed. */
+  /**
+   * SIGTERM and wait; returns the exit code once the process ended and {@link #tail} holds all it
+   * printed.
+   */
   public int terminate() throws InterruptedException {
-    process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+    process
+        .toHandle()
+        .destroy(); // SIGTERM; Process.destroy() would also close our end of its output
     int exit = process.waitFor();
     reader.join(10_000);
     return exit;

@@ -13,11 +13,12 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A receiver-side Standard Webhooks verifier written from the specification, independent of the
- * server's signer (the official Java artifact on Maven Central, com.standardwebhooks:standardwebhooks
- * 1.0.0, resolves but ships no classes). Verification: the three headers are present, the
- * timestamp is within the tolerance of now, and at least one {@code v1,<base64>} entry of the
- * space-separated signature list equals the HMAC-SHA256 of {@code id.timestamp.body} under one of
- * the receiver's secrets (base64 after {@code whsec_}), compared in constant time.
+ * server's signer (the official Java artifact on Maven Central,
+ * com.standardwebhooks:standardwebhooks 1.0.0, resolves but ships no classes). Verification: the
+ * three headers are present, the timestamp is within the tolerance of now, and at least one {@code
+ * v1,<base64>} entry of the space-separated signature list equals the HMAC-SHA256 of {@code
+ * id.timestamp.body} under one of the receiver's secrets (base64 after {@code whsec_}), compared in
+ * constant time.
  */
 public final class StandardWebhooksVerifier {
   private static final Duration TOLERANCE = Duration.ofMinutes(5);

@@ -53,11 +53,16 @@ public final class StoredAutomerge implements AutoCloseable {
   }
 
   private static List<String> hex(ChangeHash[] heads) {
-    return java.util.Arrays.stream(heads).map(h -> HexFormat.of().formatHex(h.getBytes())).sorted().toList();
+    return java.util.Arrays.stream(heads)
+        .map(h -> HexFormat.of().formatHex(h.getBytes()))
+        .sorted()
+        .toList();
   }
 
   private static ChangeHash[] hashes(List<String> heads) {
-    return heads.stream().map(h -> ChangeHashes.of(HexFormat.of().parseHex(h))).toArray(ChangeHash[]::new);
+    return heads.stream()
+        .map(h -> ChangeHashes.of(HexFormat.of().parseHex(h)))
+        .toArray(ChangeHash[]::new);
   }
 
   @Override

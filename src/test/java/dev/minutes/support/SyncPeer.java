@@ -60,28 +60,46 @@ public final class SyncPeer implements AutoCloseable {
     this.context = context;
   }
 
-  /** Connects with {@code token}, joins as {@code peerId} and completes once the document is loaded. */
-  public static Future<SyncPeer> connect(WebSocketClient client, int port, String token, String documentId,
-      String peerId) {
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-            .setURI("/sync?token=" + token).setAllowOriginHeader(false))
-        .compose(socket -> {
-          SyncPeer peer = new SyncPeer(peerId, documentId, socket, io.vertx.core.Vertx.currentContext());
-          peer.start();
-          return peer.loaded.future().map(peer);
-        });
+  /**
+   * Connects with {@code token}, joins as {@code peerId} and completes once the document is loaded.
+   */
+  public static Future<SyncPeer> connect(
+      WebSocketClient client, int port, String token, String documentId, String peerId) {
+    return client
+        .connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/sync?token=" + token)
+                .setAllowOriginHeader(false))
+        .compose(
+            socket -> {
+              SyncPeer peer =
+                  new SyncPeer(peerId, documentId, socket, io.vertx.core.Vertx.currentContext());
+              peer.start();
+              return peer.loaded.future().map(peer);
+            });
   }
 
   private void start() {
     socket.binaryMessageHandler(frame -> onMessage(MessageCodec.decode(frame.getBytes())));
-    socket.closeHandler(v -> {
-      closed.tryComplete(socket.closeStatusCode());
-      Throwable gone = new IllegalStateException("socket of " + peerId + " closed: " + socket.closeStatusCode()
-          + " " + socket.closeReason() + "; errors " + errors);
-      loaded.tryFail(gone);
-      waiters.forEach(w -> w.acknowledged().tryFail(gone));
-      waiters.clear();
-    });
+    socket.closeHandler(
+        v -> {
+          closed.tryComplete(socket.closeStatusCode());
+          Throwable gone =
+              new IllegalStateException(
+                  "socket of "
+                      + peerId
+                      + " closed: "
+                      + socket.closeStatusCode()
+                      + " "
+                      + socket.closeReason()
+                      + "; errors "
+                      + errors);
+          loaded.tryFail(gone);
+          waiters.forEach(w -> w.acknowledged().tryFail(gone));
+          waiters.clear();
+        });
     send(new Join(peerId, new PeerMetadata(null, true), List.of("1")));
   }
 
@@ -91,12 +109,18 @@ public final class SyncPeer implements AutoCloseable {
     }
     switch (message.type()) {
       case ProtocolMessage.PEER ->
-          send(new Request(peerId, message.senderId(), documentId, document.generateSyncMessage(state).orElseThrow()));
+          send(
+              new Request(
+                  peerId,
+                  message.senderId(),
+                  documentId,
+                  document.generateSyncMessage(state).orElseThrow()));
       case ProtocolMessage.SYNC -> onSync(message.senderId(), ((Sync) message).data());
       case ProtocolMessage.ERROR -> errors.add(((ErrorMessage) message).message());
       case ProtocolMessage.EPHEMERAL -> presenceReceived++;
-      case ProtocolMessage.DOC_UNAVAILABLE -> loaded.tryFail(new IllegalStateException(documentId + " unavailable"));
-      default -> { }
+      case ProtocolMessage.DOC_UNAVAILABLE ->
+          loaded.tryFail(new IllegalStateException(documentId + " unavailable"));
+      default -> {}
     }
   }
 
@@ -108,7 +132,9 @@ public final class SyncPeer implements AutoCloseable {
     if (body().isPresent()) {
       loaded.tryComplete();
     }
-    document.generateSyncMessage(state).ifPresent(reply -> send(new Sync(peerId, serverPeerId, documentId, reply)));
+    document
+        .generateSyncMessage(state)
+        .ifPresent(reply -> send(new Sync(peerId, serverPeerId, documentId, reply)));
     checkAcknowledged();
   }
 
@@ -133,7 +159,8 @@ public final class SyncPeer implements AutoCloseable {
   }
 
   private Optional<ObjectId> body() {
-    return document.get(ObjectId.ROOT, "body")
+    return document
+        .get(ObjectId.ROOT, "body")
         .filter(AmValue.Text.class::isInstance)
         .map(value -> ((AmValue.Text) value).getId());
   }
@@ -144,15 +171,18 @@ public final class SyncPeer implements AutoCloseable {
    */
   public Future<Void> append(String token) {
     Promise<Void> acknowledged = Promise.promise();
-    context.runOnContext(v -> {
-      ObjectId body = body().orElseThrow();
-      try (Transaction tx = document.startTransaction()) {
-        tx.spliceText(body, document.length(body), 0, token);
-        tx.commit();
-      }
-      waiters.add(new Waiter(token, acknowledged));
-      document.generateSyncMessage(state).ifPresent(m -> send(new Sync(peerId, null, documentId, m)));
-    });
+    context.runOnContext(
+        v -> {
+          ObjectId body = body().orElseThrow();
+          try (Transaction tx = document.startTransaction()) {
+            tx.spliceText(body, document.length(body), 0, token);
+            tx.commit();
+          }
+          waiters.add(new Waiter(token, acknowledged));
+          document
+              .generateSyncMessage(state)
+              .ifPresent(m -> send(new Sync(peerId, null, documentId, m)));
+        });
     return acknowledged.future();
   }
 
@@ -189,13 +219,14 @@ public final class SyncPeer implements AutoCloseable {
   /** Closes the socket and frees the natives (on the socket's context). */
   @Override
   public void close() {
-    context.runOnContext(v -> {
-      if (!freed) {
-        freed = true;
-        socket.close();
-        state.free();
-        document.free();
-      }
-    });
+    context.runOnContext(
+        v -> {
+          if (!freed) {
+            freed = true;
+            socket.close();
+            state.free();
+            document.free();
+          }
+        });
   }
 }

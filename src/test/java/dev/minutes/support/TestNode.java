@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * An in-process minutes node for tests: real Redis (the shared {@link RedisHarness} one, or
- * REDIS_URL), its own key prefix, port 0, and an HTTP client aimed at it. Several TestNodes may share
- * a prefix to act as several nodes of one deployment.
+ * REDIS_URL), its own key prefix, port 0, and an HTTP client aimed at it. Several TestNodes may
+ * share a prefix to act as several nodes of one deployment.
  */
 public final class TestNode {
   private final Vertx vertx;
@@ -72,12 +72,16 @@ public final class TestNode {
 
   /** Creates a meeting through the API and returns its 201 body. */
   public Future<JsonObject> createMeeting(JsonObject request) {
-    return http.post(port(), "127.0.0.1", "/api/meetings").sendJsonObject(request).map(response -> {
-      if (response.statusCode() != 201) {
-        throw new IllegalStateException("create failed: " + response.statusCode() + " " + response.bodyAsString());
-      }
-      return response.bodyAsJsonObject();
-    });
+    return http.post(port(), "127.0.0.1", "/api/meetings")
+        .sendJsonObject(request)
+        .map(
+            response -> {
+              if (response.statusCode() != 201) {
+                throw new IllegalStateException(
+                    "create failed: " + response.statusCode() + " " + response.bodyAsString());
+              }
+              return response.bodyAsJsonObject();
+            });
   }
 
   /** GET with a bearer token. */
@@ -89,13 +93,21 @@ public final class TestNode {
     return request.send();
   }
 
-  /** One sample of the node's /metrics page (Prometheus text), e.g. {@code minutes_connections}; fails if absent. */
+  /**
+   * One sample of the node's /metrics page (Prometheus text), e.g. {@code minutes_connections};
+   * fails if absent.
+   */
   public Future<Double> metric(String name) {
-    return get("/metrics", null).map(response -> response.bodyAsString().lines()
-        .filter(line -> line.startsWith(name + " "))
-        .findFirst()
-        .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
-        .orElseThrow(() -> new AssertionError("no metric " + name + " on /metrics")));
+    return get("/metrics", null)
+        .map(
+            response ->
+                response
+                    .bodyAsString()
+                    .lines()
+                    .filter(line -> line.startsWith(name + " "))
+                    .findFirst()
+                    .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+                    .orElseThrow(() -> new AssertionError("no metric " + name + " on /metrics")));
   }
 
   /** POST with a bearer token and an optional JSON body. */

@@ -18,12 +18,17 @@ import java.util.function.Predicate;
 /**
  * A real webhook receiver for tests: a Vert.x HTTP server on a free loopback port that checks every
  * request with {@link StandardWebhooksVerifier}, records it, and answers as scripted (a queue of
- * answers, then a fallback the test may change at any time). Tests wait on {@link #when} instead
- * of sleeping.
+ * answers, then a fallback the test may change at any time). Tests wait on {@link #when} instead of
+ * sleeping.
  */
 public final class WebhookReceiver {
   /** One request as received. {@code status} is the answer given, 0 when it was left unanswered. */
-  public record Received(String webhookId, String timestamp, String signature, String body, String problem,
+  public record Received(
+      String webhookId,
+      String timestamp,
+      String signature,
+      String body,
+      String problem,
       int status) {
     public boolean accepted() {
       return status >= 200 && status < 300;
@@ -65,13 +70,15 @@ public final class WebhookReceiver {
 
   public static Future<WebhookReceiver> start(Vertx vertx, StandardWebhooksVerifier verifier) {
     WebhookReceiver receiver = new WebhookReceiver(verifier);
-    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+    return vertx
+        .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .requestHandler(receiver::handle)
         .listen()
-        .map(server -> {
-          receiver.server = server;
-          return receiver;
-        });
+        .map(
+            server -> {
+              receiver.server = server;
+              return receiver;
+            });
   }
 
   public String url() {
@@ -118,25 +125,37 @@ public final class WebhookReceiver {
   }
 
   private void handle(HttpServerRequest request) {
-    request.body().onSuccess(body -> {
-      Answer answer;
-      synchronized (this) {
-        answer = script.isEmpty() ? fallback : script.poll();
-        received.add(new Received(request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
-            request.getHeader("webhook-signature"), body.toString(),
-            verifier.problem(request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
-                request.getHeader("webhook-signature"), body.getBytes(), Instant.now()),
-            answer.status()));
-        List<Waiter> ready = waiters.stream().filter(w -> w.condition().test(received)).toList();
-        waiters.removeAll(ready);
-        List<Received> snapshot = List.copyOf(received);
-        ready.forEach(w -> w.promise().complete(snapshot));
-      }
-      if (answer.status() == 0) {
-        return;
-      }
-      answer.headers().forEach((name, value) -> request.response().putHeader(name, value));
-      request.response().setStatusCode(answer.status()).end("answer " + answer.status());
-    });
+    request
+        .body()
+        .onSuccess(
+            body -> {
+              Answer answer;
+              synchronized (this) {
+                answer = script.isEmpty() ? fallback : script.poll();
+                received.add(
+                    new Received(
+                        request.getHeader("webhook-id"),
+                        request.getHeader("webhook-timestamp"),
+                        request.getHeader("webhook-signature"),
+                        body.toString(),
+                        verifier.problem(
+                            request.getHeader("webhook-id"),
+                            request.getHeader("webhook-timestamp"),
+                            request.getHeader("webhook-signature"),
+                            body.getBytes(),
+                            Instant.now()),
+                        answer.status()));
+                List<Waiter> ready =
+                    waiters.stream().filter(w -> w.condition().test(received)).toList();
+                waiters.removeAll(ready);
+                List<Received> snapshot = List.copyOf(received);
+                ready.forEach(w -> w.promise().complete(snapshot));
+              }
+              if (answer.status() == 0) {
+                return;
+              }
+              answer.headers().forEach((name, value) -> request.response().putHeader(name, value));
+              request.response().setStatusCode(answer.status()).end("answer " + answer.status());
+            });
   }
 }

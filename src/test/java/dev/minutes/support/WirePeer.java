@@ -32,24 +32,36 @@ public final class WirePeer {
   private WirePeer(WebSocket socket) {
     this.socket = socket;
     socket.binaryMessageHandler(this::onFrame);
-    socket.closeHandler(v -> {
-      closed.tryComplete(socket.closeStatusCode());
-      IllegalStateException gone = new IllegalStateException("closed with " + socket.closeStatusCode()
-          + " " + socket.closeReason() + " after " + received);
-      synchronized (this) {
-        waiters.forEach(w -> w.message().tryFail(gone));
-        waiters.clear();
-      }
-    });
+    socket.closeHandler(
+        v -> {
+          closed.tryComplete(socket.closeStatusCode());
+          IllegalStateException gone =
+              new IllegalStateException(
+                  "closed with "
+                      + socket.closeStatusCode()
+                      + " "
+                      + socket.closeReason()
+                      + " after "
+                      + received);
+          synchronized (this) {
+            waiters.forEach(w -> w.message().tryFail(gone));
+            waiters.clear();
+          }
+        });
     // A refused socket may be reset rather than closed; the close handler still runs.
-    socket.exceptionHandler(failure -> { });
+    socket.exceptionHandler(failure -> {});
   }
 
   /** Opens a socket with the given token (null for none); fails with the upgrade's refusal. */
   public static Future<WirePeer> connect(WebSocketClient client, int port, String token) {
-    return connect(client, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI(token == null ? "/sync" : "/sync?token=" + token)
-        .setAllowOriginHeader(false)); // like Node clients: no Origin (browsers always send one)
+    return connect(
+        client,
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI(token == null ? "/sync" : "/sync?token=" + token)
+            .setAllowOriginHeader(
+                false)); // like Node clients: no Origin (browsers always send one)
   }
 
   public static Future<WirePeer> connect(WebSocketClient client, WebSocketConnectOptions options) {

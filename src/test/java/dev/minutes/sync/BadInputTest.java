@@ -61,14 +61,22 @@ class BadInputTest {
   void startNode() throws TimeoutException {
     NodeProject.ensureInstalled();
     vertx = Vertx.vertx();
-    node = TestNode.start(vertx, RedisHarness.newPrefix(), Map.of(
-        "MINUTES_MAX_FRAME_BYTES", String.valueOf(MAX_FRAME_BYTES),
-        "MINUTES_MAX_MESSAGE_BYTES", String.valueOf(MAX_MESSAGE_BYTES))).await(30, SECONDS);
+    node =
+        TestNode.start(
+                vertx,
+                RedisHarness.newPrefix(),
+                Map.of(
+                    "MINUTES_MAX_FRAME_BYTES", String.valueOf(MAX_FRAME_BYTES),
+                    "MINUTES_MAX_MESSAGE_BYTES", String.valueOf(MAX_MESSAGE_BYTES)))
+            .await(30, SECONDS);
     redis = RedisHarness.connect(vertx, node.prefix()).await(30, SECONDS);
     store = new RedisDocumentStore(redis);
   }
 
-  /** A fresh meeting with an official client (the witness) syncing it, and the stored bytes before anything bad. */
+  /**
+   * A fresh meeting with an official client (the witness) syncing it, and the stored bytes before
+   * anything bad.
+   */
   @BeforeEach
   void openMeeting() throws TimeoutException {
     meeting = TestMeeting.from(await(node.createMeeting(TestMeeting.request("Grace"))));
@@ -132,19 +140,25 @@ class BadInputTest {
     Future<JsonObject> error = raw.nextMessage("error");
     await(raw.send(new JsonObject().put("type", "bogus").put("senderId", raw.peerId())));
 
-    assertThat(await(error).getString("message")).isEqualTo("unsupported-message-type: unknown message type 'bogus'");
+    assertThat(await(error).getString("message"))
+        .isEqualTo("unsupported-message-type: unknown message type 'bogus'");
     assertSocketStillSyncs(raw);
     assertNothingElseAffected();
   }
 
   @Test
-  @DisplayName("gossip messages (remote-subscription-change) are ignored without an error, as automerge-repo does")
+  @DisplayName(
+      "gossip messages (remote-subscription-change) are ignored without an error, as automerge-repo does")
   void gossipIsIgnoredQuietly() throws TimeoutException {
     RawPeer raw = joinedRaw(meeting.editorToken());
 
-    await(raw.send(new JsonObject().put("type", "remote-subscription-change").put("senderId", raw.peerId())
-        .put("add", new JsonArray().add("5a6b2c1e-0000-4000-8000-000000000000"))
-        .put("remove", new JsonObject().put("$undefined", true))));
+    await(
+        raw.send(
+            new JsonObject()
+                .put("type", "remote-subscription-change")
+                .put("senderId", raw.peerId())
+                .put("add", new JsonArray().add("5a6b2c1e-0000-4000-8000-000000000000"))
+                .put("remove", new JsonObject().put("$undefined", true))));
 
     assertSocketStillSyncs(raw);
     assertThat(raw.messages("error")).isEmpty();
@@ -160,14 +174,17 @@ class BadInputTest {
     await(raw.sendRaw(HEX.formatHex(randomBytes(MAX_FRAME_BYTES + 1))));
 
     assertThat(await(raw.closed()).getInteger("code")).isEqualTo(1009);
-    assertThat(raw.messages("error")).singleElement()
-        .satisfies(error -> assertThat(error.getString("message")).startsWith("message-too-large: "));
+    assertThat(raw.messages("error"))
+        .singleElement()
+        .satisfies(
+            error -> assertThat(error.getString("message")).startsWith("message-too-large: "));
     await(untilRefused(Refusal.Reason.MESSAGE_TOO_LARGE, before + 1));
     assertNothingElseAffected();
   }
 
   @Test
-  @DisplayName("a message of small frames over the configured message size closes the socket with 1009 and is counted")
+  @DisplayName(
+      "a message of small frames over the configured message size closes the socket with 1009 and is counted")
   void messageOverTheSizeLimit() throws TimeoutException {
     RawPeer raw = joinedRaw(meeting.editorToken());
     double before = refusals(Refusal.Reason.MESSAGE_TOO_LARGE);
@@ -179,29 +196,36 @@ class BadInputTest {
     await(raw.client().command(cmd("sendFragments").put("hex", fragments)));
 
     assertThat(await(raw.closed()).getInteger("code")).isEqualTo(1009);
-    assertThat(raw.messages("error")).singleElement()
-        .satisfies(error -> assertThat(error.getString("message")).startsWith("message-too-large: "));
+    assertThat(raw.messages("error"))
+        .singleElement()
+        .satisfies(
+            error -> assertThat(error.getString("message")).startsWith("message-too-large: "));
     await(untilRefused(Refusal.Reason.MESSAGE_TOO_LARGE, before + 1));
     assertNothingElseAffected();
   }
 
   @Test
-  @DisplayName("compression is not negotiated, so a frame cannot inflate past the frame size limit: zeros over it get 1009")
+  @DisplayName(
+      "compression is not negotiated, so a frame cannot inflate past the frame size limit: zeros over it get 1009")
   void noCompressionBomb() throws TimeoutException {
     RawPeer raw = joinedRaw(meeting.editorToken());
     assertThat(await(raw.opened()).getString("extensions")).doesNotContain("permessage-deflate");
 
-    // With permessage-deflate these zeros would travel as a few hundred bytes and inflate unchecked.
+    // With permessage-deflate these zeros would travel as a few hundred bytes and inflate
+    // unchecked.
     await(raw.sendRaw("00".repeat(MAX_MESSAGE_BYTES * 4)));
 
     assertThat(await(raw.closed()).getInteger("code")).isEqualTo(1009);
-    assertThat(raw.messages("error")).singleElement()
-        .satisfies(error -> assertThat(error.getString("message")).startsWith("message-too-large: "));
+    assertThat(raw.messages("error"))
+        .singleElement()
+        .satisfies(
+            error -> assertThat(error.getString("message")).startsWith("message-too-large: "));
     assertNothingElseAffected();
   }
 
   @Test
-  @DisplayName("sync data that passes the header check but that Automerge rejects gets sync-rejected; the socket stays usable")
+  @DisplayName(
+      "sync data that passes the header check but that Automerge rejects gets sync-rejected; the socket stays usable")
   void syncDataAutomergeRejects() throws TimeoutException {
     RawPeer raw = joinedRaw(meeting.editorToken());
     // v1, no heads, no need, one have (no lastSync, a 3-byte bloom filter of garbage), no changes
@@ -211,20 +235,25 @@ class BadInputTest {
     await(raw.send(raw.syncMessage("sync", meeting.documentId(), data)));
 
     assertThat(await(error).getString("message"))
-        .startsWith("sync-rejected: Automerge rejected the sync message for " + meeting.documentId() + ": ");
+        .startsWith(
+            "sync-rejected: Automerge rejected the sync message for "
+                + meeting.documentId()
+                + ": ");
     assertSocketStillSyncs(raw);
     assertNothingElseAffected();
   }
 
   @Test
-  @DisplayName("a change chunk of garbage behind valid magic bytes changes nothing anyone sees, and the document still loads")
+  @DisplayName(
+      "a change chunk of garbage behind valid magic bytes changes nothing anyone sees, and the document still loads")
   void garbageChangeChunk() throws TimeoutException {
     RawPeer raw = joinedRaw(meeting.editorToken());
     // v1, no heads, no need, one empty have, one 10-byte "change": chunk magic bytes, then garbage.
     // Automerge 0.5.7 skips such a chunk without an error, so there is nothing to refuse. The
     // session stores change chunks as clients sent them, so these bytes may reach the log, where
     // loading skips them the same way: what matters is that the document is unchanged.
-    String data = "42" + "00" + "00" + "01" + "00" + "00" + "01" + "0a" + "856f4a83" + "001122334455";
+    String data =
+        "42" + "00" + "00" + "01" + "00" + "00" + "01" + "0a" + "856f4a83" + "001122334455";
 
     await(raw.send(raw.syncMessage("sync", meeting.documentId(), data)));
 
@@ -246,10 +275,15 @@ class BadInputTest {
     RawPeer raw = joinedRaw(meeting.editorToken());
 
     Future<JsonObject> error = raw.nextMessage("error");
-    await(raw.send(raw.syncMessage("sync", meeting.documentId(), "42" + HEX.formatHex(randomBytes(200)))));
+    await(
+        raw.send(
+            raw.syncMessage("sync", meeting.documentId(), "42" + HEX.formatHex(randomBytes(200)))));
 
-    assertThat(await(error).getString("message")).startsWith("sync-rejected: sync data for " + meeting.documentId()
-        + " is malformed: sync message: ");
+    assertThat(await(error).getString("message"))
+        .startsWith(
+            "sync-rejected: sync data for "
+                + meeting.documentId()
+                + " is malformed: sync message: ");
     assertSocketStillSyncs(raw);
     assertNothingElseAffected();
   }
@@ -263,7 +297,8 @@ class BadInputTest {
     Future<JsonObject> error = raw.nextMessage("error");
     await(raw.request(meeting.documentId()));
 
-    assertThat(await(error).getString("message")).isEqualTo("not-joined: send join before 'request'");
+    assertThat(await(error).getString("message"))
+        .isEqualTo("not-joined: send join before 'request'");
     assertThat(raw.messages("sync")).isEmpty();
     await(raw.join());
     assertSocketStillSyncs(raw);
@@ -271,17 +306,20 @@ class BadInputTest {
   }
 
   @Test
-  @DisplayName("a message whose senderId is not the socket's peer gets sender-mismatch and is not processed")
+  @DisplayName(
+      "a message whose senderId is not the socket's peer gets sender-mismatch and is not processed")
   void senderIdOfAnotherPeer() throws TimeoutException {
     RawPeer raw = joinedRaw(meeting.editorToken());
-    JsonObject impostor = raw.syncMessage("request", meeting.documentId(), RawPeer.EMPTY_SYNC_HEX)
-        .put("senderId", "someone-else");
+    JsonObject impostor =
+        raw.syncMessage("request", meeting.documentId(), RawPeer.EMPTY_SYNC_HEX)
+            .put("senderId", "someone-else");
 
     Future<JsonObject> error = raw.nextMessage("error");
     await(raw.send(impostor));
 
     assertThat(await(error).getString("message"))
-        .isEqualTo("sender-mismatch: senderId 'someone-else' is not the peer joined on this socket");
+        .isEqualTo(
+            "sender-mismatch: senderId 'someone-else' is not the peer joined on this socket");
     assertSocketStillSyncs(raw);
     assertThat(raw.messages("sync")).as("only the socket's own request was answered").hasSize(1);
     assertNothingElseAffected();
@@ -303,7 +341,8 @@ class BadInputTest {
   }
 
   @Test
-  @DisplayName("a viewer's change is refused as read-only, never stored nor forwarded, and the viewer keeps reading")
+  @DisplayName(
+      "a viewer's change is refused as read-only, never stored nor forwarded, and the viewer keeps reading")
   void viewerChangeIsRefused() throws TimeoutException {
     NodeClient viewer = client(meeting.viewerToken());
     await(viewer.command(cmd("find").put("url", meeting.documentUrl())));
@@ -314,7 +353,8 @@ class BadInputTest {
     assertThat(await(error).getString("message")).startsWith("read-only: ");
     assertNothingElseAffected();
     String editorText = await(witness.command(cmd("text"))).getString("text");
-    String seenByViewer = await(viewer.command(cmd("waitText").put("contains", editorText))).getString("text");
+    String seenByViewer =
+        await(viewer.command(cmd("waitText").put("contains", editorText))).getString("text");
     assertThat(seenByViewer).isEqualTo("VIEWER WAS HERE" + editorText);
     assertThat(editorText).doesNotContain("VIEWER");
     assertThat(storedBody()).isEqualTo(editorText);
@@ -325,7 +365,8 @@ class BadInputTest {
   void noToken() throws TimeoutException {
     RawPeer raw = raw(null, "raw-anonymous");
 
-    assertThat(await(raw.client().awaitEvent("unexpected-response")).getInteger("status")).isEqualTo(401);
+    assertThat(await(raw.client().awaitEvent("unexpected-response")).getInteger("status"))
+        .isEqualTo(401);
     assertNothingElseAffected();
   }
 
@@ -334,7 +375,8 @@ class BadInputTest {
   void badToken() throws TimeoutException {
     RawPeer raw = raw("not-a-token", "raw-forger");
 
-    assertThat(await(raw.client().awaitEvent("unexpected-response")).getInteger("status")).isEqualTo(401);
+    assertThat(await(raw.client().awaitEvent("unexpected-response")).getInteger("status"))
+        .isEqualTo(401);
     assertNothingElseAffected();
   }
 
@@ -384,16 +426,25 @@ class BadInputTest {
   }
 
   private String storedBody() throws TimeoutException {
-    String markdown = await(node.get("/api/meetings/" + meeting.id() + "/minutes.md", meeting.viewerToken()))
-        .bodyAsString();
+    String markdown =
+        await(node.get("/api/meetings/" + meeting.id() + "/minutes.md", meeting.viewerToken()))
+            .bodyAsString();
     return MinutesParser.parse(markdown).body();
   }
 
   private double refusals(Refusal.Reason reason) {
-    return node.node().registry().find("minutes_refusals").tag("reason", reason.label()).counter().count();
+    return node.node()
+        .registry()
+        .find("minutes_refusals")
+        .tag("reason", reason.label())
+        .counter()
+        .count();
   }
 
-  /** Completes once the refusal counter reached {@code expected}: a refusal is counted right after the close. */
+  /**
+   * Completes once the refusal counter reached {@code expected}: a refusal is counted right after
+   * the close.
+   */
   private Future<Void> untilRefused(Refusal.Reason reason, double expected) {
     return poll(() -> refusals(reason) >= expected);
   }
@@ -404,12 +455,18 @@ class BadInputTest {
    */
   private Future<Void> poll(java.util.function.BooleanSupplier condition) {
     io.vertx.core.Promise<Void> reached = io.vertx.core.Promise.promise();
-    vertx.getOrCreateContext().runOnContext(start -> vertx.setPeriodic(5, id -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
-        reached.tryComplete();
-      }
-    }));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            start ->
+                vertx.setPeriodic(
+                    5,
+                    id -> {
+                      if (condition.getAsBoolean()) {
+                        vertx.cancelTimer(id);
+                        reached.tryComplete();
+                      }
+                    }));
     return reached.future();
   }
 
@@ -433,7 +490,8 @@ class BadInputTest {
   }
 
   private NodeClient client(String token) {
-    NodeClient client = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
+    NodeClient client =
+        NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
     processes.add(client);
     return client;
   }

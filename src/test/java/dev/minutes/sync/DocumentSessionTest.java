@@ -76,7 +76,8 @@ class DocumentSessionTest {
   }
 
   @Test
-  @DisplayName("while Redis refuses an append it retries, and no peer sees heads with the change before it is stored")
+  @DisplayName(
+      "while Redis refuses an append it retries, and no peer sees heads with the change before it is stored")
   void acknowledgesOnlyStoredChanges() throws TimeoutException {
     Meeting meeting = meetingWithWriterAndReader();
     String documentId = meeting.documentId();
@@ -88,11 +89,15 @@ class DocumentSessionTest {
     ChangeHash change = writer.edit(" world");
     await(Future.all(reader.textIs("Hello world"), writer.advertised(change)));
 
-    assertThat(reader.advertisedBeforeStored()).as("heads with the change reached the reader before it was stored")
+    assertThat(reader.advertisedBeforeStored())
+        .as("heads with the change reached the reader before it was stored")
         .isFalse();
-    assertThat(writer.advertisedBeforeStored()).as("the writer saw its change acknowledged before it was stored")
+    assertThat(writer.advertisedBeforeStored())
+        .as("the writer saw its change acknowledged before it was stored")
         .isFalse();
-    assertThat(store.appendAttempts()).as("appends: failed ones retried, then one stored").isEqualTo(FAILED_APPENDS + 1);
+    assertThat(store.appendAttempts())
+        .as("appends: failed ones retried, then one stored")
+        .isEqualTo(FAILED_APPENDS + 1);
     assertThat(writer.refusals()).isEmpty();
     assertThat(reader.refusals()).isEmpty();
     StoredDocument stored = await(store.load(documentId)).orElseThrow();
@@ -106,7 +111,8 @@ class DocumentSessionTest {
   }
 
   @Test
-  @DisplayName("a burst of keystrokes reaches a steady peer in a few messages, each carrying several, and all of it arrives")
+  @DisplayName(
+      "a burst of keystrokes reaches a steady peer in a few messages, each carrying several, and all of it arrives")
   void coalescesABurstForSteadyPeers() throws TimeoutException {
     Meeting meeting = meetingWithWriterAndReader();
     DocumentSession session = meeting.session();
@@ -114,48 +120,61 @@ class DocumentSessionTest {
     JavaPeer reader = meeting.reader();
     int before = reader.syncMessages();
 
-    // One keystroke every 2 ms: faster than one message per keystroke is useful, slower than a cycle.
+    // One keystroke every 2 ms: faster than one message per keystroke is useful, slower than a
+    // cycle.
     StringBuilder typed = new StringBuilder("Hello");
     for (int i = 0; i < 50; i++) {
       typed.append((char) ('a' + i % 26));
     }
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger(5);
-    vertx.setPeriodic(2, timer -> {
-      int at = next.getAndIncrement();
-      if (at >= typed.length()) {
-        vertx.cancelTimer(timer);
-        return;
-      }
-      writer.edit(typed.substring(at, at + 1));
-    });
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger(5);
+    vertx.setPeriodic(
+        2,
+        timer -> {
+          int at = next.getAndIncrement();
+          if (at >= typed.length()) {
+            vertx.cancelTimer(timer);
+            return;
+          }
+          writer.edit(typed.substring(at, at + 1));
+        });
     await(Future.all(reader.textIs(typed.toString()), writer.textIs(typed.toString())));
 
-    assertThat(reader.syncMessages() - before).as("messages to the reader for 50 keystrokes").isLessThan(25);
+    assertThat(reader.syncMessages() - before)
+        .as("messages to the reader for 50 keystrokes")
+        .isLessThan(25);
     assertThat(reader.refusals()).isEmpty();
     await(session.shutdown());
     assertThat(natives.live()).isZero();
   }
 
   @Test
-  @DisplayName("presence from ever new sender sessions is remembered only up to a bound, and a recent replay is still dropped")
+  @DisplayName(
+      "presence from ever new sender sessions is remembered only up to a bound, and a recent replay is still dropped")
   void presenceMemoryIsBounded() throws TimeoutException {
-    Meeting meeting = meetingWithWriterAndReader(
-        new SessionSettings(Duration.ofMinutes(1), 500, 1_000_000, SessionSettings.DEFAULT_BATCH_WINDOW));
+    Meeting meeting =
+        meetingWithWriterAndReader(
+            new SessionSettings(
+                Duration.ofMinutes(1), 500, 1_000_000, SessionSettings.DEFAULT_BATCH_WINDOW));
     DocumentSession session = meeting.session();
     byte[] data = {(byte) 0xa0};
     for (int i = 0; i < 3 * DocumentSession.PRESENCE_SENDERS_KEPT; i++) {
-      session.ephemeral(new Ephemeral("writer", null, meeting.documentId(), 1, "page-load-" + i, data), false);
+      session.ephemeral(
+          new Ephemeral("writer", null, meeting.documentId(), 1, "page-load-" + i, data), false);
     }
     Ephemeral latest = new Ephemeral("writer", null, meeting.documentId(), 5, "latest", data);
     session.ephemeral(latest, false);
     session.ephemeral(latest, false);
-    session.ephemeral(new Ephemeral("writer", null, meeting.documentId(), 4, "latest", data), false);
+    session.ephemeral(
+        new Ephemeral("writer", null, meeting.documentId(), 4, "latest", data), false);
 
-    assertThat(await(session.presenceSendersTracked())).isEqualTo(DocumentSession.PRESENCE_SENDERS_KEPT);
+    assertThat(await(session.presenceSendersTracked()))
+        .isEqualTo(DocumentSession.PRESENCE_SENDERS_KEPT);
     List<Ephemeral> received = meeting.reader().presence();
     assertThat(received).hasSize(3 * DocumentSession.PRESENCE_SENDERS_KEPT + 1);
     assertThat(received.stream().filter(m -> m.sessionId().equals("latest")).map(Ephemeral::count))
-        .as("the replayed and the older message of a session heard a moment ago").containsExactly(5L);
+        .as("the replayed and the older message of a session heard a moment ago")
+        .containsExactly(5L);
     assertThat(meeting.writer().presence()).as("nothing goes back to its sender").isEmpty();
     await(session.shutdown());
   }
@@ -176,7 +195,9 @@ class DocumentSessionTest {
     await(meeting.reader().textIs("Hello world"));
     await(until(() -> compactions.count() > 0));
 
-    assertThat(cycles.count() - cyclesBefore).as("cycles that applied the keystrokes").isGreaterThanOrEqualTo(6);
+    assertThat(cycles.count() - cyclesBefore)
+        .as("cycles that applied the keystrokes")
+        .isGreaterThanOrEqualTo(6);
     assertThat(compactions.count()).as("compactions after 3 entries").isPositive();
     await(meeting.session().shutdown());
   }
@@ -186,18 +207,24 @@ class DocumentSessionTest {
   /** Completes once {@code condition} holds, checked every few milliseconds on the event loop. */
   private Future<Void> until(BooleanSupplier condition) {
     Promise<Void> done = Promise.promise();
-    vertx.setPeriodic(5, timer -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(timer);
-        done.tryComplete();
-      }
-    });
+    vertx.setPeriodic(
+        5,
+        timer -> {
+          if (condition.getAsBoolean()) {
+            vertx.cancelTimer(timer);
+            done.tryComplete();
+          }
+        });
     return done.future();
   }
 
-  private record Meeting(String documentId, DocumentSession session, JavaPeer writer, JavaPeer reader) {}
+  private record Meeting(
+      String documentId, DocumentSession session, JavaPeer writer, JavaPeer reader) {}
 
-  /** A stored document reading "Hello", its session, and two synced peers: one that may write, one that may not. */
+  /**
+   * A stored document reading "Hello", its session, and two synced peers: one that may write, one
+   * that may not.
+   */
   private Meeting meetingWithWriterAndReader() throws TimeoutException {
     return meetingWithWriterAndReader(new SessionSettings(Duration.ofMinutes(1), 500));
   }
@@ -205,8 +232,18 @@ class DocumentSessionTest {
   private Meeting meetingWithWriterAndReader(SessionSettings settings) throws TimeoutException {
     String documentId = DocumentIds.newId();
     await(store.create(documentId, initialDocument()));
-    DocumentSession session = await(DocumentSession.load(documentId, vertx, store, pool, natives,
-        settings, metrics, EphemeralRelay.NONE, s -> { }));
+    DocumentSession session =
+        await(
+            DocumentSession.load(
+                documentId,
+                vertx,
+                store,
+                pool,
+                natives,
+                settings,
+                metrics,
+                EphemeralRelay.NONE,
+                s -> {}));
     JavaPeer writer = peer("writer", session);
     JavaPeer reader = peer("reader", session);
     await(session.attach(writer, true));
@@ -259,6 +296,7 @@ class DocumentSessionTest {
     private final List<Ephemeral> presence = new ArrayList<>();
     private boolean advertisedBeforeStored;
     private int syncMessages;
+
     /** The heads of the last server message: what the server says it has. */
     private List<byte[]> serverHeads = List.of();
 
@@ -321,9 +359,13 @@ class DocumentSessionTest {
       return when(() -> textOf(document).equals(expected));
     }
 
-    /** Completes once this peer knows that the server holds {@code change}: the server's heads include it. */
+    /**
+     * Completes once this peer knows that the server holds {@code change}: the server's heads
+     * include it.
+     */
     synchronized Future<Void> advertised(ChangeHash change) {
-      return when(() -> serverHeads.stream().anyMatch(head -> Arrays.equals(head, change.getBytes())));
+      return when(
+          () -> serverHeads.stream().anyMatch(head -> Arrays.equals(head, change.getBytes())));
     }
 
     synchronized int syncMessages() {
@@ -340,23 +382,31 @@ class DocumentSessionTest {
 
     private Future<Void> when(java.util.function.BooleanSupplier condition) {
       Promise<Void> done = Promise.promise();
-      Runnable check = new Runnable() {
-        @Override
-        public void run() {
-          if (condition.getAsBoolean()) {
-            checks.remove(this);
-            done.tryComplete();
-          }
-        }
-      };
+      Runnable check =
+          new Runnable() {
+            @Override
+            public void run() {
+              if (condition.getAsBoolean()) {
+                checks.remove(this);
+                done.tryComplete();
+              }
+            }
+          };
       checks.add(check);
       check.run();
       return done.future();
     }
 
     private void send() {
-      document.generateSyncMessage(state).ifPresent(message -> session.receive(peerId, message,
-          SyncMessageInspector.changeChunks(message), SyncMessageInspector.inspect(message)));
+      document
+          .generateSyncMessage(state)
+          .ifPresent(
+              message ->
+                  session.receive(
+                      peerId,
+                      message,
+                      SyncMessageInspector.changeChunks(message),
+                      SyncMessageInspector.inspect(message)));
     }
 
     synchronized void free() {
@@ -388,7 +438,9 @@ class DocumentSessionTest {
       return appendAttempts.get();
     }
 
-    /** Whether the change with this hash is stored (fork fails on a hash the mirror does not know). */
+    /**
+     * Whether the change with this hash is stored (fork fails on a hash the mirror does not know).
+     */
     synchronized boolean holds(byte[] head) {
       for (ChangeHash known : mirror.getHeads()) {
         if (Arrays.equals(known.getBytes(), head)) {
@@ -412,25 +464,33 @@ class DocumentSessionTest {
 
     @Override
     public Future<Void> create(String documentId, byte[] snapshot) {
-      return delegate.create(documentId, snapshot).onSuccess(v -> {
-        synchronized (this) {
-          mirror = Document.load(snapshot);
-        }
-      });
+      return delegate
+          .create(documentId, snapshot)
+          .onSuccess(
+              v -> {
+                synchronized (this) {
+                  mirror = Document.load(snapshot);
+                }
+              });
     }
 
     @Override
     public Future<Long> append(String documentId, byte[] changes) {
       appendAttempts.incrementAndGet();
       if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        return Future.failedFuture(new StoreException(StoreException.Reason.UNAVAILABLE, "Redis is away (test)"));
+        return Future.failedFuture(
+            new StoreException(StoreException.Reason.UNAVAILABLE, "Redis is away (test)"));
       }
-      // Registered before the caller's handlers, so the mirror is updated before the session goes on.
-      return delegate.append(documentId, changes).onSuccess(seq -> {
-        synchronized (this) {
-          mirror.applyEncodedChanges(changes);
-        }
-      });
+      // Registered before the caller's handlers, so the mirror is updated before the session goes
+      // on.
+      return delegate
+          .append(documentId, changes)
+          .onSuccess(
+              seq -> {
+                synchronized (this) {
+                  mirror.applyEncodedChanges(changes);
+                }
+              });
     }
 
     @Override

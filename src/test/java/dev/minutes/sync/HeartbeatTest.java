@@ -18,21 +18,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Dead sockets (a half-open TCP connection, a laptop gone to sleep) must not keep document links and
- * native sync states forever: the server pings every {@code MINUTES_SYNC_PING_MS} and closes a socket
- * that answered nothing for a whole interval. Raw protocol clients in Node, one with pongs switched off.
+ * Dead sockets (a half-open TCP connection, a laptop gone to sleep) must not keep document links
+ * and native sync states forever: the server pings every {@code MINUTES_SYNC_PING_MS} and closes a
+ * socket that answered nothing for a whole interval. Raw protocol clients in Node, one with pongs
+ * switched off.
  */
 @DisplayName("Sync sockets and pings")
 class HeartbeatTest {
   @RegisterExtension
-  final RunningNode running = RunningNode.create().withSettings(Map.of("MINUTES_SYNC_PING_MS", "300")).withNodeClients();
+  final RunningNode running =
+      RunningNode.create().withSettings(Map.of("MINUTES_SYNC_PING_MS", "300")).withNodeClients();
 
   @Test
-  @DisplayName("a socket that answers no ping is closed with 1001 and its sync state freed; one that answers stays and is still served")
+  @DisplayName(
+      "a socket that answers no ping is closed with 1001 and its sync state freed; one that answers stays and is still served")
   void silentSocketIsClosed() throws TimeoutException {
-    TestMeeting meeting = TestMeeting.from(await(running.node().createMeeting(TestMeeting.request("Ada"))));
-    try (RawPeer silent = RawPeer.connect(running.vertx(), running.node().syncUrl(meeting.editorToken()), "silent", false);
-        RawPeer lively = RawPeer.connect(running.vertx(), running.node().syncUrl(meeting.editorToken()), "lively", true)) {
+    TestMeeting meeting =
+        TestMeeting.from(await(running.node().createMeeting(TestMeeting.request("Ada"))));
+    try (RawPeer silent =
+            RawPeer.connect(
+                running.vertx(), running.node().syncUrl(meeting.editorToken()), "silent", false);
+        RawPeer lively =
+            RawPeer.connect(
+                running.vertx(), running.node().syncUrl(meeting.editorToken()), "lively", true)) {
       openDocument(silent, meeting);
       openDocument(lively, meeting);
       assertThat(running.node().node().natives().liveSyncStates()).isEqualTo(2);
@@ -42,7 +50,8 @@ class HeartbeatTest {
       assertThat(closed.getInteger("code")).isEqualTo(1001);
       assertThat(closed.getString("reason")).isEqualTo("no answer to ping");
       awaitUntil(() -> running.node().node().natives().liveSyncStates() == 1);
-      assertThat(await(running.node().metric("minutes_sync_silent_sockets_closed_total"))).isEqualTo(1.0);
+      assertThat(await(running.node().metric("minutes_sync_silent_sockets_closed_total")))
+          .isEqualTo(1.0);
       // Two more pings later the answering socket is still open, and the server still answers it.
       await(lively.client().awaitNextEvent(isEvent("ping")));
       await(lively.client().awaitNextEvent(isEvent("ping")));
@@ -64,12 +73,16 @@ class HeartbeatTest {
   /** Completes once {@code condition} holds, checked every 20 ms on an event loop. */
   private void awaitUntil(BooleanSupplier condition) throws TimeoutException {
     Promise<Void> reached = Promise.promise();
-    running.vertx().setPeriodic(20, timer -> {
-      if (condition.getAsBoolean()) {
-        running.vertx().cancelTimer(timer);
-        reached.tryComplete();
-      }
-    });
+    running
+        .vertx()
+        .setPeriodic(
+            20,
+            timer -> {
+              if (condition.getAsBoolean()) {
+                running.vertx().cancelTimer(timer);
+                reached.tryComplete();
+              }
+            });
     await(reached.future());
   }
 

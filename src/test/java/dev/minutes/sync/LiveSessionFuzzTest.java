@@ -9,10 +9,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.minutes.support.WirePeer;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.SyncPeer;
 import dev.minutes.support.TestNode;
+import dev.minutes.support.WirePeer;
 import dev.minutes.sync.codec.DocumentIds;
 import dev.minutes.sync.codec.Ephemeral;
 import dev.minutes.sync.codec.Request;
@@ -47,11 +47,16 @@ import org.slf4j.LoggerFactory;
  */
 class LiveSessionFuzzTest {
   private static final byte[] EMPTY_SYNC = HexFormat.of().parseHex("42000001000000020284");
+
   /** A valid id of a document that does not exist here (from the protocol notes' captures). */
   private static final String OTHER_DOCUMENT = "4TeovzyCRE9wuDuSV86MvEGu3cmc";
+
   /** The captured frames and real sync messages of the codec fuzz test's regression inputs. */
-  private static final List<byte[]> CAPTURED_FRAMES = resources("../sync/codec/CodecFuzzTestInputs/decodeRefusesOrRoundTrips");
-  private static final List<byte[]> SYNC_MESSAGES = resources("../sync/codec/CodecFuzzTestInputs/inspectorAgreesWithAutomerge");
+  private static final List<byte[]> CAPTURED_FRAMES =
+      resources("../sync/codec/CodecFuzzTestInputs/decodeRefusesOrRoundTrips");
+
+  private static final List<byte[]> SYNC_MESSAGES =
+      resources("../sync/codec/CodecFuzzTestInputs/inspectorAgreesWithAutomerge");
 
   private static Vertx vertx;
   private static TestNode node;
@@ -64,11 +69,15 @@ class LiveSessionFuzzTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    node = TestNode.start(vertx, RedisHarness.newPrefix(), Map.of("MINUTES_MAX_MESSAGES_PER_SECOND", "1000"))
-        .await(30, SECONDS);
+    node =
+        TestNode.start(
+                vertx, RedisHarness.newPrefix(), Map.of("MINUTES_MAX_MESSAGES_PER_SECOND", "1000"))
+            .await(30, SECONDS);
     sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20));
     meeting = node.createMeeting(new JsonObject().put("chair", "Fuzz")).await(30, SECONDS);
-    honest = SyncPeer.connect(sockets, node.port(), token("editor"), documentId(), "honest").await(30, SECONDS);
+    honest =
+        SyncPeer.connect(sockets, node.port(), token("editor"), documentId(), "honest")
+            .await(30, SECONDS);
     errors = new ListAppender<>();
     errors.start();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(errors);
@@ -88,7 +97,9 @@ class LiveSessionFuzzTest {
     round++;
     boolean viewer = data.consumeBoolean();
     String peerId = "fuzz-" + round;
-    WirePeer fuzzer = WirePeer.connect(sockets, node.port(), token(viewer ? "viewer" : "editor")).await(30, SECONDS);
+    WirePeer fuzzer =
+        WirePeer.connect(sockets, node.port(), token(viewer ? "viewer" : "editor"))
+            .await(30, SECONDS);
     fuzzer.join(peerId).await(30, SECONDS);
     fuzzer.send(new Request(peerId, null, documentId(), EMPTY_SYNC));
     for (int frame = 0; frame < 8 && data.remainingBytes() > 0 && !fuzzer.isClosed(); frame++) {
@@ -99,13 +110,18 @@ class LiveSessionFuzzTest {
 
     String marker = "[ok-" + round + "]";
     honest.append(marker).await(30, SECONDS);
-    var minutes = node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token("chair")).await(30, SECONDS);
+    var minutes =
+        node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token("chair"))
+            .await(30, SECONDS);
     assertThat(minutes.statusCode()).isEqualTo(200);
     assertThat(minutes.bodyAsString()).contains(marker);
     if (viewer) {
       assertThat(minutes.bodyAsString()).endsWith(honest.text().await(30, SECONDS));
     }
-    assertThat(errors.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)).map(ILoggingEvent::getFormattedMessage))
+    assertThat(
+            errors.list.stream()
+                .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                .map(ILoggingEvent::getFormattedMessage))
         .isEmpty();
   }
 
@@ -115,10 +131,23 @@ class LiveSessionFuzzTest {
       case 0 -> fuzzer.sendBytes(data.consumeBytes(512));
       case 1 -> fuzzer.sendBytes(mutated(pick(CAPTURED_FRAMES, data), data));
       case 2 -> fuzzer.send(new Sync(peerId, null, documentId, nonEmpty(data.consumeBytes(512))));
-      case 3 -> fuzzer.send(new Sync(peerId, null, documentId, nonEmpty(mutated(pick(SYNC_MESSAGES, data), data))));
-      case 4 -> fuzzer.send(new Request(peerId, null, documentId, nonEmpty(mutated(pick(SYNC_MESSAGES, data), data))));
-      case 5 -> fuzzer.send(new Ephemeral(data.consumeBoolean() ? peerId : "someone-else", null, documentId,
-          data.consumeLong(0, Long.MAX_VALUE), data.consumeString(16), nonEmpty(data.consumeBytes(64))));
+      case 3 ->
+          fuzzer.send(
+              new Sync(
+                  peerId, null, documentId, nonEmpty(mutated(pick(SYNC_MESSAGES, data), data))));
+      case 4 ->
+          fuzzer.send(
+              new Request(
+                  peerId, null, documentId, nonEmpty(mutated(pick(SYNC_MESSAGES, data), data))));
+      case 5 ->
+          fuzzer.send(
+              new Ephemeral(
+                  data.consumeBoolean() ? peerId : "someone-else",
+                  null,
+                  documentId,
+                  data.consumeLong(0, Long.MAX_VALUE),
+                  data.consumeString(16),
+                  nonEmpty(data.consumeBytes(64))));
       default -> fuzzer.sendFrame(WebSocketFrame.textFrame(data.consumeString(64), true));
     }
   }
@@ -150,15 +179,20 @@ class LiveSessionFuzzTest {
 
   private static List<byte[]> resources(String relative) {
     try {
-      Path dir = Path.of(LiveSessionFuzzTest.class.getResource(".").toURI()).resolve(relative).normalize();
+      Path dir =
+          Path.of(LiveSessionFuzzTest.class.getResource(".").toURI()).resolve(relative).normalize();
       try (Stream<Path> files = Files.list(dir)) {
-        return files.sorted().map(file -> {
-          try {
-            return Files.readAllBytes(file);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }).toList();
+        return files
+            .sorted()
+            .map(
+                file -> {
+                  try {
+                    return Files.readAllBytes(file);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                })
+            .toList();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

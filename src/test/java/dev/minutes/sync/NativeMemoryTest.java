@@ -8,7 +8,6 @@ import dev.minutes.support.NodeClient;
 import dev.minutes.support.RawPeer;
 import dev.minutes.support.RunningNode;
 import dev.minutes.support.TestMeeting;
-import dev.minutes.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The binding frees native memory only on {@code free()}: every Document and SyncState a session
@@ -27,45 +26,58 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("Native Automerge objects")
 @Timeout(value = 120, unit = SECONDS)
 class NativeMemoryTest {
-  @RegisterExtension
-  final RunningNode running = RunningNode.create().withNodeClients();
+  @RegisterExtension final RunningNode running = RunningNode.create().withNodeClients();
 
   @Test
-  @DisplayName("all return to zero after every peer left: edits, refusals, rejected sync data and a close included")
+  @DisplayName(
+      "all return to zero after every peer left: edits, refusals, rejected sync data and a close included")
   void allFreedAfterPeersLeave() throws TimeoutException {
-    TestMeeting first = TestMeeting.from(await(running.node().createMeeting(TestMeeting.request("Ada"))));
-    TestMeeting second = TestMeeting.from(await(running.node().createMeeting(TestMeeting.request("Bo"))));
+    TestMeeting first =
+        TestMeeting.from(await(running.node().createMeeting(TestMeeting.request("Ada"))));
+    TestMeeting second =
+        TestMeeting.from(await(running.node().createMeeting(TestMeeting.request("Bo"))));
     try (NodeClient a = client(first.editorToken());
         NodeClient b = client(first.editorToken());
         NodeClient viewer = client(first.viewerToken());
         NodeClient other = client(second.editorToken());
-        RawPeer raw = RawPeer.connect(running.vertx(), running.node().syncUrl(first.editorToken()), "raw-natives")) {
+        RawPeer raw =
+            RawPeer.connect(
+                running.vertx(), running.node().syncUrl(first.editorToken()), "raw-natives")) {
       await(a.command(cmd("find").put("url", first.documentUrl())));
       await(b.command(cmd("find").put("url", first.documentUrl())));
       await(viewer.command(cmd("find").put("url", first.documentUrl())));
       await(other.command(cmd("find").put("url", second.documentUrl())));
-      await(Future.all(
-          a.command(cmd("type").put("text", "a".repeat(50)).put("at", 0)),
-          b.command(cmd("type").put("text", "b".repeat(50)).put("at", "end")),
-          other.command(cmd("type").put("text", "elsewhere").put("at", 0))));
+      await(
+          Future.all(
+              a.command(cmd("type").put("text", "a".repeat(50)).put("at", 0)),
+              b.command(cmd("type").put("text", "b".repeat(50)).put("at", "end")),
+              other.command(cmd("type").put("text", "elsewhere").put("at", 0))));
       // A read-only refusal, and sync data Automerge rejects (which replaces the peer's SyncState).
       Future<JsonObject> refused = viewer.awaitEvent("error-message");
       await(viewer.command(cmd("type").put("text", "nope").put("at", 0)));
       await(refused);
       await(raw.join());
       Future<JsonObject> rejected = raw.nextMessage("error");
-      await(raw.send(raw.syncMessage("sync", first.documentId(), "4200000100" + "03ff0a0a" + "00")));
+      await(
+          raw.send(raw.syncMessage("sync", first.documentId(), "4200000100" + "03ff0a0a" + "00")));
       await(rejected);
       await(a.command(cmd("waitSaved")));
       await(b.command(cmd("waitSaved")));
       // Closing while peers are attached refuses later changes and may reload the session.
-      assertThat(await(running.node().post("/api/meetings/" + first.id() + "/close", first.chairToken(), null)).statusCode())
+      assertThat(
+              await(
+                      running
+                          .node()
+                          .post("/api/meetings/" + first.id() + "/close", first.chairToken(), null))
+                  .statusCode())
           .isEqualTo(200);
       Future<JsonObject> closedRefusal = a.awaitNextEvent(NodeClient.isEvent("error-message"));
       await(a.command(cmd("type").put("text", "too late").put("at", 0)));
       await(closedRefusal);
 
-      assertThat(running.node().node().natives().live()).as("objects while peers are connected").isPositive();
+      assertThat(running.node().node().natives().live())
+          .as("objects while peers are connected")
+          .isPositive();
     }
 
     await(allFreed());
@@ -81,17 +93,28 @@ class NativeMemoryTest {
    */
   private Future<Void> allFreed() {
     Promise<Void> freed = Promise.promise();
-    running.vertx().getOrCreateContext().runOnContext(start -> running.vertx().setPeriodic(20, id -> {
-      if (running.node().node().natives().live() == 0 && running.node().node().sessions().openDocuments() == 0) {
-        running.vertx().cancelTimer(id);
-        freed.tryComplete();
-      }
-    }));
+    running
+        .vertx()
+        .getOrCreateContext()
+        .runOnContext(
+            start ->
+                running
+                    .vertx()
+                    .setPeriodic(
+                        20,
+                        id -> {
+                          if (running.node().node().natives().live() == 0
+                              && running.node().node().sessions().openDocuments() == 0) {
+                            running.vertx().cancelTimer(id);
+                            freed.tryComplete();
+                          }
+                        }));
     return freed.future();
   }
 
   private NodeClient client(String token) {
-    return NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
+    return NodeClient.start(
+        running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
   }
 
   private static <T> T await(Future<T> future) throws TimeoutException {

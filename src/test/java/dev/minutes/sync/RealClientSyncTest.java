@@ -61,7 +61,8 @@ class RealClientSyncTest {
   }
 
   @Test
-  @DisplayName("two editors typing hundreds of keystrokes at the same spot converge to the stored text")
+  @DisplayName(
+      "two editors typing hundreds of keystrokes at the same spot converge to the stored text")
   void concurrentTypingAtTheSameSpot() throws TimeoutException {
     Editors editors = twoEditorsOfANewMeeting();
     TestMeeting meeting = editors.meeting();
@@ -81,7 +82,8 @@ class RealClientSyncTest {
   }
 
   @Test
-  @DisplayName("two editors typing hundreds of keystrokes at different spots converge to the stored text")
+  @DisplayName(
+      "two editors typing hundreds of keystrokes at different spots converge to the stored text")
   void concurrentTypingAtDifferentSpots() throws TimeoutException {
     Editors editors = twoEditorsOfANewMeeting();
     TestMeeting meeting = editors.meeting();
@@ -97,7 +99,8 @@ class RealClientSyncTest {
   }
 
   @Test
-  @DisplayName("automerge 3 clients in step are answered without Automerge's sync while they type, and converge")
+  @DisplayName(
+      "automerge 3 clients in step are answered without Automerge's sync while they type, and converge")
   void clientsInStepUseTheFastPath() throws TimeoutException {
     Editors editors = twoEditorsOfANewMeeting();
     TestMeeting meeting = editors.meeting();
@@ -106,20 +109,28 @@ class RealClientSyncTest {
     String initial = editors.initialText();
     double messagesBefore = await(node.metric("minutes_sync_fast_path_messages_total"));
     double exitsBefore = await(node.metric("minutes_sync_fast_path_exits_total"));
-    // People type a few keys a second; the clients' pace leaves the moments in step that the fast path needs.
+    // People type a few keys a second; the clients' pace leaves the moments in step that the fast
+    // path needs.
     String typedA = keystrokes('a').substring(0, 150);
     String typedB = keystrokes('k').substring(0, 150);
-    Future<JsonObject> typingA = a.command(cmd("type").put("text", typedA).put("at", 0).put("intervalMs", 20));
-    Future<JsonObject> typingB = b.command(cmd("type").put("text", typedB).put("at", initial.length()).put("intervalMs", 20));
+    Future<JsonObject> typingA =
+        a.command(cmd("type").put("text", typedA).put("at", 0).put("intervalMs", 20));
+    Future<JsonObject> typingB =
+        b.command(
+            cmd("type").put("text", typedB).put("at", initial.length()).put("intervalMs", 20));
     await(Future.all(typingA, typingB));
     await(Future.all(a.command(cmd("waitSaved")), b.command(cmd("waitSaved"))));
     String expected = typedA + initial + typedB;
-    assertThat(await(a.command(cmd("waitText").put("equals", expected))).getString("text")).isEqualTo(expected);
-    assertThat(await(b.command(cmd("waitText").put("equals", expected))).getString("text")).isEqualTo(expected);
+    assertThat(await(a.command(cmd("waitText").put("equals", expected))).getString("text"))
+        .isEqualTo(expected);
+    assertThat(await(b.command(cmd("waitText").put("equals", expected))).getString("text"))
+        .isEqualTo(expected);
     assertThat(storedBody(meeting)).isEqualTo(expected);
     double messages = await(node.metric("minutes_sync_fast_path_messages_total")) - messagesBefore;
     double exits = await(node.metric("minutes_sync_fast_path_exits_total")) - exitsBefore;
-    assertThat(messages).as("messages written on the fast path for 300 keystrokes").isGreaterThan(100);
+    assertThat(messages)
+        .as("messages written on the fast path for 300 keystrokes")
+        .isGreaterThan(100);
     assertThat(exits).as("clients sent back to Automerge's sync").isLessThanOrEqualTo(2);
   }
 
@@ -130,7 +141,9 @@ class RealClientSyncTest {
     NodeClient early = client(meeting.editorToken());
     await(early.command(cmd("find").put("url", meeting.documentUrl())));
     await(early.command(cmd("type").put("text", "Decisions were made. ").put("at", 0)));
-    await(early.command(cmd("put").put("path", List.of("meta", "subject")).put("value", "Late joiners")));
+    await(
+        early.command(
+            cmd("put").put("path", List.of("meta", "subject")).put("value", "Late joiners")));
     JsonObject saved = await(early.command(cmd("waitSaved")));
     String expected = await(early.command(cmd("text"))).getString("text");
 
@@ -144,12 +157,14 @@ class RealClientSyncTest {
   }
 
   @Test
-  @DisplayName("edits made offline merge without loss after reconnecting, next to edits made meanwhile")
+  @DisplayName(
+      "edits made offline merge without loss after reconnecting, next to edits made meanwhile")
   void offlineEditsMerge() throws TimeoutException {
     TestMeeting meeting = createMeeting();
     NodeClient traveller = client(meeting.editorToken());
     NodeClient stayer = client(meeting.editorToken());
-    String initial = await(traveller.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
+    String initial =
+        await(traveller.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
     await(stayer.command(cmd("find").put("url", meeting.documentUrl())));
 
     await(traveller.command(cmd("disconnect")));
@@ -160,13 +175,16 @@ class RealClientSyncTest {
     await(traveller.command(cmd("waitSaved")));
 
     String expected = "Written on the train. " + initial + "Written in the office.";
-    assertThat(await(traveller.command(cmd("waitText").put("equals", expected))).getString("text")).isEqualTo(expected);
-    assertThat(await(stayer.command(cmd("waitText").put("equals", expected))).getString("text")).isEqualTo(expected);
+    assertThat(await(traveller.command(cmd("waitText").put("equals", expected))).getString("text"))
+        .isEqualTo(expected);
+    assertThat(await(stayer.command(cmd("waitText").put("equals", expected))).getString("text"))
+        .isEqualTo(expected);
     assertThat(storedBody(meeting)).isEqualTo(expected);
   }
 
   @Test
-  @DisplayName("finding a document the token does not open is rejected as unavailable, not left to time out")
+  @DisplayName(
+      "finding a document the token does not open is rejected as unavailable, not left to time out")
   void unknownDocumentIsUnavailable() throws TimeoutException {
     TestMeeting meeting = createMeeting();
     NodeClient client = client(meeting.editorToken());
@@ -175,12 +193,15 @@ class RealClientSyncTest {
     Future<JsonObject> find = client.command(cmd("find").put("url", url));
 
     assertThatThrownBy(() -> await(find))
-        .isInstanceOfSatisfying(NodeCommandException.class,
-            failure -> assertThat(failure.reply().getBoolean("unavailable")).as(failure.error()).isTrue());
+        .isInstanceOfSatisfying(
+            NodeCommandException.class,
+            failure ->
+                assertThat(failure.reply().getBoolean("unavailable")).as(failure.error()).isTrue());
   }
 
   @Test
-  @DisplayName("a raw request for any document but the token's own, existing or not, gets doc-unavailable")
+  @DisplayName(
+      "a raw request for any document but the token's own, existing or not, gets doc-unavailable")
   void requestForAnotherDocumentGetsDocUnavailable() throws TimeoutException {
     TestMeeting mine = createMeeting();
     TestMeeting other = createMeeting();
@@ -206,7 +227,8 @@ class RealClientSyncTest {
   }
 
   @Test
-  @DisplayName("presence messages reach the other peers of the document exactly once, never the sender or other meetings")
+  @DisplayName(
+      "presence messages reach the other peers of the document exactly once, never the sender or other meetings")
   void ephemeralMessagesReachOnlyTheDocumentsOtherPeersOnce() throws TimeoutException {
     TestMeeting meeting = createMeeting();
     TestMeeting elsewhere = createMeeting();
@@ -236,11 +258,13 @@ class RealClientSyncTest {
     assertThat(outsider.events("ephemeral")).as("a client of another meeting").isEmpty();
     JsonObject atB = b.events("ephemeral").get(0);
     assertThat(atB.getString("documentId")).isEqualTo(meeting.documentId());
-    assertThat(atB.getString("senderId")).isEqualTo(await(a.command(cmd("status"))).getString("peerId"));
+    assertThat(atB.getString("senderId"))
+        .isEqualTo(await(a.command(cmd("status"))).getString("peerId"));
   }
 
   @Test
-  @DisplayName("on the wire: a presence message is forwarded unchanged but for targetId, never back to its sender, and a replayed count is dropped")
+  @DisplayName(
+      "on the wire: a presence message is forwarded unchanged but for targetId, never back to its sender, and a replayed count is dropped")
   void ephemeralOnTheWire() throws TimeoutException {
     TestMeeting meeting = createMeeting();
     NodeClient listener = client(meeting.viewerToken());
@@ -253,8 +277,11 @@ class RealClientSyncTest {
 
     await(raw.send(presence(raw, meeting, 1, "r1")));
     await(raw.send(presence(raw, meeting, 1, "r1-replayed")));
-    Future<JsonObject> second = listener.awaitEvent(event -> "ephemeral".equals(event.getString("event"))
-        && "r2".equals(event.getJsonObject("message").getString("name")));
+    Future<JsonObject> second =
+        listener.awaitEvent(
+            event ->
+                "ephemeral".equals(event.getString("event"))
+                    && "r2".equals(event.getJsonObject("message").getString("name")));
     await(raw.send(presence(raw, meeting, 2, "r2")));
     await(second);
     // A round trip through the document after both: a copy for the sender would have come first.
@@ -267,15 +294,19 @@ class RealClientSyncTest {
     JsonObject atListener = listener.events("ephemeral").get(0);
     assertThat(atListener.getString("senderId")).isEqualTo("raw-presence");
     assertThat(atListener.getString("documentId")).isEqualTo(meeting.documentId());
-    assertThat(raw.messages("ephemeral")).as("nothing echoed to the sender")
+    assertThat(raw.messages("ephemeral"))
+        .as("nothing echoed to the sender")
         .noneMatch(message -> "raw-presence".equals(message.getString("senderId")));
   }
 
   /** An ephemeral message as automerge-repo sends it, carrying the CBOR map {"name": name}. */
   private static JsonObject presence(RawPeer raw, TestMeeting meeting, int count, String name) {
     byte[] utf8 = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    String data = "a1" + "646e616d65" + java.util.HexFormat.of().toHexDigits((byte) (0x60 + utf8.length))
-        + java.util.HexFormat.of().formatHex(utf8);
+    String data =
+        "a1"
+            + "646e616d65"
+            + java.util.HexFormat.of().toHexDigits((byte) (0x60 + utf8.length))
+            + java.util.HexFormat.of().formatHex(utf8);
     return new JsonObject()
         .put("type", "ephemeral")
         .put("senderId", raw.peerId())
@@ -287,7 +318,8 @@ class RealClientSyncTest {
   }
 
   @Test
-  @DisplayName("a peer joining again on a new socket replaces the old one and keeps syncing after the old one closed")
+  @DisplayName(
+      "a peer joining again on a new socket replaces the old one and keeps syncing after the old one closed")
   void peerJoiningAgainKeepsSyncing() throws TimeoutException {
     TestMeeting meeting = createMeeting();
     NodeClient editor = client(meeting.editorToken());
@@ -301,8 +333,12 @@ class RealClientSyncTest {
     RawPeer newer = raw(meeting.editorToken(), "twin");
     await(newer.opened());
     Future<JsonObject> newerSync = newer.nextMessage("sync");
-    // join and request back to back: the newer link attaches while the older socket is still closing
-    await(Future.all(newer.sendJoin(new io.vertx.core.json.JsonArray().add("1")), newer.request(meeting.documentId())));
+    // join and request back to back: the newer link attaches while the older socket is still
+    // closing
+    await(
+        Future.all(
+            newer.sendJoin(new io.vertx.core.json.JsonArray().add("1")),
+            newer.request(meeting.documentId())));
     await(newerSync);
     JsonObject closed = await(older.closed());
     assertThat(closed.getInteger("code")).isEqualTo(1000);
@@ -324,14 +360,25 @@ class RealClientSyncTest {
     TestMeeting meeting = createMeeting();
     NodeClient a = client(meeting.editorToken());
     NodeClient b = client(meeting.editorToken());
-    String initial = await(a.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
+    String initial =
+        await(a.command(cmd("find").put("url", meeting.documentUrl()))).getString("text");
     await(b.command(cmd("find").put("url", meeting.documentUrl())));
     return new Editors(meeting, a, b, initial);
   }
 
-  /** Both clients type at once, wait until the server holds their own and they hold each other's edits. */
-  private String typeConcurrently(TestMeeting meeting, NodeClient a, String typedA, int atA, NodeClient b, String typedB,
-      int atB) throws TimeoutException {
+  /**
+   * Both clients type at once, wait until the server holds their own and they hold each other's
+   * edits.
+   */
+  private String typeConcurrently(
+      TestMeeting meeting,
+      NodeClient a,
+      String typedA,
+      int atA,
+      NodeClient b,
+      String typedB,
+      int atB)
+      throws TimeoutException {
     Future<JsonObject> typingA = a.command(cmd("type").put("text", typedA).put("at", atA));
     Future<JsonObject> typingB = b.command(cmd("type").put("text", typedB).put("at", atB));
     assertThat(await(typingA).getInteger("changes")).isEqualTo(typedA.length());
@@ -347,8 +394,11 @@ class RealClientSyncTest {
 
   /** {@code from} broadcasts {@code name}; completes when {@code to} received it. */
   private void exchange(NodeClient from, NodeClient to, String name) throws TimeoutException {
-    Future<JsonObject> arrival = to.awaitEvent(event -> "ephemeral".equals(event.getString("event"))
-        && name.equals(event.getJsonObject("message").getString("name")));
+    Future<JsonObject> arrival =
+        to.awaitEvent(
+            event ->
+                "ephemeral".equals(event.getString("event"))
+                    && name.equals(event.getJsonObject("message").getString("name")));
     await(from.command(cmd("broadcast").put("message", new JsonObject().put("name", name))));
     await(arrival);
   }
@@ -369,8 +419,9 @@ class RealClientSyncTest {
   }
 
   private String storedBody(TestMeeting meeting) throws TimeoutException {
-    String markdown = await(node.get("/api/meetings/" + meeting.id() + "/minutes.md", meeting.viewerToken()))
-        .bodyAsString();
+    String markdown =
+        await(node.get("/api/meetings/" + meeting.id() + "/minutes.md", meeting.viewerToken()))
+            .bodyAsString();
     return MinutesParser.parse(markdown).body();
   }
 
@@ -379,7 +430,8 @@ class RealClientSyncTest {
   }
 
   private NodeClient client(String token) {
-    NodeClient client = NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
+    NodeClient client =
+        NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
     processes.add(client);
     return client;
   }

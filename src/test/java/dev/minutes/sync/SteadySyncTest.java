@@ -22,28 +22,50 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @DisplayName("Many small changes with the official automerge-repo client")
 class SteadySyncTest {
-  @RegisterExtension
-  final RunningNode running = RunningNode.create().withNodeClients();
+  @RegisterExtension final RunningNode running = RunningNode.create().withNodeClients();
 
   @Test
-  @DisplayName("three editors typing one change per character converge, and a late joiner receives all of it")
+  @DisplayName(
+      "three editors typing one change per character converge, and a late joiner receives all of it")
   void editorsAndLateJoinerConverge() throws TimeoutException {
     JsonObject meeting = await(running.node().createMeeting(new JsonObject().put("chair", "Ada")));
     String token = meeting.getJsonObject("tokens").getString("editor");
     String url = meeting.getString("documentUrl");
-    try (NodeClient a = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
-        NodeClient b = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
-        NodeClient c = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
+    try (NodeClient a =
+            NodeClient.start(
+                running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
+        NodeClient b =
+            NodeClient.start(
+                running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
+        NodeClient c =
+            NodeClient.start(
+                running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
       for (NodeClient client : List.of(a, b, c)) {
         await(client.command(cmd("find").put("url", url)));
       }
       String wordA = "alpha-".repeat(15);
       String wordB = "bravo-".repeat(15);
       String wordC = "charlie-".repeat(12);
-      await(Future.all(
-          a.command(cmd("type").put("text", wordA).put("at", 0).put("perChange", 1).put("intervalMs", 2)),
-          b.command(cmd("type").put("text", wordB).put("at", "end").put("perChange", 1).put("intervalMs", 2)),
-          c.command(cmd("type").put("text", wordC).put("at", 0).put("perChange", 1).put("intervalMs", 3))));
+      await(
+          Future.all(
+              a.command(
+                  cmd("type")
+                      .put("text", wordA)
+                      .put("at", 0)
+                      .put("perChange", 1)
+                      .put("intervalMs", 2)),
+              b.command(
+                  cmd("type")
+                      .put("text", wordB)
+                      .put("at", "end")
+                      .put("perChange", 1)
+                      .put("intervalMs", 2)),
+              c.command(
+                  cmd("type")
+                      .put("text", wordC)
+                      .put("at", 0)
+                      .put("perChange", 1)
+                      .put("intervalMs", 3))));
       for (NodeClient client : List.of(a, b, c)) {
         await(client.command(cmd("waitSaved")));
       }
@@ -54,13 +76,21 @@ class SteadySyncTest {
       assertThat(textC).isEqualTo(textA);
       assertThat(textA).contains(wordA, wordB, wordC);
 
-      try (NodeClient late = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
+      try (NodeClient late =
+          NodeClient.start(
+              running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
         String joined = await(late.command(cmd("find").put("url", url))).getString("text");
-        String settled = await(late.command(cmd("waitText").put("equals", textA))).getString("text");
+        String settled =
+            await(late.command(cmd("waitText").put("equals", textA))).getString("text");
         assertThat(settled).isEqualTo(textA);
         assertThat(joined).isNotNull();
       }
-      String stored = await(running.node().get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token)).bodyAsString();
+      String stored =
+          await(
+                  running
+                      .node()
+                      .get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token))
+              .bodyAsString();
       assertThat(stored).endsWith(textA);
     }
   }

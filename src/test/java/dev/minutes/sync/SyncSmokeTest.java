@@ -16,16 +16,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("The official automerge-repo client against a minutes node")
 class SyncSmokeTest {
-  @RegisterExtension
-  final RunningNode running = RunningNode.create().withNodeClients();
+  @RegisterExtension final RunningNode running = RunningNode.create().withNodeClients();
 
   @Test
   @DisplayName("two editors type into one meeting concurrently and converge to the stored text")
   void twoEditorsConverge() throws TimeoutException {
-    JsonObject meeting = await(running.node().createMeeting(new JsonObject().put("chair", "Ada").put("agenda", List.of("One"))));
+    JsonObject meeting =
+        await(
+            running
+                .node()
+                .createMeeting(new JsonObject().put("chair", "Ada").put("agenda", List.of("One"))));
     String token = meeting.getJsonObject("tokens").getString("editor");
-    try (NodeClient a = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
-        NodeClient b = NodeClient.start(running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
+    try (NodeClient a =
+            NodeClient.start(
+                running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
+        NodeClient b =
+            NodeClient.start(
+                running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
       String url = meeting.getString("documentUrl");
       await(a.command(cmd("find").put("url", url)));
       await(b.command(cmd("find").put("url", url)));
@@ -36,7 +43,12 @@ class SyncSmokeTest {
       await(b.command(cmd("waitSaved")));
       String textA = await(a.command(cmd("waitText").put("contains", "beta "))).getString("text");
       String textB = await(b.command(cmd("waitText").put("contains", "alpha "))).getString("text");
-      String stored = await(running.node().get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token)).bodyAsString();
+      String stored =
+          await(
+                  running
+                      .node()
+                      .get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token))
+              .bodyAsString();
       assertThat(textA).isEqualTo(textB);
       assertThat(stored).endsWith(textA);
       assertThat(running.node().node().natives().liveSyncStates()).isEqualTo(2);

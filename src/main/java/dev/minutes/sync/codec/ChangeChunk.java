@@ -8,18 +8,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One uncompressed Automerge change chunk, read without Automerge: its bytes, its hash and the hashes
- * it depends on.
+ * One uncompressed Automerge change chunk, read without Automerge: its bytes, its hash and the
+ * hashes it depends on.
  *
- * <p>Chunk layout: {@code magic(85 6f 4a 83) · checksum(4 B) · type(1 B) · LEB128 length · body}; the
- * hash is SHA-256 over {@code type · LEB128 length · body} and the checksum is its first four bytes,
- * which {@link #parse} verifies. A change body starts with its dependencies: LEB128 n, n × 32-byte
- * hashes. Only type 1 (change) is read: compressed changes (type 2) and whole documents (type 0) are
- * refused, so callers take Automerge's own path for them.
+ * <p>Chunk layout: {@code magic(85 6f 4a 83) · checksum(4 B) · type(1 B) · LEB128 length · body};
+ * the hash is SHA-256 over {@code type · LEB128 length · body} and the checksum is its first four
+ * bytes, which {@link #parse} verifies. A change body starts with its dependencies: LEB128 n, n ×
+ * 32-byte hashes. Only type 1 (change) is read: compressed changes (type 2) and whole documents
+ * (type 0) are refused, so callers take Automerge's own path for them.
  *
  * @param bytes the whole chunk, magic included (not copied)
- * @param hash  its 32-byte change hash
- * @param deps  the 32-byte hashes of the changes it depends on
+ * @param hash its 32-byte change hash
+ * @param deps the 32-byte hashes of the changes it depends on
  */
 public record ChangeChunk(byte[] bytes, byte[] hash, List<byte[]> deps) {
   private static final byte[] MAGIC = {(byte) 0x85, 0x6f, 0x4a, (byte) 0x83};
@@ -44,8 +44,8 @@ public record ChangeChunk(byte[] bytes, byte[] hash, List<byte[]> deps) {
   }
 
   /**
-   * Wraps a change body (dependencies, actor, counters, op columns) in a chunk: magic, checksum, type
-   * and length, as Automerge writes it.
+   * Wraps a change body (dependencies, actor, counters, op columns) in a chunk: magic, checksum,
+   * type and length, as Automerge writes it.
    */
   public static ChangeChunk assemble(byte[] body) {
     ByteArrayOutputStream hashed = new ByteArrayOutputStream(body.length + 6);

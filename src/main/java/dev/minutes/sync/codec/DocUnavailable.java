@@ -7,15 +7,16 @@ import java.util.Objects;
  *
  * @param targetId the peer told; {@code null} only when decoded from a frame without one
  */
-public record DocUnavailable(String senderId, String targetId, String documentId) implements ProtocolMessage {
+public record DocUnavailable(String senderId, String targetId, String documentId)
+    implements ProtocolMessage {
 
-    public DocUnavailable {
-        Objects.requireNonNull(senderId, "senderId");
-        Objects.requireNonNull(documentId, "documentId");
-    }
+  public DocUnavailable {
+    Objects.requireNonNull(senderId, "senderId");
+    Objects.requireNonNull(documentId, "documentId");
+  }
 
-    @Override
-    public String type() {
-        return DOC_UNAVAILABLE;
-    }
+  @Override
+  public String type() {
+    return DOC_UNAVAILABLE;
+  }
 }

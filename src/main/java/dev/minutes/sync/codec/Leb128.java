@@ -3,7 +3,9 @@ package dev.minutes.sync.codec;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
-/** LEB128 integers as Automerge writes and reads them (sync messages, bloom filters, change chunks). */
+/**
+ * LEB128 integers as Automerge writes and reads them (sync messages, bloom filters, change chunks).
+ */
 public final class Leb128 {
   private Leb128() {}
 
@@ -17,7 +19,10 @@ public final class Leb128 {
     } while (rest != 0);
   }
 
-  /** Writes {@code value} as signed LEB128 (two's complement, sign taken from bit 6 of the last byte). */
+  /**
+   * Writes {@code value} as signed LEB128 (two's complement, sign taken from bit 6 of the last
+   * byte).
+   */
   public static void writeSigned(ByteArrayOutputStream out, long value) {
     long rest = value;
     while (true) {
@@ -32,8 +37,8 @@ public final class Leb128 {
   }
 
   /**
-   * Reads bytes and LEB128 numbers from a byte array; running past its end or a number wider than 64
-   * bits throws {@link MalformedMessageException} naming {@code what} is being read.
+   * Reads bytes and LEB128 numbers from a byte array; running past its end or a number wider than
+   * 64 bits throws {@link MalformedMessageException} naming {@code what} is being read.
    */
   public static final class Reader {
     private final byte[] data;

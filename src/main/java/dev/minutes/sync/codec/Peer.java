@@ -7,17 +7,18 @@ import java.util.Objects;
  *
  * @param targetId the peer being answered; {@code null} only when decoded from a frame without one
  */
-public record Peer(String senderId, String targetId, PeerMetadata peerMetadata, String selectedProtocolVersion)
-        implements ProtocolMessage {
+public record Peer(
+    String senderId, String targetId, PeerMetadata peerMetadata, String selectedProtocolVersion)
+    implements ProtocolMessage {
 
-    public Peer {
-        Objects.requireNonNull(senderId, "senderId");
-        Objects.requireNonNull(peerMetadata, "peerMetadata");
-        Objects.requireNonNull(selectedProtocolVersion, "selectedProtocolVersion");
-    }
+  public Peer {
+    Objects.requireNonNull(senderId, "senderId");
+    Objects.requireNonNull(peerMetadata, "peerMetadata");
+    Objects.requireNonNull(selectedProtocolVersion, "selectedProtocolVersion");
+  }
 
-    @Override
-    public String type() {
-        return PEER;
-    }
+  @Override
+  public String type() {
+    return PEER;
+  }
 }

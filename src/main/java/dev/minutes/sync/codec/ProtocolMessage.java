@@ -7,20 +7,20 @@ package dev.minutes.sync.codec;
  * arrays: whoever builds one hands the array over and must not modify it afterwards.
  */
 public sealed interface ProtocolMessage
-        permits Join, Peer, ErrorMessage, Leave, Sync, Request, DocUnavailable, Ephemeral, Ignored {
+    permits Join, Peer, ErrorMessage, Leave, Sync, Request, DocUnavailable, Ephemeral, Ignored {
 
-    String JOIN = "join";
-    String PEER = "peer";
-    String ERROR = "error";
-    String LEAVE = "leave";
-    String SYNC = "sync";
-    String REQUEST = "request";
-    String DOC_UNAVAILABLE = "doc-unavailable";
-    String EPHEMERAL = "ephemeral";
+  String JOIN = "join";
+  String PEER = "peer";
+  String ERROR = "error";
+  String LEAVE = "leave";
+  String SYNC = "sync";
+  String REQUEST = "request";
+  String DOC_UNAVAILABLE = "doc-unavailable";
+  String EPHEMERAL = "ephemeral";
 
-    /** The wire {@code type}, e.g. {@code "sync"}. */
-    String type();
+  /** The wire {@code type}, e.g. {@code "sync"}. */
+  String type();
 
-    /** The peer id of the sender; never null. */
-    String senderId();
+  /** The peer id of the sender; never null. */
+  String senderId();
 }

@@ -6,18 +6,22 @@ import java.util.List;
 
 /**
  * A whole Automerge sync message, read and written without Automerge: what the server's fast sync
- * path needs (the changes themselves and the {@code have} entries, not only the header that
- * {@link SyncMessageInspector} reads).
+ * path needs (the changes themselves and the {@code have} entries, not only the header that {@link
+ * SyncMessageInspector} reads).
  *
- * @param heads       the sender's heads (32-byte hashes)
- * @param needCount   how many changes the sender asks for
- * @param lastSyncs   per {@code have} entry, how many last-sync hashes it names (0 = a reset)
- * @param blooms      per {@code have} entry, its bloom filter bytes (empty for none)
- * @param changes     the change chunks, each as sent (not split further)
+ * @param heads the sender's heads (32-byte hashes)
+ * @param needCount how many changes the sender asks for
+ * @param lastSyncs per {@code have} entry, how many last-sync hashes it names (0 = a reset)
+ * @param blooms per {@code have} entry, its bloom filter bytes (empty for none)
+ * @param changes the change chunks, each as sent (not split further)
  * @param offersVersion2 whether the message ends with capabilities that include version 2 messages
- *                    (Automerge answers such a peer in version 2 from then on)
+ *     (Automerge answers such a peer in version 2 from then on)
  */
-public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> lastSyncs, List<byte[]> blooms,
+public record SyncMessageParts(
+    List<byte[]> heads,
+    int needCount,
+    List<Integer> lastSyncs,
+    List<byte[]> blooms,
     List<byte[]> changes,
     boolean offersVersion2) {
   private static final int CAPABILITY_VERSION_2 = 2;
@@ -26,7 +30,10 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
   private static final int HASH_LENGTH = 32;
   private static final byte[] EMPTY_BLOOM = new byte[0];
 
-  /** The bloom filter of the first {@code have} entry, empty when there is none (what Automerge's sync reads). */
+  /**
+   * The bloom filter of the first {@code have} entry, empty when there is none (what Automerge's
+   * sync reads).
+   */
   public byte[] firstBloom() {
     return blooms.isEmpty() ? EMPTY_BLOOM : blooms.get(0);
   }
@@ -66,25 +73,31 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
 
   /**
    * Writes the message a server sends to a peer that holds everything of ours but {@code changes}:
-   * our heads, no need, one {@code have} entry whose last sync is our heads with an empty bloom filter
-   * ("I hold exactly these heads and nothing else"), and the changes. Automerge writes an empty bloom
-   * filter as zero bytes, and this is its version 1 layout, which every Automerge reads.
+   * our heads, no need, one {@code have} entry whose last sync is our heads with an empty bloom
+   * filter ("I hold exactly these heads and nothing else"), and the changes. Automerge writes an
+   * empty bloom filter as zero bytes, and this is its version 1 layout, which every Automerge
+   * reads.
    */
   public static byte[] write(List<byte[]> heads, List<byte[]> changes) {
     return write(heads, heads, EMPTY_BLOOM, changes, false);
   }
 
   /**
-   * Writes a version 1 message with no need and one {@code have} entry: "since {@code lastSync} I hold
-   * only the changes in {@code bloom}" (Automerge's bloom filter bytes, empty for none), then the
-   * changes. This is what an Automerge peer that is in step with the other side sends; in {@code version2}
-   * (to a peer that offered it) the same fields follow the version 2 byte (capabilities are offered only
-   * on the first message of a sync state, so none follow).
+   * Writes a version 1 message with no need and one {@code have} entry: "since {@code lastSync} I
+   * hold only the changes in {@code bloom}" (Automerge's bloom filter bytes, empty for none), then
+   * the changes. This is what an Automerge peer that is in step with the other side sends; in
+   * {@code version2} (to a peer that offered it) the same fields follow the version 2 byte
+   * (capabilities are offered only on the first message of a sync state, so none follow).
    */
-  public static byte[] write(List<byte[]> heads, List<byte[]> lastSync, byte[] bloom, List<byte[]> changes,
+  public static byte[] write(
+      List<byte[]> heads,
+      List<byte[]> lastSync,
+      byte[] bloom,
+      List<byte[]> changes,
       boolean version2) {
     ByteArrayOutputStream out =
-        new ByteArrayOutputStream(64 + (heads.size() + lastSync.size()) * 33 + bloom.length + total(changes));
+        new ByteArrayOutputStream(
+            64 + (heads.size() + lastSync.size()) * 33 + bloom.length + total(changes));
     out.write(version2 ? VERSION_2 : VERSION_1);
     hashes(out, heads);
     Leb128.writeUnsigned(out, 0); // need
@@ -101,13 +114,14 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
   }
 
   /**
-   * Writes the answer to a peer that holds nothing: version 2, our heads, and the whole saved document
-   * as its one chunk (which version 2 allows), so the peer loads one compressed document instead of
-   * applying every change of the meeting one by one. The {@code have} entry says "exactly these heads"
-   * as in {@link #write}; no capabilities follow.
+   * Writes the answer to a peer that holds nothing: version 2, our heads, and the whole saved
+   * document as its one chunk (which version 2 allows), so the peer loads one compressed document
+   * instead of applying every change of the meeting one by one. The {@code have} entry says
+   * "exactly these heads" as in {@link #write}; no capabilities follow.
    */
   public static byte[] writeDocument(List<byte[]> heads, byte[] savedDocument) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + heads.size() * 64 + savedDocument.length);
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(64 + heads.size() * 64 + savedDocument.length);
     out.write(VERSION_2);
     hashes(out, heads);
     Leb128.writeUnsigned(out, 0);
@@ -135,7 +149,6 @@ public record SyncMessageParts(List<byte[]> heads, int needCount, List<Integer> 
       out.writeBytes(hash);
     }
   }
-
 
   private static final class Reader {
     private final Leb128.Reader in;

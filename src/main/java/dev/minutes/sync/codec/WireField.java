@@ -5,43 +5,44 @@ import java.util.Arrays;
 
 /** The top-level keys of a protocol message the codec reads or writes, spelled as on the wire. */
 enum WireField {
-    TYPE("type"),
-    SENDER_ID("senderId"),
-    TARGET_ID("targetId"),
-    PEER_METADATA("peerMetadata"),
-    SELECTED_PROTOCOL_VERSION("selectedProtocolVersion"),
-    SUPPORTED_PROTOCOL_VERSIONS("supportedProtocolVersions"),
-    MESSAGE("message"),
-    DOCUMENT_ID("documentId"),
-    DATA("data"),
-    COUNT("count"),
-    SESSION_ID("sessionId");
+  TYPE("type"),
+  SENDER_ID("senderId"),
+  TARGET_ID("targetId"),
+  PEER_METADATA("peerMetadata"),
+  SELECTED_PROTOCOL_VERSION("selectedProtocolVersion"),
+  SUPPORTED_PROTOCOL_VERSIONS("supportedProtocolVersions"),
+  MESSAGE("message"),
+  DOCUMENT_ID("documentId"),
+  DATA("data"),
+  COUNT("count"),
+  SESSION_ID("sessionId");
 
-    /** Keys inside {@code peerMetadata}. */
-    static final String STORAGE_ID = "storageId";
-    static final String IS_EPHEMERAL = "isEphemeral";
+  /** Keys inside {@code peerMetadata}. */
+  static final String STORAGE_ID = "storageId";
 
-    private static final WireField[] ALL = values();
+  static final String IS_EPHEMERAL = "isEphemeral";
 
-    private final String key;
-    private final byte[] utf8;
+  private static final WireField[] ALL = values();
 
-    WireField(String key) {
-        this.key = key;
-        this.utf8 = key.getBytes(StandardCharsets.UTF_8);
+  private final String key;
+  private final byte[] utf8;
+
+  WireField(String key) {
+    this.key = key;
+    this.utf8 = key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  String key() {
+    return key;
+  }
+
+  /** The field whose key has these UTF-8 bytes, or null for a key the codec does not use. */
+  static WireField forKey(byte[] keyUtf8) {
+    for (WireField field : ALL) {
+      if (Arrays.equals(field.utf8, keyUtf8)) {
+        return field;
+      }
     }
-
-    String key() {
-        return key;
-    }
-
-    /** The field whose key has these UTF-8 bytes, or null for a key the codec does not use. */
-    static WireField forKey(byte[] keyUtf8) {
-        for (WireField field : ALL) {
-            if (Arrays.equals(field.utf8, keyUtf8)) {
-                return field;
-            }
-        }
-        return null;
-    }
+    return null;
+  }
 }

@@ -53,7 +53,9 @@ class ChangeChunkTest {
     ChangeHash first = type("a");
     ChangeHash second = type("b");
     List<ChangeChunk> chunks = ChangeChunk.splitAll(document.encodeChangesSince(start));
-    assertThat(chunks).extracting(ChangeChunk::hash).containsExactly(first.getBytes(), second.getBytes());
+    assertThat(chunks)
+        .extracting(ChangeChunk::hash)
+        .containsExactly(first.getBytes(), second.getBytes());
     assertThat(chunks.get(1).deps()).containsExactly(first.getBytes());
   }
 
@@ -64,7 +66,8 @@ class ChangeChunkTest {
     type("X");
     byte[] chunk = document.encodeChangesSince(before);
     chunk[chunk.length - 1] ^= 0x01;
-    assertThatThrownBy(() -> ChangeChunk.splitAll(chunk)).isInstanceOf(MalformedMessageException.class)
+    assertThatThrownBy(() -> ChangeChunk.splitAll(chunk))
+        .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("checksum");
   }
 
@@ -72,7 +75,8 @@ class ChangeChunkTest {
   @DisplayName("a whole saved document is not read as a change")
   void refusesDocumentChunk() {
     byte[] saved = document.save();
-    assertThatThrownBy(() -> ChangeChunk.splitAll(saved)).isInstanceOf(MalformedMessageException.class)
+    assertThatThrownBy(() -> ChangeChunk.splitAll(saved))
+        .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("not an uncompressed change");
   }
 

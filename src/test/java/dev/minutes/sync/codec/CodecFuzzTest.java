@@ -12,10 +12,10 @@ import org.automerge.SyncState;
 /**
  * Coverage-guided fuzzing of everything the server reads from a client before Automerge does.
  *
- * <p>In a normal build ({@code mvn verify}) each method runs once per committed input in
- * {@code src/test/resources/dev/minutes/sync/codec/CodecFuzzTestInputs/<method>/} (seeds from the
- * captured frames of the protocol notes, section 8, and real sync messages). With
- * {@code JAZZER_FUZZ=1} one method is fuzzed; see docs/reliability.md for the commands.
+ * <p>In a normal build ({@code mvn verify}) each method runs once per committed input in {@code
+ * src/test/resources/dev/minutes/sync/codec/CodecFuzzTestInputs/<method>/} (seeds from the captured
+ * frames of the protocol notes, section 8, and real sync messages). With {@code JAZZER_FUZZ=1} one
+ * method is fuzzed; see docs/reliability.md for the commands.
  */
 class CodecFuzzTest {
 

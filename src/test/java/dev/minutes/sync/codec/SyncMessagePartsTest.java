@@ -41,7 +41,8 @@ class SyncMessagePartsTest {
   }
 
   @Test
-  @DisplayName("a peer holding our old heads applies the changes of a written message and acknowledges our new heads")
+  @DisplayName(
+      "a peer holding our old heads applies the changes of a written message and acknowledges our new heads")
   void peerAppliesWrittenChanges() {
     Document peer = track(Document.load(server.save()));
     SyncState peerState = state();
@@ -49,17 +50,20 @@ class SyncMessagePartsTest {
     ChangeHash made = type(server, 0, "X");
     byte[] change = server.encodeChangesSince(before);
 
-    peer.receiveSyncMessage(peerState, SyncMessageParts.write(List.of(made.getBytes()), List.of(change)));
+    peer.receiveSyncMessage(
+        peerState, SyncMessageParts.write(List.of(made.getBytes()), List.of(change)));
 
     assertThat(text(peer)).isEqualTo("Xhello");
-    SyncMessageParts reply = SyncMessageParts.read(peer.generateSyncMessage(peerState).orElseThrow());
+    SyncMessageParts reply =
+        SyncMessageParts.read(peer.generateSyncMessage(peerState).orElseThrow());
     assertThat(reply.heads()).containsExactly(made.getBytes());
     assertThat(reply.needCount()).isZero();
     assertThat(reply.changes()).isEmpty();
   }
 
   @Test
-  @DisplayName("after a written message, the peer's next message carries exactly its own new change")
+  @DisplayName(
+      "after a written message, the peer's next message carries exactly its own new change")
   void peerSendsOnlyItsNewChange() {
     Document peer = track(Document.load(server.save()));
     SyncState peerState = state();
@@ -68,10 +72,12 @@ class SyncMessagePartsTest {
     peer.generateSyncMessage(peerState);
     ChangeHash typed = type(peer, 5, "!");
 
-    SyncMessageParts message = SyncMessageParts.read(peer.generateSyncMessage(peerState).orElseThrow());
+    SyncMessageParts message =
+        SyncMessageParts.read(peer.generateSyncMessage(peerState).orElseThrow());
 
     assertThat(message.changes()).hasSize(1);
-    assertThat(ChangeChunk.parse(message.changes().get(0), 0, message.changes().get(0).length).hash())
+    assertThat(
+            ChangeChunk.parse(message.changes().get(0), 0, message.changes().get(0).length).hash())
         .isEqualTo(typed.getBytes());
     server.applyEncodedChanges(message.changes().get(0));
     assertThat(text(server)).isEqualTo("hello!");
@@ -86,26 +92,31 @@ class SyncMessagePartsTest {
     Document peer = track(new Document());
     SyncState peerState = state();
 
-    peer.receiveSyncMessage(peerState, SyncMessageParts.writeDocument(hashes(server.getHeads()), server.save()));
+    peer.receiveSyncMessage(
+        peerState, SyncMessageParts.writeDocument(hashes(server.getHeads()), server.save()));
 
     assertThat(text(peer)).isEqualTo(text(server));
-    assertThat(hashes(peer.getHeads())).containsExactlyInAnyOrderElementsOf(hashes(server.getHeads()));
+    assertThat(hashes(peer.getHeads()))
+        .containsExactlyInAnyOrderElementsOf(hashes(server.getHeads()));
   }
 
   @Test
-  @DisplayName("reading messages Automerge wrote gives their heads and have entries: a first one names no last sync")
+  @DisplayName(
+      "reading messages Automerge wrote gives their heads and have entries: a first one names no last sync")
   void readsAutomergeMessages() {
     Document peer = track(Document.load(server.save()));
     SyncState serverState = state();
     SyncState peerState = state();
 
-    SyncMessageParts first = SyncMessageParts.read(peer.generateSyncMessage(peerState).orElseThrow());
+    SyncMessageParts first =
+        SyncMessageParts.read(peer.generateSyncMessage(peerState).orElseThrow());
     assertThat(first.heads()).containsExactlyInAnyOrderElementsOf(hashes(peer.getHeads()));
     assertThat(first.lastSyncs()).containsExactly(0);
 
     exchange(server, serverState, peer, peerState);
     ChangeHash typed = type(peer, 0, "Y");
-    SyncMessageParts later = SyncMessageParts.read(peer.generateSyncMessage(peerState).orElseThrow());
+    SyncMessageParts later =
+        SyncMessageParts.read(peer.generateSyncMessage(peerState).orElseThrow());
     assertThat(later.heads()).containsExactly(typed.getBytes());
     assertThat(later.needCount()).isZero();
     assertThat(later.lastSyncs()).isNotEmpty().doesNotContain(0);
