@@ -1,7 +1,8 @@
 /**
- * Shapes shared with the server (docs/contract.md §1 and §3). Strings inside `meta` arrive either as
- * plain JS strings (written by a JS client) or as Automerge ImmutableString objects (written by
- * the Java server), so they are typed as {@link MetaString} and read with `readMetaString`.
+ * Shapes shared with the server (docs/contract.md §1 and §3). Strings inside `meta` are text objects
+ * (plain JS strings) when written by this page or by this server, but other Java writers of the
+ * binding write scalar strings, which arrive as Automerge ImmutableString objects; so they are typed
+ * as {@link MetaString} and read with `readMetaString`.
  */
 
 /** A string field of the document as Automerge hands it to us. */
