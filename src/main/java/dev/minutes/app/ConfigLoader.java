@@ -1,5 +1,6 @@
 package dev.minutes.app;
 
+import dev.minutes.sync.SizeLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -68,7 +69,7 @@ public final class ConfigLoader {
     d.put("MINUTES_CREATE_TOKEN", "");
     d.put("MINUTES_OPERATOR_TOKEN", "");
     d.put("MINUTES_ALLOWED_ORIGINS", "");
-    d.put("MINUTES_MAX_FRAME_BYTES", "1048576");
+    d.put("MINUTES_MAX_FRAME_BYTES", "8388608");
     d.put("MINUTES_MAX_MESSAGE_BYTES", "8388608");
     d.put("MINUTES_MAX_HTTP_BODY_BYTES", "1048576");
     d.put("MINUTES_WRITE_QUEUE_BYTES", "4194304");
@@ -82,6 +83,8 @@ public final class ConfigLoader {
     d.put("MINUTES_COMPACT_AFTER", "500");
     d.put("MINUTES_SYNC_BATCH_MS", "20");
     d.put("MINUTES_SYNC_PING_MS", "30000");
+    d.put("MINUTES_MAX_BODY_CHARS", "200000");
+    d.put("MINUTES_MAX_CHANGES", "200000");
     d.put(
         "MINUTES_AUTOMERGE_THREADS",
         String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
@@ -165,6 +168,9 @@ public final class ConfigLoader {
         integer("MINUTES_COMPACT_AFTER", 1, Integer.MAX_VALUE),
         Duration.ofMillis(integer("MINUTES_SYNC_BATCH_MS", 0, 1_000)),
         Duration.ofMillis(integer("MINUTES_SYNC_PING_MS", 0, 3_600_000)),
+        new SizeLimits(
+            integer("MINUTES_MAX_BODY_CHARS", 1, 100_000_000),
+            integer("MINUTES_MAX_CHANGES", 1, 100_000_000)),
         integer("MINUTES_AUTOMERGE_THREADS", 1, 256),
         publishFolder,
         webhookUrl,

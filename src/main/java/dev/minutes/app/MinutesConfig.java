@@ -1,5 +1,6 @@
 package dev.minutes.app;
 
+import dev.minutes.sync.SizeLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ import java.util.Optional;
  *     meanwhile go together)
  * @param syncPingInterval how often a sync socket is pinged; one silent for a whole interval after
  *     a ping is closed (zero: never pinged)
+ * @param sizeLimits how large one meeting's document may grow (body characters, changes)
  * @param automergeThreads size of the worker pool running Automerge (JNI) work
  * @param publishFolder folder publish target directory; empty disables the folder target
  * @param webhookUrl webhook publish target; empty disables it
@@ -73,6 +75,7 @@ public record MinutesConfig(
     int compactAfter,
     Duration syncBatchWindow,
     Duration syncPingInterval,
+    SizeLimits sizeLimits,
     int automergeThreads,
     Optional<Path> publishFolder,
     Optional<URI> webhookUrl,

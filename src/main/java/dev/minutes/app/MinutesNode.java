@@ -113,7 +113,8 @@ public final class MinutesNode {
                 config.sessionIdle(),
                 config.compactAfter(),
                 config.presencePerSecond(),
-                config.syncBatchWindow()),
+                config.syncBatchWindow(),
+                config.sizeLimits()),
             syncMetrics,
             ephemeralBus);
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);

@@ -155,7 +155,11 @@ class DocumentSessionTest {
     Meeting meeting =
         meetingWithWriterAndReader(
             new SessionSettings(
-                Duration.ofMinutes(1), 500, 1_000_000, SessionSettings.DEFAULT_BATCH_WINDOW));
+                Duration.ofMinutes(1),
+                500,
+                1_000_000,
+                SessionSettings.DEFAULT_BATCH_WINDOW,
+                SizeLimits.DEFAULT));
     DocumentSession session = meeting.session();
     byte[] data = {(byte) 0xa0};
     for (int i = 0; i < 3 * DocumentSession.PRESENCE_SENDERS_KEPT; i++) {
