@@ -157,14 +157,17 @@ public record ChunkCensus(Tally changeChunks, Tally documents, boolean oversized
     return rows;
   }
 
-  /**
-   * A run-length encoded column: runs {@code (n, value)}, literals {@code (-n, n values)}, nulls
-   * {@code (0, n)}.
-   */
   private static long rleRows(byte[] column) {
-    Leb128.Reader in = new Leb128.Reader(column, 0, "run-length column");
+    return rleRows(new Leb128.Reader(column, 0, "run-length column"), column.length);
+  }
+
+  /**
+   * Rows of a run-length encoded column read from {@code in} up to {@code end}: runs {@code (n,
+   * value)}, literals {@code (-n, n values)}, nulls {@code (0, n)}.
+   */
+  public static long rleRows(Leb128.Reader in, int end) {
     long rows = 0;
-    while (in.remaining() > 0) {
+    while (in.position() < end) {
       long run = in.signed();
       if (run > 0) {
         in.unsigned();
