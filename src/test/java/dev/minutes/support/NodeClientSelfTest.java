@@ -189,19 +189,22 @@ class NodeClientSelfTest {
   }
 
   @Test
-  @DisplayName("finding a document that exists nowhere fails fast as unavailable")
+  @DisplayName(
+      "finding a document that exists nowhere fails as unavailable because the server says so, not by a timeout")
   void unknownDocumentIsUnavailableFast() throws TimeoutException {
     NodeClient b = client("seeker");
     String url = await(b.command(cmd("randomUrl"))).getString("url");
     await(b.awaitEvent("peer"));
 
-    assertThatThrownBy(() -> await(b.command(cmd("find").put("url", url))))
+    // The client would give up only after two minutes, far past await's bound: a failure within
+    // the bound comes from the server's doc-unavailable answer.
+    assertThatThrownBy(
+            () -> await(b.command(cmd("find").put("url", url).put("timeoutMs", 120_000))))
         .isInstanceOfSatisfying(
             NodeCommandException.class,
             failure -> {
               assertThat(failure.error()).contains("unavailable");
               assertThat(failure.reply().getBoolean("unavailable")).isTrue();
-              assertThat(failure.reply().getLong("elapsedMs")).isLessThan(1000);
             });
   }
 

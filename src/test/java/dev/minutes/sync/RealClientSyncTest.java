@@ -121,10 +121,9 @@ class RealClientSyncTest {
     await(Future.all(typingA, typingB));
     await(Future.all(a.command(cmd("waitSaved")), b.command(cmd("waitSaved"))));
     String expected = typedA + initial + typedB;
-    assertThat(await(a.command(cmd("waitText").put("equals", expected))).getString("text"))
-        .isEqualTo(expected);
-    assertThat(await(b.command(cmd("waitText").put("equals", expected))).getString("text"))
-        .isEqualTo(expected);
+    // Each wait fails by timing out unless that client converges on the expected text.
+    await(a.command(cmd("waitText").put("equals", expected)));
+    await(b.command(cmd("waitText").put("equals", expected)));
     assertThat(storedBody(meeting)).isEqualTo(expected);
     double messages = await(node.metric("minutes_sync_fast_path_messages_total")) - messagesBefore;
     double exits = await(node.metric("minutes_sync_fast_path_exits_total")) - exitsBefore;

@@ -79,11 +79,9 @@ class SteadySyncTest {
       try (NodeClient late =
           NodeClient.start(
               running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
-        String joined = await(late.command(cmd("find").put("url", url))).getString("text");
-        String settled =
-            await(late.command(cmd("waitText").put("equals", textA))).getString("text");
-        assertThat(settled).isEqualTo(textA);
-        assertThat(joined).isNotNull();
+        await(late.command(cmd("find").put("url", url)));
+        // Fails by timing out unless the late joiner converges on the others' text.
+        await(late.command(cmd("waitText").put("equals", textA)));
       }
       String stored =
           await(
