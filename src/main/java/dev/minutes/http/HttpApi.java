@@ -1,12 +1,12 @@
 package dev.minutes.http;
 
 import dev.minutes.meeting.MeetingService;
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.publish.PublishOperations;
 import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
 import dev.minutes.sync.SessionRegistry;
+import dev.minutes.sync.SyncMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,12 +1,12 @@
 package dev.minutes.http;
 
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.sync.AccessPolicy;
 import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerConnection;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
 import dev.minutes.sync.SessionRegistry;
+import dev.minutes.sync.SyncMetrics;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -1,6 +1,5 @@
 package dev.minutes.sync;
 
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.store.DocumentStore;
 import dev.minutes.store.LogSlice;
 import dev.minutes.store.StoreException;

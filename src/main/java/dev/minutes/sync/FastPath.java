@@ -1,6 +1,5 @@
 package dev.minutes.sync;
 
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.sync.codec.ChangeChunk;
 import dev.minutes.sync.codec.MalformedMessageException;
 import dev.minutes.sync.codec.SyncMessageParts;

@@ -1,6 +1,5 @@
 package dev.minutes.sync;
 
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.sync.codec.Ephemeral;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -1,7 +1,5 @@
 package dev.minutes.sync;
 
-import dev.minutes.metrics.DocumentMeters;
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.store.LogSlice;
 import dev.minutes.store.StoredDocument;
 import dev.minutes.sync.codec.ChangeChunk;

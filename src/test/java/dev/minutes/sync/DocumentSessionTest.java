@@ -3,7 +3,6 @@ package dev.minutes.sync;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.store.DocumentStore;
 import dev.minutes.store.LogSlice;
 import dev.minutes.store.RedisConnection;

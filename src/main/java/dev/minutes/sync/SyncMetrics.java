@@ -1,6 +1,5 @@
-package dev.minutes.metrics;
+package dev.minutes.sync;
 
-import dev.minutes.sync.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

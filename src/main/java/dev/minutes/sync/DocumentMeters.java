@@ -1,4 +1,4 @@
-package dev.minutes.metrics;
+package dev.minutes.sync;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
