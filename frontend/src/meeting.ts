@@ -17,10 +17,12 @@ import { ActionItemsPanel } from "./ui/actionItemsPanel.js"
 import { CloseDialog } from "./ui/closeDialog.js"
 import { FinalPanel } from "./ui/finalPanel.js"
 import { MeetingLayout } from "./ui/meetingLayout.js"
+import { MinutesPreview } from "./ui/minutesPreview.js"
 import { NamePrompt } from "./ui/namePrompt.js"
 import { OutlinePanel } from "./ui/outlinePanel.js"
 import { PresenceList } from "./ui/presenceList.js"
 import { StatusIndicator } from "./ui/statusIndicator.js"
+import { storedViewMode, type ViewMode, ViewModeSwitch } from "./ui/viewModes.js"
 
 /** Recomputing the outline and action items at most this often keeps typing smooth. */
 const DERIVED_REFRESH_MS = 150
@@ -67,6 +69,9 @@ export class MeetingPage {
   readonly #outline: OutlinePanel
   readonly #actionItems: ActionItemsPanel
   readonly #people = new PresenceList()
+  readonly #preview = new MinutesPreview(() => this.#currentText())
+  readonly #viewSwitch: ViewModeSwitch
+  #view: ViewMode = storedViewMode()
 
   constructor(root: HTMLElement, route: MeetingRoute, api: MinutesApi) {
     this.#route = route
@@ -76,6 +81,7 @@ export class MeetingPage {
       select: (item) => this.#editor?.goTo(item.from),
       toggle: this.#editor && !this.#editor.readOnly ? (item) => this.#toggleActionItem(item) : null,
     }))
+    this.#viewSwitch = new ViewModeSwitch(this.#view, (mode) => this.#showView(mode))
     this.#layout = new MeetingLayout(root, {
       indicator: this.#indicator.element,
       announcer: this.#indicator.announcer,
@@ -84,7 +90,10 @@ export class MeetingPage {
       actionItems: this.#actionItems.element,
       finalPanel: this.#finalPanel.element,
       closeDialog: this.#closeDialog.element,
+      preview: this.#preview.element,
+      viewSwitch: this.#viewSwitch.element,
     })
+    this.#showView(this.#view)
   }
 
   async start(): Promise<void> {
@@ -194,6 +203,7 @@ export class MeetingPage {
     })
     this.#editor = editor
     this.#layout.editorReady()
+    this.#preview.changed()
     this.#layout.showReadOnly(readOnly ? (role === "viewer" ? "Read only" : "Closed") : null)
 
     const status = new SyncStatus(meetingRepo.repo, handle, meetingRepo.socket)
@@ -290,7 +300,22 @@ export class MeetingPage {
     editor.showRemoteCursors(cursors)
   }
 
+  #showView(mode: ViewMode): void {
+    this.#view = mode
+    this.#viewSwitch.show(mode)
+    this.#layout.showView(mode)
+    this.#preview.setVisible(mode !== "edit")
+  }
+
+  /** The minutes' text as this page shows it (the editor's, which is the final text once frozen). */
+  #currentText(): string {
+    if (this.#editor) return this.#editor.text()
+    const body = this.#handle?.doc().body
+    return typeof body === "string" ? body : ""
+  }
+
   #documentChanged(): void {
+    this.#preview.changed()
     // Closing must show within a second everywhere: check it on every change, not debounced.
     const doc = this.#handle?.doc()
     if (doc && readMetaString(doc.status) === "closed" && this.#closed === null) {
@@ -307,7 +332,7 @@ export class MeetingPage {
     const handle = this.#handle
     if (!handle) return
     const doc = handle.doc()
-    const text = this.#editor?.text() ?? (typeof doc.body === "string" ? doc.body : "")
+    const text = this.#currentText()
     this.#outline.show(parseOutline(text))
     this.#actionItems.show(parseActionItems(text))
     const subject = readMetaString(doc.meta?.subject) || this.#info?.meta.subject || ""
@@ -366,6 +391,9 @@ export class MeetingPage {
       const frozen = A.view(handle.doc(), this.#closed.heads)
       if (typeof frozen.body === "string") this.#editor.freeze(frozen.body)
     }
+    // The final minutes show rendered: beside the editor unless this browser chose the preview alone.
+    if (this.#view === "edit") this.#showView("split")
+    this.#preview.changed()
     const updated = readMetaString(handle?.doc().meta?.updated) || this.#info?.meta.updated || "minutes"
     this.#finalPanel.reveal(this.#closed.by, this.#closed.at, `${updated}.md`)
     void this.#loadFinalText()
@@ -378,6 +406,7 @@ export class MeetingPage {
       this.#finalPanel.showText(markdown)
       const body = bodyOfMinutesFile(markdown)
       if (body !== null) this.#editor?.freeze(body)
+      this.#preview.changed()
     } catch (error) {
       console.error("Loading the final minutes failed", error)
       this.#finalPanel.showTextError(

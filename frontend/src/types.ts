@@ -79,7 +79,12 @@ export interface PublishTarget {
   attempts: number
   lastError: string | null
   deliveredAt: string | null
+  /** Where the target put it, as the server knows it (a folder target: a path on the server). */
   location?: string | null
+  /** The file's path relative to the published folder (with MINUTES_PUBLISHED_URL set). */
+  path?: string | null
+  /** Where the docs site shows the published minutes (with MINUTES_PUBLISHED_URL set). */
+  url?: string | null
 }
 
 export interface ActionItemInfo {

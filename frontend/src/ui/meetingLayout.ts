@@ -1,6 +1,7 @@
 import type { Role } from "../types.js"
 import { h, replaceChildren } from "./dom.js"
 import { ErrorBanner } from "./errorBanner.js"
+import type { ViewMode } from "./viewModes.js"
 
 export interface MeetingParts {
   readonly indicator: HTMLElement
@@ -10,6 +11,8 @@ export interface MeetingParts {
   readonly actionItems: HTMLElement
   readonly finalPanel: HTMLElement
   readonly closeDialog: HTMLDialogElement
+  readonly preview: HTMLElement
+  readonly viewSwitch: HTMLElement
 }
 
 const ROLE_LABEL: Record<Role, string> = { chair: "Chair", editor: "Editor", viewer: "Viewer" }
@@ -29,6 +32,7 @@ export class MeetingLayout {
   readonly #namePromptSlot: HTMLElement
   readonly #chairPanel: HTMLElement
   readonly #loading: HTMLElement
+  readonly #workspace: HTMLElement
 
   constructor(root: HTMLElement, parts: MeetingParts) {
     this.#subject = h("h1", { class: "meeting-subject", "data-testid": "meeting-subject" }, "Loading the meeting…")
@@ -47,10 +51,21 @@ export class MeetingLayout {
       h("div", { class: "meeting-heading" }, this.#subject, this.#date),
       h("div", { class: "topbar-status" }, this.#role, this.#readOnly, parts.indicator, parts.announcer),
     )
+    this.#workspace = h(
+      "section",
+      { class: "editor-pane", "aria-label": "Minutes", "data-view": "edit" },
+      h("div", { class: "pane-toolbar" }, parts.viewSwitch),
+      h(
+        "div",
+        { class: "panes" },
+        h("div", { class: "pane pane-editor" }, this.editorHost),
+        h("div", { class: "pane pane-preview" }, parts.preview),
+      ),
+    )
     const main = h(
       "main",
       { class: "meeting-layout", id: "main" },
-      h("section", { class: "editor-pane", "aria-label": "Minutes" }, this.editorHost),
+      this.#workspace,
       h(
         "aside",
         { class: "side", "aria-label": "Meeting tools" },
@@ -63,7 +78,7 @@ export class MeetingLayout {
     )
     replaceChildren(
       root,
-      h("a", { class: "skip-link", href: "#editor" }, "Skip to the minutes"),
+      h("a", { class: "skip-link", href: "#main" }, "Skip to the minutes"),
       header,
       this.banner.element,
       main,
@@ -76,6 +91,11 @@ export class MeetingLayout {
     this.#date.textContent = date ? formatDate(date) : ""
     this.#date.dataset.date = date
     document.title = subject ? `${subject} · minutes` : "minutes"
+  }
+
+  /** Which of editor and preview show: `edit`, `split` (side by side, stacked on phones) or `preview`. */
+  showView(mode: ViewMode): void {
+    this.#workspace.dataset.view = mode
   }
 
   showRole(role: Role): void {
