@@ -1,6 +1,8 @@
 import { next as A } from "@automerge/automerge/slim"
 import { type DocHandle, isValidAutomergeUrl } from "@automerge/automerge-repo"
 import { ApiError, type MinutesApi } from "./api.js"
+import { type MeetingDetails, metaChanges } from "./details/meetingDetails.js"
+import { detailsOf, writeMeta } from "./details/metaWrite.js"
 import { MinutesEditor } from "./editor.js"
 import { guestName, rememberName, storedColor, storedName } from "./identity.js"
 import { cachedMeeting, cacheMeeting } from "./meetingCache.js"
@@ -15,6 +17,7 @@ import { parseOutline } from "./text/outline.js"
 import type { MeetingInfo, MinutesDoc, Role } from "./types.js"
 import { ActionItemsPanel } from "./ui/actionItemsPanel.js"
 import { CloseDialog } from "./ui/closeDialog.js"
+import { DetailsForm } from "./ui/detailsForm.js"
 import { FinalPanel } from "./ui/finalPanel.js"
 import { MeetingLayout } from "./ui/meetingLayout.js"
 import { MinutesPreview } from "./ui/minutesPreview.js"
@@ -56,6 +59,7 @@ export class MeetingPage {
   readonly #indicator = new StatusIndicator()
   readonly #finalPanel = new FinalPanel()
   readonly #closeDialog = new CloseDialog()
+  readonly #detailsForm = new DetailsForm((details) => this.#saveDetails(details))
   #info: MeetingInfo | null = null
   #handle: DocHandle<MinutesDoc> | null = null
   #editor: MinutesEditor | null = null
@@ -100,7 +104,7 @@ export class MeetingPage {
     const info = await this.#loadInfo()
     if (!info) return
     this.#info = info
-    this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "")
+    this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "", info.meta.description ?? "")
     this.#layout.showRole(info.role)
 
     const meetingRepo = createMeetingRepo(window.location, this.#route.meetingId, this.#route.token)
@@ -216,7 +220,7 @@ export class MeetingPage {
     meetingRepo.socket.on("peer-candidate", () => this.#presence?.reannounce())
 
     this.#startPresence(meetingRepo, handle, role)
-    if (role === "chair") this.#layout.showChairControls(() => this.#askToClose())
+    if (role === "chair") this.#layout.showChairControls(this.#detailsForm.element, () => this.#askToClose())
 
     handle.on("change", () => this.#documentChanged())
     this.#refreshDerived()
@@ -335,10 +339,24 @@ export class MeetingPage {
     const text = this.#currentText()
     this.#outline.show(parseOutline(text))
     this.#actionItems.show(parseActionItems(text))
-    const subject = readMetaString(doc.meta?.subject) || this.#info?.meta.subject || ""
-    const date = readMetaString(doc.meta?.updated) || this.#info?.meta.updated || ""
-    this.#layout.showMeta(subject, date)
+    const details = detailsOf(doc)
+    this.#layout.showMeta(
+      details.subject || this.#info?.meta.subject || "",
+      details.date || this.#info?.meta.updated || "",
+      details.description,
+    )
+    this.#detailsForm.show(details)
     this.#presenceChanged()
+  }
+
+  /** The chair saved valid details: write what changed into `meta`, where everyone sees it live. */
+  #saveDetails(wanted: MeetingDetails): boolean {
+    const handle = this.#handle
+    if (!handle || this.#closed !== null || this.#info?.role !== "chair") return false
+    const changes = metaChanges(detailsOf(handle.doc()), wanted)
+    if (Object.keys(changes).length === 0) return false
+    handle.change((doc) => writeMeta(doc, changes))
+    return true
   }
 
   #toggleActionItem(item: ActionItem): void {

@@ -27,6 +27,7 @@ export class MeetingLayout {
   readonly editorHost: HTMLElement
   readonly #subject: HTMLElement
   readonly #date: HTMLElement
+  readonly #description: HTMLElement
   readonly #role: HTMLElement
   readonly #readOnly: HTMLElement
   readonly #namePromptSlot: HTMLElement
@@ -37,6 +38,7 @@ export class MeetingLayout {
   constructor(root: HTMLElement, parts: MeetingParts) {
     this.#subject = h("h1", { class: "meeting-subject", "data-testid": "meeting-subject" }, "Loading the meeting…")
     this.#date = h("p", { class: "meeting-date", "data-testid": "meeting-date" })
+    this.#description = h("p", { class: "meeting-description", "data-testid": "meeting-description", hidden: true })
     this.#role = h("span", { class: "badge", "data-testid": "role-badge", hidden: true })
     this.#readOnly = h("span", { class: "badge badge-readonly", "data-testid": "readonly-badge", hidden: true })
     this.#loading = h("p", { class: "editor-loading", role: "status" }, "Loading the minutes…")
@@ -48,7 +50,7 @@ export class MeetingLayout {
       "header",
       { class: "topbar" },
       h("a", { class: "brand", href: "/" }, "minutes"),
-      h("div", { class: "meeting-heading" }, this.#subject, this.#date),
+      h("div", { class: "meeting-heading" }, this.#subject, this.#date, this.#description),
       h("div", { class: "topbar-status" }, this.#role, this.#readOnly, parts.indicator, parts.announcer),
     )
     this.#workspace = h(
@@ -86,10 +88,12 @@ export class MeetingLayout {
     )
   }
 
-  showMeta(subject: string, date: string): void {
+  showMeta(subject: string, date: string, description: string): void {
     this.#subject.textContent = subject || "Untitled meeting"
     this.#date.textContent = date ? formatDate(date) : ""
     this.#date.dataset.date = date
+    this.#description.textContent = description
+    this.#description.hidden = description === ""
     document.title = subject ? `${subject} · minutes` : "minutes"
   }
 
@@ -121,7 +125,8 @@ export class MeetingLayout {
     this.#loading.textContent = "The minutes are not available."
   }
 
-  showChairControls(onClose: () => void): void {
+  /** The chair's panel: the meeting's details to edit, and the close control. */
+  showChairControls(details: HTMLElement, onClose: () => void): void {
     const button = h(
       "button",
       { type: "button", class: "button button-danger", "data-testid": "close-button" },
@@ -131,6 +136,8 @@ export class MeetingLayout {
     replaceChildren(
       this.#chairPanel,
       h("h2", { id: "chair-title" }, "Chair"),
+      details,
+      h("h3", {}, "Closing"),
       h(
         "p",
         { class: "panel-note" },

@@ -352,6 +352,50 @@ class MeetingClientsTest {
   }
 
   @Test
+  @DisplayName(
+      "details the chair changes in the document (subject, date, description, permalink) are what the close publishes")
+  void editedDetailsArePublished() throws TimeoutException {
+    JsonObject meeting =
+        create(
+            new JsonObject()
+                .put("date", "2024-03-05")
+                .put("chair", "Ada")
+                .put("description", "First draft"));
+    NodeClient chair = client(meeting, "chair");
+    // As the page writes them: JS strings, which reach the server as text objects.
+    for (String[] field :
+        List.of(
+            new String[] {"subject", "Release planning"},
+            new String[] {"updated", "2024-03-12"},
+            new String[] {"permalink", "weekly-2024-03-12"},
+            new String[] {"description", "12th March 2024: release planning"})) {
+      await(
+          chair.command(cmd("put").put("path", List.of("meta", field[0])).put("value", field[1])));
+    }
+    await(chair.command(cmd("waitSaved")));
+
+    JsonObject info =
+        await(
+                running
+                    .node()
+                    .get("/api/meetings/" + meeting.getString("id"), token(meeting, "viewer")))
+            .bodyAsJsonObject();
+    await(running.node().post(closePath(meeting), token(meeting, "chair"), null));
+    PublishedMinutes published =
+        MinutesParser.parse(
+            await(running.node().get(minutesPath(meeting), token(meeting, "viewer")))
+                .bodyAsString());
+
+    assertThat(info.getJsonObject("meta").getString("subject")).isEqualTo("Release planning");
+    assertThat(published.frontMatter().subject()).isEqualTo("Release planning");
+    assertThat(published.frontMatter().updated()).isEqualTo("2024-03-12");
+    assertThat(published.frontMatter().permalink()).isEqualTo("weekly-2024-03-12");
+    assertThat(published.frontMatter().description())
+        .isEqualTo("12th March 2024: release planning");
+    assertThat(published.frontMatter().author().name()).isEqualTo("Ada");
+  }
+
+  @Test
   @DisplayName("a token opens exactly its own meeting's document over sync")
   void tokenOpensOnlyItsMeeting() throws TimeoutException {
     JsonObject mine = create(new JsonObject().put("chair", "Ada"));
