@@ -3,6 +3,7 @@ export type PageRoute =
   | { readonly kind: "start" }
   | { readonly kind: "meeting"; readonly meetingId: string; readonly token: string }
   | { readonly kind: "bad-link"; readonly reason: string }
+  | { readonly kind: "not-found" }
 
 const MEETING_PATH = /^\/m\/([^/]+)\/?$/
 
@@ -11,7 +12,8 @@ const MEETING_PATH = /^\/m\/([^/]+)\/?$/
  * token lives in the fragment so that it never reaches server or proxy logs.
  */
 export function routeOf(page: Pick<Location, "pathname" | "hash">): PageRoute {
-  if (!page.pathname.startsWith("/m/") && page.pathname !== "/m") return { kind: "start" }
+  if (page.pathname === "/" || page.pathname === "/index.html") return { kind: "start" }
+  if (!page.pathname.startsWith("/m/") && page.pathname !== "/m") return { kind: "not-found" }
   const match = MEETING_PATH.exec(page.pathname)
   const meetingId = match?.[1] ? safeDecode(match[1]) : ""
   if (!meetingId) {

@@ -24,6 +24,7 @@ import { MinutesPreview } from "./ui/minutesPreview.js"
 import { NamePrompt } from "./ui/namePrompt.js"
 import { OutlinePanel } from "./ui/outlinePanel.js"
 import { PresenceList } from "./ui/presenceList.js"
+import { showProblemPage } from "./ui/problemPage.js"
 import { StatusIndicator } from "./ui/statusIndicator.js"
 import { storedViewMode, type ViewMode, ViewModeSwitch } from "./ui/viewModes.js"
 
@@ -53,6 +54,7 @@ interface ClosedFacts {
  * judge of roles; this page only avoids producing changes the server would refuse.
  */
 export class MeetingPage {
+  readonly #root: HTMLElement
   readonly #route: MeetingRoute
   readonly #api: MinutesApi
   readonly #layout: MeetingLayout
@@ -78,6 +80,7 @@ export class MeetingPage {
   #view: ViewMode = storedViewMode()
 
   constructor(root: HTMLElement, route: MeetingRoute, api: MinutesApi) {
+    this.#root = root
     this.#route = route
     this.#api = api
     this.#outline = new OutlinePanel((entry) => this.#editor?.goTo(entry.from))
@@ -124,13 +127,12 @@ export class MeetingPage {
       handle = await meetingRepo.repo.find<MinutesDoc>(info.documentUrl)
     } catch (error) {
       console.error("Opening the meeting document failed", error)
-      this.#layout.failEditor()
-      this.#layout.banner.show(
+      this.#fail(
         "The minutes cannot be opened.",
         navigator.onLine
-          ? "The server did not send this meeting's text. Reload the page to try again."
-          : "You are offline, and this meeting has not been opened in this browser before. Connect and reload.",
-        { label: "Reload", run: () => window.location.reload() },
+          ? "The server did not send this meeting's text. Try again in a moment."
+          : "You are offline, and this meeting has not been opened in this browser before. Connect, then try again.",
+        true,
       )
       return
     }
@@ -182,19 +184,9 @@ export class MeetingPage {
     }
   }
 
+  /** Nothing to show: the meeting page gives way to a page that says why and offers a way back. */
   #fail(title: string, detail: string, offerReload: boolean): void {
-    this.#layout.failEditor()
-    this.#layout.banner.show(
-      title,
-      detail,
-      offerReload ? { label: "Reload", run: () => window.location.reload() } : undefined,
-    )
-    this.#indicator.show({
-      view: { kind: "error", text: "error", description: title },
-      connected: false,
-      pending: null,
-      storedLocally: true,
-    })
+    showProblemPage(this.#root, { title, detail, reload: offerReload })
   }
 
   #openEditor(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role): void {

@@ -14,8 +14,11 @@ describe("routeOf", () => {
     })
   })
 
-  it("treats the root and other paths as the start page", () => {
+  it("treats the root as the start page, and any other address as not found", () => {
     assert.deepEqual(routeOf({ pathname: "/", hash: "" }), { kind: "start" })
+    assert.deepEqual(routeOf({ pathname: "/index.html", hash: "" }), { kind: "start" })
+    assert.deepEqual(routeOf({ pathname: "/nope", hash: "" }), { kind: "not-found" })
+    assert.deepEqual(routeOf({ pathname: "/mx/abc", hash: "#token=x" }), { kind: "not-found" })
   })
 
   it("explains a link without token or id", () => {

@@ -121,10 +121,6 @@ export class MeetingLayout {
     this.#loading.remove()
   }
 
-  failEditor(): void {
-    this.#loading.textContent = "The minutes are not available."
-  }
-
   /** The chair's panel: the meeting's details to edit, and the close control. */
   showChairControls(details: HTMLElement, onClose: () => void): void {
     const button = h(

@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -90,10 +89,8 @@ public final class HttpApi {
                 ctx.response()
                     .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(parts.registry().scrape()));
-    StaticHandler page =
-        StaticHandler.create("webroot").setCachingEnabled(true).setIndexPage("index.html");
     router.get("/m/*").handler(ctx -> ctx.reroute("/index.html"));
-    router.get("/*").handler(page);
+    PageRoutes.mount(router);
     return router;
   }
 
