@@ -2,12 +2,14 @@ import "./style.css"
 import { MinutesApi } from "./api.js"
 import { routeOf } from "./links.js"
 import { MeetingPage } from "./meeting.js"
+import { registerServiceWorker } from "./offline/serviceWorker.js"
 import { StartPage } from "./startPage.js"
 import { showProblemPage } from "./ui/problemPage.js"
 
 const root = document.getElementById("app")
 if (!root) throw new Error("index.html has no #app element")
 
+registerServiceWorker()
 const api = new MinutesApi()
 const route = routeOf(window.location)
 switch (route.kind) {

@@ -48,13 +48,15 @@ class PageRoutesTest {
 
   @Test
   @DisplayName(
-      "index.html (for /, /m/… and itself) is revalidated on every load, so an upgrade reaches browsers at once")
+      "index.html (for /, /m/… and itself) and the service worker revalidate on every load, so an upgrade reaches browsers at once")
   void pageRevalidates() throws Exception {
-    for (String path : List.of("/", "/index.html", "/m/some-meeting")) {
+    for (String path : List.of("/", "/index.html", "/m/some-meeting", "/sw.js")) {
       HttpResponse<Buffer> page = get(path, HTML);
       assertThat(page.statusCode()).as(path).isEqualTo(200);
       assertThat(page.getHeader("cache-control")).as(path).isEqualTo("no-cache");
-      assertThat(page.bodyAsString()).as(path).contains("<div id=\"app\"");
+      assertThat(page.bodyAsString())
+          .as(path)
+          .contains(path.equals("/sw.js") ? "workbox" : "<div id=\"app\"");
       String lastModified = page.getHeader("last-modified");
       assertThat(lastModified).as("%s can be revalidated cheaply", path).isNotBlank();
 
