@@ -15,6 +15,7 @@ import {
   screenshot,
   WAIT_MS,
   waitForConvergence,
+  waitForFinalText,
 } from "./support/harness.mjs"
 
 const HUMAN = { delay: 120 }
@@ -106,11 +107,7 @@ test("after close the final minutes show rendered, with Copy and Download of the
   await chair.getByTestId("close-button").click()
   await chair.getByTestId("confirm-close").click()
   const published = await minutesMarkdown(meeting)
-  await chair.waitForFunction(
-    (expected) => document.querySelector("[data-testid=final-text]")?.textContent === expected,
-    published,
-    { timeout: WAIT_MS },
-  )
+  await waitForFinalText(chair, published)
   assert.equal(await chair.getByTestId("preview").isVisible(), true, "the final minutes show rendered")
   assert.equal(await chair.getByTestId("view-split").isChecked(), true)
   await chair.locator("[data-testid=preview] li strong", { hasText: "1.0" }).waitFor({ timeout: WAIT_MS })

@@ -120,6 +120,15 @@ export async function waitForPendingOffline(page, timeout = WAIT_MS) {
   return handle.jsonValue()
 }
 
+/** Waits until the page shows `markdown` as the final minutes file (after close). */
+export async function waitForFinalText(page, markdown, timeout = WAIT_MS) {
+  await page.waitForFunction(
+    (expected) => document.querySelector("[data-testid=final-text]")?.textContent === expected,
+    markdown,
+    { timeout },
+  )
+}
+
 /** Records every data-state the indicator takes from now on (read back with `recordedStates`). */
 export async function recordStates(page) {
   await page.evaluate(() => {
