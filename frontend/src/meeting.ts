@@ -4,13 +4,14 @@ import { ApiError, type MinutesApi } from "./api.js"
 import { type MeetingDetails, metaChanges } from "./details/meetingDetails.js"
 import { detailsOf, writeMeta } from "./details/metaWrite.js"
 import { MinutesEditor } from "./editor.js"
-import { guestName, rememberName, storedColor, storedName } from "./identity.js"
+import { personId, rememberName, storedName, UNNAMED } from "./identity.js"
 import { cachedMeeting, cacheMeeting } from "./meetingCache.js"
 import { MeetingPresence } from "./presence.js"
-import type { RemoteCursor } from "./remoteCursors.js"
+import { caretCursor, caretPosition, type RemoteCursor } from "./remoteCursors.js"
 import { createMeetingRepo, type MeetingRepo } from "./repo.js"
 import { type SyncSnapshot, SyncStatus } from "./sync/syncStatus.js"
 import { type ActionItem, parseActionItems } from "./text/actionItems.js"
+import { parseAttendees } from "./text/attendees.js"
 import { readMetaString } from "./text/metaString.js"
 import { bodyOfMinutesFile } from "./text/minutesFile.js"
 import { parseOutline } from "./text/outline.js"
@@ -211,7 +212,7 @@ export class MeetingPage {
     })
     meetingRepo.socket.on("peer-candidate", () => this.#presence?.reannounce())
 
-    this.#startPresence(meetingRepo, handle, role)
+    this.#startPresence(meetingRepo, handle, role, !closedAtStart)
     if (role === "chair") this.#layout.showChairControls(this.#detailsForm.element, () => this.#askToClose())
 
     handle.on("change", () => this.#documentChanged())
@@ -242,39 +243,38 @@ export class MeetingPage {
     }, CONNECTION_LOST_NOTICE_MS)
   }
 
-  #startPresence(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role): void {
+  #startPresence(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role, askName: boolean): void {
     const chosen = storedName()
-    const name = chosen ?? guestName()
     const presence = new MeetingPresence(handle, meetingRepo.repo.peerId, {
-      name,
-      color: storedColor(),
+      id: personId(),
+      name: chosen ?? UNNAMED,
+      joinedAt: Date.now(),
       role,
       cursor: null,
       line: 1,
     })
     this.#presence = presence
-    const prompt = new NamePrompt(name, chosen !== null, (newName) => {
-      rememberName(newName)
-      presence.setName(newName)
+    const prompt = new NamePrompt({
+      name: chosen ?? UNNAMED,
+      chosen: chosen !== null,
+      attendees: () => parseAttendees(this.#editor?.text() ?? ""),
+      onName: (newName) => {
+        rememberName(newName)
+        presence.setName(newName)
+      },
     })
     this.#layout.showNamePrompt(prompt.element)
     presence.onChange(() => this.#presenceChanged())
     presence.start()
-    this.#presenceChanged()
-    window.addEventListener("pagehide", () => presence.stop())
+    presence.followPage(window)
+    if (chosen === null && askName) prompt.open()
   }
 
   #localCursorMoved(position: number, line: number): void {
     const handle = this.#handle
     if (!handle || !this.#presence) return
-    let cursor: string | null = null
-    try {
-      cursor = A.getCursor(handle.doc(), ["body"], position)
-    } catch (error) {
-      // A position the document cannot name (should not happen); the line number still helps.
-      console.debug("No Automerge cursor for position", position, error)
-    }
-    this.#presence.setCursor(cursor, line)
+    // A position the document cannot name gives no cursor; the line number still helps.
+    this.#presence.setCursor(caretCursor(handle.doc(), position), line)
   }
 
   #presenceChanged(): void {
@@ -289,7 +289,7 @@ export class MeetingPage {
     const cursors: RemoteCursor[] = []
     for (const person of people) {
       if (person.self) continue
-      const position = resolveCursor(doc, person.cursor) ?? lineStart(state.doc, person.line)
+      const position = caretPosition(doc, person.cursor) ?? lineStart(state.doc, person.line)
       if (position === null) continue
       cursors.push({ key: person.key, name: person.name, color: person.color, position })
     }
@@ -468,16 +468,6 @@ function closedFactsFromInfo(info: MeetingInfo | null): ClosedFacts | null {
   const closed = info?.closed
   if (!closed) return null
   return { by: closed.by ?? "", at: closed.at ?? "", heads: closed.heads ?? [] }
-}
-
-function resolveCursor(doc: MinutesDoc, cursor: string | null): number | null {
-  if (cursor === null) return null
-  try {
-    return A.getCursorPosition(doc, ["body"], cursor)
-  } catch {
-    // The cursor points into a change that has not reached us yet: fall back to the line.
-    return null
-  }
 }
 
 function lineStart(text: { lines: number; line(n: number): { from: number } }, line: number): number | null {

@@ -63,7 +63,8 @@ export async function newContext(browser, options = {}) {
 
 /**
  * Opens a meeting link in a new page of `context` and waits until the editor is there. The person's
- * name is set beforehand, as if they had chosen it on an earlier visit.
+ * name is set beforehand, as if they had chosen it on an earlier visit (null: a first visit, the
+ * page asks for it).
  */
 export async function openMeeting(context, link, name) {
   const page = await context.newPage()
@@ -73,7 +74,7 @@ export async function openMeeting(context, link, name) {
     if (message.type() === "error") problems.push(message.text())
   })
   page.minutesProblems = problems
-  await page.addInitScript((chosen) => window.localStorage.setItem("minutes.name", chosen), name)
+  if (name !== null) await page.addInitScript((chosen) => window.localStorage.setItem("minutes.name", chosen), name)
   await page.goto(link)
   await page.locator("[data-testid=editor] .cm-content").waitFor({ timeout: WAIT_MS })
   return page
