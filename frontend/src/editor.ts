@@ -5,10 +5,12 @@ import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
 import { Compartment, EditorState } from "@codemirror/state"
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
+import { actionItemEditing, convertToChecklist, insertActionItem, toggleActionItem } from "./actionItemCommands.js"
 import { replaceAllTransaction } from "./binding/amToCodemirror.js"
 import { textBinding } from "./binding/plugin.js"
 import { minutesHighlight } from "./highlight.js"
 import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
+import type { ActionItem } from "./text/actionItems.js"
 import type { MinutesDoc } from "./types.js"
 
 export interface EditorOptions {
@@ -35,6 +37,7 @@ export class MinutesEditor {
       doc: binding.text,
       extensions: [
         history(),
+        actionItemEditing(),
         drawSelection(),
         highlightActiveLine(),
         highlightSelectionMatches(),
@@ -95,6 +98,19 @@ export class MinutesEditor {
       effects: EditorView.scrollIntoView(position, { y: "start", yMargin: 16 }),
     })
     this.view.focus()
+  }
+
+  /** Starts a new action item at the caret and offers the attendees as its owner. */
+  addActionItem(): void {
+    insertActionItem(this.view)
+  }
+
+  toggleActionItem(item: ActionItem): void {
+    toggleActionItem(this.view, item)
+  }
+
+  convertActionItem(item: ActionItem): void {
+    convertToChecklist(this.view, item)
   }
 
   showRemoteCursors(cursors: readonly RemoteCursor[]): void {

@@ -10,7 +10,7 @@ import { MeetingPresence } from "./presence.js"
 import { caretCursor, caretPosition, type RemoteCursor } from "./remoteCursors.js"
 import { createMeetingRepo, type MeetingRepo } from "./repo.js"
 import { type SyncSnapshot, SyncStatus } from "./sync/syncStatus.js"
-import { type ActionItem, parseActionItems } from "./text/actionItems.js"
+import { parseActionItems } from "./text/actionItems.js"
 import { parseAttendees } from "./text/attendees.js"
 import { readMetaString } from "./text/metaString.js"
 import { bodyOfMinutesFile } from "./text/minutesFile.js"
@@ -85,10 +85,15 @@ export class MeetingPage {
     this.#route = route
     this.#api = api
     this.#outline = new OutlinePanel((entry) => this.#editor?.goTo(entry.from))
-    this.#actionItems = new ActionItemsPanel(() => ({
-      select: (item) => this.#editor?.goTo(item.from),
-      toggle: this.#editor && !this.#editor.readOnly ? (item) => this.#toggleActionItem(item) : null,
-    }))
+    this.#actionItems = new ActionItemsPanel(() => {
+      const writable = this.#editor && !this.#editor.readOnly ? this.#editor : null
+      return {
+        select: (item) => this.#editor?.goTo(item.from),
+        toggle: writable ? (item) => writable.toggleActionItem(item) : null,
+        convert: writable ? (item) => writable.convertActionItem(item) : null,
+        add: writable ? () => writable.addActionItem() : null,
+      }
+    })
     this.#viewSwitch = new ViewModeSwitch(this.#view, (mode) => this.#showView(mode))
     this.#layout = new MeetingLayout(root, {
       indicator: this.#indicator.element,
@@ -349,22 +354,6 @@ export class MeetingPage {
     if (Object.keys(changes).length === 0) return false
     handle.change((doc) => writeMeta(doc, changes))
     return true
-  }
-
-  #toggleActionItem(item: ActionItem): void {
-    const handle = this.#handle
-    if (!handle || !this.#editor || this.#editor.readOnly) return
-    // The list may be up to DERIVED_REFRESH_MS old: find the item again in the current text.
-    const current = parseActionItems(this.#editor.text()).find(
-      (candidate) => candidate.line === item.line && candidate.owner === item.owner && candidate.text === item.text,
-    )
-    if (!current) {
-      this.#refreshDerived()
-      return
-    }
-    handle.change((doc) => {
-      A.splice(doc, ["body"], current.checkOffset, 1, current.done ? " " : "x")
-    })
   }
 
   #askToClose(): void {
