@@ -13,15 +13,8 @@ import {
   screenshot,
   WAIT_MS,
   waitForConvergence,
+  waitForEditorText,
 } from "./support/harness.mjs"
-
-async function waitForText(page, text) {
-  await page.waitForFunction(
-    (expected) => document.querySelector("[data-testid=editor]").minutesEditorText().includes(expected),
-    text,
-    { timeout: WAIT_MS },
-  )
-}
 
 /** The action items a page lists: form, owner, done. */
 async function listedItems(page) {
@@ -64,7 +57,7 @@ test("Enter on an empty checklist item ends the list; the add command starts an 
   await ben.keyboard.press("Enter")
   await ben.keyboard.press("Enter")
   await ben.keyboard.type("Back to the notes.", { delay: 30 })
-  await waitForText(ben, "Back to the notes.")
+  await waitForEditorText(ben, "Back to the notes.")
   await assertContains(
     ben,
     "#### Intro ####\n- [ ] Ben Editor: write the tests\n- [ ] Cy Viewer: read them\n\nBack to the notes.\n",
@@ -85,7 +78,7 @@ test("Enter on an empty checklist item ends the list; the add command starts an 
     .waitFor({ timeout: WAIT_MS })
   await ben.keyboard.press("Enter")
   await ben.keyboard.type("announce it", { delay: 30 })
-  await waitForText(ben, "announce it")
+  await waitForEditorText(ben, "announce it")
   await assertContains(
     ben,
     "#### Release ####\n- [ ] Ada Chair: tag the release\n- [ ] Cy Viewer: announce it\n",

@@ -9,8 +9,8 @@ import {
   newContext,
   openMeeting,
   screenshot,
-  WAIT_MS,
   waitForConvergence,
+  waitForEditorText,
 } from "./support/harness.mjs"
 
 const BEN = "alpha beta gamma delta"
@@ -28,14 +28,6 @@ function assertWhole(line, start, first, second) {
   assert.ok(
     line === `${start}${first}${second}` || line === `${start}${second}${first}`,
     `each person's words stay together: ${JSON.stringify(line)}`,
-  )
-}
-
-async function waitForText(page, text) {
-  await page.waitForFunction(
-    (expected) => document.querySelector("[data-testid=editor]").minutesEditorText().includes(expected),
-    text,
-    { timeout: WAIT_MS },
   )
 }
 
@@ -83,10 +75,10 @@ test("undo after someone else typed removes only one's own text, and redo brings
 
   await cursorAtEndOfLine(ben, "- Intro")
   await ben.keyboard.type(" (ben's note)", { delay: 40 })
-  await waitForText(ada, "- Intro (ben's note)")
+  await waitForEditorText(ada, "- Intro (ben's note)")
   await cursorAtEndOfLine(ada, "- Intro")
   await ada.keyboard.type(" ADA ADDS THIS", { delay: 40 })
-  await waitForText(ben, "- Intro (ben's note) ADA ADDS THIS")
+  await waitForEditorText(ben, "- Intro (ben's note) ADA ADDS THIS")
 
   // Ben's caret is still after his own note; Ctrl+Z takes back his note and nothing of Ada's.
   await ben.keyboard.press("Control+z")
@@ -107,7 +99,7 @@ test("undo after someone else typed removes only one's own text, and redo brings
   // Nothing more to undo for Ada: another Ctrl+Z leaves Ben's note alone.
   await ada.keyboard.press("Control+z")
   await ben.keyboard.type("!")
-  await waitForText(ada, "- Intro (ben's note)!")
+  await waitForEditorText(ada, "- Intro (ben's note)!")
   assert.equal(lineStarting(await editorText(ada), "- Intro"), "- Intro (ben's note)!")
 
   assertNoPageErrors(ben)

@@ -85,6 +85,15 @@ export async function editorText(page) {
   return page.evaluate(() => document.querySelector("[data-testid=editor]").minutesEditorText())
 }
 
+/** Waits until the editor text contains `text`. */
+export async function waitForEditorText(page, text, timeout = WAIT_MS) {
+  await page.waitForFunction(
+    (expected) => document.querySelector("[data-testid=editor]").minutesEditorText().includes(expected),
+    text,
+    { timeout },
+  )
+}
+
 export async function indicator(page) {
   return page.evaluate(() => {
     const element = document.querySelector("[data-testid=status-indicator]")
