@@ -7,6 +7,7 @@ import {
   createMeeting,
   cursorAtEndOfLine,
   editorText,
+  eventually,
   minutesMarkdown,
   newContext,
   openMeeting,
@@ -86,12 +87,18 @@ test("Enter on an empty checklist item ends the list; the add command starts an 
   )
 
   const text = await waitForConvergence([ben], meeting)
-  await ben.waitForFunction(() => document.querySelectorAll("[data-testid=action-items] li").length === 4, null, {
-    timeout: WAIT_MS,
-  })
-  assert.deepEqual(
-    (await listedItems(ben)).map(({ owner }) => owner),
-    ["Ben Editor", "Cy Viewer", "Ada Chair", "Cy Viewer"],
+  await eventually(
+    async () =>
+      assert.deepEqual(
+        (await listedItems(ben)).map(({ owner, text: what }) => `${owner}|${what}`),
+        [
+          "Ben Editor|Ben Editor write the tests",
+          "Cy Viewer|Cy Viewer read them",
+          "Ada Chair|Ada Chair tag the release",
+          "Cy Viewer|Cy Viewer announce it",
+        ],
+      ),
+    { what: "the four items listed with their owners" },
   )
   assert.equal(bodyOf(await minutesMarkdown(meeting)), text)
   await screenshot(ben, "action-items-added")
@@ -115,15 +122,15 @@ test("lines written by habit are listed as action items and become checklist ite
   await ada.keyboard.press("Enter")
   await ada.keyboard.type("ACTION: Ben to send the minutes\ntodo @cy: check the links", { delay: 20 })
   const before = await waitForConvergence([ada, ben], meeting)
-  await ben.waitForFunction(
-    () => document.querySelectorAll('[data-testid=action-items] li[data-form="habit"]').length === 2,
-    null,
-    { timeout: WAIT_MS },
+  // The panel follows the text a moment later (it is recomputed at most every 150 ms).
+  await eventually(
+    async () =>
+      assert.deepEqual(await listedItems(ben), [
+        { form: "habit", owner: "Ben", done: false, text: "Ben send the minutes" },
+        { form: "habit", owner: "cy", done: false, text: "cy check the links" },
+      ]),
+    { what: "both habitual lines listed" },
   )
-  assert.deepEqual(await listedItems(ben), [
-    { form: "habit", owner: "Ben", done: false, text: "Ben send the minutes" },
-    { form: "habit", owner: "cy", done: false, text: "cy check the links" },
-  ])
   await screenshot(ben, "action-items-habits-390-dark")
 
   // One click on Ben's page rewrites that line, and nothing else, for everyone.
