@@ -1,5 +1,5 @@
 import { next as A } from "@automerge/automerge/slim"
-import { type DocHandle, isValidAutomergeUrl } from "@automerge/automerge-repo"
+import { type DocHandle, isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo"
 import { ApiError, type MinutesApi } from "./api.js"
 import { type MeetingDetails, metaChanges } from "./details/meetingDetails.js"
 import { detailsOf, writeMeta } from "./details/metaWrite.js"
@@ -9,6 +9,7 @@ import { cachedMeeting, cacheMeeting } from "./meetingCache.js"
 import { MeetingPresence } from "./presence.js"
 import { caretCursor, caretPosition, type RemoteCursor } from "./remoteCursors.js"
 import { createMeetingRepo, type MeetingRepo } from "./repo.js"
+import { sizeLimitOf } from "./sync/refusals.js"
 import { type SyncSnapshot, SyncStatus } from "./sync/syncStatus.js"
 import { parseActionItems } from "./text/actionItems.js"
 import { parseAttendees } from "./text/attendees.js"
@@ -65,6 +66,7 @@ export class MeetingPage {
   readonly #detailsForm = new DetailsForm((details) => this.#saveDetails(details))
   #info: MeetingInfo | null = null
   #handle: DocHandle<MinutesDoc> | null = null
+  #meetingRepo: MeetingRepo | null = null
   #editor: MinutesEditor | null = null
   #status: SyncStatus | null = null
   #presence: MeetingPresence | null = null
@@ -117,6 +119,7 @@ export class MeetingPage {
     this.#layout.showRole(info.role)
 
     const meetingRepo = createMeetingRepo(window.location, this.#route.meetingId, this.#route.token)
+    this.#meetingRepo = meetingRepo
     meetingRepo.socket.onServerError((message) => this.#serverRefused(message))
 
     if (!isValidAutomergeUrl(info.documentUrl)) {
@@ -439,8 +442,36 @@ export class MeetingPage {
       )
       return
     }
+    const limit = sizeLimitOf(message)
+    if (limit) {
+      this.#layout.banner.show(
+        limit.kind === "body"
+          ? "Your last edit was not saved: the minutes would be too long."
+          : "Your last edit was not saved: this meeting's history is full.",
+        `${limit.detail} Nobody else sees that edit, and what you type after it cannot be saved either. ` +
+          "Drop your unsaved edits to go on from the saved minutes.",
+        { label: "Drop my unsaved edits", run: () => void this.#dropUnsavedEdits() },
+        "size-limit",
+      )
+      return
+    }
     this.#layout.banner.show("The server refused a change.", message)
     if (this.#info?.role === "viewer") this.#editor?.setReadOnly(true)
+  }
+
+  /**
+   * A refused change stays in this browser and every later edit builds on it, so none of them can
+   * be saved: forget the local copy and open the server's again.
+   */
+  async #dropUnsavedEdits(): Promise<void> {
+    const documentUrl = this.#info?.documentUrl
+    if (!this.#meetingRepo || !documentUrl || !isValidAutomergeUrl(documentUrl)) return
+    try {
+      await this.#meetingRepo.forgetLocalCopy(parseAutomergeUrl(documentUrl).documentId)
+    } catch (error) {
+      console.error("Forgetting this browser's copy of the meeting failed", error)
+    }
+    window.location.reload()
   }
 }
 

@@ -166,9 +166,9 @@ export async function cursorAtEndOfDocument(page) {
   await page.keyboard.press("Control+End")
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage })
 }
 
 /** No uncaught errors on the page (console errors of failed network requests while offline are expected). */
