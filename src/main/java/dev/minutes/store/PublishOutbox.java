@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.redisson.api.RScript;
+import org.redisson.api.StreamMessageId;
+import org.redisson.api.stream.StreamCreateGroupArgs;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -73,11 +75,11 @@ public final class PublishOutbox {
 
   /**
    * KEYS: outbox, due, pending, failed. ARGV: group, consumer, count, now, prefix. Returns entries
-   * turned into jobs.
+   * turned into jobs. Fails with NOGROUP when the consumer group does not exist (see {@link
+   * #ingest}).
    */
   private static final String INGEST =
       """
-      redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
       local reply = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>')
       if not reply then
         return 0
@@ -256,10 +258,40 @@ public final class PublishOutbox {
   }
 
   /**
+   * Creates the outbox stream's consumer group (and the stream) unless it exists. Once per start is
+   * enough; {@link #ingest} also creates it when it finds it missing (keys deleted, a Redis that
+   * lost its data).
+   */
+  public Future<Void> prepare() {
+    return RedisFutures.toVertx(
+            connection
+                .client()
+                .getStream(outboxKey(), StringCodec.INSTANCE)
+                .createGroupAsync(
+                    StreamCreateGroupArgs.name(GROUP).id(StreamMessageId.ALL).makeStream()),
+            context(),
+            "create the outbox consumer group")
+        .recover(
+            failure ->
+                String.valueOf(failure.getMessage()).contains("BUSYGROUP")
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(failure));
+  }
+
+  /**
    * Turns up to {@code max} new outbox entries into pending jobs due now. Returns how many were
    * created.
    */
   public Future<Long> ingest(Instant now, int max) {
+    return ingestOnce(now, max)
+        .recover(
+            failure ->
+                String.valueOf(failure.getMessage()).contains("NOGROUP")
+                    ? prepare().compose(v -> ingestOnce(now, max))
+                    : Future.failedFuture(failure));
+  }
+
+  private Future<Long> ingestOnce(Instant now, int max) {
     return eval(
             INGEST,
             RScript.ReturnType.INTEGER,

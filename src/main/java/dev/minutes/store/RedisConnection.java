@@ -4,7 +4,6 @@ import io.netty.channel.epoll.Epoll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +64,12 @@ public final class RedisConnection {
    */
   private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
 
+  /**
+   * Netty threads of the Redis client: they only encode commands and decode replies (results hop to
+   * the caller's Vert.x context), so two keep up with any load one node sees.
+   */
+  private static final int IO_THREADS = 2;
+
   /** Keys per SCAN page, a hint to Redis; also bounds the size of each DEL. */
   private static final int SCAN_PAGE = 500;
 
@@ -113,7 +118,7 @@ public final class RedisConnection {
     // Document bytes must reach Redis untouched; every store object also passes the codec
     // explicitly.
     config.setCodec(ByteArrayCodec.INSTANCE);
-    useVertxThreads(config, vertx);
+    useOwnIoThreads(config, vertx);
     SingleServerConfig server =
         config
             .useSingleServer()
@@ -143,22 +148,20 @@ public final class RedisConnection {
   }
 
   /**
-   * Redis sockets and pub/sub listeners run on Vert.x's event loops rather than on Redisson's own
-   * Netty and executor threads: an append's reply and its announcement then wake no thread of their
-   * own, only the loop that is awake anyway (each wake-up is a context switch, the main cost per
-   * keystroke on a small VM). Redisson's handlers never block, and it shuts down neither a given
-   * group nor a given executor. Where Vert.x uses a native transport other than epoll (macOS's
-   * kqueue), Redisson keeps a few threads of its own.
+   * Redis sockets get I/O threads of their own, never Vert.x's event loops. Redisson fails a
+   * command that has not reached the socket within its retry delays (about one second in all:
+   * "Command still hasn't been written into connection"), so on shared loops any stall of the HTTP
+   * side (a slow handler, a pause of the whole JVM, a starved core on a loaded machine) failed
+   * unrelated Redis commands, such as the publish worker's polls, and Redisson's own blocking
+   * moments (topology checks in Sentinel and Cluster mode) would have stalled WebSocket traffic.
+   * Measured, sharing the loops saved less than this VM's noise (docs/performance.md, fifth round).
+   * Pub/sub messages are still delivered inline on the Redis thread that read them: every listener
+   * here only parses a short payload and hands it to a Vert.x context.
    */
-  private static void useVertxThreads(Config config, Vertx vertx) {
-    boolean vertxNative = vertx.isNativeTransportEnabled();
-    if (vertxNative && !Epoll.isAvailable()) {
-      config.setNettyThreads(4);
-      config.setThreads(2);
-      return;
-    }
-    config.setTransportMode(vertxNative ? TransportMode.EPOLL : TransportMode.NIO);
-    config.setEventLoopGroup(((VertxInternal) vertx).nettyEventLoopGroup());
+  private static void useOwnIoThreads(Config config, Vertx vertx) {
+    boolean epoll = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
+    config.setTransportMode(epoll ? TransportMode.EPOLL : TransportMode.NIO);
+    config.setNettyThreads(IO_THREADS);
     config.setExecutor(new InlineExecutor());
   }
 
