@@ -11,6 +11,7 @@ import dev.minutes.store.RedisChangeFeed;
 import dev.minutes.store.RedisConnection;
 import dev.minutes.store.RedisDocumentStore;
 import dev.minutes.store.RedisEphemeralBus;
+import dev.minutes.store.RedisTopology;
 import dev.minutes.store.StorageIdentity;
 import dev.minutes.sync.AutomergeObjects;
 import dev.minutes.sync.ConnectionLimits;
@@ -69,7 +70,10 @@ public final class MinutesNode {
     // A handler that throws must never fail silently.
     vertx.exceptionHandler(failure -> log.error("unhandled failure in a Vert.x handler", failure));
     return node.startRedis()
-        .compose(url -> RedisConnection.connect(vertx, url, config.redisKeyPrefix()))
+        .compose(
+            topology ->
+                RedisConnection.connect(
+                    vertx, topology, config.redisKeyPrefix(), config.redisMinReplicas()))
         .compose(
             connection -> {
               node.redis = connection;
@@ -80,9 +84,9 @@ public final class MinutesNode {
         .recover(failure -> node.stop().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  private Future<String> startRedis() {
-    if (config.redisUrl().isPresent()) {
-      return Future.succeededFuture(config.redisUrl().get());
+  private Future<RedisTopology> startRedis() {
+    if (config.redis().isPresent()) {
+      return Future.succeededFuture(config.redis().get());
     }
     return vertx.executeBlocking(
         () -> {
@@ -93,7 +97,7 @@ public final class MinutesNode {
                   + "(appendonly, fsync always). Set REDIS_URL to share one Redis between several nodes.",
               embeddedRedis.url(),
               embeddedRedis.dataDir());
-          return embeddedRedis.url();
+          return new RedisTopology.Standalone(embeddedRedis.url());
         },
         false);
   }

@@ -109,7 +109,7 @@ public final class MeetingRecords {
           args.add("role:" + tokenKey);
           args.add(role);
         });
-    return eval(CREATE, RScript.ReturnType.INTEGER, keys, args.toArray(), "create meeting")
+    return evalDurably(CREATE, RScript.ReturnType.INTEGER, keys, args.toArray(), "create meeting")
         .map(result -> ((Long) result) == 1L);
   }
 
@@ -192,7 +192,7 @@ public final class MeetingRecords {
     args.add(closedJson);
     args.add(finalMarkdown);
     args.addAll(jobs);
-    return eval(
+    return evalDurably(
             FINALIZE,
             RScript.ReturnType.INTEGER,
             List.of(meetingKey(meetingId), outboxKey()),
@@ -223,6 +223,15 @@ public final class MeetingRecords {
     RScript rscript = connection.client().getScript(StringCodec.INSTANCE);
     return RedisFutures.toVertx(
         rscript.evalAsync(RScript.Mode.READ_WRITE, script, type, keys, args), context(), what);
+  }
+
+  /** A write whose success a client is told: as durable as MINUTES_REDIS_MIN_REPLICAS asks. */
+  private Future<Object> evalDurably(
+      String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
+    return RedisFutures.toVertx(
+        connection.durableWrites().eval(StringCodec.INSTANCE, script, type, keys, args),
+        context(),
+        what);
   }
 
   private Context context() {

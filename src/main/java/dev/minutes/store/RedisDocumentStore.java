@@ -31,9 +31,11 @@ public final class RedisDocumentStore implements DocumentStore {
   private final RedisKeys keys;
   private final RScript script;
   private final byte[] changesChannel;
+  private final DurableWrites durableWrites;
 
   public RedisDocumentStore(RedisConnection connection) {
     this.vertx = connection.vertx();
+    this.durableWrites = connection.durableWrites();
     this.client = connection.client();
     this.keys = connection.keys();
     // Script arguments go through the codec: with ByteArrayCodec every argument is a byte[] passed
@@ -48,7 +50,7 @@ public final class RedisDocumentStore implements DocumentStore {
         documentId,
         () -> {
           requireBytes(snapshot, "snapshot");
-          return this.<Long>eval(
+          return this.<Long>evalDurably(
                   "create", LuaScripts.CREATE, RScript.ReturnType.INTEGER, documentId, snapshot)
               .compose(
                   created ->
@@ -106,7 +108,7 @@ public final class RedisDocumentStore implements DocumentStore {
           if (changes.length == 0) {
             throw new IllegalArgumentException("change chunk must not be empty");
           }
-          return this.<Long>eval(
+          return this.<Long>evalDurably(
                   "append",
                   LuaScripts.APPEND,
                   RScript.ReturnType.INTEGER,
@@ -260,6 +262,23 @@ public final class RedisDocumentStore implements DocumentStore {
               client.getKeys().deleteAsync(keys.documentKeys(documentId).toArray(String[]::new));
           return RedisFutures.toVertx(deleted, context(), "delete " + documentId).mapEmpty();
         });
+  }
+
+  /**
+   * A write whose success reaches a client (a document created, changes appended): acknowledged
+   * only once as durable as configured (MINUTES_REDIS_MIN_REPLICAS).
+   */
+  private <T> Future<T> evalDurably(
+      String operation,
+      String lua,
+      RScript.ReturnType returnType,
+      String documentId,
+      Object... args) {
+    return RedisFutures.toVertx(
+        durableWrites.<T>eval(
+            ByteArrayCodec.INSTANCE, lua, returnType, keys.documentKeys(documentId), args),
+        context(),
+        operation + " " + documentId);
   }
 
   private <T> Future<T> eval(
