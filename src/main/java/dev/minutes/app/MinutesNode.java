@@ -6,6 +6,7 @@ import dev.minutes.meeting.MeetingDocument;
 import dev.minutes.meeting.MeetingService;
 import dev.minutes.publish.PublishModule;
 import dev.minutes.store.DocumentStore;
+import dev.minutes.store.DocumentWatch;
 import dev.minutes.store.MeetingRecords;
 import dev.minutes.store.RedisChangeFeed;
 import dev.minutes.store.RedisConnection;
@@ -31,6 +32,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -107,6 +109,7 @@ public final class MinutesNode {
     DocumentStore store = new RedisDocumentStore(redis);
     pool = new SessionPool(config.automergeThreads());
     ephemeralBus = new RedisEphemeralBus(redis);
+    changeFeed = new RedisChangeFeed(redis);
     sessions =
         new SessionRegistry(
             vertx,
@@ -120,7 +123,8 @@ public final class MinutesNode {
                 config.syncBatchWindow(),
                 config.sizeLimits()),
             syncMetrics,
-            ephemeralBus);
+            ephemeralBus,
+            DocumentWatch.all(List.of(changeFeed, ephemeralBus)));
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);
@@ -135,7 +139,6 @@ public final class MinutesNode {
             new MeetingDocument(natives),
             publish.publisher(),
             Clock.systemUTC());
-    changeFeed = new RedisChangeFeed(redis);
     return changeFeed
         .start(
             announcement ->

@@ -153,6 +153,11 @@ public final class RedisConnection {
     return topology instanceof RedisTopology.Cluster;
   }
 
+  /** Where the publish queue lives on this topology. */
+  PublishKeys publishKeys() {
+    return PublishKeys.of(keys.prefix(), clustered());
+  }
+
   /**
    * True when every primary answered PING within a second and, with {@code
    * MINUTES_REDIS_MIN_REPLICAS}, has that many replicas online (otherwise no append could be

@@ -25,12 +25,15 @@ public final class RedisDocumentStore implements DocumentStore {
 
   private static final byte[] RESPECT_GATE = ascii("1");
   private static final byte[] IGNORE_GATE = ascii("0");
+  private static final byte[] PUBLISH = ascii("PUBLISH");
+  private static final byte[] SHARD_PUBLISH = ascii("SPUBLISH");
 
   private final Vertx vertx;
   private final RedissonClient client;
   private final RedisKeys keys;
   private final RScript script;
   private final byte[] changesChannel;
+  private final boolean clustered;
   private final DurableWrites durableWrites;
 
   public RedisDocumentStore(RedisConnection connection) {
@@ -42,6 +45,7 @@ public final class RedisDocumentStore implements DocumentStore {
     // verbatim.
     this.script = client.getScript(ByteArrayCodec.INSTANCE);
     this.changesChannel = ascii(keys.changesChannel());
+    this.clustered = connection.clustered();
   }
 
   @Override
@@ -115,8 +119,9 @@ public final class RedisDocumentStore implements DocumentStore {
                   documentId,
                   changes,
                   gateMode,
-                  changesChannel,
-                  ascii(documentId))
+                  clustered ? ascii(keys.changes(documentId)) : changesChannel,
+                  ascii(documentId),
+                  clustered ? SHARD_PUBLISH : PUBLISH)
               .compose(
                   seq -> {
                     if (seq == LuaScripts.UNKNOWN_DOCUMENT) {

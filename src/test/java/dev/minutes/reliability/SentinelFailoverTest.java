@@ -154,6 +154,28 @@ class SentinelFailoverTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a node asking for more replicas than the primary reports does not start, naming"
+          + " MINUTES_REDIS_MIN_REPLICAS")
+  void moreReplicasThanThereAre() {
+    assertThatThrownBy(
+            () ->
+                TestNode.start(
+                        vertx,
+                        prefix,
+                        Map.of(
+                            "REDIS_SENTINELS",
+                            redis.sentinelsSetting(),
+                            "REDIS_SENTINEL_MASTER",
+                            SentinelTopology.MASTER,
+                            "MINUTES_REDIS_MIN_REPLICAS",
+                            "2"))
+                    .await(60, SECONDS))
+        .hasMessageStartingWith("MINUTES_REDIS_MIN_REPLICAS is 2 but the Redis primary")
+        .hasMessageEndingWith("reports 1 replica(s)");
+  }
+
   private String storedBody(JsonObject meeting) throws Exception {
     return StoredMinutes.body(
         vertx,

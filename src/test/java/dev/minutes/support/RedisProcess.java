@@ -84,7 +84,7 @@ public final class RedisProcess implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     RedisProcess redis = new RedisProcess(kind, dir, port);
-    redis.launch();
+    redis.launch(List.of());
     return redis;
   }
 
@@ -111,11 +111,12 @@ public final class RedisProcess implements AutoCloseable {
     throw new IllegalStateException("no free port pair found");
   }
 
-  private void launch() {
+  private void launch(List<String> options) {
+    List<String> command =
+        new ArrayList<>(List.of(kind.binary, dir.resolve(configName(kind)).toString()));
+    command.addAll(options);
     ProcessBuilder builder =
-        new ProcessBuilder(kind.binary, dir.resolve(configName(kind)).toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true);
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     ready = Promise.promise();
     awaited.add(Map.entry(kind.readyLine, Promise.promise()));
     Promise<String> readyLine = awaited.get(awaited.size() - 1).getValue();
@@ -206,10 +207,18 @@ public final class RedisProcess implements AutoCloseable {
 
   /** Starts the process again on the same port, directory and config file. */
   public void restart() {
+    restart(List.of());
+  }
+
+  /**
+   * Like {@link #restart()}, with command-line options that override the config file (such as
+   * {@code --replicaof 127.0.0.1 6380}).
+   */
+  public void restart(List<String> options) {
     if (process.isAlive()) {
       throw new IllegalStateException(kind + " on port " + port + " still runs");
     }
-    launch();
+    launch(options);
   }
 
   /** The last lines it printed. */

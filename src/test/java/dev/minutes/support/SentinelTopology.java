@@ -101,8 +101,13 @@ public final class SentinelTopology implements AutoCloseable {
   }
 
   /**
-   * SIGKILLs the primary and returns once a Sentinel announced the replica as the new primary. The
-   * killed process stays down until {@link #restartFormerPrimary()}.
+   * SIGKILLs the primary and returns once every Sentinel switched to the replica as the new
+   * primary. The killed process stays down until {@link #restartFormerPrimary()}.
+   *
+   * <p>Every Sentinel, not the first: a Sentinel that has not heard of the failover yet and sees
+   * the killed primary come back (empty, without persistence) takes it for the primary still, and
+   * after a few seconds turns the promoted replica back into its replica, which then copies the
+   * empty data set. An operator restarting a failed primary waits for the same.
    */
   public void killPrimaryAndAwaitFailover() throws Exception {
     List<Future<String>> switched = new ArrayList<>();
@@ -110,12 +115,11 @@ public final class SentinelTopology implements AutoCloseable {
       switched.add(sentinel.printed("+switch-master " + MASTER));
     }
     primary.kill();
-    Future.any(switched).await(60, TimeUnit.SECONDS);
-    String announced =
-        switched.stream().filter(Future::succeeded).findFirst().orElseThrow().result();
-    Matcher matcher = SWITCH.matcher(announced);
-    if (!matcher.find() || Integer.parseInt(matcher.group(2)) != replica.port()) {
-      throw new IllegalStateException("unexpected failover: " + announced);
+    for (Future<String> each : switched) {
+      Matcher matcher = SWITCH.matcher(each.await(60, TimeUnit.SECONDS));
+      if (!matcher.find() || Integer.parseInt(matcher.group(2)) != replica.port()) {
+        throw new IllegalStateException("unexpected failover: " + each.result());
+      }
     }
     RedisProcess promoted = replica;
     replica = primary;
@@ -123,12 +127,14 @@ public final class SentinelTopology implements AutoCloseable {
   }
 
   /**
-   * Starts the killed former primary again (empty: no persistence) and returns once it has
-   * synchronised as the new primary's replica (the Sentinels reconfigure it).
+   * Starts the killed former primary again, empty (no persistence) and as the replica of the
+   * primary that replaced it, the way to bring a failed primary back; returns once it has
+   * synchronised. (Started as it was, it would serve as an empty primary until the Sentinels turn
+   * it into a replica, some ten seconds later.)
    */
   public void restartFormerPrimary() throws Exception {
     Future<String> synced = replica.printed("MASTER <-> REPLICA sync: Finished with success");
-    replica.restart();
+    replica.restart(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
     replica.ready().await(30, TimeUnit.SECONDS);
     synced.await(60, TimeUnit.SECONDS);
   }
