@@ -182,15 +182,7 @@ class ClusterFailoverTest {
 
   private NodeClient client(TestNode node, JsonObject meeting) {
     NodeClient client =
-        NodeClient.start(
-            vertx,
-            "client.mjs",
-            List.of(
-                "--url",
-                node.syncUrl(meeting.getJsonObject("tokens").getString("editor")),
-                "--retry-ms",
-                "100",
-                "--drop-sends-while-closing"));
+        Typist.client(vertx, node.syncUrl(meeting.getJsonObject("tokens").getString("editor")));
     clients.add(client);
     return client;
   }

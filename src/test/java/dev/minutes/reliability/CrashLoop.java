@@ -1,17 +1,10 @@
 package dev.minutes.reliability;
 
-import dev.minutes.meeting.MeetingDocument;
-import dev.minutes.store.RedisConnection;
-import dev.minutes.store.RedisDocumentStore;
 import dev.minutes.store.RedisTopology;
-import dev.minutes.store.StoredDocument;
-import dev.minutes.support.NodeClient;
 import dev.minutes.support.NodeProject;
 import dev.minutes.support.SentinelTopology;
 import dev.minutes.support.ServerProcess;
 import dev.minutes.support.StoredMinutes;
-import dev.minutes.sync.AutomergeObjects;
-import dev.minutes.sync.codec.DocumentIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -153,14 +146,7 @@ public final class CrashLoop {
     List<Typist> typists = new ArrayList<>();
     try {
       for (int i = 0; i < settings.typists(); i++) {
-        // --drop-sends-while-closing: see client.mjs (a cut at the wrong moment breaks the official
-        // client).
-        NodeClient client =
-            NodeClient.start(
-                vertx,
-                "client.mjs",
-                List.of("--url", editorUrl, "--retry-ms", "100", "--drop-sends-while-closing"));
-        Typist typist = new Typist(vertx, client, "t" + i, 20, 1500);
+        Typist typist = new Typist(vertx, Typist.client(vertx, editorUrl), "t" + i, 20, 1500);
         typists.add(typist);
         typist.start(meeting.getString("documentUrl")).await(60, TimeUnit.SECONDS);
       }
@@ -302,34 +288,19 @@ public final class CrashLoop {
    * Sentinel: kills the server and the primary, and reads from the replica promoted in its place.
    */
   private String storedBodyAfterFinalCrash(String documentUrl) throws Exception {
-    if (sentinel != null) {
-      server.kill();
-      sentinel.killPrimaryAndAwaitFailover();
-      return StoredMinutes.body(
-          vertx,
-          new RedisTopology.Sentinel(
-              RedisTopology.parseAddresses(sentinel.sentinelsSetting()), SentinelTopology.MASTER),
-          PREFIX,
-          documentUrl);
-    }
-    String documentId = DocumentIds.fromUrl(documentUrl);
     server.kill();
-    redis.kill();
-    redis.restart();
-    RedisConnection connection =
-        RedisConnection.connect(vertx, redis.url(), PREFIX).await(60, TimeUnit.SECONDS);
-    try {
-      StoredDocument stored =
-          new RedisDocumentStore(connection)
-              .load(documentId)
-              .await(60, TimeUnit.SECONDS)
-              .orElseThrow(
-                  () -> new IllegalStateException("document " + documentId + " is not stored"));
-      AutomergeObjects natives = new AutomergeObjects();
-      return new MeetingDocument(natives).current(stored.snapshot(), stored.changes()).body();
-    } finally {
-      connection.close().await(30, TimeUnit.SECONDS);
+    RedisTopology stored;
+    if (sentinel != null) {
+      sentinel.killPrimaryAndAwaitFailover();
+      stored =
+          new RedisTopology.Sentinel(
+              RedisTopology.parseAddresses(sentinel.sentinelsSetting()), SentinelTopology.MASTER);
+    } else {
+      redis.kill();
+      redis.restart();
+      stored = new RedisTopology.Standalone(redis.url());
     }
+    return StoredMinutes.body(vertx, stored, PREFIX, documentUrl);
   }
 
   private void cleanUp() throws InterruptedException {

@@ -187,15 +187,7 @@ class SentinelFailoverTest {
 
   private NodeClient client(TestNode node, JsonObject meeting, String role) {
     NodeClient client =
-        NodeClient.start(
-            vertx,
-            "client.mjs",
-            List.of(
-                "--url",
-                node.syncUrl(meeting.getJsonObject("tokens").getString(role)),
-                "--retry-ms",
-                "100",
-                "--drop-sends-while-closing"));
+        Typist.client(vertx, node.syncUrl(meeting.getJsonObject("tokens").getString(role)));
     clients.add(client);
     return client;
   }

@@ -118,7 +118,8 @@ public final class Soak {
     for (Typist typist : typists) {
       typist.stop().await(60, TimeUnit.SECONDS);
     }
-    loadTool.waitFor(120, TimeUnit.SECONDS);
+    boolean loadToolDone = loadTool.waitFor(120, TimeUnit.SECONDS);
+    System.out.println(loadToolSummary(loadToolDone ? loadTool.exitValue() : -1));
     long typedTokens = typists.stream().mapToLong(Typist::typedCount).sum();
     long acknowledged = typists.stream().mapToLong(Typist::acknowledgedCount).sum();
 
@@ -153,6 +154,27 @@ public final class Soak {
         .limit(40)
         .forEach(line -> System.out.println("  " + line));
     return (int) counts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** What the load tool measured, from its JSON result (keystrokes, latency, undelivered). */
+  private String loadToolSummary(int exitCode) throws IOException {
+    Path result = workDir.resolve("load.json");
+    if (exitCode != 0 || !Files.exists(result)) {
+      return "load-tool exit="
+          + exitCode
+          + "; its output:\n"
+          + Files.readString(workDir.resolve("load.log"));
+    }
+    JsonObject load = new JsonObject(Files.readString(result));
+    JsonObject latency = load.getJsonObject("latencyMs");
+    return String.format(
+        Locale.ROOT,
+        "load-tool exit=0 keystrokes=%d keystroke-to-peer p50=%.1fms p99=%.1fms"
+            + " undelivered-after-drain=%d",
+        load.getLong("keystrokes"),
+        latency.getDouble("p50"),
+        latency.getDouble("p99"),
+        load.getLong("undeliveredAfterDrain"));
   }
 
   /** The load tool in its own process: keystroke-per-change typists in meetings of its own. */
