@@ -110,6 +110,8 @@ export interface MeetingInfo {
   closed: null | { at?: string; by?: string; heads?: string[] }
   publish: PublishTarget[]
   actionItems?: ActionItemInfo[]
+  /** The minutes' text as the server stored it (the final text once closed); absent on older servers. */
+  body?: string
 }
 
 /** Answer of POST /api/meetings/{id}/close. */

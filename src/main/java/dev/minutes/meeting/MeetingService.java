@@ -244,7 +244,8 @@ public final class MeetingService implements AccessPolicy {
                                           .put("meta", metaJson(snapshot.meta()))
                                           .put("closed", closed)
                                           .put("publish", new JsonArray(publish))
-                                          .put("actionItems", items);
+                                          .put("actionItems", items)
+                                          .put("body", snapshot.body());
                                     })));
   }
 
