@@ -26,6 +26,7 @@
 //                                    occurrence of `after` (at the end without it), in one change
 //   deleteText {text}             -> {found, heads, length}             deletes the first occurrence, in one change
 //   put {path:[..], value}        -> {heads}
+//   actor                         -> {actor}                            A.getActorId of the document
 //   text                          -> {text, heads}
 //   doc                           -> {doc, heads}                       whole document as plain JSON
 //   waitDoc {path:[..], equals, timeoutMs:10000} -> {value, doc, heads}  value at path (plain JSON) equals
@@ -346,6 +347,11 @@ const commands = {
     const handle = handleFor(command)
     handle.change(d => setAtPath(d, command.path, command.value))
     return { heads: hexHeads(handle) }
+  },
+
+  /** The Automerge actor id (hex) this client's changes to the document carry. */
+  async actor(command) {
+    return { actor: A.getActorId(handleFor(command).doc()) }
   },
 
   async text(command) {

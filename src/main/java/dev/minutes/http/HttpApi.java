@@ -61,6 +61,7 @@ public final class HttpApi {
         .mount(router);
     // Operator routes first: the meetings routes end with the catch-all 404 for /api/*.
     new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);
+    new ExportRoutes(parts.meetings()).mount(router);
     new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl())
         .mount(router, parts.maxHttpBodyBytes());
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));

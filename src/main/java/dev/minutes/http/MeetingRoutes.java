@@ -135,7 +135,7 @@ final class MeetingRoutes {
     String path = ctx.normalizedPath();
     boolean known =
         path.matches("/api/meetings(/import)?")
-            || path.matches("/api/meetings/[^/]+(/minutes\\.md|/close)?");
+            || path.matches("/api/meetings/[^/]+(/minutes\\.md|/close|/export)?");
     if (known) {
       ApiErrors.send(
           ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + path);

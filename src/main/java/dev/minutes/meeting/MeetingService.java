@@ -266,6 +266,38 @@ public final class MeetingService implements AccessPolicy {
             });
   }
 
+  // ---- export ----
+
+  /**
+   * The meeting in {@code format}, for any of its tokens (docs/contract.md §3): {@code md} is
+   * exactly {@link #minutes}; {@code json} and {@code automerge} come from the stored document.
+   */
+  public Future<ExportedMeeting> export(String meetingId, String token, ExportFormat format) {
+    return authorized(meetingId, token, null)
+        .compose(
+            record -> {
+              String fallbackDate = MeetingCloser.fallbackDate(record);
+              if (format == ExportFormat.MD) {
+                return minutes(meetingId, token)
+                    .map(text -> ExportedMeeting.markdown(text, fallbackDate));
+              }
+              return loadStored(record.get("documentId"))
+                  .compose(
+                      stored -> onPool(() -> exported(meetingId, stored, format, fallbackDate)));
+            })
+        .recover(MeetingService::unavailable);
+  }
+
+  private ExportedMeeting exported(
+      String meetingId, StoredDocument stored, ExportFormat format, String fallbackDate) {
+    if (format == ExportFormat.JSON) {
+      return ExportedMeeting.json(
+          meetingId, documents.contents(stored.snapshot(), stored.changes()), fallbackDate);
+    }
+    return ExportedMeeting.automerge(
+        documents.saved(stored.snapshot(), stored.changes()), fallbackDate);
+  }
+
   // ---- close ----
 
   /** Freezes and publishes; repeating it (from any node) returns the same result. */
