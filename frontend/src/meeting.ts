@@ -6,7 +6,9 @@ import { detailsOf, writeMeta } from "./details/metaWrite.js"
 import { MinutesEditor } from "./editor.js"
 import { personId, rememberName, storedName, UNNAMED } from "./identity.js"
 import { cachedMeeting, cacheMeeting } from "./meetingCache.js"
+import { NameRecord } from "./people.js"
 import { MeetingPresence } from "./presence.js"
+import { RecordTools } from "./record/recordTools.js"
 import { caretCursor, caretPosition, type RemoteCursor } from "./remoteCursors.js"
 import { createMeetingRepo, type MeetingRepo } from "./repo.js"
 import { sizeLimitOf } from "./sync/refusals.js"
@@ -70,6 +72,8 @@ export class MeetingPage {
   #editor: MinutesEditor | null = null
   #status: SyncStatus | null = null
   #presence: MeetingPresence | null = null
+  /** Writes this page's name into the document's `people`; null while this page may not write. */
+  #names: NameRecord | null = null
   #lastSnapshot: SyncSnapshot | null = null
   #closed: ClosedFacts | null = null
   #derivedTimer: number | undefined
@@ -81,6 +85,8 @@ export class MeetingPage {
   readonly #preview = new MinutesPreview(() => this.#currentText())
   readonly #viewSwitch: ViewModeSwitch
   #view: ViewMode = storedViewMode()
+  /** Who wrote what, the timeline and what changed since the last visit. */
+  readonly #record: RecordTools
 
   constructor(root: HTMLElement, route: MeetingRoute, api: MinutesApi) {
     this.#root = root
@@ -97,7 +103,11 @@ export class MeetingPage {
       }
     })
     this.#viewSwitch = new ViewModeSwitch(this.#view, (mode) => this.#showView(mode))
+    this.#record = new RecordTools(route.meetingId, (format) =>
+      this.#api.exportMeeting(route.meetingId, route.token, format),
+    )
     this.#layout = new MeetingLayout(root, {
+      record: this.#record.bar.element,
       indicator: this.#indicator.element,
       announcer: this.#indicator.announcer,
       people: this.#people.element,
@@ -109,6 +119,7 @@ export class MeetingPage {
       viewSwitch: this.#viewSwitch.element,
     })
     this.#showView(this.#view)
+    this.#record.onExportFailure = (message) => this.#layout.banner.show("The download failed.", message)
   }
 
   async start(): Promise<void> {
@@ -205,6 +216,7 @@ export class MeetingPage {
     const editor = new MinutesEditor(this.#layout.editorHost, handle, {
       readOnly,
       onCursor: (position, line) => this.#localCursorMoved(position, line),
+      extensions: [this.#record.editorExtension(handle)],
     })
     this.#editor = editor
     this.#layout.editorReady()
@@ -220,9 +232,17 @@ export class MeetingPage {
     })
     meetingRepo.socket.on("peer-candidate", () => this.#presence?.reannounce())
 
+    if (!readOnly) this.#names = new NameRecord(handle)
     this.#startPresence(meetingRepo, handle, role, !closedAtStart)
     if (role === "chair") this.#layout.showChairControls(this.#detailsForm.element, () => this.#askToClose())
 
+    this.#record.attach({
+      handle,
+      editor,
+      present: () => this.#presence?.people() ?? [],
+      selfName: () => storedName(),
+      showTimeline: (timeline) => this.#layout.showHistory(timeline),
+    })
     handle.on("change", () => this.#documentChanged())
     this.#refreshDerived()
     if (closedAtStart) this.#enterClosed(closedFactsOf(doc) ?? closedFactsFromInfo(this.#info))
@@ -269,9 +289,11 @@ export class MeetingPage {
       onName: (newName) => {
         rememberName(newName)
         presence.setName(newName)
+        this.#names?.record(newName)
       },
     })
     this.#layout.showNamePrompt(prompt.element)
+    if (chosen !== null) this.#names?.record(chosen)
     presence.onChange(() => this.#presenceChanged())
     presence.start()
     presence.followPage(window)
@@ -292,6 +314,7 @@ export class MeetingPage {
     if (!presence || !editor || !handle) return
     const people = presence.people()
     this.#people.show(people)
+    this.#record.presenceChanged()
     const doc = handle.doc()
     const state = editor.view.state
     const cursors: RemoteCursor[] = []
@@ -337,6 +360,8 @@ export class MeetingPage {
     if (!handle) return
     const doc = handle.doc()
     const text = this.#currentText()
+    this.#names?.ensure()
+    this.#record.documentChanged()
     this.#outline.show(parseOutline(text))
     this.#actionItems.show(parseActionItems(text))
     const details = detailsOf(doc)
@@ -381,6 +406,7 @@ export class MeetingPage {
       return
     }
     this.#closed = facts ?? { by: "", at: "", heads: [] }
+    this.#names = null
     const handle = this.#handle
     this.#editor?.setReadOnly(true)
     this.#status?.setClosed(true)
