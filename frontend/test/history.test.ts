@@ -228,6 +228,15 @@ describe("the order of changes and edit sessions", () => {
         ["Ada", 1, "Later: Ada one. Ada two. Ben. "],
       ],
     )
+    // Steps only add: together they hold every change once, and each names its own person's actor.
+    assert.equal(
+      points.reduce((sum, p) => sum + p.changes, 0),
+      graph.changes.length,
+    )
+    assert.deepEqual(
+      points.map((p) => names[graph.actors[p.actor] as string]),
+      ["Ada", "Ada", "Ben", "Ada"],
+    )
   })
 
   it("a session never shows a change without the changes it built on, even when clocks disagree", () => {

@@ -56,6 +56,7 @@ export class HistoryService {
           kind: "sessions",
           points: this.#points.map((point) => ({
             person: point.person,
+            actor: graph.actors[point.actor] ?? "",
             actors: point.actors.map((actor) => graph.actors[actor] ?? ""),
             start: point.start,
             end: point.end,

@@ -32,6 +32,8 @@ export interface AuthorSpan {
 
 export interface PointInfo {
   readonly person: string
+  /** Actor id (hex) of the session's last change: whose session ends at this step. */
+  readonly actor: string
   /** Actor ids (hex) whose changes the point adds. */
   readonly actors: readonly string[]
   readonly start: number

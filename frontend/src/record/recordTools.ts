@@ -334,8 +334,7 @@ export class RecordTools {
   }
 
   #pointStyle(point: PointInfo): PersonStyle {
-    const actor = point.actors[0] ?? ""
-    return actor ? this.#actorStyle(actor) : { name: point.person, cls: "author-plain" }
+    return point.actor ? this.#actorStyle(point.actor) : { name: point.person, cls: "author-plain" }
   }
 
   /** The person can see the minutes now: what they show counts as seen (written down soon). */
