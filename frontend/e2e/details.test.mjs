@@ -10,6 +10,7 @@ import {
   openMeeting,
   screenshot,
   WAIT_MS,
+  waitForFinalText,
 } from "./support/harness.mjs"
 
 const HUMAN = { delay: 120 }
@@ -95,8 +96,12 @@ test("the chair edits the meeting's details in the page; everyone sees them live
 
   await chair.getByTestId("close-button").click()
   await chair.getByTestId("confirm-close").click()
-  await chair.getByTestId("final-text").waitFor({ state: "attached", timeout: WAIT_MS })
+  // The page shows the final file once the close is done; it must be exactly the published one.
+  await chair.waitForFunction(() => document.querySelector("[data-testid=final-text]")?.textContent !== "", null, {
+    timeout: WAIT_MS,
+  })
   const published = await minutesMarkdown(meeting)
+  await waitForFinalText(chair, published)
   assert.match(published, /^updated: 2031-04-08$/m)
   assert.match(published, /^subject: '?Release planning'?$/m)
   assert.match(published, /^permalink: weekly-2031-04-08$/m)

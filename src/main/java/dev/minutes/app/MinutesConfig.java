@@ -1,5 +1,6 @@
 package dev.minutes.app;
 
+import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,7 +15,9 @@ import java.util.Optional;
  * @param httpHost interface to bind
  * @param httpPort port to bind; 0 takes a free one
  * @param dataDir the embedded Redis' files and the default folder publish target
- * @param redisUrl the Redis to use; empty starts the embedded one (single-node mode)
+ * @param redis the Redis to use (one server, Sentinel or Cluster); empty starts the embedded one
+ *     (single-node mode)
+ * @param redisMinReplicas replicas that must confirm a write (WAIT) before it is acknowledged
  * @param redisKeyPrefix prefix of every Redis key, so several deployments can share one Redis
  * @param publicUrl base URL used in meeting links; empty derives it from each request's Host header
  * @param createToken when set, creating or importing a meeting requires it as a bearer token
@@ -55,7 +58,8 @@ public record MinutesConfig(
     String httpHost,
     int httpPort,
     Path dataDir,
-    Optional<String> redisUrl,
+    Optional<RedisTopology> redis,
+    int redisMinReplicas,
     String redisKeyPrefix,
     Optional<URI> publicUrl,
     Optional<String> createToken,
@@ -83,9 +87,9 @@ public record MinutesConfig(
     RetrySchedule publishRetry,
     Duration webhookTimeout) {
 
-  /** True when no REDIS_URL is configured: the node starts its own Redis and runs alone. */
+  /** True when no Redis is configured: the node starts its own Redis and runs alone. */
   public boolean singleNode() {
-    return redisUrl.isEmpty();
+    return redis.isEmpty();
   }
 
   /**

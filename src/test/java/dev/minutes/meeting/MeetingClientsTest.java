@@ -420,19 +420,33 @@ class MeetingClientsTest {
   }
 
   @Test
-  @DisplayName("a wrong token is refused before the socket opens, and no token is ever logged")
+  @DisplayName(
+      "a wrong token reaches the official client as an invalid-token error and a 1008 close; its"
+          + " process lives on, retries, and no token is ever logged")
   void wrongTokenCannotSync() throws TimeoutException {
     JsonObject meeting = create(new JsonObject().put("chair", "Ada"));
     try (LogCapture logs = new LogCapture()) {
+      // No trap for uncaught exceptions: had the adapter thrown, the process would have ended.
       NodeClient client =
           NodeClient.start(
               running.vertx(),
               "client.mjs",
-              List.of("--url", running.node().syncUrl("e_forged-token")));
+              List.of("--url", running.node().syncUrl("e_forged-token"), "--no-error-trap"));
       clients.add(client);
 
-      JsonObject error = await(client.awaitEvent(NodeClient.isEvent("uncaught-error")));
-      assertThat(error.getString("error")).contains("401");
+      JsonObject error = await(client.awaitEvent(NodeClient.isEvent("error-message")));
+      assertThat(error.getString("message")).isEqualTo("invalid-token: unknown token");
+      assertThat(await(client.awaitEvent(NodeClient.isEvent("socket-closed"))).getInteger("code"))
+          .isEqualTo(1008);
+      // The adapter reconnects by itself and is refused the same way again, still alive.
+      await(
+          client.awaitEvent(
+              event ->
+                  client.events("error-message").size() >= 2
+                      && NodeClient.isEvent("error-message").test(event)));
+      JsonObject status = await(client.command(cmd("status")));
+      assertThat(status.getString("serverPeerId")).isNull();
+      assertThat(client.isAlive()).isTrue();
       NodeClient editor = client(meeting, "editor");
       await(editor.command(cmd("type").put("text", "hello").put("at", "end")));
       await(editor.command(cmd("waitSaved")));

@@ -1,5 +1,6 @@
 package dev.minutes.scale;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -338,9 +339,5 @@ class ClusterTopologyTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(90, SECONDS);
   }
 }

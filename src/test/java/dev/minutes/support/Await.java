@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
  * build. The bound is generous (CI machines have two cores); it is never what a test asserts.
  */
 public final class Await {
-  public static final Duration DEFAULT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT = Duration.ofSeconds(90);
 
   private Await() {}
 
@@ -25,15 +25,35 @@ public final class Await {
 
   /**
    * Checks {@code condition} until it holds, for things that announce no event (a gauge, a file):
-   * polls every 50 ms, gives up after {@link #DEFAULT} naming {@code what} was awaited.
+   * polls every 50 ms, gives up after {@link #DEFAULT} naming {@code what} was awaited. An
+   * exception from the condition fails at once.
    */
-  public static void until(String what, Callable<Boolean> condition) throws Exception {
+  public static void until(String what, Callable<Boolean> condition) throws TimeoutException {
     long deadline = System.nanoTime() + DEFAULT.toNanos();
-    while (!condition.call()) {
+    while (!check(condition)) {
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("still not true after " + DEFAULT.toSeconds() + " s: " + what);
       }
+      pause();
+    }
+  }
+
+  private static void pause() {
+    try {
       TimeUnit.MILLISECONDS.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting", e);
+    }
+  }
+
+  private static boolean check(Callable<Boolean> condition) {
+    try {
+      return condition.call();
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("the awaited condition failed", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.minutes.support;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static dev.minutes.support.NodeClient.isEvent;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -350,9 +351,5 @@ class NodeClientSelfTest {
     NodeClient client = NodeClient.start(vertx, script, args);
     started.add(client);
     return client;
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(WAIT_SECONDS, SECONDS);
   }
 }

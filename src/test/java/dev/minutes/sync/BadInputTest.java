@@ -359,23 +359,32 @@ class BadInputTest {
   }
 
   @Test
-  @DisplayName("an upgrade without a token is answered 401")
+  @DisplayName(
+      "a socket without a token hears an invalid-token error addressed to its peer and is closed"
+          + " with 1008")
   void noToken() throws TimeoutException {
-    RawPeer raw = raw(null, "raw-anonymous");
-
-    assertThat(await(raw.client().awaitEvent("unexpected-response")).getInteger("status"))
-        .isEqualTo(401);
+    assertRefusedAsInvalidToken(raw(null, "raw-anonymous"), "a token is required");
     assertNothingElseAffected();
   }
 
   @Test
-  @DisplayName("an upgrade with an unknown token is answered 401")
+  @DisplayName(
+      "a socket with an unknown token hears an invalid-token error addressed to its peer and is"
+          + " closed with 1008")
   void badToken() throws TimeoutException {
-    RawPeer raw = raw("not-a-token", "raw-forger");
-
-    assertThat(await(raw.client().awaitEvent("unexpected-response")).getInteger("status"))
-        .isEqualTo(401);
+    assertRefusedAsInvalidToken(raw("not-a-token", "raw-forger"), "unknown token");
     assertNothingElseAffected();
+  }
+
+  private static void assertRefusedAsInvalidToken(RawPeer raw, String reason)
+      throws TimeoutException {
+    await(raw.opened());
+    await(raw.sendJoin(new JsonArray().add("1")));
+    JsonObject error = await(raw.message("error"));
+    assertThat(error.getString("message")).startsWith("invalid-token: ").contains(reason);
+    assertThat(error.getString("targetId")).isEqualTo(raw.peerId());
+    assertThat(await(raw.closed()).getInteger("code")).isEqualTo(1008);
+    assertThat(raw.messages("peer")).isEmpty();
   }
 
   // ---- the second half of every test ----

@@ -1,5 +1,6 @@
 package dev.minutes.sync;
 
+import static dev.minutes.support.Await.await;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +10,7 @@ import dev.minutes.store.RedisConnection;
 import dev.minutes.store.RedisDocumentStore;
 import dev.minutes.store.StoreException;
 import dev.minutes.store.StoredDocument;
+import dev.minutes.support.Await;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.sync.codec.DocumentIds;
 import dev.minutes.sync.codec.Ephemeral;
@@ -25,7 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.automerge.AmValue;
 import org.automerge.ChangeHash;
 import org.automerge.Document;
@@ -193,7 +194,7 @@ class DocumentSessionTest {
       await(meeting.writer().advertised(meeting.writer().edit(keystroke)));
     }
     await(meeting.reader().textIs("Hello world"));
-    await(until(() -> compactions.count() > 0));
+    Await.until("a compaction timed", () -> compactions.count() > 0);
 
     assertThat(cycles.count() - cyclesBefore)
         .as("cycles that applied the keystrokes")
@@ -203,20 +204,6 @@ class DocumentSessionTest {
   }
 
   // ---- helpers ----
-
-  /** Completes once {@code condition} holds, checked every few milliseconds on the event loop. */
-  private Future<Void> until(BooleanSupplier condition) {
-    Promise<Void> done = Promise.promise();
-    vertx.setPeriodic(
-        5,
-        timer -> {
-          if (condition.getAsBoolean()) {
-            vertx.cancelTimer(timer);
-            done.tryComplete();
-          }
-        });
-    return done.future();
-  }
 
   private record Meeting(
       String documentId, DocumentSession session, JavaPeer writer, JavaPeer reader) {}
@@ -274,10 +261,6 @@ class DocumentSessionTest {
     JavaPeer peer = new JavaPeer(peerId, session, store);
     peers.add(peer);
     return peer;
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 
   /**

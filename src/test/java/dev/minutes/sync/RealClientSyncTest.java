@@ -1,5 +1,6 @@
 package dev.minutes.sync;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -439,9 +440,5 @@ class RealClientSyncTest {
     RawPeer peer = RawPeer.connect(vertx, node.syncUrl(token), peerId);
     processes.add(peer);
     return peer;
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

@@ -1,7 +1,7 @@
 package dev.minutes.sync;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.NodeClient;
@@ -91,9 +91,5 @@ class SteadySyncTest {
               .bodyAsString();
       assertThat(stored).endsWith(textA);
     }
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }
