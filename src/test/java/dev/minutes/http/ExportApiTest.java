@@ -1,13 +1,13 @@
 package dev.minutes.http;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.minutes.support.LogCapture;
 import dev.minutes.support.NodeClient;
 import dev.minutes.support.RunningNode;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -313,19 +313,11 @@ class ExportApiTest {
                     .put("agenda", new JsonArray().add("Release"))));
   }
 
-  private static java.util.Map.Entry<String, Object> entry(String key, Object value) {
-    return java.util.Map.entry(key, value);
-  }
-
   private static String token(JsonObject meeting, String role) {
     return meeting.getJsonObject("tokens").getString(role);
   }
 
   private static String path(JsonObject meeting, String suffix) {
     return "/api/meetings/" + meeting.getString("id") + suffix;
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }
