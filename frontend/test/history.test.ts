@@ -4,7 +4,9 @@ import { next as A } from "@automerge/automerge"
 import { BodyHistory } from "../src/history/bodyHistory.js"
 import { ChangeGraph } from "../src/history/changeGraph.js"
 import { editSessions } from "../src/history/editSessions.js"
+import { HistoryClient, HistoryError, type WorkerLike } from "../src/history/historyClient.js"
 import { HistoryService } from "../src/history/historyService.js"
+import type { HistoryReply, RequestEnvelope } from "../src/history/protocol.js"
 import { readSavedDocument, type SavedDocument } from "../src/history/savedDocument.js"
 
 type Minutes = { body: string; people?: Record<string, string>; meta?: { subject: string } }
@@ -258,7 +260,7 @@ describe("the history worker's answers", () => {
     const doc = concurrentDocument(5, 120)
     const service = new HistoryService()
     assert.deepEqual(service.handle({ kind: "authors" }), { kind: "error", message: "no document loaded" })
-    const loaded = service.handle({ kind: "load", bytes: A.getBackend(doc).saveNoCompress() })
+    const loaded = service.handle({ kind: "load", bytes: A.getBackend(doc).saveNoCompress(), body: doc.body })
     assert.equal(loaded.kind, "load")
 
     const authors = service.handle({ kind: "authors" })
@@ -302,5 +304,95 @@ describe("the history worker's answers", () => {
     })
     const unknown = service.handle({ kind: "compare", from: { heads: [{ actor: "ab", seq: 1 }] }, to: { now: true } })
     assert.deepEqual(unknown, { kind: "error", message: "the document has no change 1 of ab" })
+  })
+})
+
+describe("a document the reader does not understand", () => {
+  const doc = concurrentDocument(6, 300)
+  const bytes = A.getBackend(doc).saveNoCompress()
+
+  function loadInto(service: HistoryService, saved: Uint8Array, body: string | null = doc.body): HistoryReply {
+    return service.handle({ kind: "load", bytes: saved, body })
+  }
+
+  it("is refused as unreadable, with the reason, and nothing is loaded from it", () => {
+    const big = A.from<Minutes>({ body: "x".repeat(20_000) })
+    const cases: [string, Uint8Array, RegExp][] = [
+      ["nothing", new Uint8Array(0), /ends too early/],
+      ["not Automerge", new TextEncoder().encode("# Minutes\n\nnot a document"), /not an Automerge document/],
+      [
+        "a change, not a document",
+        A.getLastLocalChange(A.change(doc, (d) => A.splice(d, ["body"], 0, 0, "x"))) as Uint8Array,
+        /a change chunk/,
+      ],
+      ["truncated", bytes.subarray(0, bytes.length - 40), /truncated|ends too early/],
+      ["compressed columns", A.save(big), /compressed/],
+    ]
+    for (const [what, saved, reason] of cases) {
+      const service = new HistoryService()
+      const reply = loadInto(service, saved, what === "compressed columns" ? big.body : doc.body)
+      assert.ok(reply.kind === "error" && reply.unreadable, `${what}: refused as unreadable`)
+      assert.match(reply.message, /^the saved document could not be read: /, what)
+      assert.match(reply.message, reason, what)
+      assert.deepEqual(service.handle({ kind: "authors" }), { kind: "error", message: "no document loaded" }, what)
+    }
+  })
+
+  it("is refused when what it reads is not the document's text", () => {
+    const service = new HistoryService()
+    assert.deepEqual(loadInto(service, bytes, `${doc.body}!`), {
+      kind: "error",
+      message: "the saved document could not be read: its text read back differs from the document's",
+      unreadable: true,
+    })
+    assert.equal(service.handle({ kind: "authors" }).kind, "error")
+    // The same service reads the right copy afterwards.
+    assert.equal(loadInto(service, bytes).kind, "load")
+  })
+
+  it("is either read right or refused, never half-read nor endless, whatever bytes are damaged", () => {
+    const pick = random(11)
+    let refused = 0
+    for (let trial = 0; trial < 300; trial += 1) {
+      const damaged = bytes.slice()
+      for (let flips = 1 + Math.floor(pick() * 3); flips > 0; flips -= 1) {
+        damaged[Math.floor(pick() * damaged.length)] = Math.floor(pick() * 256)
+      }
+      const service = new HistoryService()
+      const reply = loadInto(service, damaged)
+      if (reply.kind === "error") {
+        assert.ok(reply.unreadable, `trial ${trial}: ${reply.message}`)
+        refused += 1
+        continue
+      }
+      const authors = service.handle({ kind: "authors" })
+      assert.ok(authors.kind === "authors" && authors.text === doc.body, `trial ${trial}: the text is the document's`)
+    }
+    assert.ok(refused > 0, "some damage is noticed")
+  })
+
+  it("a worker that never answers is stopped and the question fails as stuck; the next starts a new worker", async () => {
+    const started: { terminated: boolean; posted: RequestEnvelope[] }[] = []
+    const silent = (): WorkerLike => {
+      const worker = { terminated: false, posted: [] as RequestEnvelope[] }
+      started.push(worker)
+      return {
+        postMessage: (message) => worker.posted.push(message),
+        onmessage: null,
+        terminate: () => {
+          worker.terminated = true
+        },
+      }
+    }
+    const client = new HistoryClient(silent, 20)
+    await assert.rejects(client.ask({ kind: "authors" }), (error: unknown) => {
+      assert.ok(error instanceof HistoryError)
+      assert.equal(error.reason, "stuck")
+      return true
+    })
+    assert.equal(started[0]?.terminated, true)
+    await assert.rejects(client.ask({ kind: "creator" }), HistoryError)
+    assert.equal(started.length, 2, "a new worker for the next question")
+    assert.equal(started[1]?.posted[0]?.request.kind, "creator")
   })
 })

@@ -11,6 +11,28 @@ export interface WorkerLike {
 type ReplyOf<K extends HistoryRequest["kind"]> = Extract<HistoryReply, { kind: K }>
 
 /**
+ * Why the history could not be read: `unreadable` (the saved copy is not one the worker understands:
+ * retrying will not help, the minutes themselves are fine), `stuck` (the worker gave no answer in
+ * time and was stopped) or `failed` (anything else).
+ */
+export class HistoryError extends Error {
+  readonly reason: "unreadable" | "stuck" | "failed"
+
+  constructor(reason: HistoryError["reason"], message: string) {
+    super(message)
+    this.name = "HistoryError"
+    this.reason = reason
+  }
+}
+
+/**
+ * How long a question may go unanswered before the worker is taken for stuck and stopped. Reading
+ * a 50,000-change meeting takes about a second on a slow machine (docs/performance.md); this only
+ * stops a worker that will never answer, so the page says so instead of waiting for ever.
+ */
+const ANSWER_WITHIN_MS = 30_000
+
+/**
  * The page's side of the history worker: hands it a saved copy of the document when the document
  * changed since the last one, and asks it questions. The worker is started on first use.
  */
@@ -21,8 +43,11 @@ export class HistoryClient {
   readonly #waiting = new Map<number, (reply: HistoryReply) => void>()
   #loadedHeads = ""
 
-  constructor(start: () => WorkerLike = startWorker) {
+  readonly #answerWithinMs: number
+
+  constructor(start: () => WorkerLike = startWorker, answerWithinMs = ANSWER_WITHIN_MS) {
     this.#start = start
+    this.#answerWithinMs = answerWithinMs
   }
 
   /**
@@ -35,8 +60,9 @@ export class HistoryClient {
     if (key === this.#loadedHeads) return heads
     // Uncompressed: the worker reads the columns directly, without inflating them.
     const bytes = A.getBackend(doc).saveNoCompress()
-    const reply = await this.#ask({ kind: "load", bytes }, [bytes.buffer])
-    if (reply.kind === "error") throw new Error(`Reading the history failed: ${reply.message}`)
+    const body = (doc as { body?: unknown }).body
+    const reply = await this.#ask({ kind: "load", bytes, body: typeof body === "string" ? body : null }, [bytes.buffer])
+    if (reply.kind === "error") throw failure(reply)
     this.#loadedHeads = key
     return heads
   }
@@ -46,24 +72,34 @@ export class HistoryClient {
   ): Promise<ReplyOf<K>> {
     const asked: HistoryRequest = request
     const reply = await this.#ask(asked, [])
-    if (reply.kind === "error") throw new Error(`Reading the history failed: ${reply.message}`)
-    if (reply.kind !== asked.kind) throw new Error(`The history worker answered ${reply.kind} to ${asked.kind}`)
+    if (reply.kind === "error") throw failure(reply)
+    if (reply.kind !== asked.kind) {
+      throw new HistoryError("failed", `The history worker answered ${reply.kind} to ${asked.kind}`)
+    }
     return reply as ReplyOf<K>
   }
 
-  dispose(): void {
+  dispose(reply: HistoryReply = { kind: "error", message: "the history was closed" }): void {
     this.#worker?.terminate()
     this.#worker = null
     this.#loadedHeads = ""
-    for (const resolve of this.#waiting.values()) resolve({ kind: "error", message: "the history was closed" })
+    const waiting = [...this.#waiting.values()]
     this.#waiting.clear()
+    for (const resolve of waiting) resolve(reply)
   }
 
   #ask(request: HistoryRequest, transfer: Transferable[]): Promise<HistoryReply> {
     const worker = this.#ensureWorker()
     const id = this.#nextId++
     return new Promise((resolve) => {
-      this.#waiting.set(id, resolve)
+      const timer = setTimeout(() => {
+        // Answers come in order: this one never will. Stop the worker; the next question starts a new one.
+        this.dispose({ kind: "error", message: "the history worker did not answer", stuck: true })
+      }, this.#answerWithinMs)
+      this.#waiting.set(id, (reply) => {
+        clearTimeout(timer)
+        resolve(reply)
+      })
       worker.postMessage({ id, request }, transfer)
     })
   }
@@ -79,6 +115,11 @@ export class HistoryClient {
     this.#worker = worker
     return worker
   }
+}
+
+function failure(reply: Extract<HistoryReply, { kind: "error" }>): HistoryError {
+  const reason = reply.unreadable ? "unreadable" : reply.stuck ? "stuck" : "failed"
+  return new HistoryError(reason, `Reading the history failed: ${reply.message}`)
 }
 
 /** The changes `heads` name, as the worker finds them (actor and seq; hashes are not in saved documents). */

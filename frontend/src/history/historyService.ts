@@ -22,13 +22,7 @@ export class HistoryService {
   }
 
   #answer(request: HistoryRequest): HistoryReply {
-    if (request.kind === "load") {
-      const saved = readSavedDocument(request.bytes)
-      this.#graph = new ChangeGraph(saved)
-      this.#body = new BodyHistory(saved)
-      this.#points = []
-      return { kind: "load", changes: saved.changes.length, actors: saved.actors }
-    }
+    if (request.kind === "load") return this.#load(request.bytes, request.body)
     const graph = this.#graph
     const body = this.#body
     if (!graph || !body) throw new Error("no document loaded")
@@ -82,6 +76,35 @@ export class HistoryService {
     }
   }
 
+  /**
+   * Reads a saved copy and keeps it only if its body text is the document's: a copy this reader
+   * misunderstands (a format Automerge changed, damaged bytes) is refused whole, never half-used.
+   */
+  #load(bytes: Uint8Array, expected: string | null): HistoryReply {
+    this.#graph = null
+    this.#body = null
+    this.#points = []
+    let graph: ChangeGraph
+    let body: BodyHistory
+    let changes: number
+    let actors: readonly string[]
+    try {
+      const saved = readSavedDocument(bytes)
+      graph = new ChangeGraph(saved)
+      body = new BodyHistory(saved)
+      changes = saved.changes.length
+      actors = saved.actors
+    } catch (error) {
+      return unreadable(error instanceof Error ? error.message : String(error))
+    }
+    if (body.textAt(graph.fullClock()) !== (expected ?? "")) {
+      return unreadable("its text read back differs from the document's")
+    }
+    this.#graph = graph
+    this.#body = body
+    return { kind: "load", changes, actors }
+  }
+
   #clock(graph: ChangeGraph, target: HistoryTarget): Clock {
     if ("now" in target) return graph.fullClock()
     if ("empty" in target) return graph.emptyClock()
@@ -98,4 +121,8 @@ export class HistoryService {
     }
     return graph.clockOf(heads)
   }
+}
+
+function unreadable(reason: string): HistoryReply {
+  return { kind: "error", message: `the saved document could not be read: ${reason}`, unreadable: true }
 }

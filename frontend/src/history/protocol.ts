@@ -17,7 +17,11 @@ export type HistoryTarget =
   | { readonly empty: true }
 
 export type HistoryRequest =
-  | { readonly kind: "load"; readonly bytes: Uint8Array }
+  /**
+   * A saved copy of the document (`saveNoCompress`) and its `body` text (null when the body is not
+   * text), which the reading must reproduce before any answer is given from it.
+   */
+  | { readonly kind: "load"; readonly bytes: Uint8Array; readonly body: string | null }
   | { readonly kind: "authors" }
   | { readonly kind: "creator" }
   | { readonly kind: "sessions"; readonly people: Readonly<Record<string, string>> }
@@ -57,7 +61,11 @@ export type HistoryReply =
   | { readonly kind: "creator"; readonly creator: string | null }
   | { readonly kind: "sessions"; readonly points: readonly PointInfo[] }
   | { readonly kind: "compare"; readonly text: string; readonly segments: readonly ChangeSegment[] }
-  | { readonly kind: "error"; readonly message: string }
+  /**
+   * `unreadable`: the saved copy is not one the worker understands (see savedDocument.ts), nothing
+   * is loaded; `stuck` (made by the client, never sent): the worker did not answer and was stopped.
+   */
+  | { readonly kind: "error"; readonly message: string; readonly unreadable?: true; readonly stuck?: true }
 
 /** Envelopes: requests are answered in order, each reply carries its request's id. */
 export interface RequestEnvelope {

@@ -91,8 +91,12 @@ export function readSavedDocument(bytes: Uint8Array): SavedDocument {
   const opColumns = new Columns(bytes, changeColumns.end, opSpecs)
   if (opColumns.end > end) throw new Error("Automerge document is truncated")
 
-  const changes = readChanges(changeColumns)
-  const { bodies, texts } = readBodyTexts(opColumns)
+  // Run-length columns can claim any number of rows in a few bytes: a damaged or unknown document
+  // must fail, not spin. Real rows cost bytes (every op's value, every change's columns), so a
+  // document never holds many more rows than it has bytes.
+  const maxRows = 8 * bytes.length + 1024
+  const changes = readChanges(changeColumns, maxRows)
+  const { bodies, texts } = readBodyTexts(opColumns, maxRows)
   return { actors, changes, bodies, texts }
 }
 
@@ -136,7 +140,7 @@ class Columns {
 
 const TYPE = { group: 0, actor: 1, uleb: 2, delta: 3, boolean: 4, string: 5, valueMeta: 6, value: 7 } as const
 
-function readChanges(columns: Columns): ChangeRow[] {
+function readChanges(columns: Columns, maxRows: number): ChangeRow[] {
   const actor = ulebColumn(columns.reader(0, TYPE.actor))
   const seq = new DeltaColumn(columns.reader(0, TYPE.delta))
   const maxOp = new DeltaColumn(columns.reader(1, TYPE.delta))
@@ -147,7 +151,9 @@ function readChanges(columns: Columns): ChangeRow[] {
   for (;;) {
     const who = actor.next()
     if (who === null) return changes
+    if (changes.length >= maxRows) throw new Error("Automerge document claims more changes than its size allows")
     const count = depsCount.next() ?? 0
+    if (count > maxRows) throw new Error("Automerge document claims more dependencies than its size allows")
     const rowDeps: number[] = []
     for (let i = 0; i < count; i += 1) rowDeps.push(required(deps.next(), "change dependency"))
     changes.push({
@@ -165,7 +171,7 @@ function readChanges(columns: Columns): ChangeRow[] {
  * objects they made. Objects are stored in op-id order, root first, so a body's text object is
  * known before its operations come.
  */
-function readBodyTexts(columns: Columns): { bodies: BodyAssignment[]; texts: Map<string, TextOps> } {
+function readBodyTexts(columns: Columns, maxRows: number): { bodies: BodyAssignment[]; texts: Map<string, TextOps> } {
   const objActor = ulebColumn(columns.reader(0, TYPE.actor))
   const objCtr = ulebColumn(columns.reader(0, TYPE.uleb))
   const keyString = stringColumn(columns.reader(1, TYPE.string))
@@ -186,9 +192,10 @@ function readBodyTexts(columns: Columns): { bodies: BodyAssignment[]; texts: Map
   let text: TextOps | undefined
   const succCtrs: number[] = []
   const succActors: number[] = []
-  for (;;) {
+  for (let rows = 0; ; rows += 1) {
     const ctr = idCtr.next()
     if (ctr === null) break
+    if (rows >= maxRows) throw new Error("Automerge document claims more operations than its size allows")
     const actor = required(idActor.next(), "op actor")
     const objectActor = objActor.next()
     const objectCtr = objCtr.next()
@@ -198,7 +205,9 @@ function readBodyTexts(columns: Columns): { bodies: BodyAssignment[]; texts: Map
     const val = value.next()
     succCtrs.length = 0
     succActors.length = 0
-    for (let n = succCount.next() ?? 0; n > 0; n -= 1) {
+    const successors = succCount.next() ?? 0
+    if (successors > maxRows) throw new Error("Automerge document claims more successors than its size allows")
+    for (let n = successors; n > 0; n -= 1) {
       succActors.push(required(succActor.next(), "succ actor"))
       succCtrs.push(required(succCtr.next(), "succ counter"))
     }

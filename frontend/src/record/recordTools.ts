@@ -13,7 +13,7 @@ import {
   showAuthors,
 } from "../authorship.js"
 import type { MinutesEditor } from "../editor.js"
-import { changeRefs, HistoryClient } from "../history/historyClient.js"
+import { changeRefs, HistoryClient, HistoryError } from "../history/historyClient.js"
 import type { ChangeSegment, HistoryTarget, PointInfo } from "../history/protocol.js"
 import { peopleOf } from "../people.js"
 import type { MinutesDoc } from "../types.js"
@@ -153,7 +153,7 @@ export class RecordTools {
       this.#showLegend()
     } catch (error) {
       console.error("Authorship could not be computed", error)
-      this.bar.showAuthorsState("failed", "Who wrote what could not be worked out. Try again later.")
+      this.bar.showAuthorsState("failed", `Who wrote what cannot be shown: ${whyNot(error)}`)
     }
   }
 
@@ -248,9 +248,13 @@ export class RecordTools {
       timeline.setPoints(points, (point) => this.#pointStyle(point))
       if (points.length > 0) await this.#showPoint(points.length - 1)
     } catch (error) {
-      console.error("The history could not be read", error)
-      timeline.showFailure("The history could not be read. Try again later.")
+      this.#timelineFailed(timeline, error)
     }
+  }
+
+  #timelineFailed(timeline: Timeline, error: unknown): void {
+    console.error("The history could not be read", error)
+    if (timeline === this.#timeline) timeline.showFailure(`The history cannot be shown: ${whyNot(error)}`)
   }
 
   async #showPoint(index: number): Promise<void> {
@@ -259,9 +263,13 @@ export class RecordTools {
     // Sliding fires many requests; only the newest is shown.
     const request = ++this.#pointRequest
     const from: HistoryTarget = index === 0 ? { empty: true } : { point: index - 1 }
-    const reply = await this.#client.ask({ kind: "compare", from, to: { point: index } })
-    if (request !== this.#pointRequest || timeline !== this.#timeline) return
-    timeline.showPoint(index, reply.text, reply.segments, (actor) => this.#actorStyle(actor))
+    try {
+      const reply = await this.#client.ask({ kind: "compare", from, to: { point: index } })
+      if (request !== this.#pointRequest || timeline !== this.#timeline) return
+      timeline.showPoint(index, reply.text, reply.segments, (actor) => this.#actorStyle(actor))
+    } catch (error) {
+      this.#timelineFailed(timeline, error)
+    }
   }
 
   #closeTimeline(): void {
@@ -299,14 +307,18 @@ export class RecordTools {
       timeline.showFailure("This browser does not hold that part of the history.")
       return
     }
-    await this.#loadHistory(host)
-    const reply = await this.#client.ask({
-      kind: "compare",
-      from: { heads: fromRefs },
-      to: toRefs ? { heads: toRefs } : { now: true },
-    })
-    if (timeline !== this.#timeline) return
-    timeline.showComparison(caption(reply.segments), reply.text, reply.segments, (actor) => this.#actorStyle(actor))
+    try {
+      await this.#loadHistory(host)
+      const reply = await this.#client.ask({
+        kind: "compare",
+        from: { heads: fromRefs },
+        to: toRefs ? { heads: toRefs } : { now: true },
+      })
+      if (timeline !== this.#timeline) return
+      timeline.showComparison(caption(reply.segments), reply.text, reply.segments, (actor) => this.#actorStyle(actor))
+    } catch (error) {
+      this.#timelineFailed(timeline, error)
+    }
   }
 
   // ---- shared ----
@@ -367,6 +379,19 @@ function insertersOf(doc: MinutesDoc, from: number, to: number, length: number):
     actors.push(cursor.slice(cursor.indexOf("@") + 1))
   }
   return actors
+}
+
+/** Why the history could not be shown, in words for the person (the details go to the console). */
+export function whyNot(error: unknown): string {
+  const reason = error instanceof HistoryError ? error.reason : "failed"
+  switch (reason) {
+    case "unreadable":
+      return "this page cannot read the meeting's history (it may have been written by a newer version). The minutes themselves are not affected, and the Automerge download keeps the whole history."
+    case "stuck":
+      return "reading the history took too long and was stopped. Try again."
+    case "failed":
+      return "something went wrong while reading the history. Try again later."
+  }
 }
 
 function summary(segments: readonly ChangeSegment[]): string {
