@@ -68,6 +68,20 @@ async function coloursOnLine(page, text) {
   }, text)
 }
 
+/** `name`-light/-dark at the page's width and at 390 px; leaves the page light and as wide as it was. */
+async function screenshots(page, name) {
+  const size = page.viewportSize()
+  for (const width of [size.width, 390]) {
+    await page.setViewportSize({ width, height: size.height })
+    for (const colorScheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme })
+      await screenshot(page, `${name}-${colorScheme}${width === 390 ? "-390" : ""}`)
+    }
+  }
+  await page.emulateMedia({ colorScheme: "light" })
+  await page.setViewportSize(size)
+}
+
 /** The class of a person's dot in the presence list. */
 async function presenceColour(page, name) {
   return page.evaluate((who) => {
@@ -127,11 +141,7 @@ test("three people type; who wrote what colours each one's text with their colou
   )
   assert.ok((await coloursOnLine(ada, "More from Ada."))[entries.Ada].endsWith(" More from Ada."))
 
-  await screenshot(ada, "record-authorship-light")
-  await ada.emulateMedia({ colorScheme: "dark" })
-  await screenshot(ada, "record-authorship-dark")
-  await ada.setViewportSize({ width: 390, height: 844 })
-  await screenshot(ada, "record-authorship-390")
+  await screenshots(ada, "record-authorship")
 
   await ada.click("[data-testid=authors-toggle]")
   await ada.waitForFunction(() => document.querySelectorAll("[data-testid=editor] .cm-author").length === 0)
@@ -183,10 +193,7 @@ test("the timeline steps through edit sessions: an earlier point shows the earli
   assert.deepEqual(who, ["Ben"])
   assert.equal(await editorText(ada), await editorText(pages[2]), "the live minutes are untouched underneath")
 
-  await screenshot(ada, "record-timeline-light")
-  await ada.emulateMedia({ colorScheme: "dark" })
-  await screenshot(ada, "record-timeline-dark")
-  await ada.emulateMedia({ colorScheme: "light" })
+  await screenshots(ada, "record-timeline")
 
   // The slider reaches the very start: the meeting's template, before anyone typed.
   await ada.fill("[data-testid=timeline-slider]", "0")

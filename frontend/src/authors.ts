@@ -1,4 +1,4 @@
-import { PALETTE_SIZE } from "./presence.js"
+import { freeColor, PALETTE_SIZE } from "./presence.js"
 
 /** A person as the authorship view and the timeline name them. */
 export interface AuthorInfo {
@@ -24,8 +24,8 @@ export const TEMPLATE_NAME = "Meeting template"
 /**
  * Names and colours for `actors`. One person may have written through several actors (each page
  * load is one): they share the person's name and colour. People here keep their presence colour;
- * others get a free colour of the palette, in name order, so the legend reads the same on every
- * page that sees the same people.
+ * others get a free colour of the palette (unlike those in use while it can), in name order, so
+ * the legend reads the same on every page that sees the same people.
  */
 export function describeAuthors(actors: Iterable<string>, context: AuthorContext): Map<string, AuthorInfo> {
   const names = new Map<string, string>()
@@ -44,8 +44,7 @@ export function describeAuthors(actors: Iterable<string>, context: AuthorContext
       colors.set(name, null)
       continue
     }
-    let color = [...Array(PALETTE_SIZE).keys()].find((index) => !taken.has(index))
-    if (color === undefined) color = hash(name) % PALETTE_SIZE
+    const color = taken.size < PALETTE_SIZE ? freeColor(0, taken) : hash(name) % PALETTE_SIZE
     taken.add(color)
     colors.set(name, color)
   }

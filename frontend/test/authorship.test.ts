@@ -57,7 +57,8 @@ describe("naming and colouring authors", () => {
     assert.deepEqual(authors.get("c1"), { name: "Cy", color: 2 })
     assert.deepEqual(authors.get("me"), { name: "Dee", color: 3 })
     assert.deepEqual(authors.get("server"), { name: TEMPLATE_NAME, color: null })
-    assert.deepEqual(authors.get("x123456789"), { name: "Unnamed (x12345)", color: 4 })
+    // 4 (red) is free but looks like Ben's 0 (orange): the next colour unlike any in use.
+    assert.deepEqual(authors.get("x123456789"), { name: "Unnamed (x12345)", color: 5 })
   })
 })
 
