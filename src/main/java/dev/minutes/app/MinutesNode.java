@@ -18,6 +18,7 @@ import dev.minutes.sync.AutomergeObjects;
 import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerConnection;
 import dev.minutes.sync.PeerDirectory;
+import dev.minutes.sync.PresenceAcrossNodes;
 import dev.minutes.sync.ServerIdentity;
 import dev.minutes.sync.SessionPool;
 import dev.minutes.sync.SessionRegistry;
@@ -55,6 +56,7 @@ public final class MinutesNode {
   private RedisConnection redis;
   private RedisChangeFeed changeFeed;
   private RedisEphemeralBus ephemeralBus;
+  private PresenceAcrossNodes otherNodes;
   private SessionPool pool;
   private SessionRegistry sessions;
   private PublishModule publish;
@@ -109,6 +111,7 @@ public final class MinutesNode {
     DocumentStore store = new RedisDocumentStore(redis);
     pool = new SessionPool(config.automergeThreads());
     ephemeralBus = new RedisEphemeralBus(redis);
+    otherNodes = new PresenceAcrossNodes(ephemeralBus);
     changeFeed = new RedisChangeFeed(redis);
     sessions =
         new SessionRegistry(
@@ -123,12 +126,12 @@ public final class MinutesNode {
                 config.syncBatchWindow(),
                 config.sizeLimits()),
             syncMetrics,
-            ephemeralBus,
+            otherNodes,
             DocumentWatch.all(List.of(changeFeed, ephemeralBus)));
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
     MeetingRecords records = new MeetingRecords(redis);
-    publish = PublishModule.create(vertx, config, redis, registry);
+    publish = PublishModule.create(vertx, config.publishSettings(), redis, registry);
     meetings =
         new MeetingService(
             vertx,
@@ -147,7 +150,7 @@ public final class MinutesNode {
             sessions::catchUpAll)
         .compose(
             v ->
-                ephemeralBus.start(
+                otherNodes.start(
                     message ->
                         Optional.ofNullable(sessions.loaded(message.documentId()))
                             .ifPresent(session -> session.ephemeral(message, true))))

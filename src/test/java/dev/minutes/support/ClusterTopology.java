@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -52,6 +53,7 @@ public final class ClusterTopology implements AutoCloseable {
 
   private void startAll() throws Exception {
     List<Future<String>> ok = new ArrayList<>();
+    CountDownLatch synced = new CountDownLatch(SHARDS);
     for (int i = 0; i < SHARDS * 2; i++) {
       int port = RedisProcess.freePort(true);
       RedisProcess node =
@@ -66,6 +68,8 @@ public final class ClusterTopology implements AutoCloseable {
                   "save \"\"",
                   "appendonly no"));
       ok.add(node.printed("Cluster state changed: ok"));
+      node.printed("MASTER <-> REPLICA sync: Finished with success")
+          .onSuccess(line -> synced.countDown());
       nodes.put(port, node);
     }
     for (RedisProcess node : nodes.values()) {
@@ -77,6 +81,11 @@ public final class ClusterTopology implements AutoCloseable {
     redisCli(nodes.keySet().iterator().next(), create);
     for (Future<String> state : ok) {
       state.await(60, TimeUnit.SECONDS);
+    }
+    // Cluster state "ok" comes before the replicas' first sync; until then WAIT counts no
+    // replica, and nodes started with MINUTES_REDIS_MIN_REPLICAS=1 rightly refuse every write.
+    if (!synced.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the cluster's replicas did not finish their first sync");
     }
   }
 
