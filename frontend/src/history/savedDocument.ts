@@ -5,7 +5,7 @@ import { BooleanColumn, ByteReader, DeltaColumn, stringColumn, ulebColumn, Value
  * no official way is fast enough for the issue's targets. Measured on the benchmark's 50,000-change meeting
  * (frontend/bench/history-api.mjs, figures in docs/performance.md), with the worker's own `A.load`
  * (0.6 s) first: who wrote what from the text each change inserted and deleted 2.7 s, by `getCursor`
- * of every character 1.0 s, the timeline's first step 1.2 s (`getChangesMeta`); the issue asks for
+ * of every character 1.0 s, the timeline's first step 1.1 s (`getChangesMeta`); the issue asks for
  * under 1 s. This reader does each in about 0.2 s. It reads only what this page's pinned
  * Automerge writes (`saveNoCompress`), the unit tests compare it with Automerge, and the service
  * keeps a reading only if it reproduces the document's text (anything else is refused, never used).
