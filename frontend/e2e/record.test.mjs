@@ -282,6 +282,57 @@ test("the downloads round trip: Markdown is minutes.md, Automerge loads with the
   for (const page of pages) assertNoPageErrors(page)
 })
 
+test("a history the page cannot read is said in words, and the minutes go on as before", async (t) => {
+  const browser = await browserFor(t)
+  const meeting = await createMeeting("unreadable history")
+  const context = await newContext(browser)
+  // The history worker answers as it does for a saved copy it does not understand (a format a newer
+  // Automerge wrote, damaged bytes: frontend/test/history.test.ts makes it give exactly this answer).
+  await context.addInitScript(() => {
+    const unreadable = () => {
+      const worker = {
+        onmessage: null,
+        postMessage({ id }) {
+          const reply = { kind: "error", message: "the saved document could not be read: unknown", unreadable: true }
+          setTimeout(() => worker.onmessage?.({ data: { id, reply } }), 0)
+        },
+        terminate() {},
+      }
+      return worker
+    }
+    window.Worker = new Proxy(window.Worker, {
+      construct: (Real, [url, options]) => (options?.name === "history" ? unreadable() : new Real(url, options)),
+    })
+  })
+  const ada = await openMeeting(context, meeting.links.edit, "Ada")
+
+  await ada.click("[data-testid=authors-toggle]")
+  await ada.waitForFunction(() => document.querySelector("[data-testid=authorship-legend]")?.dataset.state === "failed")
+  const note = await ada.textContent("[data-testid=authorship-legend]")
+  assert.match(note, /cannot read the meeting's history/)
+  assert.match(note, /minutes themselves are not affected/)
+  assert.equal(await ada.locator("[data-testid=editor] .cm-author").count(), 0, "no colours half-shown")
+
+  await ada.click("[data-testid=history-toggle]")
+  await ada.waitForFunction(() => document.querySelector("[data-testid=timeline]")?.dataset.state === "failed")
+  assert.match(await ada.textContent("[data-testid=timeline]"), /The history cannot be shown: this page cannot read/)
+  assert.ok(
+    !(await ada.isVisible("[data-testid=timeline-slider]")) && !(await ada.isVisible("[data-testid=timeline-text]")),
+    "no slider or text box over nothing",
+  )
+  await screenshots(ada, "record-unreadable")
+  await ada.click("[data-testid=timeline-close]")
+
+  await cursorAtEndOfLine(ada, "#### Intro ####")
+  await ada.keyboard.type("\nStill typing.", { delay: 120 })
+  await waitForConvergence([ada], meeting)
+  assert.ok((await editorText(ada)).includes("Still typing."))
+  assert.ok(
+    ada.minutesProblems.every((problem) => /could not be (computed|read)/.test(problem)),
+    `only the history's own failure was logged: ${ada.minutesProblems}`,
+  )
+})
+
 async function meetingDate(meeting) {
   const response = await fetch(`${BASE_URL}/api/meetings/${meeting.id}`, {
     headers: { Authorization: `Bearer ${meeting.tokens.viewer}` },

@@ -131,9 +131,14 @@ export class Timeline {
     this.#show(caption, text, segments, classOf)
   }
 
+  /** Says why the history cannot be shown; nothing of it stays on screen (no slider over nothing). */
   showFailure(message: string): void {
     this.element.dataset.state = "failed"
     this.#status.textContent = message
+    this.#steps.hidden = true
+    this.#caption.textContent = ""
+    this.#who.replaceChildren()
+    this.#text.hidden = true
   }
 
   /** Whether newer edits exist than the history shown. */
@@ -156,6 +161,7 @@ export class Timeline {
     classOf: (actor: string) => PersonStyle,
   ): void {
     this.#caption.textContent = caption
+    this.#text.hidden = false
     this.#view.show(text, segments, (segment) => classOf(segment.actor).cls)
     replaceChildren(this.#who, ...changeSummary(segments, classOf))
     this.element.dataset.state = "ready"
