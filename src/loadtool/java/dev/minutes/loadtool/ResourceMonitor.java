@@ -27,6 +27,11 @@ final class ResourceMonitor {
   private final List<Map<String, ProcessStats.ThreadSample>> threadsAtEnd = new ArrayList<>();
   private double selfCpuAtStart;
   private double selfCpuAtEnd;
+
+  /** The tool's other processes (Node workers): CPU in all, and of the main thread that runs JS. */
+  private final List<ProcessStats> helpers = new ArrayList<>();
+
+  private final Map<String, double[]> helperCpu = new TreeMap<>();
   private long windowStart;
   private long windowEnd;
   private final long timer;
@@ -52,6 +57,9 @@ final class ResourceMonitor {
       threadsAtStart.add(threads(servers.get(i)));
     }
     selfCpuAtStart = self.cpuSeconds();
+    for (ProcessStats helper : helpers) {
+      helperCpu.put(helper.pid(), new double[] {cpu(helper), mainThreadCpu(helper), 0, 0});
+    }
   }
 
   synchronized void endWindow() {
@@ -62,6 +70,44 @@ final class ResourceMonitor {
       threadsAtEnd.add(threads(servers.get(i)));
     }
     selfCpuAtEnd = self.cpuSeconds();
+    for (ProcessStats helper : helpers) {
+      double[] times = helperCpu.get(helper.pid());
+      if (times != null) {
+        times[2] = cpu(helper);
+        times[3] = mainThreadCpu(helper);
+      }
+    }
+  }
+
+  /** Processes of the tool besides this one, measured like it (before the window starts). */
+  synchronized void addToolProcesses(List<String> pids) {
+    pids.forEach(pid -> helpers.add(new ProcessStats(pid)));
+  }
+
+  /**
+   * Each helper process' CPU over the window, and its main thread's: a Node process runs its
+   * clients on that one thread, so one near 100 % of a core is saturated.
+   */
+  synchronized JsonArray toolProcesses() {
+    JsonArray out = new JsonArray();
+    helperCpu.forEach(
+        (pid, t) ->
+            out.add(
+                new JsonObject()
+                    .put("pid", pid)
+                    .put("cpuPercent", round(100 * (t[2] - t[0]) / windowSeconds()))
+                    .put("mainThreadCpuPercent", round(100 * (t[3] - t[1]) / windowSeconds()))));
+    return out;
+  }
+
+  private static double mainThreadCpu(ProcessStats process) {
+    try {
+      ProcessStats.ThreadSample main =
+          process.alive() ? process.threads().get(process.pid()) : null;
+      return main == null ? 0 : main.times().cpuSeconds();
+    } catch (UncheckedIOException exited) {
+      return 0;
+    }
   }
 
   void stop() {
@@ -82,7 +128,17 @@ final class ResourceMonitor {
     return 100 * total / windowSeconds();
   }
 
+  /** This process and its helpers together. */
   synchronized double loadToolCpuPercent() {
+    double total = selfCpuAtEnd - selfCpuAtStart;
+    for (double[] t : helperCpu.values()) {
+      total += t[2] - t[0];
+    }
+    return 100 * total / windowSeconds();
+  }
+
+  /** This process alone. */
+  synchronized double ownCpuPercent() {
     return 100 * (selfCpuAtEnd - selfCpuAtStart) / windowSeconds();
   }
 
