@@ -50,6 +50,10 @@ export class RawClient {
     return A.getHeads(this.#doc)
   }
 
+  body() {
+    return this.#doc.body
+  }
+
   bodyLength() {
     return this.#doc.body.length
   }

@@ -77,6 +77,10 @@ export class RepoClient {
     return A.getHeads(this.#handle.doc())
   }
 
+  body() {
+    return this.#handle.doc().body
+  }
+
   bodyLength() {
     return this.#handle.doc().body.length
   }

@@ -9,7 +9,8 @@
 //   {"cmd":"seed","url":U,"documentId":D,"body":TEXT}   create a document over the protocol (servers
 //        without a meetings API) and wait until the server holds it
 //   {"cmd":"connect","clients":[{"client":N,"meeting":M,"authors":A,"author":I|-1,"url":U,
-//        "documentId":D,"seed":S}]}   connect them; replies once each holds the document's body
+//        "documentId":D,"seed":S}]}   connect them (members of one meeting); replies once each holds
+//        the document's body, with that body: {"body":TEXT}
 //   {"cmd":"type","rate":R}     typists start typing R keystrokes/s (each after a random phase)
 //   {"cmd":"measure","on":B}    keystrokes made from now on are (not) measured
 //   {"cmd":"stop"}              typists stop typing
@@ -63,13 +64,15 @@ async function connectOne(spec) {
   const client = mode === "raw" ? new RawClient(options) : new RepoClient(options)
   await client.open(spec.url, wire)
   members.push({ number: spec.client, meeting: spec.meeting, author: spec.author, client, arrivals, next, seq: 0 })
+  return client
 }
 
 function keystroke(member) {
   const sentAt = nowNanos()
   const measured = measuring
   const position = Math.floor(member.next() * (member.client.bodyLength() + 1))
-  const character = String.fromCharCode(97 + Math.floor(member.next() * 26))
+  // Each typist of a meeting types its own letter (a, b, c, ...): the stored minutes show who typed what.
+  const character = String.fromCharCode(97 + (member.author % 26))
   const hash = member.client.type(position, character)
   const seq = ++member.seq
   member.arrivals.typed(seq)
@@ -111,7 +114,8 @@ const commands = {
     creator.close()
   },
   async connect({ clients }) {
-    await Promise.all(clients.map(connectOne))
+    const connected = await Promise.all(clients.map(connectOne))
+    return { body: connected[0].body() }
   },
   type({ rate }) {
     startTyping(rate)

@@ -44,9 +44,17 @@ final class JsTypingScenario {
   private final List<Meeting> meetings = new ArrayList<>();
   private NodeWorkers workers;
 
-  /** One meeting: its typists' last keystroke numbers, measured keystrokes, hosting workers. */
+  /**
+   * One meeting: its document, its typists' last keystroke numbers (= keystrokes typed), measured
+   * keystrokes, hosting workers.
+   */
   private static final class Meeting {
     final int index;
+    volatile String documentId;
+
+    /** The body its members held before typing started. */
+    volatile String initialBody;
+
     final int authors;
     final int members;
     final AtomicLongArray lastSeq;
@@ -170,6 +178,7 @@ final class JsTypingScenario {
                     : Future.succeededFuture(target))
         .compose(
             target -> {
+              meeting.documentId = target.documentId();
               Map<Integer, JsonArray> byWorker = new TreeMap<>();
               for (int member = 0; member < meeting.members; member++) {
                 int client = firstClient + member;
@@ -198,7 +207,12 @@ final class JsTypingScenario {
                   (worker, specs) ->
                       connected.add(
                           workers.call(worker, command("connect").put("clients", specs))));
-              return Future.all(connected).mapEmpty();
+              return Future.all(connected)
+                  .map(
+                      all -> {
+                        meeting.initialBody = connected.get(0).result().getString("body");
+                        return null;
+                      });
             });
   }
 
@@ -300,7 +314,29 @@ final class JsTypingScenario {
         .put("workers", workers.size())
         .put("loadToolOwnCpuPercent", ResourceMonitor.round(monitor.ownCpuPercent()))
         .put("toolProcesses", processes)
-        .put("toolSaturated", saturated);
+        .put("toolSaturated", saturated)
+        .put("documents", documents());
+  }
+
+  /**
+   * Each meeting's document, its body before typing and how many keystrokes each of its typists
+   * made in all (warm-up included; typist n types the n-th letter): what its stored minutes must
+   * hold.
+   */
+  private JsonArray documents() {
+    JsonArray out = new JsonArray();
+    for (Meeting meeting : meetings) {
+      JsonArray typed = new JsonArray();
+      for (int a = 0; a < meeting.authors; a++) {
+        typed.add(meeting.lastSeq.get(a));
+      }
+      out.add(
+          new JsonObject()
+              .put("documentId", meeting.documentId)
+              .put("initialBody", meeting.initialBody)
+              .put("typed", typed));
+    }
+    return out;
   }
 
   private static JsonObject command(String name) {

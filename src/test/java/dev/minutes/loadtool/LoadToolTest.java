@@ -4,9 +4,13 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minutes.store.RedisTopology;
 import dev.minutes.support.NodeProject;
+import dev.minutes.support.RedisHarness;
 import dev.minutes.support.ReferenceServer;
+import dev.minutes.support.StoredMinutes;
 import dev.minutes.support.TestNode;
+import dev.minutes.sync.codec.DocumentIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -137,8 +141,8 @@ class LoadToolTest {
 
   @Test
   @DisplayName(
-      "JavaScript typists and watchers in two Node workers: every keystroke reaches every other member of its meeting, each worker's CPU is reported")
-  void javaScriptClientsDeliverEveryKeystroke() throws TimeoutException {
+      "JavaScript typists and watchers in two Node workers: every keystroke reaches every other member of its meeting and is in the stored minutes, each worker's CPU is reported")
+  void javaScriptClientsDeliverEveryKeystroke() throws Exception {
     NodeProject.ensureInstalled(NodeProject.LOAD_TOOL);
     LoadOptions options =
         LoadOptions.parse(
@@ -185,6 +189,27 @@ class LoadToolTest {
     assertThat(result.getDouble("loadToolCpuPercent"))
         .isGreaterThan(result.getDouble("loadToolOwnCpuPercent"));
     assertThat(result.getDouble("serverWakeUpsPerKeystroke")).isPositive();
+    for (Object each : result.getJsonArray("documents")) {
+      JsonObject document = (JsonObject) each;
+      String stored =
+          StoredMinutes.body(
+              vertx,
+              new RedisTopology.Standalone(RedisHarness.url()),
+              node.prefix(),
+              DocumentIds.toUrl(document.getString("documentId")));
+      JsonArray typed = document.getJsonArray("typed");
+      for (int author = 0; author < typed.size(); author++) {
+        char letter = (char) ('a' + author);
+        assertThat(count(stored, letter) - count(document.getString("initialBody"), letter))
+            .as("typist %d of meeting %s types '%s'", author, document, letter)
+            .isEqualTo(typed.getLong(author))
+            .isPositive();
+      }
+    }
+  }
+
+  private static long count(String text, char letter) {
+    return text.chars().filter(c -> c == letter).count();
   }
 
   @Test
