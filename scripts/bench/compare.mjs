@@ -44,6 +44,7 @@ const typing = [
   ["refusals+errors", r => r.errors],
   ["server wake-ups per keystroke", r => r.serverWakeUpsPerKeystroke],
   ["load tool CPU %", r => r.loadToolCpuPercent],
+  ["machine CPU % (all cores: 100 × cores)", r => r.machineCpuPercent],
 ]
 const joining = [
   ["first join ms", r => r.firstJoinMs],

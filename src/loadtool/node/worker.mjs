@@ -88,17 +88,23 @@ function keystroke(member) {
   emit({ event: "typed", ...entry })
 }
 
+/**
+ * Each typist types at a fixed rate from a random phase, like the Java tool's periodic timers: a
+ * keystroke due while the process was busy is typed as soon as it can be (setInterval would drop it,
+ * and a busy tool would quietly type less than it was asked to).
+ */
 function startTyping(rate) {
   const period = 1000 / rate
   for (const member of members) {
     member.arrivals.setBaseline(member.client.heads())
     if (member.author < 0) continue
-    setTimeout(
-      () => {
-        member.timer = setInterval(() => keystroke(member), period)
-      },
-      1 + member.next() * period,
-    )
+    let due = performance.now() + 1 + member.next() * period
+    const tick = () => {
+      keystroke(member)
+      due += period
+      member.timer = setTimeout(tick, Math.max(0, due - performance.now()))
+    }
+    member.timer = setTimeout(tick, due - performance.now())
   }
 }
 
@@ -124,7 +130,7 @@ const commands = {
     measuring = on
   },
   stop() {
-    for (const member of members) clearInterval(member.timer)
+    for (const member of members) clearTimeout(member.timer)
   },
   known() {
     return {
@@ -143,7 +149,7 @@ const commands = {
     return { latenciesMs, wire: wire.toJson() }
   },
   async close() {
-    for (const member of members) clearInterval(member.timer)
+    for (const member of members) clearTimeout(member.timer)
     await Promise.all(members.map(member => member.client.close()))
   },
   ledger(entry) {

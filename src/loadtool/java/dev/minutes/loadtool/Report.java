@@ -107,6 +107,16 @@ final class Report {
         out,
         "load tool CPU",
         String.format("%.1f %% of one core", r.getDouble("loadToolCpuPercent")));
+    if (r.containsKey("machineCpuPercent")) {
+      row(
+          out,
+          "machine CPU",
+          String.format(
+              "%.1f %% of %d cores' %d %% (server, tool and everything else)",
+              r.getDouble("machineCpuPercent"),
+              r.getInteger("machineCores"),
+              100 * r.getInteger("machineCores")));
+    }
     if (r.containsKey("toolProcesses")) {
       row(
           out,

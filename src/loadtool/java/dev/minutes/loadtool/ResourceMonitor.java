@@ -3,7 +3,10 @@ package dev.minutes.loadtool;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,6 +35,11 @@ final class ResourceMonitor {
   private final List<ProcessStats> helpers = new ArrayList<>();
 
   private final Map<String, double[]> helperCpu = new TreeMap<>();
+
+  /** The whole machine's busy and total CPU ticks (/proc/stat) at the window's start and end. */
+  private long[] machineAtStart = new long[2];
+
+  private long[] machineAtEnd = new long[2];
   private long windowStart;
   private long windowEnd;
   private final long timer;
@@ -57,6 +65,7 @@ final class ResourceMonitor {
       threadsAtStart.add(threads(servers.get(i)));
     }
     selfCpuAtStart = self.cpuSeconds();
+    machineAtStart = machineTicks();
     for (ProcessStats helper : helpers) {
       helperCpu.put(helper.pid(), new double[] {cpu(helper), mainThreadCpu(helper), 0, 0});
     }
@@ -70,6 +79,7 @@ final class ResourceMonitor {
       threadsAtEnd.add(threads(servers.get(i)));
     }
     selfCpuAtEnd = self.cpuSeconds();
+    machineAtEnd = machineTicks();
     for (ProcessStats helper : helpers) {
       double[] times = helperCpu.get(helper.pid());
       if (times != null) {
@@ -135,6 +145,36 @@ final class ResourceMonitor {
       total += t[2] - t[0];
     }
     return 100 * total / windowSeconds();
+  }
+
+  /**
+   * The whole machine's CPU over the window, in percent of one core (at most cores × 100): near
+   * that limit the server and the tool waited for each other and for whatever else ran, whatever
+   * each process' own figure says.
+   */
+  synchronized double machineCpuPercent() {
+    long total = machineAtEnd[1] - machineAtStart[1];
+    return total <= 0
+        ? 0
+        : 100.0
+            * Runtime.getRuntime().availableProcessors()
+            * (machineAtEnd[0] - machineAtStart[0])
+            / total;
+  }
+
+  /** Busy (all but idle and iowait) and total ticks from the first line of /proc/stat. */
+  private static long[] machineTicks() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < fields.length && i <= 8; i++) {
+        total += Long.parseLong(fields[i]);
+      }
+      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+      return new long[] {total - idle, total};
+    } catch (IOException | RuntimeException unreadable) {
+      return new long[2]; // not Linux: the report leaves the machine out
+    }
   }
 
   /** This process alone. */

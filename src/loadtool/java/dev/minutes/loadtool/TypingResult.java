@@ -46,6 +46,8 @@ final class TypingResult {
                     .put("p99", ResourceMonitor.round(latency.p99()))
                     .put("max", ResourceMonitor.round(latency.max())))
             .put("loadToolCpuPercent", ResourceMonitor.round(monitor.loadToolCpuPercent()))
+            .put("machineCpuPercent", ResourceMonitor.round(monitor.machineCpuPercent()))
+            .put("machineCores", Runtime.getRuntime().availableProcessors())
             .put("wire", wire)
             .put("errors", errors);
     if (monitor.measuresServer()) {
