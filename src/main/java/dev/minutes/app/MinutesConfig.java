@@ -48,6 +48,8 @@ import java.util.Optional;
  *     rotation)
  * @param publishRetry retry schedule of publish deliveries
  * @param webhookTimeout connect and response timeout of one webhook attempt
+ * @param publishedUrl where the docs site shows published minutes, a URL template with {@code
+ *     {permalink}} and {@code {path}} (checked by {@code PublishedUrl.of}); empty: no links
  */
 public record MinutesConfig(
     String httpHost,
@@ -78,7 +80,8 @@ public record MinutesConfig(
     Optional<URI> webhookUrl,
     List<String> webhookSecrets,
     RetrySchedule publishRetry,
-    Duration webhookTimeout) {
+    Duration webhookTimeout,
+    Optional<String> publishedUrl) {
 
   /** True when no REDIS_URL is configured: the node starts its own Redis and runs alone. */
   public boolean singleNode() {

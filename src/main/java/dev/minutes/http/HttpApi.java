@@ -3,6 +3,7 @@ package dev.minutes.http;
 import dev.minutes.meeting.MeetingService;
 import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.publish.PublishOperations;
+import dev.minutes.series.SeriesService;
 import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
@@ -32,6 +33,7 @@ public final class HttpApi {
   /** Everything the router needs. */
   public record Parts(
       MeetingService meetings,
+      SeriesService series,
       SessionRegistry sessions,
       PeerDirectory directory,
       ServerIdentity identity,
@@ -62,6 +64,8 @@ public final class HttpApi {
         .mount(router);
     // Operator routes first: the meetings routes end with the catch-all 404 for /api/*.
     new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);
+    new SeriesRoutes(parts.series(), parts.createToken(), parts.publicUrl())
+        .mount(router, parts.maxHttpBodyBytes());
     new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl())
         .mount(router, parts.maxHttpBodyBytes());
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
@@ -93,6 +97,7 @@ public final class HttpApi {
     StaticHandler page =
         StaticHandler.create("webroot").setCachingEnabled(true).setIndexPage("index.html");
     router.get("/m/*").handler(ctx -> ctx.reroute("/index.html"));
+    router.get("/s/*").handler(ctx -> ctx.reroute("/index.html"));
     router.get("/*").handler(page);
     return router;
   }

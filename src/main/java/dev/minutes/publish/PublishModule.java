@@ -103,7 +103,9 @@ public final class PublishModule {
             new PublishMetrics(registry),
             "node-" + UUID.randomUUID(),
             lease);
-    OutboxPublisher publisher = new OutboxPublisher(outbox, targets, clock, worker::wake);
+    OutboxPublisher publisher =
+        new OutboxPublisher(
+            outbox, targets, clock, worker::wake, config.publishedUrl().map(PublishedUrl::of));
     log.info(
         "publish targets: {}",
         targets.isEmpty()

@@ -17,8 +17,10 @@ import org.redisson.client.codec.StringCodec;
  * mean; this class only keeps them safely.
  *
  * <p>Keys: {@code <prefix>meeting:{id}} (hash), {@code <prefix>token:<sha256>} (string "meetingId
- * role"), {@code <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream {@code
- * <prefix>outbox}.
+ * role", or "series:seriesId role" for a series' token, see {@link SeriesRecords}), {@code
+ * <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream {@code <prefix>outbox}.
+ * Reopening also removes the document's write gate ({@link RedisKeys#gate}), which shares the
+ * meeting id's hash tag.
  */
 public final class MeetingRecords {
   private static final String CREATE =
@@ -37,18 +39,50 @@ public final class MeetingRecords {
       """;
 
   /**
-   * KEYS[1] meeting, KEYS[2] outbox; ARGV[1] closed JSON, ARGV[2] final markdown, ARGV[3..] jobs.
+   * KEYS[1] meeting, KEYS[2] outbox; ARGV[1] closed JSON, ARGV[2] final markdown, ARGV[3] revision,
+   * ARGV[4] published file name, ARGV[5] published permalink, ARGV[6..] jobs.
    */
   private static final String FINALIZE =
       """
       if redis.call('HGET', KEYS[1], 'status') == 'closed' then
         return 0
       end
-      redis.call('HSET', KEYS[1], 'status', 'closed', 'closed', ARGV[1], 'final', ARGV[2])
-      for i = 3, #ARGV do
+      redis.call('HSET', KEYS[1], 'status', 'closed', 'closed', ARGV[1], 'final', ARGV[2],
+        'revision', ARGV[3], 'publishedName', ARGV[4], 'publishedPermalink', ARGV[5])
+      for i = 6, #ARGV do
         redis.call('XADD', KEYS[2], '*', 'job', ARGV[i])
       end
       return 1
+      """;
+
+  /**
+   * KEYS[1] meeting, KEYS[2] close lease, KEYS[3] the document's write gate (all three share the
+   * meeting id's hash tag); ARGV[1] time, ARGV[2] who. Returns -1 unknown meeting, 0 not closed,
+   * else the revision that stays published. The final minutes and the {@code closed} map of that
+   * revision stay readable as {@code final:<revision>} and {@code closed:<revision>}; the frozen
+   * state of the close goes, so that the next close freezes anew.
+   */
+  private static final String REOPEN =
+      """
+      if redis.call('EXISTS', KEYS[1]) == 0 then
+        return -1
+      end
+      if redis.call('HGET', KEYS[1], 'status') ~= 'closed' then
+        return 0
+      end
+      local revision = redis.call('HGET', KEYS[1], 'revision') or '1'
+      for _, field in ipairs({'final', 'closed'}) do
+        local value = redis.call('HGET', KEYS[1], field)
+        if value then
+          redis.call('HSET', KEYS[1], field .. ':' .. revision, value)
+        end
+      end
+      redis.call('HDEL', KEYS[1], 'final', 'closed', 'frozenHeads', 'closedAt', 'closedBy',
+        'closingChange', 'closingHead')
+      redis.call('HSET', KEYS[1], 'status', 'open', 'revision', revision, 'reopenedAt', ARGV[1],
+        'reopenedBy', ARGV[2])
+      redis.call('DEL', KEYS[2], KEYS[3])
+      return tonumber(revision)
       """;
 
   /**
@@ -125,7 +159,22 @@ public final class MeetingRecords {
         .map(map -> map.isEmpty() ? Optional.empty() : Optional.of(map));
   }
 
-  /** "meetingId role" for a token hash, empty when no meeting has it. */
+  /** One field of the meeting, empty when the meeting or the field is unknown. */
+  public Future<Optional<String>> field(String meetingId, String field) {
+    return RedisFutures.toVertx(
+            connection
+                .client()
+                .<String, String>getMap(meetingKey(meetingId), StringCodec.INSTANCE)
+                .getAsync(field),
+            context(),
+            "read meeting field")
+        .map(Optional::ofNullable);
+  }
+
+  /**
+   * "meetingId role" for a token hash ("series:seriesId role" for a series' token), empty when
+   * nobody has it.
+   */
   public Future<Optional<String>> findToken(String tokenHash) {
     return RedisFutures.toVertx(
             connection
@@ -183,14 +232,22 @@ public final class MeetingRecords {
   }
 
   /**
-   * Marks the meeting closed, stores its final minutes and enqueues the publish jobs, all in one
-   * atomic step. Returns false (and changes nothing) if it was already closed.
+   * Marks the meeting closed, stores its final minutes, the revision they are and the name they are
+   * published under, and enqueues the publish jobs, all in one atomic step. Returns false (and
+   * changes nothing) if it was already closed.
    */
   public Future<Boolean> finalizeClose(
-      String meetingId, String closedJson, String finalMarkdown, List<String> jobs) {
+      String meetingId,
+      String closedJson,
+      String finalMarkdown,
+      Published published,
+      List<String> jobs) {
     List<Object> args = new ArrayList<>();
     args.add(closedJson);
     args.add(finalMarkdown);
+    args.add(Integer.toString(published.revision()));
+    args.add(published.fileName());
+    args.add(published.permalink());
     args.addAll(jobs);
     return eval(
             FINALIZE,
@@ -199,6 +256,43 @@ public final class MeetingRecords {
             args.toArray(),
             "finalize close")
         .map(result -> ((Long) result) == 1L);
+  }
+
+  /**
+   * How a close publishes: which revision, under which file name and permalink.
+   *
+   * @param revision 1 for the first close, one more for each correction
+   * @param fileName the published file name, {@code <updated>.md} or {@code <updated>-<n>.md}
+   * @param permalink the published permalink, suffixed as the file name is
+   */
+  public record Published(int revision, String fileName, String permalink) {}
+
+  /** How a reopen ended. */
+  public enum Reopened {
+    REOPENED,
+    NOT_CLOSED,
+    UNKNOWN_MEETING
+  }
+
+  /**
+   * Opens a closed meeting again, atomically: status open, the write gate gone, the close lease and
+   * frozen state cleared, the published revision's final minutes kept under {@code
+   * final:<revision>}.
+   */
+  public Future<Reopened> reopen(String meetingId, String at, String by) {
+    return eval(
+            REOPEN,
+            RScript.ReturnType.INTEGER,
+            List.of(meetingKey(meetingId), leaseKey(meetingId), connection.keys().gate(meetingId)),
+            new Object[] {at, by},
+            "reopen meeting")
+        .map(
+            result -> {
+              long value = (Long) result;
+              return value > 0
+                  ? Reopened.REOPENED
+                  : value == 0 ? Reopened.NOT_CLOSED : Reopened.UNKNOWN_MEETING;
+            });
   }
 
   /** The stream holding publish jobs (the outbox). */

@@ -414,6 +414,19 @@ public final class DocumentSession {
         });
   }
 
+  /**
+   * The meeting was reopened for corrections (its write gate is open again): changes are accepted
+   * again. Should a stale call come after a new close, the closed gate still refuses every append.
+   */
+  public void markReopened() {
+    context.runOnContext(
+        v -> {
+          closed = false;
+          catchUpWanted = true;
+          runCycle();
+        });
+  }
+
   /** Frees everything now (node shutdown). */
   public Future<Void> shutdown() {
     Promise<Void> done = Promise.promise();
