@@ -16,7 +16,7 @@ import java.util.Optional;
  *   <li>the date is the one the previous call's minutes give in their next-call sentence, else the
  *       previous date plus the cadence (the first call: today);
  *   <li>the chair is the one that sentence names, matched to an attendee, else the series' chair;
- *   <li>the attendees are the series' attendees;
+ *   <li>the attendees are the series' attendees and its chair;
  *   <li>the agenda is {@code Review previous notes} (carrying the previous call's open action
  *       items) followed by the standing items.
  * </ul>
@@ -28,8 +28,7 @@ final class NextCallPlanner {
 
   static MeetingPlan plan(
       Series series, Optional<MeetingFacts> previous, NextCallRequest request, LocalDate today) {
-    List<String> attendees =
-        request.attendees().isEmpty() ? series.attendees() : request.attendees();
+    List<String> attendees = request.attendees().isEmpty() ? members(series) : request.attendees();
     if (previous.isEmpty()) {
       return plan(
           series,
@@ -50,11 +49,7 @@ final class NextCallPlanner {
                 + " days after the previous call ("
                 + previous.get().date()
                 + ") as the series' cadence says");
-    List<String> people = new ArrayList<>(attendees);
-    if (!series.chair().isEmpty()) {
-      people.add(series.chair());
-    }
-    String chair = following.chair(request.chair(), people, series.chair());
+    String chair = following.chair(request.chair(), attendees, series.chair());
     List<String> agenda = new ArrayList<>();
     if (request.agenda().isEmpty()) {
       agenda.add(BodyTemplate.REVIEW_PREVIOUS_NOTES);
@@ -63,6 +58,15 @@ final class NextCallPlanner {
       agenda.addAll(request.agenda());
     }
     return plan(series, date, chair, attendees, agenda, previous, following.notes());
+  }
+
+  /** The series' attendees and its chair, who attends when someone else chairs. */
+  private static List<String> members(Series series) {
+    List<String> members = new ArrayList<>(series.attendees());
+    if (!series.chair().isEmpty() && !members.contains(series.chair())) {
+      members.add(series.chair());
+    }
+    return members;
   }
 
   private static MeetingPlan plan(
