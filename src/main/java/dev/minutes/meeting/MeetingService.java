@@ -271,6 +271,10 @@ public final class MeetingService implements AccessPolicy {
    * series' overview); empty when there is no such meeting.
    */
   public Future<Optional<MeetingFacts>> facts(String meetingId) {
+    if (!DocumentIds.isValid(meetingId)) {
+      // Not even the shape of an id (e.g. a "previous" typed by hand): no Redis key is made of it.
+      return Future.succeededFuture(Optional.empty());
+    }
     return stores
         .meetings()
         .get(meetingId)

@@ -469,6 +469,14 @@ class MeetingApiTest {
     }
 
     @Test
+    @DisplayName(
+        "a previous that is no meeting id at all (braces of a Redis hash tag) is 400 unknown_previous")
+    void malformedPrevious() throws TimeoutException {
+      assertRefused(
+          await(postJson(fullRequest().put("previous", "x}:lease{y"))), 400, "unknown_previous");
+    }
+
+    @Test
     @DisplayName("a previous that is not a string is 400 invalid_previous")
     void previousNotAString() throws TimeoutException {
       assertRefused(await(postJson(fullRequest().put("previous", 7))), 400, "invalid_previous");
