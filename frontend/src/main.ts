@@ -2,6 +2,7 @@ import "./style.css"
 import { MinutesApi } from "./api.js"
 import { routeOf } from "./links.js"
 import { MeetingPage } from "./meeting.js"
+import { SeriesPage } from "./seriesPage.js"
 import { StartPage } from "./startPage.js"
 import { h, replaceChildren } from "./ui/dom.js"
 
@@ -16,6 +17,9 @@ switch (route.kind) {
     break
   case "meeting":
     void new MeetingPage(root, route, api).start()
+    break
+  case "series":
+    void new SeriesPage(root, route, api).start()
     break
   case "bad-link":
     replaceChildren(

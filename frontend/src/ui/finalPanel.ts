@@ -86,7 +86,8 @@ function publishItem(target: PublishTarget): HTMLLIElement {
   if (target.state !== "delivered" && target.attempts > 0) {
     details.push(` (${target.attempts} ${target.attempts === 1 ? "attempt" : "attempts"})`)
   }
-  const location = target.location ?? null
+  // The docs site's page when the server knows it (MINUTES_PUBLISHED_URL), else where the file went.
+  const location = target.url ?? target.path ?? target.location ?? null
   const where =
     location === null || location === ""
       ? null
