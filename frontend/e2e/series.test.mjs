@@ -83,6 +83,8 @@ test("a series link opens the call in progress; once closed, the overview lists 
   await screenshot(ben, "series-call-closed")
 
   // The same link now opens the overview: the call, its published file, Ben's open item.
+  // (Through another page first: a link that differs only after "#" would not load anew.)
+  await ben.goto(`${BASE_URL}/`)
   await ben.goto(series.links.edit)
   await ben.getByTestId("series-title").filter({ hasText: "E2E weekly call" }).waitFor()
   const listed = ben.locator(`[data-testid=series-call][data-id="${call.id}"]`)
@@ -102,6 +104,7 @@ test("a series link opens the call in progress; once closed, the overview lists 
   await screenshot(ben, "series-overview-light")
 
   // Ada starts the next call there: the minutes' date is impossible, so the server says it took the cadence.
+  await ada.goto(`${BASE_URL}/`)
   await ada.goto(series.links.chair)
   await ada.getByTestId("start-call").click()
   const notes = ada.getByTestId("start-call-notes")

@@ -147,19 +147,7 @@ export class SeriesPage {
     if (current) {
       card.append(
         h("p", {}, `The call of ${formatDate(current.date)} is in progress.`),
-        h(
-          "p",
-          {},
-          h(
-            "a",
-            {
-              class: "button button-primary",
-              href: seriesLink(info.id, this.#route.token, false),
-              "data-testid": "open-current-call",
-            },
-            "Open the call",
-          ),
-        ),
+        h("p", {}, this.#callLink("open-current-call")),
         this.#started,
       )
       return card
@@ -239,21 +227,24 @@ export class SeriesPage {
               ...created.notes.map((note) => h("li", {}, note)),
             )
           : null,
-        h(
-          "p",
-          {},
-          h(
-            "a",
-            {
-              class: "button button-primary",
-              href: seriesLink(this.#route.seriesId, this.#route.token, false),
-              "data-testid": "open-started-call",
-            },
-            "Open the call",
-          ),
-        ),
+        h("p", {}, this.#callLink("open-started-call")),
       ),
     )
+  }
+
+  /**
+   * "Open the call": the series link, which opens the call in progress. When that is this very
+   * address (a link differing only after "#" loads nothing), the page opens the call in place.
+   */
+  #callLink(testId: string): HTMLAnchorElement {
+    const href = seriesLink(this.#route.seriesId, this.#route.token, false)
+    const link = h("a", { class: "button button-primary", href, "data-testid": testId }, "Open the call")
+    link.addEventListener("click", (event) => {
+      if (new URL(href, window.location.href).pathname !== window.location.pathname) return
+      event.preventDefault()
+      void this.start()
+    })
+    return link
   }
 
   #callsCard(info: SeriesInfo): HTMLElement {

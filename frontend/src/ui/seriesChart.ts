@@ -4,7 +4,7 @@ import { h } from "./dom.js"
 const SVG = "http://www.w3.org/2000/svg"
 const WIDTH = 640
 const HEIGHT = 220
-const MARGIN = { top: 16, right: 12, bottom: 34, left: 32 }
+const MARGIN = { top: 16, right: 12, bottom: 38, left: 36 }
 
 type SvgAttributes = Record<string, string | number>
 

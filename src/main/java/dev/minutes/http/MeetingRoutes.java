@@ -107,25 +107,21 @@ final class MeetingRoutes {
   }
 
   private void close(RoutingContext ctx) {
-    Optional<String> by;
-    try {
-      by = closedBy(ctx);
-    } catch (MeetingException e) {
-      ctx.fail(e);
-      return;
-    }
-    respond(ctx, meetings.close(ctx.pathParam("id"), bearer(ctx), by), 200);
+    respond(
+        ctx,
+        Future.<Void>succeededFuture()
+            .map(v -> closedBy(ctx))
+            .compose(by -> meetings.close(ctx.pathParam("id"), bearer(ctx), by)),
+        200);
   }
 
   private void reopen(RoutingContext ctx) {
-    Optional<String> by;
-    try {
-      by = closedBy(ctx);
-    } catch (MeetingException e) {
-      ctx.fail(e);
-      return;
-    }
-    respond(ctx, meetings.reopen(ctx.pathParam("id"), bearer(ctx), by), 200);
+    respond(
+        ctx,
+        Future.<Void>succeededFuture()
+            .map(v -> closedBy(ctx))
+            .compose(by -> meetings.reopen(ctx.pathParam("id"), bearer(ctx), by)),
+        200);
   }
 
   /** {@code ?revision=n} of minutes.md: a published revision, 1 or more. */

@@ -10,6 +10,7 @@ import dev.minutes.sync.codec.DocumentIds;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Who may do what with a meeting: its own tokens open it alone; the tokens of its series open it
@@ -146,16 +147,15 @@ final class MeetingAccess {
         .get(meetingId)
         .compose(
             record ->
-                record
-                    .filter(r -> Tokens.matches(token, r.get("token:" + role.label())))
-                    .map(
-                        r ->
-                            Future.succeededFuture(
-                                AccessGrant.single(
-                                    r.get("documentId"),
-                                    role.mayWrite(),
-                                    "meeting " + meetingId + " as " + role.label())))
-                    .orElseGet(MeetingAccess::unknownToken));
+                granted(
+                    record,
+                    token,
+                    role,
+                    r ->
+                        AccessGrant.single(
+                            r.get("documentId"),
+                            role.mayWrite(),
+                            "meeting " + meetingId + " as " + role.label())));
   }
 
   private Future<AccessGrant> seriesGrant(String seriesId, String token, Role role) {
@@ -166,16 +166,28 @@ final class MeetingAccess {
         .get(seriesId)
         .compose(
             record ->
-                record
-                    .filter(r -> Tokens.matches(token, r.get("token:" + role.label())))
-                    .map(
-                        r ->
-                            Future.succeededFuture(
-                                new AccessGrant(
-                                    scope,
-                                    role.mayWrite(),
-                                    "series " + seriesId + " as " + role.label())))
-                    .orElseGet(MeetingAccess::unknownToken));
+                granted(
+                    record,
+                    token,
+                    role,
+                    r ->
+                        new AccessGrant(
+                            scope, role.mayWrite(), "series " + seriesId + " as " + role.label())));
+  }
+
+  /**
+   * The grant when the record (of the meeting or series the token index names) still holds the
+   * token's hash for that role, compared in constant time; else the token is unknown.
+   */
+  private static Future<AccessGrant> granted(
+      Optional<Map<String, String>> record,
+      String token,
+      Role role,
+      Function<Map<String, String>, AccessGrant> grant) {
+    return record
+        .filter(r -> Tokens.matches(token, r.get("token:" + role.label())))
+        .map(r -> Future.succeededFuture(grant.apply(r)))
+        .orElseGet(MeetingAccess::unknownToken);
   }
 
   private static Future<AccessGrant> unknownToken() {

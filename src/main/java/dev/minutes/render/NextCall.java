@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What a minutes body says about the next call, in the forms people write it in the corpus:
@@ -207,81 +206,60 @@ public record NextCall(
     return String.join(" ", words).replaceAll("[.]+$", "");
   }
 
+  /**
+   * Where a date form keeps its parts: group numbers of weekday, day, month and year, 0 for a part
+   * the form does not have; {@code numericMonth} for {@code 2026-12-16}.
+   */
+  private record DateForm(
+      Pattern pattern,
+      int weekdayGroup,
+      int dayGroup,
+      int monthGroup,
+      int yearGroup,
+      boolean numericMonth) {
+
+    Optional<DateText> firstIn(String text) {
+      Matcher m = pattern.matcher(text);
+      if (!m.find()) {
+        return Optional.empty();
+      }
+      String monthText = part(m, monthGroup);
+      return Optional.of(
+          new DateText(
+              m.start(),
+              m.group(),
+              number(part(m, yearGroup)),
+              monthText == null ? 0 : numericMonth ? number(monthText) : month(monthText),
+              number(part(m, dayGroup)),
+              weekday(part(m, weekdayGroup))));
+    }
+
+    private static String part(Matcher m, int group) {
+      return group == 0 ? null : m.group(group);
+    }
+
+    private static int number(String digits) {
+      return digits == null ? 0 : Integer.parseInt(digits);
+    }
+  }
+
+  private static final List<DateForm> DATE_FORMS =
+      List.of(
+          new DateForm(ISO, 0, 3, 2, 1, true),
+          new DateForm(DAY_MONTH, 1, 2, 3, 4, false),
+          new DateForm(MONTH_DAY, 1, 3, 2, 4, false),
+          new DateForm(DAY_ONLY, 1, 2, 0, 0, false),
+          new DateForm(WEEKDAY_ONLY, 1, 0, 0, 0, false));
+
   /** The first date-like text after the mention; a weekday alone only when nothing else is. */
   private static Optional<DateText> dateIn(String text) {
+    List<DateForm> dated = DATE_FORMS.subList(0, DATE_FORMS.size() - 1);
     Optional<DateText> best =
-        Stream.of(iso(text), dayMonth(text), monthDay(text), dayOnly(text))
+        dated.stream()
+            .map(form -> form.firstIn(text))
             .flatMap(Optional::stream)
             .min(Comparator.comparingInt(DateText::position));
-    if (best.isPresent()) {
-      return best;
-    }
-    Matcher weekday = WEEKDAY_ONLY.matcher(text);
-    return weekday.find()
-        ? Optional.of(
-            new DateText(
-                weekday.start(),
-                weekday.group(),
-                0,
-                0,
-                0,
-                Optional.of(dayOfWeek(weekday.group(1)))))
-        : Optional.empty();
-  }
-
-  private static Optional<DateText> iso(String text) {
-    Matcher m = ISO.matcher(text);
-    if (!m.find()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new DateText(
-            m.start(),
-            m.group(),
-            Integer.parseInt(m.group(1)),
-            Integer.parseInt(m.group(2)),
-            Integer.parseInt(m.group(3)),
-            Optional.empty()));
-  }
-
-  private static Optional<DateText> dayMonth(String text) {
-    Matcher m = DAY_MONTH.matcher(text);
-    if (!m.find()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new DateText(
-            m.start(),
-            m.group(),
-            m.group(4) == null ? 0 : Integer.parseInt(m.group(4)),
-            month(m.group(3)),
-            Integer.parseInt(m.group(2)),
-            weekday(m.group(1))));
-  }
-
-  private static Optional<DateText> monthDay(String text) {
-    Matcher m = MONTH_DAY.matcher(text);
-    if (!m.find()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new DateText(
-            m.start(),
-            m.group(),
-            m.group(4) == null ? 0 : Integer.parseInt(m.group(4)),
-            month(m.group(2)),
-            Integer.parseInt(m.group(3)),
-            weekday(m.group(1))));
-  }
-
-  private static Optional<DateText> dayOnly(String text) {
-    Matcher m = DAY_ONLY.matcher(text);
-    if (!m.find()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new DateText(
-            m.start(), m.group(), 0, 0, Integer.parseInt(m.group(2)), weekday(m.group(1))));
+    return best.isPresent() ? best : DATE_FORMS.get(DATE_FORMS.size() - 1).firstIn(text);
   }
 
   private static int month(String name) {

@@ -105,15 +105,6 @@ public final class MeetingRecords {
       return 1
       """;
 
-  /** KEYS[1] lease; ARGV[1] owner. Deletes the lease only if the caller still holds it. */
-  private static final String RELEASE_LEASE =
-      """
-      if redis.call('GET', KEYS[1]) == ARGV[1] then
-        return redis.call('DEL', KEYS[1])
-      end
-      return 0
-      """;
-
   private final RedisConnection connection;
 
   public MeetingRecords(RedisConnection connection) {
@@ -128,12 +119,7 @@ public final class MeetingRecords {
       String meetingId, Map<String, String> fields, Map<String, String> tokenRoles) {
     List<Object> keys = new ArrayList<>();
     keys.add(meetingKey(meetingId));
-    List<Object> args = new ArrayList<>();
-    fields.forEach(
-        (k, v) -> {
-          args.add(k);
-          args.add(v);
-        });
+    List<Object> args = Scripts.pairs(fields);
     args.add("id");
     args.add(meetingId);
     tokenRoles.forEach(
@@ -191,12 +177,7 @@ public final class MeetingRecords {
    * true when these fields were stored, false when an earlier call's fields stay.
    */
   public Future<Boolean> beginClose(String meetingId, Map<String, String> frozenFields) {
-    List<Object> args = new ArrayList<>();
-    frozenFields.forEach(
-        (k, v) -> {
-          args.add(k);
-          args.add(v);
-        });
+    List<Object> args = Scripts.pairs(frozenFields);
     return eval(
             BEGIN_CLOSE,
             RScript.ReturnType.INTEGER,
@@ -211,24 +192,12 @@ public final class MeetingRecords {
    * expire.
    */
   public Future<Void> releaseCloseLease(String meetingId, String owner) {
-    return eval(
-            RELEASE_LEASE,
-            RScript.ReturnType.INTEGER,
-            List.of(leaseKey(meetingId)),
-            new Object[] {owner},
-            "release close lease")
-        .mapEmpty();
+    return Lease.release(connection, leaseKey(meetingId), owner);
   }
 
   /** The exclusive right to run a close for {@code ttl}; true for the one caller that got it. */
   public Future<Boolean> acquireCloseLease(String meetingId, String owner, Duration ttl) {
-    return RedisFutures.toVertx(
-        connection
-            .client()
-            .<String>getBucket(leaseKey(meetingId), StringCodec.INSTANCE)
-            .setIfAbsentAsync(owner, ttl),
-        context(),
-        "acquire close lease");
+    return Lease.acquire(connection, leaseKey(meetingId), owner, ttl);
   }
 
   /**
@@ -314,9 +283,7 @@ public final class MeetingRecords {
 
   private Future<Object> eval(
       String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
-    RScript rscript = connection.client().getScript(StringCodec.INSTANCE);
-    return RedisFutures.toVertx(
-        rscript.evalAsync(RScript.Mode.READ_WRITE, script, type, keys, args), context(), what);
+    return Scripts.eval(connection, script, type, keys, args, what);
   }
 
   private Context context() {

@@ -3,7 +3,6 @@ package dev.minutes.store;
 import io.vertx.core.Future;
 import java.util.List;
 import org.redisson.api.RScript;
-import org.redisson.client.codec.StringCodec;
 
 /**
  * Who published under which name, so that no meeting ever takes another's: one hash, {@code
@@ -60,26 +59,21 @@ public final class PublicationNames {
    * gives the same n. Fails with an {@link IllegalStateException} past {@value #MAX_SUFFIX}.
    */
   public Future<Integer> reserve(String meetingId, String stem, String permalink) {
-    RScript script = connection.client().getScript(StringCodec.INSTANCE);
-    return RedisFutures.toVertx(
-            script.<Long>evalAsync(
-                RScript.Mode.READ_WRITE,
-                RESERVE,
-                RScript.ReturnType.INTEGER,
-                List.of(connection.keys().prefix() + "publication-names"),
-                meetingId,
-                stem,
-                permalink,
-                Integer.toString(MAX_SUFFIX)),
-            connection.vertx().getOrCreateContext(),
+    return Scripts.eval(
+            connection,
+            RESERVE,
+            RScript.ReturnType.INTEGER,
+            List.of(connection.keys().prefix() + "publication-names"),
+            new Object[] {meetingId, stem, permalink, Integer.toString(MAX_SUFFIX)},
             "reserve publication name")
         .map(
-            n -> {
+            result -> {
+              long n = (Long) result;
               if (n < 1) {
                 throw new IllegalStateException(
                     "more than " + MAX_SUFFIX + " publications named " + stem);
               }
-              return n.intValue();
+              return (int) n;
             });
   }
 }

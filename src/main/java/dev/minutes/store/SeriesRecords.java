@@ -50,15 +50,6 @@ public final class SeriesRecords {
       return 1
       """;
 
-  /** KEYS[1] lease; ARGV[1] owner. Deletes the lease only if the caller still holds it. */
-  private static final String RELEASE =
-      """
-      if redis.call('GET', KEYS[1]) == ARGV[1] then
-        return redis.call('DEL', KEYS[1])
-      end
-      return 0
-      """;
-
   private final RedisConnection connection;
 
   public SeriesRecords(RedisConnection connection) {
@@ -71,12 +62,7 @@ public final class SeriesRecords {
    */
   public Future<Boolean> create(
       String seriesId, Map<String, String> fields, Map<String, String> tokenRoles) {
-    List<Object> args = new ArrayList<>();
-    fields.forEach(
-        (k, v) -> {
-          args.add(k);
-          args.add(v);
-        });
+    List<Object> args = Scripts.pairs(fields);
     args.add("id");
     args.add(seriesId);
     return eval(
@@ -146,24 +132,12 @@ public final class SeriesRecords {
    * The right to start a call of the series for {@code ttl}; true for the one caller that got it.
    */
   public Future<Boolean> acquireStartLease(String seriesId, String owner, Duration ttl) {
-    return RedisFutures.toVertx(
-        connection
-            .client()
-            .<String>getBucket(leaseKey(seriesId), StringCodec.INSTANCE)
-            .setIfAbsentAsync(owner, ttl),
-        context(),
-        "acquire series start lease");
+    return Lease.acquire(connection, leaseKey(seriesId), owner, ttl);
   }
 
   /** Gives the start lease back (it also expires by itself). */
   public Future<Void> releaseStartLease(String seriesId, String owner) {
-    return eval(
-            RELEASE,
-            RScript.ReturnType.INTEGER,
-            List.of(leaseKey(seriesId)),
-            new Object[] {owner},
-            "release series start lease")
-        .mapEmpty();
+    return Lease.release(connection, leaseKey(seriesId), owner);
   }
 
   private String seriesKey(String seriesId) {
@@ -184,9 +158,7 @@ public final class SeriesRecords {
 
   private Future<Object> eval(
       String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
-    RScript rscript = connection.client().getScript(StringCodec.INSTANCE);
-    return RedisFutures.toVertx(
-        rscript.evalAsync(RScript.Mode.READ_WRITE, script, type, keys, args), context(), what);
+    return Scripts.eval(connection, script, type, keys, args, what);
   }
 
   private Context context() {
