@@ -1,11 +1,41 @@
 import { defineConfig } from "vite"
+import { VitePWA } from "vite-plugin-pwa"
 import wasm from "vite-plugin-wasm"
+
+/** Paths of the server itself, never answered with the page shell by the service worker. */
+const SERVER_PATHS = [/^\/api\//, /^\/sync/, /^\/health\//, /^\/metrics/, /^\/operator\//]
 
 // The Java server serves these files from its classpath root: index.html for `/` and `/m/*`,
 // everything else under /assets/. Nothing may come from another origin (see the CSP in README.md).
 export default defineConfig({
   base: "/",
-  plugins: [wasm()],
+  plugins: [
+    wasm(),
+    // A service worker (Workbox) keeps the built page: after one visit it loads offline, and the
+    // meeting opens from IndexedDB. src/offline/serviceWorker.ts registers it (no inline script: CSP).
+    VitePWA({
+      strategies: "generateSW",
+      filename: "sw.js",
+      injectRegister: false,
+      manifest: false,
+      workbox: {
+        globPatterns: ["**/*.{html,js,css,wasm,svg}"],
+        // Automerge's wasm is ~3.6 MB; the page does not work without it.
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        // Every page address (/, /m/…, unknown ones) is the one page; the server's own routes are not.
+        navigateFallback: "/index.html",
+        navigateFallbackDenylist: SERVER_PATHS,
+        // Hashed names already change with their content.
+        dontCacheBustURLsMatching: /^assets\//,
+        // One script (sw.js), no workbox-<hash>.js beside it.
+        inlineWorkboxRuntime: true,
+        cleanupOutdatedCaches: true,
+        // A new version takes over at once; open pages keep running, the next load gets it.
+        skipWaiting: true,
+        clientsClaim: true,
+      },
+    }),
+  ],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -25,6 +25,7 @@ WARMUP="${WARMUP:-30s}"
 NODES="${NODES:-1 2 3}"
 PLACEMENT="${PLACEMENT:-client}"
 JAR="$ROOT/target/minutes.jar"
+TOOL_JAR="$ROOT/target/minutes-loadtool.jar" # runs on the server jar's classes beside it
 REDIS_PORT=18490
 FIRST_PORT=18480
 
@@ -78,7 +79,7 @@ for count in $NODES; do
   for n in $(seq 1 "$count"); do wait_for_port $((FIRST_PORT + n - 1)); done
   echo "== $count node(s), placement by $placement: $TYPISTS typists in meetings of $MEETING_SIZE" >&2
   servers=$(IFS=,; echo "${urls[*]}")
-  timeout 900 java -cp "$JAR" dev.minutes.loadtool.LoadTool --server "$servers" --server-pid "$pids" \
+  timeout 900 java -jar "$TOOL_JAR" --server "$servers" --server-pid "$pids" \
     --label "$count node(s)" --typists "$TYPISTS" --meeting-size "$MEETING_SIZE" --rate 5 --placement "$placement" \
     --duration "$DURATION" --warmup "$WARMUP" --drain 10s --json "$OUT/e$count-$placement.json" 2> >(grep -v ' INFO ' >&2) >&2 ||
     echo "run failed: $count node(s), placement by $placement" >&2

@@ -22,6 +22,7 @@ WARMUP="${WARMUP:-15s}"
 SERVERS="${SERVERS:-ours repo-2.5.6 sync-server-0.2.8}"
 SCENARIOS="${SCENARIOS:-a10 a30 a50 a100 b25 b50 b100 c}"
 JAR="$ROOT/target/minutes.jar"
+TOOL_JAR="$ROOT/target/minutes-loadtool.jar" # runs on the server jar's classes beside it
 PORT_OURS=18480
 PORT_REPO=18481
 PORT_SYNC=18482
@@ -110,7 +111,7 @@ stop_server() {
 }
 
 load_tool() {
-  timeout 900 java -cp "$JAR" dev.minutes.loadtool.LoadTool --server "$SERVER_URL" $PROTOCOL_ONLY \
+  timeout 900 java -jar "$TOOL_JAR" --server "$SERVER_URL" $PROTOCOL_ONLY \
     --server-pid "$SERVER_PIDS" "$@" 2> >(grep -v ' INFO ' >&2)
 }
 

@@ -14,6 +14,7 @@ import {
   screenshot,
   WAIT_MS,
   waitForConvergence,
+  waitForFinalText,
   waitForState,
 } from "./support/harness.mjs"
 
@@ -55,11 +56,7 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   const published = await minutesMarkdown(meeting)
   assert.equal(bodyOf(published), text, "the final minutes are the text written before the close")
   for (const page of [chair, editor]) {
-    await page.waitForFunction(
-      (expected) => document.querySelector("[data-testid=final-text]")?.textContent === expected,
-      published,
-      { timeout: WAIT_MS },
-    )
+    await waitForFinalText(page, published)
     assert.equal(await editorText(page), bodyOf(published), "the editor shows the final body")
     await page.locator("[data-testid=publish-status] [data-state=delivered]").first().waitFor({ timeout: 60_000 })
   }
@@ -73,11 +70,7 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   // A page opened after the close is read-only from the start and shows the same final text.
   const late = await openMeeting(await newContext(browser), meeting.links.edit, "Dee Late")
   await assertReadOnly(late)
-  await late.waitForFunction(
-    (expected) => document.querySelector("[data-testid=final-text]")?.textContent === expected,
-    published,
-    { timeout: WAIT_MS },
-  )
+  await waitForFinalText(late, published)
   assert.equal(await editorText(late), bodyOf(published))
 
   for (const page of [chair, editor, late]) {

@@ -3,18 +3,21 @@ import { test } from "node:test"
 import {
   ALPHA_A,
   ALPHA_B,
+  assertNoPageErrors,
   assertNothingLost,
   browserFor,
   countsOf,
   createMeeting,
   cursorAtEndOfLine,
   editorText,
+  indicator,
   newContext,
   openMeeting,
   recordedStates,
   recordStates,
   screenshot,
   typedText,
+  WAIT_MS,
   waitForConvergence,
   waitForPendingOffline,
   waitForState,
@@ -67,4 +70,40 @@ test("a page that goes offline keeps its edits, the other keeps typing, and both
     `indicator went offline → saving → saved (${states.join(" → ")})`,
   )
   await screenshot(pageA, "offline-back-online")
+})
+
+test("after one visit the page opens offline from its service worker and IndexedDB, and its edits reach the others", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("offline start")
+  const browser = await browserFor(t)
+  const contextA = await newContext(browser)
+  const pageA = await openMeeting(contextA, meeting.links.edit, "Ben Editor")
+  const pageB = await openMeeting(await newContext(browser), meeting.links.edit, "Cy Editor")
+  const initial = await waitForConvergence([pageA, pageB], meeting)
+  // The first visit installed the service worker, which now serves this page.
+  await pageA.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 })
+
+  await contextA.setOffline(true)
+  await waitForState(pageA, "offline")
+  await pageA.reload()
+  await pageA.locator("[data-testid=editor] .cm-content").waitFor()
+  assert.equal(await editorText(pageA), initial, "the meeting opens offline with its text")
+  assert.equal((await indicator(pageA)).state, "offline")
+  assert.match(await pageA.getByTestId("error-banner").textContent(), /cannot be reached/)
+  assert.equal(await pageA.getByTestId("meeting-subject").textContent(), "E2E offline start")
+  await screenshot(pageA, "offline-reloaded")
+
+  await cursorAtEndOfLine(pageA, "#### Intro ####")
+  await pageA.keyboard.press("Enter")
+  await pageA.keyboard.type("Written while offline.", { delay: 120 })
+  assert.ok((await waitForPendingOffline(pageA)) > 0, "the offline edits wait in this browser")
+  assert.ok(!(await editorText(pageB)).includes("Written while offline."), "nothing reached the other page yet")
+
+  await contextA.setOffline(false)
+  const final = await waitForConvergence([pageA, pageB], meeting, 60_000)
+  assert.ok(final.includes("#### Intro ####\nWritten while offline.\n"), "the other page got the offline edits")
+  await pageA.getByTestId("error-banner").waitFor({ state: "hidden", timeout: WAIT_MS })
+  assertNoPageErrors(pageA, { allowNetwork: true })
+  assertNoPageErrors(pageB)
 })

@@ -46,27 +46,55 @@ test("the start page creates a meeting and shows its three links", { timeout: 90
   assert.equal(await page.getByTestId("role-badge").textContent(), "Chair")
 })
 
-test("bad links are explained in words, not codes", { timeout: 90_000 }, async (t) => {
+/**
+ * A problem page, not a meeting page stuck loading: the explanation matching `pattern`, a way back
+ * to the start page, and nothing of the meeting page around it.
+ */
+async function assertProblemPage(page, pattern) {
+  const banner = page.getByTestId("error-banner")
+  await banner.waitFor({ state: "visible", timeout: WAIT_MS })
+  assert.match(await banner.textContent(), pattern)
+  assert.equal(await page.getByTestId("problem-page").isVisible(), true)
+  assert.equal(await page.getByTestId("start-link").getAttribute("href"), "/")
+  assert.equal(await page.getByTestId("meeting-subject").count(), 0, "no meeting header left loading")
+  assert.equal(await page.getByTestId("editor").count(), 0, "no empty editor or panels")
+  assert.doesNotMatch(await page.locator("body").textContent(), /Loading the meeting/)
+}
+
+test("bad links and unknown addresses end on a page that says what happened and leads back", {
+  timeout: 90_000,
+}, async (t) => {
   const meeting = await createMeeting("bad links")
   const browser = await browserFor(t)
   const page = await (await newContext(browser)).newPage()
 
   await page.goto(`${BASE_URL}/m/${meeting.id}#token=not-a-real-token`)
-  const banner = page.getByTestId("error-banner")
-  await banner.waitFor({ state: "visible", timeout: WAIT_MS })
-  assert.match(await banner.textContent(), /link is not valid/i)
+  await assertProblemPage(page, /link is not valid/i)
   await screenshot(page, "error-bad-token")
 
   await page.goto(`${BASE_URL}/m/${meeting.id}`)
   await page.reload()
-  await banner.waitFor({ state: "visible", timeout: WAIT_MS })
-  assert.match(await banner.textContent(), /no access token/i)
+  await assertProblemPage(page, /no access token/i)
 
   const other = await createMeeting("another meeting")
   await page.goto(`${BASE_URL}/m/${meeting.id}#token=${other.tokens.editor}`)
   await page.reload()
-  await banner.waitFor({ state: "visible", timeout: WAIT_MS })
-  assert.match(await banner.textContent(), /another meeting/i)
+  await assertProblemPage(page, /another meeting/i)
+
+  await page.goto(`${BASE_URL}/m/no-such-meeting#token=${other.tokens.editor}`)
+  await assertProblemPage(page, /does not exist/i)
+
+  // A first visit (no service worker yet) gets the server's answer; later ones the cached page, same view.
+  const firstVisit = await (await newContext(browser)).newPage()
+  const response = await firstVisit.goto(`${BASE_URL}/nope`)
+  assert.equal(response.status(), 404, "an unknown address answers 404")
+  await assertProblemPage(firstVisit, /no page here/i)
+  await screenshot(firstVisit, "error-not-found")
+  await page.goto(`${BASE_URL}/nope`)
+  await assertProblemPage(page, /no page here/i)
+
+  await firstVisit.getByTestId("start-link").click()
+  await firstVisit.getByTestId("create-submit").waitFor({ timeout: WAIT_MS })
 })
 
 const PUBLISHED = `---

@@ -1,4 +1,3 @@
-import { automergeSyncPlugin } from "@automerge/automerge-codemirror"
 import type { DocHandle } from "@automerge/automerge-repo"
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
 import { markdown } from "@codemirror/lang-markdown"
@@ -6,8 +5,12 @@ import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
 import { Compartment, EditorState } from "@codemirror/state"
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
+import { actionItemEditing, convertToChecklist, insertActionItem, toggleActionItem } from "./actionItemCommands.js"
+import { replaceAllTransaction } from "./binding/amToCodemirror.js"
+import { textBinding } from "./binding/plugin.js"
 import { minutesHighlight } from "./highlight.js"
 import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
+import type { ActionItem } from "./text/actionItems.js"
 import type { MinutesDoc } from "./types.js"
 
 export interface EditorOptions {
@@ -17,7 +20,7 @@ export interface EditorOptions {
 }
 
 /**
- * CodeMirror 6 bound to the document's `body` with the official Automerge plugin. Read-only mode
+ * CodeMirror 6 bound to the document's `body` (see binding/). Read-only mode
  * switches both the state (no edit transactions) and the view (not contenteditable), so a viewer's
  * page or a closed meeting never even produces a change for the server to refuse.
  */
@@ -29,11 +32,12 @@ export class MinutesEditor {
 
   constructor(parent: HTMLElement, handle: DocHandle<MinutesDoc>, options: EditorOptions) {
     this.#readOnly = options.readOnly
-    const body = handle.doc().body
+    const binding = textBinding(handle, ["body"])
     const state = EditorState.create({
-      doc: typeof body === "string" ? body : "",
+      doc: binding.text,
       extensions: [
         history(),
+        actionItemEditing(),
         drawSelection(),
         highlightActiveLine(),
         highlightSelectionMatches(),
@@ -45,7 +49,7 @@ export class MinutesEditor {
         EditorView.contentAttributes.of({ "aria-label": "Minutes text", "aria-multiline": "true" }),
         remoteCursors(),
         this.#editable.of(editability(options.readOnly)),
-        this.#binding.of(automergeSyncPlugin({ handle, path: ["body"] })),
+        this.#binding.of(binding.extension),
         EditorView.updateListener.of((update: ViewUpdate) => {
           if (update.selectionSet || update.docChanged) {
             const head = update.state.selection.main.head
@@ -82,9 +86,8 @@ export class MinutesEditor {
     // Two steps: the binding must be gone before the text is replaced, or the replacement would
     // be written back into the document as an edit.
     this.view.dispatch({ effects: this.#binding.reconfigure([]) })
-    if (this.text() !== finalText) {
-      this.view.dispatch({ changes: { from: 0, to: this.view.state.doc.length, insert: finalText } })
-    }
+    const replace = replaceAllTransaction(this.view.state, finalText)
+    if (replace) this.view.dispatch(replace)
   }
 
   /** Moves the cursor to a line (given by its offset) and scrolls it to the top. */
@@ -95,6 +98,19 @@ export class MinutesEditor {
       effects: EditorView.scrollIntoView(position, { y: "start", yMargin: 16 }),
     })
     this.view.focus()
+  }
+
+  /** Starts a new action item at the caret and offers the attendees as its owner. */
+  addActionItem(): void {
+    insertActionItem(this.view)
+  }
+
+  toggleActionItem(item: ActionItem): void {
+    toggleActionItem(this.view, item)
+  }
+
+  convertActionItem(item: ActionItem): void {
+    convertToChecklist(this.view, item)
   }
 
   showRemoteCursors(cursors: readonly RemoteCursor[]): void {

@@ -1,9 +1,7 @@
-import { PALETTE_SIZE } from "./presence.js"
-
 const NAME_KEY = "minutes.name"
-const COLOR_KEY = "minutes.color"
+const PERSON_KEY = "minutes.person"
 
-/** The name this browser's person chose once; null until they chose one. */
+/** The name this browser's person chose once; null until they chose one (then the page asks). */
 export function storedName(): string | null {
   const name = readStorage(NAME_KEY)?.trim()
   return name ? name : null
@@ -13,19 +11,22 @@ export function rememberName(name: string): void {
   writeStorage(NAME_KEY, name.trim())
 }
 
-/** A colour picked once per browser so a person keeps it across meetings and reloads. */
-export function storedColor(): number {
-  const stored = Number.parseInt(readStorage(COLOR_KEY) ?? "", 10)
-  if (Number.isInteger(stored) && stored >= 0 && stored < PALETTE_SIZE) return stored
-  const color = Math.floor(Math.random() * PALETTE_SIZE)
-  writeStorage(COLOR_KEY, String(color))
-  return color
+/**
+ * A random id for this browser's person, made once and kept: it keeps their colour stable across
+ * reloads and tells two tabs of one person from two people who chose the same name.
+ */
+export function personId(): string {
+  const stored = readStorage(PERSON_KEY)
+  if (stored && /^[0-9a-f]{32}$/.test(stored)) return stored
+  // getRandomValues, not randomUUID: the latter exists only on https pages and localhost.
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  const id = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")
+  writeStorage(PERSON_KEY, id)
+  return id
 }
 
-/** A name to show until the person chooses one. */
-export function guestName(): string {
-  return `Guest ${Math.floor(100 + Math.random() * 900)}`
-}
+/** What others see until the person says their name. */
+export const UNNAMED = "Someone new"
 
 // localStorage can throw (disabled storage, private modes, quota); the page then simply forgets.
 export function readStorage(key: string): string | null {

@@ -7,6 +7,7 @@ export type PageRoute =
   | { readonly kind: "meeting"; readonly meetingId: string; readonly token: string }
   | { readonly kind: "series"; readonly seriesId: string; readonly token: string; readonly overview: boolean }
   | { readonly kind: "bad-link"; readonly reason: string }
+  | { readonly kind: "not-found" }
 
 const MEETING_PATH = /^\/m\/([^/]+)\/?$/
 const SERIES_PATH = /^\/s\/([^/]+)(\/calls)?\/?$/
@@ -17,8 +18,9 @@ const SERIES_PATH = /^\/s\/([^/]+)(\/calls)?\/?$/
  * lives in the fragment so that it never reaches server or proxy logs.
  */
 export function routeOf(page: Pick<Location, "pathname" | "hash">): PageRoute {
+  if (page.pathname === "/" || page.pathname === "/index.html") return { kind: "start" }
   if (page.pathname.startsWith("/s/") || page.pathname === "/s") return seriesRouteOf(page)
-  if (!page.pathname.startsWith("/m/") && page.pathname !== "/m") return { kind: "start" }
+  if (!page.pathname.startsWith("/m/") && page.pathname !== "/m") return { kind: "not-found" }
   const match = MEETING_PATH.exec(page.pathname)
   const meetingId = match?.[1] ? safeDecode(match[1]) : ""
   if (!meetingId) {

@@ -2,13 +2,15 @@ import "./style.css"
 import { MinutesApi } from "./api.js"
 import { routeOf } from "./links.js"
 import { MeetingPage } from "./meeting.js"
+import { registerServiceWorker } from "./offline/serviceWorker.js"
 import { SeriesPage } from "./seriesPage.js"
 import { StartPage } from "./startPage.js"
-import { h, replaceChildren } from "./ui/dom.js"
+import { showProblemPage } from "./ui/problemPage.js"
 
 const root = document.getElementById("app")
 if (!root) throw new Error("index.html has no #app element")
 
+registerServiceWorker()
 const api = new MinutesApi()
 const route = routeOf(window.location)
 switch (route.kind) {
@@ -22,20 +24,13 @@ switch (route.kind) {
     void new SeriesPage(root, route, api).start()
     break
   case "bad-link":
-    replaceChildren(
-      root,
-      h("header", { class: "topbar" }, h("a", { class: "brand", href: "/" }, "minutes")),
-      h(
-        "main",
-        { class: "start", id: "main" },
-        h(
-          "div",
-          { class: "banner banner-error", role: "alert", "data-testid": "error-banner" },
-          h("strong", {}, "This link does not work. "),
-          route.reason,
-        ),
-        h("p", {}, h("a", { href: "/" }, "Go to the start page")),
-      ),
-    )
+    showProblemPage(root, { title: "This link does not work.", detail: route.reason })
+    break
+  case "not-found":
+    showProblemPage(root, {
+      title: "There is no page here.",
+      detail:
+        "Nothing in minutes lives at this address. Meeting links look like /m/…#token=… and series links /s/…#token=…: check that you copied the whole link.",
+    })
     break
 }

@@ -1,26 +1,34 @@
 import { next as A } from "@automerge/automerge/slim"
-import { type DocHandle, isValidAutomergeUrl } from "@automerge/automerge-repo"
+import { type DocHandle, isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo"
 import { ApiError, type MinutesApi } from "./api.js"
+import { type MeetingDetails, metaChanges } from "./details/meetingDetails.js"
+import { detailsOf, writeMeta } from "./details/metaWrite.js"
 import { MinutesEditor } from "./editor.js"
-import { guestName, rememberName, storedColor, storedName } from "./identity.js"
+import { personId, rememberName, storedName, UNNAMED } from "./identity.js"
 import { cachedMeeting, cacheMeeting } from "./meetingCache.js"
 import { MeetingPresence } from "./presence.js"
-import type { RemoteCursor } from "./remoteCursors.js"
+import { caretCursor, caretPosition, type RemoteCursor } from "./remoteCursors.js"
 import { createMeetingRepo, type MeetingRepo } from "./repo.js"
+import { sizeLimitOf } from "./sync/refusals.js"
 import { type SyncSnapshot, SyncStatus } from "./sync/syncStatus.js"
-import { type ActionItem, parseActionItems } from "./text/actionItems.js"
+import { parseActionItems } from "./text/actionItems.js"
+import { parseAttendees } from "./text/attendees.js"
 import { readMetaString } from "./text/metaString.js"
 import { bodyOfMinutesFile } from "./text/minutesFile.js"
 import { parseOutline } from "./text/outline.js"
 import type { MeetingInfo, MinutesDoc, Role } from "./types.js"
 import { ActionItemsPanel } from "./ui/actionItemsPanel.js"
 import { CloseDialog } from "./ui/closeDialog.js"
+import { DetailsForm } from "./ui/detailsForm.js"
 import { FinalPanel } from "./ui/finalPanel.js"
 import { MeetingLayout } from "./ui/meetingLayout.js"
+import { MinutesPreview } from "./ui/minutesPreview.js"
 import { NamePrompt } from "./ui/namePrompt.js"
 import { OutlinePanel } from "./ui/outlinePanel.js"
 import { PresenceList } from "./ui/presenceList.js"
+import { showProblemPage } from "./ui/problemPage.js"
 import { StatusIndicator } from "./ui/statusIndicator.js"
+import { storedViewMode, type ViewMode, ViewModeSwitch } from "./ui/viewModes.js"
 
 /** Recomputing the outline and action items at most this often keeps typing smooth. */
 const DERIVED_REFRESH_MS = 150
@@ -48,14 +56,17 @@ interface ClosedFacts {
  * judge of roles; this page only avoids producing changes the server would refuse.
  */
 export class MeetingPage {
+  readonly #root: HTMLElement
   readonly #route: MeetingRoute
   readonly #api: MinutesApi
   readonly #layout: MeetingLayout
   readonly #indicator = new StatusIndicator()
   readonly #finalPanel = new FinalPanel()
   readonly #closeDialog = new CloseDialog()
+  readonly #detailsForm = new DetailsForm((details) => this.#saveDetails(details))
   #info: MeetingInfo | null = null
   #handle: DocHandle<MinutesDoc> | null = null
+  #meetingRepo: MeetingRepo | null = null
   #editor: MinutesEditor | null = null
   #status: SyncStatus | null = null
   #presence: MeetingPresence | null = null
@@ -69,15 +80,25 @@ export class MeetingPage {
   readonly #outline: OutlinePanel
   readonly #actionItems: ActionItemsPanel
   readonly #people = new PresenceList()
+  readonly #preview = new MinutesPreview(() => this.#currentText())
+  readonly #viewSwitch: ViewModeSwitch
+  #view: ViewMode = storedViewMode()
 
   constructor(root: HTMLElement, route: MeetingRoute, api: MinutesApi) {
+    this.#root = root
     this.#route = route
     this.#api = api
     this.#outline = new OutlinePanel((entry) => this.#editor?.goTo(entry.from))
-    this.#actionItems = new ActionItemsPanel(() => ({
-      select: (item) => this.#editor?.goTo(item.from),
-      toggle: this.#editor && !this.#editor.readOnly ? (item) => this.#toggleActionItem(item) : null,
-    }))
+    this.#actionItems = new ActionItemsPanel(() => {
+      const writable = this.#editor && !this.#editor.readOnly ? this.#editor : null
+      return {
+        select: (item) => this.#editor?.goTo(item.from),
+        toggle: writable ? (item) => writable.toggleActionItem(item) : null,
+        convert: writable ? (item) => writable.convertActionItem(item) : null,
+        add: writable ? () => writable.addActionItem() : null,
+      }
+    })
+    this.#viewSwitch = new ViewModeSwitch(this.#view, (mode) => this.#showView(mode))
     this.#layout = new MeetingLayout(root, {
       indicator: this.#indicator.element,
       announcer: this.#indicator.announcer,
@@ -86,17 +107,21 @@ export class MeetingPage {
       actionItems: this.#actionItems.element,
       finalPanel: this.#finalPanel.element,
       closeDialog: this.#closeDialog.element,
+      preview: this.#preview.element,
+      viewSwitch: this.#viewSwitch.element,
     })
+    this.#showView(this.#view)
   }
 
   async start(): Promise<void> {
     const info = await this.#loadInfo()
     if (!info) return
     this.#info = info
-    this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "")
+    this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "", info.meta.description ?? "")
     this.#layout.showRole(info.role)
 
     const meetingRepo = createMeetingRepo(window.location, this.#route.meetingId, this.#route.token)
+    this.#meetingRepo = meetingRepo
     meetingRepo.socket.onServerError((message) => this.#serverRefused(message))
 
     if (!isValidAutomergeUrl(info.documentUrl)) {
@@ -113,13 +138,12 @@ export class MeetingPage {
       handle = await meetingRepo.repo.find<MinutesDoc>(info.documentUrl)
     } catch (error) {
       console.error("Opening the meeting document failed", error)
-      this.#layout.failEditor()
-      this.#layout.banner.show(
+      this.#fail(
         "The minutes cannot be opened.",
         navigator.onLine
-          ? "The server did not send this meeting's text. Reload the page to try again."
-          : "You are offline, and this meeting has not been opened in this browser before. Connect and reload.",
-        { label: "Reload", run: () => window.location.reload() },
+          ? "The server did not send this meeting's text. Try again in a moment."
+          : "You are offline, and this meeting has not been opened in this browser before. Connect, then try again.",
+        true,
       )
       return
     }
@@ -171,19 +195,9 @@ export class MeetingPage {
     }
   }
 
+  /** Nothing to show: the meeting page gives way to a page that says why and offers a way back. */
   #fail(title: string, detail: string, offerReload: boolean): void {
-    this.#layout.failEditor()
-    this.#layout.banner.show(
-      title,
-      detail,
-      offerReload ? { label: "Reload", run: () => window.location.reload() } : undefined,
-    )
-    this.#indicator.show({
-      view: { kind: "error", text: "error", description: title },
-      connected: false,
-      pending: null,
-      storedLocally: true,
-    })
+    showProblemPage(this.#root, { title, detail, reload: offerReload })
   }
 
   #openEditor(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role): void {
@@ -197,6 +211,7 @@ export class MeetingPage {
     })
     this.#editor = editor
     this.#layout.editorReady()
+    this.#preview.changed()
     this.#layout.showReadOnly(readOnly ? (role === "viewer" ? "Read only" : "Closed") : null)
 
     const status = new SyncStatus(meetingRepo.repo, handle, meetingRepo.socket)
@@ -208,8 +223,8 @@ export class MeetingPage {
     })
     meetingRepo.socket.on("peer-candidate", () => this.#presence?.reannounce())
 
-    this.#startPresence(meetingRepo, handle, role)
-    if (role === "chair") this.#layout.showChairControls(() => this.#askToClose())
+    this.#startPresence(meetingRepo, handle, role, !closedAtStart)
+    if (role === "chair") this.#layout.showChairControls(this.#detailsForm.element, () => this.#askToClose())
 
     handle.on("change", () => this.#documentChanged())
     this.#refreshDerived()
@@ -239,39 +254,38 @@ export class MeetingPage {
     }, CONNECTION_LOST_NOTICE_MS)
   }
 
-  #startPresence(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role): void {
+  #startPresence(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role, askName: boolean): void {
     const chosen = storedName()
-    const name = chosen ?? guestName()
     const presence = new MeetingPresence(handle, meetingRepo.repo.peerId, {
-      name,
-      color: storedColor(),
+      id: personId(),
+      name: chosen ?? UNNAMED,
+      joinedAt: Date.now(),
       role,
       cursor: null,
       line: 1,
     })
     this.#presence = presence
-    const prompt = new NamePrompt(name, chosen !== null, (newName) => {
-      rememberName(newName)
-      presence.setName(newName)
+    const prompt = new NamePrompt({
+      name: chosen ?? UNNAMED,
+      chosen: chosen !== null,
+      attendees: () => parseAttendees(this.#editor?.text() ?? ""),
+      onName: (newName) => {
+        rememberName(newName)
+        presence.setName(newName)
+      },
     })
     this.#layout.showNamePrompt(prompt.element)
     presence.onChange(() => this.#presenceChanged())
     presence.start()
-    this.#presenceChanged()
-    window.addEventListener("pagehide", () => presence.stop())
+    presence.followPage(window)
+    if (chosen === null && askName) prompt.open()
   }
 
   #localCursorMoved(position: number, line: number): void {
     const handle = this.#handle
     if (!handle || !this.#presence) return
-    let cursor: string | null = null
-    try {
-      cursor = A.getCursor(handle.doc(), ["body"], position)
-    } catch (error) {
-      // A position the document cannot name (should not happen); the line number still helps.
-      console.debug("No Automerge cursor for position", position, error)
-    }
-    this.#presence.setCursor(cursor, line)
+    // A position the document cannot name gives no cursor; the line number still helps.
+    this.#presence.setCursor(caretCursor(handle.doc(), position), line)
   }
 
   #presenceChanged(): void {
@@ -286,14 +300,29 @@ export class MeetingPage {
     const cursors: RemoteCursor[] = []
     for (const person of people) {
       if (person.self) continue
-      const position = resolveCursor(doc, person.cursor) ?? lineStart(state.doc, person.line)
+      const position = caretPosition(doc, person.cursor) ?? lineStart(state.doc, person.line)
       if (position === null) continue
       cursors.push({ key: person.key, name: person.name, color: person.color, position })
     }
     editor.showRemoteCursors(cursors)
   }
 
+  #showView(mode: ViewMode): void {
+    this.#view = mode
+    this.#viewSwitch.show(mode)
+    this.#layout.showView(mode)
+    this.#preview.setVisible(mode !== "edit")
+  }
+
+  /** The minutes' text as this page shows it (the editor's, which is the final text once frozen). */
+  #currentText(): string {
+    if (this.#editor) return this.#editor.text()
+    const body = this.#handle?.doc().body
+    return typeof body === "string" ? body : ""
+  }
+
   #documentChanged(): void {
+    this.#preview.changed()
     // Closing must show within a second everywhere: check it on every change, not debounced.
     const doc = this.#handle?.doc()
     const status = doc ? readMetaString(doc.status) : ""
@@ -314,29 +343,27 @@ export class MeetingPage {
     const handle = this.#handle
     if (!handle) return
     const doc = handle.doc()
-    const text = this.#editor?.text() ?? (typeof doc.body === "string" ? doc.body : "")
+    const text = this.#currentText()
     this.#outline.show(parseOutline(text))
     this.#actionItems.show(parseActionItems(text))
-    const subject = readMetaString(doc.meta?.subject) || this.#info?.meta.subject || ""
-    const date = readMetaString(doc.meta?.updated) || this.#info?.meta.updated || ""
-    this.#layout.showMeta(subject, date)
+    const details = detailsOf(doc)
+    this.#layout.showMeta(
+      details.subject || this.#info?.meta.subject || "",
+      details.date || this.#info?.meta.updated || "",
+      details.description,
+    )
+    this.#detailsForm.show(details)
     this.#presenceChanged()
   }
 
-  #toggleActionItem(item: ActionItem): void {
+  /** The chair saved valid details: write what changed into `meta`, where everyone sees it live. */
+  #saveDetails(wanted: MeetingDetails): boolean {
     const handle = this.#handle
-    if (!handle || !this.#editor || this.#editor.readOnly) return
-    // The list may be up to DERIVED_REFRESH_MS old: find the item again in the current text.
-    const current = parseActionItems(this.#editor.text()).find(
-      (candidate) => candidate.line === item.line && candidate.owner === item.owner && candidate.text === item.text,
-    )
-    if (!current) {
-      this.#refreshDerived()
-      return
-    }
-    handle.change((doc) => {
-      A.splice(doc, ["body"], current.checkOffset, 1, current.done ? " " : "x")
-    })
+    if (!handle || this.#closed !== null || this.#info?.role !== "chair") return false
+    const changes = metaChanges(detailsOf(handle.doc()), wanted)
+    if (Object.keys(changes).length === 0) return false
+    handle.change((doc) => writeMeta(doc, changes))
+    return true
   }
 
   #askToClose(): void {
@@ -373,6 +400,9 @@ export class MeetingPage {
       const frozen = A.view(handle.doc(), this.#closed.heads)
       if (typeof frozen.body === "string") this.#editor.freeze(frozen.body)
     }
+    // The final minutes show rendered: beside the editor unless this browser chose the preview alone.
+    if (this.#view === "edit") this.#showView("split")
+    this.#preview.changed()
     const updated = readMetaString(handle?.doc().meta?.updated) || this.#info?.meta.updated || "minutes"
     this.#finalPanel.reveal(this.#closed.by, this.#closed.at, `${updated}.md`)
     void this.#loadFinalText()
@@ -385,6 +415,7 @@ export class MeetingPage {
       this.#finalPanel.showText(markdown)
       const body = bodyOfMinutesFile(markdown)
       if (body !== null) this.#editor?.freeze(body)
+      this.#preview.changed()
     } catch (error) {
       console.error("Loading the final minutes failed", error)
       this.#finalPanel.showTextError(
@@ -418,8 +449,36 @@ export class MeetingPage {
       )
       return
     }
+    const limit = sizeLimitOf(message)
+    if (limit) {
+      this.#layout.banner.show(
+        limit.kind === "body"
+          ? "Your last edit was not saved: the minutes would be too long."
+          : "Your last edit was not saved: this meeting's history is full.",
+        `${limit.detail} Nobody else sees that edit, and what you type after it cannot be saved either. ` +
+          "Drop your unsaved edits to go on from the saved minutes.",
+        { label: "Drop my unsaved edits", run: () => void this.#dropUnsavedEdits() },
+        "size-limit",
+      )
+      return
+    }
     this.#layout.banner.show("The server refused a change.", message)
     if (this.#info?.role === "viewer") this.#editor?.setReadOnly(true)
+  }
+
+  /**
+   * A refused change stays in this browser and every later edit builds on it, so none of them can
+   * be saved: forget the local copy and open the server's again.
+   */
+  async #dropUnsavedEdits(): Promise<void> {
+    const documentUrl = this.#info?.documentUrl
+    if (!this.#meetingRepo || !documentUrl || !isValidAutomergeUrl(documentUrl)) return
+    try {
+      await this.#meetingRepo.forgetLocalCopy(parseAutomergeUrl(documentUrl).documentId)
+    } catch (error) {
+      console.error("Forgetting this browser's copy of the meeting failed", error)
+    }
+    window.location.reload()
   }
 }
 
@@ -436,16 +495,6 @@ function closedFactsFromInfo(info: MeetingInfo | null): ClosedFacts | null {
   const closed = info?.closed
   if (!closed) return null
   return { by: closed.by ?? "", at: closed.at ?? "", heads: closed.heads ?? [] }
-}
-
-function resolveCursor(doc: MinutesDoc, cursor: string | null): number | null {
-  if (cursor === null) return null
-  try {
-    return A.getCursorPosition(doc, ["body"], cursor)
-  } catch {
-    // The cursor points into a change that has not reached us yet: fall back to the line.
-    return null
-  }
 }
 
 function lineStart(text: { lines: number; line(n: number): { from: number } }, line: number): number | null {

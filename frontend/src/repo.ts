@@ -1,4 +1,4 @@
-import { Repo } from "@automerge/automerge-repo"
+import { type DocumentId, Repo } from "@automerge/automerge-repo"
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb"
 import { syncUrl } from "./links.js"
 import { MinutesSocketAdapter } from "./sync/socketAdapter.js"
@@ -6,6 +6,11 @@ import { MinutesSocketAdapter } from "./sync/socketAdapter.js"
 export interface MeetingRepo {
   readonly repo: Repo
   readonly socket: MinutesSocketAdapter
+  /**
+   * Forgets what this browser holds of a document and its edits the server never stored (the
+   * repo stops first, so nothing is written back afterwards). The next load gets the server's copy.
+   */
+  forgetLocalCopy(documentId: DocumentId): Promise<void>
 }
 
 /**
@@ -18,9 +23,11 @@ export function createMeetingRepo(
   token: string,
 ): MeetingRepo {
   const socket = new MinutesSocketAdapter(syncUrl(page, meetingId, token))
-  const repo = new Repo({
-    network: [socket],
-    storage: new IndexedDBStorageAdapter("minutes", "documents"),
-  })
-  return { repo, socket }
+  const storage = new IndexedDBStorageAdapter("minutes", "documents")
+  const repo = new Repo({ network: [socket], storage })
+  const forgetLocalCopy = async (documentId: DocumentId): Promise<void> => {
+    await repo.shutdown()
+    await storage.removeRange([documentId])
+  }
+  return { repo, socket, forgetLocalCopy }
 }

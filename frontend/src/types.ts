@@ -79,6 +79,7 @@ export interface PublishTarget {
   attempts: number
   lastError: string | null
   deliveredAt: string | null
+  /** Where the target put it, as the server knows it (a folder target: a path on the server). */
   location?: string | null
   /** The published file name (contract §5), e.g. `2026-12-09.md` or `2026-12-09-2.md`. */
   path?: string | null

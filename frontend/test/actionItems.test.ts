@@ -18,7 +18,7 @@ describe("parseActionItems", () => {
   it("points checkOffset at the character between the brackets", () => {
     const text = "intro\n  * [X] Dave Scott: fix xenstore"
     const [item] = parseActionItems(text)
-    assert.ok(item)
+    assert.ok(item?.checkOffset)
     assert.equal(text[item.checkOffset], "X")
     assert.equal(item.done, true)
     assert.equal(item.owner, "Dave Scott")
@@ -39,5 +39,79 @@ describe("parseActionItems", () => {
   it("ignores plain list items, malformed boxes and code blocks", () => {
     const text = "- Anil: not a task\n- [] Anil: no space\n-[ ] Anil: no gap\n```\n- [ ] Anil: code\n```\n- [ ]\n"
     assert.deepEqual(parseActionItems(text), [])
+  })
+})
+
+/** What the panel shows of the habitual items of `text`, and the checklist line each one becomes. */
+function habits(text: string) {
+  return parseActionItems(text)
+    .filter((item) => item.form === "habit")
+    .map(({ owner, text: what, checklist }) => ({ owner, text: what, checklist }))
+}
+
+describe("parseActionItems: lines written by habit", () => {
+  it("reads ACTION: Name to …, ACTION Name: … and TODO @name …, in any case", () => {
+    const text = [
+      "ACTION: Mindy to write the network tests",
+      "action Anil: release the TLS stack",
+      "TODO @dave fix xenstore",
+      "Todo: @hannes: review the patch",
+      "  - **ACTION:** Anil and Mindy to pair on it",
+      "* TODO: book a room",
+    ].join("\n")
+    assert.deepEqual(habits(text), [
+      { owner: "Mindy", text: "write the network tests", checklist: "- [ ] Mindy: write the network tests" },
+      { owner: "Anil", text: "release the TLS stack", checklist: "- [ ] Anil: release the TLS stack" },
+      { owner: "dave", text: "fix xenstore", checklist: "- [ ] dave: fix xenstore" },
+      { owner: "hannes", text: "review the patch", checklist: "- [ ] hannes: review the patch" },
+      { owner: "Anil and Mindy", text: "pair on it", checklist: "  - [ ] Anil and Mindy: pair on it" },
+      { owner: "", text: "book a room", checklist: "* [ ] book a room" },
+    ])
+  })
+
+  it("gives the line's span, so that the conversion replaces exactly that line", () => {
+    const text = "Notes\nACTION: Mindy to write tests\nmore"
+    const [item] = parseActionItems(text)
+    assert.ok(item)
+    assert.equal(text.slice(item.from, item.to), "ACTION: Mindy to write tests")
+    assert.equal(item.checkOffset, null)
+    assert.equal(item.done, false)
+    assert.equal(item.line, 2)
+  })
+
+  it("takes an owner only when it reads like a name, and like an attendee's when there are attendees", () => {
+    assert.deepEqual(habits("ACTION: talk to the Xen folks"), [
+      { owner: "", text: "talk to the Xen folks", checklist: "- [ ] talk to the Xen folks" },
+    ])
+    const withAttendees =
+      "Attendees: Anil Madhavapeddy and Mindy Preston\n\nACTION: Talk to Anil\nACTION: mindy to ship\n"
+    assert.deepEqual(
+      habits(withAttendees).map(({ owner, text }) => ({ owner, text })),
+      [
+        { owner: "", text: "Talk to Anil" },
+        { owner: "", text: "mindy to ship" },
+      ],
+    )
+    assert.deepEqual(
+      habits("Attendees: Mindy Preston\n\nACTION: Mindy to ship").map(({ owner }) => owner),
+      ["Mindy"],
+    )
+  })
+
+  it("leaves prose, headings, code and checklist items alone", () => {
+    const text = [
+      "Action items were discussed: none.",
+      "Action Items:",
+      "Actions: none",
+      "todo lists are useful",
+      "### Action items ###",
+      "ACTION:",
+      "```",
+      "TODO: inside code",
+      "```",
+      "- [ ] ACTION: already a checklist item",
+    ].join("\n")
+    assert.deepEqual(habits(text), [])
+    assert.equal(parseActionItems(text).length, 1)
   })
 })

@@ -3,7 +3,7 @@ import { describe, it } from "node:test"
 import { humanMessage } from "../src/api.js"
 import { meetingIdFrom, routeOf, syncUrl } from "../src/links.js"
 import { readMetaString } from "../src/text/metaString.js"
-import { bodyOfMinutesFile } from "../src/text/minutesFile.js"
+import { bodyOfMinutesFile, publishedName } from "../src/text/minutesFile.js"
 
 describe("routeOf", () => {
   it("reads the meeting id from the path and the token from the fragment", () => {
@@ -14,8 +14,11 @@ describe("routeOf", () => {
     })
   })
 
-  it("treats the root and other paths as the start page", () => {
+  it("treats the root as the start page, and any other address as not found", () => {
     assert.deepEqual(routeOf({ pathname: "/", hash: "" }), { kind: "start" })
+    assert.deepEqual(routeOf({ pathname: "/index.html", hash: "" }), { kind: "start" })
+    assert.deepEqual(routeOf({ pathname: "/nope", hash: "" }), { kind: "not-found" })
+    assert.deepEqual(routeOf({ pathname: "/mx/abc", hash: "#token=x" }), { kind: "not-found" })
   })
 
   it("explains a link without token or id", () => {
@@ -70,5 +73,18 @@ describe("syncUrl", () => {
       syncUrl({ protocol: "http:", host: "127.0.0.1:8080" }, "abc", "t"),
       "ws://127.0.0.1:8080/sync?meeting=abc&token=t",
     )
+  })
+})
+
+describe("publishedName", () => {
+  it("prefers the path the server gives, else the last segment of the location, never a server path", () => {
+    assert.equal(
+      publishedName({ path: "2031-04-01.md", location: "/srv/data/published/2031-04-01.md" }),
+      "2031-04-01.md",
+    )
+    assert.equal(publishedName({ location: "/srv/data/published/2031-04-01.md" }), "2031-04-01.md")
+    assert.equal(publishedName({ location: "C:\\minutes\\published\\2031-04-01.md" }), "2031-04-01.md")
+    assert.equal(publishedName({ location: "hooks.example.org" }), "hooks.example.org")
+    assert.equal(publishedName({ location: null }), "")
   })
 })

@@ -63,7 +63,8 @@ export async function newContext(browser, options = {}) {
 
 /**
  * Opens a meeting link in a new page of `context` and waits until the editor is there. The person's
- * name is set beforehand, as if they had chosen it on an earlier visit.
+ * name is set beforehand, as if they had chosen it on an earlier visit (null: a first visit, the
+ * page asks for it).
  */
 export async function openMeeting(context, link, name) {
   const page = await context.newPage()
@@ -73,7 +74,7 @@ export async function openMeeting(context, link, name) {
     if (message.type() === "error") problems.push(message.text())
   })
   page.minutesProblems = problems
-  await page.addInitScript((chosen) => window.localStorage.setItem("minutes.name", chosen), name)
+  if (name !== null) await page.addInitScript((chosen) => window.localStorage.setItem("minutes.name", chosen), name)
   await page.goto(link)
   await page.locator("[data-testid=editor] .cm-content").waitFor({ timeout: WAIT_MS })
   return page
@@ -82,6 +83,15 @@ export async function openMeeting(context, link, name) {
 /** The whole editor text (CodeMirror renders only visible lines, so the DOM is not enough). */
 export async function editorText(page) {
   return page.evaluate(() => document.querySelector("[data-testid=editor]").minutesEditorText())
+}
+
+/** Waits until the editor text contains `text`. */
+export async function waitForEditorText(page, text, timeout = WAIT_MS) {
+  await page.waitForFunction(
+    (expected) => document.querySelector("[data-testid=editor]").minutesEditorText().includes(expected),
+    text,
+    { timeout },
+  )
 }
 
 export async function indicator(page) {
@@ -120,6 +130,15 @@ export async function waitForPendingOffline(page, timeout = WAIT_MS) {
   return handle.jsonValue()
 }
 
+/** Waits until the page shows `markdown` as the final minutes file (after close). */
+export async function waitForFinalText(page, markdown, timeout = WAIT_MS) {
+  await page.waitForFunction(
+    (expected) => document.querySelector("[data-testid=final-text]")?.textContent === expected,
+    markdown,
+    { timeout },
+  )
+}
+
 /** Records every data-state the indicator takes from now on (read back with `recordedStates`). */
 export async function recordStates(page) {
   await page.evaluate(() => {
@@ -147,9 +166,9 @@ export async function cursorAtEndOfDocument(page) {
   await page.keyboard.press("Control+End")
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage })
 }
 
 /** No uncaught errors on the page (console errors of failed network requests while offline are expected). */

@@ -3,41 +3,73 @@ import { h, replaceChildren } from "./dom.js"
 
 export interface ActionItemHandlers {
   readonly select: (item: ActionItem) => void
-  /** Ticks or unticks the item in the text; absent when the page is read-only. */
+  /** Ticks or unticks the item in the text; null when the page is read-only. */
   readonly toggle: ((item: ActionItem) => void) | null
+  /** Rewrites a habitual line (`ACTION: …`, `TODO @…`) as a checklist item; null when read-only. */
+  readonly convert: ((item: ActionItem) => void) | null
+  /** Starts a new item in the text at the caret; null when read-only. */
+  readonly add: (() => void) | null
 }
 
-/** The `- [ ] Owner: text` items found anywhere in the minutes. */
+const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
+/** How people press the editor's Mod-Shift-Enter (actionItemCommands.ts ADD_ACTION_ITEM_KEY). */
+const ADD_SHORTCUT = IS_MAC ? "⌘⇧↩" : "Ctrl+Shift+Enter"
+
+/**
+ * The action items found anywhere in the minutes: checklist items (`- [ ] Owner: text`) with a box
+ * to tick, and lines written by habit (`ACTION: Name to …`) with a button that makes them
+ * checklist items. "Add action item" starts a new one in the text.
+ */
 export class ActionItemsPanel {
   readonly element: HTMLElement
   readonly #list: HTMLUListElement
   readonly #summary: HTMLElement
+  readonly #add: HTMLButtonElement
+  /** The add button and its shortcut, hidden when the page is read-only. */
+  readonly #addArea: HTMLElement
 
   constructor(readonly handlers: () => ActionItemHandlers) {
     this.#summary = h("p", { class: "panel-note" })
     this.#list = h("ul", { class: "actions-list" })
-    this.element = h("div", { class: "actions", "data-testid": "action-items" }, this.#summary, this.#list)
+    this.#add = h(
+      "button",
+      {
+        type: "button",
+        class: "button button-small",
+        "data-testid": "action-add",
+        "aria-keyshortcuts": IS_MAC ? "Meta+Shift+Enter" : "Control+Shift+Enter",
+        title: `Add an action item at the cursor (${ADD_SHORTCUT} in the text)`,
+      },
+      "Add action item",
+    )
+    this.#add.addEventListener("click", () => this.handlers().add?.())
+    this.#addArea = h(
+      "div",
+      { class: "actions-add" },
+      this.#add,
+      h("p", { class: "panel-note" }, "In the text: ", h("kbd", {}, ADD_SHORTCUT)),
+    )
+    this.element = h(
+      "div",
+      { class: "actions", "data-testid": "action-items" },
+      this.#summary,
+      this.#list,
+      this.#addArea,
+    )
   }
 
   show(items: readonly ActionItem[]): void {
     const open = items.filter((item) => !item.done).length
     this.#summary.textContent =
       items.length === 0
-        ? "None yet. Write “- [ ] Owner: what to do” to add one."
+        ? "None yet. Write “- [ ] Owner: what to do”, or add one below."
         : `${open} open, ${items.length - open} done.`
-    const { select, toggle } = this.handlers()
+    const { select, toggle, convert, add } = this.handlers()
+    this.#addArea.hidden = add === null
     replaceChildren(
       this.#list,
       ...items.map((item) => {
         const label = `${item.owner ? `${item.owner}: ` : ""}${item.text}`
-        const box = h("input", {
-          type: "checkbox",
-          class: "action-check",
-          checked: item.done,
-          disabled: toggle === null,
-          "aria-label": `${item.done ? "Done" : "Open"}: ${label}`,
-        })
-        if (toggle) box.addEventListener("change", () => toggle(item))
         const jump = h(
           "button",
           { type: "button", class: "action-text", "data-line": item.line, title: `Go to line ${item.line}` },
@@ -46,8 +78,45 @@ export class ActionItemsPanel {
           item.text,
         )
         jump.addEventListener("click", () => select(item))
-        return h("li", { class: "action", "data-done": item.done, "data-owner": item.owner }, box, jump)
+        const attributes = { class: "action", "data-done": item.done, "data-owner": item.owner, "data-form": item.form }
+        if (item.form === "checklist") return h("li", attributes, this.#box(item, label, toggle), jump)
+        return h(
+          "li",
+          attributes,
+          h("span", { class: "action-habit", "aria-hidden": "true" }, "•"),
+          h("div", { class: "action-body" }, jump, this.#convertButton(item, label, convert)),
+        )
       }),
     )
+  }
+
+  #box(item: ActionItem, label: string, toggle: ActionItemHandlers["toggle"]): HTMLElement {
+    const box = h("input", {
+      type: "checkbox",
+      class: "action-check",
+      checked: item.done,
+      disabled: toggle === null,
+      "aria-label": `${item.done ? "Done" : "Open"}: ${label}`,
+    })
+    if (toggle) box.addEventListener("change", () => toggle(item))
+    return box
+  }
+
+  /** Shown only when the page may edit: turning the line into `- [ ] Owner: text` in one click. */
+  #convertButton(item: ActionItem, label: string, convert: ActionItemHandlers["convert"]): HTMLElement | null {
+    if (convert === null) return null
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "link-button action-convert",
+        "data-testid": "action-convert",
+        title: `Rewrites the line as: ${item.checklist?.trim() ?? ""}`,
+        "aria-label": `Make a checklist item of: ${label}`,
+      },
+      "Make it a checklist item",
+    )
+    button.addEventListener("click", () => convert(item))
+    return button
   }
 }

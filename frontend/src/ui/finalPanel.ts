@@ -1,16 +1,21 @@
+import { publishedName } from "../text/minutesFile.js"
 import type { PublishTarget } from "../types.js"
 import { copyButton } from "./copyButton.js"
 import { h, replaceChildren } from "./dom.js"
 
 const STATE_WORDS = { pending: "publishing…", delivered: "published", failed: "failed" } as const
 
-/** Shown once the meeting is closed: the final minutes file and where it was published. */
+/**
+ * Shown once the meeting is closed: where the minutes were published, and the final file to copy
+ * or download (the minutes themselves show rendered in the preview beside or instead of the editor).
+ */
 export class FinalPanel {
   readonly element: HTMLElement
   readonly #summary: HTMLElement
   readonly #text: HTMLPreElement
   readonly #publish: HTMLUListElement
   readonly #download: HTMLButtonElement
+  readonly #copy: HTMLButtonElement
   #fileName = "minutes.md"
 
   constructor() {
@@ -22,8 +27,16 @@ export class FinalPanel {
       "aria-label": "Final minutes",
     })
     this.#publish = h("ul", { class: "publish-list", "data-testid": "publish-status", "aria-live": "polite" })
-    this.#download = h("button", { type: "button", class: "button button-small" }, "Download")
+    this.#download = h(
+      "button",
+      { type: "button", class: "button button-small", "data-testid": "download-final" },
+      "Download",
+    )
     this.#download.addEventListener("click", () => this.#saveFile())
+    this.#copy = copyButton(() => this.#text.textContent ?? "", "Copy the final minutes (Markdown)", "copy-final")
+    // Nothing to copy or download until the final file has arrived.
+    this.#copy.disabled = true
+    this.#download.disabled = true
     this.element = h(
       "section",
       { class: "panel final", "aria-labelledby": "final-title", hidden: true },
@@ -31,18 +44,14 @@ export class FinalPanel {
       this.#summary,
       h("h3", {}, "Publishing"),
       this.#publish,
-      h(
-        "div",
-        { class: "final-actions" },
-        copyButton(() => this.#text.textContent ?? "", "Copy the final minutes", "copy-final"),
-        this.#download,
-      ),
-      this.#text,
+      h("div", { class: "final-actions" }, this.#copy, this.#download),
+      h("details", { class: "final-source" }, h("summary", {}, "Markdown file"), this.#text),
     )
   }
 
   reveal(closedBy: string, closedAt: string, fileName: string): void {
     this.#fileName = fileName
+    this.#download.setAttribute("aria-label", `Download ${fileName}`)
     const when = closedAt ? formatWhen(closedAt) : ""
     this.#summary.textContent = `Closed${closedBy ? ` by ${closedBy}` : ""}${when ? ` on ${when}` : ""}. This text is final.`
     this.element.hidden = false
@@ -50,6 +59,8 @@ export class FinalPanel {
 
   showText(markdown: string): void {
     this.#text.textContent = markdown
+    this.#copy.disabled = false
+    this.#download.disabled = false
   }
 
   showTextError(message: string): void {
@@ -86,18 +97,7 @@ function publishItem(target: PublishTarget): HTMLLIElement {
   if (target.state !== "delivered" && target.attempts > 0) {
     details.push(` (${target.attempts} ${target.attempts === 1 ? "attempt" : "attempts"})`)
   }
-  // The docs site's page when the server knows it (MINUTES_PUBLISHED_URL), else where the file went.
-  const location = target.url ?? target.path ?? target.location ?? null
-  const where =
-    location === null || location === ""
-      ? null
-      : isWebAddress(location)
-        ? h(
-            "a",
-            { href: location, class: "publish-link", "data-testid": "published-link", rel: "noopener" },
-            "Open the published file",
-          )
-        : h("code", { class: "publish-path", "data-testid": "published-link" }, location)
+  const where = publishedWhere(target)
   return h(
     "li",
     { class: "publish-item", "data-target": target.target, "data-state": target.state },
@@ -110,6 +110,28 @@ function publishItem(target: PublishTarget): HTMLLIElement {
       : null,
     where ? h("span", { class: "publish-where" }, " ", where) : null,
   )
+}
+
+/**
+ * Where the minutes were published, for people: the docs site's page when the server knows it
+ * (`url`, with MINUTES_PUBLISHED_URL set), else the file's name; never a path on the server.
+ */
+function publishedWhere(target: PublishTarget): HTMLElement | null {
+  if (target.url && isWebAddress(target.url)) {
+    return h(
+      "a",
+      {
+        href: target.url,
+        class: "publish-link",
+        "data-testid": "published-link",
+        target: "_blank",
+        rel: "noopener noreferrer",
+      },
+      "Open the published minutes",
+    )
+  }
+  const name = publishedName(target)
+  return name ? h("code", { class: "publish-path", "data-testid": "published-link" }, name) : null
 }
 
 function isWebAddress(location: string): boolean {

@@ -1,6 +1,7 @@
 import type { Role } from "../types.js"
 import { h, replaceChildren } from "./dom.js"
 import { ErrorBanner } from "./errorBanner.js"
+import type { ViewMode } from "./viewModes.js"
 
 export interface MeetingParts {
   readonly indicator: HTMLElement
@@ -10,6 +11,8 @@ export interface MeetingParts {
   readonly actionItems: HTMLElement
   readonly finalPanel: HTMLElement
   readonly closeDialog: HTMLDialogElement
+  readonly preview: HTMLElement
+  readonly viewSwitch: HTMLElement
 }
 
 const ROLE_LABEL: Record<Role, string> = { chair: "Chair", editor: "Editor", viewer: "Viewer" }
@@ -24,15 +27,18 @@ export class MeetingLayout {
   readonly editorHost: HTMLElement
   readonly #subject: HTMLElement
   readonly #date: HTMLElement
+  readonly #description: HTMLElement
   readonly #role: HTMLElement
   readonly #readOnly: HTMLElement
   readonly #namePromptSlot: HTMLElement
   readonly #chairPanel: HTMLElement
   readonly #loading: HTMLElement
+  readonly #workspace: HTMLElement
 
   constructor(root: HTMLElement, parts: MeetingParts) {
     this.#subject = h("h1", { class: "meeting-subject", "data-testid": "meeting-subject" }, "Loading the meeting…")
     this.#date = h("p", { class: "meeting-date", "data-testid": "meeting-date" })
+    this.#description = h("p", { class: "meeting-description", "data-testid": "meeting-description", hidden: true })
     this.#role = h("span", { class: "badge", "data-testid": "role-badge", hidden: true })
     this.#readOnly = h("span", { class: "badge badge-readonly", "data-testid": "readonly-badge", hidden: true })
     this.#loading = h("p", { class: "editor-loading", role: "status" }, "Loading the minutes…")
@@ -44,13 +50,24 @@ export class MeetingLayout {
       "header",
       { class: "topbar" },
       h("a", { class: "brand", href: "/" }, "minutes"),
-      h("div", { class: "meeting-heading" }, this.#subject, this.#date),
+      h("div", { class: "meeting-heading" }, this.#subject, this.#date, this.#description),
       h("div", { class: "topbar-status" }, this.#role, this.#readOnly, parts.indicator, parts.announcer),
+    )
+    this.#workspace = h(
+      "section",
+      { class: "editor-pane", "aria-label": "Minutes", "data-view": "edit" },
+      h("div", { class: "pane-toolbar" }, parts.viewSwitch),
+      h(
+        "div",
+        { class: "panes" },
+        h("div", { class: "pane pane-editor" }, this.editorHost),
+        h("div", { class: "pane pane-preview" }, parts.preview),
+      ),
     )
     const main = h(
       "main",
       { class: "meeting-layout", id: "main" },
-      h("section", { class: "editor-pane", "aria-label": "Minutes" }, this.editorHost),
+      this.#workspace,
       h(
         "aside",
         { class: "side", "aria-label": "Meeting tools" },
@@ -63,7 +80,7 @@ export class MeetingLayout {
     )
     replaceChildren(
       root,
-      h("a", { class: "skip-link", href: "#editor" }, "Skip to the minutes"),
+      h("a", { class: "skip-link", href: "#main" }, "Skip to the minutes"),
       header,
       this.banner.element,
       main,
@@ -71,11 +88,18 @@ export class MeetingLayout {
     )
   }
 
-  showMeta(subject: string, date: string): void {
+  showMeta(subject: string, date: string, description: string): void {
     this.#subject.textContent = subject || "Untitled meeting"
     this.#date.textContent = date ? formatDate(date) : ""
     this.#date.dataset.date = date
+    this.#description.textContent = description
+    this.#description.hidden = description === ""
     document.title = subject ? `${subject} · minutes` : "minutes"
+  }
+
+  /** Which of editor and preview show: `edit`, `split` (side by side, stacked on phones) or `preview`. */
+  showView(mode: ViewMode): void {
+    this.#workspace.dataset.view = mode
   }
 
   showRole(role: Role): void {
@@ -97,11 +121,8 @@ export class MeetingLayout {
     this.#loading.remove()
   }
 
-  failEditor(): void {
-    this.#loading.textContent = "The minutes are not available."
-  }
-
-  showChairControls(onClose: () => void): void {
+  /** The chair's panel: the meeting's details to edit, and the close control. */
+  showChairControls(details: HTMLElement, onClose: () => void): void {
     const button = h(
       "button",
       { type: "button", class: "button button-danger", "data-testid": "close-button" },
@@ -111,6 +132,8 @@ export class MeetingLayout {
     replaceChildren(
       this.#chairPanel,
       h("h2", { id: "chair-title" }, "Chair"),
+      details,
+      h("h3", {}, "Closing"),
       h(
         "p",
         { class: "panel-note" },

@@ -3,6 +3,7 @@ import { h, replaceChildren } from "./dom.js"
 
 const ROLE_WORD = { chair: "chair", editor: "editor", viewer: "viewer" } as const
 
+/** Who is here: each person's colour (as on their caret), name, role and line. */
 export class PresenceList {
   readonly element: HTMLUListElement
 
@@ -16,7 +17,7 @@ export class PresenceList {
       ...people.map((person) =>
         h(
           "li",
-          { class: "person", "data-self": person.self, "data-name": person.name },
+          { class: "person", "data-self": person.self, "data-name": person.name, "data-color": person.color },
           h("span", { class: `person-dot peer-color-${person.color}`, "aria-hidden": "true" }),
           h("span", { class: "person-name" }, person.name, person.self ? " (you)" : ""),
           h("span", { class: "person-meta" }, `${ROLE_WORD[person.role]} · line ${person.line}`),

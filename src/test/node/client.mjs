@@ -2,13 +2,16 @@
 // driven by JSON-line commands on stdin so that Java tests can prove a server compatible with it.
 //
 //   node client.mjs --url ws://127.0.0.1:PORT/sync?token=T [--peer-id NAME] [--retry-ms 200]
-//                   [--memory-storage] [--drop-sends-while-closing]
+//                   [--memory-storage] [--drop-sends-while-closing] [--no-error-trap]
 //
 // --drop-sends-while-closing works around automerge-repo 2.5.6: a sync message that arrives while
 // the socket is closing is applied inside DocHandle.update, whose reply then throws "Websocket not
 // ready (2)" from the adapter's send; the update is abandoned after Automerge already outdated the
 // document, and every later change of that handle fails ("Attempting to change an outdated
 // document"). With the flag such sends are dropped (event send-dropped); the next connection syncs.
+//
+// --no-error-trap leaves exceptions thrown from the adapter's event handlers uncaught, as in any plain
+// script: such an exception ends the process (tests use it to show a refusal does not).
 //
 // stdout: one JSON object per line, either an event ({"event":...}) or the reply to a command
 // ({"id":..,"ok":true,...} / {"id":..,"ok":false,"error":"..."}). Diagnostics go to stderr.
@@ -54,6 +57,7 @@ const options = parseArgs(process.argv.slice(2), {
   retryMs: "value",
   memoryStorage: "flag",
   dropSendsWhileClosing: "flag",
+  noErrorTrap: "flag",
 })
 if (!options.url) throw new Error("--url is required")
 const retryMs = Number(options.retryMs ?? 200)
@@ -63,12 +67,14 @@ const retryMs = Number(options.retryMs ?? 200)
 // process, so it is reported as an event and the client stays alive for further commands.
 // Retries repeat the same error every --retry-ms: its stack is logged once, so stderr keeps room for news.
 const loggedErrors = new Set()
-process.on("uncaughtException", error => {
-  const message = error?.message ?? String(error)
-  log("uncaught exception:", loggedErrors.has(message) ? message : error?.stack ?? error)
-  loggedErrors.add(message)
-  emit({ event: "uncaught-error", error: message })
-})
+if (!options.noErrorTrap) {
+  process.on("uncaughtException", error => {
+    const message = error?.message ?? String(error)
+    log("uncaught exception:", loggedErrors.has(message) ? message : error?.stack ?? error)
+    loggedErrors.add(message)
+    emit({ event: "uncaught-error", error: message })
+  })
+}
 
 /**
  * The official adapter, unchanged in behaviour; the subclass only observes what it receives so tests

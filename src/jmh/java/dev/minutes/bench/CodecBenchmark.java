@@ -50,6 +50,10 @@ public class CodecBenchmark {
     writeChunkLength(data, 39);
     message = new Sync("peer-bench-client", "minutes-server", DocumentIds.newId(), data);
     frame = MessageCodec.encode(message);
+    if (!java.util.Arrays.equals(JacksonFrames.encodeSync(message), frame)
+        || !JacksonFrames.decodeSync(frame).equals(MessageCodec.decode(frame))) {
+      throw new IllegalStateException("both codecs must read and write the same frame");
+    }
     if (SyncMessageInspector.inspect(data).changeCount() != 1) {
       throw new IllegalStateException("the benchmark message should hold one change");
     }
@@ -80,6 +84,17 @@ public class CodecBenchmark {
   @Benchmark
   public ProtocolMessage decode() {
     return MessageCodec.decode(frame);
+  }
+
+  /** The same frame read with jackson-dataformat-cbor (see {@link JacksonFrames}). */
+  @Benchmark
+  public Sync decodeWithJackson() {
+    return JacksonFrames.decodeSync(frame);
+  }
+
+  @Benchmark
+  public byte[] encodeWithJackson() {
+    return JacksonFrames.encodeSync(message);
   }
 
   @Benchmark

@@ -1,6 +1,8 @@
 package dev.minutes.app;
 
 import dev.minutes.publish.PublishedUrl;
+import dev.minutes.store.RedisTopology;
+import dev.minutes.sync.SizeLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -25,6 +27,13 @@ import java.util.Properties;
  * variable. The README's configuration table mirrors {@link #DEFAULTS}.
  */
 public final class ConfigLoader {
+
+  /** The settings that name the Redis to use; at most one may be set. */
+  private static final List<String> REDIS_TOPOLOGIES =
+      List.of("REDIS_URL", "REDIS_SENTINELS", "REDIS_CLUSTER_NODES");
+
+  /** More replicas than any deployment has; WAIT itself takes any number. */
+  private static final int MAX_MIN_REPLICAS = 16;
 
   /** Every setting with its default ("" = unset). Order is the README's order. */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -51,7 +60,7 @@ public final class ConfigLoader {
     }
     environment.forEach(
         (key, value) -> {
-          if (DEFAULTS.containsKey(key) || key.equals("REDIS_URL")) {
+          if (DEFAULTS.containsKey(key)) {
             merged.put(key, value);
           }
         });
@@ -64,12 +73,16 @@ public final class ConfigLoader {
     d.put("MINUTES_HTTP_PORT", "8080");
     d.put("MINUTES_DATA_DIR", "./data");
     d.put("REDIS_URL", "");
+    d.put("REDIS_SENTINELS", "");
+    d.put("REDIS_SENTINEL_MASTER", "");
+    d.put("REDIS_CLUSTER_NODES", "");
+    d.put("MINUTES_REDIS_MIN_REPLICAS", "0");
     d.put("MINUTES_REDIS_PREFIX", "minutes:");
     d.put("MINUTES_PUBLIC_URL", "");
     d.put("MINUTES_CREATE_TOKEN", "");
     d.put("MINUTES_OPERATOR_TOKEN", "");
     d.put("MINUTES_ALLOWED_ORIGINS", "");
-    d.put("MINUTES_MAX_FRAME_BYTES", "1048576");
+    d.put("MINUTES_MAX_FRAME_BYTES", "8388608");
     d.put("MINUTES_MAX_MESSAGE_BYTES", "8388608");
     d.put("MINUTES_MAX_HTTP_BODY_BYTES", "1048576");
     d.put("MINUTES_WRITE_QUEUE_BYTES", "4194304");
@@ -83,6 +96,8 @@ public final class ConfigLoader {
     d.put("MINUTES_COMPACT_AFTER", "500");
     d.put("MINUTES_SYNC_BATCH_MS", "20");
     d.put("MINUTES_SYNC_PING_MS", "30000");
+    d.put("MINUTES_MAX_BODY_CHARS", "200000");
+    d.put("MINUTES_MAX_CHANGES", "200000");
     d.put(
         "MINUTES_AUTOMERGE_THREADS",
         String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
@@ -118,13 +133,14 @@ public final class ConfigLoader {
 
   private MinutesConfig build() {
     Path dataDir = Path.of(text("MINUTES_DATA_DIR"));
-    Optional<String> redisUrl = optional("REDIS_URL");
-    redisUrl.ifPresent(
-        url -> {
-          if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-            throw new ConfigException("REDIS_URL", "must start with redis:// or rediss://");
-          }
-        });
+    Optional<RedisTopology> redis = redisTopology();
+    int minReplicas = integer("MINUTES_REDIS_MIN_REPLICAS", 0, MAX_MIN_REPLICAS);
+    if (minReplicas > 0 && redis.isEmpty()) {
+      throw new ConfigException(
+          "MINUTES_REDIS_MIN_REPLICAS",
+          "needs a replicated Redis (REDIS_SENTINELS, REDIS_CLUSTER_NODES or REDIS_URL); the"
+              + " embedded Redis has no replicas");
+    }
     Optional<URI> webhookUrl =
         optional("MINUTES_WEBHOOK_URL").map(v -> httpUri("MINUTES_WEBHOOK_URL", v));
     List<String> secrets = list("MINUTES_WEBHOOK_SECRET");
@@ -147,7 +163,8 @@ public final class ConfigLoader {
         text("MINUTES_HTTP_HOST"),
         integer("MINUTES_HTTP_PORT", 0, 65535),
         dataDir,
-        redisUrl,
+        redis,
+        minReplicas,
         text("MINUTES_REDIS_PREFIX"),
         optional("MINUTES_PUBLIC_URL").map(v -> httpUri("MINUTES_PUBLIC_URL", v)),
         optional("MINUTES_CREATE_TOKEN"),
@@ -167,6 +184,9 @@ public final class ConfigLoader {
         integer("MINUTES_COMPACT_AFTER", 1, Integer.MAX_VALUE),
         Duration.ofMillis(integer("MINUTES_SYNC_BATCH_MS", 0, 1_000)),
         Duration.ofMillis(integer("MINUTES_SYNC_PING_MS", 0, 3_600_000)),
+        new SizeLimits(
+            integer("MINUTES_MAX_BODY_CHARS", 1, 100_000_000),
+            integer("MINUTES_MAX_CHANGES", 1, 100_000_000)),
         integer("MINUTES_AUTOMERGE_THREADS", 1, 256),
         publishFolder,
         webhookUrl,
@@ -185,6 +205,74 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("MINUTES_PUBLISHED_URL", e.getMessage());
     }
+  }
+
+  /**
+   * The Redis named by exactly one of REDIS_URL, REDIS_SENTINELS (with REDIS_SENTINEL_MASTER) and
+   * REDIS_CLUSTER_NODES; empty when none is set (the embedded Redis).
+   */
+  private Optional<RedisTopology> redisTopology() {
+    List<String> set =
+        REDIS_TOPOLOGIES.stream().filter(name -> optional(name).isPresent()).toList();
+    if (set.size() > 1) {
+      throw new ConfigException(
+          set.get(1),
+          "cannot be combined with "
+              + set.get(0)
+              + ": set exactly one of "
+              + String.join(", ", REDIS_TOPOLOGIES));
+    }
+    Optional<String> master = optional("REDIS_SENTINEL_MASTER");
+    if (master.isPresent() && optional("REDIS_SENTINELS").isEmpty()) {
+      throw new ConfigException("REDIS_SENTINEL_MASTER", "is only used with REDIS_SENTINELS");
+    }
+    if (set.isEmpty()) {
+      return Optional.empty();
+    }
+    String name = set.get(0);
+    String value = text(name);
+    return Optional.of(
+        switch (name) {
+          case "REDIS_URL" -> standalone(value);
+          case "REDIS_SENTINELS" ->
+              new RedisTopology.Sentinel(
+                  addresses(name, value),
+                  master
+                      .map(ConfigLoader::masterName)
+                      .orElseThrow(
+                          () ->
+                              new ConfigException(
+                                  "REDIS_SENTINEL_MASTER",
+                                  "is required with REDIS_SENTINELS: the name the Sentinels know"
+                                      + " the primary by")));
+          default -> new RedisTopology.Cluster(addresses(name, value));
+        });
+  }
+
+  private static RedisTopology standalone(String url) {
+    if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+      throw new ConfigException("REDIS_URL", "must start with redis:// or rediss://");
+    }
+    try {
+      return new RedisTopology.Standalone(url);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("REDIS_URL", "is not usable: " + e.getMessage());
+    }
+  }
+
+  private static List<RedisTopology.Address> addresses(String name, String value) {
+    try {
+      return RedisTopology.parseAddresses(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(name, e.getMessage());
+    }
+  }
+
+  private static String masterName(String master) {
+    if (master.chars().anyMatch(Character::isWhitespace)) {
+      throw new ConfigException("REDIS_SENTINEL_MASTER", "must be one word, got '" + master + "'");
+    }
+    return master;
   }
 
   private String text(String name) {

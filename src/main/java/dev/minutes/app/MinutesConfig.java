@@ -1,5 +1,7 @@
 package dev.minutes.app;
 
+import dev.minutes.store.RedisTopology;
+import dev.minutes.sync.SizeLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +15,9 @@ import java.util.Optional;
  * @param httpHost interface to bind
  * @param httpPort port to bind; 0 takes a free one
  * @param dataDir the embedded Redis' files and the default folder publish target
- * @param redisUrl the Redis to use; empty starts the embedded one (single-node mode)
+ * @param redis the Redis to use (one server, Sentinel or Cluster); empty starts the embedded one
+ *     (single-node mode)
+ * @param redisMinReplicas replicas that must confirm a write (WAIT) before it is acknowledged
  * @param redisKeyPrefix prefix of every Redis key, so several deployments can share one Redis
  * @param publicUrl base URL used in meeting links; empty derives it from each request's Host header
  * @param createToken when set, creating or importing a meeting requires it as a bearer token
@@ -41,6 +45,7 @@ import java.util.Optional;
  *     meanwhile go together)
  * @param syncPingInterval how often a sync socket is pinged; one silent for a whole interval after
  *     a ping is closed (zero: never pinged)
+ * @param sizeLimits how large one meeting's document may grow (body characters, changes)
  * @param automergeThreads size of the worker pool running Automerge (JNI) work
  * @param publishFolder folder publish target directory; empty disables the folder target
  * @param webhookUrl webhook publish target; empty disables it
@@ -55,7 +60,8 @@ public record MinutesConfig(
     String httpHost,
     int httpPort,
     Path dataDir,
-    Optional<String> redisUrl,
+    Optional<RedisTopology> redis,
+    int redisMinReplicas,
     String redisKeyPrefix,
     Optional<URI> publicUrl,
     Optional<String> createToken,
@@ -75,6 +81,7 @@ public record MinutesConfig(
     int compactAfter,
     Duration syncBatchWindow,
     Duration syncPingInterval,
+    SizeLimits sizeLimits,
     int automergeThreads,
     Optional<Path> publishFolder,
     Optional<URI> webhookUrl,
@@ -83,9 +90,9 @@ public record MinutesConfig(
     Duration webhookTimeout,
     Optional<String> publishedUrl) {
 
-  /** True when no REDIS_URL is configured: the node starts its own Redis and runs alone. */
+  /** True when no Redis is configured: the node starts its own Redis and runs alone. */
   public boolean singleNode() {
-    return redisUrl.isEmpty();
+    return redis.isEmpty();
   }
 
   /**

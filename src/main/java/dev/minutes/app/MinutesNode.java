@@ -4,16 +4,17 @@ import dev.minutes.http.HttpApi;
 import dev.minutes.http.RequestDeadline;
 import dev.minutes.meeting.MeetingDocument;
 import dev.minutes.meeting.MeetingService;
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.publish.PublishModule;
 import dev.minutes.series.SeriesService;
 import dev.minutes.store.DocumentStore;
+import dev.minutes.store.DocumentWatch;
 import dev.minutes.store.MeetingRecords;
 import dev.minutes.store.PublicationNames;
 import dev.minutes.store.RedisChangeFeed;
 import dev.minutes.store.RedisConnection;
 import dev.minutes.store.RedisDocumentStore;
 import dev.minutes.store.RedisEphemeralBus;
+import dev.minutes.store.RedisTopology;
 import dev.minutes.store.ReopenNotices;
 import dev.minutes.store.SeriesRecords;
 import dev.minutes.store.StorageIdentity;
@@ -26,6 +27,7 @@ import dev.minutes.sync.ServerIdentity;
 import dev.minutes.sync.SessionPool;
 import dev.minutes.sync.SessionRegistry;
 import dev.minutes.sync.SessionSettings;
+import dev.minutes.sync.SyncMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,6 +37,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -75,7 +78,10 @@ public final class MinutesNode {
     // A handler that throws must never fail silently.
     vertx.exceptionHandler(failure -> log.error("unhandled failure in a Vert.x handler", failure));
     return node.startRedis()
-        .compose(url -> RedisConnection.connect(vertx, url, config.redisKeyPrefix()))
+        .compose(
+            topology ->
+                RedisConnection.connect(
+                    vertx, topology, config.redisKeyPrefix(), config.redisMinReplicas()))
         .compose(
             connection -> {
               node.redis = connection;
@@ -86,9 +92,9 @@ public final class MinutesNode {
         .recover(failure -> node.stop().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  private Future<String> startRedis() {
-    if (config.redisUrl().isPresent()) {
-      return Future.succeededFuture(config.redisUrl().get());
+  private Future<RedisTopology> startRedis() {
+    if (config.redis().isPresent()) {
+      return Future.succeededFuture(config.redis().get());
     }
     return vertx.executeBlocking(
         () -> {
@@ -99,7 +105,7 @@ public final class MinutesNode {
                   + "(appendonly, fsync always). Set REDIS_URL to share one Redis between several nodes.",
               embeddedRedis.url(),
               embeddedRedis.dataDir());
-          return embeddedRedis.url();
+          return new RedisTopology.Standalone(embeddedRedis.url());
         },
         false);
   }
@@ -109,6 +115,7 @@ public final class MinutesNode {
     DocumentStore store = new RedisDocumentStore(redis);
     pool = new SessionPool(config.automergeThreads());
     ephemeralBus = new RedisEphemeralBus(redis);
+    changeFeed = new RedisChangeFeed(redis);
     sessions =
         new SessionRegistry(
             vertx,
@@ -119,9 +126,11 @@ public final class MinutesNode {
                 config.sessionIdle(),
                 config.compactAfter(),
                 config.presencePerSecond(),
-                config.syncBatchWindow()),
+                config.syncBatchWindow(),
+                config.sizeLimits()),
             syncMetrics,
-            ephemeralBus);
+            ephemeralBus,
+            DocumentWatch.all(List.of(changeFeed, ephemeralBus)));
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
     publish = PublishModule.create(vertx, config, redis, registry);
@@ -138,7 +147,6 @@ public final class MinutesNode {
             new MeetingDocument(natives),
             publish.publisher(),
             Clock.systemUTC());
-    changeFeed = new RedisChangeFeed(redis);
     return changeFeed
         .start(
             announcement ->

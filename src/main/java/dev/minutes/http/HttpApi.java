@@ -1,20 +1,19 @@
 package dev.minutes.http;
 
 import dev.minutes.meeting.MeetingService;
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.publish.PublishOperations;
 import dev.minutes.series.SeriesService;
 import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
 import dev.minutes.sync.SessionRegistry;
+import dev.minutes.sync.SyncMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -94,11 +93,9 @@ public final class HttpApi {
                 ctx.response()
                     .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(parts.registry().scrape()));
-    StaticHandler page =
-        StaticHandler.create("webroot").setCachingEnabled(true).setIndexPage("index.html");
     router.get("/m/*").handler(ctx -> ctx.reroute("/index.html"));
     router.get("/s/*").handler(ctx -> ctx.reroute("/index.html"));
-    router.get("/*").handler(page);
+    PageRoutes.mount(router);
     return router;
   }
 

@@ -1,12 +1,12 @@
 package dev.minutes.http;
 
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.sync.AccessPolicy;
 import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerConnection;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
 import dev.minutes.sync.SessionRegistry;
+import dev.minutes.sync.SyncMetrics;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /sync?token=…}: checks origin, connection limits and the token before upgrading, so a
- * refused client never gets a socket; then hands the socket to a {@link PeerConnection}.
+ * {@code GET /sync?token=…}: checks origin and connection limits before upgrading (refused with an
+ * HTTP status), then the token: a socket whose token is refused only hears why and is closed (see
+ * {@link RefusedSyncSocket}); an accepted one goes to a {@link PeerConnection}.
  */
 final class SyncRoute {
   private static final Logger log = LoggerFactory.getLogger(SyncRoute.class);
@@ -84,17 +85,26 @@ final class SyncRoute {
         .authorize(request.getParam("token"))
         .onFailure(
             failure -> {
-              release(ip, count);
-              request.resume();
               if (failure instanceof AccessPolicy.AccessDenied denied) {
-                deny(
+                log.warn("refused sync connection from {}: {}", ip, denied.getMessage());
+                refuseOverSocket(
                     ctx,
-                    denied.status(),
-                    denied.status() == 401 ? "invalid_token" : "forbidden",
-                    denied.getMessage());
+                    (denied.status() == 401 ? "invalid-token: " : "forbidden: ")
+                        + denied.getMessage(),
+                    RefusedSyncSocket.POLICY_VIOLATION,
+                    denied.status() == 401 ? "invalid-token" : "forbidden",
+                    ip,
+                    count);
               } else {
-                log.error("cannot authorize a sync connection from {}", ip, failure);
-                deny(ctx, 503, "unavailable", "the server cannot check tokens right now");
+                log.warn(
+                    "cannot authorize a sync connection from {}: {}", ip, failure.getMessage());
+                refuseOverSocket(
+                    ctx,
+                    "unavailable: the server cannot check tokens right now; try again later",
+                    RefusedSyncSocket.TRY_AGAIN_LATER,
+                    "unavailable",
+                    ip,
+                    count);
               }
             })
         .onSuccess(
@@ -121,6 +131,27 @@ final class SyncRoute {
                                   limits);
                           connection.start(() -> release(ip, count));
                         }));
+  }
+
+  /**
+   * A token refusal goes over the upgraded socket, never as an HTTP status: the official Node
+   * client throws from its event handler on a refused upgrade (contract §4).
+   */
+  private void refuseOverSocket(
+      RoutingContext ctx,
+      String message,
+      short closeCode,
+      String closeReason,
+      String ip,
+      AtomicInteger count) {
+    RefusedSyncSocket.refuse(
+        ctx.vertx(),
+        ctx.request(),
+        identity.peerId(),
+        message,
+        closeCode,
+        closeReason,
+        () -> release(ip, count));
   }
 
   private boolean originAllowed(String origin, HttpServerRequest request) {

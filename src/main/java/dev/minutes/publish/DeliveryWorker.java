@@ -87,11 +87,20 @@ final class DeliveryWorker extends VerticleBase {
     this.lease = lease;
   }
 
+  /**
+   * Creates the outbox's consumer group once (polls then only read), then starts polling. A Redis
+   * that cannot be reached now does not stop the start: the first poll creates the group then.
+   */
   @Override
   public Future<?> start() {
     running = true;
-    wakeAt(clock.instant());
-    return Future.succeededFuture();
+    return outbox
+        .prepare()
+        .onFailure(
+            failure ->
+                log.warn("publish worker cannot prepare the outbox yet: {}", failure.getMessage()))
+        .otherwiseEmpty()
+        .onComplete(ar -> wakeAt(clock.instant()));
   }
 
   /**

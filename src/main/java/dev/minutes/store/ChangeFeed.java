@@ -5,7 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * Wake-ups for new log entries, published by every successful append as "{@code <documentId>
- * <seq>}" on one channel.
+ * <seq>}" on one channel (in a Redis Cluster, on a channel per document: see {@link
+ * DocumentWatch}).
  *
  * <p>An announcement carries no data: a receiver that is behind calls {@link
  * DocumentStore#readSince} with the last sequence number it merged. Announcements are best effort.
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
  * so callers must also catch up on their own, at least whenever {@code onResubscribed} fires and
  * whenever they (re)load a document.
  */
-public interface ChangeFeed {
+public interface ChangeFeed extends DocumentWatch {
 
   /**
    * Subscribes; the future completes once Redis confirmed the subscription, so appends made
@@ -33,4 +34,15 @@ public interface ChangeFeed {
 
   /** Unsubscribes. Safe to call when not started. */
   Future<Void> stop();
+
+  /** Nothing to do where one subscription carries every document (see {@link DocumentWatch}). */
+  @Override
+  default Future<Void> watch(String documentId) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  default Future<Void> unwatch(String documentId) {
+    return Future.succeededFuture();
+  }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs each task on the calling thread. Given to Redisson as its executor, it delivers pub/sub
- * messages on the event loop that read them instead of waking one of Redisson's own threads per
- * message: every listener here only parses a short payload and hands it to a Vert.x context.
+ * messages on the Redis I/O thread that read them instead of waking another of Redisson's threads
+ * per message: every listener here only parses a short payload and hands it to a Vert.x context.
  * Redisson also runs its remote-service, executor-service and pattern-erase tasks on this executor;
  * the store uses none of them.
  */

@@ -36,9 +36,10 @@ final class LuaScripts {
 
   /**
    * ARGV[1] chunk, ARGV[2] '1' to respect the write gate or '0' to ignore it, ARGV[3] channel,
-   * ARGV[4] document id. Returns the new entry's sequence number, or UNKNOWN_DOCUMENT /
-   * WRITES_CLOSED. The announcement is published from inside the script so that it can never
-   * precede the entry it announces.
+   * ARGV[4] document id, ARGV[5] the publish command ({@code PUBLISH}, or {@code SPUBLISH} on the
+   * document's own shard channel in a Redis Cluster). Returns the new entry's sequence number, or
+   * UNKNOWN_DOCUMENT / WRITES_CLOSED. The announcement is published from inside the script so that
+   * it can never precede the entry it announces.
    */
   static final String APPEND =
       """
@@ -50,7 +51,7 @@ final class LuaScripts {
       end
       local length = redis.call('RPUSH', KEYS[2], ARGV[1])
       local seq = tonumber(redis.call('GET', KEYS[3]) or '0') + length
-      redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. string.format('%d', seq))
+      redis.call(ARGV[5], ARGV[3], ARGV[4] .. ' ' .. string.format('%d', seq))
       return seq
       """;
 

@@ -12,17 +12,18 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * Meeting records in Redis: one hash per meeting, a token index (hash of token → meeting and role),
- * the close lease, the write-once record of a close's frozen state, and the atomic step that
- * finalises a close together with its publish jobs. The meeting module decides what the fields
- * mean; this class only keeps them safely.
+ * the close lease, the write-once record of a close's frozen state, and the steps that finalise a
+ * close and enqueue its publish jobs. The meeting module decides what the fields mean; this class
+ * only keeps them safely.
  *
  * <p>Keys: {@code <prefix>meeting:{id}} (hash), {@code <prefix>token:<sha256>} (string "meetingId
  * role", or "series:seriesId role" for a series' token, see {@link SeriesRecords}), {@code
- * <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream {@code <prefix>outbox}.
- * Reopening also removes the document's write gate ({@link RedisKeys#gate}), which shares the
- * meeting id's hash tag.
+ * <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream ({@link
+ * PublishKeys#outbox()}). Reopening also removes the document's write gate ({@link
+ * RedisKeys#gate}), which shares the meeting id's hash tag (a meeting's id is its document's).
  */
 public final class MeetingRecords {
+  /** KEYS[1] meeting; ARGV field/value pairs. Returns 1 when created, 0 when the id is taken. */
   private static final String CREATE =
       """
       if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -31,16 +32,28 @@ public final class MeetingRecords {
       for i = 1, #ARGV, 2 do
         redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
       end
-      for i = 2, #KEYS do
-        local role = redis.call('HGET', KEYS[1], 'role:' .. KEYS[i])
-        redis.call('SET', KEYS[i], redis.call('HGET', KEYS[1], 'id') .. ' ' .. role)
-      end
       return 1
       """;
 
+  /** KEYS[1] token; ARGV[1] "meetingId role". */
+  private static final String INDEX_TOKEN =
+      """
+      redis.call('SET', KEYS[1], ARGV[1])
+      return 1
+      """;
+
+  /** KEYS[1] outbox; ARGV jobs. */
+  private static final String ENQUEUE =
+      """
+      for i = 1, #ARGV do
+        redis.call('XADD', KEYS[1], '*', 'job', ARGV[i])
+      end
+      return #ARGV
+      """;
+
   /**
-   * KEYS[1] meeting, KEYS[2] outbox; ARGV[1] closed JSON, ARGV[2] final markdown, ARGV[3] revision,
-   * ARGV[4] published file name, ARGV[5] published permalink, ARGV[6..] jobs.
+   * KEYS[1] meeting; ARGV[1] closed JSON, ARGV[2] final markdown, ARGV[3] revision, ARGV[4]
+   * published file name, ARGV[5] published permalink.
    */
   private static final String FINALIZE =
       """
@@ -49,9 +62,6 @@ public final class MeetingRecords {
       end
       redis.call('HSET', KEYS[1], 'status', 'closed', 'closed', ARGV[1], 'final', ARGV[2],
         'revision', ARGV[3], 'publishedName', ARGV[4], 'publishedPermalink', ARGV[5])
-      for i = 6, #ARGV do
-        redis.call('XADD', KEYS[2], '*', 'job', ARGV[i])
-      end
       return 1
       """;
 
@@ -112,25 +122,41 @@ public final class MeetingRecords {
   }
 
   /**
-   * Creates the meeting hash with the given fields and indexes each token hash. {@code tokenRoles}
-   * maps a token hash to its role label. Returns false if the id is taken.
+   * Creates the meeting hash with the given fields, then indexes each token hash ({@code
+   * tokenRoles}: token hash → role label). Returns false, indexing nothing, if the id is taken.
+   *
+   * <p>Two steps, since a token key lives in another slot of a Redis Cluster than the meeting. A
+   * crash between them leaves a meeting nobody holds a token to, never a token without its meeting
+   * (and a token is only honoured if the meeting's own record lists it).
    */
   public Future<Boolean> create(
       String meetingId, Map<String, String> fields, Map<String, String> tokenRoles) {
-    List<Object> keys = new ArrayList<>();
-    keys.add(meetingKey(meetingId));
     List<Object> args = Scripts.pairs(fields);
     args.add("id");
     args.add(meetingId);
-    tokenRoles.forEach(
-        (hash, role) -> {
-          String tokenKey = tokenKey(hash);
-          keys.add(tokenKey);
-          args.add("role:" + tokenKey);
-          args.add(role);
-        });
-    return eval(CREATE, RScript.ReturnType.INTEGER, keys, args.toArray(), "create meeting")
-        .map(result -> ((Long) result) == 1L);
+    return evalDurably(
+            CREATE,
+            RScript.ReturnType.INTEGER,
+            List.of(meetingKey(meetingId)),
+            args.toArray(),
+            "create meeting")
+        .compose(
+            result -> {
+              if ((Long) result != 1L) {
+                return Future.succeededFuture(false);
+              }
+              List<Future<Object>> indexed = new ArrayList<>();
+              tokenRoles.forEach(
+                  (hash, role) ->
+                      indexed.add(
+                          evalDurably(
+                              INDEX_TOKEN,
+                              RScript.ReturnType.INTEGER,
+                              List.of(tokenKey(hash)),
+                              new Object[] {meetingId + " " + role},
+                              "index meeting token")));
+              return Future.all(indexed).map(true);
+            });
   }
 
   /** Every field of the meeting, empty when unknown. */
@@ -201,9 +227,14 @@ public final class MeetingRecords {
   }
 
   /**
-   * Marks the meeting closed, stores its final minutes, the revision they are and the name they are
-   * published under, and enqueues the publish jobs, all in one atomic step. Returns false (and
-   * changes nothing) if it was already closed.
+   * Enqueues the publish jobs, then marks the meeting closed and stores its final minutes, the
+   * revision they are and the name they are published under. Returns false (and enqueues nothing)
+   * if it was already closed.
+   *
+   * <p>Two steps, since the outbox lives in another slot of a Redis Cluster than the meeting, in
+   * this order so that a crash between them loses no publication: the close is then run again (the
+   * meeting is not closed yet) and enqueues the same jobs again, whose ids the outbox knows already
+   * (a job id is the meeting, the target and the frozen close time), so each is delivered once.
    */
   public Future<Boolean> finalizeClose(
       String meetingId,
@@ -211,20 +242,38 @@ public final class MeetingRecords {
       String finalMarkdown,
       Published published,
       List<String> jobs) {
-    List<Object> args = new ArrayList<>();
-    args.add(closedJson);
-    args.add(finalMarkdown);
-    args.add(Integer.toString(published.revision()));
-    args.add(published.fileName());
-    args.add(published.permalink());
-    args.addAll(jobs);
-    return eval(
-            FINALIZE,
-            RScript.ReturnType.INTEGER,
-            List.of(meetingKey(meetingId), outboxKey()),
-            args.toArray(),
-            "finalize close")
-        .map(result -> ((Long) result) == 1L);
+    return field(meetingId, "status")
+        .compose(
+            status -> {
+              if (status.filter("closed"::equals).isPresent()) {
+                return Future.succeededFuture(false);
+              }
+              Future<Object> enqueued =
+                  jobs.isEmpty()
+                      ? Future.succeededFuture()
+                      : evalDurably(
+                          ENQUEUE,
+                          RScript.ReturnType.INTEGER,
+                          List.of(outboxKey()),
+                          jobs.toArray(),
+                          "enqueue publish jobs");
+              return enqueued
+                  .compose(
+                      v ->
+                          evalDurably(
+                              FINALIZE,
+                              RScript.ReturnType.INTEGER,
+                              List.of(meetingKey(meetingId)),
+                              new Object[] {
+                                closedJson,
+                                finalMarkdown,
+                                Integer.toString(published.revision()),
+                                published.fileName(),
+                                published.permalink()
+                              },
+                              "finalize close"))
+                  .map(result -> ((Long) result) == 1L);
+            });
   }
 
   /**
@@ -249,7 +298,7 @@ public final class MeetingRecords {
    * final:<revision>}.
    */
   public Future<Reopened> reopen(String meetingId, String at, String by) {
-    return eval(
+    return evalDurably(
             REOPEN,
             RScript.ReturnType.INTEGER,
             List.of(meetingKey(meetingId), leaseKey(meetingId), connection.keys().gate(meetingId)),
@@ -266,7 +315,7 @@ public final class MeetingRecords {
 
   /** The stream holding publish jobs (the outbox). */
   public String outboxKey() {
-    return connection.keys().prefix() + "outbox";
+    return connection.publishKeys().outbox();
   }
 
   private String meetingKey(String meetingId) {
@@ -284,6 +333,11 @@ public final class MeetingRecords {
   private Future<Object> eval(
       String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
     return Scripts.eval(connection, script, type, keys, args, what);
+  }
+
+  private Future<Object> evalDurably(
+      String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
+    return Scripts.evalDurably(connection, script, type, keys, args, what);
   }
 
   private Context context() {

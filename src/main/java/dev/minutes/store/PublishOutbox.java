@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.redisson.api.RScript;
+import org.redisson.api.StreamMessageId;
+import org.redisson.api.stream.StreamCreateGroupArgs;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -20,7 +22,8 @@ import org.redisson.client.codec.StringCodec;
  * string fields {@code id}, {@code meetingId}, {@code target} and {@code location}; the whole
  * string is kept as the record's {@code payload}.
  *
- * <p>Keys (all under the connection's prefix):
+ * <p>Keys (all under the connection's prefix; the names on one server, see {@link PublishKeys} for
+ * the cluster's, which share one hash tag):
  *
  * <ul>
  *   <li>{@code outbox}: the stream, read through the consumer group {@value #GROUP}.
@@ -76,12 +79,12 @@ public final class PublishOutbox {
           "failedAt");
 
   /**
-   * KEYS: outbox, due, pending, failed. ARGV: group, consumer, count, now, prefix. Returns entries
-   * turned into jobs.
+   * KEYS: outbox, due, pending, failed. ARGV: group, consumer, count, now, job key prefix and
+   * suffix, meeting index prefix and suffix. Returns entries turned into jobs. Fails with NOGROUP
+   * when the consumer group does not exist (see {@link #ingest}).
    */
   private static final String INGEST =
       """
-      redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
       local reply = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>')
       if not reply then
         return 0
@@ -101,7 +104,7 @@ public final class PublishOutbox {
           valid = valid and type(job[name]) == 'string'
         end
         if valid and not string.find(job.id, '[{}]') and not string.find(job.meetingId, '[{}]') then
-          local key = ARGV[5] .. 'publish:{' .. job.id .. '}'
+          local key = ARGV[5] .. job.id .. ARGV[6]
           if redis.call('EXISTS', key) == 0 then
             redis.call('HSET', key, 'id', job.id, 'meetingId', job.meetingId, 'target', job.target,
               'location', job.location, 'state', 'pending', 'attempts', '0',
@@ -111,14 +114,14 @@ public final class PublishOutbox {
                 redis.call('HSET', key, name, job[name])
               end
             end
-            redis.call('SADD', ARGV[5] .. 'publish:meeting:{' .. job.meetingId .. '}', job.id)
+            redis.call('SADD', ARGV[7] .. job.meetingId .. ARGV[8], job.id)
             redis.call('ZADD', KEYS[2], ARGV[4], job.id)
             redis.call('ZADD', KEYS[3], ARGV[4], job.id)
             created = created + 1
           end
         else
           local id = 'malformed-' .. entryId
-          redis.call('HSET', ARGV[5] .. 'publish:{' .. id .. '}', 'id', id, 'meetingId', '', 'target', 'unknown',
+          redis.call('HSET', ARGV[5] .. id .. ARGV[6], 'id', id, 'meetingId', '', 'target', 'unknown',
             'location', '', 'state', 'failed', 'attempts', '0',
             'lastError', 'malformed outbox entry', 'enqueuedAt', ARGV[4], 'failedAt', ARGV[4], 'payload', payload)
           redis.call('ZADD', KEYS[4], ARGV[4], id)
@@ -130,16 +133,16 @@ public final class PublishOutbox {
       """;
 
   /**
-   * KEYS: due, pending, disabled, outbox. ARGV: now, lease until, count, owner, prefix. Returns
-   * {depth, oldest enqueue time or '', next due time or '', disabled targets (flat hash), job1
-   * fields (flat), job2 fields, ...}.
+   * KEYS: due, pending, disabled, outbox. ARGV: now, lease until, count, owner, job key prefix and
+   * suffix. Returns {depth, oldest enqueue time or '', next due time or '', disabled targets (flat
+   * hash), job1 fields (flat), job2 fields, ...}.
    */
   private static final String CLAIM =
       """
       local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
       local claimed = {}
       for _, id in ipairs(ids) do
-        local key = ARGV[5] .. 'publish:{' .. id .. '}'
+        local key = ARGV[5] .. id .. ARGV[6]
         if redis.call('HGET', key, 'state') == 'pending' then
           redis.call('ZADD', KEYS[1], ARGV[2], id)
           redis.call('HINCRBY', key, 'claim', 1)
@@ -239,11 +242,11 @@ public final class PublishOutbox {
       """;
 
   private final RedisConnection connection;
-  private final String prefix;
+  private final PublishKeys keys;
 
   public PublishOutbox(RedisConnection connection) {
     this.connection = connection;
-    this.prefix = connection.keys().prefix();
+    this.keys = connection.publishKeys();
   }
 
   /**
@@ -265,15 +268,53 @@ public final class PublishOutbox {
   }
 
   /**
+   * Creates the outbox stream's consumer group (and the stream) unless it exists. Once per start is
+   * enough; {@link #ingest} also creates it when it finds it missing (keys deleted, a Redis that
+   * lost its data).
+   */
+  public Future<Void> prepare() {
+    return RedisFutures.toVertx(
+            connection
+                .client()
+                .getStream(outboxKey(), StringCodec.INSTANCE)
+                .createGroupAsync(
+                    StreamCreateGroupArgs.name(GROUP).id(StreamMessageId.ALL).makeStream()),
+            context(),
+            "create the outbox consumer group")
+        .recover(
+            failure ->
+                String.valueOf(failure.getMessage()).contains("BUSYGROUP")
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(failure));
+  }
+
+  /**
    * Turns up to {@code max} new outbox entries into pending jobs due now. Returns how many were
    * created.
    */
   public Future<Long> ingest(Instant now, int max) {
+    return ingestOnce(now, max)
+        .recover(
+            failure ->
+                String.valueOf(failure.getMessage()).contains("NOGROUP")
+                    ? prepare().compose(v -> ingestOnce(now, max))
+                    : Future.failedFuture(failure));
+  }
+
+  private Future<Long> ingestOnce(Instant now, int max) {
     return eval(
             INGEST,
             RScript.ReturnType.INTEGER,
             List.of(outboxKey(), dueKey(), pendingKey(), failedKey()),
-            List.of(GROUP, CONSUMER, Integer.toString(max), millis(now), prefix),
+            List.of(
+                GROUP,
+                CONSUMER,
+                Integer.toString(max),
+                millis(now),
+                keys.jobPrefix(),
+                keys.jobSuffix(),
+                keys.meetingPrefix(),
+                keys.meetingSuffix()),
             "ingest publish jobs")
         .map(Long.class::cast);
   }
@@ -288,7 +329,13 @@ public final class PublishOutbox {
             CLAIM,
             RScript.ReturnType.MULTI,
             List.of(dueKey(), pendingKey(), disabledKey(), outboxKey()),
-            List.of(millis(now), millis(leaseUntil), Integer.toString(max), owner, prefix),
+            List.of(
+                millis(now),
+                millis(leaseUntil),
+                Integer.toString(max),
+                owner,
+                keys.jobPrefix(),
+                keys.jobSuffix()),
             "claim publish jobs")
         .map(
             reply -> {
@@ -471,31 +518,31 @@ public final class PublishOutbox {
   }
 
   private String outboxKey() {
-    return prefix + "outbox";
+    return keys.outbox();
   }
 
   private String jobKey(String jobId) {
-    return prefix + "publish:{" + jobId + "}";
+    return keys.job(jobId);
   }
 
   private String meetingIndexKey(String meetingId) {
-    return prefix + "publish:meeting:{" + meetingId + "}";
+    return keys.meeting(meetingId);
   }
 
   private String dueKey() {
-    return prefix + "publish:due";
+    return keys.due();
   }
 
   private String pendingKey() {
-    return prefix + "publish:pending";
+    return keys.pending();
   }
 
   private String failedKey() {
-    return prefix + "publish:failed";
+    return keys.failed();
   }
 
   private String disabledKey() {
-    return prefix + "publish:disabled";
+    return keys.disabled();
   }
 
   private Future<Object> eval(

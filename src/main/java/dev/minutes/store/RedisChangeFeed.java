@@ -16,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ChangeFeed} on the Redis channel {@link RedisKeys#changesChannel()}. One instance holds at
- * most one subscription; create one per consumer.
+ * {@link ChangeFeed} on the Redis channel {@link RedisKeys#changesChannel()}, or in a Redis Cluster
+ * on the shard channel of each watched document ({@link RedisKeys#changes(String)}: the append
+ * script publishes there with {@code SPUBLISH}, so an announcement travels only within the shard
+ * that holds the document). One instance holds at most one subscription; create one per consumer.
  */
 public final class RedisChangeFeed implements ChangeFeed {
 
@@ -33,14 +35,51 @@ public final class RedisChangeFeed implements ChangeFeed {
    */
   private Future<List<Integer>> subscription;
 
+  /** The per-document subscriptions in a Redis Cluster; null on one server. */
+  private final DocumentChannels shards;
+
+  /** Where announcements from shard channels go (on the starter's context); null until started. */
+  private volatile Consumer<Announcement> shardDelivery;
+
   public RedisChangeFeed(RedisConnection connection) {
     this.vertx = connection.vertx();
     this.channel = connection.keys().changesChannel();
     this.topic = connection.client().getTopic(channel, ByteArrayCodec.INSTANCE);
+    this.shards =
+        connection.clustered()
+            ? new DocumentChannels(
+                connection,
+                connection.keys()::changes,
+                (documentId, payload) -> parse(payload).ifPresent(this::deliverFromShard),
+                // Re-subscribed on the shard's new primary: catch this document up.
+                documentId -> deliverFromShard(new Announcement(documentId, Long.MAX_VALUE)))
+            : null;
+  }
+
+  @Override
+  public Future<Void> watch(String documentId) {
+    return shards == null ? Future.succeededFuture() : shards.watch(documentId);
+  }
+
+  @Override
+  public Future<Void> unwatch(String documentId) {
+    return shards == null ? Future.succeededFuture() : shards.unwatch(documentId);
+  }
+
+  private void deliverFromShard(Announcement announcement) {
+    Consumer<Announcement> delivery = shardDelivery;
+    if (delivery != null) {
+      delivery.accept(announcement);
+    }
   }
 
   @Override
   public synchronized Future<Void> start(Consumer<Announcement> listener, Runnable onResubscribed) {
+    if (shards != null) {
+      Context context = vertx.getOrCreateContext();
+      shardDelivery = announcement -> context.runOnContext(v -> listener.accept(announcement));
+      return Future.succeededFuture();
+    }
     // A start that failed (e.g. Redis was down) may be retried; any other second start is a bug.
     if (subscription != null && !subscription.failed()) {
       return Future.failedFuture(
@@ -73,6 +112,10 @@ public final class RedisChangeFeed implements ChangeFeed {
 
   @Override
   public synchronized Future<Void> stop() {
+    if (shards != null) {
+      shardDelivery = null;
+      return shards.unwatchAll();
+    }
     if (subscription == null) {
       return Future.succeededFuture();
     }

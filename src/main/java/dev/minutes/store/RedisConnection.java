@@ -1,63 +1,36 @@
 package dev.minutes.store;
 
-import io.netty.channel.epoll.Epoll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.redisson.Redisson;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.Config;
-import org.redisson.config.EqualJitterDelay;
-import org.redisson.config.SingleServerConfig;
-import org.redisson.config.TransportMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Redisson client for one Redis server plus the key prefix all store objects built on it use.
+ * One Redisson client for one Redis deployment (a server, a Sentinel-watched primary with replicas,
+ * or a Cluster) plus the key prefix all store objects built on it use.
  *
  * <p>Redisson itself is asynchronous, but creating and shutting down the client block (they open
  * connections and wait for Netty threads), so {@link #connect} and {@link #close} run on a worker
  * thread.
  *
- * <p>Redisson reconnects by itself after an outage (with jittered back-off) and re-subscribes
- * pub/sub channels; commands issued while Redis is away fail with {@link
- * StoreException.Reason#UNAVAILABLE} once their retries are exhausted.
+ * <p>Redisson reconnects by itself after an outage (with jittered back-off), follows a failover
+ * (Sentinel: the new primary the Sentinels name; Cluster: the new slot map) and re-subscribes
+ * pub/sub channels; commands issued meanwhile fail with {@link StoreException.Reason#UNAVAILABLE}
+ * once their retries are exhausted.
  */
 public final class RedisConnection {
 
   private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
-
-  /**
-   * Connection establishment on loopback or a LAN takes milliseconds; beyond this Redis is
-   * effectively down.
-   */
-  private static final int CONNECT_TIMEOUT_MS = 5_000;
-
-  /**
-   * Per-command response timeout. Appends sit on the path to acknowledging an edit, so fail fast
-   * rather than hang.
-   */
-  private static final int COMMAND_TIMEOUT_MS = 3_000;
-
-  /** Retries cover a dropped connection or a failover; each waits a jittered delay of up to 1 s. */
-  private static final int RETRY_ATTEMPTS = 3;
-
-  /**
-   * Detects half-open connections (e.g. after a NAT timeout) before a real command runs into them.
-   */
-  private static final int PING_INTERVAL_MS = 10_000;
-
-  private static final long READINESS_PING_TIMEOUT_MS = 1_000;
 
   /**
    * Shutdown waits for in-flight commands at most this long; there is no quiet period to sit
@@ -71,120 +44,149 @@ public final class RedisConnection {
   private final Vertx vertx;
   private final RedissonClient client;
   private final RedisKeys keys;
-  private final RedisEndpoint endpoint;
+  private final RedisTopology topology;
+  private final DurableWrites durableWrites;
+  private final RedisPrimaries primaries;
 
   private RedisConnection(
-      Vertx vertx, RedissonClient client, RedisKeys keys, RedisEndpoint endpoint) {
+      Vertx vertx, RedissonClient client, RedisKeys keys, RedisTopology topology, int minReplicas) {
     this.vertx = vertx;
     this.client = client;
     this.keys = keys;
-    this.endpoint = endpoint;
+    this.topology = topology;
+    this.durableWrites = new DurableWrites(client, minReplicas);
+    this.primaries = new RedisPrimaries(client, topology);
   }
 
   /**
-   * Connects to {@code url} ({@code redis://[user:pass@]host:port[/db]} or {@code rediss://...}).
-   * Fails with {@link IllegalArgumentException} for a malformed URL or prefix and with {@code
-   * StoreException(UNAVAILABLE)} when Redis cannot be reached.
+   * Connects to one Redis server at {@code url} ({@code redis://[user:pass@]host:port[/db]} or
+   * {@code rediss://...}), acknowledging writes without waiting for replicas.
    */
   public static Future<RedisConnection> connect(Vertx vertx, String url, String keyPrefix) {
-    RedisEndpoint endpoint;
+    RedisTopology topology;
+    try {
+      topology = new RedisTopology.Standalone(url);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return connect(vertx, topology, keyPrefix, 0);
+  }
+
+  /**
+   * Connects to {@code topology}. With {@code minReplicas} above 0, the durable writes (see {@link
+   * #durableWrites()}) are acknowledged only once that many replicas confirmed them, and the
+   * connection fails at once if a primary reports fewer replicas than that. Fails with {@link
+   * IllegalArgumentException} for a malformed prefix and with {@code StoreException(UNAVAILABLE)}
+   * when Redis cannot be reached.
+   */
+  public static Future<RedisConnection> connect(
+      Vertx vertx, RedisTopology topology, String keyPrefix, int minReplicas) {
     RedisKeys keys;
     try {
-      endpoint = RedisEndpoint.parse(url);
       keys = new RedisKeys(keyPrefix);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    Config config = configFor(endpoint, vertx);
+    Config config = RedisClientConfig.forTopology(topology, vertx);
     return vertx
         .executeBlocking(() -> Redisson.create(config), false)
         .recover(
             failure ->
-                Future.failedFuture(RedisFutures.translate(failure, "connect to " + endpoint)))
-        .map(
-            client -> {
-              log.info("Connected to Redis at {} with key prefix '{}'", endpoint, keys.prefix());
-              return new RedisConnection(vertx, client, keys, endpoint);
-            });
-  }
-
-  static Config configFor(RedisEndpoint endpoint, Vertx vertx) {
-    Config config = new Config();
-    // Document bytes must reach Redis untouched; every store object also passes the codec
-    // explicitly.
-    config.setCodec(ByteArrayCodec.INSTANCE);
-    useVertxThreads(config, vertx);
-    SingleServerConfig server =
-        config
-            .useSingleServer()
-            .setAddress(endpoint.address())
-            .setDatabase(endpoint.database())
-            .setConnectionMinimumIdleSize(2)
-            .setConnectionPoolSize(16)
-            .setSubscriptionConnectionMinimumIdleSize(1)
-            .setSubscriptionConnectionPoolSize(4)
-            .setClientName("minutes");
-    server
-        .setConnectTimeout(CONNECT_TIMEOUT_MS)
-        .setTimeout(COMMAND_TIMEOUT_MS)
-        .setRetryAttempts(RETRY_ATTEMPTS)
-        .setRetryDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(1)))
-        .setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(5)))
-        .setPingConnectionInterval(PING_INTERVAL_MS)
-        .setKeepAlive(true)
-        .setTcpNoDelay(true);
-    if (endpoint.username() != null) {
-      server.setUsername(endpoint.username());
-    }
-    if (endpoint.password() != null) {
-      server.setPassword(endpoint.password());
-    }
-    return config;
+                Future.failedFuture(RedisFutures.translate(failure, "connect to " + topology)))
+        .map(client -> new RedisConnection(vertx, client, keys, topology, minReplicas))
+        .compose(
+            connection ->
+                connection
+                    .requireReplicas()
+                    .recover(
+                        failure -> connection.close().transform(v -> Future.failedFuture(failure)))
+                    .map(connection))
+        .onSuccess(
+            connection ->
+                log.info(
+                    "Connected to Redis ({}) with key prefix '{}'{}",
+                    topology,
+                    keys.prefix(),
+                    minReplicas == 0
+                        ? ""
+                        : ", acknowledging writes once "
+                            + minReplicas
+                            + " replica(s) confirmed them"));
   }
 
   /**
-   * Redis sockets and pub/sub listeners run on Vert.x's event loops rather than on Redisson's own
-   * Netty and executor threads: an append's reply and its announcement then wake no thread of their
-   * own, only the loop that is awake anyway (each wake-up is a context switch, the main cost per
-   * keystroke on a small VM). Redisson's handlers never block, and it shuts down neither a given
-   * group nor a given executor. Where Vert.x uses a native transport other than epoll (macOS's
-   * kqueue), Redisson keeps a few threads of its own.
+   * Fails naming {@code MINUTES_REDIS_MIN_REPLICAS} when a primary has fewer replicas than it asks
+   * for: every append would wait in vain.
    */
-  private static void useVertxThreads(Config config, Vertx vertx) {
-    boolean vertxNative = vertx.isNativeTransportEnabled();
-    if (vertxNative && !Epoll.isAvailable()) {
-      config.setNettyThreads(4);
-      config.setThreads(2);
-      return;
+  private Future<Void> requireReplicas() {
+    int wanted = durableWrites.minReplicas();
+    if (wanted == 0) {
+      return Future.succeededFuture();
     }
-    config.setTransportMode(vertxNative ? TransportMode.EPOLL : TransportMode.NIO);
-    config.setEventLoopGroup(((VertxInternal) vertx).nettyEventLoopGroup());
-    config.setExecutor(new InlineExecutor());
+    return primaries
+        .states(vertx.getOrCreateContext())
+        .compose(
+            states -> {
+              for (RedisPrimaries.State state : states) {
+                if (state.replicasConnected() < wanted) {
+                  return Future.failedFuture(
+                      new IllegalStateException(
+                          "MINUTES_REDIS_MIN_REPLICAS is "
+                              + wanted
+                              + " but the Redis primary "
+                              + state.address()
+                              + (state.answers()
+                                  ? " reports " + state.replicasConnected() + " replica(s)"
+                                  : " does not answer")));
+                }
+              }
+              return Future.succeededFuture();
+            });
   }
 
   public RedisKeys keys() {
     return keys;
   }
 
+  /** True when the keys are spread over the shards of a Redis Cluster. */
+  public boolean clustered() {
+    return topology instanceof RedisTopology.Cluster;
+  }
+
+  /** Where the publish queue lives on this topology. */
+  PublishKeys publishKeys() {
+    return PublishKeys.of(keys.prefix(), clustered());
+  }
+
   /**
-   * True when Redis answered PING within a second; false (never a failure) otherwise. For readiness
-   * checks.
+   * True when every primary answered PING within a second and, with {@code
+   * MINUTES_REDIS_MIN_REPLICAS}, has that many replicas online (otherwise no append could be
+   * acknowledged); false (never a failure) otherwise. For readiness checks.
    */
   public Future<Boolean> ping() {
     if (client.isShuttingDown() || client.isShutdown()) {
       return Future.succeededFuture(false);
     }
-    return RedisFutures.toVertx(
-            client
-                .getRedisNodes(RedisNodes.SINGLE)
-                .getInstance()
-                .pingAsync(READINESS_PING_TIMEOUT_MS, TimeUnit.MILLISECONDS),
-            vertx.getOrCreateContext(),
-            "ping")
-        .otherwise(
-            failure -> {
-              log.warn("Redis ping to {} failed: {}", endpoint, failure.getMessage());
-              return false;
+    int wanted = durableWrites.minReplicas();
+    return primaries
+        .states(vertx.getOrCreateContext())
+        .map(
+            states -> {
+              for (RedisPrimaries.State state : states) {
+                if (!state.answers() || state.replicasOnline() < wanted) {
+                  log.warn(
+                      "Redis not ready: primary {} {}",
+                      state.address(),
+                      state.answers()
+                          ? "has "
+                              + state.replicasOnline()
+                              + " replica(s) online, MINUTES_REDIS_MIN_REPLICAS is "
+                              + wanted
+                          : "does not answer");
+                  return false;
+                }
+              }
+              return true;
             });
   }
 
@@ -249,7 +251,7 @@ public final class RedisConnection {
               return null;
             },
             false)
-        .onSuccess(ignored -> log.info("Disconnected from Redis at {}", endpoint))
+        .onSuccess(ignored -> log.info("Disconnected from Redis ({})", topology))
         .mapEmpty();
   }
 
@@ -261,8 +263,13 @@ public final class RedisConnection {
     return client;
   }
 
+  /** The writes a client is told about: acknowledged once as durable as configured. */
+  DurableWrites durableWrites() {
+    return durableWrites;
+  }
+
   @Override
   public String toString() {
-    return "RedisConnection[" + endpoint + ", prefix '" + keys.prefix() + "']";
+    return "RedisConnection[" + topology + ", prefix '" + keys.prefix() + "']";
   }
 }

@@ -25,21 +25,27 @@ public final class RedisDocumentStore implements DocumentStore {
 
   private static final byte[] RESPECT_GATE = ascii("1");
   private static final byte[] IGNORE_GATE = ascii("0");
+  private static final byte[] PUBLISH = ascii("PUBLISH");
+  private static final byte[] SHARD_PUBLISH = ascii("SPUBLISH");
 
   private final Vertx vertx;
   private final RedissonClient client;
   private final RedisKeys keys;
   private final RScript script;
   private final byte[] changesChannel;
+  private final boolean clustered;
+  private final DurableWrites durableWrites;
 
   public RedisDocumentStore(RedisConnection connection) {
     this.vertx = connection.vertx();
+    this.durableWrites = connection.durableWrites();
     this.client = connection.client();
     this.keys = connection.keys();
     // Script arguments go through the codec: with ByteArrayCodec every argument is a byte[] passed
     // verbatim.
     this.script = client.getScript(ByteArrayCodec.INSTANCE);
     this.changesChannel = ascii(keys.changesChannel());
+    this.clustered = connection.clustered();
   }
 
   @Override
@@ -48,7 +54,7 @@ public final class RedisDocumentStore implements DocumentStore {
         documentId,
         () -> {
           requireBytes(snapshot, "snapshot");
-          return this.<Long>eval(
+          return this.<Long>evalDurably(
                   "create", LuaScripts.CREATE, RScript.ReturnType.INTEGER, documentId, snapshot)
               .compose(
                   created ->
@@ -106,15 +112,16 @@ public final class RedisDocumentStore implements DocumentStore {
           if (changes.length == 0) {
             throw new IllegalArgumentException("change chunk must not be empty");
           }
-          return this.<Long>eval(
+          return this.<Long>evalDurably(
                   "append",
                   LuaScripts.APPEND,
                   RScript.ReturnType.INTEGER,
                   documentId,
                   changes,
                   gateMode,
-                  changesChannel,
-                  ascii(documentId))
+                  clustered ? ascii(keys.changes(documentId)) : changesChannel,
+                  ascii(documentId),
+                  clustered ? SHARD_PUBLISH : PUBLISH)
               .compose(
                   seq -> {
                     if (seq == LuaScripts.UNKNOWN_DOCUMENT) {
@@ -260,6 +267,23 @@ public final class RedisDocumentStore implements DocumentStore {
               client.getKeys().deleteAsync(keys.documentKeys(documentId).toArray(String[]::new));
           return RedisFutures.toVertx(deleted, context(), "delete " + documentId).mapEmpty();
         });
+  }
+
+  /**
+   * A write whose success reaches a client (a document created, changes appended): acknowledged
+   * only once as durable as configured (MINUTES_REDIS_MIN_REPLICAS).
+   */
+  private <T> Future<T> evalDurably(
+      String operation,
+      String lua,
+      RScript.ReturnType returnType,
+      String documentId,
+      Object... args) {
+    return RedisFutures.toVertx(
+        durableWrites.<T>eval(
+            ByteArrayCodec.INSTANCE, lua, returnType, keys.documentKeys(documentId), args),
+        context(),
+        operation + " " + documentId);
   }
 
   private <T> Future<T> eval(

@@ -17,12 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Presence messages between nodes over the Redis channel {@code <prefix>ephemeral}. A payload is
- * the sending node's id, a newline, then the protocol frame exactly as a client sent it; a node
- * ignores its own payloads. Each receiving session de-duplicates by count as it does for local
- * peers, so the echoes that clients re-forward are dropped on every node.
+ * Presence messages between nodes over the Redis channel {@code <prefix>ephemeral}, or in a Redis
+ * Cluster over the shard channel of each watched document ({@link RedisKeys#presence(String)}). A
+ * payload is the sending node's id, a newline, then the protocol frame exactly as a client sent it;
+ * a node ignores its own payloads. Each receiving session de-duplicates by count as it does for
+ * local peers, so the echoes that clients re-forward are dropped on every node.
  */
-public final class RedisEphemeralBus implements EphemeralRelay {
+public final class RedisEphemeralBus implements EphemeralRelay, DocumentWatch {
   private static final Logger log = LoggerFactory.getLogger(RedisEphemeralBus.class);
 
   private final RedisConnection connection;
@@ -30,12 +31,40 @@ public final class RedisEphemeralBus implements EphemeralRelay {
   private final byte[] nodeTag = (UUID.randomUUID() + "\n").getBytes(StandardCharsets.US_ASCII);
   private Integer listenerId;
 
+  /** The per-document subscriptions in a Redis Cluster; null on one server. */
+  private final DocumentChannels shards;
+
+  /** Where messages from shard channels go (on the starter's context); null until started. */
+  private volatile Consumer<Ephemeral> shardDelivery;
+
   public RedisEphemeralBus(RedisConnection connection) {
     this.connection = connection;
     this.topic =
-        connection
-            .client()
-            .getTopic(connection.keys().prefix() + "ephemeral", ByteArrayCodec.INSTANCE);
+        connection.client().getTopic(connection.keys().presenceChannel(), ByteArrayCodec.INSTANCE);
+    this.shards =
+        connection.clustered()
+            ? new DocumentChannels(
+                connection,
+                connection.keys()::presence,
+                (documentId, payload) -> {
+                  Ephemeral message = decode(payload);
+                  Consumer<Ephemeral> delivery = shardDelivery;
+                  if (message != null && delivery != null) {
+                    delivery.accept(message);
+                  }
+                },
+                documentId -> {}) // presence lost meanwhile is simply sent again by the clients
+            : null;
+  }
+
+  @Override
+  public Future<Void> watch(String documentId) {
+    return shards == null ? Future.succeededFuture() : shards.watch(documentId);
+  }
+
+  @Override
+  public Future<Void> unwatch(String documentId) {
+    return shards == null ? Future.succeededFuture() : shards.unwatch(documentId);
   }
 
   /**
@@ -43,6 +72,10 @@ public final class RedisEphemeralBus implements EphemeralRelay {
    */
   public Future<Void> start(Consumer<Ephemeral> deliver) {
     Context context = connection.vertx().getOrCreateContext();
+    if (shards != null) {
+      shardDelivery = message -> context.runOnContext(v -> deliver.accept(message));
+      return Future.succeededFuture();
+    }
     return RedisFutures.toVertx(
             topic.addListenerAsync(
                 byte[].class,
@@ -62,6 +95,10 @@ public final class RedisEphemeralBus implements EphemeralRelay {
   }
 
   public Future<Void> stop() {
+    if (shards != null) {
+      shardDelivery = null;
+      return shards.unwatchAll();
+    }
     if (listenerId == null) {
       return Future.succeededFuture();
     }
@@ -76,7 +113,7 @@ public final class RedisEphemeralBus implements EphemeralRelay {
     byte[] frame = MessageCodec.encode(message);
     byte[] payload = Arrays.copyOf(nodeTag, nodeTag.length + frame.length);
     System.arraycopy(frame, 0, payload, nodeTag.length, frame.length);
-    topic
+    (shards == null ? topic : shards.topic(message.documentId()))
         .publishAsync(payload)
         .whenComplete(
             (receivers, failure) -> {

@@ -8,7 +8,9 @@ import java.util.List;
  * <p>A document's keys are {@code <prefix>doc:{<id>}:snapshot}, {@code :log}, {@code :base} and
  * {@code :gate}. The id sits in a hash tag so that all keys of one document map to the same cluster
  * slot, which multi-key Lua scripts require. Announcements go to the single channel {@code
- * <prefix>changes}.
+ * <prefix>changes} and presence to {@code <prefix>ephemeral}; in a Redis Cluster both go to
+ * channels of the document's own slot instead ({@link #changes(String)}, {@link #presence(String)},
+ * sharded pub/sub), so that they travel only within the shard that holds the document.
  */
 public final class RedisKeys {
 
@@ -54,6 +56,21 @@ public final class RedisKeys {
   /** The keys of one document in the order the Lua scripts expect: snapshot, log, base, gate. */
   List<Object> documentKeys(String documentId) {
     return List.of(snapshot(documentId), log(documentId), base(documentId), gate(documentId));
+  }
+
+  /** The shard channel of one document's {@link Announcement}s (Redis Cluster). */
+  public String changes(String documentId) {
+    return documentKey(documentId, "changes");
+  }
+
+  /** The shard channel of one document's presence messages between nodes (Redis Cluster). */
+  public String presence(String documentId) {
+    return documentKey(documentId, "presence");
+  }
+
+  /** The channel of every node's presence messages (one server or Sentinel). */
+  public String presenceChannel() {
+    return prefix + "ephemeral";
   }
 
   /** The pub/sub channel that carries every {@link Announcement}. */

@@ -1,6 +1,5 @@
 package dev.minutes.sync;
 
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.store.StoreException;
 import dev.minutes.sync.codec.DocUnavailable;
 import dev.minutes.sync.codec.Ephemeral;

@@ -23,6 +23,8 @@ public final class Refusal extends RuntimeException {
     READ_ONLY(0),
     MEETING_CLOSED(0),
     SYNC_REJECTED(0),
+    BODY_LIMIT(0),
+    CHANGE_LIMIT(0),
     SLOW_CONSUMER(1008),
     OVERLOADED(1013);
 

@@ -1,7 +1,7 @@
 package dev.minutes.sync;
 
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.store.DocumentStore;
+import dev.minutes.store.DocumentWatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ public final class SessionRegistry {
   private final SessionSettings settings;
   private final SyncMetrics metrics;
   private final EphemeralRelay relay;
+  private final DocumentWatch watch;
   private final Map<String, Future<DocumentSession>> sessions = new ConcurrentHashMap<>();
 
   public SessionRegistry(
@@ -30,8 +31,10 @@ public final class SessionRegistry {
       AutomergeObjects natives,
       SessionSettings settings,
       SyncMetrics metrics,
-      EphemeralRelay relay) {
+      EphemeralRelay relay,
+      DocumentWatch watch) {
     this.relay = relay;
+    this.watch = watch;
     this.vertx = vertx;
     this.store = store;
     this.pool = pool;
@@ -48,8 +51,22 @@ public final class SessionRegistry {
         sessions.computeIfAbsent(
             documentId,
             id ->
-                DocumentSession.load(
-                    id, vertx, store, pool, natives, settings, metrics, relay, this::forget));
+                // Watched before it is read: nothing announced after the read is missed.
+                watch
+                    .watch(id)
+                    .compose(
+                        v ->
+                            DocumentSession.load(
+                                id,
+                                vertx,
+                                store,
+                                pool,
+                                natives,
+                                settings,
+                                metrics,
+                                relay,
+                                this::forget))
+                    .onFailure(failure -> watch.unwatch(id)));
     return session.recover(
         failure -> {
           sessions.remove(documentId, session);
@@ -88,9 +105,16 @@ public final class SessionRegistry {
   }
 
   private void forget(DocumentSession session) {
+    boolean[] removed = {false};
     sessions.computeIfPresent(
         session.documentId(),
-        (id, current) -> current.succeeded() && current.result() == session ? null : current);
+        (id, current) -> {
+          removed[0] = current.succeeded() && current.result() == session;
+          return removed[0] ? null : current;
+        });
+    if (removed[0]) {
+      watch.unwatch(session.documentId());
+    }
   }
 
   /** Unloads every session, freeing all native memory (shutdown). */

@@ -12,13 +12,18 @@ import java.time.Duration;
  *     traffic
  * @param batchWindow shortest time between two messages to one steady peer: changes that arrive
  *     meanwhile go out together (zero sends each cycle's changes at once)
+ * @param limits how large one document may grow
  */
 public record SessionSettings(
-    Duration idle, int compactAfter, int presencePerSecond, Duration batchWindow) {
+    Duration idle,
+    int compactAfter,
+    int presencePerSecond,
+    Duration batchWindow,
+    SizeLimits limits) {
   public static final int DEFAULT_PRESENCE_PER_SECOND = 100;
   public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(20);
 
   public SessionSettings(Duration idle, int compactAfter) {
-    this(idle, compactAfter, DEFAULT_PRESENCE_PER_SECOND, DEFAULT_BATCH_WINDOW);
+    this(idle, compactAfter, DEFAULT_PRESENCE_PER_SECOND, DEFAULT_BATCH_WINDOW, SizeLimits.DEFAULT);
   }
 }

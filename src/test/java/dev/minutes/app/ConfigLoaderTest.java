@@ -3,7 +3,9 @@ package dev.minutes.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minutes.store.RedisTopology;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -62,5 +64,95 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("MINUTES_PUBLISHED_URL", template)))
         .isInstanceOf(ConfigLoader.ConfigException.class)
         .hasMessageStartingWith("MINUTES_PUBLISHED_URL ");
+  }
+
+  @Test
+  @DisplayName(
+      "REDIS_SENTINELS with REDIS_SENTINEL_MASTER is a Sentinel topology; REDIS_CLUSTER_NODES a"
+          + " cluster; hosts, ports and IPv6 brackets are read as written")
+  void redisTopologies() {
+    MinutesConfig sentinel =
+        ConfigLoader.load(
+            Map.of(
+                "REDIS_SENTINELS", "s1:26379, s2:26380,[::1]:26381",
+                "REDIS_SENTINEL_MASTER", "minutes",
+                "MINUTES_REDIS_MIN_REPLICAS", "1"));
+    assertThat(sentinel.redis())
+        .contains(
+            new RedisTopology.Sentinel(
+                List.of(
+                    new RedisTopology.Address("s1", 26379),
+                    new RedisTopology.Address("s2", 26380),
+                    new RedisTopology.Address("::1", 26381)),
+                "minutes"));
+    assertThat(sentinel.redisMinReplicas()).isEqualTo(1);
+    assertThat(ConfigLoader.load(Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000")).redis())
+        .contains(new RedisTopology.Cluster(List.of(new RedisTopology.Address("10.0.0.1", 7000))));
+    assertThat(ConfigLoader.load(Map.of()).redis()).isEmpty();
+    assertThat(ConfigLoader.load(Map.of()).redisMinReplicas()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "REDIS_SENTINELS without REDIS_SENTINEL_MASTER is refused, naming the master setting")
+  void sentinelsWithoutMaster() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("REDIS_SENTINELS", "s1:26379")))
+        .isInstanceOfSatisfying(
+            ConfigLoader.ConfigException.class,
+            e -> assertThat(e.variable()).isEqualTo("REDIS_SENTINEL_MASTER"))
+        .hasMessageContaining("REDIS_SENTINELS");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("REDIS_SENTINEL_MASTER", "minutes")))
+        .hasMessageStartingWith("REDIS_SENTINEL_MASTER");
+  }
+
+  @Test
+  @DisplayName(
+      "two of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES at once are refused by name")
+  void twoTopologies() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "REDIS_URL", "redis://r:6379",
+                        "REDIS_CLUSTER_NODES", "c1:7000")))
+        .hasMessageStartingWith("REDIS_CLUSTER_NODES cannot be combined with REDIS_URL");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "REDIS_SENTINELS", "s1:26379",
+                        "REDIS_SENTINEL_MASTER", "m",
+                        "REDIS_CLUSTER_NODES", "c1:7000")))
+        .hasMessageStartingWith("REDIS_CLUSTER_NODES cannot be combined with REDIS_SENTINELS");
+  }
+
+  @Test
+  @DisplayName("a malformed host:port list is refused, naming the variable and the bad entry")
+  void malformedAddressLists() {
+    for (String bad :
+        List.of("s1", "s1:", ":26379", "s1:0", "s1:70000", "s1:26379,,s2:1", "redis://s1:1")) {
+      assertThatThrownBy(
+              () ->
+                  ConfigLoader.load(
+                      Map.of("REDIS_SENTINELS", bad, "REDIS_SENTINEL_MASTER", "minutes")))
+          .as(bad)
+          .hasMessageStartingWith("REDIS_SENTINELS must be host:port");
+    }
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("REDIS_CLUSTER_NODES", "c1:7000 c2:7001")))
+        .hasMessageContaining("REDIS_CLUSTER_NODES")
+        .hasMessageContaining("'c1:7000 c2:7001'");
+  }
+
+  @Test
+  @DisplayName(
+      "MINUTES_REDIS_MIN_REPLICAS above 0 without a replicated Redis, or negative, is refused by name")
+  void minReplicasNeedsReplicas() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("MINUTES_REDIS_MIN_REPLICAS", "1")))
+        .hasMessageStartingWith("MINUTES_REDIS_MIN_REPLICAS needs a replicated Redis");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("REDIS_URL", "redis://r:6379", "MINUTES_REDIS_MIN_REPLICAS", "-1")))
+        .hasMessageStartingWith("MINUTES_REDIS_MIN_REPLICAS");
   }
 }

@@ -1,5 +1,6 @@
 package dev.minutes.app;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -154,9 +154,5 @@ class CrashDurabilityTest {
   private NodeClient client(int port, String token) {
     return NodeClient.start(
         vertx, "client.mjs", List.of("--url", "ws://127.0.0.1:" + port + "/sync?token=" + token));
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(60, SECONDS);
   }
 }

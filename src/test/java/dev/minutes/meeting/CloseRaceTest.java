@@ -1,5 +1,6 @@
 package dev.minutes.meeting;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -308,9 +309,5 @@ class CloseRaceTest {
 
   private static String closePath(JsonObject meeting) {
     return "/api/meetings/" + id(meeting) + "/close";
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

@@ -415,6 +415,50 @@ class MeetingClientsTest {
   }
 
   @Test
+  @DisplayName(
+      "details the chair changes in the document (subject, date, description, permalink) are what the close publishes")
+  void editedDetailsArePublished() throws TimeoutException {
+    JsonObject meeting =
+        create(
+            new JsonObject()
+                .put("date", "2024-03-05")
+                .put("chair", "Ada")
+                .put("description", "First draft"));
+    NodeClient chair = client(meeting, "chair");
+    // As the page writes them: JS strings, which reach the server as text objects.
+    for (String[] field :
+        List.of(
+            new String[] {"subject", "Release planning"},
+            new String[] {"updated", "2024-03-12"},
+            new String[] {"permalink", "weekly-2024-03-12"},
+            new String[] {"description", "12th March 2024: release planning"})) {
+      await(
+          chair.command(cmd("put").put("path", List.of("meta", field[0])).put("value", field[1])));
+    }
+    await(chair.command(cmd("waitSaved")));
+
+    JsonObject info =
+        await(
+                running
+                    .node()
+                    .get("/api/meetings/" + meeting.getString("id"), token(meeting, "viewer")))
+            .bodyAsJsonObject();
+    await(running.node().post(closePath(meeting), token(meeting, "chair"), null));
+    PublishedMinutes published =
+        MinutesParser.parse(
+            await(running.node().get(minutesPath(meeting), token(meeting, "viewer")))
+                .bodyAsString());
+
+    assertThat(info.getJsonObject("meta").getString("subject")).isEqualTo("Release planning");
+    assertThat(published.frontMatter().subject()).isEqualTo("Release planning");
+    assertThat(published.frontMatter().updated()).isEqualTo("2024-03-12");
+    assertThat(published.frontMatter().permalink()).isEqualTo("weekly-2024-03-12");
+    assertThat(published.frontMatter().description())
+        .isEqualTo("12th March 2024: release planning");
+    assertThat(published.frontMatter().author().name()).isEqualTo("Ada");
+  }
+
+  @Test
   @DisplayName("a token opens exactly its own meeting's document over sync")
   void tokenOpensOnlyItsMeeting() throws TimeoutException {
     JsonObject mine = create(new JsonObject().put("chair", "Ada"));
@@ -439,19 +483,33 @@ class MeetingClientsTest {
   }
 
   @Test
-  @DisplayName("a wrong token is refused before the socket opens, and no token is ever logged")
+  @DisplayName(
+      "a wrong token reaches the official client as an invalid-token error and a 1008 close; its"
+          + " process lives on, retries, and no token is ever logged")
   void wrongTokenCannotSync() throws TimeoutException {
     JsonObject meeting = create(new JsonObject().put("chair", "Ada"));
     try (LogCapture logs = new LogCapture()) {
+      // No trap for uncaught exceptions: had the adapter thrown, the process would have ended.
       NodeClient client =
           NodeClient.start(
               running.vertx(),
               "client.mjs",
-              List.of("--url", running.node().syncUrl("e_forged-token")));
+              List.of("--url", running.node().syncUrl("e_forged-token"), "--no-error-trap"));
       clients.add(client);
 
-      JsonObject error = await(client.awaitEvent(NodeClient.isEvent("uncaught-error")));
-      assertThat(error.getString("error")).contains("401");
+      JsonObject error = await(client.awaitEvent(NodeClient.isEvent("error-message")));
+      assertThat(error.getString("message")).isEqualTo("invalid-token: unknown token");
+      assertThat(await(client.awaitEvent(NodeClient.isEvent("socket-closed"))).getInteger("code"))
+          .isEqualTo(1008);
+      // The adapter reconnects by itself and is refused the same way again, still alive.
+      await(
+          client.awaitEvent(
+              event ->
+                  client.events("error-message").size() >= 2
+                      && NodeClient.isEvent("error-message").test(event)));
+      JsonObject status = await(client.command(cmd("status")));
+      assertThat(status.getString("serverPeerId")).isNull();
+      assertThat(client.isAlive()).isTrue();
       NodeClient editor = client(meeting, "editor");
       await(editor.command(cmd("type").put("text", "hello").put("at", "end")));
       await(editor.command(cmd("waitSaved")));

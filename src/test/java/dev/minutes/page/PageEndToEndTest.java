@@ -48,7 +48,7 @@ class PageEndToEndTest {
 
   @Test
   @DisplayName(
-      "the browser suite passes: concurrent typing, offline, reload, close, viewer, start page")
+      "the browser suite passes: concurrent typing, offline, reload, close, viewer, start page, rendered minutes, details, accessibility")
   void browserSuitePasses() throws Exception {
     Path log = Files.createTempFile("minutes-e2e", ".log");
     ProcessBuilder builder =

@@ -1,12 +1,11 @@
 package dev.minutes.publish;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
+import static dev.minutes.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.PublishFixture;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.TestNode;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -77,9 +76,5 @@ class OperatorRoutesTest {
         await(withToken.get("/api/operator/publish/failed", PublishFixture.OPERATOR_TOKEN));
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.bodyAsJsonObject().getJsonArray("failed")).isEmpty();
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

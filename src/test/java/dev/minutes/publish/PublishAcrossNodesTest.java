@@ -1,7 +1,7 @@
 package dev.minutes.publish;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.PublishFixture.SECRET_A;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.PublishFixture;
@@ -13,7 +13,6 @@ import dev.minutes.support.TestNode;
 import dev.minutes.support.WebhookReceiver;
 import dev.minutes.support.WebhookReceiver.Answer;
 import dev.minutes.support.WebhookReceiver.Received;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -130,9 +129,5 @@ class PublishAcrossNodesTest {
     TestNode node = await(TestNode.start(vertx, prefix, settings));
     nodes.add(node);
     return node;
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

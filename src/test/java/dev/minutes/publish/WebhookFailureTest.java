@@ -1,8 +1,8 @@
 package dev.minutes.publish;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.PublishFixture.OPERATOR_TOKEN;
 import static dev.minutes.support.PublishFixture.SECRET_A;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.PublishFixture;
@@ -156,9 +156,5 @@ class WebhookFailureTest {
 
   private Future<HttpResponse<Buffer>> operatorPost(String path) {
     return node.post(path, OPERATOR_TOKEN, null);
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

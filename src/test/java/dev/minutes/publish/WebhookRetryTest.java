@@ -1,7 +1,7 @@
 package dev.minutes.publish;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.PublishFixture.SECRET_B;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.PublishFixture;
@@ -13,7 +13,6 @@ import dev.minutes.support.TestNode;
 import dev.minutes.support.WebhookReceiver;
 import dev.minutes.support.WebhookReceiver.Answer;
 import dev.minutes.support.WebhookReceiver.Received;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -126,9 +125,5 @@ class WebhookRetryTest {
     assertThat(state.getString("state")).isEqualTo("delivered");
     assertThat(state.getInteger("attempts")).isEqualTo(2);
     assertThat(state.getString("lastError")).contains("timed out");
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

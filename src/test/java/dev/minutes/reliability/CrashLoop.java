@@ -1,14 +1,10 @@
 package dev.minutes.reliability;
 
-import dev.minutes.meeting.MeetingDocument;
-import dev.minutes.store.RedisConnection;
-import dev.minutes.store.RedisDocumentStore;
-import dev.minutes.store.StoredDocument;
-import dev.minutes.support.NodeClient;
+import dev.minutes.store.RedisTopology;
 import dev.minutes.support.NodeProject;
+import dev.minutes.support.SentinelTopology;
 import dev.minutes.support.ServerProcess;
-import dev.minutes.sync.AutomergeObjects;
-import dev.minutes.sync.codec.DocumentIds;
+import dev.minutes.support.StoredMinutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -30,10 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The crash loop: official clients type into one meeting while the server process (or Redis) is
- * killed with SIGKILL and restarted, cycle after cycle. Afterwards both are killed once more, Redis
- * alone is restarted from its AOF, and the document as stored there must contain every token any
- * client saw acknowledged. Lost acknowledged tokens must be 0.
+ * The crash loop: official clients type into one meeting while the server process (or Redis, or the
+ * primary of a Sentinel-watched Redis) is killed with SIGKILL and restarted, cycle after cycle.
+ * Afterwards both are killed once more, Redis alone is restarted from its AOF (Sentinel: the
+ * primary is killed once more and its replica promoted), and the document as stored there must
+ * contain every token any client saw acknowledged. Lost acknowledged tokens must be 0.
+ *
+ * <p>With {@link Target#SENTINEL} the server acknowledges an edit only once the replica confirmed
+ * it ({@code MINUTES_REDIS_MIN_REPLICAS=1}); each cycle SIGKILLs the primary, waits for the
+ * Sentinels to promote the replica and starts the killed process again, which becomes the new
+ * replica (with no persistence of its own: whatever it held is gone, so only replication keeps an
+ * edit).
  *
  * <p>The short version runs in {@code CrashLoopTest}; the long one is {@code scripts/crash-loop.sh}
  * (this class' {@link #main}). Timings come from a seeded {@link Random}, so a run's schedule can
@@ -46,7 +49,8 @@ public final class CrashLoop {
   /** What is killed in each cycle. */
   public enum Target {
     SERVER,
-    REDIS
+    REDIS,
+    SENTINEL
   }
 
   /**
@@ -101,6 +105,7 @@ public final class CrashLoop {
   private final Path workDir;
   private final int httpPort = freePort();
   private KillableRedis redis;
+  private SentinelTopology sentinel;
   private ServerProcess server;
   private int startRetries;
 
@@ -126,7 +131,11 @@ public final class CrashLoop {
 
   private Result run() throws Exception {
     long started = System.nanoTime();
-    redis = KillableRedis.start(workDir.resolve("redis"), freePort());
+    if (settings.target() == Target.SENTINEL) {
+      sentinel = SentinelTopology.start();
+    } else {
+      redis = KillableRedis.start(workDir.resolve("redis"), freePort());
+    }
     startServer();
     JsonObject meeting = createMeeting();
     String editorUrl =
@@ -137,14 +146,7 @@ public final class CrashLoop {
     List<Typist> typists = new ArrayList<>();
     try {
       for (int i = 0; i < settings.typists(); i++) {
-        // --drop-sends-while-closing: see client.mjs (a cut at the wrong moment breaks the official
-        // client).
-        NodeClient client =
-            NodeClient.start(
-                vertx,
-                "client.mjs",
-                List.of("--url", editorUrl, "--retry-ms", "100", "--drop-sends-while-closing"));
-        Typist typist = new Typist(vertx, client, "t" + i, 20, 1500);
+        Typist typist = new Typist(vertx, Typist.client(vertx, editorUrl), "t" + i, 20, 1500);
         typists.add(typist);
         typist.start(meeting.getString("documentUrl")).await(60, TimeUnit.SECONDS);
       }
@@ -177,8 +179,7 @@ public final class CrashLoop {
       for (Typist typist : typists) {
         typist.confirm(30_000).await(60, TimeUnit.SECONDS);
       }
-      String stored =
-          storedBodyAfterFinalCrash(DocumentIds.fromUrl(meeting.getString("documentUrl")));
+      String stored = storedBodyAfterFinalCrash(meeting.getString("documentUrl"));
       List<String> lost = new ArrayList<>();
       long acknowledged = 0;
       long typed = 0;
@@ -208,18 +209,18 @@ public final class CrashLoop {
   }
 
   private void kill() throws Exception {
-    if (settings.target() == Target.SERVER) {
-      server.kill();
-    } else {
-      redis.kill();
+    switch (settings.target()) {
+      case SERVER -> server.kill();
+      case REDIS -> redis.kill();
+      case SENTINEL -> sentinel.killPrimaryAndAwaitFailover();
     }
   }
 
   private void restart() throws Exception {
-    if (settings.target() == Target.SERVER) {
-      startServer();
-    } else {
-      redis.restart();
+    switch (settings.target()) {
+      case SERVER -> startServer();
+      case REDIS -> redis.restart();
+      case SENTINEL -> sentinel.restartFormerPrimary();
     }
   }
 
@@ -246,7 +247,13 @@ public final class CrashLoop {
 
   private void startServerOnce() throws Exception {
     Map<String, String> env = new HashMap<>();
-    env.put("REDIS_URL", redis.url());
+    if (sentinel != null) {
+      env.put("REDIS_SENTINELS", sentinel.sentinelsSetting());
+      env.put("REDIS_SENTINEL_MASTER", SentinelTopology.MASTER);
+      env.put("MINUTES_REDIS_MIN_REPLICAS", "1");
+    } else {
+      env.put("REDIS_URL", redis.url());
+    }
     env.put("MINUTES_REDIS_PREFIX", PREFIX);
     env.put("MINUTES_HTTP_PORT", String.valueOf(httpPort));
     env.put("MINUTES_DATA_DIR", workDir.resolve("server").toString());
@@ -276,25 +283,24 @@ public final class CrashLoop {
     }
   }
 
-  /** Kills server and Redis, restarts Redis alone from its AOF and reads the document from it. */
-  private String storedBodyAfterFinalCrash(String documentId) throws Exception {
+  /**
+   * Kills server and Redis, restarts Redis alone from its AOF and reads the document from it. With
+   * Sentinel: kills the server and the primary, and reads from the replica promoted in its place.
+   */
+  private String storedBodyAfterFinalCrash(String documentUrl) throws Exception {
     server.kill();
-    redis.kill();
-    redis.restart();
-    RedisConnection connection =
-        RedisConnection.connect(vertx, redis.url(), PREFIX).await(60, TimeUnit.SECONDS);
-    try {
-      StoredDocument stored =
-          new RedisDocumentStore(connection)
-              .load(documentId)
-              .await(60, TimeUnit.SECONDS)
-              .orElseThrow(
-                  () -> new IllegalStateException("document " + documentId + " is not stored"));
-      AutomergeObjects natives = new AutomergeObjects();
-      return new MeetingDocument(natives).current(stored.snapshot(), stored.changes()).body();
-    } finally {
-      connection.close().await(30, TimeUnit.SECONDS);
+    RedisTopology stored;
+    if (sentinel != null) {
+      sentinel.killPrimaryAndAwaitFailover();
+      stored =
+          new RedisTopology.Sentinel(
+              RedisTopology.parseAddresses(sentinel.sentinelsSetting()), SentinelTopology.MASTER);
+    } else {
+      redis.kill();
+      redis.restart();
+      stored = new RedisTopology.Standalone(redis.url());
     }
+    return StoredMinutes.body(vertx, stored, PREFIX, documentUrl);
   }
 
   private void cleanUp() throws InterruptedException {
@@ -303,6 +309,9 @@ public final class CrashLoop {
     }
     if (redis != null) {
       redis.stop();
+    }
+    if (sentinel != null) {
+      sentinel.close();
     }
     deleteRecursively(workDir);
   }

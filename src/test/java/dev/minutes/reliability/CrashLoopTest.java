@@ -41,4 +41,17 @@ class CrashLoopTest {
     assertThat(result.acknowledged()).isGreaterThan(3L * 3);
     assertThat(result.lostTokens()).isEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "typists keep every acknowledged token while the primary of a Sentinel-watched Redis is"
+          + " SIGKILLed 3 times (MINUTES_REDIS_MIN_REPLICAS=1, the replica promoted each time)")
+  void sentinelPrimaryKilled() throws Exception {
+    Result result = CrashLoop.run(Settings.of(Target.SENTINEL, 3, 20240603L));
+
+    System.out.println(result.summary());
+    assertThat(result.cycles()).isEqualTo(3);
+    assertThat(result.acknowledged()).isGreaterThan(3L * 3);
+    assertThat(result.lostTokens()).isEmpty();
+  }
 }

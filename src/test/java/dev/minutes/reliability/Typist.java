@@ -40,6 +40,18 @@ final class Typist {
     this.saveTimeoutMillis = saveTimeoutMillis;
   }
 
+  /**
+   * An official client for typing through crashes: it reconnects every 100 ms and passes {@code
+   * --drop-sends-while-closing} (see client.mjs: a cut at the wrong moment breaks the official
+   * client otherwise).
+   */
+  static NodeClient client(Vertx vertx, String syncUrl) {
+    return NodeClient.start(
+        vertx,
+        "client.mjs",
+        List.of("--url", syncUrl, "--retry-ms", "100", "--drop-sends-while-closing"));
+  }
+
   /** Opens the document and starts typing. */
   Future<Void> start(String documentUrl) {
     return client

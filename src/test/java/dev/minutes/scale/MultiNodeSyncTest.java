@@ -1,5 +1,6 @@
 package dev.minutes.scale;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,9 +125,5 @@ class MultiNodeSyncTest {
         NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
     clients.add(client);
     return client;
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(60, SECONDS);
   }
 }

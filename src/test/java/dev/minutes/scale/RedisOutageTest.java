@@ -1,5 +1,6 @@
 package dev.minutes.scale;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -86,9 +86,5 @@ class RedisOutageTest {
         await(node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token))
             .bodyAsString();
     assertThat(stored).contains("before the outage. during the outage. ");
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(90, SECONDS);
   }
 }

@@ -3,6 +3,7 @@ package dev.minutes.scale;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minutes.support.Await;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.support.SyncPeer;
 import dev.minutes.support.TestNode;
@@ -25,7 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -75,7 +75,7 @@ class SlowConsumerTest {
         SyncPeer.connect(sockets, node.port(), token, documentId, "honest").await(30, SECONDS);
     WebSocket stalled = joinAndOpen("stalled", token, documentId);
     WebSocket flooder = joinAndOpen("flooder", token, documentId);
-    waitUntil(() -> node.node().natives().liveSyncStates() == 3);
+    Await.until("three sync states live", () -> node.node().natives().liveSyncStates() == 3);
     stalled.pause(); // never read again: TCP back-pressure fills the server's queue for it
 
     byte[] presence = new byte[256 * 1024];
@@ -84,8 +84,9 @@ class SlowConsumerTest {
       flooder.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message))).await(30, SECONDS);
     }
 
-    waitUntil(() -> slowConsumerRefusals() >= 1);
-    waitUntil(() -> node.node().natives().liveSyncStates() == 2);
+    Await.until("a slow-consumer refusal", () -> slowConsumerRefusals() >= 1);
+    Await.until(
+        "the slow consumer's sync state freed", () -> node.node().natives().liveSyncStates() == 2);
     assertThat(slowConsumerRefusals()).isGreaterThanOrEqualTo(1);
     assertThat(node.node().natives().liveSyncStates()).isEqualTo(2);
     honest.append("[still syncing]").await(30, SECONDS);
@@ -128,22 +129,5 @@ class SlowConsumerTest {
 
   private static void send(WebSocket socket, ProtocolMessage message) throws Exception {
     socket.writeBinaryMessage(Buffer.buffer(MessageCodec.encode(message))).await(30, SECONDS);
-  }
-
-  /** Polls a condition on the event loop's timer until it holds; the class timeout bounds it. */
-  private void waitUntil(BooleanSupplier condition) throws Exception {
-    Promise<Void> done = Promise.promise();
-    // Timers are set from an event loop: cancelling one from its own handler is then safe.
-    vertx.runOnContext(
-        start ->
-            vertx.setPeriodic(
-                20,
-                id -> {
-                  if (condition.getAsBoolean()) {
-                    vertx.cancelTimer(id);
-                    done.tryComplete();
-                  }
-                }));
-    done.future().await(100, SECONDS);
   }
 }

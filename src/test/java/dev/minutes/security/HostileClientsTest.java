@@ -11,6 +11,8 @@ import dev.minutes.sync.codec.DocUnavailable;
 import dev.minutes.sync.codec.DocumentIds;
 import dev.minutes.sync.codec.Ephemeral;
 import dev.minutes.sync.codec.ErrorMessage;
+import dev.minutes.sync.codec.Join;
+import dev.minutes.sync.codec.PeerMetadata;
 import dev.minutes.sync.codec.ProtocolMessage;
 import dev.minutes.sync.codec.Request;
 import io.vertx.core.Future;
@@ -264,11 +266,19 @@ class HostileClientsTest {
 
   @Test
   @DisplayName(
-      "the sync endpoint without a token, or with an unknown one, answers 401 before upgrading")
+      "the sync endpoint without a token, or with an unknown one, opens the socket only to send an"
+          + " invalid-token error and close it with 1008")
   void noToken() throws Exception {
-    assertThat(upgradeStatus(WirePeer.connect(attackers, node.port(), null))).isEqualTo(401);
-    assertThat(upgradeStatus(WirePeer.connect(attackers, node.port(), "e_" + "A".repeat(43))))
-        .isEqualTo(401);
+    for (String token : new String[] {null, "e_" + "A".repeat(43)}) {
+      WirePeer refused = WirePeer.connect(attackers, node.port(), token).await(30, SECONDS);
+      refused.send(new Join("intruder", new PeerMetadata(null, true), List.of("1")));
+      ProtocolMessage error =
+          refused.next(m -> m.type().equals(ProtocolMessage.ERROR)).await(30, SECONDS);
+      assertThat(((ErrorMessage) error).message()).startsWith("invalid-token: ");
+      assertThat(((ErrorMessage) error).targetId()).isEqualTo("intruder");
+      assertThat(refused.closed().await(30, SECONDS)).isEqualTo((short) 1008);
+      assertThat(refused.received()).hasSize(1);
+    }
     assertThat(
             node.get("/api/meetings/" + meeting.getString("id"), null)
                 .await(30, SECONDS)

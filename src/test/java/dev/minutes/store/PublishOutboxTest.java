@@ -66,6 +66,25 @@ class PublishOutboxTest {
 
   @Test
   @DisplayName(
+      "the consumer group is created once, and again by ingest when the outbox stream was lost")
+  void consumerGroupRecreated() throws TimeoutException {
+    await(outbox.prepare());
+    await(outbox.prepare()); // a second node starting: the group exists already
+    await(
+        RedisFutures.toVertx(
+            connection.client().getKeys().deleteAsync(records.outboxKey()),
+            vertx.getOrCreateContext(),
+            "delete outbox"));
+    closeWithJobs("m1", job("m1.folder.1", "m1", "folder"));
+
+    assertThat(await(outbox.ingest(T0, 100))).isEqualTo(1);
+    assertThat(await(outbox.jobsOfMeeting("m1")))
+        .extracting(j -> j.get("id"))
+        .containsExactly("m1.folder.1");
+  }
+
+  @Test
+  @DisplayName(
       "a due job goes to one claimer until its lease expires; the outlived claimer's outcome is discarded")
   void leaseAndFencing() throws TimeoutException {
     closeWithJobs("m2", job("m2.webhook.1", "m2", "webhook"));

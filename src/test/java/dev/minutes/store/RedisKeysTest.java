@@ -3,6 +3,7 @@ package dev.minutes.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,40 @@ class RedisKeysTest {
     assertThat(keys.snapshot("4NMNnkMhL8jXrdJ9jamS58PAVdXu"))
         .isEqualTo("minutes:doc:{4NMNnkMhL8jXrdJ9jamS58PAVdXu}:snapshot");
     assertThat(keys.changesChannel()).isEqualTo("minutes:changes");
+  }
+
+  @Test
+  @DisplayName(
+      "A document's shard channels share its keys' hash tag, so the append script may SPUBLISH on"
+          + " its own")
+  void documentChannelsShareTheDocumentsSlot() {
+    RedisKeys keys = RedisKeys.withDefaultPrefix();
+    assertThat(keys.changes("d1")).isEqualTo("minutes:doc:{d1}:changes");
+    assertThat(keys.presence("d1")).isEqualTo("minutes:doc:{d1}:presence");
+    assertThat(keys.presenceChannel()).isEqualTo("minutes:ephemeral");
+  }
+
+  @Test
+  @DisplayName(
+      "In a cluster every key of the publish queue has the hash tag {publish}; on one server the"
+          + " names stay what they were")
+  void publishQueueKeys() {
+    PublishKeys cluster = PublishKeys.of("minutes:", true);
+    assertThat(
+            List.of(
+                cluster.outbox(),
+                cluster.due(),
+                cluster.pending(),
+                cluster.failed(),
+                cluster.disabled(),
+                cluster.job("m1.folder.1"),
+                cluster.meeting("m1")))
+        .allSatisfy(key -> assertThat(key).startsWith("minutes:{publish}:"));
+    PublishKeys single = PublishKeys.of("minutes:", false);
+    assertThat(single.outbox()).isEqualTo("minutes:outbox");
+    assertThat(single.due()).isEqualTo("minutes:publish:due");
+    assertThat(single.job("m1.folder.1")).isEqualTo("minutes:publish:{m1.folder.1}");
+    assertThat(single.meeting("m1")).isEqualTo("minutes:publish:meeting:{m1}");
   }
 
   @Test

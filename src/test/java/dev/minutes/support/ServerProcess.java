@@ -42,15 +42,18 @@ public final class ServerProcess implements AutoCloseable {
 
   /**
    * Starts a server with the given environment on top of this JVM's, except that an inherited
-   * REDIS_URL is dropped: a server gets one only when the caller passes it (without, it runs its
-   * embedded Redis).
+   * REDIS_URL (or REDIS_SENTINELS, REDIS_CLUSTER_NODES) is dropped: a server gets one only when the
+   * caller passes it (without, it runs its embedded Redis).
    */
   public static ServerProcess start(Map<String, String> environment, Path workDir) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(
             java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.minutes.app.Main");
-    builder.environment().remove("REDIS_URL");
+    for (String redis :
+        List.of("REDIS_URL", "REDIS_SENTINELS", "REDIS_SENTINEL_MASTER", "REDIS_CLUSTER_NODES")) {
+      builder.environment().remove(redis);
+    }
     builder.environment().putAll(environment);
     builder.directory(workDir.toFile());
     builder.redirectErrorStream(true);

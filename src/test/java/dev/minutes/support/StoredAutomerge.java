@@ -47,6 +47,13 @@ public final class StoredAutomerge implements AutoCloseable {
     return Optional.empty();
   }
 
+  /** How many changes the document's history holds (each once, however it was stored). */
+  public long changeCount() {
+    return dev.minutes.sync.codec.ChangeChunk.splitAll(
+            document.encodeChangesSince(new ChangeHash[0]))
+        .size();
+  }
+
   /** Whether the root has {@code key} at {@code heads}. */
   public boolean has(String key, List<String> heads) {
     return document.get(ObjectId.ROOT, key, hashes(heads)).isPresent();

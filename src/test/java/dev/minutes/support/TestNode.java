@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * An in-process minutes node for tests: real Redis (the shared {@link RedisHarness} one, or
- * REDIS_URL), its own key prefix, port 0, and an HTTP client aimed at it. Several TestNodes may
- * share a prefix to act as several nodes of one deployment.
+ * REDIS_URL; or the Sentinels or cluster nodes given in its settings), its own key prefix, port 0,
+ * and an HTTP client aimed at it. Several TestNodes may share a prefix to act as several nodes of
+ * one deployment.
  */
 public final class TestNode {
   private final Vertx vertx;
@@ -40,7 +41,9 @@ public final class TestNode {
   /** A node on the given prefix with extra settings (variable name → value). */
   public static Future<TestNode> start(Vertx vertx, String prefix, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
-    env.put("REDIS_URL", RedisHarness.url());
+    if (!settings.containsKey("REDIS_SENTINELS") && !settings.containsKey("REDIS_CLUSTER_NODES")) {
+      env.put("REDIS_URL", RedisHarness.url());
+    }
     env.put("MINUTES_REDIS_PREFIX", prefix);
     env.put("MINUTES_HTTP_PORT", "0");
     env.put("MINUTES_DATA_DIR", tempDir().toString());

@@ -1,15 +1,16 @@
 package dev.minutes.sync;
 
+import static dev.minutes.support.Await.await;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.minutes.metrics.SyncMetrics;
 import dev.minutes.store.DocumentStore;
 import dev.minutes.store.LogSlice;
 import dev.minutes.store.RedisConnection;
 import dev.minutes.store.RedisDocumentStore;
 import dev.minutes.store.StoreException;
 import dev.minutes.store.StoredDocument;
+import dev.minutes.support.Await;
 import dev.minutes.support.RedisHarness;
 import dev.minutes.sync.codec.DocumentIds;
 import dev.minutes.sync.codec.Ephemeral;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.automerge.AmValue;
 import org.automerge.ChangeHash;
 import org.automerge.Document;
@@ -114,30 +114,27 @@ class DocumentSessionTest {
   @DisplayName(
       "a burst of keystrokes reaches a steady peer in a few messages, each carrying several, and all of it arrives")
   void coalescesABurstForSteadyPeers() throws TimeoutException {
-    Meeting meeting = meetingWithWriterAndReader();
+    // A batch window far longer than sending the burst takes, however slow the machine: the count
+    // below depends on the window, not on timing.
+    Meeting meeting =
+        meetingWithWriterAndReader(
+            new SessionSettings(
+                Duration.ofMinutes(1),
+                500,
+                SessionSettings.DEFAULT_PRESENCE_PER_SECOND,
+                Duration.ofMillis(500),
+                SizeLimits.DEFAULT));
     DocumentSession session = meeting.session();
     JavaPeer writer = meeting.writer();
     JavaPeer reader = meeting.reader();
     int before = reader.syncMessages();
 
-    // One keystroke every 2 ms: faster than one message per keystroke is useful, slower than a
-    // cycle.
     StringBuilder typed = new StringBuilder("Hello");
     for (int i = 0; i < 50; i++) {
-      typed.append((char) ('a' + i % 26));
+      char key = (char) ('a' + i % 26);
+      typed.append(key);
+      writer.edit(String.valueOf(key));
     }
-    java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger(5);
-    vertx.setPeriodic(
-        2,
-        timer -> {
-          int at = next.getAndIncrement();
-          if (at >= typed.length()) {
-            vertx.cancelTimer(timer);
-            return;
-          }
-          writer.edit(typed.substring(at, at + 1));
-        });
     await(Future.all(reader.textIs(typed.toString()), writer.textIs(typed.toString())));
 
     assertThat(reader.syncMessages() - before)
@@ -155,7 +152,11 @@ class DocumentSessionTest {
     Meeting meeting =
         meetingWithWriterAndReader(
             new SessionSettings(
-                Duration.ofMinutes(1), 500, 1_000_000, SessionSettings.DEFAULT_BATCH_WINDOW));
+                Duration.ofMinutes(1),
+                500,
+                1_000_000,
+                SessionSettings.DEFAULT_BATCH_WINDOW,
+                SizeLimits.DEFAULT));
     DocumentSession session = meeting.session();
     byte[] data = {(byte) 0xa0};
     for (int i = 0; i < 3 * DocumentSession.PRESENCE_SENDERS_KEPT; i++) {
@@ -193,7 +194,7 @@ class DocumentSessionTest {
       await(meeting.writer().advertised(meeting.writer().edit(keystroke)));
     }
     await(meeting.reader().textIs("Hello world"));
-    await(until(() -> compactions.count() > 0));
+    Await.until("a compaction timed", () -> compactions.count() > 0);
 
     assertThat(cycles.count() - cyclesBefore)
         .as("cycles that applied the keystrokes")
@@ -203,20 +204,6 @@ class DocumentSessionTest {
   }
 
   // ---- helpers ----
-
-  /** Completes once {@code condition} holds, checked every few milliseconds on the event loop. */
-  private Future<Void> until(BooleanSupplier condition) {
-    Promise<Void> done = Promise.promise();
-    vertx.setPeriodic(
-        5,
-        timer -> {
-          if (condition.getAsBoolean()) {
-            vertx.cancelTimer(timer);
-            done.tryComplete();
-          }
-        });
-    return done.future();
-  }
 
   private record Meeting(
       String documentId, DocumentSession session, JavaPeer writer, JavaPeer reader) {}
@@ -274,10 +261,6 @@ class DocumentSessionTest {
     JavaPeer peer = new JavaPeer(peerId, session, store);
     peers.add(peer);
     return peer;
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 
   /**

@@ -1,18 +1,17 @@
 package dev.minutes.sync;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.isEvent;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minutes.support.Await;
 import dev.minutes.support.RawPeer;
 import dev.minutes.support.RunningNode;
 import dev.minutes.support.TestMeeting;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,7 +48,8 @@ class HeartbeatTest {
 
       assertThat(closed.getInteger("code")).isEqualTo(1001);
       assertThat(closed.getString("reason")).isEqualTo("no answer to ping");
-      awaitUntil(() -> running.node().node().natives().liveSyncStates() == 1);
+      Await.until(
+          "one sync state live", () -> running.node().node().natives().liveSyncStates() == 1);
       assertThat(await(running.node().metric("minutes_sync_silent_sockets_closed_total")))
           .isEqualTo(1.0);
       // Two more pings later the answering socket is still open, and the server still answers it.
@@ -68,25 +68,5 @@ class HeartbeatTest {
     Future<JsonObject> first = peer.nextMessage("sync");
     await(peer.request(meeting.documentId()));
     await(first);
-  }
-
-  /** Completes once {@code condition} holds, checked every 20 ms on an event loop. */
-  private void awaitUntil(BooleanSupplier condition) throws TimeoutException {
-    Promise<Void> reached = Promise.promise();
-    running
-        .vertx()
-        .setPeriodic(
-            20,
-            timer -> {
-              if (condition.getAsBoolean()) {
-                running.vertx().cancelTimer(timer);
-                reached.tryComplete();
-              }
-            });
-    await(reached.future());
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

@@ -1,15 +1,16 @@
 package dev.minutes.sync;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minutes.support.Await;
 import dev.minutes.support.NodeClient;
 import dev.minutes.support.RawPeer;
 import dev.minutes.support.RunningNode;
 import dev.minutes.support.TestMeeting;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -80,44 +81,19 @@ class NativeMemoryTest {
           .isPositive();
     }
 
-    await(allFreed());
+    Await.until(
+        "every native object freed and every document unloaded",
+        () ->
+            running.node().node().natives().live() == 0
+                && running.node().node().sessions().openDocuments() == 0);
 
     assertThat(running.node().node().natives().liveDocuments()).isZero();
     assertThat(running.node().node().natives().liveSyncStates()).isZero();
     assertThat(running.node().node().sessions().openDocuments()).isZero();
   }
 
-  /**
-   * Completes once no native object is alive and no session is open, checked every 20 ms on an
-   * event loop (the timer is set from that loop, so its handler never runs before it is set).
-   */
-  private Future<Void> allFreed() {
-    Promise<Void> freed = Promise.promise();
-    running
-        .vertx()
-        .getOrCreateContext()
-        .runOnContext(
-            start ->
-                running
-                    .vertx()
-                    .setPeriodic(
-                        20,
-                        id -> {
-                          if (running.node().node().natives().live() == 0
-                              && running.node().node().sessions().openDocuments() == 0) {
-                            running.vertx().cancelTimer(id);
-                            freed.tryComplete();
-                          }
-                        }));
-    return freed.future();
-  }
-
   private NodeClient client(String token) {
     return NodeClient.start(
         running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)));
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(60, SECONDS);
   }
 }

@@ -1,7 +1,7 @@
 package dev.minutes.sync;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.NodeClient;
@@ -79,11 +79,9 @@ class SteadySyncTest {
       try (NodeClient late =
           NodeClient.start(
               running.vertx(), "client.mjs", List.of("--url", running.node().syncUrl(token)))) {
-        String joined = await(late.command(cmd("find").put("url", url))).getString("text");
-        String settled =
-            await(late.command(cmd("waitText").put("equals", textA))).getString("text");
-        assertThat(settled).isEqualTo(textA);
-        assertThat(joined).isNotNull();
+        await(late.command(cmd("find").put("url", url)));
+        // Fails by timing out unless the late joiner converges on the others' text.
+        await(late.command(cmd("waitText").put("equals", textA)));
       }
       String stored =
           await(
@@ -93,9 +91,5 @@ class SteadySyncTest {
               .bodyAsString();
       assertThat(stored).endsWith(textA);
     }
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

@@ -1,7 +1,7 @@
 package dev.minutes.sync;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.NodeClient;
@@ -53,9 +53,5 @@ class SyncSmokeTest {
       assertThat(stored).endsWith(textA);
       assertThat(running.node().node().natives().liveSyncStates()).isEqualTo(2);
     }
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

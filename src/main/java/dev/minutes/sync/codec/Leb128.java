@@ -55,6 +55,11 @@ public final class Leb128 {
       return pos;
     }
 
+    /** A second reader of the same bytes, at {@code position}. */
+    public Reader copyAt(int position) {
+      return new Reader(data, position, what);
+    }
+
     public int remaining() {
       return data.length - pos;
     }

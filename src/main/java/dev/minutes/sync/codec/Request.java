@@ -1,8 +1,5 @@
 package dev.minutes.sync.codec;
 
-import java.util.Arrays;
-import java.util.Objects;
-
 /**
  * A sync message from a peer that has no copy of the document and asks for it.
  *
@@ -10,12 +7,10 @@ import java.util.Objects;
  * @param data the Automerge sync message, never empty; not copied (see {@link ProtocolMessage})
  */
 public record Request(String senderId, String targetId, String documentId, byte[] data)
-    implements ProtocolMessage {
+    implements ProtocolMessage, DocumentData {
 
   public Request {
-    Objects.requireNonNull(senderId, "senderId");
-    Objects.requireNonNull(documentId, "documentId");
-    MessageBytes.requireNonEmpty(data);
+    DocumentData.check(senderId, documentId, data);
   }
 
   @Override
@@ -25,28 +20,16 @@ public record Request(String senderId, String targetId, String documentId, byte[
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Request that
-        && senderId.equals(that.senderId)
-        && Objects.equals(targetId, that.targetId)
-        && documentId.equals(that.documentId)
-        && Arrays.equals(data, that.data);
+    return DocumentData.equal(this, other);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(senderId, targetId, documentId, Arrays.hashCode(data));
+    return DocumentData.hash(this);
   }
 
   @Override
   public String toString() {
-    return "Request[senderId="
-        + senderId
-        + ", targetId="
-        + targetId
-        + ", documentId="
-        + documentId
-        + ", data="
-        + MessageBytes.describe(data)
-        + "]";
+    return DocumentData.describe(this);
   }
 }

@@ -1,6 +1,5 @@
-package dev.minutes.metrics;
+package dev.minutes.sync;
 
-import dev.minutes.sync.Refusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,8 +23,10 @@ public final class SyncMetrics {
   private final Counter fastPathExits;
   private final Counter silentSocketsClosed;
   private final Map<Refusal.Reason, Counter> refusals = new EnumMap<>(Refusal.Reason.class);
+  private final MeterRegistry registry;
 
   public SyncMetrics(MeterRegistry registry) {
+    this.registry = registry;
     syncIn =
         Counter.builder("minutes_sync_messages_in")
             .description("sync messages received")
@@ -94,6 +95,11 @@ public final class SyncMetrics {
   /** For tests and tools that run without a registry. */
   public static SyncMetrics noop() {
     return new SyncMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  /** Size gauges of one open document; close them when it unloads. */
+  public DocumentMeters document(String documentId) {
+    return new DocumentMeters(registry, documentId);
   }
 
   public void syncIn(int bytes) {

@@ -1,6 +1,7 @@
 package dev.minutes.loadtool;
 
 import dev.minutes.sync.codec.ChangeChunk;
+import dev.minutes.sync.codec.ChunkCensus;
 import dev.minutes.sync.codec.Leb128;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -301,35 +302,12 @@ final class KeystrokeChanges {
         long ops = 0;
         if (actionAt >= 0) {
           in.skip(actionAt);
-          ops = countRleRows(in, in.position() + (int) actionLength);
+          ops = ChunkCensus.rleRows(in, in.position() + (int) actionLength);
         }
         return Optional.of(new Header(author, seq, startOp, ops));
       } catch (RuntimeException e) { // past the end, or a length no chunk can have
         return Optional.empty();
       }
-    }
-
-    /**
-     * Rows of a run-length encoded ULEB column up to {@code end}: runs (n, value), literals (-n, n
-     * values), nulls (0, n).
-     */
-    private static long countRleRows(Leb128.Reader in, int end) {
-      long rows = 0;
-      while (in.position() < end) {
-        long run = in.signed();
-        if (run > 0) {
-          in.unsigned();
-          rows += run;
-        } else if (run < 0) {
-          for (long i = 0; i < -run; i++) {
-            in.unsigned();
-          }
-          rows -= run;
-        } else {
-          rows += in.unsigned();
-        }
-      }
-      return rows;
     }
   }
 }

@@ -31,7 +31,7 @@ record LoadOptions(
 
   static final String USAGE =
       """
-      usage: java -cp target/minutes.jar dev.minutes.loadtool.LoadTool [options]
+      usage: java -jar target/minutes-loadtool.jar [options]
         --scenario typing|late-joiner|fetch   what to run (default typing)
         --server URL[,URL]    sync endpoint, e.g. ws://127.0.0.1:8080/sync (required); several nodes of one
                               Redis: client n of the run talks to node n mod count (meetings span nodes)

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict"
+import { test } from "node:test"
+import AxeBuilder from "@axe-core/playwright"
+import {
+  BASE_URL,
+  browserFor,
+  createMeeting,
+  cursorAtEndOfLine,
+  newContext,
+  openMeeting,
+  screenshot,
+  WAIT_MS,
+  waitForConvergence,
+  waitForState,
+} from "./support/harness.mjs"
+
+const SCHEMES = ["light", "dark"]
+const PHONE = { width: 390, height: 844 }
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules, and its best practices) on the page as it is and fails on
+ * any serious or critical violation, naming each rule and the elements it found.
+ */
+async function assertAccessible(page, what) {
+  const results = await new AxeBuilder({ page }).analyze()
+  const grave = results.violations.filter((violation) => ["serious", "critical"].includes(violation.impact))
+  const report = grave.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help}\n` +
+      violation.nodes.map((node) => `    ${node.target.join(" ")}: ${node.failureSummary}`).join("\n"),
+  )
+  assert.deepEqual(report, [], `${what}: serious or critical accessibility violations`)
+  assert.ok(
+    results.passes.some((rule) => rule.id === "color-contrast"),
+    `${what}: text contrast was checked`,
+  )
+}
+
+/** Checks the page in this state, and keeps screenshots wide and at 390 px (the layout a phone gets). */
+async function checkAndShoot(page, name, scheme) {
+  await assertAccessible(page, `${name} (${scheme})`)
+  await screenshot(page, `a11y-${name}-${scheme}`)
+  const wide = page.viewportSize()
+  await page.setViewportSize(PHONE)
+  await assertAccessible(page, `${name} (${scheme}, 390 px)`)
+  await screenshot(page, `a11y-${name}-${scheme}-390`)
+  await page.setViewportSize(wide)
+}
+
+for (const scheme of SCHEMES) {
+  test(`the start page, a meeting and a closed meeting are accessible in the ${scheme} theme`, {
+    timeout: 240_000,
+  }, async (t) => {
+    const meeting = await createMeeting(`accessibility ${scheme}`)
+    const browser = await browserFor(t)
+
+    const start = await (await newContext(browser, { colorScheme: scheme })).newPage()
+    await start.goto(`${BASE_URL}/`)
+    await start.getByTestId("create-submit").waitFor({ timeout: WAIT_MS })
+    await checkAndShoot(start, "start", scheme)
+
+    await start.goto(`${BASE_URL}/m/${meeting.id}#token=not-a-real-token`)
+    await start.getByTestId("problem-page").waitFor({ timeout: WAIT_MS })
+    await checkAndShoot(start, "bad-link", scheme)
+
+    const chair = await openMeeting(await newContext(browser, { colorScheme: scheme }), meeting.links.chair, "Ada")
+    const editor = await openMeeting(await newContext(browser, { colorScheme: scheme }), meeting.links.edit, "Ben")
+    await chair.getByTestId("view-split").check()
+    await cursorAtEndOfLine(editor, "#### Release ####")
+    await editor.keyboard.press("Enter")
+    await editor.keyboard.type("- [ ] Ben: tag the **release**, see [the plan](https://example.org/plan)")
+    await waitForConvergence([chair, editor], meeting)
+    await chair.locator("[data-testid=preview] strong", { hasText: "release" }).waitFor({ timeout: WAIT_MS })
+    await chair.locator("[data-testid=action-items] [data-owner=Ben]").waitFor({ timeout: WAIT_MS })
+    await checkAndShoot(chair, "meeting-chair", scheme)
+    await checkAndShoot(editor, "meeting-editor", scheme)
+
+    await chair.getByTestId("close-button").click()
+    await chair.getByTestId("confirm-close").waitFor()
+    await checkAndShoot(chair, "close-dialog", scheme)
+    await chair.getByTestId("confirm-close").click()
+    await waitForState(chair, "closed")
+    await chair.locator("[data-testid=publish-status] [data-state=delivered]").first().waitFor({ timeout: 60_000 })
+    await chair.getByTestId("download-final").waitFor()
+    await chair.waitForFunction(() => !document.querySelector("[data-testid=download-final]")?.disabled)
+    await checkAndShoot(chair, "closed", scheme)
+  })
+}

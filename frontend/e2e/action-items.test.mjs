@@ -1,0 +1,158 @@
+import assert from "node:assert/strict"
+import { test } from "node:test"
+import {
+  assertNoPageErrors,
+  bodyOf,
+  browserFor,
+  createMeeting,
+  cursorAtEndOfLine,
+  editorText,
+  eventually,
+  minutesMarkdown,
+  newContext,
+  openMeeting,
+  screenshot,
+  WAIT_MS,
+  waitForConvergence,
+  waitForEditorText,
+} from "./support/harness.mjs"
+
+/** The action items a page lists: form, owner, done. */
+async function listedItems(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("[data-testid=action-items] li")].map((item) => ({
+      form: item.dataset.form,
+      owner: item.dataset.owner,
+      done: item.dataset.done === "true",
+      text: item.querySelector(".action-text")?.textContent ?? "",
+    })),
+  )
+}
+
+/** Asserts that the editor text contains `part`, showing the text if not. */
+async function assertContains(page, part, what) {
+  const text = await editorText(page)
+  assert.ok(text.includes(part), `${what}: ${JSON.stringify(text)}`)
+}
+
+/** Picks `name` in the editor's list of owners (opened by the add command). */
+async function pickOwner(page, name) {
+  const option = page.locator(".cm-tooltip-autocomplete li", { hasText: name })
+  await option.waitFor({ timeout: WAIT_MS })
+  await option.click()
+}
+
+test("Enter on an empty checklist item ends the list; the add command starts an item with an attendee as owner", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("action items")
+  const browser = await browserFor(t)
+  const ben = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
+
+  // Typing a checklist: Enter continues it, Enter on the new empty item ends it.
+  await cursorAtEndOfLine(ben, "#### Intro ####")
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("- [ ] Ben Editor: write the tests", { delay: 30 })
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("Cy Viewer: read them", { delay: 30 })
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("Back to the notes.", { delay: 30 })
+  await waitForEditorText(ben, "Back to the notes.")
+  await assertContains(
+    ben,
+    "#### Intro ####\n- [ ] Ben Editor: write the tests\n- [ ] Cy Viewer: read them\n\nBack to the notes.\n",
+    "the list ended after two items, a blank line, then the notes",
+  )
+
+  // The panel's button: a new item on the next line, the owner picked from the attendees.
+  await cursorAtEndOfLine(ben, "#### Release ####")
+  await ben.locator("[data-testid=action-add]").click()
+  await pickOwner(ben, "Ada Chair")
+  await ben.keyboard.type("tag the release", { delay: 30 })
+  // The shortcut: the same, from the keyboard; typing filters the owners, Enter picks.
+  await ben.keyboard.press("Control+Shift+Enter")
+  await ben.locator(".cm-tooltip-autocomplete").waitFor({ timeout: WAIT_MS })
+  await ben.keyboard.type("Cy")
+  await ben
+    .locator(".cm-tooltip-autocomplete li[aria-selected]", { hasText: "Cy Viewer" })
+    .waitFor({ timeout: WAIT_MS })
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("announce it", { delay: 30 })
+  await waitForEditorText(ben, "announce it")
+  await assertContains(
+    ben,
+    "#### Release ####\n- [ ] Ada Chair: tag the release\n- [ ] Cy Viewer: announce it\n",
+    "two items with owners under Release",
+  )
+
+  const text = await waitForConvergence([ben], meeting)
+  await eventually(
+    async () =>
+      assert.deepEqual(
+        (await listedItems(ben)).map(({ owner, text: what }) => `${owner}|${what}`),
+        [
+          "Ben Editor|Ben Editor write the tests",
+          "Cy Viewer|Cy Viewer read them",
+          "Ada Chair|Ada Chair tag the release",
+          "Cy Viewer|Cy Viewer announce it",
+        ],
+      ),
+    { what: "the four items listed with their owners" },
+  )
+  assert.equal(bodyOf(await minutesMarkdown(meeting)), text)
+  await screenshot(ben, "action-items-added")
+  assertNoPageErrors(ben)
+})
+
+test("lines written by habit are listed as action items and become checklist items in one click", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("habitual action items")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  const ben = await openMeeting(
+    await newContext(browser, { colorScheme: "dark", viewport: { width: 390, height: 900 } }),
+    meeting.links.edit,
+    "Ben Editor",
+  )
+  await waitForConvergence([ada, ben], meeting)
+
+  await cursorAtEndOfLine(ada, "#### Testing ####")
+  await ada.keyboard.press("Enter")
+  await ada.keyboard.type("ACTION: Ben to send the minutes\ntodo @cy: check the links", { delay: 20 })
+  const before = await waitForConvergence([ada, ben], meeting)
+  // The panel follows the text a moment later (it is recomputed at most every 150 ms).
+  await eventually(
+    async () =>
+      assert.deepEqual(await listedItems(ben), [
+        { form: "habit", owner: "Ben", done: false, text: "Ben send the minutes" },
+        { form: "habit", owner: "cy", done: false, text: "cy check the links" },
+      ]),
+    { what: "both habitual lines listed" },
+  )
+  await screenshot(ben, "action-items-habits-390-dark")
+
+  // One click on Ben's page rewrites that line, and nothing else, for everyone.
+  await ben.locator('[data-testid=action-items] li[data-owner="Ben"] [data-testid=action-convert]').click()
+  const after = await waitForConvergence([ada, ben], meeting)
+  assert.equal(
+    after,
+    before.replace("ACTION: Ben to send the minutes\n", "- [ ] Ben: send the minutes\n"),
+    "only that line changed",
+  )
+  await ada.waitForFunction(
+    () => document.querySelector('[data-testid=action-items] li[data-owner="Ben"]')?.dataset.form === "checklist",
+    null,
+    { timeout: WAIT_MS },
+  )
+  await screenshot(ada, "action-items-converted")
+
+  // The conversion is Ben's own edit: his Undo takes it back.
+  await ben.locator("[data-testid=editor] .cm-content").focus()
+  await ben.keyboard.press("Control+z")
+  assert.equal(await waitForConvergence([ada, ben], meeting), before)
+
+  assertNoPageErrors(ada)
+  assertNoPageErrors(ben)
+})

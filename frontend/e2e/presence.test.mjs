@@ -1,0 +1,178 @@
+import assert from "node:assert/strict"
+import { test } from "node:test"
+import {
+  assertNoPageErrors,
+  browserFor,
+  createMeeting,
+  newContext,
+  openMeeting,
+  screenshot,
+  WAIT_MS,
+  waitForState,
+} from "./support/harness.mjs"
+
+/** What the requirement allows between a person going away and their leaving everyone's list. */
+const LEAVE_WITHIN_MS = 10_000
+
+/** The people a page lists: name -> colour index, in order. */
+async function listed(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("[data-testid=presence-list] [data-name]")].map((item) => ({
+      name: item.dataset.name,
+      color: Number(item.dataset.color),
+      self: item.dataset.self === "true",
+    })),
+  )
+}
+
+async function waitForListed(page, names, timeout = WAIT_MS) {
+  await page.waitForFunction(
+    (expected) => {
+      const shown = [...document.querySelectorAll("[data-testid=presence-list] [data-name]")].map(
+        (item) => item.dataset.name,
+      )
+      return shown.length === expected.length && expected.every((name) => shown.includes(name))
+    },
+    names,
+    { timeout },
+  )
+}
+
+/** Waits until `page` no longer lists `name`; returns how long that took since `since`. */
+async function waitUntilGone(page, name, since) {
+  await page.waitForFunction(
+    (gone) =>
+      ![...document.querySelectorAll("[data-testid=presence-list] [data-name]")].some(
+        (item) => item.dataset.name === gone,
+      ),
+    name,
+    { timeout: LEAVE_WITHIN_MS },
+  )
+  return Date.now() - since
+}
+
+test("a first visit asks for a name, offering the attendees; everyone sees it and the browser remembers it", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("names")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  const benContext = await newContext(browser, { colorScheme: "dark", viewport: { width: 390, height: 800 } })
+  const ben = await openMeeting(benContext, meeting.links.edit, null)
+
+  const dialog = ben.locator("[data-testid=name-dialog]")
+  await dialog.waitFor({ state: "visible", timeout: WAIT_MS })
+  const offered = await dialog
+    .locator("[data-testid=name-choice]")
+    .evaluateAll((choices) => choices.map((choice) => choice.dataset.name))
+  assert.deepEqual(offered, ["Ada Chair", "Ben Editor", "Cy Viewer"], "the attendees from the minutes are offered")
+  await screenshot(ben, "name-prompt-390-dark")
+
+  // Until Ben answers, the others see someone who has not said their name.
+  await waitForListed(ada, ["Ada Chair", "Someone new"])
+  await dialog.locator('[data-testid=name-choice][data-name="Ben Editor"]').click()
+  await dialog.waitFor({ state: "hidden" })
+  await waitForListed(ada, ["Ada Chair", "Ben Editor"])
+  assert.equal(await ben.evaluate(() => window.localStorage.getItem("minutes.name")), "Ben Editor")
+  assert.equal(await ben.locator("[data-testid=name-current]").textContent(), "Ben Editor")
+
+  // Another name than the attendees' is typed.
+  const dee = await openMeeting(await newContext(browser), meeting.links.view, null)
+  await dee.locator("[data-testid=name-input]").fill("Dee Guest")
+  await dee.locator("[data-testid=name-save]").click()
+  await waitForListed(ada, ["Ada Chair", "Ben Editor", "Dee Guest"])
+  await waitForListed(ben, ["Ada Chair", "Ben Editor", "Dee Guest"])
+  await screenshot(ada, "names-listed")
+
+  // Coming back, the browser knows who it is: no question, the name at once.
+  await ben.reload()
+  await ben.locator("[data-testid=editor] .cm-content").waitFor({ timeout: WAIT_MS })
+  await waitForListed(ben, ["Ada Chair", "Ben Editor", "Dee Guest"])
+  assert.equal(await dialog.isVisible(), false, "a stored name means no prompt")
+
+  for (const page of [ada, ben, dee]) assertNoPageErrors(page)
+})
+
+test("everyone has a different colour, the same on every page, and keeps it when someone joins", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("colours")
+  const browser = await browserFor(t)
+  const names = ["Ada Chair", "Ben Editor", "Cy Viewer", "Dee Guest"]
+  const links = [meeting.links.chair, meeting.links.edit, meeting.links.view, meeting.links.edit]
+  const pages = []
+  for (const [i, name] of names.slice(0, 3).entries()) {
+    pages.push(await openMeeting(await newContext(browser, i === 1 ? { colorScheme: "dark" } : {}), links[i], name))
+  }
+  for (const page of pages) await waitForListed(page, names.slice(0, 3))
+  const before = await listed(pages[0])
+
+  pages.push(await openMeeting(await newContext(browser), links[3], names[3]))
+  for (const page of pages) await waitForListed(page, names)
+  const seen = await Promise.all(pages.map((page) => listed(page)))
+  const colorOf = (list) => Object.fromEntries(list.map((person) => [person.name, person.color]))
+  for (const [i, list] of seen.entries()) {
+    assert.deepEqual(colorOf(list), colorOf(seen[0]), `page ${i + 1} shows the same colours`)
+  }
+  assert.equal(new Set(Object.values(colorOf(seen[0]))).size, names.length, "four people, four colours")
+  for (const person of before) {
+    assert.equal(colorOf(seen[0])[person.name], person.color, `${person.name} kept their colour`)
+  }
+
+  // The caret of a person has their colour in the list.
+  await pages[3].locator("[data-testid=editor] .cm-content").click()
+  const adaSeesDee = pages[0].locator(".cm-remote-caret", { hasText: "Dee Guest" })
+  await adaSeesDee.waitFor({ timeout: WAIT_MS })
+  assert.match(
+    (await adaSeesDee.getAttribute("class")) ?? "",
+    new RegExp(`peer-color-${colorOf(seen[0])["Dee Guest"]}\\b`),
+  )
+  await screenshot(pages[0], "colours-light")
+  await screenshot(pages[1], "colours-dark")
+
+  for (const page of pages) assertNoPageErrors(page)
+})
+
+test("someone who closes the page, goes offline or sleeps leaves the list within 10 s and comes back", {
+  timeout: 240_000,
+}, async (t) => {
+  const meeting = await createMeeting("leaving")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  const benContext = await newContext(browser)
+  const ben = await openMeeting(benContext, meeting.links.edit, "Ben Editor")
+  const cyContext = await newContext(browser)
+  let cy = await openMeeting(cyContext, meeting.links.view, "Cy Viewer")
+  await waitForListed(ada, ["Ada Chair", "Ben Editor", "Cy Viewer"])
+
+  // Closing the page says goodbye.
+  let since = Date.now()
+  await cy.close()
+  t.diagnostic(`closed page left the list after ${await waitUntilGone(ada, "Cy Viewer", since)} ms`)
+  cy = await openMeeting(cyContext, meeting.links.view, "Cy Viewer")
+  await waitForListed(ada, ["Ada Chair", "Ben Editor", "Cy Viewer"])
+
+  // Losing the network says nothing: the heartbeats stop.
+  since = Date.now()
+  await benContext.setOffline(true)
+  t.diagnostic(`offline page left the list after ${await waitUntilGone(ada, "Ben Editor", since)} ms`)
+  await waitUntilGone(cy, "Ben Editor", since)
+  await screenshot(ada, "presence-ben-offline")
+  await benContext.setOffline(false)
+  await waitForState(ben, "saved")
+  await waitForListed(ada, ["Ada Chair", "Ben Editor", "Cy Viewer"])
+  await waitForListed(ben, ["Ada Chair", "Ben Editor", "Cy Viewer"])
+
+  // A sleeping laptop: none of the page's script runs (held by the debugger), its socket stays open.
+  const debug = await benContext.newCDPSession(ben)
+  await debug.send("Debugger.enable")
+  since = Date.now()
+  await debug.send("Debugger.pause")
+  t.diagnostic(`sleeping page left the list after ${await waitUntilGone(ada, "Ben Editor", since)} ms`)
+  await debug.send("Debugger.resume")
+  await waitForListed(ada, ["Ada Chair", "Ben Editor", "Cy Viewer"])
+  await waitForListed(ben, ["Ada Chair", "Ben Editor", "Cy Viewer"])
+
+  assertNoPageErrors(ada)
+  assertNoPageErrors(ben, { allowNetwork: true })
+})

@@ -1,0 +1,107 @@
+import assert from "node:assert/strict"
+import { test } from "node:test"
+import {
+  assertNoPageErrors,
+  browserFor,
+  createMeeting,
+  cursorAtEndOfLine,
+  editorText,
+  newContext,
+  openMeeting,
+  screenshot,
+  waitForConvergence,
+  waitForEditorText,
+} from "./support/harness.mjs"
+
+const BEN = "alpha beta gamma delta"
+const ADA = "ONE TWO THREE FOUR FIVE"
+
+/** The line of `text` that starts with `start`. */
+function lineStarting(text, start) {
+  const line = text.split("\n").find((candidate) => candidate.startsWith(start))
+  assert.ok(line !== undefined, `a line starts with ${JSON.stringify(start)}`)
+  return line
+}
+
+/** The line is `start` followed by both people's text, each whole, in either order. */
+function assertWhole(line, start, first, second) {
+  assert.ok(
+    line === `${start}${first}${second}` || line === `${start}${second}${first}`,
+    `each person's words stay together: ${JSON.stringify(line)}`,
+  )
+}
+
+async function twoPeople(t, name) {
+  const meeting = await createMeeting(name)
+  const browser = await browserFor(t)
+  const ben = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
+  const ada = await openMeeting(await newContext(browser, { colorScheme: "dark" }), meeting.links.chair, "Ada Chair")
+  await waitForConvergence([ben, ada], meeting)
+  return { meeting, ben, ada }
+}
+
+test("two people typing at the end of one line keep their words whole, at human speed and at full speed", {
+  timeout: 240_000,
+}, async (t) => {
+  const { meeting, ben, ada } = await twoPeople(t, "same spot")
+
+  // Human speed: 120 and 140 ms a key, so the two streams of keys cross in both orders.
+  await cursorAtEndOfLine(ben, "- Testing")
+  await cursorAtEndOfLine(ada, "- Testing")
+  await Promise.all([ben.keyboard.type(` ${BEN}`, { delay: 120 }), ada.keyboard.type(` ${ADA}`, { delay: 140 })])
+  const human = lineStarting(await waitForConvergence([ben, ada], meeting, 60_000), "- Testing")
+  t.diagnostic(`human speed: ${JSON.stringify(human)}`)
+  assertWhole(human, "- Testing", ` ${BEN}`, ` ${ADA}`)
+  await screenshot(ben, "same-spot-human-ben")
+  await screenshot(ada, "same-spot-human-ada-dark")
+
+  // Full speed: no delay between keys.
+  await cursorAtEndOfLine(ben, "- Release")
+  await cursorAtEndOfLine(ada, "- Release")
+  await Promise.all([ben.keyboard.type(` ${BEN}`), ada.keyboard.type(` ${ADA}`)])
+  const full = lineStarting(await waitForConvergence([ben, ada], meeting, 60_000), "- Release")
+  t.diagnostic(`full speed: ${JSON.stringify(full)}`)
+  assertWhole(full, "- Release", ` ${BEN}`, ` ${ADA}`)
+  await screenshot(ben, "same-spot-full-ben")
+
+  assertNoPageErrors(ben)
+  assertNoPageErrors(ada)
+})
+
+test("undo after someone else typed removes only one's own text, and redo brings it back", {
+  timeout: 180_000,
+}, async (t) => {
+  const { meeting, ben, ada } = await twoPeople(t, "undo own text")
+
+  await cursorAtEndOfLine(ben, "- Intro")
+  await ben.keyboard.type(" (ben's note)", { delay: 40 })
+  await waitForEditorText(ada, "- Intro (ben's note)")
+  await cursorAtEndOfLine(ada, "- Intro")
+  await ada.keyboard.type(" ADA ADDS THIS", { delay: 40 })
+  await waitForEditorText(ben, "- Intro (ben's note) ADA ADDS THIS")
+
+  // Ben's caret is still after his own note; Ctrl+Z takes back his note and nothing of Ada's.
+  await ben.keyboard.press("Control+z")
+  const undone = lineStarting(await waitForConvergence([ben, ada], meeting), "- Intro")
+  assert.equal(undone, "- Intro ADA ADDS THIS")
+  await screenshot(ben, "undo-own-text-ben")
+
+  // Ada's undo history holds only her own text too: her Ctrl+Z removes it, not Ben's.
+  await ben.keyboard.press("Control+Shift+z")
+  assert.equal(
+    lineStarting(await waitForConvergence([ben, ada], meeting), "- Intro"),
+    "- Intro (ben's note) ADA ADDS THIS",
+  )
+  await ada.keyboard.press("Control+z")
+  assert.equal(lineStarting(await waitForConvergence([ben, ada], meeting), "- Intro"), "- Intro (ben's note)")
+  await screenshot(ada, "undo-own-text-ada-dark")
+
+  // Nothing more to undo for Ada: another Ctrl+Z leaves Ben's note alone.
+  await ada.keyboard.press("Control+z")
+  await ben.keyboard.type("!")
+  await waitForEditorText(ada, "- Intro (ben's note)!")
+  assert.equal(lineStarting(await editorText(ada), "- Intro"), "- Intro (ben's note)!")
+
+  assertNoPageErrors(ben)
+  assertNoPageErrors(ada)
+})

@@ -1,0 +1,129 @@
+import {
+  autocompletion,
+  type CompletionContext,
+  type CompletionResult,
+  startCompletion,
+} from "@codemirror/autocomplete"
+import { type Extension, Prec } from "@codemirror/state"
+import { type Command, type EditorView, keymap } from "@codemirror/view"
+import { type ActionItem, parseActionItems } from "./text/actionItems.js"
+import { parseAttendees } from "./text/attendees.js"
+
+/** The shortcut of {@link insertActionItem}, in CodeMirror's notation (Ctrl on Linux/Windows, Cmd on a Mac). */
+export const ADD_ACTION_ITEM_KEY = "Mod-Shift-Enter"
+
+const NEW_ITEM = "- [ ] "
+// A top-level list item with nothing in it: `- `, `- [ ] `, `* [x]`.
+const EMPTY_ITEM = /^ {0,3}[-*+][ \t]+(?:\[[ xX]\][ \t]*)?$/
+const EMPTY_TASK = /^\s*[-*+][ \t]+\[[ xX]\][ \t]*$/
+const LIST_INDENT = /^(\s*)[-*+][ \t]/
+// The owner slot of a task item: after the box, before any colon.
+const OWNER_SLOT = /^\s*[-*+][ \t]+\[[ xX]\][ \t]+([^:]*)$/
+
+/**
+ * Enter on an empty top-level list item (`- [ ] `, `- `) ends the list: the marker goes, that line
+ * stays blank and the caret moves to the line after it, where a new paragraph starts (right below
+ * an item, a line would still belong to the item). Markdown's own Enter would, on a list's second
+ * item, push it down and keep it. Nested items are left to Markdown's Enter, which outdents them.
+ */
+export const endListOnEmptyItem: Command = (view) => {
+  const { state } = view
+  const range = state.selection.main
+  if (state.selection.ranges.length > 1 || !range.empty) return false
+  const line = state.doc.lineAt(range.head)
+  if (range.head !== line.to || !EMPTY_ITEM.test(line.text)) return false
+  view.dispatch({
+    changes: { from: line.from, to: line.to, insert: state.lineBreak },
+    selection: { anchor: line.from + state.lineBreak.length },
+    userEvent: "input",
+    scrollIntoView: true,
+  })
+  return true
+}
+
+/**
+ * Starts a new action item `- [ ] ` on the caret's line if it is empty, else on a new line after
+ * it, and opens the list of attendees to pick its owner from (the pick writes `Name: `).
+ */
+export const insertActionItem: Command = (view) => {
+  const { state } = view
+  if (state.readOnly) return false
+  const line = state.doc.lineAt(state.selection.main.head)
+  if (EMPTY_TASK.test(line.text)) {
+    view.dispatch({ selection: { anchor: line.to }, scrollIntoView: true })
+  } else if (line.text.trim() === "") {
+    view.dispatch({
+      changes: { from: line.from, to: line.to, insert: NEW_ITEM },
+      selection: { anchor: line.from + NEW_ITEM.length },
+      userEvent: "input",
+      scrollIntoView: true,
+    })
+  } else {
+    const insert = `\n${LIST_INDENT.exec(line.text)?.[1] ?? ""}${NEW_ITEM}`
+    view.dispatch({
+      changes: { from: line.to, insert },
+      selection: { anchor: line.to + insert.length },
+      userEvent: "input",
+      scrollIntoView: true,
+    })
+  }
+  view.focus()
+  startCompletion(view)
+  return true
+}
+
+/** The attendees of the minutes as owners for the task item at the caret (only when asked for). */
+export function ownerCompletions(context: CompletionContext): CompletionResult | null {
+  const line = context.state.doc.lineAt(context.pos)
+  const slot = OWNER_SLOT.exec(line.text.slice(0, context.pos - line.from))
+  if (!slot) return null
+  const attendees = parseAttendees(context.state.doc.toString())
+  if (attendees.length === 0) return null
+  const typed = slot[1] ?? ""
+  return {
+    from: context.pos - typed.length,
+    options: attendees.map((name) => ({ label: name, apply: `${name}: `, detail: "owner" })),
+    validFor: /^[^:]*$/,
+  }
+}
+
+/** Ticks or unticks a checklist item, as this person's edit (Undo takes it back). */
+export function toggleActionItem(view: EditorView, item: ActionItem): void {
+  const current = currentItem(view, item)
+  if (!current || current.checkOffset === null) return
+  view.dispatch({
+    changes: { from: current.checkOffset, to: current.checkOffset + 1, insert: current.done ? " " : "x" },
+    userEvent: "input",
+  })
+}
+
+/** Rewrites a habitual line (`ACTION: Name to …`) as a checklist item, and nothing else. */
+export function convertToChecklist(view: EditorView, item: ActionItem): void {
+  const current = currentItem(view, item)
+  if (!current || current.checklist === null) return
+  view.dispatch({ changes: { from: current.from, to: current.to, insert: current.checklist }, userEvent: "input" })
+}
+
+/**
+ * The editor extensions for action items. The completion keymap comes first, so that Enter picks
+ * an owner while the list of attendees is open, and ends an empty item only otherwise.
+ */
+export function actionItemEditing(): Extension {
+  return [
+    autocompletion({ override: [ownerCompletions], activateOnTyping: false, icons: false }),
+    Prec.highest(keymap.of([{ key: "Enter", run: endListOnEmptyItem }])),
+    keymap.of([{ key: ADD_ACTION_ITEM_KEY, run: insertActionItem, preventDefault: true }]),
+  ]
+}
+
+/**
+ * The item as it is in the editor now: the panel's list may be a moment old and the text has
+ * moved on. Same form, owner and text; the nearest to where it was.
+ */
+function currentItem(view: EditorView, item: ActionItem): ActionItem | null {
+  const candidates = parseActionItems(view.state.doc.toString()).filter(
+    (candidate) => candidate.form === item.form && candidate.owner === item.owner && candidate.text === item.text,
+  )
+  candidates.sort((a, b) => Math.abs(a.line - item.line) - Math.abs(b.line - item.line))
+  return candidates[0] ?? null
+}

@@ -1,0 +1,88 @@
+import type { Patch, Prop } from "@automerge/automerge/slim"
+import { Annotation, ChangeSet, type EditorState, Transaction, type TransactionSpec } from "@codemirror/state"
+
+/** Marks transactions that bring the document's changes into the editor (never written back). */
+export const fromDocument = Annotation.define<true>()
+
+/** True for a transaction made by the binding from the document, not by this person. */
+export function isFromDocument(transaction: Transaction): boolean {
+  return transaction.annotation(fromDocument) === true
+}
+
+/**
+ * One CodeMirror change set for Automerge patches to the text at `path`, or null when none of
+ * them touch it. Patches come in sequence (each index counts in the text after the ones before),
+ * so they are composed one by one. Indexes are UTF-16 code units on both sides.
+ */
+export function changesFromPatches(patches: readonly Patch[], path: readonly Prop[], length: number): ChangeSet | null {
+  let changes = ChangeSet.empty(length)
+  for (const patch of patches) {
+    const step = changeOf(patch, path, changes.newLength)
+    if (step) changes = changes.compose(step)
+  }
+  return changes.empty ? null : changes
+}
+
+function changeOf(patch: Patch, path: readonly Prop[], length: number): ChangeSet | null {
+  if (isPath(patch.path, path)) {
+    // The text itself was put (created or replaced) or removed: it is now exactly this value.
+    if (patch.action === "put") return ChangeSet.of({ from: 0, to: length, insert: textOf(patch.value) }, length)
+    if (patch.action === "del") return ChangeSet.of({ from: 0, to: length }, length)
+    return null
+  }
+  const index = indexInText(patch.path, path)
+  if (index === null) return null
+  switch (patch.action) {
+    case "splice":
+      return ChangeSet.of({ from: index, insert: patch.value }, length)
+    case "del":
+      return ChangeSet.of({ from: index, to: index + (patch.length ?? 1) }, length)
+    case "insert":
+      return ChangeSet.of({ from: index, insert: patch.values.map(textOf).join("") }, length)
+    default:
+      // Marks, conflicts and counters do not change the characters.
+      return null
+  }
+}
+
+/**
+ * The transaction that shows the document's changes in the editor. It is marked remote and kept
+ * out of the undo history: CodeMirror's history then maps this person's own events through it,
+ * so Undo never removes someone else's text.
+ *
+ * The caret stays before text inserted exactly at it (`assoc` -1). That is where Automerge puts
+ * this person's next character too: a local insert at index i is an insert after the character
+ * at i - 1, and being the newest insert after that character it comes before everything else
+ * inserted there concurrently. So two people typing at one spot each keep typing after their own
+ * last character, and their words stay whole. (Mapping the caret past the insert, as the
+ * official plugin does, lands the next keystroke inside the other person's word.)
+ */
+export function documentTransaction(state: EditorState, changes: ChangeSet): TransactionSpec {
+  return {
+    changes,
+    selection: state.selection.map(changes, -1),
+    annotations: [fromDocument.of(true), Transaction.remote.of(true), Transaction.addToHistory.of(false)],
+  }
+}
+
+/** A transaction replacing the whole editor text with `text`, as a document change. */
+export function replaceAllTransaction(state: EditorState, text: string): TransactionSpec | null {
+  if (state.doc.toString() === text) return null
+  return documentTransaction(state, ChangeSet.of({ from: 0, to: state.doc.length, insert: text }, state.doc.length))
+}
+
+function isPath(candidate: readonly Prop[], path: readonly Prop[]): boolean {
+  return candidate.length === path.length && path.every((part, i) => candidate[i] === part)
+}
+
+/** The character index of a patch inside the text at `path`, or null for a patch elsewhere. */
+function indexInText(candidate: readonly Prop[], path: readonly Prop[]): number | null {
+  if (candidate.length !== path.length + 1) return null
+  if (!path.every((part, i) => candidate[i] === part)) return null
+  const index = candidate[path.length]
+  return typeof index === "number" ? index : null
+}
+
+function textOf(value: unknown): string {
+  return typeof value === "string" ? value : ""
+}

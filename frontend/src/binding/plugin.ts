@@ -1,0 +1,31 @@
+import type { Prop } from "@automerge/automerge/slim"
+import type { DocHandle } from "@automerge/automerge-repo"
+import type { Extension } from "@codemirror/state"
+import { ViewPlugin, type ViewUpdate } from "@codemirror/view"
+import { snapshotOf, TextBinding } from "./textBinding.js"
+
+/** A CodeMirror extension binding the editor to a document's text, and the text to start with. */
+export interface TextBindingExtension {
+  /** The document's text when the binding was made: the editor's initial text. */
+  readonly text: string
+  readonly extension: Extension
+}
+
+/**
+ * Binds the editor to the text at `path` of `handle`'s document (see {@link TextBinding}). The
+ * editor must be created with `text`; removing the extension (e.g. reconfiguring its compartment
+ * to nothing) detaches the editor from the document for good.
+ */
+export function textBinding<T>(handle: DocHandle<T>, path: readonly Prop[]): TextBindingExtension {
+  const snapshot = snapshotOf(handle, path)
+  const extension = ViewPlugin.define((view) => {
+    const binding = new TextBinding(handle, path, view, snapshot.heads)
+    // Changes that arrived between reading the snapshot and creating the view.
+    queueMicrotask(() => binding.catchUp())
+    return {
+      update: (update: ViewUpdate) => binding.editorChanged(update.transactions),
+      destroy: () => binding.detach(),
+    }
+  })
+  return { text: snapshot.text, extension }
+}

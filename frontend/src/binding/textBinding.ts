@@ -1,0 +1,141 @@
+import { next as A, type Prop } from "@automerge/automerge/slim"
+import { type DocHandle, decodeHeads, encodeHeads } from "@automerge/automerge-repo"
+import type { EditorState, Transaction, TransactionSpec } from "@codemirror/state"
+import { changesFromPatches, documentTransaction, isFromDocument, replaceAllTransaction } from "./amToCodemirror.js"
+import { readText, spliceChanges } from "./codemirrorToAm.js"
+
+/** What the binding needs of an editor: an EditorView, or a bare state holder in unit tests. */
+export interface EditorSurface {
+  readonly state: EditorState
+  dispatch(spec: TransactionSpec): void
+}
+
+/** The document's text at `path` and the heads it was read at: what a new editor starts with. */
+export interface TextSnapshot {
+  readonly text: string
+  readonly heads: A.Heads
+}
+
+export function snapshotOf<T>(handle: DocHandle<T>, path: readonly Prop[]): TextSnapshot {
+  const doc = handle.doc()
+  return { text: readText(doc, path) ?? "", heads: A.getHeads(doc) }
+}
+
+/**
+ * Keeps an editor and the text at `path` of an Automerge document in step, in both directions.
+ *
+ * Invariant: the editor shows exactly the text of the document at `#heads`. Everything follows
+ * from keeping it:
+ * - a local edit is written with `changeAt(#heads)`, i.e. against the very text the person saw,
+ *   and `#heads` becomes that one new change (which holds everything the editor shows);
+ * - a document change is brought in as `A.diff(#heads → current heads)`, and `#heads` becomes the
+ *   current heads; so nothing is applied twice or missed, whatever order changes arrive in;
+ * - if the document no longer holds `#heads` (it was replaced) or the texts ever disagree, the
+ *   editor is reset to the document's text.
+ *
+ * The handle emits "change" synchronously inside our own write; that event is ours and skipped.
+ */
+export class TextBinding<T> {
+  readonly #handle: DocHandle<T>
+  readonly #path: readonly Prop[]
+  readonly #editor: EditorSurface
+  #heads: A.Heads
+  #writing = false
+  #attached = true
+  readonly #onChange = (): void => {
+    if (!this.#writing) this.catchUp()
+  }
+
+  constructor(handle: DocHandle<T>, path: readonly Prop[], editor: EditorSurface, shown: A.Heads) {
+    this.#handle = handle
+    this.#path = path
+    this.#editor = editor
+    this.#heads = shown
+    handle.on("change", this.#onChange)
+  }
+
+  /** Called with the transactions the editor applied; writes this person's edits to the document. */
+  editorChanged(transactions: readonly Transaction[]): void {
+    if (!this.#attached) return
+    const local = transactions.filter((transaction) => transaction.docChanged && !isFromDocument(transaction))
+    if (local.length === 0) return
+    if (local.some((transaction) => transaction.startState.readOnly)) {
+      // Read-only (a viewer, a closed meeting) writes nothing: put the document's text back.
+      queueMicrotask(() => this.#reset("an edit was made while read-only"))
+      return
+    }
+    const doc = this.#handle.doc()
+    if (!A.hasHeads(doc, this.#heads)) {
+      queueMicrotask(() => this.#reset("the document was replaced under an edit"))
+      return
+    }
+    const behind = !sameHeads(A.getHeads(doc), this.#heads)
+    this.#writing = true
+    try {
+      const written = this.#handle.changeAt(encodeHeads(this.#heads), (draft) =>
+        spliceChanges(
+          draft,
+          this.#path,
+          local.map((transaction) => transaction.changes),
+        ),
+      )
+      if (written) this.#heads = decodeHeads(written)
+    } finally {
+      this.#writing = false
+    }
+    // The document had changes the editor did not show yet (they arrived while this edit was
+    // being made); bring them in once the editor has finished its current update.
+    if (behind) queueMicrotask(() => this.catchUp())
+  }
+
+  /** Brings every document change the editor does not show yet into it. */
+  catchUp(): void {
+    if (!this.#attached) return
+    const doc = this.#handle.doc()
+    const heads = A.getHeads(doc)
+    if (sameHeads(heads, this.#heads)) return
+    if (!A.hasHeads(doc, this.#heads)) {
+      this.#reset(null)
+      return
+    }
+    const state = this.#editor.state
+    let changes: ReturnType<typeof changesFromPatches>
+    try {
+      changes = changesFromPatches(A.diff(doc, this.#heads, heads), this.#path, state.doc.length)
+    } catch (error) {
+      // A patch outside the editor's text: the two disagree, which the invariant rules out.
+      console.error("The editor and the document disagree; showing the document's text", error)
+      this.#reset(null)
+      return
+    }
+    this.#heads = heads
+    if (changes) this.#editor.dispatch(documentTransaction(state, changes))
+    const text = readText(doc, this.#path) ?? ""
+    if (this.#editor.state.doc.length !== text.length || this.#editor.state.doc.toString() !== text) {
+      console.error("The editor and the document disagree after a change; showing the document's text")
+      this.#reset(null)
+    }
+  }
+
+  /** Stops both directions for good: the editor keeps its text and writes nothing back. */
+  detach(): void {
+    if (!this.#attached) return
+    this.#attached = false
+    this.#handle.off("change", this.#onChange)
+  }
+
+  #reset(reason: string | null): void {
+    if (!this.#attached) return
+    if (reason) console.warn(`Showing the document's text again: ${reason}`)
+    const doc = this.#handle.doc()
+    this.#heads = A.getHeads(doc)
+    const spec = replaceAllTransaction(this.#editor.state, readText(doc, this.#path) ?? "")
+    if (spec) this.#editor.dispatch(spec)
+  }
+}
+
+function sameHeads(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  const sorted = [...b].sort()
+  return [...a].sort().every((head, i) => head === sorted[i])
+}

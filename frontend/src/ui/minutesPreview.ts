@@ -1,0 +1,56 @@
+import DOMPurify from "dompurify"
+import { renderMinutes } from "../render/minutesHtml.js"
+import { h } from "./dom.js"
+
+/** Rendering at most this often keeps typing smooth in long minutes; the preview lags by at most this. */
+const PREVIEW_REFRESH_MS = 250
+
+/**
+ * The minutes as the docs site will show them, following the text as it changes. Renders only
+ * while visible, and at most every {@link PREVIEW_REFRESH_MS}: the first change renders at once,
+ * later ones within the interval are folded into one render at its end.
+ */
+export class MinutesPreview {
+  readonly element: HTMLElement
+  readonly #source: () => string
+  #visible = false
+  #dirty = true
+  #timer: number | undefined
+  #shown: string | null = null
+
+  constructor(source: () => string) {
+    this.#source = source
+    this.element = h("article", {
+      class: "preview rendered",
+      "data-testid": "preview",
+      "aria-label": "The minutes as they will be published",
+      tabindex: 0,
+    })
+  }
+
+  /** The text changed. */
+  changed(): void {
+    this.#dirty = true
+    if (!this.#visible || this.#timer !== undefined) return
+    this.#render()
+    this.#timer = window.setTimeout(() => this.#settle(), PREVIEW_REFRESH_MS)
+  }
+
+  setVisible(visible: boolean): void {
+    this.#visible = visible
+    if (visible && this.#dirty) this.changed()
+  }
+
+  #settle(): void {
+    this.#timer = undefined
+    if (this.#dirty) this.changed()
+  }
+
+  #render(): void {
+    this.#dirty = false
+    const markdown = this.#source()
+    if (markdown === this.#shown) return
+    this.#shown = markdown
+    this.element.replaceChildren(renderMinutes(markdown, DOMPurify, window.location.origin))
+  }
+}

@@ -1,0 +1,45 @@
+import { h, replaceChildren } from "./dom.js"
+
+export interface Problem {
+  /** What happened, in a sentence. */
+  readonly title: string
+  /** What it means and what to do next. */
+  readonly detail: string
+  /** Offer to reload: for problems that may go away (the network), not for a wrong link. */
+  readonly reload?: boolean
+}
+
+/**
+ * A page of its own for a problem that leaves nothing to show (a bad link, an unknown meeting or
+ * address, a server that cannot be reached): says what happened and offers a way back, instead of
+ * a meeting page that never finishes loading.
+ */
+export function showProblemPage(root: HTMLElement, problem: Problem): void {
+  const actions = h(
+    "p",
+    { class: "problem-actions" },
+    h("a", { class: "button button-primary", href: "/", "data-testid": "start-link" }, "Go to the start page"),
+  )
+  if (problem.reload) {
+    const reload = h("button", { type: "button", class: "button" }, "Try again")
+    reload.addEventListener("click", () => window.location.reload())
+    actions.append(" ", reload)
+  }
+  document.title = `${problem.title} · minutes`
+  replaceChildren(
+    root,
+    h("a", { class: "skip-link", href: "#main" }, "Skip to the content"),
+    h("header", { class: "topbar" }, h("a", { class: "brand", href: "/" }, "minutes")),
+    h(
+      "main",
+      { class: "start problem", id: "main", "data-testid": "problem-page" },
+      h(
+        "div",
+        { class: "card", role: "alert", "data-testid": "error-banner" },
+        h("h1", { class: "problem-title" }, problem.title),
+        h("p", {}, problem.detail),
+      ),
+      actions,
+    ),
+  )
+}

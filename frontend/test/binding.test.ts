@@ -1,0 +1,318 @@
+import assert from "node:assert/strict"
+import { after, describe, it } from "node:test"
+import { next as A } from "@automerge/automerge"
+import { type DocHandle, Repo } from "@automerge/automerge-repo"
+import { history, redo, undo } from "@codemirror/commands"
+import { EditorSelection, EditorState, type Extension, Transaction, type TransactionSpec } from "@codemirror/state"
+import { snapshotOf, TextBinding, type TextSnapshot } from "../src/binding/textBinding.js"
+
+type Minutes = { body: string }
+
+const repos: Repo[] = []
+after(async () => {
+  await Promise.all(repos.map((repo) => repo.shutdown()))
+})
+
+interface PersonOptions {
+  readonly extensions?: Extension[]
+  /** What the editor starts with (by default the document's text now). */
+  readonly snapshot?: TextSnapshot
+}
+
+/**
+ * One person's browser: their own repo and document handle, and a CodeMirror state with undo
+ * history, bound to the handle like the page's editor (without a DOM).
+ */
+class Person {
+  state: EditorState
+  readonly handle: DocHandle<Minutes>
+  readonly binding: TextBinding<Minutes>
+
+  constructor(
+    handle: DocHandle<Minutes>,
+    { extensions = [history()], snapshot = snapshotOf(handle, ["body"]) }: PersonOptions = {},
+  ) {
+    this.handle = handle
+    this.state = EditorState.create({ doc: snapshot.text, extensions })
+    this.binding = new TextBinding(handle, ["body"], this, snapshot.heads)
+  }
+
+  dispatch(spec: TransactionSpec | Transaction): void {
+    const transaction = spec instanceof Transaction ? spec : this.state.update(spec)
+    this.state = transaction.state
+    this.binding.editorChanged([transaction])
+  }
+
+  text(): string {
+    return this.state.doc.toString()
+  }
+
+  caret(): number {
+    return this.state.selection.main.head
+  }
+
+  placeCaret(position: number): void {
+    this.dispatch({ selection: EditorSelection.cursor(position) })
+  }
+
+  /** Types like a person: one transaction per character, at the caret. */
+  type(text: string): void {
+    for (const character of text) this.typeOne(character)
+  }
+
+  typeOne(character: string): void {
+    this.dispatch({ ...this.state.replaceSelection(character), userEvent: "input.type" })
+  }
+
+  undo(): boolean {
+    return undo({ state: this.state, dispatch: (transaction) => this.dispatch(transaction) })
+  }
+
+  redo(): boolean {
+    return redo({ state: this.state, dispatch: (transaction) => this.dispatch(transaction) })
+  }
+
+  /** Everything `other` has, as a sync message would bring it. */
+  receiveFrom(other: Person): void {
+    this.handle.merge(other.handle)
+  }
+
+  body(): string {
+    return this.handle.doc().body
+  }
+}
+
+/** Two people with copies of one document, each in their own repo (so each has its own actor). */
+function twoPeople(body: string): [Person, Person] {
+  const repoA = new Repo({ network: [] })
+  const repoB = new Repo({ network: [] })
+  repos.push(repoA, repoB)
+  const handleA = repoA.create<Minutes>({ body })
+  const handleB = repoB.import<Minutes>(A.save(handleA.doc()))
+  return [new Person(handleA), new Person(handleB)]
+}
+
+function exchange(a: Person, b: Person): void {
+  a.receiveFrom(b)
+  b.receiveFrom(a)
+}
+
+/** Both editors show their document's text, and the two documents agree. */
+function assertConverged(a: Person, b: Person): string {
+  assert.equal(a.text(), a.body(), "Ann's editor shows her document")
+  assert.equal(b.text(), b.body(), "Bob's editor shows his document")
+  assert.equal(a.body(), b.body(), "the documents converged")
+  return a.text()
+}
+
+/** A small deterministic random sequence, so every schedule can be replayed from its seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0 || 1
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0
+    return (state >>> 8) / 0x1000000
+  }
+}
+
+const LINE = "Notes:"
+const START = `${LINE}\nAttendees: Ann and Bob\n`
+
+describe("TextBinding: the caret under other people's edits", () => {
+  it("keeps the caret before text inserted exactly at it, so one's next letter follows one's own", () => {
+    const [ann, bob] = twoPeople(START)
+    // Ann has made more changes than Bob has seen, so her concurrent insert sorts first and Bob's
+    // lands right at her caret (Automerge orders concurrent inserts at one spot by counter, highest
+    // first).
+    ann.placeCaret(START.length)
+    ann.type("x")
+    ann.placeCaret(LINE.length)
+    bob.placeCaret(LINE.length)
+    ann.type("a")
+    bob.type("b")
+    ann.receiveFrom(bob)
+    assert.equal(ann.text().slice(0, LINE.length + 2), `${LINE}ab`, "Bob's letter arrived at Ann's caret")
+    assert.equal(ann.caret(), LINE.length + 1, "Ann's caret stays after her own letter")
+    ann.type("c")
+    bob.receiveFrom(ann)
+    assert.equal(bob.caret(), LINE.length + 3, "Bob's caret stays after his letter, past Ann's text")
+    bob.type("d")
+    exchange(ann, bob)
+    assert.equal(assertConverged(ann, bob).slice(0, LINE.length + 4), `${LINE}acbd`)
+  })
+
+  it("moves the caret right when text arrives before it", () => {
+    const [ann, bob] = twoPeople(START)
+    ann.placeCaret(LINE.length)
+    bob.placeCaret(0)
+    bob.type("## ")
+    ann.receiveFrom(bob)
+    assert.equal(ann.caret(), LINE.length + 3)
+  })
+
+  it("puts the caret at the start of a deletion that spans it", () => {
+    const [ann, bob] = twoPeople(START)
+    ann.placeCaret(3)
+    bob.dispatch({ changes: { from: 1, to: LINE.length } })
+    ann.receiveFrom(bob)
+    assert.equal(ann.text(), `N\nAttendees: Ann and Bob\n`)
+    assert.equal(ann.caret(), 1)
+    ann.type("ew")
+    exchange(ann, bob)
+    assert.equal(assertConverged(ann, bob), `New\nAttendees: Ann and Bob\n`)
+  })
+
+  it("keeps a selection's ends outside text inserted at them", () => {
+    const [ann, bob] = twoPeople(START)
+    ann.dispatch({ selection: EditorSelection.range(0, LINE.length) })
+    bob.placeCaret(LINE.length)
+    bob.type("!")
+    bob.placeCaret(0)
+    bob.type(">")
+    ann.receiveFrom(bob)
+    assert.deepEqual([ann.state.selection.main.from, ann.state.selection.main.to], [1, LINE.length + 1])
+  })
+})
+
+describe("TextBinding: two people typing at the same spot", () => {
+  const annWords = "alpha beta gamma"
+  const bobWords = "ONE TWO THREE"
+
+  /**
+   * Both type at the end of the first line, one letter per step in a random order; after each
+   * letter the changes so far reach the other side with a probability (so a letter arrives after
+   * 0, 1, 2... of the other's letters, in both orders, as on a slow or fast network).
+   */
+  function typeTogether(seed: number, delivery: number): string {
+    const [ann, bob] = twoPeople(START)
+    ann.placeCaret(LINE.length)
+    bob.placeCaret(LINE.length)
+    const next = random(seed)
+    let annAt = 0
+    let bobAt = 0
+    while (annAt < annWords.length || bobAt < bobWords.length) {
+      const annTurn = bobAt >= bobWords.length || (annAt < annWords.length && next() < 0.5)
+      if (annTurn) ann.typeOne(annWords[annAt++] as string)
+      else bob.typeOne(bobWords[bobAt++] as string)
+      if (next() < delivery) bob.receiveFrom(ann)
+      if (next() < delivery) ann.receiveFrom(bob)
+    }
+    exchange(ann, bob)
+    return assertConverged(ann, bob)
+  }
+
+  for (const delivery of [1, 0.7, 0.4, 0.15]) {
+    it(`keeps each person's words together (changes delivered after ${delivery === 1 ? "every letter" : `a letter with p=${delivery}`})`, () => {
+      for (let seed = 1; seed <= 12; seed += 1) {
+        const line = typeTogether(seed * 7919 + Math.round(delivery * 100), delivery).split("\n")[0] ?? ""
+        assert.ok(
+          line === `${LINE}${annWords}${bobWords}` || line === `${LINE}${bobWords}${annWords}`,
+          `seed ${seed}: each person's text is whole, got ${JSON.stringify(line)}`,
+        )
+      }
+    })
+  }
+})
+
+describe("TextBinding: undo and redo touch only one's own edits", () => {
+  it("undo after the other person typed at one's caret removes only one's own text; redo brings it back", () => {
+    const [ann, bob] = twoPeople(START)
+    ann.placeCaret(LINE.length)
+    ann.type(" ann wrote this")
+    bob.receiveFrom(ann)
+    bob.placeCaret(LINE.length + " ann wrote this".length)
+    bob.type(" BOB WROTE THIS")
+    ann.receiveFrom(bob)
+    assert.equal(ann.text().split("\n")[0], `${LINE} ann wrote this BOB WROTE THIS`)
+
+    assert.ok(ann.undo(), "Ann has something to undo")
+    assert.equal(ann.text().split("\n")[0], `${LINE} BOB WROTE THIS`)
+    assert.equal(ann.undo(), false, "Bob's typing is not in Ann's history")
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob).split("\n")[0], `${LINE} BOB WROTE THIS`)
+
+    assert.ok(ann.redo())
+    exchange(ann, bob)
+    assert.equal(assertConverged(ann, bob).split("\n")[0], `${LINE} ann wrote this BOB WROTE THIS`)
+  })
+
+  it("undo leaves text the other person inserted inside one's own words", () => {
+    const [ann, bob] = twoPeople(START)
+    ann.placeCaret(LINE.length)
+    ann.type(" release tomorrow")
+    bob.receiveFrom(ann)
+    bob.placeCaret(LINE.length + " release".length)
+    bob.type(" NOT")
+    ann.receiveFrom(bob)
+    assert.equal(ann.text().split("\n")[0], `${LINE} release NOT tomorrow`)
+    ann.undo()
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob).split("\n")[0], `${LINE} NOT`)
+  })
+
+  it("has nothing to undo when only other people typed", () => {
+    const [ann, bob] = twoPeople(START)
+    bob.placeCaret(0)
+    bob.type("# Title\n")
+    ann.receiveFrom(bob)
+    assert.equal(ann.undo(), false)
+    assert.equal(ann.text(), `# Title\n${START}`)
+  })
+})
+
+describe("TextBinding: the editor always shows the document's text", () => {
+  it("writes an edit made on an older text against that text, then brings in what it missed", async () => {
+    const [ann, bob] = twoPeople(START)
+    bob.placeCaret(0)
+    bob.type("# Title\n")
+    // Ann's document got Bob's change before her editor showed it (the editor was created from
+    // an older snapshot): her edit must land where she saw it, and his text must follow.
+    const older = snapshotOf(ann.handle, ["body"])
+    ann.receiveFrom(bob)
+    const late = new Person(ann.handle, { snapshot: older })
+    late.placeCaret(LINE.length)
+    late.type("!")
+    assert.equal(ann.body(), `# Title\n${LINE}!\nAttendees: Ann and Bob\n`, "the edit landed where Ann saw it")
+    await Promise.resolve()
+    assert.equal(late.text(), ann.body(), "Bob's title reached the editor")
+  })
+
+  it("shows the new text when the document is replaced", () => {
+    const [ann] = twoPeople(START)
+    ann.handle.update(() => A.from<Minutes>({ body: "another text" }))
+    assert.equal(ann.text(), "another text")
+    ann.placeCaret(ann.text().length)
+    ann.type("!")
+    assert.equal(ann.body(), "another text!")
+  })
+
+  it("writes nothing while read-only and shows the document's text again", async () => {
+    const [ann] = twoPeople(START)
+    const reader = new Person(ann.handle, { extensions: [history(), EditorState.readOnly.of(true)] })
+    const heads = A.getHeads(ann.handle.doc())
+    reader.dispatch({ changes: { from: 0, insert: "sneaky " } })
+    assert.deepEqual(A.getHeads(ann.handle.doc()), heads, "no change was made")
+    await Promise.resolve()
+    assert.equal(reader.text(), START)
+  })
+
+  it("after detaching neither writes nor follows the document", () => {
+    const [ann, bob] = twoPeople(START)
+    ann.binding.detach()
+    ann.dispatch({ changes: { from: 0, to: ann.state.doc.length, insert: "final text" } })
+    assert.equal(ann.body(), START, "nothing written back")
+    bob.placeCaret(0)
+    bob.type("late ")
+    ann.receiveFrom(bob)
+    assert.equal(ann.text(), "final text", "the frozen text stays")
+  })
+
+  it("counts UTF-16 code units like CodeMirror, around emoji and accents", () => {
+    const [ann, bob] = twoPeople("Résumé 🎉 done\n")
+    ann.placeCaret("Résumé 🎉".length)
+    ann.type(" 👍")
+    bob.placeCaret(0)
+    bob.type("✔ ")
+    exchange(ann, bob)
+    assert.equal(assertConverged(ann, bob), "✔ Résumé 🎉 👍 done\n")
+  })
+})
