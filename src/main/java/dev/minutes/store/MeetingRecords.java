@@ -3,7 +3,6 @@ package dev.minutes.store;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,13 +31,6 @@ public final class MeetingRecords {
       for i = 1, #ARGV, 2 do
         redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
       end
-      return 1
-      """;
-
-  /** KEYS[1] token; ARGV[1] "meetingId role". */
-  private static final String INDEX_TOKEN =
-      """
-      redis.call('SET', KEYS[1], ARGV[1])
       return 1
       """;
 
@@ -125,9 +117,8 @@ public final class MeetingRecords {
    * Creates the meeting hash with the given fields, then indexes each token hash ({@code
    * tokenRoles}: token hash → role label). Returns false, indexing nothing, if the id is taken.
    *
-   * <p>Two steps, since a token key lives in another slot of a Redis Cluster than the meeting. A
-   * crash between them leaves a meeting nobody holds a token to, never a token without its meeting
-   * (and a token is only honoured if the meeting's own record lists it).
+   * <p>The tokens are indexed after the meeting exists, each in a step of its own ({@link
+   * TokenIndex}).
    */
   public Future<Boolean> create(
       String meetingId, Map<String, String> fields, Map<String, String> tokenRoles) {
@@ -145,17 +136,7 @@ public final class MeetingRecords {
               if ((Long) result != 1L) {
                 return Future.succeededFuture(false);
               }
-              List<Future<Object>> indexed = new ArrayList<>();
-              tokenRoles.forEach(
-                  (hash, role) ->
-                      indexed.add(
-                          evalDurably(
-                              INDEX_TOKEN,
-                              RScript.ReturnType.INTEGER,
-                              List.of(tokenKey(hash)),
-                              new Object[] {meetingId + " " + role},
-                              "index meeting token")));
-              return Future.all(indexed).map(true);
+              return TokenIndex.index(connection, meetingId, tokenRoles).map(true);
             });
   }
 
@@ -319,15 +300,15 @@ public final class MeetingRecords {
   }
 
   private String meetingKey(String meetingId) {
-    return connection.keys().prefix() + "meeting:{" + meetingId + "}";
+    return connection.keys().meeting(meetingId);
   }
 
   private String leaseKey(String meetingId) {
-    return meetingKey(meetingId) + ":lease";
+    return connection.keys().meetingLease(meetingId);
   }
 
   private String tokenKey(String tokenHash) {
-    return connection.keys().prefix() + "token:" + tokenHash;
+    return connection.keys().token(tokenHash);
   }
 
   private Future<Object> eval(

@@ -59,11 +59,11 @@ public final class PublicationNames {
    * gives the same n. Fails with an {@link IllegalStateException} past {@value #MAX_SUFFIX}.
    */
   public Future<Integer> reserve(String meetingId, String stem, String permalink) {
-    return Scripts.eval(
+    return Scripts.evalDurably(
             connection,
             RESERVE,
             RScript.ReturnType.INTEGER,
-            List.of(connection.keys().prefix() + "publication-names"),
+            List.of(connection.keys().publicationNames()),
             new Object[] {meetingId, stem, permalink, Integer.toString(MAX_SUFFIX)},
             "reserve publication name")
         .map(

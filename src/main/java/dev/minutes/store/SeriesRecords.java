@@ -3,7 +3,6 @@ package dev.minutes.store;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +16,11 @@ import org.redisson.client.codec.StringCodec;
  *
  * <p>Keys: {@code <prefix>series:{id}} (hash), {@code <prefix>series:{id}:meetings} (list of
  * meeting ids, oldest first), {@code <prefix>series:{id}:starting} (string with expiry), and the
- * token index shared with meetings, {@code <prefix>token:<sha256>} → {@code "series:<id> <role>"}.
- * Every script touches one key, so each step is atomic on any Redis, a cluster included.
+ * token index shared with meetings, {@code <prefix>token:<sha256>} → {@code "series:<id> <role>"}
+ * (see {@link RedisKeys}). Every script touches one key, so each step is atomic on any Redis, a
+ * cluster included. Starting a call spans the series and the new meeting, which live in different
+ * slots: the meeting is created first, then joins the series' list only if no other call joined
+ * meanwhile, so a crash in between leaves a meeting no one was told of and the series unchanged.
  */
 public final class SeriesRecords {
   /** The token index value's prefix that tells a series' token from a meeting's. */
@@ -76,18 +78,7 @@ public final class SeriesRecords {
               if ((Long) created != 1L) {
                 return Future.succeededFuture(false);
               }
-              List<Future<Void>> indexed = new ArrayList<>();
-              tokenRoles.forEach(
-                  (hash, role) ->
-                      indexed.add(
-                          RedisFutures.toVertx(
-                              connection
-                                  .client()
-                                  .<String>getBucket(tokenKey(hash), StringCodec.INSTANCE)
-                                  .setAsync(TOKEN_PREFIX + seriesId + " " + role),
-                              context(),
-                              "index series token")));
-              return Future.all(indexed).map(true);
+              return TokenIndex.index(connection, TOKEN_PREFIX + seriesId, tokenRoles).map(true);
             });
   }
 
@@ -141,24 +132,21 @@ public final class SeriesRecords {
   }
 
   private String seriesKey(String seriesId) {
-    return connection.keys().prefix() + "series:{" + seriesId + "}";
+    return connection.keys().series(seriesId);
   }
 
   private String meetingsKey(String seriesId) {
-    return seriesKey(seriesId) + ":meetings";
+    return connection.keys().seriesMeetings(seriesId);
   }
 
   private String leaseKey(String seriesId) {
-    return seriesKey(seriesId) + ":starting";
+    return connection.keys().seriesStartLease(seriesId);
   }
 
-  private String tokenKey(String tokenHash) {
-    return connection.keys().prefix() + "token:" + tokenHash;
-  }
-
+  /** Creating a series and adding a call are told to a client: as durable as configured. */
   private Future<Object> eval(
       String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
-    return Scripts.eval(connection, script, type, keys, args, what);
+    return Scripts.evalDurably(connection, script, type, keys, args, what);
   }
 
   private Context context() {

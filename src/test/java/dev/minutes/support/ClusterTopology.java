@@ -1,6 +1,7 @@
 package dev.minutes.support;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -38,7 +40,10 @@ public final class ClusterTopology implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Starts six nodes, joins them into three shards and returns once the cluster state is ok. */
+  /**
+   * Starts six nodes, joins them into three shards and returns once the cluster state is ok and
+   * every replica finished its first sync with its primary.
+   */
   public static ClusterTopology start() throws Exception {
     ClusterTopology cluster = new ClusterTopology(Files.createTempDirectory("cluster-"));
     try {
@@ -52,6 +57,7 @@ public final class ClusterTopology implements AutoCloseable {
 
   private void startAll() throws Exception {
     List<Future<String>> ok = new ArrayList<>();
+    List<Future<String>> synced = new ArrayList<>();
     for (int i = 0; i < SHARDS * 2; i++) {
       int port = RedisProcess.freePort(true);
       RedisProcess node =
@@ -66,6 +72,7 @@ public final class ClusterTopology implements AutoCloseable {
                   "save \"\"",
                   "appendonly no"));
       ok.add(node.printed("Cluster state changed: ok"));
+      synced.add(node.printed("MASTER <-> REPLICA sync: Finished with success"));
       nodes.put(port, node);
     }
     for (RedisProcess node : nodes.values()) {
@@ -78,6 +85,19 @@ public final class ClusterTopology implements AutoCloseable {
     for (Future<String> state : ok) {
       state.await(60, TimeUnit.SECONDS);
     }
+    // A cluster state "ok" says nothing of the replicas' first sync; until it is done a write that
+    // waits for a replica (MINUTES_REDIS_MIN_REPLICAS=1) is not confirmed.
+    Promise<Void> replicasSynced = Promise.promise();
+    AtomicInteger replicas = new AtomicInteger();
+    synced.forEach(
+        line ->
+            line.onSuccess(
+                v -> {
+                  if (replicas.incrementAndGet() == SHARDS) {
+                    replicasSynced.tryComplete();
+                  }
+                }));
+    replicasSynced.future().await(60, TimeUnit.SECONDS);
   }
 
   /** {@code REDIS_CLUSTER_NODES}: every node's {@code host:port}. */
