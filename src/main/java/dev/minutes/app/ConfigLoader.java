@@ -1,5 +1,6 @@
 package dev.minutes.app;
 
+import dev.minutes.publish.PublishSettings;
 import dev.minutes.publish.PublishedUrl;
 import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
@@ -191,7 +192,7 @@ public final class ConfigLoader {
         publishFolder,
         webhookUrl,
         secrets,
-        new MinutesConfig.RetrySchedule(
+        new PublishSettings.RetrySchedule(
             millis("MINUTES_PUBLISH_RETRY_INITIAL_MS"),
             millis("MINUTES_PUBLISH_RETRY_MAX_MS"),
             millis("MINUTES_PUBLISH_GIVE_UP_MS")),

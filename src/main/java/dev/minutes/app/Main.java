@@ -32,7 +32,14 @@ public final class Main {
     }
     // epoll where Netty's native library loads (Linux x86_64/aarch64): fewer syscalls per frame
     // than NIO.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    // A blocked event loop is a bug here (every Automerge and Redis call runs elsewhere), so its
+    // warning carries the blocked thread's stack at once rather than only after five seconds.
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    Vertx vertx =
+        Vertx.vertx(
+            options
+                .setWarningExceptionTime(options.getMaxEventLoopExecuteTime())
+                .setWarningExceptionTimeUnit(options.getMaxEventLoopExecuteTimeUnit()));
     if (vertx.isNativeTransportEnabled()) {
       log.info("network transport: epoll");
     } else {

@@ -1,5 +1,8 @@
 package dev.minutes.app;
 
+import dev.minutes.publish.PublishSettings;
+import dev.minutes.publish.PublishSettings.RetrySchedule;
+import dev.minutes.publish.PublishedUrl;
 import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
 import java.net.URI;
@@ -90,14 +93,19 @@ public record MinutesConfig(
     Duration webhookTimeout,
     Optional<String> publishedUrl) {
 
+  /** The publish module's part of the configuration. */
+  public PublishSettings publishSettings() {
+    return new PublishSettings(
+        publishFolder,
+        webhookUrl,
+        webhookSecrets,
+        publishRetry,
+        webhookTimeout,
+        publishedUrl.map(PublishedUrl::of));
+  }
+
   /** True when no Redis is configured: the node starts its own Redis and runs alone. */
   public boolean singleNode() {
     return redis.isEmpty();
   }
-
-  /**
-   * Publish retry schedule: exponential from {@code initial} up to {@code max} per wait, giving up
-   * after {@code giveUpAfter}.
-   */
-  public record RetrySchedule(Duration initial, Duration max, Duration giveUpAfter) {}
 }

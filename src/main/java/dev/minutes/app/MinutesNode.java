@@ -23,6 +23,7 @@ import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.DocumentSession;
 import dev.minutes.sync.PeerConnection;
 import dev.minutes.sync.PeerDirectory;
+import dev.minutes.sync.PresenceAcrossNodes;
 import dev.minutes.sync.ServerIdentity;
 import dev.minutes.sync.SessionPool;
 import dev.minutes.sync.SessionRegistry;
@@ -61,6 +62,7 @@ public final class MinutesNode {
   private RedisChangeFeed changeFeed;
   private RedisEphemeralBus ephemeralBus;
   private ReopenNotices reopenNotices;
+  private PresenceAcrossNodes otherNodes;
   private SessionPool pool;
   private SessionRegistry sessions;
   private PublishModule publish;
@@ -115,6 +117,7 @@ public final class MinutesNode {
     DocumentStore store = new RedisDocumentStore(redis);
     pool = new SessionPool(config.automergeThreads());
     ephemeralBus = new RedisEphemeralBus(redis);
+    otherNodes = new PresenceAcrossNodes(ephemeralBus);
     changeFeed = new RedisChangeFeed(redis);
     sessions =
         new SessionRegistry(
@@ -129,11 +132,11 @@ public final class MinutesNode {
                 config.syncBatchWindow(),
                 config.sizeLimits()),
             syncMetrics,
-            ephemeralBus,
+            otherNodes,
             DocumentWatch.all(List.of(changeFeed, ephemeralBus)));
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
-    publish = PublishModule.create(vertx, config, redis, registry);
+    publish = PublishModule.create(vertx, config.publishSettings(), redis, registry);
     reopenNotices = new ReopenNotices(redis);
     SeriesRecords seriesRecords = new SeriesRecords(redis);
     MeetingRecords meetingRecords = new MeetingRecords(redis);
@@ -155,7 +158,7 @@ public final class MinutesNode {
             sessions::catchUpAll)
         .compose(
             v ->
-                ephemeralBus.start(
+                otherNodes.start(
                     message ->
                         Optional.ofNullable(sessions.loaded(message.documentId()))
                             .ifPresent(session -> session.ephemeral(message, true))))

@@ -1,6 +1,5 @@
 package dev.minutes.publish;
 
-import dev.minutes.app.MinutesConfig;
 import dev.minutes.store.PublishOutbox;
 import dev.minutes.store.RedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,9 +60,9 @@ public final class PublishModule {
 
   /** The module with the system clock and the configured retry schedule. */
   public static PublishModule create(
-      Vertx vertx, MinutesConfig config, RedisConnection redis, MeterRegistry registry) {
+      Vertx vertx, PublishSettings settings, RedisConnection redis, MeterRegistry registry) {
     return create(
-        vertx, config, redis, registry, Clock.systemUTC(), RetryPolicy.of(config.publishRetry()));
+        vertx, settings, redis, registry, Clock.systemUTC(), RetryPolicy.of(settings.retry()));
   }
 
   /**
@@ -74,25 +73,29 @@ public final class PublishModule {
    */
   public static PublishModule create(
       Vertx vertx,
-      MinutesConfig config,
+      PublishSettings settings,
       RedisConnection redis,
       MeterRegistry registry,
       Clock clock,
       RetryPolicy policy) {
     List<PublishTarget> targets = new ArrayList<>();
-    config.publishFolder().ifPresent(folder -> targets.add(new FolderTarget(vertx, folder)));
+    settings.folder().ifPresent(folder -> targets.add(new FolderTarget(vertx, folder)));
     HttpClient webhookClient = null;
-    if (config.webhookUrl().isPresent()) {
-      WebhookSigner signer = new WebhookSigner(config.webhookSecrets());
-      webhookClient = webhookClient(vertx, config.webhookTimeout());
+    if (settings.webhookUrl().isPresent()) {
+      WebhookSigner signer = new WebhookSigner(settings.webhookSecrets());
+      webhookClient = webhookClient(vertx, settings.webhookTimeout());
       targets.add(
           new WebhookTarget(
-              webhookClient, config.webhookUrl().get(), signer, config.webhookTimeout(), clock));
+              webhookClient,
+              settings.webhookUrl().get(),
+              signer,
+              settings.webhookTimeout(),
+              clock));
     }
     Map<String, PublishTarget> byName = new LinkedHashMap<>();
     targets.forEach(target -> byName.put(target.name(), target));
     // An attempt is bounded by twice the webhook timeout (connect, then answer).
-    Duration lease = config.webhookTimeout().multipliedBy(2).plus(LEASE_MARGIN);
+    Duration lease = settings.webhookTimeout().multipliedBy(2).plus(LEASE_MARGIN);
     PublishOutbox outbox = new PublishOutbox(redis);
     DeliveryWorker worker =
         new DeliveryWorker(
@@ -104,8 +107,7 @@ public final class PublishModule {
             "node-" + UUID.randomUUID(),
             lease);
     OutboxPublisher publisher =
-        new OutboxPublisher(
-            outbox, targets, clock, worker::wake, config.publishedUrl().map(PublishedUrl::of));
+        new OutboxPublisher(outbox, targets, clock, worker::wake, settings.publishedUrl());
     log.info(
         "publish targets: {}",
         targets.isEmpty()

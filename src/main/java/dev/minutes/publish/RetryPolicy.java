@@ -1,6 +1,6 @@
 package dev.minutes.publish;
 
-import dev.minutes.app.MinutesConfig.RetrySchedule;
+import dev.minutes.publish.PublishSettings.RetrySchedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

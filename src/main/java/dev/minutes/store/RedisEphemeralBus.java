@@ -1,10 +1,5 @@
 package dev.minutes.store;
 
-import dev.minutes.sync.EphemeralRelay;
-import dev.minutes.sync.codec.Ephemeral;
-import dev.minutes.sync.codec.MalformedMessageException;
-import dev.minutes.sync.codec.MessageCodec;
-import dev.minutes.sync.codec.ProtocolMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Presence messages between nodes over the Redis channel {@code <prefix>ephemeral}, or in a Redis
+ * Presence frames between nodes over the Redis channel {@code <prefix>ephemeral}, or in a Redis
  * Cluster over the shard channel of each watched document ({@link RedisKeys#presence(String)}). A
- * payload is the sending node's id, a newline, then the protocol frame exactly as a client sent it;
- * a node ignores its own payloads. Each receiving session de-duplicates by count as it does for
- * local peers, so the echoes that clients re-forward are dropped on every node.
+ * payload is the sending node's id, a newline, then the frame; a node ignores its own payloads. The
+ * frames are opaque here: the sync package encodes and checks them, so the store knows nothing of
+ * the protocol.
  */
-public final class RedisEphemeralBus implements EphemeralRelay, DocumentWatch {
+public final class RedisEphemeralBus implements DocumentWatch {
   private static final Logger log = LoggerFactory.getLogger(RedisEphemeralBus.class);
 
   private final RedisConnection connection;
@@ -35,7 +30,7 @@ public final class RedisEphemeralBus implements EphemeralRelay, DocumentWatch {
   private final DocumentChannels shards;
 
   /** Where messages from shard channels go (on the starter's context); null until started. */
-  private volatile Consumer<Ephemeral> shardDelivery;
+  private volatile Consumer<byte[]> shardDelivery;
 
   public RedisEphemeralBus(RedisConnection connection) {
     this.connection = connection;
@@ -47,10 +42,10 @@ public final class RedisEphemeralBus implements EphemeralRelay, DocumentWatch {
                 connection,
                 connection.keys()::presence,
                 (documentId, payload) -> {
-                  Ephemeral message = decode(payload);
-                  Consumer<Ephemeral> delivery = shardDelivery;
-                  if (message != null && delivery != null) {
-                    delivery.accept(message);
+                  byte[] frame = frameFromOtherNode(payload);
+                  Consumer<byte[]> delivery = shardDelivery;
+                  if (frame != null && delivery != null) {
+                    delivery.accept(frame);
                   }
                 },
                 documentId -> {}) // presence lost meanwhile is simply sent again by the clients
@@ -67,22 +62,20 @@ public final class RedisEphemeralBus implements EphemeralRelay, DocumentWatch {
     return shards == null ? Future.succeededFuture() : shards.unwatch(documentId);
   }
 
-  /**
-   * Subscribes; {@code deliver} runs on the calling context for every message from another node.
-   */
-  public Future<Void> start(Consumer<Ephemeral> deliver) {
+  /** Subscribes; {@code deliver} runs on the calling context for every frame from another node. */
+  public Future<Void> start(Consumer<byte[]> deliver) {
     Context context = connection.vertx().getOrCreateContext();
     if (shards != null) {
-      shardDelivery = message -> context.runOnContext(v -> deliver.accept(message));
+      shardDelivery = frame -> context.runOnContext(v -> deliver.accept(frame));
       return Future.succeededFuture();
     }
     return RedisFutures.toVertx(
             topic.addListenerAsync(
                 byte[].class,
                 (channel, payload) -> {
-                  Ephemeral message = decode(payload);
-                  if (message != null) {
-                    context.runOnContext(v -> deliver.accept(message));
+                  byte[] frame = frameFromOtherNode(payload);
+                  if (frame != null) {
+                    context.runOnContext(v -> deliver.accept(frame));
                   }
                 }),
             context,
@@ -108,47 +101,35 @@ public final class RedisEphemeralBus implements EphemeralRelay, DocumentWatch {
         "unsubscribe ephemeral");
   }
 
-  @Override
-  public void publish(Ephemeral message) {
-    byte[] frame = MessageCodec.encode(message);
+  /** Sends {@code frame}, about {@code documentId}, to every other node; best effort. */
+  public void publish(String documentId, byte[] frame) {
     byte[] payload = Arrays.copyOf(nodeTag, nodeTag.length + frame.length);
     System.arraycopy(frame, 0, payload, nodeTag.length, frame.length);
-    (shards == null ? topic : shards.topic(message.documentId()))
+    (shards == null ? topic : shards.topic(documentId))
         .publishAsync(payload)
         .whenComplete(
             (receivers, failure) -> {
               if (failure != null) {
                 log.debug(
                     "presence message for {} not relayed to other nodes: {}",
-                    message.documentId(),
+                    documentId,
                     failure.getMessage());
               }
             });
   }
 
-  private Ephemeral decode(byte[] payload) {
+  /** The frame in another node's payload; null for our own payloads and malformed ones. */
+  private byte[] frameFromOtherNode(byte[] payload) {
     if (payload.length <= nodeTag.length
         || Arrays.equals(payload, 0, nodeTag.length, nodeTag, 0, nodeTag.length)) {
       return null; // our own message, or nothing
     }
-    int newline = -1;
     for (int i = 0; i < Math.min(payload.length, 64); i++) {
       if (payload[i] == '\n') {
-        newline = i;
-        break;
+        return Arrays.copyOfRange(payload, i + 1, payload.length);
       }
     }
-    if (newline < 0) {
-      log.warn("ignoring a malformed presence relay payload");
-      return null;
-    }
-    try {
-      ProtocolMessage message =
-          MessageCodec.decode(Arrays.copyOfRange(payload, newline + 1, payload.length));
-      return message instanceof Ephemeral ephemeral ? ephemeral : null;
-    } catch (MalformedMessageException e) {
-      log.warn("ignoring a malformed presence relay payload: {}", e.getMessage());
-      return null;
-    }
+    log.warn("ignoring a presence relay payload without a node id");
+    return null;
   }
 }

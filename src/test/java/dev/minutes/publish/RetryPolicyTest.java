@@ -2,7 +2,7 @@ package dev.minutes.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.minutes.app.MinutesConfig.RetrySchedule;
+import dev.minutes.publish.PublishSettings.RetrySchedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
