@@ -62,6 +62,15 @@ export class MinutesApi {
     return response.text()
   }
 
+  /** The meeting as a file (GET export, contract §3): its bytes and the name the server gives it. */
+  async exportMeeting(id: string, token: string, format: ExportFormat): Promise<ExportedFile> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/export?format=${format}`, {
+      token,
+      accept: "*/*",
+    })
+    return { blob: await response.blob(), fileName: attachmentName(response, format) }
+  }
+
   async close(id: string, token: string): Promise<CloseResult> {
     const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/close`, { method: "POST", token })
     return (await response.json()) as CloseResult
@@ -114,6 +123,20 @@ export class MinutesApi {
     if (!response.ok) throw await errorFrom(response)
     return response
   }
+}
+
+export type ExportFormat = "md" | "json" | "automerge"
+
+export interface ExportedFile {
+  readonly blob: Blob
+  readonly fileName: string
+}
+
+/** The file name of a `Content-Disposition: attachment` answer, if it is a plain one. */
+function attachmentName(response: Response, format: ExportFormat): string {
+  const header = response.headers.get("Content-Disposition") ?? ""
+  const match = /filename="([0-9A-Za-z][0-9A-Za-z._-]*)"/.exec(header)
+  return match?.[1] ?? `minutes.${format}`
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {

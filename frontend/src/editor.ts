@@ -3,7 +3,7 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
 import { markdown } from "@codemirror/lang-markdown"
 import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
-import { Compartment, EditorState } from "@codemirror/state"
+import { Compartment, EditorState, type Extension } from "@codemirror/state"
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
 import { actionItemEditing, convertToChecklist, insertActionItem, toggleActionItem } from "./actionItemCommands.js"
 import { replaceAllTransaction } from "./binding/amToCodemirror.js"
@@ -17,6 +17,8 @@ export interface EditorOptions {
   readonly readOnly: boolean
   /** Called when the local selection moves or the text changes under it. */
   readonly onCursor: (position: number, line: number) => void
+  /** More behaviour (e.g. authorship colours). */
+  readonly extensions?: Extension[]
 }
 
 /**
@@ -48,6 +50,7 @@ export class MinutesEditor {
         placeholder("Write the minutes here…"),
         EditorView.contentAttributes.of({ "aria-label": "Minutes text", "aria-multiline": "true" }),
         remoteCursors(),
+        options.extensions ?? [],
         this.#editable.of(editability(options.readOnly)),
         this.#binding.of(binding.extension),
         EditorView.updateListener.of((update: ViewUpdate) => {

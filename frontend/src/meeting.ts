@@ -6,7 +6,9 @@ import { detailsOf, writeMeta } from "./details/metaWrite.js"
 import { MinutesEditor } from "./editor.js"
 import { personId, rememberName, storedName, UNNAMED } from "./identity.js"
 import { cachedMeeting, cacheMeeting } from "./meetingCache.js"
+import { NameRecord } from "./people.js"
 import { MeetingPresence } from "./presence.js"
+import { RecordTools } from "./record/recordTools.js"
 import { caretCursor, caretPosition, type RemoteCursor } from "./remoteCursors.js"
 import { createMeetingRepo, type MeetingRepo } from "./repo.js"
 import { sizeLimitOf } from "./sync/refusals.js"
@@ -70,6 +72,8 @@ export class MeetingPage {
   #editor: MinutesEditor | null = null
   #status: SyncStatus | null = null
   #presence: MeetingPresence | null = null
+  /** Writes this page's name into the document's `people`; null while this page may not write. */
+  #names: NameRecord | null = null
   #lastSnapshot: SyncSnapshot | null = null
   #closed: ClosedFacts | null = null
   /** The document's status at the last change seen: a change from closed to open is a reopening. */
@@ -83,6 +87,8 @@ export class MeetingPage {
   readonly #preview = new MinutesPreview(() => this.#currentText())
   readonly #viewSwitch: ViewModeSwitch
   #view: ViewMode = storedViewMode()
+  /** Who wrote what, the timeline and what changed since the last visit. */
+  readonly #record: RecordTools
 
   constructor(root: HTMLElement, route: MeetingRoute, api: MinutesApi) {
     this.#root = root
@@ -99,7 +105,11 @@ export class MeetingPage {
       }
     })
     this.#viewSwitch = new ViewModeSwitch(this.#view, (mode) => this.#showView(mode))
+    this.#record = new RecordTools(route.meetingId, (format) =>
+      this.#api.exportMeeting(route.meetingId, route.token, format),
+    )
     this.#layout = new MeetingLayout(root, {
+      record: this.#record.bar.element,
       indicator: this.#indicator.element,
       announcer: this.#indicator.announcer,
       people: this.#people.element,
@@ -111,6 +121,7 @@ export class MeetingPage {
       viewSwitch: this.#viewSwitch.element,
     })
     this.#showView(this.#view)
+    this.#record.onExportFailure = (message) => this.#layout.banner.show("The download failed.", message)
   }
 
   async start(): Promise<void> {
@@ -208,6 +219,7 @@ export class MeetingPage {
     const editor = new MinutesEditor(this.#layout.editorHost, handle, {
       readOnly,
       onCursor: (position, line) => this.#localCursorMoved(position, line),
+      extensions: [this.#record.editorExtension(handle)],
     })
     this.#editor = editor
     this.#layout.editorReady()
@@ -223,9 +235,17 @@ export class MeetingPage {
     })
     meetingRepo.socket.on("peer-candidate", () => this.#presence?.reannounce())
 
+    if (!readOnly) this.#names = new NameRecord(handle)
     this.#startPresence(meetingRepo, handle, role, !closedAtStart)
     if (role === "chair") this.#layout.showChairControls(this.#detailsForm.element, () => this.#askToClose())
 
+    this.#record.attach({
+      handle,
+      editor,
+      present: () => this.#presence?.people() ?? [],
+      selfName: () => storedName(),
+      showTimeline: (timeline) => this.#layout.showHistory(timeline),
+    })
     handle.on("change", () => this.#documentChanged())
     this.#refreshDerived()
     if (closedAtStart) this.#enterClosed(closedFactsOf(doc) ?? closedFactsFromInfo(this.#info))
@@ -272,9 +292,11 @@ export class MeetingPage {
       onName: (newName) => {
         rememberName(newName)
         presence.setName(newName)
+        this.#names?.record(newName)
       },
     })
     this.#layout.showNamePrompt(prompt.element)
+    if (chosen !== null) this.#names?.record(chosen)
     presence.onChange(() => this.#presenceChanged())
     presence.start()
     presence.followPage(window)
@@ -295,6 +317,7 @@ export class MeetingPage {
     if (!presence || !editor || !handle) return
     const people = presence.people()
     this.#people.show(people)
+    this.#record.presenceChanged()
     const doc = handle.doc()
     const state = editor.view.state
     const cursors: RemoteCursor[] = []
@@ -344,6 +367,8 @@ export class MeetingPage {
     if (!handle) return
     const doc = handle.doc()
     const text = this.#currentText()
+    this.#names?.ensure()
+    this.#record.documentChanged()
     this.#outline.show(parseOutline(text))
     this.#actionItems.show(parseActionItems(text))
     const details = detailsOf(doc)
@@ -388,6 +413,7 @@ export class MeetingPage {
       return
     }
     this.#closed = facts ?? { by: "", at: "", heads: [] }
+    this.#names = null
     const handle = this.#handle
     this.#editor?.setReadOnly(true)
     this.#status?.setClosed(true)

@@ -35,6 +35,8 @@ export interface MinutesDoc {
   body: string
   status?: MetaString
   closed?: ClosedInfo
+  /** Actor id (hex) → the name its person chose (contract §1); labels only. */
+  people?: Record<string, MetaString>
 }
 
 export type Role = "chair" | "editor" | "viewer"

@@ -65,6 +65,7 @@ public final class HttpApi {
     new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);
     new SeriesRoutes(parts.series(), parts.createToken(), parts.publicUrl())
         .mount(router, parts.maxHttpBodyBytes());
+    new ExportRoutes(parts.meetings()).mount(router);
     new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl())
         .mount(router, parts.maxHttpBodyBytes());
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));

@@ -171,7 +171,7 @@ final class MeetingRoutes {
     String path = ctx.normalizedPath();
     boolean known =
         path.matches("/api/meetings(/import)?")
-            || path.matches("/api/meetings/[^/]+(/minutes\\.md|/close|/reopen)?")
+            || path.matches("/api/meetings/[^/]+(/minutes\\.md|/close|/reopen|/export)?")
             || path.matches("/api/series(/[^/]+(/meetings)?)?");
     if (known) {
       ApiErrors.send(

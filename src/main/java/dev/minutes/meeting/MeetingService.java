@@ -410,6 +410,40 @@ public final class MeetingService implements AccessPolicy {
     return Future.succeededFuture(text);
   }
 
+  // ---- export ----
+
+  /**
+   * The meeting in {@code format}, for any of its tokens (docs/contract.md §3): {@code md} is
+   * exactly {@link #minutes}; {@code json} and {@code automerge} come from the stored document.
+   */
+  public Future<ExportedMeeting> export(String meetingId, String token, ExportFormat format) {
+    return access
+        .authorized(meetingId, token, null)
+        .map(MeetingAccess.Access::record)
+        .compose(
+            record -> {
+              String fallbackDate = MeetingCloser.fallbackDate(record);
+              if (format == ExportFormat.MD) {
+                return minutes(meetingId, token, Optional.empty())
+                    .map(text -> ExportedMeeting.markdown(text, fallbackDate));
+              }
+              return loadStored(record.get("documentId"))
+                  .compose(
+                      stored -> onPool(() -> exported(meetingId, stored, format, fallbackDate)));
+            })
+        .recover(MeetingService::unavailable);
+  }
+
+  private ExportedMeeting exported(
+      String meetingId, StoredDocument stored, ExportFormat format, String fallbackDate) {
+    if (format == ExportFormat.JSON) {
+      return ExportedMeeting.json(
+          meetingId, documents.contents(stored.snapshot(), stored.changes()), fallbackDate);
+    }
+    return ExportedMeeting.automerge(
+        documents.saved(stored.snapshot(), stored.changes()), fallbackDate);
+  }
+
   // ---- close and reopen ----
 
   /** Freezes and publishes; repeating it (from any node) returns the same result. */
