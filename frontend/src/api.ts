@@ -1,4 +1,14 @@
-import type { CloseResult, CreateMeetingRequest, MeetingCreated, MeetingInfo } from "./types.js"
+import type {
+  CallCreated,
+  CloseResult,
+  CreateMeetingRequest,
+  CreateSeriesRequest,
+  MeetingCreated,
+  MeetingInfo,
+  ReopenResult,
+  SeriesCreated,
+  SeriesInfo,
+} from "./types.js"
 
 /** A refusal or failure of the HTTP API, with a sentence a person understands. */
 export class ApiError extends Error {
@@ -64,6 +74,31 @@ export class MinutesApi {
   async close(id: string, token: string): Promise<CloseResult> {
     const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/close`, { method: "POST", token })
     return (await response.json()) as CloseResult
+  }
+
+  async reopen(id: string, token: string): Promise<ReopenResult> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/reopen`, { method: "POST", token })
+    return (await response.json()) as ReopenResult
+  }
+
+  async createSeries(request: CreateSeriesRequest, creationToken: string | null): Promise<SeriesCreated> {
+    const response = await this.#send("/api/series", { method: "POST", json: request, token: creationToken })
+    return (await response.json()) as SeriesCreated
+  }
+
+  async series(id: string, token: string): Promise<SeriesInfo> {
+    const response = await this.#send(`/api/series/${encodeURIComponent(id)}`, { token })
+    return (await response.json()) as SeriesInfo
+  }
+
+  /** Starts the series' next call; `date` overrides the one the server would take. */
+  async startCall(seriesId: string, token: string, date: string | null): Promise<CallCreated> {
+    const response = await this.#send(`/api/series/${encodeURIComponent(seriesId)}/meetings`, {
+      method: "POST",
+      token,
+      json: date ? { date } : {},
+    })
+    return (await response.json()) as CallCreated
   }
 
   async #send(path: string, options: RequestOptions): Promise<Response> {

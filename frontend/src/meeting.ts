@@ -76,6 +76,8 @@ export class MeetingPage {
   #names: NameRecord | null = null
   #lastSnapshot: SyncSnapshot | null = null
   #closed: ClosedFacts | null = null
+  /** The document's status at the last change seen: a change from closed to open is a reopening. */
+  #lastStatus = ""
   #derivedTimer: number | undefined
   #publishTimer: number | undefined
   #lostTimer: number | undefined
@@ -211,6 +213,7 @@ export class MeetingPage {
 
   #openEditor(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role): void {
     const doc = handle.doc()
+    this.#lastStatus = readMetaString(doc.status)
     const closedAtStart = readMetaString(doc.status) === "closed" || this.#info?.status === "closed"
     const readOnly = role === "viewer" || closedAtStart
     const editor = new MinutesEditor(this.#layout.editorHost, handle, {
@@ -345,9 +348,13 @@ export class MeetingPage {
     this.#preview.changed()
     // Closing must show within a second everywhere: check it on every change, not debounced.
     const doc = this.#handle?.doc()
-    if (doc && readMetaString(doc.status) === "closed" && this.#closed === null) {
+    const status = doc ? readMetaString(doc.status) : ""
+    if (doc && status === "closed" && this.#closed === null) {
       this.#enterClosed(closedFactsOf(doc))
     }
+    // The chair reopened the meeting for corrections: the page starts over, editable again.
+    if (status === "open" && this.#lastStatus === "closed" && this.#closed !== null) window.location.reload()
+    if (status) this.#lastStatus = status
     if (this.#derivedTimer !== undefined) return
     this.#derivedTimer = window.setTimeout(() => {
       this.#derivedTimer = undefined

@@ -161,6 +161,32 @@ public final class MeetingDocument {
     }
   }
 
+  /**
+   * The change that opens the stored document (snapshot plus log entries) again for corrections:
+   * {@code status} back to {@code "open"} and the {@code closed} map gone, on top of its heads.
+   * Every edit stays. Empty when the document already says open (a reopen retried after a crash).
+   */
+  public Optional<byte[]> reopeningChange(byte[] snapshot, List<byte[]> changes) {
+    Document document = load(snapshot, changes);
+    try {
+      ChangeHash[] heads = document.getHeads();
+      if (!"closed".equals(string(document, ObjectId.ROOT, "status", heads).orElse("open"))) {
+        return Optional.empty();
+      }
+      boolean hasClosedMap = document.get(ObjectId.ROOT, "closed", heads).isPresent();
+      try (Transaction tx = document.startTransaction()) {
+        putText(tx, ObjectId.ROOT, "status", "open");
+        if (hasClosedMap) {
+          tx.delete(ObjectId.ROOT, "closed");
+        }
+        tx.commit();
+      }
+      return Optional.of(document.encodeChangesSince(heads));
+    } finally {
+      natives.free(document);
+    }
+  }
+
   private Document load(byte[] snapshot, List<byte[]> changes) {
     Document document = natives.load(snapshot);
     try {

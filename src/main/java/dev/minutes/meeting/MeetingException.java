@@ -1,5 +1,7 @@
 package dev.minutes.meeting;
 
+import dev.minutes.store.StoreException;
+
 /**
  * An expected refusal of a meeting operation; the HTTP layer maps {@link Kind} to a status and
  * {@code code} to the JSON error code. Created without a stack trace.
@@ -43,6 +45,20 @@ public final class MeetingException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /**
+   * A failure as the API answers it: Redis being unreachable becomes 503 {@code store_unavailable}
+   * (nothing was changed), anything else stays as it is.
+   */
+  public static Throwable fromStore(Throwable failure) {
+    if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNAVAILABLE) {
+      return new MeetingException(
+          Kind.UNAVAILABLE,
+          "store_unavailable",
+          "storage is unavailable right now; nothing was changed, retry");
+    }
+    return failure;
   }
 
   static MeetingException invalid(String code, String message) {

@@ -322,7 +322,10 @@ public final class DocumentSession {
         });
   }
 
-  /** The meeting was reopened for corrections: changes are accepted again. */
+  /**
+   * The meeting was reopened for corrections (its write gate is open again): changes are accepted
+   * again. Should a stale call come after a new close, the closed gate still refuses every append.
+   */
   public void markReopened() {
     context.runOnContext(
         v -> {
