@@ -46,7 +46,7 @@ public record ExportedMeeting(byte[] bytes, ExportFormat format, String fileName
     JsonObject json =
         new JsonObject()
             .put("id", meetingId)
-            .put("meta", MeetingService.metaJson(snapshot.meta()))
+            .put("meta", new JsonObject(snapshot.meta().fields()))
             .put("body", snapshot.body())
             .put("status", snapshot.status())
             .put(

@@ -7,7 +7,6 @@ import dev.minutes.render.FrontMatter;
 import dev.minutes.store.DocumentStore;
 import dev.minutes.store.MeetingRecords;
 import dev.minutes.store.PublicationNames;
-import dev.minutes.store.StoredDocument;
 import dev.minutes.sync.DocumentSession;
 import dev.minutes.sync.SessionRegistry;
 import io.vertx.core.Future;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,10 +176,12 @@ final class MeetingCloser {
                 return Future.succeededFuture(recorded.get());
               }
               String at = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
-              return loadStored(documentId)
+              return store
+                  .loadExisting(documentId)
+                  .recover(MeetingException::fromStoreFailure)
                   .compose(
                       stored ->
-                          onPool(
+                          work.run(
                               () ->
                                   documents.closingChange(
                                       stored.snapshot(), stored.changes(), at, by)))
@@ -207,8 +207,10 @@ final class MeetingCloser {
    * Step 2: the recorded closing change is in the document (appended now unless it already was).
    */
   Future<Frozen> mark(String documentId, Frozen frozen) {
-    return loadStored(documentId)
-        .compose(stored -> onPool(() -> documents.heads(stored.snapshot(), stored.changes())))
+    return store
+        .loadExisting(documentId)
+        .recover(MeetingException::fromStoreFailure)
+        .compose(stored -> work.run(() -> documents.heads(stored.snapshot(), stored.changes())))
         .compose(
             heads ->
                 heads.contains(frozen.closingHead())
@@ -231,10 +233,12 @@ final class MeetingCloser {
               if ("closed".equals(record.get("status"))) {
                 return Future.succeededFuture(result(record));
               }
-              return loadStored(documentId)
+              return store
+                  .loadExisting(documentId)
+                  .recover(MeetingException::fromStoreFailure)
                   .compose(
                       stored ->
-                          onPool(
+                          work.run(
                               () ->
                                   documents.readAt(
                                       stored.snapshot(), stored.changes(), frozen.heads())))
@@ -346,26 +350,6 @@ final class MeetingCloser {
       return date;
     }
     return record.getOrDefault("createdAt", Instant.EPOCH.toString()).substring(0, 10);
-  }
-
-  private Future<StoredDocument> loadStored(String documentId) {
-    return store
-        .load(documentId)
-        .compose(
-            found ->
-                found
-                    .map(Future::succeededFuture)
-                    .orElseGet(
-                        () ->
-                            Future.failedFuture(
-                                new MeetingException(
-                                    Kind.NOT_FOUND,
-                                    "unknown_document",
-                                    "the meeting's document is missing"))));
-  }
-
-  private <T> Future<T> onPool(Supplier<T> task) {
-    return work.run(task);
   }
 
   /**

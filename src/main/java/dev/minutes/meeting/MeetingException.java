@@ -1,6 +1,7 @@
 package dev.minutes.meeting;
 
 import dev.minutes.store.StoreException;
+import io.vertx.core.Future;
 
 /**
  * An expected refusal of a meeting operation; the HTTP layer maps {@link Kind} to a status and
@@ -34,7 +35,12 @@ public final class MeetingException extends RuntimeException {
   private final String code;
 
   public MeetingException(Kind kind, String code, String message) {
-    super(message, null, false, false);
+    this(kind, code, message, null);
+  }
+
+  /** With the failure behind the refusal, for the log (never for the answer). */
+  public MeetingException(Kind kind, String code, String message, Throwable cause) {
+    super(message, cause, false, false);
     this.kind = kind;
     this.code = code;
   }
@@ -56,9 +62,20 @@ public final class MeetingException extends RuntimeException {
       return new MeetingException(
           Kind.UNAVAILABLE,
           "store_unavailable",
-          "storage is unavailable right now; nothing was changed, retry");
+          "storage is unavailable right now; nothing was changed, retry",
+          failure);
+    }
+    if (failure instanceof StoreException e
+        && e.reason() == StoreException.Reason.UNKNOWN_DOCUMENT) {
+      return new MeetingException(
+          Kind.NOT_FOUND, "unknown_document", "the meeting's document is missing");
     }
     return failure;
+  }
+
+  /** {@link #fromStore} as a failed future, for {@code recover}. */
+  static <T> Future<T> fromStoreFailure(Throwable failure) {
+    return Future.failedFuture(fromStore(failure));
   }
 
   static MeetingException invalid(String code, String message) {

@@ -248,7 +248,7 @@ public final class MeetingService implements AccessPolicy {
     fields.put("status", "open");
     fields.put("createdAt", Instant.now(clock).toString());
     tokens.forEach((role, token) -> fields.put("token:" + role.label(), Tokens.hash(token)));
-    return onPool(() -> documents.create(meta, body))
+    return work.run(() -> documents.create(meta, body))
         .compose(snapshot -> stores.documents().create(id, snapshot))
         .compose(v -> stores.meetings().create(id, fields, tokenRoles))
         .compose(
@@ -261,7 +261,7 @@ public final class MeetingService implements AccessPolicy {
                         new MeetingException(
                             Kind.CONFLICT, "id_taken", "meeting id collision, retry")))
         .onSuccess(m -> log.info("meeting {} created ({})", id, meta.updated()))
-        .recover(MeetingService::unavailable);
+        .recover(MeetingException::fromStoreFailure);
   }
 
   // ---- read ----
@@ -283,7 +283,7 @@ public final class MeetingService implements AccessPolicy {
                 found.isEmpty()
                     ? Future.succeededFuture(Optional.<MeetingFacts>empty())
                     : snapshotOf(found.get()).map(s -> Optional.of(factsOf(found.get(), s))))
-        .recover(MeetingService::unavailable);
+        .recover(MeetingException::fromStoreFailure);
   }
 
   private static MeetingFacts factsOf(Map<String, String> record, MeetingDocument.Snapshot now) {
@@ -351,7 +351,7 @@ public final class MeetingService implements AccessPolicy {
         .put("documentUrl", DocumentIds.toUrl(record.get("documentId")))
         .put("status", status(record))
         .put("role", granted.role().label())
-        .put("meta", metaJson(snapshot.meta()))
+        .put("meta", new JsonObject(snapshot.meta().fields()))
         .put("closed", Optional.ofNullable(record.get("closed")).map(JsonObject::new).orElse(null))
         .put("revision", MeetingCloser.revisionOf(record))
         .put("series", record.get("series"))
@@ -427,11 +427,14 @@ public final class MeetingService implements AccessPolicy {
                 return minutes(meetingId, token, Optional.empty())
                     .map(text -> ExportedMeeting.markdown(text, fallbackDate));
               }
-              return loadStored(record.get("documentId"))
+              return stores
+                  .documents()
+                  .loadExisting(record.get("documentId"))
+                  .recover(MeetingException::fromStoreFailure)
                   .compose(
-                      stored -> onPool(() -> exported(meetingId, stored, format, fallbackDate)));
+                      stored -> work.run(() -> exported(meetingId, stored, format, fallbackDate)));
             })
-        .recover(MeetingService::unavailable);
+        .recover(MeetingException::fromStoreFailure);
   }
 
   private ExportedMeeting exported(
@@ -456,7 +459,7 @@ public final class MeetingService implements AccessPolicy {
                     meetingId,
                     granted.record(),
                     by.orElse(granted.record().getOrDefault("chair", ""))))
-        .recover(MeetingService::unavailable);
+        .recover(MeetingException::fromStoreFailure);
   }
 
   /** Opens a closed meeting again for corrections (chair of the meeting or of its series). */
@@ -469,7 +472,7 @@ public final class MeetingService implements AccessPolicy {
                     meetingId,
                     granted.record(),
                     by.orElse(granted.record().getOrDefault("chair", ""))))
-        .recover(MeetingService::unavailable);
+        .recover(MeetingException::fromStoreFailure);
   }
 
   // ---- access ----
@@ -496,29 +499,11 @@ public final class MeetingService implements AccessPolicy {
   }
 
   private Future<MeetingDocument.Snapshot> currentSnapshot(Map<String, String> record) {
-    return loadStored(record.get("documentId"))
-        .compose(stored -> onPool(() -> documents.current(stored.snapshot(), stored.changes())));
-  }
-
-  private Future<StoredDocument> loadStored(String documentId) {
     return stores
         .documents()
-        .load(documentId)
-        .compose(
-            found ->
-                found
-                    .map(Future::succeededFuture)
-                    .orElseGet(
-                        () ->
-                            Future.failedFuture(
-                                new MeetingException(
-                                    Kind.NOT_FOUND,
-                                    "unknown_document",
-                                    "the meeting's document is missing"))));
-  }
-
-  private <T> Future<T> onPool(Supplier<T> task) {
-    return work.run(task);
+        .loadExisting(record.get("documentId"))
+        .recover(MeetingException::fromStoreFailure)
+        .compose(stored -> work.run(() -> documents.current(stored.snapshot(), stored.changes())));
   }
 
   /**
@@ -546,24 +531,6 @@ public final class MeetingService implements AccessPolicy {
     } catch (IllegalArgumentException e) {
       throw MeetingException.invalid("invalid_meta", e.getMessage());
     }
-  }
-
-  static JsonObject metaJson(FrontMatter meta) {
-    return new JsonObject()
-        .put("updated", meta.updated())
-        .put(
-            "author",
-            new JsonObject()
-                .put("name", meta.author().name())
-                .put("uri", meta.author().uri())
-                .put("email", meta.author().email()))
-        .put("subject", meta.subject())
-        .put("permalink", meta.permalink())
-        .put("description", meta.description());
-  }
-
-  private static <T> Future<T> unavailable(Throwable failure) {
-    return Future.failedFuture(MeetingException.fromStore(failure));
   }
 
   /** Today in UTC, the default meeting date. */

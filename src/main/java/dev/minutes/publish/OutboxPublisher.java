@@ -1,6 +1,5 @@
 package dev.minutes.publish;
 
-import dev.minutes.render.FrontMatter;
 import dev.minutes.store.PublishOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -153,19 +152,7 @@ final class OutboxPublisher implements Publisher, PublishOperations {
    * bytes.
    */
   static String webhookBody(Publication publication) {
-    FrontMatter meta = publication.frontMatter();
-    JsonObject frontMatter =
-        new JsonObject()
-            .put("updated", meta.updated())
-            .put(
-                "author",
-                new JsonObject()
-                    .put("name", meta.author().name())
-                    .put("uri", meta.author().uri())
-                    .put("email", meta.author().email()))
-            .put("subject", meta.subject())
-            .put("permalink", meta.permalink())
-            .put("description", meta.description());
+    JsonObject frontMatter = new JsonObject(publication.frontMatter().fields());
     return new JsonObject()
         .put("type", "minutes.published")
         .put("timestamp", publication.closedAt())
@@ -173,7 +160,7 @@ final class OutboxPublisher implements Publisher, PublishOperations {
             "data",
             new JsonObject()
                 .put("meetingId", publication.meetingId())
-                .put("permalink", meta.permalink())
+                .put("permalink", publication.frontMatter().permalink())
                 .put("path", publication.fileName())
                 .put("revision", publication.revision())
                 .put("frontMatter", frontMatter)

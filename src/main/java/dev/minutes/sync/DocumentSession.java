@@ -141,17 +141,7 @@ public final class DocumentSession {
     Context context = vertx.getOrCreateContext();
     SerialLane lane = new SerialLane(pool.executor(), context);
     return store
-        .load(documentId)
-        .compose(
-            found ->
-                found
-                    .map(Future::succeededFuture)
-                    .orElseGet(
-                        () ->
-                            Future.failedFuture(
-                                new StoreException(
-                                    StoreException.Reason.UNKNOWN_DOCUMENT,
-                                    "no document " + documentId))))
+        .loadExisting(documentId)
         .compose(
             stored -> {
               DurableLog changeLog =
