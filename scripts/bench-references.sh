@@ -11,7 +11,9 @@
 # DURATION (measured typing per run, default 30s), WARMUP (default 15s), SERVERS (default
 # "ours repo-2.5.6 sync-server-0.2.8"), SCENARIOS (default: a10 a30 a50 a100 b25 b50 b100 c: aN = N typists in
 # meetings of 10, bN = N authors in one meeting, c = late joiner then cold start, each timed
-# with the Java load tool and with the browsers' client in Node).
+# with the Java load tool and with the browsers' client in Node), CLIENTS (typing scenarios: who types, default
+# "java" = the load tool's own replicas; "js" = Automerge 3.5 replicas in Node workers speaking the protocol as
+# the official client does, "repo" = the official Repo; several, e.g. "java js", run each in turn).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,6 +23,7 @@ DURATION="${DURATION:-30s}"
 WARMUP="${WARMUP:-15s}"
 SERVERS="${SERVERS:-ours repo-2.5.6 sync-server-0.2.8}"
 SCENARIOS="${SCENARIOS:-a10 a30 a50 a100 b25 b50 b100 c}"
+CLIENTS="${CLIENTS:-java}"
 JAR="$ROOT/target/minutes.jar"
 TOOL_JAR="$ROOT/target/minutes-loadtool.jar" # runs on the server jar's classes beside it
 PORT_OURS=18480
@@ -40,6 +43,9 @@ install_references() {
   cp "$ROOT/scripts/bench/repo-2.5.6-server.mjs" "$SCRATCH/repo-2.5.6/server.mjs"
   if [ ! -d "$ROOT/src/test/node/node_modules/@automerge/automerge-repo" ]; then
     (cd "$ROOT/src/test/node" && npm ci --no-audit --no-fund --silent)
+  fi
+  if [ "$CLIENTS" != java ] && [ ! -d "$ROOT/src/loadtool/node/node_modules/@automerge/automerge" ]; then
+    (cd "$ROOT/src/loadtool/node" && npm ci --no-audit --no-fund --silent)
   fi
   if [ ! -d "$SCRATCH/sync-server-0.2.8/node_modules/@automerge/automerge-repo-sync-server" ]; then
     mkdir -p "$SCRATCH/sync-server-0.2.8"
@@ -115,15 +121,19 @@ load_tool() {
     --server-pid "$SERVER_PIDS" "$@" 2> >(grep -v ' INFO ' >&2)
 }
 
-# run_typing NAME SCENARIO TYPISTS MEETING_SIZE
+# run_typing NAME SCENARIO TYPISTS MEETING_SIZE CLIENTS: the result is NAME-SCENARIO.json for the Java
+# typists, NAME-SCENARIO-js.json / -repo.json for the JavaScript ones (src/loadtool/node, npm ci once).
 run_typing() {
-  local name=$1 scenario=$2 typists=$3 size=$4
-  local data="$SCRATCH/data/$name-$scenario"
+  local name=$1 scenario=$2 typists=$3 size=$4 clients=$5
+  local key="$scenario"
+  [ "$clients" = java ] || key="$scenario-$clients"
+  local data="$SCRATCH/data/$name-$key"
   rm -rf "$data"
   start_server "$name" "$data"
-  echo "== $name $scenario: $typists typists, meetings of $size" >&2
-  load_tool --label "$name" --typists "$typists" --meeting-size "$size" --rate 5 --duration "$DURATION" \
-    --warmup "$WARMUP" --drain 10s --json "$OUT/$name-$scenario.json" >&2 || echo "run failed: $name $scenario" >&2
+  echo "== $name $key: $typists typists ($clients), meetings of $size" >&2
+  load_tool --label "$name" --clients "$clients" --typists "$typists" --meeting-size "$size" --rate 5 \
+    --duration "$DURATION" --warmup "$WARMUP" --drain 10s --json "$OUT/$name-$key.json" >&2 ||
+    echo "run failed: $name $key" >&2
   stop_server
 }
 
@@ -164,8 +174,8 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load be
 for scenario in $SCENARIOS; do
   for name in $SERVERS; do
     case "$scenario" in
-      a*) run_typing "$name" "$scenario" "${scenario#a}" 10 ;;
-      b*) run_typing "$name" "$scenario" "${scenario#b}" "${scenario#b}" ;;
+      a*) for clients in $CLIENTS; do run_typing "$name" "$scenario" "${scenario#a}" 10 "$clients"; done ;;
+      b*) for clients in $CLIENTS; do run_typing "$name" "$scenario" "${scenario#b}" "${scenario#b}" "$clients"; done ;;
       c) run_join "$name" ;;
     esac
   done

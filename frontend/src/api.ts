@@ -1,4 +1,14 @@
-import type { CloseResult, CreateMeetingRequest, MeetingCreated, MeetingInfo } from "./types.js"
+import type {
+  CallCreated,
+  CloseResult,
+  CreateMeetingRequest,
+  CreateSeriesRequest,
+  MeetingCreated,
+  MeetingInfo,
+  ReopenResult,
+  SeriesCreated,
+  SeriesInfo,
+} from "./types.js"
 
 /** A refusal or failure of the HTTP API, with a sentence a person understands. */
 export class ApiError extends Error {
@@ -52,9 +62,43 @@ export class MinutesApi {
     return response.text()
   }
 
+  /** The meeting as a file (GET export, contract §3): its bytes and the name the server gives it. */
+  async exportMeeting(id: string, token: string, format: ExportFormat): Promise<ExportedFile> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/export?format=${format}`, {
+      token,
+      accept: "*/*",
+    })
+    return { blob: await response.blob(), fileName: attachmentName(response, format) }
+  }
+
   async close(id: string, token: string): Promise<CloseResult> {
     const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/close`, { method: "POST", token })
     return (await response.json()) as CloseResult
+  }
+
+  async reopen(id: string, token: string): Promise<ReopenResult> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/reopen`, { method: "POST", token })
+    return (await response.json()) as ReopenResult
+  }
+
+  async createSeries(request: CreateSeriesRequest, creationToken: string | null): Promise<SeriesCreated> {
+    const response = await this.#send("/api/series", { method: "POST", json: request, token: creationToken })
+    return (await response.json()) as SeriesCreated
+  }
+
+  async series(id: string, token: string): Promise<SeriesInfo> {
+    const response = await this.#send(`/api/series/${encodeURIComponent(id)}`, { token })
+    return (await response.json()) as SeriesInfo
+  }
+
+  /** Starts the series' next call; `date` overrides the one the server would take. */
+  async startCall(seriesId: string, token: string, date: string | null): Promise<CallCreated> {
+    const response = await this.#send(`/api/series/${encodeURIComponent(seriesId)}/meetings`, {
+      method: "POST",
+      token,
+      json: date ? { date } : {},
+    })
+    return (await response.json()) as CallCreated
   }
 
   async #send(path: string, options: RequestOptions): Promise<Response> {
@@ -79,6 +123,20 @@ export class MinutesApi {
     if (!response.ok) throw await errorFrom(response)
     return response
   }
+}
+
+export type ExportFormat = "md" | "json" | "automerge"
+
+export interface ExportedFile {
+  readonly blob: Blob
+  readonly fileName: string
+}
+
+/** The file name of a `Content-Disposition: attachment` answer, if it is a plain one. */
+function attachmentName(response: Response, format: ExportFormat): string {
+  const header = response.headers.get("Content-Disposition") ?? ""
+  const match = /filename="([0-9A-Za-z][0-9A-Za-z._-]*)"/.exec(header)
+  return match?.[1] ?? `minutes.${format}`
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {

@@ -3,7 +3,7 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
 import { markdown } from "@codemirror/lang-markdown"
 import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
-import { Compartment, EditorState } from "@codemirror/state"
+import { Compartment, EditorState, type Extension } from "@codemirror/state"
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
 import { actionItemEditing, convertToChecklist, insertActionItem, toggleActionItem } from "./actionItemCommands.js"
 import { replaceAllTransaction } from "./binding/amToCodemirror.js"
@@ -78,15 +78,16 @@ export class MinutesEditor {
    * Binds the editor to the document's `body`: it shows the document's text from now on (changing
    * only what differs from the text shown so far) and writes this person's edits into it. A person
    * who clicked into the text before gets the keyboard there, so they can type at once.
+   * `extensions` add behaviour that needs the document (e.g. authorship colours).
    */
-  attach(handle: DocHandle<MinutesDoc>, readOnly: boolean): void {
+  attach(handle: DocHandle<MinutesDoc>, readOnly: boolean, extensions: Extension[] = []): void {
     this.#attached = true
     const binding = textBinding(handle, ["body"])
     // Two steps: the text must match the document's before the binding starts watching the editor,
     // or the correction would be written back into the document as an edit.
     const catchUp = replaceAllTransaction(this.view.state, binding.text)
     if (catchUp) this.view.dispatch(catchUp)
-    this.view.dispatch({ effects: this.#binding.reconfigure(binding.extension) })
+    this.view.dispatch({ effects: this.#binding.reconfigure([binding.extension, extensions]) })
     this.setReadOnly(readOnly)
     if (this.#clickedBeforeAttached && !readOnly && !focusIsElsewhere(this.view)) this.view.focus()
   }

@@ -1,25 +1,32 @@
-/** Where this page is: the start page, or one meeting opened from a link carrying its token. */
+/**
+ * Where this page is: the start page, one meeting opened from a link carrying its token, or a
+ * series (its current call, or with `overview` its list of calls).
+ */
 export type PageRoute =
   | { readonly kind: "start" }
   | { readonly kind: "meeting"; readonly meetingId: string; readonly token: string }
+  | { readonly kind: "series"; readonly seriesId: string; readonly token: string; readonly overview: boolean }
   | { readonly kind: "bad-link"; readonly reason: string }
   | { readonly kind: "not-found" }
 
 const MEETING_PATH = /^\/m\/([^/]+)\/?$/
+const SERIES_PATH = /^\/s\/([^/]+)(\/calls)?\/?$/
 
 /**
- * Reads the route from the page address. Meeting links look like `/m/<id>#token=<token>`: the
- * token lives in the fragment so that it never reaches server or proxy logs.
+ * Reads the route from the page address. Meeting links look like `/m/<id>#token=<token>`, series
+ * links `/s/<id>#token=<token>` (and `/s/<id>/calls#token=…` for the list of calls): the token
+ * lives in the fragment so that it never reaches server or proxy logs.
  */
 export function routeOf(page: Pick<Location, "pathname" | "hash">): PageRoute {
   if (page.pathname === "/" || page.pathname === "/index.html") return { kind: "start" }
+  if (page.pathname.startsWith("/s/") || page.pathname === "/s") return seriesRouteOf(page)
   if (!page.pathname.startsWith("/m/") && page.pathname !== "/m") return { kind: "not-found" }
   const match = MEETING_PATH.exec(page.pathname)
   const meetingId = match?.[1] ? safeDecode(match[1]) : ""
   if (!meetingId) {
     return { kind: "bad-link", reason: "This link does not name a meeting. Check that you copied the whole link." }
   }
-  const token = new URLSearchParams(page.hash.replace(/^#/, "")).get("token")?.trim() ?? ""
+  const token = tokenOf(page.hash)
   if (!token) {
     return {
       kind: "bad-link",
@@ -27,6 +34,36 @@ export function routeOf(page: Pick<Location, "pathname" | "hash">): PageRoute {
     }
   }
   return { kind: "meeting", meetingId, token }
+}
+
+function seriesRouteOf(page: Pick<Location, "pathname" | "hash">): PageRoute {
+  const match = SERIES_PATH.exec(page.pathname)
+  const seriesId = match?.[1] ? safeDecode(match[1]) : ""
+  if (!seriesId) {
+    return { kind: "bad-link", reason: "This link does not name a series. Check that you copied the whole link." }
+  }
+  const token = tokenOf(page.hash)
+  if (!token) {
+    return {
+      kind: "bad-link",
+      reason: "This link has no access token: its end (after #token=) is missing. Copy the whole link again.",
+    }
+  }
+  return { kind: "series", seriesId, token, overview: match?.[2] !== undefined }
+}
+
+function tokenOf(hash: string): string {
+  return new URLSearchParams(hash.replace(/^#/, "")).get("token")?.trim() ?? ""
+}
+
+/** A page link of a series holding `token`: its current call, or with `overview` its list of calls. */
+export function seriesLink(seriesId: string, token: string, overview: boolean): string {
+  return `/s/${encodeURIComponent(seriesId)}${overview ? "/calls" : ""}#token=${encodeURIComponent(token)}`
+}
+
+/** A page link of one meeting with `token` (a meeting's own, or its series'). */
+export function meetingLink(meetingId: string, token: string): string {
+  return `/m/${encodeURIComponent(meetingId)}#token=${encodeURIComponent(token)}`
 }
 
 /** Accepts a meeting id or any meeting link, as people paste either into "previous meeting". */

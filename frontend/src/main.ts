@@ -4,6 +4,7 @@ import { automergeReady } from "./automergeWasm.js"
 import { routeOf } from "./links.js"
 import { MeetingPage } from "./meeting.js"
 import { registerServiceWorker } from "./offline/serviceWorker.js"
+import { SeriesPage } from "./seriesPage.js"
 import { StartPage } from "./startPage.js"
 import { showProblemPage } from "./ui/problemPage.js"
 
@@ -23,6 +24,9 @@ switch (route.kind) {
     automergeReady().catch(() => undefined)
     void new MeetingPage(root, route, api).start()
     break
+  case "series":
+    void new SeriesPage(root, route, api).start()
+    break
   case "bad-link":
     showProblemPage(root, { title: "This link does not work.", detail: route.reason })
     break
@@ -30,7 +34,7 @@ switch (route.kind) {
     showProblemPage(root, {
       title: "There is no page here.",
       detail:
-        "Nothing in minutes lives at this address. Meeting links look like /m/…#token=…: check that you copied the whole link.",
+        "Nothing in minutes lives at this address. Meeting links look like /m/…#token=… and series links /s/…#token=…: check that you copied the whole link.",
     })
     break
 }

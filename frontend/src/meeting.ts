@@ -7,7 +7,9 @@ import { detailsOf, writeMeta } from "./details/metaWrite.js"
 import { MinutesEditor } from "./editor.js"
 import { personId, rememberName, storedName, UNNAMED } from "./identity.js"
 import { cachedMeeting, cacheMeeting } from "./meetingCache.js"
+import { NameRecord } from "./people.js"
 import { MeetingPresence } from "./presence.js"
+import { RecordTools } from "./record/recordTools.js"
 import { caretCursor, caretPosition, type RemoteCursor } from "./remoteCursors.js"
 import { createMeetingRepo, type MeetingRepo } from "./repo.js"
 import { sizeLimitOf } from "./sync/refusals.js"
@@ -71,8 +73,12 @@ export class MeetingPage {
   #editor: MinutesEditor | null = null
   #status: SyncStatus | null = null
   #presence: MeetingPresence | null = null
+  /** Writes this page's name into the document's `people`; null while this page may not write. */
+  #names: NameRecord | null = null
   #lastSnapshot: SyncSnapshot | null = null
   #closed: ClosedFacts | null = null
+  /** The document's status at the last change seen: a change from closed to open is a reopening. */
+  #lastStatus = ""
   #derivedTimer: number | undefined
   #publishTimer: number | undefined
   #lostTimer: number | undefined
@@ -82,6 +88,8 @@ export class MeetingPage {
   readonly #preview = new MinutesPreview(() => this.#currentText())
   readonly #viewSwitch: ViewModeSwitch
   #view: ViewMode = storedViewMode()
+  /** Who wrote what, the timeline and what changed since the last visit. */
+  readonly #record: RecordTools
 
   constructor(root: HTMLElement, route: MeetingRoute, api: MinutesApi) {
     this.#root = root
@@ -98,7 +106,11 @@ export class MeetingPage {
       }
     })
     this.#viewSwitch = new ViewModeSwitch(this.#view, (mode) => this.#showView(mode))
+    this.#record = new RecordTools(route.meetingId, (format) =>
+      this.#api.exportMeeting(route.meetingId, route.token, format),
+    )
     this.#layout = new MeetingLayout(root, {
+      record: this.#record.bar.element,
       indicator: this.#indicator.element,
       announcer: this.#indicator.announcer,
       people: this.#people.element,
@@ -110,6 +122,7 @@ export class MeetingPage {
       viewSwitch: this.#viewSwitch.element,
     })
     this.#showView(this.#view)
+    this.#record.onExportFailure = (message) => this.#layout.banner.show("The download failed.", message)
   }
 
   async start(): Promise<void> {
@@ -229,11 +242,12 @@ export class MeetingPage {
 
   #openEditor(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role): void {
     const doc = handle.doc()
+    this.#lastStatus = readMetaString(doc.status)
     const closedAtStart = readMetaString(doc.status) === "closed" || this.#info?.status === "closed"
     const readOnly = role === "viewer" || closedAtStart
     const editor = this.#editor ?? this.#createEditor(typeof doc.body === "string" ? doc.body : "", readOnly)
     this.#editor = editor
-    editor.attach(handle, readOnly)
+    editor.attach(handle, readOnly, [this.#record.editorExtension(handle)])
     this.#layout.editorReady()
     performance.mark("minutes:editor-ready")
     this.#preview.changed()
@@ -248,9 +262,17 @@ export class MeetingPage {
     })
     meetingRepo.socket.on("peer-candidate", () => this.#presence?.reannounce())
 
+    if (!readOnly) this.#names = new NameRecord(handle)
     this.#startPresence(meetingRepo, handle, role, !closedAtStart)
     if (role === "chair") this.#layout.showChairControls(this.#detailsForm.element, () => this.#askToClose())
 
+    this.#record.attach({
+      handle,
+      editor,
+      present: () => this.#presence?.people() ?? [],
+      selfName: () => storedName(),
+      showTimeline: (timeline) => this.#layout.showHistory(timeline),
+    })
     handle.on("change", () => this.#documentChanged())
     this.#refreshDerived()
     if (closedAtStart) this.#enterClosed(closedFactsOf(doc) ?? closedFactsFromInfo(this.#info))
@@ -297,9 +319,11 @@ export class MeetingPage {
       onName: (newName) => {
         rememberName(newName)
         presence.setName(newName)
+        this.#names?.record(newName)
       },
     })
     this.#layout.showNamePrompt(prompt.element)
+    if (chosen !== null) this.#names?.record(chosen)
     presence.onChange(() => this.#presenceChanged())
     presence.start()
     presence.followPage(window)
@@ -320,6 +344,7 @@ export class MeetingPage {
     if (!presence || !editor || !handle) return
     const people = presence.people()
     this.#people.show(people)
+    this.#record.presenceChanged()
     const doc = handle.doc()
     const state = editor.view.state
     const cursors: RemoteCursor[] = []
@@ -350,9 +375,13 @@ export class MeetingPage {
     this.#preview.changed()
     // Closing must show within a second everywhere: check it on every change, not debounced.
     const doc = this.#handle?.doc()
-    if (doc && readMetaString(doc.status) === "closed" && this.#closed === null) {
+    const status = doc ? readMetaString(doc.status) : ""
+    if (doc && status === "closed" && this.#closed === null) {
       this.#enterClosed(closedFactsOf(doc))
     }
+    // The chair reopened the meeting for corrections: the page starts over, editable again.
+    if (status === "open" && this.#lastStatus === "closed" && this.#closed !== null) window.location.reload()
+    if (status) this.#lastStatus = status
     if (this.#derivedTimer !== undefined) return
     this.#derivedTimer = window.setTimeout(() => {
       this.#derivedTimer = undefined
@@ -365,6 +394,8 @@ export class MeetingPage {
     if (!handle) return
     const doc = handle.doc()
     const text = this.#currentText()
+    this.#names?.ensure()
+    this.#record.documentChanged()
     this.#outline.show(parseOutline(text))
     this.#actionItems.show(parseActionItems(text))
     const details = detailsOf(doc)
@@ -409,6 +440,7 @@ export class MeetingPage {
       return
     }
     this.#closed = facts ?? { by: "", at: "", heads: [] }
+    this.#names = null
     const handle = this.#handle
     this.#editor?.setReadOnly(true)
     this.#status?.setClosed(true)

@@ -42,12 +42,19 @@ export interface ColorClaim {
 }
 
 /**
+ * Palette indexes that look alike side by side (blue and indigo, teal and cyan...): in the
+ * authorship colours they would pass for one person. Seven families of the twelve colours.
+ */
+export const COLOR_FAMILIES: readonly (readonly number[])[] = [[0, 4], [1, 8], [2], [3, 7], [5, 11], [6, 9], [10]]
+
+/**
  * The colour of each person present, computed the same way on every page from what presence
  * tells them all. In order of joining (earliest first, ties by id) each person takes their own
  * preferred colour (a hash of their id, so usually the same one in every meeting) or, if someone
- * earlier has it, the next free one. Someone joining never changes the colours of those already
- * here; up to PALETTE_SIZE people all differ. A person with two pages counts once, from the
- * earlier page.
+ * earlier has it or one like it (COLOR_FAMILIES), the next one free of both; once every family is
+ * in use, the next free one. Someone joining never changes the colours of those already here; up
+ * to seven people look clearly different, up to PALETTE_SIZE all differ. A person with two pages
+ * counts once, from the earlier page.
  */
 export function assignColors(claims: readonly ColorClaim[]): Map<string, number> {
   const since = new Map<string, number>()
@@ -56,19 +63,26 @@ export function assignColors(claims: readonly ColorClaim[]): Map<string, number>
   const taken = new Set<number>()
   const colors = new Map<string, number>()
   for (const [id] of order) {
-    const preferred = preferredColor(id)
-    let color = preferred
-    for (let step = 0; step < PALETTE_SIZE; step += 1) {
-      const candidate = (preferred + step) % PALETTE_SIZE
-      if (!taken.has(candidate)) {
-        color = candidate
-        break
-      }
-    }
+    const color = freeColor(preferredColor(id), taken)
     taken.add(color)
     colors.set(id, color)
   }
   return colors
+}
+
+/**
+ * From `preferred` on round the palette: the first colour not `taken` and unlike every taken one
+ * (COLOR_FAMILIES), else the first not taken, else `preferred`.
+ */
+export function freeColor(preferred: number, taken: ReadonlySet<number>): number {
+  const familyOf = (color: number) => COLOR_FAMILIES.findIndex((family) => family.includes(color))
+  const familiesTaken = new Set([...taken].map(familyOf))
+  const candidates = [...Array(PALETTE_SIZE).keys()].map((step) => (preferred + step) % PALETTE_SIZE)
+  return (
+    candidates.find((c) => !taken.has(c) && !familiesTaken.has(familyOf(c))) ??
+    candidates.find((c) => !taken.has(c)) ??
+    preferred
+  )
 }
 
 /** The colour of person `id` among the people present (who must include them). */

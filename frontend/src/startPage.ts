@@ -1,6 +1,6 @@
 import { ApiError, type MinutesApi } from "./api.js"
 import { meetingIdFrom } from "./links.js"
-import type { CreateMeetingRequest, MeetingCreated } from "./types.js"
+import type { CreateMeetingRequest, CreateSeriesRequest, MeetingCreated, SeriesCreated } from "./types.js"
 import { h, replaceChildren, uniqueId } from "./ui/dom.js"
 import { linksPanel } from "./ui/linksPanel.js"
 
@@ -48,7 +48,15 @@ export class StartPage {
         h("a", { class: "brand", href: "/" }, "minutes"),
         h("p", { class: "tagline" }, "Meeting minutes, written together"),
       ),
-      h("main", { class: "start", id: "main" }, this.#tokenField, this.#result, this.#createForm(), this.#importForm()),
+      h(
+        "main",
+        { class: "start", id: "main" },
+        this.#tokenField,
+        this.#result,
+        this.#createForm(),
+        this.#seriesForm(),
+        this.#importForm(),
+      ),
     )
   }
 
@@ -82,6 +90,11 @@ export class StartPage {
     previous.wrapper.hidden = true
     continues.addEventListener("change", () => {
       previous.wrapper.hidden = !continues.checked
+      // Following a meeting, what is left empty comes from it: the date its minutes give for the
+      // next call, its chair, attendees, agenda and subject pattern.
+      date.input.required = !continues.checked
+      chair.input.required = !continues.checked
+      if (continues.checked && date.input.value === today) date.input.value = ""
       if (continues.checked) previous.input.focus()
     })
     date.input.addEventListener("input", () => {
@@ -136,13 +149,85 @@ export class StartPage {
         agenda: lines(agenda.input.value),
       }
       const previousId = continues.checked ? meetingIdFrom(previous.input.value) : ""
-      if (previousId) request.previous = previousId
+      if (previousId) {
+        request.previous = previousId
+        followingOnly(request, {
+          date: date.input.value,
+          subject: subject.input.value.trim(),
+          chair: chairName,
+          author: authorName.input.value.trim(),
+        })
+      }
       void this.#submit(
         submit,
         error,
         "Creating…",
         () => this.#api.createMeeting(request, this.#token()),
         "Your meeting is ready",
+      )
+    })
+    return form
+  }
+
+  /** A weekly call: one set of links for every call (docs/series.md). */
+  #seriesForm(): HTMLElement {
+    const title = field("series-title", "Name", { type: "text", required: true, placeholder: "e.g. MirageOS call" })
+    const chair = field("series-chair", "Chair", { type: "text", autocomplete: "name", required: true })
+    const cadence = field(
+      "series-cadence",
+      "Every … days",
+      { type: "number", min: "1", max: "365", value: "7", required: true },
+      "When the minutes do not say when the next call is.",
+    )
+    const attendees = area("series-attendees", "Attendees", "One name per line. They are listed in every call.")
+    const agenda = area(
+      "series-agenda",
+      "Standing agenda",
+      "One item per line, after “Review previous notes” with the open action items.",
+    )
+    const subject = field(
+      "series-subject",
+      "Subject of each call",
+      { type: "text", placeholder: "Weekly Meeting: {date}" },
+      "{date} becomes the call's date.",
+    )
+    const error = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "series-error" })
+    const submit = h("button", { type: "submit", class: "button", "data-testid": "series-submit" }, "Create the series")
+    const form = h(
+      "form",
+      { class: "card", "aria-labelledby": "new-series-title" },
+      h("h2", { id: "new-series-title" }, "New series of calls"),
+      h(
+        "p",
+        { class: "panel-note" },
+        "A weekly call keeps one set of links: each opens the call in progress, or the list of past calls with their minutes and open action items.",
+      ),
+      h("div", { class: "grid-2" }, title.wrapper, chair.wrapper),
+      h("div", { class: "grid-2" }, attendees.wrapper, agenda.wrapper),
+      h("div", { class: "grid-2" }, cadence.wrapper, subject.wrapper),
+      error,
+      h("div", { class: "form-actions" }, submit),
+    )
+    form.addEventListener("submit", (event) => {
+      event.preventDefault()
+      const chairName = chair.input.value.trim()
+      const request: CreateSeriesRequest = {
+        title: title.input.value.trim(),
+        chair: chairName,
+        attendees: names(attendees.input.value),
+        agenda: lines(agenda.input.value),
+        cadenceDays: Number(cadence.input.value),
+        author: { name: chairName, uri: "", email: "" },
+      }
+      const subjectText = subject.input.value.trim()
+      if (subjectText) request.subject = subjectText
+      void this.#submit(
+        submit,
+        error,
+        "Creating…",
+        () => this.#api.createSeries(request, this.#token()),
+        "Your series is ready",
+        "series",
       )
     })
     return form
@@ -199,8 +284,9 @@ export class StartPage {
     button: HTMLButtonElement,
     error: HTMLElement,
     busyLabel: string,
-    action: () => Promise<MeetingCreated>,
+    action: () => Promise<MeetingCreated | SeriesCreated>,
     heading: string,
+    kind: "meeting" | "series" = "meeting",
   ): Promise<void> {
     const label = button.textContent
     button.disabled = true
@@ -208,7 +294,7 @@ export class StartPage {
     error.hidden = true
     try {
       const created = await action()
-      const panel = linksPanel(created, heading)
+      const panel = linksPanel(created, heading, kind)
       replaceChildren(this.#result, panel)
       panel.focus()
     } catch (failure) {
@@ -272,6 +358,22 @@ function area(name: string, label: string, note: string): Field<HTMLTextAreaElem
     input,
   )
   return { wrapper, input }
+}
+
+/**
+ * A meeting that follows another takes from it whatever the form leaves empty, so only what
+ * the person filled in is sent.
+ */
+function followingOnly(
+  request: CreateMeetingRequest,
+  filled: { date: string; subject: string; chair: string; author: string },
+): void {
+  if (!filled.date) delete request.date
+  if (!filled.subject) delete request.subject
+  if (!filled.chair) delete request.chair
+  if (!filled.author && !filled.chair) delete request.author
+  if (request.attendees?.length === 0) delete request.attendees
+  if (request.agenda?.length === 0) delete request.agenda
 }
 
 function showError(element: HTMLElement, message: string): void {

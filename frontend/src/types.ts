@@ -35,6 +35,8 @@ export interface MinutesDoc {
   body: string
   status?: MetaString
   closed?: ClosedInfo
+  /** Actor id (hex) → the name its person chose (contract §1); labels only. */
+  people?: Record<string, MetaString>
 }
 
 export type Role = "chair" | "editor" | "viewer"
@@ -81,10 +83,12 @@ export interface PublishTarget {
   deliveredAt: string | null
   /** Where the target put it, as the server knows it (a folder target: a path on the server). */
   location?: string | null
-  /** The file's path relative to the published folder (with MINUTES_PUBLISHED_URL set). */
+  /** The published file name (contract §5), e.g. `2026-12-09.md` or `2026-12-09-2.md`. */
   path?: string | null
-  /** Where the docs site shows the published minutes (with MINUTES_PUBLISHED_URL set). */
+  /** Where the docs site shows it, when the server knows (`MINUTES_PUBLISHED_URL`). */
   url?: string | null
+  /** 1 for the first close, one more for each correction. */
+  revision?: number
 }
 
 export interface ActionItemInfo {
@@ -110,6 +114,10 @@ export interface MeetingInfo {
   closed: null | { at?: string; by?: string; heads?: string[] }
   publish: PublishTarget[]
   actionItems?: ActionItemInfo[]
+  /** How many times the meeting was closed and published (0 before the first close). */
+  revision?: number
+  /** The series the meeting is a call of, if any. */
+  series?: string | null
   /** The minutes' text as the server stored it (the final text once closed); absent on older servers. */
   body?: string
 }
@@ -118,4 +126,80 @@ export interface MeetingInfo {
 export interface CloseResult {
   status: string
   closed: { at?: string; by?: string; heads?: string[] } | null
+}
+
+/** 201 answer of POST /api/series (docs/series.md). */
+export interface SeriesCreated {
+  id: string
+  tokens: MeetingTokens
+  links: MeetingLinks
+}
+
+export interface CreateSeriesRequest {
+  title?: string
+  chair?: string
+  attendees?: string[]
+  agenda?: string[]
+  cadenceDays?: number
+  subject?: string
+  description?: string
+  author?: { name: string; uri: string; email: string }
+}
+
+/** 201 answer of POST /api/series/{id}/meetings: a meeting, its series, its date and what the server decided. */
+export interface CallCreated extends MeetingCreated {
+  series: string
+  date: string
+  /** Sentences for people, e.g. why the date follows the cadence and not the previous minutes. */
+  notes: string[]
+}
+
+export interface PublishedCopy {
+  target: string
+  state: PublishState
+  path: string | null
+  url: string | null
+}
+
+export interface SeriesCall {
+  id: string
+  date: string
+  status: string
+  /** Open again after a close, for corrections. */
+  reopened: boolean
+  revision: number
+  subject: string
+  documentUrl: string
+  published: PublishedCopy[]
+  attendees: string[]
+  actions: { open: number; done: number }
+}
+
+export interface OpenAction {
+  owner: string
+  text: string
+  meeting: string
+  date: string
+}
+
+/** Answer of GET /api/series/{id}. */
+export interface SeriesInfo {
+  id: string
+  title: string
+  role: Role
+  chair: string
+  attendees: string[]
+  agenda: string[]
+  cadenceDays: number
+  /** The call in progress, or null. */
+  current: string | null
+  /** Newest first. */
+  meetings: SeriesCall[]
+  openActions: OpenAction[]
+}
+
+/** Answer of POST /api/meetings/{id}/reopen. */
+export interface ReopenResult {
+  status: string
+  revision: number
 }

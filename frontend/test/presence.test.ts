@@ -2,7 +2,7 @@ import assert from "node:assert/strict"
 import { readFileSync } from "node:fs"
 import { describe, it } from "node:test"
 import { next as A } from "@automerge/automerge"
-import { assignColors, type ColorClaim, colorIndex, PALETTE_SIZE } from "../src/presence.js"
+import { assignColors, COLOR_FAMILIES, type ColorClaim, colorIndex, PALETTE_SIZE } from "../src/presence.js"
 import { caretCursor, caretPosition } from "../src/remoteCursors.js"
 import { parseAttendees } from "../src/text/attendees.js"
 
@@ -16,6 +16,20 @@ describe("assignColors", () => {
       const colors = [...assignColors(people(count)).values()]
       assert.equal(new Set(colors).size, count, `${count} people, all different`)
       assert.ok(colors.every((color) => color >= 0 && color < PALETTE_SIZE))
+    }
+  })
+
+  it("gives up to seven people colours that do not look alike (one per family), whoever they are", () => {
+    assert.deepEqual(
+      COLOR_FAMILIES.flat().sort((a, b) => a - b),
+      [...Array(PALETTE_SIZE).keys()],
+    )
+    const family = (color: number) => COLOR_FAMILIES.findIndex((f) => f.includes(color))
+    for (let start = 0; start < 200; start += 7) {
+      for (let count = 2; count <= COLOR_FAMILIES.length; count += 1) {
+        const colors = [...assignColors(people(count, start)).values()]
+        assert.equal(new Set(colors.map(family)).size, count, `${count} people from person${start}: ${colors}`)
+      }
     }
   })
 

@@ -12,7 +12,7 @@ if (!dir) {
 }
 const results = {}
 for (const file of fs.readdirSync(dir)) {
-  const match = file.match(/^(.+)-(a\d+|b\d+|c|cjs|d|djs)\.json$/)
+  const match = file.match(/^(.+?)-(a\d+(?:-js|-repo)?|b\d+(?:-js|-repo)?|c|cjs|d|djs)\.json$/)
   if (!match) continue
   const [, server, scenario] = match
   results[scenario] ??= {}
@@ -20,7 +20,9 @@ for (const file of fs.readdirSync(dir)) {
 }
 const references = ["repo-2.5.6", "sync-server-0.2.8"]
 const joinOrder = { c: 2000, cjs: 2001, d: 3000, djs: 3001 }
-const order = s => joinOrder[s] ?? (s[0] === "a" ? 0 : 1000) + (parseInt(s.slice(1)) || 0)
+const clientOrder = { js: 0.1, repo: 0.2 }
+const order = s =>
+  joinOrder[s] ?? (s[0] === "a" ? 0 : 1000) + (parseInt(s.slice(1)) || 0) + (clientOrder[s.split("-")[1]] ?? 0)
 const mib = bytes => (bytes / 1048576).toFixed(0)
 const fmt = v =>
   v === undefined || v === null || Number.isNaN(v) ? "–"
@@ -40,7 +42,9 @@ const typing = [
   ["server peak RSS MiB", r => (r.serverPeakRssBytes ? Number(mib(r.serverPeakRssBytes)) : undefined)],
   ["undelivered", r => r.undeliveredAfterDrain],
   ["refusals+errors", r => r.errors],
+  ["server wake-ups per keystroke", r => r.serverWakeUpsPerKeystroke],
   ["load tool CPU %", r => r.loadToolCpuPercent],
+  ["machine CPU % (all cores: 100 × cores)", r => r.machineCpuPercent],
 ]
 const joining = [
   ["first join ms", r => r.firstJoinMs],
@@ -62,9 +66,10 @@ console.log(`|${header.map(() => "---").join("|")}|`)
 for (const scenario of Object.keys(results).sort((a, b) => order(a) - order(b))) {
   const byServer = results[scenario]
   const any = Object.values(byServer)[0]
+  const typists = any.clients && any.clients !== "java" ? `${any.typists} ${any.clients} typists` : `${any.typists} typists`
   const label =
-    scenario[0] === "a" ? `(a) ${any.typists} typists, meetings of 10`
-    : scenario[0] === "b" ? `(b) ${any.typists} authors, one meeting`
+    scenario[0] === "a" ? `(a) ${typists}, meetings of 10`
+    : scenario[0] === "b" ? `(b) ${typists}, one meeting`
     : title[scenario]
   const metrics = scenario[0] === "a" || scenario[0] === "b" ? typing : joining
   metrics.forEach(([name, get], i) => {

@@ -60,11 +60,10 @@ export class ActionItemsPanel {
 
   show(items: readonly ActionItem[]): void {
     const open = items.filter((item) => !item.done).length
-    this.#summary.textContent =
-      items.length === 0
-        ? "None yet. Write “- [ ] Owner: what to do”, or add one below."
-        : `${open} open, ${items.length - open} done.`
     const { select, toggle, convert, add } = this.handlers()
+    // Only those who can write are invited to add one; a viewer just reads that there are none.
+    const none = add === null ? "None yet." : "None yet. Write “- [ ] Owner: what to do”, or add one below."
+    this.#summary.textContent = items.length === 0 ? none : `${open} open, ${items.length - open} done.`
     this.#addArea.hidden = add === null
     replaceChildren(
       this.#list,

@@ -1,4 +1,4 @@
-import type { MeetingCreated } from "../types.js"
+import type { MeetingLinks } from "../types.js"
 import { copyButton } from "./copyButton.js"
 import { h } from "./dom.js"
 
@@ -13,14 +13,30 @@ const LINKS = [
   { key: "view", testId: "link-view", title: "View link", note: "Read only: for anyone who just follows along." },
 ] as const
 
-/** The three links of a new meeting, each with a copy button. */
-export function linksPanel(created: MeetingCreated, heading: string): HTMLElement {
+const SERIES_NOTES = {
+  chair: "For you: start each call, close it, reopen it for corrections. Keep it private.",
+  edit: "For attendees: it opens the call in progress, every week the same link.",
+  view: "Read only: the calls and their published minutes.",
+} as const
+
+/** The three links of a new meeting or series, each with a copy button. */
+export function linksPanel(
+  created: { readonly id: string; readonly links: MeetingLinks },
+  heading: string,
+  kind: "meeting" | "series" = "meeting",
+): HTMLElement {
   const items = LINKS.map((link) => {
     const url = created.links[link.key]
     return h(
       "li",
       { class: "link-row" },
-      h("div", { class: "link-head" }, h("strong", {}, link.title), " ", h("span", { class: "panel-note" }, link.note)),
+      h(
+        "div",
+        { class: "link-head" },
+        h("strong", {}, link.title),
+        " ",
+        h("span", { class: "panel-note" }, kind === "series" ? SERIES_NOTES[link.key] : link.note),
+      ),
       h(
         "div",
         { class: "link-line" },
@@ -46,7 +62,7 @@ export function linksPanel(created: MeetingCreated, heading: string): HTMLElemen
       h(
         "a",
         { class: "button button-primary", href: created.links.chair, "data-testid": "open-as-chair" },
-        "Open the meeting as chair",
+        kind === "series" ? "Open the series as chair" : "Open the meeting as chair",
       ),
     ),
   )

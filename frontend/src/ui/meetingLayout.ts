@@ -13,6 +13,8 @@ export interface MeetingParts {
   readonly closeDialog: HTMLDialogElement
   readonly preview: HTMLElement
   readonly viewSwitch: HTMLElement
+  /** The record's toolbar (authorship, history) above the editor. */
+  readonly record: HTMLElement
 }
 
 const ROLE_LABEL: Record<Role, string> = { chair: "Chair", editor: "Editor", viewer: "Viewer" }
@@ -34,6 +36,8 @@ export class MeetingLayout {
   readonly #chairPanel: HTMLElement
   readonly #loading: HTMLElement
   readonly #workspace: HTMLElement
+  readonly #panes: HTMLElement
+  readonly #historySlot: HTMLElement
 
   constructor(root: HTMLElement, parts: MeetingParts) {
     this.#subject = h("h1", { class: "meeting-subject", "data-testid": "meeting-subject" }, "Loading the meeting…")
@@ -47,6 +51,7 @@ export class MeetingLayout {
     this.editorHost = h("div", { class: "editor", id: "editor", "aria-busy": "true" }, this.#loading)
     this.#namePromptSlot = h("div", { class: "name-slot" })
     this.#chairPanel = h("section", { class: "panel chair", "aria-labelledby": "chair-title", hidden: true })
+    this.#historySlot = h("div", { class: "history-slot", hidden: true })
 
     const header = h(
       "header",
@@ -55,16 +60,18 @@ export class MeetingLayout {
       h("div", { class: "meeting-heading" }, this.#subject, this.#date, this.#description),
       h("div", { class: "topbar-status" }, this.#role, this.#readOnly, parts.indicator, parts.announcer),
     )
+    this.#panes = h(
+      "div",
+      { class: "panes" },
+      h("div", { class: "pane pane-editor" }, this.editorHost),
+      h("div", { class: "pane pane-preview" }, parts.preview),
+    )
     this.#workspace = h(
       "section",
       { class: "editor-pane", "aria-label": "Minutes", "data-view": "edit" },
-      h("div", { class: "pane-toolbar" }, parts.viewSwitch),
-      h(
-        "div",
-        { class: "panes" },
-        h("div", { class: "pane pane-editor" }, this.editorHost),
-        h("div", { class: "pane pane-preview" }, parts.preview),
-      ),
+      h("div", { class: "pane-toolbar" }, parts.record, parts.viewSwitch),
+      this.#panes,
+      this.#historySlot,
     )
     const main = h(
       "main",
@@ -117,6 +124,13 @@ export class MeetingLayout {
 
   showNamePrompt(prompt: HTMLElement): void {
     replaceChildren(this.#namePromptSlot, prompt)
+  }
+
+  /** Shows the history instead of the editor (which stays live underneath), or the editor again. */
+  showHistory(history: HTMLElement | null): void {
+    replaceChildren(this.#historySlot, history)
+    this.#historySlot.hidden = history === null
+    this.#panes.hidden = history !== null
   }
 
   /** The stored text shows, read-only, while the meeting's document loads. */

@@ -24,11 +24,14 @@
 //   waitReady {url, timeoutMs?}   -> {url, text, heads}                 a handle asked for earlier becomes ready
 //   randomUrl                     -> {url}                              a document that exists nowhere
 //   splice {index, delete, insert}-> {heads, length}                    A.splice(d, ["body"], …)
-//   type {text, at:"end"|i, perChange:1, intervalMs:0} -> {changes, heads, length}
+//   type {text, at:"end"|i, perChange:1, intervalMs:0, time?, secondsPerChange?} -> {changes, heads, length}
+//                                    time: the changes' timestamps (seconds) start there, secondsPerChange apart
+//                                    (as if typed over that span; default: the clock now)
 //   insertAfter {after?, text}    -> {found, heads, length}             inserts text right after the first
 //                                    occurrence of `after` (at the end without it), in one change
-//   deleteText {text}             -> {found, heads, length}             deletes the first occurrence, in one change
+//   deleteText {text, time?}      -> {found, heads, length}             deletes the first occurrence, in one change
 //   put {path:[..], value}        -> {heads}
+//   actor                         -> {actor}                            A.getActorId of the document
 //   text                          -> {text, heads}
 //   doc                           -> {doc, heads}                       whole document as plain JSON
 //   waitDoc {path:[..], equals, timeoutMs:10000} -> {value, doc, heads}  value at path (plain JSON) equals
@@ -238,7 +241,7 @@ function serverHasAll(doc, serverHeads, target) {
  * them one change each, following a cursor so that concurrent remote edits do not move the typing
  * position (as an editor would).
  */
-async function type(handle, text, at, perChange, intervalMs) {
+async function type(handle, text, at, perChange, intervalMs, clock) {
   const codePoints = Array.from(text)
   let position = at === "end" || at === undefined ? bodyText(handle.doc()).length : Number(at)
   let anchor = position > 0 ? A.getCursor(handle.doc(), ["body"], position - 1) : undefined
@@ -246,7 +249,8 @@ async function type(handle, text, at, perChange, intervalMs) {
   for (let i = 0; i < codePoints.length; i += perChange) {
     const chunk = codePoints.slice(i, i + perChange).join("")
     position = anchor === undefined ? 0 : A.getCursorPosition(handle.doc(), ["body"], anchor) + 1
-    handle.change(d => A.splice(d, ["body"], position, 0, chunk))
+    const options = clock ? { time: Math.floor(clock.time + changes * clock.secondsPerChange) } : undefined
+    handle.change(d => A.splice(d, ["body"], position, 0, chunk), options)
     changes++
     anchor = A.getCursor(handle.doc(), ["body"], position + chunk.length - 1)
     if (intervalMs > 0) await new Promise(resolve => setTimeout(resolve, intervalMs))
@@ -312,7 +316,8 @@ const commands = {
   /** Types `text` at `at` ("end" or an index), `perChange` characters per change, `intervalMs` apart. */
   async type(command) {
     const handle = handleFor(command)
-    const changes = await type(handle, command.text, command.at, command.perChange ?? 1, command.intervalMs ?? 0)
+    const clock = command.time === undefined ? null : { time: command.time, secondsPerChange: command.secondsPerChange ?? 0 }
+    const changes = await type(handle, command.text, command.at, command.perChange ?? 1, command.intervalMs ?? 0, clock)
     return { changes, heads: hexHeads(handle), length: bodyText(handle.doc()).length }
   },
 
@@ -339,11 +344,14 @@ const commands = {
   async deleteText(command) {
     const handle = handleFor(command)
     let found = false
-    handle.change(d => {
-      const index = bodyText(d).indexOf(command.text)
-      found = index >= 0
-      if (found) A.splice(d, ["body"], index, command.text.length)
-    })
+    handle.change(
+      d => {
+        const index = bodyText(d).indexOf(command.text)
+        found = index >= 0
+        if (found) A.splice(d, ["body"], index, command.text.length)
+      },
+      command.time === undefined ? undefined : { time: command.time },
+    )
     return { found, heads: hexHeads(handle), length: bodyText(handle.doc()).length }
   },
 
@@ -352,6 +360,11 @@ const commands = {
     const handle = handleFor(command)
     handle.change(d => setAtPath(d, command.path, command.value))
     return { heads: hexHeads(handle) }
+  },
+
+  /** The Automerge actor id (hex) this client's changes to the document carry. */
+  async actor(command) {
+    return { actor: A.getActorId(handleFor(command).doc()) }
   },
 
   async text(command) {

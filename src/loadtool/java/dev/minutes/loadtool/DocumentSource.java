@@ -31,13 +31,16 @@ final class DocumentSource {
     this.http = protocolOnly ? null : WebClient.create(vertx);
   }
 
-  /** A document to sync, with how to connect to it. */
-  record Target(String documentId, String token, boolean clientCreates) {}
+  /**
+   * A document to sync, with how to connect to it: the editor's token and the viewer's (null
+   * without a meetings API).
+   */
+  record Target(String documentId, String token, String viewerToken, boolean clientCreates) {}
 
   /** Creates a document through the node of client {@code client}. */
   Future<Target> create(String subject, int client) {
     if (protocolOnly) {
-      return Future.succeededFuture(new Target(DocumentIds.newId(), null, true));
+      return Future.succeededFuture(new Target(DocumentIds.newId(), null, null, true));
     }
     URI sync = node(client);
     return http.post(port(sync), sync.getHost(), "/api/meetings")
@@ -52,10 +55,12 @@ final class DocumentSource {
                         + response.bodyAsString());
               }
               JsonObject created = response.bodyAsJsonObject();
+              JsonObject tokens = created.getJsonObject("tokens");
               return Future.succeededFuture(
                   new Target(
                       created.getString("id"),
-                      created.getJsonObject("tokens").getString("editor"),
+                      tokens.getString("editor"),
+                      tokens.getString("viewer"),
                       false));
             });
   }
@@ -66,13 +71,29 @@ final class DocumentSource {
     String path =
         sync.getRawPath() == null || sync.getRawPath().isEmpty() ? "/" : sync.getRawPath();
     if (target.token() != null) {
-      path += "?token=" + URLEncoder.encode(target.token(), StandardCharsets.UTF_8);
+      path += "?token=" + encode(target.token());
     }
     return new WebSocketConnectOptions()
         .setHost(sync.getHost())
         .setPort(port(sync))
         .setURI(path)
         .setSsl("wss".equals(sync.getScheme()));
+  }
+
+  /**
+   * The WebSocket URL client number {@code client} opens: with the editor's token, or the viewer's
+   * when it only watches (servers without tokens get the plain URL).
+   */
+  String url(Target target, int client, boolean watcher) {
+    URI sync = node(client);
+    String token = watcher ? target.viewerToken() : target.token();
+    return token == null
+        ? sync.toString()
+        : sync + (sync.getRawQuery() == null ? "?" : "&") + "token=" + encode(token);
+  }
+
+  private static String encode(String token) {
+    return URLEncoder.encode(token, StandardCharsets.UTF_8);
   }
 
   private URI node(int client) {

@@ -107,7 +107,8 @@ final class JoinScenario {
       throw new UncheckedIOException(e);
     }
     DocumentSource.Target target =
-        new DocumentSource.Target(state.getString("documentId"), state.getString("token"), false);
+        new DocumentSource.Target(
+            state.getString("documentId"), state.getString("token"), null, false);
     ResourceMonitor monitor = new ResourceMonitor(vertx, options.serverPids());
     // The first fetch finds the document cold; the second shows the same server warm.
     return timeJoins(target, state.getString("heads"), 2, monitor)

@@ -27,7 +27,40 @@ record LoadOptions(
     Optional<Path> json,
     String label,
     int threads,
-    long seed) {
+    long seed,
+    Clients clients,
+    int watchers,
+    int workers,
+    Optional<Path> nodeDir) {
+
+  /**
+   * Who the typists are: this tool's own Java replicas, or JavaScript ones in Node worker processes
+   * (Automerge 3.5 speaking the protocol itself, or the official automerge-repo Repo).
+   */
+  enum Clients {
+    JAVA("java"),
+    JS("js"),
+    REPO("repo");
+
+    final String label;
+
+    Clients(String label) {
+      this.label = label;
+    }
+
+    boolean inNode() {
+      return this != JAVA;
+    }
+
+    static Clients of(String value) {
+      for (Clients clients : values()) {
+        if (clients.label.equals(value)) {
+          return clients;
+        }
+      }
+      throw new IllegalArgumentException("--clients must be java, js or repo, not " + value);
+    }
+  }
 
   static final String USAGE =
       """
@@ -54,6 +87,14 @@ record LoadOptions(
         --label NAME          name of the server in the report (default: the URL)
         --threads N           event loops of the load tool (default 2)
         --seed N              random seed (default 1)
+        --clients java|js|repo  typing: who the typists are (default java, this tool's replicas): js =
+                              Automerge 3.5 replicas that speak the protocol as a browser's client does and
+                              send each keystroke at once; repo = the official automerge-repo 2.5.6 Repo
+                              (it throttles its sends to one per 100 ms); both run in Node worker processes
+        --watchers N          js/repo: clients per meeting that only watch (viewer links on this server), on
+                              top of the typists; the report counts deliveries to them too (default 0)
+        --workers N           js/repo: Node worker processes (default: one per 10 clients, at most 8)
+        --node-dir DIR        js/repo: the worker's Node project (default src/loadtool/node beside target/)
       """;
 
   static LoadOptions parse(String[] args) {
@@ -75,6 +116,10 @@ record LoadOptions(
     String label = null;
     int threads = 2;
     long seed = 1;
+    Clients clients = Clients.JAVA;
+    int watchers = 0;
+    int workers = 0;
+    Optional<Path> nodeDir = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -115,6 +160,10 @@ record LoadOptions(
             case "--label" -> label = value;
             case "--threads" -> threads = positive(arg, value);
             case "--seed" -> seed = Long.parseLong(value);
+            case "--clients" -> clients = Clients.of(value);
+            case "--watchers" -> watchers = Integer.parseInt(value);
+            case "--workers" -> workers = positive(arg, value);
+            case "--node-dir" -> nodeDir = Optional.of(Path.of(value));
             default -> throw new IllegalArgumentException("unknown option " + arg);
           }
         }
@@ -132,6 +181,15 @@ record LoadOptions(
     }
     if (!scenario.equals("typing") && state.isEmpty() && scenario.equals("fetch")) {
       throw new IllegalArgumentException("fetch needs --state");
+    }
+    if (watchers < 0) {
+      throw new IllegalArgumentException("--watchers must not be negative");
+    }
+    if (!clients.inNode() && watchers > 0) {
+      throw new IllegalArgumentException("--watchers needs --clients js or repo");
+    }
+    if (clients.inNode() && !scenario.equals("typing")) {
+      throw new IllegalArgumentException("--clients js and repo only type (scenario typing)");
     }
     pids.removeIf(String::isBlank);
     return new LoadOptions(
@@ -153,7 +211,11 @@ record LoadOptions(
         json,
         label == null ? server.toString() : label,
         threads,
-        seed);
+        seed,
+        clients,
+        watchers,
+        workers,
+        nodeDir);
   }
 
   private static int positive(String option, String value) {

@@ -52,12 +52,7 @@ public final class LoadTool {
     DocumentSource documents = new DocumentSource(vertx, options.servers(), options.protocolOnly());
     int exit = 0;
     try {
-      Future<JsonObject> run =
-          switch (options.scenario()) {
-            case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
-            case "fetch" -> new JoinScenario(vertx, options, client, documents).fetch();
-            default -> new TypingScenario(vertx, options, client, documents).run();
-          };
+      Future<JsonObject> run = run(vertx, options, client, documents);
       long bound =
           options.warmup().plus(options.duration()).plus(options.drain()).toSeconds() + 300;
       JsonObject result =
@@ -74,5 +69,18 @@ public final class LoadTool {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     System.exit(exit);
+  }
+
+  /** The scenario the options name, with the typists they name. */
+  static Future<JsonObject> run(
+      Vertx vertx, LoadOptions options, WebSocketClient client, DocumentSource documents) {
+    return switch (options.scenario()) {
+      case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
+      case "fetch" -> new JoinScenario(vertx, options, client, documents).fetch();
+      default ->
+          options.clients().inNode()
+              ? new JsTypingScenario(vertx, options, documents).run()
+              : new TypingScenario(vertx, options, client, documents).run();
+    };
   }
 }

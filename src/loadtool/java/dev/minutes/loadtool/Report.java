@@ -25,6 +25,17 @@ final class Report {
               + ", "
               + r.getDouble("rate")
               + " keystrokes/s each");
+      if (r.containsKey("workers")) {
+        row(
+            out,
+            "clients",
+            r.getString("clients")
+                + " in "
+                + r.getInteger("workers")
+                + " Node workers, "
+                + r.getInteger("watchers")
+                + " watcher(s) per meeting");
+      }
       row(
           out,
           "measured",
@@ -96,6 +107,30 @@ final class Report {
         out,
         "load tool CPU",
         String.format("%.1f %% of one core", r.getDouble("loadToolCpuPercent")));
+    if (r.containsKey("machineCpuPercent")) {
+      row(
+          out,
+          "machine CPU",
+          String.format(
+              "%.1f %% of %d cores' %d %% (server, tool and everything else)",
+              r.getDouble("machineCpuPercent"),
+              r.getInteger("machineCores"),
+              100 * r.getInteger("machineCores")));
+    }
+    if (r.containsKey("toolProcesses")) {
+      row(
+          out,
+          "  tool processes",
+          String.format("this JVM %.1f %%; ", r.getDouble("loadToolOwnCpuPercent"))
+              + workers(r.getJsonArray("toolProcesses")));
+      if (r.getBoolean("toolSaturated", false)) {
+        row(
+            out,
+            "  WARNING",
+            "a Node worker's main thread was near a whole core: the tool, not the server, may have"
+                + " limited this run (more --workers)");
+      }
+    }
     JsonObject wire = r.getJsonObject("wire");
     row(
         out,
@@ -115,6 +150,9 @@ final class Report {
             + " unavailable, "
             + wire.getLong("socketErrors")
             + " socket errors");
+    if (!"java".equals(r.getString("clients", "java"))) {
+      return out.toString();
+    }
     row(
         out,
         "typists' sync",
@@ -143,6 +181,20 @@ final class Report {
                   group.getDouble("wakeUpsPerSecond")));
     }
     return out.length() == 0 ? "-" : out.toString();
+  }
+
+  /** Each Node worker: "CPU % (main thread %)". */
+  private static String workers(JsonArray processes) {
+    StringBuilder out = new StringBuilder("workers");
+    for (int i = 0; i < processes.size(); i++) {
+      JsonObject p = processes.getJsonObject(i);
+      out.append(i == 0 ? " " : ", ")
+          .append(
+              String.format(
+                  "%.1f %% (main %.1f %%)",
+                  p.getDouble("cpuPercent"), p.getDouble("mainThreadCpuPercent")));
+    }
+    return out.toString();
   }
 
   private static void row(StringBuilder out, String name, String value) {

@@ -3,7 +3,10 @@ package dev.minutes.loadtool;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +30,16 @@ final class ResourceMonitor {
   private final List<Map<String, ProcessStats.ThreadSample>> threadsAtEnd = new ArrayList<>();
   private double selfCpuAtStart;
   private double selfCpuAtEnd;
+
+  /** The tool's other processes (Node workers): CPU in all, and of the main thread that runs JS. */
+  private final List<ProcessStats> helpers = new ArrayList<>();
+
+  private final Map<String, double[]> helperCpu = new TreeMap<>();
+
+  /** The whole machine's busy and total CPU ticks (/proc/stat) at the window's start and end. */
+  private long[] machineAtStart = new long[2];
+
+  private long[] machineAtEnd = new long[2];
   private long windowStart;
   private long windowEnd;
   private final long timer;
@@ -52,6 +65,10 @@ final class ResourceMonitor {
       threadsAtStart.add(threads(servers.get(i)));
     }
     selfCpuAtStart = self.cpuSeconds();
+    machineAtStart = machineTicks();
+    for (ProcessStats helper : helpers) {
+      helperCpu.put(helper.pid(), new double[] {cpu(helper), mainThreadCpu(helper), 0, 0});
+    }
   }
 
   synchronized void endWindow() {
@@ -62,6 +79,45 @@ final class ResourceMonitor {
       threadsAtEnd.add(threads(servers.get(i)));
     }
     selfCpuAtEnd = self.cpuSeconds();
+    machineAtEnd = machineTicks();
+    for (ProcessStats helper : helpers) {
+      double[] times = helperCpu.get(helper.pid());
+      if (times != null) {
+        times[2] = cpu(helper);
+        times[3] = mainThreadCpu(helper);
+      }
+    }
+  }
+
+  /** Processes of the tool besides this one, measured like it (before the window starts). */
+  synchronized void addToolProcesses(List<String> pids) {
+    pids.forEach(pid -> helpers.add(new ProcessStats(pid)));
+  }
+
+  /**
+   * Each helper process' CPU over the window, and its main thread's: a Node process runs its
+   * clients on that one thread, so one near 100 % of a core is saturated.
+   */
+  synchronized JsonArray toolProcesses() {
+    JsonArray out = new JsonArray();
+    helperCpu.forEach(
+        (pid, t) ->
+            out.add(
+                new JsonObject()
+                    .put("pid", pid)
+                    .put("cpuPercent", round(100 * (t[2] - t[0]) / windowSeconds()))
+                    .put("mainThreadCpuPercent", round(100 * (t[3] - t[1]) / windowSeconds()))));
+    return out;
+  }
+
+  private static double mainThreadCpu(ProcessStats process) {
+    try {
+      ProcessStats.ThreadSample main =
+          process.alive() ? process.threads().get(process.pid()) : null;
+      return main == null ? 0 : main.times().cpuSeconds();
+    } catch (UncheckedIOException exited) {
+      return 0;
+    }
   }
 
   void stop() {
@@ -82,7 +138,47 @@ final class ResourceMonitor {
     return 100 * total / windowSeconds();
   }
 
+  /** This process and its helpers together. */
   synchronized double loadToolCpuPercent() {
+    double total = selfCpuAtEnd - selfCpuAtStart;
+    for (double[] t : helperCpu.values()) {
+      total += t[2] - t[0];
+    }
+    return 100 * total / windowSeconds();
+  }
+
+  /**
+   * The whole machine's CPU over the window, in percent of one core (at most cores × 100): near
+   * that limit the server and the tool waited for each other and for whatever else ran, whatever
+   * each process' own figure says.
+   */
+  synchronized double machineCpuPercent() {
+    long total = machineAtEnd[1] - machineAtStart[1];
+    return total <= 0
+        ? 0
+        : 100.0
+            * Runtime.getRuntime().availableProcessors()
+            * (machineAtEnd[0] - machineAtStart[0])
+            / total;
+  }
+
+  /** Busy (all but idle and iowait) and total ticks from the first line of /proc/stat. */
+  private static long[] machineTicks() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < fields.length && i <= 8; i++) {
+        total += Long.parseLong(fields[i]);
+      }
+      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+      return new long[] {total - idle, total};
+    } catch (IOException | RuntimeException unreadable) {
+      return new long[2]; // not Linux: the report leaves the machine out
+    }
+  }
+
+  /** This process alone. */
+  synchronized double ownCpuPercent() {
     return 100 * (selfCpuAtEnd - selfCpuAtStart) / windowSeconds();
   }
 

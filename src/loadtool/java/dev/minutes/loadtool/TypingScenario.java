@@ -179,45 +179,17 @@ final class TypingScenario {
         expected += (long) typist.measuredKeystrokes() * (meeting.typists.size() - 1);
       }
     }
-    double serverCpu = monitor.serverCpuPercent();
-    JsonObject result =
-        new JsonObject()
-            .put("scenario", "typing")
-            .put("label", options.label())
-            .put("server", options.server().toString())
-            .put("typists", options.typists())
-            .put("meetingSize", options.meetingSize())
-            .put("meetings", meetings.size())
-            .put("rate", options.rate())
-            .put("measuredSeconds", ResourceMonitor.round(monitor.windowSeconds()))
-            .put("keystrokes", keystrokes)
-            .put("deliveriesExpected", expected)
-            .put("deliveriesMeasured", latency.count())
-            .put("undeliveredAfterDrain", undelivered)
-            .put(
-                "latencyMs",
-                new JsonObject()
-                    .put("p50", ResourceMonitor.round(latency.p50()))
-                    .put("p95", ResourceMonitor.round(latency.p95()))
-                    .put("p99", ResourceMonitor.round(latency.p99()))
-                    .put("max", ResourceMonitor.round(latency.max())))
-            .put("loadToolCpuPercent", ResourceMonitor.round(monitor.loadToolCpuPercent()))
-            .put("wire", wire.toJson())
-            .put("errors", wire.errors());
-    if (monitor.measuresServer()) {
-      result
-          .put("serverCpuPercent", ResourceMonitor.round(serverCpu))
-          .put("serverCpuPerTypistPercent", ResourceMonitor.round(serverCpu / options.typists()))
-          .put("serverPeakRssBytes", monitor.serverPeakRss())
-          .put("serverRssBeforeBytes", rssBefore)
-          .put("serverProcesses", monitor.perProcess())
-          .put(
-              "serverWakeUpsPerKeystroke",
-              keystrokes == 0
-                  ? 0
-                  : ResourceMonitor.round((double) monitor.serverWakeUps() / keystrokes));
-    }
-    return result;
+    return TypingResult.of(
+        options,
+        monitor,
+        meetings.size(),
+        keystrokes,
+        expected,
+        latency,
+        undelivered,
+        rssBefore,
+        wire.toJson(),
+        wire.errors());
   }
 
   private List<Typist> typists() {

@@ -1,6 +1,7 @@
 package dev.minutes.app;
 
 import dev.minutes.publish.PublishSettings;
+import dev.minutes.publish.PublishedUrl;
 import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
 import java.io.IOException;
@@ -108,6 +109,7 @@ public final class ConfigLoader {
     d.put("MINUTES_PUBLISH_RETRY_MAX_MS", "3600000");
     d.put("MINUTES_PUBLISH_GIVE_UP_MS", String.valueOf(Duration.ofDays(3).toMillis()));
     d.put("MINUTES_WEBHOOK_TIMEOUT_MS", "10000");
+    d.put("MINUTES_PUBLISHED_URL", "");
     d.put("MINUTES_CONFIG_FILE", "");
     return Collections.unmodifiableMap(d);
   }
@@ -194,7 +196,16 @@ public final class ConfigLoader {
             millis("MINUTES_PUBLISH_RETRY_INITIAL_MS"),
             millis("MINUTES_PUBLISH_RETRY_MAX_MS"),
             millis("MINUTES_PUBLISH_GIVE_UP_MS")),
-        millis("MINUTES_WEBHOOK_TIMEOUT_MS"));
+        millis("MINUTES_WEBHOOK_TIMEOUT_MS"),
+        optional("MINUTES_PUBLISHED_URL").map(ConfigLoader::publishedUrl));
+  }
+
+  private static String publishedUrl(String template) {
+    try {
+      return PublishedUrl.of(template).toString();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("MINUTES_PUBLISHED_URL", e.getMessage());
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.minutes.app;
 
 import dev.minutes.publish.PublishSettings;
 import dev.minutes.publish.PublishSettings.RetrySchedule;
+import dev.minutes.publish.PublishedUrl;
 import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
 import java.net.URI;
@@ -55,6 +56,8 @@ import java.util.Optional;
  *     rotation)
  * @param publishRetry retry schedule of publish deliveries
  * @param webhookTimeout connect and response timeout of one webhook attempt
+ * @param publishedUrl where the docs site shows published minutes, a URL template with {@code
+ *     {permalink}} and {@code {path}} (checked by {@code PublishedUrl.of}); empty: no links
  */
 public record MinutesConfig(
     String httpHost,
@@ -87,12 +90,18 @@ public record MinutesConfig(
     Optional<URI> webhookUrl,
     List<String> webhookSecrets,
     RetrySchedule publishRetry,
-    Duration webhookTimeout) {
+    Duration webhookTimeout,
+    Optional<String> publishedUrl) {
 
   /** The publish module's part of the configuration. */
   public PublishSettings publishSettings() {
     return new PublishSettings(
-        publishFolder, webhookUrl, webhookSecrets, publishRetry, webhookTimeout);
+        publishFolder,
+        webhookUrl,
+        webhookSecrets,
+        publishRetry,
+        webhookTimeout,
+        publishedUrl.map(PublishedUrl::of));
   }
 
   /** True when no Redis is configured: the node starts its own Redis and runs alone. */

@@ -5,17 +5,22 @@ import dev.minutes.http.RequestDeadline;
 import dev.minutes.meeting.MeetingDocument;
 import dev.minutes.meeting.MeetingService;
 import dev.minutes.publish.PublishModule;
+import dev.minutes.series.SeriesService;
 import dev.minutes.store.DocumentStore;
 import dev.minutes.store.DocumentWatch;
 import dev.minutes.store.MeetingRecords;
+import dev.minutes.store.PublicationNames;
 import dev.minutes.store.RedisChangeFeed;
 import dev.minutes.store.RedisConnection;
 import dev.minutes.store.RedisDocumentStore;
 import dev.minutes.store.RedisEphemeralBus;
 import dev.minutes.store.RedisTopology;
+import dev.minutes.store.ReopenNotices;
+import dev.minutes.store.SeriesRecords;
 import dev.minutes.store.StorageIdentity;
 import dev.minutes.sync.AutomergeObjects;
 import dev.minutes.sync.ConnectionLimits;
+import dev.minutes.sync.DocumentSession;
 import dev.minutes.sync.PeerConnection;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.PresenceAcrossNodes;
@@ -56,6 +61,7 @@ public final class MinutesNode {
   private RedisConnection redis;
   private RedisChangeFeed changeFeed;
   private RedisEphemeralBus ephemeralBus;
+  private ReopenNotices reopenNotices;
   private PresenceAcrossNodes otherNodes;
   private SessionPool pool;
   private SessionRegistry sessions;
@@ -130,13 +136,15 @@ public final class MinutesNode {
             DocumentWatch.all(List.of(changeFeed, ephemeralBus)));
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
-    MeetingRecords records = new MeetingRecords(redis);
     publish = PublishModule.create(vertx, config.publishSettings(), redis, registry);
+    reopenNotices = new ReopenNotices(redis);
+    SeriesRecords seriesRecords = new SeriesRecords(redis);
+    MeetingRecords meetingRecords = new MeetingRecords(redis);
     meetings =
         new MeetingService(
             vertx,
-            records,
-            store,
+            new MeetingService.MeetingStores(
+                meetingRecords, seriesRecords, new PublicationNames(redis), reopenNotices, store),
             sessions,
             pool,
             new MeetingDocument(natives),
@@ -154,12 +162,20 @@ public final class MinutesNode {
                     message ->
                         Optional.ofNullable(sessions.loaded(message.documentId()))
                             .ifPresent(session -> session.ephemeral(message, true))))
+        .compose(
+            v ->
+                reopenNotices.start(
+                    documentId ->
+                        Optional.ofNullable(sessions.loaded(documentId))
+                            .ifPresent(DocumentSession::markReopened)))
         .compose(v -> publish.start())
         .compose(
             v ->
                 listen(
                     new HttpApi.Parts(
                         meetings,
+                        new SeriesService(
+                            seriesRecords, meetingRecords, meetings, Clock.systemUTC()),
                         sessions,
                         directory,
                         identity,
@@ -261,6 +277,7 @@ public final class MinutesNode {
         .eventually(() -> publish == null ? Future.succeededFuture() : publish.stop())
         .eventually(() -> changeFeed == null ? Future.succeededFuture() : changeFeed.stop())
         .eventually(() -> ephemeralBus == null ? Future.succeededFuture() : ephemeralBus.stop())
+        .eventually(() -> reopenNotices == null ? Future.succeededFuture() : reopenNotices.stop())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
         .eventually(
             () ->

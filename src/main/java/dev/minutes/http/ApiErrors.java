@@ -22,6 +22,16 @@ final class ApiErrors {
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
     if (failure instanceof MeetingException e) {
+      if (e.getCause() != null) {
+        // The answer says only "unavailable"; the operator needs to know why.
+        log.warn(
+            "{} {} answered {} {}: {}",
+            ctx.request().method(),
+            ctx.normalizedPath(),
+            e.kind().status(),
+            e.code(),
+            e.getCause().getMessage());
+      }
       send(ctx, e.kind().status(), e.code(), e.getMessage());
     } else if (failure instanceof DecodeException) {
       send(ctx, 400, "malformed_json", "the body is not valid JSON");

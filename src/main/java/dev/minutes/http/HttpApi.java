@@ -2,6 +2,7 @@ package dev.minutes.http;
 
 import dev.minutes.meeting.MeetingService;
 import dev.minutes.publish.PublishOperations;
+import dev.minutes.series.SeriesService;
 import dev.minutes.sync.ConnectionLimits;
 import dev.minutes.sync.PeerDirectory;
 import dev.minutes.sync.ServerIdentity;
@@ -31,6 +32,7 @@ public final class HttpApi {
   /** Everything the router needs. */
   public record Parts(
       MeetingService meetings,
+      SeriesService series,
       SessionRegistry sessions,
       PeerDirectory directory,
       ServerIdentity identity,
@@ -61,6 +63,9 @@ public final class HttpApi {
         .mount(router);
     // Operator routes first: the meetings routes end with the catch-all 404 for /api/*.
     new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);
+    new SeriesRoutes(parts.series(), parts.createToken(), parts.publicUrl())
+        .mount(router, parts.maxHttpBodyBytes());
+    new ExportRoutes(parts.meetings()).mount(router);
     new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl())
         .mount(router, parts.maxHttpBodyBytes());
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
@@ -90,6 +95,7 @@ public final class HttpApi {
                     .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(parts.registry().scrape()));
     router.get("/m/*").handler(ctx -> ctx.reroute("/index.html"));
+    router.get("/s/*").handler(ctx -> ctx.reroute("/index.html"));
     PageRoutes.mount(router);
     return router;
   }

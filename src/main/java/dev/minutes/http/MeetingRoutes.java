@@ -7,6 +7,7 @@ import dev.minutes.meeting.MeetingService;
 import dev.minutes.meeting.Role;
 import dev.minutes.meeting.Tokens;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -40,6 +41,7 @@ final class MeetingRoutes {
     router.get("/api/meetings/:id").handler(this::view);
     router.get("/api/meetings/:id/minutes.md").handler(this::minutes);
     router.post("/api/meetings/:id/close").handler(bodies).handler(this::close);
+    router.post("/api/meetings/:id/reopen").handler(bodies).handler(this::reopen);
     router.route("/api/*").handler(MeetingRoutes::noSuchRoute);
     router.route("/api/*").failureHandler(ApiErrors::handle);
   }
@@ -47,11 +49,11 @@ final class MeetingRoutes {
   private void create(RoutingContext ctx) {
     respond(
         ctx,
-        requireCreateToken(ctx)
+        requireCreateToken(ctx, createToken)
             .compose(
                 v -> {
                   JsonObject json = ctx.body().isEmpty() ? new JsonObject() : jsonBody(ctx);
-                  return meetings.create(MeetingRequest.fromJson(json, meetings.today()));
+                  return meetings.create(MeetingRequest.fromJson(json));
                 })
             .map(created -> created(ctx, created)),
         201);
@@ -60,7 +62,7 @@ final class MeetingRoutes {
   private void importMinutes(RoutingContext ctx) {
     respond(
         ctx,
-        requireCreateToken(ctx)
+        requireCreateToken(ctx, createToken)
             .compose(
                 v -> {
                   String contentType =
@@ -89,8 +91,15 @@ final class MeetingRoutes {
   }
 
   private void minutes(RoutingContext ctx) {
+    Optional<Integer> revision;
+    try {
+      revision = revision(ctx);
+    } catch (MeetingException e) {
+      ctx.fail(e);
+      return;
+    }
     meetings
-        .minutes(ctx.pathParam("id"), bearer(ctx))
+        .minutes(ctx.pathParam("id"), bearer(ctx), revision)
         .onSuccess(
             text ->
                 ctx.response().putHeader("content-type", "text/markdown; charset=utf-8").end(text))
@@ -98,17 +107,44 @@ final class MeetingRoutes {
   }
 
   private void close(RoutingContext ctx) {
-    Optional<String> by;
-    try {
-      by = closedBy(ctx);
-    } catch (MeetingException e) {
-      ctx.fail(e);
-      return;
-    }
-    respond(ctx, meetings.close(ctx.pathParam("id"), bearer(ctx), by), 200);
+    respond(
+        ctx,
+        Future.<Void>succeededFuture()
+            .map(v -> closedBy(ctx))
+            .compose(by -> meetings.close(ctx.pathParam("id"), bearer(ctx), by)),
+        200);
   }
 
-  /** The optional {@code by} of a close request body: who closed, one line of text. */
+  private void reopen(RoutingContext ctx) {
+    respond(
+        ctx,
+        Future.<Void>succeededFuture()
+            .map(v -> closedBy(ctx))
+            .compose(by -> meetings.reopen(ctx.pathParam("id"), bearer(ctx), by)),
+        200);
+  }
+
+  /** {@code ?revision=n} of minutes.md: a published revision, 1 or more. */
+  private static Optional<Integer> revision(RoutingContext ctx) {
+    String value = ctx.request().getParam("revision");
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      int revision = Integer.parseInt(value.strip());
+      if (revision >= 1) {
+        return Optional.of(revision);
+      }
+    } catch (NumberFormatException e) {
+      // refused below, like a revision below 1
+    }
+    throw new MeetingException(
+        MeetingException.Kind.INVALID,
+        "invalid_revision",
+        "revision must be a whole number from 1, got '" + value + "'");
+  }
+
+  /** The optional {@code by} of a close or reopen body: who did it, one line of text. */
   private static Optional<String> closedBy(RoutingContext ctx) {
     if (ctx.body().isEmpty()) {
       return Optional.empty();
@@ -135,7 +171,8 @@ final class MeetingRoutes {
     String path = ctx.normalizedPath();
     boolean known =
         path.matches("/api/meetings(/import)?")
-            || path.matches("/api/meetings/[^/]+(/minutes\\.md|/close)?");
+            || path.matches("/api/meetings/[^/]+(/minutes\\.md|/close|/reopen|/export)?")
+            || path.matches("/api/series(/[^/]+(/meetings)?)?");
     if (known) {
       ApiErrors.send(
           ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + path);
@@ -144,7 +181,8 @@ final class MeetingRoutes {
     }
   }
 
-  private Future<Void> requireCreateToken(RoutingContext ctx) {
+  /** Creating needs the creation token when one is configured (meetings and series alike). */
+  static Future<Void> requireCreateToken(RoutingContext ctx, Optional<String> createToken) {
     if (createToken.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -167,7 +205,11 @@ final class MeetingRoutes {
   }
 
   private JsonObject created(RoutingContext ctx, CreatedMeeting meeting) {
-    String base = baseUrl(ctx);
+    return createdJson(baseUrl(ctx, publicUrl), meeting);
+  }
+
+  /** The 201 body of a created meeting (docs/contract.md §3), links based at {@code base}. */
+  static JsonObject createdJson(String base, CreatedMeeting meeting) {
     JsonObject tokens = new JsonObject();
     meeting.tokens().forEach((role, token) -> tokens.put(role.label(), token));
     return new JsonObject()
@@ -180,7 +222,9 @@ final class MeetingRoutes {
             new JsonObject()
                 .put("chair", link(base, meeting, Role.CHAIR))
                 .put("edit", link(base, meeting, Role.EDITOR))
-                .put("view", link(base, meeting, Role.VIEWER)));
+                .put("view", link(base, meeting, Role.VIEWER)))
+        .put("date", meeting.date())
+        .put("notes", new JsonArray(meeting.notes()));
   }
 
   /**
@@ -190,7 +234,8 @@ final class MeetingRoutes {
     return base + "/m/" + meeting.id() + "#token=" + meeting.tokens().get(role);
   }
 
-  private String baseUrl(RoutingContext ctx) {
+  /** Where page links start: {@code MINUTES_PUBLIC_URL}, else the request's scheme and host. */
+  static String baseUrl(RoutingContext ctx, Optional<URI> publicUrl) {
     return publicUrl
         .map(u -> u.toString().replaceAll("/+$", ""))
         .orElseGet(() -> ctx.request().scheme() + "://" + ctx.request().authority());
@@ -205,7 +250,7 @@ final class MeetingRoutes {
     return token.isEmpty() ? null : token;
   }
 
-  private static JsonObject jsonBody(RoutingContext ctx) {
+  static JsonObject jsonBody(RoutingContext ctx) {
     Object value;
     try {
       value = ctx.body().asJsonObject();
@@ -233,7 +278,7 @@ final class MeetingRoutes {
     }
   }
 
-  private static void respond(RoutingContext ctx, Future<JsonObject> result, int status) {
+  static void respond(RoutingContext ctx, Future<JsonObject> result, int status) {
     result
         .onSuccess(
             json ->

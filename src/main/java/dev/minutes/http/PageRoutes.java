@@ -8,10 +8,11 @@ import io.vertx.ext.web.handler.StaticHandler;
 /**
  * The page's files (built into {@code webroot}) and how browsers may cache them. Files under {@code
  * /assets/} carry a content hash in their name, so they never change: cached for a year, immutable.
- * Everything else ({@code index.html} for {@code /} and {@code /m/*}, the service worker script)
- * keeps its name across upgrades, so browsers revalidate it on every load ({@code no-cache}) and an
- * upgrade reaches them at once. An unknown path gets the page itself with status 404 when a browser
- * asks for HTML (the page shows its own not-found view); other clients get a plain 404.
+ * Everything else ({@code index.html} for {@code /}, {@code /m/*} and {@code /s/*}, the service
+ * worker script) keeps its name across upgrades, so browsers revalidate it on every load ({@code
+ * no-cache}) and an upgrade reaches them at once. An unknown path gets the page itself with status
+ * 404 when a browser asks for HTML (the page shows its own not-found view); other clients get a
+ * plain 404.
  */
 final class PageRoutes {
   static final String WEBROOT = "webroot";

@@ -1,5 +1,6 @@
 package dev.minutes.meeting;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,6 +10,18 @@ import java.util.Map;
  * @param documentUrl the {@code automerge:} URL clients find
  * @param status "open"
  * @param tokens one token per role
+ * @param date the meeting's date
+ * @param notes what was decided other than asked, for people (see {@link MeetingPlan#notes})
  */
 public record CreatedMeeting(
-    String id, String documentUrl, String status, Map<Role, String> tokens) {}
+    String id,
+    String documentUrl,
+    String status,
+    Map<Role, String> tokens,
+    String date,
+    List<String> notes) {
+
+  public CreatedMeeting {
+    notes = List.copyOf(notes);
+  }
+}

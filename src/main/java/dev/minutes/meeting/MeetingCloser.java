@@ -3,9 +3,10 @@ package dev.minutes.meeting;
 import dev.minutes.meeting.MeetingException.Kind;
 import dev.minutes.publish.Publication;
 import dev.minutes.publish.Publisher;
+import dev.minutes.render.FrontMatter;
 import dev.minutes.store.DocumentStore;
 import dev.minutes.store.MeetingRecords;
-import dev.minutes.store.StoredDocument;
+import dev.minutes.store.PublicationNames;
 import dev.minutes.sync.DocumentSession;
 import dev.minutes.sync.SessionRegistry;
 import io.vertx.core.Future;
@@ -16,13 +17,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ final class MeetingCloser {
   private final SessionRegistry sessions;
   private final MeetingDocument documents;
   private final Publisher publisher;
+  private final PublicationNames names;
   private final Clock clock;
   private final AutomergeWork work;
   private final String runnerId = UUID.randomUUID().toString();
@@ -74,6 +76,7 @@ final class MeetingCloser {
       SessionRegistry sessions,
       MeetingDocument documents,
       Publisher publisher,
+      PublicationNames names,
       Clock clock,
       AutomergeWork work) {
     this.vertx = vertx;
@@ -82,6 +85,7 @@ final class MeetingCloser {
     this.sessions = sessions;
     this.documents = documents;
     this.publisher = publisher;
+    this.names = names;
     this.clock = clock;
     this.work = work;
   }
@@ -172,10 +176,12 @@ final class MeetingCloser {
                 return Future.succeededFuture(recorded.get());
               }
               String at = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
-              return loadStored(documentId)
+              return store
+                  .loadExisting(documentId)
+                  .recover(MeetingException::fromStoreFailure)
                   .compose(
                       stored ->
-                          onPool(
+                          work.run(
                               () ->
                                   documents.closingChange(
                                       stored.snapshot(), stored.changes(), at, by)))
@@ -201,8 +207,10 @@ final class MeetingCloser {
    * Step 2: the recorded closing change is in the document (appended now unless it already was).
    */
   Future<Frozen> mark(String documentId, Frozen frozen) {
-    return loadStored(documentId)
-        .compose(stored -> onPool(() -> documents.heads(stored.snapshot(), stored.changes())))
+    return store
+        .loadExisting(documentId)
+        .recover(MeetingException::fromStoreFailure)
+        .compose(stored -> work.run(() -> documents.heads(stored.snapshot(), stored.changes())))
         .compose(
             heads ->
                 heads.contains(frozen.closingHead())
@@ -212,38 +220,118 @@ final class MeetingCloser {
   }
 
   /**
-   * Step 3: the final minutes from the frozen heads; closed, kept and queued for publishing at
-   * once.
+   * Step 3: the final minutes from the frozen heads, under the name decided for this meeting;
+   * closed, kept and queued for publishing at once, as the next revision.
    */
   Future<JsonObject> finish(
       String meetingId, String documentId, String fallbackDate, Frozen frozen) {
-    return loadStored(documentId)
+    return records
+        .get(meetingId)
         .compose(
-            stored ->
-                onPool(() -> documents.readAt(stored.snapshot(), stored.changes(), frozen.heads())))
+            found -> {
+              Map<String, String> record = found.orElseThrow();
+              if ("closed".equals(record.get("status"))) {
+                return Future.succeededFuture(result(record));
+              }
+              return store
+                  .loadExisting(documentId)
+                  .recover(MeetingException::fromStoreFailure)
+                  .compose(
+                      stored ->
+                          work.run(
+                              () ->
+                                  documents.readAt(
+                                      stored.snapshot(), stored.changes(), frozen.heads())))
+                  .map(snapshot -> PublishableMinutes.render(meetingId, snapshot, fallbackDate))
+                  .compose(rendered -> publishAs(meetingId, record, rendered, frozen));
+            });
+  }
+
+  private Future<JsonObject> publishAs(
+      String meetingId,
+      Map<String, String> record,
+      PublishableMinutes.Rendered rendered,
+      Frozen frozen) {
+    int revision = revisionOf(record) + 1;
+    return name(meetingId, record, rendered.meta(), revision)
         .compose(
-            snapshot -> {
-              PublishableMinutes.Rendered rendered =
-                  PublishableMinutes.render(meetingId, snapshot, fallbackDate);
+            published -> {
+              PublishableMinutes.Rendered named = rendered.withPermalink(published.permalink());
               List<String> jobs =
                   publisher.jobsFor(
                       new Publication(
-                          meetingId, rendered.meta(), rendered.markdown(), frozen.at()));
-              return records.finalizeClose(
-                  meetingId, frozen.closed().encode(), rendered.markdown(), jobs);
-            })
-        .compose(
-            first ->
-                records
-                    .get(meetingId)
-                    .map(
-                        after -> {
-                          Map<String, String> record = after.orElseThrow();
-                          if (first) {
-                            log.info("meeting {} closed at heads {}", meetingId, frozen.heads());
-                          }
-                          return result(record);
-                        }));
+                          meetingId,
+                          named.meta(),
+                          named.markdown(),
+                          frozen.at(),
+                          revision,
+                          published.fileName(),
+                          earlierRevisions(record, revision)));
+              return records
+                  .finalizeClose(
+                      meetingId, frozen.closed().encode(), named.markdown(), published, jobs)
+                  .compose(first -> records.get(meetingId).map(after -> closedNow(first, after)));
+            });
+  }
+
+  private JsonObject closedNow(boolean first, Optional<Map<String, String>> after) {
+    Map<String, String> record = after.orElseThrow();
+    if (first) {
+      log.info(
+          "meeting {} closed (revision {}, published as {})",
+          record.get("id"),
+          record.get("revision"),
+          record.get("publishedName"));
+    }
+    return result(record);
+  }
+
+  /**
+   * The name the minutes are published under. A correction keeps the name of the first publication;
+   * a first publication takes {@code <updated>.md} and the permalink as they are unless another
+   * meeting published under either, then the first free {@code -2}, {@code -3}… (docs/contract.md
+   * §5), reserved in Redis so that no other meeting can take it.
+   */
+  private Future<MeetingRecords.Published> name(
+      String meetingId, Map<String, String> record, FrontMatter meta, int revision) {
+    String kept = record.get("publishedName");
+    if (kept != null) {
+      return Future.succeededFuture(
+          new MeetingRecords.Published(
+              revision, kept, record.getOrDefault("publishedPermalink", meta.permalink())));
+    }
+    String permalink = meta.permalink().strip();
+    return names
+        .reserve(meetingId, meta.updated(), permalink)
+        .map(
+            n -> {
+              String suffix = n == 1 ? "" : "-" + n;
+              return new MeetingRecords.Published(
+                  revision,
+                  meta.updated() + suffix + ".md",
+                  permalink.isEmpty() ? meta.permalink() : permalink + suffix);
+            });
+  }
+
+  /** The published text of every earlier revision, oldest first (kept by each reopen). */
+  private static List<String> earlierRevisions(Map<String, String> record, int revision) {
+    List<String> earlier = new ArrayList<>();
+    for (int k = 1; k < revision; k++) {
+      Optional.ofNullable(record.get("final:" + k)).ifPresent(earlier::add);
+    }
+    return earlier;
+  }
+
+  /**
+   * How many times the meeting was closed: 0 before the first close (a meeting closed before
+   * revisions were counted is revision 1).
+   */
+  static int revisionOf(Map<String, String> record) {
+    String revision = record.get("revision");
+    if (revision != null) {
+      return Integer.parseInt(revision);
+    }
+    return "closed".equals(record.get("status")) ? 1 : 0;
   }
 
   // ---- helpers ----
@@ -251,7 +339,8 @@ final class MeetingCloser {
   static JsonObject result(Map<String, String> record) {
     return new JsonObject()
         .put("status", "closed")
-        .put("closed", new JsonObject(record.get("closed")));
+        .put("closed", Optional.ofNullable(record.get("closed")).map(JsonObject::new).orElse(null))
+        .put("revision", revisionOf(record));
   }
 
   /** The meeting's creation date: what {@code updated} falls back to if collaborators broke it. */
@@ -261,26 +350,6 @@ final class MeetingCloser {
       return date;
     }
     return record.getOrDefault("createdAt", Instant.EPOCH.toString()).substring(0, 10);
-  }
-
-  private Future<StoredDocument> loadStored(String documentId) {
-    return store
-        .load(documentId)
-        .compose(
-            found ->
-                found
-                    .map(Future::succeededFuture)
-                    .orElseGet(
-                        () ->
-                            Future.failedFuture(
-                                new MeetingException(
-                                    Kind.NOT_FOUND,
-                                    "unknown_document",
-                                    "the meeting's document is missing"))));
-  }
-
-  private <T> Future<T> onPool(Supplier<T> task) {
-    return work.run(task);
   }
 
   /**

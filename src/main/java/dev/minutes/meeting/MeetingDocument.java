@@ -6,11 +6,14 @@ import dev.minutes.sync.AutomergeObjects;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.automerge.AmValue;
 import org.automerge.ChangeHash;
 import org.automerge.ChangeHashes;
 import org.automerge.Document;
+import org.automerge.MapEntry;
 import org.automerge.ObjectId;
 import org.automerge.ObjectType;
 import org.automerge.Transaction;
@@ -27,6 +30,9 @@ import org.automerge.Transaction;
  */
 public final class MeetingDocument {
   public static final String SCHEMA = "minutes/1";
+
+  /** The root map of actor ids (hex) → names the pages write (docs/contract.md §1). */
+  static final String PEOPLE = "people";
 
   private final AutomergeObjects natives;
 
@@ -51,6 +57,9 @@ public final class MeetingDocument {
         putText(tx, metaId, "description", meta.description());
         putText(tx, ObjectId.ROOT, "body", body);
         putText(tx, ObjectId.ROOT, "status", "open");
+        // Made here, once: pages that each created it on joining would make rival maps, and
+        // Automerge would keep the names written into only one of them.
+        tx.set(ObjectId.ROOT, PEOPLE, ObjectType.MAP);
         tx.commit();
       }
       return document.save();
@@ -84,6 +93,34 @@ public final class MeetingDocument {
     Document document = load(snapshot, changes);
     try {
       return hex(document.getHeads());
+    } finally {
+      natives.free(document);
+    }
+  }
+
+  /**
+   * The stored document (snapshot plus log entries) saved as one document with its whole history
+   * (the bytes {@code Automerge.load} reads, with the same heads), and the date its meta names.
+   */
+  public Saved saved(byte[] snapshot, List<byte[]> changes) {
+    Document document = load(snapshot, changes);
+    try {
+      ChangeHash[] heads = document.getHeads();
+      String updated =
+          field(document, objectId(document, ObjectId.ROOT, "meta", heads), "updated", heads);
+      return new Saved(document.save(), updated);
+    } finally {
+      natives.free(document);
+    }
+  }
+
+  /** Everything the stored document (snapshot plus log entries) says now, as plain values. */
+  public Contents contents(byte[] snapshot, List<byte[]> changes) {
+    Document document = load(snapshot, changes);
+    try {
+      ChangeHash[] heads = document.getHeads();
+      return new Contents(
+          read(document, heads), closed(document, heads), people(document, heads), hex(heads));
     } finally {
       natives.free(document);
     }
@@ -124,6 +161,32 @@ public final class MeetingDocument {
     }
   }
 
+  /**
+   * The change that opens the stored document (snapshot plus log entries) again for corrections:
+   * {@code status} back to {@code "open"} and the {@code closed} map gone, on top of its heads.
+   * Every edit stays. Empty when the document already says open (a reopen retried after a crash).
+   */
+  public Optional<byte[]> reopeningChange(byte[] snapshot, List<byte[]> changes) {
+    Document document = load(snapshot, changes);
+    try {
+      ChangeHash[] heads = document.getHeads();
+      if (!"closed".equals(string(document, ObjectId.ROOT, "status", heads).orElse("open"))) {
+        return Optional.empty();
+      }
+      boolean hasClosedMap = document.get(ObjectId.ROOT, "closed", heads).isPresent();
+      try (Transaction tx = document.startTransaction()) {
+        putText(tx, ObjectId.ROOT, "status", "open");
+        if (hasClosedMap) {
+          tx.delete(ObjectId.ROOT, "closed");
+        }
+        tx.commit();
+      }
+      return Optional.of(document.encodeChangesSince(heads));
+    } finally {
+      natives.free(document);
+    }
+  }
+
   private Document load(byte[] snapshot, List<byte[]> changes) {
     Document document = natives.load(snapshot);
     try {
@@ -155,6 +218,37 @@ public final class MeetingDocument {
     return new Snapshot(frontMatter, body, status);
   }
 
+  private static Optional<Closed> closed(Document document, ChangeHash[] heads) {
+    ObjectId closed = objectId(document, ObjectId.ROOT, "closed", heads);
+    if (closed == null) {
+      return Optional.empty();
+    }
+    List<String> frozen = new ArrayList<>();
+    Optional<AmValue> list = document.get(closed, "heads", heads);
+    if (list.isPresent() && list.get() instanceof AmValue.List items) {
+      for (AmValue item : document.listItems(items.getId(), heads).orElse(new AmValue[0])) {
+        stringOf(document, item, heads).ifPresent(frozen::add);
+      }
+    }
+    return Optional.of(
+        new Closed(
+            field(document, closed, "at", heads), field(document, closed, "by", heads), frozen));
+  }
+
+  /** The {@code people} map; entries whose value is not a string are left out. */
+  private static Map<String, String> people(Document document, ChangeHash[] heads) {
+    Map<String, String> people = new TreeMap<>();
+    ObjectId map = objectId(document, ObjectId.ROOT, PEOPLE, heads);
+    if (map == null) {
+      return people;
+    }
+    for (MapEntry entry : document.mapEntries(map, heads).orElse(new MapEntry[0])) {
+      stringOf(document, entry.getValue(), heads)
+          .ifPresent(name -> people.put(entry.getKey(), name));
+    }
+    return people;
+  }
+
   private static String field(Document document, ObjectId object, String key, ChangeHash[] heads) {
     return object == null ? "" : string(document, object, key, heads).orElse("");
   }
@@ -162,14 +256,14 @@ public final class MeetingDocument {
   /** Reads a string written either as text (JS, us) or as a scalar string (other Java writers). */
   private static Optional<String> string(
       Document document, ObjectId object, String key, ChangeHash[] heads) {
-    Optional<AmValue> value = document.get(object, key, heads);
-    if (value.isEmpty()) {
-      return Optional.empty();
-    }
-    if (value.get() instanceof AmValue.Text text) {
+    return document.get(object, key, heads).flatMap(value -> stringOf(document, value, heads));
+  }
+
+  private static Optional<String> stringOf(Document document, AmValue value, ChangeHash[] heads) {
+    if (value instanceof AmValue.Text text) {
       return document.text(text.getId(), heads);
     }
-    if (value.get() instanceof AmValue.Str str) {
+    if (value instanceof AmValue.Str str) {
       return Optional.of(str.getValue());
     }
     return Optional.empty();
@@ -206,6 +300,19 @@ public final class MeetingDocument {
 
   /** The meeting as the document says at some heads. */
   public record Snapshot(FrontMatter meta, String body, String status) {}
+
+  /** A whole document's saved bytes and its {@code meta.updated}, as written (maybe no date). */
+  public record Saved(byte[] bytes, String updated) {}
+
+  /** What a close recorded in the document: {@code closed.at}, {@code .by}, {@code .heads}. */
+  public record Closed(String at, String by, List<String> heads) {}
+
+  /**
+   * The whole stored document as plain values: what it says, its {@code closed} map, its {@code
+   * people} (actor id → name) and its heads (hex).
+   */
+  public record Contents(
+      Snapshot snapshot, Optional<Closed> closed, Map<String, String> people, List<String> heads) {}
 
   /**
    * The heads a close froze, the encoded closing change made on top of them, and its hash (hex).

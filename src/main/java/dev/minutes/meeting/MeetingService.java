@@ -11,10 +11,13 @@ import dev.minutes.render.FrontMatter;
 import dev.minutes.render.MinutesFormatException;
 import dev.minutes.render.MinutesParser;
 import dev.minutes.render.MinutesRenderer;
+import dev.minutes.render.MinutesSections;
 import dev.minutes.render.PublishedMinutes;
 import dev.minutes.store.DocumentStore;
 import dev.minutes.store.MeetingRecords;
-import dev.minutes.store.StoreException;
+import dev.minutes.store.PublicationNames;
+import dev.minutes.store.ReopenNotices;
+import dev.minutes.store.SeriesRecords;
 import dev.minutes.store.StoredDocument;
 import dev.minutes.sync.AccessGrant;
 import dev.minutes.sync.AccessPolicy;
@@ -29,6 +32,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,41 +43,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A meeting's lifecycle (open → closing → closed) and who may do what with it. Implements the sync
- * endpoint's {@link AccessPolicy}: a token opens exactly its meeting's document, viewers read only.
+ * A meeting's lifecycle (open → closing → closed, and back to open for corrections) and who may do
+ * what with it. Implements the sync endpoint's {@link AccessPolicy}: a meeting token opens exactly
+ * its meeting's document, a series token the documents of its series' meetings; viewers read only.
  *
- * <p>Closing happens exactly once across nodes and crashes; see {@link MeetingCloser}. The final
- * minutes are rendered from the document at its frozen heads: everything stored when the write gate
- * closed, nothing after. Once closed, reads use the final minutes kept at close.
+ * <p>Closing happens exactly once per revision across nodes and crashes; see {@link MeetingCloser}.
+ * The final minutes are rendered from the document at its frozen heads: everything stored when the
+ * write gate closed, nothing after. Once closed, reads use the final minutes kept at close.
+ * Reopening ({@link MeetingReopener}) keeps them as the published revision.
  */
 public final class MeetingService implements AccessPolicy {
   private static final Logger log = LoggerFactory.getLogger(MeetingService.class);
 
-  private final MeetingRecords records;
-  private final DocumentStore store;
+  private final MeetingStores stores;
   private final MeetingDocument documents;
   private final Publisher publisher;
   private final Clock clock;
   private final AutomergeWork work;
+  private final MeetingAccess access;
   private final MeetingCloser closer;
+  private final MeetingReopener reopener;
 
   public MeetingService(
       Vertx vertx,
-      MeetingRecords records,
-      DocumentStore store,
+      MeetingStores stores,
       SessionRegistry sessions,
       SessionPool pool,
       MeetingDocument documents,
       Publisher publisher,
       Clock clock) {
-    this.records = records;
-    this.store = store;
+    this.stores = stores;
     this.documents = documents;
     this.publisher = publisher;
     this.clock = clock;
     this.work = new AutomergeWork(vertx, pool);
+    this.access = new MeetingAccess(stores.meetings(), stores.series());
     this.closer =
-        new MeetingCloser(vertx, records, store, sessions, documents, publisher, clock, work);
+        new MeetingCloser(
+            vertx,
+            stores.meetings(),
+            stores.documents(),
+            sessions,
+            documents,
+            publisher,
+            stores.names(),
+            clock,
+            work);
+    this.reopener =
+        new MeetingReopener(
+            stores.meetings(),
+            stores.documents(),
+            sessions,
+            stores.reopenNotices(),
+            documents,
+            clock,
+            work);
   }
 
   /** The close machinery, for tests that stop a close between its steps as a crash would. */
@@ -83,55 +107,114 @@ public final class MeetingService implements AccessPolicy {
 
   // ---- create and import ----
 
+  /**
+   * Creates a meeting as requested; with {@code previous}, it follows that meeting (see {@link
+   * #planAfter}).
+   */
   public Future<CreatedMeeting> create(MeetingRequest request) {
-    Future<Optional<Previous>> previous =
-        request.previous().isPresent()
-            ? previous(request.previous().get()).map(Optional::of)
-            : Future.succeededFuture(Optional.empty());
-    return previous.compose(
-        prev -> {
-          try {
-            return createFrom(request, prev);
-          } catch (IllegalArgumentException e) {
-            // The template and the renderer name the offending value; the request checks should
-            // have caught it.
-            return Future.failedFuture(MeetingException.invalid("invalid_field", e.getMessage()));
-          }
-        });
+    if (request.previous().isEmpty()) {
+      return guarded(() -> create(planOf(request)));
+    }
+    String previousId = request.previous().get();
+    return facts(previousId)
+        .compose(
+            found ->
+                found
+                    .map(previous -> guarded(() -> create(planAfter(request, previous))))
+                    .orElseGet(
+                        () ->
+                            Future.failedFuture(
+                                MeetingException.invalid(
+                                    "unknown_previous",
+                                    "previous meeting '" + previousId + "' does not exist"))));
   }
 
-  private Future<CreatedMeeting> createFrom(MeetingRequest request, Optional<Previous> prev) {
-    String chair =
-        request.chair().or(() -> prev.flatMap(Previous::chair)).orElse(request.author().name());
-    List<String> attendees =
-        request.attendees().isEmpty() && prev.isPresent()
-            ? prev.get().attendees()
-            : request.attendees();
+  private MeetingPlan planOf(MeetingRequest request) {
+    String date = request.date().orElse(today().toString());
+    String chair = request.chair().orElse(request.author().name());
+    return new MeetingPlan(
+        date,
+        request.subject().orElse("Weekly Meeting: " + date),
+        request.description(),
+        request.author(),
+        chair,
+        request.attendees(),
+        request.agenda(),
+        Optional.empty(),
+        Optional.empty(),
+        List.of());
+  }
+
+  /**
+   * The meeting after {@code previous}, unless the request says otherwise: the date and chair its
+   * minutes give for the next call (else today, and its chair), its chair and attendees as
+   * attendees, its agenda, and its subject with its date replaced.
+   */
+  private MeetingPlan planAfter(MeetingRequest request, MeetingFacts previous) {
+    FollowingCall following = FollowingCall.after(previous);
+    List<String> people = new ArrayList<>();
+    if (!previous.chair().isEmpty()) {
+      people.add(previous.chair());
+    }
+    people.addAll(previous.attendees());
+    List<String> attendees = request.attendees().isEmpty() ? people : request.attendees();
+    String date = following.date(request.date(), today(), "today's date");
+    String fallbackChair = previous.chair().isEmpty() ? request.author().name() : previous.chair();
+    String chair = following.chair(request.chair(), attendees, fallbackChair);
+    String previousDate = previous.meta().updated();
+    String subject =
+        request
+            .subject()
+            .orElseGet(
+                () ->
+                    previous.meta().subject().contains(previousDate)
+                        ? previous.meta().subject().replace(previousDate, date)
+                        : previous.meta().subject());
     Author author =
         request.author().name().isEmpty()
             ? new Author(chair, request.author().uri(), request.author().email())
             : request.author();
+    return new MeetingPlan(
+        date,
+        subject.isBlank() ? "Weekly Meeting: " + date : subject,
+        request.description(),
+        author,
+        chair,
+        attendees,
+        request.agenda().isEmpty() ? MinutesSections.agenda(previous.body()) : request.agenda(),
+        Optional.of(previous),
+        Optional.empty(),
+        following.notes());
+  }
+
+  /** Creates the meeting {@code plan} describes (a series' next call, or a request's). */
+  public Future<CreatedMeeting> create(MeetingPlan plan) {
+    return guarded(() -> createNow(plan));
+  }
+
+  private Future<CreatedMeeting> createNow(MeetingPlan plan) {
+    Author author =
+        plan.author().name().isEmpty()
+            ? new Author(plan.chair(), plan.author().uri(), plan.author().email())
+            : plan.author();
     FrontMatter meta =
         new FrontMatter(
-            request.date(),
-            author,
-            request.subject().orElse("Weekly Meeting: " + request.date()),
-            "weekly-" + request.date(),
-            request.description());
+            plan.date(), author, plan.subject(), "weekly-" + plan.date(), plan.description());
     validate(meta);
     String body =
         BodyTemplate.initialBody(
             new BodyInput(
-                chair,
-                attendees,
-                request.agenda(),
-                prev.map(Previous::openItems).orElse(List.of()),
-                prev.map(Previous::permalink).orElse(null)));
+                plan.chair(),
+                plan.attendees(),
+                plan.agenda(),
+                plan.previous().map(MeetingFacts::actionItems).orElse(List.of()),
+                plan.previous().map(MeetingFacts::permalink).orElse(null)));
     Map<String, String> extra = new LinkedHashMap<>();
-    extra.put("chair", chair);
-    extra.put("attendees", new JsonArray(attendees).encode());
-    prev.ifPresent(p -> extra.put("previous", p.id()));
-    return store(meta, body, extra);
+    extra.put("chair", plan.chair());
+    extra.put("attendees", new JsonArray(plan.attendees()).encode());
+    plan.previous().ifPresent(p -> extra.put("previous", p.id()));
+    plan.series().ifPresent(s -> extra.put("series", s));
+    return store(meta, body, extra, plan.notes());
   }
 
   /** Creates a meeting holding exactly one published minutes file. */
@@ -146,10 +229,11 @@ public final class MeetingService implements AccessPolicy {
     extra.put("chair", parsed.frontMatter().author().name());
     extra.put("attendees", "[]");
     extra.put("imported", "true");
-    return store(parsed.frontMatter(), parsed.body(), extra);
+    return store(parsed.frontMatter(), parsed.body(), extra, List.of());
   }
 
-  private Future<CreatedMeeting> store(FrontMatter meta, String body, Map<String, String> extra) {
+  private Future<CreatedMeeting> store(
+      FrontMatter meta, String body, Map<String, String> extra, List<String> notes) {
     String id = DocumentIds.newId();
     EnumMap<Role, String> tokens = new EnumMap<>(Role.class);
     Map<String, String> tokenRoles = new LinkedHashMap<>();
@@ -164,217 +248,239 @@ public final class MeetingService implements AccessPolicy {
     fields.put("status", "open");
     fields.put("createdAt", Instant.now(clock).toString());
     tokens.forEach((role, token) -> fields.put("token:" + role.label(), Tokens.hash(token)));
-    return onPool(() -> documents.create(meta, body))
-        .compose(snapshot -> store.create(id, snapshot))
-        .compose(v -> records.create(id, fields, tokenRoles))
+    return work.run(() -> documents.create(meta, body))
+        .compose(snapshot -> stores.documents().create(id, snapshot))
+        .compose(v -> stores.meetings().create(id, fields, tokenRoles))
         .compose(
             created ->
                 created
                     ? Future.succeededFuture(
-                        new CreatedMeeting(id, DocumentIds.toUrl(id), "open", tokens))
+                        new CreatedMeeting(
+                            id, DocumentIds.toUrl(id), "open", tokens, meta.updated(), notes))
                     : Future.failedFuture(
                         new MeetingException(
                             Kind.CONFLICT, "id_taken", "meeting id collision, retry")))
         .onSuccess(m -> log.info("meeting {} created ({})", id, meta.updated()))
-        .recover(MeetingService::unavailable);
-  }
-
-  private Future<Previous> previous(String previousId) {
-    return records
-        .get(previousId)
-        .compose(
-            record ->
-                record
-                    .map(Future::succeededFuture)
-                    .orElseGet(
-                        () ->
-                            Future.failedFuture(
-                                MeetingException.invalid(
-                                    "unknown_previous",
-                                    "previous meeting '" + previousId + "' does not exist"))))
-        .compose(
-            record ->
-                snapshotOf(record)
-                    .map(
-                        snapshot ->
-                            new Previous(
-                                previousId,
-                                Optional.ofNullable(record.get("chair")).filter(s -> !s.isEmpty()),
-                                new JsonArray(record.getOrDefault("attendees", "[]"))
-                                    .stream().map(String::valueOf).toList(),
-                                snapshot.meta().permalink(),
-                                ActionItems.open(ActionItems.parse(snapshot.body())))));
+        .recover(MeetingException::fromStoreFailure);
   }
 
   // ---- read ----
 
-  /** The meeting as the API shows it to any holder of one of its tokens. */
-  public Future<JsonObject> view(String meetingId, String token) {
-    return authorized(meetingId, token, null)
+  /**
+   * What a meeting says and where it stands, without a token check (for a following meeting and a
+   * series' overview); empty when there is no such meeting.
+   */
+  public Future<Optional<MeetingFacts>> facts(String meetingId) {
+    if (!DocumentIds.isValid(meetingId)) {
+      // Not even the shape of an id (e.g. a "previous" typed by hand): no Redis key is made of it.
+      return Future.succeededFuture(Optional.empty());
+    }
+    return stores
+        .meetings()
+        .get(meetingId)
         .compose(
-            record ->
-                snapshotOf(record)
-                    .compose(
-                        snapshot ->
-                            publisher
-                                .status(meetingId)
-                                .map(
-                                    publish -> {
-                                      Role role = roleOf(record, token);
-                                      JsonObject closed =
-                                          Optional.ofNullable(record.get("closed"))
-                                              .map(JsonObject::new)
-                                              .orElse(null);
-                                      JsonArray items = new JsonArray();
-                                      for (ActionItem item : ActionItems.parse(snapshot.body())) {
-                                        items.add(
-                                            new JsonObject()
-                                                .put("done", item.done())
-                                                .put("owner", item.owner())
-                                                .put("text", item.text())
-                                                .put("line", item.line()));
-                                      }
-                                      return new JsonObject()
-                                          .put("id", meetingId)
-                                          .put(
-                                              "documentUrl",
-                                              DocumentIds.toUrl(record.get("documentId")))
-                                          .put("status", status(record))
-                                          .put("role", role.label())
-                                          .put("meta", metaJson(snapshot.meta()))
-                                          .put("closed", closed)
-                                          .put("publish", new JsonArray(publish))
-                                          .put("actionItems", items)
-                                          .put("body", snapshot.body());
-                                    })));
+            found ->
+                found.isEmpty()
+                    ? Future.succeededFuture(Optional.<MeetingFacts>empty())
+                    : snapshotOf(found.get()).map(s -> Optional.of(factsOf(found.get(), s))))
+        .recover(MeetingException::fromStoreFailure);
   }
 
-  /** The rendering now, or the frozen final version once closed. */
-  public Future<String> minutes(String meetingId, String token) {
-    return authorized(meetingId, token, null)
-        .compose(
-            record -> {
-              String finalText = record.get("final");
-              if (finalText != null) {
-                return Future.succeededFuture(finalText);
-              }
-              return currentSnapshot(record)
-                  .map(
-                      s ->
-                          PublishableMinutes.render(
-                                  meetingId, s, MeetingCloser.fallbackDate(record))
-                              .markdown());
+  private static MeetingFacts factsOf(Map<String, String> record, MeetingDocument.Snapshot now) {
+    String updated = now.meta().updated();
+    LocalDate date =
+        LocalDate.parse(
+            PublishableMinutes.validDate(updated) ? updated : MeetingCloser.fallbackDate(record));
+    return new MeetingFacts(
+        record.get("id"),
+        DocumentIds.toUrl(record.get("documentId")),
+        status(record),
+        MeetingCloser.revisionOf(record),
+        now.meta(),
+        now.body(),
+        date,
+        record.getOrDefault("chair", ""),
+        new JsonArray(record.getOrDefault("attendees", "[]"))
+            .stream().map(String::valueOf).toList(),
+        Optional.ofNullable(record.get("series")),
+        Optional.ofNullable(record.get("publishedPermalink")));
+  }
+
+  /**
+   * The delivery state of the meeting's latest publication, per target (docs/contract.md §3 {@code
+   * publish}); empty before the first close.
+   */
+  public Future<List<JsonObject>> published(String meetingId) {
+    return publisher
+        .status(meetingId)
+        .map(
+            jobs -> {
+              int latest =
+                  jobs.stream().mapToInt(job -> job.getInteger("revision", 1)).max().orElse(0);
+              return jobs.stream().filter(job -> job.getInteger("revision", 1) == latest).toList();
             });
   }
 
-  // ---- close ----
+  /** The meeting as the API shows it to any holder of one of its or its series' tokens. */
+  public Future<JsonObject> view(String meetingId, String token) {
+    return access
+        .authorized(meetingId, token, null)
+        .compose(
+            granted ->
+                snapshotOf(granted.record())
+                    .compose(
+                        snapshot ->
+                            published(meetingId)
+                                .map(publish -> viewOf(granted, snapshot, publish))));
+  }
+
+  private static JsonObject viewOf(
+      MeetingAccess.Access granted, MeetingDocument.Snapshot snapshot, List<JsonObject> publish) {
+    Map<String, String> record = granted.record();
+    JsonArray items = new JsonArray();
+    for (ActionItem item : ActionItems.parse(snapshot.body())) {
+      items.add(
+          new JsonObject()
+              .put("done", item.done())
+              .put("owner", item.owner())
+              .put("text", item.text())
+              .put("line", item.line()));
+    }
+    return new JsonObject()
+        .put("id", record.get("id"))
+        .put("documentUrl", DocumentIds.toUrl(record.get("documentId")))
+        .put("status", status(record))
+        .put("role", granted.role().label())
+        .put("meta", new JsonObject(snapshot.meta().fields()))
+        .put("closed", Optional.ofNullable(record.get("closed")).map(JsonObject::new).orElse(null))
+        .put("revision", MeetingCloser.revisionOf(record))
+        .put("series", record.get("series"))
+        .put("publish", new JsonArray(publish))
+        .put("actionItems", items)
+        .put("body", snapshot.body());
+  }
+
+  /**
+   * The rendering now, or the frozen final version once closed; with {@code revision}, that
+   * published revision (each reopen keeps the one before).
+   */
+  public Future<String> minutes(String meetingId, String token, Optional<Integer> revision) {
+    return access
+        .authorized(meetingId, token, null)
+        .compose(
+            granted ->
+                revision.isPresent()
+                    ? publishedRevision(meetingId, granted.record(), revision.get())
+                    : current(meetingId, granted.record()));
+  }
+
+  private Future<String> current(String meetingId, Map<String, String> record) {
+    String finalText = record.get("final");
+    if (finalText != null) {
+      return Future.succeededFuture(finalText);
+    }
+    return currentSnapshot(record)
+        .map(
+            s ->
+                PublishableMinutes.render(meetingId, s, MeetingCloser.fallbackDate(record))
+                    .markdown());
+  }
+
+  private static Future<String> publishedRevision(
+      String meetingId, Map<String, String> record, int revision) {
+    int latest = MeetingCloser.revisionOf(record);
+    String text =
+        revision == latest && "closed".equals(record.get("status"))
+            ? record.get("final")
+            : record.get("final:" + revision);
+    if (text == null) {
+      return Future.failedFuture(
+          new MeetingException(
+              Kind.NOT_FOUND,
+              "unknown_revision",
+              "meeting "
+                  + meetingId
+                  + " has no published revision "
+                  + revision
+                  + (latest == 0
+                      ? " (it was never closed)"
+                      : latest == 1
+                          ? " (revision 1 is)"
+                          : " (revisions 1 to " + latest + " are)")));
+    }
+    return Future.succeededFuture(text);
+  }
+
+  // ---- export ----
+
+  /**
+   * The meeting in {@code format}, for any of its tokens (docs/contract.md §3): {@code md} is
+   * exactly {@link #minutes}; {@code json} and {@code automerge} come from the stored document.
+   */
+  public Future<ExportedMeeting> export(String meetingId, String token, ExportFormat format) {
+    return access
+        .authorized(meetingId, token, null)
+        .map(MeetingAccess.Access::record)
+        .compose(
+            record -> {
+              String fallbackDate = MeetingCloser.fallbackDate(record);
+              if (format == ExportFormat.MD) {
+                return minutes(meetingId, token, Optional.empty())
+                    .map(text -> ExportedMeeting.markdown(text, fallbackDate));
+              }
+              return stores
+                  .documents()
+                  .loadExisting(record.get("documentId"))
+                  .recover(MeetingException::fromStoreFailure)
+                  .compose(
+                      stored -> work.run(() -> exported(meetingId, stored, format, fallbackDate)));
+            })
+        .recover(MeetingException::fromStoreFailure);
+  }
+
+  private ExportedMeeting exported(
+      String meetingId, StoredDocument stored, ExportFormat format, String fallbackDate) {
+    if (format == ExportFormat.JSON) {
+      return ExportedMeeting.json(
+          meetingId, documents.contents(stored.snapshot(), stored.changes()), fallbackDate);
+    }
+    return ExportedMeeting.automerge(
+        documents.saved(stored.snapshot(), stored.changes()), fallbackDate);
+  }
+
+  // ---- close and reopen ----
 
   /** Freezes and publishes; repeating it (from any node) returns the same result. */
   public Future<JsonObject> close(String meetingId, String token, Optional<String> by) {
-    return authorized(meetingId, token, Role.CHAIR)
+    return access
+        .authorized(meetingId, token, Role.CHAIR)
         .compose(
-            record -> closer.close(meetingId, record, by.orElse(record.getOrDefault("chair", ""))))
-        .recover(MeetingService::unavailable);
+            granted ->
+                closer.close(
+                    meetingId,
+                    granted.record(),
+                    by.orElse(granted.record().getOrDefault("chair", ""))))
+        .recover(MeetingException::fromStoreFailure);
+  }
+
+  /** Opens a closed meeting again for corrections (chair of the meeting or of its series). */
+  public Future<JsonObject> reopen(String meetingId, String token, Optional<String> by) {
+    return access
+        .authorized(meetingId, token, Role.CHAIR)
+        .compose(
+            granted ->
+                reopener.reopen(
+                    meetingId,
+                    granted.record(),
+                    by.orElse(granted.record().getOrDefault("chair", ""))))
+        .recover(MeetingException::fromStoreFailure);
   }
 
   // ---- access ----
 
   @Override
   public Future<AccessGrant> authorize(String token) {
-    if (token == null || token.isEmpty()) {
-      return Future.failedFuture(new AccessDenied(401, "a token is required (?token=...)"));
-    }
-    return records
-        .findToken(Tokens.hash(token))
-        .compose(
-            entry -> {
-              if (entry.isEmpty()) {
-                return Future.failedFuture(new AccessDenied(401, "unknown token"));
-              }
-              String[] parts = entry.get().split(" ", 2);
-              Role role = Role.fromLabel(parts[1]);
-              return records
-                  .get(parts[0])
-                  .compose(
-                      record ->
-                          record
-                              .filter(r -> Tokens.matches(token, r.get("token:" + role.label())))
-                              .map(
-                                  r ->
-                                      Future.succeededFuture(
-                                          new AccessGrant(
-                                              r.get("documentId"),
-                                              role.mayWrite(),
-                                              "meeting " + parts[0] + " as " + role.label())))
-                              .orElseGet(
-                                  () ->
-                                      Future.failedFuture(new AccessDenied(401, "unknown token"))));
-            });
-  }
-
-  /**
-   * The meeting's record if the token is one of its tokens (and of {@code required} role when
-   * given). An unknown meeting is 404 whatever the token; then a missing or unknown token is 401, a
-   * token of another meeting or of the wrong role 403 (docs/contract.md §3).
-   */
-  private Future<Map<String, String>> authorized(String meetingId, String token, Role required) {
-    return records
-        .get(meetingId)
-        .compose(
-            found -> {
-              if (found.isEmpty()) {
-                return Future.failedFuture(
-                    new MeetingException(
-                        Kind.NOT_FOUND, "unknown_meeting", "no meeting '" + meetingId + "'"));
-              }
-              if (token == null || token.isEmpty()) {
-                return Future.failedFuture(
-                    new MeetingException(
-                        Kind.UNAUTHORIZED,
-                        "missing_token",
-                        "send a meeting token as 'Authorization: Bearer <token>'"));
-              }
-              Map<String, String> record = found.get();
-              Role role = roleOf(record, token);
-              if (role == null) {
-                return records
-                    .findToken(Tokens.hash(token))
-                    .compose(
-                        other ->
-                            Future.failedFuture(
-                                other.isPresent()
-                                    ? new MeetingException(
-                                        Kind.FORBIDDEN,
-                                        "wrong_meeting",
-                                        "this token belongs to another meeting")
-                                    : new MeetingException(
-                                        Kind.UNAUTHORIZED,
-                                        "invalid_token",
-                                        "the token is not valid")));
-              }
-              if (required != null && role != required) {
-                return Future.failedFuture(
-                    new MeetingException(
-                        Kind.FORBIDDEN,
-                        "wrong_role",
-                        "this needs the "
-                            + required.label()
-                            + " token; yours is the "
-                            + role.label()
-                            + " token"));
-              }
-              return Future.succeededFuture(record);
-            })
-        .recover(MeetingService::unavailable);
-  }
-
-  private static Role roleOf(Map<String, String> record, String token) {
-    for (Role role : Role.values()) {
-      if (Tokens.matches(token, record.get("token:" + role.label()))) {
-        return role;
-      }
-    }
-    return null;
+    return access.grant(token);
   }
 
   // ---- helpers ----
@@ -394,28 +500,25 @@ public final class MeetingService implements AccessPolicy {
   }
 
   private Future<MeetingDocument.Snapshot> currentSnapshot(Map<String, String> record) {
-    return loadStored(record.get("documentId"))
-        .compose(stored -> onPool(() -> documents.current(stored.snapshot(), stored.changes())));
+    return stores
+        .documents()
+        .loadExisting(record.get("documentId"))
+        .recover(MeetingException::fromStoreFailure)
+        .compose(stored -> work.run(() -> documents.current(stored.snapshot(), stored.changes())));
   }
 
-  private Future<StoredDocument> loadStored(String documentId) {
-    return store
-        .load(documentId)
-        .compose(
-            found ->
-                found
-                    .map(Future::succeededFuture)
-                    .orElseGet(
-                        () ->
-                            Future.failedFuture(
-                                new MeetingException(
-                                    Kind.NOT_FOUND,
-                                    "unknown_document",
-                                    "the meeting's document is missing"))));
-  }
-
-  private <T> Future<T> onPool(Supplier<T> task) {
-    return work.run(task);
+  /**
+   * Runs a step whose checks throw: the template and the renderer name the offending value (the
+   * request checks should have caught it).
+   */
+  private static <T> Future<T> guarded(Supplier<Future<T>> step) {
+    try {
+      return step.get();
+    } catch (MeetingException e) {
+      return Future.failedFuture(e);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(MeetingException.invalid("invalid_field", e.getMessage()));
+    }
   }
 
   private static String status(Map<String, String> record) {
@@ -431,40 +534,16 @@ public final class MeetingService implements AccessPolicy {
     }
   }
 
-  static JsonObject metaJson(FrontMatter meta) {
-    return new JsonObject()
-        .put("updated", meta.updated())
-        .put(
-            "author",
-            new JsonObject()
-                .put("name", meta.author().name())
-                .put("uri", meta.author().uri())
-                .put("email", meta.author().email()))
-        .put("subject", meta.subject())
-        .put("permalink", meta.permalink())
-        .put("description", meta.description());
-  }
-
-  private static <T> Future<T> unavailable(Throwable failure) {
-    if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNAVAILABLE) {
-      return Future.failedFuture(
-          new MeetingException(
-              Kind.UNAVAILABLE,
-              "store_unavailable",
-              "storage is unavailable right now; nothing was changed, retry"));
-    }
-    return Future.failedFuture(failure);
-  }
-
   /** Today in UTC, the default meeting date. */
   public LocalDate today() {
     return LocalDate.now(clock.withZone(ZoneOffset.UTC));
   }
 
-  private record Previous(
-      String id,
-      Optional<String> chair,
-      List<String> attendees,
-      String permalink,
-      List<ActionItem> openItems) {}
+  /** The stores the meetings module keeps its state in. */
+  public record MeetingStores(
+      MeetingRecords meetings,
+      SeriesRecords series,
+      PublicationNames names,
+      ReopenNotices reopenNotices,
+      DocumentStore documents) {}
 }

@@ -25,8 +25,20 @@ final class PublishableMinutes {
 
   private PublishableMinutes() {}
 
-  /** A published file and the front matter it was rendered with. */
-  record Rendered(FrontMatter meta, String markdown) {}
+  /** A published file, the front matter it was rendered with and its body. */
+  record Rendered(FrontMatter meta, String body, String markdown) {
+
+    /** The same minutes published under {@code permalink} (a suffixed one, §5). */
+    Rendered withPermalink(String permalink) {
+      if (permalink.equals(meta.permalink())) {
+        return this;
+      }
+      FrontMatter renamed =
+          new FrontMatter(
+              meta.updated(), meta.author(), meta.subject(), permalink, meta.description());
+      return new Rendered(renamed, body, MinutesRenderer.render(renamed, body));
+    }
+  }
 
   /**
    * The published file for {@code snapshot}; {@code fallbackDate} replaces an invalid {@code
@@ -50,7 +62,7 @@ final class PublishableMinutes {
           e.getMessage());
       meta = repaired(meta, fallbackDate);
     }
-    return new Rendered(meta, MinutesRenderer.render(meta, body));
+    return new Rendered(meta, body, MinutesRenderer.render(meta, body));
   }
 
   private static FrontMatter repaired(FrontMatter meta, String fallbackDate) {

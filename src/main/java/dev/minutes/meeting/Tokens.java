@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Meeting tokens: 256-bit random secrets handed out once, stored only as SHA-256 hashes and
@@ -24,6 +26,27 @@ public final class Tokens {
     return role.label().charAt(0)
         + "_"
         + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+  }
+
+  /**
+   * A fresh series token: like a meeting's, prefixed {@code s} and its role's initial ({@code
+   * sc_…}), so people can tell a series link from a meeting link.
+   */
+  public static String issueForSeries(Role role) {
+    return "s" + issue(role);
+  }
+
+  /**
+   * The role whose token hash {@code record} keeps (as {@code token:<role>}) matches {@code token},
+   * compared in constant time; empty when none does.
+   */
+  public static Optional<Role> roleIn(Map<String, String> record, String token) {
+    for (Role role : Role.values()) {
+      if (matches(token, record.get("token:" + role.label()))) {
+        return Optional.of(role);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Hex SHA-256 of the token: what Redis keeps. */

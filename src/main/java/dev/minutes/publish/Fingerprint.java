@@ -7,16 +7,27 @@ import java.util.HexFormat;
 
 /**
  * A short, non-reversible label of an address (a webhook URL may carry credentials), for keys in
- * Redis.
+ * Redis; and the whole hash of a published file.
  */
 final class Fingerprint {
   private Fingerprint() {}
 
+  /** The whole SHA-256 (hex) of a text: tells one published file from another. */
+  static String ofContent(String text) {
+    return ofContent(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String ofContent(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256(bytes));
+  }
+
   static String of(String text) {
+    return HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8)), 0, 8);
+  }
+
+  private static byte[] sha256(byte[] bytes) {
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JVM", e);
     }

@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * sees the old file or the new one, never a part. Runs on a worker thread.
  *
  * <p>Idempotent: a re-delivery of the same publication finds identical bytes and leaves the file
- * alone. Two meetings with the same date share a file name (the docs site names files by date): the
- * last delivery wins, and replacing different content is logged.
+ * alone. Never overwrites another meeting's minutes (docs/contract.md §5): each publication's name
+ * is decided once at close so that it is its meeting's alone ({@code <updated>-2.md}…), and this
+ * target replaces an existing file only when it holds an earlier revision of the same meeting (a
+ * correction). Any other file in the way (one written by hand, by another deployment or by a
+ * version without name reservations) fails the delivery permanently, visible to the operator, who
+ * may move the file and retry.
  */
 public final class FolderTarget implements PublishTarget {
   private static final Logger log = LoggerFactory.getLogger(FolderTarget.class);
@@ -73,13 +77,21 @@ public final class FolderTarget implements PublishTarget {
     byte[] bytes = job.markdown().getBytes(StandardCharsets.UTF_8);
     Files.createDirectories(folder);
     if (Files.isRegularFile(target)) {
-      if (Arrays.equals(Files.readAllBytes(target), bytes)) {
+      byte[] existing = Files.readAllBytes(target);
+      if (Arrays.equals(existing, bytes)) {
         return DeliveryResult.delivered("already in place: " + target);
       }
+      if (!job.replaces().contains(Fingerprint.ofContent(existing))) {
+        return DeliveryResult.permanent(
+            "refusing to overwrite "
+                + job.path()
+                + ": it holds other minutes than this meeting published; move it away and retry");
+      }
       log.info(
-          "publish job {}: replacing {} (another publication for the same date; the last one wins)",
+          "publish job {}: replacing {} with revision {} of its minutes",
           job.id(),
-          target);
+          target,
+          job.revision());
     }
     Path temp = Files.createTempFile(folder, "." + job.path() + ".", ".tmp");
     try {

@@ -1,6 +1,5 @@
 package dev.minutes.publish;
 
-import dev.minutes.render.FrontMatter;
 import dev.minutes.store.PublishOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -11,14 +10,16 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The publish side as meetings and operators see it: one outbox job per configured target at close,
  * the delivery state of a meeting's jobs, the dead letters and their re-queueing.
  *
  * <p>Job ids are {@code <meetingId>.<target>.<closedAt epoch ms>} and the webhook id is {@code
- * msg_<meetingId>_<closedAt epoch ms>}: both name one publication, so they stay the same on every
- * attempt and on every node.
+ * msg_<meetingId>_<closedAt epoch ms>} (a correction appends its revision: {@code .r2}, {@code
+ * _r2}): both name one publication, so they stay the same on every attempt and on every node, and
+ * differ from revision to revision.
  */
 final class OutboxPublisher implements Publisher, PublishOperations {
   private static final int INGEST_BATCH = 100;
@@ -27,19 +28,27 @@ final class OutboxPublisher implements Publisher, PublishOperations {
   private final List<PublishTarget> targets;
   private final Clock clock;
   private final Runnable wakeWorker;
+  private final Optional<PublishedUrl> publishedUrl;
 
   OutboxPublisher(
-      PublishOutbox outbox, List<PublishTarget> targets, Clock clock, Runnable wakeWorker) {
+      PublishOutbox outbox,
+      List<PublishTarget> targets,
+      Clock clock,
+      Runnable wakeWorker,
+      Optional<PublishedUrl> publishedUrl) {
     this.outbox = outbox;
     this.targets = List.copyOf(targets);
     this.clock = clock;
     this.wakeWorker = wakeWorker;
+    this.publishedUrl = publishedUrl;
   }
 
   @Override
   public List<String> jobsFor(Publication publication) {
-    String fileName = publication.frontMatter().fileName();
-    String publicationId = publication.meetingId() + "_" + closedAtMillis(publication);
+    String fileName = publication.fileName();
+    String publicationId = publicationId(publication);
+    List<String> replaces =
+        publication.earlierRevisions().stream().map(Fingerprint::ofContent).toList();
     return targets.stream()
         .map(
             target -> {
@@ -49,17 +58,36 @@ final class OutboxPublisher implements Publisher, PublishOperations {
                           + "."
                           + target.name()
                           + "."
-                          + closedAtMillis(publication),
+                          + revisionTag(publication, "."),
                       publication.meetingId(),
                       target.name(),
                       target.location(fileName),
                       fileName,
+                      publication.frontMatter().permalink(),
+                      publication.revision(),
+                      replaces,
                       publication.markdown(),
                       webhook ? "msg_" + publicationId : "",
-                      webhook ? webhookBody(publication, fileName) : "")
+                      webhook ? webhookBody(publication) : "")
                   .encode();
             })
         .toList();
+  }
+
+  /** {@code <meetingId>_<closedAt ms>}, and {@code _r<revision>} for a correction. */
+  private static String publicationId(Publication publication) {
+    return publication.meetingId() + "_" + revisionTag(publication, "_");
+  }
+
+  /**
+   * The close time, which names one publication; a correction adds its revision, so that even a
+   * clock that went back cannot give two revisions one id.
+   */
+  private static String revisionTag(Publication publication, String separator) {
+    long closedAt = closedAtMillis(publication);
+    return publication.revision() <= 1
+        ? Long.toString(closedAt)
+        : closedAt + separator + "r" + publication.revision();
   }
 
   /**
@@ -90,7 +118,7 @@ final class OutboxPublisher implements Publisher, PublishOperations {
                         Comparator.comparing(
                                 (Map<String, String> job) -> job.getOrDefault("target", ""))
                             .thenComparing(job -> job.getOrDefault("id", "")))
-                    .map(PublishState::ofMeeting)
+                    .map(job -> PublishState.ofMeeting(job, publishedUrl))
                     .toList());
   }
 
@@ -123,20 +151,8 @@ final class OutboxPublisher implements Publisher, PublishOperations {
    * The webhook body of docs/contract.md §5, encoded once so every attempt signs and sends the same
    * bytes.
    */
-  static String webhookBody(Publication publication, String fileName) {
-    FrontMatter meta = publication.frontMatter();
-    JsonObject frontMatter =
-        new JsonObject()
-            .put("updated", meta.updated())
-            .put(
-                "author",
-                new JsonObject()
-                    .put("name", meta.author().name())
-                    .put("uri", meta.author().uri())
-                    .put("email", meta.author().email()))
-            .put("subject", meta.subject())
-            .put("permalink", meta.permalink())
-            .put("description", meta.description());
+  static String webhookBody(Publication publication) {
+    JsonObject frontMatter = new JsonObject(publication.frontMatter().fields());
     return new JsonObject()
         .put("type", "minutes.published")
         .put("timestamp", publication.closedAt())
@@ -144,8 +160,9 @@ final class OutboxPublisher implements Publisher, PublishOperations {
             "data",
             new JsonObject()
                 .put("meetingId", publication.meetingId())
-                .put("permalink", meta.permalink())
-                .put("path", fileName)
+                .put("permalink", publication.frontMatter().permalink())
+                .put("path", publication.fileName())
+                .put("revision", publication.revision())
                 .put("frontMatter", frontMatter)
                 .put("markdown", publication.markdown()))
         .encode();

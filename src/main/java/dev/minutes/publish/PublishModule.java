@@ -106,7 +106,8 @@ public final class PublishModule {
             new PublishMetrics(registry),
             "node-" + UUID.randomUUID(),
             lease);
-    OutboxPublisher publisher = new OutboxPublisher(outbox, targets, clock, worker::wake);
+    OutboxPublisher publisher =
+        new OutboxPublisher(outbox, targets, clock, worker::wake, settings.publishedUrl());
     log.info(
         "publish targets: {}",
         targets.isEmpty()

@@ -15,13 +15,15 @@ import java.util.Optional;
  * @param webhookSecrets {@code whsec_} secrets; each one signs
  * @param retry retry schedule of publish deliveries
  * @param webhookTimeout connect and response timeout of one webhook attempt
+ * @param publishedUrl where the docs site shows published minutes; empty: no links
  */
 public record PublishSettings(
     Optional<Path> folder,
     Optional<URI> webhookUrl,
     List<String> webhookSecrets,
     RetrySchedule retry,
-    Duration webhookTimeout) {
+    Duration webhookTimeout,
+    Optional<PublishedUrl> publishedUrl) {
 
   /**
    * Publish retry schedule: exponential from {@code initial} up to {@code max} per wait, giving up

@@ -152,10 +152,7 @@ public final class BodyTemplate {
   }
 
   private static String previousNotes(BodyInput input) {
-    String link =
-        "[previous notes](/weekly/"
-            + MarkdownText.encodePathSegment(input.previousPermalink())
-            + ")";
+    String link = "[previous notes](/weekly/" + PathSegment.encode(input.previousPermalink()) + ")";
     List<ActionItem> open = ActionItems.open(input.previousOpenItems());
     if (open.isEmpty()) {
       return "See the " + link + ". No open action items.\n\n";

@@ -1,5 +1,7 @@
 package dev.minutes.render;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,6 +28,24 @@ public record FrontMatter(
    */
   public static FrontMatter forMeeting(String date, Author author, String description) {
     return new FrontMatter(date, author, "Weekly Meeting: " + date, "weekly-" + date, description);
+  }
+
+  /**
+   * The fields by their front matter names, in the file's order, the author as a nested map: the
+   * {@code meta} of the API (contract §3) and {@code frontMatter} of the webhook (contract §5).
+   */
+  public Map<String, Object> fields() {
+    Map<String, Object> authorFields = new LinkedHashMap<>();
+    authorFields.put("name", author.name());
+    authorFields.put("uri", author.uri());
+    authorFields.put("email", author.email());
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("updated", updated);
+    fields.put("author", authorFields);
+    fields.put("subject", subject);
+    fields.put("permalink", permalink);
+    fields.put("description", description);
+    return fields;
   }
 
   /** The published file name, {@code <updated>.md}. */

@@ -1,6 +1,5 @@
 package dev.minutes.render;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -103,27 +102,5 @@ final class MarkdownText {
       return !ORDERED_LIST_TOKEN.matcher(next).lookingAt();
     }
     return Character.isLetter(first) || first == '(' || first == '"' || first == '\'';
-  }
-
-  /** {@code segment} percent-encoded for a URL path: only RFC 3986 unreserved bytes stay. */
-  static String encodePathSegment(String segment) {
-    StringBuilder encoded = new StringBuilder(segment.length());
-    for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xFF;
-      boolean unreserved =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '.'
-              || c == '_'
-              || c == '~';
-      if (unreserved) {
-        encoded.append((char) c);
-      } else {
-        encoded.append('%').append(String.format("%02X", c));
-      }
-    }
-    return encoded.toString();
   }
 }

@@ -32,6 +32,21 @@ public interface DocumentStore {
   /** Snapshot plus every log entry after it; empty when the document is unknown. */
   Future<Optional<StoredDocument>> load(String documentId);
 
+  /** {@link #load}, failing with {@link StoreException.Reason#UNKNOWN_DOCUMENT} when absent. */
+  default Future<StoredDocument> loadExisting(String documentId) {
+    return load(documentId)
+        .compose(
+            found ->
+                found
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () ->
+                            Future.failedFuture(
+                                new StoreException(
+                                    StoreException.Reason.UNKNOWN_DOCUMENT,
+                                    "no document " + documentId))));
+  }
+
   /**
    * Appends one chunk and returns its absolute sequence number. Fails with {@code
    * StoreException(WRITES_CLOSED)} when the document's writes are closed and {@code

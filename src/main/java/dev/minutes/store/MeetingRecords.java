@@ -3,7 +3,6 @@ package dev.minutes.store;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +16,10 @@ import org.redisson.client.codec.StringCodec;
  * only keeps them safely.
  *
  * <p>Keys: {@code <prefix>meeting:{id}} (hash), {@code <prefix>token:<sha256>} (string "meetingId
- * role"), {@code <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream ({@link
- * PublishKeys#outbox()}).
+ * role", or "series:seriesId role" for a series' token, see {@link SeriesRecords}), {@code
+ * <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream ({@link
+ * PublishKeys#outbox()}). Reopening also removes the document's write gate ({@link
+ * RedisKeys#gate}), which shares the meeting id's hash tag (a meeting's id is its document's).
  */
 public final class MeetingRecords {
   /** KEYS[1] meeting; ARGV field/value pairs. Returns 1 when created, 0 when the id is taken. */
@@ -33,13 +34,6 @@ public final class MeetingRecords {
       return 1
       """;
 
-  /** KEYS[1] token; ARGV[1] "meetingId role". */
-  private static final String INDEX_TOKEN =
-      """
-      redis.call('SET', KEYS[1], ARGV[1])
-      return 1
-      """;
-
   /** KEYS[1] outbox; ARGV jobs. */
   private static final String ENQUEUE =
       """
@@ -49,14 +43,48 @@ public final class MeetingRecords {
       return #ARGV
       """;
 
-  /** KEYS[1] meeting; ARGV[1] closed JSON, ARGV[2] final markdown. */
+  /**
+   * KEYS[1] meeting; ARGV[1] closed JSON, ARGV[2] final markdown, ARGV[3] revision, ARGV[4]
+   * published file name, ARGV[5] published permalink.
+   */
   private static final String FINALIZE =
       """
       if redis.call('HGET', KEYS[1], 'status') == 'closed' then
         return 0
       end
-      redis.call('HSET', KEYS[1], 'status', 'closed', 'closed', ARGV[1], 'final', ARGV[2])
+      redis.call('HSET', KEYS[1], 'status', 'closed', 'closed', ARGV[1], 'final', ARGV[2],
+        'revision', ARGV[3], 'publishedName', ARGV[4], 'publishedPermalink', ARGV[5])
       return 1
+      """;
+
+  /**
+   * KEYS[1] meeting, KEYS[2] close lease, KEYS[3] the document's write gate (all three share the
+   * meeting id's hash tag); ARGV[1] time, ARGV[2] who. Returns -1 unknown meeting, 0 not closed,
+   * else the revision that stays published. The final minutes and the {@code closed} map of that
+   * revision stay readable as {@code final:<revision>} and {@code closed:<revision>}; the frozen
+   * state of the close goes, so that the next close freezes anew.
+   */
+  private static final String REOPEN =
+      """
+      if redis.call('EXISTS', KEYS[1]) == 0 then
+        return -1
+      end
+      if redis.call('HGET', KEYS[1], 'status') ~= 'closed' then
+        return 0
+      end
+      local revision = redis.call('HGET', KEYS[1], 'revision') or '1'
+      for _, field in ipairs({'final', 'closed'}) do
+        local value = redis.call('HGET', KEYS[1], field)
+        if value then
+          redis.call('HSET', KEYS[1], field .. ':' .. revision, value)
+        end
+      end
+      redis.call('HDEL', KEYS[1], 'final', 'closed', 'frozenHeads', 'closedAt', 'closedBy',
+        'closingChange', 'closingHead')
+      redis.call('HSET', KEYS[1], 'status', 'open', 'revision', revision, 'reopenedAt', ARGV[1],
+        'reopenedBy', ARGV[2])
+      redis.call('DEL', KEYS[2], KEYS[3])
+      return tonumber(revision)
       """;
 
   /**
@@ -79,15 +107,6 @@ public final class MeetingRecords {
       return 1
       """;
 
-  /** KEYS[1] lease; ARGV[1] owner. Deletes the lease only if the caller still holds it. */
-  private static final String RELEASE_LEASE =
-      """
-      if redis.call('GET', KEYS[1]) == ARGV[1] then
-        return redis.call('DEL', KEYS[1])
-      end
-      return 0
-      """;
-
   private final RedisConnection connection;
 
   public MeetingRecords(RedisConnection connection) {
@@ -98,18 +117,12 @@ public final class MeetingRecords {
    * Creates the meeting hash with the given fields, then indexes each token hash ({@code
    * tokenRoles}: token hash → role label). Returns false, indexing nothing, if the id is taken.
    *
-   * <p>Two steps, since a token key lives in another slot of a Redis Cluster than the meeting. A
-   * crash between them leaves a meeting nobody holds a token to, never a token without its meeting
-   * (and a token is only honoured if the meeting's own record lists it).
+   * <p>The tokens are indexed after the meeting exists, each in a step of its own ({@link
+   * TokenIndex}).
    */
   public Future<Boolean> create(
       String meetingId, Map<String, String> fields, Map<String, String> tokenRoles) {
-    List<Object> args = new ArrayList<>();
-    fields.forEach(
-        (k, v) -> {
-          args.add(k);
-          args.add(v);
-        });
+    List<Object> args = Scripts.pairs(fields);
     args.add("id");
     args.add(meetingId);
     return evalDurably(
@@ -123,17 +136,7 @@ public final class MeetingRecords {
               if ((Long) result != 1L) {
                 return Future.succeededFuture(false);
               }
-              List<Future<Object>> indexed = new ArrayList<>();
-              tokenRoles.forEach(
-                  (hash, role) ->
-                      indexed.add(
-                          evalDurably(
-                              INDEX_TOKEN,
-                              RScript.ReturnType.INTEGER,
-                              List.of(tokenKey(hash)),
-                              new Object[] {meetingId + " " + role},
-                              "index meeting token")));
-              return Future.all(indexed).map(true);
+              return TokenIndex.index(connection, meetingId, tokenRoles).map(true);
             });
   }
 
@@ -149,7 +152,22 @@ public final class MeetingRecords {
         .map(map -> map.isEmpty() ? Optional.empty() : Optional.of(map));
   }
 
-  /** "meetingId role" for a token hash, empty when no meeting has it. */
+  /** One field of the meeting, empty when the meeting or the field is unknown. */
+  public Future<Optional<String>> field(String meetingId, String field) {
+    return RedisFutures.toVertx(
+            connection
+                .client()
+                .<String, String>getMap(meetingKey(meetingId), StringCodec.INSTANCE)
+                .getAsync(field),
+            context(),
+            "read meeting field")
+        .map(Optional::ofNullable);
+  }
+
+  /**
+   * "meetingId role" for a token hash ("series:seriesId role" for a series' token), empty when
+   * nobody has it.
+   */
   public Future<Optional<String>> findToken(String tokenHash) {
     return RedisFutures.toVertx(
             connection
@@ -166,12 +184,7 @@ public final class MeetingRecords {
    * true when these fields were stored, false when an earlier call's fields stay.
    */
   public Future<Boolean> beginClose(String meetingId, Map<String, String> frozenFields) {
-    List<Object> args = new ArrayList<>();
-    frozenFields.forEach(
-        (k, v) -> {
-          args.add(k);
-          args.add(v);
-        });
+    List<Object> args = Scripts.pairs(frozenFields);
     return eval(
             BEGIN_CLOSE,
             RScript.ReturnType.INTEGER,
@@ -186,29 +199,18 @@ public final class MeetingRecords {
    * expire.
    */
   public Future<Void> releaseCloseLease(String meetingId, String owner) {
-    return eval(
-            RELEASE_LEASE,
-            RScript.ReturnType.INTEGER,
-            List.of(leaseKey(meetingId)),
-            new Object[] {owner},
-            "release close lease")
-        .mapEmpty();
+    return Lease.release(connection, leaseKey(meetingId), owner);
   }
 
   /** The exclusive right to run a close for {@code ttl}; true for the one caller that got it. */
   public Future<Boolean> acquireCloseLease(String meetingId, String owner, Duration ttl) {
-    return RedisFutures.toVertx(
-        connection
-            .client()
-            .<String>getBucket(leaseKey(meetingId), StringCodec.INSTANCE)
-            .setIfAbsentAsync(owner, ttl),
-        context(),
-        "acquire close lease");
+    return Lease.acquire(connection, leaseKey(meetingId), owner, ttl);
   }
 
   /**
-   * Enqueues the publish jobs, then marks the meeting closed and stores its final minutes. Returns
-   * false (and enqueues nothing) if it was already closed.
+   * Enqueues the publish jobs, then marks the meeting closed and stores its final minutes, the
+   * revision they are and the name they are published under. Returns false (and enqueues nothing)
+   * if it was already closed.
    *
    * <p>Two steps, since the outbox lives in another slot of a Redis Cluster than the meeting, in
    * this order so that a crash between them loses no publication: the close is then run again (the
@@ -216,7 +218,11 @@ public final class MeetingRecords {
    * (a job id is the meeting, the target and the frozen close time), so each is delivered once.
    */
   public Future<Boolean> finalizeClose(
-      String meetingId, String closedJson, String finalMarkdown, List<String> jobs) {
+      String meetingId,
+      String closedJson,
+      String finalMarkdown,
+      Published published,
+      List<String> jobs) {
     return field(meetingId, "status")
         .compose(
             status -> {
@@ -239,22 +245,53 @@ public final class MeetingRecords {
                               FINALIZE,
                               RScript.ReturnType.INTEGER,
                               List.of(meetingKey(meetingId)),
-                              new Object[] {closedJson, finalMarkdown},
+                              new Object[] {
+                                closedJson,
+                                finalMarkdown,
+                                Integer.toString(published.revision()),
+                                published.fileName(),
+                                published.permalink()
+                              },
                               "finalize close"))
                   .map(result -> ((Long) result) == 1L);
             });
   }
 
-  /** One field of the meeting, empty when the meeting or the field is unknown. */
-  public Future<Optional<String>> field(String meetingId, String field) {
-    return RedisFutures.toVertx(
-            connection
-                .client()
-                .<String, String>getMap(meetingKey(meetingId), StringCodec.INSTANCE)
-                .getAsync(field),
-            context(),
-            "read meeting field")
-        .map(Optional::ofNullable);
+  /**
+   * How a close publishes: which revision, under which file name and permalink.
+   *
+   * @param revision 1 for the first close, one more for each correction
+   * @param fileName the published file name, {@code <updated>.md} or {@code <updated>-<n>.md}
+   * @param permalink the published permalink, suffixed as the file name is
+   */
+  public record Published(int revision, String fileName, String permalink) {}
+
+  /** How a reopen ended. */
+  public enum Reopened {
+    REOPENED,
+    NOT_CLOSED,
+    UNKNOWN_MEETING
+  }
+
+  /**
+   * Opens a closed meeting again, atomically: status open, the write gate gone, the close lease and
+   * frozen state cleared, the published revision's final minutes kept under {@code
+   * final:<revision>}.
+   */
+  public Future<Reopened> reopen(String meetingId, String at, String by) {
+    return evalDurably(
+            REOPEN,
+            RScript.ReturnType.INTEGER,
+            List.of(meetingKey(meetingId), leaseKey(meetingId), connection.keys().gate(meetingId)),
+            new Object[] {at, by},
+            "reopen meeting")
+        .map(
+            result -> {
+              long value = (Long) result;
+              return value > 0
+                  ? Reopened.REOPENED
+                  : value == 0 ? Reopened.NOT_CLOSED : Reopened.UNKNOWN_MEETING;
+            });
   }
 
   /** The stream holding publish jobs (the outbox). */
@@ -263,31 +300,25 @@ public final class MeetingRecords {
   }
 
   private String meetingKey(String meetingId) {
-    return connection.keys().prefix() + "meeting:{" + meetingId + "}";
+    return connection.keys().meeting(meetingId);
   }
 
   private String leaseKey(String meetingId) {
-    return meetingKey(meetingId) + ":lease";
+    return connection.keys().meetingLease(meetingId);
   }
 
   private String tokenKey(String tokenHash) {
-    return connection.keys().prefix() + "token:" + tokenHash;
+    return connection.keys().token(tokenHash);
   }
 
   private Future<Object> eval(
       String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
-    RScript rscript = connection.client().getScript(StringCodec.INSTANCE);
-    return RedisFutures.toVertx(
-        rscript.evalAsync(RScript.Mode.READ_WRITE, script, type, keys, args), context(), what);
+    return Scripts.eval(connection, script, type, keys, args, what);
   }
 
-  /** A write whose success a client is told: as durable as MINUTES_REDIS_MIN_REPLICAS asks. */
   private Future<Object> evalDurably(
       String script, RScript.ReturnType type, List<Object> keys, Object[] args, String what) {
-    return RedisFutures.toVertx(
-        connection.durableWrites().eval(StringCodec.INSTANCE, script, type, keys, args),
-        context(),
-        what);
+    return Scripts.evalDurably(connection, script, type, keys, args, what);
   }
 
   private Context context() {

@@ -27,8 +27,9 @@ import org.redisson.client.codec.StringCodec;
  *
  * <ul>
  *   <li>{@code outbox}: the stream, read through the consumer group {@value #GROUP}.
- *   <li>{@code publish:{<jobId>}}: hash per job: {@code id, meetingId, target, location, state}
- *       ({@code pending}/{@code delivered}/{@code failed}), {@code attempts, lastError, enqueuedAt,
+ *   <li>{@code publish:{<jobId>}}: hash per job: {@code id, meetingId, target, location, path,
+ *       permalink, revision} (the last three when the job names them), {@code state} ({@code
+ *       pending}/{@code delivered}/{@code failed}), {@code attempts, lastError, enqueuedAt,
  *       firstAttemptAt, lastAttemptAt, nextAttemptAt, deliveredAt, failedAt} (epoch milliseconds),
  *       {@code claim} (fencing counter), {@code owner} (node holding the lease) and {@code payload}
  *       (dropped once delivered).
@@ -64,6 +65,9 @@ public final class PublishOutbox {
           "meetingId",
           "target",
           "location",
+          "path",
+          "permalink",
+          "revision",
           "state",
           "attempts",
           "lastError",
@@ -105,6 +109,11 @@ public final class PublishOutbox {
             redis.call('HSET', key, 'id', job.id, 'meetingId', job.meetingId, 'target', job.target,
               'location', job.location, 'state', 'pending', 'attempts', '0',
               'enqueuedAt', ARGV[4], 'nextAttemptAt', ARGV[4], 'claim', '0', 'payload', payload)
+            for _, name in ipairs({'path', 'permalink', 'revision'}) do
+              if type(job[name]) == 'string' then
+                redis.call('HSET', key, name, job[name])
+              end
+            end
             redis.call('SADD', ARGV[7] .. job.meetingId .. ARGV[8], job.id)
             redis.call('ZADD', KEYS[2], ARGV[4], job.id)
             redis.call('ZADD', KEYS[3], ARGV[4], job.id)

@@ -227,28 +227,20 @@ public final class RedisDocumentStore implements DocumentStore {
 
   @Override
   public Future<Boolean> closeWrites(String documentId) {
-    return withValidId(
-        documentId,
-        () ->
-            this.<Long>eval(
-                    "close writes", LuaScripts.CLOSE_WRITES, RScript.ReturnType.INTEGER, documentId)
-                .compose(
-                    result ->
-                        result == LuaScripts.UNKNOWN_DOCUMENT
-                            ? Future.failedFuture(unknown(documentId))
-                            : Future.succeededFuture(result == 1L)));
+    return gateScript("close writes", LuaScripts.CLOSE_WRITES, documentId);
   }
 
   @Override
   public Future<Boolean> writesClosed(String documentId) {
+    return gateScript("writes closed", LuaScripts.WRITES_CLOSED_QUERY, documentId);
+  }
+
+  /** A script on the write gate answering 1 (closed), 0, or UNKNOWN_DOCUMENT. */
+  private Future<Boolean> gateScript(String what, String script, String documentId) {
     return withValidId(
         documentId,
         () ->
-            this.<Long>eval(
-                    "writes closed",
-                    LuaScripts.WRITES_CLOSED_QUERY,
-                    RScript.ReturnType.INTEGER,
-                    documentId)
+            this.<Long>eval(what, script, RScript.ReturnType.INTEGER, documentId)
                 .compose(
                     result ->
                         result == LuaScripts.UNKNOWN_DOCUMENT

@@ -11,6 +11,13 @@ import java.util.List;
  * <prefix>changes} and presence to {@code <prefix>ephemeral}; in a Redis Cluster both go to
  * channels of the document's own slot instead ({@link #changes(String)}, {@link #presence(String)},
  * sharded pub/sub), so that they travel only within the shard that holds the document.
+ *
+ * <p>A meeting's record is {@code <prefix>meeting:{<id>}} and its close lease {@code :lease}: a
+ * meeting's id is its document's, so its record, lease and the document's write gate share one slot
+ * (reopening touches all three in one script). A series' keys are {@code <prefix>series:{<id>}},
+ * {@code :meetings} and {@code :starting}, one slot per series. The token index ({@code
+ * <prefix>token:<hash>}) and the publication names ({@code <prefix>publication-names}) are single
+ * keys, each written by a step of its own.
  */
 public final class RedisKeys {
 
@@ -76,6 +83,41 @@ public final class RedisKeys {
   /** The pub/sub channel that carries every {@link Announcement}. */
   public String changesChannel() {
     return prefix + "changes";
+  }
+
+  /** A meeting's record (hash); the meeting's id is its document's, hence the same hash tag. */
+  public String meeting(String meetingId) {
+    return prefix + "meeting:{" + meetingId + "}";
+  }
+
+  /** The lease of whoever runs the meeting's close (string with expiry). */
+  public String meetingLease(String meetingId) {
+    return meeting(meetingId) + ":lease";
+  }
+
+  /** A series' record (hash). */
+  public String series(String seriesId) {
+    return prefix + "series:{" + seriesId + "}";
+  }
+
+  /** The ids of a series' meetings, oldest first (list). */
+  public String seriesMeetings(String seriesId) {
+    return series(seriesId) + ":meetings";
+  }
+
+  /** The lease of whoever starts a call of the series (string with expiry). */
+  public String seriesStartLease(String seriesId) {
+    return series(seriesId) + ":starting";
+  }
+
+  /** Which meeting or series holds a token, by the token's hash (string). */
+  public String token(String tokenHash) {
+    return prefix + "token:" + tokenHash;
+  }
+
+  /** Which meeting published under which file name and permalink (hash). */
+  public String publicationNames() {
+    return prefix + "publication-names";
   }
 
   /** A SCAN/KEYS glob that matches exactly the keys under this prefix. */

@@ -141,17 +141,7 @@ public final class DocumentSession {
     Context context = vertx.getOrCreateContext();
     SerialLane lane = new SerialLane(pool.executor(), context);
     return store
-        .load(documentId)
-        .compose(
-            found ->
-                found
-                    .map(Future::succeededFuture)
-                    .orElseGet(
-                        () ->
-                            Future.failedFuture(
-                                new StoreException(
-                                    StoreException.Reason.UNKNOWN_DOCUMENT,
-                                    "no document " + documentId))))
+        .loadExisting(documentId)
         .compose(
             stored -> {
               DurableLog changeLog =
@@ -322,7 +312,10 @@ public final class DocumentSession {
         });
   }
 
-  /** The meeting was reopened for corrections: changes are accepted again. */
+  /**
+   * The meeting was reopened for corrections (its write gate is open again): changes are accepted
+   * again. Should a stale call come after a new close, the closed gate still refuses every append.
+   */
   public void markReopened() {
     context.runOnContext(
         v -> {

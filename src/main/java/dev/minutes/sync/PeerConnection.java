@@ -329,17 +329,6 @@ public final class PeerConnection implements PeerSink {
   }
 
   private void onSync(String documentId, byte[] data) {
-    if (!grant.documentId().equals(documentId)) {
-      // Do not reveal whether the document exists: the token simply does not open it.
-      metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
-      log.warn(
-          "refused peer {} ({}): document {} is not the one its token opens",
-          peerId,
-          grant.subject(),
-          documentId);
-      sendDocUnavailable(documentId);
-      return;
-    }
     byte[] changes;
     SyncMessageSummary summary;
     try {
@@ -356,9 +345,6 @@ public final class PeerConnection implements PeerSink {
   }
 
   private void onEphemeral(Ephemeral ephemeral) {
-    if (!grant.documentId().equals(ephemeral.documentId())) {
-      return;
-    }
     session(ephemeral.documentId()).onSuccess(session -> session.ephemeral(ephemeral, false));
   }
 
@@ -378,12 +364,29 @@ public final class PeerConnection implements PeerSink {
               "at most " + limits.maxDocuments() + " documents per connection"));
       return Future.failedFuture("too many documents");
     }
-    Future<DocumentSession> attached = sessions.attach(documentId, this, grant.mayWrite());
+    Future<DocumentSession> attached =
+        grant
+            .scope()
+            .includes(documentId)
+            .compose(
+                included ->
+                    included
+                        ? sessions.attach(documentId, this, grant.mayWrite())
+                        : Future.failedFuture(new OutOfScope()));
     documents.put(documentId, attached);
     attached.onFailure(
         failure -> {
           documents.remove(documentId, attached);
-          if (failure instanceof StoreException e
+          if (failure instanceof OutOfScope) {
+            // Do not reveal whether the document exists: the token simply does not open it.
+            metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
+            log.warn(
+                "refused peer {} ({}): document {} is not one its token opens",
+                peerId,
+                grant.subject(),
+                documentId);
+            sendDocUnavailable(documentId);
+          } else if (failure instanceof StoreException e
               && e.reason() == StoreException.Reason.UNKNOWN_DOCUMENT) {
             metrics.refused(Refusal.Reason.UNKNOWN_DOCUMENT);
             log.warn("peer {} asked for unknown document {}", peerId, documentId);
@@ -465,6 +468,13 @@ public final class PeerConnection implements PeerSink {
 
   private String describe() {
     return peerId != null ? peerId : "(not joined) " + socket.remoteAddress();
+  }
+
+  /** A document the connection's token does not open. */
+  private static final class OutOfScope extends RuntimeException {
+    OutOfScope() {
+      super("not in the token's scope", null, false, false);
+    }
   }
 
   private static String truncate(String reason) {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The configuration loader")
 class ConfigLoaderTest {
@@ -35,6 +37,33 @@ class ConfigLoaderTest {
   void refusesLongBatchWindow() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("MINUTES_SYNC_BATCH_MS", "5000")))
         .hasMessageContaining("MINUTES_SYNC_BATCH_MS");
+  }
+
+  @Test
+  @DisplayName("takes MINUTES_PUBLISHED_URL with {permalink} and {path}; unset means no links")
+  void publishedUrl() {
+    assertThat(ConfigLoader.load(Map.of()).publishedUrl()).isEmpty();
+    assertThat(
+            ConfigLoader.load(
+                    Map.of("MINUTES_PUBLISHED_URL", "https://example.org/weekly/{permalink}"))
+                .publishedUrl())
+        .contains("https://example.org/weekly/{permalink}");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "https://example.org/weekly/",
+        "ftp://example.org/{path}",
+        "https://example.org/{slug}",
+        "/weekly/{permalink}",
+        "https://exa mple.org/{path}"
+      })
+  @DisplayName("refuses a MINUTES_PUBLISHED_URL that cannot make links, naming the variable")
+  void refusesPublishedUrl(String template) {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("MINUTES_PUBLISHED_URL", template)))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageStartingWith("MINUTES_PUBLISHED_URL ");
   }
 
   @Test

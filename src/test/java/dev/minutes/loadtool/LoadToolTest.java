@@ -4,7 +4,13 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minutes.store.RedisTopology;
+import dev.minutes.support.NodeProject;
+import dev.minutes.support.RedisHarness;
+import dev.minutes.support.ReferenceServer;
+import dev.minutes.support.StoredMinutes;
 import dev.minutes.support.TestNode;
+import dev.minutes.sync.codec.DocumentIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -134,6 +140,133 @@ class LoadToolTest {
   }
 
   @Test
+  @DisplayName(
+      "JavaScript typists and watchers in two Node workers: every keystroke reaches every other member of its meeting and is in the stored minutes, each worker's CPU is reported")
+  void javaScriptClientsDeliverEveryKeystroke() throws Exception {
+    NodeProject.ensureInstalled(NodeProject.LOAD_TOOL);
+    LoadOptions options =
+        LoadOptions.parse(
+            new String[] {
+              "--server",
+              "ws://127.0.0.1:" + node.port() + "/sync",
+              "--clients",
+              "js",
+              "--typists",
+              "4",
+              "--meeting-size",
+              "2",
+              "--watchers",
+              "1",
+              "--workers",
+              "2",
+              "--rate",
+              "20",
+              "--warmup",
+              "500ms",
+              "--duration",
+              "2s",
+              "--drain",
+              "20s",
+              "--node-dir",
+              NodeProject.LOAD_TOOL.toString(),
+              "--server-pid",
+              String.valueOf(ProcessHandle.current().pid())
+            });
+
+    JsonObject result = run(options).getJsonObject("result");
+
+    assertThat(result.getLong("keystrokes")).isGreaterThan(0);
+    assertThat(result.getLong("deliveriesExpected"))
+        .as("two typists and a watcher per meeting: each keystroke is owed to two others")
+        .isEqualTo(result.getLong("keystrokes") * 2);
+    assertThat(result.getLong("deliveriesMeasured"))
+        .isEqualTo(result.getLong("deliveriesExpected"));
+    assertThat(result.getLong("undeliveredAfterDrain")).isZero();
+    assertThat(result.getLong("errors")).isZero();
+    assertThat(result.getJsonArray("toolProcesses").stream().map(JsonObject.class::cast))
+        .hasSize(2)
+        .allSatisfy(worker -> assertThat(worker.getDouble("cpuPercent")).isPositive());
+    assertThat(result.getDouble("loadToolCpuPercent"))
+        .isGreaterThan(result.getDouble("loadToolOwnCpuPercent"));
+    assertThat(result.getDouble("serverWakeUpsPerKeystroke")).isPositive();
+    for (Object each : result.getJsonArray("documents")) {
+      JsonObject document = (JsonObject) each;
+      String stored =
+          StoredMinutes.body(
+              vertx,
+              new RedisTopology.Standalone(RedisHarness.url()),
+              node.prefix(),
+              DocumentIds.toUrl(document.getString("documentId")));
+      JsonArray typed = document.getJsonArray("typed");
+      for (int author = 0; author < typed.size(); author++) {
+        char letter = (char) ('a' + author);
+        assertThat(count(stored, letter) - count(document.getString("initialBody"), letter))
+            .as("typist %d of meeting %s types '%s'", author, document, letter)
+            .isEqualTo(typed.getLong(author))
+            .isPositive();
+      }
+    }
+  }
+
+  private static long count(String text, char letter) {
+    return text.chars().filter(c -> c == letter).count();
+  }
+
+  @Test
+  @DisplayName(
+      "official Repos against a server without a meetings API: a worker creates each document over the protocol, every keystroke arrives")
+  void repoClientsAgainstAReferenceServer() throws TimeoutException {
+    NodeProject.ensureInstalled(NodeProject.LOAD_TOOL);
+    try (ReferenceServer reference = ReferenceServer.start(vertx).await(60, SECONDS)) {
+      LoadOptions options =
+          LoadOptions.parse(
+              new String[] {
+                "--server",
+                reference.url(),
+                "--protocol-only",
+                "--clients",
+                "repo",
+                "--typists",
+                "2",
+                "--meeting-size",
+                "2",
+                "--watchers",
+                "1",
+                "--rate",
+                "10",
+                "--warmup",
+                "500ms",
+                "--duration",
+                "2s",
+                "--drain",
+                "20s",
+                "--node-dir",
+                NodeProject.LOAD_TOOL.toString()
+              });
+
+      JsonObject result = run(options).getJsonObject("result");
+
+      assertThat(result.getLong("keystrokes")).isGreaterThan(0);
+      assertThat(result.getLong("deliveriesMeasured")).isEqualTo(result.getLong("keystrokes") * 2);
+      assertThat(result.getLong("undeliveredAfterDrain")).isZero();
+      assertThat(result.getLong("errors")).isZero();
+      assertThat(result.getInteger("workers")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "--clients is java, js or repo; watchers need JavaScript clients; both refused by name")
+  void clientOptions() {
+    String[] base = {"--server", "ws://127.0.0.1:1/sync"};
+    assertThat(LoadOptions.parse(base).clients()).isEqualTo(LoadOptions.Clients.JAVA);
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {base[0], base[1], "--clients", "go"}))
+        .hasMessageContaining("--clients");
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {base[0], base[1], "--watchers", "3"}))
+        .hasMessageContaining("--watchers");
+  }
+
+  @Test
   @DisplayName("--placement is by client unless it says meeting; anything else is refused by name")
   void placementOption() {
     String[] base = {"--server", "ws://127.0.0.1:1/sync,ws://127.0.0.1:2/sync"};
@@ -223,15 +356,10 @@ class LoadToolTest {
   private JsonObject run(LoadOptions options) throws TimeoutException {
     WebSocketClient client =
         vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 << 20));
-    DocumentSource documents = new DocumentSource(vertx, options.servers(), false);
+    DocumentSource documents = new DocumentSource(vertx, options.servers(), options.protocolOnly());
     try {
-      var scenario =
-          switch (options.scenario()) {
-            case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
-            case "fetch" -> new JoinScenario(vertx, options, client, documents).fetch();
-            default -> new TypingScenario(vertx, options, client, documents).run();
-          };
-      return new JsonObject().put("result", scenario.await(120, SECONDS));
+      return new JsonObject()
+          .put("result", LoadTool.run(vertx, options, client, documents).await(120, SECONDS));
     } finally {
       documents.close();
       client.close();

@@ -318,6 +318,69 @@ class MeetingClientsTest {
 
   @Test
   @DisplayName(
+      "continuing a meeting keeps its chair (as an attendee), attendees, agenda and subject pattern; date and chair come from its next-call sentence")
+  void continuingKeepsTheMeeting() throws TimeoutException {
+    List<String> agenda = List.of("Irmin", "TLS", "CI", "Releases", "Website", "Hackathon");
+    JsonObject previous =
+        create(
+            new JsonObject()
+                .put("date", "2024-03-05")
+                .put("subject", "MirageOS sync 2024-03-05")
+                .put("chair", "Ada")
+                .put("attendees", List.of("Bob", "Carol"))
+                .put("agenda", agenda));
+    NodeClient editor = client(previous, "editor");
+    await(
+        editor.command(
+            cmd("type")
+                .put("text", "- The next call is on **Tuesday, 12th March**, Bob to chair.\n")
+                .put("at", "end")
+                .put("perChange", 16)));
+    await(editor.command(cmd("waitSaved")));
+
+    JsonObject next = create(new JsonObject().put("previous", previous.getString("id")));
+
+    PublishedMinutes minutes =
+        MinutesParser.parse(
+            await(running.node().get(minutesPath(next), token(next, "viewer"))).bodyAsString());
+    assertThat(next.getString("date")).isEqualTo("2024-03-12");
+    assertThat(next.getJsonArray("notes")).isEmpty();
+    assertThat(minutes.frontMatter().updated()).isEqualTo("2024-03-12");
+    assertThat(minutes.frontMatter().subject()).isEqualTo("MirageOS sync 2024-03-12");
+    assertThat(minutes.body())
+        .startsWith(
+            "\n### Agenda ###\n\n- Review previous notes\n- Irmin\n- TLS\n- CI\n- Releases\n"
+                + "- Website\n- Hackathon\n\nAttendees: Bob (chair), Ada and Carol\n");
+  }
+
+  @Test
+  @DisplayName(
+      "continuing after an impossible next-call date takes today's date and the 201 says why")
+  void continuingAfterAnImpossibleDate() throws TimeoutException {
+    JsonObject previous = create(new JsonObject().put("date", "2024-02-20").put("chair", "Ada"));
+    NodeClient editor = client(previous, "editor");
+    await(
+        editor.command(
+            cmd("type")
+                .put("text", "Next call: 30th February.\n")
+                .put("at", "end")
+                .put("perChange", 9)));
+    await(editor.command(cmd("waitSaved")));
+
+    JsonObject next = create(new JsonObject().put("previous", previous.getString("id")));
+
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    assertThat(next.getString("date")).isEqualTo(today);
+    assertThat(next.getJsonArray("notes").getString(0))
+        .isEqualTo(
+            "The previous minutes say \"Next call: 30th February.\", but '30th February' is not a"
+                + " date; the date is today's date instead: "
+                + today
+                + ".");
+  }
+
+  @Test
+  @DisplayName(
       "CR characters and line breaks typed into the document cannot break minutes.md or the close")
   void hostileContentStillRendersAndCloses() throws TimeoutException {
     JsonObject meeting = create(new JsonObject().put("date", "2024-03-05").put("chair", "Ada"));

@@ -65,7 +65,11 @@ class FolderPublishTest {
     assertThat(listing(file.getParent())).containsExactly("2030-08-06.md");
     JsonObject state = await(PublishFixture.publishState(node, meeting, "folder"));
     assertThat(state.getString("state")).isEqualTo("delivered");
-    assertThat(state.getString("location")).isEqualTo(file.toAbsolutePath().toString());
+    assertThat(state.getString("location"))
+        .as("attendees see the file name, never the server's path")
+        .isEqualTo("2030-08-06.md");
+    assertThat(state.getString("path")).isEqualTo("2030-08-06.md");
+    assertThat(state.getInteger("revision")).isEqualTo(1);
     assertThat(state.getInteger("attempts")).isEqualTo(1);
   }
 
@@ -75,54 +79,71 @@ class FolderPublishTest {
   void redeliveryIsIdempotent() throws TimeoutException, IOException {
     Path folder = dataDir.resolve("out");
     FolderTarget target = new FolderTarget(vertx, folder);
-    String markdown = "---\nupdated: 2030-09-03\n---\nNotes with ünïcödé\n";
-    PublishJob job =
-        new PublishJob(
-            "m1.folder.1",
-            "m1",
-            "folder",
-            target.location("2030-09-03.md"),
-            "2030-09-03.md",
-            markdown,
-            "",
-            "");
+    String first = "---\nupdated: 2030-09-03\n---\nNotes with ünïcödé\n";
+    String correction = first + "\nA correction.\n";
 
-    assertThat(await(target.deliver(job)).kind()).isEqualTo(DeliveryResult.Kind.DELIVERED);
-    assertThat(await(target.deliver(job)).kind()).isEqualTo(DeliveryResult.Kind.DELIVERED);
-    Files.writeString(folder.resolve("2030-09-03.md"), "a truncated copy");
+    assertThat(await(target.deliver(job("m1", "2030-09-03.md", first, 1))).kind())
+        .isEqualTo(DeliveryResult.Kind.DELIVERED);
+    assertThat(await(target.deliver(job("m1", "2030-09-03.md", first, 1))).kind())
+        .isEqualTo(DeliveryResult.Kind.DELIVERED);
+    PublishJob second = job("m1", "2030-09-03.md", correction, 2, first);
     List<Future<DeliveryResult>> concurrent = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      concurrent.add(target.deliver(job));
+      concurrent.add(target.deliver(second));
     }
     await(Future.all(concurrent));
 
     assertThat(concurrent)
         .allSatisfy(f -> assertThat(f.result().kind()).isEqualTo(DeliveryResult.Kind.DELIVERED));
     assertThat(Files.readAllBytes(folder.resolve("2030-09-03.md")))
-        .isEqualTo(markdown.getBytes(StandardCharsets.UTF_8));
+        .isEqualTo(correction.getBytes(StandardCharsets.UTF_8));
     assertThat(listing(folder)).containsExactly("2030-09-03.md");
   }
 
   @Test
-  @DisplayName("another publication for the same date replaces the file: the last delivery wins")
-  void sameDateLastDeliveryWins() throws TimeoutException, IOException {
+  @DisplayName(
+      "a file this meeting did not publish (another meeting's, one damaged or written by hand) is never replaced")
+  void neverOverwritesAnotherPublication() throws TimeoutException, IOException {
     Path folder = dataDir.resolve("out");
     FolderTarget target = new FolderTarget(vertx, folder);
-    PublishJob first =
-        new PublishJob("a.folder.1", "a", "folder", "", "2030-09-10.md", "first\n", "", "");
-    PublishJob second =
-        new PublishJob("b.folder.2", "b", "folder", "", "2030-09-10.md", "second\n", "", "");
-    await(target.deliver(first));
-    await(target.deliver(second));
-    assertThat(Files.readString(folder.resolve("2030-09-10.md"))).isEqualTo("second\n");
+    await(target.deliver(job("a", "2030-09-10.md", "first\n", 1)));
+
+    DeliveryResult other = await(target.deliver(job("b", "2030-09-10.md", "second\n", 1)));
+    Files.writeString(folder.resolve("2030-09-17.md"), "a truncated copy");
+    DeliveryResult damaged =
+        await(target.deliver(job("c", "2030-09-17.md", "third\n", 2, "an earlier third\n")));
+
+    assertThat(other.kind()).isEqualTo(DeliveryResult.Kind.PERMANENT);
+    assertThat(other.detail())
+        .isEqualTo(
+            "refusing to overwrite 2030-09-10.md: it holds other minutes than this meeting"
+                + " published; move it away and retry");
+    assertThat(damaged.kind()).isEqualTo(DeliveryResult.Kind.PERMANENT);
+    assertThat(Files.readString(folder.resolve("2030-09-10.md"))).isEqualTo("first\n");
+    assertThat(Files.readString(folder.resolve("2030-09-17.md"))).isEqualTo("a truncated copy");
+  }
+
+  private static PublishJob job(
+      String meetingId, String path, String markdown, int revision, String... earlier) {
+    return new PublishJob(
+        meetingId + ".folder." + revision,
+        meetingId,
+        "folder",
+        "",
+        path,
+        "weekly-" + path.replace(".md", ""),
+        revision,
+        java.util.Arrays.stream(earlier).map(Fingerprint::ofContent).toList(),
+        markdown,
+        "",
+        "");
   }
 
   @Test
   @DisplayName("a file name that would leave the folder is refused for good")
   void refusesEscapingNames() throws TimeoutException {
     FolderTarget target = new FolderTarget(vertx, dataDir.resolve("out"));
-    PublishJob job =
-        new PublishJob("x.folder.1", "x", "folder", "", "../escape.md", "text\n", "", "");
+    PublishJob job = job("x", "../escape.md", "text\n", 1);
     DeliveryResult result = await(target.deliver(job));
     assertThat(result.kind()).isEqualTo(DeliveryResult.Kind.PERMANENT);
     assertThat(dataDir.resolve("escape.md")).doesNotExist();

@@ -191,7 +191,15 @@ class PublishOutboxTest {
   }
 
   private void closeWithJobs(String meetingId, String... jobs) throws TimeoutException {
-    assertThat(await(records.finalizeClose(meetingId, "{}", "final", List.of(jobs)))).isTrue();
+    assertThat(
+            await(
+                records.finalizeClose(
+                    meetingId,
+                    "{}",
+                    "final",
+                    new MeetingRecords.Published(1, meetingId + ".md", meetingId),
+                    List.of(jobs))))
+        .isTrue();
   }
 
   private static String job(String id, String meetingId, String target) {

@@ -53,6 +53,24 @@ class RedisKeysTest {
   }
 
   @Test
+  @DisplayName(
+      "A meeting's record, close lease and document gate share one hash tag, as do a series' keys,"
+          + " so reopening a meeting or adding a call to a series runs in one cluster slot")
+  void meetingAndSeriesKeysShareTheirSlot() {
+    RedisKeys keys = RedisKeys.withDefaultPrefix();
+    assertThat(List.of(keys.meeting("m1"), keys.meetingLease("m1"), keys.gate("m1")))
+        .extracting(RedisKeysTest::hashTag)
+        .containsOnly("m1");
+    assertThat(List.of(keys.series("s1"), keys.seriesMeetings("s1"), keys.seriesStartLease("s1")))
+        .extracting(RedisKeysTest::hashTag)
+        .containsOnly("s1");
+    assertThat(keys.meeting("m1")).isEqualTo("minutes:meeting:{m1}");
+    assertThat(keys.series("s1")).isEqualTo("minutes:series:{s1}");
+    assertThat(keys.token("ab12")).isEqualTo("minutes:token:ab12");
+    assertThat(keys.publicationNames()).isEqualTo("minutes:publication-names");
+  }
+
+  @Test
   @DisplayName("Glob characters in the prefix are escaped in the SCAN pattern")
   void prefixPatternEscapesGlobs() {
     assertThat(new RedisKeys("a[b]*?\\:").prefixPattern()).isEqualTo("a\\[b\\]\\*\\?\\\\:*");
@@ -74,5 +92,11 @@ class RedisKeysTest {
   void invalidPrefix() {
     assertThatThrownBy(() -> new RedisKeys("a{b}:")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new RedisKeys("a b:")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** What Redis Cluster hashes: the text between the first '{' and the next '}'. */
+  private static String hashTag(String key) {
+    int open = key.indexOf('{');
+    return key.substring(open + 1, key.indexOf('}', open));
   }
 }

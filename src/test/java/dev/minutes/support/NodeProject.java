@@ -4,25 +4,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Node project of the test clients ({@code src/test/node}): official automerge-repo clients and
- * a reference server, pinned by its committed {@code package-lock.json}.
+ * a reference server, pinned by its committed {@code package-lock.json}; and the load tool's own
+ * ({@link #LOAD_TOOL}).
  *
- * <p>{@link #ensureInstalled()} runs {@code npm ci} at most once per JVM, and only when {@code
- * node_modules} is missing or older than the lockfile, so repeated test runs cost nothing. It
- * blocks (up to minutes on a cold npm cache): call it from test setup, never from an event loop.
+ * <p>{@link #ensureInstalled()} runs {@code npm ci} at most once per JVM and project, and only when
+ * {@code node_modules} is missing or older than the lockfile, so repeated test runs cost nothing.
+ * It blocks (up to minutes on a cold npm cache): call it from test setup, never from an event loop.
  */
 public final class NodeProject {
 
   private static final Logger log = LoggerFactory.getLogger(NodeProject.class);
   private static final long NPM_CI_TIMEOUT_MINUTES = 10;
 
-  private static boolean checked;
+  /** The load tool's JavaScript typists (src/loadtool/node). */
+  public static final Path LOAD_TOOL = Path.of("src/loadtool/node").toAbsolutePath().normalize();
+
+  private static final Set<Path> checked = new HashSet<>();
 
   private NodeProject() {}
 
@@ -45,11 +51,15 @@ public final class NodeProject {
   /**
    * Installs the locked dependencies unless node_modules is already up to date with the lockfile.
    */
-  public static synchronized void ensureInstalled() {
-    if (checked) {
+  public static void ensureInstalled() {
+    ensureInstalled(directory());
+  }
+
+  /** The same for the Node project in {@code directory}. */
+  public static synchronized void ensureInstalled(Path directory) {
+    if (checked.contains(directory)) {
       return;
     }
-    Path directory = directory();
     Path lockfile = directory.resolve("package-lock.json");
     // npm ci and npm install write this copy of the lockfile last: its age is the install's age.
     Path installedLockfile = directory.resolve("node_modules/.package-lock.json");
@@ -59,7 +69,7 @@ public final class NodeProject {
     if (isOutdated(installedLockfile, lockfile)) {
       runNpmCi(directory);
     }
-    checked = true;
+    checked.add(directory);
   }
 
   private static boolean isOutdated(Path installedLockfile, Path lockfile) {

@@ -85,6 +85,13 @@ public final class RedisInspector implements AutoCloseable {
         .readAllMap();
   }
 
+  /** The series' record (hash fields), empty when unknown. */
+  public Map<String, String> seriesRecord(String seriesId) {
+    return client
+        .<String, String>getMap(keys.prefix() + "series:{" + seriesId + "}", StringCodec.INSTANCE)
+        .readAllMap();
+  }
+
   /** Number of entries in the document's log (changes not yet folded into its snapshot). */
   public int logLength(String documentId) {
     return client.getList(keys.log(documentId), ByteArrayCodec.INSTANCE).size();

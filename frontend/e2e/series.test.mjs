@@ -1,0 +1,160 @@
+import assert from "node:assert/strict"
+import { test } from "node:test"
+import {
+  assertNoPageErrors,
+  BASE_URL,
+  browserFor,
+  cursorAtEndOfLine,
+  editorText,
+  eventually,
+  newContext,
+  openMeeting,
+  screenshot,
+  WAIT_MS,
+  waitForState,
+} from "./support/harness.mjs"
+
+const CREATION_TOKEN = process.env.MINUTES_CREATION_TOKEN ?? ""
+
+async function api(path, { method = "GET", token = null, json } = {}) {
+  const headers = {}
+  if (token) headers.Authorization = `Bearer ${token}`
+  if (json !== undefined) headers["Content-Type"] = "application/json"
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers,
+    body: json === undefined ? undefined : JSON.stringify(json),
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
+  return JSON.parse(text)
+}
+
+/** A series through the API, and its first call on `date`. */
+async function seriesWithCall(title, date) {
+  const series = await api("/api/series", {
+    method: "POST",
+    token: CREATION_TOKEN || null,
+    json: {
+      title,
+      chair: "Ada Chair",
+      attendees: ["Ben Editor", "Cy Viewer"],
+      agenda: ["Intro", "Release"],
+      cadenceDays: 7,
+    },
+  })
+  const call = await api(`/api/series/${series.id}/meetings`, {
+    method: "POST",
+    token: series.tokens.chair,
+    json: { date },
+  })
+  return { series, call }
+}
+
+test("a series link opens the call in progress; once closed, the overview lists it with its published minutes", {
+  timeout: 240_000,
+}, async (t) => {
+  const { series, call } = await seriesWithCall("E2E weekly call", "2031-05-06")
+  const browser = await browserFor(t)
+
+  // Ben opens the link from the calendar invitation: the call in progress.
+  const ben = await openMeeting(await newContext(browser), series.links.edit, "Ben Editor")
+  await ben.getByTestId("meeting-subject").filter({ hasText: "Weekly Meeting: 2031-05-06" }).waitFor()
+  assert.ok(ben.url().includes(`/s/${series.id}`), "the address stays the series link")
+  await ben.getByTestId("series-overview-link").waitFor()
+  await cursorAtEndOfLine(ben, "#### Intro ####")
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("- [ ] Ben: write the summary", { delay: 120 })
+  await cursorAtEndOfLine(ben, "#### AoB ####")
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("Next call is scheduled for **31st February**.", { delay: 120 })
+  await waitForState(ben, "saved")
+
+  // Ada, the chair, opens her series link on the same call and closes it.
+  const ada = await openMeeting(await newContext(browser), series.links.chair, "Ada Chair")
+  await ada.waitForFunction(
+    () => document.querySelector("[data-testid=editor]")?.minutesEditorText().includes("write the summary"),
+    null,
+    { timeout: WAIT_MS },
+  )
+  await ada.getByTestId("close-button").click()
+  await ada.getByTestId("confirm-close").click()
+  await waitForState(ben, "closed")
+  await screenshot(ben, "series-call-closed")
+
+  // The same link now opens the overview: the call, its published file, Ben's open item.
+  // (Through another page first: a link that differs only after "#" would not load anew.)
+  await ben.goto(`${BASE_URL}/`)
+  await ben.goto(series.links.edit)
+  await ben.getByTestId("series-title").filter({ hasText: "E2E weekly call" }).waitFor()
+  const listed = ben.locator(`[data-testid=series-call][data-id="${call.id}"]`)
+  await listed.waitFor()
+  assert.equal(await listed.getAttribute("data-status"), "closed")
+  await eventually(
+    async () => {
+      await ben.reload()
+      const published = await listed.getByTestId("published-link").first().textContent({ timeout: WAIT_MS })
+      assert.match(published ?? "", /2031-05-06(-\d+)?\.md/)
+    },
+    { what: "the published file listed" },
+  )
+  await ben.locator("[data-testid=open-actions] [data-owner=Ben]").filter({ hasText: "write the summary" }).waitFor()
+  await ben.getByTestId("series-chart").waitFor()
+  assert.equal(await ben.getByTestId("start-call").count(), 0, "only the chair starts calls")
+  await screenshot(ben, "series-overview-light")
+
+  // Ada starts the next call there: the minutes' date is impossible, so the server says it took the cadence.
+  await ada.goto(`${BASE_URL}/`)
+  await ada.goto(series.links.chair)
+  await ada.getByTestId("start-call").click()
+  const notes = ada.getByTestId("start-call-notes")
+  await notes.waitFor()
+  assert.match(await notes.textContent(), /'31st February' is not a date/)
+  assert.match(await ada.getByTestId("start-call-result").textContent(), /is open/)
+  await screenshot(ada, "series-next-call-note")
+  await ada.getByTestId("open-started-call").click()
+  await ada.getByTestId("meeting-subject").filter({ hasText: "Weekly Meeting: 2031-05-13" }).waitFor()
+  await ada.locator("[data-testid=editor] .cm-content").waitFor()
+  assert.match(await editorText(ada), /- \[ \] Ben: write the summary/, "the open item is carried over")
+
+  for (const page of [ben, ada]) assertNoPageErrors(page)
+})
+
+test("the chair reopens a closed call from the overview; the call takes edits again", {
+  timeout: 180_000,
+}, async (t) => {
+  const { series, call } = await seriesWithCall("E2E corrections", "2031-06-03")
+  await api(`/api/meetings/${call.id}/close`, { method: "POST", token: series.tokens.chair })
+  const browser = await browserFor(t)
+  const context = await newContext(browser)
+  const ada = await context.newPage()
+  await ada.goto(series.links.chair)
+  const listed = ada.locator(`[data-testid=series-call][data-id="${call.id}"]`)
+  await listed.getByTestId("reopen-call").click()
+  await listed.getByTestId("confirm-reopen").click()
+  await ada.locator(`[data-testid=series-call][data-id="${call.id}"][data-status=open]`).waitFor()
+  assert.match(await listed.textContent(), /reopened for corrections/)
+  await screenshot(ada, "series-reopened")
+
+  const editor = await openMeeting(context, `${BASE_URL}/m/${call.id}#token=${series.tokens.editor}`, "Ben Editor")
+  await cursorAtEndOfLine(editor, "#### Release ####")
+  await editor.keyboard.press("Enter")
+  await editor.keyboard.type("Corrected: the release is 2.1.", { delay: 120 })
+  await waitForState(editor, "saved")
+  assertNoPageErrors(editor)
+})
+
+test("the overview in the dark and on a phone", { timeout: 120_000 }, async (t) => {
+  const { series, call } = await seriesWithCall("E2E looks", "2031-07-01")
+  await api(`/api/meetings/${call.id}/close`, { method: "POST", token: series.tokens.chair })
+  const browser = await browserFor(t)
+  for (const [name, options] of [
+    ["series-overview-dark", { colorScheme: "dark" }],
+    ["series-overview-390", { viewport: { width: 390, height: 844 } }],
+  ]) {
+    const page = await (await newContext(browser, options)).newPage()
+    await page.goto(series.links.chair)
+    await page.getByTestId("series-chart").waitFor()
+    await screenshot(page, name)
+  }
+})

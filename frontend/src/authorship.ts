@@ -1,0 +1,248 @@
+import {
+  type ChangeSet,
+  type EditorState,
+  type Extension,
+  Facet,
+  RangeSetBuilder,
+  StateEffect,
+  StateField,
+} from "@codemirror/state"
+import { Decoration, type DecorationSet, type EditorView, ViewPlugin, type ViewUpdate } from "@codemirror/view"
+import { isFromDocument } from "./binding/amToCodemirror.js"
+
+/** Who wrote a stretch of the editor's text: an Automerge actor id (hex), "" while not known yet. */
+export interface AuthorSpan {
+  readonly from: number
+  readonly to: number
+  readonly actor: string
+}
+
+export interface AuthorshipOptions {
+  /** This page's actor: what this person types is known to be theirs at once. */
+  readonly selfActor: () => string
+  /**
+   * The actor that inserted each character of [from, to) of the document now, or null when the
+   * document does not hold the editor's text (of `length`) right now.
+   */
+  readonly lookUp: (from: number, to: number, length: number) => readonly string[] | null
+  /** Too much text of unknown authorship arrived to look it up: compute everything again. */
+  readonly onStale: () => void
+}
+
+/** Text of unknown authorship beyond this is computed again from the history instead of looked up. */
+const LOOK_UP_LIMIT = 4000
+
+interface AuthorshipState {
+  /** null while authorship is not shown. */
+  readonly spans: readonly AuthorSpan[] | null
+  /** Actor → the class that colours its text (`peer-color-N`, or `author-plain`). */
+  readonly classes: ReadonlyMap<string, string>
+  /** Edits since the history was asked for (its answer describes the text before them). */
+  readonly since: ChangeSet | null
+}
+
+/** Authorship as computed from the history, for the text as it was when it was asked for. */
+export const showAuthors = StateEffect.define<{ spans: readonly AuthorSpan[]; classes: ReadonlyMap<string, string> }>()
+export const hideAuthors = StateEffect.define<null>()
+/** Marks the moment the history is asked: edits from now on are mapped onto its answer. */
+export const authorsRequested = StateEffect.define<null>()
+export const setAuthorClasses = StateEffect.define<ReadonlyMap<string, string>>()
+/** Authors looked up for text that arrived from others (positions in the current text). */
+const authorsFound = StateEffect.define<readonly AuthorSpan[]>()
+
+/** This page's actor, for what this person types. */
+const selfActor = Facet.define<() => string, () => string>({ combine: (values) => values[0] ?? (() => "") })
+
+const field = StateField.define<AuthorshipState>({
+  create: () => ({ spans: null, classes: new Map(), since: null }),
+  update(value, transaction) {
+    let { spans, classes, since } = value
+    if (transaction.docChanged) {
+      if (since) since = since.compose(transaction.changes)
+      if (spans) {
+        const author = isFromDocument(transaction) ? "" : transaction.state.facet(selfActor)()
+        spans = applyChanges(spans, transaction.changes, author)
+      }
+    }
+    for (const effect of transaction.effects) {
+      if (effect.is(authorsRequested)) since = emptyChanges(transaction.startState)
+      else if (effect.is(showAuthors)) {
+        spans = since ? applyChanges(effect.value.spans, since, "") : effect.value.spans
+        classes = effect.value.classes
+        since = null
+      } else if (effect.is(hideAuthors)) {
+        spans = null
+        since = null
+      } else if (effect.is(setAuthorClasses)) classes = effect.value
+      else if (effect.is(authorsFound) && spans) spans = fillIn(spans, effect.value)
+    }
+    return spans === value.spans && classes === value.classes && since === value.since
+      ? value
+      : { spans, classes, since }
+  },
+})
+
+/**
+ * Colours each stretch of the text by who wrote it (a mark with the author's `peer-color-N`
+ * class; no inline styles). Spans follow every edit: this person's typing is theirs at once, text
+ * from others is looked up from the document shortly after it arrives.
+ */
+export function authorship(options: AuthorshipOptions): Extension {
+  const decorations = ViewPlugin.fromClass(
+    class {
+      decorations: DecorationSet
+      #lookUpQueued = false
+
+      constructor(readonly view: EditorView) {
+        this.decorations = visibleDecorations(view)
+      }
+
+      update(update: ViewUpdate): void {
+        const before = update.startState.field(field)
+        const after = update.state.field(field)
+        if (before !== after || update.viewportChanged) this.decorations = visibleDecorations(update.view)
+        if (after.spans?.some((span) => span.actor === "") && !this.#lookUpQueued) {
+          this.#lookUpQueued = true
+          // After this update, outside CodeMirror's update cycle (it may not dispatch from here).
+          setTimeout(() => {
+            this.#lookUpQueued = false
+            this.#lookUpUnknown()
+          }, 0)
+        }
+      }
+
+      #lookUpUnknown(): void {
+        const spans = this.view.state.field(field).spans
+        if (!spans) return
+        const unknown = spans.filter((span) => span.actor === "")
+        const size = unknown.reduce((sum, span) => sum + span.to - span.from, 0)
+        if (size === 0) return
+        if (size > LOOK_UP_LIMIT) {
+          options.onStale()
+          return
+        }
+        const found: AuthorSpan[] = []
+        for (const span of unknown) {
+          const actors = options.lookUp(span.from, span.to, this.view.state.doc.length)
+          if (!actors) return // the document is not there yet; the next update tries again
+          actors.forEach((actor, i) => {
+            found.push({ from: span.from + i, to: span.from + i + 1, actor })
+          })
+        }
+        this.view.dispatch({ effects: authorsFound.of(mergeRuns(found)) })
+      }
+    },
+    { decorations: (plugin) => plugin.decorations },
+  )
+  return [selfActor.of(options.selfActor), field, decorations]
+}
+
+/** The spans shown now (null when authorship is off): what the legend counts. */
+export function authorSpans(state: EditorState): readonly AuthorSpan[] | null {
+  return state.field(field, false)?.spans ?? null
+}
+
+function visibleDecorations(view: EditorView): DecorationSet {
+  const { spans, classes } = view.state.field(field)
+  if (!spans) return Decoration.none
+  const builder = new RangeSetBuilder<Decoration>()
+  for (const { from, to } of view.visibleRanges) {
+    for (let i = firstEndingAfter(spans, from); i < spans.length; i += 1) {
+      const span = spans[i] as AuthorSpan
+      if (span.from >= to) break
+      const cls = classes.get(span.actor)
+      if (!cls) continue
+      builder.add(Math.max(span.from, from), Math.min(span.to, to), mark(cls, span.actor))
+    }
+  }
+  return builder.finish()
+}
+
+const marks = new Map<string, Decoration>()
+function mark(cls: string, actor: string): Decoration {
+  const key = `${cls} ${actor}`
+  let decoration = marks.get(key)
+  if (!decoration) {
+    decoration = Decoration.mark({ class: `cm-author ${cls}`, attributes: { "data-actor": actor } })
+    marks.set(key, decoration)
+  }
+  return decoration
+}
+
+/** Index of the first span ending after `position` (spans are sorted and do not overlap). */
+function firstEndingAfter(spans: readonly AuthorSpan[], position: number): number {
+  let low = 0
+  let high = spans.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((spans[middle] as AuthorSpan).to <= position) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+function emptyChanges(state: EditorState): ChangeSet {
+  return state.changes([])
+}
+
+/**
+ * The spans after `changes`: deleted text leaves its span, inserted text gets a span of its own
+ * by `author` ("" meaning not known yet), splitting the span it landed in.
+ */
+export function applyChanges(spans: readonly AuthorSpan[], changes: ChangeSet, author: string): AuthorSpan[] {
+  const inserted: AuthorSpan[] = []
+  changes.iterChanges((_fromA, _toA, fromB, toB) => {
+    if (toB > fromB) inserted.push({ from: fromB, to: toB, actor: author })
+  })
+  const mapped: AuthorSpan[] = []
+  for (const span of spans) {
+    const from = changes.mapPos(span.from, 1)
+    const to = changes.mapPos(span.to, -1)
+    if (to > from) mapped.push({ from, to, actor: span.actor })
+  }
+  return mergeRuns(
+    cutOut(mapped, inserted)
+      .concat(inserted)
+      .sort((a, b) => a.from - b.from),
+  )
+}
+
+/** `spans` without the stretches `holes` cover (both sorted). */
+function cutOut(spans: readonly AuthorSpan[], holes: readonly AuthorSpan[]): AuthorSpan[] {
+  if (holes.length === 0) return [...spans]
+  const out: AuthorSpan[] = []
+  let h = 0
+  for (const span of spans) {
+    let from = span.from
+    while (h < holes.length && (holes[h] as AuthorSpan).to <= from) h += 1
+    let k = h
+    while (k < holes.length && (holes[k] as AuthorSpan).from < span.to) {
+      const hole = holes[k] as AuthorSpan
+      if (hole.from > from) out.push({ from, to: hole.from, actor: span.actor })
+      from = Math.max(from, hole.to)
+      k += 1
+    }
+    if (from < span.to) out.push({ from, to: span.to, actor: span.actor })
+  }
+  return out
+}
+
+/** `spans` with the stretches `found` covers replaced by `found`'s authors. */
+function fillIn(spans: readonly AuthorSpan[], found: readonly AuthorSpan[]): AuthorSpan[] {
+  return mergeRuns(
+    cutOut(spans, found)
+      .concat(found)
+      .sort((a, b) => a.from - b.from),
+  )
+}
+
+/** Neighbouring spans of one actor become one. */
+function mergeRuns(spans: readonly AuthorSpan[]): AuthorSpan[] {
+  const out: AuthorSpan[] = []
+  for (const span of spans) {
+    const last = out[out.length - 1]
+    if (last && last.actor === span.actor && last.to === span.from) out[out.length - 1] = { ...last, to: span.to }
+    else out.push(span)
+  }
+  return out
+}

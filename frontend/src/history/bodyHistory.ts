@@ -1,0 +1,181 @@
+import type { Clock } from "./changeGraph.js"
+import type { BodyAssignment, OpId, SavedDocument, TextOps } from "./savedDocument.js"
+
+/** A stretch of text written by one actor. `from`/`to` are UTF-16 offsets into the text. */
+export interface AuthorRun {
+  readonly from: number
+  readonly to: number
+  readonly actor: number
+}
+
+/**
+ * A stretch of the later text of a comparison: `kept` (in both), `added` (written in between, by
+ * `actor`) or `removed` (only in the earlier text, deleted in between by `actor`; it takes no place
+ * in the later text, `at` is where it was).
+ */
+export type Segment =
+  | { readonly kind: "kept"; readonly text: string; readonly at: number }
+  | { readonly kind: "added"; readonly text: string; readonly at: number; readonly actor: number }
+  | { readonly kind: "removed"; readonly text: string; readonly at: number; readonly actor: number }
+
+/**
+ * The `body` text of a saved document at any set of changes (a {@link Clock}), with who wrote
+ * each character, and what changed between two sets. Everything is computed from the stored
+ * operations: a character is there when its insert is in the set and none of its deletions is.
+ */
+export class BodyHistory {
+  readonly #bodies: readonly BodyAssignment[]
+  readonly #texts: ReadonlyMap<string, TextOps>
+
+  constructor(doc: SavedDocument) {
+    this.#bodies = doc.bodies
+    this.#texts = doc.texts
+  }
+
+  /** The body's text at `clock`. */
+  textAt(clock: Clock): string {
+    const ops = this.#bodyAt(clock)
+    if (!ops) return ""
+    const parts: string[] = []
+    forEachVisible(ops, clock, (row) => parts.push(ops.value[row] as string))
+    return parts.join("")
+  }
+
+  /** The body's text at `clock` as runs of one author each (the actor that wrote each character). */
+  authorsAt(clock: Clock): { text: string; runs: AuthorRun[] } {
+    const ops = this.#bodyAt(clock)
+    const runs: AuthorRun[] = []
+    const parts: string[] = []
+    let at = 0
+    if (ops) {
+      forEachVisible(ops, clock, (row) => {
+        const value = ops.value[row] as string
+        const actor = ops.actor[row] as number
+        const last = runs[runs.length - 1]
+        if (last && last.actor === actor && last.to === at) runs[runs.length - 1] = { ...last, to: at + value.length }
+        else runs.push({ from: at, to: at + value.length, actor })
+        parts.push(value)
+        at += value.length
+      })
+    }
+    return { text: parts.join(""), runs }
+  }
+
+  /**
+   * The later text (`after`) as segments against the earlier one (`before`, a subset of it): what
+   * stayed, what was added and by whom, what was removed and by whom. If the body was replaced by
+   * another text object in between, all of the earlier text counts as removed.
+   */
+  compare(before: Clock, after: Clock): Segment[] {
+    const earlier = this.#bodyAt(before)
+    const later = this.#bodyAt(after)
+    const segments: Segment[] = []
+    let at = 0
+    const push = (kind: Segment["kind"], text: string, actor: number): void => {
+      const last = segments[segments.length - 1]
+      if (last && last.kind === kind && (kind === "kept" || ("actor" in last && last.actor === actor))) {
+        segments[segments.length - 1] = { ...last, text: last.text + text }
+      } else {
+        segments.push(kind === "kept" ? { kind, text, at } : { kind, text, at, actor })
+      }
+      if (kind !== "removed") at += text.length
+    }
+    if (earlier && earlier !== later) {
+      const text = this.textAt(before)
+      if (text) push("removed", text, replacer(this.#bodies, before, after))
+    }
+    if (!later) return segments
+    const same = earlier === later
+    forEachElement(later, (first, last) => {
+      const now = visibleRow(later, first, last, after)
+      const then = same ? visibleRow(later, first, last, before) : -1
+      if (now >= 0 && then >= 0) push("kept", later.value[now] as string, -1)
+      else if (now >= 0) push("added", later.value[now] as string, later.actor[now] as number)
+      else if (then >= 0) push("removed", later.value[then] as string, deleter(later, first, last, before, after))
+    })
+    return segments
+  }
+
+  /** The text object that is the body at `clock`: the latest assignment in it not overwritten in it. */
+  #bodyAt(clock: Clock): TextOps | null {
+    let winner: BodyAssignment | null = null
+    for (const body of this.#bodies) {
+      if (!inClock(body.id, clock) || body.succ.some((s) => inClock(s, clock))) continue
+      if (!winner || later(body.id, winner.id)) winner = body
+    }
+    return winner?.object ? (this.#texts.get(winner.object) ?? null) : null
+  }
+}
+
+function inClock(id: OpId, clock: Clock): boolean {
+  return id.ctr <= (clock[id.actor] ?? 0)
+}
+
+/** Lamport order of op ids: the higher counter, then the higher actor, wins. */
+function later(a: OpId, b: OpId): boolean {
+  return a.ctr > b.ctr || (a.ctr === b.ctr && a.actor > b.actor)
+}
+
+function rowInClock(ops: TextOps, row: number, clock: Clock): boolean {
+  return (ops.ctr[row] as number) <= (clock[ops.actor[row] as number] ?? 0)
+}
+
+function rowDeletedIn(ops: TextOps, row: number, clock: Clock): boolean {
+  for (let s = ops.succFrom[row] as number; s < (ops.succFrom[row + 1] as number); s += 1) {
+    if ((ops.succCtr[s] as number) <= (clock[ops.succActor[s] as number] ?? 0)) return true
+  }
+  return false
+}
+
+/** Each element's rows: its insert and any values written over it later, first..last inclusive. */
+function forEachElement(ops: TextOps, visit: (first: number, last: number) => void): void {
+  const rows = ops.starts.length
+  let first = 0
+  while (first < rows) {
+    let last = first
+    while (last + 1 < rows && !ops.starts[last + 1]) last += 1
+    visit(first, last)
+    first = last + 1
+  }
+}
+
+/** The row whose value the element shows at `clock` (the latest present, undeleted one), or -1. */
+function visibleRow(ops: TextOps, first: number, last: number, clock: Clock): number {
+  for (let row = last; row >= first; row -= 1) {
+    if (rowInClock(ops, row, clock) && !rowDeletedIn(ops, row, clock)) return row
+  }
+  return -1
+}
+
+function forEachVisible(ops: TextOps, clock: Clock, visit: (row: number) => void): void {
+  const rows = ops.starts.length
+  for (let row = 0; row < rows; row += 1) {
+    // The common case, one row per element, without the element bookkeeping.
+    if (ops.starts[row] && (row + 1 === rows || ops.starts[row + 1])) {
+      if (rowInClock(ops, row, clock) && !rowDeletedIn(ops, row, clock)) visit(row)
+      continue
+    }
+    let last = row
+    while (last + 1 < rows && !ops.starts[last + 1]) last += 1
+    const shown = visibleRow(ops, row, last, clock)
+    if (shown >= 0) visit(shown)
+    row = last
+  }
+}
+
+/** Who deleted an element between `before` and `after`: the actor of a deletion in `after` only. */
+function deleter(ops: TextOps, first: number, last: number, before: Clock, after: Clock): number {
+  for (let row = first; row <= last; row += 1) {
+    for (let s = ops.succFrom[row] as number; s < (ops.succFrom[row + 1] as number); s += 1) {
+      const id = { ctr: ops.succCtr[s] as number, actor: ops.succActor[s] as number }
+      if (inClock(id, after) && !inClock(id, before)) return id.actor
+    }
+  }
+  return -1
+}
+
+/** Who replaced the whole body between `before` and `after`. */
+function replacer(bodies: readonly BodyAssignment[], before: Clock, after: Clock): number {
+  const assignment = bodies.find((body) => inClock(body.id, after) && !inClock(body.id, before))
+  return assignment?.id.actor ?? -1
+}

@@ -1,0 +1,410 @@
+import { next as A } from "@automerge/automerge/slim"
+import type { DocHandle } from "@automerge/automerge-repo"
+import type { Extension } from "@codemirror/state"
+import type { ExportedFile, ExportFormat } from "../api.js"
+import { type AuthorInfo, authorClass, describeAuthors } from "../authors.js"
+import {
+  type AuthorSpan,
+  authorSpans,
+  authorship,
+  authorsRequested,
+  hideAuthors,
+  setAuthorClasses,
+  showAuthors,
+} from "../authorship.js"
+import type { MinutesEditor } from "../editor.js"
+import { changeRefs, HistoryClient, HistoryError } from "../history/historyClient.js"
+import type { ChangeSegment, HistoryTarget, PointInfo } from "../history/protocol.js"
+import { peopleOf } from "../people.js"
+import type { MinutesDoc } from "../types.js"
+import { type LegendEntry, RecordBar } from "../ui/recordBar.js"
+import { saveFile } from "../ui/saveFile.js"
+import { LastSeen } from "./lastSeen.js"
+import { type PersonStyle, Timeline } from "./timeline.js"
+
+/** What the record tools need of the meeting page. */
+export interface RecordHost {
+  readonly handle: DocHandle<MinutesDoc>
+  readonly editor: MinutesEditor
+  /** People here now with their presence colours. */
+  readonly present: () => readonly { readonly name: string; readonly color: number }[]
+  /** The name this person chose, if any. */
+  readonly selfName: () => string | null
+  /** Shows the timeline instead of the editor (null: the editor again). */
+  readonly showTimeline: (timeline: HTMLElement | null) => void
+}
+
+/** How often, at most, the heads this browser has seen are written down. */
+const REMEMBER_MS = 2000
+
+/**
+ * The record of the meeting in the page: who wrote what (authorship colours and legend), the
+ * timeline of edit sessions, and what changed since this browser's last visit. The history is
+ * read by a worker from a saved copy of the document, so none of it slows typing down.
+ */
+export class RecordTools {
+  readonly bar: RecordBar
+  readonly #client = new HistoryClient()
+  readonly #lastSeen: LastSeen
+  #host: RecordHost | null = null
+  #authorsOn = false
+  /** The document's first actor (the server writing the template), once the worker read it. */
+  #creator: string | null = null
+  #timeline: Timeline | null = null
+  #timelineHeads: string = ""
+  #pointRequest = 0
+  #rememberTimer: number | undefined
+  /** The heads the minutes showed the last time the page was visible. */
+  #seenHeads: A.Heads | null = null
+  #legendTimer: number | undefined
+
+  /** `exportFile` fetches the meeting in a format from the server (any token may). */
+  constructor(meetingId: string, exportFile: (format: ExportFormat) => Promise<ExportedFile>) {
+    this.#lastSeen = new LastSeen(meetingId)
+    this.bar = new RecordBar({
+      toggleAuthors: () => void this.#toggleAuthors(),
+      toggleHistory: () => void this.#toggleHistory(),
+      showSinceLastVisit: () => void this.#showSinceLastVisit(),
+      download: (format) =>
+        void exportFile(format).then(
+          ({ blob, fileName }) => saveFile(blob, fileName),
+          (error: unknown) => this.#exportFailed(error),
+        ),
+    })
+  }
+
+  /** Set by the page: how to tell the person that a download failed. */
+  onExportFailure: (message: string) => void = () => {}
+
+  #exportFailed(error: unknown): void {
+    console.error("The export failed", error)
+    this.onExportFailure(error instanceof Error ? error.message : "The download failed.")
+  }
+
+  /** The editor extension colouring authorship; the editor is created with it. */
+  editorExtension(handle: DocHandle<MinutesDoc>): Extension {
+    return authorship({
+      selfActor: () => A.getActorId(handle.doc()),
+      lookUp: (from, to, length) => insertersOf(handle.doc(), from, to, length),
+      onStale: () => {
+        if (this.#authorsOn) void this.#computeAuthors()
+      },
+    })
+  }
+
+  attach(host: RecordHost): void {
+    this.#host = host
+    this.documentChanged()
+    document.addEventListener("visibilitychange", () => this.#see())
+    window.addEventListener("pagehide", () => this.#remember())
+  }
+
+  /** The document changed: remember what this browser has seen, keep the legend and timeline honest. */
+  documentChanged(): void {
+    const host = this.#host
+    if (!host) return
+    const doc = host.handle.doc()
+    const previous = this.#lastSeen.previous
+    this.bar.offerSinceLastVisit(
+      previous !== null && A.hasHeads(doc, [...previous]) && !sameHeads(previous, A.getHeads(doc)),
+    )
+    this.#see()
+    if (this.#authorsOn) this.#scheduleLegend()
+    this.#timeline?.offerRefresh(this.#timelineHeads !== headsKey(A.getHeads(doc)))
+  }
+
+  /** People came or went, or renamed themselves: their colours may have changed. */
+  presenceChanged(): void {
+    if (this.#authorsOn) this.#scheduleLegend()
+  }
+
+  // ---- authorship ----
+
+  async #toggleAuthors(): Promise<void> {
+    const host = this.#host
+    if (!host) return
+    if (this.#authorsOn) {
+      this.#authorsOn = false
+      host.editor.view.dispatch({ effects: hideAuthors.of(null) })
+      this.bar.showAuthorsState("off")
+      return
+    }
+    this.#authorsOn = true
+    await this.#computeAuthors()
+  }
+
+  async #computeAuthors(): Promise<void> {
+    const host = this.#host
+    if (!host) return
+    this.bar.showAuthorsState("computing", "Reading who wrote what…")
+    const view = host.editor.view
+    view.dispatch({ effects: authorsRequested.of(null) })
+    const askedText = host.editor.text()
+    try {
+      await this.#loadHistory(host)
+      const reply = await this.#client.ask({ kind: "authors" })
+      if (!this.#authorsOn) return
+      if (reply.text !== askedText) {
+        console.warn(
+          "The editor and the document differed when authorship was asked; colours may be off until the next edit",
+        )
+      }
+      view.dispatch({ effects: showAuthors.of({ spans: reply.spans, classes: this.#classes(reply.spans) }) })
+      this.#showLegend()
+    } catch (error) {
+      console.error("Authorship could not be computed", error)
+      this.bar.showAuthorsState("failed", `Who wrote what cannot be shown: ${whyNot(error)}`)
+    }
+  }
+
+  #recolour(): void {
+    const host = this.#host
+    const spans = host ? authorSpans(host.editor.view.state) : null
+    if (!host || !spans) return
+    host.editor.view.dispatch({ effects: setAuthorClasses.of(this.#classes(spans)) })
+    this.#showLegend()
+  }
+
+  #scheduleLegend(): void {
+    if (this.#legendTimer !== undefined) return
+    this.#legendTimer = window.setTimeout(() => {
+      this.#legendTimer = undefined
+      this.#recolour()
+    }, 300)
+  }
+
+  #showLegend(): void {
+    const host = this.#host
+    const spans = host ? authorSpans(host.editor.view.state) : null
+    if (!spans) return
+    const authors = this.#authors(spans.map((span) => span.actor))
+    const totals = new Map<string, LegendEntry>()
+    for (const span of spans) {
+      const author = authors.get(span.actor)
+      if (!author) continue
+      const entry = totals.get(author.name) ?? { name: author.name, cls: authorClass(author), characters: 0 }
+      totals.set(author.name, { ...entry, characters: entry.characters + span.to - span.from })
+    }
+    this.bar.showAuthorsState("on")
+    this.bar.showLegend([...totals.values()].sort((a, b) => b.characters - a.characters))
+  }
+
+  #classes(spans: readonly AuthorSpan[]): Map<string, string> {
+    const classes = new Map<string, string>()
+    for (const [actor, author] of this.#authors(spans.map((span) => span.actor)))
+      classes.set(actor, authorClass(author))
+    return classes
+  }
+
+  #authors(actors: Iterable<string>): Map<string, AuthorInfo> {
+    const host = this.#host
+    if (!host) return new Map()
+    const doc = host.handle.doc()
+    return describeAuthors(
+      [...actors].filter((actor) => actor !== ""),
+      {
+        people: peopleOf(doc),
+        selfActor: A.getActorId(doc),
+        selfName: host.selfName(),
+        creator: this.#creator,
+        present: host.present(),
+      },
+    )
+  }
+
+  // ---- timeline ----
+
+  async #toggleHistory(): Promise<void> {
+    if (this.#timeline) this.#closeTimeline()
+    else await this.#openTimeline()
+  }
+
+  async #openTimeline(): Promise<Timeline | null> {
+    const host = this.#host
+    if (!host) return null
+    const timeline = new Timeline({
+      showPoint: (index) => void this.#showPoint(index),
+      close: () => this.#closeTimeline(),
+      refresh: () => void this.#readTimeline(),
+    })
+    this.#timeline = timeline
+    this.bar.showHistoryState(true)
+    host.showTimeline(timeline.element)
+    await this.#readTimeline()
+    return timeline
+  }
+
+  async #readTimeline(): Promise<void> {
+    const host = this.#host
+    const timeline = this.#timeline
+    if (!host || !timeline) return
+    try {
+      const heads = await this.#loadHistory(host)
+      this.#timelineHeads = headsKey(heads)
+      timeline.offerRefresh(false)
+      const people = Object.fromEntries(this.#namesByActor(host))
+      const { points } = await this.#client.ask({ kind: "sessions", people })
+      if (timeline !== this.#timeline) return
+      timeline.setPoints(points, (point) => this.#pointStyle(point))
+      if (points.length > 0) await this.#showPoint(points.length - 1)
+    } catch (error) {
+      this.#timelineFailed(timeline, error)
+    }
+  }
+
+  #timelineFailed(timeline: Timeline, error: unknown): void {
+    console.error("The history could not be read", error)
+    if (timeline === this.#timeline) timeline.showFailure(`The history cannot be shown: ${whyNot(error)}`)
+  }
+
+  async #showPoint(index: number): Promise<void> {
+    const timeline = this.#timeline
+    if (!timeline) return
+    // Sliding fires many requests; only the newest is shown.
+    const request = ++this.#pointRequest
+    const from: HistoryTarget = index === 0 ? { empty: true } : { point: index - 1 }
+    try {
+      const reply = await this.#client.ask({ kind: "compare", from, to: { point: index } })
+      if (request !== this.#pointRequest || timeline !== this.#timeline) return
+      timeline.showPoint(index, reply.text, reply.segments, (actor) => this.#actorStyle(actor))
+    } catch (error) {
+      this.#timelineFailed(timeline, error)
+    }
+  }
+
+  #closeTimeline(): void {
+    this.#timeline?.destroy()
+    this.#timeline = null
+    this.bar.showHistoryState(false)
+    this.#host?.showTimeline(null)
+  }
+
+  /** What changed since this browser last showed the meeting. */
+  async #showSinceLastVisit(): Promise<void> {
+    const host = this.#host
+    const previous = this.#lastSeen.previous
+    if (!host || !previous) return
+    await this.#compare(previous, null, (segments) => `Changes since your last visit: ${summary(segments)}`)
+  }
+
+  /**
+   * Opens the timeline on the changes between two states of the document: `from` heads, and `to`
+   * heads or now (null). `caption` names the comparison.
+   */
+  async #compare(
+    from: readonly string[],
+    to: readonly string[] | null,
+    caption: (segments: readonly ChangeSegment[]) => string,
+  ): Promise<void> {
+    const host = this.#host
+    if (!host) return
+    const timeline = this.#timeline ?? (await this.#openTimeline())
+    if (!timeline) return
+    const doc = host.handle.doc()
+    const fromRefs = changeRefs(doc, from)
+    const toRefs = to === null ? null : changeRefs(doc, to)
+    if (!fromRefs || (to !== null && !toRefs)) {
+      timeline.showFailure("This browser does not hold that part of the history.")
+      return
+    }
+    try {
+      await this.#loadHistory(host)
+      const reply = await this.#client.ask({
+        kind: "compare",
+        from: { heads: fromRefs },
+        to: toRefs ? { heads: toRefs } : { now: true },
+      })
+      if (timeline !== this.#timeline) return
+      timeline.showComparison(caption(reply.segments), reply.text, reply.segments, (actor) => this.#actorStyle(actor))
+    } catch (error) {
+      this.#timelineFailed(timeline, error)
+    }
+  }
+
+  // ---- shared ----
+
+  async #loadHistory(host: RecordHost): Promise<A.Heads> {
+    const heads = await this.#client.load(host.handle.doc())
+    if (this.#creator === null) {
+      const { creator } = await this.#client.ask({ kind: "creator" })
+      this.#creator = creator
+    }
+    return heads
+  }
+
+  #namesByActor(host: RecordHost): Map<string, string> {
+    const doc = host.handle.doc()
+    const names = new Map(peopleOf(doc))
+    const self = host.selfName()
+    if (self) names.set(A.getActorId(doc), self)
+    return names
+  }
+
+  #actorStyle(actor: string): PersonStyle {
+    const author = this.#authors([actor]).get(actor)
+    return author ? { name: author.name, cls: authorClass(author) } : { name: "Unknown", cls: "author-plain" }
+  }
+
+  #pointStyle(point: PointInfo): PersonStyle {
+    return point.actor ? this.#actorStyle(point.actor) : { name: point.person, cls: "author-plain" }
+  }
+
+  /** The person can see the minutes now: what they show counts as seen (written down soon). */
+  #see(): void {
+    const host = this.#host
+    if (!host || document.visibilityState === "hidden") return
+    this.#seenHeads = A.getHeads(host.handle.doc())
+    if (this.#rememberTimer === undefined) {
+      this.#rememberTimer = window.setTimeout(() => {
+        this.#rememberTimer = undefined
+        this.#remember()
+      }, REMEMBER_MS)
+    }
+  }
+
+  #remember(): void {
+    if (this.#seenHeads) this.#lastSeen.remember(this.#seenHeads)
+  }
+}
+
+/**
+ * The actor that inserted each character of [from, to) of `doc`'s body (from Automerge cursors,
+ * `counter@actor`), or null when the body is not the editor's text (`length`) right now.
+ */
+function insertersOf(doc: MinutesDoc, from: number, to: number, length: number): string[] | null {
+  if (typeof doc.body !== "string" || doc.body.length !== length) return null
+  const actors: string[] = []
+  for (let at = from; at < to; at += 1) {
+    const cursor = A.getCursor(doc, ["body"], at)
+    actors.push(cursor.slice(cursor.indexOf("@") + 1))
+  }
+  return actors
+}
+
+/** Why the history could not be shown, in words for the person (the details go to the console). */
+export function whyNot(error: unknown): string {
+  const reason = error instanceof HistoryError ? error.reason : "failed"
+  switch (reason) {
+    case "unreadable":
+      return "this page cannot read the meeting's history (it may have been written by a newer version). The minutes themselves are not affected, and the Automerge download keeps the whole history."
+    case "stuck":
+      return "reading the history took too long and was stopped. Try again."
+    case "failed":
+      return "something went wrong while reading the history. Try again later."
+  }
+}
+
+function summary(segments: readonly ChangeSegment[]): string {
+  const added = segments.filter((s) => s.kind === "added").reduce((sum, s) => sum + s.text.length, 0)
+  const removed = segments.filter((s) => s.kind === "removed").reduce((sum, s) => sum + s.text.length, 0)
+  if (added === 0 && removed === 0) return "no change to the text"
+  return `${added.toLocaleString()} characters added, ${removed.toLocaleString()} removed`
+}
+
+function headsKey(heads: readonly string[]): string {
+  return [...heads].sort().join(",")
+}
+
+function sameHeads(a: readonly string[], b: readonly string[]): boolean {
+  return headsKey(a) === headsKey(b)
+}

@@ -1,0 +1,395 @@
+import "./series.css"
+import { ApiError, type MinutesApi } from "./api.js"
+import { meetingLink, seriesLink } from "./links.js"
+import { MeetingPage } from "./meeting.js"
+import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
+import type { CallCreated, SeriesCall, SeriesInfo } from "./types.js"
+import { h, replaceChildren, uniqueId } from "./ui/dom.js"
+import { seriesChart } from "./ui/seriesChart.js"
+
+export interface SeriesRoute {
+  readonly seriesId: string
+  readonly token: string
+  /** Show the list of calls even while a call is in progress. */
+  readonly overview: boolean
+}
+
+/**
+ * A series link (`/s/<id>#token=…`): the call in progress when there is one, so the link in the
+ * calendar invitation always opens the right minutes; otherwise, or on `/s/<id>/calls`, the
+ * series' overview: its calls with their published minutes, the action items still open, a chart
+ * of attendance and actions, and for the chair starting the next call or reopening one.
+ */
+export class SeriesPage {
+  readonly #root: HTMLElement
+  readonly #route: SeriesRoute
+  readonly #api: MinutesApi
+  readonly #main: HTMLElement
+  readonly #heading: HTMLElement
+  readonly #subheading: HTMLElement
+  readonly #role: HTMLElement
+  readonly #started: HTMLElement
+
+  constructor(root: HTMLElement, route: SeriesRoute, api: MinutesApi) {
+    this.#root = root
+    this.#route = route
+    this.#api = api
+    this.#heading = h("h1", { class: "meeting-subject", "data-testid": "series-title" }, "Loading the series…")
+    this.#subheading = h("p", { class: "meeting-date" })
+    this.#role = h("span", { class: "badge", "data-testid": "role-badge", hidden: true })
+    this.#main = h("main", { class: "series", id: "main" })
+    this.#started = h("div", { class: "series-started", "aria-live": "polite" })
+  }
+
+  async start(): Promise<void> {
+    const info = await this.#load()
+    if (!info) return
+    if (info.current && !this.#route.overview) {
+      this.#openCall(info, info.current)
+      return
+    }
+    this.#show(info)
+  }
+
+  /** The call in progress, with a way back to the series from the meeting's top bar. */
+  #openCall(info: SeriesInfo, meetingId: string): void {
+    const page = new MeetingPage(this.#root, { meetingId, token: this.#route.token }, this.#api)
+    this.#root.querySelector(".topbar .brand")?.after(
+      h(
+        "a",
+        {
+          class: "series-nav",
+          href: seriesLink(this.#route.seriesId, this.#route.token, true),
+          "data-testid": "series-overview-link",
+        },
+        `All calls of ${info.title}`,
+      ),
+    )
+    void page.start()
+  }
+
+  async #load(): Promise<SeriesInfo | null> {
+    this.#frame()
+    try {
+      return await this.#api.series(this.#route.seriesId, this.#route.token)
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : null
+      const [title, detail] = apiError?.unreachable
+        ? ["The server cannot be reached.", "Check your connection, then reload this page."]
+        : apiError?.status === 401
+          ? ["This link is not valid.", "It may be incomplete or mistyped. Ask the chair for the link again."]
+          : apiError?.status === 403
+            ? ["This link belongs to something else.", "Ask the chair for this series' link."]
+            : apiError?.status === 404
+              ? ["This series does not exist.", "The link may be wrong, or the series is on another server."]
+              : ["The series cannot be opened.", apiError?.message ?? "Something unexpected went wrong."]
+      if (!apiError) console.error("Loading the series failed", error)
+      this.#heading.textContent = "minutes"
+      replaceChildren(
+        this.#main,
+        h(
+          "div",
+          { class: "banner banner-error", role: "alert", "data-testid": "error-banner" },
+          h("strong", {}, `${title} `),
+          detail,
+        ),
+      )
+      return null
+    }
+  }
+
+  #frame(): void {
+    replaceChildren(
+      this.#root,
+      h("a", { class: "skip-link", href: "#main" }, "Skip to the content"),
+      h(
+        "header",
+        { class: "topbar" },
+        h("a", { class: "brand", href: "/" }, "minutes"),
+        h("div", { class: "meeting-heading" }, this.#heading, this.#subheading),
+        h("div", { class: "topbar-status" }, this.#role),
+      ),
+      this.#main,
+    )
+  }
+
+  #show(info: SeriesInfo): void {
+    document.title = `${info.title} · minutes`
+    this.#heading.textContent = info.title
+    this.#subheading.textContent = info.cadenceDays === 7 ? "A weekly call" : `A call every ${info.cadenceDays} days`
+    this.#role.textContent = info.role.charAt(0).toUpperCase() + info.role.slice(1)
+    this.#role.dataset.role = info.role
+    this.#role.hidden = false
+    replaceChildren(
+      this.#main,
+      this.#currentCard(info),
+      this.#callsCard(info),
+      this.#actionsCard(info),
+      this.#chartCard(info),
+    )
+  }
+
+  async #reload(): Promise<void> {
+    try {
+      this.#show(await this.#api.series(this.#route.seriesId, this.#route.token))
+    } catch (error) {
+      console.error("Reloading the series failed", error)
+    }
+  }
+
+  #currentCard(info: SeriesInfo): HTMLElement {
+    const card = h(
+      "section",
+      { class: "card", "aria-labelledby": "current-title", "data-testid": "series-current" },
+      h("h2", { id: "current-title" }, "Now"),
+    )
+    const current = info.meetings.find((call) => call.id === info.current)
+    if (current) {
+      card.append(
+        h("p", {}, `The call of ${formatDate(current.date)} is in progress.`),
+        h("p", {}, this.#callLink("open-current-call")),
+        this.#started,
+      )
+      return card
+    }
+    card.append(h("p", {}, info.meetings.length === 0 ? "No call yet." : "No call is in progress."))
+    if (info.role === "chair") card.append(this.#startForm(info))
+    card.append(this.#started)
+    return card
+  }
+
+  #startForm(info: SeriesInfo): HTMLElement {
+    const dateId = uniqueId("call-date")
+    const date = h("input", {
+      id: dateId,
+      type: "date",
+      "data-testid": "start-call-date",
+      "aria-describedby": `${dateId}-note`,
+    })
+    const submit = h(
+      "button",
+      { type: "submit", class: "button button-primary", "data-testid": "start-call" },
+      info.meetings.length === 0 ? "Start the first call" : "Start the next call",
+    )
+    const error = h("p", { class: "form-error", role: "alert", hidden: true })
+    const form = h(
+      "form",
+      { class: "start-call" },
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: dateId }, "Date (optional)"),
+        h(
+          "p",
+          { id: `${dateId}-note`, class: "field-note" },
+          info.meetings.length === 0
+            ? "Empty: today."
+            : `Empty: the date the last minutes give for the next call, else ${info.cadenceDays} days after the last call.`,
+        ),
+        date,
+      ),
+      error,
+      h("div", { class: "form-actions" }, submit),
+    )
+    form.addEventListener("submit", (event) => {
+      event.preventDefault()
+      submit.disabled = true
+      error.hidden = true
+      this.#api
+        .startCall(info.id, this.#route.token, date.value || null)
+        .then((created) => {
+          this.#showStarted(created)
+          return this.#reload()
+        })
+        .catch((failure: unknown) => {
+          error.textContent = failure instanceof Error ? failure.message : "The call could not be started."
+          error.hidden = false
+        })
+        .finally(() => {
+          submit.disabled = false
+        })
+    })
+    return form
+  }
+
+  /** The started call, and what the server decided otherwise than the minutes said. */
+  #showStarted(created: CallCreated): void {
+    replaceChildren(
+      this.#started,
+      h(
+        "div",
+        { class: "started", role: "status", "data-testid": "start-call-result" },
+        h("p", {}, h("strong", {}, `The call of ${formatDate(created.date)} is open.`)),
+        created.notes.length > 0
+          ? h(
+              "ul",
+              { class: "notes", "data-testid": "start-call-notes" },
+              ...created.notes.map((note) => h("li", {}, note)),
+            )
+          : null,
+        h("p", {}, this.#callLink("open-started-call")),
+      ),
+    )
+  }
+
+  /**
+   * "Open the call": the series link, which opens the call in progress. When that is this very
+   * address (a link differing only after "#" loads nothing), the page opens the call in place.
+   */
+  #callLink(testId: string): HTMLAnchorElement {
+    const href = seriesLink(this.#route.seriesId, this.#route.token, false)
+    const link = h("a", { class: "button button-primary", href, "data-testid": testId }, "Open the call")
+    link.addEventListener("click", (event) => {
+      if (new URL(href, window.location.href).pathname !== window.location.pathname) return
+      event.preventDefault()
+      void this.start()
+    })
+    return link
+  }
+
+  #callsCard(info: SeriesInfo): HTMLElement {
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "calls-title" },
+      h("h2", { id: "calls-title" }, "Calls"),
+      info.meetings.length === 0
+        ? h("p", { class: "panel-note" }, "The calls of this series will be listed here, newest first.")
+        : h("ol", { class: "call-list", reversed: true }, ...info.meetings.map((call) => this.#callItem(info, call))),
+    )
+  }
+
+  #callItem(info: SeriesInfo, call: SeriesCall): HTMLElement {
+    const published = call.published.map((copy) =>
+      copy.url
+        ? h(
+            "a",
+            { class: "publish-link", href: copy.url, "data-testid": "published-link", "data-target": copy.target },
+            `Published minutes${copy.path ? ` (${copy.path})` : ""}`,
+          )
+        : h(
+            "span",
+            { class: "publish-where", "data-target": copy.target },
+            `${copy.target}: `,
+            h(
+              "code",
+              { class: "publish-path", "data-testid": "published-link" },
+              copy.path ?? (copy.state === "pending" ? "publishing…" : copy.state),
+            ),
+          ),
+    )
+    const item = h(
+      "li",
+      { class: "call", "data-testid": "series-call", "data-id": call.id, "data-status": call.status },
+      h(
+        "div",
+        { class: "call-head" },
+        h("a", { class: "call-date", href: meetingLink(call.id, this.#route.token) }, formatDate(call.date)),
+        h("span", { class: `badge call-status call-${call.reopened ? "reopened" : call.status}` }, statusWords(call)),
+      ),
+      h("p", { class: "call-subject" }, call.subject),
+      published.length > 0 ? h("p", { class: "call-published" }, ...published) : null,
+    )
+    if (info.role === "chair" && call.status === "closed") item.append(this.#reopenControl(call))
+    return item
+  }
+
+  /** Reopening asks once more: the published minutes stay, the call takes edits again. */
+  #reopenControl(call: SeriesCall): HTMLElement {
+    const slot = h("div", { class: "reopen" })
+    const ask = h(
+      "button",
+      { type: "button", class: "button button-small", "data-testid": "reopen-call" },
+      "Reopen for corrections…",
+    )
+    ask.addEventListener("click", () => {
+      const confirm = h(
+        "button",
+        { type: "button", class: "button button-small button-primary", "data-testid": "confirm-reopen" },
+        "Reopen",
+      )
+      const cancel = h("button", { type: "button", class: "button button-small" }, "Cancel")
+      const error = h("p", { class: "form-error", role: "alert", hidden: true })
+      replaceChildren(
+        slot,
+        h(
+          "p",
+          { class: "panel-note" },
+          "Everyone with a link can edit this call again. Its published minutes stay as they are until it is closed again, which publishes the correction under the same name.",
+        ),
+        h("div", { class: "form-actions" }, confirm, cancel),
+        error,
+      )
+      confirm.focus()
+      cancel.addEventListener("click", () => replaceChildren(slot, ask))
+      confirm.addEventListener("click", () => {
+        confirm.disabled = true
+        this.#api
+          .reopen(call.id, this.#route.token)
+          .then(() => this.#reload())
+          .catch((failure: unknown) => {
+            confirm.disabled = false
+            error.textContent = failure instanceof Error ? failure.message : "The call could not be reopened."
+            error.hidden = false
+          })
+      })
+    })
+    slot.append(ask)
+    return slot
+  }
+
+  #actionsCard(info: SeriesInfo): HTMLElement {
+    const groups = actionsByOwner(info.openActions)
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "open-actions-title", "data-testid": "open-actions" },
+      h("h2", { id: "open-actions-title" }, "Open action items"),
+      groups.length === 0
+        ? h("p", { class: "panel-note" }, "None: every action item is ticked.")
+        : h(
+            "div",
+            { class: "owners" },
+            ...groups.map(([owner, actions]) =>
+              h(
+                "section",
+                { class: "owner", "data-owner": owner },
+                h("h3", {}, owner || "Nobody named", h("span", { class: "count" }, ` ${actions.length}`)),
+                h(
+                  "ul",
+                  {},
+                  ...actions.map((action) =>
+                    h(
+                      "li",
+                      { class: "open-action" },
+                      action.text,
+                      " ",
+                      h(
+                        "a",
+                        { class: "raised", href: meetingLink(action.meeting, this.#route.token) },
+                        `since ${formatDate(action.date)}`,
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    )
+  }
+
+  #chartCard(info: SeriesInfo): HTMLElement | null {
+    if (info.meetings.length === 0) return null
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "chart-title" },
+      h("h2", { id: "chart-title" }, "Attendance and action items"),
+      seriesChart(chartPoints(info.meetings)),
+    )
+  }
+}
+
+function formatDate(date: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  if (!match) return date
+  const value = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
+  return value.toLocaleDateString(undefined, { weekday: "short", year: "numeric", month: "short", day: "numeric" })
+}

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict"
+import { describe, it } from "node:test"
+import { next as A } from "@automerge/automerge"
+import { ChangeSet } from "@codemirror/state"
+import { describeAuthors, TEMPLATE_NAME } from "../src/authors.js"
+import { type AuthorSpan, applyChanges } from "../src/authorship.js"
+import { peopleOf } from "../src/people.js"
+import type { MinutesDoc } from "../src/types.js"
+
+const spans = (...parts: [number, number, string][]): AuthorSpan[] =>
+  parts.map(([from, to, actor]) => ({ from, to, actor }))
+
+describe("authorship spans follow edits", () => {
+  const text = spans([0, 5, "a"], [5, 10, "b"])
+
+  it("text typed inside someone's span splits it and is the typist's", () => {
+    const changes = ChangeSet.of({ from: 7, insert: "xy" }, 10)
+    assert.deepEqual(applyChanges(text, changes, "c"), spans([0, 5, "a"], [5, 7, "b"], [7, 9, "c"], [9, 12, "b"]))
+  })
+
+  it("text typed at a span's end is not that span's", () => {
+    const changes = ChangeSet.of({ from: 5, insert: "z" }, 10)
+    assert.deepEqual(applyChanges(text, changes, "b"), spans([0, 5, "a"], [5, 11, "b"]))
+    assert.deepEqual(applyChanges(text, changes, "a"), spans([0, 6, "a"], [6, 11, "b"]))
+  })
+
+  it("deleted text takes its authorship with it", () => {
+    const changes = ChangeSet.of({ from: 3, to: 8 }, 10)
+    assert.deepEqual(applyChanges(text, changes, "c"), spans([0, 3, "a"], [3, 5, "b"]))
+  })
+
+  it("a replacement is the replacer's, and unknown text stays unknown until looked up", () => {
+    const changes = ChangeSet.of({ from: 4, to: 6, insert: "QQQ" }, 10)
+    assert.deepEqual(applyChanges(text, changes, ""), spans([0, 4, "a"], [4, 7, ""], [7, 11, "b"]))
+  })
+})
+
+describe("naming and colouring authors", () => {
+  const context = {
+    people: new Map([
+      ["a1", "Ada"],
+      ["a2", "Ada"],
+      ["b1", "Ben"],
+      ["c1", "Cy"],
+    ]),
+    selfActor: "me",
+    selfName: "Dee",
+    creator: "server",
+    present: [{ name: "Ben", color: 0 }],
+  }
+
+  it("gives people here their presence colour, others free colours in name order, the template none", () => {
+    const authors = describeAuthors(["a1", "a2", "b1", "c1", "me", "server", "x123456789"], context)
+    assert.deepEqual(authors.get("b1"), { name: "Ben", color: 0 })
+    assert.deepEqual(authors.get("a1"), { name: "Ada", color: 1 })
+    assert.deepEqual(authors.get("a2"), { name: "Ada", color: 1 }, "one person, several page loads, one colour")
+    assert.deepEqual(authors.get("c1"), { name: "Cy", color: 2 })
+    assert.deepEqual(authors.get("me"), { name: "Dee", color: 3 })
+    assert.deepEqual(authors.get("server"), { name: TEMPLATE_NAME, color: null })
+    // 4 (red) is free but looks like Ben's 0 (orange): the next colour unlike any in use.
+    assert.deepEqual(authors.get("x123456789"), { name: "Unnamed (x12345)", color: 5 })
+  })
+})
+
+describe("the people map", () => {
+  it("reads names as labels: trimmed, one line, at most 60 characters, only for actor ids", () => {
+    const doc = {
+      body: "",
+      people: { aa11: "  Ada\nLovelace ", bb22: { val: "Ben" }, "not an actor": "Eve", cc33: "x".repeat(80), dd44: "" },
+    } as unknown as MinutesDoc
+    const people = peopleOf(doc)
+    assert.deepEqual([...people.keys()], ["aa11", "bb22", "cc33"])
+    assert.equal(people.get("aa11"), "Ada Lovelace")
+    assert.equal(people.get("bb22"), "Ben")
+    assert.equal(people.get("cc33")?.length, 60)
+  })
+
+  it("reads what a page writes with Automerge", () => {
+    const doc = A.change(A.from<{ body: string; people: Record<string, string> }>({ body: "", people: {} }), (d) => {
+      d.people[A.getActorId(d)] = "Ada"
+    })
+    assert.deepEqual([...peopleOf(doc as MinutesDoc).values()], ["Ada"])
+  })
+})
