@@ -819,12 +819,12 @@ class MeetingApiTest {
   /** The body a meeting created from {@link #fullRequest()} starts with. */
   private static String initialBodyOfFullRequest() {
     return BodyTemplate.initialBody(
-          new BodyInput(
-              "Amir Chaudhry",
-              List.of("Thomas Gazagnaire", "Anil Madhavapeddy"),
-              List.of("Irmin", "CI"),
-              List.of(),
-              null));
+        new BodyInput(
+            "Amir Chaudhry",
+            List.of("Thomas Gazagnaire", "Anil Madhavapeddy"),
+            List.of("Irmin", "CI"),
+            List.of(),
+            null));
   }
 
   private static JsonObject fullRequest() {
