@@ -6,10 +6,10 @@ import {
   BASE_URL,
   bodyOf,
   browserFor,
+  closedMinutesMarkdown,
   createMeeting,
   cursorAtEndOfLine,
   meetingInfo,
-  minutesMarkdown,
   newContext,
   openMeeting,
   screenshot,
@@ -106,7 +106,7 @@ test("after close the final minutes show rendered, with Copy and Download of the
 
   await chair.getByTestId("close-button").click()
   await chair.getByTestId("confirm-close").click()
-  const published = await minutesMarkdown(meeting)
+  const published = await closedMinutesMarkdown(chair, meeting)
   await waitForFinalText(chair, published)
   assert.equal(await chair.getByTestId("preview").isVisible(), true, "the final minutes show rendered")
   assert.equal(await chair.getByTestId("view-split").isChecked(), true)
