@@ -209,5 +209,8 @@ describe("CorrectionsPanel", () => {
     )
     panel.showLive(1, compareLines("a\n", "a\nb\n"))
     assert.equal(panel.element.querySelector("[data-testid=live-summary]")?.textContent, "1 line added.")
+    panel.endCorrecting()
+    assert.equal(panel.element.querySelector("[data-testid=being-corrected]")?.parentElement?.hidden, true)
+    assert.equal(panel.liveOpen, false)
   })
 })

@@ -68,6 +68,7 @@ export class MeetingCorrections {
         // A page that saw the close in the document may ask before the server has published it.
         if (info.status === "closed" && (info.revision ?? 0) > (this.#correcting ?? 0)) {
           this.#correcting = null
+          this.#panel.endCorrecting()
           this.#fileName = fileNameOf(info)
           await this.#show(info)
           return

@@ -75,6 +75,12 @@ export class CorrectionsPanel {
     this.element.hidden = false
   }
 
+  /** Closed again: the live comparison has nothing left to compare. */
+  endCorrecting(): void {
+    this.#correcting.hidden = true
+    this.#live.open = false
+  }
+
   get liveOpen(): boolean {
     return !this.#correcting.hidden && this.#live.open
   }
