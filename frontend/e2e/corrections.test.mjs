@@ -10,6 +10,7 @@ import {
   browserFor,
   createMeeting,
   cursorAtEndOfLine,
+  eventually,
   newContext,
   openMeeting,
   screenshot,
@@ -29,9 +30,13 @@ async function api(path, token, method = "GET") {
   return text
 }
 
-async function closeFromThePage(chair) {
+/** The chair closes from the page; returns the published file of `revision` once the server has it. */
+async function closeFromThePage(chair, meeting, revision) {
   await chair.getByTestId("close-button").click()
   await chair.getByTestId("confirm-close").click()
+  return eventually(() => api(`/api/meetings/${meeting.id}/minutes.md?revision=${revision}`, meeting.tokens.viewer), {
+    what: `revision ${revision} published`,
+  })
 }
 
 /** The lines of one diff as a reader sees them: sign, spoken label and text. */
@@ -61,8 +66,7 @@ test("a correction shows on every page as removed and added lines between the tw
   await editor.keyboard.press("Enter")
   await editor.keyboard.type(BEFORE, { delay: 120 })
   await waitForConvergence([chair, editor], meeting)
-  await closeFromThePage(chair)
-  const revisionOne = await api(`/api/meetings/${meeting.id}/minutes.md?revision=1`, meeting.tokens.viewer)
+  const revisionOne = await closeFromThePage(chair, meeting, 1)
   await waitForFinalText(editor, revisionOne)
   assert.equal(await editor.getByTestId("corrections").isVisible(), false, "no corrections before a reopening")
 
@@ -94,8 +98,7 @@ test("a correction shows on every page as removed and added lines between the tw
   await screenshot(editor, "corrections-being-corrected-dark")
   await waitForConvergence([chair, editor], meeting)
 
-  await closeFromThePage(chair)
-  const revisionTwo = await api(`/api/meetings/${meeting.id}/minutes.md?revision=2`, meeting.tokens.viewer)
+  const revisionTwo = await closeFromThePage(chair, meeting, 2)
   assert.equal(revisionTwo, revisionOne.replace(BEFORE, AFTER))
   for (const page of [chair, editor]) {
     const correction = page.locator("[data-testid=correction-list] [data-revision='2']")

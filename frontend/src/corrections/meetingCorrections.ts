@@ -71,6 +71,7 @@ export class MeetingCorrections {
           this.#panel.endCorrecting()
           this.#fileName = fileNameOf(info)
           await this.#show(info)
+          await this.#showPublished(info.revision ?? 0)
           return
         }
       } catch (error) {
@@ -78,6 +79,22 @@ export class MeetingCorrections {
       }
       await new Promise((resolve) => window.setTimeout(resolve, CLOSE_POLL_MS))
     }
+  }
+
+  /**
+   * The final panel's file is the published revision itself: a page that saw the close in the
+   * document may have fetched minutes.md before the server published it, and got the rendering of
+   * that moment (whose permalink can still differ from the one reserved at publishing).
+   */
+  async #showPublished(revision: number): Promise<void> {
+    try {
+      await this.#load([revision])
+    } catch (error) {
+      console.warn("Loading the published revision failed", error)
+      return
+    }
+    const published = this.#texts.get(revision)
+    if (published !== undefined) this.#finalPanel.showText(published)
   }
 
   /** The live text changed: compare it again if someone is looking. */
