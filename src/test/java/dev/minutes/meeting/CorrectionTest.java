@@ -1,8 +1,8 @@
 package dev.minutes.meeting;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static dev.minutes.support.PublishFixture.SECRET_A;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.LogCapture;
@@ -362,9 +362,5 @@ class CorrectionTest {
 
   private static String token(JsonObject meeting, String role) {
     return meeting.getJsonObject("tokens").getString(role);
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }
