@@ -142,9 +142,7 @@ class CorrectionTest {
     assertThat(after.getInteger("revision")).isEqualTo(2);
     assertThat(after.getJsonArray("revisions"))
         .isEqualTo(
-            new JsonArray()
-                .add(revisionFacts(1, closedOnce))
-                .add(revisionFacts(2, closedAgain)));
+            new JsonArray().add(revisionFacts(1, closedOnce)).add(revisionFacts(2, closedAgain)));
     JsonArray publish = after.getJsonArray("publish");
     assertThat(publish).hasSize(2);
     for (Object entry : publish) {
@@ -279,7 +277,9 @@ class CorrectionTest {
     return post(node, path(meeting, "/close"), token(meeting, "chair"), status);
   }
 
-  /** A {@code revisions} entry of GET /api/meetings/{id}, as the close that published it answered. */
+  /**
+   * A {@code revisions} entry of GET /api/meetings/{id}, as the close that published it answered.
+   */
   private static JsonObject revisionFacts(int revision, JsonObject closeAnswer) {
     JsonObject closed = closeAnswer.getJsonObject("closed");
     return new JsonObject()
