@@ -8,15 +8,11 @@
 //
 // Environment: CHANGES (default 50000), STEPS (slider steps timed, default 30), MINUTES_CHROMIUM.
 
-import { spawn } from "node:child_process"
-import { dirname, join } from "node:path"
-import { createInterface } from "node:readline"
-import { fileURLToPath } from "node:url"
 import { BASE_URL, createMeeting, editorText, launchBrowser, newContext, openMeeting } from "../e2e/support/harness.mjs"
+import { OfficialClient, prose } from "./meetingWriter.mjs"
 
 const CHANGES = Number(process.env.CHANGES ?? 50_000)
 const STEPS = Number(process.env.STEPS ?? 30)
-const CLIENT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "test", "node", "client.mjs")
 const AUTHORS = [
   { name: "Ada", after: "#### Intro ####\n" },
   { name: "Ben", after: "#### Release ####\n" },
@@ -27,49 +23,10 @@ const ROUND_CHARACTERS = 500
 const ROUND_SECONDS = 210
 const TYPED = " Reader adds a remark while everything is coloured."
 
-/** One official client process, driven by JSON lines (see src/test/node/README.md). */
-class Client {
-  #next = 1
-  #waiting = new Map()
-
-  constructor(token) {
-    const sync = `${BASE_URL.replace(/^http/, "ws")}/sync?token=${token}`
-    this.process = spawn(process.execPath, [CLIENT, "--url", sync, "--memory-storage"], {
-      stdio: ["pipe", "pipe", "inherit"],
-    })
-    createInterface({ input: this.process.stdout }).on("line", (line) => {
-      const message = JSON.parse(line)
-      const resolve = this.#waiting.get(message.id)
-      if (!resolve) return
-      this.#waiting.delete(message.id)
-      resolve(message)
-    })
-  }
-
-  async command(cmd, fields = {}) {
-    const id = this.#next++
-    const reply = new Promise((resolve) => this.#waiting.set(id, resolve))
-    this.process.stdin.write(`${JSON.stringify({ id, cmd, ...fields })}\n`)
-    const message = await reply
-    if (!message.ok) throw new Error(`${cmd} failed: ${message.error}`)
-    return message
-  }
-
-  close() {
-    this.process.stdin.end()
-  }
-}
-
-/** Words, so that the text wraps and reads like minutes. */
-function prose(name, round, length) {
-  const words = `${name} notes item ${round}: decided to ship, then review the tests and the docs.`.split(" ")
-  let text = ""
-  for (let i = 0; text.length < length; i += 1) text += `${words[i % words.length]}${i % 12 === 11 ? "\n" : " "}`
-  return text.slice(0, length)
-}
-
 async function writeMeeting(meeting) {
-  const clients = AUTHORS.map(() => new Client(meeting.tokens.editor))
+  const clients = AUTHORS.map(
+    () => new OfficialClient(`${BASE_URL.replace(/^http/, "ws")}/sync?token=${meeting.tokens.editor}`),
+  )
   await Promise.all(clients.map((client) => client.command("find", { url: meeting.documentUrl })))
   await Promise.all(
     clients.map(async (client, i) => {

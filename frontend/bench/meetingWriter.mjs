@@ -51,7 +51,7 @@ export class OfficialClient {
 }
 
 /** Words, so that the text wraps and reads like minutes. */
-function prose(name, round, length) {
+export function prose(name, round, length) {
   const words = `${name} notes item ${round}: decided to ship, then review the tests and the docs.`.split(" ")
   let text = ""
   for (let i = 0; text.length < length; i += 1) text += `${words[i % words.length]}${i % 12 === 11 ? "\n" : " "}`

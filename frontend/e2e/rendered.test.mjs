@@ -6,10 +6,10 @@ import {
   BASE_URL,
   bodyOf,
   browserFor,
+  closedMinutesMarkdown,
   createMeeting,
   cursorAtEndOfLine,
   meetingInfo,
-  minutesMarkdown,
   newContext,
   openMeeting,
   screenshot,
@@ -106,7 +106,7 @@ test("after close the final minutes show rendered, with Copy and Download of the
 
   await chair.getByTestId("close-button").click()
   await chair.getByTestId("confirm-close").click()
-  const published = await minutesMarkdown(meeting)
+  const published = await closedMinutesMarkdown(chair, meeting)
   await waitForFinalText(chair, published)
   assert.equal(await chair.getByTestId("preview").isVisible(), true, "the final minutes show rendered")
   assert.equal(await chair.getByTestId("view-split").isChecked(), true)
@@ -123,9 +123,13 @@ test("after close the final minutes show rendered, with Copy and Download of the
   assert.equal(await readFile(await download.path(), "utf8"), published, "Download saves the Markdown file")
 
   // Where it was published: a file name, never a path on the server.
+  // The name is the server's: <date>.md, or <date>-2.md when another meeting of this suite already
+  // published that date.
   const where = chair.locator("[data-testid=publish-status] [data-target=folder] [data-testid=published-link]")
   await where.waitFor({ timeout: 60_000 })
-  assert.equal(await where.textContent(), `${date}.md`)
+  const folder = (await meetingInfo(meeting)).publish.find((job) => job.target === "folder")
+  assert.match(folder.path, new RegExp(`^${date}(-\\d+)?\\.md$`))
+  assert.equal(await where.textContent(), folder.path)
   await screenshot(chair, "final-rendered")
   assertNoPageErrors(chair)
 })

@@ -54,8 +54,10 @@ export class MinutesApi {
     return (await response.json()) as MeetingInfo
   }
 
-  async minutesMarkdown(id: string, token: string): Promise<string> {
-    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/minutes.md`, {
+  /** The minutes file now (the final one once closed), or published revision `revision`. */
+  async minutesMarkdown(id: string, token: string, revision?: number): Promise<string> {
+    const query = revision === undefined ? "" : `?revision=${revision}`
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/minutes.md${query}`, {
       token,
       accept: "text/markdown",
     })

@@ -2,6 +2,7 @@ import { next as A } from "@automerge/automerge/slim"
 import { type DocHandle, isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo/slim"
 import { ApiError, type MinutesApi } from "./api.js"
 import { automergeReady } from "./automergeWasm.js"
+import { MeetingCorrections } from "./corrections/meetingCorrections.js"
 import { type MeetingDetails, metaChanges } from "./details/meetingDetails.js"
 import { detailsOf, writeMeta } from "./details/metaWrite.js"
 import { MinutesEditor } from "./editor.js"
@@ -90,6 +91,8 @@ export class MeetingPage {
   #view: ViewMode = storedViewMode()
   /** Who wrote what, the timeline and what changed since the last visit. */
   readonly #record: RecordTools
+  /** What each correction changed, and while reopened what changed since the published revision. */
+  readonly #corrections: MeetingCorrections
 
   constructor(root: HTMLElement, route: MeetingRoute, api: MinutesApi) {
     this.#root = root
@@ -108,6 +111,14 @@ export class MeetingPage {
     this.#viewSwitch = new ViewModeSwitch(this.#view, (mode) => this.#showView(mode))
     this.#record = new RecordTools(route.meetingId, (format) =>
       this.#api.exportMeeting(route.meetingId, route.token, format),
+    )
+    this.#corrections = new MeetingCorrections(
+      this.#finalPanel,
+      {
+        meeting: () => api.meeting(route.meetingId, route.token),
+        revisionText: (revision) => api.minutesMarkdown(route.meetingId, route.token, revision),
+      },
+      () => this.#currentText(),
     )
     this.#layout = new MeetingLayout(root, {
       record: this.#record.bar.element,
@@ -129,6 +140,7 @@ export class MeetingPage {
     const info = await this.#loadInfo()
     if (!info) return
     this.#info = info
+    void this.#corrections.opened(info)
     this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "", info.meta.description ?? "")
     this.#layout.showRole(info.role)
     if (typeof info.body === "string") this.#showStoredText(info.body)
@@ -396,6 +408,7 @@ export class MeetingPage {
     const text = this.#currentText()
     this.#names?.ensure()
     this.#record.documentChanged()
+    this.#corrections.liveChanged()
     this.#outline.show(parseOutline(text))
     this.#actionItems.show(parseActionItems(text))
     const details = detailsOf(doc)
@@ -459,6 +472,7 @@ export class MeetingPage {
     const updated = readMetaString(handle?.doc().meta?.updated) || this.#info?.meta.updated || "minutes"
     this.#finalPanel.reveal(this.#closed.by, this.#closed.at, `${updated}.md`)
     void this.#loadFinalText()
+    void this.#corrections.closed()
     this.#pollPublish()
   }
 

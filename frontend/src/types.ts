@@ -98,6 +98,13 @@ export interface ActionItemInfo {
   line: number
 }
 
+/** Who closed a published revision, and when (GET /api/meetings/{id} `revisions`). */
+export interface PublishedRevision {
+  readonly revision: number
+  readonly at: string | null
+  readonly by: string | null
+}
+
 /** Answer of GET /api/meetings/{id}. */
 export interface MeetingInfo {
   id: string
@@ -116,6 +123,8 @@ export interface MeetingInfo {
   actionItems?: ActionItemInfo[]
   /** How many times the meeting was closed and published (0 before the first close). */
   revision?: number
+  /** Who closed each published revision and when, oldest first. */
+  revisions?: PublishedRevision[]
   /** The series the meeting is a call of, if any. */
   series?: string | null
   /** The minutes' text as the server stored it (the final text once closed); absent on older servers. */

@@ -130,6 +130,18 @@ export async function waitForPendingOffline(page, timeout = WAIT_MS) {
   return handle.jsonValue()
 }
 
+/**
+ * The published minutes once `page`'s close is done: its page shows a final file only after the
+ * close request answered, and only then is minutes.md the final version (the name, and with it the
+ * permalink, is settled by the close: another meeting may hold the date).
+ */
+export async function closedMinutesMarkdown(page, meeting, timeout = WAIT_MS) {
+  await page.waitForFunction(() => document.querySelector("[data-testid=final-text]")?.textContent !== "", null, {
+    timeout,
+  })
+  return minutesMarkdown(meeting)
+}
+
 /** Waits until the page shows `markdown` as the final minutes file (after close). */
 export async function waitForFinalText(page, markdown, timeout = WAIT_MS) {
   await page.waitForFunction(

@@ -11,7 +11,10 @@ const STATE_WORDS = { pending: "publishing…", delivered: "published", failed: 
  */
 export class FinalPanel {
   readonly element: HTMLElement
+  readonly #title: HTMLElement
   readonly #summary: HTMLElement
+  readonly #publishing: HTMLElement
+  readonly #corrections: HTMLElement
   readonly #text: HTMLPreElement
   readonly #publish: HTMLUListElement
   readonly #download: HTMLButtonElement
@@ -19,6 +22,7 @@ export class FinalPanel {
   #fileName = "minutes.md"
 
   constructor() {
+    this.#title = h("h2", { id: "final-title" }, "Final minutes")
     this.#summary = h("p", { class: "panel-note" }, "Loading the final minutes…")
     this.#text = h("pre", {
       class: "final-text",
@@ -37,24 +41,46 @@ export class FinalPanel {
     // Nothing to copy or download until the final file has arrived.
     this.#copy.disabled = true
     this.#download.disabled = true
+    this.#publishing = h("div", {}, h("h3", {}, "Publishing"), this.#publish)
+    this.#corrections = h("div", { class: "final-corrections" })
     this.element = h(
       "section",
       { class: "panel final", "aria-labelledby": "final-title", hidden: true },
-      h("h2", { id: "final-title" }, "Final minutes"),
+      this.#title,
       this.#summary,
-      h("h3", {}, "Publishing"),
-      this.#publish,
+      this.#publishing,
       h("div", { class: "final-actions" }, this.#copy, this.#download),
       h("details", { class: "final-source" }, h("summary", {}, "Markdown file"), this.#text),
+      this.#corrections,
     )
   }
 
   reveal(closedBy: string, closedAt: string, fileName: string): void {
+    this.#setFileName(fileName)
+    const when = closedAt ? formatWhen(closedAt) : ""
+    this.#title.textContent = "Final minutes"
+    this.#summary.textContent = `Closed${closedBy ? ` by ${closedBy}` : ""}${when ? ` on ${when}` : ""}. This text is final.`
+    this.#publishing.hidden = false
+    this.element.hidden = false
+  }
+
+  /** Open again for corrections: the panel offers the last published revision, not a final text. */
+  showCorrecting(revision: number, fileName: string): void {
+    this.#setFileName(fileName)
+    this.#title.textContent = "Published minutes"
+    this.#summary.textContent = `Revision ${revision} is the published text until the meeting is closed again.`
+    this.#publishing.hidden = true
+    this.element.hidden = false
+  }
+
+  /** The corrections part, shown below the final text. */
+  showCorrections(part: HTMLElement): void {
+    replaceChildren(this.#corrections, part)
+  }
+
+  #setFileName(fileName: string): void {
     this.#fileName = fileName
     this.#download.setAttribute("aria-label", `Download ${fileName}`)
-    const when = closedAt ? formatWhen(closedAt) : ""
-    this.#summary.textContent = `Closed${closedBy ? ` by ${closedBy}` : ""}${when ? ` on ${when}` : ""}. This text is final.`
-    this.element.hidden = false
   }
 
   showText(markdown: string): void {
@@ -138,7 +164,7 @@ function isWebAddress(location: string): boolean {
   return /^https?:\/\//i.test(location)
 }
 
-function formatWhen(iso: string): string {
+export function formatWhen(iso: string): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
   return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })

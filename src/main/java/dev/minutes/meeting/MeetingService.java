@@ -354,10 +354,32 @@ public final class MeetingService implements AccessPolicy {
         .put("meta", new JsonObject(snapshot.meta().fields()))
         .put("closed", Optional.ofNullable(record.get("closed")).map(JsonObject::new).orElse(null))
         .put("revision", MeetingCloser.revisionOf(record))
+        .put("revisions", revisionsOf(record))
         .put("series", record.get("series"))
         .put("publish", new JsonArray(publish))
         .put("actionItems", items)
         .put("body", snapshot.body());
+  }
+
+  /**
+   * Who closed each published revision and when, oldest first: the latest revision's {@code closed}
+   * while closed, and the {@code closed:<n>} that each reopening kept of the revision before.
+   */
+  private static JsonArray revisionsOf(Map<String, String> record) {
+    int latest = MeetingCloser.revisionOf(record);
+    boolean closed = "closed".equals(record.get("status"));
+    JsonArray revisions = new JsonArray();
+    for (int revision = 1; revision <= latest; revision++) {
+      String stored =
+          revision == latest && closed ? record.get("closed") : record.get("closed:" + revision);
+      JsonObject facts = stored == null ? new JsonObject() : new JsonObject(stored);
+      revisions.add(
+          new JsonObject()
+              .put("revision", revision)
+              .put("at", facts.getString("at"))
+              .put("by", facts.getString("by")));
+    }
+    return revisions;
   }
 
   /**

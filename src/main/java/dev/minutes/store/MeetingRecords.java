@@ -142,14 +142,7 @@ public final class MeetingRecords {
 
   /** Every field of the meeting, empty when unknown. */
   public Future<Optional<Map<String, String>>> get(String meetingId) {
-    return RedisFutures.toVertx(
-            connection
-                .client()
-                .<String, String>getMap(meetingKey(meetingId), StringCodec.INSTANCE)
-                .readAllMapAsync(),
-            context(),
-            "read meeting")
-        .map(map -> map.isEmpty() ? Optional.empty() : Optional.of(map));
+    return Scripts.readRecord(connection, meetingKey(meetingId), "read meeting");
   }
 
   /** One field of the meeting, empty when the meeting or the field is unknown. */

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.redisson.api.RScript;
 import org.redisson.client.codec.StringCodec;
 
@@ -44,6 +45,16 @@ final class Scripts {
         connection.durableWrites().eval(StringCodec.INSTANCE, script, type, keys, args),
         connection.vertx().getOrCreateContext(),
         what);
+  }
+
+  /** Every field of the record hash at {@code key}, empty when there is none. */
+  static Future<Optional<Map<String, String>>> readRecord(
+      RedisConnection connection, String key, String what) {
+    return RedisFutures.toVertx(
+            connection.client().<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync(),
+            connection.vertx().getOrCreateContext(),
+            what)
+        .map(map -> map.isEmpty() ? Optional.empty() : Optional.of(map));
   }
 
   /** A record's fields as the flat field/value arguments its scripts take. */

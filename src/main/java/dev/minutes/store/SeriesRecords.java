@@ -84,14 +84,7 @@ public final class SeriesRecords {
 
   /** Every field of the series, empty when unknown. */
   public Future<Optional<Map<String, String>>> get(String seriesId) {
-    return RedisFutures.toVertx(
-            connection
-                .client()
-                .<String, String>getMap(seriesKey(seriesId), StringCodec.INSTANCE)
-                .readAllMapAsync(),
-            context(),
-            "read series")
-        .map(map -> map.isEmpty() ? Optional.empty() : Optional.of(map));
+    return Scripts.readRecord(connection, seriesKey(seriesId), "read series");
   }
 
   /** The series' meeting ids, oldest first. */

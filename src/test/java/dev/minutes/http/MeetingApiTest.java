@@ -1,5 +1,6 @@
 package dev.minutes.http;
 
+import static dev.minutes.support.Await.await;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -892,9 +893,5 @@ class MeetingApiTest {
     assertThat(logs.warned("refused", String.valueOf(status), code))
         .as("a WARN line for " + status + " " + code + " in " + logs.lines())
         .isTrue();
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

@@ -1,8 +1,8 @@
 package dev.minutes.meeting;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static dev.minutes.support.PublishFixture.SECRET_A;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.LogCapture;
@@ -92,7 +92,7 @@ class CorrectionTest {
     // Connected to the first node all along: its session refuses changes once closed, and must
     // take them again when the second node reopens the meeting.
     NodeClient editor = client(meeting, "editor");
-    close(first, meeting, 200);
+    JsonObject closedOnce = close(first, meeting, 200);
     await(editor.command(cmd("waitDoc").put("path", List.of("status")).put("equals", "closed")));
     awaitDelivered(meeting, 1);
     String revisionOne = minutes(meeting, "");
@@ -114,6 +114,9 @@ class CorrectionTest {
     assertThat(view.getString("status")).isEqualTo("open");
     assertThat(view.getInteger("revision")).isEqualTo(1);
     assertThat(view.getValue("closed")).isNull();
+    assertThat(view.getJsonArray("revisions"))
+        .as("who closed the published revision stays known while it is corrected")
+        .isEqualTo(new JsonArray().add(revisionFacts(1, closedOnce)));
     assertThat(closedAgain.getInteger("revision")).isEqualTo(2);
     String revisionTwo = minutes(meeting, "");
     assertThat(revisionTwo).isEqualTo(revisionOne + "A correction.\n");
@@ -137,6 +140,9 @@ class CorrectionTest {
 
     JsonObject after = get(first, "/api/meetings/" + id(meeting), token(meeting, "viewer"));
     assertThat(after.getInteger("revision")).isEqualTo(2);
+    assertThat(after.getJsonArray("revisions"))
+        .isEqualTo(
+            new JsonArray().add(revisionFacts(1, closedOnce)).add(revisionFacts(2, closedAgain)));
     JsonArray publish = after.getJsonArray("publish");
     assertThat(publish).hasSize(2);
     for (Object entry : publish) {
@@ -271,6 +277,17 @@ class CorrectionTest {
     return post(node, path(meeting, "/close"), token(meeting, "chair"), status);
   }
 
+  /**
+   * A {@code revisions} entry of GET /api/meetings/{id}, as the close that published it answered.
+   */
+  private static JsonObject revisionFacts(int revision, JsonObject closeAnswer) {
+    JsonObject closed = closeAnswer.getJsonObject("closed");
+    return new JsonObject()
+        .put("revision", revision)
+        .put("at", closed.getString("at"))
+        .put("by", closed.getString("by"));
+  }
+
   /** Both targets delivered the meeting's given revision. */
   private void awaitDelivered(JsonObject meeting, int revision) throws TimeoutException {
     for (String target : List.of("folder", "webhook")) {
@@ -345,9 +362,5 @@ class CorrectionTest {
 
   private static String token(JsonObject meeting, String role) {
     return meeting.getJsonObject("tokens").getString(role);
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

@@ -1,7 +1,7 @@
 package dev.minutes.meeting;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.render.ActionItem;
@@ -568,9 +568,5 @@ class MeetingClientsTest {
 
   private static String closePath(JsonObject meeting) {
     return "/api/meetings/" + meeting.getString("id") + "/close";
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

@@ -1,6 +1,6 @@
 package dev.minutes.publish;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
+import static dev.minutes.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.PublishFixture;
@@ -153,9 +153,5 @@ class FolderPublishTest {
     try (Stream<Path> files = Files.list(folder)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

@@ -2,6 +2,7 @@ package dev.minutes.reliability;
 
 import dev.minutes.store.RedisTopology;
 import dev.minutes.support.NodeProject;
+import dev.minutes.support.RedisProcess;
 import dev.minutes.support.SentinelTopology;
 import dev.minutes.support.ServerProcess;
 import dev.minutes.support.StoredMinutes;
@@ -9,9 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -330,12 +328,12 @@ public final class CrashLoop {
     }
   }
 
+  /**
+   * A port the killed server and Redis can come back on: below the ephemeral range, so no outgoing
+   * connection takes it while they are down.
+   */
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RedisProcess.freePort(false);
   }
 
   private static void deleteRecursively(Path dir) {

@@ -1,5 +1,6 @@
 package dev.minutes.reliability;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +9,6 @@ import dev.minutes.support.ClusterTopology;
 import dev.minutes.support.NodeClient;
 import dev.minutes.support.PublishProbe;
 import dev.minutes.support.TestNode;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -211,9 +211,5 @@ class SeriesClusterTest {
 
   private static String token(JsonObject created, String role) {
     return created.getJsonObject("tokens").getString(role);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.await(60, SECONDS);
   }
 }

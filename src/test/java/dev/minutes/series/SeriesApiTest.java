@@ -1,7 +1,7 @@
 package dev.minutes.series;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.render.MinutesParser;
@@ -521,9 +521,5 @@ class SeriesApiTest {
 
   private static String token(JsonObject created, String role) {
     return created.getJsonObject("tokens").getString(role);
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

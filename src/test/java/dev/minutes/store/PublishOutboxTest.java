@@ -1,13 +1,12 @@
 package dev.minutes.store;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
+import static dev.minutes.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.store.PublishOutbox.Claim;
 import dev.minutes.store.PublishOutbox.Outcome;
 import dev.minutes.store.PublishOutbox.Requeue;
 import dev.minutes.support.RedisHarness;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -211,9 +210,5 @@ class PublishOutboxTest {
         .put("path", "2030-01-01.md")
         .put("markdown", "text")
         .encode();
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

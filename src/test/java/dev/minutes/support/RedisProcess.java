@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +46,12 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   private static final int TAIL_LINES = 200;
+
+  /** Ports handed out: 15000-22767, so that port + 10000 (a cluster bus) ends below 32768. */
+  private static final int FIRST_PORT = 15_000;
+
+  private static final int PORTS = 7_768;
+  private static final Random RANDOM = new Random();
 
   private final Kind kind;
   private final Path dir;
@@ -90,25 +98,26 @@ public final class RedisProcess implements AutoCloseable {
 
   /** A loopback port free now (and, for cluster nodes, its bus port {@code port + 10000} too). */
   public static int freePort(boolean withBusPort) {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        int port = socket.getLocalPort();
-        if (!withBusPort) {
-          return port;
-        }
-        if (port + 10_000 <= 65_535) {
-          try (ServerSocket bus =
-              new ServerSocket(port + 10_000, 1, InetAddress.getLoopbackAddress())) {
-            return port;
-          } catch (IOException busTaken) {
-            // try another
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    // Below the kernel's ephemeral range (32768 and up on Linux), so that while a killed process
+    // is down no outgoing connection can take its port as a local port and keep it from restarting
+    // on the same port; a cluster node's bus port (port + 10000) stays below that range too.
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = FIRST_PORT + RANDOM.nextInt(PORTS);
+      if (bindable(port) && (!withBusPort || bindable(port + 10_000))) {
+        return port;
       }
     }
-    throw new IllegalStateException("no free port pair found");
+    throw new IllegalStateException("no free port found below the ephemeral range");
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException taken) {
+      return false;
+    }
   }
 
   private void launch(List<String> options) {
@@ -127,12 +136,13 @@ public final class RedisProcess implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     Process started = process;
-    Thread reader = new Thread(() -> drain(started), "redis-" + port + "-output");
+    Promise<Void> startedReady = ready; // a later restart has a promise of its own
+    Thread reader = new Thread(() -> drain(started, startedReady), "redis-" + port + "-output");
     reader.setDaemon(true);
     reader.start();
   }
 
-  private void drain(Process started) {
+  private void drain(Process started, Promise<Void> startedReady) {
     try (BufferedReader reader =
         new BufferedReader(
             new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
@@ -153,7 +163,7 @@ public final class RedisProcess implements AutoCloseable {
     } catch (IOException e) {
       // the process ended
     }
-    ready.tryFail(kind + " on port " + port + " exited before serving:\n" + tail());
+    startedReady.tryFail(kind + " on port " + port + " exited before serving:\n" + tail());
   }
 
   /** Completes once the process serves (its ready line was printed). */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -135,8 +136,13 @@ public final class SentinelTopology implements AutoCloseable {
   public void restartFormerPrimary() throws Exception {
     Future<String> synced = replica.printed("MASTER <-> REPLICA sync: Finished with success");
     replica.restart(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
-    replica.ready().await(30, TimeUnit.SECONDS);
-    synced.await(60, TimeUnit.SECONDS);
+    try {
+      replica.ready().await(30, TimeUnit.SECONDS);
+      synced.await(60, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "the former primary did not come back as a replica; it printed:\n" + replica.tail(), e);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.minutes.sync;
 
+import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -501,9 +502,5 @@ class BadInputTest {
         NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)));
     processes.add(client);
     return client;
-  }
-
-  private static <T> T await(Future<T> future) throws TimeoutException {
-    return future.await(30, SECONDS);
   }
 }

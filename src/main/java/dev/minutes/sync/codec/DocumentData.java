@@ -5,52 +5,70 @@ import java.util.Objects;
 
 /**
  * What {@link Sync} and {@link Request} both carry: an Automerge sync message for one document.
- * Records compare arrays by identity, so the two share value equality and a description that never
- * prints the (user content) bytes.
+ * Value equality compares the bytes (a record would compare the array by identity), and the
+ * description never prints the (user content) bytes.
  */
-sealed interface DocumentData permits Sync, Request {
-  String senderId();
+abstract sealed class DocumentData permits Sync, Request {
+  private final String senderId;
+  private final String targetId;
+  private final String documentId;
+  private final byte[] data;
 
-  String targetId();
-
-  String documentId();
-
-  byte[] data();
-
-  static void check(String senderId, String documentId, byte[] data) {
-    Objects.requireNonNull(senderId, "senderId");
-    Objects.requireNonNull(documentId, "documentId");
+  /**
+   * @param targetId the receiving peer; {@code null} only when decoded from a frame without one
+   * @param data the Automerge sync message, never empty; not copied (see {@link ProtocolMessage})
+   */
+  DocumentData(String senderId, String targetId, String documentId, byte[] data) {
+    this.senderId = Objects.requireNonNull(senderId, "senderId");
+    this.targetId = targetId;
+    this.documentId = Objects.requireNonNull(documentId, "documentId");
     MessageBytes.requireNonEmpty(data);
+    this.data = data;
   }
 
-  static boolean equal(DocumentData a, Object other) {
+  public String senderId() {
+    return senderId;
+  }
+
+  public String targetId() {
+    return targetId;
+  }
+
+  public String documentId() {
+    return documentId;
+  }
+
+  public byte[] data() {
+    return data;
+  }
+
+  @Override
+  public final boolean equals(Object other) {
     return other != null
-        && other.getClass() == a.getClass()
+        && other.getClass() == getClass()
         && other instanceof DocumentData b
-        && a.senderId().equals(b.senderId())
-        && Objects.equals(a.targetId(), b.targetId())
-        && a.documentId().equals(b.documentId())
-        && Arrays.equals(a.data(), b.data());
+        && senderId.equals(b.senderId)
+        && Objects.equals(targetId, b.targetId)
+        && documentId.equals(b.documentId)
+        && Arrays.equals(data, b.data);
   }
 
-  static int hash(DocumentData message) {
-    return Objects.hash(
-        message.senderId(),
-        message.targetId(),
-        message.documentId(),
-        Arrays.hashCode(message.data()));
+  @Override
+  public final int hashCode() {
+    return Objects.hash(senderId, targetId, documentId, Arrays.hashCode(data));
   }
 
-  static String describe(DocumentData message) {
-    return message.getClass().getSimpleName()
+  @Override
+  public final String toString() {
+    return getClass().getSimpleName()
         + "[senderId="
-        + message.senderId()
+        + senderId
         + ", targetId="
-        + message.targetId()
+        + targetId
         + ", documentId="
-        + message.documentId()
+        + documentId
         + ", data="
-        + MessageBytes.describe(message.data())
+        + MessageBytes.describe(data)
         + "]";
   }
 }

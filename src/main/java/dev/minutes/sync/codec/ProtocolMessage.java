@@ -3,7 +3,7 @@ package dev.minutes.sync.codec;
 /**
  * One automerge-repo message, as carried by one binary WebSocket frame.
  *
- * <p>Records that hold bytes ({@link Sync}, {@link Request}, {@link Ephemeral}) do not copy their
+ * <p>Messages that hold bytes ({@link Sync}, {@link Request}, {@link Ephemeral}) do not copy their
  * arrays: whoever builds one hands the array over and must not modify it afterwards.
  */
 public sealed interface ProtocolMessage

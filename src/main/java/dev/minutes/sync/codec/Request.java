@@ -1,35 +1,14 @@
 package dev.minutes.sync.codec;
 
-/**
- * A sync message from a peer that has no copy of the document and asks for it.
- *
- * @param targetId the receiving peer; {@code null} only when decoded from a frame without one
- * @param data the Automerge sync message, never empty; not copied (see {@link ProtocolMessage})
- */
-public record Request(String senderId, String targetId, String documentId, byte[] data)
-    implements ProtocolMessage, DocumentData {
+/** A sync message from a peer that has no copy of the document and asks for it. */
+public final class Request extends DocumentData implements ProtocolMessage {
 
-  public Request {
-    DocumentData.check(senderId, documentId, data);
+  public Request(String senderId, String targetId, String documentId, byte[] data) {
+    super(senderId, targetId, documentId, data);
   }
 
   @Override
   public String type() {
     return REQUEST;
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return DocumentData.equal(this, other);
-  }
-
-  @Override
-  public int hashCode() {
-    return DocumentData.hash(this);
-  }
-
-  @Override
-  public String toString() {
-    return DocumentData.describe(this);
   }
 }
