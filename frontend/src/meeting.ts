@@ -137,22 +137,25 @@ export class MeetingPage {
   }
 
   async start(): Promise<void> {
+    // Automerge compiles and the socket connects while the meeting is asked for: a long meeting's
+    // document then starts arriving as soon as the page knows its address.
+    const connecting = this.#connect()
     const info = await this.#loadInfo()
-    if (!info) return
+    if (!info) {
+      void connecting.then((meetingRepo) => meetingRepo?.repo.shutdown())
+      return
+    }
     this.#info = info
     void this.#corrections.opened(info)
     this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "", info.meta.description ?? "")
     this.#layout.showRole(info.role)
     if (typeof info.body === "string") this.#showStoredText(info.body)
 
-    try {
-      await automergeReady()
-    } catch (error) {
-      console.error("Loading Automerge failed", error)
+    const meetingRepo = await connecting
+    if (!meetingRepo) {
       this.#fail("The minutes cannot be opened.", "This browser could not load the editor. Reload the page.", true)
       return
     }
-    const meetingRepo = createMeetingRepo(window.location, this.#route.meetingId, this.#route.token)
     this.#meetingRepo = meetingRepo
     meetingRepo.socket.onServerError((message) => this.#serverRefused(message))
 
@@ -181,6 +184,17 @@ export class MeetingPage {
     }
     this.#handle = handle
     this.#openEditor(meetingRepo, handle, info.role)
+  }
+
+  /** The repo syncing this meeting, once Automerge is ready; null when Automerge cannot load. */
+  async #connect(): Promise<MeetingRepo | null> {
+    try {
+      await automergeReady()
+    } catch (error) {
+      console.error("Loading Automerge failed", error)
+      return null
+    }
+    return createMeetingRepo(window.location, this.#route.meetingId, this.#route.token)
   }
 
   async #loadInfo(): Promise<MeetingInfo | null> {
