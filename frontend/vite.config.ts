@@ -1,4 +1,5 @@
 import { defineConfig } from "vite"
+import { compression } from "vite-plugin-compression2"
 import { VitePWA } from "vite-plugin-pwa"
 import wasm from "vite-plugin-wasm"
 
@@ -11,6 +12,14 @@ export default defineConfig({
   base: "/",
   plugins: [
     wasm(),
+    // Every hashed asset also as .br and .gz beside it, made once here: the server sends these to
+    // browsers that accept them instead of compressing on each first visit (Automerge's 3.6 MB wasm
+    // cost it most of a second of CPU per visitor). See PrecompressedAssets on the server.
+    compression({
+      include: /^assets\/.*\.(js|css|wasm|svg)$/,
+      algorithms: ["brotliCompress", "gzip"],
+      threshold: 1024,
+    }),
     // A service worker (Workbox) keeps the built page: after one visit it loads offline, and the
     // meeting opens from IndexedDB. src/offline/serviceWorker.ts registers it (no inline script: CSP).
     VitePWA({

@@ -1,4 +1,4 @@
-import type { DocHandle } from "@automerge/automerge-repo"
+import type { DocHandle } from "@automerge/automerge-repo/slim"
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
 import { markdown } from "@codemirror/lang-markdown"
 import { syntaxHighlighting } from "@codemirror/language"
@@ -17,26 +17,30 @@ export interface EditorOptions {
   readonly readOnly: boolean
   /** Called when the local selection moves or the text changes under it. */
   readonly onCursor: (position: number, line: number) => void
-  /** More behaviour (e.g. authorship colours). */
-  readonly extensions?: Extension[]
 }
 
 /**
  * CodeMirror 6 bound to the document's `body` (see binding/). Read-only mode
  * switches both the state (no edit transactions) and the view (not contenteditable), so a viewer's
  * page or a closed meeting never even produces a change for the server to refuse.
+ *
+ * It can show a text before the document is there (the text the server stored, read-only) and be
+ * bound to the document later ({@link attach}): the same view goes on, so nothing flashes, and the
+ * caret and scroll position stay where the person put them.
  */
 export class MinutesEditor {
   readonly view: EditorView
   readonly #editable = new Compartment()
   readonly #binding = new Compartment()
   #readOnly: boolean
+  #attached = false
+  /** The person clicked into the text before it was editable: their caret is already there. */
+  #clickedBeforeAttached = false
 
-  constructor(parent: HTMLElement, handle: DocHandle<MinutesDoc>, options: EditorOptions) {
+  constructor(parent: HTMLElement, text: string, options: EditorOptions) {
     this.#readOnly = options.readOnly
-    const binding = textBinding(handle, ["body"])
     const state = EditorState.create({
-      doc: binding.text,
+      doc: text,
       extensions: [
         history(),
         actionItemEditing(),
@@ -50,9 +54,13 @@ export class MinutesEditor {
         placeholder("Write the minutes here…"),
         EditorView.contentAttributes.of({ "aria-label": "Minutes text", "aria-multiline": "true" }),
         remoteCursors(),
-        options.extensions ?? [],
         this.#editable.of(editability(options.readOnly)),
-        this.#binding.of(binding.extension),
+        this.#binding.of([]),
+        EditorView.domEventHandlers({
+          mousedown: () => {
+            if (!this.#attached) this.#clickedBeforeAttached = true
+          },
+        }),
         EditorView.updateListener.of((update: ViewUpdate) => {
           if (update.selectionSet || update.docChanged) {
             const head = update.state.selection.main.head
@@ -64,6 +72,24 @@ export class MinutesEditor {
     this.view = new EditorView({ state, parent })
     // Browser tests read the whole text here: CodeMirror renders only the visible lines.
     Object.defineProperty(parent, "minutesEditorText", { value: () => this.text(), configurable: true })
+  }
+
+  /**
+   * Binds the editor to the document's `body`: it shows the document's text from now on (changing
+   * only what differs from the text shown so far) and writes this person's edits into it. A person
+   * who clicked into the text before gets the keyboard there, so they can type at once.
+   * `extensions` add behaviour that needs the document (e.g. authorship colours).
+   */
+  attach(handle: DocHandle<MinutesDoc>, readOnly: boolean, extensions: Extension[] = []): void {
+    this.#attached = true
+    const binding = textBinding(handle, ["body"])
+    // Two steps: the text must match the document's before the binding starts watching the editor,
+    // or the correction would be written back into the document as an edit.
+    const catchUp = replaceAllTransaction(this.view.state, binding.text)
+    if (catchUp) this.view.dispatch(catchUp)
+    this.view.dispatch({ effects: this.#binding.reconfigure([binding.extension, extensions]) })
+    this.setReadOnly(readOnly)
+    if (this.#clickedBeforeAttached && !readOnly && !focusIsElsewhere(this.view)) this.view.focus()
   }
 
   get readOnly(): boolean {
@@ -123,6 +149,12 @@ export class MinutesEditor {
   destroy(): void {
     this.view.destroy()
   }
+}
+
+/** Something outside the editor has the keyboard (the person moved on to another control). */
+function focusIsElsewhere(view: EditorView): boolean {
+  const active = view.root.activeElement
+  return active !== null && active !== view.dom.ownerDocument.body && !view.dom.contains(active)
 }
 
 function editability(readOnly: boolean) {

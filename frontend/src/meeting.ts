@@ -1,6 +1,7 @@
 import { next as A } from "@automerge/automerge/slim"
-import { type DocHandle, isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo"
+import { type DocHandle, isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo/slim"
 import { ApiError, type MinutesApi } from "./api.js"
+import { automergeReady } from "./automergeWasm.js"
 import { MeetingCorrections } from "./corrections/meetingCorrections.js"
 import { type MeetingDetails, metaChanges } from "./details/meetingDetails.js"
 import { detailsOf, writeMeta } from "./details/metaWrite.js"
@@ -136,14 +137,25 @@ export class MeetingPage {
   }
 
   async start(): Promise<void> {
+    // Automerge compiles and the socket connects while the meeting is asked for: a long meeting's
+    // document then starts arriving as soon as the page knows its address.
+    const connecting = this.#connect()
     const info = await this.#loadInfo()
-    if (!info) return
+    if (!info) {
+      void connecting.then((meetingRepo) => meetingRepo?.repo.shutdown())
+      return
+    }
     this.#info = info
     void this.#corrections.opened(info)
     this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "", info.meta.description ?? "")
     this.#layout.showRole(info.role)
+    if (typeof info.body === "string") this.#showStoredText(info.body)
 
-    const meetingRepo = createMeetingRepo(window.location, this.#route.meetingId, this.#route.token)
+    const meetingRepo = await connecting
+    if (!meetingRepo) {
+      this.#fail("The minutes cannot be opened.", "This browser could not load the editor. Reload the page.", true)
+      return
+    }
     this.#meetingRepo = meetingRepo
     meetingRepo.socket.onServerError((message) => this.#serverRefused(message))
 
@@ -172,6 +184,17 @@ export class MeetingPage {
     }
     this.#handle = handle
     this.#openEditor(meetingRepo, handle, info.role)
+  }
+
+  /** The repo syncing this meeting, once Automerge is ready; null when Automerge cannot load. */
+  async #connect(): Promise<MeetingRepo | null> {
+    try {
+      await automergeReady()
+    } catch (error) {
+      console.error("Loading Automerge failed", error)
+      return null
+    }
+    return createMeetingRepo(window.location, this.#route.meetingId, this.#route.token)
   }
 
   async #loadInfo(): Promise<MeetingInfo | null> {
@@ -223,18 +246,36 @@ export class MeetingPage {
     showProblemPage(this.#root, { title, detail, reload: offerReload })
   }
 
+  /**
+   * The text the server stored, shown read-only at once while the document loads (a long
+   * meeting's history takes a while to arrive and load); the same editor becomes editable then.
+   */
+  #showStoredText(body: string): void {
+    this.#editor = this.#createEditor(body, true)
+    this.#layout.editorShown()
+    performance.mark("minutes:text-shown")
+    this.#preview.changed()
+    this.#outline.show(parseOutline(body))
+    this.#actionItems.show(parseActionItems(body))
+  }
+
+  #createEditor(text: string, readOnly: boolean): MinutesEditor {
+    return new MinutesEditor(this.#layout.editorHost, text, {
+      readOnly,
+      onCursor: (position, line) => this.#localCursorMoved(position, line),
+    })
+  }
+
   #openEditor(meetingRepo: MeetingRepo, handle: DocHandle<MinutesDoc>, role: Role): void {
     const doc = handle.doc()
     this.#lastStatus = readMetaString(doc.status)
     const closedAtStart = readMetaString(doc.status) === "closed" || this.#info?.status === "closed"
     const readOnly = role === "viewer" || closedAtStart
-    const editor = new MinutesEditor(this.#layout.editorHost, handle, {
-      readOnly,
-      onCursor: (position, line) => this.#localCursorMoved(position, line),
-      extensions: [this.#record.editorExtension(handle)],
-    })
+    const editor = this.#editor ?? this.#createEditor(typeof doc.body === "string" ? doc.body : "", readOnly)
     this.#editor = editor
+    editor.attach(handle, readOnly, [this.#record.editorExtension(handle)])
     this.#layout.editorReady()
+    performance.mark("minutes:editor-ready")
     this.#preview.changed()
     this.#layout.showReadOnly(readOnly ? (role === "viewer" ? "Read only" : "Closed") : null)
 

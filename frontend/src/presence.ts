@@ -1,4 +1,4 @@
-import { type DocHandle, type PeerId, Presence } from "@automerge/automerge-repo"
+import { type DocHandle, type PeerId, Presence } from "@automerge/automerge-repo/slim"
 import type { MinutesDoc, Role } from "./types.js"
 
 /** What each page tells the others about its person (the "user" presence channel). */

@@ -1,4 +1,4 @@
-import { type DocumentId, Repo } from "@automerge/automerge-repo"
+import { type DocumentId, Repo } from "@automerge/automerge-repo/slim"
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb"
 import { syncUrl } from "./links.js"
 import { MinutesSocketAdapter } from "./sync/socketAdapter.js"

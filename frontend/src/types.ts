@@ -127,6 +127,8 @@ export interface MeetingInfo {
   revisions?: PublishedRevision[]
   /** The series the meeting is a call of, if any. */
   series?: string | null
+  /** The minutes' text as the server stored it (the final text once closed); absent on older servers. */
+  body?: string
 }
 
 /** Answer of POST /api/meetings/{id}/close. */

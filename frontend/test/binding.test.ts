@@ -4,6 +4,7 @@ import { next as A } from "@automerge/automerge"
 import { type DocHandle, Repo } from "@automerge/automerge-repo"
 import { history, redo, undo } from "@codemirror/commands"
 import { EditorSelection, EditorState, type Extension, Transaction, type TransactionSpec } from "@codemirror/state"
+import { replaceAllTransaction } from "../src/binding/amToCodemirror.js"
 import { snapshotOf, TextBinding, type TextSnapshot } from "../src/binding/textBinding.js"
 
 type Minutes = { body: string }
@@ -314,5 +315,38 @@ describe("TextBinding: the editor always shows the document's text", () => {
     bob.type("✔ ")
     exchange(ann, bob)
     assert.equal(assertConverged(ann, bob), "✔ Résumé 🎉 👍 done\n")
+  })
+})
+
+describe("replaceAllTransaction: showing another text changes only what differs", () => {
+  function shown(text: string, caret: number, next: string): { text: string; caret: number; changed: string } {
+    const state = EditorState.create({ doc: text, selection: EditorSelection.cursor(caret) })
+    const spec = replaceAllTransaction(state, next)
+    assert.ok(spec, "the texts differ")
+    const transaction = state.update(spec)
+    let changed = ""
+    transaction.changes.iterChanges((fromA, toA, _fromB, _toB, inserted) => {
+      changed += `[${fromA},${toA})+${JSON.stringify(inserted.toString())}`
+    })
+    return { text: transaction.state.doc.toString(), caret: transaction.state.selection.main.head, changed }
+  }
+
+  it("keeps the caret after text added above it (the stored text, then the document's)", () => {
+    const result = shown("- Intro\nWe agreed.\n", 18, "- Intro (short)\nWe agreed.\n")
+    assert.deepEqual(result, { text: "- Intro (short)\nWe agreed.\n", caret: 26, changed: '[7,7)+" (short)"' })
+  })
+
+  it("keeps the caret before text added below it, and removes only what went", () => {
+    assert.deepEqual(shown("one two three", 3, "one three"), { text: "one three", caret: 3, changed: '[5,9)+""' })
+  })
+
+  it("is nothing at all when the texts are the same", () => {
+    assert.equal(replaceAllTransaction(EditorState.create({ doc: "same" }), "same"), null)
+  })
+
+  it("never splits a character made of two UTF-16 units", () => {
+    // 😀 and 😃 share their first unit; the change must cover the whole character.
+    const result = shown("a😀b", 0, "a😃b")
+    assert.deepEqual(result, { text: "a😃b", caret: 0, changed: '[1,3)+"😃"' })
   })
 })

@@ -65,10 +65,37 @@ export function documentTransaction(state: EditorState, changes: ChangeSet): Tra
   }
 }
 
-/** A transaction replacing the whole editor text with `text`, as a document change. */
+/**
+ * A transaction making the editor's text `text`, as a document change, or null when it already is.
+ * Only the stretch between the longest common start and end changes, so the caret, the selection
+ * and the scroll position stay where they were unless that stretch held them.
+ */
 export function replaceAllTransaction(state: EditorState, text: string): TransactionSpec | null {
-  if (state.doc.toString() === text) return null
-  return documentTransaction(state, ChangeSet.of({ from: 0, to: state.doc.length, insert: text }, state.doc.length))
+  const current = state.doc.toString()
+  if (current === text) return null
+  const shorter = Math.min(current.length, text.length)
+  let start = 0
+  while (start < shorter && current.charCodeAt(start) === text.charCodeAt(start)) start += 1
+  let end = 0
+  while (
+    end < shorter - start &&
+    current.charCodeAt(current.length - 1 - end) === text.charCodeAt(text.length - 1 - end)
+  ) {
+    end += 1
+  }
+  // Never split a surrogate pair: widen the stretch to whole characters.
+  if (start > 0 && isHighSurrogate(text.charCodeAt(start - 1))) start -= 1
+  if (end > 0 && isLowSurrogate(text.charCodeAt(text.length - end))) end -= 1
+  const change = { from: start, to: current.length - end, insert: text.slice(start, text.length - end) }
+  return documentTransaction(state, ChangeSet.of(change, current.length))
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff
 }
 
 function isPath(candidate: readonly Prop[], path: readonly Prop[]): boolean {

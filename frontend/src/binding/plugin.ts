@@ -1,5 +1,5 @@
 import type { Prop } from "@automerge/automerge/slim"
-import type { DocHandle } from "@automerge/automerge-repo"
+import type { DocHandle } from "@automerge/automerge-repo/slim"
 import type { Extension } from "@codemirror/state"
 import { ViewPlugin, type ViewUpdate } from "@codemirror/view"
 import { snapshotOf, TextBinding } from "./textBinding.js"

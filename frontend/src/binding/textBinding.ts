@@ -1,5 +1,5 @@
 import { next as A, type Prop } from "@automerge/automerge/slim"
-import { type DocHandle, decodeHeads, encodeHeads } from "@automerge/automerge-repo"
+import { type DocHandle, decodeHeads, encodeHeads } from "@automerge/automerge-repo/slim"
 import type { EditorState, Transaction, TransactionSpec } from "@codemirror/state"
 import { changesFromPatches, documentTransaction, isFromDocument, replaceAllTransaction } from "./amToCodemirror.js"
 import { readText, spliceChanges } from "./codemirrorToAm.js"

@@ -1,4 +1,4 @@
-import { type DocHandle, decodeHeads, type Repo, type StorageId, type UrlHeads } from "@automerge/automerge-repo"
+import { type DocHandle, decodeHeads, type Repo, type StorageId, type UrlHeads } from "@automerge/automerge-repo/slim"
 import { readStorage, writeStorage } from "../identity.js"
 import type { MinutesDoc } from "../types.js"
 import { type IndicatorView, indicatorView } from "./indicatorState.js"

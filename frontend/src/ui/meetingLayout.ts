@@ -46,7 +46,9 @@ export class MeetingLayout {
     this.#role = h("span", { class: "badge", "data-testid": "role-badge", hidden: true })
     this.#readOnly = h("span", { class: "badge badge-readonly", "data-testid": "readonly-badge", hidden: true })
     this.#loading = h("p", { class: "editor-loading", role: "status" }, "Loading the minutes…")
-    this.editorHost = h("div", { class: "editor", id: "editor", "data-testid": "editor" }, this.#loading)
+    // The `editor` test hook is given once the editor is bound to the document (editorReady):
+    // until then typing would go nowhere, and tests and people must not start writing.
+    this.editorHost = h("div", { class: "editor", id: "editor", "aria-busy": "true" }, this.#loading)
     this.#namePromptSlot = h("div", { class: "name-slot" })
     this.#chairPanel = h("section", { class: "panel chair", "aria-labelledby": "chair-title", hidden: true })
     this.#historySlot = h("div", { class: "history-slot", hidden: true })
@@ -131,8 +133,17 @@ export class MeetingLayout {
     this.#panes.hidden = history !== null
   }
 
+  /** The stored text shows, read-only, while the meeting's document loads. */
+  editorShown(): void {
+    this.#loading.remove()
+    this.editorHost.dataset.testid = "editor-loading"
+  }
+
+  /** The editor is bound to the document: editable, unless the role or the meeting forbid it. */
   editorReady(): void {
     this.#loading.remove()
+    this.editorHost.dataset.testid = "editor"
+    this.editorHost.removeAttribute("aria-busy")
   }
 
   /** The chair's panel: the meeting's details to edit, and the close control. */

@@ -24,6 +24,7 @@ final class PageRoutes {
   /** Mounts the page last: every route before it (API, sync, health, metrics) wins. */
   static void mount(Router router) {
     router.get("/*").handler(PageRoutes::cachePolicy);
+    router.get("/assets/*").handler(PrecompressedAssets::serve);
     router
         .get("/*")
         .handler(StaticHandler.create(WEBROOT).setCachingEnabled(true).setIndexPage("index.html"));

@@ -78,6 +78,11 @@ public final class MeetingDocument {
     }
   }
 
+  /** What a loaded document says now (it stays its owner's: nothing of it is kept). */
+  public Snapshot current(Document document) {
+    return read(document, document.getHeads());
+  }
+
   /** What the stored document (snapshot plus log entries) says at the given heads. */
   public Snapshot readAt(byte[] snapshot, List<byte[]> changes, List<String> heads) {
     Document document = load(snapshot, changes);

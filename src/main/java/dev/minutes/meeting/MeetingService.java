@@ -21,6 +21,7 @@ import dev.minutes.store.SeriesRecords;
 import dev.minutes.store.StoredDocument;
 import dev.minutes.sync.AccessGrant;
 import dev.minutes.sync.AccessPolicy;
+import dev.minutes.sync.DocumentSession;
 import dev.minutes.sync.SessionPool;
 import dev.minutes.sync.SessionRegistry;
 import dev.minutes.sync.codec.DocumentIds;
@@ -63,6 +64,7 @@ public final class MeetingService implements AccessPolicy {
   private final MeetingAccess access;
   private final MeetingCloser closer;
   private final MeetingReopener reopener;
+  private final SessionRegistry sessions;
 
   public MeetingService(
       Vertx vertx,
@@ -73,6 +75,7 @@ public final class MeetingService implements AccessPolicy {
       Publisher publisher,
       Clock clock) {
     this.stores = stores;
+    this.sessions = sessions;
     this.documents = documents;
     this.publisher = publisher;
     this.clock = clock;
@@ -357,7 +360,8 @@ public final class MeetingService implements AccessPolicy {
         .put("revisions", revisionsOf(record))
         .put("series", record.get("series"))
         .put("publish", new JsonArray(publish))
-        .put("actionItems", items);
+        .put("actionItems", items)
+        .put("body", snapshot.body());
   }
 
   /**
@@ -520,11 +524,29 @@ public final class MeetingService implements AccessPolicy {
     return currentSnapshot(record);
   }
 
+  /**
+   * Read from the document's session, opened if this node has none: whoever asks about an open
+   * meeting is mostly a page about to join it, and a long meeting's history is then loaded once,
+   * not once for the answer and again for the socket. A session that is reloading or unloaded
+   * cannot answer; the stored document then does.
+   */
   private Future<MeetingDocument.Snapshot> currentSnapshot(Map<String, String> record) {
+    String documentId = record.get("documentId");
+    return sessions
+        .open(documentId)
+        .compose(session -> session.read(documents::current))
+        .recover(
+            failure ->
+                failure instanceof DocumentSession.SessionUnloaded
+                    ? storedSnapshot(documentId)
+                    : Future.failedFuture(failure))
+        .recover(MeetingException::fromStoreFailure);
+  }
+
+  private Future<MeetingDocument.Snapshot> storedSnapshot(String documentId) {
     return stores
         .documents()
-        .loadExisting(record.get("documentId"))
-        .recover(MeetingException::fromStoreFailure)
+        .loadExisting(documentId)
         .compose(stored -> work.run(() -> documents.current(stored.snapshot(), stored.changes())));
   }
 

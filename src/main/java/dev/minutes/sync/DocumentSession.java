@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+import org.automerge.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +100,9 @@ public final class DocumentSession {
   private boolean flushScheduled;
   private long idleTimer = -1;
 
+  /** Reads that wait for the running cycle to end (see {@link #read}). */
+  private final List<Promise<Void>> readsWaiting = new ArrayList<>();
+
   private DocumentSession(
       String documentId,
       Vertx vertx,
@@ -170,6 +175,7 @@ public final class DocumentSession {
                   .map(
                       all -> {
                         session.closed = all.resultAt(0);
+                        session.unloadIfNobodyJoins();
                         return session;
                       });
             })
@@ -277,6 +283,32 @@ public final class DocumentSession {
         });
   }
 
+  /**
+   * Reads the document as stored. {@code reader} runs on the lane between two cycles, when every
+   * change in memory is stored (during a cycle the document holds changes the store has not
+   * acknowledged yet, which no one may see); it must keep neither the document nor any native
+   * object made from it. Fails with {@link SessionUnloaded} when the session unloaded or is
+   * reloading: the caller reads the store instead.
+   */
+  public <T> Future<T> read(Function<Document, T> reader) {
+    Promise<Void> betweenCycles = Promise.promise();
+    context.runOnContext(
+        v -> {
+          if (cycleRunning) {
+            readsWaiting.add(betweenCycles);
+          } else {
+            betweenCycles.complete();
+          }
+        });
+    return betweenCycles
+        .future()
+        .compose(
+            v ->
+                phase == Phase.LOADED
+                    ? lane.submit(() -> sync.read(reader))
+                    : Future.failedFuture(new SessionUnloaded(documentId)));
+  }
+
   /** Forwards a presence message to the other peers and nodes (see {@link PresenceRelay}). */
   public void ephemeral(Ephemeral message, boolean fromOtherNode) {
     context.runOnContext(v -> presence.forward(message, fromOtherNode, peers.values()));
@@ -371,9 +403,17 @@ public final class DocumentSession {
         .onComplete(
             ar -> {
               cycleRunning = false;
+              releaseWaitingReads();
               maybeCompact();
               runCycle();
             });
+  }
+
+  /** Context, between cycles: the waiting reads go onto the lane before the next cycle's work. */
+  private void releaseWaitingReads() {
+    List<Promise<Void>> released = new ArrayList<>(readsWaiting);
+    readsWaiting.clear();
+    released.forEach(Promise::complete);
   }
 
   /** Lane: runs {@code work} and reports how long it took. */
@@ -509,6 +549,19 @@ public final class DocumentSession {
   }
 
   // ---- idle unload ----
+
+  /**
+   * A session opened to be read (e.g. for the meeting's page, whose socket joins right after) goes
+   * the way of one whose last peer left, unless a peer attaches first.
+   */
+  private void unloadIfNobodyJoins() {
+    context.runOnContext(
+        v -> {
+          if (peers.isEmpty() && idleTimer < 0 && phase == Phase.LOADED) {
+            scheduleIdleUnload();
+          }
+        });
+  }
 
   private void scheduleIdleUnload() {
     cancelIdleTimer();

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.automerge.ChangeHash;
 import org.automerge.Document;
 import org.slf4j.Logger;
@@ -157,6 +158,17 @@ final class Synchronizer {
       resetPeer(link);
     }
     return stored.map(StoredDocument::lastSeq).orElse(0L);
+  }
+
+  /**
+   * Lane: what {@code reader} makes of the document; the reader must keep neither the document nor
+   * any native object made from it.
+   */
+  <T> T read(Function<Document, T> reader) {
+    if (document == null) {
+      throw new DocumentSession.SessionUnloaded(documentId);
+    }
+    return reader.apply(document);
   }
 
   /** Frees everything: the document and the sync states of {@code remaining} peers. */

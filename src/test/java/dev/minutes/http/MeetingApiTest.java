@@ -139,10 +139,12 @@ class MeetingApiTest {
 
   @Test
   @DisplayName(
-      "GET shows meta, status open, the caller's role, no closed yet, publish and action items")
+      "GET shows meta, status open, the caller's role, no closed yet, publish, action items and"
+          + " the body")
   void getShowsTheMeeting() throws TimeoutException {
     JsonObject created = create(fullRequest());
     String id = created.getString("id");
+    String expectedBody = initialBodyOfFullRequest();
 
     for (String role : List.of("chair", "editor", "viewer")) {
       HttpResponse<Buffer> response = await(node.get("/api/meetings/" + id, token(created, role)));
@@ -169,6 +171,7 @@ class MeetingApiTest {
       assertThat(view.getValue("closed")).isNull();
       assertThat(view.getJsonArray("publish")).isEmpty();
       assertThat(view.getJsonArray("actionItems")).isEmpty();
+      assertThat(view.getString("body")).isEqualTo(expectedBody);
     }
   }
 
@@ -182,14 +185,7 @@ class MeetingApiTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("content-type")).startsWith("text/markdown");
-    String expectedBody =
-        BodyTemplate.initialBody(
-            new BodyInput(
-                "Amir Chaudhry",
-                List.of("Thomas Gazagnaire", "Anil Madhavapeddy"),
-                List.of("Irmin", "CI"),
-                List.of(),
-                null));
+    String expectedBody = initialBodyOfFullRequest();
     FrontMatter meta =
         new FrontMatter(
             "2024-03-05",
@@ -272,6 +268,7 @@ class MeetingApiTest {
         await(node.get("/api/meetings/" + id, token(created, "viewer"))).bodyAsJsonObject();
     assertThat(view.getString("status")).isEqualTo("closed");
     assertThat(view.getJsonObject("closed")).isEqualTo(closed);
+    assertThat(before).endsWith(view.getString("body"));
     assertThat(view.getJsonArray("publish")).as("one job for the default folder target").hasSize(1);
     JsonObject job = view.getJsonArray("publish").getJsonObject(0);
     assertThat(job.getString("target")).isEqualTo("folder");
@@ -818,6 +815,17 @@ class MeetingApiTest {
 
   private static byte[] corpusBytes(String name) {
     return Corpus.bytes(name);
+  }
+
+  /** The body a meeting created from {@link #fullRequest()} starts with. */
+  private static String initialBodyOfFullRequest() {
+    return BodyTemplate.initialBody(
+        new BodyInput(
+            "Amir Chaudhry",
+            List.of("Thomas Gazagnaire", "Anil Madhavapeddy"),
+            List.of("Irmin", "CI"),
+            List.of(),
+            null));
   }
 
   private static JsonObject fullRequest() {

@@ -8,6 +8,7 @@ import dev.minutes.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -86,6 +88,51 @@ class PageRoutesTest {
 
   @Test
   @DisplayName(
+      "a browser that accepts brotli gets each asset as the build compressed it, typed as the file it stands for")
+  void assetsComeCompressedByTheBuild() throws Exception {
+    List<String> compressed = compressedAssets();
+    assertThat(compressed)
+        .as("the build compresses the page's script and Automerge's wasm")
+        .anyMatch(n -> n.endsWith(".js"))
+        .anyMatch(n -> n.endsWith(".wasm"));
+    for (String asset : compressed) {
+      HttpResponse<Buffer> response = get("/assets/" + asset, "*/*", "gzip, deflate, br, zstd");
+      assertThat(response.statusCode()).as(asset).isEqualTo(200);
+      assertThat(response.getHeader("content-encoding")).as(asset).isEqualTo("br");
+      assertThat(response.getHeader("vary")).as(asset).isEqualToIgnoringCase("accept-encoding");
+      assertThat(response.getHeader("content-type")).as(asset).startsWith(expectedType(asset));
+      assertThat(response.getHeader("cache-control")).as(asset).isEqualTo(PageRoutes.IMMUTABLE);
+      assertThat(response.body().getBytes())
+          .as(asset)
+          .isEqualTo(Files.readAllBytes(BUILT.resolve("assets/" + asset + ".br")));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a client that accepts only gzip gets the gzip copy, which inflates to the asset; one that accepts neither gets the asset as is")
+  void otherClientsGetWhatTheyAccept() throws Exception {
+    String asset = compressedAssets().get(0);
+    byte[] original = Files.readAllBytes(BUILT.resolve("assets/" + asset));
+
+    HttpResponse<Buffer> gzip = get("/assets/" + asset, "*/*", "gzip;q=0.8, br;q=0");
+    assertThat(gzip.getHeader("content-encoding")).isEqualTo("gzip");
+    try (var inflated = new GZIPInputStream(new ByteArrayInputStream(gzip.body().getBytes()))) {
+      assertThat(inflated.readAllBytes()).isEqualTo(original);
+    }
+    for (String acceptEncoding : List.of("identity", "br;q=0, gzip;q=0")) {
+      HttpResponse<Buffer> plain = get("/assets/" + asset, "*/*", acceptEncoding);
+      assertThat(plain.statusCode()).as(acceptEncoding).isEqualTo(200);
+      assertThat(plain.getHeader("content-encoding")).as(acceptEncoding).isNull();
+      assertThat(plain.body().getBytes()).as(acceptEncoding).isEqualTo(original);
+    }
+    HttpResponse<Buffer> missing = get("/assets/missing-0000.js", "*/*", "br");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.getHeader("content-encoding")).isNull();
+  }
+
+  @Test
+  @DisplayName(
       "an unknown path asked for as HTML gets the page with status 404, so it can show its own not-found view")
   void unknownPathGetsThePageWith404() throws Exception {
     HttpResponse<Buffer> response = get("/nope", HTML);
@@ -128,6 +175,32 @@ class PageRoutesTest {
         .putHeader("accept", accept)
         .send()
         .await(30, SECONDS);
+  }
+
+  private HttpResponse<Buffer> get(String path, String accept, String acceptEncoding)
+      throws TimeoutException {
+    return node.http()
+        .get(node.port(), "127.0.0.1", path)
+        .putHeader("accept", accept)
+        .putHeader("accept-encoding", acceptEncoding)
+        .send()
+        .await(30, SECONDS);
+  }
+
+  /** The assets the build left a brotli copy of (the copies themselves not counted). */
+  private static List<String> compressedAssets() throws IOException {
+    return assetNames().stream()
+        .filter(name -> Files.exists(BUILT.resolve("assets/" + name + ".br")))
+        .toList();
+  }
+
+  private static String expectedType(String asset) {
+    return Map.of(
+            "js", "text/javascript",
+            "css", "text/css",
+            "wasm", "application/wasm",
+            "svg", "image/svg+xml")
+        .get(asset.substring(asset.lastIndexOf('.') + 1));
   }
 
   private static List<String> assetNames() throws IOException {

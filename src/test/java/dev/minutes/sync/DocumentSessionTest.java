@@ -112,6 +112,43 @@ class DocumentSessionTest {
 
   @Test
   @DisplayName(
+      "a read asked for while a change waits for the store sees the document only once the change is stored")
+  void readsOnlyWhatIsStored() throws TimeoutException {
+    Meeting meeting = meetingWithWriterAndReader();
+    DocumentSession session = meeting.session();
+
+    store.failNextAppends(FAILED_APPENDS);
+    ChangeHash change = meeting.writer().edit(" world");
+    // Queued on the session's context right behind the change: the cycle applying it has started.
+    Future<String> read =
+        session.read(
+            document ->
+                (store.holds(change.getBytes()) ? "stored: " : "unstored: ") + textOf(document));
+
+    assertThat(await(read)).isEqualTo("stored: Hello world");
+    assertThat(store.appendAttempts()).isEqualTo(FAILED_APPENDS + 1);
+    await(session.shutdown());
+    assertThat(natives.live()).isZero();
+  }
+
+  @Test
+  @DisplayName("a session that unloaded refuses a read, so that its caller reads the store")
+  void unloadedSessionRefusesReads() throws TimeoutException {
+    Meeting meeting = meetingWithWriterAndReader();
+    await(meeting.session().shutdown());
+
+    Throwable refused =
+        await(
+            meeting
+                .session()
+                .read(DocumentSessionTest::textOf)
+                .transform(ar -> Future.succeededFuture(ar.cause())));
+
+    assertThat(refused).isInstanceOf(DocumentSession.SessionUnloaded.class);
+  }
+
+  @Test
+  @DisplayName(
       "a burst of keystrokes reaches a steady peer in a few messages, each carrying several, and all of it arrives")
   void coalescesABurstForSteadyPeers() throws TimeoutException {
     // A batch window far longer than sending the burst takes, however slow the machine: the count

@@ -1,0 +1,120 @@
+package dev.minutes.http;
+
+import static dev.minutes.support.Await.await;
+import static dev.minutes.support.NodeClient.cmd;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minutes.support.Await;
+import dev.minutes.support.NodeClient;
+import dev.minutes.support.RunningNode;
+import dev.minutes.sync.DocumentSession;
+import dev.minutes.sync.SessionRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code GET /api/meetings/{id}} of an open meeting is read from the document's session: the page
+ * asks it first and joins right after, so a long history is loaded once for both.
+ */
+@DisplayName("The meeting's answer to its page, read from the document's session")
+class MeetingViewTest {
+  /** Long enough for a client to join after the answer, short enough to watch the unload. */
+  private static final String IDLE_MS = "5000";
+
+  @RegisterExtension
+  final RunningNode running =
+      RunningNode.create()
+          .withSettings(Map.of("MINUTES_SESSION_IDLE_MS", IDLE_MS))
+          .withNodeClients();
+
+  private final List<NodeClient> clients = new ArrayList<>();
+
+  @AfterEach
+  void stopClients() {
+    clients.forEach(NodeClient::close);
+  }
+
+  @Test
+  @DisplayName(
+      "the answer loads the document into the session that the page's socket then joins, and shows"
+          + " what the attendees typed")
+  void answerAndSocketShareOneLoad() throws TimeoutException {
+    JsonObject meeting = create();
+    String id = meeting.getString("id");
+    NodeClient ada = client(meeting);
+    await(ada.command(cmd("randomUrl"))); // the client is up and connected, asking for nothing yet
+    assertThat(sessions().loaded(id)).as("loaded before anyone asked").isNull();
+
+    assertThat(view(meeting).getString("body")).contains("#### Release ####");
+    DocumentSession loadedForTheAnswer = sessions().loaded(id);
+    assertThat(loadedForTheAnswer).as("loaded by the answer").isNotNull();
+
+    await(ada.command(cmd("find").put("url", meeting.getString("documentUrl"))));
+    await(ada.command(cmd("type").put("text", "Decided: ship on Friday.\n").put("at", "end")));
+    await(ada.command(cmd("waitSaved")));
+
+    assertThat(sessions().loaded(id))
+        .as("the socket joined that session")
+        .isSameAs(loadedForTheAnswer);
+    assertThat(view(meeting).getString("body")).endsWith("Decided: ship on Friday.\n");
+  }
+
+  @Test
+  @DisplayName("a meeting asked about that nobody joins is unloaded again after the idle time")
+  void unjoinedSessionUnloads() throws TimeoutException {
+    JsonObject meeting = create();
+    String id = meeting.getString("id");
+
+    view(meeting);
+    assertThat(sessions().loaded(id)).isNotNull();
+
+    Await.until("the session unloaded", () -> sessions().loaded(id) == null);
+    assertThat(running.node().node().natives().live()).as("native objects left").isZero();
+    assertThat(view(meeting).getString("body")).as("asked again: loaded again").contains("Release");
+  }
+
+  private JsonObject view(JsonObject meeting) throws TimeoutException {
+    var response =
+        await(
+            running
+                .node()
+                .get("/api/meetings/" + meeting.getString("id"), token(meeting, "viewer")));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject();
+  }
+
+  private SessionRegistry sessions() {
+    return running.node().node().sessions();
+  }
+
+  /** The official client in Node, started but not yet looking for the meeting. */
+  private NodeClient client(JsonObject meeting) {
+    NodeClient client =
+        NodeClient.start(
+            running.vertx(),
+            "client.mjs",
+            List.of("--url", running.node().syncUrl(token(meeting, "editor"))));
+    clients.add(client);
+    return client;
+  }
+
+  /** A meeting whose template has a "Release" section. */
+  private JsonObject create() throws TimeoutException {
+    return await(
+        running
+            .node()
+            .createMeeting(new JsonObject().put("agenda", new JsonArray().add("Release"))));
+  }
+
+  private static String token(JsonObject meeting, String role) {
+    return meeting.getJsonObject("tokens").getString(role);
+  }
+}
