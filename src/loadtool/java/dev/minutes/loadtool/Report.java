@@ -81,14 +81,11 @@ final class Report {
       row(
           out,
           "join ms",
-          r.getJsonArray("joinMs").encode()
-              + " (arrived after "
-              + r.getJsonArray("arrivedMs").encode()
+          joins(r)
               + "; first "
               + r.getDouble("firstJoinMs")
               + ", median "
-              + r.getDouble("medianJoinMs")
-              + ")");
+              + r.getDouble("medianJoinMs"));
       if (r.containsKey("seedSeconds")) {
         row(out, "seeding", r.getDouble("seedSeconds") + " s");
       }
@@ -185,6 +182,14 @@ final class Report {
     return out.toString();
   }
 
+  /** Each join's time until the joiner held the document, and until the document arrived. */
+  private static String joins(JsonObject r) {
+    return r.getJsonArray("joinMs").encode()
+        + " (the document arrived after "
+        + r.getJsonArray("arrivedMs").encode()
+        + ")";
+  }
+
   /** Scenario long-meeting: both windows side by side, the joins, memory open and unloaded. */
   private static String longMeeting(StringBuilder out, JsonObject r) {
     row(
@@ -234,13 +239,7 @@ final class Report {
               "%.1f %% / %.1f %%",
               w.getDouble("loadToolCpuPercent"), w.getDouble("machineCpuPercent")));
     }
-    row(
-        out,
-        "late joiners ms",
-        r.getJsonArray("joinMs").encode()
-            + " (the document arrived after "
-            + r.getJsonArray("arrivedMs").encode()
-            + ")");
+    row(out, "late joiners ms", joins(r));
     row(
         out,
         "server RSS",
