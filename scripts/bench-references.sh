@@ -14,6 +14,10 @@
 # with the Java load tool and with the browsers' client in Node), CLIENTS (typing scenarios: who types, default
 # "java" = the load tool's own replicas; "js" = Automerge 3.5 replicas in Node workers speaking the protocol as
 # the official client does, "repo" = the official Repo; several, e.g. "java js", run each in turn).
+# Not in the default list (run them by name): wN = the big call, one meeting of N people of whom 10 type and
+# N-10 watch (viewer links on this server); l = the long meeting (ours only: LONG_CHANGES, default 50000,
+# keystrokes of 10 concurrent authors at LONG_RATE, default 20/s each; CPU per change at the start and the
+# end, late joiners with the Java and the browsers' client, memory open and after unloading).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -121,27 +125,28 @@ load_tool() {
     --server-pid "$SERVER_PIDS" "$@" 2> >(grep -v ' INFO ' >&2)
 }
 
-# run_typing NAME SCENARIO TYPISTS MEETING_SIZE CLIENTS: the result is NAME-SCENARIO.json for the Java
-# typists, NAME-SCENARIO-js.json / -repo.json for the JavaScript ones (src/loadtool/node, npm ci once).
+# run_typing NAME SCENARIO TYPISTS MEETING_SIZE CLIENTS [WATCHERS]: the result is NAME-SCENARIO.json for the
+# Java typists, NAME-SCENARIO-js.json / -repo.json for the JavaScript ones (src/loadtool/node, npm ci once).
 run_typing() {
-  local name=$1 scenario=$2 typists=$3 size=$4 clients=$5
+  local name=$1 scenario=$2 typists=$3 size=$4 clients=$5 watchers=${6:-0}
   local key="$scenario"
   [ "$clients" = java ] || key="$scenario-$clients"
   local data="$SCRATCH/data/$name-$key"
   rm -rf "$data"
   start_server "$name" "$data"
-  echo "== $name $key: $typists typists ($clients), meetings of $size" >&2
+  echo "== $name $key: $typists typists ($clients), meetings of $size, $watchers watchers each" >&2
   load_tool --label "$name" --clients "$clients" --typists "$typists" --meeting-size "$size" --rate 5 \
+    --watchers "$watchers" \
     --duration "$DURATION" --warmup "$WARMUP" --drain 10s --json "$OUT/$name-$key.json" >&2 ||
     echo "run failed: $name $key" >&2
   stop_server
 }
 
-# js_joiner NAME SCENARIO JOINS: times JOINS fresh automerge-repo clients in Node joining the document of
-# NAME's (c) state file (src/test/node/late-joiner.mjs).
+# js_joiner NAME SCENARIO JOINS [STATE]: times JOINS fresh automerge-repo clients in Node joining the document
+# of a state file (default NAME's of scenario c) with src/test/node/late-joiner.mjs.
 js_joiner() {
-  local name=$1 scenario=$2 joins=$3
-  timeout 300 node "$ROOT/src/test/node/late-joiner.mjs" --state "$OUT/$name-c.state.json" --url "$SERVER_URL" \
+  local name=$1 scenario=$2 joins=$3 state=${4:-$OUT/$1-c.state.json}
+  timeout 300 node "$ROOT/src/test/node/late-joiner.mjs" --state "$state" --url "$SERVER_URL" \
     --label "$name" --scenario "late-joiner-$scenario" --joins "$joins" --json "$OUT/$name-$scenario.json" >/dev/null
 }
 
@@ -168,6 +173,22 @@ run_join() {
   stop_server
 }
 
+# run_long NAME: (l) the long meeting, then the browsers' client joining it (its first join finds the
+# meeting unloaded, i.e. cold; the next ones warm).
+run_long() {
+  local name=$1
+  local data="$SCRATCH/data/$name-l"
+  rm -rf "$data"
+  start_server "$name" "$data"
+  echo "== $name l: 10 authors grow one meeting to ${LONG_CHANGES:-50000} changes" >&2
+  load_tool --label "$name" --scenario long-meeting --typists 10 --changes "${LONG_CHANGES:-50000}" \
+    --rate "${LONG_RATE:-20}" --warmup "$WARMUP" --duration "$DURATION" --drain 30s \
+    --state "$OUT/$name-l.state.json" --json "$OUT/$name-l.json" >&2 || echo "run failed: $name l" >&2
+  echo "== $name l-js: the browsers' client joins it" >&2
+  js_joiner "$name" ljs 3 "$OUT/$name-l.state.json" || echo "run failed: $name l-js" >&2
+  stop_server
+}
+
 trap 'stop_server' EXIT
 install_references
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/machine.txt" >&2
@@ -177,6 +198,8 @@ for scenario in $SCENARIOS; do
       a*) for clients in $CLIENTS; do run_typing "$name" "$scenario" "${scenario#a}" 10 "$clients"; done ;;
       b*) for clients in $CLIENTS; do run_typing "$name" "$scenario" "${scenario#b}" "${scenario#b}" "$clients"; done ;;
       c) run_join "$name" ;;
+      w*) for clients in $CLIENTS; do run_typing "$name" "$scenario" 10 10 "$clients" $((${scenario#w} - 10)); done ;;
+      l) [ "$name" = ours ] && run_long "$name" ;;
     esac
   done
 done

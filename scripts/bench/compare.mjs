@@ -12,17 +12,18 @@ if (!dir) {
 }
 const results = {}
 for (const file of fs.readdirSync(dir)) {
-  const match = file.match(/^(.+?)-(a\d+(?:-js|-repo)?|b\d+(?:-js|-repo)?|c|cjs|d|djs)\.json$/)
+  const match = file.match(/^(.+?)-([abw]\d+(?:-js|-repo)?|c|cjs|d|djs|ljs)\.json$/)
   if (!match) continue
   const [, server, scenario] = match
   results[scenario] ??= {}
   results[scenario][server] = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"))
 }
 const references = ["repo-2.5.6", "sync-server-0.2.8"]
-const joinOrder = { c: 2000, cjs: 2001, d: 3000, djs: 3001 }
+const joinOrder = { c: 2000, cjs: 2001, d: 3000, djs: 3001, ljs: 4000 }
 const clientOrder = { js: 0.1, repo: 0.2 }
 const order = s =>
-  joinOrder[s] ?? (s[0] === "a" ? 0 : 1000) + (parseInt(s.slice(1)) || 0) + (clientOrder[s.split("-")[1]] ?? 0)
+  joinOrder[s] ??
+  ({ a: 0, b: 1000, w: 1500 }[s[0]] ?? 0) + (parseInt(s.slice(1)) || 0) + (clientOrder[s.split("-")[1]] ?? 0)
 const mib = bytes => (bytes / 1048576).toFixed(0)
 const fmt = v =>
   v === undefined || v === null || Number.isNaN(v) ? "–"
@@ -37,6 +38,7 @@ const typing = [
   ["p50 ms", r => r.latencyMs?.p50],
   ["p99 ms", r => r.latencyMs?.p99],
   ["max ms", r => r.latencyMs?.max],
+  ["p99 ms to watchers", r => r.watcherLatencyMs?.p99],
   ["server CPU %", r => r.serverCpuPercent],
   ["CPU % per typist", r => r.serverCpuPerTypistPercent],
   ["server peak RSS MiB", r => (r.serverPeakRssBytes ? Number(mib(r.serverPeakRssBytes)) : undefined)],
@@ -58,6 +60,7 @@ const title = {
   cjs: "(c) the same joins with the browsers' client (automerge-repo 2.5.6, Automerge 3.5, in Node)",
   d: "(d) that meeting after a server restart (first = cold, last = warm)",
   djs: "(d) the same with the browsers' client (first = cold, last = warm)",
+  ljs: "(l) the long meeting, joined by the browsers' client (first = cold, last = warm)",
 }
 
 const header = ["scenario", "metric", "ours", ...references.flatMap(r => [r, `ours/${r}`])]
@@ -70,8 +73,9 @@ for (const scenario of Object.keys(results).sort((a, b) => order(a) - order(b)))
   const label =
     scenario[0] === "a" ? `(a) ${typists}, meetings of 10`
     : scenario[0] === "b" ? `(b) ${typists}, one meeting`
+    : scenario[0] === "w" ? `(w) one meeting: ${typists}, ${any.watchers} watching`
     : title[scenario]
-  const metrics = scenario[0] === "a" || scenario[0] === "b" ? typing : joining
+  const metrics = "abw".includes(scenario[0]) ? typing : joining
   metrics.forEach(([name, get], i) => {
     const ours = byServer.ours ? get(byServer.ours) : undefined
     const cells = [i === 0 ? label : "", name, fmt(ours)]

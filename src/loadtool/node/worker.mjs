@@ -15,7 +15,8 @@
 //   {"cmd":"measure","on":B}    keystrokes made from now on are (not) measured
 //   {"cmd":"stop"}              typists stop typing
 //   {"cmd":"known"}             -> {"clients":[{"client","meeting","known":[...]}]} keystrokes held
-//   {"cmd":"report"}            -> {"latenciesMs":[...], "wire":{...}}
+//   {"cmd":"report"}            -> {"latenciesMs":[...], "watcherLatenciesMs":[...], "wire":{...}}
+//        (arrival latencies at typists, and at watchers)
 //   {"cmd":"close"}             closes every client
 //   {"cmd":"ledger",...}        (no id) a keystroke typed in another worker, relayed by the tool
 // Events (stdout): {"event":"typed","meeting","author","seq","hash","clock","sentAt"} per keystroke
@@ -142,11 +143,13 @@ const commands = {
   },
   report() {
     const latenciesMs = []
+    const watcherLatenciesMs = []
     for (const member of members) {
       member.arrivals.resolve(true)
-      for (const latency of member.arrivals.latencies) latenciesMs.push(Math.round(latency * 1000) / 1000)
+      const into = member.author < 0 ? watcherLatenciesMs : latenciesMs
+      for (const latency of member.arrivals.latencies) into.push(Math.round(latency * 1000) / 1000)
     }
-    return { latenciesMs, wire: wire.toJson() }
+    return { latenciesMs, watcherLatenciesMs, wire: wire.toJson() }
   },
   async close() {
     for (const member of members) clearTimeout(member.timer)

@@ -65,13 +65,22 @@ final class DocumentSource {
             });
   }
 
-  /** How client number {@code client} of the run connects to the target. */
+  /** How client number {@code client} of the run connects to the target, as an editor. */
   WebSocketConnectOptions connectOptions(Target target, int client) {
+    return connectOptions(target, client, false);
+  }
+
+  /**
+   * How client number {@code client} of the run connects to the target: with the editor's token, or
+   * the viewer's when it only watches.
+   */
+  WebSocketConnectOptions connectOptions(Target target, int client, boolean watcher) {
     URI sync = node(client);
     String path =
         sync.getRawPath() == null || sync.getRawPath().isEmpty() ? "/" : sync.getRawPath();
-    if (target.token() != null) {
-      path += "?token=" + encode(target.token());
+    String token = watcher ? target.viewerToken() : target.token();
+    if (token != null) {
+      path += "?token=" + encode(token);
     }
     return new WebSocketConnectOptions()
         .setHost(sync.getHost())
@@ -90,6 +99,30 @@ final class DocumentSource {
     return token == null
         ? sync.toString()
         : sync + (sync.getRawQuery() == null ? "?" : "&") + "token=" + encode(token);
+  }
+
+  /**
+   * The value of a gauge on the node of client {@code client}, read from its {@code GET /metrics}
+   * (Prometheus text; e.g. {@code minutes_open_documents}); fails without a meetings API (the
+   * reference servers have no metrics) or when the node does not report it.
+   */
+  Future<Double> gauge(String name, int client) {
+    if (http == null) {
+      return Future.failedFuture("a server without a meetings API has no metrics");
+    }
+    URI sync = node(client);
+    return http.get(port(sync), sync.getHost(), "/metrics")
+        .send()
+        .compose(
+            response -> {
+              for (String line : response.bodyAsString().split("\n")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                  return Future.succeededFuture(
+                      Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                }
+              }
+              return Future.failedFuture("the node reports no " + name);
+            });
   }
 
   private static String encode(String token) {

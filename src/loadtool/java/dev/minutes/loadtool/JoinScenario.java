@@ -77,18 +77,7 @@ final class JoinScenario {
                             target.documentId(),
                             options.changes(),
                             seedSeconds);
-                        options
-                            .state()
-                            .ifPresent(
-                                file ->
-                                    writeState(
-                                        file,
-                                        new JsonObject()
-                                            .put("documentId", target.documentId())
-                                            .put("token", target.token())
-                                            .put("protocolOnly", target.clientCreates())
-                                            .put("changes", options.changes())
-                                            .put("heads", heads)));
+                        writeState(target, options.changes(), heads);
                         return timeJoins(target, heads, JOINERS, monitor)
                             .map(
                                 joins ->
@@ -115,9 +104,20 @@ final class JoinScenario {
         .map(joins -> result("fetch", monitor, joins).put("changes", state.getInteger("changes")));
   }
 
-  private Future<List<Double>> timeJoins(
+  /**
+   * One join: milliseconds from connecting until the joiner held the whole document, and until the
+   * server's first sync message (with the document) arrived; the difference is the client loading
+   * it.
+   */
+  record Join(double heldMs, double arrivedMs) {}
+
+  /**
+   * Fresh clients join the target one after another; each is timed from connecting until it holds
+   * exactly {@code heads}. The monitor's window spans the joins; it is stopped at the end.
+   */
+  Future<List<Join>> timeJoins(
       DocumentSource.Target target, String heads, int count, ResourceMonitor monitor) {
-    List<Double> millis = new ArrayList<>();
+    List<Join> millis = new ArrayList<>();
     monitor.startWindow();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < count; i++) {
@@ -142,7 +142,10 @@ final class JoinScenario {
                     .compose(x -> joiner.awaitHeads(heads))
                     .map(
                         x -> {
-                          millis.add((System.nanoTime() - started) / 1e6);
+                          millis.add(
+                              new Join(
+                                  (System.nanoTime() - started) / 1e6,
+                                  (joiner.firstSyncNanos() - started) / 1e6));
                           return (Void) null;
                         })
                     .eventually(joiner::close);
@@ -156,18 +159,31 @@ final class JoinScenario {
         });
   }
 
-  private JsonObject result(String scenario, ResourceMonitor monitor, List<Double> joins) {
-    JsonArray each = new JsonArray();
-    joins.forEach(ms -> each.add(ResourceMonitor.round(ms)));
-    List<Double> sorted = joins.stream().sorted().toList();
+  WireCounters wire() {
+    return wire;
+  }
+
+  /** Each join's {@code heldMs} and {@code arrivedMs}, as two arrays. */
+  static JsonObject joinsJson(List<Join> joins) {
+    JsonArray held = new JsonArray();
+    JsonArray arrived = new JsonArray();
+    for (Join join : joins) {
+      held.add(ResourceMonitor.round(join.heldMs()));
+      arrived.add(ResourceMonitor.round(join.arrivedMs()));
+    }
+    return new JsonObject().put("joinMs", held).put("arrivedMs", arrived);
+  }
+
+  private JsonObject result(String scenario, ResourceMonitor monitor, List<Join> joins) {
+    List<Double> sorted = joins.stream().map(Join::heldMs).sorted().toList();
     JsonObject result =
         new JsonObject()
             .put("scenario", scenario)
             .put("label", options.label())
             .put("server", options.server().toString())
             .put("changes", options.changes())
-            .put("joinMs", each)
-            .put("firstJoinMs", ResourceMonitor.round(joins.get(0)))
+            .mergeIn(joinsJson(joins))
+            .put("firstJoinMs", ResourceMonitor.round(joins.get(0).heldMs()))
             .put("medianJoinMs", ResourceMonitor.round(sorted.get(sorted.size() / 2)))
             .put("loadToolCpuPercent", ResourceMonitor.round(monitor.loadToolCpuPercent()))
             .put("wire", wire.toJson())
@@ -181,9 +197,23 @@ final class JoinScenario {
     return result;
   }
 
-  private static void writeState(java.nio.file.Path file, JsonObject state) {
+  /**
+   * Writes what a later fetch (or {@code src/test/node/late-joiner.mjs}) needs to join the document
+   * into the --state file, if one was given.
+   */
+  void writeState(DocumentSource.Target target, long changes, String heads) {
+    if (options.state().isEmpty()) {
+      return;
+    }
+    JsonObject state =
+        new JsonObject()
+            .put("documentId", target.documentId())
+            .put("token", target.token())
+            .put("protocolOnly", target.clientCreates())
+            .put("changes", changes)
+            .put("heads", heads);
     try {
-      Files.writeString(file, state.encodePrettily());
+      Files.writeString(options.state().get(), state.encodePrettily());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -266,12 +266,12 @@ final class JsTypingScenario {
   private JsonObject result(
       ResourceMonitor monitor, List<JsonObject> reports, long undelivered, long rssBefore) {
     LongSamples samples = new LongSamples();
+    LongSamples toWatchers = new LongSamples();
     JsonObject wire = new JsonObject();
     long errors = 0;
     for (JsonObject report : reports) {
-      for (Object ms : report.getJsonArray("latenciesMs")) {
-        samples.add(Math.round(((Number) ms).doubleValue() * 1e6));
-      }
+      addMillis(samples, report.getJsonArray("latenciesMs"));
+      addMillis(toWatchers, report.getJsonArray("watcherLatenciesMs"));
       JsonObject counts = report.getJsonObject("wire");
       for (String field : counts.fieldNames()) {
         wire.put(field, wire.getLong(field, 0L) + counts.getLong(field));
@@ -306,7 +306,8 @@ final class JsTypingScenario {
             meetings.size(),
             keystrokes,
             expected,
-            LongSamples.percentiles(List.of(samples)),
+            LongSamples.percentiles(List.of(samples, toWatchers)),
+            LongSamples.percentiles(List.of(toWatchers)),
             undelivered,
             rssBefore,
             wire,
@@ -316,6 +317,12 @@ final class JsTypingScenario {
         .put("toolProcesses", processes)
         .put("toolSaturated", saturated)
         .put("documents", documents());
+  }
+
+  private static void addMillis(LongSamples samples, JsonArray millis) {
+    for (Object ms : millis) {
+      samples.add(Math.round(((Number) ms).doubleValue() * 1e6));
+    }
   }
 
   /**

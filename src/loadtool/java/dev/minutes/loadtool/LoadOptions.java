@@ -31,7 +31,8 @@ record LoadOptions(
     Clients clients,
     int watchers,
     int workers,
-    Optional<Path> nodeDir) {
+    Optional<Path> nodeDir,
+    Duration unloadWait) {
 
   /**
    * Who the typists are: this tool's own Java replicas, or JavaScript ones in Node worker processes
@@ -65,7 +66,10 @@ record LoadOptions(
   static final String USAGE =
       """
       usage: java -jar target/minutes-loadtool.jar [options]
-        --scenario typing|late-joiner|fetch   what to run (default typing)
+        --scenario typing|late-joiner|fetch|long-meeting   what to run (default typing); long-meeting:
+                              --typists authors type into one meeting until it holds --changes keystrokes,
+                              server CPU per change over a --duration window at the start and at the end,
+                              then late joiners, then RSS while open and after the server unloaded it
         --server URL[,URL]    sync endpoint, e.g. ws://127.0.0.1:8080/sync (required); several nodes of one
                               Redis: client n of the run talks to node n mod count (meetings span nodes)
         --placement client|meeting  with several nodes: by client (default, as a balancer without affinity)
@@ -80,7 +84,10 @@ record LoadOptions(
         --duration D          measured typing time, e.g. 60s (default 30s)
         --warmup D            typing before measuring starts (default 5s)
         --drain D             longest wait for the last keystrokes after typing stopped (default 10s)
-        --changes N           late-joiner: changes in the seeded document (default 50000)
+        --changes N           late-joiner: changes in the seeded document; long-meeting: keystrokes the
+                              meeting grows to (default 50000)
+        --unload-wait D       long-meeting: longest wait for the server to unload the meeting after everyone
+                              left (servers without metrics: the whole wait; default 60s)
         --state FILE          late-joiner writes the seeded document here; fetch reads it
         --server-pid P[,P]    processes whose CPU and RSS count as the server's (e.g. JVM and its Redis)
         --json FILE           write the result as JSON
@@ -91,8 +98,9 @@ record LoadOptions(
                               Automerge 3.5 replicas that speak the protocol as a browser's client does and
                               send each keystroke at once; repo = the official automerge-repo 2.5.6 Repo
                               (it throttles its sends to one per 100 ms); both run in Node worker processes
-        --watchers N          js/repo: clients per meeting that only watch (viewer links on this server), on
-                              top of the typists; the report counts deliveries to them too (default 0)
+        --watchers N          clients per meeting that only watch (viewer links on this server), on top of
+                              the typists; the report counts deliveries to them too, and gives their
+                              latency on its own (default 0)
         --workers N           js/repo: Node worker processes (default: one per 10 clients, at most 8)
         --node-dir DIR        js/repo: the worker's Node project (default src/loadtool/node beside target/)
       """;
@@ -120,6 +128,7 @@ record LoadOptions(
     int watchers = 0;
     int workers = 0;
     Optional<Path> nodeDir = Optional.empty();
+    Duration unloadWait = Duration.ofSeconds(60);
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -164,6 +173,7 @@ record LoadOptions(
             case "--watchers" -> watchers = Integer.parseInt(value);
             case "--workers" -> workers = positive(arg, value);
             case "--node-dir" -> nodeDir = Optional.of(Path.of(value));
+            case "--unload-wait" -> unloadWait = duration(value);
             default -> throw new IllegalArgumentException("unknown option " + arg);
           }
         }
@@ -173,7 +183,7 @@ record LoadOptions(
       throw new IllegalArgumentException("--server is required");
     }
     URI server = servers.get(0);
-    if (!List.of("typing", "late-joiner", "fetch").contains(scenario)) {
+    if (!List.of("typing", "late-joiner", "fetch", "long-meeting").contains(scenario)) {
       throw new IllegalArgumentException("unknown scenario " + scenario);
     }
     if (rate <= 0 || rate > 1000) {
@@ -184,9 +194,6 @@ record LoadOptions(
     }
     if (watchers < 0) {
       throw new IllegalArgumentException("--watchers must not be negative");
-    }
-    if (!clients.inNode() && watchers > 0) {
-      throw new IllegalArgumentException("--watchers needs --clients js or repo");
     }
     if (clients.inNode() && !scenario.equals("typing")) {
       throw new IllegalArgumentException("--clients js and repo only type (scenario typing)");
@@ -200,7 +207,7 @@ record LoadOptions(
         fullSync,
         meetingPlacement,
         typists,
-        Math.min(meetingSize, typists),
+        scenario.equals("long-meeting") ? typists : Math.min(meetingSize, typists),
         rate,
         duration,
         warmup,
@@ -215,7 +222,8 @@ record LoadOptions(
         clients,
         watchers,
         workers,
-        nodeDir);
+        nodeDir,
+        unloadWait);
   }
 
   private static int positive(String option, String value) {

@@ -54,7 +54,9 @@ public final class LoadTool {
     try {
       Future<JsonObject> run = run(vertx, options, client, documents);
       long bound =
-          options.warmup().plus(options.duration()).plus(options.drain()).toSeconds() + 300;
+          options.scenario().equals("long-meeting")
+              ? Long.MAX_VALUE / 2 // grows until the meeting is that long, however long it takes
+              : options.warmup().plus(options.duration()).plus(options.drain()).toSeconds() + 300;
       JsonObject result =
           run.toCompletionStage().toCompletableFuture().get(bound, TimeUnit.SECONDS);
       System.out.print(Report.table(result));
@@ -77,6 +79,7 @@ public final class LoadTool {
     return switch (options.scenario()) {
       case "late-joiner" -> new JoinScenario(vertx, options, client, documents).lateJoiner();
       case "fetch" -> new JoinScenario(vertx, options, client, documents).fetch();
+      case "long-meeting" -> new LongMeetingScenario(vertx, options, client, documents).run();
       default ->
           options.clients().inNode()
               ? new JsTypingScenario(vertx, options, documents).run()

@@ -21,6 +21,14 @@ final class LongSamples {
     return count;
   }
 
+  /** A copy of the samples added from index {@code from} (inclusive) to {@code to} (exclusive). */
+  LongSamples slice(int from, int to) {
+    LongSamples part = new LongSamples();
+    part.values = Arrays.copyOfRange(values, from, Math.max(from + 1, to));
+    part.count = to - from;
+    return part;
+  }
+
   static Percentiles percentiles(Iterable<LongSamples> parts) {
     int total = 0;
     for (LongSamples part : parts) {

@@ -13,6 +13,9 @@ final class Report {
     StringBuilder out = new StringBuilder();
     row(out, "server", r.getString("label") + " (" + r.getString("server") + ")");
     row(out, "scenario", r.getString("scenario"));
+    if ("long-meeting".equals(r.getString("scenario"))) {
+      return longMeeting(out, r);
+    }
     if ("typing".equals(r.getString("scenario"))) {
       row(
           out,
@@ -35,6 +38,8 @@ final class Report {
                 + " Node workers, "
                 + r.getInteger("watchers")
                 + " watcher(s) per meeting");
+      } else if (r.getInteger("watchers", 0) > 0) {
+        row(out, "clients", "java, " + r.getInteger("watchers") + " watcher(s) per meeting");
       }
       row(
           out,
@@ -50,6 +55,19 @@ final class Report {
               latency.getDouble("p95"),
               latency.getDouble("p99"),
               latency.getDouble("max")));
+      if (r.containsKey("watcherLatencyMs")) {
+        JsonObject toWatchers = r.getJsonObject("watcherLatencyMs");
+        row(
+            out,
+            "  to watchers ms",
+            String.format(
+                "p50 %.1f  p95 %.1f  p99 %.1f  max %.1f (%d deliveries)",
+                toWatchers.getDouble("p50"),
+                toWatchers.getDouble("p95"),
+                toWatchers.getDouble("p99"),
+                toWatchers.getDouble("max"),
+                r.getLong("watcherDeliveriesMeasured")));
+      }
       row(
           out,
           "deliveries",
@@ -63,12 +81,11 @@ final class Report {
       row(
           out,
           "join ms",
-          r.getJsonArray("joinMs").encode()
-              + " (first "
+          joins(r)
+              + "; first "
               + r.getDouble("firstJoinMs")
               + ", median "
-              + r.getDouble("medianJoinMs")
-              + ")");
+              + r.getDouble("medianJoinMs"));
       if (r.containsKey("seedSeconds")) {
         row(out, "seeding", r.getDouble("seedSeconds") + " s");
       }
@@ -162,6 +179,84 @@ final class Report {
             + " returns to it, "
             + wire.getLong("writtenKeystrokes", 0L)
             + " keystroke changes written without Automerge");
+    return out.toString();
+  }
+
+  /** Each join's time until the joiner held the document, and until the document arrived. */
+  private static String joins(JsonObject r) {
+    return r.getJsonArray("joinMs").encode()
+        + " (the document arrived after "
+        + r.getJsonArray("arrivedMs").encode()
+        + ")";
+  }
+
+  /** Scenario long-meeting: both windows side by side, the joins, memory open and unloaded. */
+  private static String longMeeting(StringBuilder out, JsonObject r) {
+    row(
+        out,
+        "authors",
+        r.getInteger("typists")
+            + " in one meeting, "
+            + r.getDouble("rate")
+            + " keystrokes/s each; "
+            + r.getLong("changes")
+            + " changes after "
+            + r.getDouble("growSeconds")
+            + " s; undelivered after drain "
+            + r.getLong("undeliveredAfterDrain"));
+    for (String name : new String[] {"start", "end"}) {
+      JsonObject w = r.getJsonObject(name);
+      JsonObject latency = w.getJsonObject("latencyMs");
+      row(
+          out,
+          name + " window",
+          String.format(
+              "from %d changes: %d typed in %.1f s; p50 %.1f p99 %.1f ms",
+              w.getLong("changesBefore"),
+              w.getLong("changes"),
+              w.getDouble("seconds"),
+              latency.getDouble("p50"),
+              latency.getDouble("p99")));
+      if (w.containsKey("serverCpuPercent")) {
+        row(
+            out,
+            "  server CPU",
+            String.format(
+                "%.1f %% of one core, %.3f ms per change",
+                w.getDouble("serverCpuPercent"), w.getDouble("serverCpuMsPerChange")));
+        JsonArray processes = w.getJsonArray("serverProcesses");
+        for (int i = 0; i < processes.size(); i++) {
+          row(
+              out,
+              "    threads",
+              threads(processes.getJsonObject(i).getJsonArray("threads", new JsonArray())));
+        }
+      }
+      row(
+          out,
+          "  tool / machine CPU",
+          String.format(
+              "%.1f %% / %.1f %%",
+              w.getDouble("loadToolCpuPercent"), w.getDouble("machineCpuPercent")));
+    }
+    row(out, "late joiners ms", joins(r));
+    row(
+        out,
+        "server RSS",
+        String.format(
+            "before %s, open %s (peak %s), after unloading %s",
+            mib(r.getLong("serverRssBeforeBytes")),
+            mib(r.getLong("serverRssOpenBytes")),
+            mib(r.getLong("serverRssOpenPeakBytes")),
+            mib(r.getLong("serverRssAfterUnloadBytes"))));
+    Double unloaded = r.getDouble("unloadedAfterSeconds");
+    row(
+        out,
+        "unloaded",
+        unloaded == null
+            ? "not seen (no metrics, or not within --unload-wait)"
+            : unloaded + " s after the last client left");
+    row(out, "errors", String.valueOf(r.getLong("errors")));
     return out.toString();
   }
 

@@ -7,9 +7,10 @@ final class TypingResult {
   private TypingResult() {}
 
   /**
-   * The fields every typing run reports: what was typed and delivered, how fast, and what it cost
-   * the server and the tool. {@code wire} holds the run's wire counters, {@code errors} their
-   * refusals, unavailable answers and socket errors together.
+   * The fields every typing run reports: what was typed and delivered, how fast (to every other
+   * member, and to the watchers alone: {@code toWatchers}), and what it cost the server and the
+   * tool. {@code wire} holds the run's wire counters, {@code errors} their refusals, unavailable
+   * answers and socket errors together.
    */
   static JsonObject of(
       LoadOptions options,
@@ -18,6 +19,7 @@ final class TypingResult {
       long keystrokes,
       long expected,
       LongSamples.Percentiles latency,
+      LongSamples.Percentiles toWatchers,
       long undelivered,
       long rssBefore,
       JsonObject wire,
@@ -38,18 +40,17 @@ final class TypingResult {
             .put("deliveriesExpected", expected)
             .put("deliveriesMeasured", latency.count())
             .put("undeliveredAfterDrain", undelivered)
-            .put(
-                "latencyMs",
-                new JsonObject()
-                    .put("p50", ResourceMonitor.round(latency.p50()))
-                    .put("p95", ResourceMonitor.round(latency.p95()))
-                    .put("p99", ResourceMonitor.round(latency.p99()))
-                    .put("max", ResourceMonitor.round(latency.max())))
+            .put("latencyMs", latencyJson(latency))
             .put("loadToolCpuPercent", ResourceMonitor.round(monitor.loadToolCpuPercent()))
             .put("machineCpuPercent", ResourceMonitor.round(monitor.machineCpuPercent()))
             .put("machineCores", Runtime.getRuntime().availableProcessors())
             .put("wire", wire)
             .put("errors", errors);
+    if (options.watchers() > 0) {
+      result
+          .put("watcherDeliveriesMeasured", toWatchers.count())
+          .put("watcherLatencyMs", latencyJson(toWatchers));
+    }
     if (monitor.measuresServer()) {
       double serverCpu = monitor.serverCpuPercent();
       result
@@ -65,5 +66,14 @@ final class TypingResult {
                   : ResourceMonitor.round((double) monitor.serverWakeUps() / keystrokes));
     }
     return result;
+  }
+
+  /** Percentiles in milliseconds. */
+  static JsonObject latencyJson(LongSamples.Percentiles latency) {
+    return new JsonObject()
+        .put("p50", ResourceMonitor.round(latency.p50()))
+        .put("p95", ResourceMonitor.round(latency.p95()))
+        .put("p99", ResourceMonitor.round(latency.p99()))
+        .put("max", ResourceMonitor.round(latency.max()));
   }
 }

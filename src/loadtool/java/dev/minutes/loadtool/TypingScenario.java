@@ -11,8 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scenarios (a) and (b): meetings of {@code meetingSize} typists, each typing at {@code rate};
- * measures keystroke-to-peer latency, what arrived, and the cost on both sides.
+ * Scenarios (a) and (b): meetings of {@code meetingSize} typists, each typing at {@code rate}, and
+ * {@code watchers} clients per meeting that only watch (viewer links); measures keystroke-to-peer
+ * latency (and to the watchers alone), what arrived, and the cost on both sides. {@link
+ * LongMeetingScenario} types into one such meeting for longer.
  */
 final class TypingScenario {
   private static final Logger log = LoggerFactory.getLogger(TypingScenario.class);
@@ -25,7 +27,23 @@ final class TypingScenario {
   private final WireCounters wire = new WireCounters();
   private final List<Meeting> meetings = new ArrayList<>();
 
-  private record Meeting(MeetingLedger ledger, List<Typist> typists) {}
+  /** One meeting's document, its shared ledger, its typists and its watchers. */
+  static final class Meeting {
+    final MeetingLedger ledger;
+    final List<Typist> typists = new ArrayList<>();
+    final List<Typist> watchers = new ArrayList<>();
+    DocumentSource.Target target;
+
+    Meeting(MeetingLedger ledger) {
+      this.ledger = ledger;
+    }
+
+    List<Typist> members() {
+      List<Typist> all = new ArrayList<>(typists);
+      all.addAll(watchers);
+      return all;
+    }
+  }
 
   TypingScenario(
       Vertx vertx, LoadOptions options, WebSocketClient client, DocumentSource documents) {
@@ -65,11 +83,12 @@ final class TypingScenario {
             undelivered -> {
               monitor.stop();
               JsonObject result = result(monitor, undelivered, rssBefore);
-              return Future.join(typists().stream().map(Typist::close).toList()).map(x -> result);
+              return Future.join(members().stream().map(Typist::close).toList()).map(x -> result);
             });
   }
 
-  private Future<Void> connectAll() {
+  /** Creates every meeting and connects its members; completes once each holds its document. */
+  Future<Void> connectAll() {
     int meetingCount = (options.typists() + options.meetingSize() - 1) / options.meetingSize();
     Future<Void> chain = Future.succeededFuture();
     int remaining = options.typists();
@@ -91,41 +110,46 @@ final class TypingScenario {
   }
 
   private Future<Void> connectMeeting(int index, int size) {
-    MeetingLedger ledger = new MeetingLedger(size);
-    List<Typist> typists = new ArrayList<>();
-    meetings.add(new Meeting(ledger, typists));
-    int firstClient = index * size;
+    Meeting meeting = new Meeting(new MeetingLedger(size));
+    meetings.add(meeting);
+    int members = size + options.watchers();
+    int firstClient = index * members;
     return documents
         .create("load meeting " + index, nodeOf(index, firstClient))
         .compose(
             target -> {
-              for (int author = 0; author < size; author++) {
-                typists.add(
-                    new Typist(
-                        vertx,
-                        client,
-                        documents.connectOptions(target, nodeOf(index, firstClient + author)),
-                        target.documentId(),
-                        ledger,
-                        author,
-                        wire,
-                        options.seed() * 1_000_003L + index * 1_009L + author,
-                        options.fullSync()));
+              meeting.target = target;
+              for (int member = 0; member < members; member++) {
+                boolean watcher = member >= size;
+                (watcher ? meeting.watchers : meeting.typists)
+                    .add(
+                        new Typist(
+                            vertx,
+                            client,
+                            documents.connectOptions(
+                                target, nodeOf(index, firstClient + member), watcher),
+                            target.documentId(),
+                            meeting.ledger,
+                            watcher ? Typist.WATCHER : member,
+                            wire,
+                            options.seed() * 1_000_003L + index * 1_009L + member,
+                            options.fullSync()));
               }
+              List<Typist> joining = meeting.members();
               if (!target.clientCreates()) {
-                return Future.all(typists.stream().map(t -> t.start(Optional.empty())).toList())
+                return Future.all(joining.stream().map(t -> t.start(Optional.empty())).toList())
                     .mapEmpty();
               }
               // Without a meetings API the first client creates the document; the others ask for it
               // once the server has it.
-              Typist creator = typists.get(0);
+              Typist creator = joining.get(0);
               return creator
                   .start(Optional.of(INITIAL_BODY))
                   .compose(v -> creator.awaitInSync())
                   .compose(
                       v ->
                           Future.all(
-                              typists.subList(1, size).stream()
+                              joining.subList(1, joining.size()).stream()
                                   .map(t -> t.start(Optional.empty()))
                                   .toList()))
                   .mapEmpty();
@@ -136,11 +160,11 @@ final class TypingScenario {
    * Waits until every typist holds every keystroke of its meeting, or the deadline; returns what is
    * missing.
    */
-  private Future<Long> drain(long deadline) {
+  Future<Long> drain(long deadline) {
     List<Future<Long>> missing = new ArrayList<>();
     for (Meeting meeting : meetings) {
       int[] last = meeting.ledger.lastSeqs();
-      for (Typist typist : meeting.typists) {
+      for (Typist typist : meeting.members()) {
         missing.add(
             typist
                 .knownSeqs()
@@ -169,14 +193,17 @@ final class TypingScenario {
   }
 
   private JsonObject result(ResourceMonitor monitor, long undelivered, long rssBefore) {
-    List<LongSamples> samples = typists().stream().map(Typist::latencies).toList();
-    LongSamples.Percentiles latency = LongSamples.percentiles(samples);
+    List<LongSamples> toWatchers =
+        meetings.stream().flatMap(m -> m.watchers.stream()).map(Typist::latencies).toList();
+    List<LongSamples> samples = new ArrayList<>(toWatchers);
+    typists().forEach(t -> samples.add(t.latencies()));
     long keystrokes = 0;
     long expected = 0;
     for (Meeting meeting : meetings) {
+      int others = meeting.typists.size() + meeting.watchers.size() - 1;
       for (Typist typist : meeting.typists) {
         keystrokes += typist.measuredKeystrokes();
-        expected += (long) typist.measuredKeystrokes() * (meeting.typists.size() - 1);
+        expected += (long) typist.measuredKeystrokes() * others;
       }
     }
     return TypingResult.of(
@@ -185,14 +212,29 @@ final class TypingScenario {
         meetings.size(),
         keystrokes,
         expected,
-        latency,
+        LongSamples.percentiles(samples),
+        LongSamples.percentiles(toWatchers),
         undelivered,
         rssBefore,
         wire.toJson(),
         wire.errors());
   }
 
-  private List<Typist> typists() {
+  List<Meeting> meetings() {
+    return meetings;
+  }
+
+  WireCounters wire() {
+    return wire;
+  }
+
+  /** Every typist of the run (watchers left out). */
+  List<Typist> typists() {
     return meetings.stream().flatMap(m -> m.typists.stream()).toList();
+  }
+
+  /** Every client of the run, typists and watchers. */
+  List<Typist> members() {
+    return meetings.stream().flatMap(m -> m.members().stream()).toList();
   }
 }

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One simulated author: a real protocol client with its own Automerge replica and sync state,
- * typing one character per change into {@code body} at random positions.
+ * typing one character per change into {@code body} at random positions. A watcher ({@link
+ * #WATCHER} as its author number) is the same client that never types: someone following the
+ * meeting through a viewer link.
  *
  * <p>Everything of a typist runs on its own Vert.x context (one event loop), including the
  * Automerge calls: a client simulator has nothing else to keep responsive there, and hopping to a
@@ -44,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Typist {
   private static final Logger log = LoggerFactory.getLogger(Typist.class);
+
+  /** The author number of a client that only watches. */
+  static final int WATCHER = -1;
 
   private final Vertx vertx;
   private final Context context;
@@ -84,6 +89,10 @@ final class Typist {
   private volatile int measuredKeystrokes;
   private long typingTimer = -1;
   private volatile boolean measuring;
+
+  /** When the first sync message from the server arrived (System.nanoTime), or -1. */
+  private volatile long firstSyncAt = -1;
+
   private final Promise<Void> holdsBody = Promise.promise();
   private Runnable afterReceive = () -> {};
 
@@ -278,6 +287,11 @@ final class Typist {
     return hex(document.getHeads());
   }
 
+  /** When the server's first sync message arrived (System.nanoTime), or -1 if none has. */
+  long firstSyncNanos() {
+    return firstSyncAt;
+  }
+
   int measuredKeystrokes() {
     return measuredKeystrokes;
   }
@@ -383,11 +397,22 @@ final class Typist {
       serverPeerId = peer.senderId();
       sendSync();
     } else if (message instanceof Sync sync) {
+      if (firstSyncAt < 0) {
+        firstSyncAt = System.nanoTime();
+      }
       receive(sync.data());
       hasDocument = true;
       noteArrivals(System.nanoTime());
       if (body == null) {
         findBody();
+      }
+      if (author == WATCHER && lean == null && !fullSync && body != null) {
+        // A typist starts its lean sync at its next keystroke; a watcher has none, so it starts as
+        // soon as it is in step (otherwise every message would walk the history in Automerge's
+        // sync).
+        lean =
+            LeanSync.startIfInStep(document, serverHeads, serverOfferedVersion2, serverBloom)
+                .orElse(null);
       }
       replySoon();
       afterReceive.run();

@@ -256,14 +256,113 @@ class LoadToolTest {
 
   @Test
   @DisplayName(
-      "--clients is java, js or repo; watchers need JavaScript clients; both refused by name")
+      "--clients is java, js or repo; --watchers is not negative; both refused by name otherwise")
   void clientOptions() {
     String[] base = {"--server", "ws://127.0.0.1:1/sync"};
     assertThat(LoadOptions.parse(base).clients()).isEqualTo(LoadOptions.Clients.JAVA);
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {base[0], base[1], "--clients", "go"}))
         .hasMessageContaining("--clients");
-    assertThatThrownBy(() -> LoadOptions.parse(new String[] {base[0], base[1], "--watchers", "3"}))
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {base[0], base[1], "--watchers", "-1"}))
         .hasMessageContaining("--watchers");
+    assertThat(LoadOptions.parse(new String[] {base[0], base[1], "--watchers", "3"}).watchers())
+        .isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName(
+      "Java watchers on viewer links get every keystroke of their meeting, and their latency is reported on its own")
+  void javaWatchersGetEveryKeystroke() throws TimeoutException {
+    LoadOptions options =
+        LoadOptions.parse(
+            new String[] {
+              "--server",
+              "ws://127.0.0.1:" + node.port() + "/sync",
+              "--typists",
+              "2",
+              "--meeting-size",
+              "2",
+              "--watchers",
+              "3",
+              "--rate",
+              "20",
+              "--warmup",
+              "500ms",
+              "--duration",
+              "2s",
+              "--drain",
+              "20s"
+            });
+
+    JsonObject result = run(options).getJsonObject("result");
+
+    long keystrokes = result.getLong("keystrokes");
+    assertThat(keystrokes).isGreaterThan(0);
+    assertThat(result.getLong("deliveriesExpected"))
+        .as("each keystroke is owed to the other typist and the three watchers")
+        .isEqualTo(keystrokes * 4);
+    assertThat(result.getLong("deliveriesMeasured"))
+        .isEqualTo(result.getLong("deliveriesExpected"));
+    assertThat(result.getLong("watcherDeliveriesMeasured")).isEqualTo(keystrokes * 3);
+    assertThat(result.getJsonObject("watcherLatencyMs").getDouble("max")).isPositive();
+    assertThat(result.getLong("undeliveredAfterDrain")).isZero();
+    assertThat(result.getLong("errors"))
+        .as("a viewer link only reads: the server refuses nothing a watcher sends")
+        .isZero();
+    assertThat(result.getJsonObject("wire").getLong("leanFallbacks")).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "a long meeting of three authors grows to the changes asked, is measured at its start and its end, joined whole, and unloaded once everyone left")
+  void longMeetingGrowsJoinsAndUnloads(@TempDir Path folder) throws Exception {
+    Path state = folder.resolve("state.json");
+    LoadOptions options =
+        LoadOptions.parse(
+            new String[] {
+              "--server",
+              "ws://127.0.0.1:" + node.port() + "/sync",
+              "--scenario",
+              "long-meeting",
+              "--typists",
+              "3",
+              "--changes",
+              "300",
+              "--rate",
+              "20",
+              "--warmup",
+              "200ms",
+              "--duration",
+              "1s",
+              "--drain",
+              "20s",
+              "--unload-wait",
+              "60s",
+              "--state",
+              state.toString(),
+              "--server-pid",
+              String.valueOf(ProcessHandle.current().pid())
+            });
+
+    JsonObject result = run(options).getJsonObject("result");
+
+    assertThat(result.getLong("changes")).isGreaterThanOrEqualTo(300);
+    JsonObject start = result.getJsonObject("start");
+    JsonObject end = result.getJsonObject("end");
+    assertThat(start.getLong("changes")).isPositive();
+    assertThat(end.getLong("changesBefore"))
+        .as("the last window starts once the meeting is nearly as long as asked")
+        .isGreaterThan(start.getLong("changesBefore") + start.getLong("changes"));
+    assertThat(end.getDouble("serverCpuMsPerChange")).isPositive();
+    assertThat(end.getJsonObject("latencyMs").getDouble("max")).isPositive();
+    assertThat(result.getLong("undeliveredAfterDrain")).isZero();
+    assertThat(result.getLong("errors")).isZero();
+    assertThat(result.getJsonArray("joinMs")).hasSize(3);
+    assertThat(result.getDouble("unloadedAfterSeconds"))
+        .as("the server unloads the meeting after its idle time once every client left")
+        .isNotNull();
+    JsonObject stored = new JsonObject(Files.readString(state));
+    assertThat(stored.getLong("changes")).isEqualTo(result.getLong("changes"));
+    assertThat(stored.getString("heads")).isNotEmpty();
   }
 
   @Test
@@ -334,6 +433,10 @@ class LoadToolTest {
     JsonObject joined = run(join).getJsonObject("result");
 
     assertThat(joined.getJsonArray("joinMs")).hasSize(5);
+    assertThat(joined.getJsonArray("arrivedMs").getDouble(0))
+        .as("the document arrives before the joiner holds it")
+        .isPositive()
+        .isLessThanOrEqualTo(joined.getJsonArray("joinMs").getDouble(0));
     assertThat(joined.getLong("errors")).isZero();
     JsonObject stored = new JsonObject(Files.readString(state));
     assertThat(stored.getString("heads")).isNotEmpty();
