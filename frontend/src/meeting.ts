@@ -31,6 +31,7 @@ import { NamePrompt } from "./ui/namePrompt.js"
 import { OutlinePanel } from "./ui/outlinePanel.js"
 import { PresenceList } from "./ui/presenceList.js"
 import { showProblemPage } from "./ui/problemPage.js"
+import { reopenControl } from "./ui/reopenControl.js"
 import { StatusIndicator } from "./ui/statusIndicator.js"
 import { storedViewMode, type ViewMode, ViewModeSwitch } from "./ui/viewModes.js"
 
@@ -485,6 +486,16 @@ export class MeetingPage {
     this.#preview.changed()
     const updated = readMetaString(handle?.doc().meta?.updated) || this.#info?.meta.updated || "minutes"
     this.#finalPanel.reveal(this.#closed.by, this.#closed.at, `${updated}.md`)
+    if (this.#info?.role === "chair") {
+      const { meetingId, token } = this.#route
+      // Every page of the meeting reloads when it sees the document open again; this one at once.
+      this.#finalPanel.offerToChair(
+        reopenControl(
+          () => this.#api.reopen(meetingId, token),
+          () => window.location.reload(),
+        ),
+      )
+    }
     void this.#loadFinalText()
     void this.#corrections.closed()
     this.#pollPublish()
