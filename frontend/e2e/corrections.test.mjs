@@ -72,9 +72,9 @@ test("a correction shows on every page as removed and added lines between the tw
   assert.equal(await editor.getByTestId("corrections").isVisible(), false, "no corrections before a reopening")
   assert.equal(await editor.getByTestId("reopen-call").count(), 0, "only the chair is offered to reopen")
 
-  // The chair reopens from the final panel, confirming once: both pages reload editable.
+  // The chair reopens from the chair's panel, confirming once: both pages reload editable.
   await chair.getByTestId("reopen-call").click()
-  assert.match(await chair.locator(".final-chair").textContent(), /published minutes stay as they are/)
+  assert.match(await chair.locator(".reopen").textContent(), /published minutes stay as they are/)
   await screenshot(chair, "corrections-reopen-confirm-light")
   await assertAccessible(chair, "the reopen confirmation (light)")
   await chair.getByTestId("confirm-reopen").click()

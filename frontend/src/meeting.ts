@@ -473,7 +473,14 @@ export class MeetingPage {
     this.#editor?.setReadOnly(true)
     this.#status?.setClosed(true)
     this.#layout.showReadOnly("Closed")
-    this.#layout.showClosedChairControls()
+    const { meetingId, token } = this.#route
+    // Every page of the meeting reloads when it sees the document open again; this one at once.
+    this.#layout.showClosedChairControls(
+      reopenControl(
+        () => this.#api.reopen(meetingId, token),
+        () => window.location.reload(),
+      ),
+    )
     this.#refreshDerived()
 
     // The document at the frozen heads is the final text; show it at once if we hold it.
@@ -486,16 +493,6 @@ export class MeetingPage {
     this.#preview.changed()
     const updated = readMetaString(handle?.doc().meta?.updated) || this.#info?.meta.updated || "minutes"
     this.#finalPanel.reveal(this.#closed.by, this.#closed.at, `${updated}.md`)
-    if (this.#info?.role === "chair") {
-      const { meetingId, token } = this.#route
-      // Every page of the meeting reloads when it sees the document open again; this one at once.
-      this.#finalPanel.offerToChair(
-        reopenControl(
-          () => this.#api.reopen(meetingId, token),
-          () => window.location.reload(),
-        ),
-      )
-    }
     void this.#loadFinalText()
     void this.#corrections.closed()
     this.#pollPublish()

@@ -15,7 +15,6 @@ export class FinalPanel {
   readonly #summary: HTMLElement
   readonly #publishing: HTMLElement
   readonly #corrections: HTMLElement
-  readonly #chairActions: HTMLElement
   readonly #text: HTMLPreElement
   readonly #publish: HTMLUListElement
   readonly #download: HTMLButtonElement
@@ -44,7 +43,6 @@ export class FinalPanel {
     this.#download.disabled = true
     this.#publishing = h("div", {}, h("h3", {}, "Publishing"), this.#publish)
     this.#corrections = h("div", { class: "final-corrections" })
-    this.#chairActions = h("div", { class: "final-chair" })
     this.element = h(
       "section",
       { class: "panel final", "aria-labelledby": "final-title", hidden: true },
@@ -52,7 +50,6 @@ export class FinalPanel {
       this.#summary,
       this.#publishing,
       h("div", { class: "final-actions" }, this.#copy, this.#download),
-      this.#chairActions,
       h("details", { class: "final-source" }, h("summary", {}, "Markdown file"), this.#text),
       this.#corrections,
     )
@@ -74,11 +71,6 @@ export class FinalPanel {
     this.#summary.textContent = `Revision ${revision} is the published text until the meeting is closed again.`
     this.#publishing.hidden = true
     this.element.hidden = false
-  }
-
-  /** What only the chair may do with the closed minutes (reopen them for corrections). */
-  offerToChair(control: HTMLElement): void {
-    replaceChildren(this.#chairActions, control)
   }
 
   /** The corrections part, shown below the final text. */
