@@ -4,6 +4,7 @@
 import assert from "node:assert/strict"
 import { readFile } from "node:fs/promises"
 import { test } from "node:test"
+import { assertAccessible } from "./support/accessibility.mjs"
 import {
   assertNoPageErrors,
   BASE_URL,
@@ -69,9 +70,14 @@ test("a correction shows on every page as removed and added lines between the tw
   const revisionOne = await closeFromThePage(chair, meeting, 1)
   await waitForFinalText(editor, revisionOne)
   assert.equal(await editor.getByTestId("corrections").isVisible(), false, "no corrections before a reopening")
+  assert.equal(await editor.getByTestId("reopen-call").count(), 0, "only the chair is offered to reopen")
 
-  // The chair reopens (the series overview's control; here its route): both pages reload editable.
-  await api(`/api/meetings/${meeting.id}/reopen`, meeting.tokens.chair, "POST")
+  // The chair reopens from the chair's panel, confirming once: both pages reload editable.
+  await chair.getByTestId("reopen-call").click()
+  assert.match(await chair.locator(".reopen").textContent(), /published minutes stay as they are/)
+  await screenshot(chair, "corrections-reopen-confirm-light")
+  await assertAccessible(chair, "the reopen confirmation (light)")
+  await chair.getByTestId("confirm-reopen").click()
   for (const page of [chair, editor]) {
     await page.getByTestId("being-corrected").waitFor({ timeout: WAIT_MS })
     await page.locator("[data-testid=editor] .cm-content[contenteditable=true]").waitFor({ timeout: WAIT_MS })
@@ -131,6 +137,8 @@ test("a correction shows on every page as removed and added lines between the tw
   await chair.getByTestId("corrections").scrollIntoViewIfNeeded()
   await screenshot(chair, "corrections-light")
   await screenshot(editor, "corrections-dark")
+  await assertAccessible(chair, "the corrections (light)")
+  await assertAccessible(editor, "the corrections (dark)")
   await editor.setViewportSize({ width: 390, height: 844 })
   await editor.getByTestId("corrections").scrollIntoViewIfNeeded()
   await screenshot(editor, "corrections-dark-390")

@@ -106,11 +106,14 @@ export function convertToChecklist(view: EditorView, item: ActionItem): void {
 
 /**
  * The editor extensions for action items. The completion keymap comes first, so that Enter picks
- * an owner while the list of attendees is open, and ends an empty item only otherwise.
+ * an owner while the list of attendees is open, and ends an empty item only otherwise. The list
+ * opens only when asked for (the button, the shortcut), so nobody presses Enter unaware of it:
+ * Enter picks at once, however soon after the last letter typed (CodeMirror ignores it for 75 ms
+ * by default, and a quick "Cy⏎" then started a new item instead of naming Cy Viewer).
  */
 export function actionItemEditing(): Extension {
   return [
-    autocompletion({ override: [ownerCompletions], activateOnTyping: false, icons: false }),
+    autocompletion({ override: [ownerCompletions], activateOnTyping: false, icons: false, interactionDelay: 0 }),
     Prec.highest(keymap.of([{ key: "Enter", run: endListOnEmptyItem }])),
     keymap.of([{ key: ADD_ACTION_ITEM_KEY, run: insertActionItem, preventDefault: true }]),
   ]

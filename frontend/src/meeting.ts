@@ -31,6 +31,7 @@ import { NamePrompt } from "./ui/namePrompt.js"
 import { OutlinePanel } from "./ui/outlinePanel.js"
 import { PresenceList } from "./ui/presenceList.js"
 import { showProblemPage } from "./ui/problemPage.js"
+import { reopenControl } from "./ui/reopenControl.js"
 import { StatusIndicator } from "./ui/statusIndicator.js"
 import { storedViewMode, type ViewMode, ViewModeSwitch } from "./ui/viewModes.js"
 
@@ -472,7 +473,14 @@ export class MeetingPage {
     this.#editor?.setReadOnly(true)
     this.#status?.setClosed(true)
     this.#layout.showReadOnly("Closed")
-    this.#layout.showClosedChairControls()
+    const { meetingId, token } = this.#route
+    // Every page of the meeting reloads when it sees the document open again; this one at once.
+    this.#layout.showClosedChairControls(
+      reopenControl(
+        () => this.#api.reopen(meetingId, token),
+        () => window.location.reload(),
+      ),
+    )
     this.#refreshDerived()
 
     // The document at the frozen heads is the final text; show it at once if we hold it.

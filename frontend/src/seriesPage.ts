@@ -5,6 +5,7 @@ import { MeetingPage } from "./meeting.js"
 import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
 import type { CallCreated, SeriesCall, SeriesInfo } from "./types.js"
 import { h, replaceChildren, uniqueId } from "./ui/dom.js"
+import { reopenControl } from "./ui/reopenControl.js"
 import { seriesChart } from "./ui/seriesChart.js"
 
 export interface SeriesRoute {
@@ -289,52 +290,14 @@ export class SeriesPage {
       h("p", { class: "call-subject" }, call.subject),
       published.length > 0 ? h("p", { class: "call-published" }, ...published) : null,
     )
-    if (info.role === "chair" && call.status === "closed") item.append(this.#reopenControl(call))
-    return item
-  }
-
-  /** Reopening asks once more: the published minutes stay, the call takes edits again. */
-  #reopenControl(call: SeriesCall): HTMLElement {
-    const slot = h("div", { class: "reopen" })
-    const ask = h(
-      "button",
-      { type: "button", class: "button button-small", "data-testid": "reopen-call" },
-      "Reopen for corrections…",
-    )
-    ask.addEventListener("click", () => {
-      const confirm = h(
-        "button",
-        { type: "button", class: "button button-small button-primary", "data-testid": "confirm-reopen" },
-        "Reopen",
-      )
-      const cancel = h("button", { type: "button", class: "button button-small" }, "Cancel")
-      const error = h("p", { class: "form-error", role: "alert", hidden: true })
-      replaceChildren(
-        slot,
-        h(
-          "p",
-          { class: "panel-note" },
-          "Everyone with a link can edit this call again. Its published minutes stay as they are until it is closed again, which publishes the correction under the same name.",
+    if (info.role === "chair" && call.status === "closed")
+      item.append(
+        reopenControl(
+          () => this.#api.reopen(call.id, this.#route.token),
+          () => void this.#reload(),
         ),
-        h("div", { class: "form-actions" }, confirm, cancel),
-        error,
       )
-      confirm.focus()
-      cancel.addEventListener("click", () => replaceChildren(slot, ask))
-      confirm.addEventListener("click", () => {
-        confirm.disabled = true
-        this.#api
-          .reopen(call.id, this.#route.token)
-          .then(() => this.#reload())
-          .catch((failure: unknown) => {
-            confirm.disabled = false
-            error.textContent = failure instanceof Error ? failure.message : "The call could not be reopened."
-            error.hidden = false
-          })
-      })
-    })
-    slot.append(ask)
-    return slot
+    return item
   }
 
   #actionsCard(info: SeriesInfo): HTMLElement {

@@ -188,7 +188,7 @@ describe("CorrectionsPanel", () => {
     assert.deepEqual(downloads, [2, 1])
     assert.equal(
       item?.querySelector("[data-testid=download-revision-1]")?.getAttribute("aria-label"),
-      "Download the published file of revision 1",
+      "Revision 1 file: download it as published",
     )
   })
 

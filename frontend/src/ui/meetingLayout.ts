@@ -169,12 +169,14 @@ export class MeetingLayout {
     this.#chairPanel.hidden = false
   }
 
-  showClosedChairControls(): void {
+  /** The chair's panel once the meeting is closed, with what the chair may still do (`actions`). */
+  showClosedChairControls(actions: HTMLElement): void {
     if (this.#chairPanel.hidden) return
     replaceChildren(
       this.#chairPanel,
       h("h2", { id: "chair-title" }, "Chair"),
       h("p", { class: "panel-note" }, "The meeting is closed."),
+      actions,
     )
   }
 }
