@@ -1,6 +1,5 @@
 import "./style.css"
 import { MinutesApi } from "./api.js"
-import { automergeReady } from "./automergeWasm.js"
 import { routeOf } from "./links.js"
 import { MeetingPage } from "./meeting.js"
 import { registerServiceWorker } from "./offline/serviceWorker.js"
@@ -19,9 +18,6 @@ switch (route.kind) {
     new StartPage(root, api)
     break
   case "meeting":
-    // Compile Automerge's wasm while the meeting is asked for; the page waits for it (and says so
-    // if it fails) only when it opens the document.
-    automergeReady().catch(() => undefined)
     void new MeetingPage(root, route, api).start()
     break
   case "series":

@@ -143,13 +143,23 @@ export class MeetingPage {
     const connecting = this.#connect()
     const info = await this.#loadInfo()
     if (!info) {
-      void connecting.then((meetingRepo) => meetingRepo?.repo.shutdown())
+      this.#disconnect(connecting)
       return
     }
     this.#info = info
     void this.#corrections.opened(info)
     this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "", info.meta.description ?? "")
     this.#layout.showRole(info.role)
+    if (!isValidAutomergeUrl(info.documentUrl)) {
+      console.error("The server named an invalid document URL", info.documentUrl)
+      this.#disconnect(connecting)
+      this.#fail(
+        "The minutes cannot be opened.",
+        "The server sent a broken document address. Tell its operator.",
+        false,
+      )
+      return
+    }
     if (typeof info.body === "string") this.#showStoredText(info.body)
 
     const meetingRepo = await connecting
@@ -160,20 +170,12 @@ export class MeetingPage {
     this.#meetingRepo = meetingRepo
     meetingRepo.socket.onServerError((message) => this.#serverRefused(message))
 
-    if (!isValidAutomergeUrl(info.documentUrl)) {
-      console.error("The server named an invalid document URL", info.documentUrl)
-      this.#fail(
-        "The minutes cannot be opened.",
-        "The server sent a broken document address. Tell its operator.",
-        false,
-      )
-      return
-    }
     let handle: DocHandle<MinutesDoc>
     try {
       handle = await meetingRepo.repo.find<MinutesDoc>(info.documentUrl)
     } catch (error) {
       console.error("Opening the meeting document failed", error)
+      this.#disconnect(connecting)
       this.#fail(
         "The minutes cannot be opened.",
         navigator.onLine
@@ -185,6 +187,13 @@ export class MeetingPage {
     }
     this.#handle = handle
     this.#openEditor(meetingRepo, handle, info.role)
+  }
+
+  /** The page gave up on the meeting: its socket must not keep reconnecting behind the problem page. */
+  #disconnect(connecting: Promise<MeetingRepo | null>): void {
+    connecting
+      .then((meetingRepo) => meetingRepo?.repo.shutdown())
+      .catch((error: unknown) => console.error("Stopping the meeting's connection failed", error))
   }
 
   /** The repo syncing this meeting, once Automerge is ready; null when Automerge cannot load. */

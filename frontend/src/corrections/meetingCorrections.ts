@@ -115,6 +115,7 @@ export class MeetingCorrections {
       await this.#load(revisionsToLoad(latest, this.#correcting !== null))
     } catch (error) {
       console.error("Loading the published revisions failed", error)
+      this.#shown = "" // the next answer about the meeting tries again
       this.#panel.showError("The published revisions could not be loaded.")
       return
     }

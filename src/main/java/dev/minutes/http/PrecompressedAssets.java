@@ -4,7 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,11 +36,8 @@ final class PrecompressedAssets {
   private PrecompressedAssets() {}
 
   static void serve(RoutingContext ctx) {
-    String path = ctx.normalizedPath();
-    Optional<Encoding> encoding =
-        path.startsWith("/assets/")
-            ? preferred(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))
-            : Optional.empty();
+    String path = ctx.normalizedPath(); // under /assets/: the route's path
+    Optional<Encoding> encoding = preferred(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING));
     String contentType = CONTENT_TYPES.get(path.substring(path.lastIndexOf('.') + 1));
     if (encoding.isEmpty() || contentType == null) {
       ctx.next();
@@ -67,34 +64,31 @@ final class PrecompressedAssets {
   }
 
   /**
-   * The most preferred encoding that {@code Accept-Encoding} allows: listed by name (or {@code *})
-   * without {@code q=0}.
+   * The most preferred encoding that {@code Accept-Encoding} allows: listed by name, or covered by
+   * {@code *}, and never one listed with {@code q=0}.
    */
   static Optional<Encoding> preferred(String acceptEncoding) {
     if (acceptEncoding == null) {
       return Optional.empty();
     }
-    List<String> accepted =
-        Arrays.stream(acceptEncoding.split(","))
-            .map(PrecompressedAssets::acceptedName)
-            .flatMap(Optional::stream)
-            .toList();
-    return ENCODINGS.stream()
-        .filter(e -> accepted.contains(e.name()) || accepted.contains("*"))
-        .findFirst();
+    Map<String, Boolean> listed = new HashMap<>(); // coding -> accepted (false: q=0)
+    for (String element : acceptEncoding.split(",")) {
+      String[] parts = element.split(";");
+      listed.put(parts[0].trim().toLowerCase(Locale.ROOT), !refused(parts));
+    }
+    boolean anyOther = listed.getOrDefault("*", false);
+    return ENCODINGS.stream().filter(e -> listed.getOrDefault(e.name(), anyOther)).findFirst();
   }
 
-  /** The coding an {@code Accept-Encoding} element accepts, unless its weight is zero. */
-  private static Optional<String> acceptedName(String element) {
-    String[] parts = element.split(";");
-    String name = parts[0].trim().toLowerCase(Locale.ROOT);
+  /** Whether an {@code Accept-Encoding} element's parameters give it the weight zero. */
+  private static boolean refused(String[] parts) {
     for (int i = 1; i < parts.length; i++) {
       String parameter = parts[i].trim().toLowerCase(Locale.ROOT);
       if (parameter.startsWith("q=") && isZero(parameter.substring(2))) {
-        return Optional.empty();
+        return true;
       }
     }
-    return name.isEmpty() ? Optional.empty() : Optional.of(name);
+    return false;
   }
 
   private static boolean isZero(String weight) {

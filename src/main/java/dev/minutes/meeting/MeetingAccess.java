@@ -61,7 +61,8 @@ final class MeetingAccess {
                           role.isPresent()
                               ? withRole(record, role.get(), required)
                               : notTheirs(token));
-            });
+            })
+        .recover(MeetingException::fromStoreFailure);
   }
 
   private static MeetingException unknownMeeting(String meetingId) {

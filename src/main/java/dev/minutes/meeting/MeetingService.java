@@ -285,7 +285,7 @@ public final class MeetingService implements AccessPolicy {
             found ->
                 found.isEmpty()
                     ? Future.succeededFuture(Optional.<MeetingFacts>empty())
-                    : snapshotOf(found.get()).map(s -> Optional.of(factsOf(found.get(), s))))
+                    : snapshotOf(found.get(), false).map(s -> Optional.of(factsOf(found.get(), s))))
         .recover(MeetingException::fromStoreFailure);
   }
 
@@ -330,7 +330,7 @@ public final class MeetingService implements AccessPolicy {
         .authorized(meetingId, token, null)
         .compose(
             granted ->
-                snapshotOf(granted.record())
+                snapshotOf(granted.record(), true)
                     .compose(
                         snapshot ->
                             published(meetingId)
@@ -404,7 +404,7 @@ public final class MeetingService implements AccessPolicy {
     if (finalText != null) {
       return Future.succeededFuture(finalText);
     }
-    return currentSnapshot(record)
+    return currentSnapshot(record, false)
         .map(
             s ->
                 PublishableMinutes.render(meetingId, s, MeetingCloser.fallbackDate(record))
@@ -514,26 +514,32 @@ public final class MeetingService implements AccessPolicy {
    * What the meeting says: for a closed meeting its final minutes (kept at close, from the frozen
    * heads), otherwise the stored document now.
    */
-  private Future<MeetingDocument.Snapshot> snapshotOf(Map<String, String> record) {
+  private Future<MeetingDocument.Snapshot> snapshotOf(
+      Map<String, String> record, boolean pageJoinsNext) {
     String finalText = record.get("final");
     if (finalText != null) {
       PublishedMinutes published = MinutesParser.parse(finalText);
       return Future.succeededFuture(
           new MeetingDocument.Snapshot(published.frontMatter(), published.body(), "closed"));
     }
-    return currentSnapshot(record);
+    return currentSnapshot(record, pageJoinsNext);
   }
 
   /**
-   * Read from the document's session, opened if this node has none: whoever asks about an open
-   * meeting is mostly a page about to join it, and a long meeting's history is then loaded once,
-   * not once for the answer and again for the socket. A session that is reloading or unloaded
-   * cannot answer; the stored document then does.
+   * Read from the document's session when this node has one. When a page asks ({@code
+   * pageJoinsNext}: its socket joins right after) the session is opened for it, so a long meeting's
+   * history is loaded once, not once for the answer and again for the socket; other callers (a
+   * series' overview, a following call) read the stored document without keeping it loaded. A
+   * session that is reloading or unloaded cannot answer; the stored document then does.
    */
-  private Future<MeetingDocument.Snapshot> currentSnapshot(Map<String, String> record) {
+  private Future<MeetingDocument.Snapshot> currentSnapshot(
+      Map<String, String> record, boolean pageJoinsNext) {
     String documentId = record.get("documentId");
-    return sessions
-        .open(documentId)
+    DocumentSession loaded = sessions.loaded(documentId);
+    if (loaded == null && !pageJoinsNext) {
+      return storedSnapshot(documentId).recover(MeetingException::fromStoreFailure);
+    }
+    return (loaded != null ? Future.succeededFuture(loaded) : sessions.open(documentId))
         .compose(session -> session.read(documents::current))
         .recover(
             failure ->

@@ -100,8 +100,8 @@ public final class DocumentSession {
   private boolean flushScheduled;
   private long idleTimer = -1;
 
-  /** Reads that wait for the running cycle to end (see {@link #read}). */
-  private final List<Promise<Void>> readsWaiting = new ArrayList<>();
+  /** Reads that wait for the running cycle to end (see {@link #read}); run on the context. */
+  private final List<Runnable> readsWaiting = new ArrayList<>();
 
   private DocumentSession(
       String documentId,
@@ -291,22 +291,24 @@ public final class DocumentSession {
    * reloading: the caller reads the store instead.
    */
   public <T> Future<T> read(Function<Document, T> reader) {
-    Promise<Void> betweenCycles = Promise.promise();
+    Promise<T> result = Promise.promise();
+    Runnable readNow =
+        () -> {
+          if (phase == Phase.LOADED) {
+            lane.submit(() -> sync.read(reader)).onComplete(result);
+          } else {
+            result.fail(new SessionUnloaded(documentId));
+          }
+        };
     context.runOnContext(
         v -> {
           if (cycleRunning) {
-            readsWaiting.add(betweenCycles);
+            readsWaiting.add(readNow);
           } else {
-            betweenCycles.complete();
+            readNow.run();
           }
         });
-    return betweenCycles
-        .future()
-        .compose(
-            v ->
-                phase == Phase.LOADED
-                    ? lane.submit(() -> sync.read(reader))
-                    : Future.failedFuture(new SessionUnloaded(documentId)));
+    return result.future();
   }
 
   /** Forwards a presence message to the other peers and nodes (see {@link PresenceRelay}). */
@@ -411,9 +413,9 @@ public final class DocumentSession {
 
   /** Context, between cycles: the waiting reads go onto the lane before the next cycle's work. */
   private void releaseWaitingReads() {
-    List<Promise<Void>> released = new ArrayList<>(readsWaiting);
+    List<Runnable> released = new ArrayList<>(readsWaiting);
     readsWaiting.clear();
-    released.forEach(Promise::complete);
+    released.forEach(Runnable::run);
   }
 
   /** Lane: runs {@code work} and reports how long it took. */
@@ -555,12 +557,8 @@ public final class DocumentSession {
    * the way of one whose last peer left, unless a peer attaches first.
    */
   private void unloadIfNobodyJoins() {
-    context.runOnContext(
-        v -> {
-          if (peers.isEmpty() && idleTimer < 0 && phase == Phase.LOADED) {
-            scheduleIdleUnload();
-          }
-        });
+    // Queued before the session is handed out: an attach, queued after, cancels the timer.
+    context.runOnContext(v -> scheduleIdleUnload());
   }
 
   private void scheduleIdleUnload() {
