@@ -17,7 +17,8 @@
 # Not in the default list (run them by name): wN = the big call, one meeting of N people of whom 10 type and
 # N-10 watch (viewer links on this server); l = the long meeting (ours only: LONG_CHANGES, default 50000,
 # keystrokes of 10 concurrent authors at LONG_RATE, default 20/s each; CPU per change at the start and the
-# end, late joiners with the Java and the browsers' client, memory open and after unloading).
+# end, late joiners with the Java and the browsers' client, memory open and after unloading, then the
+# browsers' client joining it again after a restart: cold, then warm).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -186,6 +187,10 @@ run_long() {
     --state "$OUT/$name-l.state.json" --json "$OUT/$name-l.json" >&2 || echo "run failed: $name l" >&2
   echo "== $name l-js: the browsers' client joins it" >&2
   js_joiner "$name" ljs 3 "$OUT/$name-l.state.json" || echo "run failed: $name l-js" >&2
+  stop_server
+  start_server "$name" "$data"
+  echo "== $name l-cold: after a restart, the browsers' client joins it (cold, then warm)" >&2
+  js_joiner "$name" lcold 2 "$OUT/$name-l.state.json" || echo "run failed: $name l-cold" >&2
   stop_server
 }
 

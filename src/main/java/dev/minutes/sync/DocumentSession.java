@@ -3,9 +3,11 @@ package dev.minutes.sync;
 import dev.minutes.store.DocumentStore;
 import dev.minutes.store.LogSlice;
 import dev.minutes.store.StoreException;
+import dev.minutes.store.StoredDocument;
 import dev.minutes.sync.Synchronizer.Cycle;
 import dev.minutes.sync.codec.Ephemeral;
 import dev.minutes.sync.codec.SyncMessageSummary;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,6 +50,10 @@ import org.slf4j.LoggerFactory;
  *       never stored and never advertised; if it had already reached memory, the document is
  *       reloaded from the store.
  * </ol>
+ *
+ * <p>A session is handed out as soon as the stored bytes are read, before Automerge has loaded
+ * them: for a long history of many authors that takes many seconds, during which peers that hold
+ * nothing are sent the stored bytes ({@link ColdStart}) and everything else waits (cycles, reads).
  */
 public final class DocumentSession {
   private static final Logger log = LoggerFactory.getLogger(DocumentSession.class);
@@ -73,18 +79,22 @@ public final class DocumentSession {
   private final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
 
   /**
-   * LOADED while the document in memory is the stored one plus this cycle's work; RELOADING while
-   * it is being replaced by the stored one (after a refused or failed cycle: until then it may hold
-   * changes that were never stored, so no cycle, compaction or message may use it); UNLOADED for
-   * good.
+   * LOADING until Automerge holds the stored document; LOADED while the document in memory is the
+   * stored one plus this cycle's work; RELOADING while it is being replaced by the stored one
+   * (after a refused or failed cycle: until then it may hold changes that were never stored, so no
+   * cycle, compaction or message may use it); UNLOADED for good.
    */
   private enum Phase {
+    LOADING,
     LOADED,
     RELOADING,
     UNLOADED
   }
 
-  private Phase phase = Phase.LOADED;
+  private Phase phase = Phase.LOADING;
+
+  /** While loading: answers the peers that hold nothing from the stored bytes. */
+  private ColdStart coldStart;
 
   /** The meeting is closed: every change is refused. */
   private boolean closed;
@@ -130,8 +140,9 @@ public final class DocumentSession {
   }
 
   /**
-   * Loads a stored document into a new session. Fails with {@link StoreException} reason
-   * UNKNOWN_DOCUMENT when the store does not have it.
+   * A new session of a stored document, handed out once the stored bytes are read; it loads them
+   * into Automerge meanwhile. Fails with {@link StoreException} reason UNKNOWN_DOCUMENT when the
+   * store does not have it.
    */
   static Future<DocumentSession> load(
       String documentId,
@@ -148,39 +159,79 @@ public final class DocumentSession {
     return store
         .loadExisting(documentId)
         .compose(
-            stored -> {
-              DurableLog changeLog =
-                  new DurableLog(
-                      documentId, vertx, store, metrics, settings.compactAfter(), stored);
-              DocumentSession session =
-                  new DocumentSession(
-                      documentId,
-                      vertx,
-                      context,
-                      lane,
-                      store,
-                      natives,
-                      settings,
-                      metrics,
-                      relay,
-                      onUnload,
-                      changeLog);
-              Future<Void> loaded =
-                  lane.submit(
-                      () -> {
-                        session.sync.load(stored);
-                        return null;
-                      });
-              return Future.all(store.writesClosed(documentId), loaded)
-                  .map(
-                      all -> {
-                        session.closed = all.resultAt(0);
-                        session.unloadIfNobodyJoins();
-                        return session;
-                      });
+            stored ->
+                store
+                    .writesClosed(documentId)
+                    .map(
+                        closed -> {
+                          DurableLog changeLog =
+                              new DurableLog(
+                                  documentId,
+                                  vertx,
+                                  store,
+                                  metrics,
+                                  settings.compactAfter(),
+                                  stored);
+                          DocumentSession session =
+                              new DocumentSession(
+                                  documentId,
+                                  vertx,
+                                  context,
+                                  lane,
+                                  store,
+                                  natives,
+                                  settings,
+                                  metrics,
+                                  relay,
+                                  onUnload,
+                                  changeLog);
+                          session.closed = closed;
+                          session.startLoading(stored);
+                          return session;
+                        }));
+  }
+
+  /** Context: Automerge loads the stored document on the lane; the session goes on meanwhile. */
+  private void startLoading(StoredDocument stored) {
+    coldStart = new ColdStart(documentId, stored);
+    unloadIfNobodyJoins();
+    lane.<Void>submit(
+            () -> {
+              sync.load(stored);
+              return null;
             })
-        .onSuccess(
-            s -> log.debug("loaded document {} at seq {}", documentId, s.changeLog.mergedSeq()));
+        .onComplete(this::loaded);
+  }
+
+  /** Context: the stored document is in Automerge (or could not be loaded). */
+  private void loaded(AsyncResult<Void> result) {
+    ColdStart answered = coldStart;
+    coldStart = null;
+    if (phase == Phase.UNLOADED) {
+      return; // shut down while loading: the lane frees the document right after
+    }
+    if (result.failed()) {
+      log.error("document {}: cannot load the stored document", documentId, result.cause());
+      Refusal refusal =
+          new Refusal(
+              Refusal.Reason.OVERLOADED,
+              "document " + documentId + " cannot be opened now, try again");
+      peers.values().forEach(link -> refuse(link, refusal));
+      unload();
+      releaseWaitingReads(); // they fail: the caller reads the store
+      return;
+    }
+    phase = Phase.LOADED;
+    log.debug("loaded document {} at seq {}", documentId, changeLog.mergedSeq());
+    if (!answered.answered().isEmpty()) {
+      lane.submit(
+          () -> {
+            sync.joinedFromStored(answered.answered(), answered.heads());
+            return null;
+          });
+    }
+    releaseWaitingReads();
+    runCycle();
   }
 
   public String documentId() {
@@ -206,12 +257,18 @@ public final class DocumentSession {
           PeerLink link = new PeerLink(peer, mayWrite);
           peers.put(peer.peerId(), link);
           peersChanged();
-          lane.submit(
+          Future<Void> onLane =
+              lane.submit(
                   () -> {
                     sync.attach(link, previous);
                     return null;
-                  })
-              .onComplete(ar -> attached.complete(this));
+                  });
+          if (phase == Phase.LOADING) {
+            // The lane is busy loading; whatever this peer sends is queued behind the attach.
+            attached.complete(this);
+          } else {
+            onLane.onComplete(ar -> attached.complete(this));
+          }
         });
     return attached.future();
   }
@@ -254,6 +311,12 @@ public final class DocumentSession {
             // change nothing here, so they cost no cycle (about one per keystroke per peer).
             return;
           }
+          Optional<byte[]> stored =
+              phase == Phase.LOADING ? coldStart.answer(link, summary, changes) : Optional.empty();
+          if (stored.isPresent()) {
+            send(link, stored.get(), false);
+            return;
+          }
           inbox.add(new Incoming(peerId, data, changes, summary));
           runCycle();
         });
@@ -284,11 +347,11 @@ public final class DocumentSession {
   }
 
   /**
-   * Reads the document as stored. {@code reader} runs on the lane between two cycles, when every
-   * change in memory is stored (during a cycle the document holds changes the store has not
-   * acknowledged yet, which no one may see); it must keep neither the document nor any native
-   * object made from it. Fails with {@link SessionUnloaded} when the session unloaded or is
-   * reloading: the caller reads the store instead.
+   * Reads the document as stored. {@code reader} runs on the lane once the document has loaded and
+   * between two cycles, when every change in memory is stored (during a cycle the document holds
+   * changes the store has not acknowledged yet, which no one may see); it must keep neither the
+   * document nor any native object made from it. Fails with {@link SessionUnloaded} when the
+   * session unloaded or is reloading: the caller reads the store instead.
    */
   public <T> Future<T> read(Function<Document, T> reader) {
     Promise<T> result = Promise.promise();
@@ -302,7 +365,7 @@ public final class DocumentSession {
         };
     context.runOnContext(
         v -> {
-          if (cycleRunning) {
+          if (cycleRunning || phase == Phase.LOADING) {
             readsWaiting.add(readNow);
           } else {
             readNow.run();
@@ -465,18 +528,22 @@ public final class DocumentSession {
   private void deliver(List<Outgoing> out) {
     for (Outgoing o : out) {
       if (peers.get(o.link().peerId()) == o.link()) {
-        metrics.syncOut(o.data().length);
-        if (o.fastPath()) {
-          metrics.fastPathMessage();
-        }
-        try {
-          o.link().sink.sendSync(documentId, o.data());
-        } catch (RuntimeException e) {
-          // One peer's broken socket must not keep the others from their messages: their sync
-          // states already count this message as sent, and a skipped one would stall them.
-          log.warn("document {}: cannot deliver to peer {}", documentId, o.link().peerId(), e);
-        }
+        send(o.link(), o.data(), o.fastPath());
       }
+    }
+  }
+
+  private void send(PeerLink link, byte[] data, boolean fastPath) {
+    metrics.syncOut(data.length);
+    if (fastPath) {
+      metrics.fastPathMessage();
+    }
+    try {
+      link.sink.sendSync(documentId, data);
+    } catch (RuntimeException e) {
+      // One peer's broken socket must not keep the others from their messages: their sync states
+      // already count this message as sent, and a skipped one would stall them.
+      log.warn("document {}: cannot deliver to peer {}", documentId, link.peerId(), e);
     }
   }
 

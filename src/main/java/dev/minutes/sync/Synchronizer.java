@@ -143,6 +143,31 @@ final class Synchronizer {
   }
 
   /**
+   * Peers that were sent the stored document while it loaded ({@link ColdStart}), told it has
+   * {@code heads}. When those are the loaded document's heads, the peers hold exactly what a whole
+   * document sent here would have given them, and go on the fast path; otherwise (the log held a
+   * change before its dependency, say) they stay on Automerge's sync, which finds out what they
+   * hold from their next message.
+   */
+  void joinedFromStored(List<PeerLink> links, List<byte[]> heads) {
+    boolean exact = Heads.same(heads, document.getHeads());
+    for (PeerLink link : links) {
+      if (link.state == null || peer(link.peerId()) != link) {
+        continue; // left, or joined again on another socket, while the document loaded
+      }
+      if (exact) {
+        link.answered = true;
+        fastPath.joined(link);
+      } else {
+        log.info(
+            "document {}: peer {} was told heads the loaded document does not have; it resyncs",
+            documentId,
+            link.peerId());
+      }
+    }
+  }
+
+  /**
    * Drops the document (which may hold changes that were never stored) and every sync state, and
    * loads {@code stored} instead; returns the last sequence number it holds.
    */

@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.automerge.AmValue;
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("A document session")
 class DocumentSessionTest {
   private static final int FAILED_APPENDS = 3;
+  private static final int POOL_THREADS = 2;
 
   private Vertx vertx;
   private RedisConnection redis;
@@ -60,7 +63,7 @@ class DocumentSessionTest {
     vertx = Vertx.vertx();
     redis = RedisHarness.connect(vertx, RedisHarness.newPrefix()).await(30, SECONDS);
     store = new FlakyStore(new RedisDocumentStore(redis));
-    pool = new SessionPool(2);
+    pool = new SessionPool(POOL_THREADS);
     natives = new AutomergeObjects();
     metrics = SyncMetrics.noop();
   }
@@ -127,6 +130,91 @@ class DocumentSessionTest {
 
     assertThat(await(read)).isEqualTo("stored: Hello world");
     assertThat(store.appendAttempts()).isEqualTo(FAILED_APPENDS + 1);
+    await(session.shutdown());
+    assertThat(natives.live()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "while the session loads, a peer that holds nothing is sent the stored document; what it types is acknowledged once loaded and stored")
+  void answersFromStoredBytesWhileLoading() throws Exception {
+    String documentId = DocumentIds.newId();
+    byte[] initial = initialDocument();
+    await(store.create(documentId, initial));
+    await(store.append(documentId, changeByAnotherAuthor(initial, " there")));
+    CountDownLatch loadMayStart = blockPool();
+    DocumentSession session = load(documentId);
+    JavaPeer joiner = peer("joiner", session);
+    ChangeHash typed;
+    Future<String> read;
+    try {
+      await(session.attach(joiner, true));
+      await(joiner.startSync());
+      await(joiner.textIs("Hello there"));
+      assertThat(natives.liveDocuments())
+          .as("the session's document, not loaded yet while the pool is held")
+          .isZero();
+
+      typed = joiner.edit("!");
+      read = session.read(DocumentSessionTest::textOf);
+      assertThat(read.isComplete()).as("a read before the document loaded").isFalse();
+    } finally {
+      loadMayStart.countDown();
+    }
+    await(joiner.advertised(typed));
+    assertThat(joiner.advertisedBeforeStored())
+        .as("the joiner saw its change acknowledged before it was stored")
+        .isFalse();
+    assertThat(await(read))
+        .as("a read asked for while loading, before the typed change was stored")
+        .isEqualTo("Hello there");
+    assertThat(joiner.refusals()).isEmpty();
+
+    JavaPeer later = peer("later", session);
+    await(session.attach(later, false));
+    await(later.startSync());
+    await(later.textIs("Hello there!"));
+    await(session.shutdown());
+    assertThat(natives.live()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "a peer told heads that the loaded document does not have (a stored change waits for its dependency) still syncs")
+  void storedHeadsThatAreWrongOnlyCostAResync() throws Exception {
+    String documentId = DocumentIds.newId();
+    byte[] initial = initialDocument();
+    await(store.create(documentId, initial));
+    Document author = Document.load(initial);
+    try {
+      typeAtEnd(author, "a"); // never stored
+      ChangeHash[] before = author.getHeads();
+      typeAtEnd(author, "b");
+      await(store.append(documentId, author.encodeChangesSince(before)));
+    } finally {
+      author.free();
+    }
+    CountDownLatch loadMayStart = blockPool();
+    DocumentSession session = load(documentId);
+    JavaPeer joiner = peer("joiner", session);
+    try {
+      await(session.attach(joiner, true));
+      await(joiner.startSync());
+      await(joiner.textIs("Hello")); // the stored "b" waits for "a" there too
+    } finally {
+      loadMayStart.countDown();
+    }
+
+    // (The joiner was told the stored "b" is a head, which the store holds but cannot apply: the
+    // store's mirror, and so advertisedBeforeStored, cannot tell the two apart.)
+    ChangeHash typed = joiner.edit("!");
+    await(joiner.advertised(typed));
+    assertThat(store.holds(typed.getBytes())).as("the typed change, once acknowledged").isTrue();
+    JavaPeer later = peer("later", session);
+    await(session.attach(later, false));
+    await(later.startSync());
+    await(later.textIs("Hello!"));
+    assertThat(joiner.refusals()).isEmpty();
     await(session.shutdown());
     assertThat(natives.live()).isZero();
   }
@@ -274,7 +362,63 @@ class DocumentSessionTest {
     await(session.attach(reader, false));
     await(Future.all(writer.startSync(), reader.startSync()));
     await(Future.all(writer.textIs("Hello"), reader.textIs("Hello")));
+    await(session.read(document -> "loaded")); // the peers may hold it before the session does
     return new Meeting(documentId, session, writer, reader);
+  }
+
+  private DocumentSession load(String documentId) throws TimeoutException {
+    return await(
+        DocumentSession.load(
+            documentId,
+            vertx,
+            store,
+            pool,
+            natives,
+            new SessionSettings(Duration.ofMinutes(1), 500),
+            metrics,
+            EphemeralRelay.NONE,
+            s -> {}));
+  }
+
+  /**
+   * Holds every thread of the Automerge pool until the latch is counted down, so that a session
+   * opened meanwhile is still loading.
+   */
+  private CountDownLatch blockPool() {
+    CountDownLatch release = new CountDownLatch(1);
+    for (int i = 0; i < POOL_THREADS; i++) {
+      pool.run(
+          () -> {
+            try {
+              return release.await(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return false;
+            }
+          });
+    }
+    return release;
+  }
+
+  /** A change appending {@code text} to the {@code saved} document, by an author of its own. */
+  private static byte[] changeByAnotherAuthor(byte[] saved, String text) {
+    Document author = Document.load(saved);
+    try {
+      ChangeHash[] before = author.getHeads();
+      typeAtEnd(author, text);
+      return author.encodeChangesSince(before);
+    } finally {
+      author.free();
+    }
+  }
+
+  private static void typeAtEnd(Document document, String text) {
+    ObjectId body = ((AmValue.Text) document.get(ObjectId.ROOT, "body").orElseThrow()).getId();
+    String current = textOf(document);
+    try (Transaction tx = document.startTransaction()) {
+      tx.spliceText(body, current.codePointCount(0, current.length()), 0, text);
+      tx.commit();
+    }
   }
 
   private static byte[] initialDocument() {
