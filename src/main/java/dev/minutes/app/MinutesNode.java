@@ -119,6 +119,7 @@ public final class MinutesNode {
     ephemeralBus = new RedisEphemeralBus(redis);
     otherNodes = new PresenceAcrossNodes(ephemeralBus);
     changeFeed = new RedisChangeFeed(redis);
+    MeetingDocument meetingDocument = new MeetingDocument(natives);
     sessions =
         new SessionRegistry(
             vertx,
@@ -133,7 +134,8 @@ public final class MinutesNode {
                 config.sizeLimits()),
             syncMetrics,
             otherNodes,
-            DocumentWatch.all(List.of(changeFeed, ephemeralBus)));
+            DocumentWatch.all(List.of(changeFeed, ephemeralBus)),
+            meetingDocument::digest);
     ServerIdentity identity = new ServerIdentity("minutes-" + UUID.randomUUID(), storageId);
     registerGauges();
     publish = PublishModule.create(vertx, config.publishSettings(), redis, registry);
@@ -147,7 +149,7 @@ public final class MinutesNode {
                 meetingRecords, seriesRecords, new PublicationNames(redis), reopenNotices, store),
             sessions,
             pool,
-            new MeetingDocument(natives),
+            meetingDocument,
             publish.publisher(),
             Clock.systemUTC());
     return changeFeed

@@ -68,6 +68,14 @@ public final class MeetingDocument {
     }
   }
 
+  /**
+   * The digest kept beside the stored document while nobody has it open ({@link MeetingDigest}):
+   * what {@link #current(Document)} says.
+   */
+  public byte[] digest(Document document) {
+    return MeetingDigest.write(current(document));
+  }
+
   /** What the stored document (snapshot plus log entries) says now. */
   public Snapshot current(byte[] snapshot, List<byte[]> changes) {
     Document document = load(snapshot, changes);

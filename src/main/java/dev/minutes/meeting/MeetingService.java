@@ -526,21 +526,44 @@ public final class MeetingService implements AccessPolicy {
   }
 
   /**
-   * Read from the document's session when this node has one. When a page asks ({@code
-   * pageJoinsNext}: its socket joins right after) the session is opened for it, so a long meeting's
-   * history is loaded once, not once for the answer and again for the socket; other callers (a
-   * series' overview, a following call) read the stored document without keeping it loaded. A
-   * session that is reloading or unloaded cannot answer; the stored document then does.
+   * Read from the document's session when this node has it loaded; else from the digest its last
+   * session kept, if nothing was stored since; else from the document itself. When a page asks
+   * ({@code pageJoinsNext}: its socket joins right after) the session is opened for it, so a long
+   * meeting's history is loaded once, not once for the answer and again for the socket, and the
+   * answer waits for the load only when there is no fresh digest. Other callers (a series'
+   * overview, a following call) read the stored document without keeping it loaded. A session that
+   * is reloading or unloaded cannot answer; the stored document then does.
    */
   private Future<MeetingDocument.Snapshot> currentSnapshot(
       Map<String, String> record, boolean pageJoinsNext) {
     String documentId = record.get("documentId");
-    DocumentSession loaded = sessions.loaded(documentId);
-    if (loaded == null && !pageJoinsNext) {
-      return storedSnapshot(documentId).recover(MeetingException::fromStoreFailure);
+    DocumentSession session = sessions.loaded(documentId);
+    if (session != null && !session.loading()) {
+      return readFrom(Future.succeededFuture(session), documentId);
     }
-    return (loaded != null ? Future.succeededFuture(loaded) : sessions.open(documentId))
-        .compose(session -> session.read(documents::current))
+    return digest(documentId)
+        .compose(
+            digest -> {
+              if (digest.isPresent()) {
+                if (pageJoinsNext && session == null) {
+                  startLoading(documentId);
+                }
+                return Future.succeededFuture(digest.get());
+              }
+              if (pageJoinsNext || session != null) {
+                return readFrom(
+                    session != null ? Future.succeededFuture(session) : sessions.open(documentId),
+                    documentId);
+              }
+              return loadStored(documentId);
+            })
+        .recover(MeetingException::fromStoreFailure);
+  }
+
+  private Future<MeetingDocument.Snapshot> readFrom(
+      Future<DocumentSession> session, String documentId) {
+    return session
+        .compose(s -> s.read(documents::current))
         .recover(
             failure ->
                 failure instanceof DocumentSession.SessionUnloaded
@@ -549,7 +572,31 @@ public final class MeetingService implements AccessPolicy {
         .recover(MeetingException::fromStoreFailure);
   }
 
+  /** The page's socket joins next: its session starts loading now, while the page starts. */
+  private void startLoading(String documentId) {
+    sessions
+        .open(documentId)
+        .onFailure(
+            failure ->
+                log.debug("document {} not loaded ahead of its page: {}", documentId, failure));
+  }
+
   private Future<MeetingDocument.Snapshot> storedSnapshot(String documentId) {
+    return digest(documentId)
+        .compose(
+            digest ->
+                digest.isPresent() ? Future.succeededFuture(digest.get()) : loadStored(documentId));
+  }
+
+  /** What the fresh digest of the document says; empty when there is none or it is stale. */
+  private Future<Optional<MeetingDocument.Snapshot>> digest(String documentId) {
+    return stores
+        .documents()
+        .freshDigest(documentId)
+        .map(found -> found.flatMap(MeetingDigest::read));
+  }
+
+  private Future<MeetingDocument.Snapshot> loadStored(String documentId) {
     return stores
         .documents()
         .loadExisting(documentId)

@@ -94,6 +94,20 @@ public interface DocumentStore {
   Future<Boolean> writesClosed(String documentId);
 
   /**
+   * Keeps a digest beside the document (what its readers need of it, made by a session that holds
+   * every stored entry up to {@code seq} and nothing else), as long as the log still ends at {@code
+   * seq}. True when kept; false when entries were appended meanwhile (the digest is stale already,
+   * and not kept).
+   */
+  Future<Boolean> saveDigest(String documentId, long seq, byte[] digest);
+
+  /**
+   * The digest, if nothing was appended since it was made; empty otherwise (then only the document
+   * itself tells). Fails like {@link #load} when the store is away.
+   */
+  Future<Optional<byte[]>> freshDigest(String documentId);
+
+  /**
    * Deletes everything of the document (used by tests and cleanup). Deleting an unknown document
    * succeeds.
    */

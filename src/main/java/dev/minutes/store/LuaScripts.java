@@ -4,9 +4,9 @@ package dev.minutes.store;
  * The Lua scripts behind every multi-step change, each run atomically by Redis.
  *
  * <p>All scripts take the document keys in {@link RedisKeys#documentKeys} order: KEYS[1] snapshot,
- * KEYS[2] log, KEYS[3] base, KEYS[4] gate. The log holds the entries with sequence numbers {@code
- * base+1 .. base+LLEN(log)}, so a sequence number is derived, never stored per entry, and
- * compaction only has to move {@code base} forward.
+ * KEYS[2] log, KEYS[3] base, KEYS[4] gate, KEYS[5] digest. The log holds the entries with sequence
+ * numbers {@code base+1 .. base+LLEN(log)}, so a sequence number is derived, never stored per
+ * entry, and compaction only has to move {@code base} forward.
  *
  * <p>Failures are returned as negative status codes instead of Redis errors so that the Java side
  * can tell them apart without parsing messages. Numbers handed back to Redis commands are formatted
@@ -29,7 +29,7 @@ final class LuaScripts {
       if redis.call('EXISTS', KEYS[1]) == 1 then
         return 0
       end
-      redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+      redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
       redis.call('SET', KEYS[1], ARGV[1])
       return 1
       """;
@@ -109,6 +109,41 @@ final class LuaScripts {
       redis.call('LTRIM', KEYS[2], string.format('%d', upTo - base), -1)
       redis.call('SET', KEYS[3], string.format('%d', upTo))
       return 1
+      """;
+
+  /**
+   * ARGV[1] the sequence number of the last entry the digest includes, ARGV[2] the digest. Keeps it
+   * only while the log still ends there (else it is stale already). Returns 1 when kept, 0 when
+   * stale, or UNKNOWN_DOCUMENT.
+   */
+  static final String SAVE_DIGEST =
+      """
+      if redis.call('EXISTS', KEYS[1]) == 0 then
+        return -1
+      end
+      local last = tonumber(redis.call('GET', KEYS[3]) or '0') + redis.call('LLEN', KEYS[2])
+      if last ~= tonumber(ARGV[1]) then
+        return 0
+      end
+      redis.call('HSET', KEYS[5], 'seq', ARGV[1], 'digest', ARGV[2])
+      return 1
+      """;
+
+  /**
+   * Returns the digest if the log still ends at the entry it was made at (compaction moves entries
+   * into the snapshot, not the end of the log), else nil.
+   */
+  static final String FRESH_DIGEST =
+      """
+      local digest = redis.call('HMGET', KEYS[5], 'seq', 'digest')
+      if not digest[1] or not digest[2] then
+        return false
+      end
+      local last = tonumber(redis.call('GET', KEYS[3]) or '0') + redis.call('LLEN', KEYS[2])
+      if tonumber(digest[1]) ~= last then
+        return false
+      end
+      return digest[2]
       """;
 
   /**

@@ -226,6 +226,37 @@ public final class RedisDocumentStore implements DocumentStore {
   }
 
   @Override
+  public Future<Boolean> saveDigest(String documentId, long seq, byte[] digest) {
+    return withValidId(
+        documentId,
+        () -> {
+          requireBytes(digest, "digest");
+          return this.<Long>eval(
+                  "save digest",
+                  LuaScripts.SAVE_DIGEST,
+                  RScript.ReturnType.INTEGER,
+                  documentId,
+                  ascii(Long.toString(seq)),
+                  digest)
+              .compose(
+                  result ->
+                      result == LuaScripts.UNKNOWN_DOCUMENT
+                          ? Future.failedFuture(unknown(documentId))
+                          : Future.succeededFuture(result == 1L));
+        });
+  }
+
+  @Override
+  public Future<Optional<byte[]>> freshDigest(String documentId) {
+    return withValidId(
+        documentId,
+        () ->
+            this.<byte[]>eval(
+                    "fresh digest", LuaScripts.FRESH_DIGEST, RScript.ReturnType.VALUE, documentId)
+                .map(Optional::ofNullable));
+  }
+
+  @Override
   public Future<Boolean> closeWrites(String documentId) {
     return gateScript("close writes", LuaScripts.CLOSE_WRITES, documentId);
   }

@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * Builds every Redis key and channel name the store uses, so the layout lives in one place.
  *
- * <p>A document's keys are {@code <prefix>doc:{<id>}:snapshot}, {@code :log}, {@code :base} and
- * {@code :gate}. The id sits in a hash tag so that all keys of one document map to the same cluster
- * slot, which multi-key Lua scripts require. Announcements go to the single channel {@code
- * <prefix>changes} and presence to {@code <prefix>ephemeral}; in a Redis Cluster both go to
+ * <p>A document's keys are {@code <prefix>doc:{<id>}:snapshot}, {@code :log}, {@code :base}, {@code
+ * :gate} and {@code :digest}. The id sits in a hash tag so that all keys of one document map to the
+ * same cluster slot, which multi-key Lua scripts require. Announcements go to the single channel
+ * {@code <prefix>changes} and presence to {@code <prefix>ephemeral}; in a Redis Cluster both go to
  * channels of the document's own slot instead ({@link #changes(String)}, {@link #presence(String)},
  * sharded pub/sub), so that they travel only within the shard that holds the document.
  *
@@ -55,14 +55,27 @@ public final class RedisKeys {
     return documentKey(documentId, "base");
   }
 
+  /** A digest of the document (see {@link DocumentStore#saveDigest}), with its sequence number. */
+  public String digest(String documentId) {
+    return documentKey(documentId, "digest");
+  }
+
   /** Present once the document's writes are closed. */
   public String gate(String documentId) {
     return documentKey(documentId, "gate");
   }
 
-  /** The keys of one document in the order the Lua scripts expect: snapshot, log, base, gate. */
+  /**
+   * The keys of one document in the order the Lua scripts expect: snapshot, log, base, gate,
+   * digest.
+   */
   List<Object> documentKeys(String documentId) {
-    return List.of(snapshot(documentId), log(documentId), base(documentId), gate(documentId));
+    return List.of(
+        snapshot(documentId),
+        log(documentId),
+        base(documentId),
+        gate(documentId),
+        digest(documentId));
   }
 
   /** The shard channel of one document's {@link Announcement}s (Redis Cluster). */

@@ -74,6 +74,7 @@ public final class DocumentSession {
   private final PresenceRelay presence;
   private final long batchWindowMillis;
   private final DurableLog changeLog;
+  private final DocumentDigest digest;
 
   private final Map<String, PeerLink> peers = new LinkedHashMap<>();
   private final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
@@ -92,6 +93,9 @@ public final class DocumentSession {
   }
 
   private Phase phase = Phase.LOADING;
+
+  /** Whether Automerge is still loading the stored document; read from any thread. */
+  private volatile boolean loading = true;
 
   /** While loading: answers the peers that hold nothing from the stored bytes. */
   private ColdStart coldStart;
@@ -124,8 +128,10 @@ public final class DocumentSession {
       SyncMetrics metrics,
       EphemeralRelay relay,
       Consumer<DocumentSession> onUnload,
-      DurableLog changeLog) {
+      DurableLog changeLog,
+      DocumentDigest digest) {
     this.documentId = documentId;
+    this.digest = digest;
     this.changeLog = changeLog;
     this.vertx = vertx;
     this.context = context;
@@ -153,6 +159,7 @@ public final class DocumentSession {
       SessionSettings settings,
       SyncMetrics metrics,
       EphemeralRelay relay,
+      DocumentDigest digest,
       Consumer<DocumentSession> onUnload) {
     Context context = vertx.getOrCreateContext();
     SerialLane lane = new SerialLane(pool.executor(), context);
@@ -184,7 +191,8 @@ public final class DocumentSession {
                                   metrics,
                                   relay,
                                   onUnload,
-                                  changeLog);
+                                  changeLog,
+                                  digest);
                           session.closed = closed;
                           session.startLoading(stored);
                           return session;
@@ -222,6 +230,7 @@ public final class DocumentSession {
       return;
     }
     phase = Phase.LOADED;
+    loading = false;
     log.debug("loaded document {} at seq {}", documentId, changeLog.mergedSeq());
     if (!answered.answered().isEmpty()) {
       lane.submit(
@@ -236,6 +245,14 @@ public final class DocumentSession {
 
   public String documentId() {
     return documentId;
+  }
+
+  /**
+   * Whether the stored document is still being loaded: a read would wait for it (a reader that must
+   * not wait can take the store's digest).
+   */
+  public boolean loading() {
+    return loading;
   }
 
   // ---- calls from connections (any thread); each hops onto the session's context ----
@@ -659,6 +676,9 @@ public final class DocumentSession {
     if (phase == Phase.UNLOADED) {
       return Future.succeededFuture();
     }
+    // Between cycles the document holds exactly the stored entries up to the merged one.
+    boolean asStored = phase == Phase.LOADED && !cycleRunning;
+    long seq = changeLog.mergedSeq();
     phase = Phase.UNLOADED;
     changeLog.stop();
     cancelIdleTimer();
@@ -668,11 +688,31 @@ public final class DocumentSession {
     peersChanged();
     return lane.submit(
             () -> {
+              byte[] made = asStored ? sync.digest(digest) : null;
               sync.unload(remaining);
-              return null;
+              return made;
             })
         .onSuccess(v -> log.debug("unloaded document {}", documentId))
-        .mapEmpty();
+        .compose(made -> made == null ? Future.succeededFuture() : keepDigest(seq, made));
+  }
+
+  /** Stores the digest made as the session unloaded; failing to is logged, never fatal. */
+  private Future<Void> keepDigest(long seq, byte[] made) {
+    return store
+        .saveDigest(documentId, seq, made)
+        .onSuccess(
+            kept ->
+                log.debug(
+                    "document {}: digest at seq {} {}",
+                    documentId,
+                    seq,
+                    kept ? "kept" : "stale (entries appended meanwhile)"))
+        .<Void>mapEmpty()
+        .recover(
+            failure -> {
+              log.warn("document {}: digest not kept: {}", documentId, failure.getMessage());
+              return Future.succeededFuture();
+            });
   }
 
   // ---- helpers ----

@@ -22,6 +22,7 @@ public final class SessionRegistry {
   private final SyncMetrics metrics;
   private final EphemeralRelay relay;
   private final DocumentWatch watch;
+  private final DocumentDigest digest;
   private final Map<String, Future<DocumentSession>> sessions = new ConcurrentHashMap<>();
 
   public SessionRegistry(
@@ -32,8 +33,10 @@ public final class SessionRegistry {
       SessionSettings settings,
       SyncMetrics metrics,
       EphemeralRelay relay,
-      DocumentWatch watch) {
+      DocumentWatch watch,
+      DocumentDigest digest) {
     this.relay = relay;
+    this.digest = digest;
     this.watch = watch;
     this.vertx = vertx;
     this.store = store;
@@ -65,6 +68,7 @@ public final class SessionRegistry {
                                 settings,
                                 metrics,
                                 relay,
+                                digest,
                                 this::forget))
                     .onFailure(failure -> watch.unwatch(id)));
     return session.recover(

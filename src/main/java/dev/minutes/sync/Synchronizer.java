@@ -196,6 +196,19 @@ final class Synchronizer {
     return reader.apply(document);
   }
 
+  /** The digest of the document, or null when it cannot be made (never fails the caller). */
+  byte[] digest(DocumentDigest digest) {
+    if (document == null) {
+      return null;
+    }
+    try {
+      return digest.of(document);
+    } catch (RuntimeException e) {
+      log.warn("document {}: no digest kept: {}", documentId, e.toString());
+      return null;
+    }
+  }
+
   /** Frees everything: the document and the sync states of {@code remaining} peers. */
   void unload(List<PeerLink> remaining) {
     unloaded = true;

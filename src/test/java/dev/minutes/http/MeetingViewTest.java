@@ -4,11 +4,15 @@ import static dev.minutes.support.Await.await;
 import static dev.minutes.support.NodeClient.cmd;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minutes.store.RedisConnection;
+import dev.minutes.store.RedisDocumentStore;
 import dev.minutes.support.Await;
 import dev.minutes.support.NodeClient;
+import dev.minutes.support.RedisHarness;
 import dev.minutes.support.RunningNode;
 import dev.minutes.sync.DocumentSession;
 import dev.minutes.sync.SessionRegistry;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -79,6 +83,44 @@ class MeetingViewTest {
     Await.until("the session unloaded", () -> sessions().loaded(id) == null);
     assertThat(running.node().node().natives().live()).as("native objects left").isZero();
     assertThat(view(meeting).getString("body")).as("asked again: loaded again").contains("Release");
+  }
+
+  @Test
+  @DisplayName(
+      "a meeting nobody has open is answered from the digest its last session kept, without waiting"
+          + " for its history to load")
+  void answersFromTheDigest() throws TimeoutException {
+    JsonObject meeting = create();
+    String id = meeting.getString("id"); // also its document's id
+    NodeClient ada = client(meeting);
+    await(ada.command(cmd("find").put("url", meeting.getString("documentUrl"))));
+    await(ada.command(cmd("type").put("text", "Decided: ship on Friday.\n").put("at", "end")));
+    await(ada.command(cmd("waitSaved")));
+    ada.close();
+    Await.until("the session unloaded", () -> sessions().loaded(id) == null);
+
+    RedisConnection redis = await(RedisHarness.connect(running.vertx(), running.node().prefix()));
+    try {
+      RedisDocumentStore store = new RedisDocumentStore(redis);
+      JsonObject digest = new JsonObject(Buffer.buffer(await(store.freshDigest(id)).orElseThrow()));
+      assertThat(digest.getString("body")).endsWith("Decided: ship on Friday.\n");
+      assertThat(digest.getJsonObject("meta").getString("subject")).startsWith("Weekly Meeting: ");
+      assertThat(digest.getString("status")).isEqualTo("open");
+
+      // Proof that the answer is the digest: one put there by hand, at the same place in the log.
+      long seq = await(store.load(id)).orElseThrow().lastSeq();
+      assertThat(sessions().loaded(id)).isNull();
+      await(
+          store.saveDigest(
+              id, seq, digest.copy().put("body", "Kept beside it.\n").toBuffer().getBytes()));
+      assertThat(sessions().loaded(id)).as("still nobody in the meeting").isNull();
+      assertThat(view(meeting).getString("body")).isEqualTo("Kept beside it.\n");
+      assertThat(sessions().loaded(id))
+          .as("the page's socket comes next: its session is loading meanwhile")
+          .isNotNull();
+    } finally {
+      await(redis.close());
+    }
   }
 
   private JsonObject view(JsonObject meeting) throws TimeoutException {

@@ -363,6 +363,68 @@ public abstract class DocumentStoreContract {
   }
 
   @Test
+  @DisplayName(
+      "A digest is kept only while the log ends where it was made, survives compaction, and goes stale with the next append")
+  void digestFollowsTheLog(VertxTestContext context) {
+    String id = newId();
+    store
+        .create(id, bytes("s0"))
+        .compose(v -> appendAll(id, "a", "b"))
+        .compose(v -> Future.all(store.saveDigest(id, 1, bytes("at 1")), store.freshDigest(id)))
+        .compose(
+            results -> {
+              assertThat(results.<Boolean>resultAt(0)).as("a digest made before the end").isFalse();
+              assertThat(results.<java.util.Optional<byte[]>>resultAt(1)).isEmpty();
+              return store.saveDigest(id, 2, bytes("at 2"));
+            })
+        .compose(
+            kept -> {
+              assertThat(kept).isTrue();
+              return store.compact(id, bytes("s0+ab"), 2);
+            })
+        .compose(v -> store.freshDigest(id))
+        .compose(
+            afterCompaction -> {
+              assertThat(afterCompaction.map(DocumentStoreContract::text)).hasValue("at 2");
+              return store.append(id, bytes("c"));
+            })
+        .compose(seq -> store.freshDigest(id))
+        .onComplete(
+            context.succeeding(
+                afterAppend ->
+                    context.verify(
+                        () -> {
+                          assertThat(afterAppend).as("after an append").isEmpty();
+                          context.completeNow();
+                        })));
+  }
+
+  @Test
+  @DisplayName("A document created again after a delete has no digest of the old one")
+  void digestGoesWithTheDocument(VertxTestContext context) {
+    String id = newId();
+    store
+        .create(id, bytes("s0"))
+        .compose(v -> store.saveDigest(id, 0, bytes("old")))
+        .compose(v -> store.delete(id))
+        .compose(v -> store.create(id, bytes("again")))
+        .compose(v -> store.freshDigest(id))
+        .compose(
+            fresh -> {
+              assertThat(fresh).isEmpty();
+              return failureOf(store.saveDigest(newId(), 0, bytes("nobody's")));
+            })
+        .onComplete(
+            context.succeeding(
+                failure ->
+                    context.verify(
+                        () -> {
+                          assertRefused(failure, Reason.UNKNOWN_DOCUMENT);
+                          context.completeNow();
+                        })));
+  }
+
+  @Test
   @DisplayName("A compaction older than or equal to the last one is a no-op")
   void staleCompactionIsIgnored(VertxTestContext context) {
     String id = newId();
@@ -718,6 +780,10 @@ public abstract class DocumentStoreContract {
 
   protected static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  protected static String text(byte[] chunk) {
+    return new String(chunk, StandardCharsets.UTF_8);
   }
 
   protected static List<String> texts(List<byte[]> chunks) {

@@ -50,6 +50,10 @@ class DocumentSessionTest {
   private static final int FAILED_APPENDS = 3;
   private static final int POOL_THREADS = 2;
 
+  /** A digest that is the body's text. */
+  private static final DocumentDigest TEXT_DIGEST =
+      document -> textOf(document).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   private Vertx vertx;
   private RedisConnection redis;
   private FlakyStore store;
@@ -220,6 +224,27 @@ class DocumentSessionTest {
   }
 
   @Test
+  @DisplayName(
+      "a session that unloads keeps a digest of the stored document, which the next append makes stale")
+  void keepsADigestWhenUnloading() throws TimeoutException {
+    Meeting meeting = meetingWithWriterAndReader();
+    String documentId = meeting.documentId();
+    await(meeting.writer().advertised(meeting.writer().edit(" world")));
+    assertThat(await(store.freshDigest(documentId))).as("before the session unloads").isEmpty();
+
+    await(meeting.session().shutdown());
+
+    assertThat(await(store.freshDigest(documentId)))
+        .hasValueSatisfying(
+            digest ->
+                assertThat(new String(digest, java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("Hello world"));
+    await(store.compact(documentId, initialDocument(), 0)); // a no-op compaction keeps it
+    await(store.append(documentId, changeByAnotherAuthor(initialDocument(), "!")));
+    assertThat(await(store.freshDigest(documentId))).as("after an append").isEmpty();
+  }
+
+  @Test
   @DisplayName("a session that unloaded refuses a read, so that its caller reads the store")
   void unloadedSessionRefusesReads() throws TimeoutException {
     Meeting meeting = meetingWithWriterAndReader();
@@ -355,6 +380,7 @@ class DocumentSessionTest {
                 settings,
                 metrics,
                 EphemeralRelay.NONE,
+                TEXT_DIGEST,
                 s -> {}));
     JavaPeer writer = peer("writer", session);
     JavaPeer reader = peer("reader", session);
@@ -377,6 +403,7 @@ class DocumentSessionTest {
             new SessionSettings(Duration.ofMinutes(1), 500),
             metrics,
             EphemeralRelay.NONE,
+            TEXT_DIGEST,
             s -> {}));
   }
 
@@ -660,6 +687,16 @@ class DocumentSessionTest {
     @Override
     public Future<Boolean> exists(String documentId) {
       return delegate.exists(documentId);
+    }
+
+    @Override
+    public Future<Boolean> saveDigest(String documentId, long seq, byte[] digest) {
+      return delegate.saveDigest(documentId, seq, digest);
+    }
+
+    @Override
+    public Future<Optional<byte[]>> freshDigest(String documentId) {
+      return delegate.freshDigest(documentId);
     }
 
     @Override

@@ -1,0 +1,58 @@
+package dev.minutes.meeting;
+
+import dev.minutes.render.Author;
+import dev.minutes.render.FrontMatter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A meeting's digest, kept beside its stored document while nobody has it open ({@code
+ * DocumentDigest}): what {@code GET /api/meetings/{id}}, the series overview and the next call read
+ * of an open meeting, i.e. its {@link MeetingDocument.Snapshot}, as JSON {@code {meta, body,
+ * status}}. Reading it costs a Redis round trip instead of loading the meeting's whole history.
+ */
+final class MeetingDigest {
+  private static final Logger log = LoggerFactory.getLogger(MeetingDigest.class);
+
+  private MeetingDigest() {}
+
+  static byte[] write(MeetingDocument.Snapshot snapshot) {
+    return new JsonObject()
+        .put("meta", new JsonObject(snapshot.meta().fields()))
+        .put("body", snapshot.body())
+        .put("status", snapshot.status())
+        .toBuffer()
+        .getBytes();
+  }
+
+  /** The snapshot a digest holds; empty (and logged) when it cannot be read. */
+  static Optional<MeetingDocument.Snapshot> read(byte[] digest) {
+    try {
+      JsonObject json = new JsonObject(Buffer.buffer(digest));
+      JsonObject meta = json.getJsonObject("meta");
+      JsonObject author = meta.getJsonObject("author");
+      FrontMatter frontMatter =
+          new FrontMatter(
+              meta.getString("updated"),
+              new Author(
+                  author.getString("name"), author.getString("uri"), author.getString("email")),
+              meta.getString("subject"),
+              meta.getString("permalink"),
+              meta.getString("description"));
+      return Optional.of(
+          new MeetingDocument.Snapshot(
+              frontMatter,
+              Objects.requireNonNull(json.getString("body"), "body"),
+              Objects.requireNonNull(json.getString("status"), "status")));
+    } catch (DecodeException | ClassCastException | NullPointerException e) {
+      log.warn(
+          "a meeting digest could not be read ({}); reading the document instead", e.toString());
+      return Optional.empty();
+    }
+  }
+}
