@@ -58,7 +58,9 @@ async function openOnce(browser, meeting, written, trace) {
   const page = await context.newPage()
   await page.addInitScript(() => window.localStorage.setItem("minutes.name", "Reader"))
   await page.addInitScript(watchOpening, {
-    firstLines: written.text.split("\n").slice(0, 20).join(""),
+    // The start of the text as the editor's lines show it (joined without newlines), at most 200
+    // characters: a meeting typed as one long line would otherwise have to show all of it.
+    firstLines: written.text.split("\n").slice(0, 20).join("").slice(0, 200),
     length: written.text.length,
   })
   let socketBytes = 0

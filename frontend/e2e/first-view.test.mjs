@@ -41,6 +41,45 @@ async function holdDocument(context) {
   }
 }
 
+/**
+ * Routes a context's sync sockets to the server, holding back everything the server sends (its
+ * greeting too) until `ms` after the socket opened: a server that is slow to answer, as one that has
+ * just started, or a slow network.
+ */
+async function greetLate(context, ms) {
+  await context.routeWebSocket(/\/sync/, (socket) => {
+    const server = socket.connectToServer()
+    const answerFrom = Date.now() + ms
+    socket.onMessage((message) => server.send(message))
+    server.onMessage((message) => {
+      setTimeout(() => socket.send(message), Math.max(0, answerFrom - Date.now()))
+    })
+  })
+}
+
+test("a page whose socket the server answers only after a few seconds still opens the meeting", {
+  timeout: 120_000,
+}, async (t) => {
+  // automerge-repo's socket adapter stops waiting for the server after one second, and a document
+  // asked for then is "unavailable": the page must ask again once the server is there.
+  const meeting = await createMeeting("late greeting")
+  const browser = await browserFor(t)
+  const context = await newContext(browser)
+  await greetLate(context, 2_500)
+  const cy = await context.newPage()
+  await cy.addInitScript(() => window.localStorage.setItem("minutes.name", "Cy Late"))
+  await cy.goto(meeting.links.edit)
+
+  await cy.locator("[data-testid=editor] .cm-content[contenteditable=true]").waitFor({ timeout: WAIT_MS })
+  await cursorAtEndOfLine(cy, "#### Intro ####")
+  await cy.keyboard.press("Enter")
+  await cy.keyboard.type("Cy got here late.", { delay: 120 })
+  const text = await waitForConvergence([cy], meeting)
+  assert.ok(text.includes("#### Intro ####\nCy got here late.\n"), text)
+  await screenshot(cy, "first-view-late-greeting")
+  await context.close()
+})
+
 test("a meeting's stored text shows read-only before its document is loaded, then becomes editable with the caret where the person clicked", {
   timeout: 180_000,
 }, async (t) => {

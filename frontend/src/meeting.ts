@@ -12,7 +12,7 @@ import { NameRecord } from "./people.js"
 import { MeetingPresence } from "./presence.js"
 import { RecordTools } from "./record/recordTools.js"
 import { caretCursor, caretPosition, type RemoteCursor } from "./remoteCursors.js"
-import { createMeetingRepo, type MeetingRepo } from "./repo.js"
+import { createMeetingRepo, findMeetingDocument, type MeetingRepo } from "./repo.js"
 import { sizeLimitOf } from "./sync/refusals.js"
 import { type SyncSnapshot, SyncStatus } from "./sync/syncStatus.js"
 import { parseActionItems } from "./text/actionItems.js"
@@ -172,7 +172,7 @@ export class MeetingPage {
 
     let handle: DocHandle<MinutesDoc>
     try {
-      handle = await meetingRepo.repo.find<MinutesDoc>(info.documentUrl)
+      handle = await findMeetingDocument(meetingRepo, info.documentUrl)
     } catch (error) {
       console.error("Opening the meeting document failed", error)
       this.#disconnect(connecting)

@@ -1,7 +1,12 @@
-import { type DocumentId, Repo } from "@automerge/automerge-repo/slim"
+import { type AutomergeUrl, type DocHandle, type DocumentId, Repo } from "@automerge/automerge-repo/slim"
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb"
 import { syncUrl } from "./links.js"
 import { MinutesSocketAdapter } from "./sync/socketAdapter.js"
+import type { MinutesDoc } from "./types.js"
+
+/** How long a page waits for the server to answer its socket, then for the document to arrive. */
+const SERVER_ANSWER_MS = 15_000
+const DOCUMENT_ARRIVAL_MS = 60_000
 
 export interface MeetingRepo {
   readonly repo: Repo
@@ -30,4 +35,33 @@ export function createMeetingRepo(
     await storage.removeRange([documentId])
   }
   return { repo, socket, forgetLocalCopy }
+}
+
+/**
+ * The meeting's document: this browser's copy, else the server's. automerge-repo calls a document
+ * "unavailable" when no connected peer had it once the socket adapter was ready, and the adapter
+ * calls itself ready after a second even if the server has not answered its join yet (a server
+ * that just started, a slow network). A document that was unavailable only for that reason is
+ * asked for again as soon as the server answers (automerge-repo asks every peer that connects),
+ * and this waits for it. Rejects when offline, when the server had answered and had no such
+ * document, or when it never answers.
+ */
+export async function findMeetingDocument(meetingRepo: MeetingRepo, url: AutomergeUrl): Promise<DocHandle<MinutesDoc>> {
+  const { repo, socket } = meetingRepo
+  const handle = await repo.find<MinutesDoc>(url, { allowableStates: ["ready", "unavailable"] })
+  if (handle.isReady()) return handle
+  if (!navigator.onLine || socket.serverAnswered) throw new Error(`Document ${url} is unavailable`)
+  await within(socket.whenServerAnswered(), SERVER_ANSWER_MS, "The server did not answer")
+  await within(handle.whenReady(["ready"]), DOCUMENT_ARRIVAL_MS, `Document ${url} did not arrive`)
+  return handle
+}
+
+function within(promise: Promise<unknown>, ms: number, failure: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(failure)), ms)
+  })
+  return Promise.race([promise, deadline])
+    .then(() => undefined)
+    .finally(() => clearTimeout(timer))
 }

@@ -24,11 +24,33 @@ export class MinutesSocketAdapter extends WebSocketClientAdapter {
   readonly #errorListeners = new Set<ServerErrorListener>()
   readonly #onBrowserOffline = (): void => this.#dropSocket()
   readonly #onBrowserOnline = (): void => this.#reconnectNow()
+  readonly #serverAnswered: Promise<void>
+  #answered = false
 
   constructor(url: string) {
     super(url, RETRY_INTERVAL_MS)
     window.addEventListener("offline", this.#onBrowserOffline)
     window.addEventListener("online", this.#onBrowserOnline)
+    this.#serverAnswered = new Promise((resolve) =>
+      this.once("peer-candidate", () => {
+        this.#answered = true
+        resolve()
+      }),
+    )
+  }
+
+  /** Whether the server has answered this adapter's join. */
+  get serverAnswered(): boolean {
+    return this.#answered
+  }
+
+  /**
+   * Resolves once the server has answered this adapter's join. The adapter calls itself ready
+   * after a second without an answer, and a document then asked for is "unavailable" only because
+   * no server was there to ask yet.
+   */
+  whenServerAnswered(): Promise<void> {
+    return this.#serverAnswered
   }
 
   onServerError(listener: ServerErrorListener): () => void {

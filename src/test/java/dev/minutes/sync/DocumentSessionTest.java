@@ -174,10 +174,7 @@ class DocumentSessionTest {
         .isEqualTo("Hello there");
     assertThat(joiner.refusals()).isEmpty();
 
-    JavaPeer later = peer("later", session);
-    await(session.attach(later, false));
-    await(later.startSync());
-    await(later.textIs("Hello there!"));
+    joinsAndReads(session, "Hello there!");
     await(session.shutdown());
     assertThat(natives.live()).isZero();
   }
@@ -214,10 +211,7 @@ class DocumentSessionTest {
     ChangeHash typed = joiner.edit("!");
     await(joiner.advertised(typed));
     assertThat(store.holds(typed.getBytes())).as("the typed change, once acknowledged").isTrue();
-    JavaPeer later = peer("later", session);
-    await(session.attach(later, false));
-    await(later.startSync());
-    await(later.textIs("Hello!"));
+    joinsAndReads(session, "Hello!");
     assertThat(joiner.refusals()).isEmpty();
     await(session.shutdown());
     assertThat(natives.live()).isZero();
@@ -405,6 +399,14 @@ class DocumentSessionTest {
             EphemeralRelay.NONE,
             TEXT_DIGEST,
             s -> {}));
+  }
+
+  /** A reader that joins the session now ends up with {@code expected}. */
+  private void joinsAndReads(DocumentSession session, String expected) throws TimeoutException {
+    JavaPeer later = peer("later", session);
+    await(session.attach(later, false));
+    await(later.startSync());
+    await(later.textIs(expected));
   }
 
   /**
