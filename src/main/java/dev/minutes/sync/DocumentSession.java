@@ -331,6 +331,7 @@ public final class DocumentSession {
           Optional<byte[]> stored =
               phase == Phase.LOADING ? coldStart.answer(link, summary, changes) : Optional.empty();
           if (stored.isPresent()) {
+            metrics.storedDocumentAnswer();
             send(link, stored.get(), false);
             return;
           }

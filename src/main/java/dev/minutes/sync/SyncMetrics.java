@@ -22,6 +22,7 @@ public final class SyncMetrics {
   private final Counter fastPathMessages;
   private final Counter fastPathExits;
   private final Counter silentSocketsClosed;
+  private final Counter storedDocumentAnswers;
   private final Map<Refusal.Reason, Counter> refusals = new EnumMap<>(Refusal.Reason.class);
   private final MeterRegistry registry;
 
@@ -67,6 +68,11 @@ public final class SyncMetrics {
         Counter.builder("minutes_sync_fast_path_exits")
             .description(
                 "peers in step that went back to Automerge's sync (a need, a reset, an unknown dependency)")
+            .register(registry);
+    storedDocumentAnswers =
+        Counter.builder("minutes_sync_stored_document_answers")
+            .description(
+                "joiners sent a document's stored bytes while the node was still loading it")
             .register(registry);
     silentSocketsClosed =
         Counter.builder("minutes_sync_silent_sockets_closed")
@@ -136,6 +142,14 @@ public final class SyncMetrics {
 
   public void fastPathMessage() {
     fastPathMessages.increment();
+  }
+
+  public void storedDocumentAnswer() {
+    storedDocumentAnswers.increment();
+  }
+
+  public double storedDocumentAnswers() {
+    return storedDocumentAnswers.count();
   }
 
   public void silentSocketClosed() {

@@ -158,6 +158,7 @@ class DocumentSessionTest {
       assertThat(natives.liveDocuments())
           .as("the session's document, not loaded yet while the pool is held")
           .isZero();
+      assertThat(metrics.storedDocumentAnswers()).isEqualTo(1);
 
       typed = joiner.edit("!");
       read = session.read(DocumentSessionTest::textOf);
