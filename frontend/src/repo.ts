@@ -43,14 +43,17 @@ export function createMeetingRepo(
  * calls itself ready after a second even if the server has not answered its join yet (a server
  * that just started, a slow network). A document that was unavailable only for that reason is
  * asked for again as soon as the server answers (automerge-repo asks every peer that connects),
- * and this waits for it. Rejects when offline, when the server had answered and had no such
- * document, or when it never answers.
+ * and this waits for it. Rejects when offline, when the server had answered before and had no
+ * such document, or when it never answers or never sends it (a server that says "unavailable"
+ * after all is only noticed at that deadline: the meeting's own answer said the document exists).
  */
 export async function findMeetingDocument(meetingRepo: MeetingRepo, url: AutomergeUrl): Promise<DocHandle<MinutesDoc>> {
   const { repo, socket } = meetingRepo
+  // Answered before the document was asked for: the server was asked, and had none.
+  const serverWasAsked = socket.serverAnswered
   const handle = await repo.find<MinutesDoc>(url, { allowableStates: ["ready", "unavailable"] })
   if (handle.isReady()) return handle
-  if (!navigator.onLine || socket.serverAnswered) throw new Error(`Document ${url} is unavailable`)
+  if (!navigator.onLine || serverWasAsked) throw new Error(`Document ${url} is unavailable`)
   await within(socket.whenServerAnswered(), SERVER_ANSWER_MS, "The server did not answer")
   await within(handle.whenReady(["ready"]), DOCUMENT_ARRIVAL_MS, `Document ${url} did not arrive`)
   return handle

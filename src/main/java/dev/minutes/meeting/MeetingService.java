@@ -531,8 +531,9 @@ public final class MeetingService implements AccessPolicy {
    * ({@code pageJoinsNext}: its socket joins right after) the session is opened for it, so a long
    * meeting's history is loaded once, not once for the answer and again for the socket, and the
    * answer waits for the load only when there is no fresh digest. Other callers (a series'
-   * overview, a following call) read the stored document without keeping it loaded. A session that
-   * is reloading or unloaded cannot answer; the stored document then does.
+   * overview, a following call) read the stored document without keeping it loaded, unless a
+   * session is loading it already (then they wait for that load rather than start another). A
+   * session that is reloading or unloaded cannot answer; the stored document then does.
    */
   private Future<MeetingDocument.Snapshot> currentSnapshot(
       Map<String, String> record, boolean pageJoinsNext) {

@@ -22,41 +22,65 @@ import org.slf4j.LoggerFactory;
  * in one whole-document sync message, with the heads {@link StoredHeads} reads from them. Stored
  * means durable, so this shows nothing that is not acknowledged. What peers send meanwhile waits in
  * the session's inbox until the document has loaded; then the {@link Synchronizer} checks the heads
- * the peers were told against the document's own ({@link Synchronizer#joinedFromStored}). Confined
- * to the session's context; one per load.
+ * the peers were told against the document's own ({@link Synchronizer#joinedFromStored}). When the
+ * stored chunks are not all ones {@link StoredHeads} follows (a whole document or a compressed
+ * change in the log), there is no such message and joiners wait for the load.
+ *
+ * <p>{@link #prepare} runs on a worker (it hashes every log entry); the rest on the session's
+ * context, one instance per load.
  */
 final class ColdStart {
   private static final Logger log = LoggerFactory.getLogger(ColdStart.class);
 
-  private final String documentId;
-  private final StoredDocument stored;
+  /** No message: joiners wait for the load. */
+  static final ColdStart NONE = new ColdStart(List.of(), null);
+
+  private final List<byte[]> heads;
+  private final byte[] message;
   private final List<PeerLink> answered = new ArrayList<>();
 
-  /** Worked out for the first peer that holds nothing; empty when the bytes cannot be followed. */
-  private Optional<Answer> answer;
+  private ColdStart(List<byte[]> heads, byte[] message) {
+    this.heads = heads;
+    this.message = message;
+  }
 
-  ColdStart(String documentId, StoredDocument stored) {
-    this.documentId = documentId;
-    this.stored = stored;
+  /** Worker: the whole-document message of {@code stored}, if its chunks can be followed. */
+  static ColdStart prepare(String documentId, StoredDocument stored) {
+    Optional<List<byte[]>> heads;
+    try {
+      heads = StoredHeads.of(stored.snapshot(), stored.changes());
+    } catch (MalformedMessageException e) {
+      log.warn("document {}: stored bytes not readable here: {}", documentId, e.getMessage());
+      return NONE;
+    }
+    if (heads.isEmpty() || heads.get().isEmpty()) {
+      log.debug(
+          "document {}: stored chunks not followed here; joiners wait for the load", documentId);
+      return NONE;
+    }
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(
+            stored.snapshot().length
+                + stored.changes().stream().mapToInt(change -> change.length).sum());
+    bytes.writeBytes(stored.snapshot());
+    stored.changes().forEach(bytes::writeBytes);
+    return new ColdStart(
+        heads.get(), SyncMessageParts.writeDocument(heads.get(), bytes.toByteArray()));
   }
 
   /**
    * The whole stored document for {@code link} if its message says it holds nothing and it was not
    * sent it yet; empty otherwise (then the message waits for the loaded document like any other).
    */
-  Optional<byte[]> answer(PeerLink link, SyncMessageSummary summary, byte[] changes) {
-    if (!summary.heads().isEmpty() || changes.length > 0 || answered.contains(link)) {
+  Optional<byte[]> messageFor(PeerLink link, SyncMessageSummary summary, byte[] changes) {
+    if (message == null
+        || !summary.heads().isEmpty()
+        || changes.length > 0
+        || answered.contains(link)) {
       return Optional.empty();
     }
-    Optional<byte[]> message = answer().map(Answer::message);
-    if (message.isPresent()) {
-      answered.add(link);
-      log.debug(
-          "document {}: peer {} holds nothing; sent the stored document while it loads",
-          documentId,
-          link.peerId());
-    }
-    return message;
+    answered.add(link);
+    return Optional.of(message);
   }
 
   /** The peers sent the stored document. */
@@ -64,37 +88,8 @@ final class ColdStart {
     return List.copyOf(answered);
   }
 
-  /** The heads they were told (empty when none was sent). */
+  /** The heads they were told. */
   List<byte[]> heads() {
-    return answer == null ? List.of() : answer.map(Answer::heads).orElse(List.of());
+    return heads;
   }
-
-  private Optional<Answer> answer() {
-    if (answer == null) {
-      answer = workOut();
-    }
-    return answer;
-  }
-
-  private Optional<Answer> workOut() {
-    Optional<List<byte[]>> heads;
-    try {
-      heads = StoredHeads.of(stored.snapshot(), stored.changes());
-    } catch (MalformedMessageException e) {
-      log.warn("document {}: stored bytes not readable here: {}", documentId, e.getMessage());
-      return Optional.empty();
-    }
-    if (heads.isEmpty() || heads.get().isEmpty()) {
-      log.debug(
-          "document {}: stored chunks not followed here; joiners wait for the load", documentId);
-      return Optional.empty();
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(stored.snapshot().length);
-    bytes.writeBytes(stored.snapshot());
-    stored.changes().forEach(bytes::writeBytes);
-    byte[] message = SyncMessageParts.writeDocument(heads.get(), bytes.toByteArray());
-    return Optional.of(new Answer(heads.get(), message));
-  }
-
-  private record Answer(List<byte[]> heads, byte[] message) {}
 }

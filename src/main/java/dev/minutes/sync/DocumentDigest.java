@@ -11,9 +11,6 @@ import org.automerge.Document;
  */
 @FunctionalInterface
 public interface DocumentDigest {
-  /** Keeps no digest. */
-  DocumentDigest NONE = document -> null;
-
   /** The digest of {@code document}, or null for none. */
   byte[] of(Document document);
 }

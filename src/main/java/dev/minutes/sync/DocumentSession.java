@@ -166,67 +166,66 @@ public final class DocumentSession {
     return store
         .loadExisting(documentId)
         .compose(
-            stored ->
-                store
-                    .writesClosed(documentId)
-                    .map(
-                        closed -> {
-                          DurableLog changeLog =
-                              new DurableLog(
-                                  documentId,
-                                  vertx,
-                                  store,
-                                  metrics,
-                                  settings.compactAfter(),
-                                  stored);
-                          DocumentSession session =
-                              new DocumentSession(
-                                  documentId,
-                                  vertx,
-                                  context,
-                                  lane,
-                                  store,
-                                  natives,
-                                  settings,
-                                  metrics,
-                                  relay,
-                                  onUnload,
-                                  changeLog,
-                                  digest);
-                          session.closed = closed;
-                          session.startLoading(stored);
-                          return session;
-                        }));
+            stored -> {
+              Future<Boolean> closed = store.writesClosed(documentId);
+              // Hashes every log entry: a worker's job, a few milliseconds.
+              Future<ColdStart> coldStart =
+                  vertx.executeBlocking(() -> ColdStart.prepare(documentId, stored), false);
+              return Future.all(closed, coldStart)
+                  .map(
+                      ready -> {
+                        DurableLog changeLog =
+                            new DurableLog(
+                                documentId, vertx, store, metrics, settings.compactAfter(), stored);
+                        DocumentSession session =
+                            new DocumentSession(
+                                documentId,
+                                vertx,
+                                context,
+                                lane,
+                                store,
+                                natives,
+                                settings,
+                                metrics,
+                                relay,
+                                onUnload,
+                                changeLog,
+                                digest);
+                        session.closed = closed.result();
+                        session.startLoading(stored, coldStart.result());
+                        return session;
+                      });
+            });
   }
 
   /** Context: Automerge loads the stored document on the lane; the session goes on meanwhile. */
-  private void startLoading(StoredDocument stored) {
-    coldStart = new ColdStart(documentId, stored);
+  private void startLoading(StoredDocument stored, ColdStart answers) {
+    coldStart = answers;
     unloadIfNobodyJoins();
     lane.<Void>submit(
             () -> {
               sync.load(stored);
               return null;
             })
-        .onComplete(this::loaded);
+        .onComplete(this::onLoaded);
   }
 
   /** Context: the stored document is in Automerge (or could not be loaded). */
-  private void loaded(AsyncResult<Void> result) {
+  private void onLoaded(AsyncResult<Void> result) {
     ColdStart answered = coldStart;
     coldStart = null;
     if (phase == Phase.UNLOADED) {
-      return; // shut down while loading: the lane frees the document right after
+      // Shut down while loading: the lane frees the document right after.
+      if (result.failed()) {
+        log.warn("document {}: load failed during shutdown", documentId, result.cause());
+      }
+      return;
     }
     if (result.failed()) {
       log.error("document {}: cannot load the stored document", documentId, result.cause());
-      Refusal refusal =
-          new Refusal(
-              Refusal.Reason.OVERLOADED,
-              "document " + documentId + " cannot be opened now, try again");
+      Refusal refusal = Refusal.cannotOpen(documentId);
       peers.values().forEach(link -> refuse(link, refusal));
-      unload();
-      releaseWaitingReads(); // they fail: the caller reads the store
+      unload(); // waiting reads fail: the caller reads the store
       return;
     }
     phase = Phase.LOADED;
@@ -329,8 +328,14 @@ public final class DocumentSession {
             return;
           }
           Optional<byte[]> stored =
-              phase == Phase.LOADING ? coldStart.answer(link, summary, changes) : Optional.empty();
+              phase == Phase.LOADING
+                  ? coldStart.messageFor(link, summary, changes)
+                  : Optional.empty();
           if (stored.isPresent()) {
+            log.debug(
+                "document {}: peer {} holds nothing; sent the stored document while it loads",
+                documentId,
+                peerId);
             metrics.storedDocumentAnswer();
             send(link, stored.get(), false);
             return;
@@ -677,10 +682,12 @@ public final class DocumentSession {
     if (phase == Phase.UNLOADED) {
       return Future.succeededFuture();
     }
-    // Between cycles the document holds exactly the stored entries up to the merged one.
-    boolean asStored = phase == Phase.LOADED && !cycleRunning;
+    // Between cycles the document holds exactly the stored entries up to the merged one. A closed
+    // meeting is read from its final minutes, never from a digest.
+    boolean digestWanted = phase == Phase.LOADED && !cycleRunning && !closed;
     long seq = changeLog.mergedSeq();
     phase = Phase.UNLOADED;
+    releaseWaitingReads(); // they fail with SessionUnloaded: their callers read the store
     changeLog.stop();
     cancelIdleTimer();
     onUnload.accept(this);
@@ -689,7 +696,7 @@ public final class DocumentSession {
     peersChanged();
     return lane.submit(
             () -> {
-              byte[] made = asStored ? sync.digest(digest) : null;
+              byte[] made = digestWanted ? sync.digest(digest) : null;
               sync.unload(remaining);
               return made;
             })
@@ -711,7 +718,12 @@ public final class DocumentSession {
         .<Void>mapEmpty()
         .recover(
             failure -> {
-              log.warn("document {}: digest not kept: {}", documentId, failure.getMessage());
+              if (failure instanceof StoreException e
+                  && e.reason() == StoreException.Reason.UNKNOWN_DOCUMENT) {
+                log.debug("document {}: deleted meanwhile, no digest kept", documentId);
+              } else {
+                log.warn("document {}: digest not kept: {}", documentId, failure.getMessage());
+              }
               return Future.succeededFuture();
             });
   }

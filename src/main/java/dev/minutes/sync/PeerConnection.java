@@ -393,10 +393,7 @@ public final class PeerConnection implements PeerSink {
             sendDocUnavailable(documentId);
           } else {
             log.error("peer {}: cannot open document {}", peerId, documentId, failure);
-            refuse(
-                new Refusal(
-                    Refusal.Reason.OVERLOADED,
-                    "document " + documentId + " cannot be opened now, try again"));
+            refuse(Refusal.cannotOpen(documentId));
           }
         });
     return attached;

@@ -10,6 +10,12 @@ public final class Refusal extends RuntimeException {
    * Why something was refused; {@link #closeCode} is the WebSocket close code when the socket must
    * go.
    */
+  /** The document's stored bytes could not be loaded now; the client may try again. */
+  static Refusal cannotOpen(String documentId) {
+    return new Refusal(
+        Reason.OVERLOADED, "document " + documentId + " cannot be opened now, try again");
+  }
+
   public enum Reason {
     MALFORMED_MESSAGE(1007),
     TEXT_FRAME(1003),

@@ -89,7 +89,10 @@ public final class SessionRegistry {
                     : Future.failedFuture(failure));
   }
 
-  /** The session if this node has the document loaded. */
+  /**
+   * The session if this node has one for the document: loaded, or still loading it ({@link
+   * DocumentSession#loading()}).
+   */
   public DocumentSession loaded(String documentId) {
     Future<DocumentSession> session = sessions.get(documentId);
     return session != null && session.succeeded() ? session.result() : null;

@@ -155,6 +155,8 @@ final class Synchronizer {
       if (link.state == null || peer(link.peerId()) != link) {
         continue; // left, or joined again on another socket, while the document loaded
       }
+      // Its latest message (the one answered) held nothing, as for a whole document sent here.
+      link.lastHeads = List.of();
       if (exact) {
         link.answered = true;
         fastPath.joined(link);
@@ -204,7 +206,7 @@ final class Synchronizer {
     try {
       return digest.of(document);
     } catch (RuntimeException e) {
-      log.warn("document {}: no digest kept: {}", documentId, e.toString());
+      log.warn("document {}: no digest kept", documentId, e);
       return null;
     }
   }

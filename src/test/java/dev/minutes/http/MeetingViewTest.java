@@ -97,11 +97,13 @@ class MeetingViewTest {
     await(ada.command(cmd("type").put("text", "Decided: ship on Friday.\n").put("at", "end")));
     await(ada.command(cmd("waitSaved")));
     ada.close();
-    Await.until("the session unloaded", () -> sessions().loaded(id) == null);
 
     RedisConnection redis = await(RedisHarness.connect(running.vertx(), running.node().prefix()));
     try {
       RedisDocumentStore store = new RedisDocumentStore(redis);
+      // Kept by the session as it unloads, after the idle time.
+      Await.until("the digest kept", () -> await(store.freshDigest(id)).isPresent());
+      assertThat(sessions().loaded(id)).as("unloaded").isNull();
       JsonObject digest = new JsonObject(Buffer.buffer(await(store.freshDigest(id)).orElseThrow()));
       assertThat(digest.getString("body")).endsWith("Decided: ship on Friday.\n");
       assertThat(digest.getJsonObject("meta").getString("subject")).startsWith("Weekly Meeting: ");

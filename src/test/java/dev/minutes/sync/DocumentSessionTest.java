@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -162,7 +163,6 @@ class DocumentSessionTest {
 
       typed = joiner.edit("!");
       read = session.read(DocumentSessionTest::textOf);
-      assertThat(read.isComplete()).as("a read before the document loaded").isFalse();
     } finally {
       loadMayStart.countDown();
     }
@@ -170,6 +170,9 @@ class DocumentSessionTest {
     assertThat(joiner.advertisedBeforeStored())
         .as("the joiner saw its change acknowledged before it was stored")
         .isFalse();
+    assertThat(metrics.fastPathMessages())
+        .as("told the heads the loaded document has, the joiner was on the fast path at once")
+        .isPositive();
     assertThat(await(read))
         .as("a read asked for while loading, before the typed change was stored")
         .isEqualTo("Hello there");
@@ -215,6 +218,60 @@ class DocumentSessionTest {
     joinsAndReads(session, "Hello!");
     assertThat(joiner.refusals()).isEmpty();
     await(session.shutdown());
+    assertThat(natives.live()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "a session shut down while it loads fails the reads that waited for the load and frees everything")
+  void shutdownWhileLoading() throws Exception {
+    String documentId = DocumentIds.newId();
+    await(store.create(documentId, initialDocument()));
+    CountDownLatch loadMayStart = blockPool();
+    DocumentSession session = load(documentId);
+    JavaPeer joiner = peer("joiner", session);
+    Future<String> read;
+    Future<Void> shutdown;
+    try {
+      await(session.attach(joiner, true));
+      read = session.read(DocumentSessionTest::textOf);
+      shutdown = session.shutdown(); // its lane work waits behind the load
+    } finally {
+      loadMayStart.countDown();
+    }
+    await(shutdown);
+
+    Throwable failure = await(read.transform(ar -> Future.succeededFuture(ar.cause())));
+    assertThat(failure).isInstanceOf(DocumentSession.SessionUnloaded.class);
+    Await.until("the loaded document freed", () -> natives.live() == 0);
+    assertThat(await(store.freshDigest(documentId)))
+        .as("no digest of a document never loaded")
+        .isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "stored bytes that cannot be loaded: the peer is told to try again, reads fail, nothing is left behind")
+  void storedBytesThatCannotBeLoaded() throws Exception {
+    String documentId = DocumentIds.newId();
+    await(store.create(documentId, "not an Automerge document".getBytes(StandardCharsets.UTF_8)));
+    CountDownLatch loadMayStart = blockPool();
+    DocumentSession session = load(documentId);
+    JavaPeer joiner = peer("joiner", session);
+    Future<String> read;
+    try {
+      await(session.attach(joiner, true));
+      read = session.read(DocumentSessionTest::textOf);
+    } finally {
+      loadMayStart.countDown();
+    }
+
+    Throwable failure = await(read.transform(ar -> Future.succeededFuture(ar.cause())));
+    assertThat(failure).isInstanceOf(DocumentSession.SessionUnloaded.class);
+    Await.until("the joiner was refused", () -> !joiner.refusals().isEmpty());
+    assertThat(joiner.refusals())
+        .containsExactly("overloaded: document " + documentId + " cannot be opened now, try again");
+    assertThat(metrics.refusals(Refusal.Reason.OVERLOADED)).isEqualTo(1);
     assertThat(natives.live()).isZero();
   }
 

@@ -92,11 +92,14 @@ public final class StoredHeads {
       in.skip(in.unsigned());
     }
     long count = in.unsigned();
-    if (count > in.remaining() / HASH_LENGTH) {
+    if (count > (end - in.position()) / HASH_LENGTH) {
       throw new MalformedMessageException("document chunk: " + count + " heads do not fit");
     }
     for (long i = 0; i < count; i++) {
       heads.add(ByteBuffer.wrap(in.bytes(HASH_LENGTH)));
+    }
+    if (in.position() > end) {
+      throw new MalformedMessageException("document chunk: its actors run past its end");
     }
     return end;
   }
