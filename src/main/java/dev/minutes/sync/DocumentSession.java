@@ -664,8 +664,32 @@ public final class DocumentSession {
                       && inbox.isEmpty()
                       && !changeLog.compacting();
               if (peers.isEmpty() && quiet) {
-                unload();
+                compactThenUnload();
               } else if (peers.isEmpty()) {
+                scheduleIdleUnload();
+              }
+            });
+  }
+
+  /**
+   * An idle session folds its log into the snapshot before it goes: the next load, and every joiner
+   * answered from the stored bytes meanwhile ({@link ColdStart}), then get one saved document
+   * instead of a snapshot and hundreds of single keystrokes to apply.
+   */
+  private void compactThenUnload() {
+    if (!changeLog.uncompacted()) {
+      unload();
+      return;
+    }
+    changeLog
+        .compact(() -> lane.submit(() -> timed(sync::save, metrics::compactionLaneWork)))
+        .onComplete(
+            ar -> {
+              boolean stillIdle =
+                  phase == Phase.LOADED && peers.isEmpty() && !cycleRunning && inbox.isEmpty();
+              if (stillIdle) {
+                unload();
+              } else if (peers.isEmpty() && phase != Phase.UNLOADED) {
                 scheduleIdleUnload();
               }
             });

@@ -165,13 +165,13 @@ final class DurableLog {
    * Folds every merged entry into the snapshot {@code save} produces (on the lane). Compaction only
    * drops entries the snapshot covers, so an entry appended meanwhile is kept.
    */
-  void compact(Supplier<Future<byte[]>> save) {
+  Future<Void> compact(Supplier<Future<byte[]>> save) {
     compacting = true;
     long bytesFolded = logBytes;
     long upTo = mergedSeq;
-    save.get()
+    return save.get()
         .compose(snapshot -> store.compact(documentId, snapshot, upTo))
-        .onComplete(
+        .andThen(
             ar -> {
               compacting = false;
               if (ar.succeeded()) {
@@ -185,6 +185,11 @@ final class DurableLog {
                     ar.cause().getMessage());
               }
             });
+  }
+
+  /** Whether merged entries are still in the log, not yet in the snapshot. */
+  boolean uncompacted() {
+    return mergedSeq > compactedSeq;
   }
 
   /** The session unloaded: a failing append stops retrying. */

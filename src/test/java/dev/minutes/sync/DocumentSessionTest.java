@@ -277,6 +277,30 @@ class DocumentSessionTest {
 
   @Test
   @DisplayName(
+      "a session whose peers left folds its log into the snapshot, keeps a digest, then unloads")
+  void foldsItsLogWhenIdle() throws TimeoutException {
+    Meeting meeting = meetingWithWriterAndReader(new SessionSettings(Duration.ofMillis(200), 500));
+    String documentId = meeting.documentId();
+    await(meeting.writer().advertised(meeting.writer().edit(" world")));
+    assertThat(await(store.load(documentId)).orElseThrow().changes()).isNotEmpty();
+
+    meeting.session().detach(meeting.writer());
+    meeting.session().detach(meeting.reader());
+    Await.until("unloaded", () -> natives.live() == 0);
+
+    StoredDocument stored = await(store.load(documentId)).orElseThrow();
+    assertThat(stored.changes()).as("log entries left").isEmpty();
+    Document reloaded = Document.load(stored.snapshot());
+    try {
+      assertThat(textOf(reloaded)).isEqualTo("Hello world");
+    } finally {
+      reloaded.free();
+    }
+    assertThat(await(store.freshDigest(documentId))).isPresent();
+  }
+
+  @Test
+  @DisplayName(
       "a session that unloads keeps a digest of the stored document, which the next append makes stale")
   void keepsADigestWhenUnloading() throws TimeoutException {
     Meeting meeting = meetingWithWriterAndReader();
