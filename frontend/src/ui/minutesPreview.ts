@@ -1,6 +1,27 @@
-import DOMPurify from "dompurify"
-import { renderMinutes } from "../render/minutesHtml.js"
 import { h } from "./dom.js"
+
+type Render = (markdown: string) => DocumentFragment
+
+let renderer: Promise<Render> | undefined
+
+/**
+ * The renderer (markdown-it) and the sanitiser (DOMPurify), an eighth of the page's script, load
+ * the first time a preview shows: most pages open in Edit, and their first view need not wait for
+ * them. A failed load is tried again at the next render.
+ */
+function loadRenderer(): Promise<Render> {
+  if (!renderer) {
+    renderer = Promise.all([import("../render/minutesHtml.js"), import("dompurify")]).then(
+      ([html, purify]) =>
+        (markdown: string) =>
+          html.renderMinutes(markdown, purify.default, window.location.origin),
+    )
+    renderer.catch(() => {
+      renderer = undefined
+    })
+  }
+  return renderer
+}
 
 /** Rendering at most this often keeps typing smooth in long minutes; the preview lags by at most this. */
 const PREVIEW_REFRESH_MS = 250
@@ -51,6 +72,18 @@ export class MinutesPreview {
     const markdown = this.#source()
     if (markdown === this.#shown) return
     this.#shown = markdown
-    this.element.replaceChildren(renderMinutes(markdown, DOMPurify, window.location.origin))
+    loadRenderer().then(
+      (render) => {
+        // A later text may have been asked for meanwhile: only the latest is shown.
+        if (this.#shown === markdown) this.element.replaceChildren(render(markdown))
+      },
+      (error: unknown) => {
+        console.error("Loading the preview's renderer failed", error)
+        this.#shown = null
+        this.element.replaceChildren(
+          h("p", { class: "preview-unavailable" }, "The preview could not be loaded. Reload the page to try again."),
+        )
+      },
+    )
   }
 }
