@@ -59,6 +59,9 @@ public final class DocumentSession {
   private static final Logger log = LoggerFactory.getLogger(DocumentSession.class);
   private static final int MAX_INBOX = 10_000;
 
+  /** While closed, the store's write gate is read at most once in this time. */
+  private static final long GATE_READ_INTERVAL_NANOS = 1_000_000_000L;
+
   /** Sender sessions whose presence counts a session remembers. */
   static final int PRESENCE_SENDERS_KEPT = PresenceRelay.SENDERS_KEPT;
 
@@ -100,8 +103,17 @@ public final class DocumentSession {
   /** While loading: answers the peers that hold nothing from the stored bytes. */
   private ColdStart coldStart;
 
-  /** The meeting is closed: every change is refused. */
+  /** The meeting is closed: every change is refused (once the store confirms it). */
   private boolean closed;
+
+  /** Whether the store's write gate is about to be read (see {@link #holdUntilGateRead}). */
+  private boolean gateReadPending;
+
+  /** When it was last read (System.nanoTime). */
+  private long gateReadAt = System.nanoTime() - GATE_READ_INTERVAL_NANOS;
+
+  /** Messages with changes that wait for that answer. */
+  private final List<Incoming> heldWhileClosed = new ArrayList<>();
 
   /** What the next cycle must do besides applying the inbox. */
   private boolean cycleRunning;
@@ -294,55 +306,116 @@ public final class DocumentSession {
    * {@code SyncMessageInspector.changeChunks}), empty when none.
    */
   public void receive(String peerId, byte[] data, byte[] changes, SyncMessageSummary summary) {
-    boolean changesIncluded = changes.length > 0;
-    context.runOnContext(
-        v -> {
-          PeerLink link = peers.get(peerId);
-          if (link == null || phase == Phase.UNLOADED) {
-            return;
-          }
-          if (changesIncluded && !link.mayWrite) {
-            refuse(
-                link,
-                new Refusal(
-                    Refusal.Reason.READ_ONLY,
-                    "this link may only read; change to " + documentId + " refused"));
-            return;
-          }
-          if (changesIncluded && closed) {
-            refuse(link, meetingClosed());
-            return;
-          }
-          if (inbox.size() >= MAX_INBOX) {
-            refuse(
-                link,
-                new Refusal(
-                    Refusal.Reason.OVERLOADED,
-                    "document " + documentId + " is overloaded, try again"));
-            return;
-          }
-          metrics.syncIn(data.length);
-          if (link.steady && FastPath.isPlainAcknowledgement(summary, data)) {
-            // A steady peer is sent everything it lacks without asking; its acknowledgements
-            // change nothing here, so they cost no cycle (about one per keystroke per peer).
-            return;
-          }
-          Optional<byte[]> stored =
-              phase == Phase.LOADING
-                  ? coldStart.messageFor(link, summary, changes)
-                  : Optional.empty();
-          if (stored.isPresent()) {
-            log.debug(
-                "document {}: peer {} holds nothing; sent the stored document while it loads",
-                documentId,
-                peerId);
-            metrics.storedDocumentAnswer();
-            send(link, stored.get(), false);
-            return;
-          }
-          inbox.add(new Incoming(peerId, data, changes, summary));
-          runCycle();
-        });
+    context.runOnContext(v -> receive(new Incoming(peerId, data, changes, summary)));
+  }
+
+  /** Context: a message from a peer, in the order its peer sent it. */
+  private void receive(Incoming in) {
+    PeerLink link = peers.get(in.peerId());
+    if (link == null || phase == Phase.UNLOADED) {
+      return;
+    }
+    boolean changesIncluded = in.changes().length > 0;
+    if (changesIncluded && !link.mayWrite) {
+      refuse(
+          link,
+          new Refusal(
+              Refusal.Reason.READ_ONLY,
+              "this link may only read; change to " + documentId + " refused"));
+      return;
+    }
+    if (changesIncluded && closed) {
+      holdUntilGateRead(link, in);
+      return;
+    }
+    if (inbox.size() >= MAX_INBOX) {
+      refuse(
+          link,
+          new Refusal(
+              Refusal.Reason.OVERLOADED, "document " + documentId + " is overloaded, try again"));
+      return;
+    }
+    metrics.syncIn(in.data().length);
+    if (link.steady && FastPath.isPlainAcknowledgement(in.summary(), in.data())) {
+      // A steady peer is sent everything it lacks without asking; its acknowledgements change
+      // nothing here, so they cost no cycle (about one per keystroke per peer).
+      return;
+    }
+    Optional<byte[]> stored =
+        phase == Phase.LOADING
+            ? coldStart.messageFor(link, in.summary(), in.changes())
+            : Optional.empty();
+    if (stored.isPresent()) {
+      log.debug(
+          "document {}: peer {} holds nothing; sent the stored document while it loads",
+          documentId,
+          in.peerId());
+      metrics.storedDocumentAnswer();
+      send(link, stored.get(), false);
+      return;
+    }
+    inbox.add(in);
+    runCycle();
+  }
+
+  /**
+   * Context: a change came while this session believes the meeting closed. The store's write gate
+   * decides before it is refused: the notice of a reopening goes over pub/sub and can be lost (a
+   * dropped subscription, a node that was away), and a session that missed it would otherwise
+   * refuse every change until it unloads, while its peers already read "open" in the document. The
+   * gate is read at most once a second; changes wait for the answer, in order.
+   */
+  private void holdUntilGateRead(PeerLink link, Incoming in) {
+    if (heldWhileClosed.size() >= MAX_INBOX) {
+      refuse(link, meetingClosed());
+      return;
+    }
+    heldWhileClosed.add(in);
+    if (gateReadPending) {
+      return;
+    }
+    gateReadPending = true;
+    long waitNanos = gateReadAt + GATE_READ_INTERVAL_NANOS - System.nanoTime();
+    if (waitNanos <= 0) {
+      readGate();
+    } else {
+      vertx.setTimer(Math.max(1, waitNanos / 1_000_000), timer -> readGate());
+    }
+  }
+
+  private void readGate() {
+    store.writesClosed(documentId).onComplete(gate -> context.runOnContext(v -> gateRead(gate)));
+  }
+
+  private void gateRead(AsyncResult<Boolean> gate) {
+    gateReadPending = false;
+    gateReadAt = System.nanoTime();
+    List<Incoming> held = List.copyOf(heldWhileClosed);
+    heldWhileClosed.clear();
+    if (phase == Phase.UNLOADED) {
+      return;
+    }
+    if (closed && gate.succeeded() && !gate.result()) {
+      log.warn(
+          "document {}: the meeting's write gate is open though no reopen notice came;"
+              + " accepting changes again",
+          documentId);
+      closed = false;
+      catchUpWanted = true;
+    }
+    if (!closed) {
+      held.forEach(this::receive);
+      return;
+    }
+    if (gate.failed()) {
+      log.warn(
+          "document {}: cannot read the write gate ({}); refusing changes as closed",
+          documentId,
+          gate.cause().getMessage());
+    }
+    for (Incoming in : held) {
+      Optional.ofNullable(peers.get(in.peerId())).ifPresent(link -> refuse(link, meetingClosed()));
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.minutes.store.StoreException;
 import dev.minutes.store.StoredDocument;
 import dev.minutes.support.Await;
 import dev.minutes.support.RedisHarness;
+import dev.minutes.support.RedisInspector;
 import dev.minutes.sync.codec.DocumentIds;
 import dev.minutes.sync.codec.Ephemeral;
 import dev.minutes.sync.codec.SyncMessageInspector;
@@ -326,6 +327,42 @@ class DocumentSessionTest {
   }
 
   @Test
+  @DisplayName(
+      "a session that missed the reopen notice refuses changes while the gate is closed and takes them once it is open")
+  void missedReopenNotice() throws TimeoutException {
+    Meeting meeting = meetingWithWriterAndReader();
+    String documentId = meeting.documentId();
+    await(store.closeWrites(documentId));
+    meeting.session().markClosed();
+
+    ChangeHash refused = meeting.writer().edit(" closed");
+    await(meeting.writer().refusedTimes(1));
+    assertThat(meeting.writer().refusals()).singleElement().asString().startsWith("meeting-closed");
+    assertThat(store.holds(refused.getBytes())).isFalse();
+    // The gate was read for that one: the next change waits for the next reading, a second on.
+    ChangeHash refusedToo = meeting.writer().edit(" still");
+    await(meeting.writer().refusedTimes(2));
+    assertThat(store.holds(refusedToo.getBytes())).isFalse();
+
+    // Reopened elsewhere: the gate is gone, and the notice never reaches this session. (The
+    // writer's refused edits stay in its copy, and its later ones build on them: a page offers to
+    // drop them. Another attendee's edit shows the session's side.)
+    try (RedisInspector inspector = RedisInspector.open(redis.keys().prefix())) {
+      assertThat(inspector.delete(redis.keys().gate(documentId))).isTrue();
+    }
+    JavaPeer attendee = peer("attendee", meeting.session());
+    await(meeting.session().attach(attendee, true));
+    await(attendee.startSync());
+    await(attendee.textIs("Hello"));
+    ChangeHash accepted = attendee.edit(" again");
+
+    await(Future.all(attendee.advertised(accepted), meeting.reader().textIs("Hello again")));
+    assertThat(store.holds(accepted.getBytes())).isTrue();
+    assertThat(attendee.refusals()).isEmpty();
+    assertThat(meeting.writer().refusals()).hasSize(2);
+  }
+
+  @Test
   @DisplayName("a session that unloaded refuses a read, so that its caller reads the store")
   void unloadedSessionRefusesReads() throws TimeoutException {
     Meeting meeting = meetingWithWriterAndReader();
@@ -632,6 +669,12 @@ class DocumentSessionTest {
     @Override
     public synchronized void refuse(Refusal refusal) {
       refusals.add(refusal.clientMessage());
+      new ArrayList<>(checks).forEach(Runnable::run);
+    }
+
+    /** Completes once the server has refused this many of its messages. */
+    synchronized Future<Void> refusedTimes(int count) {
+      return when(() -> refusals.size() >= count);
     }
 
     /** Completes once the body reads {@code expected}. */
