@@ -1,6 +1,6 @@
-import type { Prop } from "@automerge/automerge/slim"
+import type { next as A, Prop } from "@automerge/automerge/slim"
 import type { DocHandle } from "@automerge/automerge-repo/slim"
-import type { Extension } from "@codemirror/state"
+import type { ChangeSet, Extension } from "@codemirror/state"
 import { ViewPlugin, type ViewUpdate } from "@codemirror/view"
 import { snapshotOf, TextBinding } from "./textBinding.js"
 
@@ -28,4 +28,28 @@ export function textBinding<T>(handle: DocHandle<T>, path: readonly Prop[]): Tex
     }
   })
   return { text: snapshot.text, extension }
+}
+
+/**
+ * Binds an editor that showed the document's text at `shownHeads` and has since been edited by the
+ * person (`earlierEdits`, counted from that text), before the document was there: those edits are
+ * written against `shownHeads`, so Automerge merges them with whatever the document gained since,
+ * and the editor then catches up with the rest. The caller checked that the document holds
+ * `shownHeads` (`A.hasHeads`).
+ */
+export function textBindingAfterEarlyEdits<T>(
+  handle: DocHandle<T>,
+  path: readonly Prop[],
+  shownHeads: A.Heads,
+  earlierEdits: ChangeSet,
+): Extension {
+  return ViewPlugin.define((view) => {
+    const binding = new TextBinding(handle, path, view, shownHeads, earlierEdits)
+    // Not while the view is being reconfigured: the write emits the handle's "change" at once.
+    queueMicrotask(() => binding.catchUp())
+    return {
+      update: (update: ViewUpdate) => binding.editorChanged(update.transactions),
+      destroy: () => binding.detach(),
+    }
+  })
 }

@@ -1,6 +1,6 @@
 import { next as A, type Prop } from "@automerge/automerge/slim"
 import { type DocHandle, decodeHeads, encodeHeads } from "@automerge/automerge-repo/slim"
-import type { EditorState, Transaction, TransactionSpec } from "@codemirror/state"
+import type { ChangeSet, EditorState, Transaction, TransactionSpec } from "@codemirror/state"
 import { changesFromPatches, documentTransaction, isFromDocument, replaceAllTransaction } from "./amToCodemirror.js"
 import { readText, spliceChanges } from "./codemirrorToAm.js"
 
@@ -33,6 +33,9 @@ export function snapshotOf<T>(handle: DocHandle<T>, path: readonly Prop[]): Text
  * - if the document no longer holds `#heads` (it was replaced) or the texts ever disagree, the
  *   editor is reset to the document's text.
  *
+ * A binding made for an editor that was edited before the document arrived starts off that
+ * invariant by those edits; it writes them first of all, which restores it.
+ *
  * The handle emits "change" synchronously inside our own write; that event is ours and skipped.
  */
 export class TextBinding<T> {
@@ -42,15 +45,28 @@ export class TextBinding<T> {
   #heads: A.Heads
   #writing = false
   #attached = true
+  #earlierEdits: ChangeSet | null
   readonly #onChange = (): void => {
     if (!this.#writing) this.catchUp()
   }
 
-  constructor(handle: DocHandle<T>, path: readonly Prop[], editor: EditorSurface, shown: A.Heads) {
+  /**
+   * `shown`: the heads whose text the editor shows. `earlierEdits`: edits the person made to that
+   * text before the binding existed (the editor shows them too); they are written against `shown`
+   * before anything else, so Automerge merges them with whatever the document gained since.
+   */
+  constructor(
+    handle: DocHandle<T>,
+    path: readonly Prop[],
+    editor: EditorSurface,
+    shown: A.Heads,
+    earlierEdits: ChangeSet | null = null,
+  ) {
     this.#handle = handle
     this.#path = path
     this.#editor = editor
     this.#heads = shown
+    this.#earlierEdits = earlierEdits
     handle.on("change", this.#onChange)
   }
 
@@ -64,6 +80,22 @@ export class TextBinding<T> {
       queueMicrotask(() => this.#reset("an edit was made while read-only"))
       return
     }
+    this.#writeEarlierEdits()
+    this.#write(local.map((transaction) => transaction.changes))
+  }
+
+  /**
+   * Edits the person made before the binding existed, counted from the text at the heads it was
+   * made with: written first, before anything else touches the document or the editor.
+   */
+  #writeEarlierEdits(): void {
+    const edits = this.#earlierEdits
+    if (edits === null) return
+    this.#earlierEdits = null
+    this.#write([edits])
+  }
+
+  #write(changes: readonly ChangeSet[]): void {
     const doc = this.#handle.doc()
     if (!A.hasHeads(doc, this.#heads)) {
       queueMicrotask(() => this.#reset("the document was replaced under an edit"))
@@ -72,12 +104,9 @@ export class TextBinding<T> {
     const behind = !sameHeads(A.getHeads(doc), this.#heads)
     this.#writing = true
     try {
+      if (behind) this.#makeActorKnown()
       const written = this.#handle.changeAt(encodeHeads(this.#heads), (draft) =>
-        spliceChanges(
-          draft,
-          this.#path,
-          local.map((transaction) => transaction.changes),
-        ),
+        spliceChanges(draft, this.#path, changes),
       )
       if (written) this.#heads = decodeHeads(written)
     } finally {
@@ -88,9 +117,22 @@ export class TextBinding<T> {
     if (behind) queueMicrotask(() => this.catchUp())
   }
 
+  /**
+   * Automerge 3.5's `changeAt` at heads that are not the current ones gives a wrong JS document
+   * (text doubled) when this document's actor has made no change yet and sorts before the other
+   * actors (automerge/automerge#1270, half of all fresh actors; the changes themselves are right,
+   * only the materialised view is wrong). One empty change at the current heads first puts the
+   * actor in place.
+   */
+  #makeActorKnown(): void {
+    if (A.getLastLocalChange(this.#handle.doc()) !== undefined) return
+    this.#handle.update((doc) => A.emptyChange(doc))
+  }
+
   /** Brings every document change the editor does not show yet into it. */
   catchUp(): void {
     if (!this.#attached) return
+    this.#writeEarlierEdits()
     const doc = this.#handle.doc()
     const heads = A.getHeads(doc)
     if (sameHeads(heads, this.#heads)) return
