@@ -2,9 +2,10 @@ import assert from "node:assert/strict"
 import { test } from "node:test"
 import {
   browserFor,
+  closeMeeting,
   createMeeting,
   cursorAtEndOfLine,
-  editorText,
+  minutesMarkdown,
   newContext,
   openMeeting,
   screenshot,
@@ -80,7 +81,7 @@ test("a page whose socket the server answers only after a few seconds still open
   await context.close()
 })
 
-test("a meeting's stored text shows read-only before its document is loaded, then becomes editable with the caret where the person clicked", {
+test("a meeting's stored text can be written in before its document is loaded, and what the person typed is merged with what others wrote meanwhile", {
   timeout: 180_000,
 }, async (t) => {
   const meeting = await createMeeting("first view")
@@ -100,17 +101,18 @@ test("a meeting's stored text shows read-only before its document is loaded, the
     await ben.addInitScript(() => window.localStorage.setItem("minutes.name", "Ben Editor"))
     await ben.goto(meeting.links.edit)
 
-    // The stored text is there, read-only, and the page offers no editor yet.
+    // The stored text is there and takes keys, though the document is not: nothing is saved yet.
     const line = ben.locator(`${FIRST_VIEW} .cm-line`, { hasText: decision })
     await line.waitFor({ timeout: WAIT_MS })
-    assert.equal(await ben.getAttribute(FIRST_VIEW, "contenteditable"), "false")
-    assert.equal(await ben.locator("[data-testid=editor]").count(), 0, "no editor while the document loads")
+    assert.equal(await ben.getAttribute(FIRST_VIEW, "contenteditable"), "true")
+    assert.equal(await ben.locator("[data-testid=editor]").count(), 0, "not bound to the document yet")
+    await cursorAtEndOfLine(ben, decision, FIRST_VIEW)
+    await ben.keyboard.type(" Ben agrees.", { delay: 120 })
+    assert.equal(await ben.getAttribute("[data-testid=status-indicator]", "data-state"), "saving")
     await screenshot(ben, `first-view-${colorScheme}`)
-    await line.click()
-    await ben.keyboard.type("lost")
-    assert.ok(!(await editorTextOf(ben)).includes("lost"), "keys typed before the editor is ready go nowhere")
 
-    // Meanwhile Ada writes above that line; Ben's page shows it once the document is there.
+    // Meanwhile Ada writes above that line; Ben's page shows it once the document is there, and
+    // his words reach Ada's.
     const agendaNote = ` (${colorScheme} notes)`
     await cursorAtEndOfLine(ada, "- Intro")
     await ada.keyboard.type(agendaNote, { delay: 120 })
@@ -120,16 +122,52 @@ test("a meeting's stored text shows read-only before its document is loaded, the
     const marks = await ben.evaluate(() =>
       ["minutes:text-shown", "minutes:editor-ready"].map((name) => performance.getEntriesByName(name)[0]?.startTime),
     )
-    assert.ok(marks[0] < marks[1], `the text showed before the editor was ready (${marks})`)
+    assert.ok(marks[0] < marks[1], `the text showed before the editor was bound (${marks})`)
 
-    // The caret is still where Ben clicked, at the end of the decision: his words follow it.
-    await ben.keyboard.type(" Ben agrees.", { delay: 120 })
+    // The caret is still where Ben typed: his next words follow his first.
+    await ben.keyboard.type(" Soon.", { delay: 120 })
     const text = await waitForConvergence([ada, ben], meeting)
-    assert.ok(text.includes(`${decision} Ben agrees.\n`), text)
+    assert.ok(text.includes(`${decision} Ben agrees. Soon.\n`), text)
+    assert.ok(text.includes(`${agendaNote}\n`), text)
     await screenshot(ben, `first-view-ready-${colorScheme}`)
     await context.close()
   }
-  assert.equal((await editorText(ada)).includes("lost"), false)
+
+  // A viewer's page shows the same text, read-only.
+  const viewerContext = await newContext(browser)
+  await holdDocument(viewerContext)
+  const viewer = await viewerContext.newPage()
+  await viewer.goto(meeting.links.view)
+  await viewer.locator(`${FIRST_VIEW} .cm-line`).first().waitFor({ timeout: WAIT_MS })
+  assert.equal(await viewer.getAttribute(FIRST_VIEW, "contenteditable"), "false")
+  await viewerContext.close()
+})
+
+test("what a person typed while the meeting loaded is not silently lost when the meeting closed meanwhile", {
+  timeout: 120_000,
+}, async (t) => {
+  const meeting = await createMeeting("closed while loading")
+  const browser = await browserFor(t)
+  const context = await newContext(browser)
+  const held = await holdDocument(context)
+  const ben = await context.newPage()
+  await ben.addInitScript(() => window.localStorage.setItem("minutes.name", "Ben Editor"))
+  await ben.goto(meeting.links.edit)
+  await cursorAtEndOfLine(ben, "#### Intro ####", FIRST_VIEW)
+  await ben.keyboard.type(" too late", { delay: 80 })
+
+  await closeMeeting(meeting)
+  held.release()
+
+  // Whether the page learns of the close before its first write (nothing is written) or after
+  // (the server refuses the write), it says that the words are not in the minutes.
+  const banner = ben.locator("[data-testid=error-banner]")
+  await banner.filter({ hasText: /was not saved|not part of the final minutes/ }).waitFor({ timeout: WAIT_MS })
+  await ben.locator("[data-testid=status-indicator][data-state=closed]").waitFor({ timeout: WAIT_MS })
+  assert.equal((await editorTextOf(ben)).includes("too late"), false, "the page shows the final text")
+  assert.equal((await minutesMarkdown(meeting)).includes("too late"), false)
+  await screenshot(ben, "first-view-closed-meanwhile")
+  await context.close()
 })
 
 async function editorTextOf(page) {

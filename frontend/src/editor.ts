@@ -1,13 +1,14 @@
+import { next as A } from "@automerge/automerge/slim"
 import type { DocHandle } from "@automerge/automerge-repo/slim"
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
 import { markdown } from "@codemirror/lang-markdown"
 import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
-import { Compartment, EditorState, type Extension } from "@codemirror/state"
+import { type ChangeSet, Compartment, EditorState, type Extension } from "@codemirror/state"
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
 import { actionItemEditing, convertToChecklist, insertActionItem, toggleActionItem } from "./actionItemCommands.js"
 import { replaceAllTransaction } from "./binding/amToCodemirror.js"
-import { textBinding } from "./binding/plugin.js"
+import { textBinding, textBindingAfterEarlyEdits } from "./binding/plugin.js"
 import { minutesHighlight } from "./highlight.js"
 import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
 import type { ActionItem } from "./text/actionItems.js"
@@ -36,6 +37,8 @@ export class MinutesEditor {
   #attached = false
   /** The person clicked into the text before it was editable: their caret is already there. */
   #clickedBeforeAttached = false
+  /** What the person typed before the editor was bound to the document (from its first text). */
+  #earlyEdits: ChangeSet | null = null
 
   constructor(parent: HTMLElement, text: string, options: EditorOptions) {
     this.#readOnly = options.readOnly
@@ -62,6 +65,9 @@ export class MinutesEditor {
           },
         }),
         EditorView.updateListener.of((update: ViewUpdate) => {
+          if (update.docChanged && !this.#attached) {
+            this.#earlyEdits = this.#earlyEdits ? this.#earlyEdits.compose(update.changes) : update.changes
+          }
           if (update.selectionSet || update.docChanged) {
             const head = update.state.selection.main.head
             options.onCursor(head, update.state.doc.lineAt(head).number)
@@ -79,9 +85,27 @@ export class MinutesEditor {
    * only what differs from the text shown so far) and writes this person's edits into it. A person
    * who clicked into the text before gets the keyboard there, so they can type at once.
    * `extensions` add behaviour that needs the document (e.g. authorship colours).
+   *
+   * If the editor was editable before (it showed the text the server read at `shownHeads`) and the
+   * person typed, those edits are written against `shownHeads` and merged like any concurrent
+   * edit. Returns false if there were such edits and they could not be kept: the document does not
+   * hold those heads, or may not be edited now (`readOnly`, e.g. closed meanwhile).
    */
-  attach(handle: DocHandle<MinutesDoc>, readOnly: boolean, extensions: Extension[] = []): void {
+  attach(
+    handle: DocHandle<MinutesDoc>,
+    readOnly: boolean,
+    extensions: Extension[] = [],
+    shownHeads: A.Heads | null = null,
+  ): boolean {
     this.#attached = true
+    const earlyEdits = this.#earlyEdits
+    this.#earlyEdits = null
+    if (earlyEdits && shownHeads && !readOnly && A.hasHeads(handle.doc(), shownHeads)) {
+      const binding = textBindingAfterEarlyEdits(handle, ["body"], shownHeads, earlyEdits)
+      this.view.dispatch({ effects: this.#binding.reconfigure([binding, extensions]) })
+      this.setReadOnly(readOnly)
+      return true
+    }
     const binding = textBinding(handle, ["body"])
     // Two steps: the text must match the document's before the binding starts watching the editor,
     // or the correction would be written back into the document as an edit.
@@ -90,6 +114,12 @@ export class MinutesEditor {
     this.view.dispatch({ effects: this.#binding.reconfigure([binding.extension, extensions]) })
     this.setReadOnly(readOnly)
     if (this.#clickedBeforeAttached && !readOnly && !focusIsElsewhere(this.view)) this.view.focus()
+    return earlyEdits === null
+  }
+
+  /** The person typed before the editor was bound to the document: nothing of it is saved yet. */
+  hasEarlyEdits(): boolean {
+    return this.#earlyEdits !== null
   }
 
   get readOnly(): boolean {

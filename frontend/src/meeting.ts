@@ -160,7 +160,7 @@ export class MeetingPage {
       )
       return
     }
-    if (typeof info.body === "string") this.#showStoredText(info.body)
+    if (typeof info.body === "string") this.#showStoredText(info.body, mayEditEarly(info))
 
     const meetingRepo = await connecting
     if (!meetingRepo) {
@@ -176,6 +176,10 @@ export class MeetingPage {
     } catch (error) {
       console.error("Opening the meeting document failed", error)
       this.#disconnect(connecting)
+      if (this.#editor?.hasEarlyEdits()) {
+        this.#keepUnsavedText()
+        return
+      }
       this.#fail(
         "The minutes cannot be opened.",
         navigator.onLine
@@ -187,6 +191,21 @@ export class MeetingPage {
     }
     this.#handle = handle
     this.#openEditor(meetingRepo, handle, info.role)
+  }
+
+  /**
+   * The document never came, but the person typed into the text shown meanwhile: keep the page and
+   * their text (read-only, to copy) instead of the problem page, and say that it is not saved.
+   */
+  #keepUnsavedText(): void {
+    this.#editor?.setReadOnly(true)
+    this.#layout.banner.show(
+      "The meeting could not be loaded, so what you typed was not saved.",
+      navigator.onLine
+        ? "Copy your text from the editor, then reload the page."
+        : "You are offline. Copy your text from the editor, then reload the page once you are connected.",
+      { label: "Reload", run: () => window.location.reload() },
+    )
   }
 
   /** The page gave up on the meeting: its socket must not keep reconnecting behind the problem page. */
@@ -260,9 +279,19 @@ export class MeetingPage {
    * The text the server stored, shown read-only at once while the document loads (a long
    * meeting's history takes a while to arrive and load); the same editor becomes editable then.
    */
-  #showStoredText(body: string): void {
-    this.#editor = this.#createEditor(body, true)
-    this.#layout.editorShown()
+  /**
+   * `editable`: the person may type at once (see {@link mayEditEarly}); what they type is written
+   * into the document when it arrives, against the heads the server read this text at.
+   */
+  #showStoredText(body: string, editable: boolean): void {
+    this.#editor = this.#createEditor(body, !editable)
+    this.#layout.editorShown(editable)
+    if (editable) {
+      // Until the document is there, what the person typed lives only in this page.
+      window.addEventListener("beforeunload", (event) => {
+        if (this.#editor?.hasEarlyEdits()) event.preventDefault()
+      })
+    }
     performance.mark("minutes:text-shown")
     this.#preview.changed()
     this.#outline.show(parseOutline(body))
@@ -283,7 +312,20 @@ export class MeetingPage {
     const readOnly = role === "viewer" || closedAtStart
     const editor = this.#editor ?? this.#createEditor(typeof doc.body === "string" ? doc.body : "", readOnly)
     this.#editor = editor
-    editor.attach(handle, readOnly, [this.#record.editorExtension(handle)])
+    const earlyEditsKept = editor.attach(
+      handle,
+      readOnly,
+      [this.#record.editorExtension(handle)],
+      this.#info?.heads ?? null,
+    )
+    if (!earlyEditsKept) {
+      this.#layout.banner.show(
+        "What you typed while the meeting loaded was not saved.",
+        readOnly
+          ? "The meeting was closed meanwhile. The text shown is the meeting's."
+          : "The meeting changed in a way it could not be merged into. The text shown is the meeting's.",
+      )
+    }
     this.#layout.editorReady()
     performance.mark("minutes:editor-ready")
     this.#preview.changed()
@@ -578,6 +620,14 @@ export class MeetingPage {
     }
     window.location.reload()
   }
+}
+
+/**
+ * The person may type into the text the server answered before the document arrives: it was read
+ * at known heads (so their edits can be merged), the meeting is open and the role may write.
+ */
+function mayEditEarly(info: MeetingInfo): boolean {
+  return info.role !== "viewer" && info.status === "open" && (info.heads?.length ?? 0) > 0
 }
 
 function closedFactsOf(doc: MinutesDoc): ClosedFacts | null {

@@ -129,6 +129,8 @@ export interface MeetingInfo {
   series?: string | null
   /** The minutes' text as the server stored it (the final text once closed); absent on older servers. */
   body?: string
+  /** The document's heads (hex) that `body` was read at; empty when not read from the document. */
+  heads?: string[]
 }
 
 /** Answer of POST /api/meetings/{id}/close. */

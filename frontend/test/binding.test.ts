@@ -407,7 +407,7 @@ describe("TextBinding: edits made before the document arrived", () => {
     assert.equal(bob.text(), "Say: Hello there world!", "Bob gets her early edits")
   }
 
-  it("writes them before a change that arrives first, which would otherwise be shown out of place", () => {
+  it("writes them before a change that arrived first, which would otherwise be shown out of place", () => {
     const [ann, bob] = twoPeople("Hello world")
     const shown = snapshotOf(ann.handle, ["body"])
     const earlierEdits = typedEarly(shown, [{ changes: { from: 0, insert: "Say: " } }])
@@ -416,6 +416,8 @@ describe("TextBinding: edits made before the document arrived", () => {
     bob.type(".")
 
     carol.receiveFrom(bob)
+    assert.equal(carol.text(), "Say: Hello world", "nothing is shown before her edits are written")
+    carol.binding.catchUp() // as the page's view does once it is set up
 
     assert.equal(carol.body(), "Say: Hello world.")
     assert.equal(carol.text(), "Say: Hello world.")

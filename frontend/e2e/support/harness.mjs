@@ -168,8 +168,9 @@ export async function recordedStates(page) {
 }
 
 /** Puts the cursor at the end of the first line containing `text`. */
-export async function cursorAtEndOfLine(page, text) {
-  await page.locator("[data-testid=editor] .cm-line", { hasText: text }).first().click()
+/** `within`: the editor's content element (the bound editor's by default). */
+export async function cursorAtEndOfLine(page, text, within = "[data-testid=editor] .cm-content") {
+  await page.locator(`${within} .cm-line`, { hasText: text }).first().click()
   await page.keyboard.press("End")
 }
 
@@ -230,6 +231,16 @@ export async function createMeeting(testName, overrides = {}) {
     },
   })
   return JSON.parse(text)
+}
+
+/** Closes the meeting as its chair, through the API. */
+export async function closeMeeting(meeting) {
+  return JSON.parse(
+    await request(`/api/meetings/${encodeURIComponent(meeting.id)}/close`, {
+      method: "POST",
+      token: meeting.tokens.chair,
+    }),
+  )
 }
 
 export async function minutesMarkdown(meeting, role = "editor") {

@@ -47,7 +47,10 @@ export class TextBinding<T> {
   #attached = true
   #earlierEdits: ChangeSet | null
   readonly #onChange = (): void => {
-    if (!this.#writing) this.catchUp()
+    // Not while earlier edits wait: they must be written first, and not from inside the handle's
+    // own event (a change made there is queued by the handle and not applied when it returns).
+    // Whoever made this binding calls catchUp() once the view is set up; that writes them.
+    if (!this.#writing && this.#earlierEdits === null) this.catchUp()
   }
 
   /**

@@ -133,10 +133,14 @@ export class MeetingLayout {
     this.#panes.hidden = history !== null
   }
 
-  /** The stored text shows, read-only, while the meeting's document loads. */
-  editorShown(): void {
+  /**
+   * The stored text shows while the meeting's document loads: read-only, or `editable` when the
+   * person may type into it already (then nothing is busy for them to wait for).
+   */
+  editorShown(editable: boolean): void {
     this.#loading.remove()
     this.editorHost.dataset.testid = "editor-loading"
+    if (editable) this.editorHost.removeAttribute("aria-busy")
   }
 
   /** The editor is bound to the document: editable, unless the role or the meeting forbid it. */

@@ -4,7 +4,10 @@ import dev.minutes.render.Author;
 import dev.minutes.render.FrontMatter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * A meeting's digest, kept beside its stored document while nobody has it open ({@code
  * DocumentDigest}): what {@code GET /api/meetings/{id}}, the series overview and the next call read
  * of an open meeting, i.e. its {@link MeetingDocument.Snapshot}, as JSON {@code {meta, body,
- * status}}. Reading it costs a Redis round trip instead of loading the meeting's whole history.
+ * status, heads}}. Reading it costs a Redis round trip instead of loading the meeting's whole
+ * history.
  */
 final class MeetingDigest {
   private static final Logger log = LoggerFactory.getLogger(MeetingDigest.class);
@@ -26,6 +30,7 @@ final class MeetingDigest {
         .put("meta", new JsonObject(snapshot.meta().fields()))
         .put("body", snapshot.body())
         .put("status", snapshot.status())
+        .put("heads", new JsonArray(snapshot.heads()))
         .toBuffer()
         .getBytes();
   }
@@ -48,11 +53,22 @@ final class MeetingDigest {
           new MeetingDocument.Snapshot(
               frontMatter,
               Objects.requireNonNull(json.getString("body"), "body"),
-              Objects.requireNonNull(json.getString("status"), "status")));
+              Objects.requireNonNull(json.getString("status"), "status"),
+              headsOf(json)));
     } catch (DecodeException | ClassCastException | NullPointerException e) {
       log.warn(
           "a meeting digest could not be read ({}); reading the document instead", e.toString());
       return Optional.empty();
     }
+  }
+
+  /** A digest kept before it named its heads has none: its text is then shown read-only first. */
+  private static List<String> headsOf(JsonObject json) {
+    JsonArray heads = json.getJsonArray("heads", new JsonArray());
+    List<String> hex = new ArrayList<>(heads.size());
+    for (int i = 0; i < heads.size(); i++) {
+      hex.add(heads.getString(i));
+    }
+    return hex;
   }
 }

@@ -228,7 +228,7 @@ public final class MeetingDocument {
             field(document, meta, "subject", heads),
             field(document, meta, "permalink", heads),
             field(document, meta, "description", heads));
-    return new Snapshot(frontMatter, body, status);
+    return new Snapshot(frontMatter, body, status, hex(heads));
   }
 
   private static Optional<Closed> closed(Document document, ChangeHash[] heads) {
@@ -312,7 +312,16 @@ public final class MeetingDocument {
   }
 
   /** The meeting as the document says at some heads. */
-  public record Snapshot(FrontMatter meta, String body, String status) {}
+  /**
+   * What an open meeting says: its details, text and status, read at {@code heads} (hex; empty when
+   * not read from the document, e.g. from the final minutes). A page that shows {@code body} before
+   * its document arrives writes the person's first edits against those heads.
+   */
+  public record Snapshot(FrontMatter meta, String body, String status, List<String> heads) {
+    public Snapshot {
+      heads = List.copyOf(heads);
+    }
+  }
 
   /** A whole document's saved bytes and its {@code meta.updated}, as written (maybe no date). */
   public record Saved(byte[] bytes, String updated) {}

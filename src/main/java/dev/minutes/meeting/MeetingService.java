@@ -361,7 +361,8 @@ public final class MeetingService implements AccessPolicy {
         .put("series", record.get("series"))
         .put("publish", new JsonArray(publish))
         .put("actionItems", items)
-        .put("body", snapshot.body());
+        .put("body", snapshot.body())
+        .put("heads", new JsonArray(snapshot.heads()));
   }
 
   /**
@@ -520,7 +521,8 @@ public final class MeetingService implements AccessPolicy {
     if (finalText != null) {
       PublishedMinutes published = MinutesParser.parse(finalText);
       return Future.succeededFuture(
-          new MeetingDocument.Snapshot(published.frontMatter(), published.body(), "closed"));
+          new MeetingDocument.Snapshot(
+              published.frontMatter(), published.body(), "closed", List.of()));
     }
     return currentSnapshot(record, pageJoinsNext);
   }

@@ -63,12 +63,16 @@ class MeetingViewTest {
 
     await(ada.command(cmd("find").put("url", meeting.getString("documentUrl"))));
     await(ada.command(cmd("type").put("text", "Decided: ship on Friday.\n").put("at", "end")));
-    await(ada.command(cmd("waitSaved")));
+    JsonArray heads = await(ada.command(cmd("waitSaved"))).getJsonArray("heads");
 
     assertThat(sessions().loaded(id))
         .as("the socket joined that session")
         .isSameAs(loadedForTheAnswer);
-    assertThat(view(meeting).getString("body")).endsWith("Decided: ship on Friday.\n");
+    JsonObject answer = view(meeting);
+    assertThat(answer.getString("body")).endsWith("Decided: ship on Friday.\n");
+    assertThat(answer.getJsonArray("heads"))
+        .as("the heads that text was read at: the page writes early edits against them")
+        .isEqualTo(heads);
   }
 
   @Test
@@ -95,7 +99,7 @@ class MeetingViewTest {
     NodeClient ada = client(meeting);
     await(ada.command(cmd("find").put("url", meeting.getString("documentUrl"))));
     await(ada.command(cmd("type").put("text", "Decided: ship on Friday.\n").put("at", "end")));
-    await(ada.command(cmd("waitSaved")));
+    JsonArray heads = await(ada.command(cmd("waitSaved"))).getJsonArray("heads");
     ada.close();
 
     RedisConnection redis = await(RedisHarness.connect(running.vertx(), running.node().prefix()));
@@ -108,6 +112,7 @@ class MeetingViewTest {
       assertThat(digest.getString("body")).endsWith("Decided: ship on Friday.\n");
       assertThat(digest.getJsonObject("meta").getString("subject")).startsWith("Weekly Meeting: ");
       assertThat(digest.getString("status")).isEqualTo("open");
+      assertThat(digest.getJsonArray("heads")).isEqualTo(heads);
 
       // Proof that the answer is the digest: one put there by hand, at the same place in the log.
       long seq = await(store.load(id)).orElseThrow().lastSeq();
@@ -116,7 +121,9 @@ class MeetingViewTest {
           store.saveDigest(
               id, seq, digest.copy().put("body", "Kept beside it.\n").toBuffer().getBytes()));
       assertThat(sessions().loaded(id)).as("still nobody in the meeting").isNull();
-      assertThat(view(meeting).getString("body")).isEqualTo("Kept beside it.\n");
+      JsonObject answer = view(meeting);
+      assertThat(answer.getString("body")).isEqualTo("Kept beside it.\n");
+      assertThat(answer.getJsonArray("heads")).isEqualTo(heads);
       // The page's socket comes next: the answer started opening its session (read from the store
       // after the answer went out).
       Await.until("a session opened for the page", () -> sessions().loaded(id) != null);
