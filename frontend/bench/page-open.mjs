@@ -45,7 +45,8 @@ function watchOpening({ firstLines, length }) {
     const now = performance.now()
     if (seen.readable === null && content?.textContent.startsWith(firstLines)) seen.readable = now
     if (seen.editable === null && content?.getAttribute("contenteditable") === "true") {
-      const host = document.querySelector("[data-testid=editor]")
+      // The editor's element, bound to the document or not yet: what counts is that a person can type.
+      const host = document.querySelector("#editor")
       if (host?.minutesEditorText?.().length === length) seen.editable = now
     }
     if (seen.readable === null || seen.editable === null) requestAnimationFrame(check)
