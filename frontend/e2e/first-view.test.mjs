@@ -108,7 +108,6 @@ test("a meeting's stored text can be written in before its document is loaded, a
     assert.equal(await ben.locator("[data-testid=editor]").count(), 0, "not bound to the document yet")
     await cursorAtEndOfLine(ben, decision, FIRST_VIEW)
     await ben.keyboard.type(" Ben agrees.", { delay: 120 })
-    assert.equal(await ben.getAttribute("[data-testid=status-indicator]", "data-state"), "saving")
     await screenshot(ben, `first-view-${colorScheme}`)
 
     // Meanwhile Ada writes above that line; Ben's page shows it once the document is there, and
@@ -141,6 +140,49 @@ test("a meeting's stored text can be written in before its document is loaded, a
   await viewer.locator(`${FIRST_VIEW} .cm-line`).first().waitFor({ timeout: WAIT_MS })
   assert.equal(await viewer.getAttribute(FIRST_VIEW, "contenteditable"), "false")
   await viewerContext.close()
+})
+
+test("a person back in a meeting types while this browser's older copy loads, and the server's newer text merges with theirs", {
+  timeout: 150_000,
+}, async (t) => {
+  const meeting = await createMeeting("returning")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), meeting.links.edit, "Ada Chair")
+  // Service workers blocked: the script and wasm then come from the server each time, where the
+  // wasm can be slowed down below. IndexedDB keeps Ben's copy between his visits all the same.
+  const context = await newContext(browser, { serviceWorkers: "block" })
+  const firstVisit = await openMeeting(context, meeting.links.edit, "Ben Editor")
+  await firstVisit.locator("[data-testid=status-indicator][data-local=stored]").waitFor({ timeout: WAIT_MS })
+  await firstVisit.close()
+
+  await cursorAtEndOfLine(ada, "#### Release ####")
+  await ada.keyboard.press("Enter")
+  await ada.keyboard.type("Ada: notes while Ben was away.", { delay: 60 })
+  await waitForConvergence([ada], meeting)
+
+  // Ben comes back: his page shows the server's text at once, Automerge arrives two seconds later
+  // and opens his older copy, and the server's changes come only once released.
+  await context.route(/\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    await route.continue()
+  })
+  const held = await holdDocument(context)
+  const ben = await context.newPage()
+  await ben.addInitScript(() => window.localStorage.setItem("minutes.name", "Ben Editor"))
+  await ben.goto(meeting.links.edit)
+  await cursorAtEndOfLine(ben, "#### Intro ####", FIRST_VIEW)
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("Ben: back again.", { delay: 100 })
+  await new Promise((resolve) => setTimeout(resolve, 2_500)) // his older copy is open by now
+  assert.equal(await ben.locator("[data-testid=editor]").count(), 0, "not bound to the older copy")
+  held.release()
+
+  await ben.locator("[data-testid=editor] .cm-content[contenteditable=true]").waitFor({ timeout: WAIT_MS })
+  const text = await waitForConvergence([ada, ben], meeting)
+  assert.ok(text.includes("#### Intro ####\nBen: back again.\n"), text)
+  assert.ok(text.includes("Ada: notes while Ben was away."), text)
+  assert.equal(await ben.locator("[data-testid=error-banner]").isVisible(), false)
+  await context.close()
 })
 
 test("what a person typed while the meeting loaded is not silently lost when the meeting closed meanwhile", {

@@ -33,6 +33,7 @@ export class MinutesEditor {
   readonly view: EditorView
   readonly #editable = new Compartment()
   readonly #binding = new Compartment()
+  readonly #history = new Compartment()
   #readOnly: boolean
   #attached = false
   /** The person clicked into the text before it was editable: their caret is already there. */
@@ -45,7 +46,7 @@ export class MinutesEditor {
     const state = EditorState.create({
       doc: text,
       extensions: [
-        history(),
+        this.#history.of(history()),
         actionItemEditing(),
         drawSelection(),
         highlightActiveLine(),
@@ -111,6 +112,9 @@ export class MinutesEditor {
     // or the correction would be written back into the document as an edit.
     const catchUp = replaceAllTransaction(this.view.state, binding.text)
     if (catchUp) this.view.dispatch(catchUp)
+    // Edits that were not kept must not come back through undo: their history goes with them.
+    if (earlyEdits) this.view.dispatch({ effects: this.#history.reconfigure([]) })
+    if (earlyEdits) this.view.dispatch({ effects: this.#history.reconfigure(history()) })
     this.view.dispatch({ effects: this.#binding.reconfigure([binding.extension, extensions]) })
     this.setReadOnly(readOnly)
     if (this.#clickedBeforeAttached && !readOnly && !focusIsElsewhere(this.view)) this.view.focus()

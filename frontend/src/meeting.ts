@@ -12,7 +12,7 @@ import { NameRecord } from "./people.js"
 import { MeetingPresence } from "./presence.js"
 import { RecordTools } from "./record/recordTools.js"
 import { caretCursor, caretPosition, type RemoteCursor } from "./remoteCursors.js"
-import { createMeetingRepo, findMeetingDocument, type MeetingRepo } from "./repo.js"
+import { createMeetingRepo, findMeetingDocument, type MeetingRepo, untilDocumentHolds } from "./repo.js"
 import { sizeLimitOf } from "./sync/refusals.js"
 import { type SyncSnapshot, SyncStatus } from "./sync/syncStatus.js"
 import { parseActionItems } from "./text/actionItems.js"
@@ -164,6 +164,10 @@ export class MeetingPage {
 
     const meetingRepo = await connecting
     if (!meetingRepo) {
+      if (this.#editor?.hasEarlyEdits()) {
+        this.#keepUnsavedText()
+        return
+      }
       this.#fail("The minutes cannot be opened.", "This browser could not load the editor. Reload the page.", true)
       return
     }
@@ -187,6 +191,14 @@ export class MeetingPage {
           : "You are offline, and this meeting has not been opened in this browser before. Connect, then try again.",
         true,
       )
+      return
+    }
+    // What the person typed meanwhile is written against the heads the text was read at: a copy
+    // this browser kept from an earlier visit may not hold them yet, the server's sync brings them.
+    const shownHeads = info.heads ?? []
+    if (this.#editor?.hasEarlyEdits() && !(await untilDocumentHolds(handle, shownHeads))) {
+      console.error("The meeting's document never reached the heads its text was read at")
+      this.#keepUnsavedText()
       return
     }
     this.#handle = handle
@@ -276,12 +288,10 @@ export class MeetingPage {
   }
 
   /**
-   * The text the server stored, shown read-only at once while the document loads (a long
-   * meeting's history takes a while to arrive and load); the same editor becomes editable then.
-   */
-  /**
-   * `editable`: the person may type at once (see {@link mayEditEarly}); what they type is written
-   * into the document when it arrives, against the heads the server read this text at.
+   * The text the server stored, shown at once while the document loads (a long meeting's history
+   * takes a while to arrive and load); the same editor is bound to the document then. `editable`:
+   * the person may type at once (see {@link mayEditEarly}); what they type is written into the
+   * document when it arrives, against the heads the server read this text at.
    */
   #showStoredText(body: string, editable: boolean): void {
     this.#editor = this.#createEditor(body, !editable)

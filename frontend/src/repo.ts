@@ -1,3 +1,4 @@
+import { next as A } from "@automerge/automerge/slim"
 import { type AutomergeUrl, type DocHandle, type DocumentId, Repo } from "@automerge/automerge-repo/slim"
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb"
 import { syncUrl } from "./links.js"
@@ -67,4 +68,25 @@ function within(promise: Promise<unknown>, ms: number, failure: string): Promise
   return Promise.race([promise, deadline])
     .then(() => undefined)
     .finally(() => clearTimeout(timer))
+}
+
+/**
+ * Resolves true once the document holds `heads`, false if it does not within `DOCUMENT_ARRIVAL_MS`.
+ * A browser that opened the meeting before has it ready from its own older copy at once; the
+ * server's newer changes come a moment later.
+ */
+export function untilDocumentHolds(handle: DocHandle<MinutesDoc>, heads: A.Heads): Promise<boolean> {
+  if (A.hasHeads(handle.doc(), heads)) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const settle = (held: boolean): void => {
+      handle.off("change", check)
+      window.clearTimeout(timer)
+      resolve(held)
+    }
+    const check = (): void => {
+      if (A.hasHeads(handle.doc(), heads)) settle(true)
+    }
+    const timer = window.setTimeout(() => settle(false), DOCUMENT_ARRIVAL_MS)
+    handle.on("change", check)
+  })
 }

@@ -311,11 +311,11 @@ public final class MeetingDocument {
     return out;
   }
 
-  /** The meeting as the document says at some heads. */
   /**
-   * What an open meeting says: its details, text and status, read at {@code heads} (hex; empty when
-   * not read from the document, e.g. from the final minutes). A page that shows {@code body} before
-   * its document arrives writes the person's first edits against those heads.
+   * The meeting as the document says at some heads: its details, text and status, read at {@code
+   * heads} (hex; empty when not read from the document, e.g. from the final minutes). A page that
+   * shows {@code body} before its document arrives writes the person's first edits against those
+   * heads.
    */
   public record Snapshot(FrontMatter meta, String body, String status, List<String> heads) {
     public Snapshot {

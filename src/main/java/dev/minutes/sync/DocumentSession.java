@@ -112,6 +112,9 @@ public final class DocumentSession {
   /** When it was last read (System.nanoTime). */
   private long gateReadAt = System.nanoTime() - GATE_READ_INTERVAL_NANOS;
 
+  /** How many closes and reopenings this session has been told of (see {@link #gateRead}). */
+  private int gateChanges;
+
   /** Messages with changes that wait for that answer. */
   private final List<Incoming> heldWhileClosed = new ArrayList<>();
 
@@ -324,7 +327,8 @@ public final class DocumentSession {
               "this link may only read; change to " + documentId + " refused"));
       return;
     }
-    if (changesIncluded && closed) {
+    if (changesIncluded && (closed || !heldWhileClosed.isEmpty())) {
+      // Also behind changes held already (a reopening came meanwhile): they keep their order.
       holdUntilGateRead(link, in);
       return;
     }
@@ -384,15 +388,34 @@ public final class DocumentSession {
   }
 
   private void readGate() {
-    store.writesClosed(documentId).onComplete(gate -> context.runOnContext(v -> gateRead(gate)));
+    if (phase == Phase.UNLOADED) {
+      return;
+    }
+    int asOf = gateChanges;
+    Future<Boolean> gate;
+    try {
+      gate = store.writesClosed(documentId);
+    } catch (RuntimeException e) {
+      gate = Future.failedFuture(e);
+    }
+    gate.onComplete(answer -> context.runOnContext(v -> gateRead(answer, asOf)));
   }
 
-  private void gateRead(AsyncResult<Boolean> gate) {
+  /**
+   * {@code asOf}: the count of closes and reopenings this session had been told of when it asked.
+   * An answer that a close or reopening overtook says nothing about now: the held changes are
+   * looked at again.
+   */
+  private void gateRead(AsyncResult<Boolean> gate, int asOf) {
     gateReadPending = false;
     gateReadAt = System.nanoTime();
     List<Incoming> held = List.copyOf(heldWhileClosed);
     heldWhileClosed.clear();
     if (phase == Phase.UNLOADED) {
+      return;
+    }
+    if (asOf != gateChanges) {
+      held.forEach(this::receive);
       return;
     }
     if (closed && gate.succeeded() && !gate.result()) {
@@ -500,6 +523,7 @@ public final class DocumentSession {
     context.runOnContext(
         v -> {
           closed = true;
+          gateChanges++;
           catchUpWanted = true;
           runCycle();
         });
@@ -513,6 +537,7 @@ public final class DocumentSession {
     context.runOnContext(
         v -> {
           closed = false;
+          gateChanges++;
           catchUpWanted = true;
           runCycle();
         });
@@ -649,6 +674,7 @@ public final class DocumentSession {
     }
     if (failure instanceof StoreException e && e.reason() == StoreException.Reason.WRITES_CLOSED) {
       closed = true;
+      gateChanges++;
       log.warn(
           "document {}: meeting closed while changes were in flight; refusing them and reloading",
           documentId);
