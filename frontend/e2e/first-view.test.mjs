@@ -69,9 +69,15 @@ test("a page whose socket the server answers only after a few seconds still open
   await greetLate(context, 2_500)
   const cy = await context.newPage()
   await cy.addInitScript(() => window.localStorage.setItem("minutes.name", "Cy Late"))
+  const asked = []
+  cy.on("request", (request) => {
+    if (new URL(request.url()).pathname === `/api/meetings/${meeting.id}`) asked.push(request.url())
+  })
   await cy.goto(meeting.links.edit)
 
   await cy.locator("[data-testid=editor] .cm-content[contenteditable=true]").waitFor({ timeout: WAIT_MS })
+  // Asked for once, by public/early-meeting.js before the page's script ran; the page took that answer.
+  assert.equal(asked.length, 1, asked.join(", "))
   await cursorAtEndOfLine(cy, "#### Intro ####")
   await cy.keyboard.press("Enter")
   await cy.keyboard.type("Cy got here late.", { delay: 120 })

@@ -50,7 +50,8 @@ export class MinutesApi {
   }
 
   async meeting(id: string, token: string): Promise<MeetingInfo> {
-    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}`, { token })
+    const path = encodeURIComponent(id)
+    const response = await this.#send(`/api/meetings/${path}`, { token }, takeEarlyAnswer(path, token))
     return (await response.json()) as MeetingInfo
   }
 
@@ -103,7 +104,8 @@ export class MinutesApi {
     return (await response.json()) as CallCreated
   }
 
-  async #send(path: string, options: RequestOptions): Promise<Response> {
+  /** `started`: the same request, sent already (see {@link takeEarlyAnswer}). */
+  async #send(path: string, options: RequestOptions, started?: Promise<Response>): Promise<Response> {
     const headers = new Headers({ Accept: options.accept ?? "application/json" })
     let body: string | undefined
     if (options.token) headers.set("Authorization", `Bearer ${options.token}`)
@@ -116,7 +118,7 @@ export class MinutesApi {
     }
     let response: Response
     try {
-      response = await fetch(path, { method: options.method ?? "GET", headers, body, cache: "no-store" })
+      response = await (started ?? fetch(path, { method: options.method ?? "GET", headers, body, cache: "no-store" }))
     } catch (cause) {
       throw new ApiError(0, "network", "The server cannot be reached. Check your connection and try again.", {
         cause,
@@ -125,6 +127,27 @@ export class MinutesApi {
     if (!response.ok) throw await errorFrom(response)
     return response
   }
+}
+
+/** What public/early-meeting.js started: the meeting's answer, asked for before this script ran. */
+interface EarlyMeeting {
+  readonly path: string
+  readonly token: string
+  readonly response: Promise<Response>
+}
+
+declare global {
+  interface Window {
+    minutesEarlyMeeting?: EarlyMeeting
+  }
+}
+
+/** The early request for this meeting and token, once (a later call asks the server again). */
+function takeEarlyAnswer(path: string, token: string): Promise<Response> | undefined {
+  if (typeof window === "undefined") return undefined
+  const early = window.minutesEarlyMeeting
+  window.minutesEarlyMeeting = undefined
+  return early && early.path === path && early.token === token ? early.response : undefined
 }
 
 export type ExportFormat = "md" | "json" | "automerge"
