@@ -1,7 +1,6 @@
 import { next as A } from "@automerge/automerge/slim"
 import type { DocHandle } from "@automerge/automerge-repo/slim"
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
-import { markdown } from "@codemirror/lang-markdown"
 import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
 import { type ChangeSet, Compartment, EditorState, type Extension } from "@codemirror/state"
@@ -10,6 +9,7 @@ import { actionItemEditing, convertToChecklist, insertActionItem, toggleActionIt
 import { replaceAllTransaction } from "./binding/amToCodemirror.js"
 import { textBinding, textBindingAfterEarlyEdits } from "./binding/plugin.js"
 import { minutesHighlight } from "./highlight.js"
+import { minutesMarkdown } from "./markdownLanguage.js"
 import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
 import type { ActionItem } from "./text/actionItems.js"
 import type { MinutesDoc } from "./types.js"
@@ -52,7 +52,7 @@ export class MinutesEditor {
         highlightActiveLine(),
         highlightSelectionMatches(),
         keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap]),
-        markdown(),
+        minutesMarkdown(),
         syntaxHighlighting(minutesHighlight),
         EditorView.lineWrapping,
         placeholder("Write the minutes here…"),

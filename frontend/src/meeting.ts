@@ -24,6 +24,7 @@ import type { MeetingInfo, MinutesDoc, Role } from "./types.js"
 import { ActionItemsPanel } from "./ui/actionItemsPanel.js"
 import { CloseDialog } from "./ui/closeDialog.js"
 import { DetailsForm } from "./ui/detailsForm.js"
+import { afterNextPaint } from "./ui/dom.js"
 import { FinalPanel } from "./ui/finalPanel.js"
 import { MeetingLayout } from "./ui/meetingLayout.js"
 import { MinutesPreview } from "./ui/minutesPreview.js"
@@ -68,7 +69,8 @@ export class MeetingPage {
   readonly #indicator = new StatusIndicator()
   readonly #finalPanel = new FinalPanel()
   readonly #closeDialog = new CloseDialog()
-  readonly #detailsForm = new DetailsForm((details) => this.#saveDetails(details))
+  /** The chair's form for the meeting's details; made when the chair's controls are shown. */
+  #detailsForm: DetailsForm | null = null
   #info: MeetingInfo | null = null
   #handle: DocHandle<MinutesDoc> | null = null
   #meetingRepo: MeetingRepo | null = null
@@ -303,9 +305,13 @@ export class MeetingPage {
       })
     }
     performance.mark("minutes:text-shown")
-    this.#preview.changed()
-    this.#outline.show(parseOutline(body))
-    this.#actionItems.show(parseActionItems(body))
+    // Reading a long text for its outline and action items can wait until the text is painted.
+    afterNextPaint(() => {
+      if (this.#handle) return
+      this.#preview.changed()
+      this.#outline.show(parseOutline(body))
+      this.#actionItems.show(parseActionItems(body))
+    })
   }
 
   #createEditor(text: string, readOnly: boolean): MinutesEditor {
@@ -352,7 +358,10 @@ export class MeetingPage {
 
     if (!readOnly) this.#names = new NameRecord(handle)
     this.#startPresence(meetingRepo, handle, role, !closedAtStart)
-    if (role === "chair") this.#layout.showChairControls(this.#detailsForm.element, () => this.#askToClose())
+    if (role === "chair") {
+      this.#detailsForm = new DetailsForm((details) => this.#saveDetails(details))
+      this.#layout.showChairControls(this.#detailsForm.element, () => this.#askToClose())
+    }
 
     this.#record.attach({
       handle,
@@ -493,7 +502,7 @@ export class MeetingPage {
       details.date || this.#info?.meta.updated || "",
       details.description,
     )
-    this.#detailsForm.show(details)
+    this.#detailsForm?.show(details)
     this.#presenceChanged()
   }
 

@@ -1,9 +1,9 @@
-import { markdown } from "@codemirror/lang-markdown"
 import { syntaxHighlighting } from "@codemirror/language"
 import { EditorState, type Extension, RangeSetBuilder, StateEffect, StateField } from "@codemirror/state"
 import { Decoration, type DecorationSet, EditorView, WidgetType } from "@codemirror/view"
 import { minutesHighlight } from "../highlight.js"
 import type { ChangeSegment } from "../history/protocol.js"
+import { minutesMarkdown } from "../markdownLanguage.js"
 
 /** How one segment of a comparison looks: the class colouring its author (null for kept text). */
 export type SegmentClass = (segment: ChangeSegment) => string
@@ -98,7 +98,7 @@ function viewExtensions(): Extension[] {
     EditorState.readOnly.of(true),
     EditorView.editable.of(false),
     EditorView.lineWrapping,
-    markdown(),
+    minutesMarkdown(),
     syntaxHighlighting(minutesHighlight),
     EditorView.contentAttributes.of({ "aria-label": "The minutes at this point of their history" }),
     segmentField,

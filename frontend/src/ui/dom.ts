@@ -32,6 +32,11 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, ...children)
 }
 
+/** Runs `run` once the next frame is painted: for work that need not hold back what is shown. */
+export function afterNextPaint(run: () => void): void {
+  requestAnimationFrame(() => setTimeout(run, 0))
+}
+
 /** A unique id for label/field pairs. */
 let nextId = 0
 export function uniqueId(prefix: string): string {

@@ -1,5 +1,5 @@
 import type { Role } from "../types.js"
-import { h, replaceChildren } from "./dom.js"
+import { afterNextPaint, h, replaceChildren } from "./dom.js"
 import { ErrorBanner } from "./errorBanner.js"
 import type { ViewMode } from "./viewModes.js"
 
@@ -38,6 +38,8 @@ export class MeetingLayout {
   readonly #workspace: HTMLElement
   readonly #panes: HTMLElement
   readonly #historySlot: HTMLElement
+  /** Whether a date was formatted on this page yet: the first one loads the locale's data. */
+  #datesFormatted = false
 
   constructor(root: HTMLElement, parts: MeetingParts) {
     this.#subject = h("h1", { class: "meeting-subject", "data-testid": "meeting-subject" }, "Loading the meeting…")
@@ -99,11 +101,27 @@ export class MeetingLayout {
 
   showMeta(subject: string, date: string, description: string): void {
     this.#subject.textContent = subject || "Untitled meeting"
-    this.#date.textContent = date ? formatDate(date) : ""
-    this.#date.dataset.date = date
+    if (this.#date.dataset.date !== date) this.#showDate(date)
     this.#description.textContent = description
     this.#description.hidden = description === ""
     document.title = subject ? `${subject} · minutes` : "minutes"
+  }
+
+  #showDate(date: string): void {
+    this.#date.dataset.date = date
+    if (this.#datesFormatted || !date) {
+      this.#date.textContent = date ? formatDate(date) : ""
+      return
+    }
+    // The browser's first formatted date loads its locale data (about 40 ms): not before the
+    // minutes are painted. Until then the plain date keeps the line's place, unseen.
+    this.#date.textContent = date
+    this.#date.classList.add("meeting-date-pending")
+    afterNextPaint(() => {
+      this.#datesFormatted = true
+      this.#date.classList.remove("meeting-date-pending")
+      this.#showDate(this.#date.dataset.date ?? "")
+    })
   }
 
   /** Which of editor and preview show: `edit`, `split` (side by side, stacked on phones) or `preview`. */
