@@ -60,7 +60,7 @@ public final class DocumentSession {
   private static final int MAX_INBOX = 10_000;
 
   /** While closed, the store's write gate is read at most once in this time. */
-  private static final long GATE_READ_INTERVAL_NANOS = 1_000_000_000L;
+  private static final long GATE_READ_INTERVAL_MS = 1_000;
 
   /** Sender sessions whose presence counts a session remembers. */
   static final int PRESENCE_SENDERS_KEPT = PresenceRelay.SENDERS_KEPT;
@@ -103,20 +103,8 @@ public final class DocumentSession {
   /** While loading: answers the peers that hold nothing from the stored bytes. */
   private ColdStart coldStart;
 
-  /** The meeting is closed: every change is refused (once the store confirms it). */
-  private boolean closed;
-
-  /** Whether the store's write gate is about to be read (see {@link #holdUntilGateRead}). */
-  private boolean gateReadPending;
-
-  /** When it was last read (System.nanoTime). */
-  private long gateReadAt = System.nanoTime() - GATE_READ_INTERVAL_NANOS;
-
-  /** How many closes and reopenings this session has been told of (see {@link #gateRead}). */
-  private int gateChanges;
-
-  /** Messages with changes that wait for that answer. */
-  private final List<Incoming> heldWhileClosed = new ArrayList<>();
+  /** Whether the meeting is closed (every change is refused), and the changes that wait to know. */
+  private final WriteGate<Incoming> gate;
 
   /** What the next cycle must do besides applying the inbox. */
   private boolean cycleRunning;
@@ -144,7 +132,8 @@ public final class DocumentSession {
       EphemeralRelay relay,
       Consumer<DocumentSession> onUnload,
       DurableLog changeLog,
-      DocumentDigest digest) {
+      DocumentDigest digest,
+      boolean closed) {
     this.documentId = documentId;
     this.digest = digest;
     this.changeLog = changeLog;
@@ -158,6 +147,16 @@ public final class DocumentSession {
     this.sync = new Synchronizer(documentId, natives, metrics, settings);
     this.presence = new PresenceRelay(settings.presencePerSecond(), relay, metrics);
     this.batchWindowMillis = Math.max(1, settings.batchWindow().toMillis());
+    this.gate =
+        new WriteGate<>(
+            documentId,
+            vertx,
+            context,
+            () -> store.writesClosed(documentId),
+            GATE_READ_INTERVAL_MS,
+            MAX_INBOX,
+            closed,
+            new GateOutcome());
   }
 
   /**
@@ -205,8 +204,8 @@ public final class DocumentSession {
                                 relay,
                                 onUnload,
                                 changeLog,
-                                digest);
-                        session.closed = closed.result();
+                                digest,
+                                closed.result());
                         session.startLoading(stored, coldStart.result());
                         return session;
                       });
@@ -327,9 +326,10 @@ public final class DocumentSession {
               "this link may only read; change to " + documentId + " refused"));
       return;
     }
-    if (changesIncluded && (closed || !heldWhileClosed.isEmpty())) {
-      // Also behind changes held already (a reopening came meanwhile): they keep their order.
-      holdUntilGateRead(link, in);
+    if (gate.mustWait(changesIncluded)) {
+      if (!gate.hold(in)) {
+        refuse(link, meetingClosed());
+      }
       return;
     }
     if (inbox.size() >= MAX_INBOX) {
@@ -362,82 +362,24 @@ public final class DocumentSession {
     runCycle();
   }
 
-  /**
-   * Context: a change came while this session believes the meeting closed. The store's write gate
-   * decides before it is refused: the notice of a reopening goes over pub/sub and can be lost (a
-   * dropped subscription, a node that was away), and a session that missed it would otherwise
-   * refuse every change until it unloads, while its peers already read "open" in the document. The
-   * gate is read at most once a second; changes wait for the answer, in order.
-   */
-  private void holdUntilGateRead(PeerLink link, Incoming in) {
-    if (heldWhileClosed.size() >= MAX_INBOX) {
-      refuse(link, meetingClosed());
-      return;
+  /** Context: where the changes that waited for the write gate go once it was read. */
+  private final class GateOutcome implements WriteGate.Outcome<Incoming> {
+    @Override
+    public void retry(List<Incoming> waited) {
+      waited.forEach(DocumentSession.this::receive);
     }
-    heldWhileClosed.add(in);
-    if (gateReadPending) {
-      return;
-    }
-    gateReadPending = true;
-    long waitNanos = gateReadAt + GATE_READ_INTERVAL_NANOS - System.nanoTime();
-    if (waitNanos <= 0) {
-      readGate();
-    } else {
-      vertx.setTimer(Math.max(1, waitNanos / 1_000_000), timer -> readGate());
-    }
-  }
 
-  private void readGate() {
-    if (phase == Phase.UNLOADED) {
-      return;
+    @Override
+    public void refuse(List<Incoming> waited) {
+      for (Incoming in : waited) {
+        Optional.ofNullable(peers.get(in.peerId()))
+            .ifPresent(link -> DocumentSession.this.refuse(link, meetingClosed()));
+      }
     }
-    int asOf = gateChanges;
-    Future<Boolean> gate;
-    try {
-      gate = store.writesClosed(documentId);
-    } catch (RuntimeException e) {
-      gate = Future.failedFuture(e);
-    }
-    gate.onComplete(answer -> context.runOnContext(v -> gateRead(answer, asOf)));
-  }
 
-  /**
-   * {@code asOf}: the count of closes and reopenings this session had been told of when it asked.
-   * An answer that a close or reopening overtook says nothing about now: the held changes are
-   * looked at again.
-   */
-  private void gateRead(AsyncResult<Boolean> gate, int asOf) {
-    gateReadPending = false;
-    gateReadAt = System.nanoTime();
-    List<Incoming> held = List.copyOf(heldWhileClosed);
-    heldWhileClosed.clear();
-    if (phase == Phase.UNLOADED) {
-      return;
-    }
-    if (asOf != gateChanges) {
-      held.forEach(this::receive);
-      return;
-    }
-    if (closed && gate.succeeded() && !gate.result()) {
-      log.warn(
-          "document {}: the meeting's write gate is open though no reopen notice came;"
-              + " accepting changes again",
-          documentId);
-      closed = false;
+    @Override
+    public void foundOpen() {
       catchUpWanted = true;
-    }
-    if (!closed) {
-      held.forEach(this::receive);
-      return;
-    }
-    if (gate.failed()) {
-      log.warn(
-          "document {}: cannot read the write gate ({}); refusing changes as closed",
-          documentId,
-          gate.cause().getMessage());
-    }
-    for (Incoming in : held) {
-      Optional.ofNullable(peers.get(in.peerId())).ifPresent(link -> refuse(link, meetingClosed()));
     }
   }
 
@@ -522,8 +464,7 @@ public final class DocumentSession {
   public void markClosed() {
     context.runOnContext(
         v -> {
-          closed = true;
-          gateChanges++;
+          gate.close();
           catchUpWanted = true;
           runCycle();
         });
@@ -536,8 +477,7 @@ public final class DocumentSession {
   public void markReopened() {
     context.runOnContext(
         v -> {
-          closed = false;
-          gateChanges++;
+          gate.reopen();
           catchUpWanted = true;
           runCycle();
         });
@@ -673,8 +613,7 @@ public final class DocumentSession {
       return; // shutdown raced the cycle; the document is gone and so are its peers
     }
     if (failure instanceof StoreException e && e.reason() == StoreException.Reason.WRITES_CLOSED) {
-      closed = true;
-      gateChanges++;
+      gate.close();
       log.warn(
           "document {}: meeting closed while changes were in flight; refusing them and reloading",
           documentId);
@@ -807,9 +746,10 @@ public final class DocumentSession {
     }
     // Between cycles the document holds exactly the stored entries up to the merged one. A closed
     // meeting is read from its final minutes, never from a digest.
-    boolean digestWanted = phase == Phase.LOADED && !cycleRunning && !closed;
+    boolean digestWanted = phase == Phase.LOADED && !cycleRunning && !gate.closed();
     long seq = changeLog.mergedSeq();
     phase = Phase.UNLOADED;
+    gate.stop();
     releaseWaitingReads(); // they fail with SessionUnloaded: their callers read the store
     changeLog.stop();
     cancelIdleTimer();
