@@ -2,6 +2,7 @@ import { next as A } from "@automerge/automerge/slim"
 import { type DocHandle, isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo/slim"
 import { ApiError, type MinutesApi } from "./api.js"
 import { automergeReady } from "./automergeWasm.js"
+import { FinalMinutesWatch } from "./closing/finalMinutesWatch.js"
 import { MeetingCorrections } from "./corrections/meetingCorrections.js"
 import { type MeetingDetails, metaChanges } from "./details/meetingDetails.js"
 import { detailsOf, writeMeta } from "./details/metaWrite.js"
@@ -38,8 +39,6 @@ import { storedViewMode, type ViewMode, ViewModeSwitch } from "./ui/viewModes.js
 
 /** Recomputing the outline and action items at most this often keeps typing smooth. */
 const DERIVED_REFRESH_MS = 150
-/** How often the publish status is asked for while a target is still pending. */
-const PUBLISH_POLL_MS = 2000
 /** How long the connection may be gone before the page says so in words (the indicator shows it at once). */
 const CONNECTION_LOST_NOTICE_MS = 8000
 /** Banner topic of "the server cannot be reached", cleared once the socket is connected. */
@@ -84,7 +83,6 @@ export class MeetingPage {
   /** The document's status at the last change seen: a change from closed to open is a reopening. */
   #lastStatus = ""
   #derivedTimer: number | undefined
-  #publishTimer: number | undefined
   #lostTimer: number | undefined
   readonly #outline: OutlinePanel
   readonly #actionItems: ActionItemsPanel
@@ -563,14 +561,24 @@ export class MeetingPage {
     this.#preview.changed()
     const updated = readMetaString(handle?.doc().meta?.updated) || this.#info?.meta.updated || "minutes"
     this.#finalPanel.reveal(this.#closed.by, this.#closed.at, `${updated}.md`)
-    void this.#loadFinalText()
-    void this.#corrections.closed()
-    this.#pollPublish()
+    this.#watchFinalMinutes()
   }
 
-  async #loadFinalText(): Promise<void> {
+  /** Until the published revision and every publish target's outcome are known. */
+  #watchFinalMinutes(): void {
+    const { meetingId, token } = this.#route
+    const watch = new FinalMinutesWatch(() => this.#api.meeting(meetingId, token), {
+      isPublished: (info) => this.#corrections.isNewlyPublished(info),
+      published: (info) => void this.#showFinalText(info),
+      publishStatus: (targets) => this.#finalPanel.showPublish(targets),
+    })
+    void watch.run()
+  }
+
+  /** The final minutes file is the revision the close published (also what the corrections compare). */
+  async #showFinalText(info: MeetingInfo): Promise<void> {
     try {
-      const markdown = await this.#api.minutesMarkdown(this.#route.meetingId, this.#route.token)
+      const markdown = await this.#corrections.published(info)
       this.#finalPanel.showText(markdown)
       const body = bodyOfMinutesFile(markdown)
       if (body !== null) this.#editor?.freeze(body)
@@ -583,21 +591,6 @@ export class MeetingPage {
           : "The final minutes could not be loaded.",
       )
     }
-  }
-
-  #pollPublish(): void {
-    window.clearTimeout(this.#publishTimer)
-    void this.#api
-      .meeting(this.#route.meetingId, this.#route.token)
-      .then((info) => {
-        this.#finalPanel.showPublish(info.publish)
-        const settled = info.publish.length > 0 && info.publish.every((target) => target.state !== "pending")
-        if (!settled) this.#publishTimer = window.setTimeout(() => this.#pollPublish(), PUBLISH_POLL_MS)
-      })
-      .catch((error: unknown) => {
-        console.warn("Reading the publish status failed; trying again", error)
-        this.#publishTimer = window.setTimeout(() => this.#pollPublish(), PUBLISH_POLL_MS * 2)
-      })
   }
 
   #serverRefused(message: string): void {

@@ -14,9 +14,6 @@ export interface CorrectionsSource {
 
 /** Typing settles before the live comparison is computed again. */
 const LIVE_REFRESH_MS = 300
-/** How often, and how many times, a page that saw the close asks whether the new revision is published. */
-const CLOSE_POLL_MS = 1000
-const CLOSE_POLL_TIMES = 30
 
 /**
  * Corrections of a meeting's published minutes in the final panel: every correction against the
@@ -60,41 +57,27 @@ export class MeetingCorrections {
     if (published !== undefined) this.#finalPanel.showText(published)
   }
 
-  /** The meeting was closed (now or before this page opened): show its corrections once published. */
-  async closed(): Promise<void> {
-    for (let attempt = 0; attempt < CLOSE_POLL_TIMES; attempt++) {
-      try {
-        const info = await this.#source.meeting()
-        // A page that saw the close in the document may ask before the server has published it.
-        if (info.status === "closed" && (info.revision ?? 0) > (this.#correcting ?? 0)) {
-          this.#correcting = null
-          this.#panel.endCorrecting()
-          this.#fileName = fileNameOf(info)
-          await this.#show(info)
-          await this.#showPublished(info.revision ?? 0)
-          return
-        }
-      } catch (error) {
-        console.warn("Reading the meeting's revisions failed; trying again", error)
-      }
-      await new Promise((resolve) => window.setTimeout(resolve, CLOSE_POLL_MS))
-    }
+  /**
+   * Whether `info` names a revision published by a close this page has not shown yet: the first
+   * close, or the close that ended the correction this page showed.
+   */
+  isNewlyPublished(info: MeetingInfo): boolean {
+    return info.status === "closed" && (info.revision ?? 0) > (this.#correcting ?? 0)
   }
 
   /**
-   * The final panel's file is the published revision itself: a page that saw the close in the
-   * document may have fetched minutes.md before the server published it, and got the rendering of
-   * that moment (whose permalink can still differ from the one reserved at publishing).
+   * The meeting was closed (now or before this page opened) and `info` names the revision that
+   * published: the corrections show against the revisions before, and its text, the final minutes
+   * file, is returned. Rejects if that text cannot be loaded.
    */
-  async #showPublished(revision: number): Promise<void> {
-    try {
-      await this.#load([revision])
-    } catch (error) {
-      console.warn("Loading the published revision failed", error)
-      return
-    }
-    const published = this.#texts.get(revision)
-    if (published !== undefined) this.#finalPanel.showText(published)
+  async published(info: MeetingInfo): Promise<string> {
+    const revision = info.revision ?? 0
+    this.#correcting = null
+    this.#panel.endCorrecting()
+    this.#fileName = fileNameOf(info)
+    await this.#show(info)
+    await this.#load([revision])
+    return this.#texts.get(revision) ?? ""
   }
 
   /** The live text changed: compare it again if someone is looking. */

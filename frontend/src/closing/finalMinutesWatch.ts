@@ -1,0 +1,67 @@
+import type { MeetingInfo, PublishTarget } from "../types.js"
+
+/** How often the server is asked while the revision the close published is not there yet. */
+const REVISION_POLL_MS = 1000
+/** How often once it is (or after QUICK_ASKS without it), while a publish target is pending. */
+const PUBLISH_POLL_MS = 2000
+const QUICK_ASKS = 30
+
+/** What the page does with the server's answers after a close. */
+export interface FinalMinutesListener {
+  /**
+   * Whether the answer names the revision this close published: a page that saw the close in the
+   * document may ask before the server has published it.
+   */
+  isPublished(info: MeetingInfo): boolean
+  /** Once, with the first answer that does: its text is the final minutes. */
+  published(info: MeetingInfo): void
+  /** With every answer: where the minutes are being published, and how far. */
+  publishStatus(targets: readonly PublishTarget[]): void
+}
+
+/**
+ * After a close, one loop asks the server about the meeting until everything the page shows of it
+ * is final: the published revision, and each publish target's outcome (delivered, or failed for
+ * good). A failed ask is repeated at the slower pace.
+ */
+export class FinalMinutesWatch {
+  readonly #ask: () => Promise<MeetingInfo>
+  readonly #listener: FinalMinutesListener
+  readonly #sleep: (ms: number) => Promise<void>
+
+  constructor(
+    ask: () => Promise<MeetingInfo>,
+    listener: FinalMinutesListener,
+    sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms)),
+  ) {
+    this.#ask = ask
+    this.#listener = listener
+    this.#sleep = sleep
+  }
+
+  async run(): Promise<void> {
+    let revisionSeen = false
+    for (let asked = 1; ; asked++) {
+      let answered = false
+      try {
+        const info = await this.#ask()
+        answered = true
+        if (!revisionSeen && this.#listener.isPublished(info)) {
+          revisionSeen = true
+          this.#listener.published(info)
+        }
+        this.#listener.publishStatus(info.publish)
+        if (revisionSeen && settled(info.publish)) return
+      } catch (error) {
+        console.warn("Reading the meeting after its close failed; trying again", error)
+      }
+      const quick = answered && !revisionSeen && asked < QUICK_ASKS
+      await this.#sleep(quick ? REVISION_POLL_MS : PUBLISH_POLL_MS)
+    }
+  }
+}
+
+/** Every target has an outcome: delivered, or failed for good. */
+function settled(targets: readonly PublishTarget[]): boolean {
+  return targets.length > 0 && targets.every((target) => target.state !== "pending")
+}
