@@ -49,9 +49,25 @@ export class MinutesApi {
     return (await response.json()) as MeetingCreated
   }
 
+  /** The meeting now; what a person reads while others write goes through the document. */
   async meeting(id: string, token: string): Promise<MeetingInfo> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}`, { token })
+    return (await response.json()) as MeetingInfo
+  }
+
+  /**
+   * The meeting for a page that opens it: while the server loads a history that changed since it
+   * last kept a digest (another server holds the meeting, or this one restarted), the text of a
+   * moment ago and the heads it was read at, at once (`whileLoading=earlier`); the document brings
+   * the rest. Takes the answer public/early-meeting.js asked for, if it asked for this one.
+   */
+  async openingMeeting(id: string, token: string): Promise<MeetingInfo> {
     const path = encodeURIComponent(id)
-    const response = await this.#send(`/api/meetings/${path}`, { token }, takeEarlyAnswer(path, token))
+    const response = await this.#send(
+      `/api/meetings/${path}?whileLoading=earlier`,
+      { token },
+      takeEarlyAnswer(path, token),
+    )
     return (await response.json()) as MeetingInfo
   }
 

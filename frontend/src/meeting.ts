@@ -241,7 +241,7 @@ export class MeetingPage {
   async #loadInfo(): Promise<MeetingInfo | null> {
     const { meetingId, token } = this.#route
     try {
-      const info = await this.#api.meeting(meetingId, token)
+      const info = await this.#api.openingMeeting(meetingId, token)
       cacheMeeting(info, token)
       return info
     } catch (error) {

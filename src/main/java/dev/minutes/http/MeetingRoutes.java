@@ -87,7 +87,30 @@ final class MeetingRoutes {
   }
 
   private void view(RoutingContext ctx) {
-    respond(ctx, meetings.view(ctx.pathParam("id"), bearer(ctx)), 200);
+    respond(
+        ctx,
+        Future.<Void>succeededFuture()
+            .map(v -> earlierWhileLoading(ctx))
+            .compose(earlier -> meetings.view(ctx.pathParam("id"), bearer(ctx), earlier)),
+        200);
+  }
+
+  /**
+   * {@code ?whileLoading=earlier}: a page that takes the text of a moment ago (with its heads)
+   * rather than wait while a long history loads.
+   */
+  private static boolean earlierWhileLoading(RoutingContext ctx) {
+    String value = ctx.request().getParam("whileLoading");
+    if (value == null) {
+      return false;
+    }
+    if (value.equals("earlier")) {
+      return true;
+    }
+    throw new MeetingException(
+        MeetingException.Kind.INVALID,
+        "invalid_whileLoading",
+        "whileLoading may only be 'earlier', got '" + value + "'");
   }
 
   private void minutes(RoutingContext ctx) {

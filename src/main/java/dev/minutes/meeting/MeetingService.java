@@ -285,7 +285,8 @@ public final class MeetingService implements AccessPolicy {
             found ->
                 found.isEmpty()
                     ? Future.succeededFuture(Optional.<MeetingFacts>empty())
-                    : snapshotOf(found.get(), false).map(s -> Optional.of(factsOf(found.get(), s))))
+                    : snapshotOf(found.get(), ReadFor.OTHERS)
+                        .map(s -> Optional.of(factsOf(found.get(), s))))
         .recover(MeetingException::fromStoreFailure);
   }
 
@@ -326,11 +327,21 @@ public final class MeetingService implements AccessPolicy {
 
   /** The meeting as the API shows it to any holder of one of its or its series' tokens. */
   public Future<JsonObject> view(String meetingId, String token) {
+    return view(meetingId, token, false);
+  }
+
+  /**
+   * As {@link #view(String, String)}; {@code earlierWhileLoading}: the caller (a meeting page)
+   * takes the text of a moment ago, with the heads it was read at, rather than wait while this node
+   * loads a history that changed since the last digest was kept (docs/contract.md, "whileLoading").
+   */
+  public Future<JsonObject> view(String meetingId, String token, boolean earlierWhileLoading) {
+    ReadFor reader = earlierWhileLoading ? ReadFor.PAGE_TAKING_EARLIER : ReadFor.PAGE;
     return access
         .authorized(meetingId, token, null)
         .compose(
             granted ->
-                snapshotOf(granted.record(), true)
+                snapshotOf(granted.record(), reader)
                     .compose(
                         snapshot ->
                             published(meetingId)
@@ -405,7 +416,7 @@ public final class MeetingService implements AccessPolicy {
     if (finalText != null) {
       return Future.succeededFuture(finalText);
     }
-    return currentSnapshot(record, false)
+    return currentSnapshot(record, ReadFor.OTHERS)
         .map(
             s ->
                 PublishableMinutes.render(meetingId, s, MeetingCloser.fallbackDate(record))
@@ -515,8 +526,7 @@ public final class MeetingService implements AccessPolicy {
    * What the meeting says: for a closed meeting its final minutes (kept at close, from the frozen
    * heads), otherwise the stored document now.
    */
-  private Future<MeetingDocument.Snapshot> snapshotOf(
-      Map<String, String> record, boolean pageJoinsNext) {
+  private Future<MeetingDocument.Snapshot> snapshotOf(Map<String, String> record, ReadFor reader) {
     String finalText = record.get("final");
     if (finalText != null) {
       PublishedMinutes published = MinutesParser.parse(finalText);
@@ -524,36 +534,55 @@ public final class MeetingService implements AccessPolicy {
           new MeetingDocument.Snapshot(
               published.frontMatter(), published.body(), "closed", List.of()));
     }
-    return currentSnapshot(record, pageJoinsNext);
+    return currentSnapshot(record, reader);
+  }
+
+  /** Who reads a meeting's text, which decides what they are answered while it loads. */
+  private enum ReadFor {
+    /** A series' overview, a following call: the stored document, not kept loaded for them. */
+    OTHERS,
+    /** A page, whose socket joins right after: the session is opened for it. */
+    PAGE,
+    /** A page that takes the last digest kept, with its heads, rather than wait for the load. */
+    PAGE_TAKING_EARLIER
   }
 
   /**
    * Read from the document's session when this node has it loaded; else from the digest its last
-   * session kept, if nothing was stored since; else from the document itself. When a page asks
-   * ({@code pageJoinsNext}: its socket joins right after) the session is opened for it, so a long
-   * meeting's history is loaded once, not once for the answer and again for the socket, and the
-   * answer waits for the load only when there is no fresh digest. Other callers (a series'
-   * overview, a following call) read the stored document without keeping it loaded, unless a
-   * session is loading it already (then they wait for that load rather than start another). A
-   * session that is reloading or unloaded cannot answer; the stored document then does.
+   * session kept, if nothing was stored since (for a page that takes it, the last digest kept even
+   * if entries were stored since: a session keeps one every {@code compactAfter} entries, so it is
+   * the text of a moment ago, with the heads it was read at); else from the document itself. For a
+   * page (its socket joins right after) the session is opened, so a long meeting's history is
+   * loaded once, not once for the answer and again for the socket, and the answer waits for the
+   * load only when there is no digest it may take. Other callers (a series' overview, a following
+   * call) read the stored document without keeping it loaded, unless a session is loading it
+   * already (then they wait for that load rather than start another). A session that is reloading
+   * or unloaded cannot answer; the stored document then does.
    */
   private Future<MeetingDocument.Snapshot> currentSnapshot(
-      Map<String, String> record, boolean pageJoinsNext) {
+      Map<String, String> record, ReadFor reader) {
     String documentId = record.get("documentId");
     DocumentSession session = sessions.loaded(documentId);
     if (session != null && !session.loading()) {
       return readFrom(Future.succeededFuture(session), documentId);
     }
-    return digest(documentId)
+    boolean page = reader != ReadFor.OTHERS;
+    return stores
+        .documents()
+        .keptDigest(documentId)
+        .map(
+            kept ->
+                kept.filter(k -> k.fresh() || reader == ReadFor.PAGE_TAKING_EARLIER)
+                    .flatMap(k -> MeetingDigest.read(k.bytes())))
         .compose(
             digest -> {
               if (digest.isPresent()) {
-                if (pageJoinsNext && session == null) {
+                if (page && session == null) {
                   startLoading(documentId);
                 }
                 return Future.succeededFuture(digest.get());
               }
-              if (pageJoinsNext || session != null) {
+              if (page || session != null) {
                 return readFrom(
                     session != null ? Future.succeededFuture(session) : sessions.open(documentId),
                     documentId);

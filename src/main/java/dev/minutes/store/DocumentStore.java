@@ -95,17 +95,28 @@ public interface DocumentStore {
 
   /**
    * Keeps a digest beside the document (what its readers need of it, made by a session that holds
-   * every stored entry up to {@code seq} and nothing else), as long as the log still ends at {@code
-   * seq}. True when kept; false when entries were appended meanwhile (the digest is stale already,
-   * and not kept).
+   * every stored entry up to {@code seq} and nothing else), unless one made at a later entry is
+   * kept already. True when kept.
    */
   Future<Boolean> saveDigest(String documentId, long seq, byte[] digest);
+
+  /**
+   * The digest kept last, if any, and whether nothing was appended since it was made. Fails like
+   * {@link #load} when the store is away.
+   */
+  Future<Optional<KeptDigest>> keptDigest(String documentId);
 
   /**
    * The digest, if nothing was appended since it was made; empty otherwise (then only the document
    * itself tells). Fails like {@link #load} when the store is away.
    */
-  Future<Optional<byte[]>> freshDigest(String documentId);
+  default Future<Optional<byte[]>> freshDigest(String documentId) {
+    return keptDigest(documentId)
+        .map(kept -> kept.filter(KeptDigest::fresh).map(KeptDigest::bytes));
+  }
+
+  /** A digest as kept: made at entry {@code seq}; {@code fresh} while the log still ends there. */
+  record KeptDigest(byte[] bytes, long seq, boolean fresh) {}
 
   /**
    * Deletes everything of the document (used by tests and cleanup). Deleting an unknown document

@@ -113,16 +113,16 @@ final class LuaScripts {
 
   /**
    * ARGV[1] the sequence number of the last entry the digest includes, ARGV[2] the digest. Keeps it
-   * only while the log still ends there (else it is stale already). Returns 1 when kept, 0 when
-   * stale, or UNKNOWN_DOCUMENT.
+   * unless one made at a later entry is kept already. Returns 1 when kept, 0 when not, or
+   * UNKNOWN_DOCUMENT.
    */
   static final String SAVE_DIGEST =
       """
       if redis.call('EXISTS', KEYS[1]) == 0 then
         return -1
       end
-      local last = tonumber(redis.call('GET', KEYS[3]) or '0') + redis.call('LLEN', KEYS[2])
-      if last ~= tonumber(ARGV[1]) then
+      local kept = redis.call('HGET', KEYS[5], 'seq')
+      if kept and tonumber(kept) > tonumber(ARGV[1]) then
         return 0
       end
       redis.call('HSET', KEYS[5], 'seq', ARGV[1], 'digest', ARGV[2])
@@ -130,20 +130,17 @@ final class LuaScripts {
       """;
 
   /**
-   * Returns the digest if the log still ends at the entry it was made at (compaction moves entries
-   * into the snapshot, not the end of the log), else nil.
+   * Returns the kept digest as {seq it was made at, seq the log ends at, digest} (compaction moves
+   * entries into the snapshot, not the end of the log), or nil when there is none.
    */
-  static final String FRESH_DIGEST =
+  static final String KEPT_DIGEST =
       """
       local digest = redis.call('HMGET', KEYS[5], 'seq', 'digest')
       if not digest[1] or not digest[2] then
         return false
       end
       local last = tonumber(redis.call('GET', KEYS[3]) or '0') + redis.call('LLEN', KEYS[2])
-      if tonumber(digest[1]) ~= last then
-        return false
-      end
-      return digest[2]
+      return {digest[1], string.format('%d', last), digest[2]}
       """;
 
   /**

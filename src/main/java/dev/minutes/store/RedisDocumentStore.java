@@ -247,13 +247,23 @@ public final class RedisDocumentStore implements DocumentStore {
   }
 
   @Override
-  public Future<Optional<byte[]>> freshDigest(String documentId) {
+  public Future<Optional<KeptDigest>> keptDigest(String documentId) {
     return withValidId(
         documentId,
         () ->
-            this.<byte[]>eval(
-                    "fresh digest", LuaScripts.FRESH_DIGEST, RScript.ReturnType.VALUE, documentId)
-                .map(Optional::ofNullable));
+            this.<List<byte[]>>eval(
+                    "kept digest", LuaScripts.KEPT_DIGEST, RScript.ReturnType.MULTI, documentId)
+                .map(RedisDocumentStore::keptDigestOf));
+  }
+
+  /** {seq made at, seq the log ends at, digest}, or nothing. */
+  private static Optional<KeptDigest> keptDigestOf(List<byte[]> answer) {
+    if (answer == null || answer.size() != 3) {
+      return Optional.empty();
+    }
+    long madeAt = Long.parseLong(new String(answer.get(0), StandardCharsets.US_ASCII));
+    long logEnd = Long.parseLong(new String(answer.get(1), StandardCharsets.US_ASCII));
+    return Optional.of(new KeptDigest(answer.get(2), madeAt, madeAt == logEnd));
   }
 
   @Override

@@ -106,6 +106,11 @@ public final class DocumentSession {
   /** Whether the meeting is closed (every change is refused), and the changes that wait to know. */
   private final WriteGate<Incoming> gate;
 
+  /** The entry the last digest this session kept (or is keeping) was made at. */
+  private long digestSeq;
+
+  private boolean digestKeeping;
+
   /** What the next cycle must do besides applying the inbox. */
   private boolean cycleRunning;
 
@@ -147,6 +152,7 @@ public final class DocumentSession {
     this.sync = new Synchronizer(documentId, natives, metrics, settings);
     this.presence = new PresenceRelay(settings.presencePerSecond(), relay, metrics);
     this.batchWindowMillis = Math.max(1, settings.batchWindow().toMillis());
+    this.digestSeq = changeLog.mergedSeq();
     this.gate =
         new WriteGate<>(
             documentId,
@@ -531,6 +537,7 @@ public final class DocumentSession {
               cycleRunning = false;
               releaseWaitingReads();
               maybeCompact();
+              maybeKeepDigest();
               runCycle();
             });
   }
@@ -676,6 +683,29 @@ public final class DocumentSession {
       return;
     }
     changeLog.compact(() -> lane.submit(() -> timed(sync::save, metrics::compactionLaneWork)));
+  }
+
+  /**
+   * Context, between cycles: a digest every {@code compactAfter} entries, not only as the session
+   * unloads. A node without this session (another node, or this one after a crash) then has the
+   * text of a moment ago, with the heads it was read at, to show a page at once while it loads the
+   * history (MeetingService). The document then holds exactly the stored entries up to the merged
+   * one, and the lane makes the digest before the next cycle's work.
+   */
+  private void maybeKeepDigest() {
+    long seq = changeLog.mergedSeq();
+    if (phase != Phase.LOADED
+        || catchUpWanted
+        || digestKeeping
+        || gate.closed()
+        || seq - digestSeq < settings.compactAfter()) {
+      return;
+    }
+    digestKeeping = true;
+    digestSeq = seq;
+    lane.submit(() -> sync.digest(digest))
+        .compose(made -> made == null ? Future.succeededFuture() : keepDigest(seq, made))
+        .onComplete(kept -> context.runOnContext(v -> digestKeeping = false));
   }
 
   // ---- idle unload ----

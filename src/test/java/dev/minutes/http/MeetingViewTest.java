@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.store.RedisConnection;
 import dev.minutes.store.RedisDocumentStore;
+import dev.minutes.store.StoredDocument;
 import dev.minutes.support.Await;
 import dev.minutes.support.NodeClient;
 import dev.minutes.support.RedisHarness;
@@ -19,6 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.automerge.AmValue;
+import org.automerge.ChangeHash;
+import org.automerge.Document;
+import org.automerge.ObjectId;
+import org.automerge.Transaction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -132,12 +138,85 @@ class MeetingViewTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a page that takes earlier text is answered from the last digest kept while its history,"
+          + " stored to since, loads; everyone else gets the text now; other values are refused")
+  void earlierTextWhileLoading() throws TimeoutException {
+    JsonObject meeting = create();
+    String id = meeting.getString("id");
+    NodeClient ada = client(meeting);
+    await(ada.command(cmd("find").put("url", meeting.getString("documentUrl"))));
+    await(ada.command(cmd("type").put("text", "Decided: ship on Friday.\n").put("at", "end")));
+    JsonArray heads = await(ada.command(cmd("waitSaved"))).getJsonArray("heads");
+    ada.close();
+
+    RedisConnection redis = await(RedisHarness.connect(running.vertx(), running.node().prefix()));
+    try {
+      RedisDocumentStore store = new RedisDocumentStore(redis);
+      Await.until("the digest kept", () -> await(store.freshDigest(id)).isPresent());
+      JsonObject digest = new JsonObject(Buffer.buffer(await(store.freshDigest(id)).orElseThrow()));
+      StoredDocument stored = await(store.load(id)).orElseThrow();
+      // Another node stored an edit since (or this one did, and crashed): the digest is stale.
+      await(store.append(id, changeAppending(stored, "Also: tag it.\n")));
+      assertThat(await(store.freshDigest(id))).isEmpty();
+      // Which answer comes from the digest: one put there by hand, at the entry it was made at.
+      await(
+          store.saveDigest(
+              id,
+              stored.lastSeq(),
+              digest.copy().put("body", "Kept beside it.\n").toBuffer().getBytes()));
+
+      JsonObject earlier = view(meeting, "?whileLoading=earlier");
+      assertThat(earlier.getString("body")).isEqualTo("Kept beside it.\n");
+      assertThat(earlier.getJsonArray("heads")).as("the heads it was read at").isEqualTo(heads);
+      JsonObject now = view(meeting, "");
+      assertThat(now.getString("body")).endsWith("Decided: ship on Friday.\nAlso: tag it.\n");
+      assertThat(now.getJsonArray("heads")).isNotEqualTo(heads);
+
+      var refused =
+          await(
+              running
+                  .node()
+                  .get("/api/meetings/" + id + "?whileLoading=soon", token(meeting, "viewer")));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("invalid_whileLoading");
+      assertThat(view(meeting, "?whileLoading=earlier").getString("body"))
+          .as("loaded by now: the text now")
+          .isEqualTo(now.getString("body"));
+    } finally {
+      await(redis.close());
+    }
+  }
+
+  /** A change by an author of its own appending {@code text} to the stored meeting's body. */
+  private static byte[] changeAppending(StoredDocument stored, String text) {
+    Document document = Document.load(stored.snapshot());
+    try {
+      stored.changes().forEach(document::applyEncodedChanges);
+      ChangeHash[] before = document.getHeads();
+      ObjectId body = ((AmValue.Text) document.get(ObjectId.ROOT, "body").orElseThrow()).getId();
+      String current = document.text(body).orElseThrow();
+      try (Transaction tx = document.startTransaction()) {
+        tx.spliceText(body, current.codePointCount(0, current.length()), 0, text);
+        tx.commit();
+      }
+      return document.encodeChangesSince(before);
+    } finally {
+      document.free();
+    }
+  }
+
   private JsonObject view(JsonObject meeting) throws TimeoutException {
+    return view(meeting, "");
+  }
+
+  private JsonObject view(JsonObject meeting, String query) throws TimeoutException {
     var response =
         await(
             running
                 .node()
-                .get("/api/meetings/" + meeting.getString("id"), token(meeting, "viewer")));
+                .get("/api/meetings/" + meeting.getString("id") + query, token(meeting, "viewer")));
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }

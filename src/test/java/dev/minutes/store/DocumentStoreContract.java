@@ -2,6 +2,7 @@ package dev.minutes.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minutes.store.DocumentStore.KeptDigest;
 import dev.minutes.store.StoreException.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -364,22 +366,35 @@ public abstract class DocumentStoreContract {
 
   @Test
   @DisplayName(
-      "A digest is kept only while the log ends where it was made, survives compaction, and goes stale with the next append")
+      "A digest is kept unless a later one is, fresh only while the log ends where it was made, through compaction")
   void digestFollowsTheLog(VertxTestContext context) {
     String id = newId();
     store
         .create(id, bytes("s0"))
         .compose(v -> appendAll(id, "a", "b"))
-        .compose(v -> Future.all(store.saveDigest(id, 1, bytes("at 1")), store.freshDigest(id)))
+        .compose(v -> store.saveDigest(id, 1, bytes("at 1")))
+        .compose(
+            kept -> {
+              assertThat(kept).as("a digest made before the end is kept").isTrue();
+              return Future.all(store.freshDigest(id), store.keptDigest(id));
+            })
         .compose(
             results -> {
-              assertThat(results.<Boolean>resultAt(0)).as("a digest made before the end").isFalse();
-              assertThat(results.<java.util.Optional<byte[]>>resultAt(1)).isEmpty();
+              assertThat(results.<Optional<byte[]>>resultAt(0)).as("not fresh").isEmpty();
+              KeptDigest kept = results.<Optional<KeptDigest>>resultAt(1).orElseThrow();
+              assertThat(text(kept.bytes())).isEqualTo("at 1");
+              assertThat(kept.seq()).isEqualTo(1);
+              assertThat(kept.fresh()).isFalse();
               return store.saveDigest(id, 2, bytes("at 2"));
             })
         .compose(
             kept -> {
               assertThat(kept).isTrue();
+              return store.saveDigest(id, 1, bytes("older"));
+            })
+        .compose(
+            kept -> {
+              assertThat(kept).as("one older than the kept one").isFalse();
               return store.compact(id, bytes("s0+ab"), 2);
             })
         .compose(v -> store.freshDigest(id))
@@ -388,13 +403,19 @@ public abstract class DocumentStoreContract {
               assertThat(afterCompaction.map(DocumentStoreContract::text)).hasValue("at 2");
               return store.append(id, bytes("c"));
             })
-        .compose(seq -> store.freshDigest(id))
+        .compose(seq -> Future.all(store.freshDigest(id), store.keptDigest(id)))
         .onComplete(
             context.succeeding(
                 afterAppend ->
                     context.verify(
                         () -> {
-                          assertThat(afterAppend).as("after an append").isEmpty();
+                          assertThat(afterAppend.<Optional<byte[]>>resultAt(0))
+                              .as("after an append")
+                              .isEmpty();
+                          KeptDigest kept =
+                              afterAppend.<Optional<KeptDigest>>resultAt(1).orElseThrow();
+                          assertThat(text(kept.bytes())).isEqualTo("at 2");
+                          assertThat(kept.fresh()).isFalse();
                           context.completeNow();
                         })));
   }

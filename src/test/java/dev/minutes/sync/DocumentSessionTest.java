@@ -449,6 +449,27 @@ class DocumentSessionTest {
   }
 
   @Test
+  @DisplayName(
+      "a loaded session keeps a digest every compactAfter entries, of the text at that entry")
+  void keepsDigestsWhileLoaded() throws TimeoutException {
+    Meeting meeting = meetingWithWriterAndReader(new SessionSettings(Duration.ofMinutes(1), 3));
+    for (String keystroke : List.of(" ", "w", "o", "r", "l", "d")) {
+      await(meeting.writer().advertised(meeting.writer().edit(keystroke)));
+    }
+    await(meeting.reader().textIs("Hello world"));
+
+    Await.until(
+        "a digest kept while loaded",
+        () -> await(store.keptDigest(meeting.documentId())).isPresent());
+    DocumentStore.KeptDigest kept = await(store.keptDigest(meeting.documentId())).orElseThrow();
+    // One entry per keystroke, after the stored "Hello" (entry 0).
+    assertThat(kept.seq()).isGreaterThanOrEqualTo(3);
+    assertThat(new String(kept.bytes(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("Hello" + " world".substring(0, (int) kept.seq()));
+    await(meeting.session().shutdown());
+  }
+
+  @Test
   @DisplayName("the lane's Automerge time is measured per cycle and per compaction")
   void measuresLaneWork() throws TimeoutException {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -827,8 +848,8 @@ class DocumentSessionTest {
     }
 
     @Override
-    public Future<Optional<byte[]>> freshDigest(String documentId) {
-      return delegate.freshDigest(documentId);
+    public Future<Optional<KeptDigest>> keptDigest(String documentId) {
+      return delegate.keptDigest(documentId);
     }
 
     @Override
