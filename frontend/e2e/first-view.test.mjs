@@ -42,6 +42,14 @@ async function holdDocument(context) {
   }
 }
 
+/** A page of `context` at `link`, as `name`, not waiting for the editor: these tests look before. */
+async function visit(context, link, name) {
+  const page = await context.newPage()
+  await page.addInitScript((chosen) => window.localStorage.setItem("minutes.name", chosen), name)
+  await page.goto(link)
+  return page
+}
+
 /**
  * Routes a context's sync sockets to the server, holding back everything the server sends (its
  * greeting too) until `ms` after the socket opened: a server that is slow to answer, as one that has
@@ -103,9 +111,7 @@ test("a meeting's stored text can be written in before its document is loaded, a
 
     const context = await newContext(browser, { colorScheme })
     const held = await holdDocument(context)
-    const ben = await context.newPage()
-    await ben.addInitScript(() => window.localStorage.setItem("minutes.name", "Ben Editor"))
-    await ben.goto(meeting.links.edit)
+    const ben = await visit(context, meeting.links.edit, "Ben Editor")
 
     // The stored text is there and takes keys, though the document is not: nothing is saved yet.
     const line = ben.locator(`${FIRST_VIEW} .cm-line`, { hasText: decision })
@@ -173,9 +179,7 @@ test("a person back in a meeting types while this browser's older copy loads, an
     await route.continue()
   })
   const held = await holdDocument(context)
-  const ben = await context.newPage()
-  await ben.addInitScript(() => window.localStorage.setItem("minutes.name", "Ben Editor"))
-  await ben.goto(meeting.links.edit)
+  const ben = await visit(context, meeting.links.edit, "Ben Editor")
   await cursorAtEndOfLine(ben, "#### Intro ####", FIRST_VIEW)
   await ben.keyboard.press("Enter")
   await ben.keyboard.type("Ben: back again.", { delay: 100 })
@@ -191,6 +195,32 @@ test("a person back in a meeting types while this browser's older copy loads, an
   await context.close()
 })
 
+test("while the document loads, what a person types already shows in the outline and action items", {
+  timeout: 120_000,
+}, async (t) => {
+  const meeting = await createMeeting("outline while loading")
+  const browser = await browserFor(t)
+  const context = await newContext(browser)
+  const held = await holdDocument(context)
+  const ben = await visit(context, meeting.links.edit, "Ben Editor")
+  await cursorAtEndOfLine(ben, "#### Testing ####", FIRST_VIEW)
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("- [ ] Ben: tag the release", { delay: 60 })
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("#### Retro ####", { delay: 60 })
+
+  await ben.locator("[data-testid=action-items] [data-owner=Ben]").waitFor({ timeout: WAIT_MS })
+  await ben.locator("[data-testid=outline]", { hasText: "Retro" }).waitFor({ timeout: WAIT_MS })
+  assert.equal(await ben.locator("[data-testid=editor]").count(), 0, "not bound to the document yet")
+
+  held.release()
+  const text = await waitForConvergence([ben], meeting)
+  assert.ok(text.includes("- [ ] Ben: tag the release\n"), text)
+  assert.ok(text.includes("#### Retro ####"), text)
+  await context.close()
+})
+
 test("what a person typed while the meeting loaded is not silently lost when the meeting closed meanwhile", {
   timeout: 120_000,
 }, async (t) => {
@@ -198,9 +228,7 @@ test("what a person typed while the meeting loaded is not silently lost when the
   const browser = await browserFor(t)
   const context = await newContext(browser)
   const held = await holdDocument(context)
-  const ben = await context.newPage()
-  await ben.addInitScript(() => window.localStorage.setItem("minutes.name", "Ben Editor"))
-  await ben.goto(meeting.links.edit)
+  const ben = await visit(context, meeting.links.edit, "Ben Editor")
   await cursorAtEndOfLine(ben, "#### Intro ####", FIRST_VIEW)
   await ben.keyboard.type(" too late", { delay: 80 })
 

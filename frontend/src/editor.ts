@@ -18,6 +18,8 @@ export interface EditorOptions {
   readonly readOnly: boolean
   /** Called when the local selection moves or the text changes under it. */
   readonly onCursor: (position: number, line: number) => void
+  /** Called when the person edits before the editor is bound (no document change tells then). */
+  readonly onEarlyEdit?: () => void
 }
 
 /**
@@ -68,6 +70,7 @@ export class MinutesEditor {
         EditorView.updateListener.of((update: ViewUpdate) => {
           if (update.docChanged && !this.#attached) {
             this.#earlyEdits = this.#earlyEdits ? this.#earlyEdits.compose(update.changes) : update.changes
+            options.onEarlyEdit?.()
           }
           if (update.selectionSet || update.docChanged) {
             const head = update.state.selection.main.head

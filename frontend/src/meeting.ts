@@ -307,8 +307,7 @@ export class MeetingPage {
     afterNextPaint(() => {
       if (this.#handle) return
       this.#preview.changed()
-      this.#outline.show(parseOutline(body))
-      this.#actionItems.show(parseActionItems(body))
+      this.#refreshDerived()
     })
   }
 
@@ -316,6 +315,11 @@ export class MeetingPage {
     return new MinutesEditor(this.#layout.editorHost, text, {
       readOnly,
       onCursor: (position, line) => this.#localCursorMoved(position, line),
+      // Before the document is there, what the person types still moves the outline and the rest.
+      onEarlyEdit: () => {
+        this.#preview.changed()
+        this.#scheduleDerived()
+      },
     })
   }
 
@@ -477,6 +481,10 @@ export class MeetingPage {
     // The chair reopened the meeting for corrections: the page starts over, editable again.
     if (status === "open" && this.#lastStatus === "closed" && this.#closed !== null) window.location.reload()
     if (status) this.#lastStatus = status
+    this.#scheduleDerived()
+  }
+
+  #scheduleDerived(): void {
     if (this.#derivedTimer !== undefined) return
     this.#derivedTimer = window.setTimeout(() => {
       this.#derivedTimer = undefined
@@ -484,16 +492,17 @@ export class MeetingPage {
     }, DERIVED_REFRESH_MS)
   }
 
+  /** What is read from the text (outline, action items) and, once bound, from the document. */
   #refreshDerived(): void {
+    const text = this.#currentText()
+    this.#outline.show(parseOutline(text))
+    this.#actionItems.show(parseActionItems(text))
     const handle = this.#handle
     if (!handle) return
     const doc = handle.doc()
-    const text = this.#currentText()
     this.#names?.ensure()
     this.#record.documentChanged()
     this.#corrections.liveChanged()
-    this.#outline.show(parseOutline(text))
-    this.#actionItems.show(parseActionItems(text))
     const details = detailsOf(doc)
     this.#layout.showMeta(
       details.subject || this.#info?.meta.subject || "",
@@ -569,13 +578,16 @@ export class MeetingPage {
     const { meetingId, token } = this.#route
     const watch = new FinalMinutesWatch(() => this.#api.meeting(meetingId, token), {
       isPublished: (info) => this.#corrections.isNewlyPublished(info),
-      published: (info) => void this.#showFinalText(info),
+      published: (info) => this.#showFinalText(info),
       publishStatus: (targets) => this.#finalPanel.showPublish(targets),
     })
-    void watch.run()
+    void watch.run().then(() => this.#finalPanel.watchEnded())
   }
 
-  /** The final minutes file is the revision the close published (also what the corrections compare). */
+  /**
+   * The final minutes file is the revision the close published (also what the corrections
+   * compare). Rejects, after saying so, when it cannot be loaded: the watch asks again.
+   */
   async #showFinalText(info: MeetingInfo): Promise<void> {
     try {
       const markdown = await this.#corrections.published(info)
@@ -590,6 +602,7 @@ export class MeetingPage {
           ? `The final minutes could not be loaded: ${error.message}`
           : "The final minutes could not be loaded.",
       )
+      throw error
     }
   }
 

@@ -20,8 +20,12 @@ function answer(status: string, revision: number, publish: PublishTarget[]): Mee
   }
 }
 
-/** Runs a watch over scripted answers (an Error is a failed ask) and tells what it did. */
-async function watch(answers: Array<MeetingInfo | Error>) {
+/**
+ * Runs a watch over scripted answers (an Error is a failed ask) and tells what it did; the final
+ * text fails to load as many times as `textFailures` says.
+ */
+async function watch(answers: Array<MeetingInfo | Error>, textFailures = 0) {
+  let failuresLeft = textFailures
   const asked: number[] = []
   const published: number[] = []
   const statuses: string[] = []
@@ -37,7 +41,10 @@ async function watch(answers: Array<MeetingInfo | Error>) {
     },
     {
       isPublished: (info) => info.status === "closed" && (info.revision ?? 0) > 0,
-      published: (info) => published.push(info.revision ?? 0),
+      published: async (info) => {
+        published.push(info.revision ?? 0)
+        if (failuresLeft-- > 0) throw new Error("the revision's text did not load")
+      },
       publishStatus: (targets) => statuses.push(targets.map((t) => t.state).join(",") || "none"),
     },
     async (ms) => {
@@ -52,14 +59,13 @@ describe("FinalMinutesWatch", () => {
   it("asks quickly until the revision is published, then slower until every target has an outcome", async () => {
     const seen = await watch([
       answer("open", 0, []),
-      answer("closed", 1, []),
       answer("closed", 1, [target("pending"), target("delivered")]),
       answer("closed", 1, [target("failed"), target("delivered")]),
     ])
     assert.deepEqual(seen.published, [1], "the final text is asked for once")
-    assert.deepEqual(seen.statuses, ["none", "none", "pending,delivered", "failed,delivered"])
-    assert.deepEqual(seen.sleeps, [1000, 2000, 2000])
-    assert.equal(seen.asks, 4, "no ask after the outcome is known")
+    assert.deepEqual(seen.statuses, ["none", "pending,delivered", "failed,delivered"])
+    assert.deepEqual(seen.sleeps, [1000, 2000])
+    assert.equal(seen.asks, 3, "no ask after the outcome is known")
   })
 
   it("stops at the first answer when the meeting was published and delivered before the page opened", async () => {
@@ -72,6 +78,19 @@ describe("FinalMinutesWatch", () => {
     const seen = await watch([new Error("offline"), answer("closed", 1, [target("delivered")])])
     assert.deepEqual(seen.sleeps, [2000])
     assert.deepEqual(seen.published, [1])
+  })
+
+  it("stops once the revision is published when the server publishes nowhere", async () => {
+    const seen = await watch([answer("closed", 0, []), answer("closed", 1, [])])
+    assert.deepEqual(seen.published, [1])
+    assert.equal(seen.asks, 2)
+  })
+
+  it("asks again for the final text when it did not load", async () => {
+    const delivered = answer("closed", 1, [target("delivered")])
+    const seen = await watch([delivered, delivered], 1)
+    assert.deepEqual(seen.published, [1, 1], "tried with the next answer")
+    assert.deepEqual(seen.sleeps, [1000])
   })
 
   it("does not take targets as settled before the revision is published", async () => {

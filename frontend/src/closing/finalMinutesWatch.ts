@@ -13,8 +13,11 @@ export interface FinalMinutesListener {
    * document may ask before the server has published it.
    */
   isPublished(info: MeetingInfo): boolean
-  /** Once, with the first answer that does: its text is the final minutes. */
-  published(info: MeetingInfo): void
+  /**
+   * With the first answer that does: its text is the final minutes. Rejects when that text could
+   * not be shown; the next answer tries again.
+   */
+  published(info: MeetingInfo): Promise<void>
   /** With every answer: where the minutes are being published, and how far. */
   publishStatus(targets: readonly PublishTarget[]): void
 }
@@ -22,7 +25,7 @@ export interface FinalMinutesListener {
 /**
  * After a close, one loop asks the server about the meeting until everything the page shows of it
  * is final: the published revision, and each publish target's outcome (delivered, or failed for
- * good). A failed ask is repeated at the slower pace.
+ * good; none when the server publishes nowhere). A failed ask is repeated at the slower pace.
  */
 export class FinalMinutesWatch {
   readonly #ask: () => Promise<MeetingInfo>
@@ -46,11 +49,13 @@ export class FinalMinutesWatch {
       try {
         const info = await this.#ask()
         answered = true
-        if (!revisionSeen && this.#listener.isPublished(info)) {
-          revisionSeen = true
-          this.#listener.published(info)
-        }
         this.#listener.publishStatus(info.publish)
+        if (!revisionSeen && this.#listener.isPublished(info)) {
+          revisionSeen = await this.#listener.published(info).then(
+            () => true,
+            () => false,
+          )
+        }
         if (revisionSeen && settled(info.publish)) return
       } catch (error) {
         console.warn("Reading the meeting after its close failed; trying again", error)
@@ -61,7 +66,10 @@ export class FinalMinutesWatch {
   }
 }
 
-/** Every target has an outcome: delivered, or failed for good. */
+/**
+ * Every target of the published revision has an outcome: delivered, or failed for good. The server
+ * lists a revision's jobs before it names the revision, so none means it publishes nowhere.
+ */
 function settled(targets: readonly PublishTarget[]): boolean {
-  return targets.length > 0 && targets.every((target) => target.state !== "pending")
+  return targets.every((target) => target.state !== "pending")
 }

@@ -20,6 +20,8 @@ export class FinalPanel {
   readonly #download: HTMLButtonElement
   readonly #copy: HTMLButtonElement
   #fileName = "minutes.md"
+  /** What the summary says when no error replaces it. */
+  #summaryText = ""
 
   constructor() {
     this.#title = h("h2", { id: "final-title" }, "Final minutes")
@@ -45,7 +47,7 @@ export class FinalPanel {
     this.#corrections = h("div", { class: "final-corrections" })
     this.element = h(
       "section",
-      { class: "panel final", "aria-labelledby": "final-title", hidden: true },
+      { class: "panel final", "aria-labelledby": "final-title", "data-testid": "final-panel", hidden: true },
       this.#title,
       this.#summary,
       this.#publishing,
@@ -59,7 +61,7 @@ export class FinalPanel {
     this.#setFileName(fileName)
     const when = closedAt ? formatWhen(closedAt) : ""
     this.#title.textContent = "Final minutes"
-    this.#summary.textContent = `Closed${closedBy ? ` by ${closedBy}` : ""}${when ? ` on ${when}` : ""}. This text is final.`
+    this.#setSummary(`Closed${closedBy ? ` by ${closedBy}` : ""}${when ? ` on ${when}` : ""}. This text is final.`)
     this.#publishing.hidden = false
     this.element.hidden = false
   }
@@ -68,7 +70,7 @@ export class FinalPanel {
   showCorrecting(revision: number, fileName: string): void {
     this.#setFileName(fileName)
     this.#title.textContent = "Published minutes"
-    this.#summary.textContent = `Revision ${revision} is the published text until the meeting is closed again.`
+    this.#setSummary(`Revision ${revision} is the published text until the meeting is closed again.`)
     this.#publishing.hidden = true
     this.element.hidden = false
   }
@@ -83,7 +85,13 @@ export class FinalPanel {
     this.#download.setAttribute("aria-label", `Download ${fileName}`)
   }
 
+  #setSummary(text: string): void {
+    this.#summaryText = text
+    this.#summary.textContent = text
+  }
+
   showText(markdown: string): void {
+    this.#summary.textContent = this.#summaryText || this.#summary.textContent
     this.#text.textContent = markdown
     this.#copy.disabled = false
     this.#download.disabled = false
@@ -92,6 +100,11 @@ export class FinalPanel {
   showTextError(message: string): void {
     this.#text.textContent = ""
     this.#summary.textContent = message
+  }
+
+  /** Nothing more will change here (test hook `data-watch="ended"`): the page stopped asking. */
+  watchEnded(): void {
+    this.element.dataset.watch = "ended"
   }
 
   showPublish(targets: readonly PublishTarget[]): void {

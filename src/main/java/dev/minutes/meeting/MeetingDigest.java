@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A meeting's digest, kept beside its stored document while nobody has it open ({@code
- * DocumentDigest}): what {@code GET /api/meetings/{id}}, the series overview and the next call read
- * of an open meeting, i.e. its {@link MeetingDocument.Snapshot}, as JSON {@code {meta, body,
+ * A meeting's digest, kept beside its stored document by the session that has it open, every few
+ * hundred changes and as it unloads ({@code DocumentDigest}): what {@code GET /api/meetings/{id}},
+ * the series overview and the next call read of an open meeting (while fresh; a page also while
+ * stale, with its heads), i.e. its {@link MeetingDocument.Snapshot}, as JSON {@code {meta, body,
  * status, heads}}. Reading it costs a Redis round trip instead of loading the meeting's whole
  * history.
  */

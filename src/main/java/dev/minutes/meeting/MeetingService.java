@@ -325,15 +325,11 @@ public final class MeetingService implements AccessPolicy {
             });
   }
 
-  /** The meeting as the API shows it to any holder of one of its or its series' tokens. */
-  public Future<JsonObject> view(String meetingId, String token) {
-    return view(meetingId, token, false);
-  }
-
   /**
-   * As {@link #view(String, String)}; {@code earlierWhileLoading}: the caller (a meeting page)
-   * takes the text of a moment ago, with the heads it was read at, rather than wait while this node
-   * loads a history that changed since the last digest was kept (docs/contract.md, "whileLoading").
+   * The meeting as the API shows it to any holder of one of its or its series' tokens. {@code
+   * earlierWhileLoading}: the caller (a meeting page) takes the text of a moment ago, with the
+   * heads it was read at, rather than wait while this node loads a history that changed since the
+   * last digest was kept (docs/contract.md, "whileLoading").
    */
   public Future<JsonObject> view(String meetingId, String token, boolean earlierWhileLoading) {
     ReadFor reader = earlierWhileLoading ? ReadFor.PAGE_TAKING_EARLIER : ReadFor.PAGE;

@@ -86,8 +86,8 @@ public interface DocumentStore {
   Future<Long> pendingLogEntries(String documentId);
 
   /**
-   * Atomically closes the write gate: true for the single caller that closed it, false if it was
-   * already closed.
+   * Atomically closes the write gate and drops the digest: true for the single caller that closed
+   * it, false if it was already closed. While it is closed no digest is kept.
    */
   Future<Boolean> closeWrites(String documentId);
 
@@ -96,7 +96,7 @@ public interface DocumentStore {
   /**
    * Keeps a digest beside the document (what its readers need of it, made by a session that holds
    * every stored entry up to {@code seq} and nothing else), unless one made at a later entry is
-   * kept already. True when kept.
+   * kept already or writes are closed. True when kept.
    */
   Future<Boolean> saveDigest(String documentId, long seq, byte[] digest);
 

@@ -113,13 +113,17 @@ final class LuaScripts {
 
   /**
    * ARGV[1] the sequence number of the last entry the digest includes, ARGV[2] the digest. Keeps it
-   * unless one made at a later entry is kept already. Returns 1 when kept, 0 when not, or
-   * UNKNOWN_DOCUMENT.
+   * unless one made at a later entry is kept already, or writes are closed (a closed meeting is
+   * read from its final minutes; a digest made before its close must not outlive it). Returns 1
+   * when kept, 0 when not, or UNKNOWN_DOCUMENT.
    */
   static final String SAVE_DIGEST =
       """
       if redis.call('EXISTS', KEYS[1]) == 0 then
         return -1
+      end
+      if redis.call('EXISTS', KEYS[4]) == 1 then
+        return 0
       end
       local kept = redis.call('HGET', KEYS[5], 'seq')
       if kept and tonumber(kept) > tonumber(ARGV[1]) then
@@ -144,7 +148,8 @@ final class LuaScripts {
       """;
 
   /**
-   * Returns 1 for the caller that closed the gate, 0 if it was already closed, or UNKNOWN_DOCUMENT.
+   * Returns 1 for the caller that closed the gate (which also drops the digest: a closed meeting is
+   * read from its final minutes), 0 if it was already closed, or UNKNOWN_DOCUMENT.
    */
   static final String CLOSE_WRITES =
       """
@@ -152,6 +157,7 @@ final class LuaScripts {
         return -1
       end
       if redis.call('SET', KEYS[4], '1', 'NX') then
+        redis.call('DEL', KEYS[5])
         return 1
       end
       return 0

@@ -77,7 +77,7 @@ public final class DocumentSession {
   private final PresenceRelay presence;
   private final long batchWindowMillis;
   private final DurableLog changeLog;
-  private final DocumentDigest digest;
+  private final DigestKeeper digests;
 
   private final Map<String, PeerLink> peers = new LinkedHashMap<>();
   private final ArrayDeque<Incoming> inbox = new ArrayDeque<>();
@@ -105,11 +105,6 @@ public final class DocumentSession {
 
   /** Whether the meeting is closed (every change is refused), and the changes that wait to know. */
   private final WriteGate<Incoming> gate;
-
-  /** The entry the last digest this session kept (or is keeping) was made at. */
-  private long digestSeq;
-
-  private boolean digestKeeping;
 
   /** What the next cycle must do besides applying the inbox. */
   private boolean cycleRunning;
@@ -140,7 +135,6 @@ public final class DocumentSession {
       DocumentDigest digest,
       boolean closed) {
     this.documentId = documentId;
-    this.digest = digest;
     this.changeLog = changeLog;
     this.vertx = vertx;
     this.context = context;
@@ -152,7 +146,16 @@ public final class DocumentSession {
     this.sync = new Synchronizer(documentId, natives, metrics, settings);
     this.presence = new PresenceRelay(settings.presencePerSecond(), relay, metrics);
     this.batchWindowMillis = Math.max(1, settings.batchWindow().toMillis());
-    this.digestSeq = changeLog.mergedSeq();
+    this.digests =
+        new DigestKeeper(
+            documentId,
+            store,
+            lane,
+            sync,
+            digest,
+            context,
+            settings.compactAfter(),
+            changeLog.mergedSeq());
     this.gate =
         new WriteGate<>(
             documentId,
@@ -685,27 +688,12 @@ public final class DocumentSession {
     changeLog.compact(() -> lane.submit(() -> timed(sync::save, metrics::compactionLaneWork)));
   }
 
-  /**
-   * Context, between cycles: a digest every {@code compactAfter} entries, not only as the session
-   * unloads. A node without this session (another node, or this one after a crash) then has the
-   * text of a moment ago, with the heads it was read at, to show a page at once while it loads the
-   * history (MeetingService). The document then holds exactly the stored entries up to the merged
-   * one, and the lane makes the digest before the next cycle's work.
-   */
+  /** Context, between cycles: a digest every {@code compactAfter} entries (DigestKeeper). */
   private void maybeKeepDigest() {
-    long seq = changeLog.mergedSeq();
-    if (phase != Phase.LOADED
-        || catchUpWanted
-        || digestKeeping
-        || gate.closed()
-        || seq - digestSeq < settings.compactAfter()) {
-      return;
+    // Others' entries not merged yet: the document does not hold exactly the entries up to one.
+    if (phase == Phase.LOADED && !catchUpWanted && !gate.closed()) {
+      digests.entriesMerged(changeLog.mergedSeq());
     }
-    digestKeeping = true;
-    digestSeq = seq;
-    lane.submit(() -> sync.digest(digest))
-        .compose(made -> made == null ? Future.succeededFuture() : keepDigest(seq, made))
-        .onComplete(kept -> context.runOnContext(v -> digestKeeping = false));
   }
 
   // ---- idle unload ----
@@ -789,36 +777,12 @@ public final class DocumentSession {
     peersChanged();
     return lane.submit(
             () -> {
-              byte[] made = digestWanted ? sync.digest(digest) : null;
+              byte[] made = digestWanted ? digests.make() : null;
               sync.unload(remaining);
               return made;
             })
         .onSuccess(v -> log.debug("unloaded document {}", documentId))
-        .compose(made -> made == null ? Future.succeededFuture() : keepDigest(seq, made));
-  }
-
-  /** Stores the digest made as the session unloaded; failing to is logged, never fatal. */
-  private Future<Void> keepDigest(long seq, byte[] made) {
-    return store
-        .saveDigest(documentId, seq, made)
-        .onSuccess(
-            kept ->
-                log.debug(
-                    "document {}: digest at seq {} {}",
-                    documentId,
-                    seq,
-                    kept ? "kept" : "stale (entries appended meanwhile)"))
-        .<Void>mapEmpty()
-        .recover(
-            failure -> {
-              if (failure instanceof StoreException e
-                  && e.reason() == StoreException.Reason.UNKNOWN_DOCUMENT) {
-                log.debug("document {}: deleted meanwhile, no digest kept", documentId);
-              } else {
-                log.warn("document {}: digest not kept: {}", documentId, failure.getMessage());
-              }
-              return Future.succeededFuture();
-            });
+        .compose(made -> made == null ? Future.succeededFuture() : digests.keep(seq, made));
   }
 
   // ---- helpers ----

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ final class WriteGate<T> {
   private final long readIntervalNanos;
   private final int maxWaiting;
   private final Outcome<T> outcome;
+  private final LongSupplier clock;
   private final List<T> waiting = new ArrayList<>();
 
   private boolean closed;
@@ -53,6 +55,7 @@ final class WriteGate<T> {
   private boolean readPending;
   private boolean stopped;
   private long readAt;
+  private long readTimer = -1;
 
   /**
    * {@code readStore}: asks the store whether the meeting's writes are closed (true) or open.
@@ -67,6 +70,29 @@ final class WriteGate<T> {
       int maxWaiting,
       boolean closed,
       Outcome<T> outcome) {
+    this(
+        documentId,
+        vertx,
+        context,
+        readStore,
+        readIntervalMillis,
+        maxWaiting,
+        closed,
+        outcome,
+        System::nanoTime);
+  }
+
+  /** {@code clock}: nanoseconds, as {@link System#nanoTime} (tests pass their own). */
+  WriteGate(
+      String documentId,
+      Vertx vertx,
+      Context context,
+      Supplier<Future<Boolean>> readStore,
+      long readIntervalMillis,
+      int maxWaiting,
+      boolean closed,
+      Outcome<T> outcome,
+      LongSupplier clock) {
     this.documentId = documentId;
     this.vertx = vertx;
     this.context = context;
@@ -75,7 +101,8 @@ final class WriteGate<T> {
     this.maxWaiting = maxWaiting;
     this.closed = closed;
     this.outcome = outcome;
-    this.readAt = System.nanoTime() - readIntervalNanos;
+    this.clock = clock;
+    this.readAt = clock.getAsLong() - readIntervalNanos;
   }
 
   boolean closed() {
@@ -112,11 +139,17 @@ final class WriteGate<T> {
       return true;
     }
     readPending = true;
-    long waitNanos = readAt + readIntervalNanos - System.nanoTime();
+    long waitNanos = readAt + readIntervalNanos - clock.getAsLong();
     if (waitNanos <= 0) {
       read();
     } else {
-      vertx.setTimer(Math.max(1, waitNanos / 1_000_000), timer -> read());
+      readTimer =
+          vertx.setTimer(
+              Math.max(1, waitNanos / 1_000_000),
+              timer -> {
+                readTimer = -1;
+                read();
+              });
     }
     return true;
   }
@@ -125,6 +158,9 @@ final class WriteGate<T> {
   void stop() {
     stopped = true;
     waiting.clear();
+    if (readTimer != -1) {
+      vertx.cancelTimer(readTimer);
+    }
   }
 
   private void read() {
@@ -148,7 +184,7 @@ final class WriteGate<T> {
    */
   private void answered(AsyncResult<Boolean> gate, int asOf) {
     readPending = false;
-    readAt = System.nanoTime();
+    readAt = clock.getAsLong();
     if (stopped) {
       return;
     }

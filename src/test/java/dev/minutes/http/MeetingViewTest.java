@@ -112,7 +112,9 @@ class MeetingViewTest {
     try {
       RedisDocumentStore store = new RedisDocumentStore(redis);
       // Kept by the session as it unloads, after the idle time.
-      Await.until("the digest kept", () -> await(store.freshDigest(id)).isPresent());
+      Await.until(
+          "unloaded, the digest kept",
+          () -> sessions().loaded(id) == null && await(store.freshDigest(id)).isPresent());
       assertThat(sessions().loaded(id)).as("unloaded").isNull();
       JsonObject digest = new JsonObject(Buffer.buffer(await(store.freshDigest(id)).orElseThrow()));
       assertThat(digest.getString("body")).endsWith("Decided: ship on Friday.\n");
@@ -154,7 +156,10 @@ class MeetingViewTest {
     RedisConnection redis = await(RedisHarness.connect(running.vertx(), running.node().prefix()));
     try {
       RedisDocumentStore store = new RedisDocumentStore(redis);
-      Await.until("the digest kept", () -> await(store.freshDigest(id)).isPresent());
+      // Kept as the session unloads after the idle time.
+      Await.until(
+          "unloaded, the digest kept",
+          () -> sessions().loaded(id) == null && await(store.freshDigest(id)).isPresent());
       JsonObject digest = new JsonObject(Buffer.buffer(await(store.freshDigest(id)).orElseThrow()));
       StoredDocument stored = await(store.load(id)).orElseThrow();
       // Another node stored an edit since (or this one did, and crashed): the digest is stale.

@@ -421,6 +421,33 @@ public abstract class DocumentStoreContract {
   }
 
   @Test
+  @DisplayName("Closing writes drops the digest, and none is kept while they are closed")
+  void closingDropsTheDigest(VertxTestContext context) {
+    String id = newId();
+    store
+        .create(id, bytes("s0"))
+        .compose(v -> appendAll(id, "a"))
+        .compose(v -> store.saveDigest(id, 1, bytes("before the close")))
+        .compose(v -> store.closeWrites(id))
+        .compose(v -> store.keptDigest(id))
+        .compose(
+            afterClose -> {
+              assertThat(afterClose).as("dropped by the close").isEmpty();
+              return store.saveDigest(id, 1, bytes("made before the close, saved after"));
+            })
+        .compose(kept -> Future.all(Future.succeededFuture(kept), store.keptDigest(id)))
+        .onComplete(
+            context.succeeding(
+                results ->
+                    context.verify(
+                        () -> {
+                          assertThat(results.<Boolean>resultAt(0)).isFalse();
+                          assertThat(results.<Optional<KeptDigest>>resultAt(1)).isEmpty();
+                          context.completeNow();
+                        })));
+  }
+
+  @Test
   @DisplayName("A document created again after a delete has no digest of the old one")
   void digestGoesWithTheDocument(VertxTestContext context) {
     String id = newId();

@@ -311,8 +311,9 @@ class DocumentSessionTest {
   void keepsADigestWhenUnloading() throws TimeoutException {
     Meeting meeting = meetingWithWriterAndReader();
     String documentId = meeting.documentId();
+    // The first cycle after loading keeps a digest; the last edit only the unload can.
     await(meeting.writer().advertised(meeting.writer().edit(" world")));
-    assertThat(await(store.freshDigest(documentId))).as("before the session unloads").isEmpty();
+    await(meeting.writer().advertised(meeting.writer().edit(".")));
 
     await(meeting.session().shutdown());
 
@@ -320,7 +321,7 @@ class DocumentSessionTest {
         .hasValueSatisfying(
             digest ->
                 assertThat(new String(digest, java.nio.charset.StandardCharsets.UTF_8))
-                    .isEqualTo("Hello world"));
+                    .isEqualTo("Hello world."));
     await(store.compact(documentId, initialDocument(), 0)); // a no-op compaction keeps it
     await(store.append(documentId, changeByAnotherAuthor(initialDocument(), "!")));
     assertThat(await(store.freshDigest(documentId))).as("after an append").isEmpty();
@@ -458,12 +459,15 @@ class DocumentSessionTest {
     }
     await(meeting.reader().textIs("Hello world"));
 
+    // One entry per keystroke, after the stored "Hello" (entry 0). (The first cycle after loading
+    // keeps one too, at whatever entry it merged.)
     Await.until(
-        "a digest kept while loaded",
-        () -> await(store.keptDigest(meeting.documentId())).isPresent());
+        "a digest kept while loaded, three entries or more after the first",
+        () ->
+            await(store.keptDigest(meeting.documentId()))
+                .filter(kept -> kept.seq() >= 3)
+                .isPresent());
     DocumentStore.KeptDigest kept = await(store.keptDigest(meeting.documentId())).orElseThrow();
-    // One entry per keystroke, after the stored "Hello" (entry 0).
-    assertThat(kept.seq()).isGreaterThanOrEqualTo(3);
     assertThat(new String(kept.bytes(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("Hello" + " world".substring(0, (int) kept.seq()));
     await(meeting.session().shutdown());

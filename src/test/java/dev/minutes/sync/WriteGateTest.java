@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +30,9 @@ class WriteGateTest {
 
   /** The store's reads not answered yet, oldest first. */
   private final BlockingQueue<Promise<Boolean>> reads = new LinkedBlockingQueue<>();
+
+  /** The gate's clock (nanoseconds): it moves only when a test moves it. */
+  private final AtomicLong now = new AtomicLong();
 
   /** What the gate did with what waited: "retry [a, b]", "refuse [a]", "found open". */
   private final BlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
@@ -136,8 +140,12 @@ class WriteGateTest {
 
     on(() -> gate.hold("b"));
     assertThat(reads).as("not at once after the last read").isEmpty();
-    nextRead().complete(true);
+    nextRead().complete(true); // after the interval, on the timer
     assertThat(nextOutcome()).isEqualTo("refuse [b]");
+
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS));
+    on(() -> gate.hold("c"));
+    assertThat(reads).as("an interval after the last read: at once").hasSize(1);
   }
 
   @Test
@@ -197,7 +205,15 @@ class WriteGateTest {
     return on(
         () ->
             new WriteGate<>(
-                "doc-1", vertx, context, readStore, INTERVAL_MS, maxWaiting, closed, outcome));
+                "doc-1",
+                vertx,
+                context,
+                readStore,
+                INTERVAL_MS,
+                maxWaiting,
+                closed,
+                outcome,
+                now::get));
   }
 
   /** Runs {@code action} on the gate's context, as the session does, and returns its result. */
