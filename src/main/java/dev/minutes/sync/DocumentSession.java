@@ -165,7 +165,8 @@ public final class DocumentSession {
             GATE_READ_INTERVAL_MS,
             MAX_INBOX,
             closed,
-            new GateOutcome());
+            new GateOutcome(),
+            System::nanoTime);
   }
 
   /**

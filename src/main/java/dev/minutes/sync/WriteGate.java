@@ -59,30 +59,9 @@ final class WriteGate<T> {
 
   /**
    * {@code readStore}: asks the store whether the meeting's writes are closed (true) or open.
-   * {@code closed}: what the store said when the session loaded.
+   * {@code closed}: what the store said when the session loaded. {@code clock}: nanoseconds, as
+   * {@link System#nanoTime} (tests pass their own).
    */
-  WriteGate(
-      String documentId,
-      Vertx vertx,
-      Context context,
-      Supplier<Future<Boolean>> readStore,
-      long readIntervalMillis,
-      int maxWaiting,
-      boolean closed,
-      Outcome<T> outcome) {
-    this(
-        documentId,
-        vertx,
-        context,
-        readStore,
-        readIntervalMillis,
-        maxWaiting,
-        closed,
-        outcome,
-        System::nanoTime);
-  }
-
-  /** {@code clock}: nanoseconds, as {@link System#nanoTime} (tests pass their own). */
   WriteGate(
       String documentId,
       Vertx vertx,

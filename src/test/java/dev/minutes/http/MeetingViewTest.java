@@ -102,21 +102,12 @@ class MeetingViewTest {
   void answersFromTheDigest() throws TimeoutException {
     JsonObject meeting = create();
     String id = meeting.getString("id"); // also its document's id
-    NodeClient ada = client(meeting);
-    await(ada.command(cmd("find").put("url", meeting.getString("documentUrl"))));
-    await(ada.command(cmd("type").put("text", "Decided: ship on Friday.\n").put("at", "end")));
-    JsonArray heads = await(ada.command(cmd("waitSaved"))).getJsonArray("heads");
-    ada.close();
+    JsonArray heads = decisionWrittenAndLeft(meeting);
 
     RedisConnection redis = await(RedisHarness.connect(running.vertx(), running.node().prefix()));
     try {
       RedisDocumentStore store = new RedisDocumentStore(redis);
-      // Kept by the session as it unloads, after the idle time.
-      Await.until(
-          "unloaded, the digest kept",
-          () -> sessions().loaded(id) == null && await(store.freshDigest(id)).isPresent());
-      assertThat(sessions().loaded(id)).as("unloaded").isNull();
-      JsonObject digest = new JsonObject(Buffer.buffer(await(store.freshDigest(id)).orElseThrow()));
+      JsonObject digest = digestKeptAtUnload(store, id);
       assertThat(digest.getString("body")).endsWith("Decided: ship on Friday.\n");
       assertThat(digest.getJsonObject("meta").getString("subject")).startsWith("Weekly Meeting: ");
       assertThat(digest.getString("status")).isEqualTo("open");
@@ -147,20 +138,12 @@ class MeetingViewTest {
   void earlierTextWhileLoading() throws TimeoutException {
     JsonObject meeting = create();
     String id = meeting.getString("id");
-    NodeClient ada = client(meeting);
-    await(ada.command(cmd("find").put("url", meeting.getString("documentUrl"))));
-    await(ada.command(cmd("type").put("text", "Decided: ship on Friday.\n").put("at", "end")));
-    JsonArray heads = await(ada.command(cmd("waitSaved"))).getJsonArray("heads");
-    ada.close();
+    JsonArray heads = decisionWrittenAndLeft(meeting);
 
     RedisConnection redis = await(RedisHarness.connect(running.vertx(), running.node().prefix()));
     try {
       RedisDocumentStore store = new RedisDocumentStore(redis);
-      // Kept as the session unloads after the idle time.
-      Await.until(
-          "unloaded, the digest kept",
-          () -> sessions().loaded(id) == null && await(store.freshDigest(id)).isPresent());
-      JsonObject digest = new JsonObject(Buffer.buffer(await(store.freshDigest(id)).orElseThrow()));
+      JsonObject digest = digestKeptAtUnload(store, id);
       StoredDocument stored = await(store.load(id)).orElseThrow();
       // Another node stored an edit since (or this one did, and crashed): the digest is stale.
       await(store.append(id, changeAppending(stored, "Also: tag it.\n")));
@@ -192,6 +175,25 @@ class MeetingViewTest {
     } finally {
       await(redis.close());
     }
+  }
+
+  /** Ada writes a decision at the end of the minutes and leaves; the heads she saw saved. */
+  private JsonArray decisionWrittenAndLeft(JsonObject meeting) throws TimeoutException {
+    NodeClient ada = client(meeting);
+    await(ada.command(cmd("find").put("url", meeting.getString("documentUrl"))));
+    await(ada.command(cmd("type").put("text", "Decided: ship on Friday.\n").put("at", "end")));
+    JsonArray heads = await(ada.command(cmd("waitSaved"))).getJsonArray("heads");
+    ada.close();
+    return heads;
+  }
+
+  /** The digest the meeting's session kept as it unloaded, after the idle time. */
+  private JsonObject digestKeptAtUnload(RedisDocumentStore store, String id)
+      throws TimeoutException {
+    Await.until(
+        "unloaded, the digest kept",
+        () -> sessions().loaded(id) == null && await(store.freshDigest(id)).isPresent());
+    return new JsonObject(Buffer.buffer(await(store.freshDigest(id)).orElseThrow()));
   }
 
   /** A change by an author of its own appending {@code text} to the stored meeting's body. */
