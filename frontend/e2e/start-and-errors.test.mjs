@@ -84,6 +84,11 @@ test("bad links and unknown addresses end on a page that says what happened and 
   await page.goto(`${BASE_URL}/m/no-such-meeting#token=${other.tokens.editor}`)
   await assertProblemPage(page, /does not exist/i)
 
+  // A series link that leads nowhere ends on the same page, in the series' words.
+  await page.goto(`${BASE_URL}/s/no-such-series#token=${other.tokens.editor}`)
+  await page.reload()
+  await assertProblemPage(page, /this series does not exist/i)
+
   // A first visit (no service worker yet) gets the server's answer; later ones the cached page, same view.
   const firstVisit = await (await newContext(browser)).newPage()
   const response = await firstVisit.goto(`${BASE_URL}/nope`)

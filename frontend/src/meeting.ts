@@ -30,6 +30,7 @@ import { FinalPanel } from "./ui/finalPanel.js"
 import { MeetingLayout } from "./ui/meetingLayout.js"
 import { MinutesPreview } from "./ui/minutesPreview.js"
 import { NamePrompt } from "./ui/namePrompt.js"
+import { openingProblem } from "./ui/openingProblem.js"
 import { OutlinePanel } from "./ui/outlinePanel.js"
 import { PresenceList } from "./ui/presenceList.js"
 import { showProblemPage } from "./ui/problemPage.js"
@@ -245,39 +246,19 @@ export class MeetingPage {
       cacheMeeting(info, token)
       return info
     } catch (error) {
-      const apiError = error instanceof ApiError ? error : null
-      if (apiError?.unreachable) {
-        const cached = cachedMeeting(meetingId, token)
-        if (cached) {
-          this.#layout.banner.show(
-            "The server cannot be reached.",
-            "You can keep writing: your edits stay in this browser and are sent when the server is back.",
-            undefined,
-            UNREACHABLE,
-          )
-          return cached
-        }
-        this.#fail("The server cannot be reached.", "Check your connection, then reload this page.", true)
-        return null
-      }
-      if (apiError?.status === 401) {
-        this.#fail(
-          "This link is not valid.",
-          "It may be incomplete or mistyped. Ask the chair for the link again.",
-          false,
+      const cached = error instanceof ApiError && error.unreachable ? cachedMeeting(meetingId, token) : null
+      if (cached) {
+        this.#layout.banner.show(
+          "The server cannot be reached.",
+          "You can keep writing: your edits stay in this browser and are sent when the server is back.",
+          undefined,
+          UNREACHABLE,
         )
-      } else if (apiError?.status === 403) {
-        this.#fail("This link belongs to another meeting.", "Ask the chair for this meeting's link.", false)
-      } else if (apiError?.status === 404) {
-        this.#fail(
-          "This meeting does not exist.",
-          "The link may be wrong, or the meeting was created on another server.",
-          false,
-        )
-      } else {
-        this.#fail("The meeting cannot be opened.", apiError?.message ?? "Something unexpected went wrong.", true)
-        console.error("Loading the meeting failed", error)
+        return cached
       }
+      if (!(error instanceof ApiError)) console.error("Loading the meeting failed", error)
+      const problem = openingProblem(error, "meeting")
+      this.#fail(problem.title, problem.detail, problem.reload)
       return null
     }
   }

@@ -5,6 +5,8 @@ import { MeetingPage } from "./meeting.js"
 import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
 import type { CallCreated, SeriesCall, SeriesInfo } from "./types.js"
 import { h, replaceChildren, uniqueId } from "./ui/dom.js"
+import { openingProblem } from "./ui/openingProblem.js"
+import { showProblemPage } from "./ui/problemPage.js"
 import { reopenControl } from "./ui/reopenControl.js"
 import { seriesChart } from "./ui/seriesChart.js"
 
@@ -74,27 +76,9 @@ export class SeriesPage {
     try {
       return await this.#api.series(this.#route.seriesId, this.#route.token)
     } catch (error) {
-      const apiError = error instanceof ApiError ? error : null
-      const [title, detail] = apiError?.unreachable
-        ? ["The server cannot be reached.", "Check your connection, then reload this page."]
-        : apiError?.status === 401
-          ? ["This link is not valid.", "It may be incomplete or mistyped. Ask the chair for the link again."]
-          : apiError?.status === 403
-            ? ["This link belongs to something else.", "Ask the chair for this series' link."]
-            : apiError?.status === 404
-              ? ["This series does not exist.", "The link may be wrong, or the series is on another server."]
-              : ["The series cannot be opened.", apiError?.message ?? "Something unexpected went wrong."]
-      if (!apiError) console.error("Loading the series failed", error)
-      this.#heading.textContent = "minutes"
-      replaceChildren(
-        this.#main,
-        h(
-          "div",
-          { class: "banner banner-error", role: "alert", "data-testid": "error-banner" },
-          h("strong", {}, `${title} `),
-          detail,
-        ),
-      )
+      if (!(error instanceof ApiError)) console.error("Loading the series failed", error)
+      // The same page as for a meeting that cannot be opened: what happened, and a way back.
+      showProblemPage(this.#root, openingProblem(error, "series"))
       return null
     }
   }

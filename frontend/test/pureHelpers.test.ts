@@ -1,9 +1,10 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { humanMessage } from "../src/api.js"
+import { ApiError, humanMessage } from "../src/api.js"
 import { meetingIdFrom, routeOf, syncUrl } from "../src/links.js"
 import { readMetaString } from "../src/text/metaString.js"
 import { bodyOfMinutesFile, publishedName } from "../src/text/minutesFile.js"
+import { openingProblem } from "../src/ui/openingProblem.js"
 
 describe("routeOf", () => {
   it("reads the meeting id from the path and the token from the fragment", () => {
@@ -86,5 +87,34 @@ describe("publishedName", () => {
     assert.equal(publishedName({ location: "C:\\minutes\\published\\2031-04-01.md" }), "2031-04-01.md")
     assert.equal(publishedName({ location: "hooks.example.org" }), "hooks.example.org")
     assert.equal(publishedName({ location: null }), "")
+  })
+})
+
+describe("openingProblem", () => {
+  const refused = (status: number) => new ApiError(status, `http-${status}`, "The server says why.")
+
+  it("names what could not be opened, and whether a reload may help", () => {
+    assert.deepEqual(openingProblem(refused(404), "series"), {
+      title: "This series does not exist.",
+      detail: "The link may be wrong, or the series is on another server.",
+      reload: false,
+    })
+    assert.equal(openingProblem(refused(404), "meeting").title, "This meeting does not exist.")
+    assert.equal(openingProblem(refused(403), "meeting").title, "This link belongs to another meeting.")
+    assert.equal(openingProblem(refused(401), "series").reload, false)
+    assert.deepEqual(openingProblem(new ApiError(0, "network", "offline"), "meeting"), {
+      title: "The server cannot be reached.",
+      detail: "Check your connection, then reload this page.",
+      reload: true,
+    })
+  })
+
+  it("gives the server's own words for anything else, and a generic line for what is not the server's", () => {
+    assert.deepEqual(openingProblem(refused(500), "meeting"), {
+      title: "The meeting cannot be opened.",
+      detail: "The server says why.",
+      reload: true,
+    })
+    assert.equal(openingProblem(new TypeError("boom"), "series").detail, "Something unexpected went wrong.")
   })
 })
