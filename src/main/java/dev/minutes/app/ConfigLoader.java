@@ -95,6 +95,7 @@ public final class ConfigLoader {
     d.put("MINUTES_KEEP_ALIVE_TIMEOUT_MS", "60000");
     d.put("MINUTES_SESSION_IDLE_MS", "30000");
     d.put("MINUTES_COMPACT_AFTER", "500");
+    d.put("MINUTES_EARLIER_TEXT_AFTER_MS", "300");
     d.put("MINUTES_SYNC_BATCH_MS", "20");
     d.put("MINUTES_SYNC_PING_MS", "30000");
     d.put("MINUTES_MAX_BODY_CHARS", "200000");
@@ -183,6 +184,7 @@ public final class ConfigLoader {
         millis("MINUTES_KEEP_ALIVE_TIMEOUT_MS"),
         millis("MINUTES_SESSION_IDLE_MS"),
         integer("MINUTES_COMPACT_AFTER", 1, Integer.MAX_VALUE),
+        Duration.ofMillis(integer("MINUTES_EARLIER_TEXT_AFTER_MS", 0, 60_000)),
         Duration.ofMillis(integer("MINUTES_SYNC_BATCH_MS", 0, 1_000)),
         Duration.ofMillis(integer("MINUTES_SYNC_PING_MS", 0, 3_600_000)),
         new SizeLimits(

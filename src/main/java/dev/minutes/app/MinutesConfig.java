@@ -44,6 +44,8 @@ import java.util.Optional;
  *     keep-alive)
  * @param sessionIdle how long a document stays loaded after its last peer left
  * @param compactAfter log entries after which a document's log is folded into a new snapshot
+ * @param earlierTextAfter how long a page opening a meeting this node has not loaded waits for the
+ *     load before it is answered the last digest kept, older than what is stored (zero: at once)
  * @param syncBatchWindow shortest time between two sync messages to one steady peer (changes
  *     meanwhile go together)
  * @param syncPingInterval how often a sync socket is pinged; one silent for a whole interval after
@@ -82,6 +84,7 @@ public record MinutesConfig(
     Duration keepAliveTimeout,
     Duration sessionIdle,
     int compactAfter,
+    Duration earlierTextAfter,
     Duration syncBatchWindow,
     Duration syncPingInterval,
     SizeLimits sizeLimits,

@@ -151,6 +151,7 @@ public final class MinutesNode {
             pool,
             meetingDocument,
             publish.publisher(),
+            config.earlierTextAfter(),
             Clock.systemUTC());
     return changeFeed
         .start(

@@ -30,6 +30,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -56,6 +57,7 @@ import org.slf4j.LoggerFactory;
 public final class MeetingService implements AccessPolicy {
   private static final Logger log = LoggerFactory.getLogger(MeetingService.class);
 
+  private final Vertx vertx;
   private final MeetingStores stores;
   private final MeetingDocument documents;
   private final Publisher publisher;
@@ -66,6 +68,9 @@ public final class MeetingService implements AccessPolicy {
   private final MeetingReopener reopener;
   private final SessionRegistry sessions;
 
+  /** How long a page waits for a meeting's load before it is answered the last digest kept. */
+  private final Duration earlierTextAfter;
+
   public MeetingService(
       Vertx vertx,
       MeetingStores stores,
@@ -73,7 +78,10 @@ public final class MeetingService implements AccessPolicy {
       SessionPool pool,
       MeetingDocument documents,
       Publisher publisher,
+      Duration earlierTextAfter,
       Clock clock) {
+    this.vertx = vertx;
+    this.earlierTextAfter = earlierTextAfter;
     this.stores = stores;
     this.sessions = sessions;
     this.documents = documents;
@@ -545,12 +553,12 @@ public final class MeetingService implements AccessPolicy {
 
   /**
    * Read from the document's session when this node has it loaded; else from the digest its last
-   * session kept, if nothing was stored since (for a page that takes it, the last digest kept even
-   * if entries were stored since: a session keeps one every {@code compactAfter} entries, so it is
-   * the text of a moment ago, with the heads it was read at); else from the document itself. For a
-   * page (its socket joins right after) the session is opened, so a long meeting's history is
-   * loaded once, not once for the answer and again for the socket, and the answer waits for the
-   * load only when there is no digest it may take. Other callers (a series' overview, a following
+   * session kept, if nothing was stored since; else from the document itself. For a page (its
+   * socket joins right after) the session is opened, so a long meeting's history is loaded once,
+   * not once for the answer and again for the socket. A page that takes earlier text waits for that
+   * load at most {@code MINUTES_EARLIER_TEXT_AFTER_MS}, then is answered the last digest kept even
+   * if entries were stored since (a session keeps one every {@code compactAfter} entries: the text
+   * of a moment ago, with the heads it was read at). Other callers (a series' overview, a following
    * call) read the stored document without keeping it loaded, unless a session is loading it
    * already (then they wait for that load rather than start another). A session that is reloading
    * or unloaded cannot answer; the stored document then does.
@@ -566,22 +574,28 @@ public final class MeetingService implements AccessPolicy {
     return stores
         .documents()
         .keptDigest(documentId)
-        .map(
-            kept ->
-                kept.filter(k -> k.fresh() || reader == ReadFor.PAGE_TAKING_EARLIER)
-                    .flatMap(k -> MeetingDigest.read(k.bytes())))
         .compose(
-            digest -> {
-              if (digest.isPresent()) {
+            kept -> {
+              Optional<MeetingDocument.Snapshot> digest =
+                  kept.flatMap(k -> MeetingDigest.read(k.bytes()));
+              boolean fresh = kept.map(DocumentStore.KeptDigest::fresh).orElse(false);
+              if (digest.isPresent() && fresh) {
                 if (page && session == null) {
                   startLoading(documentId);
                 }
                 return Future.succeededFuture(digest.get());
               }
               if (page || session != null) {
-                return readFrom(
-                    session != null ? Future.succeededFuture(session) : sessions.open(documentId),
-                    documentId);
+                Future<MeetingDocument.Snapshot> now =
+                    readFrom(
+                        session != null
+                            ? Future.succeededFuture(session)
+                            : sessions.open(documentId),
+                        documentId);
+                // A short meeting loads within the wait: no older text to catch up from.
+                return digest.isPresent() && reader == ReadFor.PAGE_TAKING_EARLIER
+                    ? Deadline.orElse(vertx, now, earlierTextAfter, digest.get())
+                    : now;
               }
               return loadStored(documentId);
             })
