@@ -117,7 +117,6 @@ export class MeetingPage {
     this.#corrections = new MeetingCorrections(
       this.#finalPanel,
       {
-        meeting: () => api.meeting(route.meetingId, route.token),
         revisionText: (revision) => api.minutesMarkdown(route.meetingId, route.token, revision),
       },
       () => this.#currentText(),

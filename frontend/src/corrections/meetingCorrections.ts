@@ -7,7 +7,6 @@ import { compareLines, correctionsOf, revisionsToLoad } from "./correctionModel.
 
 /** What the corrections need from the server. */
 export interface CorrectionsSource {
-  meeting(): Promise<MeetingInfo>
   /** Published revision `n` of the minutes file (minutes.md?revision=n). */
   revisionText(revision: number): Promise<string>
 }

@@ -576,9 +576,12 @@ public final class MeetingService implements AccessPolicy {
         .keptDigest(documentId)
         .compose(
             kept -> {
+              // A stale digest is read only for a page that takes earlier text.
+              Optional<DocumentStore.KeptDigest> usable =
+                  kept.filter(k -> k.fresh() || reader == ReadFor.PAGE_TAKING_EARLIER);
               Optional<MeetingDocument.Snapshot> digest =
-                  kept.flatMap(k -> MeetingDigest.read(k.bytes()));
-              boolean fresh = kept.map(DocumentStore.KeptDigest::fresh).orElse(false);
+                  usable.flatMap(k -> MeetingDigest.read(k.bytes()));
+              boolean fresh = usable.map(DocumentStore.KeptDigest::fresh).orElse(false);
               if (digest.isPresent() && fresh) {
                 if (page && session == null) {
                   startLoading(documentId);
@@ -593,7 +596,7 @@ public final class MeetingService implements AccessPolicy {
                             : sessions.open(documentId),
                         documentId);
                 // A short meeting loads within the wait: no older text to catch up from.
-                return digest.isPresent() && reader == ReadFor.PAGE_TAKING_EARLIER
+                return digest.isPresent()
                     ? Deadline.orElse(vertx, now, earlierTextAfter, digest.get())
                     : now;
               }
