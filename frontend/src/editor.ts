@@ -1,5 +1,3 @@
-import { next as A } from "@automerge/automerge/slim"
-import type { DocHandle } from "@automerge/automerge-repo/slim"
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
 import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
@@ -7,12 +5,11 @@ import { type ChangeSet, Compartment, EditorState, type Extension } from "@codem
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
 import { actionItemEditing, convertToChecklist, insertActionItem, toggleActionItem } from "./actionItemCommands.js"
 import { replaceAllTransaction } from "./binding/amToCodemirror.js"
-import { textBinding, textBindingAfterEarlyEdits } from "./binding/plugin.js"
+import type { DocumentBinding } from "./binding/plugin.js"
 import { minutesHighlight } from "./highlight.js"
 import { minutesMarkdown } from "./markdownLanguage.js"
 import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
 import type { ActionItem } from "./text/actionItems.js"
-import type { MinutesDoc } from "./types.js"
 
 export interface EditorOptions {
   readonly readOnly: boolean
@@ -85,40 +82,36 @@ export class MinutesEditor {
   }
 
   /**
-   * Binds the editor to the document's `body`: it shows the document's text from now on (changing
-   * only what differs from the text shown so far) and writes this person's edits into it. A person
-   * who clicked into the text before gets the keyboard there, so they can type at once.
-   * `extensions` add behaviour that needs the document (e.g. authorship colours).
+   * Binds the editor to the document (`binding`, see binding/plugin.ts): it shows the document's
+   * text from now on (changing only what differs from the text shown so far) and writes this
+   * person's edits into it. A person who clicked into the text before gets the keyboard there, so
+   * they can type at once. `extensions` add behaviour that needs the document (e.g. authorship
+   * colours).
    *
-   * If the editor was editable before (it showed the text the server read at `shownHeads`) and the
-   * person typed, those edits are written against `shownHeads` and merged like any concurrent
-   * edit. Returns false if there were such edits and they could not be kept: the document does not
-   * hold those heads, or may not be edited now (`readOnly`, e.g. closed meanwhile).
+   * If the editor was editable before and the person typed, those edits are written against the
+   * heads the text shown was read at, and merged like any concurrent edit. Returns false if there
+   * were such edits and they could not be kept: the document does not hold those heads, or may not
+   * be edited now (`readOnly`, e.g. closed meanwhile).
    */
-  attach(
-    handle: DocHandle<MinutesDoc>,
-    readOnly: boolean,
-    extensions: Extension[] = [],
-    shownHeads: A.Heads | null = null,
-  ): boolean {
+  attach(binding: DocumentBinding, readOnly: boolean, extensions: Extension[] = []): boolean {
     this.#attached = true
     const earlyEdits = this.#earlyEdits
     this.#earlyEdits = null
-    if (earlyEdits && shownHeads && !readOnly && A.hasHeads(handle.doc(), shownHeads)) {
-      const binding = textBindingAfterEarlyEdits(handle, ["body"], shownHeads, earlyEdits)
-      this.view.dispatch({ effects: this.#binding.reconfigure([binding, extensions]) })
+    const keepingEdits = earlyEdits && !readOnly ? binding.afterEarlyEdits(earlyEdits) : null
+    if (keepingEdits) {
+      this.view.dispatch({ effects: this.#binding.reconfigure([keepingEdits, extensions]) })
       this.setReadOnly(readOnly)
       return true
     }
-    const binding = textBinding(handle, ["body"])
+    const fromNow = binding.fromNow()
     // Two steps: the text must match the document's before the binding starts watching the editor,
     // or the correction would be written back into the document as an edit.
-    const catchUp = replaceAllTransaction(this.view.state, binding.text)
+    const catchUp = replaceAllTransaction(this.view.state, fromNow.text)
     if (catchUp) this.view.dispatch(catchUp)
     // Edits that were not kept must not come back through undo: their history goes with them.
     if (earlyEdits) this.view.dispatch({ effects: this.#history.reconfigure([]) })
     if (earlyEdits) this.view.dispatch({ effects: this.#history.reconfigure(history()) })
-    this.view.dispatch({ effects: this.#binding.reconfigure([binding.extension, extensions]) })
+    this.view.dispatch({ effects: this.#binding.reconfigure([fromNow.extension, extensions]) })
     this.setReadOnly(readOnly)
     if (this.#clickedBeforeAttached && !readOnly && !focusIsElsewhere(this.view)) this.view.focus()
     return earlyEdits === null

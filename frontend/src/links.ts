@@ -1,10 +1,16 @@
+/** A meeting and the token it was opened with (which decides the role). */
+export interface MeetingRoute {
+  readonly meetingId: string
+  readonly token: string
+}
+
 /**
  * Where this page is: the start page, one meeting opened from a link carrying its token, or a
  * series (its current call, or with `overview` its list of calls).
  */
 export type PageRoute =
   | { readonly kind: "start" }
-  | { readonly kind: "meeting"; readonly meetingId: string; readonly token: string }
+  | ({ readonly kind: "meeting" } & MeetingRoute)
   | { readonly kind: "series"; readonly seriesId: string; readonly token: string; readonly overview: boolean }
   | { readonly kind: "bad-link"; readonly reason: string }
   | { readonly kind: "not-found" }

@@ -1,7 +1,7 @@
 import "./style.css"
 import { MinutesApi } from "./api.js"
 import { routeOf } from "./links.js"
-import { MeetingPage } from "./meeting.js"
+import { MeetingPage } from "./meeting/meetingPage.js"
 import { registerServiceWorker } from "./offline/serviceWorker.js"
 import { SeriesPage } from "./seriesPage.js"
 import { StartPage } from "./startPage.js"

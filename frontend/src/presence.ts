@@ -9,7 +9,7 @@ export interface PresenceUser {
   /** When this page joined the meeting (ms since the epoch): earlier joiners claim colours first. */
   readonly joinedAt: number
   readonly role: Role
-  /** Where the caret is (remoteCursors.ts caretCursor), or null. */
+  /** Where the caret is (caretCursors.ts caretCursor), or null. */
   readonly cursor: string | null
   /** 1-based line of the cursor when it was sent; a fallback when the cursor cannot be resolved. */
   readonly line: number

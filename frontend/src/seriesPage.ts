@@ -1,7 +1,7 @@
 import "./series.css"
 import { ApiError, type MinutesApi } from "./api.js"
 import { meetingLink, seriesLink } from "./links.js"
-import { MeetingPage } from "./meeting.js"
+import { MeetingPage } from "./meeting/meetingPage.js"
 import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
 import type { CallCreated, SeriesCall, SeriesInfo } from "./types.js"
 import { h, replaceChildren, uniqueId } from "./ui/dom.js"

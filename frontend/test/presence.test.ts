@@ -2,8 +2,8 @@ import assert from "node:assert/strict"
 import { readFileSync } from "node:fs"
 import { describe, it } from "node:test"
 import { next as A } from "@automerge/automerge"
+import { caretCursor, caretPosition } from "../src/caretCursors.js"
 import { assignColors, COLOR_FAMILIES, type ColorClaim, colorIndex, PALETTE_SIZE } from "../src/presence.js"
-import { caretCursor, caretPosition } from "../src/remoteCursors.js"
 import { parseAttendees } from "../src/text/attendees.js"
 
 function people(count: number, start = 0): ColorClaim[] {

@@ -1,4 +1,4 @@
-import type { next as A, Prop } from "@automerge/automerge/slim"
+import { next as A, type Prop } from "@automerge/automerge/slim"
 import type { DocHandle } from "@automerge/automerge-repo/slim"
 import type { ChangeSet, Extension } from "@codemirror/state"
 import { ViewPlugin, type ViewUpdate } from "@codemirror/view"
@@ -52,4 +52,33 @@ export function textBindingAfterEarlyEdits<T>(
       destroy: () => binding.detach(),
     }
   })
+}
+
+/**
+ * How an editor is bound to the live document (`MinutesEditor.attach`). It is made here, where
+ * Automerge is, so that the editor itself can show a text before Automerge is even loaded.
+ */
+export interface DocumentBinding {
+  /**
+   * The binding that writes what the person typed into the text shown (`earlyEdits`) into the
+   * document; null when it cannot, because the document does not hold the heads that text was read at.
+   */
+  afterEarlyEdits(earlyEdits: ChangeSet): Extension | null
+  /** The binding from the document's text as it is now. */
+  fromNow(): TextBindingExtension
+}
+
+/** Binds to the text at `path` of `handle`'s document; the text shown before was read at `shownHeads`. */
+export function documentBinding<T>(
+  handle: DocHandle<T>,
+  path: readonly Prop[],
+  shownHeads: A.Heads | null,
+): DocumentBinding {
+  return {
+    afterEarlyEdits: (earlyEdits) =>
+      shownHeads && A.hasHeads(handle.doc(), shownHeads)
+        ? textBindingAfterEarlyEdits(handle, path, shownHeads, earlyEdits)
+        : null,
+    fromNow: () => textBinding(handle, path),
+  }
 }

@@ -1,7 +1,6 @@
 import { next as A } from "@automerge/automerge/slim"
 import type { DocHandle } from "@automerge/automerge-repo"
 import type { Extension } from "@codemirror/state"
-import type { ExportedFile, ExportFormat } from "../api.js"
 import { type AuthorInfo, authorClass, describeAuthors } from "../authors.js"
 import {
   type AuthorSpan,
@@ -17,8 +16,7 @@ import { changeRefs, HistoryClient, HistoryError } from "../history/historyClien
 import type { ChangeSegment, HistoryTarget, PointInfo } from "../history/protocol.js"
 import { peopleOf } from "../people.js"
 import type { MinutesDoc } from "../types.js"
-import { type LegendEntry, RecordBar } from "../ui/recordBar.js"
-import { saveFile } from "../ui/saveFile.js"
+import type { LegendEntry, RecordBar } from "../ui/recordBar.js"
 import { LastSeen } from "./lastSeen.js"
 import { type PersonStyle, Timeline } from "./timeline.js"
 
@@ -58,27 +56,14 @@ export class RecordTools {
   #seenHeads: A.Heads | null = null
   #legendTimer: number | undefined
 
-  /** `exportFile` fetches the meeting in a format from the server (any token may). */
-  constructor(meetingId: string, exportFile: (format: ExportFormat) => Promise<ExportedFile>) {
+  /**
+   * `bar` is the page's record bar, made before the document was there: its buttons call
+   * {@link toggleAuthors}, {@link toggleHistory} and {@link showSinceLastVisit}; the page itself
+   * answers its downloads (they need only the server).
+   */
+  constructor(meetingId: string, bar: RecordBar) {
     this.#lastSeen = new LastSeen(meetingId)
-    this.bar = new RecordBar({
-      toggleAuthors: () => void this.#toggleAuthors(),
-      toggleHistory: () => void this.#toggleHistory(),
-      showSinceLastVisit: () => void this.#showSinceLastVisit(),
-      download: (format) =>
-        void exportFile(format).then(
-          ({ blob, fileName }) => saveFile(blob, fileName),
-          (error: unknown) => this.#exportFailed(error),
-        ),
-    })
-  }
-
-  /** Set by the page: how to tell the person that a download failed. */
-  onExportFailure: (message: string) => void = () => {}
-
-  #exportFailed(error: unknown): void {
-    console.error("The export failed", error)
-    this.onExportFailure(error instanceof Error ? error.message : "The download failed.")
+    this.bar = bar
   }
 
   /** The editor extension colouring authorship; the editor is created with it. */
@@ -120,7 +105,7 @@ export class RecordTools {
 
   // ---- authorship ----
 
-  async #toggleAuthors(): Promise<void> {
+  async toggleAuthors(): Promise<void> {
     const host = this.#host
     if (!host) return
     if (this.#authorsOn) {
@@ -214,7 +199,7 @@ export class RecordTools {
 
   // ---- timeline ----
 
-  async #toggleHistory(): Promise<void> {
+  async toggleHistory(): Promise<void> {
     if (this.#timeline) this.#closeTimeline()
     else await this.#openTimeline()
   }
@@ -280,7 +265,7 @@ export class RecordTools {
   }
 
   /** What changed since this browser last showed the meeting. */
-  async #showSinceLastVisit(): Promise<void> {
+  async showSinceLastVisit(): Promise<void> {
     const host = this.#host
     const previous = this.#lastSeen.previous
     if (!host || !previous) return

@@ -19,6 +19,9 @@ export interface MeetingParts {
 
 const ROLE_LABEL: Record<Role, string> = { chair: "Chair", editor: "Editor", viewer: "Viewer" }
 
+/** Banner topic of "the server cannot be reached", cleared once the socket is connected. */
+export const UNREACHABLE = "unreachable"
+
 /**
  * The meeting page's frame. On a wide screen the editor sits beside a column of panels; on a
  * phone everything stacks with the editor first. Document order is reading order, so keyboard
