@@ -4,6 +4,8 @@
 //
 //   readable  navigation -> the first painted frame showing the meeting's current text
 //   editable  navigation -> the first painted frame with the whole text in an editable editor
+//   bound     navigation -> the editor bound to the document, what is typed now saved as it is typed
+//             (the page's own `minutes:editor-ready` mark)
 //
 // Both are observed the same way for any build of the page (a check on every animation frame,
 // installed before the page's own scripts), so a build before and after a change compare fairly;
@@ -75,6 +77,9 @@ async function openOnce(browser, meeting, written, trace) {
   await page.goto(meeting.links.edit)
   await page.waitForFunction(() => window.benchOpening.editable !== null, null, { timeout: OPEN_TIMEOUT_MS })
   if (tracePath) await browser.stopTracing()
+  await page.waitForFunction(() => performance.getEntriesByName("minutes:editor-ready").length > 0, null, {
+    timeout: OPEN_TIMEOUT_MS,
+  })
   const inPage = await page.evaluate(() => ({
     ...window.benchOpening,
     marks: Object.fromEntries(
@@ -93,6 +98,7 @@ async function openOnce(browser, meeting, written, trace) {
   return {
     readableMs: Math.round(inPage.readable),
     editableMs: Math.round(inPage.editable),
+    boundMs: inPage.marks["minutes:editor-ready"],
     marks: inPage.marks,
     longTasks: inPage.longTasks,
     socketBytes,
@@ -242,6 +248,7 @@ async function main() {
       writeSeconds: Math.round(written.seconds),
       readableMs: { median: median(runs.map((run) => run.readableMs)), runs: runs.map((run) => run.readableMs) },
       editableMs: { median: median(runs.map((run) => run.editableMs)), runs: runs.map((run) => run.editableMs) },
+      boundMs: { median: median(runs.map((run) => run.boundMs)), runs: runs.map((run) => run.boundMs) },
       marks: runs.map((run) => run.marks),
       longTasks: runs.map((run) => run.longTasks),
       socketBytes: runs[0].socketBytes,
