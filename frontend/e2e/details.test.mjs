@@ -100,7 +100,8 @@ test("the chair edits the meeting's details in the page; everyone sees them live
   await waitForFinalText(chair, published)
   assert.match(published, /^updated: 2031-04-08$/m)
   assert.match(published, /^subject: '?Release planning'?$/m)
-  assert.match(published, /^permalink: weekly-2031-04-08$/m)
+  // A server that published minutes of that date before (a rerun on the same data) adds -2, -3, …
+  assert.match(published, /^permalink: weekly-2031-04-08(-[2-9]|-\d{2,})?$/m)
   assert.match(published, /^description: '?8th April 2031: release planning'?$/m)
   assert.equal(await chair.getByTestId("details-form").count(), 0, "the details are final once closed")
   for (const page of [chair, editor, viewer]) assertNoPageErrors(page)
