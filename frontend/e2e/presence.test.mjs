@@ -119,10 +119,18 @@ test("everyone has a different colour, the same on every page, and keeps it when
     assert.equal(colorOf(seen[0])[person.name], person.color, `${person.name} kept their colour`)
   }
 
+  // Someone who has not put their caret in the text has none on the others' pages, and no line.
+  assert.equal(await pages[0].locator(".cm-remote-caret", { hasText: "Dee Guest" }).count(), 0)
+  assert.equal(await pages[0].locator('.person[data-name="Dee Guest"] .person-meta').textContent(), "editor")
+
   // The caret of a person has their colour in the list.
   await pages[3].locator("[data-testid=editor] .cm-content").click()
   const adaSeesDee = pages[0].locator(".cm-remote-caret", { hasText: "Dee Guest" })
   await adaSeesDee.waitFor({ timeout: WAIT_MS })
+  assert.match(
+    await pages[0].locator('.person[data-name="Dee Guest"] .person-meta').textContent(),
+    /^editor · line \d+$/,
+  )
   assert.match(
     (await adaSeesDee.getAttribute("class")) ?? "",
     new RegExp(`peer-color-${colorOf(seen[0])["Dee Guest"]}\\b`),

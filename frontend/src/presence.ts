@@ -11,7 +11,10 @@ export interface PresenceUser {
   readonly role: Role
   /** Where the caret is (caretCursors.ts caretCursor), or null. */
   readonly cursor: string | null
-  /** 1-based line of the cursor when it was sent; a fallback when the cursor cannot be resolved. */
+  /**
+   * 1-based line of the cursor when it was sent; a fallback when the cursor cannot be resolved.
+   * 0 until the person puts their caret in the text: others then show no caret for them.
+   */
   readonly line: number
 }
 
@@ -226,6 +229,6 @@ function sanitize(user: Partial<PresenceUser>, key: string): PresenceUser {
   const joinedAt = typeof user.joinedAt === "number" && Number.isFinite(user.joinedAt) ? user.joinedAt : 0
   const role: Role = user.role === "chair" || user.role === "viewer" ? user.role : "editor"
   const cursor = typeof user.cursor === "string" ? user.cursor : null
-  const line = typeof user.line === "number" && Number.isInteger(user.line) && user.line > 0 ? user.line : 1
+  const line = typeof user.line === "number" && Number.isInteger(user.line) && user.line >= 0 ? user.line : 0
   return { id, name, joinedAt, role, cursor, line }
 }

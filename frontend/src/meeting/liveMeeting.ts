@@ -246,7 +246,8 @@ export class LiveMeeting {
       joinedAt: Date.now(),
       role,
       cursor: null,
-      line: 1,
+      // No caret for others to show until the person puts theirs in the text.
+      line: 0,
     })
     this.#presence = presence
     const prompt = new NamePrompt({
@@ -264,6 +265,12 @@ export class LiveMeeting {
     presence.onChange(() => this.#presenceChanged())
     presence.start()
     presence.followPage(window)
+    // Someone who clicked into the text while it loaded has their caret there already.
+    const view = this.#parts.currentEditor()?.view
+    if (view?.hasFocus) {
+      const head = view.state.selection.main.head
+      this.cursorMoved(head, view.state.doc.lineAt(head).number)
+    }
     if (chosen === null && askName) prompt.open()
   }
 
