@@ -69,18 +69,11 @@ final class MeetingReopener {
     int revision = MeetingCloser.revisionOf(record);
     String at = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
     return store
-        .load(documentId)
+        .loadExisting(documentId)
+        .recover(MeetingException::fromStoreFailure)
         .compose(
             stored ->
-                stored
-                    .map(s -> work.run(() -> documents.reopeningChange(s.snapshot(), s.changes())))
-                    .orElseGet(
-                        () ->
-                            Future.failedFuture(
-                                new MeetingException(
-                                    Kind.NOT_FOUND,
-                                    "unknown_document",
-                                    "the meeting's document is missing"))))
+                work.run(() -> documents.reopeningChange(stored.snapshot(), stored.changes())))
         .compose(
             change ->
                 change.isPresent()

@@ -5,7 +5,6 @@ import dev.minutes.sync.codec.MalformedMessageException;
 import dev.minutes.sync.codec.StoredHeads;
 import dev.minutes.sync.codec.SyncMessageParts;
 import dev.minutes.sync.codec.SyncMessageSummary;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,14 +57,10 @@ final class ColdStart {
           "document {}: stored chunks not followed here; joiners wait for the load", documentId);
       return NONE;
     }
-    ByteArrayOutputStream bytes =
-        new ByteArrayOutputStream(
-            stored.snapshot().length
-                + stored.changes().stream().mapToInt(change -> change.length).sum());
-    bytes.writeBytes(stored.snapshot());
-    stored.changes().forEach(bytes::writeBytes);
-    return new ColdStart(
-        heads.get(), SyncMessageParts.writeDocument(heads.get(), bytes.toByteArray()));
+    List<byte[]> chunks = new ArrayList<>(stored.changes().size() + 1);
+    chunks.add(stored.snapshot());
+    chunks.addAll(stored.changes());
+    return new ColdStart(heads.get(), SyncMessageParts.writeDocument(heads.get(), chunks));
   }
 
   /**

@@ -120,8 +120,17 @@ public record SyncMessageParts(
    * "exactly these heads" as in {@link #write}; no capabilities follow.
    */
   public static byte[] writeDocument(List<byte[]> heads, byte[] savedDocument) {
-    ByteArrayOutputStream out =
-        new ByteArrayOutputStream(64 + heads.size() * 64 + savedDocument.length);
+    return writeDocument(heads, List.of(savedDocument));
+  }
+
+  /**
+   * {@link #writeDocument(List, byte[])} with the document given as consecutive chunks (a stored
+   * snapshot and the log entries after it), written straight into the message without joining them
+   * first: a long meeting's bytes are copied once, not three times.
+   */
+  public static byte[] writeDocument(List<byte[]> heads, List<byte[]> documentChunks) {
+    int length = documentChunks.stream().mapToInt(chunk -> chunk.length).sum();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + heads.size() * 64 + length);
     out.write(VERSION_2);
     hashes(out, heads);
     Leb128.writeUnsigned(out, 0);
@@ -129,8 +138,8 @@ public record SyncMessageParts(
     hashes(out, heads);
     Leb128.writeUnsigned(out, 0);
     Leb128.writeUnsigned(out, 1);
-    Leb128.writeUnsigned(out, savedDocument.length);
-    out.writeBytes(savedDocument);
+    Leb128.writeUnsigned(out, length);
+    documentChunks.forEach(out::writeBytes);
     Leb128.writeUnsigned(out, 0); // capabilities: none
     return out.toByteArray();
   }
