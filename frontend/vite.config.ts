@@ -1,4 +1,4 @@
-import { defineConfig } from "vite"
+import { defineConfig, type Plugin } from "vite"
 import { compression } from "vite-plugin-compression2"
 import { VitePWA } from "vite-plugin-pwa"
 import wasm from "vite-plugin-wasm"
@@ -6,12 +6,38 @@ import wasm from "vite-plugin-wasm"
 /** Paths of the server itself, never answered with the page shell by the service worker. */
 const SERVER_PATHS = [/^\/api\//, /^\/sync/, /^\/health\//, /^\/metrics/, /^\/operator\//]
 
+/**
+ * The page's first script must hold no Automerge and no automerge-repo: they come with
+ * src/meeting/liveMeeting.ts, a script of its own that the page imports while it asks for the
+ * meeting, so that the stored text shows without evaluating them first (frontend/README.md,
+ * "Opening a long meeting"). A static import of them from the first script's modules fails the build.
+ */
+function firstScriptWithoutAutomerge(): Plugin {
+  return {
+    name: "first-script-without-automerge",
+    apply: "build",
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== "chunk" || !chunk.isEntry) continue
+        const automerge = Object.keys(chunk.modules).filter((id) => id.includes("/node_modules/@automerge/"))
+        if (automerge.length > 0) {
+          this.error(
+            `The first script (${chunk.fileName}) holds ${automerge.length} modules of Automerge, e.g. ${automerge[0]}: ` +
+              "import them only from src/meeting/liveMeeting.ts and what it imports (type-only imports are fine).",
+          )
+        }
+      }
+    },
+  }
+}
+
 // The Java server serves these files from its classpath root: index.html for `/` and `/m/*`,
 // everything else under /assets/. Nothing may come from another origin (see the CSP in README.md).
 export default defineConfig({
   base: "/",
   plugins: [
     wasm(),
+    firstScriptWithoutAutomerge(),
     // Every hashed asset also as .br and .gz beside it, made once here: the server sends these to
     // browsers that accept them instead of compressing on each first visit (Automerge's 3.6 MB wasm
     // cost it most of a second of CPU per visitor). See PrecompressedAssets on the server.

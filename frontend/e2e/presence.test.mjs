@@ -4,10 +4,12 @@ import {
   assertNoPageErrors,
   browserFor,
   createMeeting,
+  cursorAtEndOfLine,
   newContext,
   openMeeting,
   screenshot,
   WAIT_MS,
+  waitForEditorText,
   waitForState,
 } from "./support/harness.mjs"
 
@@ -119,8 +121,16 @@ test("everyone has a different colour, the same on every page, and keeps it when
     assert.equal(colorOf(seen[0])[person.name], person.color, `${person.name} kept their colour`)
   }
 
-  // Someone who has not put their caret in the text has none on the others' pages, and no line.
-  assert.equal(await pages[0].locator(".cm-remote-caret", { hasText: "Dee Guest" }).count(), 0)
+  // Someone who has not put their caret in the text has none on the others' pages, and no line,
+  // also once others type (their text moves everyone's selection).
+  await cursorAtEndOfLine(pages[1], "Release")
+  await pages[1].keyboard.type(" (Ben)", { delay: 60 })
+  await waitForEditorText(pages[3], "Release (Ben)")
+  const deeCaret = pages[0].locator(".cm-remote-caret", { hasText: "Dee Guest" })
+  // What Dee's page sent after the text arrived reaches the others within a heartbeat (1.5 s).
+  for (const until = Date.now() + 2500; Date.now() < until; await pages[0].waitForTimeout(100)) {
+    assert.equal(await deeCaret.count(), 0, "no caret for Dee, who never put one in the text")
+  }
   assert.equal(await pages[0].locator('.person[data-name="Dee Guest"] .person-meta').textContent(), "editor")
 
   // The caret of a person has their colour in the list.

@@ -13,7 +13,10 @@ import type { ActionItem } from "./text/actionItems.js"
 
 export interface EditorOptions {
   readonly readOnly: boolean
-  /** Called when the local selection moves or the text changes under it. */
+  /**
+   * Called when the local selection moves or the text changes under it, once the person has put
+   * their caret in the text (see {@link MinutesEditor.caret}).
+   */
   readonly onCursor: (position: number, line: number) => void
   /** Called when the person edits before the editor is bound (no document change tells then). */
   readonly onEarlyEdit?: () => void
@@ -39,6 +42,8 @@ export class MinutesEditor {
   #clickedBeforeAttached = false
   /** What the person typed before the editor was bound to the document (from its first text). */
   #earlyEdits: ChangeSet | null = null
+  /** The person has put their caret in the text: only from then on is it reported (`onCursor`). */
+  #caretPlaced = false
 
   constructor(parent: HTMLElement, text: string, options: EditorOptions) {
     this.#readOnly = options.readOnly
@@ -69,7 +74,11 @@ export class MinutesEditor {
             this.#earlyEdits = this.#earlyEdits ? this.#earlyEdits.compose(update.changes) : update.changes
             options.onEarlyEdit?.()
           }
-          if (update.selectionSet || update.docChanged) {
+          // Others' typing moves the selection too: until the person puts their caret in the text
+          // (the editor gets the keyboard, or they click or select in it), there is none to report.
+          const focused = update.focusChanged && update.view.hasFocus
+          if (focused || update.transactions.some((tr) => tr.isUserEvent("select"))) this.#caretPlaced = true
+          if (this.#caretPlaced && (focused || update.selectionSet || update.docChanged)) {
             const head = update.state.selection.main.head
             options.onCursor(head, update.state.doc.lineAt(head).number)
           }
@@ -115,6 +124,13 @@ export class MinutesEditor {
     this.setReadOnly(readOnly)
     if (this.#clickedBeforeAttached && !readOnly && !focusIsElsewhere(this.view)) this.view.focus()
     return earlyEdits === null
+  }
+
+  /** Where the person's caret is, once they put it in the text; null before. */
+  caret(): { position: number; line: number } | null {
+    if (!this.#caretPlaced) return null
+    const position = this.view.state.selection.main.head
+    return { position, line: this.view.state.doc.lineAt(position).number }
   }
 
   /** The person typed before the editor was bound to the document: nothing of it is saved yet. */

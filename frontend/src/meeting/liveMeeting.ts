@@ -24,7 +24,7 @@ import { NamePrompt } from "../ui/namePrompt.js"
 import type { PresenceList } from "../ui/presenceList.js"
 import type { RecordBar } from "../ui/recordBar.js"
 import type { StatusIndicator } from "../ui/statusIndicator.js"
-import type { ClosedFacts, MeetingClosing } from "./meetingClosing.js"
+import { type ClosedFacts, closedFactsFrom, type MeetingClosing } from "./meetingClosing.js"
 
 /** How long the connection may be gone before the page says so in words (the indicator shows it at once). */
 const CONNECTION_LOST_NOTICE_MS = 8000
@@ -39,17 +39,22 @@ export interface LivePageParts {
   readonly recordBar: RecordBar
   readonly closing: MeetingClosing
   /** The editor showing the stored text, or else a new one showing `text`. */
-  readonly editor: (text: string, readOnly: boolean) => MinutesEditor
+  readonly ensureEditor: (text: string, readOnly: boolean) => MinutesEditor
   /** The editor, if there is one yet. */
-  readonly currentEditor: () => MinutesEditor | null
-  /** The text changed: the outline, action items and preview follow, a moment later. */
+  readonly editor: () => MinutesEditor | null
+  /**
+   * The document changed: the outline, action items and preview follow a moment later, and so does
+   * this part ({@link LiveMeeting.refresh}, which the page calls from the same timer: one pass over
+   * a long text however many changes arrive).
+   */
   readonly textChanged: () => void
-  /** The preview, outline, action items and this part's own views follow the document now. */
+  /** The same, at once. */
   readonly refreshNow: () => void
 }
 
-/** Why the page could not open the document, and so shows a problem instead of the meeting. */
-export type NotOpened =
+/** How opening the document ended: bound, or why the page shows a problem instead of the meeting. */
+export type Opening =
+  | "opened"
   /** The server named a document address that is not one. */
   | "broken-address"
   /** The document did not come (offline and never opened here, or the server did not send it). */
@@ -66,6 +71,13 @@ export async function connectMeeting(route: MeetingRoute): Promise<MeetingRepo |
     return null
   }
   return createMeetingRepo(window.location, route.meetingId, route.token)
+}
+
+/** Stops syncing the meeting: the page gave up on it, its socket must not keep reconnecting. */
+export function stopSyncing(meetingRepo: MeetingRepo): void {
+  meetingRepo.repo
+    .shutdown()
+    .catch((error: unknown) => console.error("Stopping the meeting's connection failed", error))
 }
 
 /**
@@ -99,7 +111,7 @@ export class LiveMeeting {
   }
 
   /** Finds the document and binds the page to it; says why not when it cannot. */
-  async open(): Promise<NotOpened | null> {
+  async open(): Promise<Opening> {
     const { info } = this.#parts
     if (!isValidAutomergeUrl(info.documentUrl)) {
       console.error("The server named an invalid document URL", info.documentUrl)
@@ -114,20 +126,18 @@ export class LiveMeeting {
     }
     // What the person typed meanwhile is written against the heads the text was read at: a copy
     // this browser kept from an earlier visit may not hold them yet, the server's sync brings them.
-    if (this.#parts.currentEditor()?.hasEarlyEdits() && !(await untilDocumentHolds(handle, info.heads ?? []))) {
+    if (this.#parts.editor()?.hasEarlyEdits() && !(await untilDocumentHolds(handle, info.heads ?? []))) {
       console.error("The meeting's document never reached the heads its text was read at")
       return "not-at-heads"
     }
     this.#handle = handle
     this.#bind(handle)
-    return null
+    return "opened"
   }
 
   /** Stops syncing: the page gave up on the meeting. */
   shutdown(): void {
-    this.#meetingRepo.repo
-      .shutdown()
-      .catch((error: unknown) => console.error("Stopping the meeting's connection failed", error))
+    stopSyncing(this.#meetingRepo)
   }
 
   /** This page's caret moved: others see it, anchored in the document. */
@@ -168,7 +178,7 @@ export class LiveMeeting {
     this.#lastStatus = readMetaString(doc.status)
     const closedAtStart = readMetaString(doc.status) === "closed" || info.status === "closed"
     const readOnly = role === "viewer" || closedAtStart
-    const editor = this.#parts.editor(typeof doc.body === "string" ? doc.body : "", readOnly)
+    const editor = this.#parts.ensureEditor(typeof doc.body === "string" ? doc.body : "", readOnly)
     const binding = documentBinding(handle, ["body"], info.heads ?? null)
     if (!editor.attach(binding, readOnly, [this.record.editorExtension(handle)])) {
       layout.banner.show(
@@ -200,7 +210,7 @@ export class LiveMeeting {
     })
     handle.on("change", () => this.#documentChanged())
     this.#parts.refreshNow()
-    if (closedAtStart) this.#enterClosed(closedFactsOf(doc) ?? closedFactsFromInfo(info))
+    if (closedAtStart) this.#enterClosed(closedFactsOf(doc) ?? closedFactsFrom(info.closed))
   }
 
   #followSync(handle: DocHandle<MinutesDoc>): void {
@@ -253,7 +263,7 @@ export class LiveMeeting {
     const prompt = new NamePrompt({
       name: chosen ?? UNNAMED,
       chosen: chosen !== null,
-      attendees: () => parseAttendees(this.#parts.currentEditor()?.text() ?? ""),
+      attendees: () => parseAttendees(this.#parts.editor()?.text() ?? ""),
       onName: (newName) => {
         rememberName(newName)
         presence.setName(newName)
@@ -266,17 +276,14 @@ export class LiveMeeting {
     presence.start()
     presence.followPage(window)
     // Someone who clicked into the text while it loaded has their caret there already.
-    const view = this.#parts.currentEditor()?.view
-    if (view?.hasFocus) {
-      const head = view.state.selection.main.head
-      this.cursorMoved(head, view.state.doc.lineAt(head).number)
-    }
+    const caret = this.#parts.editor()?.caret()
+    if (caret) this.cursorMoved(caret.position, caret.line)
     if (chosen === null && askName) prompt.open()
   }
 
   #presenceChanged(): void {
     const presence = this.#presence
-    const editor = this.#parts.currentEditor()
+    const editor = this.#parts.editor()
     const handle = this.#handle
     if (!presence || !editor || !handle) return
     const people = presence.people()
@@ -323,7 +330,7 @@ export class LiveMeeting {
     const closed = facts ?? { by: "", at: "", heads: [] }
     this.#closed = closed
     this.#names = null
-    this.#parts.currentEditor()?.setReadOnly(true)
+    this.#parts.editor()?.setReadOnly(true)
     this.#status?.setClosed(true)
     this.#parts.refreshNow()
     const doc = this.#handle?.doc()
@@ -354,7 +361,7 @@ export class LiveMeeting {
       return
     }
     layout.banner.show("The server refused a change.", message)
-    if (info.role === "viewer") this.#parts.currentEditor()?.setReadOnly(true)
+    if (info.role === "viewer") this.#parts.editor()?.setReadOnly(true)
   }
 
   /**
@@ -387,12 +394,6 @@ function closedFactsOf(doc: MinutesDoc): ClosedFacts | null {
     ? closed.heads.map((head) => readMetaString(head)).filter((head) => head)
     : []
   return { by: readMetaString(closed.by), at: readMetaString(closed.at), heads }
-}
-
-function closedFactsFromInfo(info: MeetingInfo): ClosedFacts | null {
-  const closed = info.closed
-  if (!closed) return null
-  return { by: closed.by ?? "", at: closed.at ?? "", heads: closed.heads ?? [] }
 }
 
 function lineStart(text: { lines: number; line(n: number): { from: number } }, line: number): number | null {

@@ -18,6 +18,14 @@ export interface ClosedFacts {
   readonly heads: readonly string[]
 }
 
+/** The facts of a close as the server states them (`closed` of a meeting or of a close's answer). */
+export function closedFactsFrom(
+  closed: { by?: string; at?: string; heads?: string[] } | null | undefined,
+): ClosedFacts | null {
+  if (!closed) return null
+  return { by: closed.by ?? "", at: closed.at ?? "", heads: closed.heads ?? [] }
+}
+
 /** What the close needs of the page around it. */
 export interface ClosingParts {
   readonly route: MeetingRoute
@@ -53,7 +61,7 @@ export class MeetingClosing {
     closeDialog.open(pending, async () => {
       try {
         const result = await api.close(route.meetingId, route.token)
-        closed({ by: result.closed?.by ?? "", at: result.closed?.at ?? "", heads: result.closed?.heads ?? [] })
+        closed(closedFactsFrom(result.closed) ?? { by: "", at: "", heads: [] })
       } catch (error) {
         if (error instanceof ApiError) throw new Error(`Closing failed: ${error.message}`, { cause: error })
         throw error

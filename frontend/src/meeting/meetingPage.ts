@@ -33,6 +33,15 @@ const DERIVED_REFRESH_MS = 150
  */
 const liveModule = () => import("./liveMeeting.js")
 type LiveModule = Awaited<ReturnType<typeof liveModule>>
+/** The live part's module, and the repo it made for this meeting. */
+type Connected = { readonly module: LiveModule; readonly meetingRepo: MeetingRepo }
+
+/** Every document URL starts so (the live part checks the rest). */
+const DOCUMENT_URL_PREFIX = "automerge:"
+const BROKEN_ADDRESS = {
+  title: "The minutes cannot be opened.",
+  detail: "The server sent a broken document address. Tell its operator.",
+}
 
 /**
  * One meeting page. It asks the server for the meeting and shows its stored text at once, editable
@@ -122,7 +131,14 @@ export class MeetingPage {
     const connecting = this.#connect()
     const info = await this.#loadInfo()
     if (!info) {
-      void connecting.then((connected) => connected?.meetingRepo.repo.shutdown())
+      this.#stopSyncing(connecting)
+      return
+    }
+    if (!info.documentUrl.startsWith(DOCUMENT_URL_PREFIX)) {
+      // Checked in full by the live part; a plain broken answer need not show its text first.
+      console.error("The server named an invalid document URL", info.documentUrl)
+      this.#stopSyncing(connecting)
+      showProblemPage(this.#root, { ...BROKEN_ADDRESS, reload: false })
       return
     }
     void this.#corrections.opened(info)
@@ -132,32 +148,46 @@ export class MeetingPage {
 
     const connected = await connecting
     if (!connected) {
-      this.#cannotOpen("The minutes cannot be opened.", "This browser could not load the editor. Reload the page.")
+      this.#cannotOpen({
+        title: "The minutes cannot be opened.",
+        detail: "This browser could not load the editor. Reload the page.",
+        reload: true,
+      })
       return
     }
     const live = new connected.module.LiveMeeting(this.#liveParts(info), connected.meetingRepo)
     this.#live = live
-    const notOpened = await live.open()
-    if (notOpened === null) return
-    live.shutdown()
-    if (notOpened === "not-at-heads") this.#keepUnsavedText()
-    else if (notOpened === "broken-address")
-      this.#cannotOpen(
-        "The minutes cannot be opened.",
-        "The server sent a broken document address. Tell its operator.",
-        false,
-      )
-    else
-      this.#cannotOpen(
-        "The minutes cannot be opened.",
-        navigator.onLine
-          ? "The server did not send this meeting's text. Try again in a moment."
-          : "You are offline, and this meeting has not been opened in this browser before. Connect, then try again.",
-      )
+    const opening = await live.open()
+    if (opening !== "opened") live.shutdown()
+    switch (opening) {
+      case "opened":
+        return
+      case "not-at-heads":
+        this.#keepUnsavedText()
+        return
+      case "broken-address":
+        this.#cannotOpen({ ...BROKEN_ADDRESS, reload: false })
+        return
+      case "not-sent":
+        this.#cannotOpen({
+          title: "The minutes cannot be opened.",
+          detail: navigator.onLine
+            ? "The server did not send this meeting's text. Try again in a moment."
+            : "You are offline, and this meeting has not been opened in this browser before. Connect, then try again.",
+          reload: true,
+        })
+    }
+  }
+
+  /** The page gave up on the meeting: its socket must not keep reconnecting behind the problem page. */
+  #stopSyncing(connecting: Promise<Connected | null>): void {
+    connecting
+      .then((connected) => connected?.module.stopSyncing(connected.meetingRepo))
+      .catch((error: unknown) => console.error("Connecting to the meeting failed", error))
   }
 
   /** The live module, and the repo syncing this meeting once Automerge is ready; null when either cannot load. */
-  async #connect(): Promise<{ module: LiveModule; meetingRepo: MeetingRepo } | null> {
+  async #connect(): Promise<Connected | null> {
     let module: LiveModule
     try {
       module = await liveModule()
@@ -178,11 +208,11 @@ export class MeetingPage {
       people: this.#people,
       recordBar: this.#recordBar,
       closing: this.#closing,
-      editor: (text: string, readOnly: boolean) => {
+      ensureEditor: (text: string, readOnly: boolean) => {
         this.#editor ??= this.#createEditor(text, readOnly)
         return this.#editor
       },
-      currentEditor: () => this.#editor,
+      editor: () => this.#editor,
       textChanged: () => {
         this.#preview.changed()
         this.#scheduleDerived()
@@ -222,9 +252,9 @@ export class MeetingPage {
    * The meeting cannot be opened: the page gives way to a page that says why and offers a way back,
    * unless the person typed into the text shown meanwhile.
    */
-  #cannotOpen(title: string, detail: string, reload = true): void {
+  #cannotOpen(problem: { title: string; detail: string; reload: boolean }): void {
     if (this.#editor?.hasEarlyEdits()) this.#keepUnsavedText()
-    else showProblemPage(this.#root, { title, detail, reload })
+    else showProblemPage(this.#root, problem)
   }
 
   /**
