@@ -21,7 +21,6 @@ import dev.minutes.store.SeriesRecords;
 import dev.minutes.store.StoredDocument;
 import dev.minutes.sync.AccessGrant;
 import dev.minutes.sync.AccessPolicy;
-import dev.minutes.sync.DocumentSession;
 import dev.minutes.sync.SessionPool;
 import dev.minutes.sync.SessionRegistry;
 import dev.minutes.sync.codec.DocumentIds;
@@ -57,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class MeetingService implements AccessPolicy {
   private static final Logger log = LoggerFactory.getLogger(MeetingService.class);
 
-  private final Vertx vertx;
   private final MeetingStores stores;
   private final MeetingDocument documents;
   private final Publisher publisher;
@@ -66,11 +64,12 @@ public final class MeetingService implements AccessPolicy {
   private final MeetingAccess access;
   private final MeetingCloser closer;
   private final MeetingReopener reopener;
-  private final SessionRegistry sessions;
+  private final MeetingReader reader;
 
-  /** How long a page waits for a meeting's load before it is answered the last digest kept. */
-  private final Duration earlierTextAfter;
-
+  /**
+   * {@code earlierTextAfter}: how long a page waits for a meeting's load before it is answered the
+   * last digest kept ({@link MeetingReader}).
+   */
   public MeetingService(
       Vertx vertx,
       MeetingStores stores,
@@ -80,14 +79,13 @@ public final class MeetingService implements AccessPolicy {
       Publisher publisher,
       Duration earlierTextAfter,
       Clock clock) {
-    this.vertx = vertx;
-    this.earlierTextAfter = earlierTextAfter;
     this.stores = stores;
-    this.sessions = sessions;
     this.documents = documents;
     this.publisher = publisher;
     this.clock = clock;
     this.work = new AutomergeWork(vertx, pool);
+    this.reader =
+        new MeetingReader(vertx, stores.documents(), sessions, documents, work, earlierTextAfter);
     this.access = new MeetingAccess(stores.meetings(), stores.series());
     this.closer =
         new MeetingCloser(
@@ -293,7 +291,8 @@ public final class MeetingService implements AccessPolicy {
             found ->
                 found.isEmpty()
                     ? Future.succeededFuture(Optional.<MeetingFacts>empty())
-                    : snapshotOf(found.get(), ReadFor.OTHERS)
+                    : reader
+                        .said(found.get(), MeetingReader.For.OTHERS)
                         .map(s -> Optional.of(factsOf(found.get(), s))))
         .recover(MeetingException::fromStoreFailure);
   }
@@ -340,12 +339,14 @@ public final class MeetingService implements AccessPolicy {
    * last digest was kept (docs/contract.md, "whileLoading").
    */
   public Future<JsonObject> view(String meetingId, String token, boolean earlierWhileLoading) {
-    ReadFor reader = earlierWhileLoading ? ReadFor.PAGE_TAKING_EARLIER : ReadFor.PAGE;
+    MeetingReader.For forPage =
+        earlierWhileLoading ? MeetingReader.For.PAGE_TAKING_EARLIER : MeetingReader.For.PAGE;
     return access
         .authorized(meetingId, token, null)
         .compose(
             granted ->
-                snapshotOf(granted.record(), reader)
+                reader
+                    .said(granted.record(), forPage)
                     .compose(
                         snapshot ->
                             published(meetingId)
@@ -420,7 +421,8 @@ public final class MeetingService implements AccessPolicy {
     if (finalText != null) {
       return Future.succeededFuture(finalText);
     }
-    return currentSnapshot(record, ReadFor.OTHERS)
+    return reader
+        .current(record, MeetingReader.For.OTHERS)
         .map(
             s ->
                 PublishableMinutes.render(meetingId, s, MeetingCloser.fallbackDate(record))
@@ -525,128 +527,6 @@ public final class MeetingService implements AccessPolicy {
   }
 
   // ---- helpers ----
-
-  /**
-   * What the meeting says: for a closed meeting its final minutes (kept at close, from the frozen
-   * heads), otherwise the stored document now.
-   */
-  private Future<MeetingDocument.Snapshot> snapshotOf(Map<String, String> record, ReadFor reader) {
-    String finalText = record.get("final");
-    if (finalText != null) {
-      PublishedMinutes published = MinutesParser.parse(finalText);
-      return Future.succeededFuture(
-          new MeetingDocument.Snapshot(
-              published.frontMatter(), published.body(), "closed", List.of()));
-    }
-    return currentSnapshot(record, reader);
-  }
-
-  /** Who reads a meeting's text, which decides what they are answered while it loads. */
-  private enum ReadFor {
-    /** A series' overview, a following call: the stored document, not kept loaded for them. */
-    OTHERS,
-    /** A page, whose socket joins right after: the session is opened for it. */
-    PAGE,
-    /** A page that takes the last digest kept, with its heads, rather than wait for the load. */
-    PAGE_TAKING_EARLIER
-  }
-
-  /**
-   * Read from the document's session when this node has it loaded; else from the digest its last
-   * session kept, if nothing was stored since; else from the document itself. For a page (its
-   * socket joins right after) the session is opened, so a long meeting's history is loaded once,
-   * not once for the answer and again for the socket. A page that takes earlier text waits for that
-   * load at most {@code MINUTES_EARLIER_TEXT_AFTER_MS}, then is answered the last digest kept even
-   * if entries were stored since (a session keeps one every {@code compactAfter} entries: the text
-   * of a moment ago, with the heads it was read at). Other callers (a series' overview, a following
-   * call) read the stored document without keeping it loaded, unless a session is loading it
-   * already (then they wait for that load rather than start another). A session that is reloading
-   * or unloaded cannot answer; the stored document then does.
-   */
-  private Future<MeetingDocument.Snapshot> currentSnapshot(
-      Map<String, String> record, ReadFor reader) {
-    String documentId = record.get("documentId");
-    DocumentSession session = sessions.loaded(documentId);
-    if (session != null && !session.loading()) {
-      return readFrom(Future.succeededFuture(session), documentId);
-    }
-    boolean page = reader != ReadFor.OTHERS;
-    return stores
-        .documents()
-        .keptDigest(documentId)
-        .compose(
-            kept -> {
-              // A stale digest is read only for a page that takes earlier text.
-              Optional<DocumentStore.KeptDigest> usable =
-                  kept.filter(k -> k.fresh() || reader == ReadFor.PAGE_TAKING_EARLIER);
-              Optional<MeetingDocument.Snapshot> digest =
-                  usable.flatMap(k -> MeetingDigest.read(k.bytes()));
-              boolean fresh = usable.map(DocumentStore.KeptDigest::fresh).orElse(false);
-              if (digest.isPresent() && fresh) {
-                if (page && session == null) {
-                  startLoading(documentId);
-                }
-                return Future.succeededFuture(digest.get());
-              }
-              if (page || session != null) {
-                Future<MeetingDocument.Snapshot> now =
-                    readFrom(
-                        session != null
-                            ? Future.succeededFuture(session)
-                            : sessions.open(documentId),
-                        documentId);
-                // A short meeting loads within the wait: no older text to catch up from.
-                return digest.isPresent()
-                    ? Deadline.orElse(vertx, now, earlierTextAfter, digest.get())
-                    : now;
-              }
-              return loadStored(documentId);
-            })
-        .recover(MeetingException::fromStoreFailure);
-  }
-
-  private Future<MeetingDocument.Snapshot> readFrom(
-      Future<DocumentSession> session, String documentId) {
-    return session
-        .compose(s -> s.read(documents::current))
-        .recover(
-            failure ->
-                failure instanceof DocumentSession.SessionUnloaded
-                    ? storedSnapshot(documentId)
-                    : Future.failedFuture(failure))
-        .recover(MeetingException::fromStoreFailure);
-  }
-
-  /** The page's socket joins next: its session starts loading now, while the page starts. */
-  private void startLoading(String documentId) {
-    sessions
-        .open(documentId)
-        .onFailure(
-            failure ->
-                log.debug("document {} not loaded ahead of its page: {}", documentId, failure));
-  }
-
-  private Future<MeetingDocument.Snapshot> storedSnapshot(String documentId) {
-    return digest(documentId)
-        .compose(
-            digest ->
-                digest.isPresent() ? Future.succeededFuture(digest.get()) : loadStored(documentId));
-  }
-
-  /** What the fresh digest of the document says; empty when there is none or it is stale. */
-  private Future<Optional<MeetingDocument.Snapshot>> digest(String documentId) {
-    return stores
-        .documents()
-        .freshDigest(documentId)
-        .map(found -> found.flatMap(MeetingDigest::read));
-  }
-
-  private Future<MeetingDocument.Snapshot> loadStored(String documentId) {
-    return stores
-        .documents()
-        .loadExisting(documentId)
-        .compose(stored -> work.run(() -> documents.current(stored.snapshot(), stored.changes())));
-  }
 
   /**
    * Runs a step whose checks throw: the template and the renderer name the offending value (the
