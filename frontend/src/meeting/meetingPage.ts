@@ -181,22 +181,22 @@ export class MeetingPage {
 
   /** The page gave up on the meeting: its socket must not keep reconnecting behind the problem page. */
   #stopSyncing(connecting: Promise<Connected | null>): void {
-    connecting
-      .then((connected) => connected?.module.stopSyncing(connected.meetingRepo))
-      .catch((error: unknown) => console.error("Connecting to the meeting failed", error))
+    void connecting.then((connected) => connected?.module.stopSyncing(connected.meetingRepo))
   }
 
-  /** The live module, and the repo syncing this meeting once Automerge is ready; null when either cannot load. */
+  /**
+   * The live module, and the repo syncing this meeting once Automerge is ready; null (never a
+   * rejection) when any of it cannot load.
+   */
   async #connect(): Promise<Connected | null> {
-    let module: LiveModule
     try {
-      module = await liveModule()
+      const module = await liveModule()
+      const meetingRepo = await module.connectMeeting(this.#route)
+      return meetingRepo ? { module, meetingRepo } : null
     } catch (error) {
-      console.error("Loading the editor's script failed", error)
+      console.error("Loading the editor failed", error)
       return null
     }
-    const meetingRepo = await module.connectMeeting(this.#route)
-    return meetingRepo ? { module, meetingRepo } : null
   }
 
   #liveParts(info: MeetingInfo): LivePageParts {
