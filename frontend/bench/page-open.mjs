@@ -16,7 +16,8 @@
 //
 //   MINUTES_URL=http://127.0.0.1:PORT node bench/page-open.mjs   (scripts/bench-page-open.sh starts a server)
 //
-// Environment: SIZES (default "20000,50000"), RUNS (default 3), TRACE=1, TRACE_DIR (keep the raw traces),
+// Environment: SIZES (default "20000,50000"), RUNS (default 3), LATENCY_MS (a network's round trip
+// added to every request, Chromium's emulation; WebSocket frames are not delayed), TRACE=1, TRACE_DIR (keep the raw traces),
 // MEETINGS_FILE (the meetings written are kept there, and reused by a later run against the same
 // server data: compare two builds of the page on the same meetings), MINUTES_CHROMIUM.
 // Prints one JSON object.
@@ -33,6 +34,8 @@ const TRACE = process.env.TRACE === "1"
 const TRACE_DIR = process.env.TRACE_DIR ?? null
 const MEETINGS_FILE = process.env.MEETINGS_FILE ?? null
 const OPEN_TIMEOUT_MS = 120_000
+/** A network between the browser and the server: this long between each request and its response (Chromium's emulation). */
+const LATENCY_MS = Number(process.env.LATENCY_MS ?? 0)
 
 /** Installed before the page's scripts: records when the text shows and when it becomes editable. */
 function watchOpening({ firstLines, length }) {
@@ -59,6 +62,16 @@ function watchOpening({ firstLines, length }) {
 async function openOnce(browser, meeting, written, trace) {
   const context = await newContext(browser)
   const page = await context.newPage()
+  if (LATENCY_MS > 0) {
+    const cdp = await context.newCDPSession(page)
+    await cdp.send("Network.enable")
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: LATENCY_MS,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    })
+  }
   await page.addInitScript(() => window.localStorage.setItem("minutes.name", "Reader"))
   await page.addInitScript(watchOpening, {
     // The start of the text as the editor's lines show it (joined without newlines), at most 200
