@@ -5,6 +5,7 @@ import {
   browserFor,
   createMeeting,
   cursorAtEndOfLine,
+  eventually,
   newContext,
   openMeeting,
   screenshot,
@@ -193,4 +194,55 @@ test("someone who closes the page, goes offline or sleeps leaves the list within
 
   assertNoPageErrors(ada)
   assertNoPageErrors(ben, { allowNetwork: true })
+})
+
+test("a caret's name at the editor's right edge opens to the left, inside the editor", {
+  timeout: 120_000,
+}, async (t) => {
+  const meeting = await createMeeting("name at the edge")
+  const browser = await browserFor(t)
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
+  const ada = await openMeeting(await newContext(browser, phone), meeting.links.chair, "Ada Chair")
+  const ben = await openMeeting(
+    await newContext(browser, { ...phone, colorScheme: "dark" }),
+    meeting.links.edit,
+    "Ben Editor",
+  )
+  await cursorAtEndOfLine(ada, "#### Intro ####")
+  await ada.keyboard.press("Enter")
+  // Where Ada's caret and name are on Ben's page, and the editor's visible edges (null: no caret yet).
+  const adaOnBen = () =>
+    ben.evaluate(() => {
+      const caret = [...document.querySelectorAll(".cm-remote-caret")].find((c) => c.textContent === "Ada Chair")
+      const name = caret?.querySelector(".cm-remote-name")
+      if (!caret || !name) return null
+      const editor = document.querySelector("[data-testid=editor] .cm-scroller").getBoundingClientRect()
+      return {
+        caretLeft: caret.getBoundingClientRect().left,
+        nameWidth: name.offsetWidth,
+        name: name.getBoundingClientRect().toJSON(),
+        editor: editor.toJSON(),
+      }
+    })
+  // Ada types until, on Ben's page, her name opened to the right of her caret would stick out by
+  // a few pixels (less than a character: a monospace character is wider).
+  let typed = ""
+  for (;;) {
+    const seen = await adaOnBen()
+    if (seen && seen.caretLeft - 2 + seen.nameWidth > seen.editor.right + 4) break
+    assert.ok(typed.length < 80, "the line reached the right edge")
+    await ada.keyboard.type("w")
+    typed += "w"
+    await waitForEditorText(ben, `${typed}\n`)
+  }
+  await eventually(
+    async () => {
+      const { name, editor } = await adaOnBen()
+      assert.ok(name.right <= editor.right + 0.5, `the name ends at ${name.right}, the editor at ${editor.right}`)
+      assert.ok(name.left >= editor.left, `the name starts at ${name.left}, the editor at ${editor.left}`)
+    },
+    { what: "Ada's name inside Ben's editor" },
+  )
+  await screenshot(ben, "caret-name-at-the-edge")
+  for (const page of [ada, ben]) assertNoPageErrors(page)
 })

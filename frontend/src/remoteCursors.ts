@@ -1,5 +1,5 @@
 import { type Extension, RangeSetBuilder, StateEffect, StateField } from "@codemirror/state"
-import { Decoration, type DecorationSet, EditorView, WidgetType } from "@codemirror/view"
+import { Decoration, type DecorationSet, EditorView, ViewPlugin, type ViewUpdate, WidgetType } from "@codemirror/view"
 
 /** Where another person's cursor is, already resolved to a position in this editor. */
 export interface RemoteCursor {
@@ -76,6 +76,40 @@ function startSide(decoration: Decoration): number {
   return decoration.startSide
 }
 
+/**
+ * A caret's name opens to the right of it, unless that would take it past the editor's right edge
+ * (a caret at the end of a full line, on a phone): then it opens to the left (`.cm-remote-name-left`).
+ * Measured after each change of the carets or the layout, in CodeMirror's measure phase.
+ */
+const namesInside = ViewPlugin.fromClass(
+  class {
+    constructor(readonly view: EditorView) {
+      this.#place()
+    }
+
+    update(update: ViewUpdate): void {
+      const carets = update.transactions.some((tr) => tr.effects.some((effect) => effect.is(setRemoteCursors)))
+      if (carets || update.docChanged || update.viewportChanged || update.geometryChanged) this.#place()
+    }
+
+    #place(): void {
+      this.view.requestMeasure({
+        key: this,
+        read: (view) => {
+          const right = view.scrollDOM.getBoundingClientRect().right
+          return [...view.contentDOM.querySelectorAll<HTMLElement>(".cm-remote-caret")].flatMap((caret) => {
+            const name = caret.querySelector<HTMLElement>(".cm-remote-name")
+            return name ? [{ name, left: caret.getBoundingClientRect().left + name.offsetWidth > right }] : []
+          })
+        },
+        write: (names) => {
+          for (const { name, left } of names) name.classList.toggle("cm-remote-name-left", left)
+        },
+      })
+    }
+  },
+)
+
 /** Shows other people's carets and highlights their current lines. */
 export function remoteCursors(): Extension {
   const field = StateField.define<DecorationSet>({
@@ -91,5 +125,5 @@ export function remoteCursors(): Extension {
     },
     provide: (f) => EditorView.decorations.from(f),
   })
-  return field
+  return [field, namesInside]
 }
