@@ -171,6 +171,8 @@ export class MinutesEditor {
     this.view.dispatch({
       selection: { anchor: position },
       effects: EditorView.scrollIntoView(position, { y: "start", yMargin: 16 }),
+      // The person chose where to go: their caret is there now, also in a read-only editor.
+      userEvent: "select",
     })
     this.view.focus()
   }

@@ -79,7 +79,7 @@ function startSide(decoration: Decoration): number {
 /**
  * A caret's name opens to the right of it, unless that would take it past the editor's right edge
  * (a caret at the end of a full line, on a phone): then it opens to the left (`.cm-remote-name-left`).
- * Measured after each change of the carets or the layout, in CodeMirror's measure phase.
+ * Measured after every update, in CodeMirror's measure phase.
  */
 const namesInside = ViewPlugin.fromClass(
   class {
@@ -87,9 +87,10 @@ const namesInside = ViewPlugin.fromClass(
       this.#place()
     }
 
-    update(update: ViewUpdate): void {
-      const carets = update.transactions.some((tr) => tr.effects.some((effect) => effect.is(setRemoteCursors)))
-      if (carets || update.docChanged || update.viewportChanged || update.geometryChanged) this.#place()
+    // On every update: CodeMirror may rebuild a caret's DOM for reasons of its own (other
+    // decorations), without the class; requests within one frame are measured once (`key`).
+    update(_update: ViewUpdate): void {
+      this.#place()
     }
 
     #place(): void {

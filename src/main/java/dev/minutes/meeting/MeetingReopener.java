@@ -70,7 +70,6 @@ final class MeetingReopener {
     String at = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
     return store
         .loadExisting(documentId)
-        .recover(MeetingException::fromStoreFailure)
         .compose(
             stored ->
                 work.run(() -> documents.reopeningChange(stored.snapshot(), stored.changes())))

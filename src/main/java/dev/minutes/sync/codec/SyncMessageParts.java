@@ -126,7 +126,7 @@ public record SyncMessageParts(
   /**
    * {@link #writeDocument(List, byte[])} with the document given as consecutive chunks (a stored
    * snapshot and the log entries after it), written straight into the message without joining them
-   * first: a long meeting's bytes are copied once, not three times.
+   * into one array first.
    */
   public static byte[] writeDocument(List<byte[]> heads, List<byte[]> documentChunks) {
     int length = documentChunks.stream().mapToInt(chunk -> chunk.length).sum();

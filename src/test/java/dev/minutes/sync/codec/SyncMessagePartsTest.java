@@ -84,6 +84,19 @@ class SyncMessagePartsTest {
   }
 
   @Test
+  @DisplayName("a document given as a snapshot and log entries is written as the same one chunk")
+  void documentChunksAreOneChunk() {
+    byte[] snapshot = {1, 2, 3, 4, 5};
+    byte[] entry = {6, 7};
+    byte[] laterEntry = {8, 9, 10};
+    List<byte[]> heads = List.of(new byte[32]);
+
+    assertThat(SyncMessageParts.writeDocument(heads, List.of(snapshot, entry, laterEntry)))
+        .isEqualTo(
+            SyncMessageParts.writeDocument(heads, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  }
+
+  @Test
   @DisplayName("a peer that holds nothing loads the whole document from one written message")
   void emptyPeerLoadsWholeDocument() {
     for (int i = 0; i < 50; i++) {
