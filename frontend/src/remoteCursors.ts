@@ -79,37 +79,39 @@ function startSide(decoration: Decoration): number {
 /**
  * A caret's name opens to the right of it, unless that would take it past the editor's right edge
  * (a caret at the end of a full line, on a phone): then it opens to the left (`.cm-remote-name-left`).
- * Measured after every update, in CodeMirror's measure phase.
+ * Measured after every update while others' carets show, in CodeMirror's measure phase.
  */
-const namesInside = ViewPlugin.fromClass(
-  class {
-    constructor(readonly view: EditorView) {
-      this.#place()
-    }
+const namesInside = (carets: StateField<DecorationSet>) =>
+  ViewPlugin.fromClass(
+    class {
+      constructor(readonly view: EditorView) {
+        this.#place()
+      }
 
-    // On every update: CodeMirror may rebuild a caret's DOM for reasons of its own (other
-    // decorations), without the class; requests within one frame are measured once (`key`).
-    update(_update: ViewUpdate): void {
-      this.#place()
-    }
+      // On every update while others' carets show: CodeMirror may rebuild a caret's DOM for reasons
+      // of its own (other decorations), without the class; requests within one frame are measured
+      // once (`key`). Alone in the meeting, typing measures nothing.
+      update(update: ViewUpdate): void {
+        if (update.state.field(carets).size > 0) this.#place()
+      }
 
-    #place(): void {
-      this.view.requestMeasure({
-        key: this,
-        read: (view) => {
-          const right = view.scrollDOM.getBoundingClientRect().right
-          return [...view.contentDOM.querySelectorAll<HTMLElement>(".cm-remote-caret")].flatMap((caret) => {
-            const name = caret.querySelector<HTMLElement>(".cm-remote-name")
-            return name ? [{ name, left: caret.getBoundingClientRect().left + name.offsetWidth > right }] : []
-          })
-        },
-        write: (names) => {
-          for (const { name, left } of names) name.classList.toggle("cm-remote-name-left", left)
-        },
-      })
-    }
-  },
-)
+      #place(): void {
+        this.view.requestMeasure({
+          key: this,
+          read: (view) => {
+            const right = view.scrollDOM.getBoundingClientRect().right
+            return [...view.contentDOM.querySelectorAll<HTMLElement>(".cm-remote-caret")].flatMap((caret) => {
+              const name = caret.querySelector<HTMLElement>(".cm-remote-name")
+              return name ? [{ name, left: caret.getBoundingClientRect().left + name.offsetWidth > right }] : []
+            })
+          },
+          write: (names) => {
+            for (const { name, left } of names) name.classList.toggle("cm-remote-name-left", left)
+          },
+        })
+      }
+    },
+  )
 
 /** Shows other people's carets and highlights their current lines. */
 export function remoteCursors(): Extension {
@@ -126,5 +128,5 @@ export function remoteCursors(): Extension {
     },
     provide: (f) => EditorView.decorations.from(f),
   })
-  return [field, namesInside]
+  return [field, namesInside(field)]
 }

@@ -38,8 +38,9 @@ type Connected = { readonly module: LiveModule; readonly meetingRepo: MeetingRep
 
 /** Every document URL starts so (the live part checks the rest). */
 const DOCUMENT_URL_PREFIX = "automerge:"
+const CANNOT_OPEN = "The minutes cannot be opened."
 const BROKEN_ADDRESS = {
-  title: "The minutes cannot be opened.",
+  title: CANNOT_OPEN,
   detail: "The server sent a broken document address. Tell its operator.",
 }
 
@@ -149,7 +150,7 @@ export class MeetingPage {
     const connected = await connecting
     if (!connected) {
       this.#cannotOpen({
-        title: "The minutes cannot be opened.",
+        title: CANNOT_OPEN,
         detail: "This browser could not load the editor. Reload the page.",
         reload: true,
       })
@@ -170,7 +171,7 @@ export class MeetingPage {
         return
       case "not-sent":
         this.#cannotOpen({
-          title: "The minutes cannot be opened.",
+          title: CANNOT_OPEN,
           detail: navigator.onLine
             ? "The server did not send this meeting's text. Try again in a moment."
             : "You are offline, and this meeting has not been opened in this browser before. Connect, then try again.",

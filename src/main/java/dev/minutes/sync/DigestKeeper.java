@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * The digests a session keeps of its document ({@link DocumentDigest}): every {@code every} stored
  * entries while it is loaded, and as it unloads. A node without the session (another node, or this
  * one after a crash) then has the text of a moment ago, with the heads it was read at, to show a
- * page at once while it loads the history (MeetingService), besides the fresh digest that spares
+ * page at once while it loads the history (MeetingReader), besides the fresh digest that spares
  * readers of an unloaded meeting the load. Failing to keep one is logged, never fatal.
  *
  * <p>Used on the session's context; digests are made on its lane, where the document lives.
