@@ -13,7 +13,8 @@
 #
 # Needs target/minutes.jar (mvn -q -DskipTests package), frontend/dist (cd frontend && npm run build),
 # Node 20+ with npm ci done in frontend/ and src/test/node/, /usr/bin/chromium. Environment: SIZES,
-# RUNS, TRACE, TRACE_DIR, MEETINGS_FILE (see page-open.mjs), PORT (default 18492), JAR, WEBROOT, DATA_DIR.
+# RUNS, TRACE, TRACE_DIR, MEETINGS_FILE, LATENCY_MS (see page-open.mjs), PORT (default 18492), JAR, WEBROOT,
+# DATA_DIR.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public final class ConfigLoader {
   /** More replicas than any deployment has; WAIT itself takes any number. */
   private static final int MAX_MIN_REPLICAS = 16;
 
-  /** Every setting with its default ("" = unset). Order is the README's order. */
+  /** Every setting with its default ("" = unset); the README's table lists each one. */
   public static final Map<String, String> DEFAULTS = defaults();
 
   private final Map<String, String> values;
@@ -115,6 +116,21 @@ public final class ConfigLoader {
     return Collections.unmodifiableMap(d);
   }
 
+  /** {@code whsec_} and base64 of at least one byte, as Standard Webhooks secrets are. */
+  private static void checkWebhookSecret(String secret) {
+    String problem = "each secret must look like whsec_<base64 of the key>";
+    if (!secret.startsWith("whsec_")) {
+      throw new ConfigException("MINUTES_WEBHOOK_SECRET", problem);
+    }
+    try {
+      if (Base64.getDecoder().decode(secret.substring("whsec_".length())).length == 0) {
+        throw new ConfigException("MINUTES_WEBHOOK_SECRET", problem);
+      }
+    } catch (IllegalArgumentException notBase64) {
+      throw new ConfigException("MINUTES_WEBHOOK_SECRET", problem);
+    }
+  }
+
   private static Map<String, String> readFile(Path file) {
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -150,12 +166,7 @@ public final class ConfigLoader {
       throw new ConfigException(
           "MINUTES_WEBHOOK_SECRET", "is required when MINUTES_WEBHOOK_URL is set");
     }
-    for (String secret : secrets) {
-      if (!secret.startsWith("whsec_") || secret.length() < 16) {
-        throw new ConfigException(
-            "MINUTES_WEBHOOK_SECRET", "each secret must look like whsec_<base64>");
-      }
-    }
+    secrets.forEach(ConfigLoader::checkWebhookSecret);
     String folder = text("MINUTES_PUBLISH_FOLDER");
     Optional<Path> publishFolder =
         folder.equals("off")

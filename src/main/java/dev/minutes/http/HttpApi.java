@@ -77,16 +77,7 @@ public final class HttpApi {
                     .redisReady()
                     .get()
                     .otherwise(false)
-                    .onSuccess(
-                        up ->
-                            json(
-                                ctx,
-                                up ? 200 : 503,
-                                new JsonObject()
-                                    .put("status", up ? "UP" : "DOWN")
-                                    .put(
-                                        "checks",
-                                        new JsonObject().put("redis", up ? "UP" : "DOWN")))));
+                    .onSuccess(up -> json(ctx, up ? 200 : 503, readiness(up))));
     router
         .get("/metrics")
         .handler(
@@ -115,5 +106,22 @@ public final class HttpApi {
         .setStatusCode(status)
         .putHeader("content-type", "application/json")
         .end(body.encode());
+  }
+
+  /**
+   * The readiness answer: {@code status} and {@code checks} for probes, and when not ready the
+   * API's error shape too ({@code error}, {@code message}: docs/contract.md §3), so that one client
+   * reads every 5xx alike.
+   */
+  private static JsonObject readiness(boolean redisUp) {
+    JsonObject body =
+        new JsonObject()
+            .put("status", redisUp ? "UP" : "DOWN")
+            .put("checks", new JsonObject().put("redis", redisUp ? "UP" : "DOWN"));
+    if (!redisUp) {
+      body.put("error", "not_ready")
+          .put("message", "Redis does not answer; this node cannot store changes");
+    }
+    return body;
   }
 }

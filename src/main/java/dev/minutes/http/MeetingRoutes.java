@@ -18,12 +18,17 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The meetings API of docs/contract.md §3. Handlers only translate HTTP; {@link MeetingService}
  * decides.
  */
 final class MeetingRoutes {
+  /** What an imported minutes file may be sent as; "" is a request without a Content-Type. */
+  private static final Set<String> IMPORTABLE_MEDIA_TYPES =
+      Set.of("text/markdown", "text/plain", "");
+
   private final MeetingService meetings;
   private final Optional<String> createToken;
   private final Optional<URI> publicUrl;
@@ -69,7 +74,8 @@ final class MeetingRoutes {
                       Optional.ofNullable(ctx.request().getHeader("content-type")).orElse("");
                   String mediaType =
                       contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-                  if (!mediaType.equals("text/markdown") && !mediaType.equals("text/plain")) {
+                  // No header at all: a client sending the file's bytes as they are.
+                  if (!IMPORTABLE_MEDIA_TYPES.contains(mediaType)) {
                     return Future.failedFuture(
                         new MeetingException(
                             MeetingException.Kind.UNSUPPORTED_MEDIA_TYPE,

@@ -289,8 +289,9 @@ final class MeetingCloser {
   /**
    * The name the minutes are published under. A correction keeps the name of the first publication;
    * a first publication takes {@code <updated>.md} and the permalink as they are unless another
-   * meeting published under either, then the first free {@code -2}, {@code -3}… (docs/contract.md
-   * §5), reserved in Redis so that no other meeting can take it.
+   * meeting published under either or a publish target already holds such a file (written before
+   * this Redis knew of it), then the first free {@code -2}, {@code -3}… (docs/contract.md §5),
+   * reserved in Redis so that no other meeting can take it.
    */
   private Future<MeetingRecords.Published> name(
       String meetingId, Map<String, String> record, FrontMatter meta, int revision) {
@@ -301,8 +302,9 @@ final class MeetingCloser {
               revision, kept, record.getOrDefault("publishedPermalink", meta.permalink())));
     }
     String permalink = meta.permalink().strip();
-    return names
-        .reserve(meetingId, meta.updated(), permalink)
+    return publisher
+        .filesTaken(meta.updated())
+        .compose(held -> names.reserve(meetingId, meta.updated(), permalink, held))
         .map(
             n -> {
               String suffix = n == 1 ? "" : "-" + n;

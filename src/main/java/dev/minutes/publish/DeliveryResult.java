@@ -16,12 +16,10 @@ public record DeliveryResult(Kind kind, String detail, Optional<Duration> retryA
   public enum Kind {
     /** Done: the target has the publication. */
     DELIVERED,
-    /** Try again later: timeouts, connection errors, 5xx, 408, 429, I/O errors. */
+    /** Try again later: every webhook answer but a 2xx, timeouts, connection and I/O errors. */
     RETRYABLE,
-    /** Retrying cannot help (4xx other than 408/410/429, redirects): dead-letter now. */
-    PERMANENT,
-    /** The receiver said 410 Gone: dead-letter and disable the target. */
-    GONE
+    /** Retrying cannot help (e.g. the folder holds another meeting's file): dead-letter now. */
+    PERMANENT
   }
 
   public static DeliveryResult delivered(String detail) {
@@ -38,9 +36,5 @@ public record DeliveryResult(Kind kind, String detail, Optional<Duration> retryA
 
   public static DeliveryResult permanent(String detail) {
     return new DeliveryResult(Kind.PERMANENT, detail, Optional.empty());
-  }
-
-  public static DeliveryResult gone(String detail) {
-    return new DeliveryResult(Kind.GONE, detail, Optional.empty());
   }
 }

@@ -158,7 +158,7 @@ final class DeliveryWorker extends VerticleBase {
             .onSuccess(
                 claim -> {
                   metrics.queue(claim.depth(), claim.oldestEnqueued(), now);
-                  claim.jobs().forEach(job -> attempt(job, claim.disabledTargets()));
+                  claim.jobs().forEach(this::attempt);
                   saturated = inFlight.size() >= MAX_IN_FLIGHT;
                 })
             .onSuccess(
@@ -192,9 +192,9 @@ final class DeliveryWorker extends VerticleBase {
             .otherwiseEmpty();
   }
 
-  private void attempt(Map<String, String> record, Map<String, String> disabledTargets) {
+  private void attempt(Map<String, String> record) {
     Future<Void> attempt =
-        run(record, disabledTargets)
+        run(record)
             .recover(
                 failure -> {
                   // Typically Redis went away while recording: the lease expires and the job is
@@ -214,7 +214,7 @@ final class DeliveryWorker extends VerticleBase {
         });
   }
 
-  private Future<Void> run(Map<String, String> record, Map<String, String> disabledTargets) {
+  private Future<Void> run(Map<String, String> record) {
     Instant started = clock.instant();
     Attempt attempt =
         new Attempt(
@@ -232,10 +232,6 @@ final class DeliveryWorker extends VerticleBase {
           attempt,
           attempt.previous(),
           "target '" + attempt.target() + "' is not configured on this node");
-    }
-    String disabled = disabledTargets.get(target.key());
-    if (disabled != null) {
-      return fail(attempt, attempt.previous(), "target disabled: " + disabled);
     }
     PublishJob job;
     try {
@@ -268,11 +264,6 @@ final class DeliveryWorker extends VerticleBase {
             result.detail());
         return record(
             attempt, Outcome.delivered(now, attempts, attempt.firstAttempt()), result.detail());
-      }
-      case GONE -> {
-        return outbox
-            .disableTarget(target.key(), result.detail() + " at " + now)
-            .compose(v -> fail(attempt, attempts, result.detail()));
       }
       case PERMANENT -> {
         return fail(attempt, attempts, result.detail());

@@ -5,10 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/**
- * A short, non-reversible label of an address (a webhook URL may carry credentials), for keys in
- * Redis; and the whole hash of a published file.
- */
+/** The whole hash of a published file: tells one meeting's file from another's. */
 final class Fingerprint {
   private Fingerprint() {}
 
@@ -19,10 +16,6 @@ final class Fingerprint {
 
   static String ofContent(byte[] bytes) {
     return HexFormat.of().formatHex(sha256(bytes));
-  }
-
-  static String of(String text) {
-    return HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8)), 0, 8);
   }
 
   private static byte[] sha256(byte[] bytes) {

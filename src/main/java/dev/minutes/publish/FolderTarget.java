@@ -15,6 +15,10 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Idempotent: a re-delivery of the same publication finds identical bytes and leaves the file
  * alone. Never overwrites another meeting's minutes (docs/contract.md §5): each publication's name
- * is decided once at close so that it is its meeting's alone ({@code <updated>-2.md}…), and this
- * target replaces an existing file only when it holds an earlier revision of the same meeting (a
- * correction). Any other file in the way (one written by hand, by another deployment or by a
- * version without name reservations) fails the delivery permanently, visible to the operator, who
- * may move the file and retry.
+ * is decided once at close so that it is its meeting's alone ({@code <updated>-2.md}…), skipping
+ * the names of files already here ({@link #filesNamed}: another deployment's, ones written by
+ * hand), and this target replaces an existing file only when it holds an earlier revision of the
+ * same meeting (a correction). A file that appears in the way after the close fails the delivery
+ * permanently, visible to the operator, who may move the file and retry.
  */
 public final class FolderTarget implements PublishTarget {
   private static final Logger log = LoggerFactory.getLogger(FolderTarget.class);
@@ -51,8 +55,21 @@ public final class FolderTarget implements PublishTarget {
   }
 
   @Override
-  public String key() {
-    return "folder:" + Fingerprint.of(folder.toString());
+  public Future<Set<String>> filesNamed(String stem) {
+    return vertx.executeBlocking(() -> namesIn(stem), false);
+  }
+
+  private Set<String> namesIn(String stem) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return Set.of();
+    }
+    Pattern named = Pattern.compile(Pattern.quote(stem) + "(-[1-9][0-9]*)?\\.md");
+    try (Stream<Path> files = Files.list(folder)) {
+      return files
+          .map(file -> file.getFileName().toString())
+          .filter(name -> named.matcher(name).matches())
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
   }
 
   @Override

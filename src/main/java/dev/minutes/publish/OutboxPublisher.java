@@ -7,10 +7,11 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The publish side as meetings and operators see it: one outbox job per configured target at close,
@@ -41,6 +42,19 @@ final class OutboxPublisher implements Publisher, PublishOperations {
     this.clock = clock;
     this.wakeWorker = wakeWorker;
     this.publishedUrl = publishedUrl;
+  }
+
+  @Override
+  public Future<Set<String>> filesTaken(String stem) {
+    List<Future<Set<String>>> perTarget =
+        targets.stream().map(target -> target.filesNamed(stem)).toList();
+    return Future.all(perTarget)
+        .map(
+            all -> {
+              Set<String> taken = new TreeSet<>();
+              perTarget.forEach(names -> taken.addAll(names.result()));
+              return taken;
+            });
   }
 
   @Override
@@ -131,10 +145,8 @@ final class OutboxPublisher implements Publisher, PublishOperations {
 
   @Override
   public Future<Retry> retry(String jobId) {
-    Map<String, String> targetKeys = new LinkedHashMap<>();
-    targets.forEach(target -> targetKeys.put(target.name(), target.key()));
     return outbox
-        .requeue(jobId, clock.instant(), targetKeys)
+        .requeue(jobId, clock.instant())
         .map(
             result ->
                 switch (result) {

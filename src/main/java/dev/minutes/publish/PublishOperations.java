@@ -12,10 +12,7 @@ public interface PublishOperations {
    */
   Future<List<JsonObject>> failedJobs(int limit);
 
-  /**
-   * Puts a failed job back in the queue, due now; this also re-enables its target if a 410 disabled
-   * it.
-   */
+  /** Puts a failed job back in the queue, due now, with a new give-up window. */
   Future<Retry> retry(String jobId);
 
   /** How a retry request ended. */

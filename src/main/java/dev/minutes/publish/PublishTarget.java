@@ -1,6 +1,7 @@
 package dev.minutes.publish;
 
 import io.vertx.core.Future;
+import java.util.Set;
 
 /**
  * One configured place publications go to. A delivery never fails its future: every problem is a
@@ -14,10 +15,13 @@ public interface PublishTarget {
   String name();
 
   /**
-   * Identity of this configuration of the target (name and a hash of its address): what a 410
-   * disables.
+   * The names ({@code <stem>.md}, {@code <stem>-2.md}…) of files this target already holds for
+   * {@code stem}, whoever wrote them: a close never takes one (docs/contract.md §5). Targets that
+   * keep no files hold none.
    */
-  String key();
+  default Future<Set<String>> filesNamed(String stem) {
+    return Future.succeededFuture(Set.of());
+  }
 
   /** Where a publication with this file name goes, for people: never a secret. */
   String location(String fileName);

@@ -3,6 +3,7 @@ package dev.minutes.publish;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The publish side as the meetings module sees it: which jobs a close enqueues (in the same atomic
@@ -13,6 +14,12 @@ public interface Publisher {
    * One serialized job per configured target, to be added to the outbox atomically with the close.
    */
   List<String> jobsFor(Publication publication);
+
+  /**
+   * File names ({@code <stem>.md}, {@code <stem>-2.md}…) that a target already holds, written by
+   * anyone: a first publication takes none of them.
+   */
+  Future<Set<String>> filesTaken(String stem);
 
   /**
    * Delivery state per target for a meeting (docs/contract.md §3 {@code publish}); empty before

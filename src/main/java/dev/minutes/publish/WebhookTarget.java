@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * (the job's, the same on every attempt), {@code webhook-timestamp} (this attempt's, seconds) and
  * {@code webhook-signature} over {@code id.timestamp.body}.
  *
- * <p>Only a 2xx answer delivers. Timeouts, connection errors, 5xx, 408 and 429 are retried (the
- * answer's {@code Retry-After} goes along); 410 disables the target; other answers, redirects
- * included (they are never followed), fail the job at once.
+ * <p>Only a 2xx answer delivers. Every other answer (redirects included: they are never followed),
+ * timeout and connection error is retried, with the answer's {@code Retry-After} if it sent one:
+ * the contract leaves giving up to the retry policy, days later, so a receiver that is
+ * misconfigured for an afternoon (a 404 during a deployment, a 401 while a secret is rotated) still
+ * gets the minutes.
  *
  * <p>Safety: the URL comes from configuration only. Connecting and waiting for the answer are each
  * bounded by the configured timeout, and the whole attempt by twice that; at most {@value
@@ -52,11 +54,6 @@ public final class WebhookTarget implements PublishTarget {
   @Override
   public String name() {
     return "webhook";
-  }
-
-  @Override
-  public String key() {
-    return "webhook:" + Fingerprint.of(url.toString());
   }
 
   @Override
@@ -108,14 +105,8 @@ public final class WebhookTarget implements PublishTarget {
     if (status >= 200 && status < 300) {
       return DeliveryResult.delivered(detail);
     }
-    if (status == 410) {
-      return DeliveryResult.gone(detail + " (target disabled)");
-    }
-    if (status == 408 || status == 429 || status >= 500) {
-      return DeliveryResult.retryable(
-          detail, RetryAfter.parse(response.getHeader("retry-after"), clock.instant()));
-    }
-    return DeliveryResult.permanent(detail);
+    return DeliveryResult.retryable(
+        detail, RetryAfter.parse(response.getHeader("retry-after"), clock.instant()));
   }
 
   /** At most {@link #RESPONSE_LIMIT} bytes of the body; past that the exchange is abandoned. */

@@ -28,7 +28,8 @@ final class NextCallPlanner {
 
   static MeetingPlan plan(
       Series series, Optional<MeetingFacts> previous, NextCallRequest request, LocalDate today) {
-    List<String> attendees = request.attendees().isEmpty() ? members(series) : request.attendees();
+    List<String> attendees =
+        request.attendees().isEmpty() ? series.attendees() : request.attendees();
     if (previous.isEmpty()) {
       return plan(
           series,
@@ -58,15 +59,6 @@ final class NextCallPlanner {
       agenda.addAll(request.agenda());
     }
     return plan(series, date, chair, attendees, agenda, previous, following.notes());
-  }
-
-  /** The series' attendees and its chair, who attends when someone else chairs. */
-  private static List<String> members(Series series) {
-    List<String> members = new ArrayList<>(series.attendees());
-    if (!series.chair().isEmpty() && !members.contains(series.chair())) {
-      members.add(series.chair());
-    }
-    return members;
   }
 
   private static MeetingPlan plan(

@@ -38,8 +38,6 @@ import org.redisson.client.codec.StringCodec;
  *       A claimed job's score is its lease expiry, so a job whose node died comes due again.
  *   <li>{@code publish:pending}: sorted set of pending job ids by enqueue time (depth and age).
  *   <li>{@code publish:failed}: sorted set of dead-lettered job ids by failure time.
- *   <li>{@code publish:disabled}: hash of disabled target keys (the publish module's identity of a
- *       configured target) to the reason.
  * </ul>
  *
  * <p>Guarantees: each outbox entry becomes exactly one job record, because one Lua script reads it
@@ -133,9 +131,9 @@ public final class PublishOutbox {
       """;
 
   /**
-   * KEYS: due, pending, disabled, outbox. ARGV: now, lease until, count, owner, job key prefix and
-   * suffix. Returns {depth, oldest enqueue time or '', next due time or '', disabled targets (flat
-   * hash), job1 fields (flat), job2 fields, ...}.
+   * KEYS: due, pending, outbox. ARGV: now, lease until, count, owner, job key prefix and suffix.
+   * Returns {depth, oldest enqueue time or '', next due time or '', job1 fields (flat), job2
+   * fields, ...}.
    */
   private static final String CLAIM =
       """
@@ -155,8 +153,8 @@ public final class PublishOutbox {
       end
       local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
       local nextDue = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-      local result = {tostring(redis.call('ZCARD', KEYS[2]) + redis.call('XLEN', KEYS[4])), oldest[2] or '',
-        nextDue[2] or '', redis.call('HGETALL', KEYS[3])}
+      local result = {tostring(redis.call('ZCARD', KEYS[2]) + redis.call('XLEN', KEYS[3])), oldest[2] or '',
+        nextDue[2] or ''}
       for _, fields in ipairs(claimed) do
         table.insert(result, fields)
       end
@@ -197,9 +195,8 @@ public final class PublishOutbox {
       """;
 
   /**
-   * KEYS: job, due, pending, failed, disabled. ARGV: now, job id, then pairs of target name and
-   * target key. Returns 1 re-queued, 0 unknown job, -1 not failed (or delivered, payload gone).
-   * Re-queuing re-enables the key paired with the job's target and restarts its give-up window.
+   * KEYS: job, due, pending, failed. ARGV: now, job id. Returns 1 re-queued, 0 unknown job, -1 not
+   * failed (or delivered, payload gone). Re-queuing restarts the job's give-up window.
    */
   private static final String REQUEUE =
       """
@@ -215,12 +212,6 @@ public final class PublishOutbox {
       redis.call('ZREM', KEYS[4], ARGV[2])
       redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
       redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
-      local target = redis.call('HGET', KEYS[1], 'target')
-      for i = 3, #ARGV, 2 do
-        if ARGV[i] == target then
-          redis.call('HDEL', KEYS[5], ARGV[i + 1])
-        end
-      end
       return 1
       """;
 
@@ -249,15 +240,11 @@ public final class PublishOutbox {
     this.keys = connection.publishKeys();
   }
 
-  /**
-   * The result of one claim: queue statistics, the disabled targets (key → reason) and the jobs
-   * this caller now holds.
-   */
+  /** The result of one claim: queue statistics and the jobs this caller now holds. */
   public record Claim(
       long depth,
       Optional<Instant> oldestEnqueued,
       Optional<Instant> nextDue,
-      Map<String, String> disabledTargets,
       List<Map<String, String>> jobs) {}
 
   /** How a re-queue request ended. */
@@ -328,7 +315,7 @@ public final class PublishOutbox {
     return eval(
             CLAIM,
             RScript.ReturnType.MULTI,
-            List.of(dueKey(), pendingKey(), disabledKey(), outboxKey()),
+            List.of(dueKey(), pendingKey(), outboxKey()),
             List.of(
                 millis(now),
                 millis(leaseUntil),
@@ -341,14 +328,13 @@ public final class PublishOutbox {
             reply -> {
               List<?> list = (List<?>) reply;
               List<Map<String, String>> jobs = new ArrayList<>();
-              for (Object fields : list.subList(4, list.size())) {
+              for (Object fields : list.subList(3, list.size())) {
                 jobs.add(pairs((List<?>) fields));
               }
               return new Claim(
                   Long.parseLong(String.valueOf(list.get(0))),
                   instant(list.get(1)),
                   instant(list.get(2)),
-                  pairs((List<?>) list.get(3)),
                   jobs);
             });
   }
@@ -397,21 +383,6 @@ public final class PublishOutbox {
         .map(result -> ((Long) result) == 1L);
   }
 
-  /**
-   * Marks a target as disabled (e.g. it answered 410 Gone); its jobs fail without an attempt until
-   * re-queued.
-   */
-  public Future<Void> disableTarget(String targetKey, String reason) {
-    return RedisFutures.toVertx(
-            connection
-                .client()
-                .<String, String>getMap(disabledKey(), StringCodec.INSTANCE)
-                .fastPutAsync(targetKey, reason),
-            context(),
-            "disable publish target")
-        .mapEmpty();
-  }
-
   /** The visible fields of every job of a meeting; empty when it has none (yet). */
   public Future<List<Map<String, String>>> jobsOfMeeting(String meetingId) {
     return RedisFutures.toVertx(
@@ -436,25 +407,16 @@ public final class PublishOutbox {
         .compose(ids -> readJobs(List.copyOf(ids)));
   }
 
-  /**
-   * Puts a failed job back in the queue, due now, and re-enables its target: {@code targetKeys}
-   * maps each configured target name to its key.
-   */
-  public Future<Requeue> requeue(String jobId, Instant now, Map<String, String> targetKeys) {
+  /** Puts a failed job back in the queue, due now. */
+  public Future<Requeue> requeue(String jobId, Instant now) {
     if (jobId.contains("{") || jobId.contains("}")) {
       return Future.succeededFuture(Requeue.UNKNOWN_JOB);
     }
-    List<String> args = new ArrayList<>(List.of(millis(now), jobId));
-    targetKeys.forEach(
-        (name, key) -> {
-          args.add(name);
-          args.add(key);
-        });
     return eval(
             REQUEUE,
             RScript.ReturnType.INTEGER,
-            List.of(jobKey(jobId), dueKey(), pendingKey(), failedKey(), disabledKey()),
-            args,
+            List.of(jobKey(jobId), dueKey(), pendingKey(), failedKey()),
+            List.of(millis(now), jobId),
             "re-queue publish job")
         .map(
             result ->
@@ -539,10 +501,6 @@ public final class PublishOutbox {
 
   private String failedKey() {
     return keys.failed();
-  }
-
-  private String disabledKey() {
-    return keys.disabled();
   }
 
   private Future<Object> eval(

@@ -33,6 +33,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName(
+      "a webhook secret is whsec_ and base64 of any length, as the contract asks; other forms are refused, naming the variable")
+  void webhookSecrets() {
+    Map<String, String> shortSecret =
+        Map.of(
+            "MINUTES_WEBHOOK_URL", "http://127.0.0.1:9/hook",
+            "MINUTES_WEBHOOK_SECRET", "whsec_c2VjcmV0");
+    assertThat(ConfigLoader.load(shortSecret).webhookSecrets()).containsExactly("whsec_c2VjcmV0");
+    for (String bad : List.of("c2VjcmV0", "whsec_", "whsec_not base64!")) {
+      assertThatThrownBy(
+              () ->
+                  ConfigLoader.load(
+                      Map.of(
+                          "MINUTES_WEBHOOK_URL",
+                          "http://127.0.0.1:9/hook",
+                          "MINUTES_WEBHOOK_SECRET",
+                          bad)))
+          .as(bad)
+          .isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessageContaining("MINUTES_WEBHOOK_SECRET");
+    }
+  }
+
+  @Test
   @DisplayName("refuses a batch window above a second, naming the variable")
   void refusesLongBatchWindow() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("MINUTES_SYNC_BATCH_MS", "5000")))

@@ -216,6 +216,19 @@ class MeetingApiTest {
         .isEqualTo("\n### Agenda ###\n\nAttendees:\n\n### Notes ###\n\n#### AoB ####\n\n");
   }
 
+  @Test
+  @DisplayName(
+      "importing without a Content-Type header takes the bytes as Markdown: 201, and minutes.md gives them back")
+  void importWithoutContentType() throws TimeoutException {
+    byte[] bytes = corpusBytes("2014-04-01.md");
+    HttpResponse<Buffer> response = await(importFile(Buffer.buffer(bytes), null, null));
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    JsonObject created = response.bodyAsJsonObject();
+    HttpResponse<Buffer> minutes = await(node.get(minutesPath(created), token(created, "viewer")));
+    assertThat(minutes.body().getBytes()).isEqualTo(bytes);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpusFiles")
   @DisplayName("importing a published file and reading minutes.md gives back the same bytes")

@@ -126,6 +126,30 @@ class PublicationNamesTest {
 
   @Test
   @DisplayName(
+      "minutes already in the folder that this Redis never recorded (another deployment's, the docs site's own) keep their files: the close takes the next free suffix")
+  void filesAlreadyInTheFolder() throws TimeoutException, IOException {
+    Files.writeString(folder.resolve("2030-11-10.md"), "minutes of an earlier deployment\n");
+    Files.writeString(folder.resolve("2030-11-10-2.md"), "and another one\n");
+    Files.writeString(folder.resolve("2030-11-10-draft.md"), "not a publication's name\n");
+    Meeting meeting = await(PublishFixture.create(first, "2030-11-10"));
+
+    await(PublishFixture.close(second, meeting));
+    await(probe.outcome(meeting.id(), "folder", "delivered"));
+    await(probe.outcome(meeting.id(), "webhook", "delivered"));
+
+    String published = await(PublishFixture.minutes(first, meeting));
+    assertThat(MinutesParser.parse(published).frontMatter().permalink())
+        .isEqualTo("weekly-2030-11-10-3");
+    assertThat(Files.readString(folder.resolve("2030-11-10-3.md"))).isEqualTo(published);
+    assertThat(Files.readString(folder.resolve("2030-11-10.md")))
+        .isEqualTo("minutes of an earlier deployment\n");
+    assertThat(Files.readString(folder.resolve("2030-11-10-2.md"))).isEqualTo("and another one\n");
+    assertThat(receiver.accepted().get(0).json().getJsonObject("data").getString("path"))
+        .isEqualTo("2030-11-10-3.md");
+  }
+
+  @Test
+  @DisplayName(
       "a permalink typed to equal another meeting's takes a suffix too, though its date is free")
   void permalinkTaken() throws TimeoutException, IOException {
     NodeProject.ensureInstalled();

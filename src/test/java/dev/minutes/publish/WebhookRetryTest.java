@@ -105,6 +105,41 @@ class WebhookRetryTest {
   }
 
   @Test
+  @DisplayName(
+      "client errors and redirects are retried like any answer but a 2xx: 400, 401, 404, 410 and 302, then 200 delivers")
+  void clientErrorsAreRetried() throws TimeoutException {
+    receiver.script(
+        Answer.status(400),
+        Answer.status(401),
+        Answer.status(404),
+        Answer.status(410),
+        Answer.status(302, "Location", "http://127.0.0.1:9/elsewhere"),
+        Answer.status(200));
+    node =
+        await(
+            TestNode.start(
+                vertx, RedisHarness.newPrefix(), PublishFixture.webhookSettings(receiver.url())));
+
+    Meeting meeting = await(PublishFixture.createAndClose(node, "2030-04-16"));
+    await(probe.outcome(meeting.id(), "webhook", "delivered"));
+
+    List<Received> requests = receiver.received();
+    assertThat(requests).extracting(Received::status).containsExactly(400, 401, 404, 410, 302, 200);
+    assertThat(requests).extracting(Received::webhookId).containsOnly(requests.get(0).webhookId());
+    JsonObject delivered = await(PublishFixture.publishState(node, meeting, "webhook"));
+    assertThat(delivered.getInteger("attempts")).isEqualTo(6);
+    assertThat(delivered.getString("lastError")).contains("HTTP 302");
+    assertThat(
+            node.node()
+                .registry()
+                .get("minutes_publish_retries")
+                .tag("target", "webhook")
+                .counter()
+                .count())
+        .isEqualTo(5.0);
+  }
+
+  @Test
   @DisplayName("a receiver that never answers times the attempt out, and the next attempt delivers")
   void timeoutIsRetried() throws TimeoutException {
     receiver.script(Answer.never(), Answer.status(204));

@@ -135,6 +135,9 @@ class SentinelFailoverTest {
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.bodyAsJsonObject().getJsonObject("checks").getString("redis"))
             .isEqualTo("DOWN");
+        assertThat(ready.bodyAsJsonObject().getString("error"))
+            .as("the API's error shape")
+            .isEqualTo("not_ready");
         client.command(cmd("type").put("text", "during ").put("at", "end")).await(30, SECONDS);
         assertThatThrownBy(
                 () -> client.command(cmd("waitSaved").put("timeoutMs", 4_000)).await(30, SECONDS))

@@ -154,8 +154,8 @@ class SeriesApiTest {
     MinutesSections.Attendance attendance = MinutesSections.attendees(body);
     assertThat(attendance.chair()).contains("Thomas Gazagnaire");
     assertThat(attendance.names())
-        .containsExactly(
-            "Thomas Gazagnaire", "Thomas Leonard", "Anil Madhavapeddy", "Amir Chaudhry");
+        .as("the series' attendees (contract §7): the series chair is not added")
+        .containsExactly("Thomas Gazagnaire", "Thomas Leonard", "Anil Madhavapeddy");
     assertThat(body)
         .contains(
             "#### Review previous notes ####\n\nSee the [previous notes](/weekly/weekly-2026-12-09)."

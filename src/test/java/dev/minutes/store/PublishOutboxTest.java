@@ -132,31 +132,27 @@ class PublishOutboxTest {
     await(outbox.ingest(T0, 100));
     String claim =
         await(outbox.claimDue(T0, T0.plusSeconds(60), 10, "node-a")).jobs().get(0).get("claim");
-    await(outbox.disableTarget("webhook:abc", "HTTP 410"));
     assertThat(
             await(
                 outbox.finish(
-                    "m3.webhook.1", claim, Outcome.failed(T0.plusSeconds(1), 1, "HTTP 410", T0))))
+                    "m3.webhook.1",
+                    claim,
+                    Outcome.failed(T0.plusSeconds(1), 1, "gave up: HTTP 503", T0))))
         .isTrue();
 
     List<Map<String, String>> failed = await(outbox.failed(10));
     assertThat(failed).extracting(j -> j.get("id")).containsExactly("m3.webhook.1");
-    assertThat(
-            await(outbox.claimDue(T0.plusSeconds(2), T0.plusSeconds(62), 10, "node-a"))
-                .disabledTargets())
-        .containsEntry("webhook:abc", "HTTP 410");
+    assertThat(await(outbox.claimDue(T0.plusSeconds(2), T0.plusSeconds(62), 10, "node-a")).jobs())
+        .as("a failed job is not claimed")
+        .isEmpty();
 
-    assertThat(
-            await(
-                outbox.requeue(
-                    "m3.webhook.1", T0.plusSeconds(5), Map.of("webhook", "webhook:abc"))))
+    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(5))))
         .isEqualTo(Requeue.REQUEUED);
-    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(5), Map.of())))
+    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(5))))
         .isEqualTo(Requeue.NOT_FAILED);
-    assertThat(await(outbox.requeue("nope", T0, Map.of()))).isEqualTo(Requeue.UNKNOWN_JOB);
+    assertThat(await(outbox.requeue("nope", T0))).isEqualTo(Requeue.UNKNOWN_JOB);
     assertThat(await(outbox.failed(10))).isEmpty();
     Claim again = await(outbox.claimDue(T0.plusSeconds(5), T0.plusSeconds(65), 10, "node-a"));
-    assertThat(again.disabledTargets()).isEmpty();
     assertThat(again.jobs()).hasSize(1);
     assertThat(again.jobs().get(0)).doesNotContainKey("firstAttemptAt");
 
@@ -167,7 +163,7 @@ class PublishOutboxTest {
                     again.jobs().get(0).get("claim"),
                     Outcome.delivered(T0.plusSeconds(6), 2, T0.plusSeconds(5)))))
         .isTrue();
-    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(7), Map.of())))
+    assertThat(await(outbox.requeue("m3.webhook.1", T0.plusSeconds(7))))
         .isEqualTo(Requeue.NOT_FAILED);
     Map<String, String> delivered = await(outbox.jobsOfMeeting("m3")).get(0);
     assertThat(delivered.get("state")).isEqualTo("delivered");

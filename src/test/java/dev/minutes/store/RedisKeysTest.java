@@ -41,7 +41,6 @@ class RedisKeysTest {
                 cluster.due(),
                 cluster.pending(),
                 cluster.failed(),
-                cluster.disabled(),
                 cluster.job("m1.folder.1"),
                 cluster.meeting("m1")))
         .allSatisfy(key -> assertThat(key).startsWith("minutes:{publish}:"));
