@@ -2,6 +2,7 @@ package dev.minutes.app;
 
 import dev.minutes.publish.PublishSettings;
 import dev.minutes.publish.PublishedUrl;
+import dev.minutes.publish.WebhookSigner;
 import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -116,21 +116,6 @@ public final class ConfigLoader {
     return Collections.unmodifiableMap(d);
   }
 
-  /** {@code whsec_} and base64 of at least one byte, as Standard Webhooks secrets are. */
-  private static void checkWebhookSecret(String secret) {
-    String problem = "each secret must look like whsec_<base64 of the key>";
-    if (!secret.startsWith("whsec_")) {
-      throw new ConfigException("MINUTES_WEBHOOK_SECRET", problem);
-    }
-    try {
-      if (Base64.getDecoder().decode(secret.substring("whsec_".length())).length == 0) {
-        throw new ConfigException("MINUTES_WEBHOOK_SECRET", problem);
-      }
-    } catch (IllegalArgumentException notBase64) {
-      throw new ConfigException("MINUTES_WEBHOOK_SECRET", problem);
-    }
-  }
-
   private static Map<String, String> readFile(Path file) {
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -166,7 +151,16 @@ public final class ConfigLoader {
       throw new ConfigException(
           "MINUTES_WEBHOOK_SECRET", "is required when MINUTES_WEBHOOK_URL is set");
     }
-    secrets.forEach(ConfigLoader::checkWebhookSecret);
+    if (!secrets.isEmpty()) {
+      try {
+        new WebhookSigner(secrets); // the signer's own reading of them: whsec_ and base64
+      } catch (IllegalArgumentException malformed) {
+        throw new ConfigException(
+            "MINUTES_WEBHOOK_SECRET",
+            malformed.getMessage().replaceFirst("^MINUTES_WEBHOOK_SECRET: ", "")
+                + " (each secret must look like whsec_<base64 of the key>)");
+      }
+    }
     String folder = text("MINUTES_PUBLISH_FOLDER");
     Optional<Path> publishFolder =
         folder.equals("off")

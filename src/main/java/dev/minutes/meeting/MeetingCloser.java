@@ -23,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *       retry after a crash freezes at the same heads and never makes a second closing change.
  *   <li><b>mark</b>: append the recorded closing change to the log unless the document has it, so
  *       every client sees {@code status: "closed"} and {@code closed}.
- *   <li><b>finish</b>: render the minutes from the document at the frozen heads and, in one atomic
- *       step, mark the meeting closed, keep the final text and enqueue the publish jobs.
+ *   <li><b>finish</b>: render the minutes from the document at the frozen heads, enqueue the
+ *       publish jobs, then mark the meeting closed and keep the final text (two scripts: a rerun
+ *       after a crash between them enqueues the same job ids, which the outbox knows).
  * </ol>
  *
  * A lease lets one runner work at a time; the others wait for the result, and take over once the
@@ -57,6 +60,9 @@ final class MeetingCloser {
    * take over.
    */
   private static final Duration WAIT = LEASE.plusSeconds(15);
+
+  /** How long a close waits for the publish folder's listing (a hung network mount). */
+  private static final Duration FILES_HELD_TIMEOUT = Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final MeetingRecords records;
@@ -301,9 +307,14 @@ final class MeetingCloser {
           new MeetingRecords.Published(
               revision, kept, record.getOrDefault("publishedPermalink", meta.permalink())));
     }
+    if (revision > 1) {
+      // First published before names were reserved, when every meeting took <updated>.md: its
+      // correction replaces that file (the folder target checks it holds an earlier revision).
+      return Future.succeededFuture(
+          new MeetingRecords.Published(revision, meta.updated() + ".md", meta.permalink()));
+    }
     String permalink = meta.permalink().strip();
-    return publisher
-        .filesTaken(meta.updated())
+    return filesHeld(meetingId, meta.updated())
         .compose(held -> names.reserve(meetingId, meta.updated(), permalink, held))
         .map(
             n -> {
@@ -312,6 +323,27 @@ final class MeetingCloser {
                   revision,
                   meta.updated() + suffix + ".md",
                   permalink.isEmpty() ? meta.permalink() : permalink + suffix);
+            });
+  }
+
+  /**
+   * The files a publish target already holds for {@code stem}; none when the folder cannot be read
+   * in time. The close goes on then: should the name it takes be held after all, the folder target
+   * refuses to replace the file and the job fails visibly, as before targets were asked.
+   */
+  private Future<Set<String>> filesHeld(String meetingId, String stem) {
+    return publisher
+        .filesTaken(stem)
+        .timeout(FILES_HELD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(
+            failure -> {
+              log.warn(
+                  "meeting {}: cannot list the publish folder's files named {}; naming without"
+                      + " them: {}",
+                  meetingId,
+                  stem,
+                  String.valueOf(failure.getMessage()));
+              return Future.succeededFuture(Set.of());
             });
   }
 

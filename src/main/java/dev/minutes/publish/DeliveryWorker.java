@@ -247,10 +247,10 @@ final class DeliveryWorker extends VerticleBase {
     }
     return delivery
         .otherwise(failure -> DeliveryResult.retryable("delivery failed: " + failure))
-        .compose(result -> settle(attempt, target, result));
+        .compose(result -> settle(attempt, result));
   }
 
-  private Future<Void> settle(Attempt attempt, PublishTarget target, DeliveryResult result) {
+  private Future<Void> settle(Attempt attempt, DeliveryResult result) {
     int attempts = attempt.previous() + 1;
     Instant now = clock.instant();
     switch (result.kind()) {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * the delivery worker and the operator operations.
  *
  * <p>Flow: at close, {@link Publisher#jobsFor} serializes one job per target and the meeting store
- * adds them to the outbox stream in the same atomic step as the close. Every node runs a {@link
+ * adds them to the outbox stream, then marks the meeting closed. Every node runs a {@link
  * DeliveryWorker} that turns outbox entries into job records (via the stream's consumer group),
  * claims due jobs under a lease and delivers them, retrying with {@link RetryPolicy} until the
  * target accepts or the job is given up (then it waits in the dead letters for an operator). The

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The publish side as the meetings module sees it: which jobs a close enqueues (in the same atomic
- * step as the close itself) and how far each meeting's delivery got.
+ * The publish side as the meetings module sees it: which file names are held already, which jobs a
+ * close enqueues (right before it marks the meeting closed) and how far each meeting's delivery
+ * got.
  */
 public interface Publisher {
   /**
-   * One serialized job per configured target, to be added to the outbox atomically with the close.
+   * One serialized job per configured target, to be added to the outbox before the meeting is
+   * marked closed (a close run again after a crash adds the same job ids, which the outbox knows).
    */
   List<String> jobsFor(Publication publication);
 

@@ -22,6 +22,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.HashMap;
@@ -292,6 +293,10 @@ public final class PeerConnection implements PeerSink {
     } else if (failure instanceof IllegalStateException
         && String.valueOf(failure.getMessage()).contains(MESSAGE_OVERFLOW)) {
       refuseAndLog(new Refusal(Refusal.Reason.MESSAGE_TOO_LARGE, failure.getMessage()));
+    } else if (failure instanceof HttpClosedException) {
+      // The connection went without a close frame: a tab closed or reloaded, a laptop put to sleep,
+      // a network gone. Ordinary for browsers; the close handler lets the peer's documents go.
+      log.debug("socket of peer {} ({}) closed without a close frame", describe(), grant.subject());
     } else {
       log.warn(
           "socket of peer {} ({}) failed: {}", describe(), grant.subject(), failure.getMessage());

@@ -64,6 +64,8 @@ class ExportApiTest {
     assertThat(loaded.getJsonArray("heads")).isEqualTo(expected.getJsonArray("heads"));
     JsonObject doc = loaded.getJsonObject("doc");
     assertThat(doc.getString("body")).isEqualTo(expected.getString("text"));
+    assertThat(doc.getString("schema")).as("contract §1's root key").isEqualTo("minutes/1");
+    assertThat(doc.getString("status")).isEqualTo("open");
     assertThat(doc.getJsonObject("people").getMap()).containsExactly(entry(adaActor, "Ada"));
     assertThat(loaded.getInteger("changes"))
         .as("the whole history: creation, the name, 4 + 5 typed changes")

@@ -46,10 +46,10 @@ class WebhookFailureTest {
             TestNode.start(vertx, RedisHarness.newPrefix(), settingsGivingUpSoon(receiver.url())));
   }
 
-  /** Retries every 10–40 ms, giving up after a second: failures in test time. */
+  /** Retries every 10–40 ms, giving up after three seconds: failures in test time. */
   private static Map<String, String> settingsGivingUpSoon(String url) {
     Map<String, String> settings = PublishFixture.webhookSettings(url);
-    settings.put("MINUTES_PUBLISH_GIVE_UP_MS", "1000");
+    settings.put("MINUTES_PUBLISH_GIVE_UP_MS", "3000");
     return settings;
   }
 
