@@ -155,6 +155,28 @@ class CorrectionTest {
   }
 
   @Test
+  @DisplayName(
+      "a meeting first published before names were reserved: its correction replaces its own <updated>.md, not a -2 beside it")
+  void correctionOfAnOlderPublication() throws TimeoutException, IOException {
+    JsonObject meeting = create("2030-10-27");
+    close(first, meeting, 200);
+    awaitDelivered(meeting, 1);
+    redis.forgetPublicationNames(id(meeting));
+
+    post(first, path(meeting, "/reopen"), token(meeting, "chair"), 200);
+    close(second, meeting, 200);
+    awaitDelivered(meeting, 2);
+
+    assertThat(listing(folder)).containsExactly("2030-10-27.md");
+    assertThat(Files.readString(folder.resolve("2030-10-27.md")))
+        .isEqualTo(minutes(meeting, "?revision=2"));
+    assertThat(
+            receiver.accepted().stream()
+                .map(r -> r.json().getJsonObject("data").getString("permalink")))
+        .containsOnly("weekly-2030-10-27");
+  }
+
+  @Test
   @DisplayName("two nodes closing a reopened meeting at once publish its revision 2 exactly once")
   void secondCloseRaces() throws TimeoutException {
     JsonObject meeting = create("2030-10-13");

@@ -131,6 +131,17 @@ public final class RedisInspector implements AutoCloseable {
     return keys.prefix() + "meeting:{" + meetingId + "}:lease";
   }
 
+  /**
+   * Makes a closed meeting look as a version before publication names were reserved left it: no
+   * name in its record, none in the names hash.
+   */
+  public void forgetPublicationNames(String meetingId) {
+    client
+        .getMap(keys.prefix() + "meeting:{" + meetingId + "}", StringCodec.INSTANCE)
+        .fastRemove("publishedName", "publishedPermalink");
+    client.getKeys().delete(keys.publicationNames());
+  }
+
   /** Deletes a key (e.g. to let a lease expire at once). */
   public boolean delete(String key) {
     return client.getBucket(key, ByteArrayCodec.INSTANCE).delete();
