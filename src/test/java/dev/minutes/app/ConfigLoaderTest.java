@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.minutes.store.RedisTopology;
+import dev.minutes.sync.SizeLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The configuration loader")
 class ConfigLoaderTest {
+
+  @Test
+  @DisplayName(
+      "the contract's defaults (§4, §6): 127.0.0.1:8080, ./data, 200,000 characters and changes, no Redis URL")
+  void contractDefaults() {
+    MinutesConfig config = ConfigLoader.load(Map.of());
+
+    assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.sizeLimits()).isEqualTo(new SizeLimits(200_000, 200_000));
+    assertThat(config.redis()).as("unset: the embedded Redis").isEmpty();
+    assertThat(config.webhookSecrets()).isEmpty();
+  }
 
   @Test
   @DisplayName("batches sync messages for 20 ms by default; 0 turns batching off")
