@@ -18,7 +18,7 @@ public record DeliveryResult(Kind kind, String detail, Optional<Duration> retryA
     DELIVERED,
     /** Try again later: every webhook answer but a 2xx, timeouts, connection and I/O errors. */
     RETRYABLE,
-    /** Retrying cannot help (e.g. the folder holds another meeting's file): dead-letter now. */
+    /** Retrying cannot help (a file name that would leave the folder): dead-letter now. */
     PERMANENT
   }
 

@@ -228,10 +228,11 @@ final class DeliveryWorker extends VerticleBase {
                 .orElse(started));
     PublishTarget target = targets.get(attempt.target());
     if (target == null) {
-      return fail(
+      // Nodes may differ (a folder on one node only): another node that has it may claim it next.
+      return settle(
           attempt,
-          attempt.previous(),
-          "target '" + attempt.target() + "' is not configured on this node");
+          DeliveryResult.retryable(
+              "target '" + attempt.target() + "' is not configured on this node"));
     }
     PublishJob job;
     try {

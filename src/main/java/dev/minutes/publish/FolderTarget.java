@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * is decided once at close so that it is its meeting's alone ({@code <updated>-2.md}…), skipping
  * the names of files already here ({@link #filesNamed}: another deployment's, ones written by
  * hand), and this target replaces an existing file only when it holds an earlier revision of the
- * same meeting (a correction). A file that appears in the way after the close fails the delivery
- * permanently, visible to the operator, who may move the file and retry.
+ * same meeting (a correction). A file that appears in the way after the close is refused on every
+ * attempt, the reason shown as the job's last error, until someone moves it away (or the job gives
+ * up after {@code MINUTES_PUBLISH_GIVE_UP_MS}, when the operator can retry it).
  */
 public final class FolderTarget implements PublishTarget {
   private static final Logger log = LoggerFactory.getLogger(FolderTarget.class);
@@ -99,10 +100,13 @@ public final class FolderTarget implements PublishTarget {
         return DeliveryResult.delivered("already in place: " + target);
       }
       if (!job.replaces().contains(Fingerprint.ofContent(existing))) {
-        return DeliveryResult.permanent(
+        // Retried like any failed delivery (contract §5: until it succeeds): once someone moves
+        // the file away, the next attempt writes the minutes without an operator's retry.
+        return DeliveryResult.retryable(
             "refusing to overwrite "
                 + job.path()
-                + ": it holds other minutes than this meeting published; move it away and retry");
+                + ": it holds other minutes than this meeting published; move it away and the next"
+                + " attempt writes it");
       }
       log.info(
           "publish job {}: replacing {} with revision {} of its minutes",

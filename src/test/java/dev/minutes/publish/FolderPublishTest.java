@@ -113,12 +113,14 @@ class FolderPublishTest {
     DeliveryResult damaged =
         await(target.deliver(job("c", "2030-09-17.md", "third\n", 2, "an earlier third\n")));
 
-    assertThat(other.kind()).isEqualTo(DeliveryResult.Kind.PERMANENT);
+    assertThat(other.kind())
+        .as("refused on every attempt until someone moves the file")
+        .isEqualTo(DeliveryResult.Kind.RETRYABLE);
     assertThat(other.detail())
         .isEqualTo(
             "refusing to overwrite 2030-09-10.md: it holds other minutes than this meeting"
-                + " published; move it away and retry");
-    assertThat(damaged.kind()).isEqualTo(DeliveryResult.Kind.PERMANENT);
+                + " published; move it away and the next attempt writes it");
+    assertThat(damaged.kind()).isEqualTo(DeliveryResult.Kind.RETRYABLE);
     assertThat(Files.readString(folder.resolve("2030-09-10.md"))).isEqualTo("first\n");
     assertThat(Files.readString(folder.resolve("2030-09-17.md"))).isEqualTo("a truncated copy");
   }

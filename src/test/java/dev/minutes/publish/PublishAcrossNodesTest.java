@@ -125,6 +125,46 @@ class PublishAcrossNodesTest {
         .hasSize(6);
   }
 
+  @Test
+  @DisplayName(
+      "a job for a target that only another node has: a node without it leaves the job to be retried, and a node with it delivers it")
+  void targetOnAnotherNodeOnly() throws TimeoutException, java.io.IOException {
+    receiver.otherwise(Answer.status(503));
+    Map<String, String> withWebhook = PublishFixture.webhookSettings(receiver.url());
+    TestNode closing = node(withWebhook);
+    Meeting meeting = await(PublishFixture.createAndClose(closing, "2030-06-11"));
+    await(receiver.requests(1));
+    await(closing.stop());
+    nodes.remove(closing);
+
+    Map<String, String> folderOnly = new java.util.HashMap<>(withWebhook);
+    folderOnly.remove("MINUTES_WEBHOOK_URL");
+    folderOnly.remove("MINUTES_WEBHOOK_SECRET");
+    folderOnly.put(
+        "MINUTES_PUBLISH_FOLDER",
+        java.nio.file.Files.createTempDirectory("minutes-folder-only").toString());
+    TestNode withoutIt = node(folderOnly);
+    JsonObject leftForOthers =
+        await(
+            probe.first(
+                e ->
+                    meeting.id().equals(e.getString("meetingId"))
+                        && "retry".equals(e.getString("outcome"))
+                        && String.valueOf(e.getString("detail")).contains("not configured")));
+    receiver.otherwise(Answer.status(200));
+    node(withWebhook);
+    await(probe.outcome(meeting.id(), "webhook", "delivered"));
+
+    assertThat(leftForOthers.getString("detail"))
+        .isEqualTo("target 'webhook' is not configured on this node");
+    assertThat(probe.events())
+        .as("never dead-lettered on the way")
+        .noneMatch(e -> "failed".equals(e.getString("outcome")));
+    assertThat(receiver.accepted()).hasSize(1);
+    assertThat(await(PublishFixture.publishState(withoutIt, meeting, "webhook")).getString("state"))
+        .isEqualTo("delivered");
+  }
+
   private TestNode node(Map<String, String> settings) throws TimeoutException {
     TestNode node = await(TestNode.start(vertx, prefix, settings));
     nodes.add(node);
