@@ -58,10 +58,7 @@ class WebhookRetryTest {
         Answer.status(500),
         Answer.status(429, "Retry-After", "1"),
         Answer.status(200));
-    node =
-        await(
-            TestNode.start(
-                vertx, RedisHarness.newPrefix(), PublishFixture.webhookSettings(receiver.url())));
+    node = startNode(PublishFixture.webhookSettings(receiver.url()));
 
     Meeting meeting = await(PublishFixture.createAndClose(node, "2030-04-02"));
     JsonObject pending = await(PublishFixture.publishState(node, meeting, "webhook"));
@@ -115,10 +112,7 @@ class WebhookRetryTest {
         Answer.status(410),
         Answer.status(302, "Location", "http://127.0.0.1:9/elsewhere"),
         Answer.status(200));
-    node =
-        await(
-            TestNode.start(
-                vertx, RedisHarness.newPrefix(), PublishFixture.webhookSettings(receiver.url())));
+    node = startNode(PublishFixture.webhookSettings(receiver.url()));
 
     Meeting meeting = await(PublishFixture.createAndClose(node, "2030-04-16"));
     await(probe.outcome(meeting.id(), "webhook", "delivered"));
@@ -145,7 +139,7 @@ class WebhookRetryTest {
     receiver.script(Answer.never(), Answer.status(204));
     Map<String, String> settings = PublishFixture.webhookSettings(receiver.url());
     settings.put("MINUTES_WEBHOOK_TIMEOUT_MS", "300");
-    node = await(TestNode.start(vertx, RedisHarness.newPrefix(), settings));
+    node = startNode(settings);
 
     Meeting meeting = await(PublishFixture.createAndClose(node, "2030-04-09"));
     JsonObject retry = await(probe.outcome(meeting.id(), "webhook", "retry"));
@@ -160,5 +154,9 @@ class WebhookRetryTest {
     assertThat(state.getString("state")).isEqualTo("delivered");
     assertThat(state.getInteger("attempts")).isEqualTo(2);
     assertThat(state.getString("lastError")).contains("timed out");
+  }
+
+  private TestNode startNode(Map<String, String> settings) throws TimeoutException {
+    return await(TestNode.start(vertx, RedisHarness.newPrefix(), settings));
   }
 }
