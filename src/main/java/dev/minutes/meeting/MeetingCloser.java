@@ -329,7 +329,7 @@ final class MeetingCloser {
   /**
    * The files a publish target already holds for {@code stem}; none when the folder cannot be read
    * in time. The close goes on then: should the name it takes be held after all, the folder target
-   * refuses to replace the file and the job fails visibly, as before targets were asked.
+   * refuses to replace the file, and the job is retried with that as its last error.
    */
   private Future<Set<String>> filesHeld(String meetingId, String stem) {
     return publisher
