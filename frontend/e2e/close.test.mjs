@@ -32,7 +32,8 @@ async function assertReadOnly(page) {
 test("when the chair closes the meeting, every page turns read-only and shows the published text", {
   timeout: 180_000,
 }, async (t) => {
-  const meeting = await createMeeting("chair closes")
+  // Thomas chairs on paper; Ada holds the chair link today, and the minutes say she closed them.
+  const meeting = await createMeeting("chair closes", { chair: "Thomas", attendees: ["Ada Chair", "Ben Editor"] })
   const browser = await browserFor(t)
   const chair = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
   const editor = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
@@ -80,6 +81,8 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   }
   const info = await meetingInfo(meeting)
   assert.equal(info.status, "closed")
+  assert.equal(info.closed.by, "Ada Chair", "the person who closed, as they named themselves")
+  assert.match(await editor.textContent("[data-testid=final-panel]"), /Closed by Ada Chair on /)
   assert.ok(
     info.publish.some((target) => target.state === "delivered"),
     "a publish target delivered the minutes",

@@ -9,6 +9,8 @@ import {
   assertNoPageErrors,
   BASE_URL,
   browserFor,
+  closedMinutesMarkdown,
+  closeMeeting,
   createMeeting,
   cursorAtEndOfLine,
   editorText,
@@ -18,6 +20,8 @@ import {
   screenshot,
   WAIT_MS,
   waitForConvergence,
+  waitForFinalText,
+  waitForState,
 } from "./support/harness.mjs"
 
 const PEOPLE = [
@@ -143,9 +147,31 @@ test("three people type; who wrote what colours each one's text with their colou
 
   await screenshots(ada, "record-authorship")
 
+  // The meeting closes: the colours stay on Ada's page, and someone who opens it afterwards sees them too.
+  await closeMeeting(meeting)
+  await waitForState(ada, "closed")
+  await waitForFinalText(ada, await closedMinutesMarkdown(ada, meeting))
+  assert.equal((await coloursOnLine(ada, PEOPLE[1].text))[entries.Ben], `${PEOPLE[1].text} Or Monday.`)
+  assert.equal(await ada.getAttribute("[data-testid=authorship-legend]", "data-state"), "on")
+  const later = await openMeeting(await newContext(browser), meeting.links.view, "Dee")
+  await later.click("[data-testid=authors-toggle]")
+  await later.waitForFunction(
+    () => document.querySelector("[data-testid=authorship-legend]")?.dataset.state === "on",
+    null,
+    { timeout: WAIT_MS },
+  )
+  assert.deepEqual(await legend(later), entries, "the closed meeting's legend is the open one's")
+  for (const person of PEOPLE) {
+    assert.ok(
+      (await coloursOnLine(later, person.text))[entries[person.name]]?.startsWith(person.text),
+      `${person.name}'s line in the closed meeting is in ${person.name}'s colour`,
+    )
+  }
+  await screenshot(later, "record-authorship-closed")
+
   await ada.click("[data-testid=authors-toggle]")
   await ada.waitForFunction(() => document.querySelectorAll("[data-testid=editor] .cm-author").length === 0)
-  for (const page of pages) assertNoPageErrors(page)
+  for (const page of [...pages, later]) assertNoPageErrors(page)
 })
 
 test("the timeline steps through edit sessions: an earlier point shows the earlier text and who changed what", async (t) => {

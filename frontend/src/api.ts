@@ -90,13 +90,22 @@ export class MinutesApi {
     return { blob: await response.blob(), fileName: attachmentName(response, format) }
   }
 
-  async close(id: string, token: string): Promise<CloseResult> {
-    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/close`, { method: "POST", token })
+  /** `by`: the name of the person closing (the page's chosen name); the server falls back to the chair. */
+  async close(id: string, token: string, by: string | null): Promise<CloseResult> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/close`, {
+      method: "POST",
+      token,
+      json: byBody(by),
+    })
     return (await response.json()) as CloseResult
   }
 
-  async reopen(id: string, token: string): Promise<ReopenResult> {
-    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/reopen`, { method: "POST", token })
+  async reopen(id: string, token: string, by: string | null): Promise<ReopenResult> {
+    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/reopen`, {
+      method: "POST",
+      token,
+      json: byBody(by),
+    })
     return (await response.json()) as ReopenResult
   }
 
@@ -215,4 +224,13 @@ export function humanMessage(status: number, serverMessage: string): string {
         ? "The server ran into a problem. Try again in a moment."
         : `The server refused the request (status ${status})${detail}.`
   }
+}
+
+/** The body of a close or reopen: who does it, when the person said their name (one line, as the server asks). */
+function byBody(by: string | null): { by: string } | undefined {
+  const name = by
+    ?.replace(/\p{Cc}/gu, " ")
+    .trim()
+    .slice(0, 500)
+  return name ? { by: name } : undefined
 }

@@ -35,6 +35,8 @@ export class MinutesEditor {
   readonly view: EditorView
   readonly #editable = new Compartment()
   readonly #binding = new Compartment()
+  /** What `attach` adds besides the binding (authorship): it stays when the editor is frozen. */
+  readonly #attachedExtensions = new Compartment()
   readonly #history = new Compartment()
   #readOnly: boolean
   #attached = false
@@ -64,6 +66,7 @@ export class MinutesEditor {
         remoteCursors(),
         this.#editable.of(editability(options.readOnly)),
         this.#binding.of([]),
+        this.#attachedExtensions.of([]),
         EditorView.domEventHandlers({
           mousedown: () => {
             if (!this.#attached) this.#clickedBeforeAttached = true
@@ -108,7 +111,9 @@ export class MinutesEditor {
     this.#earlyEdits = null
     const keepingEdits = earlyEdits && !readOnly ? binding.afterEarlyEdits(earlyEdits) : null
     if (keepingEdits) {
-      this.view.dispatch({ effects: this.#binding.reconfigure([keepingEdits, extensions]) })
+      this.view.dispatch({
+        effects: [this.#binding.reconfigure(keepingEdits), this.#attachedExtensions.reconfigure(extensions)],
+      })
       this.setReadOnly(readOnly)
       return true
     }
@@ -120,7 +125,9 @@ export class MinutesEditor {
     // Edits that were not kept must not come back through undo: their history goes with them.
     if (earlyEdits) this.view.dispatch({ effects: this.#history.reconfigure([]) })
     if (earlyEdits) this.view.dispatch({ effects: this.#history.reconfigure(history()) })
-    this.view.dispatch({ effects: this.#binding.reconfigure([fromNow.extension, extensions]) })
+    this.view.dispatch({
+      effects: [this.#binding.reconfigure(fromNow.extension), this.#attachedExtensions.reconfigure(extensions)],
+    })
     this.setReadOnly(readOnly)
     if (this.#clickedBeforeAttached && !readOnly && !focusIsElsewhere(this.view)) this.view.focus()
     return earlyEdits === null
@@ -159,7 +166,8 @@ export class MinutesEditor {
   freeze(finalText: string): void {
     this.setReadOnly(true)
     // Two steps: the binding must be gone before the text is replaced, or the replacement would
-    // be written back into the document as an edit.
+    // be written back into the document as an edit. What else `attach` added (who wrote what)
+    // stays: the closed minutes are still somebody's text.
     this.view.dispatch({ effects: this.#binding.reconfigure([]) })
     const replace = replaceAllTransaction(this.view.state, finalText)
     if (replace) this.view.dispatch(replace)

@@ -1,6 +1,8 @@
 import "./series.css"
 import { ApiError, type MinutesApi } from "./api.js"
+import { storedName } from "./identity.js"
 import { meetingLink, seriesLink } from "./links.js"
+import { localDate } from "./localDate.js"
 import { MeetingPage } from "./meeting/meetingPage.js"
 import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
 import type { CallCreated, SeriesCall, SeriesInfo } from "./types.js"
@@ -129,11 +131,15 @@ export class SeriesPage {
       h("h2", { id: "current-title" }, "Now"),
     )
     const current = info.meetings.find((call) => call.id === info.current)
+    if (current && this.#started.hasChildNodes()) {
+      // Just started from this page: what the server decided, and its one link to the call.
+      card.append(this.#started)
+      return card
+    }
     if (current) {
       card.append(
         h("p", {}, `The call of ${formatDate(current.date)} is in progress.`),
         h("p", {}, this.#callLink("open-current-call")),
-        this.#started,
       )
       return card
     }
@@ -168,7 +174,7 @@ export class SeriesPage {
           "p",
           { id: `${dateId}-note`, class: "field-note" },
           info.meetings.length === 0
-            ? "Empty: today."
+            ? "Empty: today, where you are."
             : `Empty: the date the last minutes give for the next call, else ${info.cadenceDays} days after the last call.`,
         ),
         date,
@@ -181,7 +187,11 @@ export class SeriesPage {
       submit.disabled = true
       error.hidden = true
       this.#api
-        .startCall(info.id, this.#route.token, date.value || null)
+        .startCall(
+          info.id,
+          this.#route.token,
+          date.value || (info.meetings.length === 0 ? localDate(new Date()) : null),
+        )
         .then((created) => {
           this.#showStarted(created)
           return this.#reload()
@@ -277,7 +287,7 @@ export class SeriesPage {
     if (info.role === "chair" && call.status === "closed")
       item.append(
         reopenControl(
-          () => this.#api.reopen(call.id, this.#route.token),
+          () => this.#api.reopen(call.id, this.#route.token, storedName()),
           () => void this.#reload(),
         ),
       )
@@ -291,7 +301,7 @@ export class SeriesPage {
       { class: "card", "aria-labelledby": "open-actions-title", "data-testid": "open-actions" },
       h("h2", { id: "open-actions-title" }, "Open action items"),
       groups.length === 0
-        ? h("p", { class: "panel-note" }, "None: every action item is ticked.")
+        ? h("p", { class: "panel-note" }, "No open action items.")
         : h(
             "div",
             { class: "owners" },

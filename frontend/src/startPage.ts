@@ -1,5 +1,6 @@
 import { ApiError, type MinutesApi } from "./api.js"
 import { meetingIdFrom } from "./links.js"
+import { localDate } from "./localDate.js"
 import type { CreateMeetingRequest, CreateSeriesRequest, MeetingCreated, SeriesCreated } from "./types.js"
 import { h, replaceChildren, uniqueId } from "./ui/dom.js"
 import { linksPanel } from "./ui/linksPanel.js"
@@ -394,9 +395,4 @@ function lines(text: string): string[] {
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line.length > 0)
-}
-
-function localDate(now: Date): string {
-  const pad = (n: number): string => String(n).padStart(2, "0")
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }

@@ -127,6 +127,8 @@ export interface MeetingInfo {
   revisions?: PublishedRevision[]
   /** The series the meeting is a call of, if any. */
   series?: string | null
+  /** The docs site's address (`MINUTES_PUBLISHED_URL`'s scheme and host), where site-relative links lead. */
+  site?: string | null
   /** The minutes' text as the server stored it (the final text once closed); absent on older servers. */
   body?: string
   /** The document's heads (hex) that `body` was read at; empty when not read from the document. */

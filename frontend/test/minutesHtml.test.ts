@@ -9,9 +9,9 @@ const window = new JSDOM("<!doctype html><body></body>", { url: `${ORIGIN}/m/one
 const purifier = createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0])
 
 /** Renders like the page does and returns the HTML the page would insert. */
-function rendered(markdown: string): string {
+function rendered(markdown: string, site: string | null = null): string {
   const container = window.document.createElement("div")
-  container.append(renderMinutes(markdown, purifier, ORIGIN))
+  container.append(renderMinutes(markdown, purifier, ORIGIN, site))
   return container.innerHTML
 }
 
@@ -53,6 +53,21 @@ describe("renderMinutes", () => {
 
   it("prefixes ids from raw HTML so they cannot clash with the page's own elements", () => {
     assert.match(rendered('<p id="editor">x</p>'), /id="user-content-editor"/)
+  })
+
+  it("sends site-relative links to the docs site when the server names one; others stay as written", () => {
+    const markdown =
+      "See the [previous notes](/weekly/weekly-2014-05-27#XenHackathon), [elsewhere](//cdn.example/x), " +
+      "[absolute](https://github.com/mirage), [here](#notes), [near](notes.md) and [the post][prev].\n\n" +
+      "[prev]: /blog/2014-irmin\n"
+    const html = rendered(markdown, "https://mirage.example")
+    assert.match(html, /href="https:\/\/mirage.example\/weekly\/weekly-2014-05-27#XenHackathon"/)
+    assert.match(html, /href="https:\/\/mirage.example\/blog\/2014-irmin"/)
+    assert.match(html, /href="\/\/cdn.example\/x"/)
+    assert.match(html, /href="https:\/\/github.com\/mirage"/)
+    assert.match(html, /href="#notes"/)
+    assert.match(html, /href="notes.md"/)
+    assert.match(rendered(markdown), /href="\/weekly\/weekly-2014-05-27#XenHackathon"/, "no docs site: as written")
   })
 
   it("opens links in a new tab without opener or referrer; in-page anchors stay", () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict"
 import { describe, it } from "node:test"
 import { ApiError, humanMessage } from "../src/api.js"
 import { meetingIdFrom, routeOf, syncUrl } from "../src/links.js"
+import { localDate } from "../src/localDate.js"
 import { readMetaString } from "../src/text/metaString.js"
 import { bodyOfMinutesFile, publishedName } from "../src/text/minutesFile.js"
 import { openingProblem } from "../src/ui/openingProblem.js"
@@ -116,5 +117,20 @@ describe("openingProblem", () => {
       reload: true,
     })
     assert.equal(openingProblem(new TypeError("boom"), "series").detail, "Something unexpected went wrong.")
+  })
+})
+
+describe("localDate", () => {
+  it("is the day on the person's clock where UTC has already moved on", () => {
+    const zone = process.env.TZ
+    process.env.TZ = "America/Los_Angeles" // Node applies a new TZ at once
+    try {
+      // 05:00 UTC on 7 December is 21:00 on 6 December in California.
+      assert.equal(localDate(new Date(Date.UTC(2026, 11, 7, 5, 0))), "2026-12-06")
+      assert.equal(localDate(new Date(Date.UTC(2027, 0, 1, 9, 0))), "2027-01-01")
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    }
   })
 })

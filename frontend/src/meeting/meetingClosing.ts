@@ -2,6 +2,7 @@ import { ApiError, type MinutesApi } from "../api.js"
 import { FinalMinutesWatch } from "../closing/finalMinutesWatch.js"
 import type { MeetingCorrections } from "../corrections/meetingCorrections.js"
 import type { MinutesEditor } from "../editor.js"
+import { storedName } from "../identity.js"
 import type { MeetingRoute } from "../links.js"
 import { bodyOfMinutesFile } from "../text/minutesFile.js"
 import type { MeetingInfo } from "../types.js"
@@ -60,7 +61,7 @@ export class MeetingClosing {
     const { api, route, closeDialog } = this.#parts
     closeDialog.open(pending, async () => {
       try {
-        const result = await api.close(route.meetingId, route.token)
+        const result = await api.close(route.meetingId, route.token, storedName())
         closed(closedFactsFrom(result.closed) ?? { by: "", at: "", heads: [] })
       } catch (error) {
         if (error instanceof ApiError) throw new Error(`Closing failed: ${error.message}`, { cause: error })
@@ -80,7 +81,7 @@ export class MeetingClosing {
     // Every page of the meeting reloads when it sees the document open again; this one at once.
     layout.showClosedChairControls(
       reopenControl(
-        () => api.reopen(route.meetingId, route.token),
+        () => api.reopen(route.meetingId, route.token, storedName()),
         () => window.location.reload(),
       ),
     )

@@ -143,6 +143,7 @@ export class MeetingPage {
       return
     }
     void this.#corrections.opened(info)
+    this.#preview.setSite(info.site ?? null)
     this.#layout.showMeta(info.meta.subject ?? "", info.meta.updated ?? "", info.meta.description ?? "")
     this.#layout.showRole(info.role)
     if (typeof info.body === "string") this.#showStoredText(info.body, mayEditEarly(info))

@@ -42,17 +42,39 @@ export function markdownToHtml(markdown: string): string {
 
 /**
  * The minutes as the docs site will show them, as a sanitized fragment ready to insert. `purifier`
- * is a DOMPurify instance bound to the window the fragment is for; `origin` is the page's origin.
- * Links leave the page safely (a new tab, no opener, no referrer); images show only when they come
- * from the page's own origin (the CSP allows no other), else they become a link to the image.
+ * is a DOMPurify instance bound to the window the fragment is for; `origin` is the page's origin;
+ * `site` the docs site's address when the server knows it (`MINUTES_PUBLISHED_URL`). Links leave
+ * the page safely (a new tab, no opener, no referrer), and site-relative ones
+ * (`/weekly/weekly-2014-05-27`, as minutes link each other) lead to the docs site, not to this
+ * server; images show only when they come from the page's own origin (the CSP allows no other),
+ * else they become a link to the image.
  */
-export function renderMinutes(markdown: string, purifier: DOMPurify, origin: string): DocumentFragment {
+export function renderMinutes(
+  markdown: string,
+  purifier: DOMPurify,
+  origin: string,
+  site: string | null = null,
+): DocumentFragment {
   const fragment = purifier.sanitize(markdownToHtml(markdown), { ...SANITIZE, RETURN_DOM_FRAGMENT: true })
-  for (const link of Array.from(fragment.querySelectorAll("a[href]"))) openSafely(link)
+  for (const link of Array.from(fragment.querySelectorAll("a[href]"))) {
+    if (site) toSite(link, site)
+    openSafely(link)
+  }
   for (const image of Array.from(fragment.querySelectorAll("img"))) {
     if (!isSameOrigin(image.getAttribute("src"), origin)) image.replaceWith(imageStandIn(image, origin))
   }
   return fragment
+}
+
+/** `/path` → `<site>/path`; other addresses (absolute, `//host`, `#anchor`, relative) stay as written. */
+function toSite(link: Element, site: string): void {
+  const href = link.getAttribute("href") ?? ""
+  if (!href.startsWith("/") || href.startsWith("//")) return
+  try {
+    link.setAttribute("href", new URL(href, site).href)
+  } catch {
+    // Not an address the docs site could have either: left as it is.
+  }
 }
 
 function openSafely(link: Element): void {

@@ -2,7 +2,8 @@ import { h } from "./dom.js"
 
 /**
  * The chair's confirmation before closing: closing freezes the minutes for everyone and publishes
- * them, and cannot be undone. A native <dialog> gives focus trapping and Escape for free.
+ * them; only a chair's reopening (a correction, published as a new revision) lets anyone edit
+ * them again. A native <dialog> gives focus trapping and Escape for free.
  */
 export class CloseDialog {
   readonly element: HTMLDialogElement
@@ -27,7 +28,7 @@ export class CloseDialog {
       h(
         "p",
         {},
-        "The minutes become final: nobody can edit them any more, and they are published. This cannot be undone.",
+        "The minutes become final and are published: nobody can edit them any more. A chair can open them again to correct them; the correction is published as a new revision.",
       ),
       this.#warning,
       this.#error,

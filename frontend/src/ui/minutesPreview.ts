@@ -1,6 +1,6 @@
 import { h } from "./dom.js"
 
-type Render = (markdown: string) => DocumentFragment
+type Render = (markdown: string, site: string | null) => DocumentFragment
 
 let renderer: Promise<Render> | undefined
 
@@ -13,8 +13,8 @@ function loadRenderer(): Promise<Render> {
   if (!renderer) {
     renderer = Promise.all([import("../render/minutesHtml.js"), import("dompurify")]).then(
       ([html, purify]) =>
-        (markdown: string) =>
-          html.renderMinutes(markdown, purify.default, window.location.origin),
+        (markdown: string, site: string | null) =>
+          html.renderMinutes(markdown, purify.default, window.location.origin, site),
     )
     renderer.catch(() => {
       renderer = undefined
@@ -38,6 +38,7 @@ export class MinutesPreview {
   #dirty = true
   #timer: number | undefined
   #shown: string | null = null
+  #site: string | null = null
 
   constructor(source: () => string) {
     this.#source = source
@@ -55,6 +56,14 @@ export class MinutesPreview {
     if (!this.#visible || this.#timer !== undefined) return
     this.#render()
     this.#timer = window.setTimeout(() => this.#settle(), PREVIEW_REFRESH_MS)
+  }
+
+  /** The docs site's address (`MeetingInfo.site`): where the minutes' site-relative links lead. */
+  setSite(site: string | null): void {
+    if (site === this.#site) return
+    this.#site = site
+    this.#shown = null
+    this.changed()
   }
 
   setVisible(visible: boolean): void {
@@ -75,7 +84,7 @@ export class MinutesPreview {
     loadRenderer().then(
       (render) => {
         // A later text may have been asked for meanwhile: only the latest is shown.
-        if (this.#shown === markdown) this.element.replaceChildren(render(markdown))
+        if (this.#shown === markdown) this.element.replaceChildren(render(markdown, this.#site))
       },
       (error: unknown) => {
         console.error("Loading the preview's renderer failed", error)

@@ -353,7 +353,7 @@ public final class MeetingService implements AccessPolicy {
                                 .map(publish -> viewOf(granted, snapshot, publish))));
   }
 
-  private static JsonObject viewOf(
+  private JsonObject viewOf(
       MeetingAccess.Access granted, MeetingDocument.Snapshot snapshot, List<JsonObject> publish) {
     Map<String, String> record = granted.record();
     JsonArray items = new JsonArray();
@@ -376,6 +376,7 @@ public final class MeetingService implements AccessPolicy {
         .put("revisions", revisionsOf(record))
         .put("series", record.get("series"))
         .put("publish", new JsonArray(publish))
+        .put("site", publisher.site().orElse(null))
         .put("actionItems", items)
         .put("body", snapshot.body())
         .put("heads", new JsonArray(snapshot.heads()));

@@ -137,6 +137,11 @@ final class OutboxPublisher implements Publisher, PublishOperations {
   }
 
   @Override
+  public Optional<String> site() {
+    return publishedUrl.map(PublishedUrl::site);
+  }
+
+  @Override
   public Future<List<JsonObject>> failedJobs(int limit) {
     return outbox
         .failed(Math.max(1, limit))

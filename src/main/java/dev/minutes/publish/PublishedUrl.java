@@ -59,6 +59,19 @@ public final class PublishedUrl {
     return new PublishedUrl(template);
   }
 
+  /**
+   * The docs site's address ({@code https://example.org}, with a port if the template has one):
+   * where the minutes' site-relative links ({@code /weekly/weekly-2014-05-27}) lead when the docs
+   * site shows them.
+   */
+  public String site() {
+    URI uri = URI.create(template.replace("{permalink}", "p").replace("{path}", "p.md"));
+    return uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+  }
+
   /** The link of one publication. */
   public String expand(String permalink, String path) {
     return template

@@ -3,6 +3,7 @@ package dev.minutes.publish;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,4 +29,10 @@ public interface Publisher {
    * close.
    */
   Future<List<JsonObject>> status(String meetingId);
+
+  /**
+   * The docs site's address ({@code MINUTES_PUBLISHED_URL}'s scheme and host), against which the
+   * minutes' site-relative links resolve; empty when not configured.
+   */
+  Optional<String> site();
 }

@@ -170,6 +170,7 @@ class MeetingApiTest {
       assertThat(view.containsKey("closed")).isTrue();
       assertThat(view.getValue("closed")).isNull();
       assertThat(view.getJsonArray("publish")).isEmpty();
+      assertThat(view.getValue("site")).as("no MINUTES_PUBLISHED_URL: no docs site").isNull();
       assertThat(view.getJsonArray("actionItems")).isEmpty();
       assertThat(view.getString("body")).isEqualTo(expectedBody);
     }

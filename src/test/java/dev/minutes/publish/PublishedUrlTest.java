@@ -26,4 +26,14 @@ class PublishedUrlTest {
                 .expand("../../@evil.example/x?y#z é", "x.md"))
         .isEqualTo("https://example.org/weekly/..%2F..%2F%40evil.example%2Fx%3Fy%23z%20%C3%A9");
   }
+
+  @Test
+  @DisplayName(
+      "the docs site's address is the template's scheme, host and port, where site-relative links lead")
+  void site() {
+    assertThat(PublishedUrl.of("https://example.org/weekly/{permalink}").site())
+        .isEqualTo("https://example.org");
+    assertThat(PublishedUrl.of("http://docs.internal:8443/minutes/{path}?v=1").site())
+        .isEqualTo("http://docs.internal:8443");
+  }
 }

@@ -128,6 +128,9 @@ class SeriesApiTest {
     assertThat(listed.getString("subject")).isEqualTo("Weekly Meeting: " + today);
     assertThat(listed.getString("documentUrl")).isEqualTo(call.getString("documentUrl"));
     assertThat(listed.getJsonArray("published")).isEmpty();
+    assertThat(get("/api/meetings/" + id(call), token(series, "viewer"), 200).getString("site"))
+        .as("where the minutes' site-relative links lead: MINUTES_PUBLISHED_URL's host")
+        .isEqualTo("https://example.org");
   }
 
   @Test
