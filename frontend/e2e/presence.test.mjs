@@ -17,6 +17,36 @@ import {
 /** What the requirement allows between a person going away and their leaving everyone's list. */
 const LEAVE_WITHIN_MS = 10_000
 
+/** The palette index a person id wishes for (presence.ts preferredColor: FNV-1a modulo 12). */
+function wishedColour(id) {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < id.length; i += 1) {
+    hash ^= id.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash % 12
+}
+
+/** Person ids for Ada, Ben and Cy where Cy wishes for Ben's colour and Ada for one unlike it. */
+function idsWhereCyWantsBensColour() {
+  const families = [[0, 4], [1, 8], [2], [3, 7], [5, 11], [6, 9], [10]] // presence.ts COLOR_FAMILIES
+  const family = (colour) => families.findIndex((members) => members.includes(colour))
+  const id = (n) => n.toString(16).padStart(32, "0")
+  const ben = id(1)
+  let cy = 2
+  while (wishedColour(id(cy)) !== wishedColour(ben)) cy += 1
+  let ada = cy + 1
+  while (family(wishedColour(id(ada))) === family(wishedColour(ben))) ada += 1
+  return [id(ada), ben, id(cy)]
+}
+
+/** A browser context whose person has this id (identity.ts keeps it in localStorage). */
+async function contextOfPerson(browser, personId, options = {}) {
+  const context = await newContext(browser, options)
+  await context.addInitScript((id) => window.localStorage.setItem("minutes.person", id), personId)
+  return context
+}
+
 /** The people a page lists: name -> colour index, in order. */
 async function listed(page) {
   return page.evaluate(() =>
@@ -103,9 +133,12 @@ test("everyone has a different colour, the same on every page, and keeps it when
   const browser = await browserFor(t)
   const names = ["Ada Chair", "Ben Editor", "Cy Viewer", "Dee Guest"]
   const links = [meeting.links.chair, meeting.links.edit, meeting.links.view, meeting.links.edit]
+  // Cy wishes for the colour Ben, here before her, has: she gets another, and must keep it.
+  const ids = idsWhereCyWantsBensColour()
   const pages = []
   for (const [i, name] of names.slice(0, 3).entries()) {
-    pages.push(await openMeeting(await newContext(browser, i === 1 ? { colorScheme: "dark" } : {}), links[i], name))
+    const context = await contextOfPerson(browser, ids[i], i === 1 ? { colorScheme: "dark" } : {})
+    pages.push(await openMeeting(context, links[i], name))
   }
   for (const page of pages) await waitForListed(page, names.slice(0, 3))
   const before = await listed(pages[0])
@@ -154,6 +187,26 @@ test("everyone has a different colour, the same on every page, and keeps it when
   )
   await screenshot(pages[0], "colours-light")
   await screenshot(pages[1], "colours-dark")
+
+  // Ben reloads: on Ada's page nobody's colour changes, neither while he is away nor once he is back.
+  const colours = colorOf(await listed(pages[0]))
+  const changes = []
+  const watching = (async () => {
+    for (let seen = 0; seen < 40; seen += 1) {
+      const now = colorOf(await listed(pages[0]))
+      for (const [name, colour] of Object.entries(now)) {
+        if (colour !== colours[name]) changes.push(`${name}: ${colours[name]} -> ${colour}`)
+      }
+      await pages[0].waitForTimeout(100)
+    }
+  })()
+  await pages[1].reload()
+  await pages[1].locator("[data-testid=editor] .cm-content").waitFor({ timeout: WAIT_MS })
+  await waitForListed(pages[0], names)
+  await watching
+  assert.deepEqual(changes, [], "no colour changed on Ada's page while Ben reloaded")
+  assert.deepEqual(colorOf(await listed(pages[0])), colours)
+  assert.deepEqual(colorOf(await listed(pages[1])), colours, "Ben's page after the reload agrees")
 
   for (const page of pages) assertNoPageErrors(page)
 })
@@ -259,5 +312,27 @@ test("a caret's name at the editor's right edge opens to the left, inside the ed
     },
     { what: "Ada's name to the right of her caret" },
   )
+
+  // Ada sits still: her name leaves the line above free after a few seconds (her caret stays),
+  // and comes back when she types.
+  const adaNameShown = () =>
+    ben.evaluate(() => {
+      const caret = [...document.querySelectorAll(".cm-remote-caret")].find((c) => c.textContent === "Ada Chair")
+      const name = caret?.querySelector(".cm-remote-name")
+      return name ? getComputedStyle(name).visibility === "visible" : null
+    })
+  assert.equal(await adaNameShown(), true, "right after she moved")
+  await ben.waitForFunction(
+    () =>
+      [...document.querySelectorAll(".cm-remote-caret")].some(
+        (c) =>
+          c.textContent === "Ada Chair" && getComputedStyle(c.querySelector(".cm-remote-name")).visibility === "hidden",
+      ),
+    null,
+    { timeout: 10_000 },
+  )
+  await screenshot(ben, "caret-name-resting")
+  await ada.keyboard.type("x")
+  await eventually(async () => assert.equal(await adaNameShown(), true), { what: "Ada's name shown again" })
   for (const page of [ada, ben]) assertNoPageErrors(page)
 })

@@ -87,7 +87,7 @@ test("undo after someone else typed removes only one's own text, and redo brings
   await screenshot(ben, "undo-own-text-ben")
 
   // Ada's undo history holds only her own text too: her Ctrl+Z removes it, not Ben's.
-  await ben.keyboard.press("Control+Shift+z")
+  await ben.keyboard.press("Control+Shift+Z") // as a keyboard sends it: Shift makes the key "Z"
   assert.equal(
     lineStarting(await waitForConvergence([ben, ada], meeting), "- Intro"),
     "- Intro (ben's note) ADA ADDS THIS",

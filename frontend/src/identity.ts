@@ -25,6 +25,54 @@ export function personId(): string {
   return id
 }
 
+const JOINED_KEY = "minutes.joined."
+/** A page back within this long (a reload, a quick return) keeps its place in the colour order. */
+export const RETURN_WITHIN_MS = 60_000
+
+type TabStorage = Pick<Storage, "getItem" | "setItem">
+
+/**
+ * When this tab joined the meeting (ms): kept across a reload or a return within RETURN_WITHIN_MS
+ * of leaving, so that the person keeps their place among the people here and with it their colour
+ * (presence.ts assignColors). Per tab (sessionStorage): a person's other tab joins on its own.
+ */
+export function joinTime(meeting: string, now: number, storage: TabStorage | null = tabStorage()): number {
+  try {
+    const stored = JSON.parse(storage?.getItem(JOINED_KEY + meeting) ?? "null") as {
+      joinedAt?: unknown
+      leftAt?: unknown
+    } | null
+    const { joinedAt, leftAt } = stored ?? {}
+    if (typeof joinedAt === "number" && typeof leftAt === "number" && now - leftAt < RETURN_WITHIN_MS) {
+      storage?.setItem(JOINED_KEY + meeting, JSON.stringify({ joinedAt }))
+      return joinedAt
+    }
+    storage?.setItem(JOINED_KEY + meeting, JSON.stringify({ joinedAt: now }))
+  } catch (error) {
+    console.warn("sessionStorage is not available", error)
+  }
+  return now
+}
+
+/** This tab leaves the meeting (the page is hidden for good or reloads) at `now`. */
+export function leftMeeting(meeting: string, now: number, storage: TabStorage | null = tabStorage()): void {
+  try {
+    const stored = JSON.parse(storage?.getItem(JOINED_KEY + meeting) ?? "null") as { joinedAt?: unknown } | null
+    if (typeof stored?.joinedAt === "number")
+      storage?.setItem(JOINED_KEY + meeting, JSON.stringify({ joinedAt: stored.joinedAt, leftAt: now }))
+  } catch (error) {
+    console.warn("sessionStorage is not available", error)
+  }
+}
+
+function tabStorage(): TabStorage | null {
+  try {
+    return window.sessionStorage
+  } catch {
+    return null
+  }
+}
+
 /** What others see until the person says their name. */
 export const UNNAMED = "Someone new"
 

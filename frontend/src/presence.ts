@@ -37,6 +37,8 @@ const HEARTBEAT_MS = 1500
  */
 const PEER_TTL_MS = 6000
 const CURSOR_THROTTLE_MS = 80
+/** Someone who left keeps their colour this long (RecentClaims): a reload changes nobody's colour. */
+const COLOUR_KEPT_MS = 15_000
 
 /** A person's claim on a colour: who, and since when they are here. */
 export interface ColorClaim {
@@ -88,6 +90,36 @@ export function freeColor(preferred: number, taken: ReadonlySet<number>): number
   )
 }
 
+/**
+ * The claims to colour people by: those present, and those who left less than `keepMs` ago. A
+ * reload says goodbye and comes back a second later; without this, whoever came after that person
+ * and wanted the same colour would take it meanwhile, and two people's colours would swap on every
+ * page. After `keepMs` the colour is free for the others. Each page keeps its own; they agree as
+ * long as they heard the same goodbyes.
+ */
+export class RecentClaims {
+  readonly #keepMs: number
+  #present = new Map<string, number>()
+  readonly #left = new Map<string, { joinedAt: number; until: number }>()
+
+  constructor(keepMs: number) {
+    this.#keepMs = keepMs
+  }
+
+  with(present: readonly ColorClaim[], now: number): ColorClaim[] {
+    const here = new Map<string, number>()
+    for (const { id, joinedAt } of present) here.set(id, Math.min(joinedAt, here.get(id) ?? Number.POSITIVE_INFINITY))
+    for (const [id, joinedAt] of this.#present) {
+      if (!here.has(id)) this.#left.set(id, { joinedAt, until: now + this.#keepMs })
+    }
+    this.#present = here
+    for (const [id, left] of this.#left) {
+      if (here.has(id) || left.until <= now) this.#left.delete(id)
+    }
+    return [...present, ...[...this.#left].map(([id, left]) => ({ id, joinedAt: left.joinedAt }))]
+  }
+}
+
 /** The colour of person `id` among the people present (who must include them). */
 export function colorIndex(id: string, present: readonly ColorClaim[]): number {
   return assignColors(present).get(id) ?? preferredColor(id)
@@ -122,6 +154,7 @@ export class MeetingPresence {
   #beat: number | undefined
   /** What listeners last heard, so that a beat repeating the same state re-renders nothing. */
   #shown = ""
+  readonly #claims = new RecentClaims(COLOUR_KEPT_MS)
 
   constructor(handle: DocHandle<MinutesDoc>, selfKey: PeerId, initial: PresenceUser) {
     this.#presence = new Presence<PresenceState, MinutesDoc>({ handle })
@@ -197,7 +230,7 @@ export class MeetingPresence {
     }
     others.sort((a, b) => a.name.localeCompare(b.name) || a.joinedAt - b.joinedAt)
     const everyone = [{ ...this.#local, key: this.#selfKey }, ...others]
-    const colors = assignColors(everyone)
+    const colors = assignColors(this.#claims.with(everyone, Date.now()))
     return everyone.map((person) => ({
       ...person,
       self: person.key === this.#selfKey,

@@ -12,16 +12,22 @@ export interface RemoteCursor {
 
 export const setRemoteCursors = StateEffect.define<readonly RemoteCursor[]>()
 
+/**
+ * Another person's caret with their name above it. The name hides a few seconds after the caret
+ * last moved (style.css), so that it does not cover the line above for as long as they sit still;
+ * a move, which is a caret at another position, makes a new widget and shows the name again.
+ */
 class CaretWidget extends WidgetType {
   constructor(
     readonly name: string,
     readonly color: number,
+    readonly position: number,
   ) {
     super()
   }
 
   override eq(other: CaretWidget): boolean {
-    return other.name === this.name && other.color === this.color
+    return other.name === this.name && other.color === this.color && other.position === this.position
   }
 
   toDOM(): HTMLElement {
@@ -64,7 +70,7 @@ function decorationsFor(
     }
     ranges.push({
       from: cursor.position,
-      decoration: Decoration.widget({ widget: new CaretWidget(cursor.name, cursor.color), side: 1 }),
+      decoration: Decoration.widget({ widget: new CaretWidget(cursor.name, cursor.color, cursor.position), side: 1 }),
     })
   }
   ranges.sort((a, b) => a.from - b.from || startSide(a.decoration) - startSide(b.decoration))

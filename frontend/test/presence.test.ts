@@ -3,7 +3,15 @@ import { readFileSync } from "node:fs"
 import { describe, it } from "node:test"
 import { next as A } from "@automerge/automerge"
 import { caretCursor, caretPosition } from "../src/caretCursors.js"
-import { assignColors, COLOR_FAMILIES, type ColorClaim, colorIndex, PALETTE_SIZE } from "../src/presence.js"
+import { joinTime, leftMeeting, RETURN_WITHIN_MS } from "../src/identity.js"
+import {
+  assignColors,
+  COLOR_FAMILIES,
+  type ColorClaim,
+  colorIndex,
+  PALETTE_SIZE,
+  RecentClaims,
+} from "../src/presence.js"
 import { parseAttendees } from "../src/text/attendees.js"
 
 function people(count: number, start = 0): ColorClaim[] {
@@ -66,6 +74,68 @@ describe("assignColors", () => {
     ])
     assert.equal(colors.size, 2)
     assert.notEqual(colors.get("ann"), colors.get("bob"))
+  })
+})
+
+/** Three people where the third wants the second's colour, as the hash of their ids decides. */
+function sameWish(): [ColorClaim, ColorClaim, ColorClaim] {
+  const wish = (id: string) => assignColors([{ id, joinedAt: 0 }]).get(id)
+  const ben = { id: "ben", joinedAt: 2000 }
+  let n = 0
+  while (wish(`cy${n}`) !== wish("ben")) n += 1
+  let a = 0
+  while (wish(`ada${a}`) === wish("ben")) a += 1
+  return [{ id: `ada${a}`, joinedAt: 1000 }, ben, { id: `cy${n}`, joinedAt: 3000 }]
+}
+
+describe("RecentClaims", () => {
+  it("keeps the colours of those here while someone reloads: gone, then back with the same join time", () => {
+    const [ada, ben, cy] = sameWish()
+    const claims = new RecentClaims(15_000)
+    const before = assignColors(claims.with([ada, ben, cy], 0))
+    assert.notEqual(before.get(cy.id), before.get(ben.id))
+
+    const whileAway = assignColors(claims.with([ada, cy], 500))
+    assert.equal(whileAway.get(cy.id), before.get(cy.id), "Cy keeps her colour while Ben reloads")
+    const back = assignColors(claims.with([ada, cy, ben], 1500))
+    assert.deepEqual(back, before)
+  })
+
+  it("frees the colour of someone who left for good once the time is up", () => {
+    const [ada, ben, cy] = sameWish()
+    const claims = new RecentClaims(15_000)
+    const before = assignColors(claims.with([ada, ben, cy], 0))
+    assert.equal(assignColors(claims.with([ada, cy], 1000)).get(cy.id), before.get(cy.id))
+    assert.equal(assignColors(claims.with([ada, cy], 14_999)).get(cy.id), before.get(cy.id))
+    assert.equal(
+      assignColors(claims.with([ada, cy], 16_001)).get(cy.id),
+      before.get(ben.id),
+      "Cy gets the colour she wanted",
+    )
+  })
+})
+
+describe("joinTime", () => {
+  function memoryStorage(): Pick<Storage, "getItem" | "setItem"> {
+    const items = new Map<string, string>()
+    return { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) }
+  }
+
+  it("keeps a tab's join time across a reload, and starts anew after a longer absence or in another meeting", () => {
+    const storage = memoryStorage()
+    assert.equal(joinTime("m1", 1000, storage), 1000)
+    leftMeeting("m1", 5000, storage)
+    assert.equal(joinTime("m1", 6000, storage), 1000, "a reload")
+    assert.equal(joinTime("m2", 6500, storage), 6500, "another meeting")
+    leftMeeting("m1", 9000, storage)
+    assert.equal(joinTime("m1", 9000 + RETURN_WITHIN_MS, storage), 9000 + RETURN_WITHIN_MS, "back much later")
+  })
+
+  it("is now when the stored value is not one it wrote, or there is no storage", () => {
+    const storage = memoryStorage()
+    storage.setItem("minutes.joined.m1", "{not json")
+    assert.equal(joinTime("m1", 42, storage), 42)
+    assert.equal(joinTime("m1", 43, null), 43)
   })
 })
 

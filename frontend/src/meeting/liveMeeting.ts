@@ -6,7 +6,7 @@ import { caretCursor, caretPosition } from "../caretCursors.js"
 import { type MeetingDetails, metaChanges } from "../details/meetingDetails.js"
 import { detailsOf, writeMeta } from "../details/metaWrite.js"
 import type { MinutesEditor } from "../editor.js"
-import { personId, rememberName, storedName, UNNAMED } from "../identity.js"
+import { joinTime, leftMeeting, personId, rememberName, storedName, UNNAMED } from "../identity.js"
 import type { MeetingRoute } from "../links.js"
 import { NameRecord } from "../people.js"
 import { MeetingPresence } from "../presence.js"
@@ -250,10 +250,11 @@ export class LiveMeeting {
 
   #startPresence(handle: DocHandle<MinutesDoc>, role: Role, askName: boolean): void {
     const chosen = storedName()
+    const meeting = handle.documentId
     const presence = new MeetingPresence(handle, this.#meetingRepo.repo.peerId, {
       id: personId(),
       name: chosen ?? UNNAMED,
-      joinedAt: Date.now(),
+      joinedAt: joinTime(meeting, Date.now()),
       role,
       cursor: null,
       // No caret for others to show until the person puts theirs in the text.
@@ -275,6 +276,7 @@ export class LiveMeeting {
     presence.onChange(() => this.#presenceChanged())
     presence.start()
     presence.followPage(window)
+    window.addEventListener("pagehide", () => leftMeeting(meeting, Date.now()))
     // Someone who clicked into the text while it loaded has their caret there already.
     const caret = this.#parts.editor()?.caret()
     if (caret) this.cursorMoved(caret.position, caret.line)
