@@ -103,6 +103,13 @@ test("a series link opens the call in progress; once closed, the overview lists 
   assert.equal(await ben.getByTestId("start-call").count(), 0, "only the chair starts calls")
   await screenshot(ben, "series-overview-light")
 
+  // A call of the list opens with the way back to all calls.
+  await listed.locator("a.call-date").click()
+  await ben.locator("[data-testid=editor] .cm-content").waitFor()
+  assert.equal(await ben.getByTestId("meeting-subject").textContent(), "Weekly Meeting: 2031-05-06")
+  await ben.getByTestId("series-overview-link").click()
+  await listed.waitFor()
+
   // Ada starts the next call there: the minutes' date is impossible, so the server says it took the cadence.
   await ada.goto(`${BASE_URL}/`)
   await ada.goto(series.links.chair)

@@ -11,16 +11,24 @@ export interface MeetingRoute {
 export type PageRoute =
   | { readonly kind: "start" }
   | ({ readonly kind: "meeting" } & MeetingRoute)
-  | { readonly kind: "series"; readonly seriesId: string; readonly token: string; readonly overview: boolean }
+  | {
+      readonly kind: "series"
+      readonly seriesId: string
+      readonly token: string
+      readonly overview: boolean
+      /** One call of the series, opened with the way back to the series (`/s/<id>/calls/<meeting>`). */
+      readonly call?: string
+    }
   | { readonly kind: "bad-link"; readonly reason: string }
   | { readonly kind: "not-found" }
 
 const MEETING_PATH = /^\/m\/([^/]+)\/?$/
-const SERIES_PATH = /^\/s\/([^/]+)(\/calls)?\/?$/
+const SERIES_PATH = /^\/s\/([^/]+)(\/calls(?:\/([^/]+))?)?\/?$/
 
 /**
  * Reads the route from the page address. Meeting links look like `/m/<id>#token=<token>`, series
- * links `/s/<id>#token=<token>` (and `/s/<id>/calls#token=…` for the list of calls): the token
+ * links `/s/<id>#token=<token>` (and `/s/<id>/calls#token=…` for the list of calls,
+ * `/s/<id>/calls/<meeting>#token=…` for one of them): the token
  * lives in the fragment so that it never reaches server or proxy logs.
  */
 export function routeOf(page: Pick<Location, "pathname" | "hash">): PageRoute {
@@ -55,6 +63,8 @@ function seriesRouteOf(page: Pick<Location, "pathname" | "hash">): PageRoute {
       reason: "This link has no access token: its end (after #token=) is missing. Copy the whole link again.",
     }
   }
+  const call = match?.[3] ? safeDecode(match[3]) : ""
+  if (call) return { kind: "series", seriesId, token, overview: false, call }
   return { kind: "series", seriesId, token, overview: match?.[2] !== undefined }
 }
 
@@ -65,6 +75,11 @@ function tokenOf(hash: string): string {
 /** A page link of a series holding `token`: its current call, or with `overview` its list of calls. */
 export function seriesLink(seriesId: string, token: string, overview: boolean): string {
   return `/s/${encodeURIComponent(seriesId)}${overview ? "/calls" : ""}#token=${encodeURIComponent(token)}`
+}
+
+/** One call of a series, opened with a series token: the meeting, with the way back to the series. */
+export function seriesCallLink(seriesId: string, meetingId: string, token: string): string {
+  return `/s/${encodeURIComponent(seriesId)}/calls/${encodeURIComponent(meetingId)}#token=${encodeURIComponent(token)}`
 }
 
 /** A page link of one meeting with `token` (a meeting's own, or its series'). */

@@ -1,7 +1,7 @@
 import "./series.css"
 import { ApiError, type MinutesApi } from "./api.js"
 import { storedName } from "./identity.js"
-import { meetingLink, seriesLink } from "./links.js"
+import { seriesCallLink, seriesLink } from "./links.js"
 import { localDate } from "./localDate.js"
 import { MeetingPage } from "./meeting/meetingPage.js"
 import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
@@ -17,6 +17,8 @@ export interface SeriesRoute {
   readonly token: string
   /** Show the list of calls even while a call is in progress. */
   readonly overview: boolean
+  /** Open this call of the series (any, open or closed) instead. */
+  readonly call?: string
 }
 
 /**
@@ -49,6 +51,11 @@ export class SeriesPage {
   async start(): Promise<void> {
     const info = await this.#load()
     if (!info) return
+    const chosen = info.meetings.find((call) => call.id === this.#route.call)
+    if (chosen) {
+      this.#openCall(info, chosen.id)
+      return
+    }
     if (info.current && !this.#route.overview) {
       this.#openCall(info, info.current)
       return
@@ -278,7 +285,11 @@ export class SeriesPage {
       h(
         "div",
         { class: "call-head" },
-        h("a", { class: "call-date", href: meetingLink(call.id, this.#route.token) }, formatDate(call.date)),
+        h(
+          "a",
+          { class: "call-date", href: seriesCallLink(this.#route.seriesId, call.id, this.#route.token) },
+          formatDate(call.date),
+        ),
         h("span", { class: `badge call-status call-${call.reopened ? "reopened" : call.status}` }, statusWords(call)),
       ),
       h("p", { class: "call-subject" }, call.subject),
@@ -321,7 +332,10 @@ export class SeriesPage {
                       " ",
                       h(
                         "a",
-                        { class: "raised", href: meetingLink(action.meeting, this.#route.token) },
+                        {
+                          class: "raised",
+                          href: seriesCallLink(this.#route.seriesId, action.meeting, this.#route.token),
+                        },
                         `since ${formatDate(action.date)}`,
                       ),
                     ),

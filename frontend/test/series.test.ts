@@ -1,6 +1,6 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { routeOf, seriesLink } from "../src/links.js"
+import { routeOf, seriesCallLink, seriesLink } from "../src/links.js"
 import { actionsByOwner, chartPoints, chartSummary, statusWords } from "../src/seriesModel.js"
 import type { SeriesCall } from "../src/types.js"
 
@@ -32,6 +32,19 @@ describe("series routes", () => {
       seriesId: "abc",
       token: "se_x",
       overview: true,
+    })
+  })
+
+  it("reads and writes the link of one call of a series", () => {
+    const link = seriesCallLink("s 1", "m/2", "t k")
+    assert.equal(link, "/s/s%201/calls/m%2F2#token=t%20k")
+    const [pathname, hash] = link.split("#")
+    assert.deepEqual(routeOf({ pathname: pathname ?? "", hash: `#${hash}` }), {
+      kind: "series",
+      seriesId: "s 1",
+      token: "t k",
+      overview: false,
+      call: "m/2",
     })
   })
 
