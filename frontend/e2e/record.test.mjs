@@ -168,6 +168,12 @@ test("three people type; who wrote what colours each one's text with their colou
     )
   }
   await screenshot(later, "record-authorship-closed")
+  // The newest step of the history is the close, which is the server's: named so, without a time.
+  await later.click("[data-testid=history-toggle]")
+  await later.waitForFunction(() => document.querySelector("[data-testid=timeline]")?.dataset.state === "ready", null, {
+    timeout: WAIT_MS,
+  })
+  assert.match(await later.textContent("[data-testid=timeline-point]"), /^Step \d+ of \d+: The server · 1 change$/)
 
   await ada.click("[data-testid=authors-toggle]")
   await ada.waitForFunction(() => document.querySelectorAll("[data-testid=editor] .cm-author").length === 0)

@@ -20,6 +20,10 @@ export interface AuthorContext {
 }
 
 export const TEMPLATE_NAME = "Meeting template"
+/** How an actor nobody named is shown: `Unnamed (` and the start of its id. */
+export const UNNAMED_PREFIX = "Unnamed ("
+/** The timeline's name for the server's own changes (closing and reopening the meeting). */
+export const SERVER_NAME = "The server"
 
 /**
  * Names and colours for `actors`. One person may have written through several actors (each page
@@ -63,7 +67,7 @@ function nameOf(actor: string, context: AuthorContext): string {
   const named = context.people.get(actor)
   if (named) return named
   if (actor === context.creator) return TEMPLATE_NAME
-  return `Unnamed (${actor.slice(0, 6)})`
+  return `${UNNAMED_PREFIX}${actor.slice(0, 6)})`
 }
 
 function hash(text: string): number {

@@ -109,8 +109,11 @@ export class Timeline {
     if (!point) return
     this.#slider.value = String(index)
     const person = this.#personOf(point)
-    const when = timeRange(point.start, point.end)
-    const caption = `${person.name} · ${when} · ${point.changes.toLocaleString()} ${point.changes === 1 ? "change" : "changes"}`
+    const count = `${point.changes.toLocaleString()} ${point.changes === 1 ? "change" : "changes"}`
+    // A step without a time is the server's (closing, reopening): no clock to show.
+    const caption = point.start
+      ? `${person.name} · ${timeRange(point.start, point.end)} · ${count}`
+      : `${person.name} · ${count}`
     this.#slider.setAttribute("aria-valuetext", caption)
     this.#previous.disabled = index === 0
     this.#next.disabled = index >= this.#points.length - 1
@@ -202,7 +205,6 @@ function changeSummary(segments: readonly ChangeSegment[], classOf: (actor: stri
 }
 
 function timeRange(start: number, end: number): string {
-  if (!start) return "time unknown"
   const format = (seconds: number): string =>
     new Date(seconds * 1000).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
   const first = format(start)
