@@ -49,7 +49,8 @@ export function joinTime(meeting: string, now: number, storage: TabStorage | nul
     }
     storage?.setItem(JOINED_KEY + meeting, JSON.stringify({ joinedAt: now }))
   } catch (error) {
-    console.warn("sessionStorage is not available", error)
+    // Storage disabled or full, or a value this page did not write: the tab joins now.
+    console.warn("This tab's join time cannot be kept", error)
   }
   return now
 }
@@ -61,7 +62,7 @@ export function leftMeeting(meeting: string, now: number, storage: TabStorage | 
     if (typeof stored?.joinedAt === "number")
       storage?.setItem(JOINED_KEY + meeting, JSON.stringify({ joinedAt: stored.joinedAt, leftAt: now }))
   } catch (error) {
-    console.warn("sessionStorage is not available", error)
+    console.warn("This tab's join time cannot be kept", error)
   }
 }
 
