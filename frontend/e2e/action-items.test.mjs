@@ -23,7 +23,7 @@ async function listedItems(page) {
     [...document.querySelectorAll("[data-testid=action-items] li")].map((item) => ({
       form: item.dataset.form,
       owner: item.dataset.owner,
-      done: item.dataset.done === "true",
+      done: item.hasAttribute("data-done"), // h() writes true as an empty attribute
       text: item.querySelector(".action-text")?.textContent ?? "",
     })),
   )
@@ -155,4 +155,42 @@ test("lines written by habit are listed as action items and become checklist ite
 
   assertNoPageErrors(ada)
   assertNoPageErrors(ben)
+})
+
+test("while someone types above, the outline and the action items keep the keyboard and take it to the right line", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("panels by keyboard")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  const ben = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
+  await cursorAtEndOfLine(ada, "#### Testing ####")
+  await ada.keyboard.type("\n- [ ] Cy Viewer: check the release", { delay: 30 })
+  await waitForEditorText(ben, "check the release")
+
+  // Ben writes lines at the top all along: every line moves the sections below.
+  await cursorAtEndOfLine(ben, "#### Intro ####")
+  const typing = ben.keyboard.type("\nBen's notes on the intro, line after line.\nAnd more.\nAnd more again.", {
+    delay: 120,
+  })
+  const focused = () => ada.evaluate(() => document.activeElement?.getAttribute("data-focus-key") ?? null)
+  await ada.locator("[data-testid=outline] .outline-item", { hasText: "Testing" }).focus()
+  await ada.waitForTimeout(1500)
+  assert.equal(await focused(), "4 Testing#1", "the outline entry keeps the keyboard while Ben types")
+  const checkbox = ada.locator("[data-testid=action-items] .action-check").first()
+  await checkbox.focus()
+  await ada.keyboard.press("Space")
+  await ada.locator("[data-testid=action-items] li[data-done]").waitFor({ timeout: WAIT_MS })
+  await ada.waitForTimeout(500)
+  assert.equal(await focused(), "tick checklist Cy Viewer: check the release#1", "the box keeps the keyboard")
+
+  // Enter on an outline entry: the caret starts the section's text, whatever Ben added above.
+  await ada.locator("[data-testid=outline] .outline-item", { hasText: "Release" }).focus()
+  await ada.keyboard.press("Enter")
+  await ada.keyboard.type("Release notes. ")
+  await typing
+  const text = await waitForConvergence([ada, ben], meeting)
+  assert.match(text, /#### Release ####\nRelease notes. /, "typed at the start of the section's first line")
+  assert.match(text, /- \[x\] Cy Viewer: check the release/)
+  for (const page of [ada, ben]) assertNoPageErrors(page)
 })

@@ -59,6 +59,8 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   await chair.getByTestId("close-button").click()
   await chair.getByTestId("confirm-close").click()
   const closedAt = Date.now()
+  // The close button is gone: the keyboard is on the final minutes' heading, not lost at the top.
+  await chair.waitForFunction(() => document.activeElement?.id === "final-title", null, { timeout: WAIT_MS })
   await Promise.all([assertReadOnly(chair), assertReadOnly(editor)])
   console.log(`both pages read-only ${Date.now() - closedAt} ms after the close was confirmed`)
 

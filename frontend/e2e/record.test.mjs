@@ -154,6 +154,12 @@ test("three people type; who wrote what colours each one's text with their colou
   assert.equal((await coloursOnLine(ada, PEOPLE[1].text))[entries.Ben], `${PEOPLE[1].text} Or Monday.`)
   assert.equal(await ada.getAttribute("[data-testid=authorship-legend]", "data-state"), "on")
   const later = await openMeeting(await newContext(browser), meeting.links.view, "Dee")
+  // Colours are the presence colours of the people here: Dee's page must have heard of them first.
+  await later.waitForFunction(
+    (names) => names.every((name) => document.querySelector(`[data-testid=presence-list] [data-name="${name}"]`)),
+    PEOPLE.map((person) => person.name),
+    { timeout: WAIT_MS },
+  )
   await later.click("[data-testid=authors-toggle]")
   await later.waitForFunction(
     () => document.querySelector("[data-testid=authorship-legend]")?.dataset.state === "on",
@@ -236,6 +242,11 @@ test("the timeline steps through edit sessions: an earlier point shows the earli
 
   await ada.click("[data-testid=timeline-close]")
   await ada.locator("[data-testid=editor] .cm-content").waitFor({ state: "visible" })
+  assert.equal(
+    await ada.evaluate(() => document.activeElement?.dataset.testid),
+    "history-toggle",
+    "the keyboard is back on History",
+  )
   for (const page of pages) assertNoPageErrors(page)
 })
 

@@ -123,7 +123,7 @@ export function actionItemEditing(): Extension {
  * The item as it is in the editor now: the panel's list may be a moment old and the text has
  * moved on. Same form, owner and text; the nearest to where it was.
  */
-function currentItem(view: EditorView, item: ActionItem): ActionItem | null {
+export function currentItem(view: EditorView, item: ActionItem): ActionItem | null {
   const candidates = parseActionItems(view.state.doc.toString()).filter(
     (candidate) => candidate.form === item.form && candidate.owner === item.owner && candidate.text === item.text,
   )

@@ -3,13 +3,20 @@ import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
 import { type ChangeSet, Compartment, EditorState, type Extension } from "@codemirror/state"
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
-import { actionItemEditing, convertToChecklist, insertActionItem, toggleActionItem } from "./actionItemCommands.js"
+import {
+  actionItemEditing,
+  convertToChecklist,
+  currentItem,
+  insertActionItem,
+  toggleActionItem,
+} from "./actionItemCommands.js"
 import { replaceAllTransaction } from "./binding/amToCodemirror.js"
 import type { DocumentBinding } from "./binding/plugin.js"
 import { minutesHighlight } from "./highlight.js"
 import { minutesMarkdown } from "./markdownLanguage.js"
 import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
 import type { ActionItem } from "./text/actionItems.js"
+import { type OutlineEntry, parseOutline } from "./text/outline.js"
 
 export interface EditorOptions {
   readonly readOnly: boolean
@@ -173,12 +180,34 @@ export class MinutesEditor {
     if (replace) this.view.dispatch(replace)
   }
 
-  /** Moves the cursor to a line (given by its offset) and scrolls it to the top. */
-  goTo(offset: number): void {
-    const position = Math.min(offset, this.view.state.doc.length)
+  /**
+   * Goes to a heading of the outline as it is now (the outline may be a moment old while others
+   * type): the heading at the top, the caret at the start of the line after it, where the
+   * section's text begins (not in front of the heading's `####`).
+   */
+  goToHeading(entry: OutlineEntry): void {
+    const heading = nearest(
+      parseOutline(this.text()).filter(
+        (candidate) => candidate.level === entry.level && candidate.title === entry.title,
+      ),
+      entry.line,
+    )
+    const line = this.view.state.doc.line(Math.min(heading?.line ?? entry.line, this.view.state.doc.lines))
+    const next = line.number < this.view.state.doc.lines ? this.view.state.doc.line(line.number + 1).from : line.to
+    this.#goTo(next, line.from)
+  }
+
+  /** Goes to an action item as it is now: the caret at the end of its line, to go on writing it. */
+  goToActionItem(item: ActionItem): void {
+    const current = currentItem(this.view, item)
+    const to = Math.min(current?.to ?? item.to, this.view.state.doc.length)
+    this.#goTo(to, this.view.state.doc.lineAt(to).from)
+  }
+
+  #goTo(caret: number, top: number): void {
     this.view.dispatch({
-      selection: { anchor: position },
-      effects: EditorView.scrollIntoView(position, { y: "start", yMargin: 16 }),
+      selection: { anchor: caret },
+      effects: EditorView.scrollIntoView(top, { y: "start", yMargin: 16 }),
       // The person chose where to go: their caret is there now, also in a read-only editor.
       userEvent: "select",
     })
@@ -215,4 +244,9 @@ function focusIsElsewhere(view: EditorView): boolean {
 
 function editability(readOnly: boolean) {
   return [EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]
+}
+
+/** The candidate nearest to `line` (lines move while others type above). */
+function nearest<T extends { readonly line: number }>(candidates: readonly T[], line: number): T | undefined {
+  return [...candidates].sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line))[0]
 }

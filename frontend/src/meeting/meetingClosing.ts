@@ -58,16 +58,20 @@ export class MeetingClosing {
    * closes; `closed` is told the server's facts. A failure stays in the dialog, in its words.
    */
   askToClose(pending: number | null, closed: (facts: ClosedFacts) => void): void {
-    const { api, route, closeDialog } = this.#parts
-    closeDialog.open(pending, async () => {
-      try {
-        const result = await api.close(route.meetingId, route.token, storedName())
-        closed(closedFactsFrom(result.closed) ?? { by: "", at: "", heads: [] })
-      } catch (error) {
-        if (error instanceof ApiError) throw new Error(`Closing failed: ${error.message}`, { cause: error })
-        throw error
-      }
-    })
+    const { api, route, closeDialog, finalPanel } = this.#parts
+    closeDialog.open(
+      pending,
+      async () => {
+        try {
+          const result = await api.close(route.meetingId, route.token, storedName())
+          closed(closedFactsFrom(result.closed) ?? { by: "", at: "", heads: [] })
+        } catch (error) {
+          if (error instanceof ApiError) throw new Error(`Closing failed: ${error.message}`, { cause: error })
+          throw error
+        }
+      },
+      () => finalPanel.focus(),
+    )
   }
 
   /**

@@ -75,11 +75,11 @@ export class MeetingPage {
     this.#root = root
     this.#route = route
     this.#api = api
-    this.#outline = new OutlinePanel((entry) => this.#editor?.goTo(entry.from))
+    this.#outline = new OutlinePanel((entry) => this.#editor?.goToHeading(entry))
     this.#actionItems = new ActionItemsPanel(() => {
       const writable = this.#editor && !this.#editor.readOnly ? this.#editor : null
       return {
-        select: (item) => this.#editor?.goTo(item.from),
+        select: (item) => this.#editor?.goToActionItem(item),
         toggle: writable ? (item) => writable.toggleActionItem(item) : null,
         convert: writable ? (item) => writable.convertActionItem(item) : null,
         add: writable ? () => writable.addActionItem() : null,

@@ -209,7 +209,11 @@ export class RecordTools {
     if (!host) return null
     const timeline = new Timeline({
       showPoint: (index) => void this.#showPoint(index),
-      close: () => this.#closeTimeline(),
+      close: () => {
+        this.#closeTimeline()
+        // "Back to the minutes" is gone with the timeline: the keyboard goes back to History.
+        this.bar.focusHistory()
+      },
       refresh: () => void this.#readTimeline(),
     })
     this.#timeline = timeline

@@ -69,10 +69,15 @@ export class Timeline {
     this.element = h(
       "section",
       { class: "timeline", "data-testid": "timeline", "data-state": "loading", "aria-label": "History of the minutes" },
-      h("div", { class: "timeline-head" }, h("h2", {}, "History"), this.#refresh, close),
-      this.#status,
-      this.#steps,
-      this.#caption,
+      // The controls stay in view while the page scrolls to a step's changes.
+      h(
+        "div",
+        { class: "timeline-controls" },
+        h("div", { class: "timeline-head" }, h("h2", {}, "History"), this.#refresh, close),
+        this.#status,
+        this.#steps,
+        this.#caption,
+      ),
       this.#who,
       this.#text,
     )
@@ -115,8 +120,14 @@ export class Timeline {
       ? `${person.name} · ${timeRange(point.start, point.end)} · ${count}`
       : `${person.name} · ${count}`
     this.#slider.setAttribute("aria-valuetext", caption)
-    this.#previous.disabled = index === 0
-    this.#next.disabled = index >= this.#points.length - 1
+    // A button that becomes disabled drops the keyboard: the slider, which steps the same, takes it.
+    const dropsFocus = (button: HTMLButtonElement, disabled: boolean) => disabled && document.activeElement === button
+    const first = index === 0
+    const last = index >= this.#points.length - 1
+    const refocus = dropsFocus(this.#previous, first) || dropsFocus(this.#next, last)
+    this.#previous.disabled = first
+    this.#next.disabled = last
+    if (refocus) this.#slider.focus()
     this.#show(`Step ${index + 1} of ${this.#points.length}: ${caption}`, text, segments, classOf)
     this.element.dataset.point = String(index)
   }

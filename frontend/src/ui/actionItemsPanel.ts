@@ -1,5 +1,5 @@
 import type { ActionItem } from "../text/actionItems.js"
-import { h, replaceChildren } from "./dom.js"
+import { h, occurrenceKeys, rebuildKeepingFocus } from "./dom.js"
 
 export interface ActionItemHandlers {
   readonly select: (item: ActionItem) => void
@@ -27,6 +27,8 @@ export class ActionItemsPanel {
   readonly #add: HTMLButtonElement
   /** The add button and its shortcut, hidden when the page is read-only. */
   readonly #addArea: HTMLElement
+  /** What the list shows (rebuildKeepingFocus). */
+  #shown: string | null = null
 
   constructor(readonly handlers: () => ActionItemHandlers) {
     this.#summary = h("p", { class: "panel-note" })
@@ -65,20 +67,30 @@ export class ActionItemsPanel {
     const none = add === null ? "None yet." : "None yet. Write “- [ ] Owner: what to do”, or add one below."
     this.#summary.textContent = items.length === 0 ? none : `${open} open, ${items.length - open} done.`
     this.#addArea.hidden = add === null
-    replaceChildren(
-      this.#list,
-      ...items.map((item) => {
+    const keys = occurrenceKeys(items.map((item) => `${item.form} ${item.owner}: ${item.text}`))
+    // Where each item is does not count: every use finds it again in the text (currentItem).
+    const shown = items.map((item) => [item.form, item.done, item.owner, item.text, item.checklist])
+    const signature = JSON.stringify([shown, toggle === null, convert === null])
+    this.#shown = rebuildKeepingFocus(this.#list, signature, this.#shown, () =>
+      items.map((item, i) => {
+        const key = keys[i] ?? ""
         const label = `${item.owner ? `${item.owner}: ` : ""}${item.text}`
         const jump = h(
           "button",
-          { type: "button", class: "action-text", "data-line": item.line, title: `Go to line ${item.line}` },
+          {
+            type: "button",
+            class: "action-text",
+            "data-line": item.line,
+            "data-focus-key": `go ${key}`,
+            title: `Go to line ${item.line}`,
+          },
           item.owner ? h("span", { class: "action-owner" }, item.owner) : null,
           item.owner ? " " : null,
           item.text,
         )
         jump.addEventListener("click", () => select(item))
         const attributes = { class: "action", "data-done": item.done, "data-owner": item.owner, "data-form": item.form }
-        if (item.form === "checklist") return h("li", attributes, this.#box(item, label, toggle), jump)
+        if (item.form === "checklist") return h("li", attributes, this.#box(item, label, toggle, key), jump)
         return h(
           "li",
           attributes,
@@ -87,14 +99,21 @@ export class ActionItemsPanel {
         )
       }),
     )
+    this.#list.querySelectorAll<HTMLElement>(".action-text").forEach((jump, i) => {
+      const line = String(items[i]?.line ?? "")
+      jump.dataset.line = line
+      jump.title = `Go to line ${line}`
+    })
   }
 
-  #box(item: ActionItem, label: string, toggle: ActionItemHandlers["toggle"]): HTMLElement {
+  #box(item: ActionItem, label: string, toggle: ActionItemHandlers["toggle"], key: string): HTMLElement {
     const box = h("input", {
       type: "checkbox",
       class: "action-check",
       checked: item.done,
       disabled: toggle === null,
+      // The same key ticked or not: ticking rebuilds the list, and the box keeps the keyboard.
+      "data-focus-key": `tick ${key}`,
       "aria-label": `${item.done ? "Done" : "Open"}: ${label}`,
     })
     if (toggle) box.addEventListener("change", () => toggle(item))

@@ -11,6 +11,8 @@ export class CloseDialog {
   readonly #error: HTMLElement
   readonly #confirm: HTMLButtonElement
   #onConfirm: (() => Promise<void>) | null = null
+  /** Where the keyboard goes once closed: the button that opened the dialog is gone by then. */
+  #afterClosing: (() => void) | null = null
 
   constructor() {
     this.#warning = h("p", { class: "dialog-warning", hidden: true })
@@ -38,8 +40,9 @@ export class CloseDialog {
     this.#confirm.addEventListener("click", () => void this.#confirmClicked())
   }
 
-  open(pendingEdits: number | null, onConfirm: () => Promise<void>): void {
+  open(pendingEdits: number | null, onConfirm: () => Promise<void>, afterClosing: () => void = () => {}): void {
     this.#onConfirm = onConfirm
+    this.#afterClosing = afterClosing
     this.#error.hidden = true
     this.#confirm.disabled = false
     this.#confirm.textContent = "Close the meeting"
@@ -62,6 +65,7 @@ export class CloseDialog {
     try {
       await this.#onConfirm()
       this.element.close()
+      this.#afterClosing?.()
     } catch (error) {
       this.#error.hidden = false
       this.#error.textContent = error instanceof Error ? error.message : "Closing the meeting failed."

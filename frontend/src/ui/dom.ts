@@ -32,6 +32,43 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, ...children)
 }
 
+/**
+ * Replaces the children of a list that is rebuilt as the text changes (the outline, the action
+ * items), without taking the keyboard away from whoever is on it: nothing is rebuilt when
+ * `signature` (what the list shows, not where: lines move whenever someone types above) is what
+ * it was, so a control keeps its element, even between a key's press and release; otherwise the
+ * control with the focused control's `data-focus-key` gets the focus back. Returns the signature
+ * to pass next time.
+ */
+export function rebuildKeepingFocus(
+  list: Element,
+  signature: string,
+  previous: string | null,
+  build: () => Child[],
+): string {
+  if (signature === previous) return signature
+  const focused = document.activeElement
+  const key = focused && list.contains(focused) ? focused.getAttribute("data-focus-key") : null
+  replaceChildren(list, ...build())
+  if (key !== null) {
+    const again = [...list.querySelectorAll<HTMLElement>("[data-focus-key]")].find(
+      (element) => element.getAttribute("data-focus-key") === key,
+    )
+    again?.focus({ preventScroll: true })
+  }
+  return signature
+}
+
+/** `label#n` for the n-th time each label comes: keys that stay put when lines move. */
+export function occurrenceKeys(labels: readonly string[]): string[] {
+  const seen = new Map<string, number>()
+  return labels.map((label) => {
+    const n = (seen.get(label) ?? 0) + 1
+    seen.set(label, n)
+    return `${label}#${n}`
+  })
+}
+
 /** Runs `run` once the next frame is painted: for work that need not hold back what is shown. */
 export function afterNextPaint(run: () => void): void {
   requestAnimationFrame(() => setTimeout(run, 0))

@@ -24,7 +24,8 @@ export class FinalPanel {
   #summaryText = ""
 
   constructor() {
-    this.#title = h("h2", { id: "final-title" }, "Final minutes")
+    // Focusable by script only: where the keyboard goes once this page closed the meeting.
+    this.#title = h("h2", { id: "final-title", tabindex: -1 }, "Final minutes")
     this.#summary = h("p", { class: "panel-note" }, "Loading the final minutes…")
     this.#text = h("pre", {
       class: "final-text",
@@ -64,6 +65,11 @@ export class FinalPanel {
     this.#setSummary(`Closed${closedBy ? ` by ${closedBy}` : ""}${when ? ` on ${when}` : ""}. This text is final.`)
     this.#publishing.hidden = false
     this.element.hidden = false
+  }
+
+  /** Takes the keyboard (the chair's close button is gone with the close). */
+  focus(): void {
+    this.#title.focus()
   }
 
   /** Open again for corrections: the panel offers the last published revision, not a final text. */

@@ -84,6 +84,10 @@ export class NamePrompt {
     })
     later.addEventListener("click", () => this.#dialog.close())
     this.#change.addEventListener("click", () => this.open())
+    // However it closes (a name, "Not now", Escape), the keyboard goes to the name's own control,
+    // not back to the top of the page; on a phone, where that control is below the editor, without
+    // scrolling the minutes away.
+    this.#dialog.addEventListener("close", () => this.#change.focus({ preventScroll: true }))
   }
 
   /** Asks now: on the first visit, and whenever the person wants to change their name. */
@@ -119,6 +123,5 @@ export class NamePrompt {
     this.#change.textContent = "change"
     this.#dialog.close()
     this.#options.onName(name)
-    this.#change.focus()
   }
 }

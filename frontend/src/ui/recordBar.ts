@@ -119,6 +119,10 @@ export class RecordBar {
     this.#legend.classList.toggle("legend-away", open)
   }
 
+  focusHistory(): void {
+    this.#history.focus()
+  }
+
   /** Offers "changes since your last visit" (or not). */
   offerSinceLastVisit(offered: boolean): void {
     this.#since.hidden = !offered
