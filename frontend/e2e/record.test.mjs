@@ -5,6 +5,7 @@ import assert from "node:assert/strict"
 import { readFile } from "node:fs/promises"
 import { test } from "node:test"
 import { next as A } from "@automerge/automerge"
+import { assertAccessible } from "./support/accessibility.mjs"
 import {
   assertNoPageErrors,
   BASE_URL,
@@ -146,6 +147,12 @@ test("three people type; who wrote what colours each one's text with their colou
   assert.ok((await coloursOnLine(ada, "More from Ada."))[entries.Ada].endsWith(" More from Ada."))
 
   await screenshots(ada, "record-authorship")
+  // Text on each author's tint (and on a line where someone's caret is) stays readable.
+  for (const colorScheme of ["light", "dark"]) {
+    await ada.emulateMedia({ colorScheme })
+    await assertAccessible(ada, `who wrote what (${colorScheme})`)
+  }
+  await ada.emulateMedia({ colorScheme: "light" })
 
   // The meeting closes: the colours stay on Ada's page, and someone who opens it afterwards sees them too.
   await closeMeeting(meeting)
@@ -239,6 +246,11 @@ test("the timeline steps through edit sessions: an earlier point shows the earli
   const start = await timelineText()
   for (const person of PEOPLE) assert.ok(!start.includes(person.text))
   assert.match(start, /#### Intro ####/)
+  for (const colorScheme of ["light", "dark"]) {
+    await ada.emulateMedia({ colorScheme })
+    await assertAccessible(ada, `the history's first step (${colorScheme})`)
+  }
+  await ada.emulateMedia({ colorScheme: "light" })
 
   await ada.click("[data-testid=timeline-close]")
   await ada.locator("[data-testid=editor] .cm-content").waitFor({ state: "visible" })
