@@ -183,6 +183,12 @@ test("while someone types above, the outline and the action items keep the keybo
   await ada.locator("[data-testid=action-items] li[data-done]").waitFor({ timeout: WAIT_MS })
   await ada.waitForTimeout(500)
   assert.equal(await focused(), "tick checklist Cy Viewer: check the release#1", "the box keeps the keyboard")
+  const done = ada.locator("[data-testid=action-items] li[data-done] .action-text").first()
+  assert.match(
+    await done.evaluate((text) => getComputedStyle(text).textDecorationLine),
+    /line-through/,
+    "a done item reads as done",
+  )
 
   // Enter on an outline entry: the caret starts the section's text, whatever Ben added above.
   await ada.locator("[data-testid=outline] .outline-item", { hasText: "Release" }).focus()

@@ -259,6 +259,20 @@ test("the timeline steps through edit sessions: an earlier point shows the earli
     "history-toggle",
     "the keyboard is back on History",
   )
+
+  // By keyboard: Enter opens the history again, Escape leaves it, as it leaves a dialog.
+  await ada.keyboard.press("Enter")
+  await ada.getByTestId("timeline-slider").focus()
+  await ada.keyboard.press("Escape")
+  await ada.locator("[data-testid=timeline]").waitFor({ state: "detached" })
+  assert.equal(await ada.evaluate(() => document.activeElement?.dataset.testid), "history-toggle")
+  // "Skip to the minutes" takes the keyboard into the text itself.
+  await ada.locator(".skip-link").focus()
+  await ada.keyboard.press("Enter")
+  assert.ok(
+    await ada.evaluate(() => document.activeElement?.matches("[data-testid=editor] .cm-content")),
+    "the skip link puts the caret in the minutes",
+  )
   for (const page of pages) assertNoPageErrors(page)
 })
 

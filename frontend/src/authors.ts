@@ -5,6 +5,8 @@ export interface AuthorInfo {
   readonly name: string
   /** Palette index (`peer-color-N`), or null for text nobody typed (the meeting's template). */
   readonly color: number | null
+  /** False for an actor nobody is known by: not in `people`, not this page's, not the creator's. */
+  readonly known: boolean
 }
 
 export interface AuthorContext {
@@ -53,7 +55,9 @@ export function describeAuthors(actors: Iterable<string>, context: AuthorContext
     colors.set(name, color)
   }
   const described = new Map<string, AuthorInfo>()
-  for (const [actor, name] of names) described.set(actor, { name, color: colors.get(name) ?? null })
+  for (const [actor, name] of names) {
+    described.set(actor, { name, color: colors.get(name) ?? null, known: knownName(actor, context) !== null })
+  }
   return described
 }
 
@@ -63,11 +67,16 @@ export function authorClass(author: AuthorInfo): string {
 }
 
 function nameOf(actor: string, context: AuthorContext): string {
+  return knownName(actor, context) ?? `${UNNAMED_PREFIX}${actor.slice(0, 6)})`
+}
+
+/** The name an actor is known by, or null: its person never named it and it is not the template's. */
+function knownName(actor: string, context: AuthorContext): string | null {
   if (actor === context.selfActor && context.selfName) return context.selfName
   const named = context.people.get(actor)
   if (named) return named
   if (actor === context.creator) return TEMPLATE_NAME
-  return `${UNNAMED_PREFIX}${actor.slice(0, 6)})`
+  return null
 }
 
 function hash(text: string): number {

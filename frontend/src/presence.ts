@@ -106,9 +106,9 @@ export class RecentClaims {
     this.#keepMs = keepMs
   }
 
-  with(present: readonly ColorClaim[], now: number): ColorClaim[] {
-    const here = new Map<string, number>()
-    for (const { id, joinedAt } of present) here.set(id, Math.min(joinedAt, here.get(id) ?? Number.POSITIVE_INFINITY))
+  /** Notes who left since the last call: their claims are kept for `keepMs` from `now`. */
+  observe(present: readonly ColorClaim[], now: number): void {
+    const here = earliestJoins(present)
     for (const [id, joinedAt] of this.#present) {
       if (!here.has(id)) this.#left.set(id, { joinedAt, until: now + this.#keepMs })
     }
@@ -116,8 +116,20 @@ export class RecentClaims {
     for (const [id, left] of this.#left) {
       if (here.has(id) || left.until <= now) this.#left.delete(id)
     }
-    return [...present, ...[...this.#left].map(([id, left]) => ({ id, joinedAt: left.joinedAt }))]
   }
+
+  /** The claims of the people present and of those who left less than `keepMs` before `now`. */
+  with(present: readonly ColorClaim[], now: number): ColorClaim[] {
+    const here = earliestJoins(present)
+    const kept = [...this.#left].filter(([id, left]) => !here.has(id) && left.until > now)
+    return [...present, ...kept.map(([id, left]) => ({ id, joinedAt: left.joinedAt }))]
+  }
+}
+
+function earliestJoins(present: readonly ColorClaim[]): Map<string, number> {
+  const joins = new Map<string, number>()
+  for (const { id, joinedAt } of present) joins.set(id, Math.min(joinedAt, joins.get(id) ?? Number.POSITIVE_INFINITY))
+  return joins
 }
 
 /** The colour of person `id` among the people present (who must include them). */
@@ -221,6 +233,11 @@ export class MeetingPresence {
 
   /** Everyone on this meeting now, this page first, each with their colour. */
   people(): PersonHere[] {
+    return this.#people(false)
+  }
+
+  /** `observe`: the presence changed, so who is missing now has left (their colour is kept a while). */
+  #people(observe: boolean): PersonHere[] {
     const others: (PresenceUser & { key: string })[] = []
     const states = this.#presence.getPeerStates().value
     for (const [key, state] of Object.entries(states)) {
@@ -230,6 +247,7 @@ export class MeetingPresence {
     }
     others.sort((a, b) => a.name.localeCompare(b.name) || a.joinedAt - b.joinedAt)
     const everyone = [{ ...this.#local, key: this.#selfKey }, ...others]
+    if (observe) this.#claims.observe(everyone, Date.now())
     const colors = assignColors(this.#claims.with(everyone, Date.now()))
     return everyone.map((person) => ({
       ...person,
@@ -248,7 +266,9 @@ export class MeetingPresence {
 
   #changed(): void {
     // This page's own cursor is drawn by the editor itself: a move within the line changes nothing shown.
-    const shown = JSON.stringify(this.people().map((person) => (person.self ? { ...person, cursor: null } : person)))
+    const shown = JSON.stringify(
+      this.#people(true).map((person) => (person.self ? { ...person, cursor: null } : person)),
+    )
     if (shown === this.#shown) return
     this.#shown = shown
     for (const listener of this.#listeners) listener()

@@ -47,7 +47,7 @@ export class StartPage {
         "header",
         { class: "topbar" },
         h("a", { class: "brand", href: "/" }, "minutes"),
-        h("p", { class: "tagline" }, "Meeting minutes, written together"),
+        h("h1", { class: "tagline" }, "Meeting minutes, written together"),
       ),
       h(
         "main",

@@ -51,14 +51,24 @@ describe("naming and colouring authors", () => {
 
   it("gives people here their presence colour, others free colours in name order, the template none", () => {
     const authors = describeAuthors(["a1", "a2", "b1", "c1", "me", "server", "x123456789"], context)
-    assert.deepEqual(authors.get("b1"), { name: "Ben", color: 0 })
-    assert.deepEqual(authors.get("a1"), { name: "Ada", color: 1 })
-    assert.deepEqual(authors.get("a2"), { name: "Ada", color: 1 }, "one person, several page loads, one colour")
-    assert.deepEqual(authors.get("c1"), { name: "Cy", color: 2 })
-    assert.deepEqual(authors.get("me"), { name: "Dee", color: 3 })
-    assert.deepEqual(authors.get("server"), { name: TEMPLATE_NAME, color: null })
+    assert.deepEqual(authors.get("b1"), { name: "Ben", color: 0, known: true })
+    assert.deepEqual(authors.get("a1"), { name: "Ada", color: 1, known: true })
+    assert.deepEqual(
+      authors.get("a2"),
+      { name: "Ada", color: 1, known: true },
+      "one person, several page loads, one colour",
+    )
+    assert.deepEqual(authors.get("c1"), { name: "Cy", color: 2, known: true })
+    assert.deepEqual(authors.get("me"), { name: "Dee", color: 3, known: true })
+    assert.deepEqual(authors.get("server"), { name: TEMPLATE_NAME, color: null, known: true })
     // 4 (red) is free but looks like Ben's 0 (orange): the next colour unlike any in use.
-    assert.deepEqual(authors.get("x123456789"), { name: "Unnamed (x12345)", color: 5 })
+    assert.deepEqual(authors.get("x123456789"), { name: "Unnamed (x12345)", color: 5, known: false })
+  })
+
+  it("knows an actor by its name in people, even one that reads like an unnamed actor's", () => {
+    const named = { ...context, people: new Map([["f1", "Unnamed (f1)"]]), present: [] }
+    assert.equal(describeAuthors(["f1"], named).get("f1")?.known, true)
+    assert.equal(describeAuthors(["f2"], named).get("f2")?.known, false)
   })
 })
 

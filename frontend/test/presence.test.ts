@@ -88,30 +88,32 @@ function sameWish(): [ColorClaim, ColorClaim, ColorClaim] {
   return [{ id: `ada${a}`, joinedAt: 1000 }, ben, { id: `cy${n}`, joinedAt: 3000 }]
 }
 
+/** What a page does when the presence changes: note who left, then colour everyone. */
+function colours(claims: RecentClaims, present: readonly ColorClaim[], now: number): Map<string, number> {
+  claims.observe(present, now)
+  return assignColors(claims.with(present, now))
+}
+
 describe("RecentClaims", () => {
   it("keeps the colours of those here while someone reloads: gone, then back with the same join time", () => {
     const [ada, ben, cy] = sameWish()
     const claims = new RecentClaims(15_000)
-    const before = assignColors(claims.with([ada, ben, cy], 0))
+    const before = colours(claims, [ada, ben, cy], 0)
     assert.notEqual(before.get(cy.id), before.get(ben.id))
 
-    const whileAway = assignColors(claims.with([ada, cy], 500))
+    const whileAway = colours(claims, [ada, cy], 500)
     assert.equal(whileAway.get(cy.id), before.get(cy.id), "Cy keeps her colour while Ben reloads")
-    const back = assignColors(claims.with([ada, cy, ben], 1500))
+    const back = colours(claims, [ada, cy, ben], 1500)
     assert.deepEqual(back, before)
   })
 
   it("frees the colour of someone who left for good once the time is up", () => {
     const [ada, ben, cy] = sameWish()
     const claims = new RecentClaims(15_000)
-    const before = assignColors(claims.with([ada, ben, cy], 0))
-    assert.equal(assignColors(claims.with([ada, cy], 1000)).get(cy.id), before.get(cy.id))
-    assert.equal(assignColors(claims.with([ada, cy], 14_999)).get(cy.id), before.get(cy.id))
-    assert.equal(
-      assignColors(claims.with([ada, cy], 16_001)).get(cy.id),
-      before.get(ben.id),
-      "Cy gets the colour she wanted",
-    )
+    const before = colours(claims, [ada, ben, cy], 0)
+    assert.equal(colours(claims, [ada, cy], 1000).get(cy.id), before.get(cy.id))
+    assert.equal(colours(claims, [ada, cy], 14_999).get(cy.id), before.get(cy.id))
+    assert.equal(colours(claims, [ada, cy], 16_001).get(cy.id), before.get(ben.id), "Cy gets the colour she wanted")
   })
 })
 

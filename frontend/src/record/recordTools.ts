@@ -1,7 +1,7 @@
 import { next as A } from "@automerge/automerge/slim"
 import type { DocHandle } from "@automerge/automerge-repo"
 import type { Extension } from "@codemirror/state"
-import { type AuthorInfo, authorClass, describeAuthors, SERVER_NAME, UNNAMED_PREFIX } from "../authors.js"
+import { type AuthorInfo, authorClass, describeAuthors, SERVER_NAME } from "../authors.js"
 import {
   type AuthorSpan,
   authorSpans,
@@ -336,12 +336,11 @@ export class RecordTools {
 
   #pointStyle(point: PointInfo): PersonStyle {
     if (!point.actor) return { name: point.person, cls: "author-plain" }
-    const style = this.#actorStyle(point.actor)
     // Pages stamp every change with their clock; the server's changes (closing, reopening) carry
     // none, and their actor is nobody's.
-    return point.start === 0 && style.name.startsWith(UNNAMED_PREFIX)
-      ? { name: SERVER_NAME, cls: "author-plain" }
-      : style
+    const author = this.#authors([point.actor]).get(point.actor)
+    if (point.start === 0 && author?.known === false) return { name: SERVER_NAME, cls: "author-plain" }
+    return this.#actorStyle(point.actor)
   }
 
   /** The person can see the minutes now: what they show counts as seen (written down soon). */

@@ -87,6 +87,12 @@ export class Timeline {
     this.#previous.addEventListener("click", () => this.#step(-1, actions))
     this.#next.addEventListener("click", () => this.#step(1, actions))
     close.addEventListener("click", actions.close)
+    // Escape leaves the history as it leaves a dialog.
+    this.element.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || event.defaultPrevented) return
+      event.preventDefault()
+      actions.close()
+    })
     this.#refresh.addEventListener("click", actions.refresh)
   }
 

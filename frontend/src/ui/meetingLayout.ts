@@ -92,14 +92,22 @@ export class MeetingLayout {
         panel("actions-title", "Action items", parts.actionItems),
       ),
     )
-    replaceChildren(
-      root,
-      h("a", { class: "skip-link", href: "#main" }, "Skip to the minutes"),
-      header,
-      this.banner.element,
-      main,
-      parts.closeDialog,
-    )
+    const skip = h("a", { class: "skip-link", href: "#main" }, "Skip to the minutes")
+    skip.addEventListener("click", (event) => {
+      if (this.#focusText()) event.preventDefault()
+    })
+    replaceChildren(root, skip, header, this.banner.element, main, parts.closeDialog)
+  }
+
+  /**
+   * "Skip to the minutes" puts the keyboard in the text, where a person skipping the top bar wants
+   * to type; with the text not shown (the history, the preview alone) the link goes to the main region.
+   */
+  #focusText(): boolean {
+    const text = this.editorHost.querySelector<HTMLElement>(".cm-content")
+    if (!text || text.getClientRects().length === 0) return false
+    text.focus()
+    return true
   }
 
   showMeta(subject: string, date: string, description: string): void {

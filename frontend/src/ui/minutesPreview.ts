@@ -33,6 +33,8 @@ const PREVIEW_REFRESH_MS = 250
  */
 export class MinutesPreview {
   readonly element: HTMLElement
+  /** What is rendered; the element also holds the preview's heading. */
+  readonly #body: HTMLElement
   readonly #source: () => string
   #visible = false
   #dirty = true
@@ -42,12 +44,14 @@ export class MinutesPreview {
 
   constructor(source: () => string) {
     this.#source = source
-    this.element = h("article", {
-      class: "preview rendered",
-      "data-testid": "preview",
-      "aria-label": "The minutes as they will be published",
-      tabindex: 0,
-    })
+    this.#body = h("div", { class: "rendered" })
+    // Minutes start at ###: the heading keeps the page's outline in order (h1, h2, then theirs).
+    this.element = h(
+      "article",
+      { class: "preview", "data-testid": "preview", "aria-labelledby": "preview-title", tabindex: 0 },
+      h("h2", { class: "visually-hidden", id: "preview-title" }, "The minutes as they will be published"),
+      this.#body,
+    )
   }
 
   /** The text changed. */
@@ -84,12 +88,12 @@ export class MinutesPreview {
     loadRenderer().then(
       (render) => {
         // A later text may have been asked for meanwhile: only the latest is shown.
-        if (this.#shown === markdown) this.element.replaceChildren(render(markdown, this.#site))
+        if (this.#shown === markdown) this.#body.replaceChildren(render(markdown, this.#site))
       },
       (error: unknown) => {
         console.error("Loading the preview's renderer failed", error)
         this.#shown = null
-        this.element.replaceChildren(
+        this.#body.replaceChildren(
           h("p", { class: "preview-unavailable" }, "The preview could not be loaded. Reload the page to try again."),
         )
       },
