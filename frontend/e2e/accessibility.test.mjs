@@ -16,53 +16,58 @@ import {
 const SCHEMES = ["light", "dark"]
 const PHONE = { width: 390, height: 844 }
 
-/** Checks the page in this state, and keeps screenshots wide and at 390 px (the layout a phone gets). */
-async function checkAndShoot(page, name, scheme) {
-  await assertAccessible(page, `${name} (${scheme})`)
-  await screenshot(page, `a11y-${name}-${scheme}`)
+/**
+ * Checks the page in this state in both themes, wide and at 390 px (the layout a phone gets), and
+ * keeps a screenshot of each.
+ */
+async function checkAndShoot(page, name) {
   const wide = page.viewportSize()
-  await page.setViewportSize(PHONE)
-  await assertAccessible(page, `${name} (${scheme}, 390 px)`)
-  await screenshot(page, `a11y-${name}-${scheme}-390`)
-  await page.setViewportSize(wide)
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await assertAccessible(page, `${name} (${scheme})`)
+    await screenshot(page, `a11y-${name}-${scheme}`)
+    await page.setViewportSize(PHONE)
+    await assertAccessible(page, `${name} (${scheme}, 390 px)`)
+    await screenshot(page, `a11y-${name}-${scheme}-390`)
+    await page.setViewportSize(wide)
+  }
+  await page.emulateMedia({ colorScheme: "light" })
 }
 
-for (const scheme of SCHEMES) {
-  test(`the start page, a meeting and a closed meeting are accessible in the ${scheme} theme`, {
-    timeout: 240_000,
-  }, async (t) => {
-    const meeting = await createMeeting(`accessibility ${scheme}`)
-    const browser = await browserFor(t)
+test("the start page, a meeting and a closed meeting are accessible in the light and the dark theme", {
+  timeout: 240_000,
+}, async (t) => {
+  const meeting = await createMeeting("accessibility")
+  const browser = await browserFor(t)
 
-    const start = await (await newContext(browser, { colorScheme: scheme })).newPage()
-    await start.goto(`${BASE_URL}/`)
-    await start.getByTestId("create-submit").waitFor({ timeout: WAIT_MS })
-    await checkAndShoot(start, "start", scheme)
+  const start = await (await newContext(browser)).newPage()
+  await start.goto(`${BASE_URL}/`)
+  await start.getByTestId("create-submit").waitFor({ timeout: WAIT_MS })
+  await checkAndShoot(start, "start")
 
-    await start.goto(`${BASE_URL}/m/${meeting.id}#token=not-a-real-token`)
-    await start.getByTestId("problem-page").waitFor({ timeout: WAIT_MS })
-    await checkAndShoot(start, "bad-link", scheme)
+  await start.goto(`${BASE_URL}/m/${meeting.id}#token=not-a-real-token`)
+  await start.getByTestId("problem-page").waitFor({ timeout: WAIT_MS })
+  await checkAndShoot(start, "bad-link")
 
-    const chair = await openMeeting(await newContext(browser, { colorScheme: scheme }), meeting.links.chair, "Ada")
-    const editor = await openMeeting(await newContext(browser, { colorScheme: scheme }), meeting.links.edit, "Ben")
-    await chair.getByTestId("view-split").check()
-    await cursorAtEndOfLine(editor, "#### Release ####")
-    await editor.keyboard.press("Enter")
-    await editor.keyboard.type("- [ ] Ben: tag the **release**, see [the plan](https://example.org/plan)")
-    await waitForConvergence([chair, editor], meeting)
-    await chair.locator("[data-testid=preview] strong", { hasText: "release" }).waitFor({ timeout: WAIT_MS })
-    await chair.locator("[data-testid=action-items] [data-owner=Ben]").waitFor({ timeout: WAIT_MS })
-    await checkAndShoot(chair, "meeting-chair", scheme)
-    await checkAndShoot(editor, "meeting-editor", scheme)
+  const chair = await openMeeting(await newContext(browser), meeting.links.chair, "Ada")
+  const editor = await openMeeting(await newContext(browser), meeting.links.edit, "Ben")
+  await chair.getByTestId("view-split").check()
+  await cursorAtEndOfLine(editor, "#### Release ####")
+  await editor.keyboard.press("Enter")
+  await editor.keyboard.type("- [ ] Ben: tag the **release**, see [the plan](https://example.org/plan)")
+  await waitForConvergence([chair, editor], meeting)
+  await chair.locator("[data-testid=preview] strong", { hasText: "release" }).waitFor({ timeout: WAIT_MS })
+  await chair.locator("[data-testid=action-items] [data-owner=Ben]").waitFor({ timeout: WAIT_MS })
+  await checkAndShoot(chair, "meeting-chair")
+  await checkAndShoot(editor, "meeting-editor")
 
-    await chair.getByTestId("close-button").click()
-    await chair.getByTestId("confirm-close").waitFor()
-    await checkAndShoot(chair, "close-dialog", scheme)
-    await chair.getByTestId("confirm-close").click()
-    await waitForState(chair, "closed")
-    await chair.locator("[data-testid=publish-status] [data-state=delivered]").first().waitFor({ timeout: 60_000 })
-    await chair.getByTestId("download-final").waitFor()
-    await chair.waitForFunction(() => !document.querySelector("[data-testid=download-final]")?.disabled)
-    await checkAndShoot(chair, "closed", scheme)
-  })
-}
+  await chair.getByTestId("close-button").click()
+  await chair.getByTestId("confirm-close").waitFor()
+  await checkAndShoot(chair, "close-dialog")
+  await chair.getByTestId("confirm-close").click()
+  await waitForState(chair, "closed")
+  await chair.locator("[data-testid=publish-status] [data-state=delivered]").first().waitFor({ timeout: 60_000 })
+  await chair.getByTestId("download-final").waitFor()
+  await chair.waitForFunction(() => !document.querySelector("[data-testid=download-final]")?.disabled)
+  await checkAndShoot(chair, "closed")
+})
