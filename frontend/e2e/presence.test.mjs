@@ -332,6 +332,18 @@ test("a caret's name at the editor's right edge opens to the left, inside the ed
     { timeout: 10_000 },
   )
   await screenshot(ben, "caret-name-resting")
+  // Ben types on a line above hers: her caret shifts on his page, but she did not move, so her
+  // name stays hidden (it came back on every key of his before).
+  await cursorAtEndOfLine(ben, "- Intro")
+  const benTyping = ben.keyboard.type(" (done)", { delay: 120 })
+  const seen = []
+  while (!(await ben.evaluate(() => document.querySelector(".cm-content")?.textContent?.includes("(done)")))) {
+    seen.push(await adaNameShown())
+    await ben.waitForTimeout(100)
+  }
+  await benTyping
+  seen.push(await adaNameShown())
+  assert.ok(!seen.includes(true), `Ada's name stays hidden while Ben types above her: ${seen}`)
   await ada.keyboard.type("x")
   await eventually(async () => assert.equal(await adaNameShown(), true), { what: "Ada's name shown again" })
   for (const page of [ada, ben]) assertNoPageErrors(page)

@@ -105,3 +105,29 @@ test("undo after someone else typed removes only one's own text, and redo brings
   assertNoPageErrors(ben)
   assertNoPageErrors(ada)
 })
+
+test("moving a line with Alt+arrow past the line someone types in leaves their words whole and their caret with them", {
+  timeout: 120_000,
+}, async (t) => {
+  const { meeting, ben, ada } = await twoPeople(t, "line move")
+
+  await cursorAtEndOfLine(ada, "- Release")
+  await cursorAtEndOfLine(ben, "- Testing")
+  const typing = ada.keyboard.type(` ${ADA}`, { delay: 140 })
+  // Ada is a few words in when Ben moves the line below hers up, past hers, and later down again.
+  await ada.waitForFunction(() => document.querySelector(".cm-content")?.textContent?.includes("TWO"))
+  await ben.keyboard.press("Alt+ArrowUp")
+  await ada.waitForFunction(() => document.querySelector(".cm-content")?.textContent?.includes("FOUR"))
+  await ben.keyboard.press("Alt+ArrowDown")
+  await typing
+  const text = await waitForConvergence([ben, ada], meeting, 60_000)
+  t.diagnostic(JSON.stringify(text.split("\n").filter((line) => /^- (Release|Testing|Intro)/.test(line))))
+  assert.equal(lineStarting(text, "- Release"), `- Release ${ADA}`, "Ada's line is whole")
+  assert.ok(
+    text.includes(`- Intro\n- Release ${ADA}\n- Testing\n`),
+    "up and down again: Ben's line is back below Ada's, once",
+  )
+  await screenshot(ada, "line-move-ada")
+  assertNoPageErrors(ben)
+  assertNoPageErrors(ada)
+})

@@ -13,6 +13,7 @@ import {
 import { replaceAllTransaction } from "./binding/amToCodemirror.js"
 import type { DocumentBinding } from "./binding/plugin.js"
 import { minutesHighlight } from "./highlight.js"
+import { lineKeymap } from "./lineCommands.js"
 import { minutesMarkdown } from "./markdownLanguage.js"
 import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
 import type { ActionItem } from "./text/actionItems.js"
@@ -64,7 +65,7 @@ export class MinutesEditor {
         drawSelection(),
         highlightActiveLine(),
         highlightSelectionMatches(),
-        keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap]),
+        keymap.of([...lineKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
         minutesMarkdown(),
         syntaxHighlighting(minutesHighlight),
         EditorView.lineWrapping,

@@ -8,26 +8,32 @@ export interface RemoteCursor {
   /** Index into the fixed palette of `.peer-color-N` classes (no inline styles under our CSP). */
   readonly color: number
   readonly position: number
+  /**
+   * Where the person put their caret, as they sent it: it changes when they move or type, not
+   * when others' typing shifts the position. A new mark shows their name again.
+   */
+  readonly mark: string
 }
 
 export const setRemoteCursors = StateEffect.define<readonly RemoteCursor[]>()
 
 /**
  * Another person's caret with their name above it. The name hides a few seconds after the caret
- * last moved (style.css), so that it does not cover the line above for as long as they sit still;
- * a move, which is a caret at another position, makes a new widget and shows the name again.
+ * last moved (style.css), so that it does not cover the line above for as long as they sit still.
+ * Their own move (a new mark) makes a new widget and shows the name again; others typing above,
+ * which only shifts the caret's position, does not.
  */
 class CaretWidget extends WidgetType {
   constructor(
     readonly name: string,
     readonly color: number,
-    readonly position: number,
+    readonly mark: string,
   ) {
     super()
   }
 
   override eq(other: CaretWidget): boolean {
-    return other.name === this.name && other.color === this.color && other.position === this.position
+    return other.name === this.name && other.color === this.color && other.mark === this.mark
   }
 
   toDOM(): HTMLElement {
@@ -70,7 +76,7 @@ function decorationsFor(
     }
     ranges.push({
       from: cursor.position,
-      decoration: Decoration.widget({ widget: new CaretWidget(cursor.name, cursor.color, cursor.position), side: 1 }),
+      decoration: Decoration.widget({ widget: new CaretWidget(cursor.name, cursor.color, cursor.mark), side: 1 }),
     })
   }
   ranges.sort((a, b) => a.from - b.from || startSide(a.decoration) - startSide(b.decoration))

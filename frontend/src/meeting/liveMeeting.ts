@@ -9,7 +9,7 @@ import type { MinutesEditor } from "../editor.js"
 import { joinTime, leftMeeting, personId, rememberName, storedName, UNNAMED } from "../identity.js"
 import type { MeetingRoute } from "../links.js"
 import { NameRecord } from "../people.js"
-import { MeetingPresence } from "../presence.js"
+import { MeetingPresence, type PersonHere } from "../presence.js"
 import { RecordTools } from "../record/recordTools.js"
 import type { RemoteCursor } from "../remoteCursors.js"
 import { createMeetingRepo, findMeetingDocument, type MeetingRepo, untilDocumentHolds } from "../repo.js"
@@ -99,6 +99,8 @@ export class LiveMeeting {
   #names: NameRecord | null = null
   #lastSnapshot: SyncSnapshot | null = null
   #closed: ClosedFacts | null = null
+  /** Each person's last caret this page could place (see `#caretOf`), by presence key. */
+  readonly #placedCarets = new Map<string, string>()
   /** The document's status at the last change seen: a change from closed to open is a reopening. */
   #lastStatus = ""
   #lostTimer: number | undefined
@@ -292,15 +294,34 @@ export class LiveMeeting {
     this.#parts.people.show(people)
     this.record.presenceChanged()
     const doc = handle.doc()
-    const state = editor.view.state
     const cursors: RemoteCursor[] = []
     for (const person of people) {
       if (person.self) continue
-      const position = caretPosition(doc, person.cursor) ?? lineStart(state.doc, person.line)
-      if (position === null) continue
-      cursors.push({ key: person.key, name: person.name, color: person.color, position })
+      const caret = this.#caretOf(doc, editor.view.state.doc, person)
+      if (caret) cursors.push({ key: person.key, name: person.name, color: person.color, ...caret })
+    }
+    for (const key of this.#placedCarets.keys()) {
+      if (!people.some((person) => person.key === key)) this.#placedCarets.delete(key)
     }
     editor.showRemoteCursors(cursors)
+  }
+
+  /**
+   * Where to draw a person's caret. Their caret names a character, which may be in a change that
+   * has not arrived here yet (presence travels apart from the document): meanwhile the caret stays
+   * where it was last placed, rather than jumping to its line's start and back.
+   */
+  #caretOf(doc: MinutesDoc, text: LineIndex, person: PersonHere): { position: number; mark: string } | null {
+    const position = caretPosition(doc, person.cursor)
+    if (position !== null && person.cursor !== null) {
+      this.#placedCarets.set(person.key, person.cursor)
+      return { position, mark: person.cursor }
+    }
+    const earlier = person.cursor === null ? undefined : this.#placedCarets.get(person.key)
+    const earlierPosition = earlier === undefined ? null : caretPosition(doc, earlier)
+    if (earlier !== undefined && earlierPosition !== null) return { position: earlierPosition, mark: earlier }
+    const start = lineStart(text, person.line)
+    return start === null ? null : { position: start, mark: `line ${person.line}` }
   }
 
   #documentChanged(): void {
@@ -398,7 +419,10 @@ function closedFactsOf(doc: MinutesDoc): ClosedFacts | null {
   return { by: readMetaString(closed.by), at: readMetaString(closed.at), heads }
 }
 
-function lineStart(text: { lines: number; line(n: number): { from: number } }, line: number): number | null {
+/** What `lineStart` needs of a CodeMirror text. */
+type LineIndex = { lines: number; line(n: number): { from: number } }
+
+function lineStart(text: LineIndex, line: number): number | null {
   if (line < 1 || line > text.lines) return null
   return text.line(line).from
 }

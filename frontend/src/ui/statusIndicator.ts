@@ -16,6 +16,8 @@ export class StatusIndicator {
   readonly announcer: HTMLElement
   readonly #text: HTMLElement
   #lastKind: IndicatorKind | null = null
+  /** The person was told the connection is lost, and not yet that it is back. */
+  #toldOffline = false
 
   constructor() {
     // Until the document is open nothing is confirmed by the server: "saving" is the honest word.
@@ -51,8 +53,13 @@ export class StatusIndicator {
     const previous = this.#lastKind
     this.#lastKind = kind
     if (previous === kind) return
-    if (kind === "offline" || kind === "closed" || kind === "error") this.announcer.textContent = description
-    else if (previous === "offline" && kind === "saved")
+    if (kind === "offline" || kind === "closed" || kind === "error") {
+      this.announcer.textContent = description
+      this.#toldOffline = kind === "offline" || (this.#toldOffline && kind === "error")
+    } else if (kind === "saved" && this.#toldOffline) {
+      // Back online the page says "saving" for a moment first: the news is that all is saved again.
+      this.#toldOffline = false
       this.announcer.textContent = "Connection back. Every edit is saved."
+    }
   }
 }

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict"
+import { before, describe, it } from "node:test"
+import { JSDOM } from "jsdom"
+import type { IndicatorKind } from "../src/sync/indicatorState.js"
+import type { SyncSnapshot } from "../src/sync/syncStatus.js"
+
+function snapshot(kind: IndicatorKind, connected: boolean): SyncSnapshot {
+  return {
+    view: { kind, text: kind, description: `${kind}: what it means` },
+    connected,
+    pending: 0,
+    storedLocally: true,
+  }
+}
+
+describe("the status indicator's announcements", () => {
+  let StatusIndicator: typeof import("../src/ui/statusIndicator.js").StatusIndicator
+
+  before(async () => {
+    globalThis.document = new JSDOM("<!doctype html><body></body>").window.document
+    StatusIndicator = (await import("../src/ui/statusIndicator.js")).StatusIndicator
+  })
+
+  it("says the connection is back once all is saved, also after the saving in between", () => {
+    const indicator = new StatusIndicator()
+    indicator.show(snapshot("saved", true))
+    assert.equal(indicator.announcer.textContent, "", "typing's saving/saved is not announced")
+    indicator.show(snapshot("offline", false))
+    assert.equal(indicator.announcer.textContent, "offline: what it means")
+    indicator.show(snapshot("saving", true))
+    assert.equal(indicator.announcer.textContent, "offline: what it means", "nothing to say yet")
+    indicator.show(snapshot("saved", true))
+    assert.equal(indicator.announcer.textContent, "Connection back. Every edit is saved.")
+    indicator.announcer.textContent = ""
+    indicator.show(snapshot("saving", true))
+    indicator.show(snapshot("saved", true))
+    assert.equal(indicator.announcer.textContent, "", "said once, not on every later save")
+  })
+})
