@@ -51,6 +51,16 @@ test("a page that goes offline keeps its edits, the other keeps typing, and both
   assert.ok(pending > 0, "the offline page counts its pending edits")
   await waitForState(pageB, "saved")
   await screenshot(pageA, "offline-while-offline")
+  // Written far down on a phone, the top bar is gone: "offline" stays in sight in the corner.
+  const wide = pageA.viewportSize()
+  await pageA.setViewportSize({ width: 390, height: 844 })
+  await pageA.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+  await pageA.waitForFunction(() => {
+    const box = document.querySelector("[data-testid=status-indicator]").getBoundingClientRect()
+    return box.top >= 0 && box.bottom <= window.innerHeight && box.height > 0
+  })
+  await screenshot(pageA, "offline-scrolled-phone")
+  await pageA.setViewportSize(wide)
 
   // Really offline: nothing of B's arrived at A, and none of A's reached the server.
   const offlineText = await editorText(pageA)

@@ -273,6 +273,13 @@ test("the timeline steps through edit sessions: an earlier point shows the earli
     await ada.evaluate(() => document.activeElement?.matches("[data-testid=editor] .cm-content")),
     "the skip link puts the caret in the minutes",
   )
+  // On a phone the panels come after the text: links above it lead there, and the address keeps
+  // the token in its fragment (a reload still opens the meeting).
+  await ada.setViewportSize({ width: 390, height: 844 })
+  await ada.locator(".jump-links").getByRole("link", { name: "Action items" }).click()
+  assert.equal(await ada.evaluate(() => document.activeElement?.id), "actions-title")
+  assert.ok(await ada.locator("#actions-title").isVisible())
+  assert.match(new URL(ada.url()).hash, /token=/)
   for (const page of pages) assertNoPageErrors(page)
 })
 

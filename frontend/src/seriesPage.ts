@@ -6,7 +6,7 @@ import { localDate } from "./localDate.js"
 import { MeetingPage } from "./meeting/meetingPage.js"
 import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
 import type { CallCreated, SeriesCall, SeriesInfo } from "./types.js"
-import { h, replaceChildren, uniqueId } from "./ui/dom.js"
+import { h, inPageLink, replaceChildren, uniqueId } from "./ui/dom.js"
 import { openingProblem } from "./ui/openingProblem.js"
 import { showProblemPage } from "./ui/problemPage.js"
 import { reopenControl } from "./ui/reopenControl.js"
@@ -95,7 +95,7 @@ export class SeriesPage {
   #frame(): void {
     replaceChildren(
       this.#root,
-      h("a", { class: "skip-link", href: "#main" }, "Skip to the content"),
+      inPageLink("main", "skip-link", "Skip to the content"),
       h(
         "header",
         { class: "topbar" },

@@ -2,7 +2,7 @@ import { ApiError, type MinutesApi } from "./api.js"
 import { meetingIdFrom } from "./links.js"
 import { localDate } from "./localDate.js"
 import type { CreateMeetingRequest, CreateSeriesRequest, MeetingCreated, SeriesCreated } from "./types.js"
-import { h, replaceChildren, uniqueId } from "./ui/dom.js"
+import { h, inPageLink, replaceChildren, uniqueId } from "./ui/dom.js"
 import { linksPanel } from "./ui/linksPanel.js"
 
 /**
@@ -42,7 +42,7 @@ export class StartPage {
     document.title = "minutes"
     replaceChildren(
       root,
-      h("a", { class: "skip-link", href: "#main" }, "Skip to the content"),
+      inPageLink("main", "skip-link", "Skip to the content"),
       h(
         "header",
         { class: "topbar" },

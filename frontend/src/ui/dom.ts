@@ -26,6 +26,30 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
+/**
+ * A link to an element of this page that leaves the address alone. The address carries the
+ * person's token in its fragment (`#token=…`); following `#id` would replace it, and a reload or a
+ * bookmark would then lose the meeting. Gives the keyboard to the target, as following it would;
+ * `focusInstead` may take the keyboard somewhere better (true when it did).
+ */
+export function inPageLink(
+  targetId: string,
+  className: string,
+  label: string,
+  focusInstead: () => boolean = () => false,
+): HTMLAnchorElement {
+  const link = h("a", { class: className, href: `#${targetId}` }, label)
+  link.addEventListener("click", (event) => {
+    event.preventDefault()
+    if (focusInstead()) return
+    const target = document.getElementById(targetId)
+    if (!target) return
+    if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) target.tabIndex = -1
+    target.focus()
+  })
+  return link
+}
+
 /** Replaces all children of `parent`. */
 export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren()

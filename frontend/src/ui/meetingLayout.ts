@@ -1,5 +1,5 @@
 import type { Role } from "../types.js"
-import { afterNextPaint, h, replaceChildren } from "./dom.js"
+import { afterNextPaint, h, inPageLink, replaceChildren } from "./dom.js"
 import { ErrorBanner } from "./errorBanner.js"
 import type { ViewMode } from "./viewModes.js"
 
@@ -74,7 +74,7 @@ export class MeetingLayout {
     this.#workspace = h(
       "section",
       { class: "editor-pane", "aria-label": "Minutes", "data-view": "edit" },
-      h("div", { class: "pane-toolbar" }, parts.record, parts.viewSwitch),
+      h("div", { class: "pane-toolbar" }, jumpLinks(), parts.record, parts.viewSwitch),
       this.#panes,
       this.#historySlot,
     )
@@ -92,10 +92,8 @@ export class MeetingLayout {
         panel("actions-title", "Action items", parts.actionItems),
       ),
     )
-    const skip = h("a", { class: "skip-link", href: "#main" }, "Skip to the minutes")
-    skip.addEventListener("click", (event) => {
-      if (this.#focusText()) event.preventDefault()
-    })
+    keepInSight(parts.indicator, header)
+    const skip = inPageLink("main", "skip-link", "Skip to the minutes", () => this.#focusText())
     replaceChildren(root, skip, header, this.banner.element, main, parts.closeDialog)
   }
 
@@ -212,6 +210,33 @@ export class MeetingLayout {
       actions,
     )
   }
+}
+
+/**
+ * On a phone the panels come after the whole text, thousands of pixels down: links to them above
+ * the text (style.css shows them on narrow screens only).
+ */
+function jumpLinks(): HTMLElement {
+  const link = (id: string, label: string) => inPageLink(id, "jump-link", label)
+  return h(
+    "nav",
+    { class: "jump-links", "aria-label": "Meeting tools" },
+    link("people-title", "Here now"),
+    link("outline-title", "Outline"),
+    link("actions-title", "Action items"),
+  )
+}
+
+/**
+ * "offline" must stay in sight while a person writes far down the text: once the top bar has
+ * scrolled away, the indicator floats in the corner (`data-away`, style.css) while it says
+ * something other than saved or saving.
+ */
+function keepInSight(indicator: HTMLElement, topbar: HTMLElement): void {
+  if (typeof IntersectionObserver === "undefined") return
+  new IntersectionObserver((entries) => {
+    for (const entry of entries) indicator.toggleAttribute("data-away", !entry.isIntersecting)
+  }).observe(topbar)
 }
 
 function panel(id: string, title: string, ...content: HTMLElement[]): HTMLElement {

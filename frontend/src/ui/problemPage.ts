@@ -1,4 +1,4 @@
-import { h, replaceChildren } from "./dom.js"
+import { h, inPageLink, replaceChildren } from "./dom.js"
 
 export interface Problem {
   /** What happened, in a sentence. */
@@ -28,7 +28,7 @@ export function showProblemPage(root: HTMLElement, problem: Problem): void {
   document.title = `${problem.title} · minutes`
   replaceChildren(
     root,
-    h("a", { class: "skip-link", href: "#main" }, "Skip to the content"),
+    inPageLink("main", "skip-link", "Skip to the content"),
     h("header", { class: "topbar" }, h("a", { class: "brand", href: "/" }, "minutes")),
     h(
       "main",
