@@ -45,5 +45,11 @@ test("a viewer's page is read-only from the start and follows the others' edits"
     "the viewer's page never tried to change the text",
   )
   await screenshot(viewer, "viewer")
+  // The text is read-only: "Skip to the minutes" takes the keyboard to the main region instead,
+  // and leaves the token in the address.
+  await viewer.locator(".skip-link").focus()
+  await viewer.keyboard.press("Enter")
+  assert.equal(await viewer.evaluate(() => document.activeElement?.id), "main")
+  assert.match(new URL(viewer.url()).hash, /token=/)
   assertNoPageErrors(viewer)
 })

@@ -1,5 +1,12 @@
 import { indentLess, indentMore } from "@codemirror/commands"
-import { EditorSelection, type EditorState, type Line, type StateCommand, type Transaction } from "@codemirror/state"
+import {
+  EditorSelection,
+  type EditorState,
+  type Line,
+  type SelectionRange,
+  type StateCommand,
+  type Transaction,
+} from "@codemirror/state"
 import type { KeyBinding } from "@codemirror/view"
 
 /**
@@ -13,15 +20,17 @@ import type { KeyBinding } from "@codemirror/view"
  * start; the line they pass is not touched.
  */
 
-/** Lines a selection covers; a selection ending at a line's very start does not take that line. */
+/** Lines the selection covers (a range ending at a line's very start does not take that line), with its ranges. */
 interface Block {
   readonly first: Line
   readonly last: Line
+  /** Indexes of the selection's ranges in this block. */
+  readonly ranges: readonly number[]
 }
 
 function selectedBlocks(state: EditorState): Block[] {
   const blocks: Block[] = []
-  for (const range of state.selection.ranges) {
+  state.selection.ranges.forEach((range, index) => {
     const first = state.doc.lineAt(range.from)
     let last = state.doc.lineAt(range.to)
     if (!range.empty && range.to === last.from && last.number > first.number) last = state.doc.line(last.number - 1)
@@ -30,28 +39,30 @@ function selectedBlocks(state: EditorState): Block[] {
       blocks[blocks.length - 1] = {
         first: previous.first,
         last: last.number > previous.last.number ? last : previous.last,
+        ranges: [...previous.ranges, index],
       }
     } else {
-      blocks.push({ first, last })
+      blocks.push({ first, last, ranges: [index] })
     }
-  }
+  })
   return blocks
 }
 
 function moveBlocks(state: EditorState, dispatch: (tr: Transaction) => void, up: boolean): boolean {
+  if (state.readOnly) return false
   const blocks = selectedBlocks(state).filter((block) =>
     up ? block.first.number > 1 : block.last.number < state.doc.lines,
   )
   if (blocks.length === 0) return false
   const changes = []
-  /** How far each moved block's positions shift, for the selection. */
-  const shifts: { from: number; to: number; by: number }[] = []
-  for (const { first, last } of blocks) {
+  const ranges = [...state.selection.ranges]
+  for (const { first, last, ranges: inBlock } of blocks) {
     const text = state.sliceDoc(first.from, last.to)
+    let by: number
     if (up) {
       const passed = state.doc.line(first.number - 1)
       changes.push({ from: passed.from, insert: `${text}\n` }, { from: passed.to, to: last.to })
-      shifts.push({ from: first.from, to: last.to, by: passed.from - first.from })
+      by = passed.from - first.from
     } else {
       const passed = state.doc.line(last.number + 1)
       // Written at the start of the line after the one passed, not at the end of the one passed,
@@ -59,26 +70,32 @@ function moveBlocks(state: EditorState, dispatch: (tr: Transaction) => void, up:
       const atEnd = passed.number === state.doc.lines
       const insert = atEnd ? { from: passed.to, insert: `\n${text}` } : { from: passed.to + 1, insert: `${text}\n` }
       changes.push({ from: first.from, to: passed.from }, insert)
-      shifts.push({ from: first.from, to: last.to, by: passed.length + 1 })
+      by = passed.length + 1
+    }
+    // The whole range moves with its block, also an end at the next line's start (a line selected whole).
+    for (const index of inBlock) {
+      const range = state.selection.ranges[index] as SelectionRange
+      ranges[index] = EditorSelection.range(range.anchor + by, range.head + by)
     }
   }
-  const shifted = (position: number) => {
-    const shift = shifts.find((block) => position >= block.from && position <= block.to)
-    return position + (shift?.by ?? 0)
-  }
-  const selection = EditorSelection.create(
-    state.selection.ranges.map((range) => EditorSelection.range(shifted(range.anchor), shifted(range.head))),
-    state.selection.mainIndex,
-  )
-  dispatch(state.update({ changes, selection, scrollIntoView: true, userEvent: "move.line" }))
+  const selection = EditorSelection.create(ranges, state.selection.mainIndex)
+  const move = state.update({ changes, selection, scrollIntoView: true, userEvent: "move.line" })
+  dispatch(move)
+  // Redo would put the caret where the one from before the move maps to, outside the lines it
+  // rewrote: setting it again on its own makes the history remember where the caret went.
+  dispatch(move.state.update({ selection, userEvent: "select" }))
   return true
 }
 
 export const moveLinesUp: StateCommand = ({ state, dispatch }) => moveBlocks(state, dispatch, true)
 export const moveLinesDown: StateCommand = ({ state, dispatch }) => moveBlocks(state, dispatch, false)
 
-/** `- `, `* `, `+ `, `1. `, `1) ` at a line's start (after any indentation), or the bare marker. */
-const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)/
+/**
+ * `- `, `* `, `+ ` (also `- [ ] `) at a line's start, after any indentation, or the bare marker.
+ * Not `1. `: two spaces do not nest an ordered item, and a nested ordered list that does not start
+ * at 1 is not a list at all in CommonMark, so Tab there would change the text but not the minutes.
+ */
+const LIST_ITEM = /^\s*[-*+](?:\s|$)/
 
 function inListItems(state: EditorState): boolean {
   return selectedBlocks(state).every(({ first, last }) => {

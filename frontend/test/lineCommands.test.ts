@@ -1,20 +1,51 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { EditorSelection, EditorState, type StateCommand, type Transaction } from "@codemirror/state"
+import { history, redo, undo } from "@codemirror/commands"
+import {
+  ChangeSet,
+  EditorSelection,
+  EditorState,
+  type Extension,
+  type StateCommand,
+  type Text,
+} from "@codemirror/state"
 import { lineKeymap, moveLinesDown, moveLinesUp } from "../src/lineCommands.js"
 
-/** Runs `command` on `text` with the selection `[anchor, head]`; the transaction it made, or null. */
-function run(command: StateCommand, text: string, anchor: number, head = anchor): Transaction | null {
-  let made: Transaction | null = null
-  const state = EditorState.create({ doc: text, selection: EditorSelection.single(anchor, head) })
-  command({ state, dispatch: (tr) => (made = tr) })
-  return made
+/** What a command did: the text and selection after it, and its changes. */
+interface Outcome {
+  readonly newDoc: Text
+  readonly newSelection: EditorSelection
+  readonly changes: ChangeSet
+}
+
+/**
+ * Runs `command` on `text` with the selection `[anchor, head]` (and `extensions`), as a view would:
+ * each transaction it dispatches builds on the one before. Null when it did nothing.
+ */
+function run(
+  command: StateCommand,
+  text: string,
+  anchor: number,
+  head = anchor,
+  extensions: Extension = [],
+): Outcome | null {
+  const start = EditorState.create({ doc: text, selection: EditorSelection.single(anchor, head), extensions })
+  let state = start
+  let changes = ChangeSet.empty(text.length)
+  command({
+    state,
+    dispatch: (tr) => {
+      changes = changes.compose(tr.changes)
+      state = tr.state
+    },
+  })
+  return state === start ? null : { newDoc: state.doc, newSelection: state.selection, changes }
 }
 
 /** The changes as [from, to, inserted] in the old document's positions. */
-function edits(tr: Transaction): [number, number, string][] {
+function edits(outcome: Outcome): [number, number, string][] {
   const found: [number, number, string][] = []
-  tr.changes.iterChanges((from, to, _fromB, _toB, inserted) => found.push([from, to, inserted.toString()]))
+  outcome.changes.iterChanges((from, to, _fromB, _toB, inserted) => found.push([from, to, inserted.toString()]))
   return found
 }
 
@@ -49,9 +80,49 @@ describe("moving lines", () => {
     assert.equal(moved.slice(tr.newSelection.main.from, tr.newSelection.main.to), "ananas\nche")
   })
 
-  it("a selection ending at a line's start does not take that line along", () => {
-    const tr = run(moveLinesUp, text, text.indexOf("bananas"), text.indexOf("cherries"))
-    assert.equal(tr?.newDoc.toString(), "bananas\napples\ncherries\ndates")
+  it("a selection ending at a line's start does not take that line along, and stays on its line", () => {
+    const up = run(moveLinesUp, text, text.indexOf("bananas"), text.indexOf("cherries"))
+    assert.equal(up?.newDoc.toString(), "bananas\napples\ncherries\ndates")
+    assert.deepEqual(
+      [up?.newSelection.main.anchor, up?.newSelection.main.head],
+      [0, 8],
+      "still bananas and its line end",
+    )
+    const down = run(moveLinesDown, text, text.indexOf("bananas"), text.indexOf("cherries"))
+    assert.equal(down?.newDoc.toString(), "apples\ncherries\nbananas\ndates")
+    const moved = down?.newDoc.toString() ?? ""
+    assert.deepEqual(
+      [down?.newSelection.main.anchor, down?.newSelection.main.head],
+      [moved.indexOf("bananas"), moved.indexOf("dates")],
+    )
+  })
+
+  it("undo puts the lines back, and redo moves them again with the caret in the moved line", () => {
+    let state = EditorState.create({
+      doc: text,
+      selection: EditorSelection.cursor(text.indexOf("dates") + 2),
+      extensions: history(),
+    })
+    const target = {
+      get state() {
+        return state
+      },
+      dispatch: (tr: { state: EditorState }) => {
+        state = tr.state
+      },
+    }
+    moveLinesUp(target)
+    const moved = state.doc.toString()
+    undo(target)
+    assert.equal(state.doc.toString(), text)
+    assert.equal(state.selection.main.head, text.indexOf("dates") + 2)
+    redo(target)
+    assert.equal(state.doc.toString(), moved)
+    assert.equal(state.selection.main.head, moved.indexOf("dates") + 2, "redo's caret is in the moved line")
+  })
+
+  it("does not move lines of a read-only text", () => {
+    assert.equal(run(moveLinesUp, text, text.length, text.length, EditorState.readOnly.of(true)), null)
   })
 
   it("moves a line down past the last line", () => {
@@ -78,5 +149,6 @@ describe("Tab in a list", () => {
   it("leaves Tab to the browser outside a list and Shift+Tab on an item with nothing to take out", () => {
     assert.equal(run(bind("Tab"), "#### Release ####\nWe ship.", 20), null)
     assert.equal(run(bind("Shift-Tab"), "- Ada", 3), null)
+    assert.equal(run(bind("Tab"), "1. Ada\n2. Ben", 12), null, "two spaces would not nest an ordered item")
   })
 })

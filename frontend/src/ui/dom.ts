@@ -40,6 +40,8 @@ export function inPageLink(
 ): HTMLAnchorElement {
   const link = h("a", { class: className, href: `#${targetId}` }, label)
   link.addEventListener("click", (event) => {
+    // A new tab or window asked for (modifier keys, middle button): the browser's to open.
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return
     event.preventDefault()
     if (focusInstead()) return
     const target = document.getElementById(targetId)

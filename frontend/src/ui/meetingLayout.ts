@@ -99,13 +99,15 @@ export class MeetingLayout {
 
   /**
    * "Skip to the minutes" puts the keyboard in the text, where a person skipping the top bar wants
-   * to type; with the text not shown (the history, the preview alone) the link goes to the main region.
+   * to type; with the text not shown (the history, the preview alone) or read-only, the link goes to the
+   * main region.
    */
   #focusText(): boolean {
     const text = this.editorHost.querySelector<HTMLElement>(".cm-content")
-    if (!text || text.getClientRects().length === 0) return false
+    // A read-only text (a viewer, a closed meeting) cannot take the keyboard.
+    if (!text?.isContentEditable || text.getClientRects().length === 0) return false
     text.focus()
-    return true
+    return document.activeElement === text
   }
 
   showMeta(subject: string, date: string, description: string): void {
@@ -234,9 +236,13 @@ function jumpLinks(): HTMLElement {
  */
 function keepInSight(indicator: HTMLElement, topbar: HTMLElement): void {
   if (typeof IntersectionObserver === "undefined") return
-  new IntersectionObserver((entries) => {
-    for (const entry of entries) indicator.toggleAttribute("data-away", !entry.isIntersecting)
-  }).observe(topbar)
+  // Away as soon as part of the bar is: on a phone the indicator sits low in a bar that wraps.
+  new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) indicator.toggleAttribute("data-away", entry.intersectionRatio < 1)
+    },
+    { threshold: 1 },
+  ).observe(topbar)
 }
 
 function panel(id: string, title: string, ...content: HTMLElement[]): HTMLElement {
