@@ -128,6 +128,19 @@ test("moving a line with Alt+arrow past the line someone types in leaves their w
     "up and down again: Ben's line is back below Ada's, once",
   )
   await screenshot(ada, "line-move-ada")
+
+  // Ben moves the very line Ada types in: her words stay whole there too (the line he passes is
+  // the one rewritten).
+  await cursorAtEndOfLine(ada, "- Intro")
+  await cursorAtEndOfLine(ben, "- Intro")
+  await ben.keyboard.press("Home")
+  await ben.waitForTimeout(500)
+  const more = ada.keyboard.type(` ${BEN}`, { delay: 140 })
+  await ada.waitForFunction(() => document.querySelector(".cm-content")?.textContent?.includes("beta"))
+  await ben.keyboard.press("Alt+ArrowDown")
+  await more
+  const after = await waitForConvergence([ben, ada], meeting, 60_000)
+  assert.ok(after.includes(`- Release ${ADA}\n- Intro ${BEN}\n- Testing\n`), `Ada's line moved whole: ${after}`)
   assertNoPageErrors(ben)
   assertNoPageErrors(ada)
 })

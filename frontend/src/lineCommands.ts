@@ -1,5 +1,6 @@
 import { indentLess, indentMore } from "@codemirror/commands"
 import {
+  type ChangeSpec,
   EditorSelection,
   type EditorState,
   type Line,
@@ -8,6 +9,7 @@ import {
   type Transaction,
 } from "@codemirror/state"
 import type { KeyBinding } from "@codemirror/view"
+import { othersCarets } from "./remoteCursors.js"
 
 /**
  * Line commands that touch only the lines the person chose, so that others typing nearby keep
@@ -17,7 +19,8 @@ import type { KeyBinding } from "@codemirror/view"
  * it on the other side. In a shared document that copy is stale: whoever was typing in that
  * neighbouring line saw their sentence cut in two and their caret carried into the moved line.
  * Here the chosen lines themselves are taken out and written back one line further, at a line's
- * start; the line they pass is not touched.
+ * start, and the line they pass is not touched; unless another person's caret is in the chosen
+ * lines and not in the one passed, which is then the one rewritten.
  */
 
 /** Lines the selection covers (a range ending at a line's very start does not take that line), with its ranges. */
@@ -48,31 +51,51 @@ function selectedBlocks(state: EditorState): Block[] {
   return blocks
 }
 
+/** Some lines, from the first one's start to the last one's end. */
+interface Lines {
+  readonly from: number
+  readonly to: number
+}
+
+/**
+ * Swaps two runs of lines that follow each other by taking one out and writing it back on the other
+ * side, always at a line's start: the end of a line is where people type, and letters typed there
+ * at the same moment would land after the text written back.
+ */
+function swap(state: EditorState, upper: Lines, lower: Lines, takeUpper: boolean): ChangeSpec[] {
+  if (!takeUpper) {
+    return [
+      { from: upper.from, insert: `${state.sliceDoc(lower.from, lower.to)}\n` },
+      { from: upper.to, to: lower.to },
+    ]
+  }
+  const text = state.sliceDoc(upper.from, upper.to)
+  const lastLine = lower.to === state.doc.length
+  return [
+    { from: upper.from, to: lower.from },
+    lastLine ? { from: lower.to, insert: `\n${text}` } : { from: lower.to + 1, insert: `${text}\n` },
+  ]
+}
+
 function moveBlocks(state: EditorState, dispatch: (tr: Transaction) => void, up: boolean): boolean {
   if (state.readOnly) return false
   const blocks = selectedBlocks(state).filter((block) =>
     up ? block.first.number > 1 : block.last.number < state.doc.lines,
   )
   if (blocks.length === 0) return false
-  const changes = []
+  const carets = othersCarets(state)
+  const someoneIn = (lines: Lines) => carets.some((position) => position >= lines.from && position <= lines.to)
+  const changes: ChangeSpec[] = []
   const ranges = [...state.selection.ranges]
   for (const { first, last, ranges: inBlock } of blocks) {
-    const text = state.sliceDoc(first.from, last.to)
-    let by: number
-    if (up) {
-      const passed = state.doc.line(first.number - 1)
-      changes.push({ from: passed.from, insert: `${text}\n` }, { from: passed.to, to: last.to })
-      by = passed.from - first.from
-    } else {
-      const passed = state.doc.line(last.number + 1)
-      // Written at the start of the line after the one passed, not at the end of the one passed,
-      // where people type: letters typed there at the same moment would land after the moved block.
-      const atEnd = passed.number === state.doc.lines
-      const insert = atEnd ? { from: passed.to, insert: `\n${text}` } : { from: passed.to + 1, insert: `${text}\n` }
-      changes.push({ from: first.from, to: passed.from }, insert)
-      by = passed.length + 1
-    }
+    const chosen = { from: first.from, to: last.to }
+    const passed = state.doc.line(up ? first.number - 1 : last.number + 1)
+    // The chosen lines are rewritten, unless someone else's caret is in them and not in the line
+    // passed: then that line is (whoever is in the lines rewritten would see their words split).
+    const takeChosen = !someoneIn(chosen) || someoneIn(passed)
+    changes.push(...(up ? swap(state, passed, chosen, !takeChosen) : swap(state, chosen, passed, takeChosen)))
     // The whole range moves with its block, also an end at the next line's start (a line selected whole).
+    const by = up ? passed.from - first.from : passed.length + 1
     for (const index of inBlock) {
       const range = state.selection.ranges[index] as SelectionRange
       ranges[index] = EditorSelection.range(range.anchor + by, range.head + by)

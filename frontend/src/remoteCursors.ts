@@ -1,4 +1,4 @@
-import { type Extension, RangeSetBuilder, StateEffect, StateField } from "@codemirror/state"
+import { type EditorState, type Extension, RangeSetBuilder, StateEffect, StateField } from "@codemirror/state"
 import { Decoration, type DecorationSet, EditorView, ViewPlugin, type ViewUpdate, WidgetType } from "@codemirror/view"
 
 /** Where another person's cursor is, already resolved to a position in this editor. */
@@ -125,20 +125,32 @@ const namesInside = (carets: StateField<DecorationSet>) =>
     },
   )
 
+/** Other people's carets and their lines' tints, as decorations. */
+const carets = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(decorations, transaction) {
+    let next = decorations.map(transaction.changes)
+    for (const effect of transaction.effects) {
+      if (effect.is(setRemoteCursors)) {
+        next = decorationsFor(effect.value, transaction.state.doc.length, transaction.state.doc)
+      }
+    }
+    return next
+  },
+  provide: (f) => EditorView.decorations.from(f),
+})
+
 /** Shows other people's carets and highlights their current lines. */
 export function remoteCursors(): Extension {
-  const field = StateField.define<DecorationSet>({
-    create: () => Decoration.none,
-    update(decorations, transaction) {
-      let next = decorations.map(transaction.changes)
-      for (const effect of transaction.effects) {
-        if (effect.is(setRemoteCursors)) {
-          next = decorationsFor(effect.value, transaction.state.doc.length, transaction.state.doc)
-        }
-      }
-      return next
-    },
-    provide: (f) => EditorView.decorations.from(f),
-  })
-  return [field, namesInside(field)]
+  return [carets, namesInside(carets)]
+}
+
+/** Where other people's carets are in this text now (none without `remoteCursors`). */
+export function othersCarets(state: EditorState): number[] {
+  const positions: number[] = []
+  const cursor = state.field(carets, false)?.iter()
+  for (; cursor?.value; cursor.next()) {
+    if (cursor.value.spec.widget instanceof CaretWidget) positions.push(cursor.from)
+  }
+  return positions
 }

@@ -10,6 +10,7 @@ import {
   type Text,
 } from "@codemirror/state"
 import { lineKeymap, moveLinesDown, moveLinesUp } from "../src/lineCommands.js"
+import { remoteCursors, setRemoteCursors } from "../src/remoteCursors.js"
 
 /** What a command did: the text and selection after it, and its changes. */
 interface Outcome {
@@ -119,6 +120,32 @@ describe("moving lines", () => {
     redo(target)
     assert.equal(state.doc.toString(), moved)
     assert.equal(state.selection.main.head, moved.indexOf("dates") + 2, "redo's caret is in the moved line")
+  })
+
+  it("rewrites the line passed instead when someone else's caret is in the chosen line", () => {
+    const inDates = text.indexOf("dates") + 2
+    let state = EditorState.create({
+      doc: text,
+      selection: EditorSelection.cursor(inDates),
+      extensions: remoteCursors(),
+    })
+    const cy = { key: "cy", name: "Cy", color: 1, position: inDates + 1, mark: "cy-caret" }
+    state = state.update({ effects: setRemoteCursors.of([cy]) }).state
+    let changes = ChangeSet.empty(text.length)
+    moveLinesUp({
+      state,
+      dispatch: (tr) => {
+        changes = changes.compose(tr.changes)
+        state = tr.state
+      },
+    })
+    assert.equal(state.doc.toString(), "apples\nbananas\ndates\ncherries")
+    const written = edits({ newDoc: state.doc, newSelection: state.selection, changes }).map(
+      ([, , inserted]) => inserted,
+    )
+    assert.ok(!written.some((inserted) => inserted.includes("dates")), `Cy's line is not rewritten: ${written}`)
+    assert.ok(written.some((inserted) => inserted.includes("cherries")))
+    assert.equal(state.selection.main.head, state.doc.toString().indexOf("dates") + 2)
   })
 
   it("does not move lines of a read-only text", () => {
