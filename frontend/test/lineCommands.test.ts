@@ -30,9 +30,12 @@ function run(
   head = anchor,
   extensions: Extension = [],
 ): Outcome | null {
-  const start = EditorState.create({ doc: text, selection: EditorSelection.single(anchor, head), extensions })
+  return runOn(command, EditorState.create({ doc: text, selection: EditorSelection.single(anchor, head), extensions }))
+}
+
+function runOn(command: StateCommand, start: EditorState): Outcome | null {
   let state = start
-  let changes = ChangeSet.empty(text.length)
+  let changes = ChangeSet.empty(start.doc.length)
   command({
     state,
     dispatch: (tr) => {
@@ -124,28 +127,19 @@ describe("moving lines", () => {
 
   it("rewrites the line passed instead when someone else's caret is in the chosen line", () => {
     const inDates = text.indexOf("dates") + 2
-    let state = EditorState.create({
+    const state = EditorState.create({
       doc: text,
       selection: EditorSelection.cursor(inDates),
       extensions: remoteCursors(),
     })
     const cy = { key: "cy", name: "Cy", color: 1, position: inDates + 1, mark: "cy-caret" }
-    state = state.update({ effects: setRemoteCursors.of([cy]) }).state
-    let changes = ChangeSet.empty(text.length)
-    moveLinesUp({
-      state,
-      dispatch: (tr) => {
-        changes = changes.compose(tr.changes)
-        state = tr.state
-      },
-    })
-    assert.equal(state.doc.toString(), "apples\nbananas\ndates\ncherries")
-    const written = edits({ newDoc: state.doc, newSelection: state.selection, changes }).map(
-      ([, , inserted]) => inserted,
-    )
+    const moved = runOn(moveLinesUp, state.update({ effects: setRemoteCursors.of([cy]) }).state)
+    assert.ok(moved)
+    assert.equal(moved.newDoc.toString(), "apples\nbananas\ndates\ncherries")
+    const written = edits(moved).map(([, , inserted]) => inserted)
     assert.ok(!written.some((inserted) => inserted.includes("dates")), `Cy's line is not rewritten: ${written}`)
     assert.ok(written.some((inserted) => inserted.includes("cherries")))
-    assert.equal(state.selection.main.head, state.doc.toString().indexOf("dates") + 2)
+    assert.equal(moved.newSelection.main.head, moved.newDoc.toString().indexOf("dates") + 2)
   })
 
   it("does not move lines of a read-only text", () => {
