@@ -120,13 +120,11 @@ export const moveLinesDown: StateCommand = ({ state, dispatch }) => moveBlocks(s
  */
 const LIST_ITEM = /^\s*[-*+](?:\s|$)/
 
-function inListItems(state: EditorState): boolean {
-  return selectedBlocks(state).every(({ first, last }) => {
-    for (let number = first.number; number <= last.number; number += 1) {
-      if (!LIST_ITEM.test(state.doc.line(number).text)) return false
-    }
-    return true
-  })
+/** Every line the selection covers. */
+function selectedLines(state: EditorState): Line[] {
+  return selectedBlocks(state).flatMap(({ first, last }) =>
+    Array.from({ length: last.number - first.number + 1 }, (_, i) => state.doc.line(first.number + i)),
+  )
 }
 
 /**
@@ -134,16 +132,16 @@ function inListItems(state: EditorState): boolean {
  * usual meaning (the next control), and Escape then Tab always leaves the text (CodeMirror's tab
  * focus mode), so the keyboard is never trapped.
  */
-const nestListItem: StateCommand = (target) => inListItems(target.state) && indentMore(target)
-const unnestListItem: StateCommand = (target) =>
-  inListItems(target.state) &&
-  selectedBlocks(target.state).some(({ first, last }) => {
-    for (let number = first.number; number <= last.number; number += 1) {
-      if (/^\s/.test(target.state.doc.line(number).text)) return true
-    }
-    return false
-  }) &&
-  indentLess(target)
+const nestListItem: StateCommand = (target) =>
+  selectedLines(target.state).every((line) => LIST_ITEM.test(line.text)) && indentMore(target)
+const unnestListItem: StateCommand = (target) => {
+  const lines = selectedLines(target.state)
+  return (
+    lines.every((line) => LIST_ITEM.test(line.text)) &&
+    lines.some((line) => /^\s/.test(line.text)) &&
+    indentLess(target)
+  )
+}
 
 export const lineKeymap: readonly KeyBinding[] = [
   { key: "Alt-ArrowUp", run: moveLinesUp },
