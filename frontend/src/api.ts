@@ -37,22 +37,33 @@ interface RequestOptions {
   accept?: string
 }
 
+/**
+ * How long a request may take, answer and body together. A connection that hangs (a phone between
+ * networks, a proxy that holds the request) would otherwise leave a page waiting for ever: the
+ * close button busy, the watch for the published minutes stopped. The largest answer, a long
+ * meeting's export of a few hundred kilobytes, takes seconds on a slow phone.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000
+
 /** Same-origin API client: the page's origin is the server (no host is ever configured). */
 export class MinutesApi {
-  async createMeeting(request: CreateMeetingRequest, creationToken: string | null): Promise<MeetingCreated> {
-    const response = await this.#send("/api/meetings", { method: "POST", json: request, token: creationToken })
-    return (await response.json()) as MeetingCreated
+  readonly #timeoutMs: number
+
+  constructor(timeoutMs = REQUEST_TIMEOUT_MS) {
+    this.#timeoutMs = timeoutMs
   }
 
-  async importMinutes(markdown: string, creationToken: string | null): Promise<MeetingCreated> {
-    const response = await this.#send("/api/meetings/import", { method: "POST", markdown, token: creationToken })
-    return (await response.json()) as MeetingCreated
+  createMeeting(request: CreateMeetingRequest, creationToken: string | null): Promise<MeetingCreated> {
+    return this.#json("/api/meetings", { method: "POST", json: request, token: creationToken })
+  }
+
+  importMinutes(markdown: string, creationToken: string | null): Promise<MeetingCreated> {
+    return this.#json("/api/meetings/import", { method: "POST", markdown, token: creationToken })
   }
 
   /** The meeting now; what a person reads while others write goes through the document. */
-  async meeting(id: string, token: string): Promise<MeetingInfo> {
-    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}`, { token })
-    return (await response.json()) as MeetingInfo
+  meeting(id: string, token: string): Promise<MeetingInfo> {
+    return this.#json(`/api/meetings/${encodeURIComponent(id)}`, { token })
   }
 
   /**
@@ -61,97 +72,124 @@ export class MinutesApi {
    * moment ago and the heads it was read at, at once (`whileLoading=earlier`); the document brings
    * the rest. Takes the answer public/early-meeting.js asked for, if it asked for this one.
    */
-  async openingMeeting(id: string, token: string): Promise<MeetingInfo> {
+  openingMeeting(id: string, token: string): Promise<MeetingInfo> {
     const path = encodeURIComponent(id)
-    const response = await this.#send(
-      `/api/meetings/${path}?whileLoading=earlier`,
-      { token },
-      takeEarlyAnswer(path, token),
-    )
-    return (await response.json()) as MeetingInfo
+    return this.#json(`/api/meetings/${path}?whileLoading=earlier`, { token }, takeEarlyAnswer(path, token))
   }
 
   /** The minutes file now (the final one once closed), or published revision `revision`. */
-  async minutesMarkdown(id: string, token: string, revision?: number): Promise<string> {
+  minutesMarkdown(id: string, token: string, revision?: number): Promise<string> {
     const query = revision === undefined ? "" : `?revision=${revision}`
-    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/minutes.md${query}`, {
-      token,
-      accept: "text/markdown",
-    })
-    return response.text()
+    return this.#send(
+      `/api/meetings/${encodeURIComponent(id)}/minutes.md${query}`,
+      { token, accept: "text/markdown" },
+      (response) => response.text(),
+    )
   }
 
   /** The meeting as a file (GET export, contract §3): its bytes and the name the server gives it. */
-  async exportMeeting(id: string, token: string, format: ExportFormat): Promise<ExportedFile> {
-    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/export?format=${format}`, {
-      token,
-      accept: "*/*",
-    })
-    return { blob: await response.blob(), fileName: attachmentName(response, format) }
+  exportMeeting(id: string, token: string, format: ExportFormat): Promise<ExportedFile> {
+    return this.#send(
+      `/api/meetings/${encodeURIComponent(id)}/export?format=${format}`,
+      { token, accept: "*/*" },
+      async (response) => ({ blob: await response.blob(), fileName: attachmentName(response, format) }),
+    )
   }
 
   /** `by`: the name of the person closing (the page's chosen name); the server falls back to the chair. */
-  async close(id: string, token: string, by: string | null): Promise<CloseResult> {
-    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/close`, {
-      method: "POST",
-      token,
-      json: byBody(by),
-    })
-    return (await response.json()) as CloseResult
+  close(id: string, token: string, by: string | null): Promise<CloseResult> {
+    return this.#json(`/api/meetings/${encodeURIComponent(id)}/close`, { method: "POST", token, json: byBody(by) })
   }
 
-  async reopen(id: string, token: string, by: string | null): Promise<ReopenResult> {
-    const response = await this.#send(`/api/meetings/${encodeURIComponent(id)}/reopen`, {
-      method: "POST",
-      token,
-      json: byBody(by),
-    })
-    return (await response.json()) as ReopenResult
+  reopen(id: string, token: string, by: string | null): Promise<ReopenResult> {
+    return this.#json(`/api/meetings/${encodeURIComponent(id)}/reopen`, { method: "POST", token, json: byBody(by) })
   }
 
-  async createSeries(request: CreateSeriesRequest, creationToken: string | null): Promise<SeriesCreated> {
-    const response = await this.#send("/api/series", { method: "POST", json: request, token: creationToken })
-    return (await response.json()) as SeriesCreated
+  createSeries(request: CreateSeriesRequest, creationToken: string | null): Promise<SeriesCreated> {
+    return this.#json("/api/series", { method: "POST", json: request, token: creationToken })
   }
 
-  async series(id: string, token: string): Promise<SeriesInfo> {
-    const response = await this.#send(`/api/series/${encodeURIComponent(id)}`, { token })
-    return (await response.json()) as SeriesInfo
+  series(id: string, token: string): Promise<SeriesInfo> {
+    return this.#json(`/api/series/${encodeURIComponent(id)}`, { token })
   }
 
   /** Starts the series' next call; `date` overrides the one the server would take. */
-  async startCall(seriesId: string, token: string, date: string | null): Promise<CallCreated> {
-    const response = await this.#send(`/api/series/${encodeURIComponent(seriesId)}/meetings`, {
+  startCall(seriesId: string, token: string, date: string | null): Promise<CallCreated> {
+    return this.#json(`/api/series/${encodeURIComponent(seriesId)}/meetings`, {
       method: "POST",
       token,
       json: date ? { date } : {},
     })
-    return (await response.json()) as CallCreated
   }
 
-  /** `started`: the same request, sent already (see {@link takeEarlyAnswer}). */
-  async #send(path: string, options: RequestOptions, started?: Promise<Response>): Promise<Response> {
-    const headers = new Headers({ Accept: options.accept ?? "application/json" })
-    let body: string | undefined
-    if (options.token) headers.set("Authorization", `Bearer ${options.token}`)
-    if (options.json !== undefined) {
-      headers.set("Content-Type", "application/json")
-      body = JSON.stringify(options.json)
-    } else if (options.markdown !== undefined) {
-      headers.set("Content-Type", "text/markdown; charset=utf-8")
-      body = options.markdown
-    }
-    let response: Response
-    try {
-      response = await (started ?? fetch(path, { method: options.method ?? "GET", headers, body, cache: "no-store" }))
-    } catch (cause) {
-      throw new ApiError(0, "network", "The server cannot be reached. Check your connection and try again.", {
-        cause,
-      })
-    }
-    if (!response.ok) throw await errorFrom(response)
-    return response
+  #json<T>(path: string, options: RequestOptions, started?: Promise<Response>): Promise<T> {
+    return this.#send(path, options, (response) => response.json() as Promise<T>, started)
   }
+
+  /**
+   * Sends a request and reads its answer with `read`, both within the time limit. `started`: the
+   * same request, sent already (see {@link takeEarlyAnswer}); it cannot be cancelled, so the limit
+   * only stops the waiting for it.
+   */
+  async #send<T>(
+    path: string,
+    options: RequestOptions,
+    read: (response: Response) => Promise<T>,
+    started?: Promise<Response>,
+  ): Promise<T> {
+    const signal = AbortSignal.timeout(this.#timeoutMs)
+    try {
+      const response = await abortable(started ?? fetch(path, requestInit(options, signal)), signal)
+      if (!response.ok) throw await abortable(errorFrom(response), signal)
+      return await abortable(read(response), signal)
+    } catch (cause) {
+      throw failure(cause, signal)
+    }
+  }
+}
+
+/**
+ * What a person is told when a request fails without the server's answer: it took too long, or the
+ * connection failed (fetch and a body's read reject with a TypeError). Anything else (an answer
+ * that is not what it says it is) goes on as it is.
+ */
+function failure(cause: unknown, signal: AbortSignal): unknown {
+  if (cause instanceof ApiError) return cause
+  if (signal.aborted) {
+    return new ApiError(0, "timeout", "The server did not answer in time. Check your connection and try again.", {
+      cause,
+    })
+  }
+  if (cause instanceof TypeError) {
+    return new ApiError(0, "network", "The server cannot be reached. Check your connection and try again.", {
+      cause,
+    })
+  }
+  return cause
+}
+
+function requestInit(options: RequestOptions, signal: AbortSignal): RequestInit {
+  const headers = new Headers({ Accept: options.accept ?? "application/json" })
+  let body: string | undefined
+  if (options.token) headers.set("Authorization", `Bearer ${options.token}`)
+  if (options.json !== undefined) {
+    headers.set("Content-Type", "application/json")
+    body = JSON.stringify(options.json)
+  } else if (options.markdown !== undefined) {
+    headers.set("Content-Type", "text/markdown; charset=utf-8")
+    body = options.markdown
+  }
+  return { method: options.method ?? "GET", headers, body, cache: "no-store", signal }
+}
+
+/** `work`, or a rejection once `signal` aborts, whichever comes first. */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason)
+    signal.addEventListener("abort", stop, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop))
+  })
 }
 
 /** What public/early-meeting.js started: the meeting's answer, asked for before this script ran. */
