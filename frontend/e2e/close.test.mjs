@@ -29,6 +29,16 @@ async function assertReadOnly(page) {
   assert.equal(await editorText(page), before, "typing changes nothing after close")
 }
 
+/** The indicator is on screen: in the top bar, or floating in the corner once the bar is away. */
+async function indicatorInView(page) {
+  // One frame for the top bar's intersection to be noticed after a scroll.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+  return page.evaluate(() => {
+    const box = document.querySelector("[data-testid=status-indicator]").getBoundingClientRect()
+    return box.top >= 0 && box.bottom <= window.innerHeight && box.height > 0
+  })
+}
+
 test("when the chair closes the meeting, every page turns read-only and shows the published text", {
   timeout: 180_000,
 }, async (t) => {
@@ -56,6 +66,15 @@ test("when the chair closes the meeting, every page turns read-only and shows th
       if (path.endsWith("/minutes.md")) counts.finalFile += 1
     })
   }
+  // A second tab of the chair's has the dialog open when the first closes; Ben writes far down on
+  // a phone, where the top bar has scrolled away.
+  const otherTab = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  await otherTab.getByTestId("close-button").click()
+  await otherTab.getByTestId("confirm-close").waitFor()
+  const wide = editor.viewportSize()
+  await editor.setViewportSize({ width: 390, height: 844 })
+  await editor.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+
   await chair.getByTestId("close-button").click()
   await chair.getByTestId("confirm-close").click()
   const closedAt = Date.now()
@@ -63,6 +82,11 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   await chair.waitForFunction(() => document.activeElement?.id === "final-title", null, { timeout: WAIT_MS })
   await Promise.all([assertReadOnly(chair), assertReadOnly(editor)])
   console.log(`both pages read-only ${Date.now() - closedAt} ms after the close was confirmed`)
+  assert.ok(await indicatorInView(editor), "Ben, scrolled down on his phone, sees 'closed' in the corner")
+  await screenshot(editor, "close-editor-phone-scrolled")
+  await editor.setViewportSize(wide)
+  await otherTab.waitForFunction(() => !document.querySelector("dialog[open]"), null, { timeout: WAIT_MS })
+  await otherTab.waitForFunction(() => document.activeElement?.id === "final-title", null, { timeout: WAIT_MS })
 
   const published = await closedMinutesMarkdown(chair, meeting)
   assert.equal(bodyOf(published), text, "the final minutes are the text written before the close")
@@ -93,6 +117,10 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   // A page opened after the close is read-only from the start and shows the same final text.
   const late = await openMeeting(await newContext(browser), meeting.links.edit, "Dee Late")
   await assertReadOnly(late)
+  await late.setViewportSize({ width: 390, height: 844 })
+  await late.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+  assert.equal(await indicatorInView(late), false, "a closed meeting opened to read has no floating badge")
+  await late.setViewportSize(wide)
   await waitForFinalText(late, published)
   assert.equal(await editorText(late), bodyOf(published))
 

@@ -151,6 +151,39 @@ test("the chair reopens a closed call from the overview; the call takes edits ag
   assertNoPageErrors(editor)
 })
 
+test("an overview left open follows a call started elsewhere; a second chair tab is shown that call, not a refusal", {
+  timeout: 180_000,
+}, async (t) => {
+  const { series, call } = await seriesWithCall("E2E two tabs", "2031-08-05")
+  await api(`/api/meetings/${call.id}/close`, { method: "POST", token: series.tokens.chair })
+  const browser = await browserFor(t)
+  const ben = await (await newContext(browser)).newPage()
+  await ben.goto(series.links.edit)
+  const secondTab = await (await newContext(browser)).newPage()
+  await secondTab.goto(series.links.chair)
+  for (const page of [ben, secondTab]) {
+    await page.getByTestId("series-current").filter({ hasText: "No call is in progress." }).waitFor()
+  }
+
+  // Ada starts the next call from her other tab (here: the API, as that tab would).
+  const next = await api(`/api/series/${series.id}/meetings`, { method: "POST", token: series.tokens.chair, json: {} })
+
+  // Ben never reloads: his overview shows the call in progress, with its link.
+  await ben.getByTestId("series-current").filter({ hasText: "is in progress" }).waitFor({ timeout: 40_000 })
+  await ben.getByTestId("open-current-call").waitFor()
+
+  // The stale tab's start is refused by the server; the page shows the open call instead.
+  await secondTab.getByTestId("start-call").click()
+  const result = secondTab.getByTestId("start-call-result")
+  await result.waitFor()
+  assert.match(await result.textContent(), /is open already/)
+  assert.equal(await secondTab.locator(".form-error:visible").count(), 0, "no error shown")
+  await secondTab.getByTestId("open-started-call").click()
+  await secondTab.locator("[data-testid=editor] .cm-content").waitFor()
+  assert.match(await secondTab.getByTestId("meeting-subject").textContent(), new RegExp(next.date))
+  await screenshot(ben, "series-overview-followed")
+})
+
 test("the overview in the dark and on a phone", { timeout: 120_000 }, async (t) => {
   const { series, call } = await seriesWithCall("E2E looks", "2031-07-01")
   await api(`/api/meetings/${call.id}/close`, { method: "POST", token: series.tokens.chair })

@@ -36,6 +36,9 @@ export class SeriesPage {
   readonly #subheading: HTMLElement
   readonly #role: HTMLElement
   readonly #started: HTMLElement
+  /** What the overview shows now, to redraw only when the series changed. */
+  #shown: string | null = null
+  #refreshing: ReturnType<typeof setInterval> | null = null
 
   constructor(root: HTMLElement, route: SeriesRoute, api: MinutesApi) {
     this.#root = root
@@ -65,6 +68,7 @@ export class SeriesPage {
 
   /** The call in progress, with a way back to the series from the meeting's top bar. */
   #openCall(info: SeriesInfo, meetingId: string): void {
+    this.#stopRefreshing()
     const page = new MeetingPage(this.#root, { meetingId, token: this.#route.token }, this.#api)
     this.#root.querySelector(".topbar .brand")?.after(
       h(
@@ -108,6 +112,8 @@ export class SeriesPage {
   }
 
   #show(info: SeriesInfo): void {
+    this.#shown = JSON.stringify(info)
+    this.#keepFresh()
     document.title = `${info.title} · minutes`
     this.#heading.textContent = info.title
     this.#subheading.textContent = info.cadenceDays === 7 ? "A weekly call" : `A call every ${info.cadenceDays} days`
@@ -124,11 +130,52 @@ export class SeriesPage {
   }
 
   async #reload(): Promise<void> {
+    const info = await this.#fetch()
+    if (info) this.#show(info)
+  }
+
+  async #fetch(): Promise<SeriesInfo | null> {
     try {
-      this.#show(await this.#api.series(this.#route.seriesId, this.#route.token))
+      return await this.#api.series(this.#route.seriesId, this.#route.token)
     } catch (error) {
       console.error("Reloading the series failed", error)
+      return null
     }
+  }
+
+  /**
+   * People leave the overview open (a second screen, a tab): it follows what the chair does
+   * elsewhere, a call started or closed, minutes published, while the page is in sight.
+   */
+  #keepFresh(): void {
+    if (this.#refreshing !== null) return
+    this.#refreshing = setInterval(() => void this.#refreshIfChanged(), REFRESH_MS)
+    document.addEventListener("visibilitychange", this.#onVisible)
+  }
+
+  readonly #onVisible = (): void => {
+    if (document.visibilityState === "visible") void this.#refreshIfChanged()
+  }
+
+  #stopRefreshing(): void {
+    if (this.#refreshing !== null) clearInterval(this.#refreshing)
+    this.#refreshing = null
+    document.removeEventListener("visibilitychange", this.#onVisible)
+  }
+
+  async #refreshIfChanged(): Promise<void> {
+    if (document.visibilityState !== "visible" || this.#busy()) return
+    const info = await this.#fetch()
+    if (info && JSON.stringify(info) !== this.#shown && !this.#busy() && this.#refreshing !== null) this.#show(info)
+  }
+
+  /** Someone is in the middle of something here (a dialog, a form field): not under their hands. */
+  #busy(): boolean {
+    const active = document.activeElement
+    return (
+      this.#main.querySelector("dialog[open]") !== null ||
+      (active instanceof HTMLInputElement && this.#main.contains(active))
+    )
   }
 
   #currentCard(info: SeriesInfo): HTMLElement {
@@ -150,6 +197,8 @@ export class SeriesPage {
       )
       return card
     }
+    // What this page said of a call started earlier is over: that call is closed.
+    replaceChildren(this.#started)
     card.append(h("p", {}, info.meetings.length === 0 ? "No call yet." : "No call is in progress."))
     if (info.role === "chair") card.append(this.#startForm(info))
     card.append(this.#started)
@@ -203,7 +252,15 @@ export class SeriesPage {
           this.#showStarted(created)
           return this.#reload()
         })
-        .catch((failure: unknown) => {
+        .catch(async (failure: unknown) => {
+          // Started meanwhile from another tab or by another chair: show that call, not a refusal.
+          const now = failure instanceof ApiError && failure.status === 409 ? await this.#fetch() : null
+          const current = now?.meetings.find((call) => call.id === now.current)
+          if (now && current) {
+            this.#showAlreadyOpen(current)
+            this.#show(now)
+            return
+          }
           error.textContent = failure instanceof Error ? failure.message : "The call could not be started."
           error.hidden = false
         })
@@ -212,6 +269,20 @@ export class SeriesPage {
         })
     })
     return form
+  }
+
+  /** A start refused because a call is open already (started elsewhere since this page looked). */
+  #showAlreadyOpen(current: SeriesCall): void {
+    replaceChildren(
+      this.#started,
+      h(
+        "div",
+        { class: "started", role: "status", "data-testid": "start-call-result" },
+        h("p", {}, h("strong", {}, `The call of ${formatDate(current.date)} is open already.`)),
+        h("p", {}, "It was started from another page meanwhile; close it before starting the next one."),
+        h("p", {}, this.#callLink("open-started-call")),
+      ),
+    )
   }
 
   /** The started call, and what the server decided otherwise than the minutes said. */
@@ -261,24 +332,36 @@ export class SeriesPage {
   }
 
   #callItem(info: SeriesInfo, call: SeriesCall): HTMLElement {
-    const published = call.published.map((copy) =>
-      copy.url
-        ? h(
+    const published = call.published.map((copy) => {
+      // A file name or a link alone would look delivered: say so while it is not.
+      const notYet =
+        copy.state === "delivered"
+          ? null
+          : h("span", { class: "publish-state", "data-state": copy.state }, ` (${NOT_DELIVERED[copy.state]})`)
+      if (copy.url) {
+        return h(
+          "span",
+          { class: "publish-where", "data-target": copy.target },
+          h(
             "a",
-            { class: "publish-link", href: copy.url, "data-testid": "published-link", "data-target": copy.target },
+            { class: "publish-link", href: copy.url, "data-testid": "published-link" },
             `Published minutes${copy.path ? ` (${copy.path})` : ""}`,
-          )
-        : h(
-            "span",
-            { class: "publish-where", "data-target": copy.target },
-            `${copy.target}: `,
-            h(
-              "code",
-              { class: "publish-path", "data-testid": "published-link" },
-              copy.path ?? (copy.state === "pending" ? "publishing…" : copy.state),
-            ),
           ),
-    )
+          notYet,
+        )
+      }
+      return h(
+        "span",
+        { class: "publish-where", "data-target": copy.target },
+        `${copy.target}: `,
+        h(
+          "code",
+          { class: "publish-path", "data-testid": "published-link" },
+          copy.path ?? NOT_DELIVERED[copy.state] ?? copy.state,
+        ),
+        copy.path ? notYet : null,
+      )
+    })
     const item = h(
       "li",
       { class: "call", "data-testid": "series-call", "data-id": call.id, "data-status": call.status },
@@ -357,6 +440,11 @@ export class SeriesPage {
     )
   }
 }
+
+/** How often an overview in sight asks whether the series changed. */
+const REFRESH_MS = 15_000
+
+const NOT_DELIVERED: Record<string, string> = { pending: "publishing…", failed: "not delivered" }
 
 function formatDate(date: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)

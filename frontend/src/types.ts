@@ -81,6 +81,8 @@ export interface PublishTarget {
   attempts: number
   lastError: string | null
   deliveredAt: string | null
+  /** When the server tries a pending delivery again (contract §3 extension), null otherwise. */
+  nextAttemptAt?: string | null
   /** Where the target put it, as the server knows it (a folder target: a path on the server). */
   location?: string | null
   /** The published file name (contract §5), e.g. `2026-12-09.md` or `2026-12-09-2.md`. */

@@ -52,4 +52,39 @@ describe("FinalPanel's publish status", () => {
     assert.equal(panel.element.querySelector("a"), null)
     assert.equal(panel.element.querySelector("[data-testid=published-link]")?.textContent, "2031-04-01.md")
   })
+
+  it("says in words why a delivery waits and when it is tried again; the server's record stays a tooltip", () => {
+    const panel = new FinalPanel()
+    const lastError =
+      "request to docs.example failed: finishConnect(..) failed with error(-111): Connection refused: /10.0.0.7:443"
+    panel.showPublish([
+      delivered({
+        target: "webhook",
+        state: "pending",
+        attempts: 7,
+        lastError,
+        deliveredAt: null,
+        nextAttemptAt: "2031-04-01T10:05:00Z",
+        path: "2031-04-01.md",
+      }),
+    ])
+    const problem = panel.element.querySelector(".publish-error")
+    assert.equal(problem?.textContent, "docs.example could not be reached.")
+    assert.equal(problem?.getAttribute("title"), lastError)
+    assert.match(panel.element.textContent ?? "", /publishing… \(7 attempts\), trying again at /)
+    assert.ok(!panel.element.textContent?.includes("finishConnect"), "no stack of socket words")
+  })
+})
+
+describe("deliveryProblem", () => {
+  it("names what happened, not how the server said it", async () => {
+    const { deliveryProblem } = await import("../src/ui/finalPanel.js")
+    assert.equal(deliveryProblem("HTTP 503: Service Unavailable"), "The receiver answered with status 503")
+    assert.equal(
+      deliveryProblem("request to docs.example timed out: The timeout period of 10000ms has been exceeded"),
+      "docs.example did not answer in time",
+    )
+    assert.equal(deliveryProblem("cannot write 2031-04-01.md: disk full"), "The file could not be written")
+    assert.equal(deliveryProblem("delivery failed: java.lang.IllegalStateException"), "The delivery failed")
+  })
 })

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { before, describe, it } from "node:test"
+import { before, describe, it, mock } from "node:test"
 import { JSDOM } from "jsdom"
 import type { IndicatorKind } from "../src/sync/indicatorState.js"
 import type { SyncSnapshot } from "../src/sync/syncStatus.js"
@@ -35,5 +35,27 @@ describe("the status indicator's announcements", () => {
     indicator.show(snapshot("saving", true))
     indicator.show(snapshot("saved", true))
     assert.equal(indicator.announcer.textContent, "", "said once, not on every later save")
+  })
+
+  it("says nothing of a page still opening, unless it stays offline", () => {
+    mock.timers.enable({ apis: ["setTimeout"] })
+    try {
+      const opening = new StatusIndicator()
+      opening.show(snapshot("offline", false))
+      opening.show(snapshot("saving", true))
+      opening.show(snapshot("saved", true))
+      mock.timers.tick(10_000)
+      assert.equal(opening.announcer.textContent, "", "no 'offline', no 'Connection back' while opening")
+
+      const unreachable = new StatusIndicator()
+      unreachable.show(snapshot("offline", false))
+      assert.equal(unreachable.announcer.textContent, "", "not at once")
+      mock.timers.tick(3_000)
+      assert.equal(unreachable.announcer.textContent, "offline: what it means", "once it lasts")
+      unreachable.show(snapshot("saved", true))
+      assert.equal(unreachable.announcer.textContent, "Connection back. Every edit is saved.")
+    } finally {
+      mock.timers.reset()
+    }
   })
 })

@@ -200,7 +200,7 @@ export class LiveMeeting {
     if (role === "chair") {
       this.#detailsForm = new DetailsForm((details) => this.#saveDetails(details))
       layout.showChairControls(this.#detailsForm.element, () =>
-        this.#parts.closing.askToClose(this.#lastSnapshot?.pending ?? null, (facts) => this.#enterClosed(facts)),
+        this.#parts.closing.askToClose(this.#lastSnapshot?.pending ?? null, (facts) => this.#enterClosed(facts, true)),
       )
     }
     this.record.attach({
@@ -212,7 +212,7 @@ export class LiveMeeting {
     })
     handle.on("change", () => this.#documentChanged())
     this.#parts.refreshNow()
-    if (closedAtStart) this.#enterClosed(closedFactsOf(doc) ?? closedFactsFrom(info.closed))
+    if (closedAtStart) this.#enterClosed(closedFactsOf(doc) ?? closedFactsFrom(info.closed), false)
   }
 
   #followSync(handle: DocHandle<MinutesDoc>): void {
@@ -329,7 +329,7 @@ export class LiveMeeting {
     const doc = this.#handle?.doc()
     const status = doc ? readMetaString(doc.status) : ""
     if (doc && status === "closed" && this.#closed === null) {
-      this.#enterClosed(closedFactsOf(doc))
+      this.#enterClosed(closedFactsOf(doc), true)
     }
     // The chair reopened the meeting for corrections: the page starts over, editable again.
     if (status === "open" && this.#lastStatus === "closed" && this.#closed !== null) window.location.reload()
@@ -347,9 +347,13 @@ export class LiveMeeting {
     return true
   }
 
-  /** Read-only for good, the final text from the server, and the publish status. */
-  #enterClosed(facts: ClosedFacts | null): void {
+  /**
+   * Read-only for good, the final text from the server, and the publish status. `whileOpen`: the
+   * meeting closed while this page had it open, rather than being opened closed.
+   */
+  #enterClosed(facts: ClosedFacts | null, whileOpen: boolean): void {
     if (this.#closed !== null) return
+    if (whileOpen) this.#parts.indicator.closedWhileOpen()
     const closed = facts ?? { by: "", at: "", heads: [] }
     this.#closed = closed
     this.#names = null

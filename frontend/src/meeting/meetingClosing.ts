@@ -80,7 +80,7 @@ export class MeetingClosing {
    * it arrives. `fileName`: the final file's name, as the docs site will have it.
    */
   enter(facts: ClosedFacts, frozenBody: string | null, fileName: string): void {
-    const { api, route, layout, preview, finalPanel } = this.#parts
+    const { api, route, layout, preview, finalPanel, closeDialog } = this.#parts
     layout.showReadOnly("Closed")
     // Every page of the meeting reloads when it sees the document open again; this one at once.
     layout.showClosedChairControls(
@@ -93,6 +93,8 @@ export class MeetingClosing {
     this.#parts.showRendered()
     preview.changed()
     finalPanel.reveal(facts.by, facts.at, fileName)
+    // Closed from another tab or by another chair while this chair was about to.
+    closeDialog.dismiss()
     this.#watchFinalMinutes()
   }
 

@@ -58,6 +58,16 @@ export class CloseDialog {
     this.element.showModal()
   }
 
+  /**
+   * The meeting closed by someone else's hand (another chair, another tab) while this dialog was
+   * open: there is nothing left to confirm. A close of this dialog's own, under way, ends itself.
+   */
+  dismiss(): void {
+    if (!this.element.open || this.#confirm.disabled) return
+    this.element.close()
+    this.#afterClosing?.()
+  }
+
   async #confirmClicked(): Promise<void> {
     if (!this.#onConfirm) return
     this.#confirm.disabled = true

@@ -142,6 +142,9 @@ function publishItem(target: PublishTarget): HTMLLIElement {
   if (target.state !== "delivered" && target.attempts > 0) {
     details.push(` (${target.attempts} ${target.attempts === 1 ? "attempt" : "attempts"})`)
   }
+  if (target.state === "pending" && target.attempts > 0 && target.nextAttemptAt) {
+    details.push(`, trying again at ${formatTime(target.nextAttemptAt)}`)
+  }
   const where = publishedWhere(target)
   return h(
     "li",
@@ -150,11 +153,26 @@ function publishItem(target: PublishTarget): HTMLLIElement {
     ": ",
     h("span", { class: "publish-state" }, words),
     ...details,
-    target.lastError && target.state !== "delivered"
-      ? h("span", { class: "publish-error" }, ` Last error: ${target.lastError}`)
-      : null,
     where ? h("span", { class: "publish-where" }, " ", where) : null,
+    target.lastError && target.state !== "delivered"
+      ? h("span", { class: "publish-error", title: target.lastError }, `${deliveryProblem(target.lastError)}.`)
+      : null,
   )
+}
+
+/**
+ * What went wrong with a delivery, in words for the people in the meeting: the server's record
+ * (`lastError`, e.g. "request to docs.example.org failed: finishConnect(..) failed with error(-111):
+ * Connection refused") is for operators, and stays in the tooltip.
+ */
+export function deliveryProblem(lastError: string): string {
+  const status = /^HTTP (\d{3})/.exec(lastError)
+  if (status) return `The receiver answered with status ${status[1]}`
+  const request = /^request to (\S+) (timed out|failed)/.exec(lastError)
+  if (request?.[2] === "timed out") return `${request[1]} did not answer in time`
+  if (request) return `${request[1]} could not be reached`
+  if (lastError.startsWith("cannot write")) return "The file could not be written"
+  return "The delivery failed"
 }
 
 /**
@@ -181,6 +199,12 @@ function publishedWhere(target: PublishTarget): HTMLElement | null {
 
 function isWebAddress(location: string): boolean {
   return /^https?:\/\//i.test(location)
+}
+
+function formatTime(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return date.toLocaleTimeString(undefined, { timeStyle: "short" })
 }
 
 export function formatWhen(iso: string): string {

@@ -7,6 +7,9 @@ import { h } from "./dom.js"
  * (or `closed` / `error`); `data-state` carries the kind for styling and tests, `data-local`
  * tells whether every edit is also stored in this browser.
  */
+/** How long a page that was never connected may be "offline" before a screen reader hears it. */
+export const OPENING_GRACE_MS = 3_000
+
 export class StatusIndicator {
   readonly element: HTMLElement
   /**
@@ -18,6 +21,10 @@ export class StatusIndicator {
   #lastKind: IndicatorKind | null = null
   /** The person was told the connection is lost, and not yet that it is back. */
   #toldOffline = false
+  /** The page has been connected once: before that, "offline" may just be the page still opening. */
+  #everConnected = false
+  /** An "offline" before the first connection, said only if it lasts (see {@link OPENING_GRACE_MS}). */
+  #openingOffline: ReturnType<typeof setTimeout> | null = null
 
   constructor() {
     // Until the document is open nothing is confirmed by the server: "saving" is the honest word.
@@ -46,13 +53,39 @@ export class StatusIndicator {
     this.element.setAttribute("aria-label", `${view.text}. ${view.description}`)
     // The text node is the indicator's contract: set it last and only to the view's text.
     this.#text.textContent = view.text
+    if (snapshot.connected) this.#everConnected = true
     this.#announce(view.kind, view.description)
+  }
+
+  /**
+   * The meeting closed while this page had it open (not a closed meeting opened to read): whoever
+   * is typing far down the page must see it, so the indicator floats then (style.css).
+   */
+  closedWhileOpen(): void {
+    this.element.dataset.closedHere = ""
   }
 
   #announce(kind: IndicatorKind, description: string): void {
     const previous = this.#lastKind
     this.#lastKind = kind
     if (previous === kind) return
+    if (this.#openingOffline !== null) {
+      clearTimeout(this.#openingOffline)
+      this.#openingOffline = null
+    }
+    if (kind === "offline" && !this.#everConnected) {
+      // A page still opening on a busy server has no socket yet: "offline" and then "Connection
+      // back" a moment later would be news about nothing. Said only if it lasts.
+      this.#openingOffline = setTimeout(() => {
+        this.#openingOffline = null
+        this.#say(kind, description)
+      }, OPENING_GRACE_MS)
+      return
+    }
+    this.#say(kind, description)
+  }
+
+  #say(kind: IndicatorKind, description: string): void {
     if (kind === "offline" || kind === "closed" || kind === "error") {
       this.announcer.textContent = description
       this.#toldOffline = kind === "offline" || (this.#toldOffline && kind === "error")
