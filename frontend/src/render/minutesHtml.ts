@@ -58,7 +58,8 @@ export function renderMinutes(
   const fragment = purifier.sanitize(markdownToHtml(markdown), { ...SANITIZE, RETURN_DOM_FRAGMENT: true })
   for (const link of Array.from(fragment.querySelectorAll("a[href]"))) {
     if (site) toSite(link, site)
-    openSafely(link)
+    else if (isSiteRelative(link.getAttribute("href") ?? "")) keepForTheSite(link)
+    if (link.hasAttribute("href")) openSafely(link)
   }
   for (const image of Array.from(fragment.querySelectorAll("img"))) {
     if (!isSameOrigin(image.getAttribute("src"), origin)) image.replaceWith(imageStandIn(image, origin))
@@ -66,10 +67,26 @@ export function renderMinutes(
   return fragment
 }
 
+function isSiteRelative(href: string): boolean {
+  return href.startsWith("/") && !href.startsWith("//")
+}
+
+/**
+ * A site-relative link (`/weekly/…`) with no docs site known: on this server it would lead to
+ * "There is no page here". It stays in the text, as written, but is no link here; it works
+ * where the minutes are published.
+ */
+function keepForTheSite(link: Element): void {
+  const href = link.getAttribute("href") ?? ""
+  link.removeAttribute("href")
+  link.setAttribute("class", "site-path")
+  link.setAttribute("title", `A page of the docs site (${href}): the link works where the minutes are published`)
+}
+
 /** `/path` → `<site>/path`; other addresses (absolute, `//host`, `#anchor`, relative) stay as written. */
 function toSite(link: Element, site: string): void {
   const href = link.getAttribute("href") ?? ""
-  if (!href.startsWith("/") || href.startsWith("//")) return
+  if (!isSiteRelative(href)) return
   try {
     link.setAttribute("href", new URL(href, site).href)
   } catch {
