@@ -20,6 +20,12 @@ import org.redisson.client.RedisTimeoutException;
  */
 final class RedisFutures {
 
+  /** How deep a failure's causes are searched for an outage. */
+  private static final int MAX_CAUSES = 8;
+
+  /** How much of an outage's message a log line or an error keeps. */
+  private static final int MAX_MESSAGE_CHARS = 160;
+
   private RedisFutures() {}
 
   static <T> Future<T> toVertx(CompletionStage<T> stage, Context context, String operation) {
@@ -36,13 +42,30 @@ final class RedisFutures {
         failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause()
             : failure;
-    if (isUnavailable(cause)) {
+    Throwable outage = outageIn(cause);
+    if (outage != null) {
       return new StoreException(
           StoreException.Reason.UNAVAILABLE,
-          "Redis unavailable during " + operation + ": " + cause.getMessage(),
+          "Redis unavailable during " + operation + ": " + brief(outage),
           cause);
     }
     return cause;
+  }
+
+  /**
+   * The outage somewhere in {@code failure}'s causes, or null. Redisson wraps a refused
+   * connection in a plain {@code RedisException} ("Unexpected exception while processing
+   * command") whose cause is the {@code ConnectException}: the top alone does not tell.
+   */
+  private static Throwable outageIn(Throwable failure) {
+    Throwable cause = failure;
+    for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++) {
+      if (isUnavailable(cause)) {
+        return cause;
+      }
+      cause = cause.getCause() == cause ? null : cause.getCause();
+    }
+    return null;
   }
 
   private static boolean isUnavailable(Throwable cause) {
@@ -55,5 +78,18 @@ final class RedisFutures {
         || cause instanceof RedisOutOfMemoryException
         || cause instanceof RedissonShutdownException
         || cause instanceof java.io.IOException;
+  }
+
+  /**
+   * One short line for logs and errors: Redisson's messages carry the whole command, a Lua
+   * script's source included, and advice about CPU and Netty threads that is wrong when Redis is
+   * simply down.
+   */
+  static String brief(Throwable outage) {
+    String message = String.valueOf(outage.getMessage());
+    int lineEnd = message.indexOf('\n');
+    String line = (lineEnd >= 0 ? message.substring(0, lineEnd) : message).strip();
+    String shown = line.length() > MAX_MESSAGE_CHARS ? line.substring(0, MAX_MESSAGE_CHARS) + "…" : line;
+    return outage.getClass().getSimpleName() + ": " + shown;
   }
 }

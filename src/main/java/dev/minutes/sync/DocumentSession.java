@@ -664,8 +664,7 @@ public final class DocumentSession {
               }
               if (ar.failed()) {
                 // The document in memory may still hold unstored changes: never go on with it.
-                log.error(
-                    "document {}: reload failed; retrying in a second", documentId, ar.cause());
+                logReloadFailure(ar.cause());
                 vertx.setTimer(
                     1_000,
                     t -> {
@@ -680,6 +679,15 @@ public final class DocumentSession {
               catchUpWanted = true;
               runCycle();
             });
+  }
+
+  /** An outage is expected and said in one line each second; anything else is a bug. */
+  private void logReloadFailure(Throwable failure) {
+    if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNAVAILABLE) {
+      log.warn("document {}: reload waits for the store, retrying in a second: {}", documentId, e.getMessage());
+    } else {
+      log.error("document {}: reload failed; retrying in a second", documentId, failure);
+    }
   }
 
   private void maybeCompact() {

@@ -6,6 +6,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.app.EmbeddedRedis;
+import dev.minutes.support.LogCapture;
 import dev.minutes.support.NodeClient;
 import dev.minutes.support.NodeCommandException;
 import dev.minutes.support.NodeProject;
@@ -60,8 +61,9 @@ class RedisOutageTest {
         node.createMeeting(new JsonObject().put("chair", "Ada")).await(30, SECONDS);
     String token = meeting.getJsonObject("tokens").getString("editor");
     String url = meeting.getString("documentUrl");
-    try (NodeClient typist =
-        NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)))) {
+    try (LogCapture logs = new LogCapture();
+        NodeClient typist =
+            NodeClient.start(vertx, "client.mjs", List.of("--url", node.syncUrl(token)))) {
       await(typist.command(cmd("find").put("url", url)));
       await(typist.command(cmd("type").put("text", "before the outage. ").put("at", "end")));
       await(typist.command(cmd("waitSaved")));
@@ -81,6 +83,12 @@ class RedisOutageTest {
       redis = EmbeddedRedis.start(dir, port);
       await(typist.command(cmd("waitSaved").put("timeoutMs", 60_000)));
       assertThat(await(node.get("/health/ready", null)).statusCode()).isEqualTo(200);
+      assertThat(logs.lines())
+          .as("an outage is waited out: the append retries, the session is not thrown away")
+          .noneMatch(line -> line.contains("sync cycle failed"))
+          .as("one line per retry, without Redisson's command dump")
+          .noneMatch(line -> line.contains("redis.call"));
+      assertThat(logs.warned("store unavailable, retrying append")).isTrue();
     }
     String stored =
         await(node.get("/api/meetings/" + meeting.getString("id") + "/minutes.md", token))
