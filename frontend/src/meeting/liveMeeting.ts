@@ -26,6 +26,9 @@ import type { RecordBar } from "../ui/recordBar.js"
 import type { StatusIndicator } from "../ui/statusIndicator.js"
 import { type ClosedFacts, closedFactsFrom, type MeetingClosing } from "./meetingClosing.js"
 
+/** The banner topic of a connection the server dropped because it sent too much: cleared once saved. */
+const OVERLOADED = "overloaded"
+
 /** How long the connection may be gone before the page says so in words (the indicator shows it at once). */
 const CONNECTION_LOST_NOTICE_MS = 8000
 
@@ -221,6 +224,7 @@ export class LiveMeeting {
     status.onChange((snapshot) => {
       this.#lastSnapshot = snapshot
       this.#parts.indicator.show(snapshot)
+      if (snapshot.view.kind === "saved") this.#parts.layout.banner.clear(OVERLOADED)
       this.#watchConnection(snapshot.connected)
     })
     this.#meetingRepo.socket.on("peer-candidate", () => this.#presence?.reannounce())
@@ -384,6 +388,17 @@ export class LiveMeeting {
           "Drop your unsaved edits to go on from the saved minutes.",
         { label: "Drop my unsaved edits", run: () => void this.#dropUnsavedEdits() },
         "size-limit",
+      )
+      return
+    }
+    if (message.startsWith("overloaded")) {
+      // The server dropped the connection to slow it down: nothing is lost, the page reconnects
+      // and sends what is not saved yet. Said until everything is saved again.
+      layout.banner.show(
+        "The server was busy and dropped the connection for a moment.",
+        "Nothing is lost: the page reconnects and sends your unsaved edits again.",
+        undefined,
+        OVERLOADED,
       )
       return
     }

@@ -85,6 +85,9 @@ if (!options.noErrorTrap) {
  * socket closes. `retire()` makes a removed adapter ignore a reconnect timer that was already
  * pending, so that `disconnect` really stays offline.
  */
+/** Every frame the adapter received from the server, for tests that look for a message storm. */
+let framesReceived = 0
+
 class ObservedClientAdapter extends WebSocketClientAdapter {
   #retired = false
 
@@ -107,6 +110,7 @@ class ObservedClientAdapter extends WebSocketClientAdapter {
   }
 
   receiveMessage(messageBytes) {
+    framesReceived += 1
     try {
       const message = cbor.decode(new Uint8Array(messageBytes))
       if (message?.type === "error") {
@@ -482,7 +486,14 @@ const commands = {
 
   async status(command) {
     const handle = current && handleFor(command)
-    return { peerId: repo.peerId, peers: repo.peers, serverPeerId: serverPeerId ?? null, state: handle?.state ?? null, url: handle?.url ?? null }
+    return {
+      peerId: repo.peerId,
+      peers: repo.peers,
+      serverPeerId: serverPeerId ?? null,
+      state: handle?.state ?? null,
+      url: handle?.url ?? null,
+      framesReceived,
+    }
   },
 
   async exit(command) {

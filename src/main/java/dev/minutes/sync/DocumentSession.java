@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -634,6 +635,7 @@ public final class DocumentSession {
           refuse(link, meetingClosed());
         }
       }
+      restartWritersOf(batch);
       reloadFromStore();
       return;
     }
@@ -647,7 +649,23 @@ public final class DocumentSession {
       return;
     }
     log.error("document {}: sync cycle failed; reloading from the store", documentId, failure);
+    restartWritersOf(batch);
     reloadFromStore();
+  }
+
+  /**
+   * The batch's changes are dropped with the document in memory: their writers sync again on new
+   * sockets, and send them again (or learn that they are refused). The other peers' sync states
+   * start afresh with the reload and need nothing more: none of their changes was lost.
+   */
+  private void restartWritersOf(List<Incoming> batch) {
+    batch.stream()
+        .filter(in -> in.changes().length > 0)
+        .map(Incoming::peerId)
+        .distinct()
+        .map(peers::get)
+        .filter(Objects::nonNull)
+        .forEach(link -> link.sink.restartSync(documentId));
   }
 
   /** Replaces the in-memory document (which may hold refused changes) by the stored one. */

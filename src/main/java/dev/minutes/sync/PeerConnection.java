@@ -188,6 +188,20 @@ public final class PeerConnection implements PeerSink {
     }
   }
 
+  @Override
+  public void restartSync(String documentId) {
+    if (closed) {
+      return;
+    }
+    log.info(
+        "peer {}: changes to {} were dropped unstored; closing so that it syncs again from scratch",
+        peerId,
+        documentId);
+    closed = true;
+    // 1012 "service restart": the client's adapter reconnects as after any close.
+    socket.close((short) 1012, "sync restarts");
+  }
+
   /** Closes this socket because the same peer joined on another one (protocol rule R5). */
   void replacedByNewerSocket() {
     log.info("peer {} joined again on another socket; closing the older one", peerId);

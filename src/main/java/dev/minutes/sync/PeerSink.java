@@ -17,4 +17,12 @@ public interface PeerSink {
    * demands it.
    */
   void refuse(Refusal refusal);
+
+  /**
+   * Closes the connection so that the peer syncs {@code documentId} from scratch on a new one. Its
+   * client remembers having sent changes that this server dropped unstored (a failed cycle), and
+   * Automerge never sends a change twice on one sync state: on the same socket the two sides
+   * would ask and answer each other without end.
+   */
+  void restartSync(String documentId);
 }

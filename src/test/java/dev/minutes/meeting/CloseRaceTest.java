@@ -5,6 +5,7 @@ import static dev.minutes.support.NodeClient.cmd;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minutes.support.Await;
 import dev.minutes.support.NodeClient;
 import dev.minutes.support.NodeProject;
 import dev.minutes.support.RedisHarness;
@@ -224,6 +225,45 @@ class CloseRaceTest {
         assertThat(stored.string("body", stored.heads()).orElseThrow())
             .doesNotContain("AFTER CLOSE");
       }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a change in flight when writes close is refused; its writer syncs again on a new socket, without a message storm")
+  void changeInFlightWhenWritesClose() throws Exception {
+    NodeProject.ensureInstalled();
+    JsonObject meeting = create();
+    try (NodeClient client =
+        NodeClient.start(
+            vertx, "client.mjs", List.of("--url", second.syncUrl(token(meeting, "editor"))))) {
+      await(client.command(cmd("find").put("url", meeting.getString("documentUrl"))));
+      await(client.command(cmd("type").put("text", "stored before ").put("at", "end")));
+      await(client.command(cmd("waitSaved")));
+      // Frozen through the first node: the second node's session learns of it only when its
+      // next append is refused, with the change already applied in memory.
+      await(closer(first).freeze(id(meeting), id(meeting), "Ada"));
+
+      await(client.command(cmd("type").put("text", "IN FLIGHT").put("at", "end")));
+
+      assertThat(await(client.awaitEvent(NodeClient.isEvent("error-message"))).getString("message"))
+          .startsWith("meeting-closed");
+      JsonObject restarted = await(client.awaitEvent(NodeClient.isEvent("socket-closed")));
+      assertThat(restarted.getInteger("code")).isEqualTo(1012);
+      Await.until("the client joined again", () -> client.events("peer").size() >= 2);
+      long framesAfter = client.command(cmd("status")).await(30, SECONDS).getLong("framesReceived");
+      Thread.sleep(3_000);
+      long framesLater = client.command(cmd("status")).await(30, SECONDS).getLong("framesReceived");
+      assertThat(framesLater - framesAfter)
+          .as("frames in the 3 s after the new socket: the old sync states went with the old socket")
+          .isLessThan(30);
+      assertThat(client.events("error-message"))
+          .as("the only refusal is the close; no flood guard")
+          .allSatisfy(e -> assertThat(e.getString("message")).startsWith("meeting-closed"));
+      String stored =
+          await(second.get("/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")))
+              .bodyAsString();
+      assertThat(stored).contains("stored before").doesNotContain("IN FLIGHT");
     }
   }
 

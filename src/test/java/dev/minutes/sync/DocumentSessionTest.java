@@ -697,6 +697,12 @@ class DocumentSessionTest {
       new ArrayList<>(checks).forEach(Runnable::run);
     }
 
+    @Override
+    public synchronized void restartSync(String documentId) {
+      refusals.add("restart " + documentId);
+      new ArrayList<>(checks).forEach(Runnable::run);
+    }
+
     /** Completes once the server has refused this many of its messages. */
     synchronized Future<Void> refusedTimes(int count) {
       return when(() -> refusals.size() >= count);
