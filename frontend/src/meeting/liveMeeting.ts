@@ -14,6 +14,7 @@ import { RecordTools } from "../record/recordTools.js"
 import type { RemoteCursor } from "../remoteCursors.js"
 import { createMeetingRepo, findMeetingDocument, type MeetingRepo, untilDocumentHolds } from "../repo.js"
 import { sizeLimitOf } from "../sync/refusals.js"
+import { SaveStallWatch } from "../sync/saveStall.js"
 import { type SyncSnapshot, SyncStatus } from "../sync/syncStatus.js"
 import { parseAttendees } from "../text/attendees.js"
 import { readMetaString } from "../text/metaString.js"
@@ -28,6 +29,9 @@ import { type ClosedFacts, closedFactsFrom, type MeetingClosing } from "./meetin
 
 /** The banner topic of a connection the server dropped because it sent too much: cleared once saved. */
 const OVERLOADED = "overloaded"
+
+/** The banner topic of edits the server has not confirmed for a while, though connected. */
+const UNCONFIRMED = "unconfirmed"
 
 /** How long the connection may be gone before the page says so in words (the indicator shows it at once). */
 const CONNECTION_LOST_NOTICE_MS = 8000
@@ -221,7 +225,19 @@ export class LiveMeeting {
   #followSync(handle: DocHandle<MinutesDoc>): void {
     const status = new SyncStatus(this.#meetingRepo.repo, handle, this.#meetingRepo.socket)
     this.#status = status
+    const banner = this.#parts.layout.banner
+    const stall = new SaveStallWatch(
+      () =>
+        banner.show(
+          "The server has not confirmed your edits for a while.",
+          "Keep writing: they are kept in this browser and sent again until the server stores them.",
+          undefined,
+          UNCONFIRMED,
+        ),
+      () => banner.clear(UNCONFIRMED),
+    )
     status.onChange((snapshot) => {
+      stall.observe(snapshot)
       this.#lastSnapshot = snapshot
       this.#parts.indicator.show(snapshot)
       if (snapshot.view.kind === "saved") this.#parts.layout.banner.clear(OVERLOADED)
