@@ -83,6 +83,9 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   await Promise.all([assertReadOnly(chair), assertReadOnly(editor)])
   console.log(`both pages read-only ${Date.now() - closedAt} ms after the close was confirmed`)
   assert.ok(await indicatorInView(editor), "Ben, scrolled down on his phone, sees 'closed' in the corner")
+  for (const page of [chair, editor]) {
+    assert.equal(await page.locator(".cm-remote-caret").count(), 0, "no carets on the frozen minutes")
+  }
   await screenshot(editor, "close-editor-phone-scrolled")
   await editor.setViewportSize(wide)
   await otherTab.waitForFunction(() => !document.querySelector("dialog[open]"), null, { timeout: WAIT_MS })

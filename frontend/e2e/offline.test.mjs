@@ -39,6 +39,8 @@ test("a page that goes offline keeps its edits, the other keeps typing, and both
 
   await contextA.setOffline(true)
   await waitForState(pageA, "offline")
+  // Who is here is what it was when the connection dropped, and the panel says so.
+  await pageA.getByTestId("presence-stale").waitFor({ state: "visible" })
 
   const typed = []
   for (let round = 0; round < 6; round += 1) {
@@ -69,6 +71,7 @@ test("a page that goes offline keeps its edits, the other keeps typing, and both
 
   await contextA.setOffline(false)
   const final = await waitForConvergence([pageA, pageB], meeting, 60_000)
+  assert.equal(await pageA.getByTestId("presence-stale").isVisible(), false, "live again once connected")
   assertNothingLost(initial, final, typed, ALPHA_A + ALPHA_B)
 
   const states = await recordedStates(pageA)
@@ -112,6 +115,7 @@ test("after one visit the page opens offline from its service worker and Indexed
 
   await contextA.setOffline(false)
   const final = await waitForConvergence([pageA, pageB], meeting, 60_000)
+  assert.equal(await pageA.getByTestId("presence-stale").isVisible(), false, "live again once connected")
   assert.ok(final.includes("#### Intro ####\nWritten while offline.\n"), "the other page got the offline edits")
   await pageA.getByTestId("error-banner").waitFor({ state: "hidden", timeout: WAIT_MS })
   assertNoPageErrors(pageA, { allowNetwork: true })

@@ -2,6 +2,8 @@
 export interface MeetingRoute {
   readonly meetingId: string
   readonly token: string
+  /** Opened through a series link: the series' overview, where its chair starts the next call. */
+  readonly seriesOverview?: string
 }
 
 /**

@@ -18,19 +18,59 @@ export function chartPoints(newestFirst: readonly SeriesCall[]): ChartPoint[] {
   }))
 }
 
-/** The open action items grouped by owner (items without one under ""), owners in alphabetical order. */
-export function actionsByOwner(actions: readonly OpenAction[]): [string, OpenAction[]][] {
+/**
+ * The open action items grouped by owner (items without one under ""), owners in alphabetical
+ * order. An owner written short ("Ben", "Thomas G") who names exactly one of `people` (the
+ * series' chair and attendees) is grouped under that person's full name, as the server matches
+ * a next call's chair: minutes written fast name people by their first name.
+ */
+export function actionsByOwner(
+  actions: readonly OpenAction[],
+  people: readonly string[] = [],
+): [string, OpenAction[]][] {
   const groups = new Map<string, OpenAction[]>()
   for (const action of actions) {
-    const list = groups.get(action.owner) ?? []
+    const owner = personNamed(action.owner, people) ?? action.owner
+    const list = groups.get(owner) ?? []
     list.push(action)
-    groups.set(action.owner, list)
+    groups.set(owner, list)
   }
   return [...groups.entries()].sort(([a], [b]) => {
     if (a === "") return 1
     if (b === "") return -1
     return a.localeCompare(b)
   })
+}
+
+/**
+ * The one person of `people` that `named` names: the same name in any case, else a first name
+ * ("thomas" names "Thomas Gazagnaire") or first words with the last one shortened ("thomas g");
+ * null when none or several do.
+ */
+export function personNamed(named: string, people: readonly string[]): string | null {
+  const wanted = words(named)
+  if (wanted.length === 0) return null
+  const exact = unique(people.filter((person) => words(person).join(" ") === wanted.join(" ")))
+  if (exact.length > 0) return exact.length === 1 ? (exact[0] ?? null) : null
+  const abbreviated = unique(people.filter((person) => startsWithWords(words(person), wanted)))
+  return abbreviated.length === 1 ? (abbreviated[0] ?? null) : null
+}
+
+function words(name: string): string[] {
+  return name.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean)
+}
+
+function unique(names: readonly string[]): string[] {
+  return [...new Set(names.map((name) => name.trim()))]
+}
+
+function startsWithWords(person: readonly string[], named: readonly string[]): boolean {
+  if (named.length > person.length) return false
+  const last = named.length - 1
+  for (let i = 0; i < last; i += 1) if (person[i] !== named[i]) return false
+  const personWord = person[last] ?? ""
+  const namedWord = named[last] ?? ""
+  return last === 0 ? personWord === namedWord : personWord.startsWith(namedWord)
 }
 
 /** A sentence summing up the chart for people who do not see it. */

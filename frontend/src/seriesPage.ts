@@ -69,13 +69,18 @@ export class SeriesPage {
   /** The call in progress, with a way back to the series from the meeting's top bar. */
   #openCall(info: SeriesInfo, meetingId: string): void {
     this.#stopRefreshing()
-    const page = new MeetingPage(this.#root, { meetingId, token: this.#route.token }, this.#api)
+    const overview = seriesLink(this.#route.seriesId, this.#route.token, true)
+    const page = new MeetingPage(
+      this.#root,
+      { meetingId, token: this.#route.token, seriesOverview: overview },
+      this.#api,
+    )
     this.#root.querySelector(".topbar .brand")?.after(
       h(
         "a",
         {
           class: "series-nav",
-          href: seriesLink(this.#route.seriesId, this.#route.token, true),
+          href: overview,
           "data-testid": "series-overview-link",
         },
         `All calls of ${info.title}`,
@@ -389,7 +394,7 @@ export class SeriesPage {
   }
 
   #actionsCard(info: SeriesInfo): HTMLElement {
-    const groups = actionsByOwner(info.openActions)
+    const groups = actionsByOwner(info.openActions, [info.chair, ...info.attendees])
     return h(
       "section",
       { class: "card", "aria-labelledby": "open-actions-title", "data-testid": "open-actions" },

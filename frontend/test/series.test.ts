@@ -99,6 +99,31 @@ describe("series overview model", () => {
     )
   })
 
+  it("groups an owner written short under the one person it names", () => {
+    const people = ["Ada Lovelace", "Ben Okafor", "Thomas Gazagnaire", "Thomas Leonard"]
+    const groups = actionsByOwner(
+      [
+        { owner: "Ben", text: "tag", meeting: "m1", date: "2026-12-02" },
+        { owner: "Ben Okafor", text: "ship", meeting: "m2", date: "2026-12-09" },
+        { owner: "ben okafor", text: "test", meeting: "m2", date: "2026-12-09" },
+        { owner: "Thomas", text: "review", meeting: "m2", date: "2026-12-09" },
+        { owner: "Thomas G", text: "merge", meeting: "m2", date: "2026-12-09" },
+        { owner: "Bo", text: "guess", meeting: "m2", date: "2026-12-09" },
+      ],
+      people,
+    )
+    assert.deepEqual(
+      groups.map(([owner, items]) => [owner, items.map((item) => item.text)]),
+      [
+        ["Ben Okafor", ["tag", "ship", "test"]],
+        ["Bo", ["guess"]],
+        ["Thomas", ["review"]],
+        ["Thomas Gazagnaire", ["merge"]],
+      ],
+      "'Thomas' could be two people and 'Bo' is nobody's first name: as written",
+    )
+  })
+
   it("words a call's status", () => {
     assert.equal(statusWords({ status: "open", reopened: false, revision: 0 }), "in progress")
     assert.equal(statusWords({ status: "open", reopened: true, revision: 1 }), "reopened for corrections")

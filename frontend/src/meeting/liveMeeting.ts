@@ -240,6 +240,7 @@ export class LiveMeeting {
       stall.observe(snapshot)
       this.#lastSnapshot = snapshot
       this.#parts.indicator.show(snapshot)
+      this.#parts.people.setConnected(snapshot.connected)
       if (snapshot.view.kind === "saved") this.#parts.layout.banner.clear(OVERLOADED)
       this.#watchConnection(snapshot.connected)
     })
@@ -315,7 +316,9 @@ export class LiveMeeting {
     this.record.presenceChanged()
     const doc = handle.doc()
     const cursors: RemoteCursor[] = []
-    for (const person of people) {
+    // Closed, the editor shows the frozen text: nobody types in it, and carets placed in the live
+    // document would not be where they point.
+    for (const person of this.#closed === null ? people : []) {
       if (person.self) continue
       const caret = this.#caretOf(doc, editor.view.state.doc, person)
       if (caret) cursors.push({ key: person.key, name: person.name, color: person.color, ...caret })
@@ -378,6 +381,7 @@ export class LiveMeeting {
     this.#closed = closed
     this.#names = null
     this.#parts.editor()?.setReadOnly(true)
+    this.#parts.editor()?.showRemoteCursors([])
     this.#status?.setClosed(true)
     this.#parts.refreshNow()
     const doc = this.#handle?.doc()

@@ -88,6 +88,7 @@ export class MeetingClosing {
         () => api.reopen(route.meetingId, route.token, storedName()),
         () => window.location.reload(),
       ),
+      route.seriesOverview ?? null,
     )
     if (frozenBody !== null) this.#parts.editor()?.freeze(frozenBody)
     this.#parts.showRendered()

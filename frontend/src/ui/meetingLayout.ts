@@ -203,13 +203,21 @@ export class MeetingLayout {
   }
 
   /** The chair's panel once the meeting is closed, with what the chair may still do (`actions`). */
-  showClosedChairControls(actions: HTMLElement): void {
+  /** `nextCall`: the series' overview, when this is a call of a series opened through its link. */
+  showClosedChairControls(actions: HTMLElement, nextCall: string | null = null): void {
     if (this.#chairPanel.hidden) return
     replaceChildren(
       this.#chairPanel,
       h("h2", { id: "chair-title" }, "Chair"),
       h("p", { class: "panel-note" }, "The meeting is closed."),
       actions,
+      nextCall
+        ? h(
+            "p",
+            { class: "next-call" },
+            h("a", { class: "button", href: nextCall, "data-testid": "next-call-link" }, "Start the next call…"),
+          )
+        : null,
     )
   }
 }

@@ -5,15 +5,32 @@ const ROLE_WORD = { chair: "chair", editor: "editor", viewer: "viewer" } as cons
 
 /** Who is here: each person's colour (as on their caret), name, role and line (once they put their caret in the text). */
 export class PresenceList {
-  readonly element: HTMLUListElement
+  readonly element: HTMLElement
+  readonly #list: HTMLUListElement
+  readonly #stale: HTMLElement
 
   constructor() {
-    this.element = h("ul", { class: "people", "data-testid": "presence-list", "aria-label": "People here" })
+    this.#list = h("ul", { class: "people", "data-testid": "presence-list", "aria-label": "People here" })
+    this.#stale = h(
+      "p",
+      { class: "panel-note people-stale", "data-testid": "presence-stale", hidden: true },
+      "Not connected: this is who was here when the connection dropped.",
+    )
+    this.element = h("div", { class: "people-here" }, this.#stale, this.#list)
+  }
+
+  /**
+   * Offline, nobody's arrival, departure or caret reaches this page: the list is what it was when
+   * the connection dropped, and says so (dimmed, with a sentence) rather than pass for live.
+   */
+  setConnected(connected: boolean): void {
+    this.#stale.hidden = connected
+    this.#list.toggleAttribute("data-stale", !connected)
   }
 
   show(people: readonly PersonHere[]): void {
     replaceChildren(
-      this.element,
+      this.#list,
       ...people.map((person) =>
         h(
           "li",
