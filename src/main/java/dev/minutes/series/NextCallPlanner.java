@@ -16,9 +16,9 @@ import java.util.Optional;
  *   <li>the date is the one the previous call's minutes give in their next-call sentence, else the
  *       previous date plus the cadence (the first call: today);
  *   <li>the chair is the one that sentence names, matched to an attendee, else the series' chair;
- *   <li>the attendees are the series' attendees as they are (contract §7): the series' chair is
- *       not added, so a call another attendee chairs does not name the series' chair unless the
- *       request or the people in the call add them;
+ *   <li>the attendees are the series' attendees as they are (contract §7): the series' chair is not
+ *       added, so a call another attendee chairs does not name the series' chair unless the request
+ *       or the people in the call add them;
  *   <li>the agenda is {@code Review previous notes} (carrying the previous call's open action
  *       items) followed by the standing items.
  * </ul>

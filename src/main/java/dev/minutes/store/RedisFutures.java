@@ -53,9 +53,9 @@ final class RedisFutures {
   }
 
   /**
-   * The outage somewhere in {@code failure}'s causes, or null. Redisson wraps a refused
-   * connection in a plain {@code RedisException} ("Unexpected exception while processing
-   * command") whose cause is the {@code ConnectException}: the top alone does not tell.
+   * The outage somewhere in {@code failure}'s causes, or null. Redisson wraps a refused connection
+   * in a plain {@code RedisException} ("Unexpected exception while processing command") whose cause
+   * is the {@code ConnectException}: the top alone does not tell.
    */
   private static Throwable outageIn(Throwable failure) {
     Throwable cause = failure;
@@ -81,15 +81,16 @@ final class RedisFutures {
   }
 
   /**
-   * One short line for logs and errors: Redisson's messages carry the whole command, a Lua
-   * script's source included, and advice about CPU and Netty threads that is wrong when Redis is
-   * simply down.
+   * One short line for logs and errors: Redisson's messages carry the whole command, a Lua script's
+   * source included, and advice about CPU and Netty threads that is wrong when Redis is simply
+   * down.
    */
   static String brief(Throwable outage) {
     String message = String.valueOf(outage.getMessage());
     int lineEnd = message.indexOf('\n');
     String line = (lineEnd >= 0 ? message.substring(0, lineEnd) : message).strip();
-    String shown = line.length() > MAX_MESSAGE_CHARS ? line.substring(0, MAX_MESSAGE_CHARS) + "…" : line;
+    String shown =
+        line.length() > MAX_MESSAGE_CHARS ? line.substring(0, MAX_MESSAGE_CHARS) + "…" : line;
     return outage.getClass().getSimpleName() + ": " + shown;
   }
 }

@@ -702,7 +702,10 @@ public final class DocumentSession {
   /** An outage is expected and said in one line each second; anything else is a bug. */
   private void logReloadFailure(Throwable failure) {
     if (failure instanceof StoreException e && e.reason() == StoreException.Reason.UNAVAILABLE) {
-      log.warn("document {}: reload waits for the store, retrying in a second: {}", documentId, e.getMessage());
+      log.warn(
+          "document {}: reload waits for the store, retrying in a second: {}",
+          documentId,
+          e.getMessage());
     } else {
       log.error("document {}: reload failed; retrying in a second", documentId, failure);
     }

@@ -21,8 +21,8 @@ public interface PeerSink {
   /**
    * Closes the connection so that the peer syncs {@code documentId} from scratch on a new one. Its
    * client remembers having sent changes that this server dropped unstored (a failed cycle), and
-   * Automerge never sends a change twice on one sync state: on the same socket the two sides
-   * would ask and answer each other without end.
+   * Automerge never sends a change twice on one sync state: on the same socket the two sides would
+   * ask and answer each other without end.
    */
   void restartSync(String documentId);
 }

@@ -189,12 +189,8 @@ class CloseRaceTest {
   @DisplayName(
       "a client on another node sees the close and its later edit is refused as meeting-closed")
   void clientOnAnotherNodeSeesTheClose() throws TimeoutException {
-    NodeProject.ensureInstalled();
     JsonObject meeting = create();
-    try (NodeClient client =
-        NodeClient.start(
-            vertx, "client.mjs", List.of("--url", second.syncUrl(token(meeting, "editor"))))) {
-      await(client.command(cmd("find").put("url", meeting.getString("documentUrl"))));
+    try (NodeClient client = editorOnSecondNode(meeting)) {
       await(
           client.command(
               cmd("type")
@@ -232,12 +228,8 @@ class CloseRaceTest {
   @DisplayName(
       "a change in flight when writes close is refused; its writer syncs again on a new socket, without a message storm")
   void changeInFlightWhenWritesClose() throws Exception {
-    NodeProject.ensureInstalled();
     JsonObject meeting = create();
-    try (NodeClient client =
-        NodeClient.start(
-            vertx, "client.mjs", List.of("--url", second.syncUrl(token(meeting, "editor"))))) {
-      await(client.command(cmd("find").put("url", meeting.getString("documentUrl"))));
+    try (NodeClient client = editorOnSecondNode(meeting)) {
       await(client.command(cmd("type").put("text", "stored before ").put("at", "end")));
       await(client.command(cmd("waitSaved")));
       // Frozen through the first node: the second node's session learns of it only when its
@@ -255,19 +247,37 @@ class CloseRaceTest {
       Thread.sleep(3_000);
       long framesLater = client.command(cmd("status")).await(30, SECONDS).getLong("framesReceived");
       assertThat(framesLater - framesAfter)
-          .as("frames in the 3 s after the new socket: the old sync states went with the old socket")
+          .as(
+              "frames in the 3 s after the new socket: the old sync states went with the old socket")
           .isLessThan(30);
       assertThat(client.events("error-message"))
           .as("the only refusal is the close; no flood guard")
           .allSatisfy(e -> assertThat(e.getString("message")).startsWith("meeting-closed"));
       String stored =
-          await(second.get("/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")))
+          await(
+                  second.get(
+                      "/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")))
               .bodyAsString();
       assertThat(stored).contains("stored before").doesNotContain("IN FLIGHT");
     }
   }
 
   // ---- helpers ----
+
+  /** The official client on the second node with the meeting's editor token, the document found. */
+  private NodeClient editorOnSecondNode(JsonObject meeting) throws TimeoutException {
+    NodeProject.ensureInstalled();
+    NodeClient client =
+        NodeClient.start(
+            vertx, "client.mjs", List.of("--url", second.syncUrl(token(meeting, "editor"))));
+    try {
+      await(client.command(cmd("find").put("url", meeting.getString("documentUrl"))));
+      return client;
+    } catch (TimeoutException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
 
   /**
    * Exactly one freeze: the meeting is closed, the log holds exactly one entry (the closing change;

@@ -21,7 +21,8 @@ class RedisFuturesTest {
   }
 
   @Test
-  @DisplayName("a refused connection under Redisson's plain RedisException is an outage, said in one line")
+  @DisplayName(
+      "a refused connection under Redisson's plain RedisException is an outage, said in one line")
   void wrappedRefusalIsAnOutage() {
     Throwable translated =
         RedisFutures.translate(new CompletionException(refusedEval()), "append of doc-1");
@@ -39,7 +40,8 @@ class RedisFuturesTest {
   @Test
   @DisplayName("a Lua error is a bug, not an outage: it goes on unchanged")
   void scriptErrorIsNotAnOutage() {
-    RedisException scriptError = new RedisException("ERR user_script:1: attempt to call a nil value");
+    RedisException scriptError =
+        new RedisException("ERR user_script:1: attempt to call a nil value");
 
     assertThat(RedisFutures.translate(scriptError, "append")).isSameAs(scriptError);
   }
