@@ -51,6 +51,13 @@ test("a page that goes offline keeps its edits, the other keeps typing, and both
   }
   const pending = await waitForPendingOffline(pageA)
   assert.ok(pending > 0, "the offline page counts its pending edits")
+  // Long past presence's 7.5 s: Cy's messages stopped coming, which is no news about Cy.
+  await pageA.waitForTimeout(8_000)
+  assert.equal(
+    await pageA.locator('[data-testid=presence-list] [data-name="Cy Editor"]').count(),
+    1,
+    "Cy is still listed, as the panel says",
+  )
   await waitForState(pageB, "saved")
   await screenshot(pageA, "offline-while-offline")
   // Written far down on a phone, the top bar is gone: "offline" stays in sight in the corner.

@@ -188,6 +188,31 @@ test("three people type; who wrote what colours each one's text with their colou
   })
   assert.match(await later.textContent("[data-testid=timeline-point]"), /^Step \d+ of \d+: The server · 1 change$/)
 
+  // Ben and Cy leave: in the history they keep colours of their own, not one shared by the absent.
+  await Promise.all([pages[1].close(), pages[2].close()])
+  await later.waitForFunction(
+    () => document.querySelectorAll("[data-testid=presence-list] .person").length <= 2,
+    null,
+    { timeout: WAIT_MS },
+  )
+  const classOf = new Map()
+  const steps = Number(await later.getAttribute("[data-testid=timeline-slider]", "max"))
+  for (let step = 0; step <= steps; step += 1) {
+    await later.fill("[data-testid=timeline-slider]", String(step))
+    await later.waitForFunction(
+      (at) => document.querySelector("[data-testid=timeline]").dataset.point === at,
+      String(step),
+    )
+    for (const [name, cls] of await later.$$eval(
+      "[data-testid=timeline] .timeline-who .legend-item[data-name]",
+      (items) => items.map((item) => [item.dataset.name, item.dataset.class]),
+    ))
+      classOf.set(name, cls)
+  }
+  const absent = [PEOPLE[1].name, PEOPLE[2].name].map((name) => classOf.get(name))
+  assert.ok(absent.every(Boolean), `both absent people appear in the history (${[...classOf]})`)
+  assert.notEqual(absent[0], absent[1], `absent people keep distinct colours (${[...classOf]})`)
+
   await ada.click("[data-testid=authors-toggle]")
   await ada.waitForFunction(() => document.querySelectorAll("[data-testid=editor] .cm-author").length === 0)
   for (const page of [...pages, later]) assertNoPageErrors(page)

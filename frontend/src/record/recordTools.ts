@@ -40,6 +40,8 @@ const REMEMBER_MS = 2000
  * timeline of edit sessions, and what changed since this browser's last visit. The history is
  * read by a worker from a saved copy of the document, so none of it slows typing down.
  */
+const NAMES = new Intl.ListFormat("en", { style: "long", type: "conjunction" })
+
 export class RecordTools {
   readonly bar: RecordBar
   readonly #client = new HistoryClient()
@@ -185,16 +187,17 @@ export class RecordTools {
     const host = this.#host
     if (!host) return new Map()
     const doc = host.handle.doc()
-    return describeAuthors(
-      [...actors].filter((actor) => actor !== ""),
-      {
-        people: peopleOf(doc),
-        selfActor: A.getActorId(doc),
-        selfName: host.selfName(),
-        creator: this.#creator,
-        present: host.present(),
-      },
-    )
+    const people = peopleOf(doc)
+    // Colours are given over everyone who named themselves, whatever is asked: the timeline asks
+    // for one actor at a time and "Who wrote what" for those in the text, and a person must have
+    // one colour in both (asked alone, every absent person took the first free colour).
+    return describeAuthors(new Set([...people.keys(), ...actors].filter((actor) => actor !== "")), {
+      people,
+      selfActor: A.getActorId(doc),
+      selfName: host.selfName(),
+      creator: this.#creator,
+      present: host.present(),
+    })
   }
 
   // ---- timeline ----
@@ -338,9 +341,14 @@ export class RecordTools {
     if (!point.actor) return { name: point.person, cls: "author-plain" }
     // Pages stamp every change with their clock; the server's changes (closing, reopening) carry
     // none, and their actor is nobody's.
-    const author = this.#authors([point.actor]).get(point.actor)
-    if (point.start === 0 && author?.known === false) return { name: SERVER_NAME, cls: "author-plain" }
-    return this.#actorStyle(point.actor)
+    const authors = this.#authors([point.actor, ...point.actors])
+    if (point.start === 0 && authors.get(point.actor)?.known === false)
+      return { name: SERVER_NAME, cls: "author-plain" }
+    const style = this.#actorStyle(point.actor)
+    // A step is one person's minute, but others may have typed in it too: name them all.
+    const others = new Set(point.actors.map((actor) => authors.get(actor)?.name ?? style.name))
+    others.delete(style.name)
+    return others.size === 0 ? style : { ...style, name: `${style.name} with ${NAMES.format([...others])}` }
   }
 
   /** The person can see the minutes now: what they show counts as seen (written down soon). */

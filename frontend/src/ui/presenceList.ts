@@ -8,6 +8,9 @@ export class PresenceList {
   readonly element: HTMLElement
   readonly #list: HTMLUListElement
   readonly #stale: HTMLElement
+  /** What presence said last, and what it said when the connection dropped (null while connected). */
+  #shown: readonly PersonHere[] = []
+  #whenDropped: readonly PersonHere[] | null = null
 
   constructor() {
     this.#list = h("ul", { class: "people", "data-testid": "presence-list", "aria-label": "People here" })
@@ -24,14 +27,27 @@ export class PresenceList {
    * the connection dropped, and says so (dimmed, with a sentence) rather than pass for live.
    */
   setConnected(connected: boolean): void {
+    if (connected === this.#stale.hidden) return
     this.#stale.hidden = connected
     this.#list.toggleAttribute("data-stale", !connected)
+    this.#whenDropped = connected ? null : this.#shown
+    this.show(this.#shown)
   }
 
+  /**
+   * `people` as presence knows them now. Offline, presence forgets the others one by one as their
+   * messages stop coming, which is no news about them: those listed when the connection dropped
+   * stay listed until it is back.
+   */
   show(people: readonly PersonHere[]): void {
+    const dropped = this.#whenDropped
+    const shown = dropped
+      ? [...people, ...dropped.filter((then) => !people.some((now) => now.key === then.key))]
+      : people
+    this.#shown = people
     replaceChildren(
       this.#list,
-      ...people.map((person) =>
+      ...shown.map((person) =>
         h(
           "li",
           { class: "person", "data-self": person.self, "data-name": person.name, "data-color": person.color },
