@@ -177,6 +177,24 @@ describe("reading history from a saved document", () => {
     )
   })
 
+  it("a word replaced reads as a correction: what was removed, then what was added", () => {
+    let doc = A.from<Minutes>({ body: "" }, { actor: ACTORS[0] })
+    doc = A.change(doc, (d) => A.splice(d, ["body"], 0, 0, "Budget: 50k."))
+    const first = A.getHeads(doc)
+    doc = A.change(A.clone(doc, { actor: ACTORS[1] }), (d) => A.splice(d, ["body"], 8, 3, "55k"))
+    const { graph, body } = history(doc)
+    const segments = body.compare(graph.clockOf([indexOfHash(doc, graph, first[0] as string)]), graph.fullClock())
+    assert.deepEqual(
+      segments.map((s) => [s.kind, s.text, s.at]),
+      [
+        ["kept", "Budget: ", 0],
+        ["removed", "50k", 8],
+        ["added", "55k", 8],
+        ["kept", ".", 11],
+      ],
+    )
+  })
+
   it("refuses compressed documents and change chunks with a clear error", () => {
     let doc = A.from<Minutes>({ body: "x".repeat(5000) })
     doc = A.change(doc, (d) => A.splice(d, ["body"], 0, 0, "y".repeat(3000)))

@@ -93,7 +93,7 @@ export class BodyHistory {
       else if (now >= 0) push("added", later.value[now] as string, later.actor[now] as number)
       else if (then >= 0) push("removed", later.value[then] as string, deleter(later, first, last, before, after))
     })
-    return segments
+    return removedFirst(segments)
   }
 
   /** The text object that is the body at `clock`: the latest assignment in it not overwritten in it. */
@@ -105,6 +105,23 @@ export class BodyHistory {
     }
     return winner?.object ? (this.#texts.get(winner.object) ?? null) : null
   }
+}
+
+/**
+ * A replacement reads "~~50k~~ 55k", as people write corrections: Automerge puts a newer insertion
+ * before the characters it replaced, so the added text comes first in the document's order.
+ */
+function removedFirst(segments: Segment[]): Segment[] {
+  for (let i = 0; i + 1 < segments.length; i += 1) {
+    const added = segments[i]
+    const removed = segments[i + 1]
+    if (added?.kind === "added" && removed?.kind === "removed") {
+      segments[i] = { ...removed, at: added.at }
+      segments[i + 1] = added
+      i += 1
+    }
+  }
+  return segments
 }
 
 function inClock(id: OpId, clock: Clock): boolean {
