@@ -35,13 +35,14 @@ export interface RecordHost {
 /** How often, at most, the heads this browser has seen are written down. */
 const REMEMBER_MS = 2000
 
+/** "Ada, Ben and Cy": the people of one timeline step. */
+const NAMES = new Intl.ListFormat("en", { style: "long", type: "conjunction" })
+
 /**
  * The record of the meeting in the page: who wrote what (authorship colours and legend), the
  * timeline of edit sessions, and what changed since this browser's last visit. The history is
  * read by a worker from a saved copy of the document, so none of it slows typing down.
  */
-const NAMES = new Intl.ListFormat("en", { style: "long", type: "conjunction" })
-
 export class RecordTools {
   readonly bar: RecordBar
   readonly #client = new HistoryClient()
@@ -333,8 +334,7 @@ export class RecordTools {
   }
 
   #actorStyle(actor: string): PersonStyle {
-    const author = this.#authors([actor]).get(actor)
-    return author ? { name: author.name, cls: authorClass(author) } : { name: "Unknown", cls: "author-plain" }
+    return styleOf(this.#authors([actor]).get(actor))
   }
 
   #pointStyle(point: PointInfo): PersonStyle {
@@ -344,7 +344,7 @@ export class RecordTools {
     const authors = this.#authors([point.actor, ...point.actors])
     if (point.start === 0 && authors.get(point.actor)?.known === false)
       return { name: SERVER_NAME, cls: "author-plain" }
-    const style = this.#actorStyle(point.actor)
+    const style = styleOf(authors.get(point.actor))
     // A step is one person's minute, but others may have typed in it too: name them all.
     const others = new Set(point.actors.map((actor) => authors.get(actor)?.name ?? style.name))
     others.delete(style.name)
@@ -409,4 +409,8 @@ function headsKey(heads: readonly string[]): string {
 
 function sameHeads(a: readonly string[], b: readonly string[]): boolean {
   return headsKey(a) === headsKey(b)
+}
+
+function styleOf(author: AuthorInfo | undefined): PersonStyle {
+  return author ? { name: author.name, cls: authorClass(author) } : { name: "Unknown", cls: "author-plain" }
 }

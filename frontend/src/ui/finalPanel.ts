@@ -143,7 +143,7 @@ function publishItem(target: PublishTarget): HTMLLIElement {
     details.push(` (${target.attempts} ${target.attempts === 1 ? "attempt" : "attempts"})`)
   }
   if (target.state === "pending" && target.attempts > 0 && target.nextAttemptAt) {
-    details.push(`, trying again at ${formatTime(target.nextAttemptAt)}`)
+    details.push(`, trying again at ${formatWhen(target.nextAttemptAt, { timeStyle: "short" })}`)
   }
   const where = publishedWhere(target)
   return h(
@@ -201,14 +201,12 @@ function isWebAddress(location: string): boolean {
   return /^https?:\/\//i.test(location)
 }
 
-function formatTime(iso: string): string {
+/** A server time for people; `style` says how much of it (the date and the time by default). */
+export function formatWhen(
+  iso: string,
+  style: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" },
+): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
-  return date.toLocaleTimeString(undefined, { timeStyle: "short" })
-}
-
-export function formatWhen(iso: string): string {
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return iso
-  return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
+  return date.toLocaleString(undefined, style)
 }

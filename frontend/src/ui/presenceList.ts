@@ -24,7 +24,7 @@ export class PresenceList {
 
   /**
    * Offline, nobody's arrival, departure or caret reaches this page: the list is what it was when
-   * the connection dropped, and says so (dimmed, with a sentence) rather than pass for live.
+   * the connection dropped, and says so (names muted, with a sentence) rather than pass for live.
    */
   setConnected(connected: boolean): void {
     if (connected === this.#stale.hidden) return

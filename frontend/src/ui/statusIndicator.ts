@@ -2,14 +2,14 @@ import type { IndicatorKind } from "../sync/indicatorState.js"
 import type { SyncSnapshot } from "../sync/syncStatus.js"
 import { h } from "./dom.js"
 
+/** How long a page that was never connected may be "offline" before a screen reader hears it. */
+export const OPENING_GRACE_MS = 3_000
+
 /**
  * The connection indicator. Its text is exactly `saved`, `saving` or `offline (N edits pending)`
  * (or `closed` / `error`); `data-state` carries the kind for styling and tests, `data-local`
  * tells whether every edit is also stored in this browser.
  */
-/** How long a page that was never connected may be "offline" before a screen reader hears it. */
-export const OPENING_GRACE_MS = 3_000
-
 export class StatusIndicator {
   readonly element: HTMLElement
   /**
