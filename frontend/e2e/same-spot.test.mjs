@@ -11,6 +11,7 @@ import {
   screenshot,
   waitForConvergence,
   waitForEditorText,
+  waitForState,
 } from "./support/harness.mjs"
 
 const BEN = "alpha beta gamma delta"
@@ -103,6 +104,41 @@ test("undo after someone else typed removes only one's own text, and redo brings
   assert.equal(lineStarting(await editorText(ada), "- Intro"), "- Intro (ben's note)!")
 
   assertNoPageErrors(ben)
+  assertNoPageErrors(ada)
+})
+
+test("undoing a removal puts the words back around what someone typed inside them meanwhile", {
+  timeout: 180_000,
+}, async (t) => {
+  const { meeting, ben, ada } = await twoPeople(t, "undo around others")
+  await cursorAtEndOfLine(ada, "- Intro")
+  await ada.keyboard.type(" budget approved at fifty", { delay: 40 })
+  await waitForEditorText(ben, "- Intro budget approved at fifty")
+
+  // Ben's connection drops while he writes inside Ada's words, and meanwhile she removes them.
+  await ben.context().setOffline(true)
+  await waitForState(ben, "offline")
+  await cursorAtEndOfLine(ben, "- Intro budget")
+  for (const _ of "at fifty") await ben.keyboard.press("ArrowLeft")
+  await ben.keyboard.type("NOT ", { delay: 120 })
+  await cursorAtEndOfLine(ada, "- Intro budget")
+  for (const _ of "fifty") await ada.keyboard.press("ArrowLeft")
+  for (const _ of "approved at ") await ada.keyboard.press("Shift+ArrowLeft")
+  await ada.keyboard.press("Backspace")
+  await waitForEditorText(ada, "- Intro budget fifty")
+  await ben.context().setOffline(false)
+  assert.equal(lineStarting(await waitForConvergence([ben, ada], meeting), "- Intro"), "- Intro budget NOT fifty")
+
+  // Her undo puts "approved" before Ben's words and "at" after them, where each stood.
+  await ada.keyboard.press("Control+z")
+  const undone = lineStarting(await waitForConvergence([ben, ada], meeting), "- Intro")
+  assert.equal(undone, "- Intro budget approved NOT at fifty")
+  await screenshot(ada, "undo-around-others-ada-dark")
+  await screenshot(ben, "undo-around-others-ben")
+  await ada.keyboard.press("Control+Shift+Z")
+  assert.equal(lineStarting(await waitForConvergence([ben, ada], meeting), "- Intro"), "- Intro budget NOT fifty")
+
+  assertNoPageErrors(ben, { allowNetwork: true })
   assertNoPageErrors(ada)
 })
 

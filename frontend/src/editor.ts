@@ -1,4 +1,4 @@
-import { defaultKeymap, history, historyKeymap } from "@codemirror/commands"
+import { defaultKeymap } from "@codemirror/commands"
 import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
 import { type ChangeSet, Compartment, EditorState, type Extension } from "@codemirror/state"
@@ -18,6 +18,7 @@ import { minutesMarkdown } from "./markdownLanguage.js"
 import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
 import type { ActionItem } from "./text/actionItems.js"
 import { type OutlineEntry, parseOutline } from "./text/outline.js"
+import { undoKeymap } from "./undo/undoKeymap.js"
 
 export interface EditorOptions {
   readonly readOnly: boolean
@@ -45,7 +46,6 @@ export class MinutesEditor {
   readonly #binding = new Compartment()
   /** What `attach` adds besides the binding (authorship): it stays when the editor is frozen. */
   readonly #attachedExtensions = new Compartment()
-  readonly #history = new Compartment()
   #readOnly: boolean
   #attached = false
   /** The person clicked into the text before it was editable: their caret is already there. */
@@ -60,12 +60,13 @@ export class MinutesEditor {
     const state = EditorState.create({
       doc: text,
       extensions: [
-        this.#history.of(history()),
+        // Undo comes with the binding (undo/): until then the keys must not reach the browser.
+        undoKeymap(() => null),
         actionItemEditing(),
         drawSelection(),
         highlightActiveLine(),
         highlightSelectionMatches(),
-        keymap.of([...lineKeymap, ...defaultKeymap, ...historyKeymap, ...searchKeymap]),
+        keymap.of([...lineKeymap, ...defaultKeymap, ...searchKeymap]),
         minutesMarkdown(),
         syntaxHighlighting(minutesHighlight),
         EditorView.lineWrapping,
@@ -130,9 +131,6 @@ export class MinutesEditor {
     // or the correction would be written back into the document as an edit.
     const catchUp = replaceAllTransaction(this.view.state, fromNow.text)
     if (catchUp) this.view.dispatch(catchUp)
-    // Edits that were not kept must not come back through undo: their history goes with them.
-    if (earlyEdits) this.view.dispatch({ effects: this.#history.reconfigure([]) })
-    if (earlyEdits) this.view.dispatch({ effects: this.#history.reconfigure(history()) })
     this.view.dispatch({
       effects: [this.#binding.reconfigure(fromNow.extension), this.#attachedExtensions.reconfigure(extensions)],
     })

@@ -102,11 +102,7 @@ function moveBlocks(state: EditorState, dispatch: (tr: Transaction) => void, up:
     }
   }
   const selection = EditorSelection.create(ranges, state.selection.mainIndex)
-  const move = state.update({ changes, selection, scrollIntoView: true, userEvent: "move.line" })
-  dispatch(move)
-  // Redo would put the caret where the one from before the move maps to, outside the lines it
-  // rewrote: setting it again on its own makes the history remember where the caret went.
-  dispatch(move.state.update({ selection, userEvent: "select" }))
+  dispatch(state.update({ changes, selection, scrollIntoView: true, userEvent: "move.line" }))
   return true
 }
 

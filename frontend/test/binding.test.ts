@@ -2,8 +2,8 @@ import assert from "node:assert/strict"
 import { after, describe, it } from "node:test"
 import { next as A } from "@automerge/automerge"
 import { type DocHandle, Repo } from "@automerge/automerge-repo"
-import { history, redo, undo } from "@codemirror/commands"
 import {
+  type Annotation,
   type ChangeSet,
   EditorSelection,
   EditorState,
@@ -13,6 +13,9 @@ import {
 } from "@codemirror/state"
 import { replaceAllTransaction } from "../src/binding/amToCodemirror.js"
 import { snapshotOf, TextBinding, type TextSnapshot } from "../src/binding/textBinding.js"
+import { moveLinesUp } from "../src/lineCommands.js"
+import { CursorList } from "../src/undo/cursorList.js"
+import { UndoHistory } from "../src/undo/undoHistory.js"
 
 type Minutes = { body: string }
 
@@ -30,26 +33,34 @@ interface PersonOptions {
 }
 
 /**
- * One person's browser: their own repo and document handle, and a CodeMirror state with undo
- * history, bound to the handle like the page's editor (without a DOM).
+ * One person's browser: their own repo and document handle, and a CodeMirror state bound to the
+ * handle with an undo history, like the page's editor (without a DOM).
  */
 class Person {
   state: EditorState
   readonly handle: DocHandle<Minutes>
   readonly binding: TextBinding<Minutes>
+  readonly history: UndoHistory
+  /** The clock the transactions carry (undo joins keys typed within half a second). */
+  now = 1_000_000
 
   constructor(
     handle: DocHandle<Minutes>,
-    { extensions = [history()], snapshot = snapshotOf(handle, ["body"]), earlierEdits }: PersonOptions = {},
+    { extensions = [], snapshot = snapshotOf(handle, ["body"]), earlierEdits }: PersonOptions = {},
   ) {
     this.handle = handle
     const shown = EditorState.create({ doc: snapshot.text, extensions })
     this.state = earlierEdits ? shown.update({ changes: earlierEdits }).state : shown
     this.binding = new TextBinding(handle, ["body"], this, snapshot.heads, earlierEdits ?? null)
+    this.history = new UndoHistory(() => this.binding.cursors())
+    this.binding.listenEdits(this.history)
   }
 
   dispatch(spec: TransactionSpec | Transaction): void {
-    const transaction = spec instanceof Transaction ? spec : this.state.update(spec)
+    const transaction =
+      spec instanceof Transaction
+        ? spec
+        : this.state.update({ ...spec, annotations: [Transaction.time.of(this.now), ...annotationsOf(spec)] })
     this.state = transaction.state
     this.binding.editorChanged([transaction])
   }
@@ -75,12 +86,33 @@ class Person {
     this.dispatch({ ...this.state.replaceSelection(character), userEvent: "input.type" })
   }
 
+  /** Removes `count` characters before the caret, one key at a time (Backspace). */
+  backspace(count: number): void {
+    for (let i = 0; i < count; i += 1) {
+      const at = this.caret()
+      this.dispatch({ changes: { from: at - 1, to: at }, userEvent: "delete.backward" })
+    }
+  }
+
+  /** Removes `count` characters after the caret, one key at a time (Delete). */
+  deleteForward(count: number): void {
+    for (let i = 0; i < count; i += 1) {
+      const at = this.caret()
+      this.dispatch({ changes: { from: at, to: at + 1 }, userEvent: "delete.forward" })
+    }
+  }
+
+  /** Selects `from`-`to` and removes it, as Backspace on a selection does. */
+  removeRange(from: number, to: number): void {
+    this.dispatch({ changes: { from, to }, selection: EditorSelection.cursor(from), userEvent: "delete.backward" })
+  }
+
   undo(): boolean {
-    return undo({ state: this.state, dispatch: (transaction) => this.dispatch(transaction) })
+    return this.history.undo(this)
   }
 
   redo(): boolean {
-    return redo({ state: this.state, dispatch: (transaction) => this.dispatch(transaction) })
+    return this.history.redo(this)
   }
 
   /** Everything `other` has, as a sync message would bring it. */
@@ -91,6 +123,12 @@ class Person {
   body(): string {
     return this.handle.doc().body
   }
+}
+
+function annotationsOf(spec: TransactionSpec): readonly Annotation<unknown>[] {
+  const { annotations } = spec
+  if (annotations === undefined) return []
+  return Array.isArray(annotations) ? annotations : [annotations as Annotation<unknown>]
 }
 
 /** Two people with copies of one document, each in their own repo (so each has its own actor). */
@@ -270,6 +308,138 @@ describe("TextBinding: undo and redo touch only one's own edits", () => {
   })
 })
 
+describe("Undo by Automerge cursors: removed text comes back where it stood", () => {
+  const BUDGET = "Budget approved at fifty.\n"
+
+  it("puts back a removed stretch around the words someone typed inside it meanwhile, and redo removes only it", () => {
+    const [ann, bob] = twoPeople(BUDGET)
+    ann.removeRange("Budget ".length, "Budget approved at ".length)
+    bob.placeCaret("Budget approved ".length)
+    bob.type("NOT ")
+    exchange(ann, bob)
+    assert.equal(assertConverged(ann, bob), "Budget NOT fifty.\n")
+
+    assert.ok(ann.undo())
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob), "Budget approved NOT at fifty.\n", "Bob's words stand where he typed them")
+    assert.ok(ann.redo())
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob), "Budget NOT fifty.\n", "redo removes Ann's words only")
+  })
+
+  it("takes back a run of Backspace in one step, the characters in their order, after others' edits elsewhere", () => {
+    const [ann, bob] = twoPeople(BUDGET)
+    ann.placeCaret("Budget approved at fifty".length)
+    ann.backspace(" at fifty".length)
+    bob.placeCaret(0)
+    bob.type("## ")
+    exchange(ann, bob)
+    assert.equal(assertConverged(ann, bob), "## Budget approved.\n")
+    assert.ok(ann.undo())
+    assert.equal(ann.text(), "## Budget approved at fifty.\n")
+    assert.equal(ann.undo(), false, "the whole run was one step")
+    assert.equal(ann.caret(), "## Budget approved at fifty".length, "the caret is back where the Backspaces began")
+  })
+
+  it("takes back a run of Delete in one step, the characters in their order", () => {
+    const [ann] = twoPeople(BUDGET)
+    ann.placeCaret("Budget".length)
+    ann.deleteForward(" approved".length)
+    assert.equal(ann.text(), "Budget at fifty.\n")
+    assert.ok(ann.undo())
+    assert.equal(ann.text(), BUDGET)
+    assert.equal(ann.undo(), false)
+  })
+
+  it("makes a new step after a pause, or when the typing goes on elsewhere", () => {
+    const [ann] = twoPeople(BUDGET)
+    ann.placeCaret("Budget approved".length)
+    ann.type(" today")
+    ann.now += 2_000
+    ann.type(" (unanimous)")
+    ann.placeCaret(0)
+    ann.type("## ")
+    assert.equal(ann.text(), "## Budget approved today (unanimous) at fifty.\n")
+    ann.undo()
+    assert.equal(ann.text(), "Budget approved today (unanimous) at fifty.\n")
+    ann.undo()
+    assert.equal(ann.text(), "Budget approved today at fifty.\n")
+    ann.undo()
+    assert.equal(ann.text(), BUDGET)
+  })
+
+  it("puts back a word typed over, selected, and removes the new one", () => {
+    const [ann, bob] = twoPeople(BUDGET)
+    const fifty = BUDGET.indexOf("fifty")
+    ann.dispatch({ selection: EditorSelection.range(fifty, fifty + "fifty".length) })
+    ann.type("sixty")
+    bob.placeCaret(0)
+    bob.type("Q3 ")
+    exchange(ann, bob)
+    ann.undo()
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob), "Q3 Budget approved at fifty.\n")
+    const { from, to } = ann.state.selection.main
+    assert.equal(ann.state.sliceDoc(from, to), "fifty")
+  })
+
+  it("skips a step whose text others removed, to the one before it", () => {
+    const [ann, bob] = twoPeople(BUDGET)
+    ann.placeCaret(0)
+    ann.type("Q3 ")
+    ann.now += 2_000
+    ann.placeCaret(ann.text().length)
+    ann.type("extra")
+    bob.receiveFrom(ann)
+    bob.removeRange(bob.text().length - "extra".length, bob.text().length)
+    ann.receiveFrom(bob)
+    assert.ok(ann.undo())
+    assert.equal(ann.text(), BUDGET)
+  })
+
+  it("keeps emoji whole, removed and typed", () => {
+    const [ann, bob] = twoPeople("Vote 🎉 passed\n")
+    ann.removeRange("Vote".length, "Vote 🎉".length)
+    ann.now += 2_000
+    ann.placeCaret("Vote passed".length)
+    ann.type(" 👍 yes")
+    bob.placeCaret(0)
+    bob.type("✔ ")
+    exchange(ann, bob)
+    assert.equal(assertConverged(ann, bob), "✔ Vote passed 👍 yes\n")
+    ann.undo()
+    ann.undo()
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob), "✔ Vote 🎉 passed\n")
+  })
+
+  it("moves lines back on undo and again on redo", () => {
+    const [ann, bob] = twoPeople("apples\nbananas\ncherries\n")
+    ann.placeCaret("apples\nbananas\nche".length)
+    assert.ok(moveLinesUp({ state: ann.state, dispatch: (transaction) => ann.dispatch(transaction) }))
+    assert.equal(ann.text(), "apples\ncherries\nbananas\n")
+    bob.receiveFrom(ann)
+    bob.placeCaret("apples".length)
+    bob.type(" (green)")
+    ann.receiveFrom(bob)
+    ann.undo()
+    assert.equal(ann.text(), "apples (green)\nbananas\ncherries\n")
+    ann.redo()
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob), "apples (green)\ncherries\nbananas\n")
+  })
+})
+
+describe("CursorList", () => {
+  it("gives back every cursor in order, consecutive ones kept as runs", () => {
+    const cursors = ["7@ab", "8@ab", "9@ab", "3@cd", "3@cd", "10@ab", "s", "e"]
+    const list = CursorList.of(cursors)
+    assert.deepEqual([...list], cursors)
+    assert.equal(list.length, cursors.length)
+    assert.deepEqual([...list.concat(CursorList.of(["11@ab"]))], [...cursors, "11@ab"])
+  })
+})
+
 describe("TextBinding: the editor always shows the document's text", () => {
   it("writes an edit made on an older text against that text, then brings in what it missed", async () => {
     const [ann, bob] = twoPeople(START)
@@ -298,7 +468,7 @@ describe("TextBinding: the editor always shows the document's text", () => {
 
   it("writes nothing while read-only and shows the document's text again", async () => {
     const [ann] = twoPeople(START)
-    const reader = new Person(ann.handle, { extensions: [history(), EditorState.readOnly.of(true)] })
+    const reader = new Person(ann.handle, { extensions: [EditorState.readOnly.of(true)] })
     const heads = A.getHeads(ann.handle.doc())
     reader.dispatch({ changes: { from: 0, insert: "sneaky " } })
     assert.deepEqual(A.getHeads(ann.handle.doc()), heads, "no change was made")

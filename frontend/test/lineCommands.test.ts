@@ -1,6 +1,5 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { history, redo, undo } from "@codemirror/commands"
 import {
   ChangeSet,
   EditorSelection,
@@ -99,30 +98,6 @@ describe("moving lines", () => {
       [down?.newSelection.main.anchor, down?.newSelection.main.head],
       [moved.indexOf("bananas"), moved.indexOf("dates")],
     )
-  })
-
-  it("undo puts the lines back, and redo moves them again with the caret in the moved line", () => {
-    let state = EditorState.create({
-      doc: text,
-      selection: EditorSelection.cursor(text.indexOf("dates") + 2),
-      extensions: history(),
-    })
-    const target = {
-      get state() {
-        return state
-      },
-      dispatch: (tr: { state: EditorState }) => {
-        state = tr.state
-      },
-    }
-    moveLinesUp(target)
-    const moved = state.doc.toString()
-    undo(target)
-    assert.equal(state.doc.toString(), text)
-    assert.equal(state.selection.main.head, text.indexOf("dates") + 2)
-    redo(target)
-    assert.equal(state.doc.toString(), moved)
-    assert.equal(state.selection.main.head, moved.indexOf("dates") + 2, "redo's caret is in the moved line")
   })
 
   it("rewrites the line passed instead when someone else's caret is in the chosen line", () => {

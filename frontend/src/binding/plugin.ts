@@ -1,7 +1,9 @@
 import { next as A, type Prop } from "@automerge/automerge/slim"
 import type { DocHandle } from "@automerge/automerge-repo/slim"
 import type { ChangeSet, Extension } from "@codemirror/state"
-import { ViewPlugin, type ViewUpdate } from "@codemirror/view"
+import { type EditorView, ViewPlugin, type ViewUpdate } from "@codemirror/view"
+import { UndoHistory } from "../undo/undoHistory.js"
+import { undoKeymap } from "../undo/undoKeymap.js"
 import { snapshotOf, TextBinding } from "./textBinding.js"
 
 /** A CodeMirror extension binding the editor to a document's text, and the text to start with. */
@@ -18,16 +20,7 @@ export interface TextBindingExtension {
  */
 export function textBinding<T>(handle: DocHandle<T>, path: readonly Prop[]): TextBindingExtension {
   const snapshot = snapshotOf(handle, path)
-  const extension = ViewPlugin.define((view) => {
-    const binding = new TextBinding(handle, path, view, snapshot.heads)
-    // Changes that arrived between reading the snapshot and creating the view.
-    queueMicrotask(() => binding.catchUp())
-    return {
-      update: (update: ViewUpdate) => binding.editorChanged(update.transactions),
-      destroy: () => binding.detach(),
-    }
-  })
-  return { text: snapshot.text, extension }
+  return { text: snapshot.text, extension: boundEditor((view) => new TextBinding(handle, path, view, snapshot.heads)) }
 }
 
 /**
@@ -43,15 +36,28 @@ export function textBindingAfterEarlyEdits<T>(
   shownHeads: A.Heads,
   earlierEdits: ChangeSet,
 ): Extension {
-  return ViewPlugin.define((view) => {
-    const binding = new TextBinding(handle, path, view, shownHeads, earlierEdits)
-    // Not while the view is being reconfigured: the write emits the handle's "change" at once.
+  return boundEditor((view) => new TextBinding(handle, path, view, shownHeads, earlierEdits))
+}
+
+/**
+ * The editor bound by the binding `create` makes, with this person's undo history over the
+ * document (see undo/): the history lives and goes with the binding.
+ */
+function boundEditor<T>(create: (view: EditorView) => TextBinding<T>): Extension {
+  const plugin = ViewPlugin.define((view) => {
+    const binding = create(view)
+    const history = new UndoHistory(() => binding.cursors())
+    binding.listenEdits(history)
+    // Changes that arrived between reading the snapshot and creating the view (and earlier
+    // edits to write): not while the view is being set up, the write emits the handle's "change".
     queueMicrotask(() => binding.catchUp())
     return {
+      history,
       update: (update: ViewUpdate) => binding.editorChanged(update.transactions),
       destroy: () => binding.detach(),
     }
   })
+  return [plugin, undoKeymap((view) => view.plugin(plugin)?.history ?? null)]
 }
 
 /**

@@ -1,8 +1,10 @@
 import { next as A, type Prop } from "@automerge/automerge/slim"
 import { type DocHandle, decodeHeads, encodeHeads } from "@automerge/automerge-repo/slim"
 import type { ChangeSet, EditorState, Transaction, TransactionSpec } from "@codemirror/state"
+import type { EditListener } from "../undo/editRecord.js"
 import { changesFromPatches, documentTransaction, isFromDocument, replaceAllTransaction } from "./amToCodemirror.js"
 import { readText, spliceChanges } from "./codemirrorToAm.js"
+import { recordOf, removedBy, TextCursors } from "./textCursors.js"
 
 /** What the binding needs of an editor: an EditorView, or a bare state holder in unit tests. */
 export interface EditorSurface {
@@ -46,6 +48,7 @@ export class TextBinding<T> {
   #writing = false
   #attached = true
   #earlierEdits: ChangeSet | null
+  #listener: EditListener | null = null
   readonly #onChange = (): void => {
     // Not while earlier edits wait: they must be written first, and not from inside the handle's
     // own event (a change made there is queued by the handle and not applied when it returns).
@@ -73,9 +76,23 @@ export class TextBinding<T> {
     handle.on("change", this.#onChange)
   }
 
+  /** Tells `listener` (an undo history) about every edit this binding writes, and what moves the text. */
+  listenEdits(listener: EditListener): void {
+    this.#listener = listener
+  }
+
+  /** Cursors in the text the editor shows now (the document at `#heads`); null if it has no text. */
+  cursors(): TextCursors | null {
+    const doc = this.#handle.doc()
+    return TextCursors.of(doc, this.#path, this.#behind(doc) ? this.#heads : undefined)
+  }
+
   /** Called with the transactions the editor applied; writes this person's edits to the document. */
   editorChanged(transactions: readonly Transaction[]): void {
     if (!this.#attached) return
+    for (const transaction of transactions) {
+      if (transaction.docChanged && isFromDocument(transaction)) this.#listener?.moved(transaction.changes)
+    }
     const local = transactions.filter((transaction) => transaction.docChanged && !isFromDocument(transaction))
     if (local.length === 0) return
     if (local.some((transaction) => transaction.startState.readOnly)) {
@@ -84,7 +101,12 @@ export class TextBinding<T> {
       return
     }
     this.#writeEarlierEdits()
-    this.#write(local.map((transaction) => transaction.changes))
+    const shown = local[0]?.startState.doc
+    this.#write(
+      local.map((transaction) => transaction.changes),
+      local,
+      (from, to) => shown?.sliceString(from, to) ?? "",
+    )
   }
 
   /**
@@ -95,16 +117,25 @@ export class TextBinding<T> {
     const edits = this.#earlierEdits
     if (edits === null) return
     this.#earlierEdits = null
-    this.#write([edits])
+    this.#write([edits], [], (from, to) =>
+      (readText(A.view(this.#handle.doc(), this.#heads), this.#path) ?? "").slice(from, to),
+    )
   }
 
-  #write(changes: readonly ChangeSet[]): void {
+  /**
+   * Writes `changes` (made by `transactions` to the text `shown`), and tells the listener what
+   * they removed and inserted.
+   */
+  #write(changes: readonly ChangeSet[], transactions: readonly Transaction[], shown: Slice): void {
     const doc = this.#handle.doc()
     if (!A.hasHeads(doc, this.#heads)) {
       queueMicrotask(() => this.#reset("the document was replaced under an edit"))
       return
     }
-    const behind = !sameHeads(A.getHeads(doc), this.#heads)
+    const behind = this.#behind(doc)
+    const whole = changes.reduce((all, next) => all.compose(next))
+    const before = this.#listener ? TextCursors.of(doc, this.#path, behind ? this.#heads : undefined) : null
+    const removed = before ? removedBy(whole, before, shown) : []
     this.#writing = true
     try {
       if (behind) this.#makeActorKnown()
@@ -115,6 +146,8 @@ export class TextBinding<T> {
     } finally {
       this.#writing = false
     }
+    const after = before ? this.cursors() : null
+    if (after) this.#listener?.edited(recordOf(whole, removed, after), transactions)
     // The document had changes the editor did not show yet (they arrived while this edit was
     // being made); bring them in once the editor has finished its current update.
     if (behind) queueMicrotask(() => this.catchUp())
@@ -130,6 +163,11 @@ export class TextBinding<T> {
   #makeActorKnown(): void {
     if (A.getLastLocalChange(this.#handle.doc()) !== undefined) return
     this.#handle.update((doc) => A.emptyChange(doc))
+  }
+
+  /** The document has changes the editor does not show yet. */
+  #behind(doc: A.Doc<T>): boolean {
+    return !sameHeads(A.getHeads(doc), this.#heads)
   }
 
   /** Brings every document change the editor does not show yet into it. */
@@ -172,12 +210,16 @@ export class TextBinding<T> {
   #reset(reason: string | null): void {
     if (!this.#attached) return
     if (reason) console.warn(`Showing the document's text again: ${reason}`)
+    this.#listener?.reset()
     const doc = this.#handle.doc()
     this.#heads = A.getHeads(doc)
     const spec = replaceAllTransaction(this.#editor.state, readText(doc, this.#path) ?? "")
     if (spec) this.#editor.dispatch(spec)
   }
 }
+
+/** Part of a text, from `from` to `to`. */
+type Slice = (from: number, to: number) => string
 
 function sameHeads(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false
