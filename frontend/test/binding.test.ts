@@ -368,6 +368,19 @@ describe("Undo by Automerge cursors: removed text comes back where it stood", ()
     assert.equal(ann.text(), BUDGET)
   })
 
+  it("starts a new step for typing after an undo, even at the end of the step before", () => {
+    const [ann] = twoPeople("")
+    ann.type("one")
+    ann.placeCaret(0)
+    ann.type("two ")
+    ann.undo()
+    ann.placeCaret("one".length)
+    ann.type(" three")
+    assert.equal(ann.text(), "one three")
+    ann.undo()
+    assert.equal(ann.text(), "one")
+  })
+
   it("puts back a word typed over, selected, and removes the new one", () => {
     const [ann, bob] = twoPeople(BUDGET)
     const fifty = BUDGET.indexOf("fifty")

@@ -54,8 +54,10 @@ export class UndoHistory implements EditListener {
     const last = transactions[transactions.length - 1]
     const time = last?.annotation(Transaction.time) ?? Date.now()
     if (by !== undefined) {
-      // What an undo wrote is redone from the other stack, and the other way round.
+      // What an undo wrote is redone from the other stack, and the other way round. Typing after
+      // an undo or a redo starts a step of its own.
       const selected = this.#reverting?.selected ?? false
+      this.#endGroup()
       this.#push(by === "undo" ? this.#undone : this.#done, stepOf(edit, by, time, selected))
       return
     }
@@ -72,7 +74,9 @@ export class UndoHistory implements EditListener {
     const top = this.#done[this.#done.length - 1]
     // This person's next key lands before text others put right at their caret (see
     // documentTransaction), so the step's end stays before it too.
-    if (top?.end != null) this.#done[this.#done.length - 1] = { ...top, end: changes.mapPos(top.end, -1) }
+    if (top?.end != null) {
+      this.#done[this.#done.length - 1] = { ...top, end: changes.mapPos(Math.min(top.end, changes.length), -1) }
+    }
   }
 
   reset(): void {
@@ -120,6 +124,12 @@ export class UndoHistory implements EditListener {
       return true
     }
     return false
+  }
+
+  /** The newest step takes no more edits: the next one starts a step of its own. */
+  #endGroup(): void {
+    const top = this.#done[this.#done.length - 1]
+    if (top) this.#done[this.#done.length - 1] = { ...top, end: null }
   }
 
   #push(stack: Step[], step: Step): void {
