@@ -168,12 +168,21 @@ test("an overview left open follows a call started elsewhere; a second chair tab
     await page.getByTestId("series-current").filter({ hasText: "No call is in progress." }).waitFor()
   }
 
-  // Ada starts the next call from her other tab (here: the API, as that tab would).
+  // Ben has tabbed to the closed call's link when Ada starts the next call from her other tab
+  // (here: the API, as that tab would).
+  const closedCall = ben.locator(`[data-testid=series-call][data-id="${call.id}"] a.call-date`)
+  await closedCall.focus()
   const next = await api(`/api/series/${series.id}/meetings`, { method: "POST", token: series.tokens.chair, json: {} })
 
-  // Ben never reloads: his overview shows the call in progress, with its link.
+  // Ben never reloads: his overview shows the call in progress, with its link, and the keyboard
+  // is still on the link he was on.
   await ben.getByTestId("series-current").filter({ hasText: "is in progress" }).waitFor({ timeout: 40_000 })
   await ben.getByTestId("open-current-call").waitFor()
+  assert.equal(
+    await ben.evaluate(() => document.activeElement?.closest("[data-testid=series-call]")?.getAttribute("data-id")),
+    call.id,
+    "the keyboard stays on the closed call's link",
+  )
 
   // The stale tab's start is refused by the server; the page shows the open call instead.
   await secondTab.getByTestId("start-call").click()

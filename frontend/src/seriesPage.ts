@@ -171,7 +171,24 @@ export class SeriesPage {
   async #refreshIfChanged(): Promise<void> {
     if (document.visibilityState !== "visible" || this.#busy()) return
     const info = await this.#fetch()
-    if (info && JSON.stringify(info) !== this.#shown && !this.#busy() && this.#refreshing !== null) this.#show(info)
+    if (info && JSON.stringify(info) !== this.#shown && !this.#busy() && this.#refreshing !== null) {
+      this.#keepingFocus(() => this.#show(info))
+    }
+  }
+
+  /**
+   * Redraws without taking the keyboard away: a link or button that had it has it again after
+   * (the one of the same kind, name and target), so a keyboard or screen reader user stays put.
+   */
+  #keepingFocus(redraw: () => void): void {
+    const active = document.activeElement
+    const before = active instanceof HTMLElement && this.#main.contains(active) ? focusKeyOf(active) : null
+    redraw()
+    if (before === null) return
+    const again = [...this.#main.querySelectorAll<HTMLElement>("a, button, summary, [tabindex]")].find(
+      (element) => focusKeyOf(element) === before,
+    )
+    again?.focus()
   }
 
   /** Someone is in the middle of something here (a dialog, a form field): not under their hands. */
@@ -179,7 +196,10 @@ export class SeriesPage {
     const active = document.activeElement
     return (
       this.#main.querySelector("dialog[open]") !== null ||
-      (active instanceof HTMLInputElement && this.#main.contains(active))
+      ((active instanceof HTMLInputElement ||
+        active instanceof HTMLTextAreaElement ||
+        active instanceof HTMLSelectElement) &&
+        this.#main.contains(active))
     )
   }
 
@@ -456,4 +476,14 @@ function formatDate(date: string): string {
   if (!match) return date
   const value = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
   return value.toLocaleDateString(undefined, { weekday: "short", year: "numeric", month: "short", day: "numeric" })
+}
+
+/** What tells a focusable element from the others across a redraw: its kind, test id, target and words. */
+function focusKeyOf(element: HTMLElement): string {
+  return [
+    element.tagName,
+    element.dataset.testid ?? "",
+    element.getAttribute("href") ?? "",
+    element.textContent ?? "",
+  ].join("\u0000")
 }
