@@ -8,6 +8,7 @@ import { HistoryClient, HistoryError, type WorkerLike } from "../src/history/his
 import { HistoryService } from "../src/history/historyService.js"
 import type { HistoryReply, RequestEnvelope } from "../src/history/protocol.js"
 import { readSavedDocument, type SavedDocument } from "../src/history/savedDocument.js"
+import { changesWritingText } from "../src/history/textChanges.js"
 
 type Minutes = { body: string; people?: Record<string, string>; meta?: { subject: string } }
 
@@ -74,7 +75,7 @@ function safeIndex(text: string, index: number): number {
 
 function history(doc: A.Doc<Minutes>) {
   const saved = readSavedDocument(A.getBackend(doc).saveNoCompress())
-  return { graph: new ChangeGraph(saved), body: new BodyHistory(saved) }
+  return { graph: new ChangeGraph(saved), body: new BodyHistory(saved), writing: changesWritingText(saved) }
 }
 
 function indexOfHash(doc: A.Doc<Minutes>, graph: ChangeGraph, hash: string): number {
@@ -257,6 +258,47 @@ describe("the order of changes and edit sessions", () => {
       points.map((p) => names[graph.actors[p.actor] as string]),
       ["Ada", "Ada", "Ben", "Ada"],
     )
+  })
+
+  it("gives no step of its own to a session that did not write to the text, except the last one", () => {
+    let ada = A.change(A.init<Minutes>({ actor: ACTORS[0] }), { time: 60 }, (d) => {
+      d.body = "Agenda\n"
+    })
+    let ben = A.merge(A.init<Minutes>({ actor: ACTORS[1] }), ada)
+    // Ben's page opens two minutes later: it writes his name, nothing else.
+    ben = A.change(ben, { time: 180 }, (d) => {
+      d.people = { [ACTORS[1] as string]: "Ben" }
+    })
+    ada = A.merge(ada, ben)
+    ada = A.change(ada, { time: 300 }, (d) => A.splice(d, ["body"], 7, 0, "Budget.\n"))
+    ada = A.change(ada, { time: 305 }, (d) => A.splice(d, ["body"], 7, 8, ""))
+    ben = A.merge(ben, ada)
+    ben = A.change(ben, { time: 420 }, (d) => {
+      d.meta = { subject: "Weekly" }
+    })
+    const { graph, body, writing } = history(A.merge(ada, ben))
+    const names: Record<string, string> = { [ACTORS[0] as string]: "Ada", [ACTORS[1] as string]: "Ben" }
+    const points = editSessions(
+      graph,
+      (actor) => names[graph.actors[actor] as string] ?? "?",
+      (c) => writing.has(c),
+    )
+
+    assert.deepEqual(
+      points.map((p) => [p.person, p.changes, body.textAt(p.clock)]),
+      [
+        ["Ada", 1, "Agenda\n"],
+        ["Ada", 3, "Agenda\n"],
+        ["Ben", 1, "Agenda\n"],
+      ],
+      "Ben's name entry goes with Ada's next step (her added and removed line); his last edit, the subject, is a step",
+    )
+    assert.deepEqual(
+      points[1]?.actors.map((actor) => names[graph.actors[actor] as string]),
+      ["Ada"],
+      "the step shows Ada's writing: Ben wrote nothing to the text in it",
+    )
+    assert.equal(writing.size, 3, "the body set, the line added and the line removed")
   })
 
   it("a session never shows a change without the changes it built on, even when clocks disagree", () => {

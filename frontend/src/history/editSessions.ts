@@ -19,31 +19,54 @@ export interface HistoryPoint {
 
 const MINUTE = 60
 
+interface Session {
+  readonly person: string
+  actor: number
+  start: number
+  end: number
+  /** Where its last change is in the graph's order. */
+  last: number
+  /** Whether any of its changes wrote to the text. */
+  text: boolean
+}
+
 /**
  * The meeting's history as edit sessions, one per person per minute. The changes are put in the
  * order they happened (the graph's order: never before what they build on, otherwise by time), and
  * each session's last change ends a step: a point is everything up to there. So every point is a
  * state the document really was in, steps only ever add, and a step holds what its person did since
  * the previous step, together with whatever others typed meanwhile.
+ *
+ * A session that did not write to the text (`writesText` false for all its changes: a page that
+ * opened and wrote its name entry, details edited) ends no step of its own: its changes go with
+ * the next step, which would otherwise read "no change to the text". Only at the very end (the
+ * close, the last thing that happened) does such a session make a step.
  */
-export function editSessions(graph: ChangeGraph, personOf: (actor: number) => string): HistoryPoint[] {
-  const sessions = new Map<string, { person: string; actor: number; start: number; end: number; last: number }>()
+export function editSessions(
+  graph: ChangeGraph,
+  personOf: (actor: number) => string,
+  writesText: (change: number) => boolean = () => true,
+): HistoryPoint[] {
+  const sessions = new Map<string, Session>()
   graph.order.forEach((index, position) => {
     const change = graph.changes[index]
     if (!change) return
     const person = personOf(change.actor)
     const key = `${Math.floor(change.time / MINUTE)}\u0000${person}`
+    const text = writesText(index)
     const session = sessions.get(key)
     if (session) {
       session.start = Math.min(session.start, change.time)
       session.end = Math.max(session.end, change.time)
       session.last = position
       session.actor = change.actor
+      session.text ||= text
     } else {
-      sessions.set(key, { person, actor: change.actor, start: change.time, end: change.time, last: position })
+      sessions.set(key, { person, actor: change.actor, start: change.time, end: change.time, last: position, text })
     }
   })
-  const endings = [...sessions.values()].sort((a, b) => a.last - b.last)
+  const sorted = [...sessions.values()].sort((a, b) => a.last - b.last)
+  const endings = sorted.filter((session, i) => session.text || i === sorted.length - 1)
 
   const clock = graph.emptyClock()
   const points: HistoryPoint[] = []
@@ -55,7 +78,8 @@ export function editSessions(graph: ChangeGraph, personOf: (actor: number) => st
       const change = graph.changes[graph.order[position] as number]
       if (!change) continue
       clock[change.actor] = Math.max(clock[change.actor] ?? 0, change.maxOp)
-      actors.add(change.actor)
+      // Whose writing the step shows: those who wrote to the text, or the session's own person.
+      if (writesText(graph.order[position] as number) || change.actor === session.actor) actors.add(change.actor)
       changes += 1
     }
     points.push({

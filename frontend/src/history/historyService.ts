@@ -3,6 +3,7 @@ import { ChangeGraph, type Clock } from "./changeGraph.js"
 import { editSessions, type HistoryPoint } from "./editSessions.js"
 import type { HistoryReply, HistoryRequest, HistoryTarget } from "./protocol.js"
 import { readSavedDocument } from "./savedDocument.js"
+import { changesWritingText } from "./textChanges.js"
 
 /**
  * What the history worker knows: the last saved copy of the document it was given, read once,
@@ -12,6 +13,8 @@ export class HistoryService {
   #graph: ChangeGraph | null = null
   #body: BodyHistory | null = null
   #points: HistoryPoint[] = []
+  /** The changes that wrote to the text (the others end no timeline step of their own). */
+  #writing: ReadonlySet<number> = new Set()
 
   handle(request: HistoryRequest): HistoryReply {
     try {
@@ -42,10 +45,15 @@ export class HistoryService {
       }
       case "sessions": {
         const people = request.people
-        this.#points = editSessions(graph, (actor) => {
-          const hex = graph.actors[actor] ?? ""
-          return people[hex] ?? `actor:${hex}`
-        })
+        const writing = this.#writing
+        this.#points = editSessions(
+          graph,
+          (actor) => {
+            const hex = graph.actors[actor] ?? ""
+            return people[hex] ?? `actor:${hex}`
+          },
+          (change) => writing.has(change),
+        )
         return {
           kind: "sessions",
           points: this.#points.map((point) => ({
@@ -88,10 +96,12 @@ export class HistoryService {
     let body: BodyHistory
     let changes: number
     let actors: readonly string[]
+    let writing: Set<number>
     try {
       const saved = readSavedDocument(bytes)
       graph = new ChangeGraph(saved)
       body = new BodyHistory(saved)
+      writing = changesWritingText(saved)
       changes = saved.changes.length
       actors = saved.actors
     } catch (error) {
@@ -102,6 +112,7 @@ export class HistoryService {
     }
     this.#graph = graph
     this.#body = body
+    this.#writing = writing
     return { kind: "load", changes, actors }
   }
 
