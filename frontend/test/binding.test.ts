@@ -8,6 +8,7 @@ import {
   EditorSelection,
   EditorState,
   type Extension,
+  findClusterBreak,
   Transaction,
   type TransactionSpec,
 } from "@codemirror/state"
@@ -86,11 +87,12 @@ class Person {
     this.dispatch({ ...this.state.replaceSelection(character), userEvent: "input.type" })
   }
 
-  /** Removes `count` characters before the caret, one key at a time (Backspace). */
+  /** Removes `count` characters before the caret, one key at a time (Backspace: an emoji goes whole). */
   backspace(count: number): void {
     for (let i = 0; i < count; i += 1) {
       const at = this.caret()
-      this.dispatch({ changes: { from: at - 1, to: at }, userEvent: "delete.backward" })
+      const from = findClusterBreak(this.text(), at, false)
+      this.dispatch({ changes: { from, to: at }, userEvent: "delete.backward" })
     }
   }
 
@@ -98,8 +100,13 @@ class Person {
   deleteForward(count: number): void {
     for (let i = 0; i < count; i += 1) {
       const at = this.caret()
-      this.dispatch({ changes: { from: at, to: at + 1 }, userEvent: "delete.forward" })
+      this.dispatch({ changes: { from: at, to: findClusterBreak(this.text(), at, true) }, userEvent: "delete.forward" })
     }
+  }
+
+  /** This person's editor as CodeMirror's commands take it. */
+  commandTarget(): { state: EditorState; dispatch: (transaction: Transaction) => void } {
+    return { state: this.state, dispatch: (transaction) => this.dispatch(transaction) }
   }
 
   /** Selects `from`-`to` and removes it, as Backspace on a selection does. */
@@ -381,6 +388,77 @@ describe("Undo by Automerge cursors: removed text comes back where it stood", ()
     assert.equal(ann.text(), "one")
   })
 
+  it("takes back typing after undoing a Backspace inside it: nothing of the typing is left", () => {
+    const [ann] = twoPeople("")
+    ann.type("hello world")
+    ann.now += 2_000
+    ann.backspace("world".length)
+    ann.now += 2_000
+    ann.undo()
+    assert.equal(ann.text(), "hello world")
+    ann.undo()
+    assert.equal(ann.text(), "", "the letters the first undo put back are the typing's too")
+    ann.redo()
+    ann.redo()
+    assert.equal(ann.text(), "hello ")
+  })
+
+  it("puts two runs of Delete at one caret back in their order", () => {
+    const [ann] = twoPeople("We meet on Monday and Friday.")
+    ann.placeCaret("We meet on ".length)
+    ann.deleteForward("Mond".length)
+    ann.now += 2_000
+    ann.deleteForward("ay and".length)
+    assert.equal(ann.text(), "We meet on  Friday.")
+    ann.undo()
+    assert.equal(ann.text(), "We meet on ay and Friday.")
+    assert.equal(ann.caret(), "We meet on ".length, "the caret is before the text Delete removed")
+    ann.undo()
+    assert.equal(ann.text(), "We meet on Monday and Friday.")
+  })
+
+  it("puts a Backspace run and a Delete run at one caret back in their order", () => {
+    const [ann] = twoPeople("today.")
+    ann.placeCaret(3)
+    ann.backspace(2)
+    ann.now += 2_000
+    ann.deleteForward(2)
+    ann.undo()
+    ann.undo()
+    assert.equal(ann.text(), "today.")
+  })
+
+  it("moves a line moved up twice back down on two undos", () => {
+    const [ann] = twoPeople("apples\nbananas\ncherries\n")
+    ann.placeCaret("apples\nbananas\nche".length)
+    const up = () => assert.ok(moveLinesUp(ann.commandTarget()))
+    up()
+    ann.now += 2_000
+    up()
+    assert.equal(ann.text(), "cherries\napples\nbananas\n")
+    ann.undo()
+    assert.equal(ann.text(), "apples\ncherries\nbananas\n")
+    ann.undo()
+    assert.equal(ann.text(), "apples\nbananas\ncherries\n")
+    ann.redo()
+    ann.redo()
+    assert.equal(ann.text(), "cherries\napples\nbananas\n")
+  })
+
+  it("redo of typing over a word leaves the caret after the new word, not the word selected", () => {
+    const [ann] = twoPeople(BUDGET)
+    const fifty = BUDGET.indexOf("fifty")
+    ann.dispatch({ selection: EditorSelection.range(fifty, fifty + "fifty".length) })
+    ann.type("sixty")
+    ann.undo()
+    ann.redo()
+    assert.ok(ann.state.selection.main.empty, "nothing selected")
+    assert.equal(ann.caret(), fifty + "sixty".length)
+    ann.undo()
+    const { from, to } = ann.state.selection.main
+    assert.equal(ann.state.sliceDoc(from, to), "fifty", "undoing again selects the old word again")
+  })
+
   it("puts back a word typed over, selected, and removes the new one", () => {
     const [ann, bob] = twoPeople(BUDGET)
     const fifty = BUDGET.indexOf("fifty")
@@ -429,7 +507,7 @@ describe("Undo by Automerge cursors: removed text comes back where it stood", ()
   it("moves lines back on undo and again on redo", () => {
     const [ann, bob] = twoPeople("apples\nbananas\ncherries\n")
     ann.placeCaret("apples\nbananas\nche".length)
-    assert.ok(moveLinesUp({ state: ann.state, dispatch: (transaction) => ann.dispatch(transaction) }))
+    assert.ok(moveLinesUp(ann.commandTarget()))
     assert.equal(ann.text(), "apples\ncherries\nbananas\n")
     bob.receiveFrom(ann)
     bob.placeCaret("apples".length)
@@ -441,6 +519,87 @@ describe("Undo by Automerge cursors: removed text comes back where it stood", ()
     bob.receiveFrom(ann)
     assert.equal(assertConverged(ann, bob), "apples (green)\ncherries\nbananas\n")
   })
+})
+
+describe("Undo by Automerge cursors: any sequence of one's own edits", () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+    it(`undoing everything gives the text one started from, redoing everything the text one ended with (seed ${seed})`, () => {
+      const next = random(seed)
+      const start = "Agenda\n- Intro\n- Budget\n- AoB\n"
+      const [ann] = twoPeople(start)
+      const pick = (n: number) => Math.floor(next() * n)
+      for (let edit = 0; edit < 40; edit += 1) {
+        ann.now += next() < 0.5 ? 100 : 2_000
+        const length = ann.text().length
+        const text = ann.text()
+        let at = pick(length + 1)
+        if (at > 0 && /[\ud800-\udbff]/.test(text.charAt(at - 1))) at -= 1 // never inside an emoji
+        const kind = pick(5)
+        if (kind === 0) {
+          ann.placeCaret(at)
+          ann.type(["x", "yz ", "\n- new", "é🎉"][pick(4)] as string)
+        } else if (kind === 1 && at > 0) {
+          ann.placeCaret(at)
+          ann.backspace(Math.min(at, 1 + pick(4)))
+        } else if (kind === 2 && at < length) {
+          ann.placeCaret(at)
+          ann.deleteForward(Math.min(length - at, 1 + pick(4)))
+        } else if (kind === 3) {
+          let to = Math.min(length, at + pick(8))
+          if (to > at && /[\ud800-\udbff]/.test(text.charAt(to - 1))) to -= 1
+          ann.dispatch({ selection: EditorSelection.range(at, to) })
+          ann.type("OVER")
+        } else {
+          ann.placeCaret(at)
+          moveLinesUp(ann.commandTarget())
+        }
+      }
+      const end = ann.text()
+      while (ann.undo()) {}
+      assert.equal(ann.text(), start)
+      while (ann.redo()) {}
+      assert.equal(ann.text(), end)
+    })
+  }
+})
+
+describe("Undo by Automerge cursors: one's own edits while someone else types", () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`undoing everything takes back all of one's own edits and none of the other's words (seed ${seed})`, () => {
+      const next = random(seed)
+      const pick = (n: number) => Math.floor(next() * n)
+      const start = "Agenda\n- Intro\n- Budget\n- AoB\n"
+      const [ann, bob] = twoPeople(start)
+      /** A random place in `person`'s text, never inside an emoji. */
+      const place = (person: Person, limit = person.text().length) => {
+        const at = pick(limit + 1)
+        return at > 0 && /[\ud800-\udbff]/.test(person.text().charAt(at - 1)) ? at - 1 : at
+      }
+      let typedByBob = 0
+      for (let edit = 0; edit < 40; edit += 1) {
+        ann.now += next() < 0.5 ? 100 : 2_000
+        const at = place(ann)
+        const kind = pick(4)
+        ann.placeCaret(at)
+        if (kind === 0) ann.type(["x", "yz ", "\n- new", "é🎉"][pick(4)] as string)
+        else if (kind === 1) ann.backspace(1 + pick(4))
+        else if (kind === 2) ann.deleteForward(1 + pick(4))
+        else moveLinesUp(ann.commandTarget())
+        // Bob types Qs somewhere meanwhile, and now and then the two exchange what they have.
+        bob.placeCaret(place(bob))
+        const count = 1 + pick(3)
+        bob.type("Q".repeat(count))
+        typedByBob += count
+        if (next() < 0.5) exchange(ann, bob)
+      }
+      exchange(ann, bob)
+      while (ann.undo()) {}
+      bob.receiveFrom(ann)
+      const text = assertConverged(ann, bob)
+      assert.equal(text.split("Q").length - 1, typedByBob, "every letter Bob typed is there")
+      assert.equal(text.replaceAll("Q", ""), start, "around Bob's letters, the text Ann started from")
+    })
+  }
 })
 
 describe("CursorList", () => {

@@ -5,6 +5,9 @@ import type { CursorLookup, RecordedEdit, RemovedText } from "../undo/editRecord
 
 type Backend = ReturnType<typeof A.getBackend>
 
+/** What Automerge gives as the cursor of the position past the last character. */
+const END = "e"
+
 /**
  * Removed text longer than this is remembered by its first character's cursor only (it comes
  * back in one piece): a cursor costs a few microseconds to read, and a select-all-and-delete of a
@@ -57,19 +60,22 @@ export class TextCursors implements CursorLookup {
 }
 
 /**
- * What an edit removed, read before it is written (`before`: cursors in the text `shown`). A long
+ * What an edit removed, read before it is written (`cursorsShown`: cursors in the text `shown`). A long
  * removal keeps only its first cursor (see {@link TRACKED_REMOVAL}).
  */
 export function removedBy(
   changes: ChangeSet,
-  before: TextCursors,
+  cursorsShown: TextCursors,
   shown: (from: number, to: number) => string,
 ): RemovedText[] {
   const removed: RemovedText[] = []
   changes.iterChanges((fromA, toA) => {
     if (toA === fromA) return
-    const cursors = toA - fromA > TRACKED_REMOVAL ? before.between(fromA, fromA + 1) : before.between(fromA, toA)
-    removed.push({ text: shown(fromA, toA), cursors })
+    const cursors =
+      toA - fromA > TRACKED_REMOVAL ? cursorsShown.between(fromA, fromA + 1) : cursorsShown.between(fromA, toA)
+    const before = fromA > 0 ? cursorsShown.cursorAt(fromA - 1) : null
+    const after = cursorsShown.cursorAt(toA)
+    removed.push({ text: shown(fromA, toA), cursors, before, after: after === END ? null : after })
   })
   return removed
 }

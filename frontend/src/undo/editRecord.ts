@@ -11,6 +11,9 @@ export interface RemovedText {
   readonly text: string
   /** One per UTF-16 code unit of `text`, or a single one standing for the whole text. */
   readonly cursors: CursorList
+  /** The characters right before and after it when it was removed; null at the text's start or end. */
+  readonly before: string | null
+  readonly after: string | null
 }
 
 /** One edit this person wrote into the document, as the undo history keeps it. */

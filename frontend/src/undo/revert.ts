@@ -2,18 +2,32 @@ import { ChangeSet, EditorSelection, type Text } from "@codemirror/state"
 import type { CursorList } from "./cursorList.js"
 import type { CursorLookup, RemovedText } from "./editRecord.js"
 
-/** What an undo step holds: everything it removed and inserted. */
+/** What an undo step holds: everything it removed and inserted, and where the caret goes after. */
 export interface Revertible {
   readonly removed: readonly RemovedText[]
   readonly inserted: readonly CursorList[]
-  /** It began with text selected: taking it back selects that text again. */
-  readonly selected: boolean
+  /**
+   * Where the selection goes when it is taken back: text restored in one piece selected (it was
+   * selected before the step), or the caret at the start or the end of the last change.
+   */
+  readonly selection: "restored" | "start" | "end"
 }
+
+/**
+ * Text an undo or redo puts back is new characters, with new cursors: `newest` follows a
+ * character's cursor to its newest copy (itself when it was never put back).
+ */
+export type Copies = (cursor: string) => string
 
 /** The changes that take a step back in the text shown now, and where the selection goes. */
 export interface Reversal {
   readonly changes: ChangeSet
   readonly selection: EditorSelection
+  /**
+   * The cursors of the characters the changes put back, in the order of the text they insert:
+   * the undo history maps them to their copies once written.
+   */
+  readonly restored: readonly string[]
 }
 
 /**
@@ -24,12 +38,13 @@ export interface Reversal {
  * stretch meanwhile stays where they put it, with the stretch restored around it. Null when
  * nothing of the step is left to take back (others removed all it inserted, and it removed nothing).
  */
-export function reversal(step: Revertible, lookup: CursorLookup, doc: Text): Reversal | null {
-  const removals = step.inserted.flatMap((cursors) => stillThere(cursors, lookup, doc))
-  const returns = step.removed.flatMap((removed) => placesOf(removed, lookup))
+export function reversal(step: Revertible, lookup: CursorLookup, doc: Text, newest: Copies): Reversal | null {
+  const removals = step.inserted.flatMap((cursors) => stillThere(cursors, lookup, doc, newest))
+  const returns = step.removed.flatMap((removed) => placesOf(removed, lookup, newest))
   if (removals.length === 0 && returns.length === 0) return null
-  const changes = ChangeSet.of(specsOf(removals, returns), doc.length)
-  return { changes, selection: selectionAfter(changes, step.selected) }
+  const { specs, restored } = specsOf(removals, returns)
+  const changes = ChangeSet.of(specs, doc.length)
+  return { changes, selection: selectionAfter(changes, step.selection), restored }
 }
 
 interface Stretch {
@@ -40,13 +55,16 @@ interface Stretch {
 interface Insertion {
   readonly at: number
   readonly text: string
+  /** The cursors of `text`'s characters, one per UTF-16 code unit, or none (a long removal). */
+  readonly cursors: readonly string[]
 }
 
-/** The stretches of the text shown that are characters of `cursors`. */
-function stillThere(cursors: CursorList, lookup: CursorLookup, doc: Text): Stretch[] {
+/** The stretches of the text shown that are characters of `cursors` (or their newest copies). */
+function stillThere(cursors: CursorList, lookup: CursorLookup, doc: Text, newest: Copies): Stretch[] {
   const stretches: Stretch[] = []
   let previous: string | null = null
-  for (const cursor of cursors) {
+  for (const original of cursors) {
+    const cursor = newest(original)
     if (cursor === previous) continue // the second half of an emoji
     previous = cursor
     const at = lookup.positionOf(cursor)
@@ -56,51 +74,100 @@ function stillThere(cursors: CursorList, lookup: CursorLookup, doc: Text): Stret
     if (last && last.to === at) last.to = end
     else stretches.push({ from: at, to: end })
   }
-  return stretches
+  return stretches.sort((a, b) => a.from - b.from)
 }
 
-/** Where the pieces of `removed` go back: its characters in order, split where others' text now stands between them. */
-function placesOf(removed: RemovedText, lookup: CursorLookup): Insertion[] {
+/**
+ * Where the pieces of `removed` go back: its characters in order, split where others' text now
+ * stands between them. A removed character's cursor gives the place among the characters that
+ * are left; but text put back by an earlier undo is new characters, which Automerge places before
+ * the removed ones in the same gap. So the place is kept between the copies of the characters that
+ * stood right before and after the removed text when it was removed.
+ */
+function placesOf(removed: RemovedText, lookup: CursorLookup, newest: Copies): Insertion[] {
   const cursors = [...removed.cursors]
+  const bounds = boundsOf(removed, lookup, newest)
+  const place = (cursor: string) => Math.min(Math.max(lookup.positionOf(cursor), bounds.from), bounds.to)
   if (cursors.length !== removed.text.length) {
     const first = cursors[0]
-    return first === undefined ? [] : [{ at: lookup.positionOf(first), text: removed.text }]
+    return first === undefined ? [] : [{ at: place(first), text: removed.text, cursors: [] }]
   }
   const places: Insertion[] = []
   let start = 0
   let at = -1
   cursors.forEach((cursor, i) => {
-    const position = lookup.positionOf(cursor)
+    const position = place(cursor)
     if (i > 0 && position === at) return
-    if (i > 0) places.push({ at, text: removed.text.slice(start, i) })
+    if (i > 0) places.push({ at, text: removed.text.slice(start, i), cursors: cursors.slice(start, i) })
     start = i
     at = position
   })
-  if (cursors.length > 0) places.push({ at, text: removed.text.slice(start) })
+  if (cursors.length > 0) places.push({ at, text: removed.text.slice(start), cursors: cursors.slice(start) })
   return places
 }
 
+/** Between the newest copies of the characters around `removed` when it was removed (as far as they are known). */
+function boundsOf(removed: RemovedText, lookup: CursorLookup, newest: Copies): { from: number; to: number } {
+  let from = 0
+  let to = Number.POSITIVE_INFINITY
+  if (removed.before !== null) {
+    const before = newest(removed.before)
+    const at = lookup.positionOf(before)
+    from = lookup.cursorAt(at) === before ? at + 1 : at
+  }
+  if (removed.after !== null) to = lookup.positionOf(newest(removed.after))
+  return from <= to ? { from, to } : { from: 0, to: Number.POSITIVE_INFINITY }
+}
+
+interface Spec {
+  from: number
+  to?: number
+  insert?: string
+}
+
 /**
- * One change spec per place, in order. Pieces going back to one place are joined in the order
- * they were recorded (text order); a piece that would land inside a stretch being removed goes
- * after it (the stretch is gone afterwards, so both sides of it are the same place).
+ * One change spec per place, in order, and the cursors of what they insert. Pieces going back to
+ * one place are joined in the order they were recorded (text order); a piece that would land
+ * inside a stretch being removed goes after it (the stretch is gone afterwards, so both sides of
+ * it are the same place).
  */
-function specsOf(removals: Stretch[], returns: Insertion[]): { from: number; to?: number; insert?: string }[] {
+function specsOf(removals: Stretch[], returns: Insertion[]): { specs: Spec[]; restored: string[] } {
   const merged = mergeOverlapping(removals)
-  const byPlace = new Map<number, string>()
-  for (const { at, text } of returns) {
+  const byPlace = new Map<number, { text: string; cursors: string[]; whole: boolean }>()
+  for (const { at, text, cursors } of returns) {
     const inside = merged.find((stretch) => stretch.from < at && at < stretch.to)
     const place = inside ? inside.to : at
-    byPlace.set(place, (byPlace.get(place) ?? "") + text)
+    const there = byPlace.get(place) ?? { text: "", cursors: [], whole: true }
+    byPlace.set(place, {
+      text: there.text + text,
+      cursors: [...there.cursors, ...cursors],
+      whole: there.whole && cursors.length === text.length,
+    })
   }
-  const specs: { from: number; to?: number; insert?: string }[] = []
+  const specs: (Spec & { cursors: string[]; whole: boolean })[] = []
   for (const stretch of merged) {
-    const insert = byPlace.get(stretch.from)
+    const back = byPlace.get(stretch.from)
     byPlace.delete(stretch.from)
-    specs.push(insert === undefined ? { from: stretch.from, to: stretch.to } : { ...stretch, insert })
+    specs.push({
+      from: stretch.from,
+      to: stretch.to,
+      insert: back?.text,
+      cursors: back?.cursors ?? [],
+      whole: back?.whole ?? true,
+    })
   }
-  for (const [from, insert] of byPlace) specs.push({ from, insert })
-  return specs.sort((a, b) => a.from - b.from)
+  for (const [from, back] of byPlace) specs.push({ from, insert: back.text, cursors: back.cursors, whole: back.whole })
+  specs.sort((a, b) => a.from - b.from)
+  // Copies are known only when every character put back is (not for a long removal kept whole).
+  const whole = specs.every((spec) => spec.whole)
+  return {
+    specs: specs.map(({ from, to, insert }) => ({
+      from,
+      ...(to === undefined ? {} : { to }),
+      ...(insert ? { insert } : {}),
+    })),
+    restored: whole ? specs.flatMap((spec) => spec.cursors) : [],
+  }
 }
 
 function mergeOverlapping(stretches: Stretch[]): Stretch[] {
@@ -116,17 +183,19 @@ function mergeOverlapping(stretches: Stretch[]): Stretch[] {
 
 /**
  * Where the selection goes: as it was before the step, as near as the changes tell. Text that was
- * selected and comes back in one piece is selected again; otherwise the caret goes to the end of
- * the last change (where typing began, after text removed with Backspace, after text retyped).
+ * selected and comes back in one piece is selected again; otherwise the caret goes to the start or
+ * the end of the last change (where undone typing began, before text restored from Delete, after
+ * text restored from Backspace or retyped by a redo).
  */
-function selectionAfter(changes: ChangeSet, selected: boolean): EditorSelection {
+function selectionAfter(changes: ChangeSet, mode: Revertible["selection"]): EditorSelection {
   const spans: { from: number; to: number }[] = []
   changes.iterChangedRanges((_fromA, _toA, from, to) => spans.push({ from, to }), true)
   const back = spans.filter((span) => span.to > span.from)
-  const only = selected && back.length === 1 ? back[0] : undefined
+  const only = mode === "restored" && back.length === 1 ? back[0] : undefined
   if (only) return EditorSelection.single(only.from, only.to)
   const last = spans[spans.length - 1]
-  return EditorSelection.single(last ? last.to : 0)
+  if (!last) return EditorSelection.single(0)
+  return EditorSelection.single(mode === "start" ? last.from : last.to)
 }
 
 function widthAt(doc: Text, position: number): number {

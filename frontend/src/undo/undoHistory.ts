@@ -1,7 +1,7 @@
 import { Annotation, type ChangeDesc, type EditorState, Transaction, type TransactionSpec } from "@codemirror/state"
 import { CursorList } from "./cursorList.js"
 import type { CursorLookup, EditListener, RecordedEdit, RemovedText } from "./editRecord.js"
-import { reversal } from "./revert.js"
+import { type Revertible, reversal } from "./revert.js"
 
 /** Marks the transactions an undo or a redo makes: what they write goes on the other stack. */
 export const undoing = Annotation.define<"undo" | "redo">()
@@ -33,8 +33,13 @@ export class UndoHistory implements EditListener {
   readonly #lookup: () => CursorLookup | null
   #done: Step[] = []
   #undone: Step[] = []
-  /** The step an undo or redo is taking back right now: what it writes inherits its selection. */
-  #reverting: Step | null = null
+  /** The step an undo or redo is taking back right now, and the cursors of what it puts back. */
+  #reverting: { readonly step: Step; readonly restored: readonly string[] } | null = null
+  /**
+   * Text an undo or redo puts back is new characters: each removed character's cursor maps to
+   * its copy's, so older steps still find "their" characters (see {@link newest}).
+   */
+  readonly #copies = new Map<string, string>()
 
   /** `lookup`: cursors in the text the editor shows now, or null when the editor is not bound. */
   constructor(lookup: () => CursorLookup | null) {
@@ -56,9 +61,9 @@ export class UndoHistory implements EditListener {
     if (by !== undefined) {
       // What an undo wrote is redone from the other stack, and the other way round. Typing after
       // an undo or a redo starts a step of its own.
-      const selected = this.#reverting?.selected ?? false
+      this.#rememberCopies(edit)
       this.#endGroup()
-      this.#push(by === "undo" ? this.#undone : this.#done, stepOf(edit, by, time, selected))
+      this.#push(by === "undo" ? this.#undone : this.#done, this.#stepTakingBack(edit, by, time))
       return
     }
     this.#undone = []
@@ -67,7 +72,39 @@ export class UndoHistory implements EditListener {
     const joined = top ? joining(top, edit, kind, time) : null
     const selected = transactions[0] ? !transactions[0].startState.selection.main.empty : false
     if (joined) this.#done[this.#done.length - 1] = joined
-    else this.#push(this.#done, stepOf(edit, kind, time, selected))
+    else this.#push(this.#done, stepOf(edit, kind, time, selected ? "restored" : caretAfter(kind)))
+  }
+
+  /**
+   * The step an undo (or redo) wrote, which a redo (or undo) takes back. Redoing puts the caret
+   * after the text typed again, undoing that again restores the step's own selection.
+   */
+  #stepTakingBack(edit: RecordedEdit, by: "undo" | "redo", time: number): Step {
+    const original = this.#reverting?.step
+    const selection = by === "undo" ? "end" : (original?.restores ?? "end")
+    return { ...stepOf(edit, by, time, selection), restores: original?.selection ?? "end" }
+  }
+
+  /** The characters an undo or redo just wrote are copies of the removed ones it put back. */
+  #rememberCopies(edit: RecordedEdit): void {
+    const restored = this.#reverting?.restored ?? []
+    const copies = edit.inserted.flatMap((cursors) => [...cursors])
+    if (restored.length !== copies.length) return
+    restored.forEach((cursor, i) => {
+      const copy = copies[i] as string
+      if (copy !== cursor) this.#copies.set(cursor, copy)
+    })
+  }
+
+  /** The newest copy of the character `cursor` (itself when it was never put back). */
+  readonly #newest = (cursor: string): string => {
+    let current = cursor
+    for (let hops = 0; hops < 10_000; hops += 1) {
+      const copy = this.#copies.get(current)
+      if (copy === undefined) return current
+      current = copy
+    }
+    return current
   }
 
   moved(changes: ChangeDesc): void {
@@ -82,6 +119,7 @@ export class UndoHistory implements EditListener {
   reset(): void {
     this.#done = []
     this.#undone = []
+    this.#copies.clear()
   }
 
   undo(target: UndoTarget): boolean {
@@ -101,7 +139,7 @@ export class UndoHistory implements EditListener {
       const step = stack.pop() as Step
       let back: ReturnType<typeof reversal>
       try {
-        back = reversal(step, lookup, target.state.doc)
+        back = reversal(step, lookup, target.state.doc, this.#newest)
       } catch (error) {
         // A cursor the document does not know: it was replaced. Nothing recorded applies.
         console.warn("The undo history does not fit the text any more; it starts afresh", error)
@@ -109,7 +147,7 @@ export class UndoHistory implements EditListener {
         return false
       }
       if (back === null) continue
-      this.#reverting = step
+      this.#reverting = { step, restored: back.restored }
       try {
         target.dispatch({
           changes: back.changes,
@@ -145,18 +183,26 @@ interface Step {
   readonly inserted: readonly CursorList[]
   readonly kind: Kind
   readonly time: number
-  readonly selected: boolean
+  /** Where the selection goes when the step is taken back. */
+  readonly selection: Revertible["selection"]
+  /** For a step an undo or redo wrote: the selection of the step it took back (for taking this one back in turn). */
+  readonly restores?: Revertible["selection"]
   /** Where the step ends in the text shown now (the caret after it), when it is at one place. */
   readonly end: number | null
 }
 
-function stepOf(edit: RecordedEdit, kind: Kind, time: number, selected: boolean): Step {
-  return { removed: edit.removed, inserted: edit.inserted, kind, time, selected, end: endOf(edit) }
+function stepOf(edit: RecordedEdit, kind: Kind, time: number, selection: Revertible["selection"]): Step {
+  return { removed: edit.removed, inserted: edit.inserted, kind, time, selection, end: endOf(edit) }
 }
 
 function endOf(edit: RecordedEdit): number | null {
   if (edit.span === null) return null
   return edit.inserted.length > 0 ? edit.span.toAfter : edit.span.from
+}
+
+/** Where the caret goes when a step of `kind` is taken back: before text restored from Delete, else after. */
+function caretAfter(kind: Kind): Revertible["selection"] {
+  return kind === "delete.forward" ? "start" : "end"
 }
 
 function kindOf(transaction: Transaction | undefined): Kind {
@@ -195,10 +241,11 @@ function joining(top: Step, edit: RecordedEdit, kind: Kind, time: number): Step 
 /** One removed text of two that stood side by side: `first` then `second`. */
 function joined(first: RemovedText, second: RemovedText): RemovedText {
   const whole = (removed: RemovedText) => removed.cursors.length === removed.text.length
+  const around = { before: first.before, after: second.after }
   if (!whole(first) || !whole(second)) {
     // One of them is kept as a single piece: so is the whole, at the first one's place.
     const [start] = first.cursors
-    return { text: first.text + second.text, cursors: CursorList.of(start === undefined ? [] : [start]) }
+    return { text: first.text + second.text, cursors: CursorList.of(start === undefined ? [] : [start]), ...around }
   }
-  return { text: first.text + second.text, cursors: first.cursors.concat(second.cursors) }
+  return { text: first.text + second.text, cursors: first.cursors.concat(second.cursors), ...around }
 }
