@@ -6,7 +6,7 @@ import { localDate } from "./localDate.js"
 import { MeetingPage } from "./meeting/meetingPage.js"
 import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
 import type { CallCreated, SeriesCall, SeriesInfo } from "./types.js"
-import { h, inPageLink, replaceChildren, uniqueId } from "./ui/dom.js"
+import { h, inPageLink, keepingFocus, replaceChildren, uniqueId } from "./ui/dom.js"
 import { openingProblem } from "./ui/openingProblem.js"
 import { showProblemPage } from "./ui/problemPage.js"
 import { reopenControl } from "./ui/reopenControl.js"
@@ -172,23 +172,9 @@ export class SeriesPage {
     if (document.visibilityState !== "visible" || this.#busy()) return
     const info = await this.#fetch()
     if (info && JSON.stringify(info) !== this.#shown && !this.#busy() && this.#refreshing !== null) {
-      this.#keepingFocus(() => this.#show(info))
+      // A link or button that had the keyboard has it again after (a keyboard or screen reader user stays put).
+      keepingFocus(this.#main, focusKeyOf, () => this.#show(info))
     }
-  }
-
-  /**
-   * Redraws without taking the keyboard away: a link or button that had it has it again after
-   * (the one of the same kind, name and target), so a keyboard or screen reader user stays put.
-   */
-  #keepingFocus(redraw: () => void): void {
-    const active = document.activeElement
-    const before = active instanceof HTMLElement && this.#main.contains(active) ? focusKeyOf(active) : null
-    redraw()
-    if (before === null) return
-    const again = [...this.#main.querySelectorAll<HTMLElement>("a, button, summary, [tabindex]")].find(
-      (element) => focusKeyOf(element) === before,
-    )
-    again?.focus()
   }
 
   /** Someone is in the middle of something here (a dialog, a form field): not under their hands. */
@@ -478,8 +464,9 @@ function formatDate(date: string): string {
   return value.toLocaleDateString(undefined, { weekday: "short", year: "numeric", month: "short", day: "numeric" })
 }
 
-/** What tells a focusable element from the others across a redraw: its kind, test id, target and words. */
-function focusKeyOf(element: HTMLElement): string {
+/** What tells a link or button from the others across a redraw: its kind, test id, target and words. */
+function focusKeyOf(element: HTMLElement): string | null {
+  if (!element.matches("a, button, summary, [tabindex]")) return null
   return [
     element.tagName,
     element.dataset.testid ?? "",

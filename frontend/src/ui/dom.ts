@@ -73,16 +73,29 @@ export function rebuildKeepingFocus(
   build: () => Child[],
 ): string {
   if (signature === previous) return signature
-  const focused = document.activeElement
-  const key = focused && list.contains(focused) ? focused.getAttribute("data-focus-key") : null
-  replaceChildren(list, ...build())
-  if (key !== null) {
-    const again = [...list.querySelectorAll<HTMLElement>("[data-focus-key]")].find(
-      (element) => element.getAttribute("data-focus-key") === key,
-    )
-    again?.focus({ preventScroll: true })
-  }
+  keepingFocus(
+    list,
+    (element) => element.getAttribute("data-focus-key"),
+    () => replaceChildren(list, ...build()),
+  )
   return signature
+}
+
+/**
+ * Runs `redraw` (which replaces what `container` holds) and gives the keyboard back to the new
+ * element `keyOf` tells is the same as the one that had it (null: an element it cannot tell).
+ */
+export function keepingFocus(
+  container: Element,
+  keyOf: (element: HTMLElement) => string | null,
+  redraw: () => void,
+): void {
+  const focused = document.activeElement
+  const key = focused instanceof HTMLElement && container.contains(focused) ? keyOf(focused) : null
+  redraw()
+  if (key === null) return
+  const again = [...container.querySelectorAll<HTMLElement>("*")].find((element) => keyOf(element) === key)
+  again?.focus({ preventScroll: true })
 }
 
 /** `label#n` for the n-th time each label comes: keys that stay put when lines move. */
