@@ -103,6 +103,17 @@ test("undo after someone else typed removes only one's own text, and redo brings
   await waitForEditorText(ada, "- Intro (ben's note)!")
   assert.equal(lineStarting(await editorText(ada), "- Intro"), "- Intro (ben's note)!")
 
+  // The browser's own Undo (Edit menu, context menu, a phone's gesture) is an input event: it
+  // takes back Ben's "!" as Ctrl+Z would.
+  await ben
+    .locator("[data-testid=editor] .cm-content")
+    .evaluate((content) =>
+      content.dispatchEvent(
+        new InputEvent("beforeinput", { inputType: "historyUndo", bubbles: true, cancelable: true }),
+      ),
+    )
+  assert.equal(lineStarting(await waitForConvergence([ben, ada], meeting), "- Intro"), "- Intro (ben's note)")
+
   assertNoPageErrors(ben)
   assertNoPageErrors(ada)
 })

@@ -1,6 +1,6 @@
 import { next as A, type Prop } from "@automerge/automerge/slim"
 import type { DocHandle } from "@automerge/automerge-repo/slim"
-import type { ChangeSet, Extension } from "@codemirror/state"
+import { type ChangeSet, type Extension, Prec } from "@codemirror/state"
 import { type EditorView, ViewPlugin, type ViewUpdate } from "@codemirror/view"
 import { UndoHistory } from "../undo/undoHistory.js"
 import { undoKeymap } from "../undo/undoKeymap.js"
@@ -57,7 +57,8 @@ function boundEditor<T>(create: (view: EditorView) => TextBinding<T>): Extension
       destroy: () => binding.detach(),
     }
   })
-  return [plugin, undoKeymap((view) => view.plugin(plugin)?.history ?? null)]
+  // Before the editor's own keys, which do nothing (they keep the browser's undo out until now).
+  return [plugin, undoKeymap((view) => view.plugin(plugin)?.history ?? null, Prec.highest)]
 }
 
 /**

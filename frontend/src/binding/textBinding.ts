@@ -136,6 +136,9 @@ export class TextBinding<T> {
     const whole = changes.reduce((all, next) => all.compose(next))
     const before = this.#listener ? TextCursors.of(doc, this.#path, behind ? this.#heads : undefined) : null
     const removed = before ? removedBy(whole, before, shown) : []
+    const selection = transactions[0]?.startState.selection.main
+    const selectionBefore =
+      before && selection ? { anchor: before.cursorAt(selection.anchor), head: before.cursorAt(selection.head) } : null
     this.#writing = true
     try {
       if (behind) this.#makeActorKnown()
@@ -147,7 +150,7 @@ export class TextBinding<T> {
       this.#writing = false
     }
     const after = before ? this.cursors() : null
-    if (after) this.#listener?.edited(recordOf(whole, removed, after), transactions)
+    if (after) this.#listener?.edited(recordOf(whole, removed, after, selectionBefore), transactions)
     // The document had changes the editor did not show yet (they arrived while this edit was
     // being made); bring them in once the editor has finished its current update.
     if (behind) queueMicrotask(() => this.catchUp())

@@ -81,12 +81,17 @@ export function removedBy(
 }
 
 /** The whole record of an edit, once written: `after` reads the text it made. */
-export function recordOf(changes: ChangeSet, removed: RemovedText[], after: TextCursors): RecordedEdit {
+export function recordOf(
+  changes: ChangeSet,
+  removed: RemovedText[],
+  after: TextCursors,
+  selectionBefore: RecordedEdit["selectionBefore"],
+): RecordedEdit {
   const inserted: CursorList[] = []
   const spans: { from: number; to: number; toAfter: number }[] = []
   changes.iterChanges((fromA, toA, fromB, toB) => {
     spans.push({ from: fromA, to: toA, toAfter: toB })
     if (toB > fromB) inserted.push(after.between(fromB, toB))
   })
-  return { removed, inserted, span: spans.length === 1 ? (spans[0] ?? null) : null }
+  return { removed, inserted, span: spans.length === 1 ? (spans[0] ?? null) : null, selectionBefore }
 }

@@ -27,6 +27,12 @@ export interface RecordedEdit {
    * `from`-`toAfter` in the text after. Null for an edit in several places at once.
    */
   readonly span: { readonly from: number; readonly to: number; readonly toAfter: number } | null
+  /**
+   * Where the selection was before the edit, as the cursors of the characters at its two ends
+   * (Automerge's end cursor at the text's end): undo puts it back there, among whatever
+   * characters are there then. Null when not known (edits made before the binding existed).
+   */
+  readonly selectionBefore: { readonly anchor: string; readonly head: string } | null
 }
 
 /** Where cursors are in the text the editor shows now. */

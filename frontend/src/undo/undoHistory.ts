@@ -1,4 +1,11 @@
-import { Annotation, type ChangeDesc, type EditorState, Transaction, type TransactionSpec } from "@codemirror/state"
+import {
+  Annotation,
+  type ChangeDesc,
+  EditorSelection,
+  type EditorState,
+  Transaction,
+  type TransactionSpec,
+} from "@codemirror/state"
 import { CursorList } from "./cursorList.js"
 import type { CursorLookup, EditListener, RecordedEdit, RemovedText } from "./editRecord.js"
 import { type Revertible, reversal } from "./revert.js"
@@ -159,9 +166,28 @@ export class UndoHistory implements EditListener {
       } finally {
         this.#reverting = null
       }
+      this.#restoreSelection(step, target)
       return true
     }
     return false
+  }
+
+  /**
+   * Puts the selection back where it was before `step`, once it is taken back: between the same
+   * characters (or their copies, just written), so a caret in a moved line or after a Tab is
+   * where the person left it. Without that record the reversal's own guess stays.
+   */
+  #restoreSelection(step: Step, target: UndoTarget): void {
+    const lookup = this.#lookup()
+    if (step.selectionBefore === null || lookup === null) return
+    const length = target.state.doc.length
+    const at = (cursor: string) => Math.min(lookup.positionOf(this.#newest(cursor)), length)
+    try {
+      const selection = EditorSelection.single(at(step.selectionBefore.anchor), at(step.selectionBefore.head))
+      target.dispatch({ selection, scrollIntoView: true })
+    } catch (error) {
+      console.warn("The selection from before could not be put back", error)
+    }
   }
 
   /** The newest step takes no more edits: the next one starts a step of its own. */
@@ -183,7 +209,9 @@ interface Step {
   readonly inserted: readonly CursorList[]
   readonly kind: Kind
   readonly time: number
-  /** Where the selection goes when the step is taken back. */
+  /** The cursors of the selection's ends before the step, or null (then `selection` guesses). */
+  readonly selectionBefore: RecordedEdit["selectionBefore"]
+  /** Where the selection goes when the step is taken back, without `selectionBefore`. */
   readonly selection: Revertible["selection"]
   /** For a step an undo or redo wrote: the selection of the step it took back (for taking this one back in turn). */
   readonly restores?: Revertible["selection"]
@@ -192,7 +220,15 @@ interface Step {
 }
 
 function stepOf(edit: RecordedEdit, kind: Kind, time: number, selection: Revertible["selection"]): Step {
-  return { removed: edit.removed, inserted: edit.inserted, kind, time, selection, end: endOf(edit) }
+  return {
+    removed: edit.removed,
+    inserted: edit.inserted,
+    kind,
+    time,
+    selection,
+    selectionBefore: edit.selectionBefore,
+    end: endOf(edit),
+  }
 }
 
 function endOf(edit: RecordedEdit): number | null {
