@@ -17,10 +17,10 @@ export interface Revertible {
  * Text an undo or redo puts back is new characters, with new cursors: `newest` follows a
  * character's cursor to its newest copy (itself when it was never put back).
  */
-export type Copies = (cursor: string) => string
+type Copies = (cursor: string) => string
 
 /** The changes that take a step back in the text shown now, and where the selection goes. */
-export interface Reversal {
+interface Reversal {
   readonly changes: ChangeSet
   readonly selection: EditorSelection
   /**

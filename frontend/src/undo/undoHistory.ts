@@ -11,13 +11,13 @@ import type { CursorLookup, EditListener, RecordedEdit, RemovedText } from "./ed
 import { type Revertible, reversal } from "./revert.js"
 
 /** Marks the transactions an undo or a redo makes: what they write goes on the other stack. */
-export const undoing = Annotation.define<"undo" | "redo">()
+const undoing = Annotation.define<"undo" | "redo">()
 
 /** Keys typed (or removed) with pauses shorter than this are one undo step, as in CodeMirror. */
-export const JOIN_WITHIN_MS = 500
+const JOIN_WITHIN_MS = 500
 
 /** Steps kept: the oldest go first. */
-export const DEPTH = 200
+const DEPTH = 200
 
 /** What the history needs of an editor: an EditorView, or a bare state holder in unit tests. */
 export interface UndoTarget {
@@ -51,14 +51,6 @@ export class UndoHistory implements EditListener {
   /** `lookup`: cursors in the text the editor shows now, or null when the editor is not bound. */
   constructor(lookup: () => CursorLookup | null) {
     this.#lookup = lookup
-  }
-
-  get canUndo(): boolean {
-    return this.#done.length > 0
-  }
-
-  get canRedo(): boolean {
-    return this.#undone.length > 0
   }
 
   edited(edit: RecordedEdit, transactions: readonly Transaction[]): void {
