@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Timeout;
  * its report. Screenshots land in frontend/e2e/artifacts/.
  */
 @DisplayName("The web page in headless Chromium")
-@Timeout(value = 16, unit = TimeUnit.MINUTES)
+@Timeout(value = 21, unit = TimeUnit.MINUTES)
 class PageEndToEndTest {
-  private static final long SUITE_LIMIT_MINUTES = 15;
+  private static final long SUITE_LIMIT_MINUTES = 20;
 
   private Vertx vertx;
   private TestNode node;
