@@ -47,6 +47,16 @@ final class RedisClientConfig {
   /** How often Sentinel and Cluster mode look for a new primary or a changed slot map. */
   private static final int TOPOLOGY_SCAN_MS = 1_000;
 
+  /**
+   * Channels one subscription connection may carry. In a Redis Cluster a node subscribes to two
+   * channels per meeting it holds (announcements and presence, on the meeting's shard), and
+   * Redisson's default of 5 per connection with 8 connections per shard refused the 21st meeting on
+   * a shard ("Unable to acquire connection for subscription": about 57 meetings a node over three
+   * shards, answered 503). Redis has no limit of its own, and a channel costs a connection nothing
+   * until a message arrives, so this is far beyond what one node's memory holds in meetings.
+   */
+  private static final int SUBSCRIPTIONS_PER_CONNECTION = 10_000;
+
   private RedisClientConfig() {}
 
   static Config forTopology(RedisTopology topology, Vertx vertx) {
@@ -128,6 +138,7 @@ final class RedisClientConfig {
         .setRetryDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(1)))
         .setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(5)))
         .setPingConnectionInterval(PING_INTERVAL_MS)
+        .setSubscriptionsPerConnection(SUBSCRIPTIONS_PER_CONNECTION)
         .setKeepAlive(true)
         .setTcpNoDelay(true);
   }
