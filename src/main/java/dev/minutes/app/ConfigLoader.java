@@ -1,5 +1,6 @@
 package dev.minutes.app;
 
+import dev.minutes.http.TrustedProxies;
 import dev.minutes.publish.PublishSettings;
 import dev.minutes.publish.PublishedUrl;
 import dev.minutes.publish.WebhookSigner;
@@ -84,6 +85,7 @@ public final class ConfigLoader {
     d.put("MINUTES_CREATE_TOKEN", "");
     d.put("MINUTES_OPERATOR_TOKEN", "");
     d.put("MINUTES_ALLOWED_ORIGINS", "");
+    d.put("MINUTES_TRUSTED_PROXIES", "");
     d.put("MINUTES_MAX_FRAME_BYTES", "8388608");
     d.put("MINUTES_MAX_MESSAGE_BYTES", "8388608");
     d.put("MINUTES_MAX_HTTP_BODY_BYTES", "1048576");
@@ -177,6 +179,7 @@ public final class ConfigLoader {
         optional("MINUTES_CREATE_TOKEN"),
         optional("MINUTES_OPERATOR_TOKEN"),
         list("MINUTES_ALLOWED_ORIGINS"),
+        trustedProxies(),
         integer("MINUTES_MAX_FRAME_BYTES", 1024, Integer.MAX_VALUE),
         integer("MINUTES_MAX_MESSAGE_BYTES", 1024, Integer.MAX_VALUE),
         integer("MINUTES_MAX_HTTP_BODY_BYTES", 1024, Integer.MAX_VALUE),
@@ -273,6 +276,14 @@ public final class ConfigLoader {
       return RedisTopology.parseAddresses(value);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(name, e.getMessage());
+    }
+  }
+
+  private TrustedProxies trustedProxies() {
+    try {
+      return TrustedProxies.parse(list("MINUTES_TRUSTED_PROXIES"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("MINUTES_TRUSTED_PROXIES", e.getMessage());
     }
   }
 

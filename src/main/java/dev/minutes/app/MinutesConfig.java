@@ -1,5 +1,6 @@
 package dev.minutes.app;
 
+import dev.minutes.http.TrustedProxies;
 import dev.minutes.publish.PublishSettings;
 import dev.minutes.publish.PublishSettings.RetrySchedule;
 import dev.minutes.publish.PublishedUrl;
@@ -27,6 +28,8 @@ import java.util.Optional;
  * @param operatorToken when set, enables the operator routes behind it
  * @param allowedOrigins WebSocket/page origins accepted on /sync; empty accepts same-host origins
  *     only
+ * @param trustedProxies load balancers whose {@code X-Forwarded-For} names the client (limits per
+ *     address count clients, not the proxy)
  * @param maxFrameBytes largest WebSocket frame accepted
  * @param maxMessageBytes largest reassembled WebSocket message accepted
  * @param maxHttpBodyBytes largest HTTP request body accepted
@@ -72,6 +75,7 @@ public record MinutesConfig(
     Optional<String> createToken,
     Optional<String> operatorToken,
     List<String> allowedOrigins,
+    TrustedProxies trustedProxies,
     int maxFrameBytes,
     int maxMessageBytes,
     long maxHttpBodyBytes,

@@ -188,6 +188,7 @@ public final class MinutesNode {
                         config.createToken(),
                         config.publicUrl(),
                         config.allowedOrigins(),
+                        config.trustedProxies(),
                         config.maxHttpBodyBytes(),
                         new ConnectionLimits(
                             config.writeQueueBytes(),

@@ -42,6 +42,7 @@ public final class HttpApi {
       Optional<String> createToken,
       Optional<URI> publicUrl,
       List<String> allowedOrigins,
+      TrustedProxies trustedProxies,
       long maxHttpBodyBytes,
       ConnectionLimits limits,
       Optional<String> operatorToken,
@@ -59,7 +60,8 @@ public final class HttpApi {
             parts.identity(),
             parts.syncMetrics(),
             parts.limits(),
-            parts.allowedOrigins())
+            parts.allowedOrigins(),
+            parts.trustedProxies())
         .mount(router);
     // Operator routes first: the meetings routes end with the catch-all 404 for /api/*.
     new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);

@@ -33,6 +33,7 @@ final class SyncRoute {
   private final SyncMetrics metrics;
   private final ConnectionLimits limits;
   private final List<String> allowedOrigins;
+  private final TrustedProxies proxies;
   private final Map<String, AtomicInteger> connectionsPerIp = new ConcurrentHashMap<>();
 
   SyncRoute(
@@ -42,7 +43,8 @@ final class SyncRoute {
       ServerIdentity identity,
       SyncMetrics metrics,
       ConnectionLimits limits,
-      List<String> allowedOrigins) {
+      List<String> allowedOrigins,
+      TrustedProxies proxies) {
     this.access = access;
     this.sessions = sessions;
     this.directory = directory;
@@ -50,6 +52,7 @@ final class SyncRoute {
     this.metrics = metrics;
     this.limits = limits;
     this.allowedOrigins = allowedOrigins;
+    this.proxies = proxies;
   }
 
   void mount(Router router) {
@@ -69,7 +72,7 @@ final class SyncRoute {
       deny(ctx, 403, "origin_not_allowed", "origin " + origin + " may not open the sync endpoint");
       return;
     }
-    String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    String ip = proxies.clientOf(request);
     AtomicInteger count = connectionsPerIp.computeIfAbsent(ip, k -> new AtomicInteger());
     if (count.incrementAndGet() > limits.maxConnectionsPerIp()) {
       release(ip, count);

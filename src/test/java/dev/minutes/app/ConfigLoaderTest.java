@@ -73,6 +73,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("refuses a trusted proxy that is neither an address nor a range, naming both")
+  void refusesTrustedProxyName() {
+    assertThat(ConfigLoader.load(Map.of()).trustedProxies().trusts("127.0.0.1")).isFalse();
+    assertThat(
+            ConfigLoader.load(Map.of("MINUTES_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"))
+                .trustedProxies()
+                .trusts("10.20.30.40"))
+        .isTrue();
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of("MINUTES_TRUSTED_PROXIES", "10.0.0.0/8,balancer")))
+        .isInstanceOf(ConfigLoader.ConfigException.class)
+        .hasMessageStartingWith("MINUTES_TRUSTED_PROXIES ")
+        .hasMessageContaining("'balancer'");
+  }
+
+  @Test
   @DisplayName("refuses a batch window above a second, naming the variable")
   void refusesLongBatchWindow() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("MINUTES_SYNC_BATCH_MS", "5000")))

@@ -13,6 +13,9 @@ import dev.minutes.support.RawPeer;
 import dev.minutes.support.ServerProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
@@ -40,6 +43,9 @@ import org.junit.jupiter.api.Timeout;
 @DisplayName("Two server processes behind nginx on one Redis")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClusterTopologyTest {
+  /** Sync sockets each client may hold on a node; the test's own clients need at most six. */
+  private static final int CONNECTIONS_PER_CLIENT = 8;
+
   private Vertx vertx;
   private Path work;
   private EmbeddedRedis redis;
@@ -66,7 +72,11 @@ class ClusterTopologyTest {
                   "MINUTES_DATA_DIR",
                   work.resolve("node" + i).toString(),
                   "MINUTES_PUBLISH_FOLDER",
-                  "off"),
+                  "off",
+                  "MINUTES_TRUSTED_PROXIES",
+                  "127.0.0.1",
+                  "MINUTES_MAX_CONNECTIONS_PER_IP",
+                  String.valueOf(CONNECTIONS_PER_CLIENT)),
               work);
       servers.add(server);
       ports.add(server.ready().await(60, SECONDS));
@@ -202,6 +212,60 @@ class ClusterTopologyTest {
     assertThat(serverPeersOf(plain, "spread"))
         .as("nodes serving four sockets without a meeting")
         .hasSize(2);
+  }
+
+  @Test
+  @DisplayName(
+      "behind nginx each client has its own connection quota: the node counts the address nginx"
+          + " forwards, not nginx's")
+  void connectionQuotaPerClientBehindTheBalancer() throws Exception {
+    JsonObject meeting = createMeeting();
+    // Named meeting: every socket goes to the same node, which counts them all.
+    String uri =
+        "/sync?meeting="
+            + meeting.getString("id")
+            + "&token="
+            + meeting.getJsonObject("tokens").getString("editor");
+    WebSocketClient sockets = vertx.createWebSocketClient();
+    try {
+      for (int i = 0; i < CONNECTIONS_PER_CLIENT; i++) {
+        assertThat(upgradeStatus(sockets, uri, "203.0.113.7")).as("socket %d", i).isEqualTo(101);
+      }
+      assertThat(upgradeStatus(sockets, uri, "203.0.113.7"))
+          .as("one socket more than the client's quota")
+          .isEqualTo(429);
+      assertThat(upgradeStatus(sockets, uri, "203.0.113.8"))
+          .as("another client through the same nginx")
+          .isEqualTo(101);
+    } finally {
+      sockets.close().await(30, SECONDS);
+    }
+  }
+
+  /**
+   * Opens a socket through nginx as a page of a client at {@code clientAddress} would (nginx
+   * appends its own peer to the {@code X-Forwarded-For} it is sent) and returns the upgrade's
+   * status; accepted sockets stay open until {@code sockets} closes.
+   */
+  private int upgradeStatus(WebSocketClient sockets, String uri, String clientAddress)
+      throws TimeoutException {
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(balancerPort)
+            .setURI(uri)
+            .addHeader("X-Forwarded-For", clientAddress)
+            // What a page served through the balancer sends: the balancer's host and port.
+            .addHeader("Origin", "http://127.0.0.1:" + balancerPort);
+    return sockets
+        .connect(options)
+        .map(socket -> 101)
+        .recover(
+            failure ->
+                failure instanceof UpgradeRejectedException rejected
+                    ? Future.succeededFuture(rejected.getStatus())
+                    : Future.failedFuture(failure))
+        .await(30, SECONDS);
   }
 
   /**

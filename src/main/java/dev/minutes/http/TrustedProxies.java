@@ -1,0 +1,141 @@
+package dev.minutes.http;
+
+import io.netty.util.NetUtil;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The load balancers in front of a node ({@code MINUTES_TRUSTED_PROXIES}: addresses or CIDR
+ * ranges), and through them the address of the client a request comes from. Behind a proxy every
+ * connection comes from the proxy's address, so limits per address (sync connections) would count
+ * all clients as one. A request from a trusted proxy is attributed to the right-most {@code
+ * X-Forwarded-For} entry that is not itself a trusted proxy: entries further left were written by
+ * the client and prove nothing. A request from anywhere else is its connection's address, whatever
+ * headers it sends.
+ */
+public final class TrustedProxies {
+  private static final String FORWARDED_FOR = "X-Forwarded-For";
+
+  private final List<Range> ranges;
+
+  private TrustedProxies(List<Range> ranges) {
+    this.ranges = ranges;
+  }
+
+  /** Trusts no proxy: every request is its connection's address. */
+  public static TrustedProxies none() {
+    return new TrustedProxies(List.of());
+  }
+
+  /**
+   * Parses addresses ({@code 10.0.0.5}, {@code ::1}) and CIDR ranges ({@code 10.0.0.0/8}, {@code
+   * fd00::/8}); names are refused, so that nothing here waits for DNS.
+   *
+   * @throws IllegalArgumentException naming the entry that is neither
+   */
+  public static TrustedProxies parse(List<String> entries) {
+    List<Range> ranges = new ArrayList<>();
+    for (String entry : entries) {
+      ranges.add(Range.parse(entry));
+    }
+    return new TrustedProxies(List.copyOf(ranges));
+  }
+
+  /** The address of the client {@code request} comes from, as text. */
+  public String clientOf(HttpServerRequest request) {
+    String connection =
+        request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    return clientOf(connection, request.headers().getAll(FORWARDED_FOR));
+  }
+
+  /**
+   * The client behind {@code connection} given the {@code X-Forwarded-For} headers it sent (in
+   * order; each a comma-separated list, the nearest hop last).
+   */
+  String clientOf(String connection, List<String> forwardedFor) {
+    if (!trusts(connection)) {
+      return connection;
+    }
+    List<String> hops =
+        forwardedFor.stream()
+            .flatMap(header -> Arrays.stream(header.split(",")))
+            .map(TrustedProxies::bareAddress)
+            .filter(hop -> !hop.isEmpty())
+            .toList();
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      if (!trusts(hops.get(i))) {
+        return hops.get(i);
+      }
+    }
+    // Only proxies all the way: the first of them is as close to the client as anyone knows.
+    return hops.isEmpty() ? connection : hops.get(0);
+  }
+
+  /** Whether {@code address} (an IP literal) is one of the trusted proxies. */
+  public boolean trusts(String address) {
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+    return bytes != null && ranges.stream().anyMatch(range -> range.contains(bytes));
+  }
+
+  /** Drops what a proxy may write around an address: spaces, IPv6 brackets, an IPv4 port. */
+  private static String bareAddress(String hop) {
+    String trimmed = hop.trim();
+    if (trimmed.startsWith("[")) {
+      int end = trimmed.indexOf(']');
+      return end > 0 ? trimmed.substring(1, end) : trimmed;
+    }
+    int colon = trimmed.indexOf(':');
+    if (colon > 0 && colon == trimmed.lastIndexOf(':')) {
+      return trimmed.substring(0, colon);
+    }
+    return trimmed;
+  }
+
+  /** An address and how many leading bits of it a trusted address shares. */
+  private record Range(byte[] network, int prefixBits) {
+    static Range parse(String entry) {
+      String text = entry.trim();
+      int slash = text.indexOf('/');
+      String address = slash < 0 ? text : text.substring(0, slash);
+      byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+      if (bytes == null) {
+        throw new IllegalArgumentException(
+            "'" + entry + "' is not an IP address or CIDR range (e.g. 10.0.0.0/8, fd00::/8)");
+      }
+      int maxBits = bytes.length * 8;
+      int bits = maxBits;
+      if (slash >= 0) {
+        try {
+          bits = Integer.parseInt(text.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          bits = -1;
+        }
+        if (bits < 0 || bits > maxBits) {
+          throw new IllegalArgumentException(
+              "'" + entry + "' has a prefix length outside 0.." + maxBits);
+        }
+      }
+      return new Range(bytes, bits);
+    }
+
+    boolean contains(byte[] address) {
+      if (address.length != network.length) {
+        return false;
+      }
+      int full = prefixBits / 8;
+      for (int i = 0; i < full; i++) {
+        if (address[i] != network[i]) {
+          return false;
+        }
+      }
+      int rest = prefixBits % 8;
+      if (rest == 0) {
+        return true;
+      }
+      int mask = 0xff << (8 - rest);
+      return (address[full] & mask) == (network[full] & mask);
+    }
+  }
+}
