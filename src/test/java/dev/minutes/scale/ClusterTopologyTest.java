@@ -216,10 +216,13 @@ class ClusterTopologyTest {
 
   @Test
   @DisplayName(
-      "behind nginx each client has its own connection quota: the node counts the address nginx"
-          + " forwards, not nginx's")
-  void connectionQuotaPerClientBehindTheBalancer() throws Exception {
+      "behind nginx a page's socket is accepted, its links name the balancer, and each client has"
+          + " its own connection quota (the address nginx forwards, not nginx's)")
+  void pageSocketsAndLinksBehindTheBalancer() throws Exception {
     JsonObject meeting = createMeeting();
+    assertThat(meeting.getJsonObject("links").getString("edit"))
+        .as("a link made from the Host nginx passes on")
+        .startsWith("http://127.0.0.1:" + balancerPort + "/m/");
     // Named meeting: every socket goes to the same node, which counts them all.
     String uri =
         "/sync?meeting="
