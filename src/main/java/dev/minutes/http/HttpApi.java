@@ -65,10 +65,11 @@ public final class HttpApi {
         .mount(router);
     // Operator routes first: the meetings routes end with the catch-all 404 for /api/*.
     new OperatorRoutes(parts.operatorToken(), parts.publishOperations()).mount(router);
-    new SeriesRoutes(parts.series(), parts.createToken(), parts.publicUrl())
+    LinkBase links = new LinkBase(parts.publicUrl(), parts.trustedProxies());
+    new SeriesRoutes(parts.series(), parts.createToken(), links)
         .mount(router, parts.maxHttpBodyBytes());
     new ExportRoutes(parts.meetings()).mount(router);
-    new MeetingRoutes(parts.meetings(), parts.createToken(), parts.publicUrl())
+    new MeetingRoutes(parts.meetings(), parts.createToken(), links)
         .mount(router, parts.maxHttpBodyBytes());
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router

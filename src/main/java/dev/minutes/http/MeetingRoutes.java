@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -31,12 +30,12 @@ final class MeetingRoutes {
 
   private final MeetingService meetings;
   private final Optional<String> createToken;
-  private final Optional<URI> publicUrl;
+  private final LinkBase links;
 
-  MeetingRoutes(MeetingService meetings, Optional<String> createToken, Optional<URI> publicUrl) {
+  MeetingRoutes(MeetingService meetings, Optional<String> createToken, LinkBase links) {
     this.meetings = meetings;
     this.createToken = createToken;
-    this.publicUrl = publicUrl;
+    this.links = links;
   }
 
   void mount(Router router, long maxBodyBytes) {
@@ -234,7 +233,7 @@ final class MeetingRoutes {
   }
 
   private JsonObject created(RoutingContext ctx, CreatedMeeting meeting) {
-    return createdJson(baseUrl(ctx, publicUrl), meeting);
+    return createdJson(links.of(ctx), meeting);
   }
 
   /** The 201 body of a created meeting (docs/contract.md §3), links based at {@code base}. */
@@ -261,13 +260,6 @@ final class MeetingRoutes {
    */
   private static String link(String base, CreatedMeeting meeting, Role role) {
     return base + "/m/" + meeting.id() + "#token=" + meeting.tokens().get(role);
-  }
-
-  /** Where page links start: {@code MINUTES_PUBLIC_URL}, else the request's scheme and host. */
-  static String baseUrl(RoutingContext ctx, Optional<URI> publicUrl) {
-    return publicUrl
-        .map(u -> u.toString().replaceAll("/+$", ""))
-        .orElseGet(() -> ctx.request().scheme() + "://" + ctx.request().authority());
   }
 
   static String bearer(RoutingContext ctx) {

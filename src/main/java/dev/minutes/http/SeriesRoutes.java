@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.net.URI;
 import java.util.Optional;
 
 /**
@@ -20,12 +19,12 @@ import java.util.Optional;
 final class SeriesRoutes {
   private final SeriesService series;
   private final Optional<String> createToken;
-  private final Optional<URI> publicUrl;
+  private final LinkBase links;
 
-  SeriesRoutes(SeriesService series, Optional<String> createToken, Optional<URI> publicUrl) {
+  SeriesRoutes(SeriesService series, Optional<String> createToken, LinkBase links) {
     this.series = series;
     this.createToken = createToken;
-    this.publicUrl = publicUrl;
+    this.links = links;
   }
 
   void mount(Router router, long maxBodyBytes) {
@@ -54,8 +53,7 @@ final class SeriesRoutes {
             .compose(request -> series.startNext(seriesId, MeetingRoutes.bearer(ctx), request))
             .map(
                 started ->
-                    MeetingRoutes.createdJson(
-                            MeetingRoutes.baseUrl(ctx, publicUrl), started.meeting())
+                    MeetingRoutes.createdJson(links.of(ctx), started.meeting())
                         .put("series", started.seriesId())),
         201);
   }
@@ -69,7 +67,7 @@ final class SeriesRoutes {
   }
 
   private JsonObject createdJson(RoutingContext ctx, SeriesService.CreatedSeries created) {
-    String base = MeetingRoutes.baseUrl(ctx, publicUrl);
+    String base = links.of(ctx);
     JsonObject tokens = new JsonObject();
     created.tokens().forEach((role, token) -> tokens.put(role.label(), token));
     return new JsonObject()

@@ -17,6 +17,7 @@ import java.util.List;
  */
 public final class TrustedProxies {
   private static final String FORWARDED_FOR = "X-Forwarded-For";
+  private static final String FORWARDED_PROTO = "X-Forwarded-Proto";
 
   private final List<Range> ranges;
 
@@ -48,6 +49,23 @@ public final class TrustedProxies {
     String connection =
         request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     return clientOf(connection, request.headers().getAll(FORWARDED_FOR));
+  }
+
+  /**
+   * The scheme the client used: a trusted proxy that terminates TLS says so in {@code
+   * X-Forwarded-Proto}; anything else is the connection's own scheme.
+   */
+  public String schemeOf(HttpServerRequest request) {
+    String connection =
+        request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    String forwarded = request.getHeader(FORWARDED_PROTO);
+    if (forwarded != null && trusts(connection)) {
+      String first = forwarded.split(",")[0].trim().toLowerCase(java.util.Locale.ROOT);
+      if (first.equals("https") || first.equals("http")) {
+        return first;
+      }
+    }
+    return request.scheme();
   }
 
   /**

@@ -113,6 +113,37 @@ class MeetingApiTest {
 
   @Test
   @DisplayName(
+      "links take the scheme a trusted balancer forwards (X-Forwarded-Proto); anyone else's is"
+          + " ignored")
+  void linksBehindTlsBalancer() throws Exception {
+    assertThat(linkCreatedThrough(node)).startsWith("http://127.0.0.1:" + node.port() + "/m/");
+    TestNode behindBalancer =
+        TestNode.start(
+                vertx, RedisHarness.newPrefix(), Map.of("MINUTES_TRUSTED_PROXIES", "127.0.0.1"))
+            .await(30, SECONDS);
+    try {
+      assertThat(linkCreatedThrough(behindBalancer))
+          .startsWith("https://127.0.0.1:" + behindBalancer.port() + "/m/");
+    } finally {
+      behindBalancer.stopAndClean().await(30, SECONDS);
+    }
+  }
+
+  /** A meeting's edit link, created as a balancer that terminates TLS would forward the request. */
+  private static String linkCreatedThrough(TestNode target) throws TimeoutException {
+    return target
+        .http()
+        .post(target.port(), "127.0.0.1", "/api/meetings")
+        .putHeader("X-Forwarded-Proto", "https")
+        .sendJsonObject(new JsonObject().put("chair", "Ada"))
+        .await(30, SECONDS)
+        .bodyAsJsonObject()
+        .getJsonObject("links")
+        .getString("edit");
+  }
+
+  @Test
+  @DisplayName(
       "creating with every field answers 201 with id, automerge URL, status, tokens and page links")
   void createAnswersTokensAndLinks() throws TimeoutException {
     JsonObject created = create(fullRequest());
