@@ -147,6 +147,18 @@ test("lines written by habit are listed as action items and become checklist ite
     { timeout: WAIT_MS },
   )
   await screenshot(ada, "action-items-converted")
+  // The button went with the conversion; Ben's keyboard is on the item's new box, not lost to the page.
+  await ben.waitForFunction(
+    () => document.querySelector('[data-testid=action-items] li[data-owner="Ben"]')?.dataset.form === "checklist",
+    null,
+    { timeout: WAIT_MS },
+  )
+  assert.equal(
+    await ben.evaluate(
+      () => document.activeElement?.closest("li")?.dataset.owner + " " + document.activeElement?.className,
+    ),
+    "Ben action-check",
+  )
 
   // The conversion is Ben's own edit: his Undo takes it back.
   await ben.locator("[data-testid=editor] .cm-content").focus()

@@ -95,7 +95,7 @@ export class ActionItemsPanel {
           "li",
           attributes,
           h("span", { class: "action-habit", "aria-hidden": "true" }, "•"),
-          h("div", { class: "action-body" }, jump, this.#convertButton(item, label, convert)),
+          h("div", { class: "action-body" }, jump, this.#convertButton(item, label, key, convert)),
         )
       }),
     )
@@ -121,7 +121,12 @@ export class ActionItemsPanel {
   }
 
   /** Shown only when the page may edit: turning the line into `- [ ] Owner: text` in one click. */
-  #convertButton(item: ActionItem, label: string, convert: ActionItemHandlers["convert"]): HTMLElement | null {
+  #convertButton(
+    item: ActionItem,
+    label: string,
+    key: string,
+    convert: ActionItemHandlers["convert"],
+  ): HTMLElement | null {
     if (convert === null) return null
     const button = h(
       "button",
@@ -129,6 +134,8 @@ export class ActionItemsPanel {
         type: "button",
         class: "link-button action-convert",
         "data-testid": "action-convert",
+        // The button goes with the conversion: the keyboard goes on to the same item's new box.
+        "data-focus-key": `tick ${key.replace(/^habit /, "checklist ")}`,
         title: `Rewrites the line as: ${item.checklist?.trim() ?? ""}`,
         "aria-label": `Make a checklist item of: ${label}`,
       },
