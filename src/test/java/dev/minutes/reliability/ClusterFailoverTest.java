@@ -53,14 +53,7 @@ class ClusterFailoverTest {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      for (TestNode node : nodes) {
-        node.stop().await(30, SECONDS);
-      }
-      vertx.close().await(30, SECONDS);
-    } finally {
-      redis.close();
-    }
+    TestNode.stopAll(nodes, vertx, redis);
   }
 
   @Test

@@ -62,15 +62,8 @@ class ClusterCapacityTest {
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      clients.forEach(NodeClient::close);
-      for (TestNode node : List.of(holder, writer)) {
-        node.stop().await(30, SECONDS);
-      }
-      vertx.close().await(30, SECONDS);
-    } finally {
-      redis.close();
-    }
+    clients.forEach(NodeClient::close);
+    TestNode.stopAll(List.of(holder, writer), vertx, redis);
   }
 
   @Test
