@@ -4,6 +4,7 @@ import dev.minutes.http.TrustedProxies;
 import dev.minutes.publish.PublishSettings;
 import dev.minutes.publish.PublishedUrl;
 import dev.minutes.publish.WebhookSigner;
+import dev.minutes.store.RedisCredentials;
 import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
 import java.io.IOException;
@@ -79,6 +80,9 @@ public final class ConfigLoader {
     d.put("REDIS_SENTINELS", "");
     d.put("REDIS_SENTINEL_MASTER", "");
     d.put("REDIS_CLUSTER_NODES", "");
+    d.put("REDIS_USERNAME", "");
+    d.put("REDIS_PASSWORD", "");
+    d.put("REDIS_SENTINEL_PASSWORD", "");
     d.put("MINUTES_REDIS_MIN_REPLICAS", "0");
     d.put("MINUTES_REDIS_PREFIX", "minutes:");
     d.put("MINUTES_PUBLIC_URL", "");
@@ -237,10 +241,11 @@ public final class ConfigLoader {
     if (master.isPresent() && optional("REDIS_SENTINELS").isEmpty()) {
       throw new ConfigException("REDIS_SENTINEL_MASTER", "is only used with REDIS_SENTINELS");
     }
+    String name = set.isEmpty() ? "" : set.get(0);
+    RedisCredentials credentials = redisCredentials(name);
     if (set.isEmpty()) {
       return Optional.empty();
     }
-    String name = set.get(0);
     String value = text(name);
     return Optional.of(
         switch (name) {
@@ -255,9 +260,36 @@ public final class ConfigLoader {
                               new ConfigException(
                                   "REDIS_SENTINEL_MASTER",
                                   "is required with REDIS_SENTINELS: the name the Sentinels know"
-                                      + " the primary by")));
-          default -> new RedisTopology.Cluster(addresses(name, value));
+                                      + " the primary by")),
+                  credentials);
+          default -> new RedisTopology.Cluster(addresses(name, value), credentials);
         });
+  }
+
+  /**
+   * REDIS_USERNAME and REDIS_PASSWORD for the servers of a Sentinel or Cluster deployment, and
+   * REDIS_SENTINEL_PASSWORD for Sentinels whose password differs; refused where they would not be
+   * used (one server takes its credentials in REDIS_URL, the embedded Redis needs none).
+   */
+  private RedisCredentials redisCredentials(String topology) {
+    for (String setting : List.of("REDIS_USERNAME", "REDIS_PASSWORD")) {
+      if (optional(setting).isPresent()
+          && !List.of("REDIS_SENTINELS", "REDIS_CLUSTER_NODES").contains(topology)) {
+        throw new ConfigException(
+            setting,
+            topology.equals("REDIS_URL")
+                ? "is for REDIS_SENTINELS and REDIS_CLUSTER_NODES; give one server's credentials in"
+                    + " REDIS_URL (redis://user:password@host:port)"
+                : "is for REDIS_SENTINELS and REDIS_CLUSTER_NODES; the embedded Redis asks for none");
+      }
+    }
+    if (optional("REDIS_SENTINEL_PASSWORD").isPresent() && !topology.equals("REDIS_SENTINELS")) {
+      throw new ConfigException("REDIS_SENTINEL_PASSWORD", "is only used with REDIS_SENTINELS");
+    }
+    return new RedisCredentials(
+        optional("REDIS_USERNAME").orElse(null),
+        optional("REDIS_PASSWORD").orElse(null),
+        optional("REDIS_SENTINEL_PASSWORD").orElse(null));
   }
 
   private static RedisTopology standalone(String url) {

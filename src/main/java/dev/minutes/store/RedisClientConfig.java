@@ -104,12 +104,29 @@ final class RedisClientConfig {
             .setCheckSentinelsList(false)
             .setScanInterval(TOPOLOGY_SCAN_MS);
     sentinel.sentinels().forEach(address -> servers.addSentinelAddress(address.uri()));
+    RedisCredentials credentials = sentinel.credentials();
+    authenticate(servers, credentials);
+    // Without a password of their own, Redisson offers the Sentinels the servers' password and
+    // falls back to none if they refuse it.
+    if (credentials.sentinelPassword() != null) {
+      servers.setSentinelPassword(credentials.sentinelPassword());
+    }
   }
 
   private static void cluster(Config config, RedisTopology.Cluster cluster) {
     var servers =
         primariesOnly(common(config.useClusterServers())).setScanInterval(TOPOLOGY_SCAN_MS);
     cluster.nodes().forEach(address -> servers.addNodeAddress(address.uri()));
+    authenticate(servers, cluster.credentials());
+  }
+
+  private static void authenticate(BaseConfig<?> servers, RedisCredentials credentials) {
+    if (credentials.username() != null) {
+      servers.setUsername(credentials.username());
+    }
+    if (credentials.password() != null) {
+      servers.setPassword(credentials.password());
+    }
   }
 
   /**

@@ -10,6 +10,8 @@ import org.redisson.Redisson;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisAuthRequiredException;
+import org.redisson.client.RedisWrongPasswordException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.Config;
 import org.slf4j.Logger;
@@ -62,6 +64,33 @@ public final class RedisConnection {
    * Connects to one Redis server at {@code url} ({@code redis://[user:pass@]host:port[/db]} or
    * {@code rediss://...}), acknowledging writes without waiting for replicas.
    */
+  /**
+   * Why connecting failed: an outage, said to be a refusal of the credentials when Redis answered
+   * so (Sentinels that refuse them are reported by Redisson only in its log: WRONGPASS, NOAUTH).
+   */
+  private static Throwable connectFailure(Throwable failure, RedisTopology topology) {
+    Throwable translated = RedisFutures.translate(failure, "connect to " + topology);
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof RedisAuthRequiredException
+          || cause instanceof RedisWrongPasswordException) {
+        return new StoreException(
+            StoreException.Reason.UNAVAILABLE,
+            translated.getMessage()
+                + "; Redis refused the credentials ("
+                + cause.getClass().getSimpleName()
+                + "): "
+                + (topology instanceof RedisTopology.Standalone
+                    ? "give them in REDIS_URL"
+                    : "set REDIS_USERNAME and REDIS_PASSWORD"),
+            failure);
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return translated;
+  }
+
   public static Future<RedisConnection> connect(Vertx vertx, String url, String keyPrefix) {
     RedisTopology topology;
     try {
@@ -90,9 +119,7 @@ public final class RedisConnection {
     Config config = RedisClientConfig.forTopology(topology, vertx);
     return vertx
         .executeBlocking(() -> Redisson.create(config), false)
-        .recover(
-            failure ->
-                Future.failedFuture(RedisFutures.translate(failure, "connect to " + topology)))
+        .recover(failure -> Future.failedFuture(connectFailure(failure, topology)))
         .map(client -> new RedisConnection(vertx, client, keys, topology, minReplicas))
         .compose(
             connection ->

@@ -24,9 +24,16 @@ public sealed interface RedisTopology {
   }
 
   /** A primary and its replicas, found and followed through these Sentinels. */
-  record Sentinel(List<Address> sentinels, String master) implements RedisTopology {
+  record Sentinel(List<Address> sentinels, String master, RedisCredentials credentials)
+      implements RedisTopology {
+    /** Redis servers and Sentinels that ask for no password. */
+    public Sentinel(List<Address> sentinels, String master) {
+      this(sentinels, master, RedisCredentials.NONE);
+    }
+
     public Sentinel {
       sentinels = List.copyOf(sentinels);
+      credentials = credentials == null ? RedisCredentials.NONE : credentials;
       if (sentinels.isEmpty()) {
         throw new IllegalArgumentException("at least one Sentinel is needed");
       }
@@ -42,9 +49,15 @@ public sealed interface RedisTopology {
   }
 
   /** A Redis Cluster, discovered from any of these nodes. */
-  record Cluster(List<Address> nodes) implements RedisTopology {
+  record Cluster(List<Address> nodes, RedisCredentials credentials) implements RedisTopology {
+    /** Cluster nodes that ask for no password. */
+    public Cluster(List<Address> nodes) {
+      this(nodes, RedisCredentials.NONE);
+    }
+
     public Cluster {
       nodes = List.copyOf(nodes);
+      credentials = credentials == null ? RedisCredentials.NONE : credentials;
       if (nodes.isEmpty()) {
         throw new IllegalArgumentException("at least one cluster node is needed");
       }

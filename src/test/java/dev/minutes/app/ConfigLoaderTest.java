@@ -3,6 +3,7 @@ package dev.minutes.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minutes.store.RedisCredentials;
 import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
 import java.nio.file.Path;
@@ -70,6 +71,42 @@ class ConfigLoaderTest {
           .isInstanceOf(ConfigLoader.ConfigException.class)
           .hasMessageContaining("MINUTES_WEBHOOK_SECRET");
     }
+  }
+
+  @Test
+  @DisplayName(
+      "takes Redis credentials for Sentinels and Cluster nodes; refuses them where nothing would use"
+          + " them, naming the setting")
+  void redisCredentials() {
+    RedisTopology.Sentinel sentinel =
+        (RedisTopology.Sentinel)
+            ConfigLoader.load(
+                    Map.of(
+                        "REDIS_SENTINELS", "10.0.0.1:26379",
+                        "REDIS_SENTINEL_MASTER", "minutes",
+                        "REDIS_USERNAME", "minutes",
+                        "REDIS_PASSWORD", "s3cret",
+                        "REDIS_SENTINEL_PASSWORD", "other"))
+                .redis()
+                .orElseThrow();
+    assertThat(sentinel.credentials())
+        .isEqualTo(new RedisCredentials("minutes", "s3cret", "other"))
+        .asString()
+        .doesNotContain("s3cret")
+        .doesNotContain("other");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("REDIS_URL", "redis://10.0.0.1:6379", "REDIS_PASSWORD", "s3cret")))
+        .hasMessageStartingWith("REDIS_PASSWORD ")
+        .hasMessageContaining("REDIS_URL");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("REDIS_USERNAME", "minutes")))
+        .hasMessageStartingWith("REDIS_USERNAME ");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000", "REDIS_SENTINEL_PASSWORD", "x")))
+        .hasMessageStartingWith("REDIS_SENTINEL_PASSWORD ");
   }
 
   @Test

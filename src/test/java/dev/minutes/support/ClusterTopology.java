@@ -35,13 +35,22 @@ public final class ClusterTopology implements AutoCloseable {
     }
   }
 
-  private ClusterTopology(Path dir) {
+  /** What every node asks clients and each other for ({@code requirepass}); null: nothing. */
+  private final String password;
+
+  private ClusterTopology(Path dir, String password) {
     this.dir = dir;
+    this.password = password;
   }
 
   /** Starts six nodes, joins them into three shards and returns once the cluster state is ok. */
   public static ClusterTopology start() throws Exception {
-    ClusterTopology cluster = new ClusterTopology(Files.createTempDirectory("cluster-"));
+    return start(null);
+  }
+
+  /** The same with every node asking for {@code password} (null: none). */
+  public static ClusterTopology start(String password) throws Exception {
+    ClusterTopology cluster = new ClusterTopology(Files.createTempDirectory("cluster-"), password);
     try {
       cluster.startAll();
       return cluster;
@@ -58,15 +67,7 @@ public final class ClusterTopology implements AutoCloseable {
       int port = RedisProcess.freePort(true);
       RedisProcess node =
           RedisProcess.start(
-              RedisProcess.Kind.SERVER,
-              dir.resolve("node-" + port),
-              port,
-              List.of(
-                  "cluster-enabled yes",
-                  "cluster-config-file nodes.conf",
-                  "cluster-node-timeout " + NODE_TIMEOUT_MS,
-                  "save \"\"",
-                  "appendonly no"));
+              RedisProcess.Kind.SERVER, dir.resolve("node-" + port), port, nodeConfig());
       ok.add(node.printed("Cluster state changed: ok"));
       node.printed("MASTER <-> REPLICA sync: Finished with success")
           .onSuccess(line -> synced.countDown());
@@ -87,6 +88,21 @@ public final class ClusterTopology implements AutoCloseable {
     if (!synced.await(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("the cluster's replicas did not finish their first sync");
     }
+  }
+
+  private List<String> nodeConfig() {
+    List<String> config =
+        new ArrayList<>(
+            List.of(
+                "cluster-enabled yes",
+                "cluster-config-file nodes.conf",
+                "cluster-node-timeout " + NODE_TIMEOUT_MS,
+                "save \"\"",
+                "appendonly no"));
+    if (password != null) {
+      config.addAll(List.of("requirepass " + password, "masterauth " + password));
+    }
+    return config;
   }
 
   /** {@code REDIS_CLUSTER_NODES}: every node's {@code host:port}. */
@@ -166,9 +182,12 @@ public final class ClusterTopology implements AutoCloseable {
     synced.await(60, TimeUnit.SECONDS);
   }
 
-  private static String redisCli(int port, List<String> args) throws Exception {
+  private String redisCli(int port, List<String> args) throws Exception {
     List<String> command =
         new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+    if (password != null) {
+      command.addAll(List.of("-a", password, "--no-auth-warning"));
+    }
     command.addAll(args);
     Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -38,13 +38,32 @@ public final class SentinelTopology implements AutoCloseable {
   private RedisProcess primary;
   private RedisProcess replica;
 
-  private SentinelTopology(Path dir) {
+  /** What the servers ask clients and each other for ({@code requirepass}); null: nothing. */
+  private final String serverPassword;
+
+  /** What the Sentinels ask clients for; null: nothing. */
+  private final String sentinelPassword;
+
+  private SentinelTopology(Path dir, String serverPassword, String sentinelPassword) {
     this.dir = dir;
+    this.serverPassword = serverPassword;
+    this.sentinelPassword = sentinelPassword;
   }
 
   /** Starts everything and returns once the Sentinels watch the primary and know its replica. */
   public static SentinelTopology start() throws Exception {
-    SentinelTopology topology = new SentinelTopology(Files.createTempDirectory("sentinel-"));
+    return start(null, null);
+  }
+
+  /**
+   * The same with passwords: the servers ask for {@code serverPassword} (the replica and the
+   * Sentinels give it), the Sentinels for {@code sentinelPassword}; null asks for none.
+   */
+  public static SentinelTopology start(String serverPassword, String sentinelPassword)
+      throws Exception {
+    SentinelTopology topology =
+        new SentinelTopology(
+            Files.createTempDirectory("sentinel-"), serverPassword, sentinelPassword);
     try {
       topology.startAll();
       return topology;
@@ -65,16 +84,22 @@ public final class SentinelTopology implements AutoCloseable {
     List<Future<String>> replicaKnown = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       int port = RedisProcess.freePort(false);
-      RedisProcess sentinel =
-          RedisProcess.start(
-              RedisProcess.Kind.SENTINEL,
-              dir.resolve("sentinel-" + port),
-              port,
+      List<String> config =
+          new ArrayList<>(
               List.of(
                   "sentinel monitor " + MASTER + " 127.0.0.1 " + primaryPort + " 2",
                   "sentinel down-after-milliseconds " + MASTER + " " + DOWN_AFTER_MS,
                   "sentinel failover-timeout " + MASTER + " 10000",
                   "sentinel parallel-syncs " + MASTER + " 1"));
+      if (serverPassword != null) {
+        config.add("sentinel auth-pass " + MASTER + " " + serverPassword);
+      }
+      if (sentinelPassword != null) {
+        config.add("requirepass " + sentinelPassword);
+      }
+      RedisProcess sentinel =
+          RedisProcess.start(
+              RedisProcess.Kind.SENTINEL, dir.resolve("sentinel-" + port), port, config);
       replicaKnown.add(sentinel.printed("+slave slave " + replica.address()));
       sentinels.add(sentinel);
     }
@@ -88,6 +113,9 @@ public final class SentinelTopology implements AutoCloseable {
 
   private RedisProcess server(int port, List<String> extra) {
     List<String> config = new ArrayList<>(List.of("save \"\"", "appendonly no"));
+    if (serverPassword != null) {
+      config.addAll(List.of("requirepass " + serverPassword, "masterauth " + serverPassword));
+    }
     config.addAll(extra);
     return RedisProcess.start(RedisProcess.Kind.SERVER, dir.resolve("redis-" + port), port, config);
   }

@@ -1,0 +1,123 @@
+package dev.minutes.reliability;
+
+import static dev.minutes.support.NodeClient.cmd;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minutes.support.ClusterTopology;
+import dev.minutes.support.NodeClient;
+import dev.minutes.support.SentinelTopology;
+import dev.minutes.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Replicated Redis that asks for passwords, as production deployments do (real Debian processes
+ * with {@code requirepass}): a node given them stores and serves meetings; a node without them does
+ * not start, and says why.
+ */
+@DisplayName("Sentinel and Cluster deployments that ask for passwords")
+@Timeout(value = 180, unit = SECONDS)
+class RedisAuthenticationTest {
+  private Vertx vertx;
+  private NodeClient client;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    vertx.close().await(30, SECONDS);
+  }
+
+  @Test
+  @DisplayName(
+      "Sentinels with a password of their own in front of servers with another: a node given both"
+          + " stores what is typed; one given only the servers' does not start")
+  void sentinelWithPasswords() throws Exception {
+    try (SentinelTopology redis = SentinelTopology.start("server-secret", "sentinel-secret")) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("REDIS_SENTINELS", redis.sentinelsSetting());
+      settings.put("REDIS_SENTINEL_MASTER", SentinelTopology.MASTER);
+      settings.put("REDIS_PASSWORD", "server-secret");
+      // Redisson says WRONGPASS only in its log for Sentinels; the error names where it failed.
+      assertThat(refusalToStart(settings)).contains("Sentinel master 'minutes'");
+
+      settings.put("REDIS_SENTINEL_PASSWORD", "sentinel-secret");
+      typeAndReadBack(settings);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a Cluster whose nodes ask for a password: a node given it stores what is typed; one without"
+          + " it does not start")
+  void clusterWithPassword() throws Exception {
+    try (ClusterTopology redis = ClusterTopology.start("cluster-secret")) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("REDIS_CLUSTER_NODES", redis.nodesSetting());
+      assertThat(refusalToStart(settings))
+          .contains("Redis refused the credentials")
+          .contains("REDIS_PASSWORD");
+
+      settings.put("REDIS_PASSWORD", "cluster-secret");
+      typeAndReadBack(settings);
+    }
+  }
+
+  /** Starts a node that must fail to start, and returns its error's message. */
+  private String refusalToStart(Map<String, String> settings) throws Exception {
+    Throwable refusal =
+        TestNode.start(vertx, prefix(), settings)
+            .transform(started -> Future.succeededFuture(started.cause()))
+            .await(120, SECONDS);
+    assertThat(refusal).as("a node started without the right password").isNotNull();
+    return refusal.getMessage();
+  }
+
+  private void typeAndReadBack(Map<String, String> settings) throws Exception {
+    TestNode node = TestNode.start(vertx, prefix(), settings).await(60, SECONDS);
+    try {
+      JsonObject meeting =
+          node.createMeeting(new JsonObject().put("chair", "Ada")).await(30, SECONDS);
+      client =
+          NodeClient.start(
+              vertx,
+              "client.mjs",
+              List.of("--url", node.syncUrl(meeting.getJsonObject("tokens").getString("editor"))));
+      client.command(cmd("find").put("url", meeting.getString("documentUrl"))).await(30, SECONDS);
+      client
+          .command(cmd("type").put("text", "Stored behind a password.").put("at", "end"))
+          .await(30, SECONDS);
+      client.command(cmd("waitSaved")).await(30, SECONDS);
+      String body =
+          node.get(
+                  "/api/meetings/" + meeting.getString("id") + "/minutes.md",
+                  meeting.getJsonObject("tokens").getString("viewer"))
+              .await(30, SECONDS)
+              .bodyAsString();
+      assertThat(body).contains("Stored behind a password.");
+    } finally {
+      node.stop().await(30, SECONDS);
+    }
+  }
+
+  private static String prefix() {
+    return "auth-" + UUID.randomUUID() + ":";
+  }
+}
