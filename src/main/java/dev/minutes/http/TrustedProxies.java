@@ -93,8 +93,25 @@ public final class TrustedProxies {
 
   /** Whether {@code address} (an IP literal) is one of the trusted proxies. */
   public boolean trusts(String address) {
-    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+    byte[] bytes = ipv4IfMapped(NetUtil.createByteArrayFromIpAddressString(address));
     return bytes != null && ranges.stream().anyMatch(range -> range.contains(bytes));
+  }
+
+  /**
+   * An IPv4 client of a server listening on IPv6 shows as {@code ::ffff:a.b.c.d}: the IPv4 ranges
+   * must still match it.
+   */
+  private static byte[] ipv4IfMapped(byte[] address) {
+    if (address == null || address.length != 16) {
+      return address;
+    }
+    for (int i = 0; i < 10; i++) {
+      if (address[i] != 0) {
+        return address;
+      }
+    }
+    boolean mapped = address[10] == (byte) 0xff && address[11] == (byte) 0xff;
+    return mapped ? Arrays.copyOfRange(address, 12, 16) : address;
   }
 
   /** Drops what a proxy may write around an address: spaces, IPv6 brackets, an IPv4 port. */

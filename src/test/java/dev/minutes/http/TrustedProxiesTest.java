@@ -56,6 +56,8 @@ class TrustedProxiesTest {
     assertThat(odd.trusts("8.8.8.8")).isTrue();
     assertThat(odd.trusts("::1")).isFalse();
     assertThat(proxies.trusts("not an address")).isFalse();
+    assertThat(proxies.trusts("::ffff:10.1.2.3")).as("an IPv4 peer of an IPv6 socket").isTrue();
+    assertThat(proxies.trusts("::ffff:11.1.2.3")).isFalse();
   }
 
   @ParameterizedTest(name = "{0}")
