@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The load balancers in front of a node ({@code MINUTES_TRUSTED_PROXIES}: addresses or CIDR
@@ -13,7 +14,8 @@ import java.util.List;
  * all clients as one. A request from a trusted proxy is attributed to the right-most {@code
  * X-Forwarded-For} entry that is not itself a trusted proxy: entries further left were written by
  * the client and prove nothing. A request from anywhere else is its connection's address, whatever
- * headers it sends.
+ * headers it sends. So name only the balancers: a host in a trusted range is believed about whom it
+ * forwards for, and a client connecting from one could claim any address.
  */
 public final class TrustedProxies {
   private static final String FORWARDED_FOR = "X-Forwarded-For";
@@ -58,11 +60,13 @@ public final class TrustedProxies {
   public String schemeOf(HttpServerRequest request) {
     String connection =
         request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-    String forwarded = request.getHeader(FORWARDED_PROTO);
-    if (forwarded != null && trusts(connection)) {
-      String first = forwarded.split(",")[0].trim().toLowerCase(java.util.Locale.ROOT);
-      if (first.equals("https") || first.equals("http")) {
-        return first;
+    List<String> forwarded = request.headers().getAll(FORWARDED_PROTO);
+    if (!forwarded.isEmpty() && trusts(connection)) {
+      // The nearest proxy's word, as for X-Forwarded-For: the last value of the last header.
+      String[] values = forwarded.get(forwarded.size() - 1).split(",");
+      String nearest = values[values.length - 1].trim().toLowerCase(Locale.ROOT);
+      if (nearest.equals("https") || nearest.equals("http")) {
+        return nearest;
       }
     }
     return request.scheme();
@@ -82,19 +86,37 @@ public final class TrustedProxies {
             .map(TrustedProxies::bareAddress)
             .filter(hop -> !hop.isEmpty())
             .toList();
+    // Believed when nothing further left is an untrusted address: the nearest proxy's word.
+    String fallback = connection;
     for (int i = hops.size() - 1; i >= 0; i--) {
-      if (!trusts(hops.get(i))) {
-        return hops.get(i);
+      byte[] hop = ipv4IfMapped(NetUtil.createByteArrayFromIpAddressString(hops.get(i)));
+      if (hop == null) {
+        // Not an address ("unknown", garbage): nothing further left can be placed either.
+        break;
+      }
+      if (!trusts(hop)) {
+        return NetUtil.bytesToIpAddress(hop);
+      }
+      if (i == hops.size() - 1) {
+        fallback = NetUtil.bytesToIpAddress(hop);
       }
     }
-    // Only proxies all the way: the first of them is as close to the client as anyone knows.
-    return hops.isEmpty() ? connection : hops.get(0);
+    return fallback;
   }
 
   /** Whether {@code address} (an IP literal) is one of the trusted proxies. */
   public boolean trusts(String address) {
     byte[] bytes = ipv4IfMapped(NetUtil.createByteArrayFromIpAddressString(address));
-    return bytes != null && ranges.stream().anyMatch(range -> range.contains(bytes));
+    return bytes != null && trusts(bytes);
+  }
+
+  private boolean trusts(byte[] address) {
+    return ranges.stream().anyMatch(range -> range.contains(address));
+  }
+
+  @Override
+  public String toString() {
+    return "TrustedProxies" + ranges;
   }
 
   /**
@@ -130,11 +152,20 @@ public final class TrustedProxies {
 
   /** An address and how many leading bits of it a trusted address shares. */
   private record Range(byte[] network, int prefixBits) {
+    @Override
+    public String toString() {
+      return NetUtil.bytesToIpAddress(network) + "/" + prefixBits;
+    }
+
     static Range parse(String entry) {
       String text = entry.trim();
       int slash = text.indexOf('/');
       String address = slash < 0 ? text : text.substring(0, slash);
       byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+      if (bytes != null && bytes.length == 16 && ipv4IfMapped(bytes).length == 4) {
+        throw new IllegalArgumentException(
+            "'" + entry + "' is an IPv4 address written as IPv6: write it as IPv4");
+      }
       if (bytes == null) {
         throw new IllegalArgumentException(
             "'" + entry + "' is not an IP address or CIDR range (e.g. 10.0.0.0/8, fd00::/8)");

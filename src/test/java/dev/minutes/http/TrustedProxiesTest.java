@@ -40,11 +40,25 @@ class TrustedProxiesTest {
   }
 
   @Test
-  @DisplayName("a proxy that forwards nothing, or only proxies, is as near as anyone knows")
+  @DisplayName(
+      "a proxy that forwards nothing, only proxies or something that is no address: the nearest"
+          + " hop a proxy wrote")
   void onlyProxies() {
     assertThat(proxies.clientOf("10.1.2.3", List.of())).isEqualTo("10.1.2.3");
     assertThat(proxies.clientOf("10.1.2.3", List.of(" , "))).isEqualTo("10.1.2.3");
-    assertThat(proxies.clientOf("10.1.2.3", List.of("10.0.0.9, 10.0.0.8"))).isEqualTo("10.0.0.9");
+    assertThat(proxies.clientOf("10.1.2.3", List.of("10.0.0.9, 10.0.0.8"))).isEqualTo("10.0.0.8");
+    assertThat(proxies.clientOf("10.1.2.3", List.of("198.51.100.4, unknown, 10.0.0.8")))
+        .isEqualTo("10.0.0.8");
+    assertThat(proxies.clientOf("10.1.2.3", List.of("198.51.100.4, unknown")))
+        .isEqualTo("10.1.2.3");
+  }
+
+  @Test
+  @DisplayName("one client is one key however its address is written")
+  void canonicalAddresses() {
+    assertThat(proxies.clientOf("10.1.2.3", List.of("::ffff:198.51.100.4")))
+        .isEqualTo("198.51.100.4");
+    assertThat(proxies.clientOf("10.1.2.3", List.of("2001:DB8:0:0::5"))).isEqualTo("2001:db8::5");
   }
 
   @Test
@@ -61,7 +75,15 @@ class TrustedProxiesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"proxy.internal", "10.0.0.0/33", "fd00::/129", "10.0.0.0/x", "10.0.0/8"})
+  @ValueSource(
+      strings = {
+        "proxy.internal",
+        "10.0.0.0/33",
+        "fd00::/129",
+        "10.0.0.0/x",
+        "10.0.0/8",
+        "::ffff:10.0.0.0/104"
+      })
   @DisplayName("refuses what is not an address or a range, naming it")
   void refuses(String entry) {
     assertThatThrownBy(() -> TrustedProxies.parse(List.of(entry)))
