@@ -283,6 +283,10 @@ public final class ConfigLoader {
                 : "is for REDIS_SENTINELS and REDIS_CLUSTER_NODES; the embedded Redis asks for none");
       }
     }
+    if (optional("REDIS_USERNAME").isPresent() && optional("REDIS_PASSWORD").isEmpty()) {
+      // Redisson authenticates only with a password: the user name alone would be dropped.
+      throw new ConfigException("REDIS_USERNAME", "needs REDIS_PASSWORD, the user's password");
+    }
     if (optional("REDIS_SENTINEL_PASSWORD").isPresent() && !topology.equals("REDIS_SENTINELS")) {
       throw new ConfigException("REDIS_SENTINEL_PASSWORD", "is only used with REDIS_SENTINELS");
     }

@@ -106,8 +106,8 @@ final class RedisClientConfig {
     sentinel.sentinels().forEach(address -> servers.addSentinelAddress(address.uri()));
     RedisCredentials credentials = sentinel.credentials();
     authenticate(servers, credentials);
-    // Without a password of their own, Redisson offers the Sentinels the servers' password and
-    // falls back to none if they refuse it.
+    // Sentinels that ask for a password get their own, else the servers'; never a user name
+    // (Sentinels with ACL users are not supported).
     if (credentials.sentinelPassword() != null) {
       servers.setSentinelPassword(credentials.sentinelPassword());
     }

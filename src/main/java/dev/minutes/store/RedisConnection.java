@@ -64,33 +64,6 @@ public final class RedisConnection {
    * Connects to one Redis server at {@code url} ({@code redis://[user:pass@]host:port[/db]} or
    * {@code rediss://...}), acknowledging writes without waiting for replicas.
    */
-  /**
-   * Why connecting failed: an outage, said to be a refusal of the credentials when Redis answered
-   * so (Sentinels that refuse them are reported by Redisson only in its log: WRONGPASS, NOAUTH).
-   */
-  private static Throwable connectFailure(Throwable failure, RedisTopology topology) {
-    Throwable translated = RedisFutures.translate(failure, "connect to " + topology);
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof RedisAuthRequiredException
-          || cause instanceof RedisWrongPasswordException) {
-        return new StoreException(
-            StoreException.Reason.UNAVAILABLE,
-            translated.getMessage()
-                + "; Redis refused the credentials ("
-                + cause.getClass().getSimpleName()
-                + "): "
-                + (topology instanceof RedisTopology.Standalone
-                    ? "give them in REDIS_URL"
-                    : "set REDIS_USERNAME and REDIS_PASSWORD"),
-            failure);
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return translated;
-  }
-
   public static Future<RedisConnection> connect(Vertx vertx, String url, String keyPrefix) {
     RedisTopology topology;
     try {
@@ -139,6 +112,30 @@ public final class RedisConnection {
                         : ", acknowledging writes once "
                             + minReplicas
                             + " replica(s) confirmed them"));
+  }
+
+  /**
+   * Why connecting failed: an outage, said to be a refusal of the credentials when Redis answered
+   * so (Sentinels that refuse them are reported by Redisson only in its log: WRONGPASS, NOAUTH).
+   */
+  private static Throwable connectFailure(Throwable failure, RedisTopology topology) {
+    Throwable translated = RedisFutures.translate(failure, "connect to " + topology);
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof RedisAuthRequiredException
+          || cause instanceof RedisWrongPasswordException) {
+        return new StoreException(
+            StoreException.Reason.UNAVAILABLE,
+            translated.getMessage()
+                + "; Redis refused the credentials ("
+                + cause.getClass().getSimpleName()
+                + "): "
+                + (topology instanceof RedisTopology.Standalone
+                    ? "give them in REDIS_URL"
+                    : "set REDIS_USERNAME and REDIS_PASSWORD"),
+            failure);
+      }
+    }
+    return translated;
   }
 
   /**

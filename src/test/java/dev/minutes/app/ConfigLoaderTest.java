@@ -105,6 +105,11 @@ class ConfigLoaderTest {
     assertThatThrownBy(
             () ->
                 ConfigLoader.load(
+                    Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000", "REDIS_USERNAME", "minutes")))
+        .hasMessageStartingWith("REDIS_USERNAME needs REDIS_PASSWORD");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
                     Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000", "REDIS_SENTINEL_PASSWORD", "x")))
         .hasMessageStartingWith("REDIS_SENTINEL_PASSWORD ");
   }

@@ -12,6 +12,7 @@ import dev.minutes.sync.codec.DocumentIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ class ClusterCapacityTest {
   @AfterEach
   void stop() throws Exception {
     clients.forEach(NodeClient::close);
-    TestNode.stopAll(List.of(holder, writer), vertx, redis);
+    TestNode.stopAll(Arrays.asList(holder, writer), vertx, redis);
   }
 
   @Test

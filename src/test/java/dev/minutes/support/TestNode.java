@@ -124,7 +124,6 @@ public final class TestNode {
     return body == null ? request.send() : request.sendJsonObject(body);
   }
 
-  /** Stops the node (graceful) and deletes its keys. */
   /**
    * Stops the nodes, then their Vert.x, then the Redis they shared (its processes are stopped even
    * when a node fails to stop): the teardown of a test that runs its own topology.
@@ -132,20 +131,27 @@ public final class TestNode {
   public static void stopAll(List<TestNode> nodes, Vertx vertx, AutoCloseable redis)
       throws Exception {
     try {
-      for (TestNode node : nodes) {
-        node.stop().await(30, TimeUnit.SECONDS);
-      }
+      Future.join(
+              nodes.stream()
+                  .filter(java.util.Objects::nonNull)
+                  .map(node -> node.stop().recover(failure -> Future.succeededFuture()))
+                  .toList())
+          .await(30, TimeUnit.SECONDS);
       vertx.close().await(30, TimeUnit.SECONDS);
     } finally {
-      redis.close();
+      if (redis != null) {
+        redis.close();
+      }
     }
   }
 
+  /** Stops the node (graceful). */
   public Future<Void> stop() {
     http.close();
     return node.stop();
   }
 
+  /** Stops the node and deletes its keys. */
   public Future<Void> stopAndClean() {
     return stop().eventually(() -> RedisHarness.cleanup(vertx, prefix)).mapEmpty();
   }
