@@ -29,6 +29,11 @@ export class ActionItemsPanel {
   readonly #addArea: HTMLElement
   /** What the list shows (rebuildKeepingFocus). */
   #shown: string | null = null
+  /**
+   * The line whose "Make it a checklist item" had the keyboard: the button goes with the
+   * conversion, and the keyboard goes on to the new box on that line when the list shows it.
+   */
+  #convertedLine: number | null = null
 
   constructor(readonly handlers: () => ActionItemHandlers) {
     this.#summary = h("p", { class: "panel-note" })
@@ -71,7 +76,8 @@ export class ActionItemsPanel {
     // Where each item is does not count: every use finds it again in the text (currentItem).
     const shown = items.map((item) => [item.form, item.done, item.owner, item.text, item.checklist])
     const signature = JSON.stringify([shown, toggle === null, convert === null])
-    this.#shown = rebuildKeepingFocus(this.#list, signature, this.#shown, () =>
+    const before = this.#shown
+    this.#shown = rebuildKeepingFocus(this.#list, signature, before, () =>
       items.map((item, i) => {
         const key = keys[i] ?? ""
         const label = `${item.owner ? `${item.owner}: ` : ""}${item.text}`
@@ -95,7 +101,7 @@ export class ActionItemsPanel {
           "li",
           attributes,
           h("span", { class: "action-habit", "aria-hidden": "true" }, "•"),
-          h("div", { class: "action-body" }, jump, this.#convertButton(item, label, key, convert)),
+          h("div", { class: "action-body" }, jump, this.#convertButton(item, label, convert)),
         )
       }),
     )
@@ -104,6 +110,15 @@ export class ActionItemsPanel {
       jump.dataset.line = line
       jump.title = `Go to line ${line}`
     })
+    if (this.#convertedLine !== null && this.#shown !== before) this.#focusConverted(items)
+  }
+
+  #focusConverted(items: readonly ActionItem[]): void {
+    const index = items.findIndex((item) => item.line === this.#convertedLine && item.form === "checklist")
+    this.#convertedLine = null
+    if (index >= 0 && document.activeElement === document.body) {
+      this.#list.children[index]?.querySelector<HTMLElement>(".action-check")?.focus({ preventScroll: true })
+    }
   }
 
   #box(item: ActionItem, label: string, toggle: ActionItemHandlers["toggle"], key: string): HTMLElement {
@@ -121,12 +136,7 @@ export class ActionItemsPanel {
   }
 
   /** Shown only when the page may edit: turning the line into `- [ ] Owner: text` in one click. */
-  #convertButton(
-    item: ActionItem,
-    label: string,
-    key: string,
-    convert: ActionItemHandlers["convert"],
-  ): HTMLElement | null {
+  #convertButton(item: ActionItem, label: string, convert: ActionItemHandlers["convert"]): HTMLElement | null {
     if (convert === null) return null
     const button = h(
       "button",
@@ -134,14 +144,15 @@ export class ActionItemsPanel {
         type: "button",
         class: "link-button action-convert",
         "data-testid": "action-convert",
-        // The button goes with the conversion: the keyboard goes on to the same item's new box.
-        "data-focus-key": `tick ${key.replace(/^habit /, "checklist ")}`,
         title: `Rewrites the line as: ${item.checklist?.trim() ?? ""}`,
         "aria-label": `Make a checklist item of: ${label}`,
       },
       "Make it a checklist item",
     )
-    button.addEventListener("click", () => convert(item))
+    button.addEventListener("click", () => {
+      this.#convertedLine = item.line
+      convert(item)
+    })
     return button
   }
 }
