@@ -292,8 +292,8 @@ public final class ConfigLoader {
     }
     return new RedisCredentials(
         optional("REDIS_USERNAME").orElse(null),
-        optional("REDIS_PASSWORD").orElse(null),
-        optional("REDIS_SENTINEL_PASSWORD").orElse(null));
+        secret("REDIS_PASSWORD"),
+        secret("REDIS_SENTINEL_PASSWORD"));
   }
 
   private static RedisTopology standalone(String url) {
@@ -332,6 +332,12 @@ public final class ConfigLoader {
 
   private String text(String name) {
     return values.getOrDefault(name, "").trim();
+  }
+
+  /** A password as given, spaces included (trimming would change it); null when unset. */
+  private String secret(String name) {
+    String value = values.getOrDefault(name, "");
+    return value.isBlank() ? null : value;
   }
 
   private Optional<String> optional(String name) {
