@@ -5,6 +5,7 @@ import dev.minutes.publish.PublishSettings;
 import dev.minutes.publish.PublishedUrl;
 import dev.minutes.publish.WebhookSigner;
 import dev.minutes.store.RedisCredentials;
+import dev.minutes.store.RedisTls;
 import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
 import java.io.IOException;
@@ -83,6 +84,8 @@ public final class ConfigLoader {
     d.put("REDIS_USERNAME", "");
     d.put("REDIS_PASSWORD", "");
     d.put("REDIS_SENTINEL_PASSWORD", "");
+    d.put("REDIS_TLS", "false");
+    d.put("REDIS_TLS_CA", "");
     d.put("MINUTES_REDIS_MIN_REPLICAS", "0");
     d.put("MINUTES_REDIS_PREFIX", "minutes:");
     d.put("MINUTES_PUBLIC_URL", "");
@@ -243,13 +246,14 @@ public final class ConfigLoader {
     }
     String name = set.isEmpty() ? "" : set.get(0);
     RedisCredentials credentials = redisCredentials(name);
+    RedisTls tls = redisTls(name);
     if (set.isEmpty()) {
       return Optional.empty();
     }
     String value = text(name);
     return Optional.of(
         switch (name) {
-          case "REDIS_URL" -> standalone(value);
+          case "REDIS_URL" -> standalone(value, tls);
           case "REDIS_SENTINELS" ->
               new RedisTopology.Sentinel(
                   addresses(name, value),
@@ -261,9 +265,47 @@ public final class ConfigLoader {
                                   "REDIS_SENTINEL_MASTER",
                                   "is required with REDIS_SENTINELS: the name the Sentinels know"
                                       + " the primary by")),
-                  credentials);
-          default -> new RedisTopology.Cluster(addresses(name, value), credentials);
+                  credentials,
+                  tls);
+          default -> new RedisTopology.Cluster(addresses(name, value), credentials, tls);
         });
+  }
+
+  /**
+   * REDIS_TLS (Sentinels and Cluster nodes over TLS; one server says rediss://) and REDIS_TLS_CA
+   * (authorities to trust instead of the JVM's), its file read now so that a bad one fails the
+   * start.
+   */
+  private RedisTls redisTls(String topology) {
+    String enabled = text("REDIS_TLS");
+    if (!enabled.equals("true") && !enabled.equals("false")) {
+      throw new ConfigException("REDIS_TLS", "must be true or false, got '" + enabled + "'");
+    }
+    boolean tls = enabled.equals("true");
+    if (tls && !List.of("REDIS_SENTINELS", "REDIS_CLUSTER_NODES").contains(topology)) {
+      throw new ConfigException(
+          "REDIS_TLS",
+          topology.equals("REDIS_URL")
+              ? "is for REDIS_SENTINELS and REDIS_CLUSTER_NODES; one server says rediss:// in"
+                  + " REDIS_URL"
+              : "is for REDIS_SENTINELS and REDIS_CLUSTER_NODES; the embedded Redis is local");
+    }
+    Optional<String> ca = optional("REDIS_TLS_CA");
+    if (ca.isEmpty()) {
+      return new RedisTls(tls, null);
+    }
+    boolean urlTls = topology.equals("REDIS_URL") && text("REDIS_URL").startsWith("rediss://");
+    if (!tls && !urlTls) {
+      throw new ConfigException(
+          "REDIS_TLS_CA", "is only used over TLS: REDIS_TLS=true, or rediss:// in REDIS_URL");
+    }
+    RedisTls withCa = new RedisTls(tls, Path.of(ca.get()));
+    try {
+      withCa.trust();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("REDIS_TLS_CA", e.getMessage());
+    }
+    return withCa;
   }
 
   /**
@@ -296,12 +338,12 @@ public final class ConfigLoader {
         secret("REDIS_SENTINEL_PASSWORD"));
   }
 
-  private static RedisTopology standalone(String url) {
+  private static RedisTopology standalone(String url, RedisTls tls) {
     if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
       throw new ConfigException("REDIS_URL", "must start with redis:// or rediss://");
     }
     try {
-      return new RedisTopology.Standalone(url);
+      return new RedisTopology.Standalone(url, tls.ca());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("REDIS_URL", "is not usable: " + e.getMessage());
     }

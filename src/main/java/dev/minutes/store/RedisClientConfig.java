@@ -66,7 +66,7 @@ final class RedisClientConfig {
     config.setCodec(ByteArrayCodec.INSTANCE);
     useOwnIoThreads(config, vertx);
     if (topology instanceof RedisTopology.Standalone standalone) {
-      single(config, RedisEndpoint.parse(standalone.url()));
+      single(config, RedisEndpoint.parse(standalone.url()), standalone.tls());
     } else if (topology instanceof RedisTopology.Sentinel sentinel) {
       sentinel(config, sentinel);
     } else {
@@ -75,7 +75,7 @@ final class RedisClientConfig {
     return config;
   }
 
-  private static void single(Config config, RedisEndpoint endpoint) {
+  private static void single(Config config, RedisEndpoint endpoint, RedisTls tls) {
     var server =
         common(config.useSingleServer())
             .setAddress(endpoint.address())
@@ -90,6 +90,7 @@ final class RedisClientConfig {
     if (endpoint.password() != null) {
       server.setPassword(endpoint.password());
     }
+    trust(server, tls);
   }
 
   /**
@@ -103,9 +104,12 @@ final class RedisClientConfig {
             .setMasterName(sentinel.master())
             .setCheckSentinelsList(false)
             .setScanInterval(TOPOLOGY_SCAN_MS);
-    sentinel.sentinels().forEach(address -> servers.addSentinelAddress(address.uri()));
+    sentinel
+        .sentinels()
+        .forEach(address -> servers.addSentinelAddress(address.uri(sentinel.tls().enabled())));
     RedisCredentials credentials = sentinel.credentials();
     authenticate(servers, credentials);
+    trust(servers, sentinel.tls());
     // Sentinels that ask for a password get their own, else the servers'; never a user name
     // (Sentinels with ACL users are not supported).
     if (credentials.sentinelPassword() != null) {
@@ -116,8 +120,18 @@ final class RedisClientConfig {
   private static void cluster(Config config, RedisTopology.Cluster cluster) {
     var servers =
         primariesOnly(common(config.useClusterServers())).setScanInterval(TOPOLOGY_SCAN_MS);
-    cluster.nodes().forEach(address -> servers.addNodeAddress(address.uri()));
+    cluster
+        .nodes()
+        .forEach(address -> servers.addNodeAddress(address.uri(cluster.tls().enabled())));
     authenticate(servers, cluster.credentials());
+    trust(servers, cluster.tls());
+  }
+
+  /** Redis' certificates are checked against {@code REDIS_TLS_CA} instead of the JVM's trust. */
+  private static void trust(BaseConfig<?> servers, RedisTls tls) {
+    if (tls.ca() != null) {
+      servers.setSslTrustManagerFactory(tls.trust());
+    }
   }
 
   private static void authenticate(BaseConfig<?> servers, RedisCredentials credentials) {

@@ -1,5 +1,6 @@
 package dev.minutes.store;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,10 +12,25 @@ import java.util.List;
  */
 public sealed interface RedisTopology {
 
-  /** One Redis server (replicas, if any, are not followed on failover). */
-  record Standalone(String url) implements RedisTopology {
+  /** TLS to this Redis, and whom to trust; {@link RedisTls#NONE} when plain. */
+  RedisTls tls();
+
+  /**
+   * One Redis server (replicas, if any, are not followed on failover); {@code tlsCa} the
+   * authorities to trust for {@code rediss://} (null: the JVM's).
+   */
+  record Standalone(String url, Path tlsCa) implements RedisTopology {
+    public Standalone(String url) {
+      this(url, null);
+    }
+
     public Standalone {
       RedisEndpoint.parse(url);
+    }
+
+    @Override
+    public RedisTls tls() {
+      return new RedisTls(RedisEndpoint.parse(url).tls(), tlsCa);
     }
 
     @Override
@@ -24,16 +40,18 @@ public sealed interface RedisTopology {
   }
 
   /** A primary and its replicas, found and followed through these Sentinels. */
-  record Sentinel(List<Address> sentinels, String master, RedisCredentials credentials)
+  record Sentinel(
+      List<Address> sentinels, String master, RedisCredentials credentials, RedisTls tls)
       implements RedisTopology {
-    /** Redis servers and Sentinels that ask for no password. */
+    /** Redis servers and Sentinels that ask for no password, without TLS. */
     public Sentinel(List<Address> sentinels, String master) {
-      this(sentinels, master, RedisCredentials.NONE);
+      this(sentinels, master, RedisCredentials.NONE, RedisTls.NONE);
     }
 
     public Sentinel {
       sentinels = List.copyOf(sentinels);
       credentials = credentials == null ? RedisCredentials.NONE : credentials;
+      tls = tls == null ? RedisTls.NONE : tls;
       if (sentinels.isEmpty()) {
         throw new IllegalArgumentException("at least one Sentinel is needed");
       }
@@ -49,15 +67,17 @@ public sealed interface RedisTopology {
   }
 
   /** A Redis Cluster, discovered from any of these nodes. */
-  record Cluster(List<Address> nodes, RedisCredentials credentials) implements RedisTopology {
-    /** Cluster nodes that ask for no password. */
+  record Cluster(List<Address> nodes, RedisCredentials credentials, RedisTls tls)
+      implements RedisTopology {
+    /** Cluster nodes that ask for no password, without TLS. */
     public Cluster(List<Address> nodes) {
-      this(nodes, RedisCredentials.NONE);
+      this(nodes, RedisCredentials.NONE, RedisTls.NONE);
     }
 
     public Cluster {
       nodes = List.copyOf(nodes);
       credentials = credentials == null ? RedisCredentials.NONE : credentials;
+      tls = tls == null ? RedisTls.NONE : tls;
       if (nodes.isEmpty()) {
         throw new IllegalArgumentException("at least one cluster node is needed");
       }
@@ -81,8 +101,11 @@ public sealed interface RedisTopology {
     }
 
     /** The form Redisson expects. */
-    String uri() {
-      return "redis://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    String uri(boolean tls) {
+      return (tls ? "rediss://" : "redis://")
+          + (host.contains(":") ? "[" + host + "]" : host)
+          + ":"
+          + port;
     }
 
     @Override

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.minutes.store.RedisCredentials;
+import dev.minutes.store.RedisTls;
 import dev.minutes.store.RedisTopology;
 import dev.minutes.sync.SizeLimits;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -112,6 +115,50 @@ class ConfigLoaderTest {
                 ConfigLoader.load(
                     Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000", "REDIS_SENTINEL_PASSWORD", "x")))
         .hasMessageStartingWith("REDIS_SENTINEL_PASSWORD ");
+  }
+
+  @Test
+  @DisplayName(
+      "REDIS_TLS only for Sentinels and Cluster nodes, REDIS_TLS_CA only over TLS and only a file"
+          + " of certificates, each refusal naming the setting")
+  void redisTls(@TempDir Path dir) throws Exception {
+    Path notPem = Files.writeString(dir.resolve("ca.crt"), "not a certificate");
+    Map<String, String> cluster = Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000");
+    assertThat(ConfigLoader.load(with(cluster, "REDIS_TLS", "true")).redis().orElseThrow().tls())
+        .isEqualTo(new RedisTls(true, null));
+    assertThatThrownBy(() -> ConfigLoader.load(with(cluster, "REDIS_TLS", "yes")))
+        .hasMessageStartingWith("REDIS_TLS must be true or false");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("REDIS_URL", "redis://10.0.0.1:6379", "REDIS_TLS", "true")))
+        .hasMessageStartingWith("REDIS_TLS ")
+        .hasMessageContaining("rediss://");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(with(cluster, "REDIS_TLS_CA", dir.resolve("x.crt").toString())))
+        .hasMessageStartingWith("REDIS_TLS_CA is only used over TLS");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "REDIS_URL",
+                        "rediss://10.0.0.1:6379",
+                        "REDIS_TLS_CA",
+                        dir.resolve("missing.crt").toString())))
+        .hasMessageStartingWith("REDIS_TLS_CA cannot read ");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "REDIS_URL", "rediss://10.0.0.1:6379", "REDIS_TLS_CA", notPem.toString())))
+        .hasMessageStartingWith("REDIS_TLS_CA ")
+        .hasMessageContaining("is not a PEM certificate");
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String name, String value) {
+    Map<String, String> all = new java.util.HashMap<>(base);
+    all.put(name, value);
+    return all;
   }
 
   @Test

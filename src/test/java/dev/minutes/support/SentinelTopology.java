@@ -44,10 +44,15 @@ public final class SentinelTopology implements AutoCloseable {
   /** What the Sentinels ask clients for; null: nothing. */
   private final String sentinelPassword;
 
-  private SentinelTopology(Path dir, String serverPassword, String sentinelPassword) {
+  /** Certificates when every process speaks TLS only; null: plain. */
+  private final TestCertificates tls;
+
+  private SentinelTopology(
+      Path dir, String serverPassword, String sentinelPassword, TestCertificates tls) {
     this.dir = dir;
     this.serverPassword = serverPassword;
     this.sentinelPassword = sentinelPassword;
+    this.tls = tls;
   }
 
   /** Starts everything and returns once the Sentinels watch the primary and know its replica. */
@@ -61,9 +66,21 @@ public final class SentinelTopology implements AutoCloseable {
    */
   public static SentinelTopology start(String serverPassword, String sentinelPassword)
       throws Exception {
+    return start(serverPassword, sentinelPassword, false);
+  }
+
+  /**
+   * The same, every server and Sentinel speaking TLS only when {@code tls} (see {@link #tls()}).
+   */
+  public static SentinelTopology start(String serverPassword, String sentinelPassword, boolean tls)
+      throws Exception {
+    Path dir = Files.createTempDirectory("sentinel-");
     SentinelTopology topology =
         new SentinelTopology(
-            Files.createTempDirectory("sentinel-"), serverPassword, sentinelPassword);
+            dir,
+            serverPassword,
+            sentinelPassword,
+            tls ? TestCertificates.create(dir.resolve("tls")) : null);
     try {
       topology.startAll();
       return topology;
@@ -97,6 +114,9 @@ public final class SentinelTopology implements AutoCloseable {
       if (sentinelPassword != null) {
         config.add("requirepass " + sentinelPassword);
       }
+      if (tls != null) {
+        config.addAll(tls.tlsOnly(port));
+      }
       RedisProcess sentinel =
           RedisProcess.start(
               RedisProcess.Kind.SENTINEL, dir.resolve("sentinel-" + port), port, config);
@@ -116,6 +136,9 @@ public final class SentinelTopology implements AutoCloseable {
     if (serverPassword != null) {
       config.addAll(List.of("requirepass " + serverPassword, "masterauth " + serverPassword));
     }
+    if (tls != null) {
+      config.addAll(tls.tlsOnly(port));
+    }
     config.addAll(extra);
     return RedisProcess.start(RedisProcess.Kind.SERVER, dir.resolve("redis-" + port), port, config);
   }
@@ -123,6 +146,11 @@ public final class SentinelTopology implements AutoCloseable {
   /** {@code REDIS_SENTINELS}: the three Sentinels' {@code host:port}. */
   public String sentinelsSetting() {
     return sentinels.stream().map(RedisProcess::address).collect(Collectors.joining(","));
+  }
+
+  /** The certificates every process serves, when started with TLS; null otherwise. */
+  public TestCertificates tls() {
+    return tls;
   }
 
   public RedisProcess primary() {

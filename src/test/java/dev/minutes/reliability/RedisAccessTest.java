@@ -7,11 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.minutes.support.ClusterTopology;
 import dev.minutes.support.LogCapture;
 import dev.minutes.support.NodeClient;
+import dev.minutes.support.RedisProcess;
 import dev.minutes.support.SentinelTopology;
+import dev.minutes.support.TestCertificates;
 import dev.minutes.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @DisplayName("Sentinel and Cluster deployments that ask for passwords")
 @Timeout(value = 180, unit = SECONDS)
-class RedisAuthenticationTest {
+class RedisAccessTest {
   private Vertx vertx;
   private NodeClient client;
 
@@ -82,6 +86,53 @@ class RedisAuthenticationTest {
       settings.put("REDIS_PASSWORD", "cluster-secret");
       typeAndReadBack(settings);
     }
+  }
+
+  @Test
+  @DisplayName(
+      "one server that speaks TLS only with a certificate of a private authority: a node trusting"
+          + " that authority (REDIS_TLS_CA) stores what is typed; one trusting the JVM's does not"
+          + " start")
+  void oneServerOverTls() throws Exception {
+    Path dir = Files.createTempDirectory("redis-tls-");
+    TestCertificates certificates = TestCertificates.create(dir.resolve("tls"));
+    int port = RedisProcess.freePort(false);
+    try (RedisProcess redis =
+        RedisProcess.start(
+            RedisProcess.Kind.SERVER,
+            dir.resolve("redis"),
+            port,
+            concat(List.of("save \"\"", "appendonly no"), certificates.tlsOnly(port)))) {
+      redis.ready().await(30, SECONDS);
+      Map<String, String> settings = new HashMap<>();
+      settings.put("REDIS_URL", "rediss://127.0.0.1:" + port);
+      try (LogCapture logs = new LogCapture()) {
+        assertThat(refusalToStart(settings)).contains("rediss://127.0.0.1:" + port);
+        assertThat(logs.mentions("PKIX")).as("the untrusted certificate logged").isTrue();
+      }
+
+      settings.put("REDIS_TLS_CA", certificates.ca().toString());
+      typeAndReadBack(settings);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Sentinels and servers that speak TLS only: a node with REDIS_TLS and the authority stores"
+          + " what is typed")
+  void sentinelOverTls() throws Exception {
+    try (SentinelTopology redis = SentinelTopology.start(null, null, true)) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("REDIS_SENTINELS", redis.sentinelsSetting());
+      settings.put("REDIS_SENTINEL_MASTER", SentinelTopology.MASTER);
+      settings.put("REDIS_TLS", "true");
+      settings.put("REDIS_TLS_CA", redis.tls().ca().toString());
+      typeAndReadBack(settings);
+    }
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
   }
 
   /** Starts a node that must fail to start, and returns its error's message. */
