@@ -131,6 +131,23 @@ class RedisAccessTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a Cluster whose nodes speak TLS only, to clients and to each other: a node with REDIS_TLS and"
+          + " the authority stores what is typed")
+  void clusterOverTls() throws Exception {
+    try (ClusterTopology redis = ClusterTopology.start(null, true)) {
+      typeAndReadBack(
+          Map.of(
+              "REDIS_CLUSTER_NODES",
+              redis.nodesSetting(),
+              "REDIS_TLS",
+              "true",
+              "REDIS_TLS_CA",
+              redis.tls().ca().toString()));
+    }
+  }
+
   private static List<String> concat(List<String> first, List<String> second) {
     return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
   }

@@ -38,9 +38,13 @@ public final class ClusterTopology implements AutoCloseable {
   /** What every node asks clients and each other for ({@code requirepass}); null: nothing. */
   private final String password;
 
-  private ClusterTopology(Path dir, String password) {
+  /** Certificates when every node speaks TLS only (clients and the cluster bus); null: plain. */
+  private final TestCertificates tls;
+
+  private ClusterTopology(Path dir, String password, TestCertificates tls) {
     this.dir = dir;
     this.password = password;
+    this.tls = tls;
   }
 
   /** Starts six nodes, joins them into three shards and returns once the cluster state is ok. */
@@ -50,7 +54,15 @@ public final class ClusterTopology implements AutoCloseable {
 
   /** The same with every node asking for {@code password} (null: none). */
   public static ClusterTopology start(String password) throws Exception {
-    ClusterTopology cluster = new ClusterTopology(Files.createTempDirectory("cluster-"), password);
+    return start(password, false);
+  }
+
+  /** The same, every node speaking TLS only when {@code tls} (see {@link #tls()}). */
+  public static ClusterTopology start(String password, boolean tls) throws Exception {
+    Path dir = Files.createTempDirectory("cluster-");
+    ClusterTopology cluster =
+        new ClusterTopology(
+            dir, password, tls ? TestCertificates.create(dir.resolve("tls")) : null);
     try {
       cluster.startAll();
       return cluster;
@@ -67,7 +79,7 @@ public final class ClusterTopology implements AutoCloseable {
       int port = RedisProcess.freePort(true);
       RedisProcess node =
           RedisProcess.start(
-              RedisProcess.Kind.SERVER, dir.resolve("node-" + port), port, nodeConfig());
+              RedisProcess.Kind.SERVER, dir.resolve("node-" + port), port, nodeConfig(port));
       ok.add(node.printed("Cluster state changed: ok"));
       node.printed("MASTER <-> REPLICA sync: Finished with success")
           .onSuccess(line -> synced.countDown());
@@ -90,7 +102,7 @@ public final class ClusterTopology implements AutoCloseable {
     }
   }
 
-  private List<String> nodeConfig() {
+  private List<String> nodeConfig(int port) {
     List<String> config =
         new ArrayList<>(
             List.of(
@@ -102,7 +114,16 @@ public final class ClusterTopology implements AutoCloseable {
     if (password != null) {
       config.addAll(List.of("requirepass " + password, "masterauth " + password));
     }
+    if (tls != null) {
+      config.addAll(tls.tlsOnly(port));
+      config.add("tls-cluster yes");
+    }
     return config;
+  }
+
+  /** The certificates every node serves, when started with TLS; null otherwise. */
+  public TestCertificates tls() {
+    return tls;
   }
 
   /** {@code REDIS_CLUSTER_NODES}: every node's {@code host:port}. */
@@ -187,6 +208,9 @@ public final class ClusterTopology implements AutoCloseable {
         new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
     if (password != null) {
       command.addAll(List.of("-a", password, "--no-auth-warning"));
+    }
+    if (tls != null) {
+      command.addAll(List.of("--tls", "--cacert", tls.ca().toString()));
     }
     command.addAll(args);
     Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
