@@ -246,6 +246,9 @@ public final class ConfigLoader {
     }
     String name = set.isEmpty() ? "" : set.get(0);
     RedisCredentials credentials = redisCredentials(name);
+    if (name.equals("REDIS_URL")) {
+      standalone(text(name), RedisTls.NONE); // the URL's own mistakes first
+    }
     RedisTls tls = redisTls(name);
     if (set.isEmpty()) {
       return Optional.empty();
@@ -331,6 +334,13 @@ public final class ConfigLoader {
     }
     if (optional("REDIS_SENTINEL_PASSWORD").isPresent() && !topology.equals("REDIS_SENTINELS")) {
       throw new ConfigException("REDIS_SENTINEL_PASSWORD", "is only used with REDIS_SENTINELS");
+    }
+    if (optional("REDIS_SENTINEL_PASSWORD").isPresent() && optional("REDIS_PASSWORD").isEmpty()) {
+      // Redisson sends the Sentinels a password only when the servers have one too.
+      throw new ConfigException(
+          "REDIS_SENTINEL_PASSWORD",
+          "needs REDIS_PASSWORD as well: Sentinels with a password in front of servers without one"
+              + " are not supported");
     }
     return new RedisCredentials(
         optional("REDIS_USERNAME").orElse(null),

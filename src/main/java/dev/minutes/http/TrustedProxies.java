@@ -78,7 +78,7 @@ public final class TrustedProxies {
    */
   String clientOf(String connection, List<String> forwardedFor) {
     if (!trusts(connection)) {
-      return connection;
+      return canonical(connection);
     }
     List<String> hops =
         forwardedFor.stream()
@@ -102,6 +102,12 @@ public final class TrustedProxies {
       }
     }
     return fallback;
+  }
+
+  /** One text per address: {@code ::ffff:a.b.c.d} as {@code a.b.c.d}, IPv6 compressed. */
+  private static String canonical(String address) {
+    byte[] bytes = ipv4IfMapped(NetUtil.createByteArrayFromIpAddressString(address));
+    return bytes == null ? address : NetUtil.bytesToIpAddress(bytes);
   }
 
   /** Whether {@code address} (an IP literal) is one of the trusted proxies. */
@@ -162,13 +168,13 @@ public final class TrustedProxies {
       int slash = text.indexOf('/');
       String address = slash < 0 ? text : text.substring(0, slash);
       byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
-      if (bytes != null && bytes.length == 16 && ipv4IfMapped(bytes).length == 4) {
-        throw new IllegalArgumentException(
-            "'" + entry + "' is an IPv4 address written as IPv6: write it as IPv4");
-      }
       if (bytes == null) {
         throw new IllegalArgumentException(
             "'" + entry + "' is not an IP address or CIDR range (e.g. 10.0.0.0/8, fd00::/8)");
+      }
+      if (bytes.length == 16 && ipv4IfMapped(bytes).length == 4) {
+        throw new IllegalArgumentException(
+            "'" + entry + "' is an IPv4 address written as IPv6: write it as IPv4");
       }
       int maxBits = bytes.length * 8;
       int bits = maxBits;

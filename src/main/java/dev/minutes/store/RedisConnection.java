@@ -13,7 +13,6 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisAuthRequiredException;
 import org.redisson.client.RedisWrongPasswordException;
 import org.redisson.client.codec.ByteArrayCodec;
-import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,9 +88,10 @@ public final class RedisConnection {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    Config config = RedisClientConfig.forTopology(topology, vertx);
+    // Off the event loop: the configuration reads REDIS_TLS_CA's file.
     return vertx
-        .executeBlocking(() -> Redisson.create(config), false)
+        .executeBlocking(
+            () -> Redisson.create(RedisClientConfig.forTopology(topology, vertx)), false)
         .recover(failure -> Future.failedFuture(connectFailure(failure, topology)))
         .map(client -> new RedisConnection(vertx, client, keys, topology, minReplicas))
         .compose(

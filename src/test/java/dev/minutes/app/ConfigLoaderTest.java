@@ -115,6 +115,14 @@ class ConfigLoaderTest {
                 ConfigLoader.load(
                     Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000", "REDIS_SENTINEL_PASSWORD", "x")))
         .hasMessageStartingWith("REDIS_SENTINEL_PASSWORD ");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "REDIS_SENTINELS", "10.0.0.1:26379",
+                        "REDIS_SENTINEL_MASTER", "minutes",
+                        "REDIS_SENTINEL_PASSWORD", "x")))
+        .hasMessageStartingWith("REDIS_SENTINEL_PASSWORD needs REDIS_PASSWORD");
   }
 
   @Test

@@ -59,6 +59,7 @@ class TrustedProxiesTest {
     assertThat(proxies.clientOf("10.1.2.3", List.of("::ffff:198.51.100.4")))
         .isEqualTo("198.51.100.4");
     assertThat(proxies.clientOf("10.1.2.3", List.of("2001:DB8:0:0::5"))).isEqualTo("2001:db8::5");
+    assertThat(proxies.clientOf("::ffff:198.51.100.4", List.of())).isEqualTo("198.51.100.4");
   }
 
   @Test
