@@ -123,7 +123,11 @@ public final class HttpApi {
             .put("checks", new JsonObject().put("redis", redisUp ? "UP" : "DOWN"));
     if (!redisUp) {
       body.put("error", "not_ready")
-          .put("message", "Redis does not answer; this node cannot store changes");
+          .put(
+              "message",
+              "Redis does not answer, or fewer of its replicas are online than"
+                  + " MINUTES_REDIS_MIN_REPLICAS asks; this node cannot store changes (its log says"
+                  + " which)");
     }
     return body;
   }

@@ -134,6 +134,15 @@ public final class RedisConnection {
                     : "set REDIS_USERNAME and REDIS_PASSWORD"),
             failure);
       }
+      if (cause instanceof javax.net.ssl.SSLHandshakeException) {
+        return new StoreException(
+            StoreException.Reason.UNAVAILABLE,
+            translated.getMessage()
+                + "; Redis' certificate was not accepted ("
+                + cause.getMessage()
+                + "): REDIS_TLS_CA names a private authority that signed it",
+            failure);
+      }
     }
     return translated;
   }

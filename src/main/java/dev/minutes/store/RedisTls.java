@@ -43,8 +43,11 @@ public record RedisTls(boolean enabled, Path ca) {
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
       return trust;
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException(ca + " does not exist");
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + ca + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          "cannot read " + ca + " (" + e.getClass().getSimpleName() + ")");
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(ca + " is not a PEM certificate: " + e.getMessage());
     }

@@ -153,7 +153,8 @@ class ConfigLoaderTest {
                         "rediss://10.0.0.1:6379",
                         "REDIS_TLS_CA",
                         dir.resolve("missing.crt").toString())))
-        .hasMessageStartingWith("REDIS_TLS_CA cannot read ");
+        .hasMessageStartingWith("REDIS_TLS_CA ")
+        .hasMessageEndingWith("missing.crt does not exist");
     assertThatThrownBy(
             () ->
                 ConfigLoader.load(

@@ -107,7 +107,10 @@ class RedisAccessTest {
       Map<String, String> settings = new HashMap<>();
       settings.put("REDIS_URL", "rediss://127.0.0.1:" + port);
       try (LogCapture logs = new LogCapture()) {
-        assertThat(refusalToStart(settings)).contains("rediss://127.0.0.1:" + port);
+        assertThat(refusalToStart(settings))
+            .contains("rediss://127.0.0.1:" + port)
+            .contains("certificate was not accepted")
+            .contains("REDIS_TLS_CA");
         assertThat(logs.mentions("PKIX")).as("the untrusted certificate logged").isTrue();
       }
 
