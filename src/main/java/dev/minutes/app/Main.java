@@ -121,7 +121,12 @@ public final class Main {
               .stop()
               .await(left(deadline), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
-          log.error("the node did not stop cleanly: {}", e.toString());
+          if (node.failed()) {
+            // The start failed and said why; there is no node to stop.
+            log.debug("no node to stop: its start failed");
+          } else {
+            log.error("the node did not stop cleanly: {}", e.toString());
+          }
         }
         // Closed from this thread, not chained on the node's future: that future completes on an
         // event loop,

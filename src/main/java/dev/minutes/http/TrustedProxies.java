@@ -87,7 +87,7 @@ public final class TrustedProxies {
             .filter(hop -> !hop.isEmpty())
             .toList();
     // Believed when nothing further left is an untrusted address: the nearest proxy's word.
-    String fallback = connection;
+    String fallback = canonical(connection);
     for (int i = hops.size() - 1; i >= 0; i--) {
       byte[] hop = ipv4IfMapped(NetUtil.createByteArrayFromIpAddressString(hops.get(i)));
       if (hop == null) {
