@@ -37,6 +37,12 @@ public final class ConfigLoader {
   private static final List<String> REDIS_TOPOLOGIES =
       List.of("REDIS_URL", "REDIS_SENTINELS", "REDIS_CLUSTER_NODES");
 
+  /**
+   * The topologies of several Redis servers: their credentials and TLS are settings of their own.
+   */
+  private static final List<String> REPLICATED_TOPOLOGIES =
+      List.of("REDIS_SENTINELS", "REDIS_CLUSTER_NODES");
+
   /** More replicas than any deployment has; WAIT itself takes any number. */
   private static final int MAX_MIN_REPLICAS = 16;
 
@@ -285,7 +291,7 @@ public final class ConfigLoader {
       throw new ConfigException("REDIS_TLS", "must be true or false, got '" + enabled + "'");
     }
     boolean tls = enabled.equals("true");
-    if (tls && !List.of("REDIS_SENTINELS", "REDIS_CLUSTER_NODES").contains(topology)) {
+    if (tls && !REPLICATED_TOPOLOGIES.contains(topology)) {
       throw new ConfigException(
           "REDIS_TLS",
           topology.equals("REDIS_URL")
@@ -318,8 +324,7 @@ public final class ConfigLoader {
    */
   private RedisCredentials redisCredentials(String topology) {
     for (String setting : List.of("REDIS_USERNAME", "REDIS_PASSWORD")) {
-      if (optional(setting).isPresent()
-          && !List.of("REDIS_SENTINELS", "REDIS_CLUSTER_NODES").contains(topology)) {
+      if (optional(setting).isPresent() && !REPLICATED_TOPOLOGIES.contains(topology)) {
         throw new ConfigException(
             setting,
             topology.equals("REDIS_URL")

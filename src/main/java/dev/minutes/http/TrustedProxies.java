@@ -48,9 +48,11 @@ public final class TrustedProxies {
 
   /** The address of the client {@code request} comes from, as text. */
   public String clientOf(HttpServerRequest request) {
-    String connection =
-        request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-    return clientOf(connection, request.headers().getAll(FORWARDED_FOR));
+    return clientOf(connectionOf(request), request.headers().getAll(FORWARDED_FOR));
+  }
+
+  private static String connectionOf(HttpServerRequest request) {
+    return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
   }
 
   /**
@@ -58,10 +60,8 @@ public final class TrustedProxies {
    * X-Forwarded-Proto}; anything else is the connection's own scheme.
    */
   public String schemeOf(HttpServerRequest request) {
-    String connection =
-        request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
     List<String> forwarded = request.headers().getAll(FORWARDED_PROTO);
-    if (!forwarded.isEmpty() && trusts(connection)) {
+    if (!forwarded.isEmpty() && trusts(connectionOf(request))) {
       // The nearest proxy's word, as for X-Forwarded-For: the last value of the last header.
       String[] values = forwarded.get(forwarded.size() - 1).split(",");
       String nearest = values[values.length - 1].trim().toLowerCase(Locale.ROOT);

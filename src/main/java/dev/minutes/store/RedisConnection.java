@@ -123,10 +123,9 @@ public final class RedisConnection {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof RedisAuthRequiredException
           || cause instanceof RedisWrongPasswordException) {
-        return new StoreException(
-            StoreException.Reason.UNAVAILABLE,
-            translated.getMessage()
-                + "; Redis refused the credentials ("
+        return withHint(
+            translated,
+            "Redis refused the credentials ("
                 + cause.getClass().getSimpleName()
                 + "): "
                 + (topology instanceof RedisTopology.Standalone
@@ -135,16 +134,20 @@ public final class RedisConnection {
             failure);
       }
       if (cause instanceof javax.net.ssl.SSLHandshakeException) {
-        return new StoreException(
-            StoreException.Reason.UNAVAILABLE,
-            translated.getMessage()
-                + "; Redis' certificate was not accepted ("
+        return withHint(
+            translated,
+            "Redis' certificate was not accepted ("
                 + cause.getMessage()
                 + "): REDIS_TLS_CA names a private authority that signed it",
             failure);
       }
     }
     return translated;
+  }
+
+  private static StoreException withHint(Throwable translated, String hint, Throwable failure) {
+    return new StoreException(
+        StoreException.Reason.UNAVAILABLE, translated.getMessage() + "; " + hint, failure);
   }
 
   /**
