@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.redisson.Redisson;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
@@ -116,9 +117,12 @@ public final class RedisConnection {
 
   /**
    * Why connecting failed: an outage, said to be a refusal of the credentials when Redis answered
-   * so (Sentinels that refuse them are reported by Redisson only in its log: WRONGPASS, NOAUTH).
+   * so (Sentinels that refuse them are reported by Redisson only in its log: WRONGPASS, NOAUTH), or
+   * a TLS handshake nobody answered: a Redis without TLS on that port reads the handshake as the
+   * start of a command and waits for the rest, so Redisson gives up after about 40 s with nothing
+   * but a TimeoutException.
    */
-  private static Throwable connectFailure(Throwable failure, RedisTopology topology) {
+  static Throwable connectFailure(Throwable failure, RedisTopology topology) {
     Throwable translated = RedisFutures.translate(failure, "connect to " + topology);
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof RedisAuthRequiredException
@@ -139,6 +143,13 @@ public final class RedisConnection {
             "Redis' certificate was not accepted ("
                 + cause.getMessage()
                 + "): REDIS_TLS_CA names a private authority that signed it",
+            failure);
+      }
+      if (cause instanceof TimeoutException && topology.tls().enabled()) {
+        return withHint(
+            translated,
+            "no answer to the TLS handshake: the Redis server on that port may not speak TLS"
+                + " (rediss:// and REDIS_TLS=true need Redis' tls-port)",
             failure);
       }
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.redisson.api.RTopic;
+import org.redisson.client.RedisConnectionException;
 import org.redisson.client.codec.ByteArrayCodec;
 
 @ExtendWith(VertxExtension.class)
@@ -203,5 +204,29 @@ class RedisConnectionTest {
                   .eventually(() -> Future.all(own.close(), neighbour.close()));
             })
         .onComplete(context.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName(
+      "A TLS handshake nobody answered is named as such when TLS is asked for, and only then (the"
+          + " chain Redisson 3.52 gives for rediss:// to a Redis without TLS on that port)")
+  void unansweredHandshakeNamed() {
+    Throwable unanswered =
+        new RedisConnectionException(new java.util.concurrent.TimeoutException());
+
+    String overTls =
+        RedisConnection.connectFailure(
+                unanswered, new RedisTopology.Standalone("rediss://127.0.0.1:6380", null))
+            .getMessage();
+    String plain =
+        RedisConnection.connectFailure(
+                unanswered, new RedisTopology.Standalone("redis://127.0.0.1:6380", null))
+            .getMessage();
+
+    assertThat(overTls)
+        .startsWith("Redis unavailable during connect to rediss://127.0.0.1:6380")
+        .contains("no answer to the TLS handshake")
+        .contains("tls-port");
+    assertThat(plain).doesNotContain("TLS");
   }
 }
