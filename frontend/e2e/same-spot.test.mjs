@@ -69,6 +69,45 @@ test("two people typing at the end of one line keep their words whole, at human 
   assertNoPageErrors(ada)
 })
 
+/** Composes `word` letter by letter with an input method (a phone keyboard, an IME), then commits it. */
+async function compose(page, word) {
+  const cdp = await page.context().newCDPSession(page)
+  for (let length = 1; length <= word.length; length += 1) {
+    const text = word.slice(0, length)
+    await cdp.send("Input.imeSetComposition", { text, selectionStart: length, selectionEnd: length })
+    await page.waitForTimeout(130)
+  }
+  await cdp.send("Input.insertText", { text: word })
+  await cdp.detach()
+}
+
+test("a word composed with an input method while someone types on its line comes in once", {
+  timeout: 180_000,
+}, async (t) => {
+  const { meeting, ben, ada } = await twoPeople(t, "composition")
+
+  await cursorAtEndOfLine(ben, "- Testing")
+  await ben.keyboard.type(" on ", { delay: 120 })
+  await waitForEditorText(ada, "- Testing on ")
+  await cursorAtEndOfLine(ada, "- Testing")
+  await ada.keyboard.press("Home")
+  // Ada types at the start of Ben's line while he composes two words at its end (a phone keyboard
+  // composes every word): the page used to take the composed letters in twice ("frfriday").
+  const adaTyping = ada.keyboard.type("NOTE ", { delay: 150 })
+  for (const word of ["friday", "afternoon"]) {
+    await compose(ben, word)
+    await ben.keyboard.type(" ", { delay: 120 })
+  }
+  await adaTyping
+  const line = lineStarting(await waitForConvergence([ben, ada], meeting, 60_000), "NOTE ")
+  t.diagnostic(JSON.stringify(line))
+  assert.equal(line, "NOTE - Testing on friday afternoon ")
+  await screenshot(ben, "same-spot-composition-ben")
+
+  assertNoPageErrors(ben)
+  assertNoPageErrors(ada)
+})
+
 test("undo after someone else typed removes only one's own text, and redo brings it back", {
   timeout: 180_000,
 }, async (t) => {

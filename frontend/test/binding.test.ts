@@ -44,6 +44,8 @@ class Person {
   readonly history: UndoHistory
   /** The clock the transactions carry (undo joins keys typed within half a second). */
   now = 1_000_000
+  /** The person is composing a word with an input method (what the page's CompositionWatch says). */
+  composing = false
 
   constructor(
     handle: DocHandle<Minutes>,
@@ -630,6 +632,25 @@ describe("TextBinding: the editor always shows the document's text", () => {
     assert.equal(ann.body(), `# Title\n${LINE}!\nAttendees: Ann and Bob\n`, "the edit landed where Ann saw it")
     await Promise.resolve()
     assert.equal(late.text(), ann.body(), "Bob's title reached the editor")
+  })
+
+  it("holds others' changes back while the person composes a word, then brings them in", async () => {
+    const [ann, bob] = twoPeople(START)
+    ann.placeCaret(LINE.length)
+    ann.composing = true
+    ann.type("fri")
+    bob.placeCaret(0)
+    bob.type("NOTE: ")
+    ann.receiveFrom(bob)
+    assert.equal(ann.text(), `${LINE}fri\nAttendees: Ann and Bob\n`, "the line under the composition is left alone")
+    ann.type("day")
+    await new Promise((resolve) => setTimeout(resolve, 120))
+    assert.equal(ann.text(), `${LINE}friday\nAttendees: Ann and Bob\n`, "still held while she composes")
+    ann.composing = false
+    await new Promise((resolve) => setTimeout(resolve, 120))
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob), `NOTE: ${LINE}friday\nAttendees: Ann and Bob\n`)
+    assert.equal(ann.caret(), `NOTE: ${LINE}friday`.length, "her caret stays after her word")
   })
 
   it("shows the new text when the document is replaced", () => {

@@ -1,10 +1,11 @@
 import { next as A, type Prop } from "@automerge/automerge/slim"
 import type { DocHandle } from "@automerge/automerge-repo/slim"
 import { type ChangeSet, type Extension, Prec } from "@codemirror/state"
-import { type EditorView, ViewPlugin, type ViewUpdate } from "@codemirror/view"
+import { ViewPlugin, type ViewUpdate } from "@codemirror/view"
 import { UndoHistory } from "../undo/undoHistory.js"
 import { undoKeymap } from "../undo/undoKeymap.js"
-import { snapshotOf, TextBinding } from "./textBinding.js"
+import { CompositionWatch } from "./composition.js"
+import { type EditorSurface, snapshotOf, TextBinding } from "./textBinding.js"
 
 /** A CodeMirror extension binding the editor to a document's text, and the text to start with. */
 export interface TextBindingExtension {
@@ -43,9 +44,18 @@ export function textBindingAfterEarlyEdits<T>(
  * The editor bound by the binding `create` makes, with this person's undo history over the
  * document (see undo/): the history lives and goes with the binding.
  */
-function boundEditor<T>(create: (view: EditorView) => TextBinding<T>): Extension {
+function boundEditor<T>(create: (editor: EditorSurface) => TextBinding<T>): Extension {
   const plugin = ViewPlugin.define((view) => {
-    const binding = create(view)
+    const composition = new CompositionWatch(view)
+    const binding = create({
+      get state() {
+        return view.state
+      },
+      dispatch: (spec) => view.dispatch(spec),
+      get composing() {
+        return composition.composing
+      },
+    })
     const history = new UndoHistory(() => binding.cursors())
     binding.listenEdits(history)
     // Changes that arrived between reading the snapshot and creating the view (and earlier
@@ -54,7 +64,10 @@ function boundEditor<T>(create: (view: EditorView) => TextBinding<T>): Extension
     return {
       history,
       update: (update: ViewUpdate) => binding.editorChanged(update.transactions),
-      destroy: () => binding.detach(),
+      destroy: () => {
+        binding.detach()
+        composition.destroy()
+      },
     }
   })
   // Before the editor's own keys, which do nothing (they keep the browser's undo out until now).

@@ -10,7 +10,12 @@ import { recordOf, removedBy, TextCursors } from "./textCursors.js"
 export interface EditorSurface {
   readonly state: EditorState
   dispatch(spec: TransactionSpec): void
+  /** The person is composing text with an input method right now (see {@link TextBinding}). */
+  readonly composing?: boolean
 }
+
+/** How often a binding holding others' changes back looks whether the composition has ended. */
+const COMPOSITION_CHECK_MS = 50
 
 /** The document's text at `path` and the heads it was read at: what a new editor starts with. */
 export interface TextSnapshot {
@@ -38,6 +43,13 @@ export function snapshotOf<T>(handle: DocHandle<T>, path: readonly Prop[]): Text
  * A binding made for an editor that was edited before the document arrived starts off that
  * invariant by those edits; it writes them first of all, which restores it.
  *
+ * Others' changes wait while the person composes a word with an input method (a phone keyboard
+ * composes every word, a Japanese or Chinese IME every phrase): CodeMirror reads the composition
+ * back from the DOM, and a change dispatched into the line under it made it read the word twice
+ * ("frfriday" for "friday" when someone typed at the start of that line). The person's own
+ * composed text is written against the text they see, as always, and the others' changes come in
+ * once the composition has ended (or after a long pause in it, `CompositionWatch`).
+ *
  * The handle emits "change" synchronously inside our own write; that event is ours and skipped.
  */
 export class TextBinding<T> {
@@ -49,6 +61,7 @@ export class TextBinding<T> {
   #attached = true
   #earlierEdits: ChangeSet | null
   #listener: EditListener | null = null
+  #waitingForComposition = false
   readonly #onChange = (): void => {
     // Not while earlier edits wait: they must be written first, and not from inside the handle's
     // own event (a change made there is queued by the handle and not applied when it returns).
@@ -177,6 +190,10 @@ export class TextBinding<T> {
   catchUp(): void {
     if (!this.#attached) return
     this.#writeEarlierEdits()
+    if (this.#editor.composing) {
+      this.#catchUpAfterComposition()
+      return
+    }
     const doc = this.#handle.doc()
     const heads = A.getHeads(doc)
     if (sameHeads(heads, this.#heads)) return
@@ -201,6 +218,25 @@ export class TextBinding<T> {
       console.error("The editor and the document disagree after a change; showing the document's text")
       this.#reset(null)
     }
+  }
+
+  /**
+   * Catches up once the person has stopped composing. Looked at on a timer rather than on the
+   * `compositionend` event: CodeMirror reads the composition's last text after that event, a
+   * composition may stay open while the person pauses, and the browser may never send its end.
+   */
+  #catchUpAfterComposition(): void {
+    if (this.#waitingForComposition) return
+    this.#waitingForComposition = true
+    const check = (): void => {
+      if (this.#attached && this.#editor.composing) {
+        setTimeout(check, COMPOSITION_CHECK_MS)
+        return
+      }
+      this.#waitingForComposition = false
+      this.catchUp()
+    }
+    setTimeout(check, COMPOSITION_CHECK_MS)
   }
 
   /** Stops both directions for good: the editor keeps its text and writes nothing back. */

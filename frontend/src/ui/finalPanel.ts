@@ -2,6 +2,7 @@ import { publishedName } from "../text/minutesFile.js"
 import type { PublishTarget } from "../types.js"
 import { copyButton } from "./copyButton.js"
 import { h, replaceChildren } from "./dom.js"
+import { saveFile } from "./saveFile.js"
 
 const STATE_WORDS = { pending: "publishing…", delivered: "published", failed: "failed" } as const
 
@@ -125,13 +126,7 @@ export class FinalPanel {
   }
 
   #saveFile(): void {
-    const blob = new Blob([this.#text.textContent ?? ""], { type: "text/markdown" })
-    const url = URL.createObjectURL(blob)
-    const link = h("a", { href: url, download: this.#fileName, class: "offscreen" })
-    document.body.append(link)
-    link.click()
-    link.remove()
-    URL.revokeObjectURL(url)
+    saveFile(new Blob([this.#text.textContent ?? ""], { type: "text/markdown" }), this.#fileName)
   }
 }
 
