@@ -336,6 +336,31 @@ describe("Undo by Automerge cursors: removed text comes back where it stood", ()
     assert.equal(assertConverged(ann, bob), "Budget NOT fifty.\n", "redo removes Ann's words only")
   })
 
+  it("puts removed text back right after the character it followed, before what someone typed in its place since", () => {
+    const [ann, bob] = twoPeople(START)
+    ann.placeCaret(LINE.length)
+    ann.type(" next c")
+    ann.now += 2_000
+    ann.type("all in May")
+    ann.removeRange(LINE.length + " next c".length, LINE.length + " next call in May".length)
+    bob.receiveFrom(ann)
+    bob.placeCaret(LINE.length + " next c".length)
+    bob.type(" BEN HERE")
+    ann.receiveFrom(bob)
+    assert.ok(ann.undo(), "the removal is taken back")
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob).split("\n")[0], `${LINE} next call in May BEN HERE`, "the word stays whole")
+
+    assert.ok(ann.undo(), "then her typing")
+    assert.ok(ann.redo(), "and the typing again")
+    bob.receiveFrom(ann)
+    assert.equal(
+      assertConverged(ann, bob).split("\n")[0],
+      `${LINE} next call in May BEN HERE`,
+      "redo keeps it whole too",
+    )
+  })
+
   it("takes back a run of Backspace in one step, the characters in their order, after others' edits elsewhere", () => {
     const [ann, bob] = twoPeople(BUDGET)
     ann.placeCaret("Budget approved at fifty".length)

@@ -87,11 +87,19 @@ function stillThere(cursors: CursorList, lookup: CursorLookup, doc: Text, newest
 function placesOf(removed: RemovedText, lookup: CursorLookup, newest: Copies): Insertion[] {
   const cursors = [...removed.cursors]
   const bounds = boundsOf(removed, lookup, newest)
-  const place = (cursor: string) => Math.min(Math.max(lookup.positionOf(cursor), bounds.from), bounds.to)
-  if (cursors.length !== removed.text.length) {
-    const first = cursors[0]
-    return first === undefined ? [] : [{ at: place(first), text: removed.text, cursors: [] }]
+  // The first piece goes right after the character it followed. Text typed into the gap since
+  // (Automerge puts it before the removed characters) then follows the restored text instead of
+  // splitting it from that character: "next c|all in May" removed, someone types " BEN" at the
+  // gap, and undo gives "next call in May BEN", not "next c BENall in May".
+  const resolved = (cursor: string) => Math.min(Math.max(lookup.positionOf(cursor), bounds.from), bounds.to)
+  const first = cursors[0]
+  if (first === undefined) return []
+  const firstPlace = resolved(first)
+  const place = (cursor: string) => {
+    const at = resolved(cursor)
+    return at === firstPlace ? bounds.from : at
   }
+  if (cursors.length !== removed.text.length) return [{ at: bounds.from, text: removed.text, cursors: [] }]
   const places: Insertion[] = []
   let start = 0
   let at = -1
@@ -112,8 +120,9 @@ function boundsOf(removed: RemovedText, lookup: CursorLookup, newest: Copies): {
   let to = Number.POSITIVE_INFINITY
   if (removed.before !== null) {
     const before = newest(removed.before)
-    const at = lookup.positionOf(before)
-    from = lookup.cursorAt(at) === before ? at + 1 : at
+    from = lookup.positionOf(before)
+    // Past the character (both halves of an emoji have its cursor), unless it was removed since.
+    while (lookup.cursorAt(from) === before) from += 1
   }
   if (removed.after !== null) to = lookup.positionOf(newest(removed.after))
   return from <= to ? { from, to } : { from: 0, to: Number.POSITIVE_INFINITY }
