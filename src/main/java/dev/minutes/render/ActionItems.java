@@ -1,8 +1,11 @@
 package dev.minutes.render;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,9 +60,35 @@ public final class ActionItems {
     return items;
   }
 
-  /** The items of {@code items} whose box is not ticked. */
+  /**
+   * The items of {@code items} (one meeting's, in order) still to be done, each once: an item
+   * counts as done when any line ticks it, since a call carries the open items over into "Review
+   * previous notes" and someone may tick the item where it was raised instead of that copy.
+   */
   public static List<ActionItem> open(List<ActionItem> items) {
-    return items.stream().filter(item -> !item.done()).toList();
+    Set<String> done = new HashSet<>();
+    for (ActionItem item : items) {
+      if (item.done()) {
+        done.add(identity(item));
+      }
+    }
+    Set<String> listed = new HashSet<>();
+    return items.stream()
+        .filter(item -> !item.done())
+        .filter(item -> !done.contains(identity(item)) && listed.add(identity(item)))
+        .toList();
+  }
+
+  /**
+   * What tells two lines for the same action item: the owner and the text, ignoring case and runs
+   * of white space.
+   */
+  public static String identity(ActionItem item) {
+    return normalized(item.owner()) + "\n" + normalized(item.text());
+  }
+
+  private static String normalized(String text) {
+    return text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.minutes.series;
 
 import dev.minutes.meeting.MeetingFacts;
 import dev.minutes.render.ActionItem;
+import dev.minutes.render.ActionItems;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +12,8 @@ import java.util.Map;
 /**
  * The action items still open across a series' calls. Calls carry open items over ("Review previous
  * notes"), so one item appears in many calls: it counts once, as raised in the first call that has
- * it, and is done once a later call ticks it. Items are told apart by owner and text (ignoring case
- * and runs of spaces). Pure.
+ * it, and is done once a later call ticks it. Items are told apart as {@link ActionItems#identity}
+ * does. Pure.
  */
 final class OpenActions {
   private OpenActions() {}
@@ -31,26 +32,18 @@ final class OpenActions {
   static List<OpenAction> of(List<MeetingFacts> calls) {
     Map<String, OpenAction> open = new LinkedHashMap<>();
     for (MeetingFacts call : calls) {
-      for (ActionItem item : call.actionItems()) {
-        String key = key(item);
-        if (item.done()) {
-          open.remove(key);
-        } else {
-          open.putIfAbsent(
-              key, new OpenAction(item.owner(), item.text(), call.id(), call.date().toString()));
-        }
+      List<ActionItem> items = call.actionItems();
+      items.stream()
+          .filter(ActionItem::done)
+          .forEach(item -> open.remove(ActionItems.identity(item)));
+      for (ActionItem item : ActionItems.open(items)) {
+        open.putIfAbsent(
+            ActionItems.identity(item),
+            new OpenAction(item.owner(), item.text(), call.id(), call.date().toString()));
       }
     }
     return open.values().stream()
         .sorted(Comparator.comparing((OpenAction a) -> a.owner().toLowerCase(Locale.ROOT)))
         .toList();
-  }
-
-  private static String key(ActionItem item) {
-    return normalized(item.owner()) + "\n" + normalized(item.text());
-  }
-
-  private static String normalized(String text) {
-    return text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }
 }

@@ -8,6 +8,7 @@ import dev.minutes.meeting.MeetingService;
 import dev.minutes.meeting.Role;
 import dev.minutes.meeting.Tokens;
 import dev.minutes.render.ActionItem;
+import dev.minutes.render.ActionItems;
 import dev.minutes.render.MinutesSections;
 import dev.minutes.store.MeetingRecords;
 import dev.minutes.store.SeriesRecords;
@@ -254,7 +255,9 @@ public final class SeriesService {
               .put("url", job.getString("url")));
     }
     List<ActionItem> items = facts.actionItems();
-    long done = items.stream().filter(ActionItem::done).count();
+    long open = ActionItems.open(items).size();
+    long done =
+        items.stream().filter(ActionItem::done).map(ActionItems::identity).distinct().count();
     return new JsonObject()
         .put("id", facts.id())
         .put("date", facts.date().toString())
@@ -265,7 +268,7 @@ public final class SeriesService {
         .put("documentUrl", facts.documentUrl())
         .put("published", published)
         .put("attendees", new JsonArray(MinutesSections.attendees(facts.body()).names()))
-        .put("actions", new JsonObject().put("open", items.size() - done).put("done", done));
+        .put("actions", new JsonObject().put("open", open).put("done", done));
   }
 
   // ---- access ----

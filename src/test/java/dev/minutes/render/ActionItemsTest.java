@@ -45,6 +45,19 @@ class ActionItemsTest {
   }
 
   @Test
+  @DisplayName(
+      "open() counts an item ticked on any line as done and lists each open item once (same owner"
+          + " and text, ignoring case and runs of spaces)")
+  void openAcrossCopies() {
+    List<ActionItem> items =
+        ActionItems.parse(
+            "- [ ] Thomas: fix the ARM runner\n- [ ] Bob: ship it\n"
+                + "- [x] thomas: fix the  ARM runner\n- [ ] Bob:  ship it\n");
+
+    assertThat(ActionItems.open(items)).containsExactly(new ActionItem(false, "Bob", "ship it", 2));
+  }
+
+  @Test
   @DisplayName("accepts '*' and '+' bullets and any indentation")
   void bulletsAndIndentation() {
     String body = "* [ ] A: star\n+ [x] B: plus\n    - [ ] C: nested\n\t* [ ] D: tab\n";

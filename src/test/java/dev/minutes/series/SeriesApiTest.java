@@ -168,6 +168,39 @@ class SeriesApiTest {
 
   @Test
   @DisplayName(
+      "an item carried over and then ticked where it was raised is done: the third call does not"
+          + " carry it, the overview does not list it, and the call counts it once")
+  void itemTickedOutsideTheCarriedCopy() throws TimeoutException {
+    JsonObject series = createSeries(mirage());
+    JsonObject first = startCall(series, new JsonObject().put("date", "2026-12-02"));
+    type(
+        client(series, "editor", first),
+        "- [ ] Thomas: fix the ARM runner\n- [ ] Bob: ship the release\n");
+    close(series, first);
+    JsonObject second = startCall(series, new JsonObject());
+    // The carried copy stays unticked in "Review previous notes"; Thomas ticks his item in a
+    // section of its own instead, and writes Bob's again further down, still open.
+    type(
+        client(series, "editor", second),
+        "\n- [x] Thomas: fix the  ARM runner\n- [ ] bob: ship the release\n");
+
+    JsonObject view = get("/api/series/" + seriesId(series), token(series, "viewer"), 200);
+    assertThat(
+            view.getJsonArray("openActions").stream().map(a -> ((JsonObject) a).getString("owner")))
+        .containsExactly("Bob");
+    assertThat(view.getJsonArray("meetings").getJsonObject(0).getJsonObject("actions"))
+        .as("each item once")
+        .isEqualTo(new JsonObject().put("open", 1).put("done", 1));
+
+    close(series, second);
+    String third = minutesOf(startCall(series, new JsonObject())).body();
+    assertThat(third)
+        .contains("Open action items:\n\n- [ ] Bob: ship the release\n\n")
+        .doesNotContain("ARM runner");
+  }
+
+  @Test
+  @DisplayName(
       "an impossible date in the sentence (31st February) falls back to the cadence and the 201 says so")
   void impossibleDateFallsBackToTheCadence() throws TimeoutException {
     JsonObject series = createSeries(mirage());
