@@ -12,6 +12,7 @@ import {
   screenshot,
   WAIT_MS,
   waitForState,
+  watchProblems,
 } from "./support/harness.mjs"
 
 const CREATION_TOKEN = process.env.MINUTES_CREATION_TOKEN ?? ""
@@ -209,4 +210,32 @@ test("the overview in the dark and on a phone", { timeout: 120_000 }, async (t) 
     await page.getByTestId("series-chart").waitFor()
     await screenshot(page, name)
   }
+})
+
+test("a link to a call that is not the series' names the problem instead of opening the call in progress", {
+  timeout: 120_000,
+}, async (t) => {
+  const { series, call } = await seriesWithCall("E2E wrong call", "2031-07-08")
+  const other = await seriesWithCall("E2E other series", "2031-07-08")
+  const browser = await browserFor(t)
+  const page = watchProblems(await (await newContext(browser)).newPage())
+  const callLink = (meetingId) =>
+    `${BASE_URL}/s/${encodeURIComponent(series.id)}/calls/${encodeURIComponent(meetingId)}#token=${encodeURIComponent(series.tokens.editor)}`
+
+  for (const [what, meetingId] of [
+    ["a mistyped call", `${call.id.slice(0, -2)}xx`],
+    ["a call of another series", other.call.id],
+  ]) {
+    await page.goto(callLink(meetingId))
+    await page.getByTestId("problem-page").waitFor({ timeout: WAIT_MS })
+    assert.match(await page.getByTestId("error-banner").innerText(), /not part of the series/, what)
+    assert.equal(await page.locator("[data-testid=editor]").count(), 0, `${what}: no editor opened`)
+  }
+  await screenshot(page, "series-wrong-call")
+
+  // The way on is the series' list of calls, with its call in progress.
+  await page.getByTestId("problem-next").click()
+  await page.getByTestId("series-chart").waitFor({ timeout: WAIT_MS })
+  assert.match(await page.locator("main").innerText(), /2031-07-08|Jul/)
+  assertNoPageErrors(page)
 })

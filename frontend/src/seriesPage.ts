@@ -59,6 +59,16 @@ export class SeriesPage {
       this.#openCall(info, chosen.id)
       return
     }
+    if (this.#route.call) {
+      // A mistyped link, or a call of another series: never open the call in progress instead,
+      // where the person would type into minutes they did not ask for.
+      showProblemPage(this.#root, {
+        title: "This call is not part of the series.",
+        detail: `The link may be mistyped, or name a call of another series. The calls of “${info.title}” are listed on its page.`,
+        next: { href: seriesLink(this.#route.seriesId, this.#route.token, true), label: `All calls of ${info.title}` },
+      })
+      return
+    }
     if (info.current && !this.#route.overview) {
       this.#openCall(info, info.current)
       return

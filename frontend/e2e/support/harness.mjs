@@ -67,16 +67,21 @@ export async function newContext(browser, options = {}) {
  * page asks for it).
  */
 export async function openMeeting(context, link, name) {
-  const page = await context.newPage()
+  const page = watchProblems(await context.newPage())
+  if (name !== null) await page.addInitScript((chosen) => window.localStorage.setItem("minutes.name", chosen), name)
+  await page.goto(link)
+  await page.locator("[data-testid=editor] .cm-content").waitFor({ timeout: WAIT_MS })
+  return page
+}
+
+/** Collects `page`'s uncaught errors and console errors for {@link assertNoPageErrors}. */
+export function watchProblems(page) {
   const problems = []
   page.on("pageerror", (error) => problems.push(error.message))
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(message.text())
   })
   page.minutesProblems = problems
-  if (name !== null) await page.addInitScript((chosen) => window.localStorage.setItem("minutes.name", chosen), name)
-  await page.goto(link)
-  await page.locator("[data-testid=editor] .cm-content").waitFor({ timeout: WAIT_MS })
   return page
 }
 

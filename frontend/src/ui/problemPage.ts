@@ -7,6 +7,8 @@ export interface Problem {
   readonly detail: string
   /** Offer to reload: for problems that may go away (the network), not for a wrong link. */
   readonly reload?: boolean
+  /** A better way on than the start page (e.g. the series' list of calls), shown first. */
+  readonly next?: { readonly href: string; readonly label: string }
 }
 
 /**
@@ -15,11 +17,17 @@ export interface Problem {
  * a meeting page that never finishes loading.
  */
 export function showProblemPage(root: HTMLElement, problem: Problem): void {
-  const actions = h(
-    "p",
-    { class: "problem-actions" },
-    h("a", { class: "button button-primary", href: "/", "data-testid": "start-link" }, "Go to the start page"),
+  const start = h(
+    "a",
+    { class: problem.next ? "button" : "button button-primary", href: "/", "data-testid": "start-link" },
+    "Go to the start page",
   )
+  const actions = h("p", { class: "problem-actions" })
+  if (problem.next) {
+    const { href, label } = problem.next
+    actions.append(h("a", { class: "button button-primary", href, "data-testid": "problem-next" }, label), " ")
+  }
+  actions.append(start)
   if (problem.reload) {
     const reload = h("button", { type: "button", class: "button" }, "Try again")
     reload.addEventListener("click", () => window.location.reload())
