@@ -212,3 +212,36 @@ test("while someone types above, the outline and the action items keep the keybo
   assert.match(text, /- \[x\] Cy Viewer: check the release/)
   for (const page of [ada, ben]) assertNoPageErrors(page)
 })
+
+test("ticking an item while its owner is writing in it ticks it: the tick is not lost to his typing", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("tick while typing")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  const ben = await openMeeting(await newContext(browser, { colorScheme: "dark" }), meeting.links.edit, "Ben Editor")
+  await waitForConvergence([ada, ben], meeting)
+
+  await cursorAtEndOfLine(ben, "#### Testing ####")
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("- [ ] Ben: send the summary", { delay: 60 })
+  const box = ada.locator('[data-testid=action-items] li[data-owner="Ben"] .action-check')
+  await box.waitFor({ timeout: WAIT_MS })
+
+  // Ben goes on writing in his item at a person's pace; Ada ticks it meanwhile, as people do.
+  const more = " to everyone on the list before Friday"
+  const typing = ben.keyboard.type(more, { delay: 120 })
+  await ada.waitForTimeout(1_500)
+  await box.click()
+  await typing
+
+  const text = await waitForConvergence([ada, ben], meeting, 60_000)
+  const line = text.split("\n").find((candidate) => candidate.includes("Ben: send the summary"))
+  t.diagnostic(JSON.stringify(line))
+  assert.equal(line, `- [x] Ben: send the summary${more}`)
+  await eventually(async () => assert.equal(await box.isChecked(), true), { what: "Ada's box stays ticked" })
+  await screenshot(ada, "action-items-ticked-while-typing")
+
+  assertNoPageErrors(ada)
+  assertNoPageErrors(ben)
+})

@@ -4,7 +4,7 @@ import {
   type CompletionResult,
   startCompletion,
 } from "@codemirror/autocomplete"
-import { type Extension, Prec } from "@codemirror/state"
+import { type ChangeDesc, type Extension, MapMode, Prec } from "@codemirror/state"
 import { type Command, type EditorView, keymap } from "@codemirror/view"
 import { type ActionItem, parseActionItems } from "./text/actionItems.js"
 import { parseAttendees } from "./text/attendees.js"
@@ -87,9 +87,12 @@ export function ownerCompletions(context: CompletionContext): CompletionResult |
   }
 }
 
-/** Ticks or unticks a checklist item, as this person's edit (Undo takes it back). */
-export function toggleActionItem(view: EditorView, item: ActionItem): void {
-  const current = currentItem(view, item)
+/**
+ * Ticks or unticks a checklist item, as this person's edit (Undo takes it back). `since`: the
+ * edits made since `item` was read (see {@link currentItem}).
+ */
+export function toggleActionItem(view: EditorView, item: ActionItem, since: ChangeDesc | null = null): void {
+  const current = currentItem(view, item, since)
   if (!current || current.checkOffset === null) return
   view.dispatch({
     changes: { from: current.checkOffset, to: current.checkOffset + 1, insert: current.done ? " " : "x" },
@@ -98,8 +101,8 @@ export function toggleActionItem(view: EditorView, item: ActionItem): void {
 }
 
 /** Rewrites a habitual line (`ACTION: Name to …`) as a checklist item, and nothing else. */
-export function convertToChecklist(view: EditorView, item: ActionItem): void {
-  const current = currentItem(view, item)
+export function convertToChecklist(view: EditorView, item: ActionItem, since: ChangeDesc | null = null): void {
+  const current = currentItem(view, item, since)
   if (!current || current.checklist === null) return
   view.dispatch({ changes: { from: current.from, to: current.to, insert: current.checklist }, userEvent: "input" })
 }
@@ -121,10 +124,20 @@ export function actionItemEditing(): Extension {
 
 /**
  * The item as it is in the editor now: the panel's list may be a moment old and the text has
- * moved on. Same form, owner and text; the nearest to where it was.
+ * moved on. With `since` (the edits made since `item` was read) the item is on the line its box,
+ * or its line's start, maps to, whatever was typed in it meanwhile (its owner may be writing in
+ * it as someone ticks it); else, or when that line is no item of the same form any more, the item
+ * of the same form, owner and text nearest to where it was.
  */
-export function currentItem(view: EditorView, item: ActionItem): ActionItem | null {
-  const candidates = parseActionItems(view.state.doc.toString()).filter(
+export function currentItem(view: EditorView, item: ActionItem, since: ChangeDesc | null = null): ActionItem | null {
+  const items = parseActionItems(view.state.doc.toString())
+  const mapped = since ? since.mapPos(item.checkOffset ?? item.from, 1, MapMode.TrackDel) : null
+  if (mapped !== null) {
+    const line = view.state.doc.lineAt(mapped).number
+    const there = items.find((candidate) => candidate.line === line && candidate.form === item.form)
+    if (there) return there
+  }
+  const candidates = items.filter(
     (candidate) => candidate.form === item.form && candidate.owner === item.owner && candidate.text === item.text,
   )
   candidates.sort((a, b) => Math.abs(a.line - item.line) - Math.abs(b.line - item.line))

@@ -1,7 +1,7 @@
 import { defaultKeymap } from "@codemirror/commands"
 import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
-import { type ChangeSet, Compartment, EditorState, type Extension } from "@codemirror/state"
+import { ChangeSet, Compartment, EditorState, type Extension } from "@codemirror/state"
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
 import {
   actionItemEditing,
@@ -54,6 +54,8 @@ export class MinutesEditor {
   #earlyEdits: ChangeSet | null = null
   /** The person has put their caret in the text: only from then on is it reported (`onCursor`). */
   #caretPlaced = false
+  /** The edits since the panels last read the text ({@link readForPanels}): their places map through it. */
+  #sincePanelsRead: ChangeSet | null = null
 
   constructor(parent: HTMLElement, text: string, options: EditorOptions) {
     this.#readOnly = options.readOnly
@@ -82,6 +84,9 @@ export class MinutesEditor {
           },
         }),
         EditorView.updateListener.of((update: ViewUpdate) => {
+          if (update.docChanged && this.#sincePanelsRead) {
+            this.#sincePanelsRead = this.#sincePanelsRead.compose(update.changes)
+          }
           if (update.docChanged && !this.#attached) {
             this.#earlyEdits = this.#earlyEdits ? this.#earlyEdits.compose(update.changes) : update.changes
             options.onEarlyEdit?.()
@@ -159,6 +164,15 @@ export class MinutesEditor {
     return this.view.state.doc.toString()
   }
 
+  /**
+   * The text, for the outline and the action items: what they find in it can be acted on later,
+   * after more typing, by its place in this text (`toggleActionItem`, `goToActionItem`).
+   */
+  readForPanels(): string {
+    this.#sincePanelsRead = ChangeSet.empty(this.view.state.doc.length)
+    return this.text()
+  }
+
   setReadOnly(readOnly: boolean): void {
     if (readOnly === this.#readOnly) return
     this.#readOnly = readOnly
@@ -198,7 +212,7 @@ export class MinutesEditor {
 
   /** Goes to an action item as it is now: the caret at the end of its line, to go on writing it. */
   goToActionItem(item: ActionItem): void {
-    const current = currentItem(this.view, item)
+    const current = currentItem(this.view, item, this.#sincePanelsRead)
     const to = Math.min(current?.to ?? item.to, this.view.state.doc.length)
     this.#goTo(to, this.view.state.doc.lineAt(to).from)
   }
@@ -219,11 +233,11 @@ export class MinutesEditor {
   }
 
   toggleActionItem(item: ActionItem): void {
-    toggleActionItem(this.view, item)
+    toggleActionItem(this.view, item, this.#sincePanelsRead)
   }
 
   convertActionItem(item: ActionItem): void {
-    convertToChecklist(this.view, item)
+    convertToChecklist(this.view, item, this.#sincePanelsRead)
   }
 
   showRemoteCursors(cursors: readonly RemoteCursor[]): void {

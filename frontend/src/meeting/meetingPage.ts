@@ -327,7 +327,7 @@ export class MeetingPage {
 
   /** What is read from the text (outline, action items) and, once bound, from the document. */
   #refreshDerived(): void {
-    const text = this.#editor?.text() ?? ""
+    const text = this.#editor?.readForPanels() ?? ""
     this.#outline.show(parseOutline(text))
     this.#actionItems.show(parseActionItems(text))
     const live = this.#live

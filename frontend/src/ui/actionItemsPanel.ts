@@ -34,10 +34,26 @@ export class ActionItemsPanel {
    * conversion, and the keyboard goes on to the new box on that line when the list shows it.
    */
   #convertedLine: number | null = null
+  /**
+   * The items as last read from the text. The list is rebuilt only when what it shows changed, so
+   * its buttons act on these (same order), whose places in the text are the newest known.
+   */
+  #items: readonly ActionItem[] = []
+  /**
+   * Items that came while a pointer was pressed on the list: rebuilding then (the owner typing in
+   * the item does, every keystroke) replaced the box under the pointer and lost the click.
+   */
+  #held: readonly ActionItem[] | null = null
 
   constructor(readonly handlers: () => ActionItemHandlers) {
     this.#summary = h("p", { class: "panel-note" })
     this.#list = h("ul", { class: "actions-list" })
+    this.#list.addEventListener("pointerdown", () => {
+      this.#held = this.#items
+      // The release may happen anywhere; the click it makes comes right after it.
+      document.addEventListener("pointerup", this.#release, { once: true, capture: true })
+      document.addEventListener("pointercancel", this.#release, { once: true, capture: true })
+    })
     this.#add = h(
       "button",
       {
@@ -66,6 +82,11 @@ export class ActionItemsPanel {
   }
 
   show(items: readonly ActionItem[]): void {
+    this.#items = items
+    if (this.#held !== null) {
+      this.#held = items
+      return
+    }
     const open = items.filter((item) => !item.done).length
     const { select, toggle, convert, add } = this.handlers()
     // Only those who can write are invited to add one; a viewer just reads that there are none.
@@ -94,14 +115,14 @@ export class ActionItemsPanel {
           item.owner ? " " : null,
           item.text,
         )
-        jump.addEventListener("click", () => select(item))
+        jump.addEventListener("click", () => select(this.#latest(i, item)))
         const attributes = { class: "action", "data-done": item.done, "data-owner": item.owner, "data-form": item.form }
-        if (item.form === "checklist") return h("li", attributes, this.#box(item, label, toggle, key), jump)
+        if (item.form === "checklist") return h("li", attributes, this.#box(item, i, label, toggle, key), jump)
         return h(
           "li",
           attributes,
           h("span", { class: "action-habit", "aria-hidden": "true" }, "•"),
-          h("div", { class: "action-body" }, jump, this.#convertButton(item, label, convert)),
+          h("div", { class: "action-body" }, jump, this.#convertButton(item, i, label, convert)),
         )
       }),
     )
@@ -113,6 +134,22 @@ export class ActionItemsPanel {
     if (this.#convertedLine !== null && this.#shown !== before) this.#focusConverted(items)
   }
 
+  readonly #release = (): void => {
+    document.removeEventListener("pointerup", this.#release, { capture: true })
+    document.removeEventListener("pointercancel", this.#release, { capture: true })
+    // After the click (which follows pointerup in the same turn of input events) has been handled.
+    setTimeout(() => {
+      const held = this.#held
+      this.#held = null
+      if (held !== null) this.show(held)
+    }, 0)
+  }
+
+  /** The newest reading of the `index`-th item shown (the list shows the same items in order). */
+  #latest(index: number, shown: ActionItem): ActionItem {
+    return this.#items[index] ?? shown
+  }
+
   #focusConverted(items: readonly ActionItem[]): void {
     const index = items.findIndex((item) => item.line === this.#convertedLine && item.form === "checklist")
     this.#convertedLine = null
@@ -121,7 +158,7 @@ export class ActionItemsPanel {
     }
   }
 
-  #box(item: ActionItem, label: string, toggle: ActionItemHandlers["toggle"], key: string): HTMLElement {
+  #box(item: ActionItem, index: number, label: string, toggle: ActionItemHandlers["toggle"], key: string): HTMLElement {
     const box = h("input", {
       type: "checkbox",
       class: "action-check",
@@ -131,12 +168,17 @@ export class ActionItemsPanel {
       "data-focus-key": `tick ${key}`,
       "aria-label": `${item.done ? "Done" : "Open"}: ${label}`,
     })
-    if (toggle) box.addEventListener("change", () => toggle(item))
+    if (toggle) box.addEventListener("change", () => toggle(this.#latest(index, item)))
     return box
   }
 
   /** Shown only when the page may edit: turning the line into `- [ ] Owner: text` in one click. */
-  #convertButton(item: ActionItem, label: string, convert: ActionItemHandlers["convert"]): HTMLElement | null {
+  #convertButton(
+    item: ActionItem,
+    index: number,
+    label: string,
+    convert: ActionItemHandlers["convert"],
+  ): HTMLElement | null {
     if (convert === null) return null
     const button = h(
       "button",
@@ -150,8 +192,9 @@ export class ActionItemsPanel {
       "Make it a checklist item",
     )
     button.addEventListener("click", () => {
-      this.#convertedLine = item.line
-      convert(item)
+      const latest = this.#latest(index, item)
+      this.#convertedLine = latest.line
+      convert(latest)
     })
     return button
   }
