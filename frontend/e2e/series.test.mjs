@@ -239,3 +239,51 @@ test("a link to a call that is not the series' names the problem instead of open
   assert.match(await page.locator("main").innerText(), /2031-07-08|Jul/)
   assertNoPageErrors(page)
 })
+
+test("the start page creates a series whose calls publish its description and author", {
+  timeout: 120_000,
+}, async (t) => {
+  const browser = await browserFor(t)
+  const page = await (await newContext(browser)).newPage()
+  await page.goto(`${BASE_URL}/`)
+  await page.getByTestId("field-series-title").fill("E2E site call")
+  await page.getByTestId("field-series-chair").fill("Ada Chair")
+  await page.getByTestId("field-series-attendees").fill("Ben Editor")
+  await page.getByTestId("field-series-agenda").fill("Releases")
+  await page.getByTestId("field-series-description").fill("Developer call of the site")
+  await page
+    .locator("details", { has: page.getByTestId("field-series-author-uri") })
+    .locator("summary")
+    .click()
+  await page.getByTestId("field-series-author-uri").fill("https://example.org/ada")
+  await page.getByTestId("field-series-author-email").fill("ada@example.org")
+  const tokenField = page.getByTestId("field-creation-token")
+  if (CREATION_TOKEN) {
+    await page.getByTestId("series-submit").click()
+    await tokenField.waitFor({ state: "visible" })
+    await tokenField.fill(CREATION_TOKEN)
+  }
+  await page.getByTestId("series-submit").click()
+  const chairLink = page.getByTestId("link-chair")
+  await chairLink.waitFor({ timeout: WAIT_MS })
+  await screenshot(page, "series-created")
+  const link = new URL(await chairLink.getAttribute("href"), BASE_URL)
+  const seriesId = decodeURIComponent(link.pathname.split("/")[2] ?? "")
+  const chairToken = new URLSearchParams(link.hash.slice(1)).get("token")
+
+  const call = await api(`/api/series/${seriesId}/meetings`, {
+    method: "POST",
+    token: chairToken,
+    json: { date: "2031-07-15" },
+  })
+  const response = await fetch(`${BASE_URL}/api/meetings/${call.id}/minutes.md`, {
+    headers: { Authorization: `Bearer ${chairToken}` },
+  })
+  const markdown = await response.text()
+  t.diagnostic(markdown.split("---")[1] ?? markdown)
+  assert.ok(
+    markdown.includes("author:\n  name: Ada Chair\n  uri: https://example.org/ada\n  email: ada@example.org\n"),
+    "the series' author",
+  )
+  assert.ok(markdown.includes("\ndescription: 'Developer call of the site'\n"), "the series' description")
+})

@@ -72,14 +72,7 @@ export class StartPage {
     const chair = field("chair", "Chair", { type: "text", autocomplete: "name", required: true })
     const attendees = area("attendees", "Attendees", "One name per line (commas work too). The chair is added for you.")
     const agenda = area("agenda", "Agenda", "One item per line, in order.")
-    const authorName = field(
-      "author-name",
-      "Written by",
-      { type: "text", autocomplete: "name" },
-      "Leave empty if the chair writes the minutes.",
-    )
-    const authorUri = field("author-uri", "Author's web page", { type: "url", placeholder: "https://" })
-    const authorEmail = field("author-email", "Author's email", { type: "email", autocomplete: "email" })
+    const author = authorFields("author")
     const continueId = uniqueId("continue")
     const continues = h("input", { id: continueId, type: "checkbox", "data-testid": "field-continue" })
     const previous = field(
@@ -116,13 +109,7 @@ export class StartPage {
       subject.wrapper,
       description.wrapper,
       h("div", { class: "grid-2" }, attendees.wrapper, agenda.wrapper),
-      h(
-        "details",
-        { class: "more" },
-        h("summary", {}, "Author of the minutes"),
-        authorName.wrapper,
-        h("div", { class: "grid-2" }, authorUri.wrapper, authorEmail.wrapper),
-      ),
+      author.element,
       h(
         "div",
         { class: "check-field" },
@@ -140,11 +127,7 @@ export class StartPage {
         date: date.input.value || today,
         subject: subject.input.value.trim() || `Weekly Meeting: ${date.input.value || today}`,
         description: description.input.value.trim(),
-        author: {
-          name: authorName.input.value.trim() || chairName,
-          uri: authorUri.input.value.trim(),
-          email: authorEmail.input.value.trim(),
-        },
+        author: author.value(chairName),
         chair: chairName,
         attendees: names(attendees.input.value),
         agenda: lines(agenda.input.value),
@@ -156,7 +139,7 @@ export class StartPage {
           date: date.input.value,
           subject: subject.input.value.trim(),
           chair: chairName,
-          author: authorName.input.value.trim(),
+          author: author.name(),
         })
       }
       void this.#submit(
@@ -192,6 +175,11 @@ export class StartPage {
       { type: "text", placeholder: "Weekly Meeting: {date}" },
       "{date} becomes the call's date.",
     )
+    const description = field("series-description", "Description of each call", {
+      type: "text",
+      placeholder: "e.g. MirageOS developer call",
+    })
+    const author = authorFields("series-author")
     const error = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "series-error" })
     const submit = h("button", { type: "submit", class: "button", "data-testid": "series-submit" }, "Create the series")
     const form = h(
@@ -206,6 +194,8 @@ export class StartPage {
       h("div", { class: "grid-2" }, title.wrapper, chair.wrapper),
       h("div", { class: "grid-2" }, attendees.wrapper, agenda.wrapper),
       h("div", { class: "grid-2" }, cadence.wrapper, subject.wrapper),
+      description.wrapper,
+      author.element,
       error,
       h("div", { class: "form-actions" }, submit),
     )
@@ -218,7 +208,8 @@ export class StartPage {
         attendees: names(attendees.input.value),
         agenda: lines(agenda.input.value),
         cadenceDays: Number(cadence.input.value),
-        author: { name: chairName, uri: "", email: "" },
+        description: description.input.value.trim(),
+        author: author.value(chairName),
       }
       const subjectText = subject.input.value.trim()
       if (subjectText) request.subject = subjectText
@@ -326,6 +317,40 @@ export class StartPage {
 interface Field<E extends HTMLInputElement | HTMLTextAreaElement> {
   wrapper: HTMLElement
   input: E
+}
+
+/**
+ * The front matter's author (the docs site links the byline to the web page), folded away: the
+ * chair is the author unless someone else is named.
+ */
+function authorFields(name: string): {
+  element: HTMLElement
+  name: () => string
+  value: (chair: string) => { name: string; uri: string; email: string }
+} {
+  const authorName = field(
+    `${name}-name`,
+    "Written by",
+    { type: "text", autocomplete: "name" },
+    "Leave empty if the chair writes the minutes.",
+  )
+  const uri = field(`${name}-uri`, "Author's web page", { type: "url", placeholder: "https://" })
+  const email = field(`${name}-email`, "Author's email", { type: "email", autocomplete: "email" })
+  return {
+    element: h(
+      "details",
+      { class: "more" },
+      h("summary", {}, "Author of the minutes"),
+      authorName.wrapper,
+      h("div", { class: "grid-2" }, uri.wrapper, email.wrapper),
+    ),
+    name: () => authorName.input.value.trim(),
+    value: (chair) => ({
+      name: authorName.input.value.trim() || chair,
+      uri: uri.input.value.trim(),
+      email: email.input.value.trim(),
+    }),
+  }
 }
 
 function field(
