@@ -5,7 +5,8 @@ import { seriesCallLink, seriesLink } from "./links.js"
 import { localDate } from "./localDate.js"
 import { MeetingPage } from "./meeting/meetingPage.js"
 import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
-import type { CallCreated, SeriesCall, SeriesInfo } from "./types.js"
+import { withoutEscapes } from "./text/markdownLines.js"
+import type { CallCreated, PublishedCopy, SeriesCall, SeriesInfo } from "./types.js"
 import { h, inPageLink, keepingFocus, replaceChildren, uniqueId } from "./ui/dom.js"
 import { openingProblem } from "./ui/openingProblem.js"
 import { showProblemPage } from "./ui/problemPage.js"
@@ -353,7 +354,7 @@ export class SeriesPage {
   }
 
   #callItem(info: SeriesInfo, call: SeriesCall): HTMLElement {
-    const published = call.published.map((copy) => {
+    const published = onePerPage(call.published).map((copy) => {
       // A file name or a link alone would look delivered: say so while it is not.
       const notYet =
         copy.state === "delivered"
@@ -432,7 +433,7 @@ export class SeriesPage {
                     h(
                       "li",
                       { class: "open-action" },
-                      action.text,
+                      withoutEscapes(action.text),
                       " ",
                       h(
                         "a",
@@ -466,6 +467,28 @@ export class SeriesPage {
 const REFRESH_MS = 15_000
 
 const NOT_DELIVERED: Record<string, string> = { pending: "publishing…", failed: "not delivered" }
+
+/**
+ * The copies of a call's minutes with one entry per published page: several targets (a folder
+ * the docs site is built from, its webhook) name the same page, which people need once, as
+ * published when any of them delivered it.
+ */
+function onePerPage(copies: readonly PublishedCopy[]): PublishedCopy[] {
+  const rank = (state: string) => (state === "delivered" ? 0 : state === "pending" ? 1 : 2)
+  const byPage = new Map<string, PublishedCopy>()
+  const result: PublishedCopy[] = []
+  for (const copy of copies) {
+    const same = copy.url ? byPage.get(copy.url) : undefined
+    if (!same) {
+      if (copy.url) byPage.set(copy.url, copy)
+      result.push(copy)
+    } else if (rank(copy.state) < rank(same.state)) {
+      result[result.indexOf(same)] = copy
+      byPage.set(copy.url as string, copy)
+    }
+  }
+  return result
+}
 
 function formatDate(date: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)

@@ -37,6 +37,20 @@ describe("FinalPanel's publish status", () => {
     assert.ok(!panel.element.textContent?.includes("/srv/"), "no server path")
   })
 
+  it("links a page several targets published once, and not before it is there", () => {
+    const panel = new FinalPanel()
+    const url = "https://docs.example/weekly/weekly-2031-04-01"
+    const webhook = { target: "webhook", location: "https://docs.example/hook" }
+    panel.showPublish([delivered({ url, path: "2031-04-01.md" }), delivered({ ...webhook, url })])
+    assert.equal(panel.element.querySelectorAll("a[data-testid=published-link]").length, 1, "one link to the page")
+
+    panel.showPublish([
+      delivered({ url, path: "2031-04-01.md", state: "pending", deliveredAt: null }),
+      delivered({ ...webhook, url, state: "pending", deliveredAt: null }),
+    ])
+    assert.equal(panel.element.querySelectorAll("a").length, 0, "no link while nothing delivered the page")
+  })
+
   it("shows the file's name otherwise, never the server's path", () => {
     const panel = new FinalPanel()
     panel.showPublish([delivered({})])

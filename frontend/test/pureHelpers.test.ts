@@ -3,6 +3,7 @@ import { describe, it } from "node:test"
 import { ApiError, humanMessage } from "../src/api.js"
 import { meetingIdFrom, routeOf, syncUrl } from "../src/links.js"
 import { localDate } from "../src/localDate.js"
+import { withoutEscapes } from "../src/text/markdownLines.js"
 import { readMetaString } from "../src/text/metaString.js"
 import { bodyOfMinutesFile, publishedName } from "../src/text/minutesFile.js"
 import { openingProblem } from "../src/ui/openingProblem.js"
@@ -132,5 +133,12 @@ describe("localDate", () => {
       if (zone === undefined) delete process.env.TZ
       else process.env.TZ = zone
     }
+  })
+})
+
+describe("withoutEscapes", () => {
+  it("shows Markdown's escaped punctuation as the characters, and leaves other backslashes", () => {
+    assert.equal(withoutEscapes("review the \\[conflict] docs \\*now\\*"), "review the [conflict] docs *now*")
+    assert.equal(withoutEscapes("C:\\Users and \\n"), "C:\\Users and \\n")
   })
 })

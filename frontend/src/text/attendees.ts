@@ -1,4 +1,4 @@
-import { markdownLines } from "./markdownLines.js"
+import { markdownLines, withoutEscapes } from "./markdownLines.js"
 
 // `Attendees: A, B and C`, also `*Attendees:*` and `*Attendees*:` (the corpus writes all three).
 const LABEL = /^ {0,3}[*_]{0,2}attendees[*_]{0,2}[ \t]*:[ \t]*[*_]{0,2}[ \t]*/i
@@ -34,9 +34,7 @@ export function parseAttendees(text: string): string[] {
 }
 
 function cleanName(raw: string): string {
-  return raw
-    .replace(/\([^)]*\)/g, " ")
-    .replace(/\\([!-/:-@[-`{-~])/g, "$1")
+  return withoutEscapes(raw.replace(/\([^)]*\)/g, " "))
     .replace(/[*_`]/g, "")
     .replace(/\s+/g, " ")
     .trim()

@@ -38,3 +38,11 @@ export function markdownLines(text: string): MarkdownLine[] {
   }
   return lines
 }
+
+/**
+ * `text` as a reader sees it: Markdown's backslash escapes (`\[`, `\*`) shown as the characters
+ * they escape, for lists that show a line's words outside the rendered minutes.
+ */
+export function withoutEscapes(text: string): string {
+  return text.replace(/\\([!-/:-@[-`{-~])/g, "$1")
+}

@@ -1,4 +1,5 @@
 import type { ActionItem } from "../text/actionItems.js"
+import { withoutEscapes } from "../text/markdownLines.js"
 import { h, occurrenceKeys, rebuildKeepingFocus } from "./dom.js"
 
 export interface ActionItemHandlers {
@@ -101,7 +102,8 @@ export class ActionItemsPanel {
     this.#shown = rebuildKeepingFocus(this.#list, signature, before, () =>
       items.map((item, i) => {
         const key = keys[i] ?? ""
-        const label = `${item.owner ? `${item.owner}: ` : ""}${item.text}`
+        const words = withoutEscapes(item.text)
+        const label = `${item.owner ? `${item.owner}: ` : ""}${words}`
         const jump = h(
           "button",
           {
@@ -113,7 +115,7 @@ export class ActionItemsPanel {
           },
           item.owner ? h("span", { class: "action-owner" }, item.owner) : null,
           item.owner ? " " : null,
-          item.text,
+          words,
         )
         jump.addEventListener("click", () => select(this.#latest(i, item)))
         const attributes = { class: "action", "data-done": item.done, "data-owner": item.owner, "data-form": item.form }

@@ -122,7 +122,15 @@ export class FinalPanel {
       )
       return
     }
-    replaceChildren(this.#publish, ...targets.map((target) => publishItem(target)))
+    // A page several targets published (the docs site's folder and its webhook) is linked once,
+    // and only once it is there.
+    const linked = new Set<string>()
+    const items = targets.map((target) => {
+      const link = target.state === "delivered" && target.url && !linked.has(target.url)
+      if (link && target.url) linked.add(target.url)
+      return publishItem(target, link || !target.url || !isWebAddress(target.url))
+    })
+    replaceChildren(this.#publish, ...items)
   }
 
   #saveFile(): void {
@@ -130,7 +138,8 @@ export class FinalPanel {
   }
 }
 
-function publishItem(target: PublishTarget): HTMLLIElement {
+/** One target's state; `showWhere`: with where the minutes went (a link, a file's name). */
+function publishItem(target: PublishTarget, showWhere: boolean): HTMLLIElement {
   const words = STATE_WORDS[target.state] ?? target.state
   const details: (string | Node)[] = []
   if (target.state === "delivered" && target.deliveredAt) details.push(` on ${formatWhen(target.deliveredAt)}`)
@@ -140,7 +149,7 @@ function publishItem(target: PublishTarget): HTMLLIElement {
   if (target.state === "pending" && target.attempts > 0 && target.nextAttemptAt) {
     details.push(`, trying again at ${formatWhen(target.nextAttemptAt, { timeStyle: "short" })}`)
   }
-  const where = publishedWhere(target)
+  const where = showWhere ? publishedWhere(target) : null
   return h(
     "li",
     { class: "publish-item", "data-target": target.target, "data-state": target.state },
