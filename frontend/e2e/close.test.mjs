@@ -5,6 +5,7 @@ import {
   bodyOf,
   browserFor,
   closedMinutesMarkdown,
+  closeMeeting,
   createMeeting,
   cursorAtEndOfLine,
   editorText,
@@ -138,4 +139,36 @@ test("when the chair closes the meeting, every page turns read-only and shows th
   await screenshot(editor, "close-editor")
   assertNoPageErrors(chair)
   assertNoPageErrors(editor)
+})
+
+test("words that reach the meeting after the close are not in the final minutes, and the page says which", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("late words")
+  const browser = await browserFor(t)
+  const benContext = await newContext(browser)
+  const ben = await openMeeting(benContext, meeting.links.edit, "Ben Editor")
+  await cursorAtEndOfLine(ben, "#### Release ####")
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("We ship on Friday.", { delay: 40 })
+  await waitForState(ben, "saved")
+
+  // Ben's connection drops while he goes on; the chair closes the meeting meanwhile.
+  await benContext.setOffline(true)
+  await ben.keyboard.type(" Then we celebrate.", { delay: 40 })
+  await closeMeeting(meeting)
+  await benContext.setOffline(false)
+
+  await waitForState(ben, "closed", 60_000)
+  const late = ben.getByTestId("late-edits-text")
+  await late.waitFor({ timeout: WAIT_MS })
+  assert.equal(await late.textContent(), "Then we celebrate.")
+  const published = await closedMinutesMarkdown(ben, meeting)
+  assert.ok(bodyOf(published).includes("We ship on Friday.\n"), "the words saved before the close are final")
+  assert.ok(!published.includes("celebrate"), "the late words are not")
+  await waitForFinalText(ben, published)
+  assert.equal(await editorText(ben), bodyOf(published))
+  await ben.getByTestId("late-edits").scrollIntoViewIfNeeded()
+  await screenshot(ben, "close-late-words", { fullPage: false })
+  assertNoPageErrors(ben, { allowNetwork: true })
 })

@@ -182,8 +182,10 @@ export class MinutesEditor {
   /**
    * Detaches the editor from the live document and shows `finalText` for good: after close the
    * frozen version is the truth, even if this browser still holds edits the server refused.
+   * Returns the text it showed until then.
    */
-  freeze(finalText: string): void {
+  freeze(finalText: string): string {
+    const shown = this.text()
     this.setReadOnly(true)
     // Two steps: the binding must be gone before the text is replaced, or the replacement would
     // be written back into the document as an edit. What else `attach` added (who wrote what)
@@ -191,6 +193,7 @@ export class MinutesEditor {
     this.view.dispatch({ effects: this.#binding.reconfigure([]) })
     const replace = replaceAllTransaction(this.view.state, finalText)
     if (replace) this.view.dispatch(replace)
+    return shown
   }
 
   /**

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
 import { ApiError, humanMessage } from "../src/api.js"
+import { notInFinal } from "../src/closing/lateEdits.js"
 import { meetingIdFrom, routeOf, syncUrl } from "../src/links.js"
 import { localDate } from "../src/localDate.js"
 import { withoutEscapes } from "../src/text/markdownLines.js"
@@ -140,5 +141,15 @@ describe("withoutEscapes", () => {
   it("shows Markdown's escaped punctuation as the characters, and leaves other backslashes", () => {
     assert.equal(withoutEscapes("review the \\[conflict] docs \\*now\\*"), "review the [conflict] docs *now*")
     assert.equal(withoutEscapes("C:\\Users and \\n"), "C:\\Users and \\n")
+  })
+})
+
+describe("notInFinal", () => {
+  it("gives the words a page showed beyond the final text, each stretch once, in order", () => {
+    const final = "## Release\nWe ship on Friday.\n\n## AoB\n"
+    const shown = "## Release\nWe ship on Friday. Then we celebrate.\n\n## AoB\nNext week: Ben\n"
+    assert.deepEqual(notInFinal(shown, final), ["Then we celebrate.", "Next week: Ben"])
+    assert.deepEqual(notInFinal(final, final), [])
+    assert.deepEqual(notInFinal("## Release\n", final), [], "text the page had not received yet is not late")
   })
 })

@@ -1,5 +1,6 @@
 import { ApiError, type MinutesApi } from "../api.js"
 import { FinalMinutesWatch } from "../closing/finalMinutesWatch.js"
+import { notInFinal } from "../closing/lateEdits.js"
 import type { MeetingCorrections } from "../corrections/meetingCorrections.js"
 import type { MinutesEditor } from "../editor.js"
 import { storedName } from "../identity.js"
@@ -90,13 +91,23 @@ export class MeetingClosing {
       ),
       route.seriesOverview ?? null,
     )
-    if (frozenBody !== null) this.#parts.editor()?.freeze(frozenBody)
+    if (frozenBody !== null) this.#freeze(frozenBody)
     this.#parts.showRendered()
     preview.changed()
     finalPanel.reveal(facts.by, facts.at, fileName)
     // Closed from another tab or by another chair while this chair was about to.
     closeDialog.dismiss()
     this.#watchFinalMinutes()
+  }
+
+  /**
+   * Shows the final text in the editor; what the editor showed beyond it (typed after the close,
+   * or offline and sent too late) is not thrown away unsaid: the final panel lists it to copy.
+   */
+  #freeze(finalBody: string): void {
+    const shown = this.#parts.editor()?.freeze(finalBody)
+    const late = shown === undefined ? [] : notInFinal(shown, finalBody)
+    if (late.length > 0) this.#parts.finalPanel.showLateEdits(late)
   }
 
   /** Until the published revision and every publish target's outcome are known. */
@@ -120,7 +131,7 @@ export class MeetingClosing {
       const markdown = await corrections.published(info)
       finalPanel.showText(markdown)
       const body = bodyOfMinutesFile(markdown)
-      if (body !== null) this.#parts.editor()?.freeze(body)
+      if (body !== null) this.#freeze(body)
       preview.changed()
     } catch (error) {
       console.error("Loading the final minutes failed", error)

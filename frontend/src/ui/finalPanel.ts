@@ -16,6 +16,8 @@ export class FinalPanel {
   readonly #summary: HTMLElement
   readonly #publishing: HTMLElement
   readonly #corrections: HTMLElement
+  /** Words this page showed that the final minutes do not hold (typed after the close). */
+  readonly #late: HTMLElement
   readonly #text: HTMLPreElement
   readonly #publish: HTMLUListElement
   readonly #download: HTMLButtonElement
@@ -47,11 +49,13 @@ export class FinalPanel {
     this.#download.disabled = true
     this.#publishing = h("div", {}, h("h3", {}, "Publishing"), this.#publish)
     this.#corrections = h("div", { class: "final-corrections" })
+    this.#late = h("div", { class: "final-late", "data-testid": "late-edits", role: "status", hidden: true })
     this.element = h(
       "section",
       { class: "panel final", "aria-labelledby": "final-title", "data-testid": "final-panel", hidden: true },
       this.#title,
       this.#summary,
+      this.#late,
       this.#publishing,
       h("div", { class: "final-actions" }, this.#copy, this.#download),
       h("details", { class: "final-source" }, h("summary", {}, "Markdown file"), this.#text),
@@ -102,6 +106,27 @@ export class FinalPanel {
     this.#text.textContent = markdown
     this.#copy.disabled = false
     this.#download.disabled = false
+  }
+
+  /** Lists what this page showed beyond the final minutes, with a way to keep it. */
+  showLateEdits(stretches: readonly string[]): void {
+    const text = stretches.join("\n…\n")
+    replaceChildren(
+      this.#late,
+      h("h3", {}, "Not in the final minutes"),
+      h(
+        "p",
+        { class: "panel-note" },
+        "This page showed words that are not in the final minutes: typed after the meeting was closed, or still on their way when it was. Copy them to keep them, e.g. for a correction:",
+      ),
+      h("pre", { class: "final-text", "data-testid": "late-edits-text", tabindex: 0 }, text),
+      h(
+        "div",
+        { class: "final-actions" },
+        copyButton(() => text, "Copy the words not in the final minutes", "copy-late"),
+      ),
+    )
+    this.#late.hidden = false
   }
 
   showTextError(message: string): void {
