@@ -60,7 +60,18 @@ final class NextCallPlanner {
     } else {
       agenda.addAll(request.agenda());
     }
-    return plan(series, date, chair, attendees, agenda, previous, following.notes());
+    List<String> notes = new ArrayList<>(following.notes());
+    LocalDate previousDate = previous.get().date();
+    if (!LocalDate.parse(date).isAfter(previousDate)) {
+      // Allowed (a call held and not started here, written up later), but rarely meant.
+      notes.add(
+          "The date "
+              + date
+              + " is not after the previous call's ("
+              + previousDate
+              + "): the overview lists the calls by date.");
+    }
+    return plan(series, date, chair, attendees, agenda, previous, notes);
   }
 
   private static MeetingPlan plan(

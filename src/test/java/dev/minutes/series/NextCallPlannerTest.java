@@ -81,6 +81,23 @@ class NextCallPlannerTest {
   }
 
   @Test
+  @DisplayName(
+      "a date on or before the previous call's is taken as asked, with a note (the overview lists"
+          + " calls by date)")
+  void dateNotAfterThePreviousCall() {
+    MeetingPlan plan =
+        after(
+            closedCall("2026-12-30", "Next call: 2027-01-06.\n"),
+            new NextCallRequest(Optional.of("2026-12-01"), Optional.empty(), List.of(), List.of()));
+
+    assertThat(plan.date()).isEqualTo("2026-12-01");
+    assertThat(plan.notes())
+        .containsExactly(
+            "The date 2026-12-01 is not after the previous call's (2026-12-30): the overview"
+                + " lists the calls by date.");
+  }
+
+  @Test
   @DisplayName("'…, Thomas G to chair' picks the one attendee it names")
   void chairFromTheSentence() {
     MeetingPlan plan =
