@@ -1,4 +1,4 @@
-import type { OpenAction, SeriesCall } from "./types.js"
+import type { OpenAction, PublishedCopy, SeriesCall } from "./types.js"
 
 /** One call as the chart shows it. */
 export interface ChartPoint {
@@ -93,4 +93,26 @@ export function statusWords(call: Pick<SeriesCall, "status" | "reopened" | "revi
   if (call.reopened) return "reopened for corrections"
   if (call.status === "closed") return call.revision > 1 ? `closed (revision ${call.revision})` : "closed"
   return "in progress"
+}
+
+/**
+ * The copies of a call's minutes with one entry per published page: several targets (a folder
+ * the docs site is built from, its webhook) name the same page, which people need once, as
+ * published when any of them delivered it.
+ */
+export function onePerPage(copies: readonly PublishedCopy[]): PublishedCopy[] {
+  const rank = (state: string) => (state === "delivered" ? 0 : state === "pending" ? 1 : 2)
+  const byPage = new Map<string, PublishedCopy>()
+  const result: PublishedCopy[] = []
+  for (const copy of copies) {
+    const same = copy.url ? byPage.get(copy.url) : undefined
+    if (!same) {
+      if (copy.url) byPage.set(copy.url, copy)
+      result.push(copy)
+    } else if (rank(copy.state) < rank(same.state)) {
+      result[result.indexOf(same)] = copy
+      byPage.set(copy.url as string, copy)
+    }
+  }
+  return result
 }

@@ -4,9 +4,9 @@ import { storedName } from "./identity.js"
 import { seriesCallLink, seriesLink } from "./links.js"
 import { localDate } from "./localDate.js"
 import { MeetingPage } from "./meeting/meetingPage.js"
-import { actionsByOwner, chartPoints, statusWords } from "./seriesModel.js"
+import { actionsByOwner, chartPoints, onePerPage, statusWords } from "./seriesModel.js"
 import { withoutEscapes } from "./text/markdownLines.js"
-import type { CallCreated, PublishedCopy, SeriesCall, SeriesInfo } from "./types.js"
+import type { CallCreated, SeriesCall, SeriesInfo } from "./types.js"
 import { h, inPageLink, keepingFocus, replaceChildren, uniqueId } from "./ui/dom.js"
 import { openingProblem } from "./ui/openingProblem.js"
 import { showProblemPage } from "./ui/problemPage.js"
@@ -467,28 +467,6 @@ export class SeriesPage {
 const REFRESH_MS = 15_000
 
 const NOT_DELIVERED: Record<string, string> = { pending: "publishing…", failed: "not delivered" }
-
-/**
- * The copies of a call's minutes with one entry per published page: several targets (a folder
- * the docs site is built from, its webhook) name the same page, which people need once, as
- * published when any of them delivered it.
- */
-function onePerPage(copies: readonly PublishedCopy[]): PublishedCopy[] {
-  const rank = (state: string) => (state === "delivered" ? 0 : state === "pending" ? 1 : 2)
-  const byPage = new Map<string, PublishedCopy>()
-  const result: PublishedCopy[] = []
-  for (const copy of copies) {
-    const same = copy.url ? byPage.get(copy.url) : undefined
-    if (!same) {
-      if (copy.url) byPage.set(copy.url, copy)
-      result.push(copy)
-    } else if (rank(copy.state) < rank(same.state)) {
-      result[result.indexOf(same)] = copy
-      byPage.set(copy.url as string, copy)
-    }
-  }
-  return result
-}
 
 function formatDate(date: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)

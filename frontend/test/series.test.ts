@@ -1,8 +1,8 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
 import { routeOf, seriesCallLink, seriesLink } from "../src/links.js"
-import { actionsByOwner, chartPoints, chartSummary, statusWords } from "../src/seriesModel.js"
-import type { SeriesCall } from "../src/types.js"
+import { actionsByOwner, chartPoints, chartSummary, onePerPage, statusWords } from "../src/seriesModel.js"
+import type { PublishedCopy, SeriesCall } from "../src/types.js"
 
 function call(date: string, attendees: number, open: number, done: number): SeriesCall {
   return {
@@ -128,5 +128,20 @@ describe("series overview model", () => {
     assert.equal(statusWords({ status: "open", reopened: false, revision: 0 }), "in progress")
     assert.equal(statusWords({ status: "open", reopened: true, revision: 1 }), "reopened for corrections")
     assert.equal(statusWords({ status: "closed", reopened: false, revision: 2 }), "closed (revision 2)")
+  })
+})
+
+describe("onePerPage", () => {
+  it("keeps one entry per published page, delivered when any target delivered it, and every file of its own", () => {
+    const url = "https://docs.example/weekly/weekly-2031-05-06"
+    const copies: PublishedCopy[] = [
+      { target: "folder", state: "pending", path: "2031-05-06.md", url },
+      { target: "webhook", state: "delivered", path: "2031-05-06.md", url },
+      { target: "archive", state: "failed", path: "2031-05-06.md", url: null },
+    ]
+    assert.deepEqual(
+      onePerPage(copies).map((copy) => `${copy.target} ${copy.state}`),
+      ["webhook delivered", "archive failed"],
+    )
   })
 })
