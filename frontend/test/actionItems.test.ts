@@ -1,6 +1,6 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { parseActionItems } from "../src/text/actionItems.js"
+import { itemCounts, parseActionItems } from "../src/text/actionItems.js"
 
 describe("parseActionItems", () => {
   it("reads open and done items with owner and text", () => {
@@ -113,5 +113,19 @@ describe("parseActionItems: lines written by habit", () => {
     ].join("\n")
     assert.deepEqual(habits(text), [])
     assert.equal(parseActionItems(text).length, 1)
+  })
+})
+
+describe("itemCounts", () => {
+  it("counts each item once, done when any line ticks it, as the server does", () => {
+    const items = parseActionItems(
+      "- [ ] Thomas: fix the ARM runner\n- [ ] Bob: ship it\n\n- [x] thomas: fix the  ARM runner\n- [ ] Bob:  ship it\n",
+    )
+    const counts = itemCounts(items)
+    assert.deepEqual([counts.open, counts.done], [1, 1])
+    assert.deepEqual(
+      items.map((item) => counts.tickedOn(item)),
+      [4, null, null, null],
+    )
   })
 })

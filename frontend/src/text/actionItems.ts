@@ -131,3 +131,35 @@ function nameWords(attendees: readonly string[]): Set<string> {
   }
   return words
 }
+
+/**
+ * What tells two lines for the same action item, as the server does (`ActionItems.identity`):
+ * owner and text, ignoring case and runs of white space.
+ */
+function identity(item: ActionItem): string {
+  const normalized = (words: string) => words.trim().replace(/\s+/g, " ").toLowerCase()
+  return `${normalized(item.owner)}\n${normalized(item.text)}`
+}
+
+/**
+ * The open and done items of one meeting's text, each item once, as the server counts them: an
+ * item is done when any line ticks it (a call carries open items over into "Review previous
+ * notes", and the item may be ticked where it was raised instead). `tickedOn` gives, for an
+ * unticked line whose item another line ticks, that line's number.
+ */
+export function itemCounts(items: readonly ActionItem[]): {
+  open: number
+  done: number
+  tickedOn: (item: ActionItem) => number | null
+} {
+  const ticked = new Map<string, number>()
+  for (const item of items) {
+    if (item.form === "checklist" && item.done && !ticked.has(identity(item))) ticked.set(identity(item), item.line)
+  }
+  const open = new Set(items.filter((item) => !item.done && !ticked.has(identity(item))).map(identity))
+  return {
+    open: open.size,
+    done: ticked.size,
+    tickedOn: (item) => (item.done ? null : (ticked.get(identity(item)) ?? null)),
+  }
+}

@@ -1,4 +1,4 @@
-import type { ActionItem } from "../text/actionItems.js"
+import { type ActionItem, itemCounts } from "../text/actionItems.js"
 import { withoutEscapes } from "../text/markdownLines.js"
 import { h, occurrenceKeys, rebuildKeepingFocus } from "./dom.js"
 
@@ -88,15 +88,22 @@ export class ActionItemsPanel {
       this.#held = items
       return
     }
-    const open = items.filter((item) => !item.done).length
+    const counts = itemCounts(items)
     const { select, toggle, convert, add } = this.handlers()
     // Only those who can write are invited to add one; a viewer just reads that there are none.
     const none = add === null ? "None yet." : "None yet. Write “- [ ] Owner: what to do”, or add one below."
-    this.#summary.textContent = items.length === 0 ? none : `${open} open, ${items.length - open} done.`
+    this.#summary.textContent = items.length === 0 ? none : `${counts.open} open, ${counts.done} done.`
     this.#addArea.hidden = add === null
     const keys = occurrenceKeys(items.map((item) => `${item.form} ${item.owner}: ${item.text}`))
     // Where each item is does not count: every use finds it again in the text (currentItem).
-    const shown = items.map((item) => [item.form, item.done, item.owner, item.text, item.checklist])
+    const shown = items.map((item) => [
+      item.form,
+      item.done,
+      item.owner,
+      item.text,
+      item.checklist,
+      counts.tickedOn(item),
+    ])
     const signature = JSON.stringify([shown, toggle === null, convert === null])
     const before = this.#shown
     this.#shown = rebuildKeepingFocus(this.#list, signature, before, () =>
@@ -119,7 +126,14 @@ export class ActionItemsPanel {
         )
         jump.addEventListener("click", () => select(this.#latest(i, item)))
         const attributes = { class: "action", "data-done": item.done, "data-owner": item.owner, "data-form": item.form }
-        if (item.form === "checklist") return h("li", attributes, this.#box(item, i, label, toggle, key), jump)
+        const tickedOn = counts.tickedOn(item)
+        // A copy (carried over into "Review previous notes") of an item someone ticked elsewhere.
+        if (item.form === "checklist") {
+          const box = this.#box(item, i, label, toggle, key)
+          if (tickedOn === null) return h("li", attributes, box, jump)
+          const elsewhere = h("span", { class: "action-elsewhere" }, `ticked on line ${tickedOn}`)
+          return h("li", attributes, box, h("div", { class: "action-body" }, jump, elsewhere))
+        }
         return h(
           "li",
           attributes,
