@@ -245,3 +245,36 @@ test("ticking an item while its owner is writing in it ticks it: the tick is not
   assertNoPageErrors(ada)
   assertNoPageErrors(ben)
 })
+
+test("a box held down while someone writes a new item above it ticks the item pressed", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("held tick")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  const ben = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
+  await waitForConvergence([ada, ben], meeting)
+  await cursorAtEndOfLine(ben, "#### Testing ####")
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("- [ ] Ben: fix the printer", { delay: 30 })
+  await waitForConvergence([ada, ben], meeting)
+  const box = ada.locator('[data-testid=action-items] li[data-owner="Ben"] .action-check')
+  await eventually(async () => assert.equal(await box.count(), 1), { what: "Ada's list shows Ben's item" })
+  await cursorAtEndOfLine(ben, "#### Intro ####")
+
+  // Ada presses Ben's box and holds it while Ben writes a new item further up the list.
+  await box.scrollIntoViewIfNeeded()
+  const place = await box.boundingBox()
+  await ada.mouse.move(place.x + place.width / 2, place.y + place.height / 2)
+  await ada.mouse.down()
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("- [ ] Ben: order paper", { delay: 40 })
+  await ada.waitForTimeout(400)
+  await ada.mouse.up()
+
+  const text = await waitForConvergence([ada, ben], meeting, 60_000)
+  const lines = text.split("\n").filter((line) => line.includes("Ben: "))
+  t.diagnostic(JSON.stringify(lines))
+  assert.deepEqual(lines, ["- [ ] Ben: order paper", "- [x] Ben: fix the printer"])
+  assertNoPageErrors(ada)
+})

@@ -104,7 +104,29 @@ export function toggleActionItem(view: EditorView, item: ActionItem, since: Chan
 export function convertToChecklist(view: EditorView, item: ActionItem, since: ChangeDesc | null = null): void {
   const current = currentItem(view, item, since)
   if (!current || current.checklist === null) return
-  view.dispatch({ changes: { from: current.from, to: current.to, insert: current.checklist }, userEvent: "input" })
+  view.dispatch({
+    changes: smallestChange(view.state.sliceDoc(current.from, current.to), current.checklist, current.from),
+    userEvent: "input",
+  })
+}
+
+/**
+ * The change that turns `before` (at `offset`) into `after`, touching only the stretch between
+ * their common start and end: the words someone may be typing in the line at the same moment
+ * (`ACTION: Ben to call the vendor` → `- [ ] Ben: call the vendor`) stay theirs and whole.
+ */
+function smallestChange(before: string, after: string, offset: number): { from: number; to: number; insert: string } {
+  let start = 0
+  while (start < before.length && start < after.length && before[start] === after[start]) start += 1
+  let end = 0
+  while (
+    end < before.length - start &&
+    end < after.length - start &&
+    before[before.length - 1 - end] === after[after.length - 1 - end]
+  ) {
+    end += 1
+  }
+  return { from: offset + start, to: offset + before.length - end, insert: after.slice(start, after.length - end) }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { defaultKeymap } from "@codemirror/commands"
 import { syntaxHighlighting } from "@codemirror/language"
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search"
-import { ChangeSet, Compartment, EditorState, type Extension } from "@codemirror/state"
+import { type ChangeDesc, ChangeSet, Compartment, EditorState, type Extension } from "@codemirror/state"
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
 import {
   actionItemEditing,
@@ -19,6 +19,13 @@ import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCurs
 import type { ActionItem } from "./text/actionItems.js"
 import { type OutlineEntry, parseOutline } from "./text/outline.js"
 import { undoKeymap } from "./undo/undoKeymap.js"
+
+/** The edits made in an editor since a reading of its text: places read then map through them. */
+export interface EditsSince {
+  readonly changes: ChangeDesc
+  /** Stops following the editor: the reading is no longer used. */
+  release(): void
+}
 
 export interface EditorOptions {
   readonly readOnly: boolean
@@ -54,8 +61,8 @@ export class MinutesEditor {
   #earlyEdits: ChangeSet | null = null
   /** The person has put their caret in the text: only from then on is it reported (`onCursor`). */
   #caretPlaced = false
-  /** The edits since the panels last read the text ({@link readForPanels}): their places map through it. */
-  #sincePanelsRead: ChangeSet | null = null
+  /** The edits since each reading of the text still in use ({@link readForPanels}). */
+  readonly #readings = new Set<{ changes: ChangeSet }>()
 
   constructor(parent: HTMLElement, text: string, options: EditorOptions) {
     this.#readOnly = options.readOnly
@@ -84,8 +91,8 @@ export class MinutesEditor {
           },
         }),
         EditorView.updateListener.of((update: ViewUpdate) => {
-          if (update.docChanged && this.#sincePanelsRead) {
-            this.#sincePanelsRead = this.#sincePanelsRead.compose(update.changes)
+          if (update.docChanged) {
+            for (const reading of this.#readings) reading.changes = reading.changes.compose(update.changes)
           }
           if (update.docChanged && !this.#attached) {
             this.#earlyEdits = this.#earlyEdits ? this.#earlyEdits.compose(update.changes) : update.changes
@@ -165,12 +172,22 @@ export class MinutesEditor {
   }
 
   /**
-   * The text, for the outline and the action items: what they find in it can be acted on later,
-   * after more typing, by its place in this text (`toggleActionItem`, `goToActionItem`).
+   * The text, for the outline and the action items, and the edits made since: what they find in
+   * it is acted on later, after more typing, by its place in this text mapped through those edits
+   * (`toggleActionItem`, `goToActionItem`). The edits are followed until released.
    */
-  readForPanels(): string {
-    this.#sincePanelsRead = ChangeSet.empty(this.view.state.doc.length)
-    return this.text()
+  readForPanels(): { text: string; edits: EditsSince } {
+    const reading = { changes: ChangeSet.empty(this.view.state.doc.length) }
+    this.#readings.add(reading)
+    return {
+      text: this.text(),
+      edits: {
+        get changes() {
+          return reading.changes
+        },
+        release: () => this.#readings.delete(reading),
+      },
+    }
   }
 
   setReadOnly(readOnly: boolean): void {
@@ -214,8 +231,8 @@ export class MinutesEditor {
   }
 
   /** Goes to an action item as it is now: the caret at the end of its line, to go on writing it. */
-  goToActionItem(item: ActionItem): void {
-    const current = currentItem(this.view, item, this.#sincePanelsRead)
+  goToActionItem(item: ActionItem, since: ChangeDesc | null): void {
+    const current = currentItem(this.view, item, since)
     const to = Math.min(current?.to ?? item.to, this.view.state.doc.length)
     this.#goTo(to, this.view.state.doc.lineAt(to).from)
   }
@@ -235,12 +252,12 @@ export class MinutesEditor {
     insertActionItem(this.view)
   }
 
-  toggleActionItem(item: ActionItem): void {
-    toggleActionItem(this.view, item, this.#sincePanelsRead)
+  toggleActionItem(item: ActionItem, since: ChangeDesc | null): void {
+    toggleActionItem(this.view, item, since)
   }
 
-  convertActionItem(item: ActionItem): void {
-    convertToChecklist(this.view, item, this.#sincePanelsRead)
+  convertActionItem(item: ActionItem, since: ChangeDesc | null): void {
+    convertToChecklist(this.view, item, since)
   }
 
   showRemoteCursors(cursors: readonly RemoteCursor[]): void {

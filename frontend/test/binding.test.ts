@@ -361,6 +361,19 @@ describe("Undo by Automerge cursors: removed text comes back where it stood", ()
     )
   })
 
+  it("puts back removed lines after what someone appended to the line before them, which stays on its line", () => {
+    const lines = "ED1: one\nED2: two\nED3: three\n"
+    const [ann, bob] = twoPeople(lines)
+    ann.removeRange("ED1: one".length, "ED1: one\nED2: two\nED3: three".length)
+    bob.receiveFrom(ann)
+    bob.placeCaret("ED1: one".length)
+    bob.type(" BEN")
+    ann.receiveFrom(bob)
+    assert.ok(ann.undo())
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob), "ED1: one BEN\nED2: two\nED3: three\n")
+  })
+
   it("takes back a run of Backspace in one step, the characters in their order, after others' edits elsewhere", () => {
     const [ann, bob] = twoPeople(BUDGET)
     ann.placeCaret("Budget approved at fifty".length)

@@ -2,10 +2,13 @@ import type { EditorView } from "@codemirror/view"
 
 /**
  * How long others' changes wait for a composition that has text in it and no input any more
- * (someone choosing a candidate, or a phone keyboard keeping the last word open). Past it they come
- * in anyway: nobody should look at a page that stopped following the meeting.
+ * (someone choosing a candidate, or a phone keyboard keeping the last word open until a space).
+ * A change let in while such a word is open takes it in twice once the person goes on ("fridayfriday"
+ * after a pause of 7 s, in Chromium), so they wait until the word ends; past this long pause they
+ * come in anyway, as the person has most likely left the word: a page should not stop following
+ * the meeting for good.
  */
-const COMPOSED_PAUSE_MS = 5_000
+const COMPOSED_PAUSE_MS = 30_000
 
 /**
  * How long after the person's last input a composition without text yet counts as in progress:

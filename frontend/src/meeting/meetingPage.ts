@@ -79,9 +79,9 @@ export class MeetingPage {
     this.#actionItems = new ActionItemsPanel(() => {
       const writable = this.#editor && !this.#editor.readOnly ? this.#editor : null
       return {
-        select: (item) => this.#editor?.goToActionItem(item),
-        toggle: writable ? (item) => writable.toggleActionItem(item) : null,
-        convert: writable ? (item) => writable.convertActionItem(item) : null,
+        select: (item, since) => this.#editor?.goToActionItem(item, since),
+        toggle: writable ? (item, since) => writable.toggleActionItem(item, since) : null,
+        convert: writable ? (item, since) => writable.convertActionItem(item, since) : null,
         add: writable ? () => writable.addActionItem() : null,
       }
     })
@@ -327,9 +327,10 @@ export class MeetingPage {
 
   /** What is read from the text (outline, action items) and, once bound, from the document. */
   #refreshDerived(): void {
-    const text = this.#editor?.readForPanels() ?? ""
+    const reading = this.#editor?.readForPanels()
+    const text = reading?.text ?? ""
     this.#outline.show(parseOutline(text))
-    this.#actionItems.show(parseActionItems(text))
+    this.#actionItems.show(parseActionItems(text), reading?.edits ?? null)
     const live = this.#live
     if (!live?.bound) return
     this.#corrections.liveChanged()

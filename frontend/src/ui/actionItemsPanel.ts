@@ -1,15 +1,29 @@
+import type { ChangeDesc } from "@codemirror/state"
+import type { EditsSince } from "../editor.js"
 import { type ActionItem, itemCounts } from "../text/actionItems.js"
 import { withoutEscapes } from "../text/markdownLines.js"
 import { h, occurrenceKeys, rebuildKeepingFocus } from "./dom.js"
 
+/**
+ * What the panel's buttons call with an item as read from the text, and the edits made since that
+ * reading (null when unknown), through which the item's place maps to today's text.
+ */
+type ItemAction = (item: ActionItem, since: ChangeDesc | null) => void
+
 export interface ActionItemHandlers {
-  readonly select: (item: ActionItem) => void
+  readonly select: ItemAction
   /** Ticks or unticks the item in the text; null when the page is read-only. */
-  readonly toggle: ((item: ActionItem) => void) | null
+  readonly toggle: ItemAction | null
   /** Rewrites a habitual line (`ACTION: …`, `TODO @…`) as a checklist item; null when read-only. */
-  readonly convert: ((item: ActionItem) => void) | null
+  readonly convert: ItemAction | null
   /** Starts a new item in the text at the caret; null when read-only. */
   readonly add: (() => void) | null
+}
+
+/** Items read from the text, and the edits made since that reading. */
+interface Reading {
+  readonly items: readonly ActionItem[]
+  readonly edits: EditsSince | null
 }
 
 const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)
@@ -36,21 +50,23 @@ export class ActionItemsPanel {
    */
   #convertedLine: number | null = null
   /**
-   * The items as last read from the text. The list is rebuilt only when what it shows changed, so
-   * its buttons act on these (same order), whose places in the text are the newest known.
+   * The reading of the text the list's buttons act on: the newest one shown (the list is rebuilt
+   * only when what it shows changed, so it lists the same items in the same order).
    */
-  #items: readonly ActionItem[] = []
+  #current: Reading = { items: [], edits: null }
   /**
-   * Items that came while a pointer was pressed on the list: rebuilding then (the owner typing in
-   * the item does, every keystroke) replaced the box under the pointer and lost the click.
+   * A reading that came while a pointer was pressed on the list, shown when it is released:
+   * rebuilding then (the owner typing in the item does, every keystroke) replaced the box under the
+   * pointer and lost the click, and the buttons must act on the reading the list shows.
    */
-  #held: readonly ActionItem[] | null = null
+  #waiting: Reading | null = null
+  #pressed = false
 
   constructor(readonly handlers: () => ActionItemHandlers) {
     this.#summary = h("p", { class: "panel-note" })
     this.#list = h("ul", { class: "actions-list" })
     this.#list.addEventListener("pointerdown", () => {
-      this.#held = this.#items
+      this.#pressed = true
       // The release may happen anywhere; the click it makes comes right after it.
       document.addEventListener("pointerup", this.#release, { once: true, capture: true })
       document.addEventListener("pointercancel", this.#release, { once: true, capture: true })
@@ -82,12 +98,15 @@ export class ActionItemsPanel {
     )
   }
 
-  show(items: readonly ActionItem[]): void {
-    this.#items = items
-    if (this.#held !== null) {
-      this.#held = items
+  /** Shows the action items of a reading of the text; `edits`: the edits since, released when no longer shown. */
+  show(items: readonly ActionItem[], edits: EditsSince | null = null): void {
+    if (this.#pressed) {
+      this.#waiting?.edits?.release()
+      this.#waiting = { items, edits }
       return
     }
+    this.#current.edits?.release()
+    this.#current = { items, edits }
     const counts = itemCounts(items)
     const { select, toggle, convert, add } = this.handlers()
     // Only those who can write are invited to add one; a viewer just reads that there are none.
@@ -124,7 +143,7 @@ export class ActionItemsPanel {
           item.owner ? " " : null,
           words,
         )
-        jump.addEventListener("click", () => select(this.#latest(i, item)))
+        jump.addEventListener("click", () => this.#act(select, i, item))
         const attributes = { class: "action", "data-done": item.done, "data-owner": item.owner, "data-form": item.form }
         const tickedOn = counts.tickedOn(item)
         // A copy (carried over into "Review previous notes") of an item someone ticked elsewhere.
@@ -155,15 +174,16 @@ export class ActionItemsPanel {
     document.removeEventListener("pointercancel", this.#release, { capture: true })
     // After the click (which follows pointerup in the same turn of input events) has been handled.
     setTimeout(() => {
-      const held = this.#held
-      this.#held = null
-      if (held !== null) this.show(held)
+      this.#pressed = false
+      const waiting = this.#waiting
+      this.#waiting = null
+      if (waiting !== null) this.show(waiting.items, waiting.edits)
     }, 0)
   }
 
-  /** The newest reading of the `index`-th item shown (the list shows the same items in order). */
-  #latest(index: number, shown: ActionItem): ActionItem {
-    return this.#items[index] ?? shown
+  /** Calls `action` with the `index`-th item of the reading the list shows, and the edits since. */
+  #act(action: ItemAction, index: number, shown: ActionItem): void {
+    action(this.#current.items[index] ?? shown, this.#current.edits?.changes ?? null)
   }
 
   #focusConverted(items: readonly ActionItem[]): void {
@@ -184,7 +204,7 @@ export class ActionItemsPanel {
       "data-focus-key": `tick ${key}`,
       "aria-label": `${item.done ? "Done" : "Open"}: ${label}`,
     })
-    if (toggle) box.addEventListener("change", () => toggle(this.#latest(index, item)))
+    if (toggle) box.addEventListener("change", () => this.#act(toggle, index, item))
     return box
   }
 
@@ -208,9 +228,8 @@ export class ActionItemsPanel {
       "Make it a checklist item",
     )
     button.addEventListener("click", () => {
-      const latest = this.#latest(index, item)
-      this.#convertedLine = latest.line
-      convert(latest)
+      this.#convertedLine = (this.#current.items[index] ?? item).line
+      this.#act(convert, index, item)
     })
     return button
   }

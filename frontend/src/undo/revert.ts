@@ -40,7 +40,7 @@ interface Reversal {
  */
 export function reversal(step: Revertible, lookup: CursorLookup, doc: Text, newest: Copies): Reversal | null {
   const removals = step.inserted.flatMap((cursors) => stillThere(cursors, lookup, doc, newest))
-  const returns = step.removed.flatMap((removed) => placesOf(removed, lookup, newest))
+  const returns = step.removed.flatMap((removed) => placesOf(removed, lookup, doc, newest))
   if (removals.length === 0 && returns.length === 0) return null
   const { specs, restored } = specsOf(removals, returns)
   const changes = ChangeSet.of(specs, doc.length)
@@ -84,22 +84,25 @@ function stillThere(cursors: CursorList, lookup: CursorLookup, doc: Text, newest
  * the removed ones in the same gap. So the place is kept between the copies of the characters that
  * stood right before and after the removed text when it was removed.
  */
-function placesOf(removed: RemovedText, lookup: CursorLookup, newest: Copies): Insertion[] {
+function placesOf(removed: RemovedText, lookup: CursorLookup, doc: Text, newest: Copies): Insertion[] {
   const cursors = [...removed.cursors]
   const bounds = boundsOf(removed, lookup, newest)
-  // The first piece goes right after the character it followed. Text typed into the gap since
-  // (Automerge puts it before the removed characters) then follows the restored text instead of
-  // splitting it from that character: "next c|all in May" removed, someone types " BEN" at the
-  // gap, and undo gives "next call in May BEN", not "next c BENall in May".
   const resolved = (cursor: string) => Math.min(Math.max(lookup.positionOf(cursor), bounds.from), bounds.to)
   const first = cursors[0]
   if (first === undefined) return []
+  // Text typed into the gap since comes before the removed characters (Automerge puts new text
+  // first), so it stays with what precedes the gap: " BEN" appended to "ED1: one" stays on that
+  // line when the removed "\nED2: two" comes back. Except inside a word: the restored piece then
+  // goes right after the character it continues, and the typing follows it ("next c|all in May"
+  // removed, " BEN" typed at the gap: "next call in May BEN", not "next c BENall in May").
   const firstPlace = resolved(first)
+  const continuesWord =
+    bounds.from > 0 && /\S/.test(removed.text.charAt(0)) && /\S/.test(doc.sliceString(bounds.from - 1, bounds.from))
   const place = (cursor: string) => {
     const at = resolved(cursor)
-    return at === firstPlace ? bounds.from : at
+    return continuesWord && at === firstPlace ? bounds.from : at
   }
-  if (cursors.length !== removed.text.length) return [{ at: bounds.from, text: removed.text, cursors: [] }]
+  if (cursors.length !== removed.text.length) return [{ at: place(first), text: removed.text, cursors: [] }]
   const places: Insertion[] = []
   let start = 0
   let at = -1
