@@ -117,7 +117,7 @@ export class FinalPanel {
       h(
         "p",
         { class: "panel-note" },
-        "This page showed words that are not in the final minutes: typed after the meeting was closed, or still on their way when it was. Copy them to keep them, e.g. for a correction:",
+        "This page showed words that are not in the final minutes: typed after the meeting was closed, or still on their way when it was. The meeting keeps them: if the chair reopens it for a correction, they are back where they were typed. Otherwise copy them to keep them:",
       ),
       h("pre", { class: "final-text", "data-testid": "late-edits-text", tabindex: 0 }, text),
       h(
