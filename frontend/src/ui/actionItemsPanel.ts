@@ -20,6 +20,9 @@ export interface ActionItemHandlers {
   readonly add: (() => void) | null
 }
 
+/** After this long a press no longer holds the list back, whether or not its release was seen. */
+const LONGEST_PRESS_MS = 5_000
+
 /** Items read from the text, and the edits made since that reading. */
 interface Reading {
   readonly items: readonly ActionItem[]
@@ -61,6 +64,7 @@ export class ActionItemsPanel {
    */
   #waiting: Reading | null = null
   #pressed = false
+  #pressTimeout: ReturnType<typeof setTimeout> | undefined
 
   constructor(readonly handlers: () => ActionItemHandlers) {
     this.#summary = h("p", { class: "panel-note" })
@@ -70,6 +74,9 @@ export class ActionItemsPanel {
       // The release may happen anywhere; the click it makes comes right after it.
       document.addEventListener("pointerup", this.#release, { once: true, capture: true })
       document.addEventListener("pointercancel", this.#release, { once: true, capture: true })
+      // A release outside the window may never be told: the list must not stay as it is for good.
+      clearTimeout(this.#pressTimeout)
+      this.#pressTimeout = setTimeout(this.#release, LONGEST_PRESS_MS)
     })
     this.#add = h(
       "button",
@@ -170,6 +177,7 @@ export class ActionItemsPanel {
   }
 
   readonly #release = (): void => {
+    clearTimeout(this.#pressTimeout)
     document.removeEventListener("pointerup", this.#release, { capture: true })
     document.removeEventListener("pointercancel", this.#release, { capture: true })
     // After the click (which follows pointerup in the same turn of input events) has been handled.
