@@ -231,7 +231,8 @@ test("ticking an item while its owner is writing in it ticks it: the tick is not
   // Ben goes on writing in his item at a person's pace; Ada ticks it meanwhile, as people do.
   const more = " to everyone on the list before Friday"
   const typing = ben.keyboard.type(more, { delay: 120 })
-  await ada.waitForTimeout(1_500)
+  // Ada ticks once Ben's first new words have reached her page, while he is still writing.
+  await waitForEditorText(ada, "Ben: send the summary to everyone")
   await box.click()
   await typing
 
@@ -263,13 +264,22 @@ test("a box held down while someone writes a new item above it ticks the item pr
   await cursorAtEndOfLine(ben, "#### Intro ####")
 
   // Ada presses Ben's box and holds it while Ben writes a new item further up the list.
-  await box.scrollIntoViewIfNeeded()
-  const place = await box.boundingBox()
+  // The list may still be redrawn once with the text's last letters: measure where the box stands.
+  let place = null
+  await eventually(
+    async () => {
+      await box.scrollIntoViewIfNeeded({ timeout: 1_000 })
+      place = await box.boundingBox()
+      assert.ok(place, "the box is on the page")
+    },
+    { what: "Ben's box in Ada's list" },
+  )
   await ada.mouse.move(place.x + place.width / 2, place.y + place.height / 2)
   await ada.mouse.down()
   await ben.keyboard.press("Enter")
   await ben.keyboard.type("- [ ] Ben: order paper", { delay: 40 })
-  await ada.waitForTimeout(400)
+  // The new item reaches Ada's page while she still holds the box down.
+  await waitForEditorText(ada, "- [ ] Ben: order paper")
   await ada.mouse.up()
 
   const text = await waitForConvergence([ada, ben], meeting, 60_000)
