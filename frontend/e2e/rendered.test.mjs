@@ -7,6 +7,7 @@ import {
   bodyOf,
   browserFor,
   closedMinutesMarkdown,
+  closeMeeting,
   createMeeting,
   cursorAtEndOfLine,
   meetingInfo,
@@ -94,7 +95,10 @@ test("the preview shows the minutes as they will be published, follows live edit
 test("after close the final minutes show rendered, with Copy and Download of the Markdown and the file's name", {
   timeout: 180_000,
 }, async (t) => {
-  const meeting = await createMeeting("rendered final")
+  // Another meeting already published this date, so this one is published as <date>-2.md.
+  const date = "2031-04-17"
+  await closeMeeting(await createMeeting("rendered final, the date's first meeting", { date }))
+  const meeting = await createMeeting("rendered final", { date })
   const browser = await browserFor(t)
   const context = await newContext(browser, { acceptDownloads: true })
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE_URL })
@@ -117,19 +121,18 @@ test("after close the final minutes show rendered, with Copy and Download of the
   await chair.getByTestId("copy-final").filter({ hasText: "Copied" }).waitFor()
   assert.equal(await chair.evaluate(() => navigator.clipboard.readText()), published, "Copy gives the Markdown file")
 
-  const date = (await meetingInfo(meeting)).meta.updated
-  const [download] = await Promise.all([chair.waitForEvent("download"), chair.getByTestId("download-final").click()])
-  assert.equal(download.suggestedFilename(), `${date}.md`)
-  assert.equal(await readFile(await download.path(), "utf8"), published, "Download saves the Markdown file")
-
   // Where it was published: a file name, never a path on the server.
-  // The name is the server's: <date>.md, or <date>-2.md when another meeting of this suite already
-  // published that date.
   const where = chair.locator("[data-testid=publish-status] [data-target=folder] [data-testid=published-link]")
   await where.waitFor({ timeout: 60_000 })
   const folder = (await meetingInfo(meeting)).publish.find((job) => job.target === "folder")
-  assert.match(folder.path, new RegExp(`^${date}(-\\d+)?\\.md$`))
+  assert.match(folder.path, new RegExp(`^${date}-\\d+\\.md$`), "the date was taken")
   assert.equal(await where.textContent(), folder.path)
+
+  // Download saves it under that name: under the bare date, a <date>-2.md would replace the other
+  // meeting's minutes wherever it is uploaded by hand.
+  const [download] = await Promise.all([chair.waitForEvent("download"), chair.getByTestId("download-final").click()])
+  assert.equal(download.suggestedFilename(), folder.path)
+  assert.equal(await readFile(await download.path(), "utf8"), published, "Download saves the Markdown file")
   await screenshot(chair, "final-rendered")
   assertNoPageErrors(chair)
 })

@@ -117,7 +117,7 @@ export class FinalPanel {
       h(
         "p",
         { class: "panel-note" },
-        "This page showed words that are not in the final minutes: typed after the meeting was closed, or still on their way when it was. The meeting keeps them: if the chair reopens it for a correction, they are back where they were typed. Otherwise copy them to keep them:",
+        "This page showed words that are not in the final minutes: typed after the meeting was closed, or still on their way when it was. Only this browser holds them, not the meeting: if the chair reopens it for a correction, they come back where they were typed while this page is open, or when you open it again in this browser. Copy them to keep them anywhere else:",
       ),
       h("pre", { class: "final-text", "data-testid": "late-edits-text", tabindex: 0 }, text),
       h(
@@ -140,6 +140,10 @@ export class FinalPanel {
   }
 
   showPublish(targets: readonly PublishTarget[]): void {
+    // The file is named as published: `<date>-2.md` when another meeting had the date, and a
+    // download under the bare date would replace that meeting's minutes wherever it is uploaded.
+    const published = targets.map((target) => publishedName(target)).find((name) => name.endsWith(".md"))
+    if (published) this.#setFileName(published)
     if (targets.length === 0) {
       replaceChildren(
         this.#publish,

@@ -467,29 +467,29 @@ public final class MeetingService implements AccessPolicy {
         .map(MeetingAccess.Access::record)
         .compose(
             record -> {
-              String fallbackDate = MeetingCloser.fallbackDate(record);
+              ExportedMeeting.Naming naming =
+                  new ExportedMeeting.Naming(
+                      record.get("publishedName"), MeetingCloser.fallbackDate(record));
               if (format == ExportFormat.MD) {
                 return minutes(meetingId, token, Optional.empty())
-                    .map(text -> ExportedMeeting.markdown(text, fallbackDate));
+                    .map(text -> ExportedMeeting.markdown(text, naming));
               }
               return stores
                   .documents()
                   .loadExisting(record.get("documentId"))
                   .recover(MeetingException::fromStoreFailure)
-                  .compose(
-                      stored -> work.run(() -> exported(meetingId, stored, format, fallbackDate)));
+                  .compose(stored -> work.run(() -> exported(meetingId, stored, format, naming)));
             })
         .recover(MeetingException::fromStoreFailure);
   }
 
   private ExportedMeeting exported(
-      String meetingId, StoredDocument stored, ExportFormat format, String fallbackDate) {
+      String meetingId, StoredDocument stored, ExportFormat format, ExportedMeeting.Naming naming) {
     if (format == ExportFormat.JSON) {
       return ExportedMeeting.json(
-          meetingId, documents.contents(stored.snapshot(), stored.changes()), fallbackDate);
+          meetingId, documents.contents(stored.snapshot(), stored.changes()), naming);
     }
-    return ExportedMeeting.automerge(
-        documents.saved(stored.snapshot(), stored.changes()), fallbackDate);
+    return ExportedMeeting.automerge(documents.saved(stored.snapshot(), stored.changes()), naming);
   }
 
   // ---- close and reopen ----

@@ -102,6 +102,28 @@ class ExportApiTest {
 
   @Test
   @DisplayName(
+      "a meeting published as <date>-2.md because another meeting had that date exports under that name in every format")
+  void exportsTakeThePublishedName() throws TimeoutException {
+    JsonObject first = create();
+    JsonObject second = create();
+    for (JsonObject meeting : List.of(first, second)) {
+      assertThat(
+              await(running.node().post(path(meeting, "/close"), token(meeting, "chair"), null))
+                  .statusCode())
+          .isEqualTo(200);
+    }
+
+    for (String format : List.of("md", "json", "automerge")) {
+      assertThat(export(first, format, "viewer").getHeader("content-disposition"))
+          .isEqualTo("attachment; filename=\"2024-03-05." + format + "\"");
+      assertThat(export(second, format, "viewer").getHeader("content-disposition"))
+          .as("saved as 2024-03-05.%s, an upload by hand would replace the first meeting's", format)
+          .isEqualTo("attachment; filename=\"2024-03-05-2." + format + "\"");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "the JSON export holds the stored document's id, meta, body, status, closed, people and heads, before and after close")
   void jsonFields() throws TimeoutException {
     JsonObject meeting = create();
