@@ -154,6 +154,29 @@ test("three people type; who wrote what colours each one's text with their colou
   }
   await ada.emulateMedia({ colorScheme: "light" })
 
+  // Where two colours look alike, or colours do not tell at all: a pointer on the text reads its
+  // author's name, and choosing a name in the legend colours only that person's text.
+  assert.equal(
+    await ada.evaluate((needle) => {
+      const line = [...document.querySelectorAll("[data-testid=editor] .cm-line")].find((l) =>
+        l.textContent.includes(needle),
+      )
+      return line?.querySelector(".cm-author[title]")?.getAttribute("title")
+    }, PEOPLE[2].text),
+    "Cy",
+  )
+  await ada.locator("[data-testid=authorship-legend] .legend-item[data-name=Ben] button").click()
+  await ada.locator("[data-testid=authorship-legend] .legend-item[data-name=Ben][data-chosen=true]").waitFor()
+  const onlyBen = await coloursOnLine(ada, PEOPLE[1].text)
+  assert.equal(onlyBen[entries.Ben], `${PEOPLE[1].text} Or Monday.`, "Ben's text keeps his colour")
+  assert.equal((await coloursOnLine(ada, PEOPLE[0].text))[entries.Ada], undefined, "Ada's is not coloured")
+  assert.ok((await coloursOnLine(ada, PEOPLE[0].text))["author-plain"].includes("More from Ada."))
+  assert.match(await ada.textContent("[data-testid=legend-hint]"), /Only Ben's text is coloured/)
+  await screenshot(ada, "record-authorship-only-ben")
+  await ada.locator("[data-testid=authorship-legend] .legend-item[data-name=Ben] button").click()
+  await ada.locator("[data-testid=authorship-legend] .legend-item[data-name=Ben][data-chosen=false]").waitFor()
+  assert.ok((await coloursOnLine(ada, PEOPLE[0].text))[entries.Ada].endsWith(" More from Ada."), "everyone's again")
+
   // The meeting closes: the colours stay on Ada's page, and someone who opens it afterwards sees them too.
   await closeMeeting(meeting)
   await waitForState(ada, "closed")

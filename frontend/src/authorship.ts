@@ -29,24 +29,34 @@ export interface AuthorshipOptions {
   readonly onStale: () => void
 }
 
+/** How an author's text shows: the class colouring it and the name a pointer resting on it reads. */
+export interface AuthorStyle {
+  /** `peer-color-N`, or `author-plain`. */
+  readonly cls: string
+  readonly name: string
+}
+
 /** Text of unknown authorship beyond this is computed again from the history instead of looked up. */
 const LOOK_UP_LIMIT = 4000
 
 interface AuthorshipState {
   /** null while authorship is not shown. */
   readonly spans: readonly AuthorSpan[] | null
-  /** Actor → the class that colours its text (`peer-color-N`, or `author-plain`). */
-  readonly classes: ReadonlyMap<string, string>
+  /** Actor → how its text shows. */
+  readonly classes: ReadonlyMap<string, AuthorStyle>
   /** Edits since the history was asked for (its answer describes the text before them). */
   readonly since: ChangeSet | null
 }
 
 /** Authorship as computed from the history, for the text as it was when it was asked for. */
-export const showAuthors = StateEffect.define<{ spans: readonly AuthorSpan[]; classes: ReadonlyMap<string, string> }>()
+export const showAuthors = StateEffect.define<{
+  spans: readonly AuthorSpan[]
+  classes: ReadonlyMap<string, AuthorStyle>
+}>()
 export const hideAuthors = StateEffect.define<null>()
 /** Marks the moment the history is asked: edits from now on are mapped onto its answer. */
 export const authorsRequested = StateEffect.define<null>()
-export const setAuthorClasses = StateEffect.define<ReadonlyMap<string, string>>()
+export const setAuthorClasses = StateEffect.define<ReadonlyMap<string, AuthorStyle>>()
 /** Authors looked up for text that arrived from others (positions in the current text). */
 const authorsFound = StateEffect.define<readonly AuthorSpan[]>()
 
@@ -150,20 +160,24 @@ function visibleDecorations(view: EditorView): DecorationSet {
     for (let i = firstEndingAfter(spans, from); i < spans.length; i += 1) {
       const span = spans[i] as AuthorSpan
       if (span.from >= to) break
-      const cls = classes.get(span.actor)
-      if (!cls) continue
-      builder.add(Math.max(span.from, from), Math.min(span.to, to), mark(cls, span.actor))
+      const style = classes.get(span.actor)
+      if (!style) continue
+      builder.add(Math.max(span.from, from), Math.min(span.to, to), mark(style, span.actor))
     }
   }
   return builder.finish()
 }
 
 const marks = new Map<string, Decoration>()
-function mark(cls: string, actor: string): Decoration {
-  const key = `${cls} ${actor}`
+/** The author's name as the mark's title: with colours alike, a pointer resting on the text tells. */
+function mark(style: AuthorStyle, actor: string): Decoration {
+  const key = `${style.cls} ${actor} ${style.name}`
   let decoration = marks.get(key)
   if (!decoration) {
-    decoration = Decoration.mark({ class: `cm-author ${cls}`, attributes: { "data-actor": actor } })
+    decoration = Decoration.mark({
+      class: `cm-author ${style.cls}`,
+      attributes: { "data-actor": actor, title: style.name },
+    })
     marks.set(key, decoration)
   }
   return decoration

@@ -48,9 +48,11 @@ export interface ColorClaim {
 
 /**
  * Palette indexes that look alike side by side (blue and indigo, teal and cyan...): in the
- * authorship colours they would pass for one person. Seven families of the twelve colours.
+ * authorship colours, a light tint under the text, they would pass for one person. Six families of
+ * the twelve colours: orange, red and magenta; blue, purple and indigo; green and olive; teal and
+ * cyan; brown; slate (green beside olive and red beside magenta were taken for one person).
  */
-export const COLOR_FAMILIES: readonly (readonly number[])[] = [[0, 4], [1, 8], [2], [3, 7], [5, 11], [6, 9], [10]]
+export const COLOR_FAMILIES: readonly (readonly number[])[] = [[0, 4, 7], [1, 3, 8], [2, 9], [5, 11], [6], [10]]
 
 /**
  * The colour of each person present, computed the same way on every page from what presence
@@ -58,7 +60,7 @@ export const COLOR_FAMILIES: readonly (readonly number[])[] = [[0, 4], [1, 8], [
  * preferred colour (a hash of their id, so usually the same one in every meeting) or, if someone
  * earlier has it or one like it (COLOR_FAMILIES), the next one free of both; once every family is
  * in use, the next free one. Someone joining never changes the colours of those already here; up
- * to seven people look clearly different, up to PALETTE_SIZE all differ. A person with two pages
+ * to six people look clearly different, up to PALETTE_SIZE all differ. A person with two pages
  * counts once, from the earlier page.
  */
 export function assignColors(claims: readonly ColorClaim[]): Map<string, number> {

@@ -59,10 +59,11 @@ describe("naming and colouring authors", () => {
       "one person, several page loads, one colour",
     )
     assert.deepEqual(authors.get("c1"), { name: "Cy", color: 2, known: true })
-    assert.deepEqual(authors.get("me"), { name: "Dee", color: 3, known: true })
+    // 3 (purple) and 4 (red) are free but look like Ada's 1 (blue) and Ben's 0 (orange): the next
+    // colour unlike any in use.
+    assert.deepEqual(authors.get("me"), { name: "Dee", color: 5, known: true })
     assert.deepEqual(authors.get("server"), { name: TEMPLATE_NAME, color: null, known: true })
-    // 4 (red) is free but looks like Ben's 0 (orange): the next colour unlike any in use.
-    assert.deepEqual(authors.get("x123456789"), { name: "Unnamed (x12345)", color: 5, known: false })
+    assert.deepEqual(authors.get("x123456789"), { name: "Unnamed (x12345)", color: 6, known: false })
   })
 
   it("knows an actor by its name in people, even one that reads like an unnamed actor's", () => {

@@ -90,6 +90,7 @@ export class MeetingPage {
       toggleHistory: () => void this.#live?.record.toggleHistory(),
       showSinceLastVisit: () => void this.#live?.record.showSinceLastVisit(),
       download: (format) => void this.#download(format),
+      chooseAuthor: (name) => this.#live?.record.chooseAuthor(name),
     })
     this.#viewSwitch = new ViewModeSwitch(this.#view, (mode) => this.#showView(mode))
     this.#corrections = new MeetingCorrections(

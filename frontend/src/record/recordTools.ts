@@ -4,6 +4,7 @@ import type { Extension } from "@codemirror/state"
 import { type AuthorInfo, authorClass, describeAuthors, SERVER_NAME } from "../authors.js"
 import {
   type AuthorSpan,
+  type AuthorStyle,
   authorSpans,
   authorship,
   authorsRequested,
@@ -58,6 +59,8 @@ export class RecordTools {
   /** The heads the minutes showed the last time the page was visible. */
   #seenHeads: A.Heads | null = null
   #legendTimer: number | undefined
+  /** The one person whose text is coloured, chosen in the legend; null: everyone's. */
+  #only: string | null = null
 
   /**
    * `bar` is the page's record bar, made before the document was there: its buttons call
@@ -113,6 +116,7 @@ export class RecordTools {
     if (!host) return
     if (this.#authorsOn) {
       this.#authorsOn = false
+      this.#only = null
       host.editor.view.dispatch({ effects: hideAuthors.of(null) })
       this.bar.showAuthorsState("off")
       return
@@ -145,6 +149,16 @@ export class RecordTools {
     }
   }
 
+  /**
+   * Colours only `name`'s text (the legend's choice), or everyone's again when it is the one
+   * chosen: where two people's colours look alike, or colours are hard to tell apart at all, this
+   * still shows whose text is whose.
+   */
+  chooseAuthor(name: string): void {
+    this.#only = this.#only === name ? null : name
+    this.#recolour()
+  }
+
   #recolour(): void {
     const host = this.#host
     const spans = host ? authorSpans(host.editor.view.state) : null
@@ -173,14 +187,18 @@ export class RecordTools {
       const entry = totals.get(author.name) ?? { name: author.name, cls: authorClass(author), characters: 0 }
       totals.set(author.name, { ...entry, characters: entry.characters + span.to - span.from })
     }
+    const entries = [...totals.values()].sort((a, b) => b.characters - a.characters)
+    if (this.#only !== null && !totals.has(this.#only)) this.#only = null
     this.bar.showAuthorsState("on")
-    this.bar.showLegend([...totals.values()].sort((a, b) => b.characters - a.characters))
+    this.bar.showLegend(entries, this.#only)
   }
 
-  #classes(spans: readonly AuthorSpan[]): Map<string, string> {
-    const classes = new Map<string, string>()
-    for (const [actor, author] of this.#authors(spans.map((span) => span.actor)))
-      classes.set(actor, authorClass(author))
+  #classes(spans: readonly AuthorSpan[]): Map<string, AuthorStyle> {
+    const classes = new Map<string, AuthorStyle>()
+    for (const [actor, author] of this.#authors(spans.map((span) => span.actor))) {
+      const shown = this.#only === null || author.name === this.#only
+      classes.set(actor, { cls: shown ? authorClass(author) : "author-plain", name: author.name })
+    }
     return classes
   }
 

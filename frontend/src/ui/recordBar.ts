@@ -14,6 +14,8 @@ export interface RecordBarActions {
   readonly toggleHistory: () => void
   readonly showSinceLastVisit: () => void
   readonly download: (format: ExportFormat) => void
+  /** A name in the legend was chosen: colour only that person's text, or everyone's again. */
+  readonly chooseAuthor: (name: string) => void
 }
 
 const EXPORTS: readonly { format: ExportFormat; label: string; title: string }[] = [
@@ -35,8 +37,11 @@ export class RecordBar {
   readonly #legend: HTMLElement
   readonly #legendList: HTMLUListElement
   readonly #legendNote: HTMLElement
+  readonly #legendHint: HTMLElement
+  readonly #actions: RecordBarActions
 
   constructor(actions: RecordBarActions) {
+    this.#actions = actions
     this.#authors = h(
       "button",
       { type: "button", class: "button button-small toggle", "aria-pressed": "false", "data-testid": "authors-toggle" },
@@ -57,11 +62,13 @@ export class RecordBar {
     this.#since.addEventListener("click", actions.showSinceLastVisit)
     this.#legendList = h("ul", { class: "legend-list", "aria-label": "Authors of the text" })
     this.#legendNote = h("p", { class: "legend-note", role: "status" })
+    this.#legendHint = h("p", { class: "legend-hint", "data-testid": "legend-hint", "aria-live": "polite" })
     this.#legend = h(
       "div",
       { class: "legend", "data-testid": "authorship-legend", "data-state": "off", hidden: true },
       this.#legendNote,
       this.#legendList,
+      this.#legendHint,
     )
     const downloads = EXPORTS.map(({ format, label, title }) => {
       const button = h(
@@ -97,19 +104,39 @@ export class RecordBar {
     if (state !== "on") replaceChildren(this.#legendList)
   }
 
-  showLegend(entries: readonly LegendEntry[]): void {
+  /**
+   * The people whose text shows, each a button colouring only their text (`only`: the one chosen,
+   * null when everyone's is coloured).
+   */
+  showLegend(entries: readonly LegendEntry[], only: string | null): void {
     replaceChildren(
       this.#legendList,
-      ...entries.map((entry) =>
-        h(
-          "li",
-          { class: "legend-item", "data-name": entry.name, "data-class": entry.cls },
+      ...entries.map((entry) => {
+        const chosen = entry.name === only
+        const button = h(
+          "button",
+          {
+            type: "button",
+            class: "legend-choice",
+            "aria-pressed": String(chosen),
+            title: chosen ? "Colour everyone's text again" : `Colour only ${entry.name}'s text`,
+          },
           h("span", { class: `legend-swatch ${entry.cls}`, "aria-hidden": "true" }),
           h("span", { class: "legend-name" }, entry.name),
           h("span", { class: "legend-count" }, `${entry.characters.toLocaleString()} characters`),
-        ),
-      ),
+        )
+        button.addEventListener("click", () => this.#actions.chooseAuthor(entry.name))
+        return h(
+          "li",
+          { class: "legend-item", "data-name": entry.name, "data-class": entry.cls, "data-chosen": String(chosen) },
+          button,
+        )
+      }),
     )
+    this.#legendHint.textContent =
+      only === null
+        ? "Choose a name to colour only that person's text."
+        : `Only ${only}'s text is coloured. Choose ${only} again to colour everyone's.`
   }
 
   /** While the history shows, the authorship of the live text is out of view, and so is its legend. */
