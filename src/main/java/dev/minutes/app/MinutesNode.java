@@ -172,6 +172,7 @@ public final class MinutesNode {
                         Optional.ofNullable(sessions.loaded(documentId))
                             .ifPresent(DocumentSession::markReopened)))
         .compose(v -> publish.start())
+        .onSuccess(v -> meetings.start())
         .compose(
             v ->
                 listen(
@@ -278,6 +279,7 @@ public final class MinutesNode {
     }
     Future<Void> http = server == null ? Future.succeededFuture() : server.close();
     return http.eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
+        .eventually(() -> meetings == null ? Future.succeededFuture() : meetings.stop())
         .eventually(() -> publish == null ? Future.succeededFuture() : publish.stop())
         .eventually(() -> changeFeed == null ? Future.succeededFuture() : changeFeed.stop())
         .eventually(() -> ephemeralBus == null ? Future.succeededFuture() : ephemeralBus.stop())

@@ -114,12 +114,63 @@ final class MeetingCloser {
                     : awaitClosed(meetingId, by, deadline));
   }
 
+  /**
+   * Finishes a close that was asked for and left half-done (its node stopped, or its steps failed
+   * and nobody asked again): every frozen meeting refuses edits until it is closed, and its pages
+   * wait for the final minutes. True when this call finished one; false when there was nothing to
+   * do or another runner holds the lease (it finishes the close, or its lease expires and the next
+   * call does).
+   */
+  Future<Boolean> finishUnfinished(String meetingId) {
+    return records
+        .get(meetingId)
+        .compose(
+            found -> {
+              if (found.isEmpty() || "closed".equals(found.get().get("status"))) {
+                return records.closeFinished(meetingId).map(false);
+              }
+              Map<String, String> record = found.get();
+              return records
+                  .acquireCloseLease(meetingId, runnerId, LEASE)
+                  .compose(
+                      leased -> {
+                        if (!leased) {
+                          return Future.succeededFuture(false);
+                        }
+                        log.warn(
+                            "meeting {}: a close was left unfinished (its node stopped or failed);"
+                                + " finishing it",
+                            meetingId);
+                        return runHoldingLease(meetingId, record, record.getOrDefault("chair", ""))
+                            .map(true);
+                      });
+            });
+  }
+
+  /** The meetings whose close was asked for and has not finished, as noted in Redis. */
+  Future<Set<String>> unfinished() {
+    return records.unfinishedCloseIds();
+  }
+
   private Future<JsonObject> runHoldingLease(
       String meetingId, Map<String, String> record, String by) {
     String documentId = record.get("documentId");
     return freeze(meetingId, documentId, by)
         .compose(frozen -> mark(documentId, frozen))
         .compose(frozen -> finish(meetingId, documentId, fallbackDate(record), frozen))
+        .compose(
+            result ->
+                records
+                    .closeFinished(meetingId)
+                    .onFailure(
+                        e ->
+                            log.warn(
+                                "meeting {}: closed, but cannot note it finished ({}); the next"
+                                    + " look for unfinished closes does",
+                                meetingId,
+                                e.getMessage()))
+                    .otherwiseEmpty()
+                    .map(result))
         .onFailure(
             failure ->
                 records
@@ -168,8 +219,11 @@ final class MeetingCloser {
 
   /** Step 1: the frozen state, made now or recorded by an earlier attempt. */
   Future<Frozen> freeze(String meetingId, String documentId, String by) {
-    return store
-        .closeWrites(documentId)
+    // Noted before the write gate closes: a node that stops after that leaves a meeting nobody
+    // can edit, which another node must then close (finishUnfinished).
+    return records
+        .closeAsked(meetingId)
+        .compose(v -> store.closeWrites(documentId))
         .onSuccess(
             first ->
                 Optional.ofNullable(sessions.loaded(documentId))

@@ -63,6 +63,7 @@ public final class MeetingService implements AccessPolicy {
   private final AutomergeWork work;
   private final MeetingAccess access;
   private final MeetingCloser closer;
+  private final UnfinishedCloses unfinishedCloses;
   private final MeetingReopener reopener;
   private final MeetingReader reader;
 
@@ -98,6 +99,7 @@ public final class MeetingService implements AccessPolicy {
             stores.names(),
             clock,
             work);
+    this.unfinishedCloses = new UnfinishedCloses(vertx, closer, clock);
     this.reopener =
         new MeetingReopener(
             stores.meetings(),
@@ -112,6 +114,24 @@ public final class MeetingService implements AccessPolicy {
   /** The close machinery, for tests that stop a close between its steps as a crash would. */
   MeetingCloser closer() {
     return closer;
+  }
+
+  /** The look for closes left unfinished, for tests that look without waiting for its timer. */
+  UnfinishedCloses unfinishedCloses() {
+    return unfinishedCloses;
+  }
+
+  /**
+   * Starts the background work: finishing closes that a stopped node left half-done (now and every
+   * few seconds). Call on the node's event loop once Redis is connected.
+   */
+  public void start() {
+    unfinishedCloses.start();
+  }
+
+  /** Stops the background work; completes when a close it was finishing has ended. */
+  public Future<?> stop() {
+    return unfinishedCloses.stop();
   }
 
   // ---- create and import ----

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.redisson.api.RScript;
+import org.redisson.api.RSet;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -17,7 +19,8 @@ import org.redisson.client.codec.StringCodec;
  *
  * <p>Keys: {@code <prefix>meeting:{id}} (hash), {@code <prefix>token:<sha256>} (string "meetingId
  * role", or "series:seriesId role" for a series' token, see {@link SeriesRecords}), {@code
- * <prefix>meeting:{id}:lease} (string with expiry), and the outbox stream ({@link
+ * <prefix>meeting:{id}:lease} (string with expiry), {@code <prefix>closes-unfinished} (set of the
+ * meetings whose close was asked for and has not finished), and the outbox stream ({@link
  * PublishKeys#outbox()}). Reopening also removes the document's write gate ({@link
  * RedisKeys#gate}), which shares the meeting id's hash tag (a meeting's id is its document's).
  */
@@ -193,6 +196,33 @@ public final class MeetingRecords {
    */
   public Future<Void> releaseCloseLease(String meetingId, String owner) {
     return Lease.release(connection, leaseKey(meetingId), owner);
+  }
+
+  /**
+   * Notes that a close of the meeting was asked for, before any of its steps: until {@link
+   * #closeFinished} a node that finds it unfinished carries it out ({@code MeetingCloser}).
+   */
+  public Future<Void> closeAsked(String meetingId) {
+    return RedisFutures.toVertx(
+            unfinishedCloses().addAsync(meetingId), context(), "note close asked")
+        .mapEmpty();
+  }
+
+  /** The meeting's close is done (or the meeting is gone): nothing is left to finish. */
+  public Future<Void> closeFinished(String meetingId) {
+    return RedisFutures.toVertx(
+            unfinishedCloses().removeAsync(meetingId), context(), "note close finished")
+        .mapEmpty();
+  }
+
+  /** The meetings whose close was asked for and not noted finished. */
+  public Future<Set<String>> unfinishedCloseIds() {
+    return RedisFutures.toVertx(
+        unfinishedCloses().readAllAsync(), context(), "read unfinished closes");
+  }
+
+  private RSet<String> unfinishedCloses() {
+    return connection.client().getSet(connection.keys().unfinishedCloses(), StringCodec.INSTANCE);
   }
 
   /** The exclusive right to run a close for {@code ttl}; true for the one caller that got it. */

@@ -108,6 +108,14 @@ public final class RedisKeys {
     return meeting(meetingId) + ":lease";
   }
 
+  /**
+   * The meetings whose close was asked for and has not finished (set): what a node finishes when
+   * the node that ran the close stopped half-way.
+   */
+  public String unfinishedCloses() {
+    return prefix + "closes-unfinished";
+  }
+
   /** A series' record (hash). */
   public String series(String seriesId) {
     return prefix + "series:{" + seriesId + "}";

@@ -154,6 +154,43 @@ class CloseRaceTest {
 
   @Test
   @DisplayName(
+      "a close a stopped node left half-done is finished by another node with nobody asking again, once that node's lease is gone")
+  void unfinishedCloseIsFinishedElsewhere() throws TimeoutException {
+    JsonObject meeting = create();
+    MeetingCloser closer = closer(first);
+    MeetingCloser.Frozen frozen =
+        await(
+            closer
+                .freeze(id(meeting), id(meeting), "Crashed Chair")
+                .compose(f -> closer.mark(id(meeting), f)));
+    crashFirst();
+    redis.setExpiring(
+        redis.leaseKey(id(meeting)), "runner-of-the-crashed-node", Duration.ofSeconds(30));
+    UnfinishedCloses look = second.node().meetings().unfinishedCloses();
+
+    assertThat(await(look.finishAll())).as("the stopped node's lease is respected").isZero();
+    assertThat(redis.meeting(id(meeting)).get("status")).isEqualTo("closing");
+    assertThat(redis.unfinishedCloses()).containsExactly(id(meeting));
+
+    redis.delete(redis.leaseKey(id(meeting)));
+    await(look.finishAll());
+    Await.until("the close is noted finished", () -> redis.unfinishedCloses().isEmpty());
+
+    assertThat(redis.meeting(id(meeting)).get("status")).isEqualTo("closed");
+    JsonObject result = close(second, meeting);
+    assertThat(result.getJsonObject("closed"))
+        .as("the close that was asked for: its heads, time and closer")
+        .isEqualTo(
+            new JsonObject()
+                .put("at", frozen.at())
+                .put("by", "Crashed Chair")
+                .put("heads", new JsonArray(frozen.heads())));
+    assertClosedOnce(meeting, result);
+    assertThat(await(look.finishAll())).as("nothing is left to finish").isZero();
+  }
+
+  @Test
+  @DisplayName(
       "an unfinished close blocks writes only: the meeting still reads, renders and serves as a previous meeting")
   void unfinishedCloseBlocksOnlyWrites() throws TimeoutException {
     JsonObject meeting = create();
@@ -162,6 +199,9 @@ class CloseRaceTest {
             .bodyAsString();
     await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
     crashFirst();
+    // The crashed node's lease, still running: no node finishes the close meanwhile.
+    redis.setExpiring(
+        redis.leaseKey(id(meeting)), "runner-of-the-crashed-node", Duration.ofSeconds(60));
 
     HttpResponse<Buffer> view =
         await(second.get("/api/meetings/" + id(meeting), token(meeting, "editor")));

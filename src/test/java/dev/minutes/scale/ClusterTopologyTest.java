@@ -321,10 +321,7 @@ class ClusterTopologyTest {
     Path dir = Files.createDirectories(work.resolve("nginx"));
     StringBuilder upstream = new StringBuilder();
     for (int nodePort : nodePorts) {
-      upstream
-          .append("    server 127.0.0.1:")
-          .append(nodePort)
-          .append(" max_fails=1 fail_timeout=5s;\n");
+      upstream.append("    server 127.0.0.1:").append(nodePort).append(" max_fails=0;\n");
     }
     String conf =
         "daemon off;\nworker_processes 1;\npid "

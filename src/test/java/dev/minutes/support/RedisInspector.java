@@ -142,6 +142,11 @@ public final class RedisInspector implements AutoCloseable {
     client.getKeys().delete(keys.publicationNames());
   }
 
+  /** The meetings whose close was asked for and is not noted finished. */
+  public Set<String> unfinishedCloses() {
+    return client.<String>getSet(keys.unfinishedCloses(), StringCodec.INSTANCE).readAll();
+  }
+
   /** Deletes a key (e.g. to let a lease expire at once). */
   public boolean delete(String key) {
     return client.getBucket(key, ByteArrayCodec.INSTANCE).delete();
