@@ -123,21 +123,48 @@ final class DurableLog {
             });
   }
 
+  /**
+   * Appends, retrying while the store is unavailable. An outage is logged when it starts (a
+   * warning) and when the append goes through again (with how long it took); the attempts in
+   * between only at debug level: every open document retries, and a Redis away for a minute would
+   * otherwise write a dozen warnings per document. {@code minutes_store_append_retries} counts
+   * every attempt.
+   */
   private Future<Long> appendWithRetry(byte[] changes, int attempt) {
     return store
         .append(documentId, changes)
+        .andThen(
+            done -> {
+              if (done.succeeded() && attempt > 0) {
+                log.info(
+                    "document {}: stored again after {} attempts; the changes held meanwhile are"
+                        + " acknowledged now",
+                    documentId,
+                    attempt + 1);
+              }
+            })
         .recover(
             failure -> {
               if (failure instanceof StoreException e
                   && e.reason() == StoreException.Reason.UNAVAILABLE
                   && !stopped) {
                 Duration wait = Duration.ofMillis(Math.min(5_000, 50L << Math.min(attempt, 7)));
-                log.warn(
-                    "document {}: store unavailable, retrying append in {} ms (attempt {}): {}",
-                    documentId,
-                    wait.toMillis(),
-                    attempt + 1,
-                    e.getMessage());
+                if (attempt == 0) {
+                  log.warn(
+                      "document {}: store unavailable, holding its changes and retrying the append"
+                          + " (every {} ms at first, then up to every 5 s): {}",
+                      documentId,
+                      wait.toMillis(),
+                      e.getMessage());
+                } else {
+                  log.debug(
+                      "document {}: store still unavailable, retrying append in {} ms (attempt"
+                          + " {}): {}",
+                      documentId,
+                      wait.toMillis(),
+                      attempt + 1,
+                      e.getMessage());
+                }
                 metrics.storeRetry();
                 return vertx
                     .timer(wait.toMillis())

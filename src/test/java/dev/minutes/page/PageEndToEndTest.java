@@ -61,8 +61,8 @@ class PageEndToEndTest {
     builder.environment().put("MINUTES_URL", "http://127.0.0.1:" + node.port());
     Process suite = builder.start();
     suite.getOutputStream().close();
-    // About 38 browser tests at human typing speed take 8–9 minutes on a busy two-core machine:
-    // this limit only stops a hung suite, so it leaves room for a slow run.
+    // About 46 browser tests at human typing speed, two files at a time, take 9 minutes on a quiet
+    // two-core machine and 15 on a busy one: this limit only stops a hung suite.
     int exit = suite.waitFor(SUITE_LIMIT_MINUTES, TimeUnit.MINUTES) ? suite.exitValue() : -1;
     if (exit == -1) {
       suite.destroyForcibly();
