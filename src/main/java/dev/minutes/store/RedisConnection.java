@@ -102,6 +102,7 @@ public final class RedisConnection {
                     .recover(
                         failure -> connection.close().transform(v -> Future.failedFuture(failure)))
                     .map(connection))
+        .compose(connection -> connection.warnAboutDurability().map(connection))
         .onSuccess(
             connection ->
                 log.info(
@@ -189,6 +190,14 @@ public final class RedisConnection {
               }
               return Future.succeededFuture();
             });
+  }
+
+  /** Logs a warning for each Redis setting that would lose what this node acknowledges. */
+  private Future<Void> warnAboutDurability() {
+    return primaries
+        .durabilityRisks(vertx.getOrCreateContext())
+        .onSuccess(risks -> risks.forEach(risk -> log.warn("Redis durability: {}", risk)))
+        .mapEmpty();
   }
 
   public RedisKeys keys() {

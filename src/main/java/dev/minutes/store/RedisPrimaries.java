@@ -70,6 +70,73 @@ final class RedisPrimaries {
                     .otherwise(new State(address, false, 0, 0)));
   }
 
+  /**
+   * What each primary's settings put at risk, in words (none when it keeps what it acknowledged and
+   * never evicts): "acknowledged means durable" holds only with the append-only file on and no
+   * eviction. A primary whose settings cannot be read (a managed Redis that disabled CONFIG) is not
+   * judged. Never fails.
+   */
+  Future<List<String>> durabilityRisks(Context context) {
+    List<Primary> primaries;
+    try {
+      primaries = primaries();
+    } catch (RuntimeException noPrimary) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Future<List<String>>> risks = new ArrayList<>();
+    for (Primary primary : primaries) {
+      risks.add(risksOf(primary, context));
+    }
+    return Future.join(risks)
+        .map(all -> all.<List<String>>list().stream().flatMap(List::stream).toList())
+        .otherwise(List.of());
+  }
+
+  private Future<List<String>> risksOf(Primary primary, Context context) {
+    String address = primary.address().getHostString() + ":" + primary.address().getPort();
+    Future<String> appendOnly = setting(primary, "appendonly", context);
+    Future<String> fsync = setting(primary, "appendfsync", context);
+    Future<String> eviction = setting(primary, "maxmemory-policy", context);
+    return Future.all(appendOnly, fsync, eviction)
+        .map(
+            v -> {
+              List<String> risks = new ArrayList<>();
+              if ("no".equals(appendOnly.result())) {
+                risks.add(
+                    "the Redis primary "
+                        + address
+                        + " has appendonly no: what this node acknowledges lives in Redis' memory"
+                        + " until its next snapshot, and a Redis restart loses it (set appendonly"
+                        + " yes, appendfsync always)");
+              } else if ("no".equals(fsync.result())) {
+                risks.add(
+                    "the Redis primary "
+                        + address
+                        + " has appendfsync no: a crash of its machine loses the acknowledged"
+                        + " edits the system had not written yet (set appendfsync always)");
+              }
+              String policy = eviction.result();
+              if (policy != null && !policy.isEmpty() && !"noeviction".equals(policy)) {
+                risks.add(
+                    "the Redis primary "
+                        + address
+                        + " has maxmemory-policy "
+                        + policy
+                        + ": when full it may drop meetings' keys (set noeviction: a full Redis"
+                        + " then refuses writes, and pages hold their edits until it has room)");
+              }
+              return List.copyOf(risks);
+            })
+        .otherwise(List.of());
+  }
+
+  /** One setting's value, null when it cannot be read. */
+  private static Future<String> setting(Primary primary, String name, Context context) {
+    return RedisFutures.toVertx(primary.node().getConfigAsync(name), context, "read " + name)
+        .map(values -> values.get(name))
+        .otherwise((String) null);
+  }
+
   private record Primary(InetSocketAddress address, RedisNodeAsync node) {}
 
   private List<Primary> primaries() {

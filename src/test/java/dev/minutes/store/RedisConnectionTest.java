@@ -1,7 +1,10 @@
 package dev.minutes.store;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minutes.app.EmbeddedRedis;
+import dev.minutes.support.LogCapture;
 import dev.minutes.support.RedisHarness;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +27,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.redisson.api.RTopic;
+import org.redisson.api.redisnode.RedisMaster;
+import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.codec.ByteArrayCodec;
 
@@ -109,6 +116,35 @@ class RedisConnectionTest {
                           assertThat(answers[1]).isFalse();
                           context.completeNow();
                         })));
+  }
+
+  @Test
+  @DisplayName(
+      "a Redis that would lose acknowledged edits (appendonly no, an eviction policy) is named at"
+          + " connect, with the setting to change; the embedded default's settings are not")
+  void warnsAboutSettingsThatLoseEdits(Vertx vertx, @TempDir Path dir) throws Exception {
+    EmbeddedRedis redis = EmbeddedRedis.start(dir);
+    try (LogCapture logs = new LogCapture()) {
+      RedisConnection safe = RedisConnection.connect(vertx, redis.url(), "x:").await(30, SECONDS);
+      assertThat(logs.lines()).noneMatch(line -> line.contains("Redis durability"));
+      RedisMaster primary = safe.client().getRedisNodes(RedisNodes.SINGLE).getInstance();
+      primary.setConfig("appendonly", "no");
+      primary.setConfig("maxmemory-policy", "allkeys-lru");
+      safe.close().await(30, SECONDS);
+
+      RedisConnection risky = RedisConnection.connect(vertx, redis.url(), "x:").await(30, SECONDS);
+      risky.close().await(30, SECONDS);
+
+      List<String> warnings =
+          logs.lines().stream()
+              .filter(line -> line.startsWith("WARN") && line.contains("Redis durability"))
+              .toList();
+      assertThat(warnings).hasSize(2);
+      assertThat(warnings.get(0)).contains("appendonly no", "set appendonly yes");
+      assertThat(warnings.get(1)).contains("maxmemory-policy allkeys-lru", "set noeviction");
+    } finally {
+      redis.stop();
+    }
   }
 
   @Test
