@@ -2,6 +2,7 @@ package dev.minutes.publish;
 
 import dev.minutes.store.PublishOutbox;
 import dev.minutes.store.RedisConnection;
+import dev.minutes.store.SettingsBoard;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,14 +49,20 @@ public final class PublishModule {
   private final OutboxPublisher publisher;
   private final DeliveryWorker worker;
   private final HttpClient webhookClient;
+  private final SettingsCheck settingsCheck;
   private String deploymentId;
 
   private PublishModule(
-      Vertx vertx, OutboxPublisher publisher, DeliveryWorker worker, HttpClient webhookClient) {
+      Vertx vertx,
+      OutboxPublisher publisher,
+      DeliveryWorker worker,
+      HttpClient webhookClient,
+      SettingsCheck settingsCheck) {
     this.vertx = vertx;
     this.publisher = publisher;
     this.worker = worker;
     this.webhookClient = webhookClient;
+    this.settingsCheck = settingsCheck;
   }
 
   /** The module with the system clock and the configured retry schedule. */
@@ -97,15 +104,10 @@ public final class PublishModule {
     // An attempt is bounded by twice the webhook timeout (connect, then answer).
     Duration lease = settings.webhookTimeout().multipliedBy(2).plus(LEASE_MARGIN);
     PublishOutbox outbox = new PublishOutbox(redis);
+    String nodeId = "node-" + UUID.randomUUID();
     DeliveryWorker worker =
         new DeliveryWorker(
-            outbox,
-            byName,
-            policy,
-            clock,
-            new PublishMetrics(registry),
-            "node-" + UUID.randomUUID(),
-            lease);
+            outbox, byName, policy, clock, new PublishMetrics(registry), nodeId, lease);
     OutboxPublisher publisher =
         new OutboxPublisher(outbox, targets, clock, worker::wake, settings.publishedUrl());
     log.info(
@@ -115,7 +117,10 @@ public final class PublishModule {
             : targets.stream()
                 .map(t -> t.name() + " (" + t.location("<updated>.md") + ")")
                 .collect(Collectors.joining(", ")));
-    return new PublishModule(vertx, publisher, worker, webhookClient);
+    SettingsCheck settingsCheck =
+        new SettingsCheck(
+            vertx, new SettingsBoard(redis), nodeId, SettingsCheck.describe(settings), clock);
+    return new PublishModule(vertx, publisher, worker, webhookClient, settingsCheck);
   }
 
   private static HttpClient webhookClient(Vertx vertx, Duration timeout) {
@@ -140,15 +145,21 @@ public final class PublishModule {
     return publisher;
   }
 
-  /** Deploys the delivery worker. */
+  /** Deploys the delivery worker, then compares this node's publish settings with the others'. */
   public Future<Void> start() {
     return vertx
         .deployVerticle(worker)
         .map(
             id -> {
               deploymentId = id;
+              settingsCheck.start();
               return null;
             });
+  }
+
+  /** The comparison of publish settings between nodes, for tests that compare without waiting. */
+  SettingsCheck settingsCheck() {
+    return settingsCheck;
   }
 
   /**
@@ -156,8 +167,10 @@ public final class PublishModule {
    * client.
    */
   public Future<Void> stop() {
+    Future<Void> withdrawn = deploymentId == null ? Future.succeededFuture() : settingsCheck.stop();
     Future<Void> undeployed =
-        deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+        withdrawn.transform(
+            ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId));
     deploymentId = null;
     return undeployed.eventually(
         () -> webhookClient == null ? Future.succeededFuture() : webhookClient.close());

@@ -116,6 +116,13 @@ public final class RedisKeys {
     return prefix + "closes-unfinished";
   }
 
+  /**
+   * Each running node's publish settings as it describes them, with when it last said so (hash).
+   */
+  public String publishSettings() {
+    return prefix + "publish-settings";
+  }
+
   /** A series' record (hash). */
   public String series(String seriesId) {
     return prefix + "series:{" + seriesId + "}";
