@@ -177,6 +177,41 @@ test("three people type; who wrote what colours each one's text with their colou
   await ada.locator("[data-testid=authorship-legend] .legend-item[data-name=Ben][data-chosen=false]").waitFor()
   assert.ok((await coloursOnLine(ada, PEOPLE[0].text))[entries.Ada].endsWith(" More from Ada."), "everyone's again")
 
+  // Ben moves Ada's line down (Alt+↓): it is written again, by Ben's page, and stays Ada's, live
+  // and when the colours are read again from the history.
+  const adaLine = `${PEOPLE[0].text} More from Ada.`
+  // Ada's caret elsewhere: with it in her line, Ben's page would rewrite the line passed instead.
+  await cursorAtEndOfLine(ada, "#### Testing ####")
+  await cursorAtEndOfLine(pages[1], adaLine)
+  await pages[1].keyboard.press("Alt+ArrowDown")
+  await ada.waitForFunction(
+    (line) => {
+      const lines = document.querySelector("[data-testid=editor]").minutesEditorText().split("\n")
+      return lines.indexOf(line) > lines.indexOf("#### Intro ####") + 1
+    },
+    adaLine,
+    { timeout: WAIT_MS },
+  )
+  for (const reading of ["live", "read again"]) {
+    if (reading === "read again") {
+      await ada.click("[data-testid=authors-toggle]")
+      await ada.click("[data-testid=authors-toggle]")
+      await ada.waitForFunction(() => document.querySelector("[data-testid=authorship-legend]")?.dataset.state === "on")
+    }
+    await ada.waitForFunction(
+      ({ line, colour }) => {
+        // The line holds carets' name labels too: found by its text, judged by its marks.
+        const shown = [...document.querySelectorAll("[data-testid=editor] .cm-line")].find((l) =>
+          l.textContent.includes(line),
+        )
+        return [...(shown?.querySelectorAll(`.cm-author.${colour}`) ?? [])].map((m) => m.textContent).join("") === line
+      },
+      { line: adaLine, colour: entries.Ada },
+      { timeout: WAIT_MS },
+    )
+    assert.deepEqual(Object.keys(await coloursOnLine(ada, adaLine)), [entries.Ada], `moved, still Ada's (${reading})`)
+  }
+
   // The meeting closes: the colours stay on Ada's page, and someone who opens it afterwards sees them too.
   await closeMeeting(meeting)
   await waitForState(ada, "closed")

@@ -6,6 +6,7 @@ import {
   RangeSetBuilder,
   StateEffect,
   StateField,
+  type Text,
 } from "@codemirror/state"
 import { Decoration, type DecorationSet, type EditorView, ViewPlugin, type ViewUpdate } from "@codemirror/view"
 import { isFromDocument } from "./binding/amToCodemirror.js"
@@ -70,8 +71,10 @@ const field = StateField.define<AuthorshipState>({
     if (transaction.docChanged) {
       if (since) since = since.compose(transaction.changes)
       if (spans) {
+        const moved = movedSpans(spans, transaction.changes, transaction.startState.doc)
         const author = isFromDocument(transaction) ? "" : transaction.state.facet(selfActor)()
         spans = applyChanges(spans, transaction.changes, author)
+        if (moved) spans = fillIn(spans, moved)
       }
     }
     for (const effect of transaction.effects) {
@@ -219,6 +222,49 @@ export function applyChanges(spans: readonly AuthorSpan[], changes: ChangeSet, a
       .concat(inserted)
       .sort((a, b) => a.from - b.from),
   )
+}
+
+/** Longest text whose move carries its authors along here; longer moves are looked up. */
+const MOVE_LIMIT = 20_000
+
+/**
+ * Text an edit moved: took out and wrote again, the same characters (a line moved with Alt+↑/↓,
+ * on this page or another), at its new place with the authors it had; null when the edit is not
+ * such a move. The history's reading does the same for one change (history/bodyHistory.ts), so
+ * colours do not change when they are computed again.
+ */
+export function movedSpans(spans: readonly AuthorSpan[], changes: ChangeSet, before: Text): AuthorSpan[] | null {
+  const removed: { from: number; to: number }[] = []
+  const added: { from: number; to: number }[] = []
+  let removedText = ""
+  let addedText = ""
+  changes.iterChanges((fromA, toA, fromB, toB, inserted) => {
+    if (toA > fromA) {
+      removed.push({ from: fromA, to: toA })
+      removedText += before.sliceString(fromA, toA)
+    }
+    if (toB > fromB) {
+      added.push({ from: fromB, to: toB })
+      addedText += inserted.toString()
+    }
+  })
+  if (addedText.length === 0 || addedText.length > MOVE_LIMIT || addedText !== removedText) return null
+  const authors: string[] = []
+  for (const { from, to } of removed) {
+    for (let at = from; at < to; at += 1) authors.push(authorAt(spans, at))
+  }
+  const moved: AuthorSpan[] = []
+  let k = 0
+  for (const { from, to } of added) {
+    for (let at = from; at < to; at += 1, k += 1) moved.push({ from: at, to: at + 1, actor: authors[k] ?? "" })
+  }
+  return mergeRuns(moved)
+}
+
+/** Who wrote the character at `position` ("" when not known). */
+function authorAt(spans: readonly AuthorSpan[], position: number): string {
+  const span = spans[firstEndingAfter(spans, position)]
+  return span && span.from <= position ? span.actor : ""
 }
 
 /** `spans` without the stretches `holes` cover (both sorted). */

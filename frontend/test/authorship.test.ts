@@ -1,9 +1,9 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
 import { next as A } from "@automerge/automerge"
-import { ChangeSet } from "@codemirror/state"
+import { ChangeSet, Text } from "@codemirror/state"
 import { describeAuthors, TEMPLATE_NAME } from "../src/authors.js"
-import { type AuthorSpan, applyChanges } from "../src/authorship.js"
+import { type AuthorSpan, applyChanges, movedSpans } from "../src/authorship.js"
 import { peopleOf } from "../src/people.js"
 import type { MinutesDoc } from "../src/types.js"
 
@@ -27,6 +27,22 @@ describe("authorship spans follow edits", () => {
   it("deleted text takes its authorship with it", () => {
     const changes = ChangeSet.of({ from: 3, to: 8 }, 10)
     assert.deepEqual(applyChanges(text, changes, "c"), spans([0, 3, "a"], [3, 5, "b"]))
+  })
+
+  it("a line moved keeps its author: the same text taken out and written again in one edit", () => {
+    const before = Text.of(["aaaa", "bbbb", ""])
+    // Alt+↑ on b's line: written again above a's, then taken out below.
+    const move = ChangeSet.of(
+      [
+        { from: 0, insert: "bbbb\n" },
+        { from: 5, to: 10 },
+      ],
+      10,
+    )
+    assert.deepEqual(movedSpans(text, move, before), spans([0, 5, "b"]))
+    // A replacement with other text, or the same text in another edit, is no move.
+    assert.equal(movedSpans(text, ChangeSet.of({ from: 5, to: 10, insert: "cccc\n" }, 10), before), null)
+    assert.equal(movedSpans(text, ChangeSet.of({ from: 0, insert: "bbbb\n" }, 10), before), null)
   })
 
   it("a replacement is the replacer's, and unknown text stays unknown until looked up", () => {

@@ -178,6 +178,44 @@ describe("reading history from a saved document", () => {
     )
   })
 
+  it("a line moved in one change keeps its author, also moved again; text retyped in changes of its own is the typist's", () => {
+    const [ada, ben, cy] = ACTORS as [string, string, string]
+    const base = A.from<Minutes>({ body: "" }, { actor: "ff".padEnd(32, "0") })
+    let doc = A.change(A.merge(A.init<Minutes>({ actor: ada }), base), (d) =>
+      A.splice(d, ["body"], 0, 0, "Ada's line\n"),
+    )
+    doc = A.change(A.merge(A.init<Minutes>({ actor: ben }), doc), (d) =>
+      A.splice(d, ["body"], d.body.length, 0, "Ben's line\nBen's end\n"),
+    )
+    // Ada moves Ben's line above hers (Alt+↑): out and in again, one change.
+    doc = A.change(A.merge(A.init<Minutes>({ actor: ada }), doc), (d) => {
+      A.splice(d, ["body"], 11, 11)
+      A.splice(d, ["body"], 0, 0, "Ben's line\n")
+    })
+    // Cy moves it back down past Ada's (Alt+↓), again one change.
+    doc = A.change(A.merge(A.init<Minutes>({ actor: cy }), doc), (d) => {
+      A.splice(d, ["body"], 0, 11)
+      A.splice(d, ["body"], 11, 0, "Ben's line\n")
+    })
+    // Cy deletes "end" of Ben's last line and types it again, in changes of its own: Cy's.
+    doc = A.change(doc, (d) => A.splice(d, ["body"], 28, 3))
+    doc = A.change(doc, (d) => A.splice(d, ["body"], 28, 0, "end"))
+    const { graph, body } = history(doc)
+
+    const { text, runs } = body.authorsAt(graph.fullClock())
+
+    assert.equal(text, "Ada's line\nBen's line\nBen's end\n")
+    assert.deepEqual(
+      runs.map((run) => [text.slice(run.from, run.to), graph.actors[run.actor]]),
+      [
+        ["Ada's line\n", ada],
+        ["Ben's line\nBen's ", ben],
+        ["end", cy],
+        ["\n", ben],
+      ],
+    )
+  })
+
   it("a word replaced reads as a correction: what was removed, then what was added", () => {
     let doc = A.from<Minutes>({ body: "" }, { actor: ACTORS[0] })
     doc = A.change(doc, (d) => A.splice(d, ["body"], 0, 0, "Budget: 50k."))

@@ -1,5 +1,5 @@
 import type { Clock } from "./changeGraph.js"
-import type { BodyAssignment, OpId, SavedDocument, TextOps } from "./savedDocument.js"
+import type { BodyAssignment, ChangeRow, OpId, SavedDocument, TextOps } from "./savedDocument.js"
 
 /** A stretch of text written by one actor. `from`/`to` are UTF-16 offsets into the text. */
 export interface AuthorRun {
@@ -26,10 +26,12 @@ export type Segment =
 export class BodyHistory {
   readonly #bodies: readonly BodyAssignment[]
   readonly #texts: ReadonlyMap<string, TextOps>
+  readonly #changes: readonly ChangeRow[]
 
   constructor(doc: SavedDocument) {
     this.#bodies = doc.bodies
     this.#texts = doc.texts
+    this.#changes = doc.changes
   }
 
   /** The body's text at `clock`. */
@@ -41,16 +43,21 @@ export class BodyHistory {
     return parts.join("")
   }
 
-  /** The body's text at `clock` as runs of one author each (the actor that wrote each character). */
+  /**
+   * The body's text at `clock` as runs of one author each: the actor that wrote each character,
+   * where text moved by one change (a line moved with Alt+↑/↓: taken out and written again, the
+   * same characters, in one change) keeps the author of the characters it took the place of.
+   */
   authorsAt(clock: Clock): { text: string; runs: AuthorRun[] } {
     const ops = this.#bodyAt(clock)
     const runs: AuthorRun[] = []
     const parts: string[] = []
     let at = 0
     if (ops) {
+      const authorOf = movedAuthors(ops, this.#changes, clock)
       forEachVisible(ops, clock, (row) => {
         const value = ops.value[row] as string
-        const actor = ops.actor[row] as number
+        const actor = authorOf(row)
         const last = runs[runs.length - 1]
         if (last && last.actor === actor && last.to === at) runs[runs.length - 1] = { ...last, to: at + value.length }
         else runs.push({ from: at, to: at + value.length, actor })
@@ -105,6 +112,68 @@ export class BodyHistory {
     }
     return winner?.object ? (this.#texts.get(winner.object) ?? null) : null
   }
+}
+
+/**
+ * Who wrote each row, moves followed back: a change that deleted some characters and inserted
+ * exactly the same text (in document order, as many characters) moved them, and each character it
+ * inserted has the author of the one it replaced, itself perhaps moved before. Everything else is
+ * its inserter's. An op belongs to its actor's change with the smallest `maxOp` not below its
+ * counter (an actor's changes are one chain with growing counters).
+ */
+function movedAuthors(ops: TextOps, changes: readonly ChangeRow[], clock: Clock): (row: number) => number {
+  const changeOf = changeFinder(changes)
+  const inserted = new Map<number, number[]>()
+  const deleted = new Map<number, number[]>()
+  for (let row = 0; row < ops.starts.length; row += 1) {
+    if (!ops.starts[row] || !rowInClock(ops, row, clock)) continue
+    const insertedBy = changeOf(ops.actor[row] as number, ops.ctr[row] as number)
+    if (insertedBy >= 0) push(inserted, insertedBy, row)
+    for (let s = ops.succFrom[row] as number; s < (ops.succFrom[row + 1] as number); s += 1) {
+      const id = { ctr: ops.succCtr[s] as number, actor: ops.succActor[s] as number }
+      if (!inClock(id, clock)) continue
+      const deletedBy = changeOf(id.actor, id.ctr)
+      if (deletedBy >= 0) push(deleted, deletedBy, row)
+    }
+  }
+  const from = new Map<number, number>()
+  for (const [change, rows] of inserted) {
+    const gone = deleted.get(change)
+    if (!gone || gone.length !== rows.length) continue
+    if (rows.some((row, i) => ops.value[row] !== ops.value[gone[i] as number])) continue
+    rows.forEach((row, i) => from.set(row, gone[i] as number))
+  }
+  return (row) => {
+    let source = row
+    // Each step goes to an older character, so this ends.
+    for (let next = from.get(source); next !== undefined; next = from.get(source)) source = next
+    return ops.actor[source] as number
+  }
+}
+
+/** The index of the change holding op (actor, counter), or -1. */
+function changeFinder(changes: readonly ChangeRow[]): (actor: number, ctr: number) => number {
+  const byActor = new Map<number, { maxOp: number; index: number }[]>()
+  changes.forEach((change, index) => push(byActor, change.actor, { maxOp: change.maxOp, index }))
+  for (const list of byActor.values()) list.sort((a, b) => a.maxOp - b.maxOp)
+  return (actor, ctr) => {
+    const list = byActor.get(actor)
+    if (!list) return -1
+    let low = 0
+    let high = list.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if ((list[middle] as { maxOp: number }).maxOp < ctr) low = middle + 1
+      else high = middle
+    }
+    return list[low]?.index ?? -1
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
 }
 
 /**
