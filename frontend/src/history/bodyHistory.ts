@@ -123,18 +123,24 @@ export class BodyHistory {
  */
 function movedAuthors(ops: TextOps, changes: readonly ChangeRow[], clock: Clock): (row: number) => number {
   const changeOf = changeFinder(changes)
-  const inserted = new Map<number, number[]>()
+  // Deletions first: they are few, and only a change that deleted can have moved anything.
   const deleted = new Map<number, number[]>()
   for (let row = 0; row < ops.starts.length; row += 1) {
     if (!ops.starts[row] || !rowInClock(ops, row, clock)) continue
-    const insertedBy = changeOf(ops.actor[row] as number, ops.ctr[row] as number)
-    if (insertedBy >= 0) push(inserted, insertedBy, row)
     for (let s = ops.succFrom[row] as number; s < (ops.succFrom[row + 1] as number); s += 1) {
       const id = { ctr: ops.succCtr[s] as number, actor: ops.succActor[s] as number }
       if (!inClock(id, clock)) continue
       const deletedBy = changeOf(id.actor, id.ctr)
       if (deletedBy >= 0) push(deleted, deletedBy, row)
     }
+  }
+  const plain = (row: number) => ops.actor[row] as number
+  if (deleted.size === 0) return plain
+  const inserted = new Map<number, number[]>()
+  for (let row = 0; row < ops.starts.length; row += 1) {
+    if (!ops.starts[row] || !rowInClock(ops, row, clock)) continue
+    const insertedBy = changeOf(ops.actor[row] as number, ops.ctr[row] as number)
+    if (deleted.has(insertedBy)) push(inserted, insertedBy, row)
   }
   const from = new Map<number, number>()
   for (const [change, rows] of inserted) {
@@ -143,6 +149,7 @@ function movedAuthors(ops: TextOps, changes: readonly ChangeRow[], clock: Clock)
     if (rows.some((row, i) => ops.value[row] !== ops.value[gone[i] as number])) continue
     rows.forEach((row, i) => from.set(row, gone[i] as number))
   }
+  if (from.size === 0) return plain
   return (row) => {
     let source = row
     // Each step goes to an older character, so this ends.
