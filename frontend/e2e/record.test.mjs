@@ -173,8 +173,19 @@ test("three people type; who wrote what colours each one's text with their colou
   assert.ok((await coloursOnLine(ada, PEOPLE[0].text))["author-plain"].includes("More from Ada."))
   assert.match(await ada.textContent("[data-testid=legend-hint]"), /Only Ben's text is coloured/)
   await screenshot(ada, "record-authorship-only-ben")
-  await ada.locator("[data-testid=authorship-legend] .legend-item[data-name=Ben] button").click()
+  // The legend is drawn anew, the keyboard stays on Ben's name: Space takes the choice back.
+  await ada.keyboard.press("Space")
   await ada.locator("[data-testid=authorship-legend] .legend-item[data-name=Ben][data-chosen=false]").waitFor()
+  assert.equal(
+    await ada.evaluate(() => document.activeElement?.closest(".legend-item")?.dataset.name),
+    "Ben",
+    "the keyboard is still on Ben's name",
+  )
+  assert.equal(
+    await ada.locator("[data-testid=authorship-legend] .legend-item[data-name='Meeting template'] button").count(),
+    0,
+    "text nobody wrote is not a choice",
+  )
   assert.ok((await coloursOnLine(ada, PEOPLE[0].text))[entries.Ada].endsWith(" More from Ada."), "everyone's again")
 
   // Ben moves Ada's line down (Alt+↓): it is written again, by Ben's page, and stays Ada's, live

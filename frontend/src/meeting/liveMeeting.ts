@@ -422,6 +422,15 @@ export class LiveMeeting {
       )
       return
     }
+    if (message.startsWith("meeting-closed")) {
+      // The chair's close has shut the meeting's writes; the closed document follows in a moment
+      // (or, when the closing node stopped half-way, once another node finishes the close).
+      layout.banner.show(
+        "The meeting is being closed.",
+        "What you type now is not part of the final minutes: this browser keeps it, and the final minutes show when the close is done.",
+      )
+      return
+    }
     layout.banner.show("The server refused a change.", message)
     if (info.role === "viewer") this.#parts.editor()?.setReadOnly(true)
   }

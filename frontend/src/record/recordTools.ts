@@ -187,7 +187,11 @@ export class RecordTools {
       const entry = totals.get(author.name) ?? { name: author.name, cls: authorClass(author), characters: 0 }
       totals.set(author.name, { ...entry, characters: entry.characters + span.to - span.from })
     }
-    const entries = [...totals.values()].sort((a, b) => b.characters - a.characters)
+    // In name order, the template last: buttons do not change places under someone's pointer
+    // or keyboard while others type.
+    const entries = [...totals.values()].sort(
+      (a, b) => Number(a.cls === "author-plain") - Number(b.cls === "author-plain") || a.name.localeCompare(b.name),
+    )
     if (this.#only !== null && !totals.has(this.#only)) this.#only = null
     this.bar.showAuthorsState("on")
     this.bar.showLegend(entries, this.#only)

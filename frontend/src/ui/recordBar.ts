@@ -109,10 +109,23 @@ export class RecordBar {
    * null when everyone's is coloured).
    */
   showLegend(entries: readonly LegendEntry[], only: string | null): void {
+    // Drawn anew as people type: the keyboard stays on the name it was on.
+    const focused = (document.activeElement as HTMLElement | null)?.closest?.(".legend-item") as HTMLElement | null
+    const focusedName = focused && this.#legendList.contains(focused) ? focused.dataset.name : undefined
     replaceChildren(
       this.#legendList,
       ...entries.map((entry) => {
         const chosen = entry.name === only
+        // Text nobody wrote (the template) has no colour to single out.
+        if (entry.cls === "author-plain") {
+          return h(
+            "li",
+            { class: "legend-item", "data-name": entry.name, "data-class": entry.cls },
+            h("span", { class: "legend-swatch author-plain", "aria-hidden": "true" }),
+            h("span", { class: "legend-name" }, entry.name),
+            h("span", { class: "legend-count" }, `${entry.characters.toLocaleString()} characters`),
+          )
+        }
         const button = h(
           "button",
           {
@@ -133,6 +146,12 @@ export class RecordBar {
         )
       }),
     )
+    if (focusedName !== undefined) {
+      const again = [...this.#legendList.querySelectorAll<HTMLElement>(".legend-item")].find(
+        (item) => item.dataset.name === focusedName,
+      )
+      again?.querySelector("button")?.focus()
+    }
     this.#legendHint.textContent =
       only === null
         ? "Choose a name to colour only that person's text."

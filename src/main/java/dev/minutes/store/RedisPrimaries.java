@@ -105,9 +105,9 @@ final class RedisPrimaries {
                 risks.add(
                     "the Redis primary "
                         + address
-                        + " has appendonly no: what this node acknowledges lives in Redis' memory"
-                        + " until its next snapshot, and a Redis restart loses it (set appendonly"
-                        + " yes, appendfsync always)");
+                        + " has appendonly no: what this node acknowledges is on disk only from"
+                        + " Redis' next snapshot on, if it takes snapshots at all, and a Redis"
+                        + " restart loses the rest (set appendonly yes, appendfsync always)");
               } else if ("no".equals(fsync.result())) {
                 risks.add(
                     "the Redis primary "
