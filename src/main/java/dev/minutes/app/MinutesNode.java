@@ -256,6 +256,11 @@ public final class MinutesNode {
     return natives;
   }
 
+  /** The publish side (tests reach its parts through it). */
+  public PublishModule publish() {
+    return publish;
+  }
+
   public MeetingService meetings() {
     return meetings;
   }

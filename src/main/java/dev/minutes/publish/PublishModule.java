@@ -158,7 +158,7 @@ public final class PublishModule {
   }
 
   /** The comparison of publish settings between nodes, for tests that compare without waiting. */
-  SettingsCheck settingsCheck() {
+  public SettingsCheck settingsCheck() {
     return settingsCheck;
   }
 
@@ -167,10 +167,11 @@ public final class PublishModule {
    * client.
    */
   public Future<Void> stop() {
-    Future<Void> withdrawn = deploymentId == null ? Future.succeededFuture() : settingsCheck.stop();
+    String deployed = deploymentId;
     Future<Void> undeployed =
-        withdrawn.transform(
-            ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId));
+        deployed == null
+            ? Future.succeededFuture()
+            : settingsCheck.stop().transform(ar -> vertx.undeploy(deployed));
     deploymentId = null;
     return undeployed.eventually(
         () -> webhookClient == null ? Future.succeededFuture() : webhookClient.close());

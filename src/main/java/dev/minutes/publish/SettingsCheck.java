@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * meetings it closes. Each node says on a board in Redis what it publishes with, every {@link
  * #EVERY}, and logs a warning, once per difference, when another running node says otherwise.
  */
-final class SettingsCheck {
+public final class SettingsCheck {
   private static final Logger log = LoggerFactory.getLogger(SettingsCheck.class);
   static final Duration EVERY = Duration.ofSeconds(30);
 
@@ -81,7 +81,7 @@ final class SettingsCheck {
   }
 
   /** Says what this node runs with and compares with the others; the differences found. */
-  Future<Set<String>> check() {
+  public Future<Set<String>> check() {
     Instant now = clock.instant();
     return board
         .announce(nodeId, description, now)
