@@ -147,7 +147,9 @@ function movedAuthors(ops: TextOps, changes: readonly ChangeRow[], clock: Clock)
     const gone = deleted.get(change)
     if (!gone || gone.length !== rows.length) continue
     if (rows.some((row, i) => ops.value[row] !== ops.value[gone[i] as number])) continue
-    rows.forEach((row, i) => from.set(row, gone[i] as number))
+    rows.forEach((row, i) => {
+      from.set(row, gone[i] as number)
+    })
   }
   if (from.size === 0) return plain
   return (row) => {
@@ -161,7 +163,9 @@ function movedAuthors(ops: TextOps, changes: readonly ChangeRow[], clock: Clock)
 /** The index of the change holding op (actor, counter), or -1. */
 function changeFinder(changes: readonly ChangeRow[]): (actor: number, ctr: number) => number {
   const byActor = new Map<number, { maxOp: number; index: number }[]>()
-  changes.forEach((change, index) => push(byActor, change.actor, { maxOp: change.maxOp, index }))
+  changes.forEach((change, index) => {
+    push(byActor, change.actor, { maxOp: change.maxOp, index })
+  })
   for (const list of byActor.values()) list.sort((a, b) => a.maxOp - b.maxOp)
   return (actor, ctr) => {
     const list = byActor.get(actor)
