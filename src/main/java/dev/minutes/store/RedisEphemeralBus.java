@@ -24,6 +24,7 @@ public final class RedisEphemeralBus implements DocumentWatch {
   private final RedisConnection connection;
   private final RTopic topic;
   private final byte[] nodeTag = (UUID.randomUUID() + "\n").getBytes(StandardCharsets.US_ASCII);
+  private final OrderedPublisher publisher;
   private Integer listenerId;
 
   /** The per-document subscriptions in a Redis Cluster; null on one server. */
@@ -34,6 +35,7 @@ public final class RedisEphemeralBus implements DocumentWatch {
 
   public RedisEphemeralBus(RedisConnection connection) {
     this.connection = connection;
+    this.publisher = new OrderedPublisher(connection);
     this.topic =
         connection.client().getTopic(connection.keys().presenceChannel(), ByteArrayCodec.INSTANCE);
     this.shards =
@@ -101,21 +103,17 @@ public final class RedisEphemeralBus implements DocumentWatch {
         "unsubscribe ephemeral");
   }
 
-  /** Sends {@code frame}, about {@code documentId}, to every other node; best effort. */
+  /**
+   * Sends {@code frame}, about {@code documentId}, to every other node, after the frames sent
+   * before it; best effort.
+   */
   public void publish(String documentId, byte[] frame) {
     byte[] payload = Arrays.copyOf(nodeTag, nodeTag.length + frame.length);
     System.arraycopy(frame, 0, payload, nodeTag.length, frame.length);
-    (shards == null ? topic : shards.topic(documentId))
-        .publishAsync(payload)
-        .whenComplete(
-            (receivers, failure) -> {
-              if (failure != null) {
-                log.debug(
-                    "presence message for {} not relayed to other nodes: {}",
-                    documentId,
-                    failure.getMessage());
-              }
-            });
+    publisher.publish(
+        shards == null
+            ? new OrderedPublisher.Outgoing(connection.keys().presenceChannel(), false, payload)
+            : new OrderedPublisher.Outgoing(connection.keys().presence(documentId), true, payload));
   }
 
   /** The frame in another node's payload; null for our own payloads and malformed ones. */
