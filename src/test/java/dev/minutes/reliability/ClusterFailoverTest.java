@@ -11,6 +11,7 @@ import dev.minutes.support.PublishProbe;
 import dev.minutes.support.StoredMinutes;
 import dev.minutes.support.TestNode;
 import dev.minutes.sync.codec.DocumentIds;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -144,6 +146,41 @@ class ClusterFailoverTest {
             .bodyAsJsonObject()
             .getJsonArray("publish");
     assertThat(publish.getJsonObject(0).getString("state")).isEqualTo("delivered");
+  }
+
+  @Test
+  @DisplayName(
+      "presence messages sent back to back through one node reach a page on the other node over"
+          + " the document's shard channel, all of them and in the order sent")
+  void presenceCrossesNodesInOrder() throws Exception {
+    JsonObject meeting =
+        nodes.get(0).createMeeting(new JsonObject().put("chair", "Ada")).await(30, SECONDS);
+    NodeClient sender = client(nodes.get(0), meeting);
+    NodeClient receiver = client(nodes.get(1), meeting);
+    try {
+      for (NodeClient client : List.of(sender, receiver)) {
+        client.command(cmd("find").put("url", meeting.getString("documentUrl"))).await(30, SECONDS);
+      }
+      int sent = 40; // within the burst a node forwards per document (twice 100 a second)
+      List<Future<JsonObject>> broadcasts = new ArrayList<>();
+      for (int i = 0; i < sent; i++) {
+        broadcasts.add(
+            sender.command(cmd("broadcast").put("message", new JsonObject().put("n", i))));
+      }
+      Future.all(broadcasts).await(30, SECONDS);
+      receiver
+          .awaitEvent(
+              e ->
+                  "ephemeral".equals(e.getString("event"))
+                      && e.getJsonObject("message").getInteger("n") == sent - 1)
+          .await(30, SECONDS);
+      assertThat(
+              receiver.events("ephemeral").stream()
+                  .map(e -> e.getJsonObject("message").getInteger("n")))
+          .containsExactlyElementsOf(IntStream.range(0, sent).boxed().toList());
+    } finally {
+      closeClients();
+    }
   }
 
   /** Creates meetings until one lives on every shard; maps a shard's first slot to its meeting. */
