@@ -1,5 +1,6 @@
 package dev.minutes.app;
 
+import dev.minutes.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -65,7 +66,13 @@ public final class Main {
       if (stop.begun()) {
         return; // stopping already; the signal's thread exits
       }
-      log.error("minutes failed to start: {}", e.getMessage(), e);
+      if (e instanceof StoreException || e instanceof MinutesNode.CannotListen) {
+        // The message names what failed and what to set; sixty lines of stack would bury it.
+        log.error("minutes failed to start: {}", e.getMessage());
+        log.debug("the start failure's stack", e);
+      } else {
+        log.error("minutes failed to start: {}", e.getMessage(), e);
+      }
       vertx.close();
       System.exit(1);
     }

@@ -213,21 +213,30 @@ public final class MinutesNode {
             .setIdleTimeout(0)
             .setWebSocketClosingTimeout(5)
             .setCompressionSupported(true)
-            // Netty inflates a permessage-deflate frame without bound: a frame under the size limit
-            // could
-            // inflate a thousandfold. Clients work the same without the extension.
+            // Netty inflates a permessage-deflate frame without bound: a frame under the size
+            // limit could inflate a thousandfold. Clients work the same without the extension.
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false)
-            // No h2c: nothing here speaks it, and while Vert.x sniffs for its preface a connection
-            // does not
-            // exist yet for the RequestDeadline to bound (a silent or slow client would hold it
-            // forever).
+            // No h2c: nothing here speaks it, and while Vert.x sniffs for its preface a
+            // connection does not exist yet for the RequestDeadline to bound (a silent or slow
+            // client would hold it forever).
             .setHttp2ClearTextEnabled(false);
     return vertx
         .createHttpServer(options)
         .connectionHandler(parts.requestDeadline()::onConnection)
         .requestHandler(HttpApi.router(vertx, parts))
         .listen()
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new CannotListen(
+                        "cannot listen on "
+                            + config.httpHost()
+                            + ":"
+                            + config.httpPort()
+                            + " (MINUTES_HTTP_HOST, MINUTES_HTTP_PORT): "
+                            + failure.getMessage(),
+                        failure)))
         .map(
             listening -> {
               server = listening;
@@ -305,5 +314,12 @@ public final class MinutesNode {
                     false))
         .onComplete(ar -> log.info("minutes node stopped; live native objects: {}", natives.live()))
         .mapEmpty();
+  }
+
+  /** The HTTP port could not be bound; the message names the address and the settings. */
+  static final class CannotListen extends RuntimeException {
+    CannotListen(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.redisson.Redisson;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
@@ -49,6 +50,9 @@ public final class RedisConnection {
   private final RedisTopology topology;
   private final DurableWrites durableWrites;
   private final RedisPrimaries primaries;
+
+  /** Why the last readiness check failed; null when it passed (or none ran yet). */
+  private final AtomicReference<String> lastReadinessProblem = new AtomicReference<>();
 
   private RedisConnection(
       Vertx vertx, RedissonClient client, RedisKeys keys, RedisTopology topology, int minReplicas) {
@@ -228,22 +232,37 @@ public final class RedisConnection {
         .states(vertx.getOrCreateContext())
         .map(
             states -> {
-              for (RedisPrimaries.State state : states) {
-                if (!state.answers() || state.replicasOnline() < wanted) {
-                  log.warn(
-                      "Redis not ready: primary {} {}",
-                      state.address(),
-                      state.answers()
-                          ? "has "
-                              + state.replicasOnline()
-                              + " replica(s) online, MINUTES_REDIS_MIN_REPLICAS is "
-                              + wanted
-                          : "does not answer");
-                  return false;
-                }
-              }
-              return true;
+              String problem = readinessProblem(states, wanted);
+              reportReadiness(problem);
+              return problem == null;
             });
+  }
+
+  private static String readinessProblem(List<RedisPrimaries.State> states, int wanted) {
+    for (RedisPrimaries.State state : states) {
+      if (!state.answers()) {
+        return "primary " + state.address() + " does not answer";
+      }
+      if (state.replicasOnline() < wanted) {
+        return "primary "
+            + state.address()
+            + " has "
+            + state.replicasOnline()
+            + " replica(s) online, MINUTES_REDIS_MIN_REPLICAS is "
+            + wanted;
+      }
+    }
+    return null;
+  }
+
+  /** Logs when readiness changes, not on every probe (orchestrators probe every few seconds). */
+  private void reportReadiness(String problem) {
+    String before = lastReadinessProblem.getAndSet(problem);
+    if (problem != null && !problem.equals(before)) {
+      log.warn("Redis not ready: {}", problem);
+    } else if (problem == null && before != null) {
+      log.info("Redis ready again ({} resolved)", before);
+    }
   }
 
   /**

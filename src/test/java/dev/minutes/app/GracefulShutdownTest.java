@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minutes.support.ServerProcess;
 import io.netty.channel.epoll.Epoll;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,39 @@ class GracefulShutdownTest {
       String output = terminated(server, redis);
 
       assertThat(output).contains("shutting down");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a port already taken: exits 1 with one line naming the address and the settings to change,"
+          + " no stack trace, its Redis stopped")
+  void portTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerProcess server =
+            ServerProcess.start(
+                Map.of(
+                    "MINUTES_DATA_DIR",
+                    dataDir.toString(),
+                    "MINUTES_HTTP_PORT",
+                    String.valueOf(taken.getLocalPort())),
+                workDir)) {
+      server.printed("Embedded Redis listening").await(60, SECONDS);
+      List<ProcessHandle> redis = server.children();
+
+      int exit = server.exitCode(60);
+
+      String output = String.join("\n", server.tail(200));
+      assertThat(exit).as(output).isEqualTo(1);
+      assertThat(output)
+          .contains(
+              "minutes failed to start: cannot listen on 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + " (MINUTES_HTTP_HOST, MINUTES_HTTP_PORT): ")
+          .doesNotContain("\tat ");
+      for (ProcessHandle child : redis) {
+        assertThat(child.onExit().get(10, SECONDS).isAlive()).isFalse();
+      }
     }
   }
 

@@ -216,10 +216,18 @@ class ClusterTopologyTest {
 
   @Test
   @DisplayName(
-      "behind nginx a page's socket is accepted, its links name the balancer, and each client has"
-          + " its own connection quota (the address nginx forwards, not nginx's)")
+      "behind nginx a page's socket is accepted, its links name the balancer, each client has its"
+          + " own connection quota (the address nginx forwards, not nginx's), and the nodes'"
+          + " metrics are not served")
   void pageSocketsAndLinksBehindTheBalancer() throws Exception {
     JsonObject meeting = createMeeting();
+    WebClient http = WebClient.create(vertx);
+    try {
+      assertThat(statusThroughBalancer(http, "/metrics")).isEqualTo(403);
+      assertThat(statusThroughBalancer(http, "/health/ready")).isEqualTo(200);
+    } finally {
+      http.close();
+    }
     assertThat(meeting.getJsonObject("links").getString("edit"))
         .as("a link made from the Host nginx passes on")
         .startsWith("http://127.0.0.1:" + balancerPort + "/m/");
@@ -243,6 +251,10 @@ class ClusterTopologyTest {
     } finally {
       sockets.close().await(30, SECONDS);
     }
+  }
+
+  private int statusThroughBalancer(WebClient http, String path) throws TimeoutException {
+    return http.get(balancerPort, "127.0.0.1", path).send().await(30, SECONDS).statusCode();
   }
 
   /**

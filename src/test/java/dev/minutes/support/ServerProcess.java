@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -129,6 +131,18 @@ public final class ServerProcess implements AutoCloseable {
     int exit = process.waitFor();
     reader.join(10_000);
     return exit;
+  }
+
+  /**
+   * Waits at most {@code seconds} for the process to end by itself; returns its exit code once
+   * {@link #tail} holds all it printed.
+   */
+  public int exitCode(long seconds) throws InterruptedException, TimeoutException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new TimeoutException("server still running after " + seconds + " s");
+    }
+    reader.join(10_000);
+    return process.exitValue();
   }
 
   public List<String> tail(int lines) {
