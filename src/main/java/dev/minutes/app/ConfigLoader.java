@@ -89,6 +89,7 @@ public final class ConfigLoader {
     d.put("REDIS_CLUSTER_NODES", "");
     d.put("REDIS_USERNAME", "");
     d.put("REDIS_PASSWORD", "");
+    d.put("REDIS_SENTINEL_USERNAME", "");
     d.put("REDIS_SENTINEL_PASSWORD", "");
     d.put("REDIS_TLS", "false");
     d.put("REDIS_TLS_CA", "");
@@ -319,8 +320,9 @@ public final class ConfigLoader {
 
   /**
    * REDIS_USERNAME and REDIS_PASSWORD for the servers of a Sentinel or Cluster deployment, and
-   * REDIS_SENTINEL_PASSWORD for Sentinels whose password differs; refused where they would not be
-   * used (one server takes its credentials in REDIS_URL, the embedded Redis needs none).
+   * REDIS_SENTINEL_USERNAME and REDIS_SENTINEL_PASSWORD for Sentinels whose credentials differ;
+   * refused where they would not be used (one server takes its credentials in REDIS_URL, the
+   * embedded Redis needs none).
    */
   private RedisCredentials redisCredentials(String topology) {
     for (String setting : List.of("REDIS_USERNAME", "REDIS_PASSWORD")) {
@@ -337,8 +339,15 @@ public final class ConfigLoader {
       // Redisson authenticates only with a password: the user name alone would be dropped.
       throw new ConfigException("REDIS_USERNAME", "needs REDIS_PASSWORD, the user's password");
     }
-    if (optional("REDIS_SENTINEL_PASSWORD").isPresent() && !topology.equals("REDIS_SENTINELS")) {
-      throw new ConfigException("REDIS_SENTINEL_PASSWORD", "is only used with REDIS_SENTINELS");
+    for (String setting : List.of("REDIS_SENTINEL_USERNAME", "REDIS_SENTINEL_PASSWORD")) {
+      if (optional(setting).isPresent() && !topology.equals("REDIS_SENTINELS")) {
+        throw new ConfigException(setting, "is only used with REDIS_SENTINELS");
+      }
+    }
+    if (optional("REDIS_SENTINEL_USERNAME").isPresent()
+        && optional("REDIS_SENTINEL_PASSWORD").isEmpty()) {
+      throw new ConfigException(
+          "REDIS_SENTINEL_USERNAME", "needs REDIS_SENTINEL_PASSWORD, the Sentinel user's password");
     }
     if (optional("REDIS_SENTINEL_PASSWORD").isPresent() && optional("REDIS_PASSWORD").isEmpty()) {
       // Redisson sends the Sentinels a password only when the servers have one too.
@@ -350,6 +359,7 @@ public final class ConfigLoader {
     return new RedisCredentials(
         optional("REDIS_USERNAME").orElse(null),
         secret("REDIS_PASSWORD"),
+        optional("REDIS_SENTINEL_USERNAME").orElse(null),
         secret("REDIS_SENTINEL_PASSWORD"));
   }
 

@@ -110,8 +110,11 @@ final class RedisClientConfig {
     RedisCredentials credentials = sentinel.credentials();
     authenticate(servers, credentials);
     trust(servers, sentinel.tls());
-    // Sentinels that ask for a password get their own, else the servers'; never a user name
-    // (Sentinels with ACL users are not supported).
+    // Sentinels that ask for a password get their own, else the servers'; a user name only their
+    // own (Redisson offers them no user otherwise, the default user).
+    if (credentials.sentinelUsername() != null) {
+      servers.setSentinelUsername(credentials.sentinelUsername());
+    }
     if (credentials.sentinelPassword() != null) {
       servers.setSentinelPassword(credentials.sentinelPassword());
     }

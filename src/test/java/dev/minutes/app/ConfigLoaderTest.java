@@ -89,11 +89,12 @@ class ConfigLoaderTest {
                         "REDIS_SENTINEL_MASTER", "minutes",
                         "REDIS_USERNAME", "minutes",
                         "REDIS_PASSWORD", "s3cret",
+                        "REDIS_SENTINEL_USERNAME", "watcher",
                         "REDIS_SENTINEL_PASSWORD", "other"))
                 .redis()
                 .orElseThrow();
     assertThat(sentinel.credentials())
-        .isEqualTo(new RedisCredentials("minutes", "s3cret", "other"))
+        .isEqualTo(new RedisCredentials("minutes", "s3cret", "watcher", "other"))
         .asString()
         .doesNotContain("s3cret")
         .doesNotContain("other");
@@ -123,6 +124,20 @@ class ConfigLoaderTest {
                         "REDIS_SENTINEL_MASTER", "minutes",
                         "REDIS_SENTINEL_PASSWORD", "x")))
         .hasMessageStartingWith("REDIS_SENTINEL_PASSWORD needs REDIS_PASSWORD");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(
+                        "REDIS_SENTINELS", "10.0.0.1:26379",
+                        "REDIS_SENTINEL_MASTER", "minutes",
+                        "REDIS_PASSWORD", "s3cret",
+                        "REDIS_SENTINEL_USERNAME", "watcher")))
+        .hasMessageStartingWith("REDIS_SENTINEL_USERNAME needs REDIS_SENTINEL_PASSWORD");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000", "REDIS_SENTINEL_USERNAME", "x")))
+        .hasMessageStartingWith("REDIS_SENTINEL_USERNAME is only used with REDIS_SENTINELS");
   }
 
   @Test

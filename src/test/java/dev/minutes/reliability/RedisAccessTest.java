@@ -73,6 +73,29 @@ class RedisAccessTest {
 
   @Test
   @DisplayName(
+      "Sentinels that give the node an ACL user of its own: a node given that user stores what is"
+          + " typed; one offering the user's password without the user name does not start")
+  void sentinelWithAclUser() throws Exception {
+    try (SentinelTopology redis =
+        SentinelTopology.startWithSentinelUser(
+            "server-secret", "sentinel-secret", "minutes-node", "node-secret")) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put("REDIS_SENTINELS", redis.sentinelsSetting());
+      settings.put("REDIS_SENTINEL_MASTER", SentinelTopology.MASTER);
+      settings.put("REDIS_PASSWORD", "server-secret");
+      settings.put("REDIS_SENTINEL_PASSWORD", "node-secret");
+      try (LogCapture logs = new LogCapture()) {
+        assertThat(refusalToStart(settings)).contains("Sentinel master 'minutes'");
+        assertThat(logs.warned("WRONGPASS")).as("the default user refused the password").isTrue();
+      }
+
+      settings.put("REDIS_SENTINEL_USERNAME", "minutes-node");
+      typeAndReadBack(settings);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "a Cluster whose nodes ask for a password: a node given it stores what is typed; one without"
           + " it does not start")
   void clusterWithPassword() throws Exception {

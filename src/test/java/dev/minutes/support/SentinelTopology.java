@@ -47,12 +47,20 @@ public final class SentinelTopology implements AutoCloseable {
   /** Certificates when every process speaks TLS only; null: plain. */
   private final TestCertificates tls;
 
+  /** ACL user lines for the Sentinels' own configuration. */
+  private final List<String> sentinelUsers;
+
   private SentinelTopology(
-      Path dir, String serverPassword, String sentinelPassword, TestCertificates tls) {
+      Path dir,
+      String serverPassword,
+      String sentinelPassword,
+      TestCertificates tls,
+      List<String> sentinelUsers) {
     this.dir = dir;
     this.serverPassword = serverPassword;
     this.sentinelPassword = sentinelPassword;
     this.tls = tls;
+    this.sentinelUsers = sentinelUsers;
   }
 
   /** Starts everything and returns once the Sentinels watch the primary and know its replica. */
@@ -75,12 +83,33 @@ public final class SentinelTopology implements AutoCloseable {
   public static SentinelTopology start(String serverPassword, String sentinelPassword, boolean tls)
       throws Exception {
     Path dir = Files.createTempDirectory("sentinel-");
-    SentinelTopology topology =
+    return start(
         new SentinelTopology(
             dir,
             serverPassword,
             sentinelPassword,
-            tls ? TestCertificates.create(dir.resolve("tls")) : null);
+            tls ? TestCertificates.create(dir.resolve("tls")) : null,
+            List.of()));
+  }
+
+  /**
+   * The same with passwords, the Sentinels also knowing the ACL user {@code user} (password {@code
+   * userPassword}, every command and channel), as Sentinels that give clients users of their own
+   * are set up.
+   */
+  public static SentinelTopology startWithSentinelUser(
+      String serverPassword, String sentinelPassword, String user, String userPassword)
+      throws Exception {
+    return start(
+        new SentinelTopology(
+            Files.createTempDirectory("sentinel-"),
+            serverPassword,
+            sentinelPassword,
+            null,
+            List.of("user " + user + " on >" + userPassword + " ~* &* +@all")));
+  }
+
+  private static SentinelTopology start(SentinelTopology topology) throws Exception {
     try {
       topology.startAll();
       return topology;
@@ -114,6 +143,7 @@ public final class SentinelTopology implements AutoCloseable {
       if (sentinelPassword != null) {
         config.add("requirepass " + sentinelPassword);
       }
+      config.addAll(sentinelUsers);
       if (tls != null) {
         config.addAll(tls.tlsOnly(port));
       }
