@@ -91,9 +91,7 @@ class CloseRaceTest {
       "a node that crashed after freezing: a retry elsewhere freezes at the same heads, time and closer")
   void crashAfterFreeze() throws TimeoutException {
     JsonObject meeting = create();
-    MeetingCloser.Frozen frozen =
-        await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
-    crashFirst();
+    MeetingCloser.Frozen frozen = frozenThenCrashed(meeting);
     assertThat(redis.writesClosed(id(meeting))).isTrue();
     assertThat(redis.logLength(id(meeting))).isZero();
 
@@ -114,13 +112,7 @@ class CloseRaceTest {
       "a node that crashed after appending the closing change: a retry appends no second one")
   void crashAfterClosingChange() throws TimeoutException {
     JsonObject meeting = create();
-    MeetingCloser closer = closer(first);
-    MeetingCloser.Frozen frozen =
-        await(
-            closer
-                .freeze(id(meeting), id(meeting), "Crashed Chair")
-                .compose(f -> closer.mark(id(meeting), f)));
-    crashFirst();
+    MeetingCloser.Frozen frozen = markedThenCrashed(meeting);
     assertThat(redis.logLength(id(meeting))).isEqualTo(1);
 
     JsonObject result = close(second, meeting);
@@ -136,9 +128,7 @@ class CloseRaceTest {
       "a close that meets the lease of a node that crashed mid-close takes over when it expires and finishes the same freeze")
   void waitingCloseTakesOver() throws TimeoutException {
     JsonObject meeting = create();
-    MeetingCloser.Frozen frozen =
-        await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
-    crashFirst();
+    MeetingCloser.Frozen frozen = frozenThenCrashed(meeting);
     redis.setExpiring(
         redis.leaseKey(id(meeting)), "runner-of-the-crashed-node", Duration.ofSeconds(1));
 
@@ -157,13 +147,7 @@ class CloseRaceTest {
       "a close a stopped node left half-done is finished by another node with nobody asking again, once that node's lease is gone")
   void unfinishedCloseIsFinishedElsewhere() throws TimeoutException {
     JsonObject meeting = create();
-    MeetingCloser closer = closer(first);
-    MeetingCloser.Frozen frozen =
-        await(
-            closer
-                .freeze(id(meeting), id(meeting), "Crashed Chair")
-                .compose(f -> closer.mark(id(meeting), f)));
-    crashFirst();
+    MeetingCloser.Frozen frozen = markedThenCrashed(meeting);
     redis.setExpiring(
         redis.leaseKey(id(meeting)), "runner-of-the-crashed-node", Duration.ofSeconds(30));
     UnfinishedCloses look = second.node().meetings().unfinishedCloses();
@@ -197,8 +181,7 @@ class CloseRaceTest {
     String before =
         await(second.get("/api/meetings/" + id(meeting) + "/minutes.md", token(meeting, "viewer")))
             .bodyAsString();
-    await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
-    crashFirst();
+    frozenThenCrashed(meeting);
     // The crashed node's lease, still running: no node finishes the close meanwhile.
     redis.setExpiring(
         redis.leaseKey(id(meeting)), "runner-of-the-crashed-node", Duration.ofSeconds(60));
@@ -390,6 +373,26 @@ class CloseRaceTest {
    * Stops the first node without finishing its close, as a crash would leave it (its lease never
    * taken).
    */
+  /** The first node froze the meeting for "Crashed Chair", then crashed. */
+  private MeetingCloser.Frozen frozenThenCrashed(JsonObject meeting) throws TimeoutException {
+    MeetingCloser.Frozen frozen =
+        await(closer(first).freeze(id(meeting), id(meeting), "Crashed Chair"));
+    crashFirst();
+    return frozen;
+  }
+
+  /** The same, the first node crashing only after it appended the closing change. */
+  private MeetingCloser.Frozen markedThenCrashed(JsonObject meeting) throws TimeoutException {
+    MeetingCloser closer = closer(first);
+    MeetingCloser.Frozen frozen =
+        await(
+            closer
+                .freeze(id(meeting), id(meeting), "Crashed Chair")
+                .compose(f -> closer.mark(id(meeting), f)));
+    crashFirst();
+    return frozen;
+  }
+
   private void crashFirst() throws TimeoutException {
     first.stop().await(30, SECONDS);
     firstStopped = true;
