@@ -169,6 +169,53 @@ test("lines written by habit are listed as action items and become checklist ite
   assertNoPageErrors(ben)
 })
 
+test("others typing leave one's list of owners open, and a line converted while its owner writes in it keeps his words whole", {
+  timeout: 180_000,
+}, async (t) => {
+  const meeting = await createMeeting("action items while others type")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  const ben = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
+  await waitForConvergence([ada, ben], meeting)
+
+  // Ada opens the list of owners while Ben types in another section: it stays open, and her
+  // "Be⏎" names Ben.
+  await cursorAtEndOfLine(ben, "#### Testing ####")
+  await ben.keyboard.press("Enter")
+  await cursorAtEndOfLine(ada, "#### Release ####")
+  await ada.keyboard.press("Control+Shift+Enter")
+  const owners = ada.locator(".cm-tooltip-autocomplete")
+  await owners.waitFor({ timeout: WAIT_MS })
+  const benTyping = ben.keyboard.type("Ben keeps writing the test plan.", { delay: 60 })
+  await waitForEditorText(ada, "Ben keeps")
+  assert.ok(await owners.isVisible(), "the list of owners is still open while Ben's words arrive")
+  await ada.keyboard.type("Be")
+  await ada
+    .locator(".cm-tooltip-autocomplete li[aria-selected]", { hasText: "Ben Editor" })
+    .waitFor({ timeout: WAIT_MS })
+  await ada.keyboard.press("Enter")
+  await ada.keyboard.type("book the room", { delay: 30 })
+  await benTyping
+  let text = await waitForConvergence([ada, ben], meeting)
+  assert.ok(text.includes("#### Release ####\n- [ ] Ben Editor: book the room\n"), JSON.stringify(text))
+
+  // Ben writes an item by habit and pauses between two words; Ada converts it; Ben goes on.
+  await ben.keyboard.press("Enter")
+  await ben.keyboard.type("ACTION: Ben to send the slides ", { delay: 30 })
+  await waitForConvergence([ada, ben], meeting)
+  const convert = ada.locator('[data-testid=action-items] li[data-owner="Ben"] [data-testid=action-convert]')
+  await convert.waitFor({ timeout: WAIT_MS })
+  await convert.click()
+  await waitForEditorText(ben, "- [ ] Ben: send the slides ")
+  await ben.keyboard.type("by Friday", { delay: 30 })
+  text = await waitForConvergence([ada, ben], meeting)
+  assert.ok(text.includes("\n- [ ] Ben: send the slides by Friday\n"), JSON.stringify(text))
+  await screenshot(ada, "action-items-while-others-type")
+
+  assertNoPageErrors(ada)
+  assertNoPageErrors(ben)
+})
+
 test("while someone types above, the outline and the action items keep the keyboard and take it to the right line", {
   timeout: 180_000,
 }, async (t) => {

@@ -79,6 +79,12 @@ describe("parseActionItems: lines written by habit", () => {
     assert.equal(item.line, 2)
   })
 
+  it("keeps the line's trailing spaces in the checklist line: the gap before a word being typed", () => {
+    const [item] = parseActionItems("ACTION: Ben to send the slides ")
+    assert.equal(item?.text, "send the slides")
+    assert.equal(item?.checklist, "- [ ] Ben: send the slides ")
+  })
+
   it("takes an owner only when it reads like a name, and like an attendee's when there are attendees", () => {
     assert.deepEqual(habits("ACTION: talk to the Xen folks"), [
       { owner: "", text: "talk to the Xen folks", checklist: "- [ ] talk to the Xen folks" },

@@ -50,17 +50,19 @@ function changeOf(patch: Patch, path: readonly Prop[], length: number): ChangeSe
  * out of the undo history: CodeMirror's history then maps this person's own events through it,
  * so Undo never removes someone else's text.
  *
- * The caret stays before text inserted exactly at it (`assoc` -1). That is where Automerge puts
- * this person's next character too: a local insert at index i is an insert after the character
- * at i - 1, and being the newest insert after that character it comes before everything else
- * inserted there concurrently. So two people typing at one spot each keep typing after their own
- * last character, and their words stay whole. (Mapping the caret past the insert, as the
- * official plugin does, lands the next keystroke inside the other person's word.)
+ * The caret stays before text inserted exactly at it (`assoc` -1, CodeMirror's own mapping of a
+ * selection through changes). That is where Automerge puts this person's next character too: a
+ * local insert at index i is an insert after the character at i - 1, and being the newest insert
+ * after that character it comes before everything else inserted there concurrently. So two people
+ * typing at one spot each keep typing after their own last character, and their words stay whole.
+ * (Mapping the caret past the insert, as the official plugin does, lands the next keystroke inside
+ * the other person's word.) The transaction sets no selection of its own: one that does counts as
+ * this person moving the caret, which closes an open completion list (the action item's owners)
+ * whenever anyone else types anywhere.
  */
-export function documentTransaction(state: EditorState, changes: ChangeSet): TransactionSpec {
+export function documentTransaction(changes: ChangeSet): TransactionSpec {
   return {
     changes,
-    selection: state.selection.map(changes, -1),
     annotations: [fromDocument.of(true), Transaction.remote.of(true), Transaction.addToHistory.of(false)],
   }
 }
@@ -87,7 +89,7 @@ export function replaceAllTransaction(state: EditorState, text: string): Transac
   if (start > 0 && isHighSurrogate(text.charCodeAt(start - 1))) start -= 1
   if (end > 0 && isLowSurrogate(text.charCodeAt(text.length - end))) end -= 1
   const change = { from: start, to: current.length - end, insert: text.slice(start, text.length - end) }
-  return documentTransaction(state, ChangeSet.of(change, current.length))
+  return documentTransaction(ChangeSet.of(change, current.length))
 }
 
 function isHighSurrogate(code: number): boolean {

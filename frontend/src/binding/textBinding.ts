@@ -212,7 +212,7 @@ export class TextBinding<T> {
       return
     }
     this.#heads = heads
-    if (changes) this.#editor.dispatch(documentTransaction(state, changes))
+    if (changes) this.#editor.dispatch(documentTransaction(changes))
     const text = readText(doc, this.#path) ?? ""
     if (this.#editor.state.doc.length !== text.length || this.#editor.state.doc.toString() !== text) {
       console.error("The editor and the document disagree after a change; showing the document's text")

@@ -78,7 +78,10 @@ function habitItem(text: string, line: number, from: number, names: ReadonlySet<
   if (!parsed) return null
   const indent = start[1] ?? ""
   const bullet = start[2] ?? "-"
-  const checklist = `${indent}${bullet} [ ] ${parsed.owner ? `${parsed.owner}: ` : ""}${parsed.text}`
+  // The line's trailing white space stays: it is often the gap before the owner's next word, and
+  // the conversion then leaves the words they are typing untouched (actionItemCommands.ts).
+  const trailing = /[ \t]*$/.exec(text)?.[0] ?? ""
+  const checklist = `${indent}${bullet} [ ] ${parsed.owner ? `${parsed.owner}: ` : ""}${parsed.text}${trailing}`
   return { form: "habit", done: false, ...parsed, line, from, to: from + text.length, checkOffset: null, checklist }
 }
 
