@@ -203,25 +203,21 @@ test("three people type; who wrote what colours each one's text with their colou
     adaLine,
     { timeout: WAIT_MS },
   )
-  for (const reading of ["live", "read again"]) {
-    if (reading === "read again") {
-      await ada.click("[data-testid=authors-toggle]")
-      await ada.click("[data-testid=authors-toggle]")
-      await ada.waitForFunction(() => document.querySelector("[data-testid=authorship-legend]")?.dataset.state === "on")
-    }
-    await ada.waitForFunction(
-      ({ line, colour }) => {
-        // The line holds carets' name labels too: found by its text, judged by its marks.
-        const shown = [...document.querySelectorAll("[data-testid=editor] .cm-line")].find((l) =>
-          l.textContent.includes(line),
-        )
-        return [...(shown?.querySelectorAll(`.cm-author.${colour}`) ?? [])].map((m) => m.textContent).join("") === line
-      },
-      { line: adaLine, colour: entries.Ada },
-      { timeout: WAIT_MS },
-    )
-    assert.deepEqual(Object.keys(await coloursOnLine(ada, adaLine)), [entries.Ada], `moved, still Ada's (${reading})`)
-  }
+  await assertWholeLineIn(ada, adaLine, entries.Ada, "moved, still Ada's")
+
+  // Ada deletes Ben's line and takes it back (Ctrl+Z): written again by Ada's page, Ben's words
+  // stay Ben's, live and when read again.
+  const benLine = `${PEOPLE[1].text} Or Monday.`
+  await cursorAtEndOfLine(ada, benLine)
+  await ada.keyboard.press("Shift+Home")
+  await ada.keyboard.press("Delete")
+  await ada.waitForFunction(
+    (line) => !document.querySelector("[data-testid=editor]").minutesEditorText().includes(line),
+    benLine,
+    { timeout: WAIT_MS },
+  )
+  await ada.keyboard.press("Control+z")
+  await assertWholeLineIn(ada, benLine, entries.Ben, "deleted and brought back by Ada's Undo, still Ben's")
 
   // The meeting closes: the colours stay on Ada's page, and someone who opens it afterwards sees them too.
   await closeMeeting(meeting)
@@ -508,4 +504,32 @@ async function meetingDate(meeting) {
     headers: { Authorization: `Bearer ${meeting.tokens.viewer}` },
   })
   return (await response.json()).meta.updated
+}
+
+/**
+ * Waits until `line` is all in `colour` on `page`, then reads the colours again from the history
+ * (the toggle off and on) and waits for the same.
+ */
+async function assertWholeLineIn(page, line, colour, what) {
+  for (const reading of ["live", "read again"]) {
+    if (reading === "read again") {
+      await page.click("[data-testid=authors-toggle]")
+      await page.click("[data-testid=authors-toggle]")
+      await page.waitForFunction(
+        () => document.querySelector("[data-testid=authorship-legend]")?.dataset.state === "on",
+      )
+    }
+    await page.waitForFunction(
+      ({ line, colour }) => {
+        // The line holds carets' name labels too: found by its text, judged by its marks.
+        const shown = [...document.querySelectorAll("[data-testid=editor] .cm-line")].find((l) =>
+          l.textContent.includes(line),
+        )
+        return [...(shown?.querySelectorAll(`.cm-author.${colour}`) ?? [])].map((m) => m.textContent).join("") === line
+      },
+      { line, colour },
+      { timeout: WAIT_MS },
+    )
+    assert.deepEqual(Object.keys(await coloursOnLine(page, line)), [colour], `${what} (${reading})`)
+  }
 }

@@ -43,6 +43,8 @@ const LOOK_UP_LIMIT = 4000
 interface AuthorshipState {
   /** null while authorship is not shown. */
   readonly spans: readonly AuthorSpan[] | null
+  /** Text recently deleted while spans were known, for an Undo that writes it again. */
+  readonly removed: readonly RemovedText[]
   /** Actor → how its text shows. */
   readonly classes: ReadonlyMap<string, AuthorStyle>
   /** Edits since the history was asked for (its answer describes the text before them). */
@@ -65,16 +67,20 @@ const authorsFound = StateEffect.define<readonly AuthorSpan[]>()
 const selfActor = Facet.define<() => string, () => string>({ combine: (values) => values[0] ?? (() => "") })
 
 const field = StateField.define<AuthorshipState>({
-  create: () => ({ spans: null, classes: new Map(), since: null }),
+  create: () => ({ spans: null, removed: [], classes: new Map(), since: null }),
   update(value, transaction) {
-    let { spans, classes, since } = value
+    let { spans, removed, classes, since } = value
     if (transaction.docChanged) {
       if (since) since = since.compose(transaction.changes)
       if (spans) {
-        const moved = movedSpans(spans, transaction.changes, transaction.startState.doc)
+        const { changes, startState } = transaction
+        const moved = movedSpans(spans, changes, startState.doc)
+        const restored = moved ? NOTHING_RESTORED : restoredSpans(removed, changes)
+        removed = removedSince(removed, spans, changes, startState.doc, restored.used)
         const author = isFromDocument(transaction) ? "" : transaction.state.facet(selfActor)()
-        spans = applyChanges(spans, transaction.changes, author)
+        spans = applyChanges(spans, changes, author)
         if (moved) spans = fillIn(spans, moved)
+        else if (restored.spans.length > 0) spans = fillIn(spans, restored.spans)
       }
     }
     for (const effect of transaction.effects) {
@@ -85,13 +91,14 @@ const field = StateField.define<AuthorshipState>({
         since = null
       } else if (effect.is(hideAuthors)) {
         spans = null
+        removed = []
         since = null
       } else if (effect.is(setAuthorClasses)) classes = effect.value
       else if (effect.is(authorsFound) && spans) spans = fillIn(spans, effect.value)
     }
-    return spans === value.spans && classes === value.classes && since === value.since
+    return spans === value.spans && removed === value.removed && classes === value.classes && since === value.since
       ? value
-      : { spans, classes, since }
+      : { spans, removed, classes, since }
   },
 })
 
@@ -259,6 +266,78 @@ export function movedSpans(spans: readonly AuthorSpan[], changes: ChangeSet, bef
     for (let at = from; at < to; at += 1, k += 1) moved.push({ from: at, to: at + 1, actor: authors[k] ?? "" })
   }
   return mergeRuns(moved)
+}
+
+/** Text deleted at `at` (a position in the text now), with who wrote each of its characters. */
+export interface RemovedText {
+  readonly at: number
+  readonly text: string
+  readonly authors: readonly string[]
+}
+
+const NOTHING_RESTORED = { spans: [], used: new Set<number>() } as const
+
+/** How many deletions are remembered for an Undo (most recent first); older ones are forgotten. */
+const REMOVED_KEPT = 50
+
+/**
+ * Text an edit writes exactly where the same text was deleted before (an Undo bringing words back,
+ * or a word deleted and typed again), with the authors it had: the stretch the written text and
+ * the deleted text share from their start, when it is all of the shorter one. The history's
+ * reading follows the same rule (history/bodyHistory.ts `restoredRows`), so colours do not change
+ * when they are computed again. `used`: the indexes of the deletions written back.
+ */
+export function restoredSpans(
+  removed: readonly RemovedText[],
+  changes: ChangeSet,
+): { spans: AuthorSpan[]; used: ReadonlySet<number> } {
+  const spans: AuthorSpan[] = []
+  const used = new Set<number>()
+  if (removed.length === 0) return { spans, used }
+  changes.iterChanges((fromA, _toA, fromB, toB, inserted) => {
+    if (toB === fromB) return
+    const text = inserted.toString()
+    const index = removed.findIndex((r, i) => !used.has(i) && r.at === fromA && sharesWholeStart(r.text, text))
+    const match = removed[index]
+    if (!match) return
+    used.add(index)
+    const shared = Math.min(text.length, match.text.length)
+    for (let i = 0; i < shared; i += 1)
+      spans.push({ from: fromB + i, to: fromB + i + 1, actor: match.authors[i] ?? "" })
+  })
+  return { spans: mergeRuns(spans), used }
+}
+
+function sharesWholeStart(a: string, b: string): boolean {
+  const shorter = Math.min(a.length, b.length)
+  return shorter > 0 && a.slice(0, shorter) === b.slice(0, shorter)
+}
+
+/**
+ * The deletions remembered after `changes`: those not written back, mapped onto the new text,
+ * and the ones `changes` made, with the authors `spans` gave their characters.
+ */
+function removedSince(
+  removed: readonly RemovedText[],
+  spans: readonly AuthorSpan[],
+  changes: ChangeSet,
+  before: Text,
+  used: ReadonlySet<number>,
+): readonly RemovedText[] {
+  const made: RemovedText[] = []
+  changes.iterChanges((fromA, toA) => {
+    if (toA === fromA || toA - fromA > MOVE_LIMIT) return
+    const authors: string[] = []
+    for (let at = fromA; at < toA; at += 1) authors.push(authorAt(spans, at))
+    made.push({ at: changes.mapPos(fromA, -1), text: before.sliceString(fromA, toA), authors })
+  })
+  const moved = (r: RemovedText): RemovedText => {
+    const at = changes.mapPos(r.at, -1)
+    return at === r.at ? r : { ...r, at }
+  }
+  if (made.length === 0 && used.size === 0) return removed.length === 0 ? removed : removed.map(moved)
+  const kept = removed.filter((_, i) => !used.has(i)).map(moved)
+  return made.reverse().concat(kept).slice(0, REMOVED_KEPT)
 }
 
 /** Who wrote the character at `position` ("" when not known). */

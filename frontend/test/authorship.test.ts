@@ -1,9 +1,9 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
 import { next as A } from "@automerge/automerge"
-import { ChangeSet, Text } from "@codemirror/state"
+import { ChangeSet, EditorState, Text } from "@codemirror/state"
 import { describeAuthors, TEMPLATE_NAME } from "../src/authors.js"
-import { type AuthorSpan, applyChanges, movedSpans } from "../src/authorship.js"
+import { type AuthorSpan, applyChanges, authorSpans, authorship, movedSpans, showAuthors } from "../src/authorship.js"
 import { peopleOf } from "../src/people.js"
 import type { MinutesDoc } from "../src/types.js"
 
@@ -43,6 +43,30 @@ describe("authorship spans follow edits", () => {
     // A replacement with other text, or the same text in another edit, is no move.
     assert.equal(movedSpans(text, ChangeSet.of({ from: 5, to: 10, insert: "cccc\n" }, 10), before), null)
     assert.equal(movedSpans(text, ChangeSet.of({ from: 0, insert: "bbbb\n" }, 10), before), null)
+  })
+
+  it("words an Undo writes back where they were deleted keep their author, as the history reads them", () => {
+    // "Ben: ship the release on Friday." by b; a (this page) deletes "the release ", types "it "
+    // there, then undoes both (each its own edit), and types on after the words brought back.
+    let state = EditorState.create({
+      doc: "Ben: ship the release on Friday.",
+      extensions: authorship({ selfActor: () => "a", lookUp: () => null, onStale: () => {} }),
+    })
+    state = state.update({ effects: showAuthors.of({ spans: spans([0, 32, "b"]), classes: new Map() }) }).state
+    const edit = (change: { from: number; to?: number; insert?: string }) => {
+      state = state.update({ changes: change, userEvent: "input" }).state
+    }
+    edit({ from: 10, to: 22 })
+    edit({ from: 10, insert: "it " })
+    edit({ from: 10, to: 13 })
+    edit({ from: 10, insert: "the release " })
+    edit({ from: 22, insert: "early " })
+    assert.equal(state.doc.toString(), "Ben: ship the release early on Friday.")
+    assert.deepEqual(authorSpans(state), spans([0, 22, "b"], [22, 28, "a"], [28, 38, "b"]))
+    // Other text written there is the writer's.
+    edit({ from: 5, to: 9 })
+    edit({ from: 5, insert: "send" })
+    assert.deepEqual(authorSpans(state)?.slice(0, 2), spans([0, 5, "b"], [5, 9, "a"]))
   })
 
   it("a replacement is the replacer's, and unknown text stays unknown until looked up", () => {

@@ -108,7 +108,7 @@ describe("reading history from a saved document", () => {
     it(`names the actor that inserted each character, as Automerge's cursors do (seed ${seed})`, () => {
       const doc = concurrentDocument(seed, 300)
       const { graph, body } = history(doc)
-      const { text, runs } = body.authorsAt(graph.fullClock())
+      const { text, runs } = body.authorsAt(graph.fullClock(), true)
       assert.equal(text, doc.body)
       assert.equal(runs[0]?.from, 0)
       assert.equal(runs[runs.length - 1]?.to, text.length)
@@ -178,7 +178,7 @@ describe("reading history from a saved document", () => {
     )
   })
 
-  it("a line moved in one change keeps its author, also moved again; text retyped in changes of its own is the typist's", () => {
+  it("a line moved in one change keeps its author, also moved again, and deleted and written again where it was", () => {
     const [ada, ben, cy] = ACTORS as [string, string, string]
     const base = A.from<Minutes>({ body: "" }, { actor: "ff".padEnd(32, "0") })
     let doc = A.change(A.merge(A.init<Minutes>({ actor: ada }), base), (d) =>
@@ -197,21 +197,61 @@ describe("reading history from a saved document", () => {
       A.splice(d, ["body"], 0, 11)
       A.splice(d, ["body"], 11, 0, "Ben's line\n")
     })
-    // Cy deletes "end" of Ben's last line and types it again, in changes of its own: Cy's.
+    // Cy deletes "end" of Ben's last line and types it again, then more, in changes of its own:
+    // the same word in the same place is still Ben's, what Cy added is Cy's.
     doc = A.change(doc, (d) => A.splice(d, ["body"], 28, 3))
     doc = A.change(doc, (d) => A.splice(d, ["body"], 28, 0, "end"))
+    doc = A.change(doc, (d) => A.splice(d, ["body"], 31, 0, "ing"))
     const { graph, body } = history(doc)
 
     const { text, runs } = body.authorsAt(graph.fullClock())
 
-    assert.equal(text, "Ada's line\nBen's line\nBen's end\n")
+    assert.equal(text, "Ada's line\nBen's line\nBen's ending\n")
     assert.deepEqual(
       runs.map((run) => [text.slice(run.from, run.to), graph.actors[run.actor]]),
       [
         ["Ada's line\n", ada],
-        ["Ben's line\nBen's ", ben],
-        ["end", cy],
+        ["Ben's line\nBen's end", ben],
+        ["ing", cy],
         ["\n", ben],
+      ],
+    )
+  })
+
+  it("words an Undo brings back keep their author, also after other words were typed and undone there; text written first and deleted later is not taken", () => {
+    const [ada, ben] = ACTORS as [string, string]
+    const base = A.from<Minutes>({ body: "" }, { actor: "ff".padEnd(32, "0") })
+    let doc = A.change(A.merge(A.init<Minutes>({ actor: ben }), base), (d) =>
+      A.splice(d, ["body"], 0, 0, "Ben: ship the release on Friday.\n"),
+    )
+    // Ada deletes Ben's "the release ", types "it " there, then undoes both: out with "it ",
+    // back with Ben's words, and types on after them.
+    doc = A.change(A.merge(A.init<Minutes>({ actor: ada }), doc), (d) => A.splice(d, ["body"], 10, 12))
+    doc = A.change(doc, (d) => A.splice(d, ["body"], 10, 0, "it "))
+    doc = A.change(doc, (d) => A.splice(d, ["body"], 10, 3))
+    doc = A.change(doc, (d) => A.splice(d, ["body"], 10, 0, "the release "))
+    doc = A.change(doc, (d) => A.splice(d, ["body"], 22, 0, "early "))
+    // Ada writes "ok" (after Ben's change elsewhere, so as a run of its own); Ben then writes "ok"
+    // right after hers and deletes it: hers stays hers.
+    doc = A.change(doc, (d) => A.splice(d, ["body"], d.body.length, 0, "Ada: "))
+    let bens = A.change(A.merge(A.init<Minutes>({ actor: ben }), doc), (d) => {
+      d.people = { [ben]: "Ben" }
+    })
+    doc = A.change(A.merge(doc, bens), (d) => A.splice(d, ["body"], d.body.length, 0, "ok"))
+    bens = A.change(A.merge(bens, doc), (d) => A.splice(d, ["body"], d.body.length, 0, "ok"))
+    doc = A.change(bens, (d) => A.splice(d, ["body"], d.body.length - 2, 2))
+    const { graph, body } = history(doc)
+
+    const { text, runs } = body.authorsAt(graph.fullClock())
+
+    assert.equal(text, "Ben: ship the release early on Friday.\nAda: ok")
+    assert.deepEqual(
+      runs.map((run) => [text.slice(run.from, run.to), graph.actors[run.actor]]),
+      [
+        ["Ben: ship the release ", ben],
+        ["early ", ada],
+        ["on Friday.\n", ben],
+        ["Ada: ok", ada],
       ],
     )
   })

@@ -45,16 +45,17 @@ export class BodyHistory {
 
   /**
    * The body's text at `clock` as runs of one author each: the actor that wrote each character,
-   * where text moved by one change (a line moved with Alt+↑/↓: taken out and written again, the
-   * same characters, in one change) keeps the author of the characters it took the place of.
+   * where text moved (a line moved with Alt+↑/↓) or written again where it had been deleted (an
+   * Undo) keeps the author of the characters it took the place of. With `inserters`, simply the
+   * actor whose op inserted each character.
    */
-  authorsAt(clock: Clock): { text: string; runs: AuthorRun[] } {
+  authorsAt(clock: Clock, inserters = false): { text: string; runs: AuthorRun[] } {
     const ops = this.#bodyAt(clock)
     const runs: AuthorRun[] = []
     const parts: string[] = []
     let at = 0
     if (ops) {
-      const authorOf = movedAuthors(ops, this.#changes, clock)
+      const authorOf = inserters ? (row: number) => ops.actor[row] as number : movedAuthors(ops, this.#changes, clock)
       forEachVisible(ops, clock, (row) => {
         const value = ops.value[row] as string
         const actor = authorOf(row)
@@ -115,13 +116,33 @@ export class BodyHistory {
 }
 
 /**
- * Who wrote each row, moves followed back: a change that deleted some characters and inserted
- * exactly the same text (in document order, as many characters) moved them, and each character it
- * inserted has the author of the one it replaced, itself perhaps moved before. Everything else is
- * its inserter's. An op belongs to its actor's change with the smallest `maxOp` not below its
- * counter (an actor's changes are one chain with growing counters).
+ * Who wrote each row, moves and restores followed back (each step goes to an older character):
+ * - a change that deleted some characters and inserted exactly the same text (in document order,
+ *   as many characters) moved them (a line moved with Alt+↑/↓), see {@link movedRows};
+ * - characters written again where the same characters were deleted before, by a later change
+ *   (an Undo bringing back deleted words, or a word deleted and typed again), see
+ *   {@link restoredRows}.
+ * Each such character has the author of the one it took the place of; everything else is its
+ * inserter's.
  */
 function movedAuthors(ops: TextOps, changes: readonly ChangeRow[], clock: Clock): (row: number) => number {
+  const from = movedRows(ops, changes, clock)
+  restoredRows(ops, clock, from)
+  if (from.size === 0) return (row) => ops.actor[row] as number
+  return (row) => {
+    let source = row
+    for (let next = from.get(source); next !== undefined; next = from.get(source)) source = next
+    return ops.actor[source] as number
+  }
+}
+
+/**
+ * Rows a change inserted in place of the rows it deleted, the same text: new row → old row. An op
+ * belongs to its actor's change with the smallest `maxOp` not below its counter (an actor's
+ * changes are one chain with growing counters).
+ */
+function movedRows(ops: TextOps, changes: readonly ChangeRow[], clock: Clock): Map<number, number> {
+  const from = new Map<number, number>()
   const changeOf = changeFinder(changes)
   // Deletions first: they are few, and only a change that deleted can have moved anything.
   const deleted = new Map<number, number[]>()
@@ -134,15 +155,13 @@ function movedAuthors(ops: TextOps, changes: readonly ChangeRow[], clock: Clock)
       if (deletedBy >= 0) push(deleted, deletedBy, row)
     }
   }
-  const plain = (row: number) => ops.actor[row] as number
-  if (deleted.size === 0) return plain
+  if (deleted.size === 0) return from
   const inserted = new Map<number, number[]>()
   for (let row = 0; row < ops.starts.length; row += 1) {
     if (!ops.starts[row] || !rowInClock(ops, row, clock)) continue
     const insertedBy = changeOf(ops.actor[row] as number, ops.ctr[row] as number)
     if (deleted.has(insertedBy)) push(inserted, insertedBy, row)
   }
-  const from = new Map<number, number>()
   for (const [change, rows] of inserted) {
     const gone = deleted.get(change)
     if (!gone || gone.length !== rows.length) continue
@@ -151,13 +170,86 @@ function movedAuthors(ops: TextOps, changes: readonly ChangeRow[], clock: Clock)
       from.set(row, gone[i] as number)
     })
   }
-  if (from.size === 0) return plain
-  return (row) => {
-    let source = row
-    // Each step goes to an older character, so this ends.
-    for (let next = from.get(source); next !== undefined; next = from.get(source)) source = next
-    return ops.actor[source] as number
+  return from
+}
+
+/**
+ * Adds to `from` the rows written again where the same text had been deleted. Automerge places a
+ * newer insert right after the character it follows, before older characters there, deleted ones
+ * included: so text written where text was deleted comes just before the deleted characters, with
+ * at most the writer's own later characters in between (typed on after it, or typed and deleted
+ * before an Undo brought the earlier text back). A run of one actor's consecutive inserts is
+ * compared with the deleted characters that follow it; the start they share, if it is all of the
+ * shorter one, takes the deleted characters' authors. The page follows the same rule live
+ * (authorship.ts `restoredSpans`), so colours do not change when they are read again.
+ */
+function restoredRows(ops: TextOps, clock: Clock, from: Map<number, number>): void {
+  const rows = ops.starts.length
+  // Where to look from each row, so that each run looks only at deleted rows, not at every row.
+  const nextDeleted = new Int32Array(rows + 1)
+  const nextOtherActor = new Int32Array(rows + 1)
+  nextDeleted[rows] = rows
+  nextOtherActor[rows] = rows
+  for (let row = rows - 1; row >= 0; row -= 1) {
+    nextDeleted[row] = deletedElement(ops, clock, row) ? row : (nextDeleted[row + 1] as number)
+    nextOtherActor[row] = ops.actor[row + 1] === ops.actor[row] ? (nextOtherActor[row + 1] as number) : row + 1
   }
+  let row = 0
+  while (row < rows) {
+    if (!ops.starts[row] || !rowInClock(ops, row, clock)) {
+      row += 1
+      continue
+    }
+    const actor = ops.actor[row] as number
+    let end = row + 1
+    while (
+      end < rows &&
+      ops.starts[end] &&
+      ops.actor[end] === actor &&
+      ops.ctr[end] === (ops.ctr[end - 1] as number) + 1 &&
+      rowInClock(ops, end, clock)
+    ) {
+      end += 1
+    }
+    // Deleted rows after the run, up to and including the first row of another writer.
+    const last = nextOtherActor[end - 1] as number
+    for (let at = nextDeleted[end] as number; at <= last && at < rows; at = nextDeleted[at + 1] as number) {
+      if (!isDeletedCopy(ops, clock, at, row) || !sharesWholeStart(ops, clock, row, end, at)) continue
+      for (let i = 0; row + i < end && isDeletedCopy(ops, clock, at + i, row + i); i += 1) {
+        if (!from.has(row + i)) from.set(row + i, at + i)
+      }
+      break
+    }
+    row = end
+  }
+}
+
+/** Deleted rows from `at` and the run [start, end) agree for as long as the shorter one lasts. */
+function sharesWholeStart(ops: TextOps, clock: Clock, start: number, end: number, at: number): boolean {
+  let i = 0
+  while (start + i < end && isDeletedCopy(ops, clock, at + i, start + i)) i += 1
+  return start + i === end || !deletedElement(ops, clock, at + i)
+}
+
+/** Row `row` is an element's first row, present at `clock` and deleted by then. */
+function deletedElement(ops: TextOps, clock: Clock, row: number): boolean {
+  return (
+    row < ops.starts.length && ops.starts[row] === true && rowInClock(ops, row, clock) && rowDeletedIn(ops, row, clock)
+  )
+}
+
+/**
+ * Row `at` is a character with the value of row `of`, deleted before `of` was written (by an op
+ * with a smaller counter: text written first and deleted later was not written again).
+ */
+function isDeletedCopy(ops: TextOps, clock: Clock, at: number, of: number): boolean {
+  if (!deletedElement(ops, clock, at) || ops.value[at] !== ops.value[of]) return false
+  const written = ops.ctr[of] as number
+  for (let s = ops.succFrom[at] as number; s < (ops.succFrom[at + 1] as number); s += 1) {
+    const ctr = ops.succCtr[s] as number
+    if (ctr < written && ctr <= (clock[ops.succActor[s] as number] ?? 0)) return true
+  }
+  return false
 }
 
 /** The index of the change holding op (actor, counter), or -1. */
