@@ -29,6 +29,16 @@ async function listedItems(page) {
   )
 }
 
+/** A new meeting titled `title` with Ada (chair) and Ben (editor) on it, their pages in step. */
+async function adaAndBen(t, title) {
+  const meeting = await createMeeting(title)
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
+  const ben = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
+  await waitForConvergence([ada, ben], meeting)
+  return { meeting, ada, ben }
+}
+
 /** Asserts that the editor text contains `part`, showing the text if not. */
 async function assertContains(page, part, what) {
   const text = await editorText(page)
@@ -172,11 +182,7 @@ test("lines written by habit are listed as action items and become checklist ite
 test("others typing leave one's list of owners open, and a line converted while its owner writes in it keeps his words whole", {
   timeout: 180_000,
 }, async (t) => {
-  const meeting = await createMeeting("action items while others type")
-  const browser = await browserFor(t)
-  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
-  const ben = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
-  await waitForConvergence([ada, ben], meeting)
+  const { meeting, ada, ben } = await adaAndBen(t, "action items while others type")
 
   // Ada opens the list of owners while Ben types in another section: it stays open, and her
   // "Be⏎" names Ben.
@@ -297,11 +303,7 @@ test("ticking an item while its owner is writing in it ticks it: the tick is not
 test("a box held down while someone writes a new item above it ticks the item pressed", {
   timeout: 180_000,
 }, async (t) => {
-  const meeting = await createMeeting("held tick")
-  const browser = await browserFor(t)
-  const ada = await openMeeting(await newContext(browser), meeting.links.chair, "Ada Chair")
-  const ben = await openMeeting(await newContext(browser), meeting.links.edit, "Ben Editor")
-  await waitForConvergence([ada, ben], meeting)
+  const { meeting, ada, ben } = await adaAndBen(t, "held tick")
   await cursorAtEndOfLine(ben, "#### Testing ####")
   await ben.keyboard.press("Enter")
   await ben.keyboard.type("- [ ] Ben: fix the printer", { delay: 30 })
