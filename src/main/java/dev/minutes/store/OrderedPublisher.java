@@ -3,6 +3,7 @@ package dev.minutes.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +52,7 @@ final class OrderedPublisher {
         sending.set(false); // another thread took them between the check and the flag
         continue;
       }
-      send(next)
+      sendSafely(next)
           .whenComplete(
               (result, failure) -> {
                 if (failure != null) {
@@ -62,6 +63,15 @@ final class OrderedPublisher {
                 sendWaiting();
               });
       return;
+    }
+  }
+
+  /** {@link #send}, a failure thrown at once (a client shutting down) as a failed stage. */
+  private CompletionStage<?> sendSafely(List<Outgoing> messages) {
+    try {
+      return send(messages);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 
