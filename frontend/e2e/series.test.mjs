@@ -155,6 +155,34 @@ test("the chair reopens a closed call from the overview; the call takes edits ag
   assertNoPageErrors(editor)
 })
 
+test("a call reopened from its own page, opened through the series links, stays on screen for everyone there", {
+  timeout: 180_000,
+}, async (t) => {
+  const { series, call } = await seriesWithCall("E2E reopen in place", "2031-06-10")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(await newContext(browser), series.links.chair, "Ada Chair")
+  const cy = await openMeeting(await newContext(browser, { colorScheme: "dark" }), series.links.edit, "Cy")
+  await api(`/api/meetings/${call.id}/close`, { method: "POST", token: series.tokens.chair })
+  for (const page of [ada, cy]) await waitForState(page, "closed")
+
+  await ada.getByTestId("reopen-call").click()
+  await ada.getByTestId("confirm-reopen").click()
+  // Both pages start over on the call itself (the series link opens only a call in progress,
+  // which a reopened call is not), editable again.
+  for (const page of [ada, cy]) {
+    await page.waitForURL((url) => url.pathname === `/s/${series.id}/calls/${call.id}`, { timeout: WAIT_MS })
+    await page.locator("[data-testid=editor] .cm-content").waitFor({ timeout: WAIT_MS })
+    await waitForState(page, "saved")
+  }
+  await cursorAtEndOfLine(cy, "#### Release ####")
+  await cy.keyboard.press("Enter")
+  await cy.keyboard.type("Corrected after the reopen.", { delay: 100 })
+  await waitForState(cy, "saved")
+  await ada.locator(".cm-line", { hasText: "Corrected after the reopen." }).waitFor({ timeout: WAIT_MS })
+  await screenshot(cy, "series-reopened-in-place-dark")
+  for (const page of [ada, cy]) assertNoPageErrors(page)
+})
+
 test("an overview left open follows a call started elsewhere; a second chair tab is shown that call, not a refusal", {
   timeout: 180_000,
 }, async (t) => {

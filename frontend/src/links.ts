@@ -4,6 +4,11 @@ export interface MeetingRoute {
   readonly token: string
   /** Opened through a series link: the series' overview, where its chair starts the next call. */
   readonly seriesOverview?: string
+  /**
+   * Opened through a series link: this call's own address in the series. The page starts over
+   * there when the call is reopened, since the series link itself opens only the call in progress.
+   */
+  readonly seriesCall?: string
 }
 
 /**

@@ -83,7 +83,12 @@ export class SeriesPage {
     const overview = seriesLink(this.#route.seriesId, this.#route.token, true)
     const page = new MeetingPage(
       this.#root,
-      { meetingId, token: this.#route.token, seriesOverview: overview },
+      {
+        meetingId,
+        token: this.#route.token,
+        seriesOverview: overview,
+        seriesCall: seriesCallLink(this.#route.seriesId, meetingId, this.#route.token),
+      },
       this.#api,
     )
     this.#root.querySelector(".topbar .brand")?.after(

@@ -355,7 +355,7 @@ export class LiveMeeting {
       this.#enterClosed(closedFactsOf(doc), true)
     }
     // The chair reopened the meeting for corrections: the page starts over, editable again.
-    if (status === "open" && this.#lastStatus === "closed" && this.#closed !== null) window.location.reload()
+    if (status === "open" && this.#lastStatus === "closed" && this.#closed !== null) this.#parts.closing.startOver()
     if (status) this.#lastStatus = status
     this.#parts.textChanged()
   }

@@ -80,6 +80,16 @@ export class MeetingClosing {
    * holds them, shown at once; otherwise the published revision's text replaces the editor's when
    * it arrives. `fileName`: the final file's name, as the docs site will have it.
    */
+  /**
+   * Loads the page anew on this meeting, open again for corrections. A page opened on a series'
+   * call in progress goes to the call's own address: reopened, it is not the call in progress.
+   */
+  startOver(): void {
+    const own = this.#parts.route.seriesCall
+    if (own && own !== window.location.pathname + window.location.hash) window.location.assign(own)
+    else window.location.reload()
+  }
+
   enter(facts: ClosedFacts, frozenBody: string | null, fileName: string): void {
     const { api, route, layout, preview, finalPanel, closeDialog } = this.#parts
     layout.showReadOnly("Closed")
@@ -87,7 +97,7 @@ export class MeetingClosing {
     layout.showClosedChairControls(
       reopenControl(
         () => api.reopen(route.meetingId, route.token, storedName()),
-        () => window.location.reload(),
+        () => this.startOver(),
       ),
       route.seriesOverview ?? null,
     )
