@@ -183,6 +183,48 @@ test("a call reopened from its own page, opened through the series links, stays 
   for (const page of [ada, cy]) assertNoPageErrors(page)
 })
 
+test("at the close the chair is told of action items written as plain lines, and converts them so the series carries them", {
+  timeout: 180_000,
+}, async (t) => {
+  const { series } = await seriesWithCall("E2E habits at the close", "2031-06-17")
+  const browser = await browserFor(t)
+  const ada = await openMeeting(
+    await newContext(browser, { viewport: { width: 390, height: 844 } }),
+    series.links.chair,
+    "Ada Chair",
+  )
+  await cursorAtEndOfLine(ada, "#### Release ####")
+  await ada.keyboard.press("Enter")
+  await ada.keyboard.type("ACTION: Ben to ship release 1.2\n- [ ] Cy Viewer: check the links", { delay: 40 })
+  await waitForState(ada, "saved")
+  await eventually(
+    async () =>
+      assert.match(
+        await ada.getByTestId("action-items").textContent(),
+        /1 open, 0 done\. One more, written as a plain line, counts once it is a checklist item\./,
+      ),
+    { what: "the count says what it leaves out" },
+  )
+
+  await ada.getByTestId("close-button").click()
+  const habits = ada.getByTestId("close-habits")
+  await habits.waitFor()
+  assert.match(await habits.textContent(), /One action item is written as a plain line/)
+  await screenshot(ada, "close-dialog-habits-390")
+  await habits.getByTestId("convert-habits").click()
+  assert.match(await habits.textContent(), /It is a checklist item now/)
+  assert.match(await editorText(ada), /\n- \[ \] Ben: ship release 1\.2/)
+  await ada.getByTestId("confirm-close").click()
+  await waitForState(ada, "closed")
+
+  const after = await api(`/api/series/${series.id}`, { token: series.tokens.chair })
+  assert.deepEqual(after.openActions.map((action) => `${action.owner}: ${action.text}`).sort(), [
+    "Ben: ship release 1.2",
+    "Cy Viewer: check the links",
+  ])
+  assertNoPageErrors(ada)
+})
+
 test("an overview left open follows a call started elsewhere; a second chair tab is shown that call, not a refusal", {
   timeout: 180_000,
 }, async (t) => {

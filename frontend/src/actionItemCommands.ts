@@ -111,6 +111,22 @@ export function convertToChecklist(view: EditorView, item: ActionItem, since: Ch
 }
 
 /**
+ * Rewrites every line written by habit as a checklist item, in one edit of this person's (one
+ * Undo takes it back). Returns how many lines it rewrote.
+ */
+export function convertAllToChecklist(view: EditorView): number {
+  const habits = parseActionItems(view.state.doc.toString()).filter((item) => item.checklist !== null)
+  if (habits.length === 0) return 0
+  view.dispatch({
+    changes: habits.map((item) =>
+      smallestChange(view.state.sliceDoc(item.from, item.to), item.checklist ?? "", item.from),
+    ),
+    userEvent: "input",
+  })
+  return habits.length
+}
+
+/**
  * The change that turns `before` (at `offset`) into `after`, touching only the stretch between
  * their common start and end: the words someone may be typing in the line at the same moment
  * (`ACTION: Ben to call the vendor` → `- [ ] Ben: call the vendor`) stay theirs and whole.

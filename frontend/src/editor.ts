@@ -5,6 +5,7 @@ import { type ChangeDesc, ChangeSet, Compartment, EditorState, type Extension } 
 import { drawSelection, EditorView, highlightActiveLine, keymap, placeholder, type ViewUpdate } from "@codemirror/view"
 import {
   actionItemEditing,
+  convertAllToChecklist,
   convertToChecklist,
   currentItem,
   insertActionItem,
@@ -16,7 +17,7 @@ import { minutesHighlight } from "./highlight.js"
 import { lineKeymap } from "./lineCommands.js"
 import { minutesMarkdown } from "./markdownLanguage.js"
 import { type RemoteCursor, remoteCursors, setRemoteCursors } from "./remoteCursors.js"
-import type { ActionItem } from "./text/actionItems.js"
+import { type ActionItem, parseActionItems } from "./text/actionItems.js"
 import { type OutlineEntry, parseOutline } from "./text/outline.js"
 import { undoKeymap } from "./undo/undoKeymap.js"
 
@@ -258,6 +259,16 @@ export class MinutesEditor {
 
   convertActionItem(item: ActionItem, since: ChangeDesc | null): void {
     convertToChecklist(this.view, item, since)
+  }
+
+  /** Rewrites every line written by habit (`ACTION: …`) as a checklist item; how many. */
+  convertAllActionItems(): number {
+    return this.view.state.readOnly ? 0 : convertAllToChecklist(this.view)
+  }
+
+  /** How many lines are written by habit (`ACTION: …`) rather than as checklist items. */
+  habitActionItems(): number {
+    return parseActionItems(this.view.state.doc.toString()).filter((item) => item.form === "habit").length
   }
 
   showRemoteCursors(cursors: readonly RemoteCursor[]): void {

@@ -123,12 +123,17 @@ describe("parseActionItems: lines written by habit", () => {
 })
 
 describe("itemCounts", () => {
+  it("counts lines written by habit apart: the server's action items are checklist items only", () => {
+    const counts = itemCounts(parseActionItems("- [ ] Ben: ship it\nACTION: Cy to check the links\n"))
+    assert.deepEqual([counts.open, counts.done, counts.habits], [1, 0, 1])
+  })
+
   it("counts each item once, done when any line ticks it, as the server does", () => {
     const items = parseActionItems(
       "- [ ] Thomas: fix the ARM runner\n- [ ] Bob: ship it\n\n- [x] thomas: fix the  ARM runner\n- [ ] Bob:  ship it\n",
     )
     const counts = itemCounts(items)
-    assert.deepEqual([counts.open, counts.done], [1, 1])
+    assert.deepEqual([counts.open, counts.done, counts.habits], [1, 1, 0])
     assert.deepEqual(
       items.map((item) => counts.tickedOn(item)),
       [4, null, null, null],

@@ -19,6 +19,7 @@ import { type SyncSnapshot, SyncStatus } from "../sync/syncStatus.js"
 import { parseAttendees } from "../text/attendees.js"
 import { readMetaString } from "../text/metaString.js"
 import type { MeetingInfo, MinutesDoc, Role } from "../types.js"
+import type { HabitLines } from "../ui/closeDialog.js"
 import { DetailsForm } from "../ui/detailsForm.js"
 import { type MeetingLayout, UNREACHABLE } from "../ui/meetingLayout.js"
 import { NamePrompt } from "../ui/namePrompt.js"
@@ -207,7 +208,11 @@ export class LiveMeeting {
     if (role === "chair") {
       this.#detailsForm = new DetailsForm((details) => this.#saveDetails(details))
       layout.showChairControls(this.#detailsForm.element, () =>
-        this.#parts.closing.askToClose(this.#lastSnapshot?.pending ?? null, (facts) => this.#enterClosed(facts, true)),
+        this.#parts.closing.askToClose(
+          this.#lastSnapshot?.pending ?? null,
+          (facts) => this.#enterClosed(facts, true),
+          this.#habitLines(),
+        ),
       )
     }
     this.record.attach({
@@ -220,6 +225,13 @@ export class LiveMeeting {
     handle.on("change", () => this.#documentChanged())
     this.#parts.refreshNow()
     if (closedAtStart) this.#enterClosed(closedFactsOf(doc) ?? closedFactsFrom(info.closed), false)
+  }
+
+  /** The minutes' action items written by habit, for the chair to convert before closing. */
+  #habitLines(): HabitLines | null {
+    const editor = this.#parts.editor()
+    if (!editor) return null
+    return { count: () => editor.habitActionItems(), convertAll: () => editor.convertAllActionItems() }
   }
 
   #followSync(handle: DocHandle<MinutesDoc>): void {

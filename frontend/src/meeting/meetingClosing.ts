@@ -7,7 +7,7 @@ import { storedName } from "../identity.js"
 import type { MeetingRoute } from "../links.js"
 import { bodyOfMinutesFile } from "../text/minutesFile.js"
 import type { MeetingInfo } from "../types.js"
-import type { CloseDialog } from "../ui/closeDialog.js"
+import type { CloseDialog, HabitLines } from "../ui/closeDialog.js"
 import type { FinalPanel } from "../ui/finalPanel.js"
 import type { MeetingLayout } from "../ui/meetingLayout.js"
 import type { MinutesPreview } from "../ui/minutesPreview.js"
@@ -58,7 +58,7 @@ export class MeetingClosing {
    * Asks the chair to confirm (`pending`: edits of this page not yet saved, or null if unknown), then
    * closes; `closed` is told the server's facts. A failure stays in the dialog, in its words.
    */
-  askToClose(pending: number | null, closed: (facts: ClosedFacts) => void): void {
+  askToClose(pending: number | null, closed: (facts: ClosedFacts) => void, habits: HabitLines | null = null): void {
     const { api, route, closeDialog, finalPanel } = this.#parts
     closeDialog.open(
       pending,
@@ -72,6 +72,7 @@ export class MeetingClosing {
         }
       },
       () => finalPanel.focus(),
+      habits,
     )
   }
 

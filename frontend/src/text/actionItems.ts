@@ -153,16 +153,20 @@ function identity(item: ActionItem): string {
 export function itemCounts(items: readonly ActionItem[]): {
   open: number
   done: number
+  /** Lines written by habit: not action items to the server until made checklist items. */
+  habits: number
   tickedOn: (item: ActionItem) => number | null
 } {
   const ticked = new Map<string, number>()
   for (const item of items) {
     if (item.form === "checklist" && item.done && !ticked.has(identity(item))) ticked.set(identity(item), item.line)
   }
-  const open = new Set(items.filter((item) => !item.done && !ticked.has(identity(item))).map(identity))
+  const checklist = items.filter((item) => item.form === "checklist")
+  const open = new Set(checklist.filter((item) => !item.done && !ticked.has(identity(item))).map(identity))
   return {
     open: open.size,
     done: ticked.size,
+    habits: items.length - checklist.length,
     tickedOn: (item) => (item.done ? null : (ticked.get(identity(item)) ?? null)),
   }
 }

@@ -118,7 +118,8 @@ export class ActionItemsPanel {
     const { select, toggle, convert, add } = this.handlers()
     // Only those who can write are invited to add one; a viewer just reads that there are none.
     const none = add === null ? "None yet." : "None yet. Write “- [ ] Owner: what to do”, or add one below."
-    this.#summary.textContent = items.length === 0 ? none : `${counts.open} open, ${counts.done} done.`
+    this.#summary.textContent =
+      items.length === 0 ? none : `${counts.open} open, ${counts.done} done.${habitNote(counts.habits)}`
     this.#addArea.hidden = add === null
     const keys = occurrenceKeys(items.map((item) => `${item.form} ${item.owner}: ${item.text}`))
     // Where each item is does not count: every use finds it again in the text (currentItem).
@@ -241,4 +242,12 @@ export class ActionItemsPanel {
     })
     return button
   }
+}
+
+/** What the count leaves out: lines written by habit count (and carry over) once converted. */
+function habitNote(habits: number): string {
+  if (habits === 0) return ""
+  return habits === 1
+    ? " One more, written as a plain line, counts once it is a checklist item."
+    : ` ${habits} more, written as plain lines, count once they are checklist items.`
 }

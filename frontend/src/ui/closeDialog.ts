@@ -1,5 +1,13 @@
 import { h } from "./dom.js"
 
+/** Action items written by habit (`ACTION: Ben to …`) in the minutes, which the chair may convert. */
+export interface HabitLines {
+  /** How many lines are written by habit now. */
+  count(): number
+  /** Makes them checklist items (one edit of the chair's); how many it rewrote. */
+  convertAll(): number
+}
+
 /**
  * The chair's confirmation before closing: closing freezes the minutes for everyone and publishes
  * them; only a chair's reopening (a correction, published as a new revision) lets anyone edit
@@ -8,6 +16,10 @@ import { h } from "./dom.js"
 export class CloseDialog {
   readonly element: HTMLDialogElement
   readonly #warning: HTMLElement
+  readonly #habits: HTMLElement
+  readonly #habitsText: HTMLElement
+  readonly #convert: HTMLButtonElement
+  #habitLines: HabitLines | null = null
   readonly #error: HTMLElement
   readonly #confirm: HTMLButtonElement
   #onConfirm: (() => Promise<void>) | null = null
@@ -17,6 +29,18 @@ export class CloseDialog {
   constructor() {
     this.#warning = h("p", { class: "dialog-warning", hidden: true })
     this.#error = h("p", { class: "dialog-error", role: "alert", hidden: true })
+    this.#habitsText = h("span", {})
+    this.#convert = h(
+      "button",
+      { type: "button", class: "button button-small", "data-testid": "convert-habits" },
+      "Make them checklist items",
+    )
+    this.#habits = h(
+      "div",
+      { class: "dialog-warning", "data-testid": "close-habits", hidden: true },
+      h("p", {}, this.#habitsText),
+      this.#convert,
+    )
     this.#confirm = h(
       "button",
       { type: "button", class: "button button-danger", "data-testid": "confirm-close" },
@@ -33,14 +57,28 @@ export class CloseDialog {
         "The minutes become final and are published: nobody can edit them any more. A chair can open them again to correct them; the correction is published as a new revision.",
       ),
       this.#warning,
+      this.#habits,
       this.#error,
       h("div", { class: "dialog-actions" }, cancel, this.#confirm),
     )
     cancel.addEventListener("click", () => this.element.close())
     this.#confirm.addEventListener("click", () => void this.#confirmClicked())
+    this.#convert.addEventListener("click", () => this.#convertHabits())
   }
 
-  open(pendingEdits: number | null, onConfirm: () => Promise<void>, afterClosing: () => void = () => {}): void {
+  /**
+   * `habits`: the minutes' action items written by habit, which a series does not carry to the
+   * next call (only checklist items are action items to the server); null when none can be
+   * converted from here.
+   */
+  open(
+    pendingEdits: number | null,
+    onConfirm: () => Promise<void>,
+    afterClosing: () => void = () => {},
+    habits: HabitLines | null = null,
+  ): void {
+    this.#habitLines = habits
+    this.#showHabits(habits?.count() ?? 0)
     this.#onConfirm = onConfirm
     this.#afterClosing = afterClosing
     this.#error.hidden = true
@@ -56,6 +94,24 @@ export class CloseDialog {
       this.#warning.hidden = true
     }
     this.element.showModal()
+  }
+
+  #showHabits(count: number): void {
+    this.#habits.hidden = count === 0
+    this.#convert.hidden = false
+    this.#convert.textContent = count === 1 ? "Make it a checklist item" : "Make them checklist items"
+    this.#habitsText.textContent =
+      count === 1
+        ? "One action item is written as a plain line (“ACTION: …”, “TODO …”), not as a checklist item: it is not counted, and the next call of a series does not carry it over."
+        : `${count} action items are written as plain lines (“ACTION: …”, “TODO …”), not as checklist items: they are not counted, and the next call of a series does not carry them over.`
+  }
+
+  #convertHabits(): void {
+    const converted = this.#habitLines?.convertAll() ?? 0
+    this.#habitsText.textContent =
+      converted === 1 ? "It is a checklist item now." : `They are checklist items now (${converted}).`
+    this.#convert.hidden = true
+    this.#confirm.focus()
   }
 
   /**
