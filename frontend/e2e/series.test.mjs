@@ -225,6 +225,27 @@ test("at the close the chair is told of action items written as plain lines, and
   assertNoPageErrors(ada)
 })
 
+test("a tab left on the series link after its call closed says when the next call has started, and opens it", {
+  timeout: 180_000,
+}, async (t) => {
+  const { series, call } = await seriesWithCall("E2E next call in an old tab", "2031-06-24")
+  const browser = await browserFor(t)
+  const cy = await openMeeting(await newContext(browser, { colorScheme: "dark" }), series.links.edit, "Cy Viewer")
+  await api(`/api/meetings/${call.id}/close`, { method: "POST", token: series.tokens.chair })
+  await waitForState(cy, "closed")
+  const next = await api(`/api/series/${series.id}/meetings`, { method: "POST", token: series.tokens.chair, json: {} })
+
+  const offer = cy.getByTestId("series-next-call")
+  await offer.waitFor({ timeout: WAIT_MS })
+  assert.match(await offer.textContent(), /The next call \(2031-07-01\) has started: open it/)
+  await screenshot(cy, "series-next-call-offered-dark")
+  await offer.click()
+  await cy.waitForURL((url) => url.pathname === `/s/${series.id}/calls/${next.id}`, { timeout: WAIT_MS })
+  await cy.getByTestId("meeting-subject").filter({ hasText: "Weekly Meeting: 2031-07-01" }).waitFor()
+  await waitForState(cy, "saved")
+  assertNoPageErrors(cy)
+})
+
 test("an overview left open follows a call started elsewhere; a second chair tab is shown that call, not a refusal", {
   timeout: 180_000,
 }, async (t) => {

@@ -40,6 +40,8 @@ export class SeriesPage {
   /** What the overview shows now, to redraw only when the series changed. */
   #shown: string | null = null
   #refreshing: ReturnType<typeof setInterval> | null = null
+  /** The call opened by the series link has closed here; the next one is looked for. */
+  #watchingForNextCall = false
 
   constructor(root: HTMLElement, route: SeriesRoute, api: MinutesApi) {
     this.#root = root
@@ -71,14 +73,17 @@ export class SeriesPage {
       return
     }
     if (info.current && !this.#route.overview) {
-      this.#openCall(info, info.current)
+      this.#openCall(info, info.current, true)
       return
     }
     this.#show(info)
   }
 
-  /** The call in progress, with a way back to the series from the meeting's top bar. */
-  #openCall(info: SeriesInfo, meetingId: string): void {
+  /**
+   * A call, with a way back to the series from the meeting's top bar. The call in progress
+   * (`inProgress`: opened by the series link) once closed watches for the next one.
+   */
+  #openCall(info: SeriesInfo, meetingId: string, inProgress = false): void {
     this.#stopRefreshing()
     const overview = seriesLink(this.#route.seriesId, this.#route.token, true)
     const page = new MeetingPage(
@@ -90,6 +95,7 @@ export class SeriesPage {
         seriesCall: seriesCallLink(this.#route.seriesId, meetingId, this.#route.token),
       },
       this.#api,
+      inProgress ? () => this.#watchForNextCall(meetingId) : undefined,
     )
     this.#root.querySelector(".topbar .brand")?.after(
       h(
@@ -103,6 +109,37 @@ export class SeriesPage {
       ),
     )
     void page.start()
+  }
+
+  /**
+   * The call in progress closed on this page. People keep the invitation's link open from week to
+   * week: once the chair starts the next call, the top bar says so, with a link to it.
+   */
+  #watchForNextCall(closedId: string): void {
+    if (this.#watchingForNextCall) return
+    this.#watchingForNextCall = true
+    const timer = setInterval(async () => {
+      if (document.visibilityState !== "visible") return
+      const info = await this.#fetch()
+      if (!info?.current || info.current === closedId || !this.#watchingForNextCall) return
+      this.#watchingForNextCall = false
+      clearInterval(timer)
+      this.#offerNextCall(info, info.current)
+    }, REFRESH_MS)
+  }
+
+  #offerNextCall(info: SeriesInfo, meetingId: string): void {
+    const date = info.meetings.find((call) => call.id === meetingId)?.date
+    const link = h(
+      "a",
+      {
+        class: "series-nav series-next-call",
+        href: seriesCallLink(this.#route.seriesId, meetingId, this.#route.token),
+        "data-testid": "series-next-call",
+      },
+      `The next call${date ? ` (${date})` : ""} has started: open it`,
+    )
+    this.#root.querySelector("[data-testid=series-overview-link]")?.after(h("span", { role: "status" }, link))
   }
 
   async #load(): Promise<SeriesInfo | null> {

@@ -40,6 +40,8 @@ export interface ClosingParts {
   readonly editor: () => MinutesEditor | null
   /** Shows the rendered minutes beside the editor, unless this browser chose the preview alone. */
   readonly showRendered: () => void
+  /** Told once the page shows the meeting closed (for the series around it). */
+  readonly closed?: () => void
 }
 
 /**
@@ -77,11 +79,6 @@ export class MeetingClosing {
   }
 
   /**
-   * Shows the meeting closed for good. `frozenBody`: the text at the frozen heads when this page
-   * holds them, shown at once; otherwise the published revision's text replaces the editor's when
-   * it arrives. `fileName`: the final file's name, as the docs site will have it.
-   */
-  /**
    * Loads the page anew on this meeting, open again for corrections. A page opened on a series'
    * call in progress goes to the call's own address: reopened, it is not the call in progress.
    */
@@ -91,6 +88,11 @@ export class MeetingClosing {
     else window.location.reload()
   }
 
+  /**
+   * Shows the meeting closed for good. `frozenBody`: the text at the frozen heads when this page
+   * holds them, shown at once; otherwise the published revision's text replaces the editor's when
+   * it arrives. `fileName`: the final file's name, as the docs site will have it.
+   */
   enter(facts: ClosedFacts, frozenBody: string | null, fileName: string): void {
     const { api, route, layout, preview, finalPanel, closeDialog } = this.#parts
     layout.showReadOnly("Closed")
@@ -106,6 +108,7 @@ export class MeetingClosing {
     this.#parts.showRendered()
     preview.changed()
     finalPanel.reveal(facts.by, facts.at, fileName)
+    this.#parts.closed?.()
     // Closed from another tab or by another chair while this chair was about to.
     closeDialog.dismiss()
     this.#watchFinalMinutes()

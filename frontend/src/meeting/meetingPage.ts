@@ -71,7 +71,8 @@ export class MeetingPage {
   #live: LiveMeeting | null = null
   #derivedTimer: number | undefined
 
-  constructor(root: HTMLElement, route: MeetingRoute, api: MinutesApi) {
+  /** `closed`: told once the page shows the meeting closed (a series page watches for the next call then). */
+  constructor(root: HTMLElement, route: MeetingRoute, api: MinutesApi, closed?: () => void) {
     this.#root = root
     this.#route = route
     this.#api = api
@@ -120,6 +121,7 @@ export class MeetingPage {
       corrections: this.#corrections,
       preview: this.#preview,
       editor: () => this.#editor,
+      closed,
       showRendered: () => {
         if (this.#view === "edit") this.#showView("split")
       },
