@@ -66,13 +66,16 @@ test("Enter on an empty checklist item ends the list; the add command starts an 
   await ben.keyboard.press("Enter")
   await ben.keyboard.type("Cy Viewer: read them", { delay: 30 })
   await ben.keyboard.press("Enter")
+  // Writing the item as the panel shows it, box and all, in the item Enter started: one box.
+  await ben.keyboard.type("- [ ] Ada Chair: merge them", { delay: 30 })
+  await ben.keyboard.press("Enter")
   await ben.keyboard.press("Enter")
   await ben.keyboard.type("Back to the notes.", { delay: 30 })
   await waitForEditorText(ben, "Back to the notes.")
   await assertContains(
     ben,
-    "#### Intro ####\n- [ ] Ben Editor: write the tests\n- [ ] Cy Viewer: read them\n\nBack to the notes.\n",
-    "the list ended after two items, a blank line, then the notes",
+    "#### Intro ####\n- [ ] Ben Editor: write the tests\n- [ ] Cy Viewer: read them\n- [ ] Ada Chair: merge them\n\nBack to the notes.\n",
+    "the list ended after three items, a blank line, then the notes",
   )
 
   // The panel's button: a new item on the next line, the owner picked from the attendees.
@@ -104,11 +107,12 @@ test("Enter on an empty checklist item ends the list; the add command starts an 
         [
           "Ben Editor|Ben Editor write the tests",
           "Cy Viewer|Cy Viewer read them",
+          "Ada Chair|Ada Chair merge them",
           "Ada Chair|Ada Chair tag the release",
           "Cy Viewer|Cy Viewer announce it",
         ],
       ),
-    { what: "the four items listed with their owners" },
+    { what: "the five items listed with their owners" },
   )
   assert.equal(bodyOf(await minutesMarkdown(meeting)), text)
   await screenshot(ben, "action-items-added")

@@ -4,7 +4,15 @@ import {
   type CompletionResult,
   startCompletion,
 } from "@codemirror/autocomplete"
-import { type ChangeDesc, type Extension, MapMode, Prec } from "@codemirror/state"
+import {
+  type ChangeDesc,
+  EditorState,
+  type Extension,
+  MapMode,
+  Prec,
+  type Transaction,
+  type TransactionSpec,
+} from "@codemirror/state"
 import { type Command, type EditorView, keymap } from "@codemirror/view"
 import { type ActionItem, parseActionItems } from "./text/actionItems.js"
 import { parseAttendees } from "./text/attendees.js"
@@ -157,7 +165,26 @@ export function actionItemEditing(): Extension {
     autocompletion({ override: [ownerCompletions], activateOnTyping: false, icons: false, interactionDelay: 0 }),
     Prec.highest(keymap.of([{ key: "Enter", run: endListOnEmptyItem }])),
     keymap.of([{ key: ADD_ACTION_ITEM_KEY, run: insertActionItem, preventDefault: true }]),
+    EditorState.transactionFilter.of(oneBoxPerItem),
   ]
+}
+
+/** An item continued by Enter (`- [ ] `) in which the person typed a box of their own. */
+const DOUBLED_BOX = /^([ \t]*)([-*+][ \t]+\[ \][ \t]+)[-*+][ \t]+\[[ xX]\][ \t]$/
+
+/**
+ * Enter after an item starts the next with `- [ ] `; someone who then writes the item as the panel
+ * shows it (`- [ ] Ben: …`) would get two boxes, and `- [ ] Ben` would be its owner in every later
+ * call of a series. Typing the second box's last space drops the first box.
+ */
+function oneBoxPerItem(transaction: Transaction): TransactionSpec | readonly TransactionSpec[] {
+  if (!transaction.docChanged || !transaction.isUserEvent("input.type")) return transaction
+  const head = transaction.state.selection.main.head
+  const line = transaction.state.doc.lineAt(head)
+  const doubled = head === line.to ? DOUBLED_BOX.exec(line.text) : null
+  if (!doubled) return transaction
+  const from = line.from + (doubled[1] ?? "").length
+  return [transaction, { changes: { from, to: from + (doubled[2] ?? "").length }, sequential: true }]
 }
 
 /**

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
+import { EditorState } from "@codemirror/state"
+import { actionItemEditing } from "../src/actionItemCommands.js"
 import { itemCounts, parseActionItems } from "../src/text/actionItems.js"
 
 describe("parseActionItems", () => {
@@ -137,6 +139,25 @@ describe("itemCounts", () => {
     assert.deepEqual(
       items.map((item) => counts.tickedOn(item)),
       [4, null, null, null],
+    )
+  })
+})
+
+describe("typing an item", () => {
+  it("a box typed into an item Enter started drops the first: one box, the owner named", () => {
+    let state = EditorState.create({ doc: "- [ ] Ada: first\n- [ ] ", extensions: actionItemEditing() })
+    for (const character of "- [ ] Ben: second") {
+      const at = state.selection.main.head === 0 ? state.doc.length : state.selection.main.head
+      state = state.update({
+        changes: { from: at, insert: character },
+        selection: { anchor: at + 1 },
+        userEvent: "input.type",
+      }).state
+    }
+    assert.equal(state.doc.toString(), "- [ ] Ada: first\n- [ ] Ben: second")
+    assert.deepEqual(
+      parseActionItems(state.doc.toString()).map((item) => item.owner),
+      ["Ada", "Ben"],
     )
   })
 })
