@@ -102,8 +102,8 @@ export class CloseDialog {
     this.#convert.textContent = count === 1 ? "Make it a checklist item" : "Make them checklist items"
     this.#habitsText.textContent =
       count === 1
-        ? "One action item is written as a plain line (“ACTION: …”, “TODO …”), not as a checklist item: it is not counted, and the next call of a series does not carry it over."
-        : `${count} action items are written as plain lines (“ACTION: …”, “TODO …”), not as checklist items: they are not counted, and the next call of a series does not carry them over.`
+        ? "One action item is written as a plain line starting with “ACTION” or “TODO”, not as a checklist item: it is not counted, and the next call of a series does not carry it over."
+        : `${count} action items are written as plain lines starting with “ACTION” or “TODO”, not as checklist items: they are not counted, and the next call of a series does not carry them over.`
   }
 
   #convertHabits(): void {

@@ -339,17 +339,10 @@ public final class MeetingService implements AccessPolicy {
 
   /**
    * The delivery state of the meeting's latest publication, per target (docs/contract.md §3 {@code
-   * publish}); empty before the first close.
+   * publish}); empty before the first close. {@code revision}: the meeting's, read with its record.
    */
-  public Future<List<JsonObject>> published(String meetingId) {
-    return publisher
-        .status(meetingId)
-        .map(
-            jobs -> {
-              int latest =
-                  jobs.stream().mapToInt(job -> job.getInteger("revision", 1)).max().orElse(0);
-              return jobs.stream().filter(job -> job.getInteger("revision", 1) == latest).toList();
-            });
+  public Future<List<JsonObject>> published(String meetingId, int revision) {
+    return publisher.status(meetingId, revision);
   }
 
   /**
@@ -369,7 +362,7 @@ public final class MeetingService implements AccessPolicy {
                     .said(granted.record(), forPage)
                     .compose(
                         snapshot ->
-                            published(meetingId)
+                            published(meetingId, MeetingCloser.revisionOf(granted.record()))
                                 .map(publish -> viewOf(granted, snapshot, publish))));
   }
 

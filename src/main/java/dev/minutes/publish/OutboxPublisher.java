@@ -105,25 +105,25 @@ final class OutboxPublisher implements Publisher, PublishOperations {
   }
 
   /**
-   * The meeting's jobs. A close adds its jobs to the outbox stream; until a worker has turned them
-   * into job records the meeting has none, so an empty answer first turns pending outbox entries
-   * into jobs (the same atomic step the workers run) and looks again. A just-closed meeting thus
-   * always shows its jobs as pending.
+   * The jobs of the meeting's publication {@code revision}. A close adds its jobs to the outbox
+   * stream; until a worker has turned them into job records the revision has none, so an empty
+   * answer first turns pending outbox entries into jobs (the same atomic step the workers run) and
+   * looks again. It looks again even when that step created none: a worker may have turned them
+   * into jobs between the first look and the step. A just-closed meeting thus always shows its
+   * jobs, pending or done, never an empty list that says it publishes nowhere.
    */
   @Override
-  public Future<List<JsonObject>> status(String meetingId) {
-    return outbox
-        .jobsOfMeeting(meetingId)
+  public Future<List<JsonObject>> status(String meetingId, int revision) {
+    if (revision <= 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return jobsOf(meetingId, revision)
         .compose(
             jobs ->
                 jobs.isEmpty()
                     ? outbox
                         .ingest(clock.instant(), INGEST_BATCH)
-                        .compose(
-                            created ->
-                                created > 0
-                                    ? outbox.jobsOfMeeting(meetingId)
-                                    : Future.succeededFuture(jobs))
+                        .compose(created -> jobsOf(meetingId, revision))
                     : Future.succeededFuture(jobs))
         .map(
             jobs ->
@@ -133,6 +133,18 @@ final class OutboxPublisher implements Publisher, PublishOperations {
                                 (Map<String, String> job) -> job.getOrDefault("target", ""))
                             .thenComparing(job -> job.getOrDefault("id", "")))
                     .map(job -> PublishState.ofMeeting(job, publishedUrl))
+                    .toList());
+  }
+
+  /** Jobs written before revisions were counted have none: they are the first publication. */
+  private Future<List<Map<String, String>>> jobsOf(String meetingId, int revision) {
+    String wanted = Integer.toString(revision);
+    return outbox
+        .jobsOfMeeting(meetingId)
+        .map(
+            jobs ->
+                jobs.stream()
+                    .filter(job -> wanted.equals(job.getOrDefault("revision", "1")))
                     .toList());
   }
 

@@ -25,10 +25,10 @@ public interface Publisher {
   Future<Set<String>> filesTaken(String stem);
 
   /**
-   * Delivery state per target for a meeting (docs/contract.md §3 {@code publish}); empty before
-   * close.
+   * Delivery state per target of the meeting's publication {@code revision}, its latest close
+   * (docs/contract.md §3 {@code publish}); empty for revision 0, a meeting never closed.
    */
-  Future<List<JsonObject>> status(String meetingId);
+  Future<List<JsonObject>> status(String meetingId, int revision);
 
   /**
    * The docs site's address ({@code MINUTES_PUBLISHED_URL}'s scheme and host), against which the

@@ -198,7 +198,7 @@ public final class SeriesService {
                       facts.isEmpty()
                           ? Future.succeededFuture(Optional.<Call>empty())
                           : meetings
-                              .published(id)
+                              .published(id, facts.get().revision())
                               .map(published -> Optional.of(new Call(facts.get(), published)))));
     }
     return Future.all(calls)
