@@ -58,4 +58,21 @@ describe("the status indicator's announcements", () => {
       mock.timers.reset()
     }
   })
+
+  it("floats a close seen here for a while, then leaves it in the top bar", () => {
+    mock.timers.enable({ apis: ["setTimeout"] })
+    try {
+      const indicator = new StatusIndicator()
+      indicator.show(snapshot("closed", false))
+      assert.equal(indicator.element.dataset.closedHere, undefined, "a closed meeting opened to read: no float")
+      indicator.closedWhileOpen()
+      assert.equal(indicator.element.dataset.closedHere, "", "closed while open: it floats")
+      mock.timers.tick(14_000)
+      assert.equal(indicator.element.dataset.closedHere, "", "still, while the person may be typing")
+      mock.timers.tick(1_000)
+      assert.equal(indicator.element.dataset.closedHere, undefined, "then no more: it would cover the text")
+    } finally {
+      mock.timers.reset()
+    }
+  })
 })

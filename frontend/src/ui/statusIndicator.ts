@@ -6,6 +6,12 @@ import { h } from "./dom.js"
 export const OPENING_GRACE_MS = 3_000
 
 /**
+ * How long "closed" floats in the corner after a close seen here: long enough for whoever is
+ * typing far down the page to notice, and no longer, since it covers the end of a line.
+ */
+export const CLOSED_IN_SIGHT_MS = 15_000
+
+/**
  * The connection indicator. Its text is exactly `saved`, `saving` or `offline (N edits pending)`
  * (or `closed` / `error`); `data-state` carries the kind for styling and tests, `data-local`
  * tells whether every edit is also stored in this browser.
@@ -59,10 +65,13 @@ export class StatusIndicator {
 
   /**
    * The meeting closed while this page had it open (not a closed meeting opened to read): whoever
-   * is typing far down the page must see it, so the indicator floats then (style.css).
+   * is typing far down the page must see it, so the indicator floats then (style.css), for
+   * {@link CLOSED_IN_SIGHT_MS}. After that the read-only text and the final minutes say it, and a
+   * pill left floating would hide the end of a line of them (on a phone, for good).
    */
   closedWhileOpen(): void {
     this.element.dataset.closedHere = ""
+    setTimeout(() => delete this.element.dataset.closedHere, CLOSED_IN_SIGHT_MS)
   }
 
   #announce(kind: IndicatorKind, description: string): void {
