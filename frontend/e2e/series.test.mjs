@@ -259,6 +259,9 @@ test("an overview left open follows a call started elsewhere; a second chair tab
   for (const page of [ben, secondTab]) {
     await page.getByTestId("series-current").filter({ hasText: "No call is in progress." }).waitFor()
   }
+  // An attendee can only wait, and is told the page follows; the chair gets the start form instead.
+  assert.equal(await ben.getByTestId("series-waiting").textContent(), "When the chair starts the call, it shows here.")
+  assert.equal(await secondTab.getByTestId("series-waiting").count(), 0)
 
   // Ben has tabbed to the closed call's link when Ada starts the next call from her other tab
   // (here: the API, as that tab would).

@@ -263,8 +263,10 @@ export class SeriesPage {
     }
     // What this page said of a call started earlier is over: that call is closed.
     replaceChildren(this.#started)
-    card.append(h("p", {}, info.meetings.length === 0 ? "No call yet." : "No call is in progress."))
+    card.append(h("p", {}, info.meetings.length === 0 ? "No call has been held yet." : "No call is in progress."))
     if (info.role === "chair") card.append(this.#startForm(info))
+    // Someone who opened the invitation's link early: nothing to do but wait, and this page follows.
+    else card.append(h("p", { "data-testid": "series-waiting" }, "When the chair starts the call, it shows here."))
     card.append(this.#started)
     return card
   }

@@ -8,6 +8,7 @@ import dev.minutes.store.PublishOutbox;
 import dev.minutes.store.PublishOutbox.Claim;
 import dev.minutes.store.PublishOutbox.Outcome;
 import dev.minutes.store.RedisConnection;
+import dev.minutes.support.PublishFixture;
 import dev.minutes.support.RedisHarness;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -114,14 +115,7 @@ class PublishStatusTest {
   }
 
   private static String job(String meetingId, String target, int revision) {
-    return new JsonObject()
-        .put("id", meetingId + "." + target + ".r" + revision)
-        .put("meetingId", meetingId)
-        .put("target", target)
-        .put("location", "here")
-        .put("path", meetingId + ".md")
-        .put("revision", Integer.toString(revision))
-        .put("markdown", "text")
-        .encode();
+    return PublishFixture.outboxJob(
+        meetingId + "." + target + ".r" + revision, meetingId, target, revision);
   }
 }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.minutes.store.PublishOutbox.Claim;
 import dev.minutes.store.PublishOutbox.Outcome;
 import dev.minutes.store.PublishOutbox.Requeue;
+import dev.minutes.support.PublishFixture;
 import dev.minutes.support.RedisHarness;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -198,13 +198,6 @@ class PublishOutboxTest {
   }
 
   private static String job(String id, String meetingId, String target) {
-    return new JsonObject()
-        .put("id", id)
-        .put("meetingId", meetingId)
-        .put("target", target)
-        .put("location", "here")
-        .put("path", "2030-01-01.md")
-        .put("markdown", "text")
-        .encode();
+    return PublishFixture.outboxJob(id, meetingId, target, 1);
   }
 }

@@ -107,4 +107,20 @@ public final class PublishFixture {
                             new IllegalStateException(
                                 "no " + target + " entry in " + all.encode())));
   }
+
+  /**
+   * One outbox entry as a close enqueues it (the fields the ingest script reads), for tests of the
+   * outbox and of what the API reads of it.
+   */
+  public static String outboxJob(String id, String meetingId, String target, int revision) {
+    return new JsonObject()
+        .put("id", id)
+        .put("meetingId", meetingId)
+        .put("target", target)
+        .put("location", "here")
+        .put("path", meetingId + ".md")
+        .put("revision", Integer.toString(revision))
+        .put("markdown", "text")
+        .encode();
+  }
 }
