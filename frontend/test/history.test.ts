@@ -301,6 +301,35 @@ describe("the order of changes and edit sessions", () => {
     assert.deepEqual(graph.order, [1, 3, 2, 0])
   })
 
+  it("orders changes written in the same second alike on every page, whatever order each stored them in", () => {
+    // Two copies of one history: the same changes, stored in another order and with the actor
+    // table the other way round, as two browsers that merged in different orders may hold them.
+    const ada = { actor: "aa", seq: 1 }
+    const ben = { actor: "bb", seq: 1 }
+    const benTwo = { actor: "bb", seq: 2 }
+    const copy = (actors: string[], rows: (typeof ada)[]): SavedDocument => ({
+      actors,
+      bodies: [],
+      texts: new Map(),
+      changes: rows.map((row) => ({
+        actor: actors.indexOf(row.actor),
+        seq: row.seq,
+        maxOp: row.seq,
+        time: 100,
+        deps: row === benTwo ? [rows.indexOf(ben)] : [],
+      })),
+    })
+    const written = (stored: SavedDocument) =>
+      new ChangeGraph(stored).order.map((index) => {
+        const change = stored.changes[index] as SavedDocument["changes"][number]
+        return `${stored.actors[change.actor]}:${change.seq}`
+      })
+    const first = written(copy(["aa", "bb"], [ada, ben, benTwo]))
+    const second = written(copy(["bb", "aa"], [ben, benTwo, ada]))
+    assert.deepEqual(first, ["aa:1", "bb:1", "bb:2"])
+    assert.deepEqual(second, first)
+  })
+
   it("groups changes per person per minute, each point a real state of the document", () => {
     const times = { ada: 60 * 1000, ben: 60 * 1000 + 20 }
     let ada = A.change(A.init<Minutes>({ actor: ACTORS[0] }), { time: 1 }, (d) => {

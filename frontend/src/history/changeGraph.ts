@@ -21,7 +21,7 @@ export class ChangeGraph {
   constructor(doc: SavedDocument) {
     this.actors = doc.actors
     this.changes = doc.changes
-    this.order = dependencyOrder(doc.changes)
+    this.order = dependencyOrder(doc.changes, doc.actors)
     doc.changes.forEach((change, index) => {
       this.#byActorSeq.set(actorSeq(change.actor, change.seq), index)
     })
@@ -84,10 +84,13 @@ function actorSeq(actor: number, seq: number): number {
 
 /**
  * Change indexes in an order where every change comes after its dependencies and, among the
- * changes ready at each step, the one with the earliest timestamp (then the one stored first)
- * comes first: the order things happened in, as far as the writers' clocks and causality agree.
+ * changes ready at each step, the one with the earliest timestamp comes first: the order things
+ * happened in, as far as the writers' clocks and causality agree. Timestamps are whole seconds, so
+ * people typing at once tie all the time; ties go by author (their actor id) and then by their own
+ * sequence, never by where a change sits in this browser's copy: every page must cut the history
+ * into the same steps.
  */
-function dependencyOrder(changes: readonly ChangeRow[]): number[] {
+function dependencyOrder(changes: readonly ChangeRow[], actors: readonly string[]): number[] {
   const waiting = new Int32Array(changes.length)
   const dependents: number[][] = changes.map(() => [])
   changes.forEach((change, index) => {
@@ -97,10 +100,16 @@ function dependencyOrder(changes: readonly ChangeRow[]): number[] {
       dependents[dep]?.push(index)
     }
   })
+  const actorRank = ranksOf(actors)
   const earlier = (a: number, b: number): boolean => {
-    const timeA = changes[a]?.time ?? 0
-    const timeB = changes[b]?.time ?? 0
-    return timeA < timeB || (timeA === timeB && a < b)
+    const changeA = changes[a]
+    const changeB = changes[b]
+    if (!changeA || !changeB) return a < b
+    if (changeA.time !== changeB.time) return changeA.time < changeB.time
+    const rankA = actorRank[changeA.actor] ?? 0
+    const rankB = actorRank[changeB.actor] ?? 0
+    if (rankA !== rankB) return rankA < rankB
+    return changeA.seq < changeB.seq
   }
   const ready = new MinHeap(earlier)
   waiting.forEach((count, index) => {
@@ -164,4 +173,16 @@ class MinHeap {
     }
     return top
   }
+}
+
+/** Each actor index's place among the actor ids in text order: the same on every page. */
+function ranksOf(actors: readonly string[]): Int32Array {
+  const ranks = new Int32Array(actors.length)
+  const sorted = actors
+    .map((hex, index) => ({ hex, index }))
+    .sort((a, b) => (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : 0))
+  sorted.forEach(({ index }, rank) => {
+    ranks[index] = rank
+  })
+  return ranks
 }
