@@ -256,6 +256,31 @@ describe("reading history from a saved document", () => {
     )
   })
 
+  it("a line an Undo brought back stays its author's when they type on in it or press Enter in it", () => {
+    const [ben, cy] = ACTORS as [string, string]
+    const base = A.from<Minutes>({ body: "Intro\n" }, { actor: "ff".padEnd(32, "0") })
+    const line = "Ben one: ship the release on Friday"
+    let doc = A.change(A.merge(A.init<Minutes>({ actor: ben }), base), (d) => A.splice(d, ["body"], 6, 0, `${line}\n`))
+    // Cy deletes the line and brings it back (Ctrl+Z writes it again where it was).
+    let cys = A.change(A.merge(A.init<Minutes>({ actor: cy }), doc), (d) => A.splice(d, ["body"], 6, line.length))
+    cys = A.change(cys, (d) => A.splice(d, ["body"], 6, 0, line))
+    // Ben presses Enter after "on" and types at the end of the line.
+    doc = A.change(A.merge(doc, cys), (d) => A.splice(d, ["body"], 6 + line.indexOf(" Friday"), 0, "\n"))
+    doc = A.change(doc, (d) => A.splice(d, ["body"], d.body.indexOf("Friday") + 6, 0, " (confirmed)"))
+    const { graph, body } = history(doc)
+
+    const { text, runs } = body.authorsAt(graph.fullClock())
+
+    assert.equal(text, "Intro\nBen one: ship the release on\n Friday (confirmed)\n")
+    assert.deepEqual(
+      runs.map((run) => [text.slice(run.from, run.to), graph.actors[run.actor]]),
+      [
+        ["Intro\n", "ff".padEnd(32, "0")],
+        ["Ben one: ship the release on\n Friday (confirmed)\n", ben],
+      ],
+    )
+  })
+
   it("a word replaced reads as a correction: what was removed, then what was added", () => {
     let doc = A.from<Minutes>({ body: "" }, { actor: ACTORS[0] })
     doc = A.change(doc, (d) => A.splice(d, ["body"], 0, 0, "Budget: 50k."))

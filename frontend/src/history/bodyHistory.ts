@@ -177,22 +177,31 @@ function movedRows(ops: TextOps, changes: readonly ChangeRow[], clock: Clock): M
  * Adds to `from` the rows written again where the same text had been deleted. Automerge places a
  * newer insert right after the character it follows, before older characters there, deleted ones
  * included: so text written where text was deleted comes just before the deleted characters, with
- * at most the writer's own later characters in between (typed on after it, or typed and deleted
- * before an Undo brought the earlier text back). A run of one actor's consecutive inserts is
- * compared with the deleted characters that follow it; the start they share, if it is all of the
- * shorter one, takes the deleted characters' authors. The page follows the same rule live
- * (authorship.ts `restoredSpans`), so colours do not change when they are read again.
+ * only text written after it in between (the writer typing on, or someone else adding to the line
+ * brought back, or pressing Enter in it), and deleted text (typed and deleted before an Undo
+ * brought the earlier text back). A run of one actor's consecutive inserts is compared with the
+ * deleted characters that follow it, up to the first character written before it; the start they
+ * share, if it is all of the shorter one, takes the deleted characters' authors. The page follows
+ * the same rule live (authorship.ts `restoredSpans`), so colours do not change when they are read
+ * again.
  */
 function restoredRows(ops: TextOps, clock: Clock, from: Map<number, number>): void {
   const rows = ops.starts.length
-  // Where to look from each row, so that each run looks only at deleted rows, not at every row.
+  // Where to look from each row, so that each run looks only at deleted rows, not at every row:
+  // the next deleted row, and the oldest character present before it.
   const nextDeleted = new Int32Array(rows + 1)
-  const nextOtherActor = new Int32Array(rows + 1)
+  const oldestBefore = new Float64Array(rows + 1)
   nextDeleted[rows] = rows
-  nextOtherActor[rows] = rows
+  oldestBefore[rows] = Number.POSITIVE_INFINITY
   for (let row = rows - 1; row >= 0; row -= 1) {
-    nextDeleted[row] = deletedElement(ops, clock, row) ? row : (nextDeleted[row + 1] as number)
-    nextOtherActor[row] = ops.actor[row + 1] === ops.actor[row] ? (nextOtherActor[row + 1] as number) : row + 1
+    const deleted = deletedElement(ops, clock, row)
+    nextDeleted[row] = deleted ? row : (nextDeleted[row + 1] as number)
+    const present = !deleted && ops.starts[row] === true && rowInClock(ops, row, clock)
+    oldestBefore[row] = deleted
+      ? Number.POSITIVE_INFINITY
+      : present
+        ? Math.min(ops.ctr[row] as number, oldestBefore[row + 1] as number)
+        : (oldestBefore[row + 1] as number)
   }
   let row = 0
   while (row < rows) {
@@ -211,14 +220,17 @@ function restoredRows(ops: TextOps, clock: Clock, from: Map<number, number>): vo
     ) {
       end += 1
     }
-    // Deleted rows after the run, up to and including the first row of another writer.
-    const last = nextOtherActor[end - 1] as number
-    for (let at = nextDeleted[end] as number; at <= last && at < rows; at = nextDeleted[at + 1] as number) {
-      if (!isDeletedCopy(ops, clock, at, row) || !sharesWholeStart(ops, clock, row, end, at)) continue
-      for (let i = 0; row + i < end && isDeletedCopy(ops, clock, at + i, row + i); i += 1) {
-        if (!from.has(row + i)) from.set(row + i, at + i)
+    // Deleted rows after the run, as long as everything present in between came after it.
+    const written = ops.ctr[row] as number
+    let oldest = oldestBefore[end] as number
+    for (let at = nextDeleted[end] as number; at < rows && oldest > written; at = nextDeleted[at + 1] as number) {
+      if (isDeletedCopy(ops, clock, at, row) && sharesWholeStart(ops, clock, row, end, at)) {
+        for (let i = 0; row + i < end && isDeletedCopy(ops, clock, at + i, row + i); i += 1) {
+          if (!from.has(row + i)) from.set(row + i, at + i)
+        }
+        break
       }
-      break
+      oldest = Math.min(oldest, oldestBefore[at + 1] as number)
     }
     row = end
   }
