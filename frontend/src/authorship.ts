@@ -295,15 +295,23 @@ export function restoredSpans(
   const used = new Set<number>()
   if (removed.length === 0) return { spans, used }
   changes.iterChanges((fromA, _toA, fromB, toB, inserted) => {
-    if (toB === fromB) return
     const text = inserted.toString()
-    const index = removed.findIndex((r, i) => !used.has(i) && r.at === fromA && sharesWholeStart(r.text, text))
-    const match = removed[index]
-    if (!match) return
-    used.add(index)
-    const shared = Math.min(text.length, match.text.length)
-    for (let i = 0; i < shared; i += 1)
-      spans.push({ from: fromB + i, to: fromB + i + 1, actor: match.authors[i] ?? "" })
+    // Words deleted one by one (Ctrl+Backspace) and brought back by one Undo: each remembered
+    // deletion there gives its authors to the part of the text it matches, one after the other.
+    let done = 0
+    while (fromB + done < toB) {
+      const rest = text.slice(done)
+      const index = removed.findIndex((r, i) => !used.has(i) && r.at === fromA && sharesWholeStart(r.text, rest))
+      const match = removed[index]
+      if (!match) return
+      used.add(index)
+      const shared = Math.min(rest.length, match.text.length)
+      for (let i = 0; i < shared; i += 1) {
+        const from = fromB + done + i
+        spans.push({ from, to: from + 1, actor: match.authors[i] ?? "" })
+      }
+      done += shared
+    }
   })
   return { spans: mergeRuns(spans), used }
 }
@@ -331,8 +339,11 @@ function removedSince(
     for (let at = fromA; at < toA; at += 1) authors.push(authorAt(spans, at))
     made.push({ at: changes.mapPos(fromA, -1), text: before.sliceString(fromA, toA), authors })
   })
+  // Deletions at the place where others were just written back came after them in the text (the
+  // words before, deleted later with Backspace): an Undo that arrives in pieces writes them next.
+  const restoredAt = new Set([...used].map((i) => removed[i]?.at))
   const moved = (r: RemovedText): RemovedText => {
-    const at = changes.mapPos(r.at, -1)
+    const at = changes.mapPos(r.at, restoredAt.has(r.at) ? 1 : -1)
     return at === r.at ? r : { ...r, at }
   }
   if (made.length === 0 && used.size === 0) return removed.length === 0 ? removed : removed.map(moved)

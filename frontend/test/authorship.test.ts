@@ -69,6 +69,33 @@ describe("authorship spans follow edits", () => {
     assert.deepEqual(authorSpans(state)?.slice(0, 2), spans([0, 5, "b"], [5, 9, "a"]))
   })
 
+  it("words deleted one by one and brought back by one Undo keep their author, also when it arrives in pieces", () => {
+    // "Ben says the third line here" by b; a (here) deletes four words from the end with
+    // Ctrl+Backspace, each its own edit.
+    const line = "Ben says the third line here"
+    const deleted = () => {
+      let state = EditorState.create({
+        doc: line,
+        extensions: authorship({ selfActor: () => "a", lookUp: () => null, onStale: () => {} }),
+      })
+      state = state.update({ effects: showAuthors.of({ spans: spans([0, 28, "b"]), classes: new Map() }) }).state
+      for (const word of ["here", "line ", "third ", "the "]) {
+        const end = state.doc.length
+        state = state.update({ changes: { from: end - word.length, to: end }, userEvent: "delete" }).state
+      }
+      assert.equal(state.doc.toString(), "Ben says ")
+      return state
+    }
+    // The Undo in one edit, as on the page that pressed it.
+    const whole = deleted().update({ changes: { from: 9, insert: "the third line here" }, userEvent: "undo" }).state
+    assert.deepEqual(authorSpans(whole), spans([0, 28, "b"]))
+    // The same text arriving from the document in two pieces, as another page may get it.
+    let pieces = deleted().update({ changes: { from: 9, insert: "the third " } }).state
+    pieces = pieces.update({ changes: { from: 19, insert: "line here" } }).state
+    assert.equal(pieces.doc.toString(), line)
+    assert.deepEqual(authorSpans(pieces), spans([0, 28, "b"]))
+  })
+
   it("a replacement is the replacer's, and unknown text stays unknown until looked up", () => {
     const changes = ChangeSet.of({ from: 4, to: 6, insert: "QQQ" }, 10)
     assert.deepEqual(applyChanges(text, changes, ""), spans([0, 4, "a"], [4, 7, ""], [7, 11, "b"]))
