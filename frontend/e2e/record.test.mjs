@@ -414,6 +414,21 @@ test("someone coming back sees what changed since their last visit", async (t) =
     ["Ben"],
   )
   await screenshot(ada, "record-since-last-visit")
+
+  // Ben writes on while Ada reads: "Include the newest edits" shows the same comparison with them,
+  // not the history's newest step in its place.
+  await ben.keyboard.type(" And more.", { delay: 120 })
+  await ada.getByTestId("timeline-refresh").click()
+  await ada.waitForFunction(
+    () =>
+      [...document.querySelectorAll("[data-testid=timeline-text] .cm-change-added")]
+        .map((m) => m.textContent)
+        .join("")
+        .includes("And more."),
+    null,
+    { timeout: WAIT_MS },
+  )
+  assert.match(await ada.textContent("[data-testid=timeline-point]"), /^Changes since your last visit: /)
   assertNoPageErrors(ada)
   assertNoPageErrors(ben)
 })

@@ -54,6 +54,11 @@ export class RecordTools {
   #creator: string | null = null
   #timeline: Timeline | null = null
   #timelineHeads: string = ""
+  /**
+   * The comparison the timeline shows instead of a step ("Changes since your last visit"), or
+   * null: "Include the newest edits" shows it again with them, rather than the newest step.
+   */
+  #comparison: Comparison | null = null
   #pointRequest = 0
   #rememberTimer: number | undefined
   /** The heads the minutes showed the last time the page was visible. */
@@ -234,13 +239,16 @@ export class RecordTools {
     const host = this.#host
     if (!host) return null
     const timeline = new Timeline({
-      showPoint: (index) => void this.#showPoint(index),
+      showPoint: (index) => {
+        this.#comparison = null
+        void this.#showPoint(index)
+      },
       close: () => {
         this.#closeTimeline()
         // "Back to the minutes" is gone with the timeline: the keyboard goes back to History.
         this.bar.focusHistory()
       },
-      refresh: () => void this.#readTimeline(),
+      refresh: () => void this.#refreshTimeline(),
     })
     this.#timeline = timeline
     this.bar.showHistoryState(true)
@@ -249,7 +257,18 @@ export class RecordTools {
     return timeline
   }
 
-  async #readTimeline(): Promise<void> {
+  async #refreshTimeline(): Promise<void> {
+    const comparison = this.#comparison
+    if (comparison === null) {
+      await this.#readTimeline()
+      return
+    }
+    await this.#readTimeline(false)
+    await this.#compare(comparison)
+  }
+
+  /** Reads the history again, and shows its newest step unless `showNewest` is false. */
+  async #readTimeline(showNewest = true): Promise<void> {
     const host = this.#host
     const timeline = this.#timeline
     if (!host || !timeline) return
@@ -261,7 +280,7 @@ export class RecordTools {
       const { points } = await this.#client.ask({ kind: "sessions", people })
       if (timeline !== this.#timeline) return
       timeline.setPoints(points, (point) => this.#pointStyle(point))
-      if (points.length > 0) await this.#showPoint(points.length - 1)
+      if (showNewest && points.length > 0) await this.#showPoint(points.length - 1)
     } catch (error) {
       this.#timelineFailed(timeline, error)
     }
@@ -288,6 +307,7 @@ export class RecordTools {
   }
 
   #closeTimeline(): void {
+    this.#comparison = null
     this.#timeline?.destroy()
     this.#timeline = null
     this.bar.showHistoryState(false)
@@ -299,22 +319,21 @@ export class RecordTools {
     const host = this.#host
     const previous = this.#lastSeen.previous
     if (!host || !previous) return
-    await this.#compare(previous, null, (segments) => `Changes since your last visit: ${summary(segments)}`)
+    await this.#compare({
+      from: previous,
+      to: null,
+      caption: (segments) => `Changes since your last visit: ${summary(segments)}`,
+    })
   }
 
-  /**
-   * Opens the timeline on the changes between two states of the document: `from` heads, and `to`
-   * heads or now (null). `caption` names the comparison.
-   */
-  async #compare(
-    from: readonly string[],
-    to: readonly string[] | null,
-    caption: (segments: readonly ChangeSegment[]) => string,
-  ): Promise<void> {
+  /** Opens the timeline on the changes between two states of the document (see {@link Comparison}). */
+  async #compare(comparison: Comparison): Promise<void> {
+    const { from, to, caption } = comparison
     const host = this.#host
     if (!host) return
     const timeline = this.#timeline ?? (await this.#openTimeline())
     if (!timeline) return
+    this.#comparison = comparison
     const doc = host.handle.doc()
     const fromRefs = changeRefs(doc, from)
     const toRefs = to === null ? null : changeRefs(doc, to)
@@ -435,4 +454,11 @@ function sameHeads(a: readonly string[], b: readonly string[]): boolean {
 
 function styleOf(author: AuthorInfo | undefined): PersonStyle {
   return author ? { name: author.name, cls: authorClass(author) } : { name: "Unknown", cls: "author-plain" }
+}
+
+/** Two states of the document compared: `from` heads, `to` heads or now (null), and its caption. */
+interface Comparison {
+  readonly from: readonly string[]
+  readonly to: readonly string[] | null
+  readonly caption: (segments: readonly ChangeSegment[]) => string
 }
