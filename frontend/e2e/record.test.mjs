@@ -15,6 +15,7 @@ import {
   createMeeting,
   cursorAtEndOfLine,
   editorText,
+  meetingInfo,
   minutesMarkdown,
   newContext,
   openMeeting,
@@ -429,6 +430,27 @@ test("someone coming back sees what changed since their last visit", async (t) =
     { timeout: WAIT_MS },
   )
   assert.match(await ada.textContent("[data-testid=timeline-point]"), /^Changes since your last visit: /)
+  assertNoPageErrors(ada)
+
+  // Ada leaves once her page has noted the whole meeting; the chair closes it; coming back, Ada
+  // reads that it was closed, not only that the text did not change.
+  await waitForConvergence([ben, ada], meeting)
+  const { heads } = await meetingInfo(meeting)
+  await ada.waitForFunction(
+    ([id, seen]) => window.localStorage.getItem(`minutes.seen.${id}`) === seen,
+    [meeting.id, JSON.stringify([...heads].sort())],
+    { timeout: WAIT_MS },
+  )
+  await ada.close()
+  await closeMeeting(meeting)
+  ada = await openMeeting(adaContext, meeting.links.edit, "Ada")
+  await ada.click("[data-testid=since-last-visit]")
+  await ada.getByTestId("timeline-point").filter({ hasText: "closed the meeting" }).waitFor({ timeout: WAIT_MS })
+  assert.match(
+    await ada.textContent("[data-testid=timeline-point]"),
+    /^Changes since your last visit: no change to the text; .+ closed the meeting$/,
+  )
+  await screenshot(ada, "record-since-last-visit-closed")
   assertNoPageErrors(ada)
   assertNoPageErrors(ben)
 })

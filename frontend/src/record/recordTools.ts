@@ -16,6 +16,7 @@ import type { MinutesEditor } from "../editor.js"
 import { changeRefs, HistoryClient, HistoryError } from "../history/historyClient.js"
 import type { ChangeSegment, HistoryTarget, PointInfo } from "../history/protocol.js"
 import { peopleOf } from "../people.js"
+import { readMetaString } from "../text/metaString.js"
 import type { MinutesDoc } from "../types.js"
 import type { LegendEntry, RecordBar } from "../ui/recordBar.js"
 import { LastSeen } from "./lastSeen.js"
@@ -319,10 +320,11 @@ export class RecordTools {
     const host = this.#host
     const previous = this.#lastSeen.previous
     if (!host || !previous) return
+    const closed = closedSince(host.handle.doc(), previous)
     await this.#compare({
       from: previous,
       to: null,
-      caption: (segments) => `Changes since your last visit: ${summary(segments)}`,
+      caption: (segments) => `Changes since your last visit: ${summary(segments)}${closed}`,
     })
   }
 
@@ -442,6 +444,21 @@ function summary(segments: readonly ChangeSegment[]): string {
   const removed = segments.filter((s) => s.kind === "removed").reduce((sum, s) => sum + s.text.length, 0)
   if (added === 0 && removed === 0) return "no change to the text"
   return `${added.toLocaleString()} characters added, ${removed.toLocaleString()} removed`
+}
+
+/**
+ * Words for a close since `previous` (heads), or "": coming back to a closed meeting, the text may
+ * not have changed at all, and "other parts of the meeting changed" is then all a person would read.
+ */
+function closedSince(doc: A.Doc<MinutesDoc>, previous: readonly string[]): string {
+  if (readMetaString(doc.status) !== "closed") return ""
+  try {
+    if (readMetaString(A.view(doc, [...previous]).status) === "closed") return ""
+  } catch {
+    return ""
+  }
+  const by = readMetaString(doc.closed?.by)
+  return by ? `; ${by} closed the meeting` : "; the meeting was closed"
 }
 
 function headsKey(heads: readonly string[]): string {
