@@ -62,6 +62,14 @@ test("the start page, a meeting and a closed meeting are accessible in the light
   await checkAndShoot(chair, "meeting-chair")
   await checkAndShoot(editor, "meeting-editor")
 
+  // The list of owners an action item offers (CodeMirror's tooltip, in the page's colours).
+  await cursorAtEndOfLine(editor, "#### Testing ####")
+  await editor.keyboard.press("Enter")
+  await editor.keyboard.press("Control+Shift+Enter")
+  await editor.locator(".cm-tooltip-autocomplete").waitFor({ timeout: WAIT_MS })
+  await checkAndShoot(editor, "owners-list")
+  await editor.keyboard.press("Escape")
+
   await chair.getByTestId("close-button").click()
   await chair.getByTestId("confirm-close").waitFor()
   await checkAndShoot(chair, "close-dialog")
