@@ -374,6 +374,19 @@ describe("Undo by Automerge cursors: removed text comes back where it stood", ()
     assert.equal(assertConverged(ann, bob), "ED1: one BEN\nED2: two\nED3: three\n")
   })
 
+  it("puts a line's text cut while its writer typed on back before what they typed on the emptied line", () => {
+    const lines = "ED1: one\nCy writes the plan \nED3: three\n"
+    const [ann, bob] = twoPeople(lines)
+    ann.removeRange("ED1: one\n".length, "ED1: one\nCy writes the plan ".length)
+    bob.receiveFrom(ann)
+    bob.placeCaret("ED1: one\n".length)
+    bob.type("and owners")
+    ann.receiveFrom(bob)
+    assert.ok(ann.undo())
+    bob.receiveFrom(ann)
+    assert.equal(assertConverged(ann, bob), "ED1: one\nCy writes the plan and owners\nED3: three\n")
+  })
+
   it("takes back a run of Backspace in one step, the characters in their order, after others' edits elsewhere", () => {
     const [ann, bob] = twoPeople(BUDGET)
     ann.placeCaret("Budget approved at fifty".length)

@@ -92,15 +92,19 @@ function placesOf(removed: RemovedText, lookup: CursorLookup, doc: Text, newest:
   if (first === undefined) return []
   // Text typed into the gap since comes before the removed characters (Automerge puts new text
   // first), so it stays with what precedes the gap: " BEN" appended to "ED1: one" stays on that
-  // line when the removed "\nED2: two" comes back. Except inside a word: the restored piece then
-  // goes right after the character it continues, and the typing follows it ("next c|all in May"
-  // removed, " BEN" typed at the gap: "next call in May BEN", not "next c BENall in May").
+  // line when the removed "\nED2: two" comes back. Except where the typing continues the removed
+  // text: the restored piece then goes right after the character it followed, and the typing
+  // follows it. So inside a word ("next c|all in May" removed, " BEN" typed at the gap: "next call
+  // in May BEN", not "next c BENall in May"), and at the start of a line whose text was removed
+  // (a line cut while its writer typed on: "and owners" typed on the emptied line comes after
+  // "Cy writes the plan " when the cut is undone, not before it).
   const firstPlace = resolved(first)
-  const continuesWord =
-    bounds.from > 0 && /\S/.test(removed.text.charAt(0)) && /\S/.test(doc.sliceString(bounds.from - 1, bounds.from))
+  const charBefore = bounds.from > 0 ? doc.sliceString(bounds.from - 1, bounds.from) : "\n"
+  const continuesWord = bounds.from > 0 && /\S/.test(removed.text.charAt(0)) && /\S/.test(charBefore)
+  const continuesLine = charBefore === "\n" && !removed.text.startsWith("\n")
   const place = (cursor: string) => {
     const at = resolved(cursor)
-    return continuesWord && at === firstPlace ? bounds.from : at
+    return (continuesWord || continuesLine) && at === firstPlace ? bounds.from : at
   }
   if (cursors.length !== removed.text.length) return [{ at: place(first), text: removed.text, cursors: [] }]
   const places: Insertion[] = []
