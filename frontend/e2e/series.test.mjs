@@ -381,3 +381,38 @@ test("the start page creates a series whose calls publish its description and au
   )
   assert.ok(markdown.includes("\ndescription: 'Developer call of the site'\n"), "the series' description")
 })
+
+test("a long series lists its newest calls first, and all of them on asking", { timeout: 180_000 }, async (t) => {
+  const { series, call } = await seriesWithCall("E2E a year of calls", "2031-01-07")
+  const ids = [call.id]
+  await api(`/api/meetings/${call.id}/close`, { method: "POST", token: series.tokens.chair })
+  for (let week = 1; week < 13; week += 1) {
+    const next = await api(`/api/series/${series.id}/meetings`, {
+      method: "POST",
+      token: series.tokens.chair,
+      json: {},
+    })
+    ids.push(next.id)
+    await api(`/api/meetings/${next.id}/close`, { method: "POST", token: series.tokens.chair })
+  }
+  const browser = await browserFor(t)
+  const page = watchProblems(await (await newContext(browser, { viewport: { width: 390, height: 844 } })).newPage())
+  await page.goto(series.links.view)
+  const listed = () => page.locator("[data-testid=series-call]").evaluateAll((items) => items.map((i) => i.dataset.id))
+  const more = page.getByTestId("show-all-calls")
+  await more.waitFor({ timeout: WAIT_MS })
+  assert.deepEqual(await listed(), ids.slice(1).reverse(), "the twelve newest, newest first")
+  assert.equal(await more.textContent(), "Show all 13 calls")
+  assert.equal(await page.locator(".call-list").getAttribute("start"), "13", "numbered as the whole series")
+
+  await more.click()
+  assert.deepEqual(await listed(), [...ids].reverse())
+  assert.equal(await more.count(), 0)
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.closest("[data-testid=series-call]")?.getAttribute("data-id")),
+    ids[0],
+    "the keyboard is on the first call shown now",
+  )
+  await screenshot(page, "series-all-calls-390")
+  assertNoPageErrors(page)
+})

@@ -42,6 +42,8 @@ export class SeriesPage {
   #refreshing: ReturnType<typeof setInterval> | null = null
   /** The call opened by the series link has closed here; the next one is looked for. */
   #watchingForNextCall = false
+  /** Every call listed, not only the newest {@link CALLS_SHOWN}. */
+  #allCalls = false
 
   constructor(root: HTMLElement, route: SeriesRoute, api: MinutesApi) {
     this.#root = root
@@ -387,14 +389,39 @@ export class SeriesPage {
   }
 
   #callsCard(info: SeriesInfo): HTMLElement {
-    return h(
+    const card = h(
       "section",
       { class: "card", "aria-labelledby": "calls-title" },
       h("h2", { id: "calls-title" }, "Calls"),
-      info.meetings.length === 0
-        ? h("p", { class: "panel-note" }, "The calls of this series will be listed here, newest first.")
-        : h("ol", { class: "call-list", reversed: true }, ...info.meetings.map((call) => this.#callItem(info, call))),
     )
+    if (info.meetings.length === 0) {
+      card.append(h("p", { class: "panel-note" }, "The calls of this series will be listed here, newest first."))
+      return card
+    }
+    // A weekly series runs for years: the newest calls first, the rest on asking.
+    const shown = this.#allCalls ? info.meetings : info.meetings.slice(0, CALLS_SHOWN)
+    card.append(
+      h(
+        "ol",
+        { class: "call-list", reversed: true, start: String(info.meetings.length) },
+        ...shown.map((call) => this.#callItem(info, call)),
+      ),
+    )
+    if (shown.length < info.meetings.length) {
+      const more = h(
+        "button",
+        { type: "button", class: "button", "data-testid": "show-all-calls" },
+        `Show all ${info.meetings.length} calls`,
+      )
+      more.addEventListener("click", () => {
+        this.#allCalls = true
+        this.#show(info)
+        // The keyboard goes on where the list went on.
+        this.#main.querySelectorAll<HTMLElement>("[data-testid=series-call] a.call-date")[CALLS_SHOWN]?.focus()
+      })
+      card.append(more)
+    }
+    return card
   }
 
   #callItem(info: SeriesInfo, call: SeriesCall): HTMLElement {
@@ -509,6 +536,9 @@ export class SeriesPage {
 
 /** How often an overview in sight asks whether the series changed. */
 const REFRESH_MS = 15_000
+
+/** Calls listed before "Show all": about a quarter of a weekly series' year. */
+const CALLS_SHOWN = 12
 
 const NOT_DELIVERED: Record<string, string> = { pending: "publishing…", failed: "not delivered" }
 
