@@ -63,7 +63,7 @@ describe("FinalMinutesWatch", () => {
       answer("closed", 1, [target("failed"), target("delivered")]),
     ])
     assert.deepEqual(seen.published, [1], "the final text is asked for once")
-    assert.deepEqual(seen.statuses, ["none", "pending,delivered", "failed,delivered"])
+    assert.deepEqual(seen.statuses, ["pending,delivered", "failed,delivered"], "nothing before the close's answer")
     assert.deepEqual(seen.sleeps, [1000, 2000])
     assert.equal(seen.asks, 3, "no ask after the outcome is known")
   })
@@ -95,8 +95,16 @@ describe("FinalMinutesWatch", () => {
 
   it("does not take targets as settled before the revision is published", async () => {
     // A correction's close: the answer still names the last revision's delivered targets.
-    const seen = await watch([answer("open", 1, [target("delivered")]), answer("closed", 2, [target("delivered")])])
+    const seen = await watch([
+      answer("open", 1, [target("delivered")]),
+      answer("closed", 2, [target("pending")]),
+      answer("closed", 2, [target("delivered")]),
+    ])
     assert.deepEqual(seen.published, [2])
-    assert.equal(seen.asks, 2)
+    assert.deepEqual(
+      seen.statuses,
+      ["pending", "delivered"],
+      "the last revision's 'delivered' is never shown as this one's",
+    )
   })
 })

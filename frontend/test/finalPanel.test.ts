@@ -100,5 +100,9 @@ describe("deliveryProblem", () => {
     )
     assert.equal(deliveryProblem("cannot write 2031-04-01.md: disk full"), "The file could not be written")
     assert.equal(deliveryProblem("delivery failed: java.lang.IllegalStateException"), "The delivery failed")
+    assert.equal(
+      deliveryProblem("gave up after 6 attempts over 61 s; last: HTTP 500: Internal Server Error"),
+      "The receiver answered with status 500; no more attempts after 6: the server's operator can retry it",
+    )
   })
 })

@@ -18,7 +18,7 @@ export interface FinalMinutesListener {
    * not be shown; the next answer tries again.
    */
   published(info: MeetingInfo): Promise<void>
-  /** With every answer: where the minutes are being published, and how far. */
+  /** With every answer that names the close's revision: where it is being published, and how far. */
   publishStatus(targets: readonly PublishTarget[]): void
 }
 
@@ -49,8 +49,11 @@ export class FinalMinutesWatch {
       try {
         const info = await this.#ask()
         answered = true
-        this.#listener.publishStatus(info.publish)
-        if (!revisionSeen && this.#listener.isPublished(info)) {
+        // An answer from before the close names the revision before's jobs (a correction's page
+        // asks at once): shown, they would read "published" for what is not.
+        const current = revisionSeen || this.#listener.isPublished(info)
+        if (current) this.#listener.publishStatus(info.publish)
+        if (!revisionSeen && current) {
           revisionSeen = await this.#listener.published(info).then(
             () => true,
             () => false,

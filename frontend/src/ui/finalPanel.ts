@@ -199,6 +199,15 @@ function publishItem(target: PublishTarget, showWhere: boolean): HTMLLIElement {
  * Connection refused") is for operators, and stays in the tooltip.
  */
 export function deliveryProblem(lastError: string): string {
+  // A delivery given up on keeps its last attempt's error after the count: the page says both.
+  const gaveUp = /^gave up after (\d+) attempts[^;]*; last: ([\s\S]*)$/.exec(lastError)
+  if (gaveUp) {
+    return `${attemptProblem(gaveUp[2] ?? "")}; no more attempts after ${gaveUp[1]}: the server's operator can retry it`
+  }
+  return attemptProblem(lastError)
+}
+
+function attemptProblem(lastError: string): string {
   const status = /^HTTP (\d{3})/.exec(lastError)
   if (status) return `The receiver answered with status ${status[1]}`
   const request = /^request to (\S+) (timed out|failed)/.exec(lastError)
